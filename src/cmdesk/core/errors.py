@@ -1,0 +1,112 @@
+"""Typed errors of the core. Each carries a message id and parameters, never personal data,
+so a front end can show it in the user's language and logs stay clean.
+
+`str(error)` is the English text (for logs and developers); front ends call `message(tr)`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import ClassVar
+
+from cmdesk.core.i18n import N_, Translator
+
+
+class CmdeskError(Exception):
+    """Base of every error the core raises on purpose."""
+
+    msgid: ClassVar[str] = N_("Something went wrong.")
+
+    def __init__(self, msgid: str | None = None, /, **params: object) -> None:
+        self.text_id = msgid or type(self).msgid
+        self.params = params
+        super().__init__(self.text_id.format(**params))
+
+    def message(self, tr: Translator) -> str:
+        return tr.format(self.text_id, **self.params)
+
+
+class NoSuchVault(CmdeskError):
+    msgid = N_("There is no vault at this location. Check the folder, or create a new vault.")
+
+
+class VaultExists(CmdeskError):
+    msgid = N_("A vault already exists at this location.")
+
+
+class WrongPassphrase(CmdeskError):
+    msgid = N_("The user name or passphrase is not correct.")
+
+
+class UnlockThrottled(CmdeskError):
+    msgid = N_("Too many wrong passphrases. Wait {seconds} seconds, then try again.")
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(seconds=seconds)
+        self.seconds = seconds
+
+
+class VaultDamaged(CmdeskError):
+    msgid = N_(
+        "The vault is damaged and cannot be opened. Restore it from a backup, "
+        "or ask your data manager for help."
+    )
+
+
+class VaultTooNew(CmdeskError):
+    msgid = N_("This vault was written by a newer version of cmdesk. Update cmdesk to open it.")
+
+
+class VaultLocked(CmdeskError):
+    msgid = N_("The vault is locked. Unlock it to continue.")
+
+
+class PermissionDenied(CmdeskError):
+    msgid = N_("You do not have permission to do this.")
+
+
+class NotFound(CmdeskError):
+    msgid = N_("The record was not found.")
+
+
+class RecoveryKeyMismatch(CmdeskError):
+    msgid = N_("This recovery key does not belong to this vault.")
+
+
+class BundleRejected(CmdeskError):
+    msgid = N_("The sync bundle was rejected.")
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with one input field, e.g. ("id_number", "The check digit is wrong.")."""
+
+    field: str
+    msgid: str
+    params: dict[str, object] = dataclasses.field(default_factory=dict)
+
+    def message(self, tr: Translator) -> str:
+        return tr.format(self.msgid, **self.params)
+
+
+class ValidationError(CmdeskError):
+    """Bad input. Nothing was changed. Carries one message per field."""
+
+    msgid = N_("Some fields need attention.")
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__()
+        self.errors = errors
+
+    @classmethod
+    def single(cls, field_name: str, msgid: str, /, **params: object) -> ValidationError:
+        return cls([FieldError(field_name, msgid, dict(params))])
+
+    def message(self, tr: Translator) -> str:
+        lines = [tr.gettext(self.text_id)]
+        lines += [f"{e.field}: {e.message(tr)}" for e in self.errors]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return "; ".join(f"{e.field}: {e.msgid.format(**e.params)}" for e in self.errors)

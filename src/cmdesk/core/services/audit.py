@@ -1,0 +1,184 @@
+"""Append to and verify the hash-chained audit trail.
+
+Each entry's hash covers the previous entry's hash and all of its own fields, so changing,
+removing or reordering any entry breaks every hash after it. Each device keeps its own chain,
+which lets chains from other devices arrive by sync without re-linking.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cmdesk.core.model import AuditEntry, new_id, utcnow
+from cmdesk.core.services.context import Context
+
+GENESIS = "0" * 64
+
+
+def entry_hash(
+    *,
+    device_id: str,
+    seq: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    detail: str,
+    prev_hash: str,
+) -> str:
+    canonical = json.dumps(
+        [device_id, seq, at.isoformat(), actor, action, entity, entity_id, detail, prev_hash],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    detail: dict[str, object]
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    device_id: str
+    seq: int
+    reason: str  # "hash", "link" or "gap"
+
+
+def append(
+    session: Session,
+    *,
+    device_id: str,
+    actor: str,
+    action: str,
+    entity: str = "",
+    entity_id: str = "",
+    detail: dict[str, object] | None = None,
+) -> AuditEntry:
+    """Adds one entry inside the caller's transaction (so the change and its record commit
+    together or not at all)."""
+    last = session.execute(
+        select(AuditEntry.seq, AuditEntry.hash)
+        .where(AuditEntry.device_id == device_id)
+        .order_by(AuditEntry.seq.desc())
+        .limit(1)
+    ).first()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    at = utcnow()
+    detail_text = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True)
+    entry = AuditEntry(
+        id=new_id(),
+        device_id=device_id,
+        seq=seq,
+        at=at,
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        detail=detail_text,
+        prev_hash=prev,
+        hash=entry_hash(
+            device_id=device_id,
+            seq=seq,
+            at=at,
+            actor=actor,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            detail=detail_text,
+            prev_hash=prev,
+        ),
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def verify(session: Session) -> ChainBreak | None:
+    """The first broken entry of any chain, or None when every chain is intact."""
+    devices = session.scalars(select(AuditEntry.device_id).distinct()).all()
+    for device_id in sorted(devices):
+        prev, expected_seq = GENESIS, 1
+        rows = session.scalars(
+            select(AuditEntry).where(AuditEntry.device_id == device_id).order_by(AuditEntry.seq)
+        )
+        for e in rows:
+            if e.seq != expected_seq:
+                return ChainBreak(device_id, expected_seq, "gap")
+            if e.prev_hash != prev:
+                return ChainBreak(device_id, e.seq, "link")
+            recomputed = entry_hash(
+                device_id=e.device_id,
+                seq=e.seq,
+                at=e.at,
+                actor=e.actor,
+                action=e.action,
+                entity=e.entity,
+                entity_id=e.entity_id,
+                detail=e.detail,
+                prev_hash=e.prev_hash,
+            )
+            if recomputed != e.hash:
+                return ChainBreak(device_id, e.seq, "hash")
+            prev, expected_seq = e.hash, e.seq + 1
+    return None
+
+
+class AuditService:
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def record(
+        self,
+        session: Session,
+        action: str,
+        entity: str = "",
+        entity_id: str = "",
+        detail: dict[str, object] | None = None,
+    ) -> None:
+        append(
+            session,
+            device_id=self._ctx.device_id,
+            actor=self._ctx.actor.username,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            detail=detail,
+        )
+
+    def verify(self) -> ChainBreak | None:
+        with self._ctx.read() as session:
+            return verify(session)
+
+    def count(self) -> int:
+        with self._ctx.read() as session:
+            return int(session.scalar(select(func.count()).select_from(AuditEntry)) or 0)
+
+    def history(self, entity_id: str) -> list[AuditRecord]:
+        """What happened to one record, oldest first."""
+        with self._ctx.read() as session:
+            rows = session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.entity_id == entity_id)
+                .order_by(AuditEntry.at, AuditEntry.seq)
+            ).all()
+            return [
+                AuditRecord(
+                    e.seq, e.at, e.actor, e.action, e.entity, e.entity_id, json.loads(e.detail)
+                )
+                for e in rows
+            ]

@@ -1,0 +1,171 @@
+"""Staff accounts: a row in the vault plus a key slot. Data managers manage them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from cmdesk.core.errors import NotFound, PermissionDenied, ValidationError, WrongPassphrase
+from cmdesk.core.i18n import N_
+from cmdesk.core.model import Organisation, User
+from cmdesk.core.model.roles import Role
+from cmdesk.core.services.audit import AuditService
+from cmdesk.core.services.context import Context
+from cmdesk.core.vault import crypto
+from cmdesk.core.vault.store import Vault
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSPHRASE = 10
+
+
+@dataclass(frozen=True)
+class UserDTO:
+    id: str
+    username: str
+    display_name: str
+    role: str
+    team: str
+    org_code: str
+    active: bool
+
+
+def check_username(username: str) -> str:
+    name = username.strip().lower()
+    if not USERNAME_RE.match(name):
+        raise ValidationError.single(
+            "username",
+            N_(
+                "A user name is 2 to 64 letters a-z, digits, dots, dashes or underscores, "
+                "starting with a letter or digit."
+            ),
+        )
+    return name
+
+
+def check_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise ValidationError.single(
+            "passphrase",
+            N_("A passphrase needs at least {n} characters. Several words are easiest."),
+            n=MIN_PASSPHRASE,
+        )
+
+
+def check_role(role: str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        raise ValidationError.single("role", N_("Unknown role: {role}."), role=role) from None
+
+
+def to_dto(user: User, org_code: str) -> UserDTO:
+    return UserDTO(
+        user.id, user.username, user.display_name, user.role, user.team, org_code, user.active
+    )
+
+
+class UserService:
+    def __init__(self, ctx: Context, vault: Vault, audit: AuditService) -> None:
+        self._ctx = ctx
+        self._vault = vault
+        self._audit = audit
+
+    def list(self) -> list[UserDTO]:
+        with self._ctx.read() as s:
+            rows = s.execute(
+                select(User, Organisation.code)
+                .join(Organisation, User.org_id == Organisation.id)
+                .order_by(User.username)
+            ).all()
+            return [to_dto(u, code) for u, code in rows]
+
+    def get(self, username: str) -> UserDTO:
+        for user in self.list():
+            if user.username == username.strip().lower():
+                return user
+        raise NotFound
+
+    def add(
+        self,
+        username: str,
+        passphrase: str,
+        role: str,
+        display_name: str = "",
+        team: str = "",
+        kdf: crypto.KdfParams | None = None,
+    ) -> UserDTO:
+        self._ctx.require_role(Role.DATA_MANAGER)
+        name = check_username(username)
+        check_role(role)
+        check_passphrase(passphrase)
+        with self._ctx.write() as s:
+            if s.scalar(select(User.id).where(User.username == name)) is not None:
+                raise ValidationError.single(
+                    "username", N_("The user name {name} is taken."), name=name
+                )
+            user = User(
+                org_id=self._ctx.actor.org_id,
+                username=name,
+                display_name=display_name.strip(),
+                role=role,
+                team=team.strip(),
+            )
+            s.add(user)
+            s.flush()
+            self._audit.record(s, "user.add", "app_user", user.id, {"role": role})
+            # The slot is written inside the transaction: if it fails, the user row rolls back.
+            self._vault.slots.set_passphrase(
+                name, passphrase, self._vault.data_key, kdf or crypto.tune_kdf()
+            )
+            self._vault.save_slots()
+            code = s.scalar(select(Organisation.code).where(Organisation.id == user.org_id))
+            return to_dto(user, code or "")
+
+    def remove(self, username: str) -> None:
+        """Deactivates the account and deletes its key slot: the user can no longer unlock."""
+        self._ctx.require_role(Role.DATA_MANAGER)
+        name = username.strip().lower()
+        if name == self._ctx.actor.username:
+            raise ValidationError.single("username", N_("You cannot remove your own account."))
+        with self._ctx.write() as s:
+            user = s.scalar(select(User).where(User.username == name))
+            if user is None:
+                raise NotFound
+            user.active = False
+            self._audit.record(s, "user.remove", "app_user", user.id)
+            self._vault.slots.remove(name)
+            self._vault.save_slots()
+
+    def change_passphrase(
+        self,
+        username: str,
+        new_passphrase: str,
+        old_passphrase: str | None = None,
+        kdf: crypto.KdfParams | None = None,
+    ) -> None:
+        """Your own passphrase needs the old one; a data manager may reset anyone's.
+
+        Only this user's slot is rewritten; the database bytes do not change.
+        """
+        name = username.strip().lower()
+        own = name == self._ctx.actor.username
+        if not own and self._ctx.actor.role != Role.DATA_MANAGER:
+            raise PermissionDenied
+        check_passphrase(new_passphrase)
+        if own and old_passphrase is not None:
+            if self._vault.slots.unlock(name, old_passphrase) is None:
+                raise WrongPassphrase
+        elif own and self._ctx.actor.role != Role.DATA_MANAGER:
+            raise WrongPassphrase
+        with self._ctx.read() as s:
+            active = s.scalar(select(User.id).where(User.username == name, User.active.is_(True)))
+        if active is None:
+            raise NotFound
+        self._vault.slots.set_passphrase(
+            name, new_passphrase, self._vault.data_key, kdf or crypto.tune_kdf()
+        )
+        self._vault.save_slots()
+        # The database stays untouched; the change reaches the audit trail at the next unlock.
+        self._vault.defer_audit("user.passphrase", name)

@@ -1,0 +1,35 @@
+"""Alembic environment: always runs on the caller's already-keyed connection.
+
+There is deliberately no URL here: an unkeyed connection could create a plaintext database.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from alembic import context
+
+import cmdesk.core.model as model
+from cmdesk.core.model.base import UtcDateTime
+
+
+def render_item(kind: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
+    # Migrations must not import the model: render our column types as plain SQL types.
+    if kind == "type" and isinstance(obj, UtcDateTime):
+        return "sa.String(length=32)"
+    return False
+
+
+connection = context.config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError("cmdesk migrations run only on a keyed vault connection")
+
+context.configure(
+    connection=connection,
+    target_metadata=model.Base.metadata,
+    render_as_batch=True,
+    compare_type=True,
+    render_item=render_item,
+)
+with context.begin_transaction():
+    context.run_migrations()
