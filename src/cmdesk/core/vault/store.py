@@ -181,8 +181,12 @@ class Vault:
         if dest.exists():
             raise FileExistsError(dest)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        with self.engine.connect() as conn:
-            conn.exec_driver_sql("VACUUM INTO ?", (str(dest),))
+        # VACUUM cannot run inside a transaction, so it goes straight to the driver connection.
+        raw = self.engine.raw_connection()
+        try:
+            raw.driver_connection.execute("VACUUM INTO ?", (str(dest),))  # type: ignore[union-attr]
+        finally:
+            raw.close()
         dest.chmod(0o600)
         return dest
 

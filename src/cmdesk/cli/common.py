@@ -1,0 +1,123 @@
+"""What every CLI command shares: the vault path, passphrases, language and output."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+import platformdirs
+
+from cmdesk.core.errors import ValidationError
+from cmdesk.core.i18n import N_, Locale, Translator, translator
+from cmdesk.core.vault.keyslots import KeySlots
+from cmdesk.core.vault.store import VaultPaths
+from cmdesk.core.workspace import Workspace
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def default_vault() -> Path:
+    return Path(platformdirs.user_data_dir("cmdesk", appauthor=False)) / "vault"
+
+
+def cli_locale(args: argparse.Namespace | None = None) -> Locale:
+    chosen = getattr(args, "lang", None) or os.environ.get("CMDESK_LANG")
+    if chosen in ("th", "en"):
+        return "th" if chosen == "th" else "en"
+    system = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG")
+    return "th" if (system or "").lower().startswith("th") else "en"
+
+
+def tr_for(args: argparse.Namespace) -> Translator:
+    return translator(cli_locale(args))
+
+
+def vault_dir(args: argparse.Namespace) -> Path:
+    return Path(args.vault).expanduser() if args.vault else default_vault()
+
+
+def read_secret(
+    args: argparse.Namespace, *, file_attr: str, env: str, prompt: str, confirm: bool = False
+) -> str:
+    """A passphrase from a file, the environment, or a prompt without echo (in that order)."""
+    path = getattr(args, file_attr, None)
+    if path:
+        return Path(path).read_text("utf-8").rstrip("\r\n")
+    if env in os.environ:
+        return os.environ[env]
+    tr = tr_for(args)
+    if not sys.stdin.isatty():
+        raise ValidationError.single(
+            "passphrase",
+            N_("No passphrase given. Use --passphrase-file or the {env} environment variable."),
+            env=env,
+        )
+    first = getpass.getpass(tr.gettext(prompt) + " ")
+    if confirm and getpass.getpass(tr.gettext(N_("Type it again:")) + " ") != first:
+        raise ValidationError.single("passphrase", N_("The two passphrases are not the same."))
+    return first
+
+
+def passphrase(args: argparse.Namespace) -> str:
+    return read_secret(
+        args, file_attr="passphrase_file", env="CMDESK_PASSPHRASE", prompt=N_("Passphrase:")
+    )
+
+
+def new_passphrase(args: argparse.Namespace) -> str:
+    return read_secret(
+        args,
+        file_attr="new_passphrase_file",
+        env="CMDESK_NEW_PASSPHRASE",
+        prompt=N_("New passphrase:"),
+        confirm=True,
+    )
+
+
+def acting_user(args: argparse.Namespace) -> str:
+    """--user, else CMDESK_USER, else the vault's only user."""
+    if getattr(args, "user", None):
+        return str(args.user)
+    if os.environ.get("CMDESK_USER"):
+        return os.environ["CMDESK_USER"]
+    paths = VaultPaths(vault_dir(args))
+    if paths.slots.is_file():
+        slots = KeySlots.load(paths.slots)
+        if len(slots.slots) == 1:
+            return slots.slots[0].user
+    raise ValidationError.single(
+        "user", N_("Say which user you are with --user NAME (or CMDESK_USER).")
+    )
+
+
+def open_workspace(args: argparse.Namespace) -> Workspace:
+    return Workspace.open(vault_dir(args), acting_user(args), passphrase(args))
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {k: _plain(v) for k, v in asdict(value).items()}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def emit_json(value: Any, out: TextIO | None = None) -> None:
+    json.dump(_plain(value), out or sys.stdout, ensure_ascii=False, indent=2)
+    (out or sys.stdout).write("\n")
+
+
+def say(text: str, out: TextIO | None = None) -> None:
+    print(text, file=out or sys.stdout)

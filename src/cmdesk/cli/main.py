@@ -1,0 +1,79 @@
+"""`cmdesk` command line: parse, run, and turn typed core errors into messages and exit codes.
+
+Exit codes: 0 success, 1 refused or invalid input (with a message), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from cmdesk import __version__
+from cmdesk.cli import vault_cmds
+from cmdesk.cli.common import tr_for
+from cmdesk.core.errors import CmdeskError
+
+# Command groups register themselves here; each adds its subcommands to the parser.
+REGISTRARS = [vault_cmds.register]
+
+
+def common_options(*, top: bool) -> argparse.ArgumentParser:
+    """Options accepted before or after the command. After it, they default to SUPPRESS so
+    a subcommand never overwrites a value given before it (`cmdesk --vault D check`)."""
+    default = None if top else argparse.SUPPRESS
+    common = argparse.ArgumentParser(add_help=False, argument_default=default)
+    common.add_argument("--vault", metavar="DIR", help="vault folder (default: your data folder)")
+    common.add_argument("--user", metavar="NAME", help="who you are (default: CMDESK_USER)")
+    common.add_argument("--passphrase-file", metavar="FILE", help="read your passphrase from FILE")
+    common.add_argument("--lang", choices=["th", "en"], help="language of messages")
+    common.add_argument(
+        "--json",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="print data as JSON",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = common_options(top=False)
+    parser = argparse.ArgumentParser(
+        prog="cmdesk",
+        description="Offline-first, encrypted case management for child protection.",
+        parents=[common_options(top=True)],
+    )
+    parser.add_argument("--version", action="version", version=f"cmdesk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for register in REGISTRARS:
+        register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except CmdeskError as exc:
+        print(exc.message(tr_for(args)), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 1
+    except OSError as exc:
+        # A file the user named could not be read or written; say which, not a traceback.
+        tr = tr_for(args)
+        where = exc.filename or ""
+        print(
+            tr.format(
+                "Could not use the file {path}: {reason}",
+                path=where,
+                reason=exc.strerror or type(exc).__name__,
+            ),
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
