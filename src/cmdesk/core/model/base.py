@@ -56,3 +56,33 @@ class Base(DeclarativeBase):
 
 def id_column() -> Mapped[str]:
     return mapped_column(String(36), primary_key=True, default=new_id)
+
+
+class Synced:
+    """Mixin for every table that syncs between devices, field by field.
+
+    Rows carry a device-made UUIDv7, the organisation that owns them, and who changed them
+    when. Change them only through the ORM inside a service's `ctx.write()` transaction;
+    sync capture relies on that (and a test proves every synced column is captured).
+    """
+
+    __synced__: bool = True
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    org_id: Mapped[str] = mapped_column(String(36), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class SoftDeleted:
+    """Case data is never hard-deleted: a delete records when, by whom and why."""
+
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    deleted_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    deleted_reason: Mapped[str | None] = mapped_column(String(500), default=None)
+
+
+def is_synced(cls: type) -> bool:
+    return bool(getattr(cls, "__synced__", False))
