@@ -2,6 +2,29 @@
 
 from __future__ import annotations
 
-from cmdesk.core.i18n.translator import LOCALES, Locale, N_, Translator, translator
+# translator first: every other module here (and cmdesk.core.errors) builds on it.
+from cmdesk.core.i18n.translator import LOCALES, Locale, N_, Translator, translator  # isort: skip
+from cmdesk.core.i18n.birthdate import BirthDate, Precision, age_on, format_birth_date
+from cmdesk.core.i18n.date_input import parse_date, parse_year
+from cmdesk.core.i18n.dates import Style, buddhist_year, format_date, format_datetime
+from cmdesk.core.i18n.digits import from_thai_digits, to_thai_digits
 
-__all__ = ["LOCALES", "N_", "Locale", "Translator", "translator"]
+__all__ = [
+    "LOCALES",
+    "N_",
+    "BirthDate",
+    "Locale",
+    "Precision",
+    "Style",
+    "Translator",
+    "age_on",
+    "buddhist_year",
+    "format_birth_date",
+    "format_date",
+    "format_datetime",
+    "from_thai_digits",
+    "parse_date",
+    "parse_year",
+    "to_thai_digits",
+    "translator",
+]
