@@ -1,0 +1,1 @@
+"""PDF documents (reportlab): Thai and English, shaped, redacted by level, marked confidential."""
