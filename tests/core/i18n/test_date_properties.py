@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cmdesk.core.i18n import Locale, format_date, parse_date
@@ -16,22 +16,26 @@ THAI_SHORT_WINDOW = st.dates(min_value=date(1957, 1, 1), max_value=date(2056, 12
 FOUR_DIGIT_YEAR_STYLES = st.sampled_from(["full", "long", "medium"])
 
 
+@settings(deadline=None)  # the first example loads Babel's locale data
 @given(CENTURIES, FOUR_DIGIT_YEAR_STYLES, st.sampled_from(["th", "en"]), st.booleans())
 def test_round_trip(value: date, style: Style, locale: Locale, thai_digits: bool) -> None:
     text = format_date(value, locale, style, thai_digits=thai_digits)
     assert parse_date(text, locale) == value
 
 
+@settings(deadline=None)
 @given(CENTURIES, st.booleans())
 def test_round_trip_english_short(value: date, thai_digits: bool) -> None:
     assert parse_date(format_date(value, "en", "short", thai_digits=thai_digits), "en") == value
 
 
+@settings(deadline=None)
 @given(THAI_SHORT_WINDOW, st.booleans())
 def test_round_trip_thai_short(value: date, thai_digits: bool) -> None:
     assert parse_date(format_date(value, "th", "short", thai_digits=thai_digits), "th") == value
 
 
+@settings(deadline=None)
 @given(CENTURIES, st.sampled_from(["full", "long", "medium"]))
 def test_buddhist_year_is_gregorian_plus_543(value: date, style: Style) -> None:
     thai = format_date(value, "th", style)
@@ -40,6 +44,7 @@ def test_buddhist_year_is_gregorian_plus_543(value: date, style: Style) -> None:
     assert english.endswith(f" {value.year}")
 
 
+@settings(deadline=None)
 @given(CENTURIES)
 def test_thai_short_year_is_the_last_two_buddhist_digits(value: date) -> None:
     assert format_date(value, "th", "short").endswith(f"/{(value.year + 543) % 100:02d}")
