@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
 
 from cmdesk.cli.main import main
+from cmdesk.core.vault.throttle import delay_after
 from cmdesk.core.workspace import Workspace
 from tests.conftest import ADMIN, ADMIN_PASS, WORKER, WORKER_PASS
 
@@ -125,3 +127,17 @@ def test_passwd_for_yourself(vault_dir: Path, env: pytest.MonkeyPatch) -> None:
     env.setenv("CMDESK_NEW_PASSPHRASE", "the workers new passphrase")
     assert main(["--vault", str(vault_dir), "--user", WORKER, "user", "passwd"]) == 0
     Workspace.open(vault_dir, WORKER, "the workers new passphrase").close()
+
+
+def test_messages_follow_the_chosen_language(
+    vault_dir: Path, env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env.setenv("CMDESK_PASSPHRASE", "wrong wrong wrong")
+    assert main(["--vault", str(vault_dir), "--user", ADMIN, "--lang", "th", "check"]) == 1
+    err = capsys.readouterr().err
+    assert "รหัสผ่าน" in err and "passphrase" not in err
+    time.sleep(delay_after(1))  # the wrong attempt above started a backoff
+    env.setenv("CMDESK_PASSPHRASE", ADMIN_PASS)
+    env.setenv("CMDESK_LANG", "th")
+    assert main(["--vault", str(vault_dir), "--user", ADMIN, "check"]) == 0
+    assert "เรียบร้อยดี" in capsys.readouterr().out
