@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cmdesk.core.errors import ValidationError
 from cmdesk.core.i18n import Locale, format_date, parse_date
 from cmdesk.core.i18n.dates import Style
 
@@ -48,3 +50,24 @@ def test_buddhist_year_is_gregorian_plus_543(value: date, style: Style) -> None:
 @given(CENTURIES)
 def test_thai_short_year_is_the_last_two_buddhist_digits(value: date) -> None:
     assert format_date(value, "th", "short").endswith(f"/{(value.year + 543) % 100:02d}")
+
+
+@settings(deadline=None)
+@given(st.text(), st.sampled_from(["th", "en"]))
+def test_any_text_gives_a_date_or_a_message(text: str, locale: Locale) -> None:
+    # Whatever is typed, the user sees a date or a message; never a crash.
+    try:
+        parse_date(text, locale)
+    except ValidationError as error:
+        assert error.errors[0].field == "date"
+
+
+@settings(deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["15", "1", "2568", "68", "/", "-", ".", " ", "ม.ค.", "พ.ศ.", "²", "๑"])
+    )
+)
+def test_date_like_text_gives_a_date_or_a_message(parts: list[str]) -> None:
+    with contextlib.suppress(ValidationError):
+        parse_date("".join(parts), "th")

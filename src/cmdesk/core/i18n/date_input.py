@@ -61,8 +61,8 @@ def parse_year(text: str, locale: Locale, *, field: str = "year") -> int:
     try:
         tokens = _tokens(text)
         era = _era(tokens)
-        numbers = [t for t in tokens if t.isdigit()]
-        words = [t for t in tokens if not t.isdigit() and t not in _ERAS and t not in _FILLERS]
+        numbers = [t for t in tokens if _is_number(t)]
+        words = [t for t in tokens if not _is_number(t) and t not in _ERAS and t not in _FILLERS]
         if len(numbers) != 1 or words:
             raise _Unreadable(N_("Write the year, for example 2568 or 2025."))
         return _year(numbers[0], era, locale)
@@ -81,7 +81,7 @@ def _parse(text: str, locale: Locale) -> date:
     month: int | None = None
     numbers: list[str] = []
     for token in tokens:
-        if token.isdigit():
+        if _is_number(token):
             numbers.append(token)
         elif token in _ERAS or token in _FILLERS:
             continue
@@ -123,8 +123,13 @@ def _parse(text: str, locale: Locale) -> date:
 def _tokens(text: str) -> list[str]:
     text = from_thai_digits(text).casefold()
     # Dots after letters belong to abbreviations (ม.ค., พ.ศ., B.E.); after digits they separate.
-    text = re.sub(r"(?<=[^\d\s])\.", "", text)
-    return re.findall(r"\d+|[^\d\s/\-.,]+", text)
+    text = re.sub(r"(?<=[^0-9\s])\.", "", text)
+    # ASCII digits only: other scripts' digits (and "²") are not read as numbers.
+    return re.findall(r"[0-9]+|[^0-9\s/\-.,]+", text)
+
+
+def _is_number(token: str) -> bool:
+    return token.isascii() and token.isdigit()
 
 
 def _era(tokens: list[str]) -> str | None:
