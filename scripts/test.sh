@@ -1,14 +1,26 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, types, the layer contract, catalogs, then pytest (core and GUI, offscreen).
-set -euo pipefail
+# The whole test suite: lint, types, the layer contract, catalogs, then pytest (core and GUI,
+# offscreen). Every stage runs; the exit status is non-zero if any stage failed.
+set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/bootstrap.sh test
+bash scripts/bootstrap.sh test || exit 1
 export QT_QPA_PLATFORM=offscreen
 export PYTHONHASHSEED=0
 V=.venv/bin
-echo "== ruff";          $V/ruff check src tests benchmarks scripts
-echo "== ruff format";   $V/ruff format --check src tests benchmarks scripts
-echo "== mypy (strict)"; $V/mypy
-echo "== import-linter"; $V/lint-imports
-echo "== catalogs";      $V/python scripts/i18n.py check
-echo "== pytest";        $V/pytest -n 2 "$@"
+failed=()
+stage() {
+  local name=$1; shift
+  echo "== $name"
+  "$@" || failed+=("$name")
+}
+stage "ruff"            $V/ruff check src tests benchmarks scripts
+stage "ruff format"     $V/ruff format --check src tests benchmarks scripts
+stage "mypy (strict)"   $V/mypy
+stage "import-linter"   $V/lint-imports
+stage "catalogs"        $V/python scripts/i18n.py check
+stage "pytest"          $V/pytest -n 2 "$@"
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "FAILED stages: ${failed[*]}"
+  exit 1
+fi
+echo "All stages passed."
