@@ -45,7 +45,7 @@ RELATIONSHIP_LABELS: Final[dict[Relationship, str]] = {
     Relationship.OTHER_RELATIVE: N_("Other relative"),
     Relationship.FOSTER_CARER: N_("Foster carer"),
     Relationship.GUARDIAN: N_("Legal guardian"),
-    Relationship.OTHER: N_("Other"),
+    Relationship.OTHER: N_("Other relationship"),
 }
 
 # Thai words for aunt and uncle depend on age and side (ป้า น้า อา ลุง), so labels stay generic.
