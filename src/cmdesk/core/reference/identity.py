@@ -30,6 +30,7 @@ from cmdesk.core.i18n import N_
 __all__ = [
     "DOCUMENT_TYPE_LABELS",
     "G_CODE_LENGTH",
+    "HIGHLAND_MARK",
     "OTHER_DOCUMENT_MAX_LENGTH",
     "PERSON_TYPE_LABELS",
     "THAI_ID_LENGTH",
