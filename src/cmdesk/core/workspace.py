@@ -21,11 +21,12 @@ from cmdesk.core.errors import (
     WrongPassphrase,
 )
 from cmdesk.core.i18n import N_
-from cmdesk.core.model import Organisation, User, VaultMeta, new_id
+from cmdesk.core.model import User, VaultMeta, new_id
 from cmdesk.core.model.roles import Role
 from cmdesk.core.services import audit as audit_chain
 from cmdesk.core.services.audit import AuditService, ChainBreak
 from cmdesk.core.services.context import Actor, Context
+from cmdesk.core.services.organisations import OrganisationService, seed_organisations
 from cmdesk.core.services.users import UserService, check_passphrase, check_username
 from cmdesk.core.vault import crypto
 from cmdesk.core.vault.store import Vault, VaultPaths
@@ -56,6 +57,7 @@ class Workspace:
         self.ctx = Context(vault.engine, device_id, actor)
         self.audit = AuditService(self.ctx)
         self.users = UserService(self.ctx, vault, self.audit)
+        self.organisations = OrganisationService(self.ctx, self.audit)
 
     # -- opening ---------------------------------------------------------------
     @classmethod
@@ -82,9 +84,9 @@ class Workspace:
         vault = Vault.create(root, name, passphrase, kdf)
         device_id = new_id()
         with Session(vault.engine) as s, s.begin():
-            org = Organisation(code=code, name_th=org_name_th or code, name_en=org_name_en or code)
-            s.add(org)
-            s.flush()
+            # The whole partner network, and this vault's own organisation (real names if it
+            # is a known partner).
+            org = seed_organisations(s, code, org_name_th, org_name_en)
             user = User(
                 org_id=org.id, username=name, display_name=display_name, role=Role.DATA_MANAGER
             )

@@ -55,7 +55,8 @@ def test_vault_behind_is_backed_up_then_upgraded(vault_dir: Path) -> None:
         if older is None:
             conn.execute(text("DELETE FROM alembic_version"))
         else:
-            command.stamp(migrate.alembic_config(conn), older, purge=True)
+            # Really take the schema back (not just the stamp), so the upgrade has work to do.
+            command.downgrade(migrate.alembic_config(conn), older)
     ws.close()
     if older is None:
         # Only one revision so far: an unstamped vault is 'behind' everything; upgrading

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cmdesk.core.model.base import Base, id_column, utcnow
+
+# Fixed namespace for organisation ids (never change it: every vault derives the same ids).
+_ORG_NAMESPACE = uuid.UUID("0196f0c2-6a3e-7c1d-9b7e-4f2a8c1d5e60")
+
+
+def org_id_for(code: str) -> str:
+    """The id of the organisation with this code, the same on every device.
+
+    Organisations are seeded or added on each device separately; records from other devices
+    refer to them by id, so the id must follow from the code rather than be random.
+    """
+    return str(uuid.uuid5(_ORG_NAMESPACE, code.strip().upper()))
 
 
 class Organisation(Base):

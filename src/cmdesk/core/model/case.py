@@ -1,0 +1,195 @@
+"""A case: one child's protection case in one organisation, its stage, risk and their history.
+
+Workflow rules (who may move a case where) live in cmdesk.core.services.case_workflow; this
+module only says what is stored. Enum codes are stored values: never rename them, only add.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Final
+
+from sqlalchemy import JSON, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cmdesk.core.i18n import N_
+from cmdesk.core.model.base import Base, SoftDeleted, Synced, UtcDateTime, utcnow
+
+
+class Stage(StrEnum):
+    REGISTRATION = "registration"
+    ASSESSMENT = "assessment"
+    CASE_PLAN = "case_plan"
+    IMPLEMENTATION = "implementation"
+    REVIEW = "review"
+    CLOSURE = "closure"
+
+
+STAGE_LABELS: Final[dict[Stage, str]] = {
+    Stage.REGISTRATION: N_("Registration"),
+    Stage.ASSESSMENT: N_("Assessment"),
+    Stage.CASE_PLAN: N_("Case plan"),
+    Stage.IMPLEMENTATION: N_("Implementation"),
+    Stage.REVIEW: N_("Review"),
+    Stage.CLOSURE: N_("Closed"),
+}
+
+
+class RiskLevel(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+RISK_LABELS: Final[dict[RiskLevel, str]] = {
+    RiskLevel.LOW: N_("Low risk"),
+    RiskLevel.MEDIUM: N_("Medium risk"),
+    RiskLevel.HIGH: N_("High risk"),
+    RiskLevel.CRITICAL: N_("Critical risk"),
+}
+
+# For sorting and "at least high" filters.
+RISK_ORDER: Final[dict[str, int]] = {level.value: i for i, level in enumerate(RiskLevel)}
+
+
+class Concern(StrEnum):
+    PHYSICAL_ABUSE = "physical_abuse"
+    SEXUAL_ABUSE = "sexual_abuse"
+    TRAFFICKING = "trafficking"
+    CHILD_LABOUR = "child_labour"
+    NEGLECT = "neglect"
+    DOMESTIC_VIOLENCE = "domestic_violence"
+    ONLINE_ABUSE = "online_abuse"
+    NO_DOCUMENTS = "no_documents"
+    SUBSTANCE_USE = "substance_use"
+    SCHOOL_DROPOUT = "school_dropout"
+    OTHER = "other"
+
+
+CONCERN_LABELS: Final[dict[Concern, str]] = {
+    Concern.PHYSICAL_ABUSE: N_("Physical abuse"),
+    Concern.SEXUAL_ABUSE: N_("Sexual abuse"),
+    Concern.TRAFFICKING: N_("Trafficking or exploitation"),
+    Concern.CHILD_LABOUR: N_("Child labour"),
+    Concern.NEGLECT: N_("Neglect"),
+    Concern.DOMESTIC_VIOLENCE: N_("Domestic violence"),
+    Concern.ONLINE_ABUSE: N_("Online abuse"),
+    Concern.NO_DOCUMENTS: N_("Lack of documents or statelessness"),
+    Concern.SUBSTANCE_USE: N_("Substance use"),
+    Concern.SCHOOL_DROPOUT: N_("School dropout"),
+    Concern.OTHER: N_("Other concern"),
+}
+
+
+class PlanStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
+PLAN_STATUS_LABELS: Final[dict[PlanStatus, str]] = {
+    PlanStatus.DRAFT: N_("Draft"),
+    PlanStatus.SUBMITTED: N_("Waiting for supervisor approval"),
+    PlanStatus.APPROVED: N_("Approved"),
+    PlanStatus.RETURNED: N_("Returned for changes"),
+}
+
+
+class ClosureStatus(StrEnum):
+    NONE = ""
+    REQUESTED = "requested"
+    APPROVED = "approved"
+
+
+CLOSURE_STATUS_LABELS: Final[dict[ClosureStatus, str]] = {
+    ClosureStatus.NONE: N_("Open"),
+    ClosureStatus.REQUESTED: N_("Closure waiting for supervisor approval"),
+    ClosureStatus.APPROVED: N_("Closure approved"),
+}
+
+
+class ClosureReason(StrEnum):
+    GOALS_ACHIEVED = "goals_achieved"
+    TRANSFERRED = "transferred"
+    MOVED_AWAY = "moved_away"
+    CHILD_REACHED_ADULTHOOD = "reached_adulthood"
+    FAMILY_DECLINED = "family_declined"
+    LOST_CONTACT = "lost_contact"
+    CHILD_DIED = "child_died"
+    OTHER = "other"
+
+
+CLOSURE_REASON_LABELS: Final[dict[ClosureReason, str]] = {
+    ClosureReason.GOALS_ACHIEVED: N_("Case plan goals achieved"),
+    ClosureReason.TRANSFERRED: N_("Transferred to another organisation"),
+    ClosureReason.MOVED_AWAY: N_("Child moved out of the area"),
+    ClosureReason.CHILD_REACHED_ADULTHOOD: N_("Child reached 18 years of age"),
+    ClosureReason.FAMILY_DECLINED: N_("Child or family declined further services"),
+    ClosureReason.LOST_CONTACT: N_("Contact lost"),
+    ClosureReason.CHILD_DIED: N_("Child died"),
+    ClosureReason.OTHER: N_("Other reason"),
+}
+
+
+class Case(Synced, SoftDeleted, Base):
+    """Owned by `org_id` (Synced); the case number is unique across devices without asking
+    any other device (see cmdesk.core.services.case_numbers)."""
+
+    __tablename__ = "case_file"  # "case" is an SQL keyword
+
+    case_number: Mapped[str] = mapped_column(String(64), unique=True)
+    child_id: Mapped[str] = mapped_column(String(36), index=True)
+    # The social worker who owns the case, and the field worker who visits.
+    case_manager_id: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
+    assigned_worker_id: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
+    # The assigned worker's team when assigned: field workers see their team's cases.
+    team: Mapped[str] = mapped_column(String(64), default="", index=True)
+
+    concerns: Mapped[list[str]] = mapped_column(JSON, default=list)
+    concern_other: Mapped[str] = mapped_column(String(200), default="")
+    risk_level: Mapped[str] = mapped_column(String(16), index=True)
+    risk_reason: Mapped[str] = mapped_column(Text, default="")
+
+    stage: Mapped[str] = mapped_column(String(24), default=Stage.REGISTRATION, index=True)
+    stage_changed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    plan_status: Mapped[str] = mapped_column(String(16), default=PlanStatus.DRAFT)
+    plan_submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    plan_submitted_by: Mapped[str | None] = mapped_column(String(36), default=None)
+    plan_decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    plan_decided_by: Mapped[str | None] = mapped_column(String(36), default=None)
+    plan_return_reason: Mapped[str] = mapped_column(Text, default="")
+
+    closure_status: Mapped[str] = mapped_column(String(16), default=ClosureStatus.NONE)
+    closure_reason: Mapped[str | None] = mapped_column(String(32), default=None)
+    closure_note: Mapped[str] = mapped_column(Text, default="")
+    closure_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    closure_requested_by: Mapped[str | None] = mapped_column(String(36), default=None)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    closed_by: Mapped[str | None] = mapped_column(String(36), default=None)
+
+
+class CaseStageChange(Synced, Base):
+    """Append-only: every move of a case between stages, with who, when (Synced) and why."""
+
+    __tablename__ = "case_stage_change"
+
+    case_id: Mapped[str] = mapped_column(String(36), index=True)
+    from_stage: Mapped[str | None] = mapped_column(String(24), default=None)
+    to_stage: Mapped[str] = mapped_column(String(24))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class CaseRiskChange(Synced, Base):
+    """Append-only: every risk level given to a case, with its reason."""
+
+    __tablename__ = "case_risk_change"
+
+    case_id: Mapped[str] = mapped_column(String(36), index=True)
+    level: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,115 @@
+"""Referrals from one organisation to another, and every step of their lifecycle.
+
+The sending organisation owns the row (Synced.org_id); the sections it shares are what sync
+may send the receiving organisation. Enum codes are stored values: never rename them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Final
+
+from sqlalchemy import JSON, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cmdesk.core.i18n import N_
+from cmdesk.core.model.base import Base, Synced, UtcDateTime
+
+
+class ReferralStatus(StrEnum):
+    DRAFT = "draft"
+    SENT = "sent"
+    ACKNOWLEDGED = "acknowledged"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    COMPLETED = "completed"
+    WITHDRAWN = "withdrawn"
+
+
+REFERRAL_STATUS_LABELS: Final[dict[ReferralStatus, str]] = {
+    ReferralStatus.DRAFT: N_("Draft"),
+    ReferralStatus.SENT: N_("Sent"),
+    ReferralStatus.ACKNOWLEDGED: N_("Received"),
+    ReferralStatus.ACCEPTED: N_("Accepted"),
+    ReferralStatus.DECLINED: N_("Declined"),
+    ReferralStatus.COMPLETED: N_("Completed"),
+    ReferralStatus.WITHDRAWN: N_("Withdrawn"),
+}
+
+
+class Urgency(StrEnum):
+    ROUTINE = "routine"
+    URGENT = "urgent"
+    EMERGENCY = "emergency"
+
+
+URGENCY_LABELS: Final[dict[Urgency, str]] = {
+    Urgency.ROUTINE: N_("Routine"),
+    Urgency.URGENT: N_("Urgent"),
+    Urgency.EMERGENCY: N_("Emergency (same day)"),
+}
+
+
+class SharedSection(StrEnum):
+    """Parts of a case a referral may share with the receiving organisation."""
+
+    IDENTITY = "identity"  # names, sex, birth date, ethnicity, languages
+    LEGAL_STATUS = "legal_status"  # nationality, legal status, identity document
+    ADDRESS = "address"
+    HOUSEHOLD = "household"  # caregivers and household members, with contacts
+    CONCERNS_AND_RISK = "concerns_and_risk"
+    ASSESSMENT = "assessment"
+    CASE_PLAN = "case_plan"
+    NOTES = "notes"
+
+
+SHARED_SECTION_LABELS: Final[dict[SharedSection, str]] = {
+    SharedSection.IDENTITY: N_("Identity (names, sex, birth date, ethnicity, languages)"),
+    SharedSection.LEGAL_STATUS: N_("Nationality, legal status and identity document"),
+    SharedSection.ADDRESS: N_("Address"),
+    SharedSection.HOUSEHOLD: N_("Caregivers and household"),
+    SharedSection.CONCERNS_AND_RISK: N_("Protection concerns and risk level"),
+    SharedSection.ASSESSMENT: N_("Assessment"),
+    SharedSection.CASE_PLAN: N_("Case plan"),
+    SharedSection.NOTES: N_("Case notes"),
+}
+
+
+class ReferralEventKind(StrEnum):
+    TRANSITION = "transition"
+    FEEDBACK = "feedback"
+
+
+class Referral(Synced, Base):
+    __tablename__ = "referral"
+
+    case_id: Mapped[str] = mapped_column(String(36), index=True)
+    child_id: Mapped[str] = mapped_column(String(36), index=True)
+    to_org_id: Mapped[str] = mapped_column(String(36), index=True)
+    service: Mapped[str] = mapped_column(String(32))
+    urgency: Mapped[str] = mapped_column(String(16), default=Urgency.ROUTINE)
+    reason: Mapped[str] = mapped_column(Text)
+    shared_sections: Mapped[list[str]] = mapped_column(JSON, default=list)
+    due_date: Mapped[date | None] = mapped_column(default=None, index=True)
+    status: Mapped[str] = mapped_column(String(16), default=ReferralStatus.DRAFT, index=True)
+    # What allowed sending: a consent (or other lawful basis) record, or a recorded override.
+    consent_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    override_reason: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    status_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    # Why it was declined or withdrawn (the events keep every step).
+    closing_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReferralEvent(Synced, Base):
+    """Append-only: each status change and each piece of feedback, attributed and timestamped
+    (Synced.created_by / created_at); `org_id` is the organisation of the person acting."""
+
+    __tablename__ = "referral_event"
+
+    referral_id: Mapped[str] = mapped_column(String(36), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    from_status: Mapped[str | None] = mapped_column(String(16), default=None)
+    to_status: Mapped[str | None] = mapped_column(String(16), default=None)
+    text: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,38 @@
+"""Follow-up tasks on a case, with due dates (the overdue list reads them)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Final
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cmdesk.core.i18n import N_
+from cmdesk.core.model.base import Base, SoftDeleted, Synced, UtcDateTime
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+TASK_STATUS_LABELS: Final[dict[TaskStatus, str]] = {
+    TaskStatus.OPEN: N_("To do"),
+    TaskStatus.DONE: N_("Done"),
+    TaskStatus.CANCELLED: N_("Cancelled"),
+}
+
+
+class Task(Synced, SoftDeleted, Base):
+    __tablename__ = "case_task"
+
+    case_id: Mapped[str] = mapped_column(String(36), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    details: Mapped[str] = mapped_column(Text, default="")
+    due_date: Mapped[date] = mapped_column(index=True)
+    assigned_to: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
+    status: Mapped[str] = mapped_column(String(16), default=TaskStatus.OPEN, index=True)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)

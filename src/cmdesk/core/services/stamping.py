@@ -1,0 +1,42 @@
+"""Who changed a synced row: filled in on flush from the acting user of the transaction.
+
+Services open their write transactions through `writing(ctx)`, so no code path can forget to
+attribute a change, and the sync engineer's change capture sees created_by/updated_by set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from cmdesk.core.model.base import is_synced
+from cmdesk.core.services.context import Context
+
+ACTOR_KEY = "cmdesk_actor_id"
+
+
+@contextmanager
+def writing(ctx: Context) -> Iterator[Session]:
+    """`ctx.write()` with the actor recorded on every synced row the transaction touches."""
+    with ctx.write() as session:
+        session.info[ACTOR_KEY] = ctx.actor.user_id
+        yield session
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp(session: Session, _flush_context: Any, _instances: Any) -> None:
+    actor_id = session.info.get(ACTOR_KEY)
+    if actor_id is None:
+        return
+    for row in session.new:
+        if is_synced(type(row)):
+            if not row.created_by:
+                row.created_by = actor_id
+            row.updated_by = actor_id
+    for row in session.dirty:
+        if is_synced(type(row)) and session.is_modified(row):
+            row.updated_by = actor_id
