@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import base64
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,10 +19,8 @@ from cmdesk.cli.common import (
 )
 from cmdesk.core.errors import ValidationError
 from cmdesk.core.i18n import N_
-from cmdesk.core.vault.files import atomic_write
+from cmdesk.core.vault.recovery_file import read_recovery_key, write_recovery_key
 from cmdesk.core.workspace import Workspace
-
-RECOVERY_HEADER = "cmdesk recovery key v1"
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -154,8 +151,7 @@ def cmd_recovery_new(args: argparse.Namespace) -> int:
         )
     with open_workspace(args) as ws:
         private = ws.new_recovery_key()
-    text = f"{RECOVERY_HEADER}\n{base64.b64encode(private).decode()}\n"
-    atomic_write(out, text.encode())
+    write_recovery_key(out, private)
     tr = tr_for(args)
     say(tr.format("Wrote the recovery key to {path}.", path=str(out)))
     say(
@@ -168,19 +164,6 @@ def cmd_recovery_new(args: argparse.Namespace) -> int:
         )
     )
     return 0
-
-
-def read_recovery_key(path: Path) -> bytes:
-    lines = path.read_text("utf-8").split()
-    try:
-        if " ".join(lines[:4]) != RECOVERY_HEADER:
-            raise ValueError
-        key = base64.b64decode(lines[4], validate=True)
-        if len(key) != 32:
-            raise ValueError
-        return key
-    except (ValueError, IndexError):
-        raise ValidationError.single("key", N_("This file is not a cmdesk recovery key.")) from None
 
 
 def cmd_recover(args: argparse.Namespace) -> int:
