@@ -1,1 +1,68 @@
-"""PDF documents (reportlab): Thai and English, shaped, redacted by level, marked confidential."""
+"""PDF documents (reportlab): Thai and English, shaped, redacted by level, marked confidential.
+
+Each builder is a pure function from a frozen input dataclass to PDF bytes: no files, no Qt.
+"""
+
+from __future__ import annotations
+
+from cmdesk.core.reports.documents.case_summary import build_case_summary
+from cmdesk.core.reports.documents.caseload import build_caseload_report
+from cmdesk.core.reports.documents.consent_form import build_consent_form
+from cmdesk.core.reports.documents.referral_slip import build_referral_slip
+from cmdesk.core.reports.inputs import (
+    Assessment,
+    CaseloadCase,
+    CaseloadData,
+    CaseNote,
+    CaseSummaryData,
+    ChildProfile,
+    ConsentFormData,
+    ConsentPurpose,
+    ConsentRecord,
+    DomainAssessment,
+    Organisation,
+    PlanAction,
+    PlanGoal,
+    ReferralRecord,
+    ReferralSlipData,
+    Review,
+    StageChange,
+)
+from cmdesk.core.reports.page import aes_available
+from cmdesk.core.reports.qr import DocumentKind, QrPayload, QrPayloadInvalid, verify_qr_payload
+from cmdesk.core.reports.redaction import DEFAULT_POLICY, Level, RedactionPolicy, Section
+from cmdesk.core.reports.thai_wrap import warm_up
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "Assessment",
+    "CaseNote",
+    "CaseSummaryData",
+    "CaseloadCase",
+    "CaseloadData",
+    "ChildProfile",
+    "ConsentFormData",
+    "ConsentPurpose",
+    "ConsentRecord",
+    "DocumentKind",
+    "DomainAssessment",
+    "Level",
+    "Organisation",
+    "PlanAction",
+    "PlanGoal",
+    "QrPayload",
+    "QrPayloadInvalid",
+    "RedactionPolicy",
+    "ReferralRecord",
+    "ReferralSlipData",
+    "Review",
+    "Section",
+    "StageChange",
+    "aes_available",
+    "build_case_summary",
+    "build_caseload_report",
+    "build_consent_form",
+    "build_referral_slip",
+    "verify_qr_payload",
+    "warm_up",
+]

@@ -1,0 +1,1 @@
+"""One module per document; each has a pure `build_…(data, *, tr, level, …) -> bytes`."""

@@ -1,0 +1,108 @@
+"""Case summary: the child, the case's status and history, assessment, plan, reviews,
+referrals, consent and (optionally) notes, each section as the redaction level allows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from reportlab.platypus.flowables import Flowable
+
+from cmdesk.core.i18n import Translator
+from cmdesk.core.reports.documents import record_sections as rs
+from cmdesk.core.reports.documents.common import (
+    Context,
+    child_sections,
+    field_table,
+    heading,
+    omitted_notice,
+    title_block,
+)
+from cmdesk.core.reports.inputs import CaseSummaryData
+from cmdesk.core.reports.page import PageFurniture, render_pdf
+from cmdesk.core.reports.qr import DocumentKind, QrPayload
+from cmdesk.core.reports.redaction import DEFAULT_POLICY, Level, RedactionPolicy, Section
+
+SECTIONS = (
+    Section.IDENTITY,
+    Section.CONTACT,
+    Section.SENSITIVE,
+    Section.STATUS,
+    Section.ASSESSMENT,
+    Section.CASE_PLAN,
+    Section.REVIEWS,
+    Section.REFERRALS,
+    Section.CONSENT,
+    Section.NOTES,
+)
+
+
+def case_summary_story(data: CaseSummaryData, ctx: Context) -> list[Flowable]:
+    tr = ctx.tr
+    story: list[Flowable] = title_block(
+        ctx,
+        tr.gettext("Case summary"),
+        tr.format(
+            "Case {case_number} · opened {date}",
+            case_number=data.case_number,
+            date=ctx.long_date_text(data.opened_on),
+        ),
+    )
+    story += omitted_notice(ctx, SECTIONS)
+
+    child = child_sections(ctx, data.child)
+    if child:
+        story += [heading(ctx, tr.gettext("Child")), *child]
+
+    if ctx.shows(Section.STATUS):
+        story += [
+            heading(ctx, tr.gettext("Case status")),
+            field_table(
+                ctx,
+                [
+                    (tr.gettext("Status"), data.status),
+                    (tr.gettext("Stage"), data.stage),
+                    (tr.gettext("Risk level"), data.risk),
+                    (tr.gettext("Case worker"), data.worker),
+                    (tr.gettext("Opened on"), ctx.date_text(data.opened_on)),
+                ],
+            ),
+            *rs.stage_history(ctx, data.stage_history),
+        ]
+    if ctx.shows(Section.ASSESSMENT):
+        story += rs.assessment(ctx, data.assessment)
+    if ctx.shows(Section.CASE_PLAN):
+        story += rs.case_plan(ctx, data.plan_goals)
+    if ctx.shows(Section.REVIEWS):
+        story += rs.reviews(ctx, data.reviews)
+    if ctx.shows(Section.REFERRALS):
+        story += rs.referrals(ctx, data.referrals)
+    if ctx.shows(Section.CONSENT):
+        story += rs.consents(ctx, data.consents)
+    if ctx.shows(Section.NOTES) and data.notes:
+        story += rs.notes(ctx, data.notes)
+    return story
+
+
+def build_case_summary(
+    data: CaseSummaryData,
+    *,
+    tr: Translator,
+    level: Level,
+    printed_by: str,
+    printed_at: datetime,
+    password: str | None = None,
+    policy: RedactionPolicy = DEFAULT_POLICY,
+) -> bytes:
+    """The case summary as PDF bytes, in tr's language, showing what `level` allows."""
+    ctx = Context(tr, level, policy)
+    info = PageFurniture(
+        organisation=data.organisation,
+        title=tr.gettext("Case summary"),
+        reference=data.case_number,
+        level=level,
+        printed_by=printed_by,
+        printed_at=printed_at,
+        qr=QrPayload(DocumentKind.CASE_SUMMARY, data.record_id),
+        tr=tr,
+    )
+    return render_pdf(case_summary_story(data, ctx), info, password=password)

@@ -1,0 +1,215 @@
+"""Building blocks shared by the document builders: context, headings, tables, the child."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from reportlab.platypus import Table, TableStyle
+from reportlab.platypus.flowables import Flowable, Spacer
+
+from cmdesk.core.i18n import Translator, format_birth_date, format_date
+from cmdesk.core.reports.flowables import TextStyle, ThaiParagraph
+from cmdesk.core.reports.inputs import ChildProfile
+from cmdesk.core.reports.redaction import (
+    DEFAULT_POLICY,
+    Level,
+    RedactionPolicy,
+    Section,
+    section_label,
+)
+from cmdesk.core.reports.styles import (
+    HEADER_FILL,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    PAGE_SIZE,
+    RULE_GREY,
+    Styles,
+    document_styles,
+)
+
+DASH = "—"
+FRAME_WIDTH = PAGE_SIZE[0] - MARGIN_LEFT - MARGIN_RIGHT
+CELL_PAD_X = 4.0
+CELL_PAD_Y = 3.0
+
+
+@dataclass(frozen=True)
+class Context:
+    tr: Translator
+    level: Level
+    policy: RedactionPolicy = DEFAULT_POLICY
+
+    @property
+    def styles(self) -> Styles:
+        return document_styles()
+
+    def shows(self, section: Section) -> bool:
+        return self.policy.shows(section, self.level)
+
+    def date_text(self, value: date | None) -> str:
+        return DASH if value is None else format_date(value, self.tr.locale, "medium")
+
+    def long_date_text(self, value: date) -> str:
+        return format_date(value, self.tr.locale, "long")
+
+
+def text(value: str) -> str:
+    return value.strip() or DASH
+
+
+def para(value: str, style: TextStyle) -> ThaiParagraph:
+    return ThaiParagraph(value, style)
+
+
+def title_block(ctx: Context, title: str, subtitle: str) -> list[Flowable]:
+    return [para(title, ctx.styles.title), para(subtitle, ctx.styles.subtitle)]
+
+
+def omitted_notice(ctx: Context, sections: Sequence[Section]) -> list[Flowable]:
+    """One line naming the sections this copy leaves out (from the policy, not the data)."""
+    left_out = [s for s in sections if not ctx.shows(s)]
+    if not left_out:
+        return []
+    names = ", ".join(section_label(s, ctx.tr) for s in left_out)
+    message = ctx.tr.format("Not included in this copy: {sections}.", sections=names)
+    return [para(message, ctx.styles.withheld)]
+
+
+def heading(ctx: Context, value: str) -> ThaiParagraph:
+    return para(value, ctx.styles.heading)
+
+
+def subheading(ctx: Context, value: str) -> ThaiParagraph:
+    return para(value, ctx.styles.subheading)
+
+
+def nothing_recorded(ctx: Context) -> ThaiParagraph:
+    return para(ctx.tr.gettext("Nothing recorded."), ctx.styles.withheld)
+
+
+def _cell(value: str | Flowable, style: TextStyle) -> Flowable:
+    return value if isinstance(value, Flowable) else ThaiParagraph(value, style)
+
+
+def field_table(ctx: Context, rows: Sequence[tuple[str, str]], label_share: float = 0.3) -> Table:
+    """Label | value rows, labels shaded."""
+    s = ctx.styles
+    data = [[_cell(label, s.cell_label), _cell(text(value), s.cell)] for label, value in rows]
+    widths = [FRAME_WIDTH * label_share, FRAME_WIDTH * (1 - label_share)]
+    table = Table(data, colWidths=widths, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                *_base_style(),
+                ("BACKGROUND", (0, 0), (0, -1), HEADER_FILL),
+            ]
+        )
+    )
+    return table
+
+
+def list_table(
+    ctx: Context,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str | Flowable]],
+    shares: Sequence[float],
+) -> Flowable:
+    """A table with a header row that repeats on each page; rows never split mid-cell."""
+    if not rows:
+        return nothing_recorded(ctx)
+    s = ctx.styles
+    total = sum(shares)
+    widths = [FRAME_WIDTH * share / total for share in shares]
+    data: list[list[Flowable]] = [[_cell(h, s.cell_header) for h in header]]
+    data += [
+        [_cell(v if isinstance(v, Flowable) else text(v), s.cell) for v in row] for row in rows
+    ]
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle([*_base_style(), ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL)]))
+    return table
+
+
+def _base_style() -> list[tuple[object, ...]]:
+    return [
+        ("GRID", (0, 0), (-1, -1), 0.4, RULE_GREY),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD_X),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD_X),
+        ("TOPPADDING", (0, 0), (-1, -1), CELL_PAD_Y),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PAD_Y),
+    ]
+
+
+def gap(height: float = 6.0) -> Spacer:
+    return Spacer(1, height)
+
+
+def child_display_name(child: ChildProfile) -> str:
+    if child.nickname:
+        return f"{child.full_name} ({child.nickname})"
+    return child.full_name
+
+
+def child_sections(
+    ctx: Context, child: ChildProfile, *, allowed: frozenset[Section] | None = None
+) -> list[Flowable]:
+    """The child's identity, contact and sensitive data, each only if the level shows it (and,
+    for a referral, if the referral shares it)."""
+    tr = ctx.tr
+
+    def shown(section: Section) -> bool:
+        return ctx.shows(section) and (allowed is None or section in allowed)
+
+    story: list[Flowable] = []
+    if shown(Section.IDENTITY):
+        birth = (
+            format_birth_date(child.birth_date, tr.locale, tr=tr)
+            if child.birth_date is not None
+            else ""
+        )
+        story += [
+            subheading(ctx, tr.gettext("Identity")),
+            field_table(
+                ctx,
+                [
+                    (tr.gettext("Full name"), child.full_name),
+                    (tr.gettext("Nickname"), child.nickname),
+                    (tr.gettext("Sex"), child.sex),
+                    (tr.gettext("Birth date"), birth),
+                    (tr.gettext("Identity document"), child.id_document),
+                    (tr.gettext("Identity number"), child.id_number),
+                ],
+            ),
+        ]
+    if shown(Section.CONTACT):
+        guardian = child.guardian_name or child.guardian_relation
+        if child.guardian_name and child.guardian_relation:
+            guardian = f"{child.guardian_name} ({child.guardian_relation})"
+        story += [
+            subheading(ctx, tr.gettext("Contact and whereabouts")),
+            field_table(
+                ctx,
+                [
+                    (tr.gettext("Address"), child.address),
+                    (tr.gettext("School"), child.school),
+                    (tr.gettext("Guardian"), guardian),
+                    (tr.gettext("Guardian's phone"), child.guardian_phone),
+                ],
+            ),
+        ]
+    if shown(Section.SENSITIVE):
+        story += [
+            subheading(ctx, tr.gettext("Sensitive personal data")),
+            field_table(
+                ctx,
+                [
+                    (tr.gettext("Ethnicity"), child.ethnicity),
+                    (tr.gettext("Legal status"), child.legal_status),
+                    (tr.gettext("Religion"), child.religion),
+                    (tr.gettext("Health and disability"), child.health),
+                ],
+            ),
+        ]
+    return story

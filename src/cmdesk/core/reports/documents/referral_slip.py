@@ -1,0 +1,134 @@
+"""Referral slip for a partner organisation: the referral itself, only the parts of the record
+the referral shares (and the level allows), and a reply part for the partner to fill in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from reportlab.platypus import Table, TableStyle
+from reportlab.platypus.flowables import Flowable, KeepTogether
+
+from cmdesk.core.i18n import Translator
+from cmdesk.core.reports.documents import record_sections as rs
+from cmdesk.core.reports.documents.common import (
+    FRAME_WIDTH,
+    Context,
+    child_sections,
+    field_table,
+    gap,
+    heading,
+    omitted_notice,
+    para,
+    title_block,
+)
+from cmdesk.core.reports.flowables import WriteLine
+from cmdesk.core.reports.inputs import ReferralSlipData
+from cmdesk.core.reports.page import PageFurniture, render_pdf
+from cmdesk.core.reports.qr import DocumentKind, QrPayload
+from cmdesk.core.reports.redaction import DEFAULT_POLICY, Level, RedactionPolicy, Section
+
+# What a referral slip can carry at most; the referral picks from these.
+SHAREABLE = (
+    Section.IDENTITY,
+    Section.CONTACT,
+    Section.SENSITIVE,
+    Section.ASSESSMENT,
+    Section.CASE_PLAN,
+    Section.CONSENT,
+)
+
+
+def referral_slip_story(data: ReferralSlipData, ctx: Context) -> list[Flowable]:
+    tr = ctx.tr
+    story: list[Flowable] = title_block(
+        ctx,
+        tr.gettext("Referral"),
+        tr.format(
+            "Case {case_number} · referred on {date}",
+            case_number=data.case_number,
+            date=ctx.long_date_text(data.referred_on),
+        ),
+    )
+    story += omitted_notice(ctx, SHAREABLE)
+    story += [
+        heading(ctx, tr.gettext("Referral details")),
+        field_table(
+            ctx,
+            [
+                (tr.gettext("From"), data.organisation.name),
+                (tr.gettext("Referring worker"), data.from_worker),
+                (tr.gettext("Contact"), data.from_contact),
+                (tr.gettext("To"), data.to_organisation),
+                (tr.gettext("Service requested"), data.to_service),
+                (tr.gettext("Reason for referral"), data.reason),
+                (tr.gettext("Urgency"), data.urgency),
+                (tr.gettext("Please reply by"), ctx.date_text(data.respond_by)),
+            ],
+        ),
+    ]
+    child = child_sections(ctx, data.child)
+    if child:
+        story += [heading(ctx, tr.gettext("Child")), *child]
+    if ctx.shows(Section.ASSESSMENT):
+        story += rs.assessment(ctx, data.assessment)
+    if ctx.shows(Section.CASE_PLAN):
+        story += rs.case_plan(ctx, data.plan_goals)
+    if ctx.shows(Section.CONSENT):
+        story += rs.consents(ctx, data.consents)
+    story.append(KeepTogether(_reply(ctx)))
+    return story
+
+
+def _reply(ctx: Context) -> list[Flowable]:
+    tr = ctx.tr
+    s = ctx.styles
+    half = FRAME_WIDTH / 2 - 6
+    lines = Table(
+        [
+            [WriteLine(tr.gettext("Received by"), s.small), WriteLine(tr.gettext("Date"), s.small)],
+            [
+                WriteLine(tr.gettext("Action taken or appointment"), s.small),
+                WriteLine(tr.gettext("Signature"), s.small),
+            ],
+        ],
+        colWidths=[half + 6, half + 6],
+        hAlign="LEFT",
+    )
+    lines.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    return [
+        heading(ctx, tr.gettext("Reply from the receiving organisation")),
+        para(
+            tr.gettext(
+                "Please fill in this part and send it back to the referring worker, or tell them "
+                "by phone."
+            ),
+            s.body,
+        ),
+        gap(4),
+        lines,
+    ]
+
+
+def build_referral_slip(
+    data: ReferralSlipData,
+    *,
+    tr: Translator,
+    level: Level = Level.PARTNER,
+    printed_by: str,
+    printed_at: datetime,
+    password: str | None = None,
+    policy: RedactionPolicy = DEFAULT_POLICY,
+) -> bytes:
+    """The referral slip as PDF bytes: sections outside data.shared_sections never appear."""
+    ctx = Context(tr, level, policy.restricted_to(data.shared_sections))
+    info = PageFurniture(
+        organisation=data.organisation,
+        title=tr.gettext("Referral"),
+        reference=data.case_number,
+        level=level,
+        printed_by=printed_by,
+        printed_at=printed_at,
+        qr=QrPayload(DocumentKind.REFERRAL_SLIP, data.record_id),
+        tr=tr,
+    )
+    return render_pdf(referral_slip_story(data, ctx), info, password=password)
