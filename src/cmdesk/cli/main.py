@@ -9,6 +9,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import DBAPIError as DatabaseError
+
 from cmdesk import __version__
 from cmdesk.cli import vault_cmds
 from cmdesk.cli.common import tr_for
@@ -59,6 +61,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc.message(tr_for(args)), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        return 1
+    except DatabaseError as exc:
+        # Only the error's class: its text could quote stored data.
+        tr = tr_for(args)
+        print(
+            tr.format(
+                "The vault could not complete this ({kind}). Nothing was changed.",
+                kind=type(exc.orig).__name__ if exc.orig else type(exc).__name__,
+            ),
+            file=sys.stderr,
+        )
         return 1
     except OSError as exc:
         # A file the user named could not be read or written; say which, not a traceback.

@@ -117,3 +117,15 @@ def test_twenty_threads_all_get_keyed_connections(ws: Workspace) -> None:
         t.join()
     assert errors == []
     assert results == [2] * 20
+
+
+def test_database_errors_never_quote_stored_values(ws: Workspace) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from cmdesk.core.model import VaultMeta
+
+    with ws.ctx.write() as s:
+        s.add(VaultMeta(key="dup", value=CANARY))
+    with pytest.raises(IntegrityError) as err, ws.ctx.write() as s:
+        s.add(VaultMeta(key="dup", value=CANARY))
+    assert CANARY not in str(err.value)

@@ -55,6 +55,8 @@ def make_engine(path: Path, data_key: bytes, *, create: bool = False) -> Engine:
         pool_size=4,
         max_overflow=16,
         pool_timeout=30,
+        # SQL parameters are personal data: keep them out of exception text and logs.
+        hide_parameters=True,
     )
 
     @event.listens_for(engine, "begin")
