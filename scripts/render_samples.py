@@ -94,7 +94,14 @@ def main(argv: list[str] | None = None) -> int:
                     for old in args.out.glob(f"{stem}-*.png"):
                         old.unlink()
                     subprocess.run(
-                        [str(pdftoppm), "-r", str(args.dpi), "-png", str(path), str(args.out / stem)],
+                        [
+                            str(pdftoppm),
+                            "-r",
+                            str(args.dpi),
+                            "-png",
+                            str(path),
+                            str(args.out / stem),
+                        ],
                         check=True,
                     )
                 print(f"{path}  {len(pdf) / 1024:.0f} KiB  {elapsed:.0f} ms")

@@ -31,6 +31,9 @@ class TextStyle:
     space_before: float = 0.0
     space_after: float = 0.0
     left_indent: float = 0.0
+    # Points that must stay free below this text on the page, or it moves to the next page:
+    # keeps a heading from being the last thing on a page.
+    keep_below: float = 0.0
 
     def but(self, **changes: Any) -> TextStyle:
         return replace(self, **changes)
@@ -101,12 +104,15 @@ class ThaiParagraph(Flowable):  # type: ignore[misc]
         lines = self._layout(availWidth)
         self.width = availWidth
         self.height = len(lines) * self.style.leading
+        if self.style.keep_below and self.height + self.style.keep_below > availHeight:
+            # Claim not to fit; split() then refuses, and the frame moves on to a new page.
+            return self.width, availHeight + 1
         return self.width, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
         lines = self._layout(availWidth)
         fit = int((availHeight + _EPSILON) // self.style.leading)
-        if fit <= 0 or len(lines) <= 1:
+        if fit <= 0 or len(lines) <= 1 or self.style.keep_below:
             return []
         if fit >= len(lines):
             return [self]

@@ -53,8 +53,8 @@ def document_styles() -> Styles:
     return Styles(
         title=TextStyle(f.bold, 17, 24, space_after=2),
         subtitle=TextStyle(f.regular, 11, 16, color=MUTED, space_after=8),
-        heading=TextStyle(f.bold, 13.5, 19, space_before=12, space_after=5),
-        subheading=TextStyle(f.bold, 11.5, 16.5, space_before=6, space_after=3),
+        heading=TextStyle(f.bold, 13.5, 19, space_before=12, space_after=5, keep_below=64),
+        subheading=TextStyle(f.bold, 11.5, 16.5, space_before=6, space_after=3, keep_below=48),
         body=body,
         cell=cell,
         cell_label=cell.but(font_name=f.bold),

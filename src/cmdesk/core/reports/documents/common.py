@@ -28,6 +28,7 @@ from cmdesk.core.reports.styles import (
     Styles,
     document_styles,
 )
+from cmdesk.core.reports.thai_wrap import pieces, string_measure
 
 DASH = "—"
 FRAME_WIDTH = PAGE_SIZE[0] - MARGIN_LEFT - MARGIN_RIGHT
@@ -120,8 +121,14 @@ def list_table(
     if not rows:
         return nothing_recorded(ctx)
     s = ctx.styles
-    total = sum(shares)
-    widths = [FRAME_WIDTH * share / total for share in shares]
+    texts = [[v if isinstance(v, str) else "" for v in row] for row in rows]
+    widths = fit_widths(
+        shares,
+        [
+            [longest_word(h, s.cell_header), *(longest_word(r[i], s.cell) for r in texts)]
+            for i, h in enumerate(header)
+        ],
+    )
     data: list[list[Flowable]] = [[_cell(h, s.cell_header) for h in header]]
     data += [
         [_cell(v if isinstance(v, Flowable) else text(v), s.cell) for v in row] for row in rows
@@ -129,6 +136,34 @@ def list_table(
     table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([*_base_style(), ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL)]))
     return table
+
+
+def longest_word(value: str, style: TextStyle) -> float:
+    """Width of the widest piece of `value` that a line cannot break inside."""
+    measure = string_measure(style.font_name, style.font_size)
+    return max((measure(p.text) for p in pieces(value) if not p.space), default=0.0)
+
+
+def fit_widths(shares: Sequence[float], words: Sequence[Sequence[float]]) -> list[float]:
+    """Column widths in proportion to `shares`, but each wide enough for its longest word
+    (words[column] lists them), taking the room from columns that have some to spare. Only
+    when the words cannot all fit does a column keep a width that forces a hard split."""
+    total = sum(shares)
+    widths = [FRAME_WIDTH * share / total for share in shares]
+    need = [max(column, default=0.0) + 2 * CELL_PAD_X + 1 for column in words]
+    if sum(need) > FRAME_WIDTH:
+        return widths
+    short = [i for i, (w, n) in enumerate(zip(widths, need, strict=True)) if w < n]
+    deficit = sum(need[i] - widths[i] for i in short)
+    if deficit <= 0:
+        return widths
+    for i in short:
+        widths[i] = need[i]
+    slack = {i: widths[i] - need[i] for i in range(len(widths)) if i not in short}
+    spare = sum(slack.values())
+    for i, room in slack.items():
+        widths[i] -= deficit * room / spare
+    return widths
 
 
 def _base_style() -> list[tuple[object, ...]]:

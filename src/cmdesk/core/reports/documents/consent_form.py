@@ -139,11 +139,16 @@ def _signatures(ctx: Context, data: ConsentFormData) -> Flowable:
     s = ctx.styles.small
 
     def block(title: str, printed_name: str) -> list[Flowable]:
-        name_caption = tr.format("Name: {name}", name=printed_name) if printed_name else ""
+        # Thai forms print the name in brackets under the signature; a blank line otherwise.
+        name: Flowable = (
+            ThaiParagraph(f"({printed_name})", s.but(font_size=9.5, leading=14, space_before=3))
+            if printed_name
+            else WriteLine(tr.gettext("Name in full"), s)
+        )
         return [
             ThaiParagraph(title, ctx.styles.cell_label),
             WriteLine(tr.gettext("Signature"), s),
-            WriteLine(name_caption or tr.gettext("Name in full"), s),
+            name,
             WriteLine(tr.gettext("Date"), s),
         ]
 

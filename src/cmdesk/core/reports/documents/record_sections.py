@@ -30,7 +30,7 @@ from cmdesk.core.reports.redaction import Section
 def stage_history(ctx: Context, changes: Sequence[StageChange]) -> list[Flowable]:
     tr = ctx.tr
     rows = [(c.stage, ctx.date_text(c.started_on), c.by, c.note) for c in changes]
-    header = [tr.gettext("Stage"), tr.gettext("From"), tr.gettext("By"), tr.gettext("Note")]
+    header = [tr.gettext("Stage"), tr.gettext("Since"), tr.gettext("By"), tr.gettext("Note")]
     return [
         subheading(ctx, tr.gettext("Stage history")),
         list_table(ctx, header, rows, [3, 2, 2.5, 4]),

@@ -55,10 +55,10 @@ def referral_slip_story(data: ReferralSlipData, ctx: Context) -> list[Flowable]:
         field_table(
             ctx,
             [
-                (tr.gettext("From"), data.organisation.name),
+                (tr.gettext("Referring organisation"), data.organisation.name),
                 (tr.gettext("Referring worker"), data.from_worker),
                 (tr.gettext("Contact"), data.from_contact),
-                (tr.gettext("To"), data.to_organisation),
+                (tr.gettext("Receiving organisation"), data.to_organisation),
                 (tr.gettext("Service requested"), data.to_service),
                 (tr.gettext("Reason for referral"), data.reason),
                 (tr.gettext("Urgency"), data.urgency),
