@@ -109,6 +109,10 @@ class GlyphNames:
 
     def text_for_code(self, code: int) -> str:
         """The text a code point of this font's subsets stands for in extracted text."""
+        if 0xFB00 <= code <= 0xFB06:
+            # Latin ligature glyphs the shaper chose for "fi", "ffl"...: the letters, so a
+            # search for "office" finds the word.
+            return unicodedata.normalize("NFKD", chr(code))
         if not is_private_use(code):
             return chr(code)
         if code in self._cache:
