@@ -181,3 +181,15 @@ def test_caseload_counts_and_overdue(lang: Locale, tmp_path: Path) -> None:
     names = [c.child_name for c in data.cases]
     assert not any(squash(n) in squash(text_of(hidden, tmp_path)) for n in names)
     assert all(squash(n) in squash(text) for n in names)
+
+
+def test_a_cell_longer_than_a_page_splits_across_pages(tmp_path: Path) -> None:
+    data = fake.case_summary("th", notes=0)
+    long = " ".join(f"ประโยคทดสอบที่{i} เด็กๆ ไม่ได้ไปโรงเรียน ผู้ใหญ่บ้านช่วยดูแล" for i in range(160))
+    data = replace(data, child=replace(data.child, address=long))
+    pdf = build_case_summary(data, level=Level.FULL, **common("th"))
+    pages = pdftotext_raw(pdf, tmp_path).split("\f")
+    holding = [i for i, page in enumerate(pages) if "ประโยคทดสอบที่" in page]
+    assert len(holding) >= 2  # the address row continues on the next page
+    text = squash("".join(pages))
+    assert all(f"ประโยคทดสอบที่{i}เด็กๆ" in text for i in range(160))

@@ -34,6 +34,9 @@ DASH = "—"
 FRAME_WIDTH = PAGE_SIZE[0] - MARGIN_LEFT - MARGIN_RIGHT
 CELL_PAD_X = 4.0
 CELL_PAD_Y = 3.0
+# A row taller than what is left of the page (a long address, a long finding) is split between
+# pages, as long as each part is at least this high (points); otherwise it moves whole.
+SPLIT_IN_ROW = 30
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,7 @@ def field_table(ctx: Context, rows: Sequence[tuple[str, str]], label_share: floa
     s = ctx.styles
     data = [[_cell(label, s.cell_label), _cell(text(value), s.cell)] for label, value in rows]
     widths = [FRAME_WIDTH * label_share, FRAME_WIDTH * (1 - label_share)]
-    table = Table(data, colWidths=widths, hAlign="LEFT")
+    table = Table(data, colWidths=widths, hAlign="LEFT", splitInRow=SPLIT_IN_ROW)
     table.setStyle(
         TableStyle(
             [
@@ -133,7 +136,7 @@ def list_table(
     data += [
         [_cell(v if isinstance(v, Flowable) else text(v), s.cell) for v in row] for row in rows
     ]
-    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT", splitInRow=SPLIT_IN_ROW)
     table.setStyle(TableStyle([*_base_style(), ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL)]))
     return table
 
