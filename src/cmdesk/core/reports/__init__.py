@@ -9,6 +9,7 @@ from cmdesk.core.reports.documents.case_summary import build_case_summary
 from cmdesk.core.reports.documents.caseload import build_caseload_report
 from cmdesk.core.reports.documents.consent_form import build_consent_form
 from cmdesk.core.reports.documents.referral_slip import build_referral_slip
+from cmdesk.core.reports.fonts import register_fonts
 from cmdesk.core.reports.inputs import (
     Assessment,
     CaseloadCase,
@@ -31,7 +32,7 @@ from cmdesk.core.reports.inputs import (
 from cmdesk.core.reports.page import aes_available
 from cmdesk.core.reports.qr import DocumentKind, QrPayload, QrPayloadInvalid, verify_qr_payload
 from cmdesk.core.reports.redaction import DEFAULT_POLICY, Level, RedactionPolicy, Section
-from cmdesk.core.reports.thai_wrap import warm_up
+from cmdesk.core.reports.thai_wrap import warm_up as _warm_up_segmenter
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -66,3 +67,10 @@ __all__ = [
     "verify_qr_payload",
     "warm_up",
 ]
+
+
+def warm_up() -> None:
+    """Registers the fonts and loads the Thai dictionary now (about 0.5 s, once per process),
+    e.g. on a worker thread while the app starts, so the first print is not the slow one."""
+    register_fonts()
+    _warm_up_segmenter()
