@@ -1,0 +1,48 @@
+"""Errors as a user sees them: one friendly sentence in their language, never a traceback."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from cmdesk.core.errors import CmdeskError, ValidationError
+from cmdesk.core.i18n import Translator
+from cmdesk.gui.worker import Cancelled
+
+
+def friendly_message(exc: BaseException, tr: Translator) -> str:
+    if isinstance(exc, CmdeskError):
+        return exc.message(tr)
+    if isinstance(exc, Cancelled):
+        return tr.gettext("Stopped. Nothing was changed.")
+    if isinstance(exc, PermissionError):
+        return tr.gettext("cmdesk may not use this file or folder. Choose another one.")
+    if isinstance(exc, OSError):
+        if exc.errno == 28:  # ENOSPC
+            return tr.gettext("The disk is full. Free some space, then try again.")
+        return tr.gettext("A file could not be read or written. Check the disk, then try again.")
+    return tr.gettext(
+        "Something went wrong. Your saved work is safe. If this happens again, tell your "
+        "data manager what you were doing."
+    )
+
+
+def field_messages(exc: ValidationError, tr: Translator) -> dict[str, str]:
+    """One message per field name, for showing next to the fields."""
+    out: dict[str, str] = {}
+    for error in exc.errors:
+        text = error.message(tr)
+        out[error.field] = f"{out[error.field]}\n{text}" if error.field in out else text
+    return out
+
+
+def show_error(parent: QWidget | None, exc: BaseException, tr: Translator) -> QMessageBox:
+    """A window-modal message box that does not block the event loop (tests and timers go on)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("cmdesk")
+    box.setText(friendly_message(exc, tr))
+    box.setObjectName("error-message")
+    ok = box.addButton(QMessageBox.StandardButton.Ok)
+    ok.setText(tr.gettext("OK"))
+    box.open()
+    return box

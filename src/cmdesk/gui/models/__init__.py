@@ -1,0 +1,1 @@
+"""Qt item models over core queries (paged; never a widget per row)."""

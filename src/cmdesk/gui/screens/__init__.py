@@ -1,0 +1,1 @@
+"""One screen per module; each has retranslate() for runtime language switching."""

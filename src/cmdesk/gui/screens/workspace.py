@@ -1,0 +1,161 @@
+"""The unlocked app: who is signed in, the main sections on the left, the section on the right.
+
+This page is kept (hidden) while the vault is locked, so text typed into it and not yet saved
+is still there after unlocking; the records it showed are dropped and fetched again.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cmdesk.core.model.roles import ROLE_LABELS
+from cmdesk.gui.icons import icon
+from cmdesk.gui.screens.caseload import CaseloadScreen
+from cmdesk.gui.screens.referrals import ReferralsScreen
+from cmdesk.gui.screens.tasks import TasksScreen
+from cmdesk.gui.session import Session
+from cmdesk.gui.widgets.labels import WrapLabel
+
+SECTIONS = ("caseload", "tasks", "referrals")
+
+
+class WorkspacePage(QWidget):
+    lock_requested = Signal()
+    settings_requested = Signal()
+    recovery_key_requested = Signal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("workspace-page")
+        self._session = session
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+
+        bar = QFrame(self)
+        bar.setObjectName("top-bar")
+        bar.setStyleSheet("#top-bar { background: #2c4a6b; } #top-bar QLabel { color: white; }")
+        top = QHBoxLayout(bar)
+        logo = QLabel(bar)
+        logo.setPixmap(icon("app").pixmap(QSize(28, 28)))
+        top.addWidget(logo)
+        self.who = QLabel(bar)
+        self.who.setProperty("verbatim", True)  # the user's and organisation's own names
+        top.addWidget(self.who, 1)
+        self.register_button = QPushButton(icon("add-child"), "", bar)
+        self.register_button.setObjectName("register-child")
+        top.addWidget(self.register_button)
+        self.settings_button = QPushButton(icon("settings"), "", bar)
+        self.settings_button.clicked.connect(self.settings_requested)
+        top.addWidget(self.settings_button)
+        self.lock_button = QPushButton(icon("lock"), "", bar)
+        self.lock_button.setObjectName("lock")
+        self.lock_button.clicked.connect(self.lock_requested)
+        top.addWidget(self.lock_button)
+        outer.addWidget(bar)
+
+        self.banner = QFrame(self)
+        self.banner.setStyleSheet("QFrame { background: #fff4ce; }")
+        banner_row = QHBoxLayout(self.banner)
+        warn = QLabel(self.banner)
+        warn.setPixmap(icon("warning").pixmap(QSize(20, 20)))
+        banner_row.addWidget(warn)
+        self.banner_text = WrapLabel(parent=self.banner)
+        banner_row.addWidget(self.banner_text, 1)
+        self.banner_button = QPushButton(icon("key"), "", self.banner)
+        self.banner_button.clicked.connect(self.recovery_key_requested)
+        banner_row.addWidget(self.banner_button)
+        self.banner.hide()
+        outer.addWidget(self.banner)
+
+        body = QHBoxLayout()
+        body.setContentsMargins(8, 8, 8, 8)
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("sections")
+        self.nav.setIconSize(QSize(22, 22))
+        self.nav.setSpacing(2)
+        for name in SECTIONS:
+            item = QListWidgetItem(icon(name), "")
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            self.nav.addItem(item)
+        body.addWidget(self.nav)
+        self.sections = QStackedWidget(self)
+        self.caseload = CaseloadScreen(session, self.sections)
+        self.tasks = TasksScreen(session, self.sections)
+        self.referrals = ReferralsScreen(session, self.sections)
+        for screen in (self.caseload, self.tasks, self.referrals):
+            self.sections.addWidget(screen)
+        body.addWidget(self.sections, 1)
+        outer.addLayout(body, 1)
+        self.nav.currentRowChanged.connect(self.sections.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        session.lang.language_changed.connect(self.retranslate)
+        self.retranslate()
+
+    def screens(self) -> list[QWidget]:
+        return [self.caseload, self.tasks, self.referrals]
+
+    def show_section(self, name: str) -> None:
+        self.nav.setCurrentRow(SECTIONS.index(name))
+
+    def retranslate(self) -> None:
+        tr = self._session.lang.tr
+        names = {
+            "caseload": tr.gettext("Caseload"),
+            "tasks": tr.gettext("My tasks"),
+            "referrals": tr.gettext("Referrals"),
+        }
+        for row, key in enumerate(SECTIONS):
+            item = self.nav.item(row)
+            item.setText(names[key])
+        self.nav.setAccessibleName(tr.gettext("Sections"))
+        # Wide enough for the longest section name in this language, no wider.
+        metrics = self.nav.fontMetrics()
+        widest = max(metrics.horizontalAdvance(text) for text in names.values())
+        self.nav.setFixedWidth(widest + self.nav.iconSize().width() + 48)
+        self.register_button.setText(tr.gettext("Register a child"))
+        self.settings_button.setText(tr.gettext("Settings"))
+        self.lock_button.setText(tr.gettext("Lock"))
+        self.lock_button.setToolTip(tr.gettext("Lock now (Ctrl+L)"))
+        for button in (self.register_button, self.settings_button, self.lock_button):
+            button.setAccessibleName(button.text())
+        self.banner_text.setText(
+            tr.gettext(
+                "This vault has no recovery key yet. If every data manager forgets their "
+                "passphrase, the records would be lost. Make one now."
+            )
+        )
+        self.banner_button.setText(tr.gettext("Make a recovery key…"))
+        self._update_who()
+
+    def _update_who(self) -> None:
+        actor = self._session.actor
+        if actor is None:
+            self.who.setText("")
+            return
+        tr = self._session.lang.tr
+        labels = {str(role): label for role, label in ROLE_LABELS.items()}
+        role = labels.get(actor.role, actor.role)
+        self.who.setText(f"{actor.username} · {tr.gettext(role)}")
+
+    def on_unlocked(self, *, needs_recovery_key: bool) -> None:
+        self._update_who()
+        self.register_button.setEnabled(self.caseload._can_register())
+        self.banner.setVisible(needs_recovery_key)
+        for screen in (self.caseload, self.tasks, self.referrals):
+            screen.on_unlocked()
+
+    def on_locked(self) -> None:
+        for screen in (self.caseload, self.tasks, self.referrals):
+            screen.on_locked()

@@ -1,0 +1,66 @@
+"""Labels that wrap Thai text correctly on every platform."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+from cmdesk.gui.i18n import wrap_thai
+
+
+class WrapLabel(QLabel):
+    """A word-wrapping label; Thai text gets break hints (U+200B) between words.
+
+    Without them Qt can break Thai only through libthai, which Windows and macOS lack: a long
+    Thai sentence would then run off the window instead of wrapping.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        super().setText(wrap_thai(text))
+
+
+class Heading(WrapLabel):
+    """A screen or section title."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None, *, level: int = 1) -> None:
+        super().__init__(text, parent)
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * (1.6 if level == 1 else 1.25))
+        font.setWeight(QFont.Weight.DemiBold)
+        self.setFont(font)
+        self.setAccessibleName("")
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+
+
+class MessageLabel(WrapLabel):
+    """Feedback under a form: an error (red) or a note. Screen readers announce it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("", parent)
+        self.setObjectName("message")
+        self.hide()
+
+    def show_error(self, text: str) -> None:
+        self.setStyleSheet("color: #a4262c;")
+        self._show(text)
+
+    def show_note(self, text: str) -> None:
+        self.setStyleSheet("color: #2c4a6b;")
+        self._show(text)
+
+    def _show(self, text: str) -> None:
+        self.setText(text)
+        self.setAccessibleName(text)
+        self.setVisible(bool(text))
+
+    def clear_message(self) -> None:
+        self.setText("")
+        self.hide()

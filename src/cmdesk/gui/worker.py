@@ -1,0 +1,174 @@
+"""The one thread that touches the vault.
+
+SQLite wants one writer, and a query or an Argon2 unlock on the GUI thread would freeze the
+window; so every database call runs here, in order, and its result comes back to the GUI
+thread through a queued signal. `ops.QueryOp`/`ops.ChangeOp` are the friendly way to use it.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+_log = logging.getLogger(__name__)
+
+
+class Cancelled(Exception):
+    """Raised inside a job that noticed its cancel token."""
+
+
+class CancelToken:
+    """Set from the GUI thread, read by the job (and passed on to core long operations)."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def __call__(self) -> bool:
+        return self._event.is_set()
+
+    def raise_if_cancelled(self) -> None:
+        if self._event.is_set():
+            raise Cancelled
+
+
+@dataclass(eq=False)  # identity, so the session can keep a set of running jobs
+class Job:
+    """A long job's handle: progress goes to the GUI, the cancel token comes from it."""
+
+    cancel: CancelToken = field(default_factory=CancelToken)
+    _report: Callable[[int, int], None] | None = None
+    _last: float = 0.0
+
+    def progress(self, done: int, total: int = 0) -> None:
+        """Reports progress; throttled to about 20 updates a second so the GUI stays free."""
+        now = time.monotonic()
+        if self._report is not None and (now - self._last >= 0.05 or done >= total > 0):
+            self._last = now
+            self._report(done, total)
+        self.cancel.raise_if_cancelled()
+
+
+@dataclass
+class _Task:
+    fn: Callable[[], Any]
+    on_success: Callable[[Any], None]
+    on_failure: Callable[[BaseException], None]
+
+
+class _Bridge(QObject):
+    """Lives on the GUI thread; signals emitted from the worker reach it queued."""
+
+    delivered = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.delivered.connect(self._deliver)
+
+    @staticmethod
+    def _deliver(call: Callable[[], None]) -> None:
+        call()
+
+
+class Worker(QThread):
+    """Runs submitted functions one at a time, in submission order."""
+
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("cmdesk-db-worker")
+        self._queue: queue.Queue[_Task | None] = queue.Queue()
+        self._bridge = _Bridge()
+        self._pending = 0
+        self._lock = threading.Lock()
+
+    # -- GUI thread ---------------------------------------------------------------------------
+    def submit(
+        self,
+        fn: Callable[[], Any],
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[BaseException], None],
+    ) -> None:
+        if not self.isRunning():
+            self.start()
+        with self._lock:
+            self._pending += 1
+            first = self._pending == 1
+        if first:
+            self.busy_changed.emit(True)
+        self._queue.put(_Task(fn, on_success, on_failure))
+
+    def post(self, call: Callable[[], None]) -> None:
+        """Runs `call` on the GUI thread soon (safe to use from the worker)."""
+        self._bridge.delivered.emit(call)
+
+    @property
+    def busy(self) -> bool:
+        return self._pending > 0
+
+    def stop(self, timeout_ms: int = 10_000) -> None:
+        """Finishes the queued work, then ends the thread."""
+        if self.isRunning():
+            self._queue.put(None)
+            self.wait(timeout_ms)
+
+    # -- worker thread ------------------------------------------------------------------------
+    def run(self) -> None:
+        while True:
+            task = self._queue.get()
+            if task is None:
+                return
+            try:
+                result = task.fn()
+            except BaseException as exc:  # every failure goes back to the GUI, never lost
+                log_failure(exc)
+                self.post(_finish(self, task.on_failure, exc))
+            else:
+                self.post(_finish(self, task.on_success, result))
+
+    def _done(self) -> None:
+        with self._lock:
+            self._pending -= 1
+            idle = self._pending == 0
+        if idle:
+            self.busy_changed.emit(False)
+
+
+def _finish(worker: Worker, callback: Callable[[Any], None], value: Any) -> Callable[[], None]:
+    def call() -> None:
+        try:
+            callback(value)
+        finally:
+            worker._done()
+
+    return call
+
+
+def log_failure(exc: BaseException) -> None:
+    """Logs where an unexpected error happened, without its message: database errors quote the
+    statement's parameters, which can be a child's name."""
+    from cmdesk.core.errors import CmdeskError
+
+    if isinstance(exc, CmdeskError | Cancelled):
+        return
+    # File, line and function only: not even the source line, which can quote a literal.
+    frames = "\n".join(
+        f"  {frame.filename}:{frame.lineno} in {frame.name}"
+        for frame in traceback.extract_tb(exc.__traceback__)
+    )
+    _log.error("unexpected %s in a background job\n%s", type(exc).__name__, frames)

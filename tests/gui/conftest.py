@@ -1,0 +1,82 @@
+"""GUI tests: offscreen Qt, the app's own fonts and style, real vaults, and no Qt warnings.
+
+Every test here fails if Qt logs a warning (a broken signal, a layout problem, a missing
+font), except the offscreen platform's own notices that mean nothing on a real screen.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from cmdesk.gui.app import configure
+from cmdesk.gui.i18n import wait_for_segmenter
+from cmdesk.gui.settings import GuiSettings
+from cmdesk.gui.shell import Shell
+
+HERE = Path(__file__).parent
+# Notices of the offscreen platform plugin itself (no window manager, no real screen).
+OFFSCREEN_NOISE = (
+    r"This plugin does not support propagateSizeHints\(\)",
+    r"This plugin does not support raise\(\)",
+    r"This plugin does not support grabbing the keyboard",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if HERE in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
+            item.add_marker(pytest.mark.qt_log_ignore(*OFFSCREEN_NOISE))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _configured_app(qapp: object) -> None:
+    configure(qapp)  # type: ignore[arg-type]
+    # Thai break hints appear once the segmenter is loaded; tests should not race it.
+    assert wait_for_segmenter()
+
+
+@pytest.fixture(autouse=True)
+def _private_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CMDESK_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.delenv("CMDESK_LANG", raising=False)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> GuiSettings:
+    s = GuiSettings.load(tmp_path / "config" / "gui.json")
+    s.language = "en"
+    return s
+
+
+@pytest.fixture
+def make_shell(qtbot: QtBot) -> Iterator[Callable[[GuiSettings], Shell]]:
+    shells: list[Shell] = []
+
+    def make(settings: GuiSettings) -> Shell:
+        shell = Shell(settings)
+        qtbot.addWidget(shell.window)
+        shell.window.resize(1280, 720)
+        shell.begin()
+        shell.window.show()
+        qtbot.waitExposed(shell.window)
+        shells.append(shell)
+        return shell
+
+    yield make
+    for shell in shells:
+        shell.shutdown()
+
+
+@pytest.fixture
+def vault_settings(settings: GuiSettings, vault_dir: Path) -> GuiSettings:
+    settings.last_vault = str(vault_dir)
+    return settings
