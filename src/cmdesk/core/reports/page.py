@@ -54,6 +54,7 @@ _BUILD_LOCK = threading.Lock()
 
 LOGO_SIZE = 15 * mm
 QR_SIZE = 21 * mm
+QR_FORM = "cmdeskRecordQR"
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,10 @@ def _draw_furniture(canvas: Any, page: int, pages: int, info: PageFurniture) -> 
 
     canvas.line(left, 28 * mm, right, 28 * mm)
     qr_x = right - QR_SIZE
-    draw_qr(canvas, info.qr.encode(), qr_x, 5.5 * mm, QR_SIZE)
+    canvas.saveState()
+    canvas.translate(qr_x, 5.5 * mm)
+    canvas.doForm(QR_FORM)
+    canvas.restoreState()
     canvas.setFillColorRGB(0, 0, 0)
     printed_at = format_datetime(info.printed_at, tr.locale, "medium")
     draw_text(
@@ -176,6 +180,10 @@ def _furnished_canvas(info: PageFurniture) -> Callable[..., Canvas]:
 
         def save(self) -> None:
             pages = len(self._held_pages)
+            # The code is the same on every page: drawn once, as a form each page refers to.
+            self.beginForm(QR_FORM, 0, 0, QR_SIZE, QR_SIZE)
+            draw_qr(self, info.qr.encode(), 0, 0, QR_SIZE)
+            self.endForm()
             for number, state in enumerate(self._held_pages, start=1):
                 self.__dict__.update(state)
                 _draw_furniture(self, number, pages, info)
