@@ -1,0 +1,241 @@
+"""The bundle file: one format for USB sticks and the network.
+
+    magic            b"cmdesk-bundle\\n"
+    header length    4 bytes, big-endian
+    header           canonical JSON, readable without keys (routing metadata only: ids,
+                     vector range, sizes; never record data)
+    body             secretstream chunks, each framed by a 4-byte length (bundle_crypto.py)
+    signature        64 bytes: the sending device's Ed25519 signature over everything above
+
+Reading checks, in order and before anything is applied: structure and length (truncation),
+format version, recipient, sender organisation trust, device certificate, signature,
+decryption with the FINAL tag, decompression, payload structure. Each failure is a
+`BundleRejected` with its own message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import zstandard
+
+from cmdesk.core.errors import BundleRejected
+from cmdesk.core.sync import bundle_crypto
+from cmdesk.core.sync import rejections as rej
+from cmdesk.core.sync.keys import DeviceCert, DeviceKeys, b64, canonical, unb64, verify_signature
+
+MAGIC = b"cmdesk-bundle\n"
+FORMAT = 1
+SIG_BYTES = 64
+LEN_BYTES = 4
+MAX_HEADER = 1 << 20
+# A payload may not expand beyond this (a hostile bundle must not exhaust memory).
+MAX_PAYLOAD = 4 << 30
+ZSTD_LEVEL = 6
+
+
+@dataclass(frozen=True)
+class Header:
+    format: int
+    schema: int
+    app: str
+    bundle_id: str
+    created_at: str
+    sender_device: str
+    sender_org: str
+    cert: DeviceCert
+    recipient_org: str
+    vector_from: dict[str, int]
+    vector_to: dict[str, int]
+    segments: int
+    operations: int
+    payload_bytes: int
+    compressed_bytes: int
+    chunks: int
+    body_bytes: int
+    stream_header: bytes
+    sealed_key: bytes
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "schema": self.schema,
+            "app": self.app,
+            "bundle_id": self.bundle_id,
+            "created_at": self.created_at,
+            "sender": {"device": self.sender_device, "org": self.sender_org},
+            "cert": self.cert.to_json(),
+            "recipient_org": self.recipient_org,
+            "vector": {"from": self.vector_from, "to": self.vector_to},
+            "content": {
+                "segments": self.segments,
+                "operations": self.operations,
+                "payload_bytes": self.payload_bytes,
+                "compression": "zstd",
+            },
+            "encryption": {
+                "scheme": "secretstream-xchacha20poly1305+sealedbox-x25519",
+                "compressed_bytes": self.compressed_bytes,
+                "chunks": self.chunks,
+                "body_bytes": self.body_bytes,
+                "stream_header": b64(self.stream_header),
+                "sealed_key": b64(self.sealed_key),
+            },
+        }
+
+    @classmethod
+    def from_json(cls, d: Any) -> Header:
+        def count(v: Any) -> int:
+            if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+                raise ValueError("count")
+            return v
+
+        def text(v: Any, limit: int = 64) -> str:
+            if not isinstance(v, str) or len(v) > limit:
+                raise ValueError("text")
+            return v
+
+        def vector(v: Any) -> dict[str, int]:
+            if not isinstance(v, dict):
+                raise ValueError("vector")
+            return {text(k): count(n) for k, n in v.items()}
+
+        sender, content, enc = d["sender"], d["content"], d["encryption"]
+        if content.get("compression") != "zstd":
+            raise ValueError("compression")
+        return cls(
+            format=count(d["format"]),
+            schema=count(d["schema"]),
+            app=text(d["app"]),
+            bundle_id=text(d["bundle_id"], 36),
+            created_at=text(d["created_at"]),
+            sender_device=text(sender["device"], 36),
+            sender_org=text(sender["org"], 36),
+            cert=DeviceCert.from_json(d["cert"]),
+            recipient_org=text(d["recipient_org"], 36),
+            vector_from=vector(d["vector"]["from"]),
+            vector_to=vector(d["vector"]["to"]),
+            segments=count(content["segments"]),
+            operations=count(content["operations"]),
+            payload_bytes=count(content["payload_bytes"]),
+            compressed_bytes=count(enc["compressed_bytes"]),
+            chunks=count(enc["chunks"]),
+            body_bytes=count(enc["body_bytes"]),
+            stream_header=unb64(enc["stream_header"], 24),
+            sealed_key=unb64(enc["sealed_key"], 80),
+        )
+
+
+def write(
+    header_fields: dict[str, Any], payload: bytes, recipient_box: bytes, device: DeviceKeys
+) -> bytes:
+    """The bundle bytes. header_fields: the Header fields not about encryption or sizes."""
+    compressed = zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(payload)
+    sealer = bundle_crypto.Sealer.to(recipient_box)
+    header = Header(
+        **header_fields,
+        payload_bytes=len(payload),
+        compressed_bytes=len(compressed),
+        chunks=bundle_crypto.chunk_count(len(compressed)),
+        body_bytes=bundle_crypto.body_length(len(compressed)),
+        stream_header=sealer.stream_header,
+        sealed_key=sealer.sealed_key,
+    )
+    head = canonical(header.to_json())
+    prefix = MAGIC + len(head).to_bytes(LEN_BYTES, "big") + head
+    ad = hashlib.sha256(prefix).digest()
+    body = b"".join(sealer.frames(compressed, ad))
+    signed = prefix + body
+    return signed + device.sign(signed)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    header: Header
+    signed: bytes  # everything the signature covers
+    prefix_len: int
+    signature: bytes
+
+
+def parse(data: bytes) -> Parsed:
+    """Structure, sizes and format version, before any key is used."""
+    if not data.startswith(MAGIC):
+        if MAGIC.startswith(data):
+            raise rej.reject(rej.TRUNCATED)
+        raise rej.reject(rej.NOT_A_BUNDLE)
+    at = len(MAGIC)
+    if len(data) < at + LEN_BYTES:
+        raise rej.reject(rej.TRUNCATED)
+    size = int.from_bytes(data[at : at + LEN_BYTES], "big")
+    at += LEN_BYTES
+    if size > MAX_HEADER:
+        raise rej.reject(rej.ALTERED)
+    if len(data) < at + size:
+        raise rej.reject(rej.TRUNCATED)
+    try:
+        raw = json.loads(data[at : at + size].decode("utf-8"))
+        fmt = raw["format"] if isinstance(raw, dict) else None
+    except (ValueError, UnicodeDecodeError, KeyError):
+        raise rej.reject(rej.ALTERED) from None
+    if isinstance(fmt, int) and not isinstance(fmt, bool) and fmt > FORMAT:
+        raise rej.reject(rej.TOO_NEW)
+    try:
+        header = Header.from_json(raw)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise rej.reject(rej.ALTERED) from None
+    if header.format != FORMAT or canonical(header.to_json()) != data[at : at + size]:
+        raise rej.reject(rej.ALTERED)
+    at += size
+    expected = at + header.body_bytes + SIG_BYTES
+    if len(data) < expected:
+        raise rej.reject(rej.TRUNCATED)
+    if len(data) > expected:
+        raise rej.reject(rej.ALTERED)
+    return Parsed(header, data[:-SIG_BYTES], at, data[-SIG_BYTES:])
+
+
+def verify_sender(parsed: Parsed, org_sign_public: bytes) -> None:
+    header = parsed.header
+    cert = header.cert
+    if (
+        cert.device_id != header.sender_device
+        or cert.org_id != header.sender_org
+        or not cert.valid_for(org_sign_public)
+    ):
+        raise rej.reject(rej.UNCERTIFIED_DEVICE)
+    if not verify_signature(cert.sign_public, parsed.signed, parsed.signature):
+        raise rej.reject(rej.ALTERED)
+
+
+def decrypt(parsed: Parsed, box_secret: bytes) -> bytes:
+    """The payload plaintext. Call only after verify_sender."""
+    header = parsed.header
+    key = bundle_crypto.open_key(box_secret, header.sealed_key)
+    if key is None:
+        raise rej.reject(rej.ALTERED)
+    prefix = parsed.signed[: parsed.prefix_len]
+    body = parsed.signed[parsed.prefix_len :]
+    try:
+        compressed = bundle_crypto.decrypt(
+            key, header.stream_header, body, hashlib.sha256(prefix).digest(), header.chunks
+        )
+    except bundle_crypto.StreamBroken:
+        raise rej.reject(rej.ALTERED) from None
+    if len(compressed) != header.compressed_bytes or header.payload_bytes > MAX_PAYLOAD:
+        raise rej.reject(rej.ALTERED)
+    try:
+        payload = zstandard.ZstdDecompressor().decompress(
+            compressed, max_output_size=header.payload_bytes
+        )
+    except zstandard.ZstdError:
+        raise rej.reject(rej.UNREADABLE) from None
+    if len(payload) != header.payload_bytes:
+        raise rej.reject(rej.UNREADABLE)
+    return payload
+
+
+def rejected_reason(exc: BundleRejected) -> str:
+    return exc.text_id

@@ -1,0 +1,637 @@
+"""`ws.sync`: change capture while the vault is open, and export, import, status, conflicts.
+
+Every transaction on the vault's engine passes through the capture hook (capture.py). Export
+and import work on the raw connection in their own transactions; import applies each segment
+in one transaction and records its progress in the same transaction, so an interrupted
+import resumes where it stopped and a finished one is recognised when replayed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Boolean, Date, Integer, Numeric
+from sqlalchemy.types import JSON
+
+import cmdesk.core.model as model
+from cmdesk import __version__
+from cmdesk.core.model.base import UtcDateTime, new_id
+from cmdesk.core.model.roles import Role
+from cmdesk.core.services.audit import AuditService
+from cmdesk.core.services.changes import OpChanges
+from cmdesk.core.services.context import Context
+from cmdesk.core.sync import bundle_format, keystore, sharing
+from cmdesk.core.sync import rejections as rej
+from cmdesk.core.sync.apply import ApplyStats, apply_changes
+from cmdesk.core.sync.capture import LocalCounters, capture, install
+from cmdesk.core.sync.db import Db, quote
+from cmdesk.core.sync.exporting import for_own_org, for_partner, known_devices, known_to
+from cmdesk.core.sync.hlc import Hlc, MsClock, wall_ms
+from cmdesk.core.sync.keys import (
+    DeviceKeys,
+    Enrolment,
+    OrgIdentity,
+    OrgKeys,
+    enrolment_expiry,
+    new_enrolment_passphrase,
+    read_identity_file,
+    seal_enrolment,
+)
+from cmdesk.core.sync.materialize import RowWriter, held_ops, recompute
+from cmdesk.core.sync.merge import DELETED_AT, REMOVED, Value
+from cmdesk.core.sync.model import APPLIED, DEFERRED, QUARANTINED
+from cmdesk.core.sync.oplog import Origins, load_held
+from cmdesk.core.sync.payload import Payload, cut_segments, decode, encode
+from cmdesk.core.sync.status import (
+    ConflictDTO,
+    PeerDTO,
+    SyncStatus,
+    WaitingChange,
+    conflicts,
+    state_hash,
+    waiting,
+)
+from cmdesk.core.sync.tables import SCHEMA_VERSION, synced_tables
+from cmdesk.core.sync.triggers import ensure_triggers
+from cmdesk.core.sync.vectors import RangeSet, Vector, contiguous, vector_from_json, vector_to_json
+from cmdesk.core.vault.files import atomic_write
+
+Progress = Callable[[int, int], None]
+
+
+class CancelToken:
+    """Set from any thread; long work checks it between steps."""
+
+    def __init__(self) -> None:
+        self._cancelled = False
+
+    def cancel(self) -> None:
+        self._cancelled = True
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled
+
+    def check(self) -> None:
+        if self._cancelled:
+            raise rej.SyncCancelled
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    bundle_id: str
+    recipient_org: str
+    operations: int
+    changes: int
+    segments: int
+    size: int
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    bundle_id: str
+    sender_device: str
+    sender_org: str
+    operations: int
+    new: int
+    duplicates: int
+    quarantined: int
+    waiting_for_upgrade: int
+    segments: int
+    resumed_at: int
+    replay: bool
+
+
+@dataclass(frozen=True)
+class TrustedOrg:
+    org_id: str
+    code: str
+    name_th: str
+    name_en: str
+    fingerprint: str
+    own: bool
+
+
+def _trusted_dto(ident: OrgIdentity, own: bool) -> TrustedOrg:
+    return TrustedOrg(
+        ident.org_id, ident.code, ident.name_th, ident.name_en, ident.fingerprint(), own
+    )
+
+
+class SyncEngine:
+    def __init__(self, ctx: Context, audit: AuditService, now_ms: MsClock = wall_ms) -> None:
+        self._ctx = ctx
+        self._audit = audit
+        # Replaceable (tests give a laptop a wrong clock).
+        self.now_ms: MsClock = now_ms
+        self.origins = Origins()
+        self._remove_hook = install(ctx.engine, self._capture)
+        self._startup()
+
+    # -- plumbing --------------------------------------------------------------------
+    def _now(self) -> int:
+        return self.now_ms()
+
+    def _capture(self, db: Db) -> int:
+        return capture(db, self.origins, self._ctx.device_id, self._now)
+
+    @contextmanager
+    def _read(self) -> Iterator[Db]:
+        with self._ctx.engine.connect() as conn, conn.begin():
+            yield conn.connection.driver_connection  # type: ignore[misc]
+
+    @contextmanager
+    def _write(self) -> Iterator[Db]:
+        with self._ctx.engine.connect() as conn:
+            conn.execution_options(cmdesk_immediate=True)
+            with conn.begin():
+                yield conn.connection.driver_connection  # type: ignore[misc]
+
+    def close(self) -> None:
+        self._remove_hook()
+
+    def _startup(self) -> None:
+        with self._read() as db:
+            stale = ensure_triggers(db, dry_run=True) > 0
+            waiting_rows = db.execute(
+                "SELECT 1 FROM sync_change WHERE state = ? LIMIT 1", (DEFERRED,)
+            ).fetchone()
+        if stale:
+            with self._write() as db:
+                ensure_triggers(db)
+        if waiting_rows:
+            with self._write() as db:
+                self._release(db, DEFERRED)
+
+    def _release(self, db: Db, state: int) -> int:
+        """Applies held changes that may apply now: quarantined ones whose time has come, or
+        ones that waited for an upgrade whose fields this version knows."""
+        counters = LocalCounters.load(db)
+        clock = Hlc(counters.hlc, self._now)
+        rows = db.execute(
+            "SELECT origin, seq, hlc, tbl, row_id FROM sync_change WHERE state = ?", (state,)
+        ).fetchall()
+        ready = [r for r in rows if state != QUARANTINED or clock.accepts(r[2])]
+        keys = sorted({(r[3], r[4]) for r in ready})
+        if not ready:
+            return 0
+        if state == QUARANTINED:
+            for r in ready:
+                clock.receive(r[2])
+            db.executemany(
+                "UPDATE sync_change SET state = ? WHERE origin = ? AND seq = ?",
+                [(DEFERRED, r[0], r[1]) for r in ready],
+            )
+        writer = RowWriter()
+        for key in keys:
+            recompute(db, self.origins, key, writer)
+            _, still_waiting = held_ops(db, self.origins, *key)
+            if not still_waiting:
+                db.execute(
+                    "UPDATE sync_change SET state = ? WHERE tbl = ? AND row_id = ? AND state = ?",
+                    (APPLIED, key[0], key[1], DEFERRED),
+                )
+        writer.flush(db)
+        counters.hlc = clock.last
+        counters.save(db)
+        db.execute("DELETE FROM sync_dirty")
+        return len(ready)
+
+    def _org_id(self, db: Db) -> str:
+        row = db.execute("SELECT value FROM vault_meta WHERE key = 'org_id'").fetchone()
+        return str(row[0])
+
+    def keys(self) -> keystore.LocalKeys:
+        """This device's keys; a vault made with `Workspace.create` founds its organisation's
+        keys on first use (a joined laptop got them from its enrolment file)."""
+        with self._read() as db:
+            found = keystore.load(db)
+        if found is not None:
+            return found
+        with self._write() as db:
+            found = keystore.load(db)
+            if found is None:
+                org_id = self._org_id(db)
+                code, name_th, name_en = db.execute(
+                    "SELECT code, name_th, name_en FROM organisation WHERE id = ?", (org_id,)
+                ).fetchone()
+                org = OrgKeys.generate(org_id, code, name_th, name_en)
+                keystore.save(db, org, DeviceKeys.generate(org, self._ctx.device_id))
+                found = keystore.load(db)
+        assert found is not None
+        return found
+
+    # -- identities and enrolment ------------------------------------------------------
+    def identity_file(self) -> bytes:
+        self._ctx.require_role(Role.DATA_MANAGER)
+        return self.keys().org.identity_file()
+
+    def trusted(self) -> list[TrustedOrg]:
+        self.keys()
+        with self._read() as db:
+            return sorted(
+                (_trusted_dto(i, own) for i, own in keystore.trusted(db).values()),
+                key=lambda t: (not t.own, t.code),
+            )
+
+    def trust(self, identity_file: bytes) -> TrustedOrg:
+        self._ctx.require_role(Role.DATA_MANAGER)
+        keys = self.keys()
+        ident = read_identity_file(identity_file)
+        if ident.org_id == keys.org.identity.org_id:
+            raise rej.invalid("file", rej.OWN_IDENTITY)
+        with self._write() as db:
+            for other, _own in keystore.trusted(db).values():
+                if other.code == ident.code and (
+                    other.box_public != ident.box_public or other.sign_public != ident.sign_public
+                ):
+                    raise rej.invalid("file", rej.IDENTITY_CONFLICT, code=ident.code)
+            keystore.trust(db, ident)
+        with self._ctx.write() as s:
+            self._audit.record(s, "sync.trust", "organisation", ident.org_id)
+        return _trusted_dto(ident, False)
+
+    def enrolment_file(self, role: str = Role.FIELD_WORKER) -> tuple[bytes, str]:
+        """An enrolment file for one new laptop, and its one-time passphrase (show it once)."""
+        self._ctx.require_role(Role.DATA_MANAGER)
+        role = Role(role)
+        keys = self.keys()
+        device = DeviceKeys.generate(keys.org, new_id())
+        with self._read() as db:
+            partners = tuple(i for i, own in keystore.trusted(db).values() if not own)
+        passphrase = new_enrolment_passphrase()
+        data = seal_enrolment(
+            Enrolment(keys.org, device, partners, role, enrolment_expiry()), passphrase
+        )
+        with self._ctx.write() as s:
+            self._audit.record(s, "sync.enrol", "device", device.device_id, {"role": role.value})
+        return data, passphrase
+
+    # -- export ------------------------------------------------------------------------
+    def export(
+        self,
+        for_org: str | None = None,
+        *,
+        everything: bool = False,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> tuple[bytes, ExportResult]:
+        """A bundle for `for_org` (id or code; default: this organisation's other laptops)
+        with what it is not known to hold, or everything it may have."""
+        keys = self.keys()
+        me = self._ctx.device_id
+        check = cancel.check if cancel else _no_cancel
+        with self._read() as db:
+            trusted = keystore.trusted(db)
+            own = keys.org.identity.org_id
+            recipient = self._recipient(for_org, trusted, own)
+            devices = known_devices(db)
+            known: Vector = {} if everything else known_to(recipient, devices, me)
+            held = load_held(db, self.origins)
+            if recipient == own:
+                changes = for_own_org(db, self.origins, known, check)
+            else:
+                owned = {n: t.owned for n, t in synced_tables().items()}
+                scope = sharing.scope_for(db, recipient, owned)
+                changes = for_partner(db, self.origins, scope, known, check)
+        if progress:
+            progress(1, 3)
+        changes.sort(key=lambda c: (c.hlc, c.origin))
+        segments = cut_segments(changes)
+        payload = Payload(held, {d: k for d, k in devices.items() if d != me}, segments)
+        operations = payload.operations()
+        plain = encode(payload)
+        check()
+        if progress:
+            progress(2, 3)
+        bundle_id = new_id()
+        data = bundle_format.write(
+            {
+                "format": bundle_format.FORMAT,
+                "schema": SCHEMA_VERSION,
+                "app": __version__,
+                "bundle_id": bundle_id,
+                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "sender_device": me,
+                "sender_org": own,
+                "cert": keys.device.cert,
+                "recipient_org": recipient,
+                "vector_from": contiguous(known),
+                "vector_to": contiguous(held),
+                "segments": len(segments),
+                "operations": operations,
+            },
+            plain,
+            trusted[recipient][0].box_public,
+            keys.device,
+        )
+        with self._ctx.write() as s:
+            self._audit.record(
+                s,
+                "sync.export",
+                "bundle",
+                bundle_id,
+                {"to_org": recipient, "operations": operations, "all": everything},
+            )
+        if progress:
+            progress(3, 3)
+        result = ExportResult(
+            bundle_id, recipient, operations, len(changes), len(segments), len(data)
+        )
+        return data, result
+
+    def export_to(self, path: Path, for_org: str | None = None, **kw: object) -> ExportResult:
+        data, result = self.export(for_org, **kw)  # type: ignore[arg-type]
+        atomic_write(path, data)
+        return result
+
+    def _recipient(
+        self, for_org: str | None, trusted: dict[str, tuple[OrgIdentity, bool]], own: str
+    ) -> str:
+        if for_org is None:
+            return own
+        key = for_org.strip()
+        for org_id, (ident, _own) in trusted.items():
+            if key in (org_id, ident.code) or key.upper() == ident.code.upper():
+                return org_id
+        raise rej.invalid("org", rej.UNKNOWN_ORG, org=key)
+
+    # -- import ------------------------------------------------------------------------
+    def import_file(self, path: Path, **kw: object) -> ImportResult:
+        return self.import_bundle(path.read_bytes(), **kw)  # type: ignore[arg-type]
+
+    def import_bundle(
+        self,
+        data: bytes,
+        *,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> ImportResult:
+        """Checks the whole bundle, then applies it segment by segment."""
+        keys = self.keys()
+        parsed = bundle_format.parse(data)
+        h = parsed.header
+        own = keys.org.identity.org_id
+        with self._read() as db:
+            trusted = keystore.trusted(db)
+            done = db.execute(
+                "SELECT done, finished_at FROM sync_import WHERE bundle_id = ?", (h.bundle_id,)
+            ).fetchone()
+        if h.recipient_org != own:
+            named = trusted.get(h.recipient_org)
+            raise rej.reject(rej.WRONG_RECIPIENT, org=named[0].code if named else h.recipient_org)
+        sender = trusted.get(h.sender_org)
+        if sender is None:
+            raise rej.reject(rej.UNKNOWN_SENDER, org=h.sender_org)
+        bundle_format.verify_sender(parsed, sender[0].sign_public)
+        payload = decode(bundle_format.decrypt(parsed, keys.org.box_secret))
+        if len(payload.segments) != h.segments or payload.operations() != h.operations:
+            raise rej.reject(rej.UNREADABLE)
+        start = int(done[0]) if done else 0
+        total = ApplyStats()
+        if done is not None and done[1] is not None:
+            return self._import_result(h, total, start, replay=True)
+        check = cancel.check if cancel else _no_cancel
+        with self._write() as db:
+            self._release(db, QUARANTINED)
+        n = len(payload.segments)
+        for i in range(start, max(n, 1)):
+            check()
+            with self._write() as db:
+                self._capture(db)
+                if i < n:
+                    counters = LocalCounters.load(db)
+                    clock = Hlc(counters.hlc, self._now)
+                    total += apply_changes(db, self.origins, payload.segments[i], clock)
+                    counters.hlc = clock.last
+                    counters.save(db)
+                    db.execute("DELETE FROM sync_dirty")
+                last = i >= n - 1
+                db.execute(
+                    "INSERT INTO sync_import (bundle_id, sender_device, segments, done, "
+                    "started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (bundle_id) "
+                    "DO UPDATE SET done = excluded.done, finished_at = excluded.finished_at",
+                    (
+                        h.bundle_id,
+                        h.sender_device,
+                        n,
+                        min(i + 1, n),
+                        keystore.utc_text(),
+                        keystore.utc_text() if last else None,
+                    ),
+                )
+                if last:
+                    self._learn(db, h, payload)
+            if progress:
+                progress(min(i + 1, n), n)
+        with self._ctx.write() as s:
+            self._audit.record(
+                s,
+                "sync.import",
+                "bundle",
+                h.bundle_id,
+                {
+                    "from_device": h.sender_device,
+                    "from_org": h.sender_org,
+                    "new": total.new,
+                    "quarantined": total.quarantined,
+                },
+            )
+        return self._import_result(h, total, start, replay=False)
+
+    def _import_result(
+        self, h: bundle_format.Header, total: ApplyStats, start: int, *, replay: bool
+    ) -> ImportResult:
+        return ImportResult(
+            h.bundle_id,
+            h.sender_device,
+            h.sender_org,
+            total.operations,
+            total.new,
+            total.duplicates,
+            total.quarantined,
+            total.deferred,
+            h.segments,
+            start,
+            replay,
+        )
+
+    def _learn(self, db: Db, h: bundle_format.Header, payload: Payload) -> None:
+        """Remembers what the sender (and the devices it knows of) hold, for later exports."""
+        me = self._ctx.device_id
+        facts: dict[str, tuple[str, Vector, bytes | None]] = {
+            d: (k.org_id, k.held, None) for d, k in payload.knowledge.items() if d != me
+        }
+        facts[h.sender_device] = (h.sender_org, payload.held, h.cert.sign_public)
+        rows = {
+            r[0]: r[1]
+            for r in db.execute(
+                f"SELECT device_id, held FROM sync_device WHERE device_id IN "
+                f"({','.join('?' * len(facts))})",
+                list(facts),
+            )
+        }
+        for device, (org, held, public) in facts.items():
+            merged = vector_from_json(json.loads(rows[device])) if device in rows else {}
+            for origin, ranges in held.items():
+                merged.setdefault(origin, RangeSet()).update(ranges)
+            db.execute(
+                "INSERT INTO sync_device (device_id, org_id, sign_public, held, last_bundle_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET "
+                "held = excluded.held, sign_public = coalesce(excluded.sign_public, sign_public),"
+                " last_bundle_at = coalesce(excluded.last_bundle_at, last_bundle_at)",
+                (
+                    device,
+                    org,
+                    public,
+                    json.dumps(vector_to_json(merged)),
+                    keystore.utc_text() if device == h.sender_device else None,
+                ),
+            )
+
+    # -- status, conflicts -----------------------------------------------------------------
+    def status(self) -> SyncStatus:
+        keys = self.keys()
+        with self._read() as db:
+            ready = any(
+                Hlc(0, self._now).accepts(r[0])
+                for r in db.execute("SELECT hlc FROM sync_change WHERE state = ?", (QUARANTINED,))
+            )
+        if ready:
+            with self._write() as db:
+                self._release(db, QUARANTINED)
+        with self._read() as db:
+            held = load_held(db, self.origins)
+            codes = {org_id: i.code for org_id, (i, _) in keystore.trusted(db).items()}
+            peers = tuple(
+                PeerDTO(
+                    device,
+                    org,
+                    codes.get(org, ""),
+                    contiguous(vector_from_json(json.loads(h))),
+                    at,
+                )
+                for device, org, h, at in db.execute(
+                    "SELECT device_id, org_id, held, last_bundle_at FROM sync_device "
+                    "ORDER BY org_id, device_id"
+                )
+            )
+            waits = waiting(db, self.origins)
+            n_conflicts = db.execute("SELECT count(*) FROM sync_conflict").fetchone()[0]
+            digest = state_hash(db)
+        ident = keys.org.identity
+        return SyncStatus(
+            device_id=self._ctx.device_id,
+            org_id=ident.org_id,
+            org_code=ident.code,
+            schema=SCHEMA_VERSION,
+            vector=contiguous(held),
+            operations=sum(r.count() for r in held.values()),
+            peers=peers,
+            conflicts=int(n_conflicts),
+            quarantined=tuple(w for w in waits if w.reason == "future"),
+            waiting_for_upgrade=tuple(w for w in waits if w.reason != "future"),
+            state_hash=digest,
+        )
+
+    def state_hash(self) -> str:
+        with self._read() as db:
+            return state_hash(db)
+
+    def conflicts(self) -> list[ConflictDTO]:
+        with self._read() as db:
+            return conflicts(db)
+
+    def quarantined(self) -> list[WaitingChange]:
+        with self._read() as db:
+            return [w for w in waiting(db, self.origins) if w.reason == "future"]
+
+    def resolve(
+        self, conflict_id: str, value: str | None = None, *, choose: int | None = None
+    ) -> OpChanges:
+        """Settles a conflict with a typed value (text, converted to the field's type) or one
+        of the conflicting values (`choose`, 0 = the current one). The choice is an ordinary
+        edit: it is captured, covers every value it replaces, and syncs like any other."""
+        found = {c.id: c for c in self.conflicts()}.get(conflict_id.strip())
+        if found is None:
+            raise rej.invalid("conflict", rej.NO_CONFLICT, id=conflict_id)
+        table = synced_tables()[found.table]
+        if found.field == REMOVED or found.field not in table.columns:
+            raise rej.invalid("conflict", rej.NO_CONFLICT, id=conflict_id)
+        new: Value
+        if choose is not None:
+            if not 0 <= choose < len(found.sides) or found.kind != "edit":
+                raise rej.invalid("value", rej.BAD_VALUE, field=found.field)
+            new = found.sides[choose].value
+        else:
+            new = coerce(found.table, found.field, value or "")
+        if found.kind == "delete":
+            # Keep the deletion (any value) or undo it (empty value).
+            new = found.sides[0].value if (value or "").strip() else None
+        sets = {found.field: new}
+        if found.field == DELETED_AT and new is None:
+            sets.update({"deleted_by": None, "deleted_reason": None})
+        with self._ctx.write() as s:
+            raw: Db = s.connection().connection.driver_connection  # type: ignore[assignment]
+            assignments = ", ".join(f"{quote(k)} = ?" for k in sets)
+            raw.execute(
+                f"UPDATE {quote(found.table)} SET {assignments} WHERE id = ?",
+                [*sets.values(), found.row_id],
+            )
+            # Captured even when the chosen value is the one already there.
+            raw.execute(
+                "INSERT OR IGNORE INTO sync_dirty (tbl, row_id, col) VALUES (?, ?, ?)",
+                (found.table, found.row_id, found.field),
+            )
+            self._audit.record(
+                s,
+                "sync.resolve",
+                found.table,
+                found.row_id,
+                {"conflict": found.id, "field": found.field},
+            )
+        return OpChanges.of(found.table, found.row_id)
+
+
+def _no_cancel() -> None:
+    return None
+
+
+def coerce(tbl: str, name: str, text: str) -> Value:
+    """A typed value, as the field stores it, from what a person typed."""
+    column = model.Base.metadata.tables[tbl].columns[name]
+    kind = column.type
+    raw = text.strip()
+    try:
+        if raw == "" and column.nullable and not isinstance(kind, JSON):
+            return None
+        if isinstance(kind, Boolean):
+            if raw.lower() in ("1", "true", "yes"):
+                return 1
+            if raw.lower() in ("0", "false", "no"):
+                return 0
+            raise ValueError
+        if isinstance(kind, Integer):
+            return int(raw)
+        if isinstance(kind, Numeric):
+            return float(raw)
+        if isinstance(kind, JSON):
+            return json.dumps(json.loads(raw), ensure_ascii=False)
+        if isinstance(kind, UtcDateTime):
+            at = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            if at.tzinfo is None:
+                raise ValueError
+            return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        if isinstance(kind, Date):
+            return datetime.strptime(raw, "%Y-%m-%d").date().isoformat()
+    except ValueError:
+        raise rej.invalid("value", rej.BAD_VALUE, field=name) from None
+    length = getattr(kind, "length", None)
+    if length is not None and len(text) > length:
+        raise rej.invalid("value", rej.BAD_VALUE, field=name)
+    return text

@@ -1,0 +1,84 @@
+"""Keys and trusted organisations, kept in the vault's own tables (SQLCipher encrypts them)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from cmdesk.core.sync.db import Db
+from cmdesk.core.sync.keys import DeviceCert, DeviceKeys, OrgIdentity, OrgKeys, canonical
+
+
+def utc_text(at: datetime | None = None) -> str:
+    """A timestamp as the model's UtcDateTime stores it."""
+    return (at or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+ORG_BOX, ORG_SIGN, DEVICE, DEVICE_CERT = "org_box", "org_sign", "device", "device_cert"
+
+
+@dataclass(frozen=True)
+class LocalKeys:
+    org: OrgKeys
+    device: DeviceKeys
+
+
+def load(db: Db) -> LocalKeys | None:
+    rows = {
+        name: (public, secret)
+        for name, public, secret in db.execute("SELECT name, public, secret FROM sync_key")
+    }
+    if not {ORG_BOX, ORG_SIGN, DEVICE, DEVICE_CERT} <= rows.keys():
+        return None
+    own = db.execute("SELECT org_id, code, name_th, name_en FROM sync_org WHERE own = 1").fetchone()
+    if own is None:
+        return None
+    ident = OrgIdentity(own[0], own[1], own[2], own[3], rows[ORG_BOX][0], rows[ORG_SIGN][0])
+    org = OrgKeys(ident, rows[ORG_BOX][1], rows[ORG_SIGN][1])
+    cert = DeviceCert.from_json(json.loads(rows[DEVICE_CERT][0]))
+    return LocalKeys(org, DeviceKeys(cert.device_id, rows[DEVICE][1], cert))
+
+
+def save(db: Db, org: OrgKeys, device: DeviceKeys) -> None:
+    db.executemany(
+        "INSERT INTO sync_key (name, public, secret) VALUES (?, ?, ?) "
+        "ON CONFLICT (name) DO UPDATE SET public = excluded.public, secret = excluded.secret",
+        [
+            (ORG_BOX, org.identity.box_public, org.box_secret),
+            (ORG_SIGN, org.identity.sign_public, org.sign_secret),
+            (DEVICE, device.cert.sign_public, device.sign_secret),
+            (DEVICE_CERT, canonical(device.cert.to_json()), None),
+        ],
+    )
+    trust(db, org.identity, own=True)
+
+
+def trust(db: Db, ident: OrgIdentity, *, own: bool = False) -> None:
+    db.execute(
+        "INSERT INTO sync_org (org_id, code, name_th, name_en, box_public, sign_public, own, "
+        "trusted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (org_id) DO UPDATE SET code = excluded.code, name_th = excluded.name_th, "
+        "name_en = excluded.name_en, box_public = excluded.box_public, "
+        "sign_public = excluded.sign_public, own = excluded.own",
+        (
+            ident.org_id,
+            ident.code,
+            ident.name_th,
+            ident.name_en,
+            ident.box_public,
+            ident.sign_public,
+            int(own),
+            utc_text(),
+        ),
+    )
+
+
+def trusted(db: Db) -> dict[str, tuple[OrgIdentity, bool]]:
+    """org id -> (identity, is own organisation)."""
+    return {
+        r[0]: (OrgIdentity(r[0], r[1], r[2], r[3], r[4], r[5]), bool(r[6]))
+        for r in db.execute(
+            "SELECT org_id, code, name_th, name_en, box_public, sign_public, own FROM sync_org"
+        )
+    }

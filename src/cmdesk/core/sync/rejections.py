@@ -1,0 +1,69 @@
+"""Why a bundle, identity or enrolment file was refused: one message per reason.
+
+Each reason is a `BundleRejected` with its own msgid, so a person sees what happened and what
+to do, in their language, and tests can tell the reasons apart. Messages never include data.
+"""
+
+from __future__ import annotations
+
+from cmdesk.core.errors import BundleRejected, CmdeskError, ValidationError
+from cmdesk.core.i18n import N_
+
+NOT_A_BUNDLE = N_("This file is not a cmdesk sync bundle.")
+TRUNCATED = N_(
+    "The sync bundle is incomplete: it was cut short, for example when a USB stick was pulled "
+    "out while copying. Copy it again. Nothing was imported."
+)
+ALTERED = N_(
+    "The sync bundle was changed or damaged after it was made. Nothing was imported. "
+    "Ask the sender for a new bundle."
+)
+WRONG_RECIPIENT = N_(
+    "This sync bundle is addressed to another organisation ({org}). Nothing was imported."
+)
+UNKNOWN_SENDER = N_(
+    "This sync bundle comes from an organisation this vault does not trust ({org}). "
+    "Import its identity file with 'sync trust' first. Nothing was imported."
+)
+UNCERTIFIED_DEVICE = N_(
+    "The device that made this sync bundle is not certified by its organisation. "
+    "Nothing was imported."
+)
+TOO_NEW = N_(
+    "This sync bundle was made by a newer version of cmdesk. Update cmdesk, then import it "
+    "again. Nothing was imported."
+)
+UNREADABLE = N_("The contents of the sync bundle cannot be read. Nothing was imported.")
+NOT_FOR_THIS_VAULT = N_("This vault has no sync keys yet. Ask your data manager to set it up.")
+
+NOT_AN_IDENTITY = N_("This file is not a cmdesk organisation identity file.")
+IDENTITY_ALTERED = N_("The identity file was changed after it was made. It was not trusted.")
+OWN_IDENTITY = N_("This is your own organisation's identity file.")
+IDENTITY_CONFLICT = N_(
+    "An organisation with code {code} is already trusted with different keys. "
+    "Check with that organisation before trusting this file."
+)
+NOT_ENROLMENT = N_("This file is not a cmdesk enrolment file.")
+ENROL_WRONG_PASSPHRASE = N_(
+    "The one-time passphrase does not open this enrolment file, or the file was changed."
+)
+ENROL_EXPIRED = N_("This enrolment file has expired. Ask your data manager for a new one.")
+UNKNOWN_ORG = N_(
+    "There is no identity for the organisation {org}. Import its identity file with "
+    "'sync trust' first."
+)
+NO_CONFLICT = N_("There is no open conflict {id}. It may have been resolved already.")
+BAD_VALUE = N_("This value does not fit the field {field}.")
+CANCELLED = N_("Sync was cancelled. What was already imported is kept; import again to finish.")
+
+
+class SyncCancelled(CmdeskError):
+    msgid = CANCELLED
+
+
+def reject(msgid: str, /, **params: object) -> BundleRejected:
+    return BundleRejected(msgid, **params)
+
+
+def invalid(name: str, msgid: str, /, **params: object) -> ValidationError:
+    return ValidationError.single(name, msgid, **params)

@@ -1,0 +1,213 @@
+"""What a bundle for another organisation may carry, decided by the sender at export.
+
+A partner receives (1) records it owns (for example its own referral events, or its cases a
+laptop of ours relays), (2) for each active referral to it that rests on a consent (or other
+lawful basis) record that is not withdrawn: the referral, its events, that consent record, and
+the case's sections the referral shares, and (3) erasure notices, which hold ids only. Nothing
+else: not the audit trail, not tasks, not sections the referral does not name. Withdrawing the
+consent or the referral (or the partner declining it) stops further sharing from the next
+export; what was sent before stays with the partner, as on paper.
+
+Every synced column must be classified below (a test checks): a new column is never shared
+by accident, and never silently left out of a section.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+
+from cmdesk.core.sync.db import Db, chunks, marks, quote
+from cmdesk.core.sync.erasure import ERASURE_TABLE
+from cmdesk.core.sync.materialize import Key
+from cmdesk.core.sync.merge import REMOVED
+
+# Fields of a shared case or child sent whatever the sections: which record it is, whose,
+# and whether it was deleted.
+CHILD_BASE = ("org_id", "created_at", "deleted_at")
+CASE_BASE = ("org_id", "created_at", "deleted_at", "case_number", "child_id")
+ALL = "*"
+
+# section -> table -> fields (ALL: every column of the rows linked to the case or child).
+SECTIONS: dict[str, dict[str, tuple[str, ...] | str]] = {
+    "identity": {
+        "child": (
+            "given_name_th",
+            "family_name_th",
+            "given_name_latin",
+            "family_name_latin",
+            "nickname",
+            "other_names",
+            "sex",
+            "birth_precision",
+            "birth_year",
+            "birth_day",
+            "birth_stated_age",
+            "birth_stated_on",
+            "ethnicity",
+            "languages",
+        )
+    },
+    "legal_status": {"child": ("nationality", "legal_status", "id_document_type", "id_number")},
+    "address": {"child": ("village", "province_code", "district_code", "subdistrict_code")},
+    "household": {"household_member": ALL},
+    "concerns_and_risk": {
+        "case_file": ("concerns", "concern_other", "risk_level", "risk_reason"),
+        "case_risk_change": ALL,
+    },
+    "assessment": {"case_assessment": ALL},
+    "case_plan": {"case_goal": ALL, "case_plan_action": ALL, "case_review": ALL},
+    "notes": {"case_note": ALL},
+}
+
+# Columns no section shares (internal workflow, health, or staff data), named so that every
+# column is a decision.
+NEVER: dict[str, tuple[str, ...]] = {
+    "child": (
+        "school_status",
+        "school_name",
+        "disability",
+        "disability_details",
+        "created_by",
+        "updated_at",
+        "updated_by",
+        "deleted_by",
+        "deleted_reason",
+    ),
+    "case_file": (
+        "case_manager_id",
+        "assigned_worker_id",
+        "team",
+        "stage",
+        "stage_changed_at",
+        "opened_at",
+        "reopen_count",
+        "plan_status",
+        "plan_submitted_at",
+        "plan_submitted_by",
+        "plan_decided_at",
+        "plan_decided_by",
+        "plan_return_reason",
+        "closure_status",
+        "closure_reason",
+        "closure_note",
+        "closure_requested_at",
+        "closure_requested_by",
+        "closed_at",
+        "closed_by",
+        "created_by",
+        "updated_at",
+        "updated_by",
+        "deleted_by",
+        "deleted_reason",
+    ),
+}
+# Tables linked to a child (by child_id) or a case (by case_id) that sections may share.
+CHILD_LINKED = ("household_member",)
+CASE_LINKED = (
+    "case_risk_change",
+    "case_assessment",
+    "case_goal",
+    "case_plan_action",
+    "case_review",
+    "case_note",
+)
+# Tables shared only through the rules above (owner, referral) and never by section.
+NOT_BY_SECTION = (
+    "audit_entry",
+    "case_stage_change",
+    "case_task",
+    "consent",
+    "erasure",
+    "referral",
+    "referral_event",
+)
+
+# Referral states in which the receiving organisation works on the case.
+ACTIVE_REFERRAL = ("sent", "acknowledged", "accepted")
+
+Scope = dict[Key, frozenset[str] | None]  # None: every field
+
+
+def _add(scope: Scope, key: Key, fields: Iterable[str] | None) -> None:
+    if fields is None:
+        scope[key] = None
+        return
+    if key in scope and scope[key] is None:
+        return
+    have = scope.get(key) or frozenset()
+    scope[key] = have | frozenset(fields) | {REMOVED}
+
+
+def _ids(db: Db, table: str, column: str, values: list[str]) -> list[str]:
+    out: list[str] = []
+    for part in chunks(values):
+        out += [
+            r[0]
+            for r in db.execute(
+                f"SELECT id FROM {quote(table)} WHERE {quote(column)} IN ({marks(len(part))})",
+                list(part),
+            )
+        ]
+    return out
+
+
+def _tables(db: Db) -> set[str]:
+    return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def scope_for(db: Db, recipient: str, owned_tables: Mapping[str, bool]) -> Scope:
+    """What may be sent to organisation `recipient`, from this replica's current records.
+
+    owned_tables: synced table name -> whether it has an org_id column."""
+    scope: Scope = {}
+    present = _tables(db)
+    for table, owned in owned_tables.items():
+        if owned and table in present:
+            for (row_id,) in db.execute(
+                f"SELECT id FROM {quote(table)} WHERE org_id = ?", (recipient,)
+            ):
+                scope[(table, row_id)] = None
+    if ERASURE_TABLE in present:
+        for (row_id,) in db.execute(f"SELECT id FROM {quote(ERASURE_TABLE)}"):
+            scope[(ERASURE_TABLE, row_id)] = None
+    if "referral" not in present:
+        return scope
+    # Events on the recipient's own referrals (its referrals to us) go back to it.
+    own_referrals = [
+        r[0] for r in db.execute("SELECT id FROM referral WHERE org_id = ?", (recipient,))
+    ]
+    for row_id in _ids(db, "referral_event", "referral_id", own_referrals):
+        scope[("referral_event", row_id)] = None
+
+    rows = db.execute(
+        f"SELECT r.id, r.case_id, r.child_id, r.shared_sections, r.consent_id "
+        f"FROM referral r JOIN consent c ON c.id = r.consent_id "
+        f"WHERE r.to_org_id = ? AND r.status IN ({marks(len(ACTIVE_REFERRAL))}) "
+        f"AND c.withdrawn_at IS NULL "
+        f"AND (c.shared_with_org_id IS NULL OR c.shared_with_org_id = ?)",
+        (recipient, *ACTIVE_REFERRAL, recipient),
+    ).fetchall()
+    for ref_id, case_id, child_id, sections_text, consent_id in rows:
+        _add(scope, ("referral", ref_id), None)
+        _add(scope, ("consent", consent_id), None)
+        for ev in _ids(db, "referral_event", "referral_id", [ref_id]):
+            _add(scope, ("referral_event", ev), None)
+        try:
+            sections = [s for s in json.loads(sections_text or "[]") if s in SECTIONS]
+        except (TypeError, ValueError):
+            sections = []
+        _add(scope, ("child", child_id), CHILD_BASE)
+        _add(scope, ("case_file", case_id), CASE_BASE)
+        for section in sections:
+            for table, fields in SECTIONS[section].items():
+                if table == "child":
+                    _add(scope, ("child", child_id), fields if fields != ALL else None)
+                elif table == "case_file":
+                    _add(scope, ("case_file", case_id), fields if fields != ALL else None)
+                elif table in present:
+                    link = "child_id" if table in CHILD_LINKED else "case_id"
+                    owner = child_id if table in CHILD_LINKED else case_id
+                    for row_id in _ids(db, table, link, [owner]):
+                        _add(scope, (table, row_id), None if fields == ALL else fields)
+    return scope

@@ -1,0 +1,138 @@
+"""What a replica can say about itself: its canonical state hash, conflicts, quarantine."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from cmdesk.core.sync.db import Db, quote
+from cmdesk.core.sync.hlc import ms_of
+from cmdesk.core.sync.merge import Value
+from cmdesk.core.sync.model import DEFERRED, QUARANTINED
+from cmdesk.core.sync.oplog import Origins
+from cmdesk.core.sync.tables import AUDIT_TABLE, synced_tables
+
+
+def stamp_time(hlc: int) -> str:
+    return datetime.fromtimestamp(ms_of(hlc) / 1000, UTC).isoformat(timespec="milliseconds")
+
+
+def state_hash(db: Db) -> str:
+    """SHA-256 over every synced record (all columns, tables and rows in a fixed order) and
+    every open conflict. Equal on two replicas exactly when they hold the same data.
+
+    The audit trail is left out: each replica appends its own entries when it exchanges
+    bundles, so it differs right after any exchange; its chains are checked by `check`."""
+    h = hashlib.sha256()
+    present = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for name, table in synced_tables().items():
+        if name == AUDIT_TABLE or name not in present:
+            continue
+        cols = ", ".join(quote(c) for c in ("id", *table.columns))
+        h.update(f"table {name}\n".encode())
+        for row in db.execute(f"SELECT {cols} FROM {quote(name)} ORDER BY id"):
+            h.update(_canonical(list(row)))
+    h.update(b"conflicts\n")
+    for row in db.execute(
+        "SELECT id, tbl, row_id, field, kind, sides FROM sync_conflict ORDER BY id"
+    ):
+        h.update(_canonical(list(row)))
+    return h.hexdigest()
+
+
+def _canonical(values: list[object]) -> bytes:
+    plain = [v.hex() if isinstance(v, bytes) else v for v in values]
+    return json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+
+
+@dataclass(frozen=True)
+class ConflictSide:
+    field: str
+    value: Value
+    origin: str
+    stamped_at: str
+    winner: bool
+
+
+@dataclass(frozen=True)
+class ConflictDTO:
+    id: str
+    table: str
+    row_id: str
+    field: str
+    kind: str  # "edit" or "delete"
+    sides: tuple[ConflictSide, ...]
+
+
+def conflicts(db: Db) -> list[ConflictDTO]:
+    out: list[ConflictDTO] = []
+    for cid, tbl, row_id, name, kind, sides in db.execute(
+        "SELECT id, tbl, row_id, field, kind, sides FROM sync_conflict ORDER BY tbl, row_id, id"
+    ):
+        parsed = json.loads(sides)
+        out.append(
+            ConflictDTO(
+                cid,
+                tbl,
+                row_id,
+                name,
+                kind,
+                tuple(
+                    ConflictSide(f, v, origin, stamp_time(hlc), i == 0)
+                    for i, (hlc, origin, f, v) in enumerate(parsed)
+                ),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class WaitingChange:
+    origin: str
+    seq: int
+    table: str
+    row_id: str
+    operations: int
+    stamped_at: str
+    reason: str  # "future" (quarantined) or "newer-app" (deferred)
+
+
+def waiting(db: Db, origins: Origins) -> list[WaitingChange]:
+    out: list[WaitingChange] = []
+    for origin, seq, span, hlc, tbl, row_id, state in db.execute(
+        "SELECT origin, seq, span, hlc, tbl, row_id, state FROM sync_change "
+        "WHERE state != 0 ORDER BY hlc, origin"
+    ):
+        reason = "future" if state == QUARANTINED else "newer-app" if state == DEFERRED else "?"
+        out.append(
+            WaitingChange(
+                origins.device(db, origin), seq, tbl, row_id, span, stamp_time(hlc), reason
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class PeerDTO:
+    device_id: str
+    org_id: str
+    org_code: str
+    vector: dict[str, int]
+    last_bundle_at: str | None
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    device_id: str
+    org_id: str
+    org_code: str
+    schema: int
+    vector: dict[str, int]
+    operations: int
+    peers: tuple[PeerDTO, ...]
+    conflicts: int
+    quarantined: tuple[WaitingChange, ...]
+    waiting_for_upgrade: tuple[WaitingChange, ...]
+    state_hash: str

@@ -1,0 +1,100 @@
+"""Which tables sync, read from the model: every ORM class marked `__synced__`, plus the
+audit trail (append-only, synced within the organisation so each device's chain travels).
+
+Everything sync does per table (triggers, capture, apply, sharing, the state hash) is derived
+from here, so a new synced table or column is captured without touching sync.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache, cached_property
+
+from sqlalchemy import JSON, Boolean, Column, Date, Integer, Numeric, Table
+
+import cmdesk.core.model as model
+from cmdesk.core.model.base import UtcDateTime, is_synced
+from cmdesk.core.sync.merge import Value
+
+AUDIT_TABLE = "audit_entry"
+# Tables whose rows are written once and never changed.
+APPEND_ONLY = frozenset({AUDIT_TABLE})
+
+
+@dataclass(frozen=True)
+class SyncedTable:
+    name: str
+    # Every column but the primary key `id`, in table order.
+    columns: tuple[str, ...]
+    # What a NOT NULL column holds when a replica was sent the row without it (a partner
+    # that may see only some sections): the column's default, else an empty value.
+    fillers: dict[str, Value]
+    owned: bool  # has Synced.org_id
+    soft_deleted: bool
+
+    @cached_property
+    def column_set(self) -> frozenset[str]:
+        return frozenset(self.columns) | {"-"}
+
+
+def _filler(col: Column[object]) -> Value:
+    if col.nullable:
+        return None
+    default = col.default
+    arg = getattr(default, "arg", None)
+    if getattr(default, "is_scalar", False):
+        if isinstance(arg, bool):
+            return int(arg)
+        if isinstance(arg, int | float):
+            return arg
+        if isinstance(arg, str):
+            return str(arg)
+    if getattr(default, "is_callable", False):
+        wrapped = getattr(arg, "__wrapped__", None)
+        if wrapped is list or "list" in repr(arg):
+            return "[]"
+        if wrapped is dict or "dict" in repr(arg):
+            return "{}"
+    kind = col.type
+    if isinstance(kind, Boolean | Integer | Numeric):
+        return 0
+    if isinstance(kind, JSON):
+        return "null"
+    if isinstance(kind, UtcDateTime):
+        return "1970-01-01T00:00:00.000000Z"
+    if isinstance(kind, Date):
+        return date(1970, 1, 1).isoformat()
+    return ""
+
+
+def _describe(table: Table) -> SyncedTable:
+    cols = [c for c in table.columns if c.name != "id"]
+    names = {c.name for c in cols}
+    return SyncedTable(
+        name=table.name,
+        columns=tuple(c.name for c in cols),
+        fillers={c.name: _filler(c) for c in cols},
+        owned="org_id" in names,
+        soft_deleted="deleted_at" in names,
+    )
+
+
+@cache
+def synced_tables() -> dict[str, SyncedTable]:
+    tables: dict[str, Table] = {}
+    for mapper in model.Base.registry.mappers:
+        if is_synced(mapper.class_):
+            table = mapper.local_table
+            assert isinstance(table, Table)
+            tables[table.name] = table
+    tables[AUDIT_TABLE] = model.AuditEntry.__table__  # type: ignore[assignment]
+    for table in tables.values():
+        if [c.name for c in table.primary_key.columns] != ["id"]:
+            raise RuntimeError(f"synced table {table.name} needs the primary key 'id'")
+    return {name: _describe(tables[name]) for name in sorted(tables)}
+
+
+# The version of the synced data model. Operations carry it; raise it with any change to a
+# synced table's columns, so a replica can tell data from a newer app from damaged data.
+SCHEMA_VERSION = 1
