@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from cmdesk.core.i18n import N_, Translator
+
+if TYPE_CHECKING:
+    from cmdesk.core.services.duplicates import DuplicateCandidate
 
 
 class CmdeskError(Exception):
@@ -68,6 +71,34 @@ class PermissionDenied(CmdeskError):
 
 class NotFound(CmdeskError):
     msgid = N_("The record was not found.")
+
+
+class DuplicateSuspected(CmdeskError):
+    """Registration refused: the child may already be in the vault. Carries the candidates so
+    the front end can show them; registering again with confirmation goes ahead."""
+
+    msgid = N_(
+        "This child may already be registered. Check the possible matches, or confirm that "
+        "this is a different child."
+    )
+
+    def __init__(self, candidates: tuple[DuplicateCandidate, ...]) -> None:
+        super().__init__()
+        self.candidates = candidates
+
+
+class ConsentRequired(CmdeskError):
+    msgid = N_(
+        "There is no consent or other lawful basis to share this case with that organisation. "
+        "Record the consent first, or give the reason for sharing without it."
+    )
+
+
+class TransitionNotAllowed(CmdeskError):
+    """A workflow step that the current state does not allow (wrong stage, missing approval,
+    closed case). The message id says which rule applies."""
+
+    msgid = N_("This step is not possible at the current stage.")
 
 
 class RecoveryKeyMismatch(CmdeskError):

@@ -25,8 +25,17 @@ from cmdesk.core.model import User, VaultMeta, new_id
 from cmdesk.core.model.roles import Role
 from cmdesk.core.services import audit as audit_chain
 from cmdesk.core.services.audit import AuditService, ChainBreak
+from cmdesk.core.services.case_workflow import WorkflowService
+from cmdesk.core.services.cases import CaseService
+from cmdesk.core.services.casework import CaseworkService
+from cmdesk.core.services.children import ChildService
+from cmdesk.core.services.consents import ConsentService
 from cmdesk.core.services.context import Actor, Context
+from cmdesk.core.services.notes import NoteService
 from cmdesk.core.services.organisations import OrganisationService, seed_organisations
+from cmdesk.core.services.pdpa import PdpaService
+from cmdesk.core.services.referrals import ReferralService
+from cmdesk.core.services.tasks import TaskService
 from cmdesk.core.services.users import UserService, check_passphrase, check_username
 from cmdesk.core.vault import crypto
 from cmdesk.core.vault.store import Vault, VaultPaths
@@ -58,6 +67,15 @@ class Workspace:
         self.audit = AuditService(self.ctx)
         self.users = UserService(self.ctx, vault, self.audit)
         self.organisations = OrganisationService(self.ctx, self.audit)
+        self.children = ChildService(self.ctx, self.audit)
+        self.cases = CaseService(self.ctx, self.audit)
+        self.workflow = WorkflowService(self.ctx, self.audit)
+        self.casework = CaseworkService(self.ctx, self.audit)
+        self.notes = NoteService(self.ctx, self.audit)
+        self.tasks = TaskService(self.ctx, self.audit)
+        self.consents = ConsentService(self.ctx, self.audit)
+        self.referrals = ReferralService(self.ctx, self.audit)
+        self.pdpa = PdpaService(self.ctx, self.audit)
 
     # -- opening ---------------------------------------------------------------
     @classmethod

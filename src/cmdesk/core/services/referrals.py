@@ -1,0 +1,422 @@
+"""Referrals between organisations: draft -> sent -> acknowledged -> accepted or declined ->
+completed, or withdrawn by the sender at any point before an answer is final.
+
+    draft, withdraw              the sending side: staff working on the case (a field worker
+                                 may draft; case managers and supervisors send and withdraw)
+    acknowledge, accept,         the receiving organisation's case managers and supervisors
+    decline, complete, feedback
+
+A referral is sent only with a standing consent (or other lawful basis) to share with the
+receiving organisation, or with an override whose reason is recorded. Every step is an event
+(who, which organisation, when) and an audit entry.
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Final
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cmdesk.core.errors import (
+    ConsentRequired,
+    FieldError,
+    NotFound,
+    TransitionNotAllowed,
+    ValidationError,
+)
+from cmdesk.core.i18n import N_
+from cmdesk.core.model import Case, Organisation, Referral, ReferralEvent, utcnow
+from cmdesk.core.model.referral import ReferralEventKind, ReferralStatus, SharedSection, Urgency
+from cmdesk.core.model.roles import Role
+from cmdesk.core.reference.partners import Service
+from cmdesk.core.services.access import AccessRefused, Guard, case_scope, may_see_case
+from cmdesk.core.services.audit import AuditService
+from cmdesk.core.services.changes import OpChanges
+from cmdesk.core.services.consents import active_sharing_basis
+from cmdesk.core.services.context import Context
+from cmdesk.core.services.deletion import check_reason
+from cmdesk.core.services.outcome import Outcome
+from cmdesk.core.services.thai_time import thai_today
+
+S = ReferralStatus
+MAX_TEXT: Final = 4000
+SENDERS: Final = (Role.CASE_MANAGER, Role.SUPERVISOR)
+RECEIVERS: Final = (Role.CASE_MANAGER, Role.SUPERVISOR)
+
+# step: (statuses it may start from, status it leads to, done by the receiving side)
+STEPS: Final[dict[str, tuple[frozenset[ReferralStatus], ReferralStatus, bool]]] = {
+    "send": (frozenset({S.DRAFT}), S.SENT, False),
+    "withdraw": (frozenset({S.DRAFT, S.SENT, S.ACKNOWLEDGED, S.ACCEPTED}), S.WITHDRAWN, False),
+    "acknowledge": (frozenset({S.SENT}), S.ACKNOWLEDGED, True),
+    "accept": (frozenset({S.SENT, S.ACKNOWLEDGED}), S.ACCEPTED, True),
+    "decline": (frozenset({S.SENT, S.ACKNOWLEDGED}), S.DECLINED, True),
+    "complete": (frozenset({S.ACCEPTED}), S.COMPLETED, True),
+}
+FEEDBACK_STATUSES: Final = frozenset({S.SENT, S.ACKNOWLEDGED, S.ACCEPTED, S.DECLINED, S.COMPLETED})
+NOT_FROM_HERE = N_("This step is not possible for a referral in its current state.")
+
+
+@dataclass(frozen=True)
+class ReferralDraft:
+    to_org: str  # code or id
+    service: str
+    reason: str
+    shared_sections: tuple[str, ...]
+    urgency: str = Urgency.ROUTINE
+    due_date: date | None = None
+
+
+@dataclass(frozen=True)
+class ReferralEventDTO:
+    kind: str
+    from_status: str | None
+    to_status: str | None
+    text: str
+    at: datetime
+    by: str  # user id
+    by_org_id: str
+
+
+@dataclass(frozen=True)
+class ReferralDTO:
+    id: str
+    case_id: str
+    case_number: str
+    child_id: str
+    from_org_id: str
+    from_org_code: str
+    to_org_id: str
+    to_org_code: str
+    service: str
+    urgency: str
+    reason: str
+    shared_sections: tuple[str, ...]
+    due_date: date | None
+    status: str
+    consent_id: str | None
+    override_reason: str
+    sent_at: datetime | None
+    status_changed_at: datetime | None
+    closing_reason: str
+    created_at: datetime
+    created_by: str
+    events: tuple[ReferralEventDTO, ...]
+
+
+def _org(session: Session, key: str) -> Organisation | None:
+    return session.scalar(
+        select(Organisation).where(
+            (Organisation.id == key) | (Organisation.code == key.strip().upper())
+        )
+    )
+
+
+def _check_draft(draft: ReferralDraft) -> None:
+    errors: list[FieldError] = []
+    if draft.service not in {s.value for s in Service}:
+        errors.append(FieldError("service", N_("Choose one of the listed values.")))
+    if draft.urgency not in {u.value for u in Urgency}:
+        errors.append(FieldError("urgency", N_("Choose one of the listed values.")))
+    if not draft.reason.strip():
+        errors.append(FieldError("reason", N_("Say why the child is referred.")))
+    elif len(draft.reason) > MAX_TEXT:
+        errors.append(FieldError("reason", N_("At most {max} characters."), {"max": MAX_TEXT}))
+    sections = set(draft.shared_sections)
+    if not sections:
+        errors.append(FieldError("shared_sections", N_("Choose what to share.")))
+    elif not sections <= {s.value for s in SharedSection}:
+        errors.append(FieldError("shared_sections", N_("Choose one of the listed values.")))
+    if draft.due_date is not None and draft.due_date < thai_today():
+        errors.append(FieldError("due_date", N_("The due date has passed already.")))
+    if errors:
+        raise ValidationError(errors)
+
+
+def referral_dto(session: Session, r: Referral) -> ReferralDTO:
+    session.flush()
+    codes: dict[str, str] = {
+        i: c for i, c in session.execute(select(Organisation.id, Organisation.code))
+    }
+    number = session.scalar(select(Case.case_number).where(Case.id == r.case_id)) or ""
+    events = session.scalars(
+        select(ReferralEvent)
+        .where(ReferralEvent.referral_id == r.id)
+        .order_by(ReferralEvent.created_at, ReferralEvent.id)
+    ).all()
+    return ReferralDTO(
+        r.id,
+        r.case_id,
+        number,
+        r.child_id,
+        r.org_id,
+        codes.get(r.org_id, ""),
+        r.to_org_id,
+        codes.get(r.to_org_id, ""),
+        r.service,
+        r.urgency,
+        r.reason,
+        tuple(r.shared_sections or ()),
+        r.due_date,
+        r.status,
+        r.consent_id,
+        r.override_reason,
+        r.sent_at,
+        r.status_changed_at,
+        r.closing_reason,
+        r.created_at,
+        r.created_by,
+        tuple(
+            ReferralEventDTO(
+                e.kind, e.from_status, e.to_status, e.text, e.created_at, e.created_by, e.org_id
+            )
+            for e in events
+        ),
+    )
+
+
+class ReferralService:
+    def __init__(self, ctx: Context, audit: AuditService) -> None:
+        self._ctx = ctx
+        self._audit = audit
+        self._guard = Guard(ctx)
+
+    # -- the sending side ----------------------------------------------------------------
+    def draft(self, case_id: str, draft: ReferralDraft) -> Outcome[ReferralDTO]:
+        _check_draft(draft)
+        with self._guard.write() as s:
+            case = self._guard.case(s, case_id, open_only=True)
+            to = self._receiver(s, draft.to_org, case)
+            r = Referral(
+                org_id=case.org_id, case_id=case.id, child_id=case.child_id, to_org_id=to.id
+            )
+            self._fill(r, draft)
+            s.add(r)
+            s.flush()
+            self._event(s, r, ReferralEventKind.TRANSITION, None, S.DRAFT)
+            self._audit.record(
+                s,
+                "referral.draft",
+                "referral",
+                r.id,
+                {"case": case.id, "to": to.code, "service": draft.service},
+            )
+            dto = referral_dto(s, r)
+        return self._changed(dto)
+
+    def update_draft(self, referral_id: str, draft: ReferralDraft) -> Outcome[ReferralDTO]:
+        _check_draft(draft)
+        with self._guard.write() as s:
+            r, case = self._as_sender(s, referral_id)
+            if r.status != S.DRAFT:
+                raise TransitionNotAllowed(N_("Only a draft referral can be changed."))
+            r.to_org_id = self._receiver(s, draft.to_org, case).id
+            self._fill(r, draft)
+            self._audit.record(s, "referral.update", "referral", r.id, {"case": case.id})
+            dto = referral_dto(s, r)
+        return self._changed(dto)
+
+    def send(self, referral_id: str, override_reason: str | None = None) -> Outcome[ReferralDTO]:
+        """Sends a draft. Needs a standing consent (or lawful basis) to share with the
+        receiving organisation; without one, only with an override and its reason."""
+        override = check_reason(override_reason, "override_reason") if override_reason else ""
+        with self._guard.write() as s:
+            r, case = self._as_sender(s, referral_id)
+            self._guard.require(*SENDERS, entity="referral", entity_id=r.id)
+            self._require_step(r, "send")
+            basis = active_sharing_basis(s, r.child_id, r.to_org_id)
+            if basis is None and not override:
+                raise ConsentRequired
+            r.consent_id = basis.id if basis else None
+            r.override_reason = "" if basis else override
+            r.sent_at = utcnow()
+            self._move(s, r, S.SENT, "")
+            self._audit.record(
+                s,
+                "referral.send",
+                "referral",
+                r.id,
+                {"case": case.id, "consent": r.consent_id, "override": not basis},
+            )
+            dto = referral_dto(s, r)
+        return self._changed(dto)
+
+    def withdraw(self, referral_id: str, reason: str) -> Outcome[ReferralDTO]:
+        why = check_reason(reason)
+        with self._guard.write() as s:
+            r, _case = self._as_sender(s, referral_id)
+            self._guard.require(*SENDERS, entity="referral", entity_id=r.id)
+            self._require_step(r, "withdraw")
+            r.closing_reason = why
+            self._move(s, r, S.WITHDRAWN, why)
+            self._audit.record(s, "referral.withdraw", "referral", r.id)
+            dto = referral_dto(s, r)
+        return self._changed(dto)
+
+    # -- the receiving side --------------------------------------------------------------
+    def acknowledge(self, referral_id: str) -> Outcome[ReferralDTO]:
+        return self._receive(referral_id, "acknowledge", "")
+
+    def accept(self, referral_id: str, note: str = "") -> Outcome[ReferralDTO]:
+        return self._receive(referral_id, "accept", note.strip()[:MAX_TEXT])
+
+    def decline(self, referral_id: str, reason: str) -> Outcome[ReferralDTO]:
+        return self._receive(referral_id, "decline", check_reason(reason))
+
+    def complete(self, referral_id: str, note: str = "") -> Outcome[ReferralDTO]:
+        return self._receive(referral_id, "complete", note.strip()[:MAX_TEXT])
+
+    def add_feedback(self, referral_id: str, text: str) -> Outcome[ReferralDTO]:
+        """What the receiving organisation reports back about the child's progress."""
+        body = text.strip()
+        if not body:
+            raise ValidationError.single("text", N_("This field is required."))
+        if len(body) > MAX_TEXT:
+            raise ValidationError.single("text", N_("At most {max} characters."), max=MAX_TEXT)
+        with self._guard.write() as s:
+            r = self._as_receiver(s, referral_id)
+            if r.status not in FEEDBACK_STATUSES:
+                raise TransitionNotAllowed(NOT_FROM_HERE)
+            self._event(s, r, ReferralEventKind.FEEDBACK, None, None, body)
+            self._audit.record(s, "referral.feedback", "referral", r.id)
+            dto = referral_dto(s, r)
+        return self._changed(dto)
+
+    # -- reading ----------------------------------------------------------------------------
+    def get(self, referral_id: str) -> ReferralDTO:
+        with self._guard.write() as s:
+            r = s.get(Referral, referral_id)
+            if r is None:
+                raise NotFound
+            if not (self._is_receiver(r) or self._sees_case(s, r)):
+                raise AccessRefused("referral", r.id)
+            self._audit.record(s, "referral.read", "referral", r.id)
+            return referral_dto(s, r)
+
+    def for_case(self, case_id: str) -> builtins.list[ReferralDTO]:
+        with self._guard.read() as s:
+            case = self._guard.case(s, case_id)
+            rows = s.scalars(
+                select(Referral).where(Referral.case_id == case.id).order_by(Referral.created_at)
+            ).all()
+            return [referral_dto(s, r) for r in rows]
+
+    def incoming(self, status: str | None = None) -> builtins.list[ReferralDTO]:
+        """Referrals sent to the user's organisation (case managers and supervisors)."""
+        if self._ctx.actor.role not in RECEIVERS:
+            return []
+        query = select(Referral).where(
+            Referral.to_org_id == self._ctx.actor.org_id, Referral.status != S.DRAFT
+        )
+        if status:
+            query = query.where(Referral.status == status)
+        with self._guard.read() as s:
+            return [referral_dto(s, r) for r in s.scalars(query.order_by(Referral.sent_at.desc()))]
+
+    def outgoing(self, status: str | None = None) -> builtins.list[ReferralDTO]:
+        """Referrals from cases the user may see."""
+        query = (
+            select(Referral)
+            .join(Case, Case.id == Referral.case_id)
+            .where(case_scope(self._ctx.actor))
+        )
+        if status:
+            query = query.where(Referral.status == status)
+        with self._guard.read() as s:
+            return [
+                referral_dto(s, r) for r in s.scalars(query.order_by(Referral.created_at.desc()))
+            ]
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _receiver(self, s: Session, key: str, case: Case) -> Organisation:
+        to = _org(s, key)
+        if to is None:
+            raise ValidationError.single("to_org", N_("Choose an organisation of the network."))
+        if to.id == case.org_id:
+            raise ValidationError.single(
+                "to_org", N_("A referral goes to another organisation than the case's own.")
+            )
+        return to
+
+    @staticmethod
+    def _fill(r: Referral, draft: ReferralDraft) -> None:
+        r.service = draft.service
+        r.urgency = draft.urgency
+        r.reason = draft.reason.strip()
+        r.shared_sections = [s.value for s in SharedSection if s.value in draft.shared_sections]
+        r.due_date = draft.due_date
+
+    def _sees_case(self, s: Session, r: Referral) -> bool:
+        case = s.get(Case, r.case_id)
+        return case is not None and may_see_case(self._ctx.actor, case)
+
+    def _is_receiver(self, r: Referral) -> bool:
+        actor = self._ctx.actor
+        return actor.org_id == r.to_org_id and actor.role in RECEIVERS and r.status != S.DRAFT
+
+    def _as_sender(self, s: Session, referral_id: str) -> tuple[Referral, Case]:
+        r = s.get(Referral, referral_id)
+        if r is None:
+            raise NotFound
+        return r, self._guard.case(s, r.case_id)
+
+    def _as_receiver(self, s: Session, referral_id: str) -> Referral:
+        r = s.get(Referral, referral_id)
+        if r is None:
+            raise NotFound
+        if not self._is_receiver(r):
+            raise AccessRefused("referral", r.id)
+        return r
+
+    def _receive(self, referral_id: str, step: str, text: str) -> Outcome[ReferralDTO]:
+        with self._guard.write() as s:
+            r = self._as_receiver(s, referral_id)
+            self._require_step(r, step)
+            target = STEPS[step][1]
+            if target is S.DECLINED:
+                r.closing_reason = text
+            self._move(s, r, target, text)
+            self._audit.record(s, f"referral.{step}", "referral", r.id)
+            dto = referral_dto(s, r)
+        return self._changed(dto)
+
+    @staticmethod
+    def _require_step(r: Referral, step: str) -> None:
+        starts, _target, _receiving = STEPS[step]
+        if r.status not in starts:
+            raise TransitionNotAllowed(NOT_FROM_HERE)
+
+    def _move(self, s: Session, r: Referral, to: ReferralStatus, text: str) -> None:
+        frm = r.status
+        r.status = to
+        r.status_changed_at = utcnow()
+        self._event(s, r, ReferralEventKind.TRANSITION, frm, to, text)
+
+    def _event(
+        self,
+        s: Session,
+        r: Referral,
+        kind: ReferralEventKind,
+        frm: str | None,
+        to: str | None,
+        text: str = "",
+    ) -> None:
+        s.add(
+            ReferralEvent(
+                org_id=self._ctx.actor.org_id,
+                referral_id=r.id,
+                kind=kind,
+                from_status=frm,
+                to_status=to,
+                text=text,
+            )
+        )
+
+    @staticmethod
+    def _changed(dto: ReferralDTO) -> Outcome[ReferralDTO]:
+        return Outcome(
+            dto, OpChanges(frozenset({"referral", "case"}), frozenset({dto.id, dto.case_id}))
+        )

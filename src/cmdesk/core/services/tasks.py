@@ -1,0 +1,172 @@
+"""Follow-up tasks with due dates, and the overdue list (days in Thailand's calendar)."""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Final
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cmdesk.core.errors import NotFound, TransitionNotAllowed, ValidationError
+from cmdesk.core.i18n import N_
+from cmdesk.core.model import Case, Task, utcnow
+from cmdesk.core.model.task import TaskStatus
+from cmdesk.core.services.access import Guard, case_scope
+from cmdesk.core.services.audit import AuditService
+from cmdesk.core.services.cases import WORKER_ROLES, staff_member
+from cmdesk.core.services.changes import OpChanges
+from cmdesk.core.services.context import Context
+from cmdesk.core.services.deletion import check_reason
+from cmdesk.core.services.outcome import Outcome
+from cmdesk.core.services.thai_time import thai_today
+
+MAX_TITLE: Final = 300
+MAX_DETAILS: Final = 4000
+
+
+@dataclass(frozen=True)
+class TaskDTO:
+    id: str
+    case_id: str
+    case_number: str
+    title: str
+    details: str
+    due_date: date
+    assigned_to: str | None
+    status: str
+    done_at: datetime | None
+    created_by: str
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status == TaskStatus.OPEN and self.due_date < today
+
+
+def _dto(t: Task, case_number: str) -> TaskDTO:
+    return TaskDTO(
+        t.id,
+        t.case_id,
+        case_number,
+        t.title,
+        t.details,
+        t.due_date,
+        t.assigned_to,
+        t.status,
+        t.done_at,
+        t.created_by,
+    )
+
+
+def _check(title: str, details: str) -> tuple[str, str]:
+    text = " ".join(title.split())
+    if not text:
+        raise ValidationError.single("title", N_("This field is required."))
+    if len(text) > MAX_TITLE:
+        raise ValidationError.single("title", N_("At most {max} characters."), max=MAX_TITLE)
+    if len(details) > MAX_DETAILS:
+        raise ValidationError.single("details", N_("At most {max} characters."), max=MAX_DETAILS)
+    return text, details.strip()
+
+
+class TaskService:
+    def __init__(self, ctx: Context, audit: AuditService) -> None:
+        self._ctx = ctx
+        self._audit = audit
+        self._guard = Guard(ctx)
+
+    def add(
+        self,
+        case_id: str,
+        title: str,
+        due_date: date,
+        assigned_to: str | None = None,
+        details: str = "",
+    ) -> Outcome[TaskDTO]:
+        """A follow-up on an open case, for a staff member of the case's organisation
+        (the user adding it when none is named)."""
+        text, more = _check(title, details)
+        with self._guard.write() as s:
+            case = self._guard.case(s, case_id, open_only=True)
+            who = assigned_to or self._ctx.actor.user_id
+            staff_member(s, who, case.org_id, WORKER_ROLES, "assigned_to")
+            task = Task(
+                org_id=case.org_id,
+                case_id=case.id,
+                title=text,
+                details=more,
+                due_date=due_date,
+                assigned_to=who,
+            )
+            s.add(task)
+            s.flush()
+            self._audit.record(s, "task.add", "task", task.id, {"case": case.id})
+            dto = _dto(task, case.case_number)
+        return Outcome(dto, OpChanges(frozenset({"task", "case"}), frozenset({dto.id, case_id})))
+
+    def complete(self, task_id: str) -> Outcome[TaskDTO]:
+        return self._set_status(task_id, TaskStatus.DONE, "task.done")
+
+    def cancel(self, task_id: str, reason: str) -> Outcome[TaskDTO]:
+        check_reason(reason)
+        return self._set_status(task_id, TaskStatus.CANCELLED, "task.cancel")
+
+    def reschedule(self, task_id: str, due_date: date) -> Outcome[TaskDTO]:
+        with self._guard.write() as s:
+            task, case = self._task(s, task_id)
+            if task.status != TaskStatus.OPEN:
+                raise TransitionNotAllowed(N_("Only an open task can be rescheduled."))
+            task.due_date = due_date
+            self._audit.record(s, "task.reschedule", "task", task.id, {"case": case.id})
+            dto = _dto(task, case.case_number)
+        return Outcome(dto, OpChanges.of("task", dto.id))
+
+    def for_case(self, case_id: str) -> builtins.list[TaskDTO]:
+        with self._guard.read() as s:
+            case = self._guard.case(s, case_id)
+            rows = s.scalars(
+                select(Task)
+                .where(Task.case_id == case.id, Task.deleted_at.is_(None))
+                .order_by(Task.due_date, Task.created_at)
+            ).all()
+            return [_dto(t, case.case_number) for t in rows]
+
+    def overdue(
+        self, today: date | None = None, *, mine_only: bool = False
+    ) -> builtins.list[TaskDTO]:
+        """Open tasks past their due date on cases the user may see, most overdue first."""
+        self._guard.require_casework()
+        day = today or thai_today()
+        query = (
+            select(Task, Case.case_number)
+            .join(Case, Case.id == Task.case_id)
+            .where(
+                case_scope(self._ctx.actor),
+                Task.deleted_at.is_(None),
+                Task.status == TaskStatus.OPEN,
+                Task.due_date < day,
+            )
+            .order_by(Task.due_date, Task.created_at)
+        )
+        if mine_only:
+            query = query.where(Task.assigned_to == self._ctx.actor.user_id)
+        with self._guard.read() as s:
+            return [_dto(t, number) for t, number in s.execute(query).all()]
+
+    def _task(self, s: Session, task_id: str) -> tuple[Task, Case]:
+        task = s.get(Task, task_id)
+        if task is None or task.deleted_at is not None:
+            raise NotFound
+        return task, self._guard.case(s, task.case_id)
+
+    def _set_status(self, task_id: str, status: TaskStatus, action: str) -> Outcome[TaskDTO]:
+        with self._guard.write() as s:
+            task, case = self._task(s, task_id)
+            if task.status != TaskStatus.OPEN:
+                raise TransitionNotAllowed(N_("This task is already finished."))
+            task.status = status
+            task.done_at = utcnow()
+            self._audit.record(s, action, "task", task.id, {"case": case.id})
+            dto = _dto(task, case.case_number)
+        return Outcome(dto, OpChanges(frozenset({"task", "case"}), frozenset({dto.id, case.id})))
