@@ -15,13 +15,11 @@ from PIL import Image
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 
-from cmdesk.core.errors import ValidationError
 from cmdesk.core.i18n import Locale, translator
 from cmdesk.core.reports import (
     DocumentKind,
     Level,
     QrPayload,
-    aes_available,
     build_case_summary,
     verify_qr_payload,
 )
@@ -133,8 +131,10 @@ def test_unprotected_pdf_is_readable_as_a_control() -> None:
     assert b"Sample Child" in every_byte_without_decrypting(summary("en"))
 
 
-def test_a_password_that_rc4_cannot_carry_is_refused() -> None:
-    if aes_available():
-        pytest.skip("AES-256 takes any password")
-    with pytest.raises(ValidationError):
-        summary("en", password="รหัสผ่านไทย")
+def test_a_thai_password_protects_with_aes_256() -> None:
+    pdf = summary("en", password="รหัสผ่านไทย")
+    reader = PdfReader(BytesIO(pdf))
+    assert reader.is_encrypted
+    assert "/AESV3" in str(reader.trailer["/Encrypt"])
+    assert not reader.decrypt("รหัสผ่าน")
+    assert "Sample Child 1" in "".join(pypdf_pages(pdf, password="รหัสผ่านไทย"))

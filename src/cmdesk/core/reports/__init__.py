@@ -29,7 +29,7 @@ from cmdesk.core.reports.inputs import (
     Review,
     StageChange,
 )
-from cmdesk.core.reports.page import aes_available
+from cmdesk.core.reports.page import protect_with_password
 from cmdesk.core.reports.qr import DocumentKind, QrPayload, QrPayloadInvalid, verify_qr_payload
 from cmdesk.core.reports.redaction import DEFAULT_POLICY, Level, RedactionPolicy, Section
 from cmdesk.core.reports.thai_wrap import warm_up as _warm_up_segmenter
@@ -59,11 +59,11 @@ __all__ = [
     "Review",
     "Section",
     "StageChange",
-    "aes_available",
     "build_case_summary",
     "build_caseload_report",
     "build_consent_form",
     "build_referral_slip",
+    "protect_with_password",
     "verify_qr_payload",
     "warm_up",
 ]

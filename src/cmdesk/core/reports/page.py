@@ -17,15 +17,15 @@ from datetime import datetime
 from io import BytesIO
 from typing import Any
 
-from reportlab.lib import pdfencrypt
+from pypdf import PdfReader, PdfWriter
+from pypdf.constants import UserAccessPermissions
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from reportlab.platypus.flowables import Flowable
 
-from cmdesk.core.errors import ValidationError
-from cmdesk.core.i18n import N_, Translator, format_datetime
+from cmdesk.core.i18n import Translator, format_datetime
 from cmdesk.core.reports.fonts import register_fonts
 from cmdesk.core.reports.inputs import Organisation
 from cmdesk.core.reports.qr import QrPayload, draw_qr
@@ -44,10 +44,6 @@ from cmdesk.core.reports.styles import (
 
 # Bilingual on every document whatever its language: anyone who finds the paper must see it.
 CONFIDENTIAL = "ลับ / CONFIDENTIAL"
-PASSWORD_NOT_LATIN = N_(
-    "This password cannot protect a PDF here. Use letters, digits and symbols from the "
-    "English keyboard."
-)
 
 # reportlab keeps per-document state in shared font objects; one build at a time.
 _BUILD_LOCK = threading.Lock()
@@ -69,30 +65,27 @@ class PageFurniture:
     tr: Translator
 
 
-def aes_available() -> bool:
-    """reportlab encrypts with AES-256 only when the optional pyaes package is installed."""
-    return getattr(pdfencrypt, "pyaes", None) is not None
-
-
-def _encryption(password: str | None) -> pdfencrypt.StandardEncryption | None:
-    if not password:
-        return None
-    aes = aes_available()
-    if not aes:
-        try:
-            password.encode("latin-1")  # RC4 (PDF 1.4) passwords are single-byte
-        except UnicodeEncodeError:
-            raise ValidationError.single("password", PASSWORD_NOT_LATIN) from None
-    return pdfencrypt.StandardEncryption(
-        password,
-        # Nobody needs to lift the restrictions below, so the owner password is thrown away.
-        ownerPassword=secrets.token_urlsafe(24),
-        canPrint=1,
-        canModify=0,
-        canCopy=1,
-        canAnnotate=0,
-        strength=256 if aes else 128,
+def protect_with_password(pdf: bytes, password: str) -> bytes:
+    """AES-256 (PDF 2.0, revision 6) encryption of a finished PDF, done by pypdf over the
+    cryptography package. reportlab's own AES-256 output was measured unreadable (pypdf
+    rejects its key; poppler opens it without the password), and its fallback is RC4."""
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(pdf)))
+    allowed = (
+        UserAccessPermissions.PRINT
+        | UserAccessPermissions.PRINT_TO_REPRESENTATION
+        | UserAccessPermissions.EXTRACT
+        | UserAccessPermissions.EXTRACT_TEXT_AND_GRAPHICS
     )
+    writer.encrypt(
+        user_password=password,
+        # Nobody needs to lift the restrictions, so the owner password is thrown away.
+        owner_password=secrets.token_urlsafe(24),
+        permissions_flag=allowed,
+        algorithm="AES-256",
+    )
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _draw_furniture(canvas: Any, page: int, pages: int, info: PageFurniture) -> None:
@@ -212,7 +205,6 @@ def render_pdf(story: list[Flowable], info: PageFurniture, *, password: str | No
         creator="cmdesk",
         keywords=[],
         lang=info.tr.locale,
-        encrypt=_encryption(password),
     )
     frame = Frame(
         MARGIN_LEFT,
@@ -228,4 +220,5 @@ def render_pdf(story: list[Flowable], info: PageFurniture, *, password: str | No
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     with _BUILD_LOCK:
         doc.build(story, canvasmaker=_furnished_canvas(info))
-    return buffer.getvalue()
+    # The unprotected bytes exist only in memory, never on disk.
+    return protect_with_password(buffer.getvalue(), password) if password else buffer.getvalue()
