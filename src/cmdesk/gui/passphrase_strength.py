@@ -110,9 +110,9 @@ def assess(passphrase: str, *, username: str = "") -> Strength:
     if len(text) >= 16 and (len(words) >= 3 or len(set(folded)) >= 10):
         return Strength(
             Level.STRONG,
-            N_("Strong. Learn it by heart and never write it on the laptop."),
+            N_("Learn it by heart and never write it on the laptop."),
         )
     return Strength(
         Level.FAIR,
-        N_("Acceptable. One more word would make it much harder to guess."),
+        N_("One more word would make it much harder to guess."),
     )

@@ -51,7 +51,7 @@ class CaseloadScreen(ListScreen[Any]):
         self.search.setAccessibleName(tr.gettext("Search cases"))
         labels = {
             "open": tr.gettext("Open cases"),
-            "all": tr.gettext("All cases"),
+            "all": tr.gettext("Open and closed cases"),
             "closed": tr.gettext("Closed cases"),
         }
         current = self.status_filter.currentData() or "open"

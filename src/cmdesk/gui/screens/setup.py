@@ -41,6 +41,7 @@ class _Step(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.box = QVBoxLayout(self)
+        self.box.setContentsMargins(0, 0, 0, 0)
         self.title = Heading(parent=self)
         self.box.addWidget(self.title)
         self.body = WrapLabel(parent=self)

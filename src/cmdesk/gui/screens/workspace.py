@@ -51,8 +51,12 @@ class WorkspacePage(QWidget):
         logo.setPixmap(icon("app").pixmap(QSize(28, 28)))
         top.addWidget(logo)
         self.who = QLabel(bar)
-        self.who.setProperty("verbatim", True)  # the user's and organisation's own names
-        top.addWidget(self.who, 1)
+        self.who.setObjectName("user-name")
+        self.who.setProperty("verbatim", True)  # a user name (a-z)
+        top.addWidget(self.who)
+        self.role = QLabel(bar)
+        self.role.setObjectName("user-role")
+        top.addWidget(self.role, 1)
         self.register_button = QPushButton(icon("add-child"), "", bar)
         self.register_button.setObjectName("register-child")
         top.addWidget(self.register_button)
@@ -141,13 +145,10 @@ class WorkspacePage(QWidget):
 
     def _update_who(self) -> None:
         actor = self._session.actor
-        if actor is None:
-            self.who.setText("")
-            return
-        tr = self._session.lang.tr
+        self.who.setText(actor.username if actor else "")
         labels = {str(role): label for role, label in ROLE_LABELS.items()}
-        role = labels.get(actor.role, actor.role)
-        self.who.setText(f"{actor.username} · {tr.gettext(role)}")
+        role = labels.get(actor.role) if actor else None
+        self.role.setText(f"· {self._session.lang.tr.gettext(role)}" if role else "")
 
     def on_unlocked(self, *, needs_recovery_key: bool) -> None:
         self._update_who()

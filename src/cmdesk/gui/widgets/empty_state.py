@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from cmdesk.gui.icons import icon
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
@@ -21,10 +21,16 @@ class EmptyState(QWidget):
         self.title = Heading(parent=self, level=2)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.title)
+        # Centred between stretches rather than with an alignment flag: an aligned label gets
+        # its one-line size hint and a wrapped second line would be cut off.
+        row = QHBoxLayout()
+        row.addStretch(1)
         self.body = WrapLabel(parent=self)
         self.body.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.body.setMaximumWidth(560)
-        layout.addWidget(self.body, 0, Qt.AlignmentFlag.AlignHCenter)
+        row.addWidget(self.body, 4)
+        row.addStretch(1)
+        layout.addLayout(row)
         self.action = QPushButton(self)
         self.action.hide()
         layout.addWidget(self.action, 0, Qt.AlignmentFlag.AlignHCenter)

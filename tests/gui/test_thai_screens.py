@@ -1,0 +1,59 @@
+"""Every main screen in Thai: no string left in English, no text cut off by its widget.
+
+Walks the same tour as scripts/screenshots.py, at the size of the field laptops' screens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from cmdesk.gui.settings import GuiSettings
+from cmdesk.gui.shell import Shell
+from cmdesk.gui.tour import full_tour
+from tests.gui.screen_checks import clipped, english_left, shown_texts
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1024, 600)])
+def test_every_screen_is_all_thai_and_nothing_is_cut_off(
+    qtbot: QtBot,
+    make_shell: Callable[[GuiSettings], Shell],
+    settings: GuiSettings,
+    tmp_path: Path,
+    size: tuple[int, int],
+) -> None:
+    settings.language = "th"
+    shell = make_shell(settings)
+    shell.window.resize(*size)
+    problems: list[str] = []
+    stops = 0
+    for name, widget in full_tour(shell, tmp_path / "vault"):
+        stops += 1
+        shown = shown_texts(widget)
+        assert shown, name
+        problems += [f"{name}: English {p}" for p in english_left(shown)]
+        problems += [f"{name}: clipped {p}" for p in clipped(widget)]
+    assert stops >= 14
+    assert not problems, "\n".join(problems)
+
+
+def test_switching_language_changes_every_visible_string(
+    qtbot: QtBot, make_shell: Callable[[GuiSettings], Shell], settings: GuiSettings, tmp_path: Path
+) -> None:
+    """English -> Thai at run time, on every screen of the tour, without a restart."""
+    shell = make_shell(settings)
+    checked = 0
+    for name, widget in full_tour(shell, tmp_path / "vault"):
+        before = {(s.where, s.text) for s in shown_texts(widget)}
+        assert not english_left(shown_texts(widget)) or shell.lang.locale == "en"
+        shell.lang.set_locale("th")
+        problems = english_left(shown_texts(widget))
+        assert not problems, f"{name}: " + "\n".join(problems)
+        after = {(s.where, s.text) for s in shown_texts(widget)}
+        assert before != after, name
+        shell.lang.set_locale("en")
+        checked += 1
+    assert checked >= 14
