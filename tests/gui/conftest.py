@@ -80,3 +80,58 @@ def make_shell(qtbot: QtBot) -> Iterator[Callable[[GuiSettings], Shell]]:
 def vault_settings(settings: GuiSettings, vault_dir: Path) -> GuiSettings:
     settings.last_vault = str(vault_dir)
     return settings
+
+
+CASE_MANAGER = "anong"
+CASE_MANAGER_PASS = "case manager passphrase"
+CASES = 110  # more than one page of the caseload table
+_TH = "กขคงจฉชซฌญฎฏฐฑฒณดตถทธนบปผฝพฟภมยรลวศษสหฬอฮ"
+
+
+def child_names(i: int) -> tuple[str, str]:
+    """Distinct Thai and Latin given names for the i-th test child."""
+    return "มะลิ" + _TH[i % 40] + _TH[i // 40], "Mali" + chr(97 + i % 26) + chr(97 + i // 26)
+
+
+@pytest.fixture(scope="session")
+def caseload_template(template_vault: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A vault with a case manager and more cases than one page, made once per session."""
+    import shutil
+
+    from cmdesk.core.vault import crypto
+    from cmdesk.core.workspace import Workspace
+    from tests.conftest import ADMIN, ADMIN_PASS
+    from tests.core.records.factories import child_draft
+
+    root = tmp_path_factory.mktemp("caseload") / "vault"
+    shutil.copytree(template_vault, root)
+    kdf = crypto.weak_kdf_for_tests()
+    with Workspace.open(root, ADMIN, ADMIN_PASS) as ws:
+        ws.users.add(CASE_MANAGER, CASE_MANAGER_PASS, "case_manager", kdf=kdf)
+    with Workspace.open(root, CASE_MANAGER, CASE_MANAGER_PASS) as ws:
+        for i in range(CASES):
+            th, latin = child_names(i)
+            draft = child_draft(
+                given_name_th=th,
+                given_name_latin=latin,
+                id_number="",
+                id_document_type="none",
+                nationality="unknown",
+                legal_status="undocumented",
+            )
+            child = ws.children.register_child(draft, confirm_not_duplicate=True).value
+            risk = "critical" if i == 7 else "medium"
+            ws.cases.open_case(child.id, ["neglect"], risk, "left alone at night")
+    return root
+
+
+@pytest.fixture
+def caseload_settings(
+    settings: GuiSettings, caseload_template: Path, tmp_path: Path
+) -> GuiSettings:
+    import shutil
+
+    dest = tmp_path / "caseload-vault"
+    shutil.copytree(caseload_template, dest)
+    settings.last_vault = str(dest)
+    return settings

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from cmdesk.gui.session import Session
 
 R = TypeVar("R")
-PAGE_SIZE = 200
+PAGE_SIZE = 100
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -43,7 +43,13 @@ class Column(Generic[R]):
 @dataclass(frozen=True)
 class Page(Generic[R]):
     rows: list[R]
-    total: int
+    total: int | None = None  # None when the query does not count (it says has_more instead)
+    has_more: bool = False
+
+
+def slice_page(rows: list[R], offset: int, limit: int) -> Page[R]:
+    """A page of a list a service returns whole."""
+    return Page(rows[offset : offset + limit], len(rows), offset + limit < len(rows))
 
 
 Fetch = Callable[["Workspace", int, int], Page[R]]  # (ws, offset, limit) -> page
@@ -52,7 +58,8 @@ Fetch = Callable[["Workspace", int, int], Page[R]]  # (ws, offset, limit) -> pag
 @dataclass
 class _State(Generic[R]):
     rows: list[R] = field(default_factory=list)
-    total: int = 0
+    total: int | None = 0
+    has_more: bool = False
     loading: bool = False
 
 
@@ -100,6 +107,12 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
         self.loaded_once = False
         self.total_changed.emit(0)
 
+    def mark_empty(self) -> None:
+        """Nothing to query (e.g. this role has no caseload): show the empty state at once."""
+        self.clear()
+        self.loaded_once = True
+        self.total_changed.emit(0)
+
     def _load(self, offset: int, *, reset: bool) -> None:
         fetch = self._fetch
         if fetch is None:
@@ -116,15 +129,17 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
             if reset:
                 self.beginResetModel()
                 self._state.rows = list(page.rows)
-                self._state.total = page.total
+                self._state.total, self._state.has_more = page.total, page.has_more
                 self.endResetModel()
             elif page.rows:
                 first = len(self._state.rows)
                 self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
                 self._state.rows.extend(page.rows)
-                self._state.total = page.total
+                self._state.total, self._state.has_more = page.total, page.has_more
                 self.endInsertRows()
-            self.total_changed.emit(self._state.total)
+            else:
+                self._state.has_more = False
+            self.total_changed.emit(self.total)
 
         def failed(exc: BaseException) -> None:
             if generation == self._generation:
@@ -149,7 +164,14 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
 
     @property
     def total(self) -> int:
-        return self._state.total
+        """The number of matching rows if known, else the number loaded so far."""
+        known = self._state.total
+        return known if known is not None else len(self._state.rows)
+
+    @property
+    def has_more(self) -> bool:
+        """More rows exist than `total` says (the query did not count them)."""
+        return self._state.total is None and self._state.has_more
 
     def row(self, index: AnyIndex) -> R | None:
         if not index.isValid() or index.row() >= len(self._state.rows):
@@ -171,7 +193,8 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: N802, B008
         state = self._state
-        return not parent.isValid() and not state.loading and len(state.rows) < state.total
+        more = state.has_more if state.total is None else len(state.rows) < state.total
+        return not parent.isValid() and not state.loading and more
 
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: N802, B008
         if self.canFetchMore(parent):

@@ -2,22 +2,55 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
 
+from cmdesk.core.i18n import N_, Translator, format_date
+from cmdesk.core.model.case import RISK_LABELS, STAGE_LABELS, Stage
+from cmdesk.core.model.roles import Role
 from cmdesk.core.services.changes import OpChanges
 from cmdesk.gui.models.paged import Column, Fetch, Page
 from cmdesk.gui.screens.list_screen import ListScreen
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.search_box import SearchBox
 
+if TYPE_CHECKING:
+    from cmdesk.core.search.service import CaseloadRow
+
 FILTERS = ("open", "all", "closed")
+CASEWORK_ROLES = (Role.FIELD_WORKER, Role.CASE_MANAGER, Role.SUPERVISOR)
+_STAGES = {str(k): v for k, v in STAGE_LABELS.items()}
+_RISKS = {str(k): v for k, v in RISK_LABELS.items()}
 
 
-def _no_cases(_ws: Any, _offset: int, _limit: int) -> Page[Any]:
-    return Page([], 0)
+def child_name(row: Any, tr: Translator) -> str:
+    """The name in the reader's script when there is one; the nickname helps recognise a child."""
+    th, latin = row.child_name_th, row.child_name_en
+    first, second = (th, latin) if tr.locale == "th" else (latin, th)
+    name = first or second
+    return f"{name} ({row.child_nickname})" if row.child_nickname else name
+
+
+def _due(row: CaseloadRow, tr: Translator) -> str:
+    return format_date(row.next_due, tr.locale) if row.next_due else ""
+
+
+COLUMNS: list[Column[Any]] = [
+    Column(N_("Child"), child_name),
+    Column(N_("Case number"), lambda r, tr: r.case_number),
+    Column(N_("Stage"), lambda r, tr: tr.gettext(_STAGES.get(r.stage, r.stage))),
+    Column(
+        N_("Risk"),
+        lambda r, tr: tr.gettext(_RISKS.get(r.risk, r.risk)),
+        alert=lambda r: r.risk in ("high", "critical"),
+    ),
+    Column(N_("Next follow-up"), _due, alert=lambda r: bool(r.overdue)),
+    Column(N_("Field worker"), lambda r, tr: r.assigned_worker),
+    Column(N_("Village"), lambda r, tr: r.village),
+]
 
 
 class CaseloadScreen(ListScreen[Any]):
@@ -25,8 +58,7 @@ class CaseloadScreen(ListScreen[Any]):
     register_requested = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        columns: list[Column[Any]] = []
-        super().__init__(session, columns, "caseload", parent)
+        super().__init__(session, COLUMNS, "caseload", parent)
         self.setObjectName("caseload")
         self.search = SearchBox(self)
         self.search.setObjectName("caseload-search")
@@ -64,7 +96,15 @@ class CaseloadScreen(ListScreen[Any]):
         self.status_filter.setAccessibleName(tr.gettext("Which cases"))
         self.mine_only.setText(tr.gettext("Only my cases"))
         self.mine_only.setAccessibleName(self.mine_only.text())
-        if self.search.text().strip():
+        if not self._does_casework():
+            self.empty.set_texts(
+                tr.gettext("Casework is not part of the data manager's role"),
+                tr.gettext(
+                    "Case managers, field workers and supervisors see their cases here. As "
+                    "data manager you look after user accounts, backups and the recovery key."
+                ),
+            )
+        elif self.search.text().strip():
             self.empty.set_texts(
                 tr.gettext("No case matches your search"),
                 tr.gettext("Check the spelling, or search by ID number or village instead."),
@@ -80,18 +120,46 @@ class CaseloadScreen(ListScreen[Any]):
             )
         super().retranslate()
 
-    def count_text(self, total: int) -> str:
-        return self._session.lang.tr.format("{n} cases", n=total)
+    def count_text(self, total: int, more: bool) -> str:
+        tr = self._session.lang.tr
+        if more:
+            return tr.format("More than {n} cases", n=total)
+        return tr.format("{n} cases", n=total)
+
+    def _does_casework(self) -> bool:
+        actor = self._session.actor
+        return actor is None or actor.role in CASEWORK_ROLES
 
     def _can_register(self) -> bool:
-        return False
+        return False  # the register-child form is not built yet
 
-    def fetch(self) -> Fetch[Any]:
-        return _no_cases
+    def fetch(self) -> Fetch[Any] | None:
+        actor = self._session.actor
+        if actor is None or not self._does_casework():
+            return None
+        from cmdesk.core.search.service import CaseloadQuery, Order
+
+        which = self.status_filter.currentData() or "open"
+        query = CaseloadQuery(
+            text=self.search.text().strip(),
+            include_closed=which != "open",
+            stages=(Stage.CLOSURE.value,) if which == "closed" else (),
+            worker_id=actor.user_id if self.mine_only.isChecked() else None,
+            order=Order.RISK,
+        )
+
+        def run(ws: Any, offset: int, limit: int) -> Page[Any]:
+            page = ws.search.caseload(replace(query, offset=offset, limit=limit))
+            return Page(list(page.rows), None, page.has_more)
+
+        return run
 
     def reload(self) -> None:
         self.retranslate()
-        self.model.set_fetch(self.fetch())
+        fetch = self.fetch()
+        self.model.set_fetch(fetch)
+        if fetch is None:
+            self.model.mark_empty()
 
     def on_unlocked(self) -> None:
         self.reload()
@@ -100,11 +168,10 @@ class CaseloadScreen(ListScreen[Any]):
         self.model.clear()
 
     def _changed(self, changes: OpChanges, _initiator: object) -> None:
-        if changes.touches("case") or changes.touches("child"):
+        if changes.touches("case") or changes.touches("child") or changes.touches("task"):
             self.model.refresh()
 
     def _open_row(self, row: int) -> None:
         record = self.model.row(self.model.index(row, 0))
-        case_id = getattr(record, "case_id", None) or getattr(record, "id", None)
-        if case_id:
-            self.open_case_requested.emit(str(case_id))
+        if record is not None:
+            self.open_case_requested.emit(str(record.id))

@@ -93,14 +93,15 @@ class ListScreen(QWidget, Generic[R]):
     def _update_count(self, _total: int = 0) -> None:
         self.message.clear_message() if self.model.loading else None
         total = self.model.total
-        self.count_label.setText(self.count_text(total) if self.model.loaded_once else "")
+        loaded = self.model.loaded_once
+        self.count_label.setText(self.count_text(total, self.model.has_more) if loaded else "")
         showing_empty = self.model.loaded_once and total == 0 and not self.model.loading
         self.stack.setCurrentWidget(self.empty if showing_empty else self.table)
         if not self.model.loaded_once:
             self.stack.setCurrentWidget(self.empty)
 
-    def count_text(self, total: int) -> str:
-        return str(total)
+    def count_text(self, total: int, more: bool) -> str:
+        return f"{total}+" if more else str(total)
 
     def retranslate(self) -> None:
         self.model.retranslate()

@@ -7,25 +7,50 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabBar, QWidget
 
+from cmdesk.core.i18n import N_, Translator, format_date
+from cmdesk.core.model.referral import REFERRAL_STATUS_LABELS, URGENCY_LABELS
+from cmdesk.core.reference.partners import SERVICE_LABELS
 from cmdesk.core.services.changes import OpChanges
 from cmdesk.gui.icons import icon
-from cmdesk.gui.models.paged import Column, Fetch, Page
+from cmdesk.gui.models.paged import Column, Fetch, Page, slice_page
 from cmdesk.gui.screens.list_screen import ListScreen
 from cmdesk.gui.session import Session
 
 BOXES = ("inbox", "outbox")
+_STATUS = {str(k): v for k, v in REFERRAL_STATUS_LABELS.items()}
+_URGENCY = {str(k): v for k, v in URGENCY_LABELS.items()}
+_SERVICE = {str(k): v for k, v in SERVICE_LABELS.items()}
 
 
-def _no_referrals(_ws: Any, _offset: int, _limit: int) -> Page[Any]:
-    return Page([], 0)
+def _when(r: Any, tr: Translator) -> str:
+    moment = r.sent_at or r.created_at
+    return format_date(moment, tr.locale) if moment else ""
+
+
+def _label(labels: dict[str, str]) -> Any:
+    return lambda value, tr: tr.gettext(labels.get(value, value))
+
+
+COLUMNS: list[Column[Any]] = [
+    Column(N_("Date"), _when),
+    Column(N_("Case number"), lambda r, tr: r.case_number),
+    Column(N_("From"), lambda r, tr: r.from_org_code),
+    Column(N_("To"), lambda r, tr: r.to_org_code),
+    Column(N_("Service"), lambda r, tr: _label(_SERVICE)(r.service, tr)),
+    Column(
+        N_("Urgency"),
+        lambda r, tr: _label(_URGENCY)(r.urgency, tr),
+        alert=lambda r: r.urgency != "routine",
+    ),
+    Column(N_("Status"), lambda r, tr: _label(_STATUS)(r.status, tr)),
+]
 
 
 class ReferralsScreen(ListScreen[Any]):
     open_referral_requested = Signal(str)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        columns: list[Column[Any]] = []
-        super().__init__(session, columns, "referrals", parent)
+        super().__init__(session, COLUMNS, "referrals", parent)
         self.setObjectName("referrals")
         self.box = QTabBar(self)
         self.box.addTab(icon("inbox"), "")
@@ -66,15 +91,26 @@ class ReferralsScreen(ListScreen[Any]):
             )
         super().retranslate()
 
-    def count_text(self, total: int) -> str:
+    def count_text(self, total: int, more: bool) -> str:
         return self._session.lang.tr.format("{n} referrals", n=total)
 
-    def fetch(self) -> Fetch[Any]:
-        return _no_referrals
+    def fetch(self) -> Fetch[Any] | None:
+        if self._session.actor is None:
+            return None
+        incoming = self.current_box == "inbox"
+
+        def run(ws: Any, offset: int, limit: int) -> Page[Any]:
+            rows = ws.referrals.incoming() if incoming else ws.referrals.outgoing()
+            return slice_page(rows, offset, limit)
+
+        return run
 
     def reload(self) -> None:
         self.retranslate()
-        self.model.set_fetch(self.fetch())
+        fetch = self.fetch()
+        self.model.set_fetch(fetch)
+        if fetch is None:
+            self.model.mark_empty()
 
     def on_unlocked(self) -> None:
         self.reload()

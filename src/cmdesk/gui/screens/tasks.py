@@ -7,24 +7,31 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from cmdesk.core.i18n import N_, format_date
 from cmdesk.core.services.changes import OpChanges
-from cmdesk.gui.models.paged import Column, Fetch, Page
+from cmdesk.gui.models.paged import Column, Fetch, Page, slice_page
 from cmdesk.gui.screens.list_screen import ListScreen
 from cmdesk.gui.session import Session
 
-FILTERS = ("due", "open")
+FILTERS = ("mine", "all")
+CASEWORK_ROLES = ("field_worker", "case_manager", "supervisor")
 
-
-def _no_tasks(_ws: Any, _offset: int, _limit: int) -> Page[Any]:
-    return Page([], 0)
+COLUMNS: list[Column[Any]] = [
+    Column(
+        N_("Due"),
+        lambda t, tr: format_date(t.due_date, tr.locale),
+        alert=lambda t: t.status == "open",  # this list holds overdue tasks only
+    ),
+    Column(N_("Task"), lambda t, tr: t.title),
+    Column(N_("Case number"), lambda t, tr: t.case_number),
+]
 
 
 class TasksScreen(ListScreen[Any]):
     open_case_requested = Signal(str)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        columns: list[Column[Any]] = []
-        super().__init__(session, columns, "tasks", parent)
+        super().__init__(session, COLUMNS, "tasks", parent)
         self.setObjectName("tasks")
         self.which = QComboBox(self)
         self.which.currentIndexChanged.connect(lambda _i: self.reload())
@@ -37,12 +44,12 @@ class TasksScreen(ListScreen[Any]):
 
     def retranslate(self) -> None:
         tr = self._session.lang.tr
-        self.title.setText(tr.gettext("My tasks and follow-ups"))
+        self.title.setText(tr.gettext("Overdue follow-ups"))
         labels = {
-            "due": tr.gettext("Due this week and overdue"),
-            "open": tr.gettext("All my open tasks"),
+            "mine": tr.gettext("Assigned to me"),
+            "all": tr.gettext("On all the cases I can see"),
         }
-        current = self.which.currentData() or "due"
+        current = self.which.currentData() or "mine"
         self.which.blockSignals(True)
         self.which.clear()
         for key in FILTERS:
@@ -51,22 +58,33 @@ class TasksScreen(ListScreen[Any]):
         self.which.blockSignals(False)
         self.which.setAccessibleName(tr.gettext("Which tasks"))
         self.empty.set_texts(
-            tr.gettext("Nothing due"),
+            tr.gettext("Nothing overdue"),
             tr.gettext(
-                "Follow-up visits and other tasks on your cases appear here, the overdue "
-                "ones first and in red."
+                "Follow-up visits and other tasks whose date has passed appear here, the "
+                "longest overdue first."
             ),
         )
         super().retranslate()
 
-    def count_text(self, total: int) -> str:
+    def count_text(self, total: int, more: bool) -> str:
         return self._session.lang.tr.format("{n} tasks", n=total)
 
-    def fetch(self) -> Fetch[Any]:
-        return _no_tasks
+    def fetch(self) -> Fetch[Any] | None:
+        actor = self._session.actor
+        if actor is None or actor.role not in CASEWORK_ROLES:
+            return None
+        mine = self.which.currentData() != "all"
+
+        def run(ws: Any, offset: int, limit: int) -> Page[Any]:
+            return slice_page(ws.tasks.overdue(mine_only=mine), offset, limit)
+
+        return run
 
     def reload(self) -> None:
-        self.model.set_fetch(self.fetch())
+        fetch = self.fetch()
+        self.model.set_fetch(fetch)
+        if fetch is None:
+            self.model.mark_empty()
 
     def on_unlocked(self) -> None:
         self.reload()

@@ -1,0 +1,64 @@
+"""The caseload as a case manager sees it: pages from the worker, search, refresh."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from cmdesk.gui.models.paged import PAGE_SIZE
+from cmdesk.gui.settings import GuiSettings
+from cmdesk.gui.shell import Shell
+from tests.gui.conftest import CASE_MANAGER, CASE_MANAGER_PASS, CASES, child_names
+from tests.gui.helpers import WAIT_MS, unlock, wait_idle
+
+
+def test_the_caseload_pages_in_as_the_table_scrolls(
+    qtbot: QtBot, make_shell: Callable[[GuiSettings], Shell], caseload_settings: GuiSettings
+) -> None:
+    shell = make_shell(caseload_settings)
+    unlock(qtbot, shell, CASE_MANAGER, CASE_MANAGER_PASS)
+    caseload = shell.workspace_page().caseload
+    model = caseload.model
+    qtbot.waitUntil(lambda: model.rowCount() == PAGE_SIZE, timeout=WAIT_MS)
+    assert caseload.table.isVisible() and model.has_more
+    assert "100" in caseload.count_label.text()
+    # Highest risk first: the one critical case leads.
+    assert model.data(model.index(0, 3)) == "Critical risk"
+    assert model.data(model.index(0, 3), Qt.ItemDataRole.ForegroundRole) is not None
+    caseload.table.scrollToBottom()
+    qtbot.waitUntil(lambda: model.rowCount() == CASES, timeout=WAIT_MS)
+    assert not model.canFetchMore()
+    assert str(CASES) in caseload.count_label.text()
+
+
+def test_search_waits_for_a_pause_and_finds_the_child(
+    qtbot: QtBot, make_shell: Callable[[GuiSettings], Shell], caseload_settings: GuiSettings
+) -> None:
+    shell = make_shell(caseload_settings)
+    unlock(qtbot, shell, CASE_MANAGER, CASE_MANAGER_PASS)
+    caseload = shell.workspace_page().caseload
+    qtbot.waitUntil(lambda: caseload.model.rowCount() > 0, timeout=WAIT_MS)
+    _th, latin = child_names(33)
+    qtbot.keyClicks(caseload.search, latin)
+    qtbot.waitUntil(lambda: caseload.model.rowCount() == 1, timeout=WAIT_MS)
+    wait_idle(qtbot, shell)
+    row = caseload.model.row(caseload.model.index(0, 0))
+    assert row is not None and row.child_name_en.startswith(latin)
+    caseload.search.clear()
+    qtbot.keyClicks(caseload.search, "nobody-has-this-name")
+    qtbot.waitUntil(lambda: caseload.stack.currentWidget() is caseload.empty, timeout=WAIT_MS)
+    assert "search" in caseload.empty.title.text().lower()
+
+
+def test_a_data_manager_is_told_casework_is_not_theirs(
+    qtbot: QtBot, make_shell: Callable[[GuiSettings], Shell], caseload_settings: GuiSettings
+) -> None:
+    from tests.conftest import ADMIN, ADMIN_PASS
+
+    shell = make_shell(caseload_settings)
+    unlock(qtbot, shell, ADMIN, ADMIN_PASS)
+    caseload = shell.workspace_page().caseload
+    assert caseload.stack.currentWidget() is caseload.empty
+    assert "data manager" in caseload.empty.title.text()
