@@ -262,8 +262,15 @@ class SyncEngine:
         role = Role(role)
         keys = self.keys()
         device = DeviceKeys.generate(keys.org, new_id())
-        with self._read() as db:
+        with self._write() as db:
             partners = tuple(i for i, own in keystore.trusted(db).values() if not own)
+            # Known from now on as holding nothing: until it reports what it holds, bundles
+            # for the organisation carry everything, so a new laptop never misses anything.
+            db.execute(
+                "INSERT INTO sync_device (device_id, org_id, sign_public, held) "
+                "VALUES (?, ?, ?, '{}')",
+                (device.device_id, keys.org.identity.org_id, device.cert.sign_public),
+            )
         passphrase = new_enrolment_passphrase()
         data = seal_enrolment(
             Enrolment(keys.org, device, partners, role, enrolment_expiry()), passphrase

@@ -1,0 +1,126 @@
+"""A partner receives only what is shared with it, and only while the sharing holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cmdesk.core.model import Child, Referral
+from cmdesk.core.sync.sharing import CASE_LINKED, CHILD_LINKED, NEVER, NOT_BY_SECTION, SECTIONS
+from cmdesk.core.sync.tables import synced_tables
+from tests.core.sync.conftest import Net, exchange, sync
+from tests.core.sync.records import (
+    PARTNER,
+    add_case,
+    add_child,
+    add_consent,
+    add_note,
+    add_referral,
+    edit,
+    field,
+    rows,
+    withdraw_consent,
+)
+
+
+def test_every_synced_column_is_classified_for_sharing() -> None:
+    from cmdesk.core.sync.sharing import CASE_BASE, CHILD_BASE
+
+    for name, table in synced_tables().items():
+        if name in NOT_BY_SECTION:
+            continue
+        by_section = {
+            f
+            for tables in SECTIONS.values()
+            for t, fields in tables.items()
+            if t == name
+            for f in (table.columns if fields == "*" else fields)
+        }
+        base = set(CHILD_BASE if name == "child" else CASE_BASE if name == "case_file" else ())
+        never = set(NEVER.get(name, ()))
+        assert name in CHILD_LINKED + CASE_LINKED + ("child", "case_file"), name
+        assert by_section | base | never == set(table.columns), name
+        assert not (by_section | base) & never, name
+
+
+def known_fields(ws: Any, table: str, row_id: str) -> set[str]:
+    import json
+
+    from sqlalchemy import text
+
+    with ws.ctx.read() as s:
+        clocks = s.execute(
+            text("SELECT clocks FROM sync_row WHERE tbl = :t AND row_id = :r"),
+            {"t": table, "r": row_id},
+        ).scalar()
+    return set(json.loads(clocks)) if clocks else set()
+
+
+def test_a_referral_with_consent_shares_only_its_sections(net: Net) -> None:
+    child = add_child(net.a1, nickname="Fah", disability_details="private health note")
+    case = add_case(net.a1, child, risk_reason="why", team="north")
+    note = add_note(net.a1, case, "home visit notes")
+    other_child = add_child(net.a1, nickname="Not referred")
+    consent = add_consent(net.a1, child, case)
+    ref = add_referral(net.a1, case, child, ["identity", "concerns_and_risk"], consent)
+    exchange(net.a1, net.p1, PARTNER)
+    assert field(net.p1, "child", child, "nickname") == "Fah"
+    assert field(net.p1, "case_file", case, "risk_reason") == "why"
+    assert field(net.p1, "referral", ref, "status") == "sent"
+    got = known_fields(net.p1, "child", child)
+    assert "nickname" in got and "disability_details" not in got and "village" not in got
+    assert "team" not in known_fields(net.p1, "case_file", case)
+    assert field(net.p1, "child", child, "disability_details") == ""  # never sent
+    assert note not in rows(net.p1, "case_note")
+    assert other_child not in rows(net.p1, "child")
+    assert rows(net.p1, "audit_entry").keys().isdisjoint(rows(net.a1, "audit_entry").keys())
+
+
+def test_a_referral_without_consent_shares_nothing(net: Net) -> None:
+    child = add_child(net.a1)
+    case = add_case(net.a1, child)
+    add_referral(net.a1, case, child, ["identity", "notes"], None)
+    exchange(net.a1, net.p1, PARTNER)
+    assert child not in rows(net.p1, "child")
+    assert case not in rows(net.p1, "case_file")
+
+
+def test_withdrawn_consent_stops_further_sharing(net: Net) -> None:
+    child = add_child(net.a1, nickname="before")
+    case = add_case(net.a1, child)
+    consent = add_consent(net.a1, child, case)
+    add_referral(net.a1, case, child, ["identity"], consent)
+    exchange(net.a1, net.p1, PARTNER)
+    withdraw_consent(net.a1, consent)
+    edit(net.a1, Child, child, nickname="after")
+    exchange(net.a1, net.p1, PARTNER)
+    assert field(net.p1, "child", child, "nickname") == "before"
+
+
+def test_withdrawn_referral_stops_sharing_and_a_relay_cannot_widen_it(net: Net) -> None:
+    child = add_child(net.a1, nickname="x")
+    case = add_case(net.a1, child)
+    consent = add_consent(net.a1, child, case)
+    ref = add_referral(net.a1, case, child, ["identity"], consent)
+    exchange(net.a1, net.a2)
+    edit(net.a1, Referral, ref, status="withdrawn")
+    exchange(net.a1, net.a2)
+    edit(net.a2, Child, child, nickname="y")
+    # a2 exports for the partner: the referral is withdrawn there too.
+    exchange(net.a2, net.p1, PARTNER)
+    assert child not in rows(net.p1, "child")
+
+
+def test_partner_work_on_a_referral_comes_back(net: Net) -> None:
+    child = add_child(net.a1)
+    case = add_case(net.a1, child)
+    consent = add_consent(net.a1, child, case)
+    ref = add_referral(net.a1, case, child, ["identity"], consent)
+    exchange(net.a1, net.p1, PARTNER)
+    edit(net.p1, Referral, ref, status="accepted")
+    exchange(net.p1, net.a3, "WVFT")
+    assert field(net.a3, "referral", ref, "status") == "accepted"
+    # The partner's own records never travel to us unless referred.
+    theirs = add_child(net.p1)
+    exchange(net.p1, net.a3, "WVFT")
+    assert theirs not in rows(net.a3, "child")
+    assert sync(net.a3).conflicts() == []
