@@ -132,7 +132,8 @@ def _check(draft: ConsentDraft, errors: builtins.list[FieldError]) -> None:
         errors.append(
             FieldError("shared_with_org", N_("Choose the organisation the information goes to."))
         )
-    if draft.purpose != ConsentPurpose.SHARING and draft.shared_with_org:
+    known_purpose = draft.purpose in {p.value for p in ConsentPurpose}
+    if known_purpose and draft.purpose != ConsentPurpose.SHARING and draft.shared_with_org:
         errors.append(
             FieldError("shared_with_org", N_("Only consent to share names an organisation."))
         )

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import builtins
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
-from sqlalchemy import inspect, or_, select
+from sqlalchemy import inspect, or_, select, text
 from sqlalchemy.orm import Session
 
 from cmdesk.core.errors import NotFound, ValidationError
@@ -55,6 +56,7 @@ from cmdesk.core.services.context import Context
 from cmdesk.core.services.outcome import Outcome
 
 EXPORT_FORMAT: Final = "cmdesk.pdpa.child/1"
+CHECKPOINT_ATTEMPTS: Final = 20
 # Tables whose rows hang off a case (by case_id), in the order an export lists them.
 CASE_PARTS: Final[tuple[type[Base], ...]] = (
     CaseStageChange,
@@ -125,6 +127,26 @@ def _gather(session: Session, child: Child) -> dict[str, builtins.list[Base]]:
         session.scalars(select(ReferralEvent).where(ReferralEvent.referral_id.in_(referral_ids)))
     )
     return rows
+
+
+def scrub_full_text_indexes(session: Session) -> None:
+    """Rewrites every FTS5 index in the vault so no term of a deleted row survives.
+
+    Deleting an FTS5 row, even with its 'secure-delete' option, can leave the row's terms as
+    keys in the index's leaf pages (measured: a contentless table kept them); 'optimize'
+    rebuilds each index from its live rows only, and secure_delete zeroes the pages it frees.
+    Done here for every FTS5 table, whoever made it, so erasure does not depend on each index
+    remembering to clean up after itself.
+    """
+    names = session.scalars(
+        text(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+            " AND sql LIKE 'CREATE VIRTUAL TABLE%' AND lower(sql) LIKE '%using fts5%'"
+        )
+    ).all()
+    for name in names:
+        quoted = '"' + str(name).replace('"', '""') + '"'
+        session.execute(text(f"INSERT INTO {quoted}({quoted}) VALUES ('optimize')"))
 
 
 def _plain(value: object) -> object:
@@ -247,6 +269,7 @@ class PdpaService:
             s.flush()
             for hook in builtins.list(_erasure_hooks):
                 hook(s, erased)
+            scrub_full_text_indexes(s)
             s.add(
                 Erasure(
                     org_id=child.org_id,
@@ -266,10 +289,19 @@ class PdpaService:
         kinds = frozenset({"child", "case", "note", "task", "referral", "consent", "household"})
         return Outcome(erased, OpChanges(kinds, erased.ids()))
 
-    def _checkpoint(self) -> None:
-        """Moves the zeroed pages into the database file and empties the WAL."""
-        raw = self._ctx.engine.raw_connection()
-        try:
-            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
-        finally:
-            raw.close()
+    def _checkpoint(self) -> bool:
+        """Moves the zeroed pages into the database file and empties the WAL. A reader in
+        another window can hold the WAL for a moment, so this retries briefly; returns whether
+        the WAL was emptied (if not, SQLite's next checkpoint finishes the work)."""
+        for attempt in range(CHECKPOINT_ATTEMPTS):
+            raw = self._ctx.engine.raw_connection()
+            try:
+                busy = raw.driver_connection.execute(  # type: ignore[union-attr]
+                    "PRAGMA wal_checkpoint(TRUNCATE)"
+                ).fetchone()[0]
+            finally:
+                raw.close()
+            if not busy:
+                return True
+            time.sleep(0.05 * (attempt + 1))
+        return False

@@ -1,0 +1,59 @@
+"""Follow-up tasks and the overdue list."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from cmdesk.core.errors import PermissionDenied, TransitionNotAllowed, ValidationError
+from cmdesk.core.services.thai_time import thai_today
+from tests.core.records.conftest import Open
+from tests.core.records.flows import new_case
+
+
+def test_overdue_lists_open_tasks_past_due_on_visible_cases(as_user: Open) -> None:
+    today = thai_today()
+    anong, pim = as_user("anong"), as_user("pim")
+    case = new_case(as_user)
+    late = anong.tasks.add(case.id, "Visit school", today - timedelta(days=3), pim.actor.user_id)
+    due_today = anong.tasks.add(case.id, "Call mother", today)
+    later = anong.tasks.add(case.id, "Home visit", today + timedelta(days=7))
+    done = anong.tasks.add(case.id, "Birth record", today - timedelta(days=10))
+    anong.tasks.complete(done.value.id)
+    assert [t.id for t in anong.tasks.overdue(today)] == [late.value.id]
+    assert [t.id for t in pim.tasks.overdue(today, mine_only=True)] == [late.value.id]
+    assert anong.tasks.overdue(today, mine_only=True) == []
+    assert as_user("ton").tasks.overdue(today) == []  # not ton's case
+    tomorrow = today + timedelta(days=1)
+    assert {t.id for t in anong.tasks.overdue(tomorrow)} == {late.value.id, due_today.value.id}
+    assert late.value.case_number == case.case_number and late.value.is_overdue(today)
+    assert not later.value.is_overdue(today)
+    listed = anong.tasks.for_case(case.id)
+    assert [t.title for t in listed] == [
+        "Birth record",
+        "Visit school",
+        "Call mother",
+        "Home visit",
+    ]
+
+
+def test_task_lifecycle_and_rules(as_user: Open) -> None:
+    anong = as_user("anong")
+    case = new_case(as_user)
+    task = anong.tasks.add(case.id, "Visit", thai_today()).value
+    assert task.assigned_to == anong.actor.user_id  # the one adding, when nobody is named
+    with pytest.raises(ValidationError):
+        anong.tasks.add(case.id, " ", thai_today())
+    with pytest.raises(ValidationError):  # not staff of this organisation
+        anong.tasks.add(case.id, "x", thai_today(), as_user("ecpat_fw").actor.user_id)
+    moved = anong.tasks.reschedule(task.id, thai_today() + timedelta(days=2)).value
+    assert moved.due_date == thai_today() + timedelta(days=2)
+    with pytest.raises(ValidationError):
+        anong.tasks.cancel(task.id, "")
+    cancelled = anong.tasks.cancel(task.id, "family moved").value
+    assert cancelled.status == "cancelled"
+    with pytest.raises(TransitionNotAllowed):
+        anong.tasks.complete(task.id)
+    with pytest.raises(PermissionDenied):
+        as_user("boon").tasks.for_case(case.id)
