@@ -202,6 +202,14 @@ class SyncEngine:
         db.execute("DELETE FROM sync_dirty")
         return len(ready)
 
+    def capture_pending(self) -> int:
+        """Captures writes committed without the hook (another process, a script)."""
+        with self._read() as db:
+            if db.execute("SELECT 1 FROM sync_dirty LIMIT 1").fetchone() is None:
+                return 0
+        with self._write() as db:
+            return self._capture(db)
+
     def _org_id(self, db: Db) -> str:
         row = db.execute("SELECT value FROM vault_meta WHERE key = 'org_id'").fetchone()
         return str(row[0])
@@ -293,6 +301,7 @@ class SyncEngine:
         keys = self.keys()
         me = self._ctx.device_id
         check = cancel.check if cancel else _no_cancel
+        self.capture_pending()
         with self._read() as db:
             trusted = keystore.trusted(db)
             own = keys.org.identity.org_id
@@ -504,6 +513,7 @@ class SyncEngine:
     # -- status, conflicts -----------------------------------------------------------------
     def status(self) -> SyncStatus:
         keys = self.keys()
+        self.capture_pending()
         with self._read() as db:
             ready = any(
                 Hlc(0, self._now).accepts(r[0])

@@ -1,0 +1,293 @@
+"""Sync commands: identity, trust, enrol-file, join, export, import, status, conflicts, resolve."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from cmdesk.cli.common import (
+    acting_user,
+    emit_json,
+    open_workspace,
+    passphrase,
+    read_secret,
+    say,
+    tr_for,
+    vault_dir,
+)
+from cmdesk.core.errors import ValidationError
+from cmdesk.core.model.roles import Role
+from cmdesk.core.sync import texts
+from cmdesk.core.sync.engine import SyncEngine
+from cmdesk.core.sync.join import join
+from cmdesk.core.vault.files import atomic_write
+from cmdesk.core.workspace import Workspace
+
+EXISTS = "{path} exists already. Choose a new file name."
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    sync = sub.add_parser("sync", parents=[common], help="exchange changes with other laptops")
+    cmds = sync.add_subparsers(dest="sync_command", required=True, metavar="ACTION")
+
+    p = cmds.add_parser("identity", parents=[common], help="write this organisation's identity")
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.set_defaults(func=cmd_identity)
+
+    p = cmds.add_parser("trust", parents=[common], help="trust a partner's identity file")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=cmd_trust)
+
+    p = cmds.add_parser("enrol-file", parents=[common], help="let one new laptop join")
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.add_argument(
+        "--role",
+        default=Role.FIELD_WORKER,
+        choices=[r.value for r in Role],
+        help="role of the new laptop's first user",
+    )
+    p.set_defaults(func=cmd_enrol_file)
+
+    p = cmds.add_parser("join", parents=[common], help="set up this laptop from an enrolment file")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--name", default="", help="your full name")
+    p.set_defaults(func=cmd_join)
+
+    p = cmds.add_parser("export", parents=[common], help="write a bundle")
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.add_argument("--for", dest="for_org", metavar="ORG", help="a partner organisation (code)")
+    p.add_argument(
+        "--all",
+        dest="everything",
+        action="store_true",
+        help="everything the recipient may have, not only what it lacks",
+    )
+    p.set_defaults(func=cmd_export)
+
+    p = cmds.add_parser("import", parents=[common], help="apply a bundle")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=cmd_import)
+
+    p = cmds.add_parser("status", parents=[common], help="what this laptop holds and knows")
+    p.set_defaults(func=cmd_status)
+
+    p = cmds.add_parser("conflicts", parents=[common], help="list conflicts to decide")
+    p.set_defaults(func=cmd_conflicts)
+
+    p = cmds.add_parser("resolve", parents=[common], help="decide a conflict")
+    p.add_argument("conflict_id", metavar="CONFLICT_ID")
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument(
+        "--value",
+        help="the value to keep (typed); for a deletion: empty "
+        "to restore the record, anything else to keep it deleted",
+    )
+    group.add_argument("--choose", type=int, metavar="N", help="keep value [N] as listed")
+    p.set_defaults(func=cmd_resolve)
+
+
+def engine(ws: Workspace) -> SyncEngine:
+    found: SyncEngine | None = getattr(ws, "sync", None)
+    if found is None:
+        found = SyncEngine(ws.ctx, ws.audit)
+        ws.sync = found  # type: ignore[attr-defined]
+    return found
+
+
+def _new_file(path: str) -> Path:
+    out = Path(path)
+    if out.exists():
+        raise ValidationError.single("output", EXISTS, path=str(out))
+    return out
+
+
+def _progress(args: argparse.Namespace) -> Any:
+    if args.json or not sys.stderr.isatty():
+        return None
+    tr = tr_for(args)
+
+    def show(done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        print("\r" + tr.format(texts.PROGRESS, done=done, total=total), end=end, file=sys.stderr)
+
+    return show
+
+
+def cmd_identity(args: argparse.Namespace) -> int:
+    out = _new_file(args.output)
+    with open_workspace(args) as ws:
+        sync = engine(ws)
+        data = sync.identity_file()
+        ident = sync.keys().org.identity
+    atomic_write(out, data)
+    if args.json:
+        emit_json({"file": str(out), "org": ident.code, "fingerprint": ident.fingerprint()})
+    else:
+        say(
+            tr_for(args).format(
+                texts.WROTE_IDENTITY, org=ident.code, path=str(out), fingerprint=ident.fingerprint()
+            )
+        )
+    return 0
+
+
+def cmd_trust(args: argparse.Namespace) -> int:
+    data = Path(args.file).read_bytes()
+    with open_workspace(args) as ws:
+        org = engine(ws).trust(data)
+    if args.json:
+        emit_json(org)
+    else:
+        name = org.name_th if tr_for(args).locale == "th" else org.name_en
+        say(
+            tr_for(args).format(texts.TRUSTED, org=org.code, name=name, fingerprint=org.fingerprint)
+        )
+    return 0
+
+
+def cmd_enrol_file(args: argparse.Namespace) -> int:
+    out = _new_file(args.output)
+    with open_workspace(args) as ws:
+        data, secret = engine(ws).enrolment_file(args.role)
+    atomic_write(out, data)
+    from cmdesk.core.sync.keys import open_enrolment
+
+    expires = open_enrolment(data, secret).expires_at.date().isoformat()
+    tr = tr_for(args)
+    if args.json:
+        emit_json({"file": str(out), "passphrase": secret, "expires_at": expires})
+    else:
+        say(tr.format(texts.WROTE_ENROLMENT, path=str(out), expires=expires))
+        say(tr.format(texts.ENROL_PASSPHRASE, passphrase=secret))
+    return 0
+
+
+def cmd_join(args: argparse.Namespace) -> int:
+    data = Path(args.file).read_bytes()
+    secret = read_secret(
+        args,
+        file_attr="enrol_passphrase_file",
+        env="CMDESK_ENROL_PASSPHRASE",
+        prompt=texts.ENROL_PASSPHRASE_PROMPT,
+    )
+    root = vault_dir(args)
+    with join(
+        root, data, secret, acting_user(args), passphrase(args), display_name=args.name
+    ) as ws:
+        org = engine(ws).keys().org.identity.code
+        if args.json:
+            emit_json({"vault": str(root), "org": org, "device_id": ws.device_id})
+        else:
+            say(tr_for(args).format(texts.JOINED, org=org, path=str(root)))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    out = _new_file(args.output)
+    with open_workspace(args) as ws:
+        sync = engine(ws)
+        result = sync.export_to(
+            out, args.for_org, everything=args.everything, progress=_progress(args)
+        )
+        codes = {t.org_id: t.code for t in sync.trusted()}
+    if args.json:
+        emit_json({"file": str(out), **vars(result)})
+    else:
+        say(
+            tr_for(args).format(
+                texts.EXPORTED,
+                org=codes.get(result.recipient_org, ""),
+                path=str(out),
+                operations=result.operations,
+                records=result.changes,
+                size=result.size,
+            )
+        )
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    with open_workspace(args) as ws:
+        sync = engine(ws)
+        result = sync.import_file(path, progress=_progress(args))
+        codes = {t.org_id: t.code for t in sync.trusted()}
+        conflicts = len(sync.conflicts())
+    tr = tr_for(args)
+    if args.json:
+        emit_json({**vars(result), "conflicts": conflicts})
+        return 0
+    if result.replay:
+        say(tr.gettext(texts.IMPORT_REPLAY))
+        return 0
+    say(
+        tr.format(
+            texts.IMPORTED,
+            org=codes.get(result.sender_org, result.sender_org),
+            new=result.new,
+            duplicates=result.duplicates,
+        )
+    )
+    if result.quarantined:
+        say(tr.format(texts.QUARANTINED_NOTE, n=result.quarantined))
+    if result.waiting_for_upgrade:
+        say(tr.format(texts.UPGRADE_NOTE, n=result.waiting_for_upgrade))
+    if conflicts:
+        say(tr.format(texts.CONFLICTS_NOTE, n=conflicts))
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        status = engine(ws).status()
+    if args.json:
+        emit_json(status)
+        return 0
+    tr = tr_for(args)
+    say(
+        tr.format(
+            texts.STATUS_LINE,
+            device=status.device_id,
+            org=status.org_code,
+            operations=status.operations,
+            peers=len(status.peers),
+            conflicts=status.conflicts,
+            quarantined=len(status.quarantined),
+        )
+    )
+    for origin, n in status.vector.items():
+        say(f"  {origin}\t{n}")
+    say(tr.format(texts.STATE_HASH, hash=status.state_hash))
+    return 0
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        found = engine(ws).conflicts()
+    if args.json:
+        emit_json(found)
+        return 0
+    tr = tr_for(args)
+    if not found:
+        say(tr.gettext(texts.NO_CONFLICTS))
+    for c in found:
+        line = texts.DELETE_CONFLICT_LINE if c.kind == "delete" else texts.CONFLICT_LINE
+        say(tr.format(line, id=c.id, table=c.table, row=c.row_id, field=c.field))
+        for i, side in enumerate(c.sides):
+            value = side.value if c.kind == "edit" else f"{side.field} = {side.value}"
+            say(
+                tr.format(texts.SIDE_LINE, n=i, value=value, origin=side.origin, at=side.stamped_at)
+            )
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        engine(ws).resolve(args.conflict_id, args.value, choose=args.choose)
+    if args.json:
+        emit_json({"resolved": args.conflict_id})
+    else:
+        say(tr_for(args).format(texts.RESOLVED, id=args.conflict_id))
+    return 0

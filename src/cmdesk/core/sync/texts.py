@@ -1,0 +1,53 @@
+"""What front ends say about sync, in the sync catalog (so the CLI and GUI word it alike)."""
+
+from __future__ import annotations
+
+from cmdesk.core.i18n import N_
+
+WROTE_IDENTITY = N_(
+    "Wrote the identity of {org} to {path}. Fingerprint: {fingerprint}. Read the fingerprint "
+    "to the partner's data manager by phone; they check it when they trust the file."
+)
+TRUSTED = N_(
+    "Now trusting {org} ({name}). Fingerprint: {fingerprint}. Check it with that organisation "
+    "by phone before you exchange any bundle."
+)
+WROTE_ENROLMENT = N_(
+    "Wrote an enrolment file for one new laptop to {path}. It expires on {expires}."
+)
+ENROL_PASSPHRASE = N_(
+    "One-time passphrase (tell it to the person setting up the laptop, not in the same "
+    "message as the file): {passphrase}"
+)
+JOINED = N_(
+    "This laptop joined {org}. Its vault is in {path}. Now import a bundle to get the records."
+)
+EXPORTED = N_(
+    "Wrote a bundle for {org} to {path}: {operations} changes to {records} records "
+    "({size} bytes, encrypted)."
+)
+IMPORTED = N_("Imported the bundle from {org}: {new} new changes, {duplicates} already here.")
+IMPORT_REPLAY = N_("This bundle was imported before. Nothing changed.")
+QUARANTINED_NOTE = N_(
+    "{n} changes are stamped too far in the future (a laptop with a wrong clock). They are "
+    "kept but not applied; see 'sync status'."
+)
+UPGRADE_NOTE = N_(
+    "{n} changes are for a newer version of cmdesk. They are kept and will apply after you "
+    "update cmdesk."
+)
+CONFLICTS_NOTE = N_("{n} conflicts need a decision; see 'sync conflicts'.")
+NO_CONFLICTS = N_("No conflicts.")
+CONFLICT_LINE = N_("Conflict {id}: {table} {row} field {field}")
+DELETE_CONFLICT_LINE = N_(
+    "Conflict {id}: {table} {row} was deleted on one laptop while edited on another"
+)
+SIDE_LINE = N_("  [{n}] {value}  (from device {origin}, {at})")
+RESOLVED = N_("Resolved conflict {id}. The decision syncs like any other change.")
+STATUS_LINE = N_(
+    "Device {device} of {org}: {operations} changes held, {peers} known devices, "
+    "{conflicts} conflicts, {quarantined} quarantined."
+)
+STATE_HASH = N_("State hash: {hash}")
+PROGRESS = N_("Step {done} of {total}")
+ENROL_PASSPHRASE_PROMPT = N_("One-time passphrase of the enrolment file:")
