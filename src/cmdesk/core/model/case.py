@@ -105,7 +105,7 @@ class ClosureStatus(StrEnum):
 
 
 CLOSURE_STATUS_LABELS: Final[dict[ClosureStatus, str]] = {
-    ClosureStatus.NONE: N_("Open"),
+    ClosureStatus.NONE: N_("Case open"),
     ClosureStatus.REQUESTED: N_("Closure waiting for supervisor approval"),
     ClosureStatus.APPROVED: N_("Closure approved"),
 }

@@ -29,8 +29,8 @@ class ReferralStatus(StrEnum):
 
 REFERRAL_STATUS_LABELS: Final[dict[ReferralStatus, str]] = {
     ReferralStatus.DRAFT: N_("Draft"),
-    ReferralStatus.SENT: N_("Sent"),
-    ReferralStatus.ACKNOWLEDGED: N_("Received"),
+    ReferralStatus.SENT: N_("Sent, waiting for a reply"),
+    ReferralStatus.ACKNOWLEDGED: N_("Acknowledged by the receiver"),
     ReferralStatus.ACCEPTED: N_("Accepted"),
     ReferralStatus.DECLINED: N_("Declined"),
     ReferralStatus.COMPLETED: N_("Completed"),
