@@ -279,3 +279,16 @@ def test_field_worker_may_not_hand_the_case_to_someone_else(as_user: Open) -> No
             child.id, ["neglect"], "low", "x", assigned_worker_id=as_user("dao").actor.user_id
         )
     assert SUBDISTRICT  # the draft's subdistrict is a real one (checked in the first test)
+
+
+def test_every_change_is_attributed_to_the_user_who_made_it(as_user: Open) -> None:
+    pim, dao = as_user("pim"), as_user("dao")
+    child = pim.children.register_child(child_draft()).value
+    case = pim.cases.open_case(child.id, ["neglect"], "low", "x").value
+    dao.children.update_child(child.id, child_draft(nickname="ลิลี่"))
+    with pim.ctx.read() as s:
+        row = s.get(Child, child.id)
+        assert row is not None
+        assert (row.created_by, row.updated_by) == (pim.actor.user_id, dao.actor.user_id)
+        assert row.updated_at > row.created_at
+    assert case.created_by == pim.actor.user_id

@@ -97,8 +97,8 @@ class CaseService:
     ) -> Outcome[CaseDTO]:
         """A new case in the registration stage for a child the user may see.
 
-        A field worker's case is assigned to them, a case manager's managed by them; only a
-        supervisor names other staff.
+        A field worker's case is assigned to them; a case manager's is managed by them (they
+        may name the field worker); a supervisor names both.
         """
         self._guard.require_casework()
         actor = self._ctx.actor
