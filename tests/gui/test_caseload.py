@@ -62,3 +62,18 @@ def test_a_data_manager_is_told_casework_is_not_theirs(
     caseload = shell.workspace_page().caseload
     assert caseload.stack.currentWidget() is caseload.empty
     assert "data manager" in caseload.empty.title.text()
+
+
+def test_clearing_the_search_shows_every_case_again(
+    qtbot: QtBot, make_shell: Callable[[GuiSettings], Shell], caseload_settings: GuiSettings
+) -> None:
+    shell = make_shell(caseload_settings)
+    unlock(qtbot, shell, CASE_MANAGER, CASE_MANAGER_PASS)
+    caseload = shell.workspace_page().caseload
+    _th, latin = child_names(12)
+    qtbot.keyClicks(caseload.search, latin)
+    qtbot.waitUntil(lambda: caseload.model.rowCount() == 1, timeout=WAIT_MS)
+    caseload.search.clear()
+    qtbot.waitUntil(lambda: caseload.model.rowCount() == PAGE_SIZE, timeout=WAIT_MS)
+    qtbot.keyClicks(caseload.search, latin)  # the same search again still runs
+    qtbot.waitUntil(lambda: caseload.model.rowCount() == 1, timeout=WAIT_MS)

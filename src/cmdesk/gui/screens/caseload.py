@@ -96,6 +96,11 @@ class CaseloadScreen(ListScreen[Any]):
         self.status_filter.setAccessibleName(tr.gettext("Which cases"))
         self.mine_only.setText(tr.gettext("Only my cases"))
         self.mine_only.setAccessibleName(self.mine_only.text())
+        self._update_empty()
+        super().retranslate()
+
+    def _update_empty(self) -> None:
+        tr = self._session.lang.tr
         if not self._does_casework():
             self.empty.set_texts(
                 tr.gettext("Casework is not part of the data manager's role"),
@@ -118,7 +123,6 @@ class CaseloadScreen(ListScreen[Any]):
                 ),
                 tr.gettext("Register a child") if self._can_register() else None,
             )
-        super().retranslate()
 
     def count_text(self, total: int, more: bool) -> str:
         tr = self._session.lang.tr
@@ -155,7 +159,7 @@ class CaseloadScreen(ListScreen[Any]):
         return run
 
     def reload(self) -> None:
-        self.retranslate()
+        self._update_empty()
         fetch = self.fetch()
         self.model.set_fetch(fetch)
         if fetch is None:

@@ -22,7 +22,8 @@ class SearchBox(QLineEdit):
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self._fire)
-        self.textEdited.connect(lambda _text: self._timer.start())
+        # textChanged, not textEdited: the clear button and clear() must show every case again.
+        self.textChanged.connect(lambda _text: self._timer.start())
         self.returnPressed.connect(self._fire)
         self._last: str | None = None
 
