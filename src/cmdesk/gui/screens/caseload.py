@@ -160,6 +160,8 @@ class CaseloadScreen(ListScreen[Any]):
 
     def reload(self) -> None:
         self._update_empty()
+        for control in (self.search, self.status_filter, self.mine_only, self.count_label):
+            control.setVisible(self._does_casework())  # nothing to filter for a data manager
         fetch = self.fetch()
         self.model.set_fetch(fetch)
         if fetch is None:
