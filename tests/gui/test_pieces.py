@@ -69,24 +69,21 @@ def test_every_icon_loads() -> None:
 
 
 def test_many_qt_calls_do_not_exhaust_none(qtbot: object) -> None:
-    """PySide6 6.12.0 on Python 3.11 drops a reference to None per void call (see
-    cmdesk.gui.app.shiboken_leaks_singletons); without the guard this aborts the process."""
+    """PySide6 6.12.0 on Python 3.11 dropped a reference to None per void call and per bool
+    sent through a signal, until the interpreter aborted; pyproject.toml excludes it."""
     import sys
 
     from PySide6.QtCore import QObject, Signal
     from PySide6.QtWidgets import QLabel
-
-    from cmdesk.gui.app import guard_singleton_refcounts, shiboken_leaks_singletons
 
     class Flag(QObject):
         changed = Signal(bool)
 
     label, flag = QLabel(), Flag()
     flag.changed.connect(lambda _on: None)
-    floor = min(sys.getrefcount(x) for x in (None, True, False))
+    before = [sys.getrefcount(x) for x in (None, True, False)]
     for i in range(20_000):
         label.setText(str(i))
         flag.changed.emit(i % 2 == 0)
-    if shiboken_leaks_singletons():
-        assert guard_singleton_refcounts() or floor > 1 << 30
-    assert min(sys.getrefcount(x) for x in (None, True, False)) > 1_000
+    after = [sys.getrefcount(x) for x in (None, True, False)]
+    assert all(a >= b - 100 for a, b in zip(after, before, strict=True)), (before, after)

@@ -6,7 +6,7 @@ style, and start-up. Windows elsewhere stay thin and never touch these.
 
 from __future__ import annotations
 
-import ctypes
+import argparse
 import logging
 import os
 import sys
@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 
 import fontpkg_sarabun
-from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -79,51 +79,7 @@ def make_app(argv: Sequence[str] | None = None) -> QApplication:
     return app
 
 
-def shiboken_leaks_singletons() -> bool:
-    """True when this PySide6 build drops a reference to None (and True/False) on calls.
-
-    PySide6 6.12.0's abi3 wheels return None from void methods, and pass bools through
-    signals, without taking a reference: harmless on Python 3.12+, where these objects are
-    immortal, but on 3.11 every `label.setText(...)` lowers None's count by one, and after
-    about five thousand calls the interpreter aborts ("deallocating None"). 6.11 is fine.
-    """
-    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
-        return False
-    probe = QObject()
-    before = sys.getrefcount(None)
-    for _ in range(16):
-        probe.setObjectName("probe")
-    return sys.getrefcount(None) <= before - 8
-
-
-_CUSHION = 1 << 40
-
-
-def guard_singleton_refcounts() -> bool:
-    """Works around `shiboken_leaks_singletons` by raising the reference counts of None, True
-    and False far beyond what a process can leak (2**40 calls). Returns whether it did.
-
-    The proper fix is a PySide6 version without the bug (pin `PySide6-Essentials!=6.12.0`);
-    this keeps the app alive on machines that already have 6.12.0.
-    """
-    if not shiboken_leaks_singletons():
-        return False
-    for singleton in (None, True, False):
-        if sys.getrefcount(singleton) < _CUSHION // 2:
-            # ob_refcnt is the first field of every CPython object (3.11, non-debug build).
-            ctypes.c_ssize_t.from_address(id(singleton)).value += _CUSHION
-    _log.warning("PySide6 %s leaks references on Python 3.11; guarded", _pyside_version())
-    return True
-
-
-def _pyside_version() -> str:
-    import PySide6
-
-    return str(PySide6.__version__)
-
-
 def configure(app: QApplication) -> None:
-    guard_singleton_refcounts()
     # Fusion looks and measures the same on Windows, macOS and Linux, so what we test offscreen
     # (text fitting its buttons) holds on the field laptops too.
     app.setStyle("Fusion")
@@ -137,11 +93,20 @@ def configure(app: QApplication) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=os.environ.get("CMDESK_LOG", "WARNING"))
-    app = make_app(argv)
+    args = list(argv if argv is not None else sys.argv)
+    parser = argparse.ArgumentParser(prog="cmdesk-gui", add_help=True)
+    parser.add_argument("--vault", metavar="DIR", help="open this vault (default: the last one)")
+    # Qt's own options (-platform, -style, …) pass through untouched.
+    options, qt_args = parser.parse_known_args(args[1:])
+    app = make_app([args[0] if args else "cmdesk-gui", *qt_args])
     # Imported after the QApplication exists: screens build QPixmaps and fonts at import.
+    from cmdesk.gui.settings import GuiSettings
     from cmdesk.gui.shell import Shell
 
-    shell = Shell.start()
+    settings = GuiSettings.load()
+    if options.vault:
+        settings.last_vault = str(Path(options.vault).expanduser().resolve())
+    shell = Shell.start(settings)
     code = app.exec()
     shell.shutdown()
     return int(code)
