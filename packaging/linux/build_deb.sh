@@ -28,10 +28,8 @@ cp -a "$bundle" "$root/opt/cmdesk"
 ln -s /opt/cmdesk/cmdesk "$root/usr/bin/cmdesk"
 ln -s /opt/cmdesk/cmdesk-gui "$root/usr/bin/cmdesk-gui"
 install -m 644 "$here/cmdesk.desktop" "$root/usr/share/applications/cmdesk.desktop"
-# The GUI's own window icon; packaging/linux/cmdesk.svg is only a fallback if it is renamed.
-icon=$repo/resources/icons/app.svg
-[ -f "$icon" ] || icon=$here/cmdesk.svg
-install -m 644 "$icon" "$root/usr/share/icons/hicolor/scalable/apps/cmdesk.svg"
+# The same SVG the GUI sets as its window icon, so the menu and the taskbar match.
+install -m 644 "$repo/resources/icons/app.svg" "$root/usr/share/icons/hicolor/scalable/apps/cmdesk.svg"
 cat >"$root/usr/share/doc/cmdesk/copyright" <<COPYRIGHT
 cmdesk: AGPL-3.0-or-later, the cmdesk developers.
 Bundled: Python (PSF), Qt 6 and PySide6 (LGPL-3.0), SQLCipher (BSD), Sarabun fonts (OFL-1.1,
