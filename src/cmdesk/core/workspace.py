@@ -23,6 +23,7 @@ from cmdesk.core.errors import (
 from cmdesk.core.i18n import N_
 from cmdesk.core.model import User, VaultMeta, new_id
 from cmdesk.core.model.roles import Role
+from cmdesk.core.search.service import SearchService
 from cmdesk.core.services import audit as audit_chain
 from cmdesk.core.services.audit import AuditService, ChainBreak
 from cmdesk.core.services.case_workflow import WorkflowService
@@ -76,6 +77,7 @@ class Workspace:
         self.consents = ConsentService(self.ctx, self.audit)
         self.referrals = ReferralService(self.ctx, self.audit)
         self.pdpa = PdpaService(self.ctx, self.audit)
+        self.search = SearchService(self.ctx)
 
     # -- opening ---------------------------------------------------------------
     @classmethod

@@ -40,3 +40,7 @@ __all__ = [
     "org_id_for",
     "utcnow",
 ]
+
+# The search index (FTS tables and triggers on child and case_file) hangs on this metadata, so
+# every fresh vault gets it; imported last because it builds on the tables above.
+import cmdesk.core.search.schema  # noqa: E402, F401, I001

@@ -11,6 +11,7 @@ from alembic import context
 
 import cmdesk.core.model as model
 from cmdesk.core.model.base import UtcDateTime
+from cmdesk.core.search.schema import include_name
 
 
 def render_item(kind: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
@@ -30,6 +31,8 @@ context.configure(
     render_as_batch=True,
     compare_type=True,
     render_item=render_item,
+    # The search index is hand-written DDL (FTS5), not model tables: never drop it.
+    include_name=include_name,
 )
 with context.begin_transaction():
     context.run_migrations()

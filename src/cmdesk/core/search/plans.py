@@ -1,0 +1,243 @@
+"""Which case ids make up one page of the caseload, read so that a page costs about the same
+at 100 cases as at 100,000.
+
+    no text, newest first    walk the covering index on opened_at, stop after the page
+    no text, risk first      the same per risk level (critical, high, medium, low)
+    text                     walk the matching index rows newest first, a chunk at a time,
+                             keeping the cases the user may see that pass the filters; risk
+                             order does this per level, with the level's tag in the FTS query
+    next follow-up first     walk the open tasks by due date, then the cases without one
+
+Every candidate is checked with the records core's own visibility rule (access.case_scope)
+and the filters in SQL; plans only decide the order in which candidates are read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+from sqlalchemy import ColumnElement, Select, and_, column, exists, or_, select, table, text
+from sqlalchemy.orm import Session, aliased
+
+from cmdesk.core.model import Case, Child, Task
+from cmdesk.core.model.case import RiskLevel, Stage
+from cmdesk.core.model.roles import Role
+from cmdesk.core.model.task import TaskStatus
+from cmdesk.core.search.query import ParsedQuery, row_select, tag_expr
+from cmdesk.core.search.schema import RISK_TAGS, STAGE_TAGS
+from cmdesk.core.services.access import case_scope
+from cmdesk.core.services.context import Actor
+
+CHUNK: Final = 512
+# Risk order, highest first.
+RISK_TIERS: Final = tuple(reversed([r.value for r in RiskLevel]))
+_NO_BOUND: Final = 1 << 62
+
+search_row = table("search_row", column("id"), column("child_id"))
+
+
+@dataclass(frozen=True)
+class Filters:
+    stages: tuple[str, ...]
+    risks: tuple[str, ...]
+    worker_id: str | None
+    org_id: str | None
+    overdue_only: bool
+    include_closed: bool
+    today: date
+
+    def stage_set(self) -> tuple[str, ...]:
+        if self.stages:
+            return self.stages
+        if not self.include_closed:
+            return tuple(s.value for s in Stage if s is not Stage.CLOSURE)
+        return ()
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        conds: list[ColumnElement[bool]] = []
+        stages = self.stage_set()
+        if stages:
+            conds.append(Case.stage.in_(stages))
+        if self.risks:
+            conds.append(Case.risk_level.in_(self.risks))
+        if self.worker_id:
+            conds.append(
+                or_(
+                    Case.assigned_worker_id == self.worker_id,
+                    Case.case_manager_id == self.worker_id,
+                )
+            )
+        if self.org_id:
+            conds.append(Case.org_id == self.org_id)
+        if self.overdue_only:
+            late = aliased(Task)  # its own alias: a plan may already select from case_task
+            conds.append(exists().where(late.case_id == Case.id, open_task(self.today, late)))
+        return conds
+
+    def tags(self) -> list[str]:
+        """FTS tag expressions a matching child must carry (a superset: tags are per child)."""
+        exprs = []
+        stages = self.stage_set()
+        if stages:
+            exprs.append(tag_expr(STAGE_TAGS[s] for s in stages if s in STAGE_TAGS))
+        if self.risks:
+            exprs.append(tag_expr(RISK_TAGS[r] for r in self.risks if r in RISK_TAGS))
+        return [e for e in exprs if e]
+
+
+def open_task(before: date | None = None, task: type[Task] = Task) -> ColumnElement[bool]:
+    cond = and_(task.status == TaskStatus.OPEN, task.deleted_at.is_(None))
+    return and_(cond, task.due_date < before) if before else cond
+
+
+def _wide(actor: Actor, f: Filters) -> bool:
+    """True when most of the vault's cases may be on the page: walking an ordered covering
+    index is then cheapest. For a narrow caseload the planner's indexes on worker and team are."""
+    return actor.role == Role.SUPERVISOR and f.worker_id is None
+
+
+def _base(actor: Actor, f: Filters) -> Select[str]:
+    return select(Case.id).where(case_scope(actor), *f.conditions())
+
+
+def _take(s: Session, query: Select[str], need: int) -> list[str]:
+    return list(s.scalars(query.limit(need)))
+
+
+def recent(s: Session, actor: Actor, f: Filters, need: int) -> list[str]:
+    query = _base(actor, f)
+    if _wide(actor, f):
+        query = query.with_hint(Case, "INDEXED BY search_case_recent", "sqlite")
+    return _take(s, query.order_by(Case.opened_at.desc(), Case.id.desc()), need)
+
+
+def risk_first(s: Session, actor: Actor, f: Filters, need: int) -> list[str]:
+    found: list[str] = []
+    for tier in _tiers(f):
+        query = _base(actor, f).where(Case.risk_level == tier)
+        if _wide(actor, f):
+            query = query.with_hint(Case, "INDEXED BY search_case_risk", "sqlite")
+        found += _take(s, query.order_by(Case.opened_at.desc(), Case.id.desc()), need - len(found))
+        if len(found) >= need:
+            break
+    return found
+
+
+def due_first(s: Session, actor: Actor, f: Filters, need: int) -> list[str]:
+    """Cases by their earliest open follow-up; those without one after, newest first. A case's
+    first task met in due-date order is its earliest, so the walk stops after `need` cases."""
+    found: dict[str, None] = {}
+    walk = (
+        select(Task.case_id)
+        .join(Case, Case.id == Task.case_id)
+        .where(open_task(), case_scope(actor), *f.conditions())
+        .order_by(Task.due_date, Task.case_id)
+        .with_hint(Task, "INDEXED BY search_task_open", "sqlite")
+    )
+    for case_id in s.scalars(walk.execution_options(yield_per=CHUNK)):
+        found.setdefault(case_id)
+        if len(found) >= need:
+            return list(found)
+    rest = _base(actor, f).where(~exists().where(Task.case_id == Case.id, open_task()))
+    found.update(
+        dict.fromkeys(
+            _take(s, rest.order_by(Case.opened_at.desc(), Case.id.desc()), need - len(found))
+        )
+    )
+    return list(found)
+
+
+def _tiers(f: Filters) -> Sequence[str]:
+    return [t for t in RISK_TIERS if not f.risks or t in f.risks]
+
+
+def _matches(s: Session, parsed: ParsedQuery, tags: list[str]) -> Iterator[list[int]]:
+    """Chunks of matching index rows, newest first."""
+    rows = row_select(parsed, tags)
+    statement = text(rows.chunk)
+    before = _NO_BOUND
+    while True:
+        chunk = list(s.scalars(statement, {**rows.params, "before": before, "n": CHUNK}))
+        if not chunk:
+            return
+        yield chunk
+        if len(chunk) < CHUNK:
+            return
+        before = chunk[-1]
+
+
+def _text_walk(
+    s: Session, actor: Actor, f: Filters, parsed: ParsedQuery, tags: list[str], need: int
+) -> list[str]:
+    found: list[str] = []
+    for chunk in _matches(s, parsed, [*f.tags(), *tags]):
+        query = (
+            select(Case.id)
+            .join(search_row, search_row.c.child_id == Case.child_id)
+            .where(search_row.c.id.in_(chunk), case_scope(actor), *f.conditions())
+            .order_by(search_row.c.id.desc(), Case.opened_at.desc(), Case.id.desc())
+            .with_hint(Case, "INDEXED BY search_case_child", "sqlite")
+        )
+        found += s.scalars(query).all()
+        if len(found) >= need:
+            break
+    return found[:need]
+
+
+def text_recent(s: Session, actor: Actor, f: Filters, parsed: ParsedQuery, need: int) -> list[str]:
+    return _text_walk(s, actor, f, parsed, [], need)
+
+
+def text_risk_first(
+    s: Session, actor: Actor, f: Filters, parsed: ParsedQuery, need: int
+) -> list[str]:
+    found: list[str] = []
+    for tier in _tiers(f):
+        tiered = Filters(
+            f.stages, (tier,), f.worker_id, f.org_id, f.overdue_only, f.include_closed, f.today
+        )
+        found += _text_walk(s, actor, tiered, parsed, [], need - len(found))
+        if len(found) >= need:
+            break
+    return found
+
+
+def text_due_first(
+    s: Session, actor: Actor, f: Filters, children: Select[str], need: int
+) -> list[str]:
+    """Text search by next follow-up: every match is ranked (there is no index order to walk),
+    which costs in proportion to the number of matches."""
+    due = (
+        select(Task.due_date)
+        .where(Task.case_id == Case.id, open_task())
+        .order_by(Task.due_date)
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = (
+        _base(actor, f)
+        .where(Case.child_id.in_(children))
+        .order_by(due.is_(None), due, Case.opened_at.desc(), Case.id.desc())
+    )
+    return _take(s, query, need)
+
+
+def children_walk(
+    s: Session, scope: ColumnElement[bool], parsed: ParsedQuery, need: int
+) -> list[str]:
+    """Children matching the text that `scope` admits, newest registration first."""
+    found: list[str] = []
+    for chunk in _matches(s, parsed, []):
+        query = (
+            select(Child.id)
+            .join(search_row, search_row.c.child_id == Child.id)
+            .where(search_row.c.id.in_(chunk), scope)
+            .order_by(search_row.c.id.desc())
+        )
+        found += s.scalars(query).all()
+        if len(found) >= need:
+            break
+    return found[:need]

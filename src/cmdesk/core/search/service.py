@@ -1,0 +1,303 @@
+"""The caseload and child search: paged, filtered, limited to what the user may see.
+
+Who sees which case and child is the records core's rule (services.access.case_scope and
+child_scope); this module only narrows it further. A page is fetched in two steps: first the
+ids of one page (filters, order and LIMIT run in SQLite over indexes), then the details of
+those few rows, so the cost of a page does not grow with the number of matches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Final, Generic, TypeVar
+
+from sqlalchemy import (
+    Select,
+    column,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
+from sqlalchemy.sql.selectable import ScalarSelect
+
+from cmdesk.core.errors import FieldError, ValidationError
+from cmdesk.core.i18n import N_
+from cmdesk.core.model import Case, Child, Organisation, Task, User
+from cmdesk.core.model.case import RiskLevel, Stage
+from cmdesk.core.search import index as _index  # noqa: F401  (registers the erasure hook)
+from cmdesk.core.search import plans
+from cmdesk.core.search.plans import Filters, open_task, search_row
+from cmdesk.core.search.query import ParsedQuery, parse, row_select
+from cmdesk.core.services.access import Guard, case_scope, child_scope
+from cmdesk.core.services.context import Context
+from cmdesk.core.services.thai_time import thai_today
+
+MAX_PAGE: Final = 500
+DEFAULT_PAGE: Final = 50
+
+T = TypeVar("T")
+
+
+class Order(StrEnum):
+    """Without text, "newest" is the case most recently opened; with text, the child most
+    recently registered (the index's own order, which keeps a search fast at any size)."""
+
+    RECENT = "recent"  # newest first
+    RISK = "risk"  # critical first, then newest
+    DUE = "due"  # earliest open follow-up first; cases without one last
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    rows: tuple[T, ...]
+    offset: int
+    limit: int
+    has_more: bool
+
+
+@dataclass(frozen=True)
+class CaseloadQuery:
+    """What to show. Empty filters do not filter; several values in one filter are "any of"."""
+
+    text: str = ""
+    stages: tuple[str, ...] = ()
+    risks: tuple[str, ...] = ()
+    # The worker who visits or the case manager: cases where this user is either.
+    worker_id: str | None = None
+    org_id: str | None = None
+    overdue_only: bool = False
+    include_closed: bool = True
+    order: str = Order.RECENT
+    offset: int = 0
+    limit: int = DEFAULT_PAGE
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    id: str  # the case's id
+    case_number: str
+    child_id: str
+    child_name_th: str
+    child_name_en: str
+    child_nickname: str
+    stage: str
+    risk: str
+    assigned_worker_id: str | None
+    assigned_worker: str
+    case_manager_id: str | None
+    case_manager: str
+    team: str
+    org_id: str
+    org_code: str
+    opened_at: datetime
+    next_due: date | None
+    overdue: bool
+    village: str
+    subdistrict_code: str
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    id: str
+    name_th: str
+    name_en: str
+    nickname: str
+    sex: str
+    birth_year: int | None
+    ethnicity: str
+    id_number: str | None
+    village: str
+    subdistrict_code: str
+    open_cases: int
+
+
+def _name(given: str, family: str) -> str:
+    return " ".join(p for p in (given, family) if p)
+
+
+def _matching_children(parsed: ParsedQuery) -> Select[str]:
+    """Ids of children whose indexed text matches every word typed (all of them at once)."""
+    rows = row_select(parsed)
+    inner = text(rows.every).bindparams(**rows.params).columns(column("rowid"))
+    return select(search_row.c.child_id).where(search_row.c.id.in_(select(inner.subquery())))
+
+
+def _check(query: CaseloadQuery) -> None:
+    errors: list[FieldError] = []
+    stages = {s.value for s in Stage}
+    risks = {r.value for r in RiskLevel}
+    if any(s not in stages for s in query.stages):
+        errors.append(FieldError("stage", N_("Choose one of the listed values.")))
+    if any(r not in risks for r in query.risks):
+        errors.append(FieldError("risk", N_("Choose one of the listed values.")))
+    if query.order not in {o.value for o in Order}:
+        errors.append(FieldError("order", N_("Choose one of the listed values.")))
+    if query.offset < 0:
+        errors.append(FieldError("offset", N_("Give a number of 0 or more.")))
+    if not 1 <= query.limit <= MAX_PAGE:
+        errors.append(FieldError("limit", N_("Give a number from 1 to {max}."), {"max": MAX_PAGE}))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _next_due(case_id: InstrumentedAttribute[str]) -> ScalarSelect[date]:
+    return (
+        select(func.min(Task.due_date))
+        .where(Task.case_id == case_id, open_task())
+        .scalar_subquery()
+    )
+
+
+class SearchService:
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+        self._guard = Guard(ctx)
+
+    # -- cases ---------------------------------------------------------------------------
+    def caseload(self, query: CaseloadQuery | None = None) -> Page[CaseloadRow]:
+        """One page of the cases the user may see that match the query."""
+        q = query or CaseloadQuery()
+        _check(q)
+        self._guard.require_casework()
+        today = thai_today()
+        f = Filters(
+            q.stages, q.risks, q.worker_id, q.org_id, q.overdue_only, q.include_closed, today
+        )
+        actor = self._ctx.actor
+        need = q.offset + q.limit + 1
+        parsed = parse(q.text)
+        order = Order(q.order)
+        with self._guard.read() as s:
+            if parsed.empty:
+                plan = {Order.RECENT: plans.recent, Order.RISK: plans.risk_first}.get(
+                    order, plans.due_first
+                )
+                ids = plan(s, actor, f, need)
+            elif order is Order.RECENT:
+                ids = plans.text_recent(s, actor, f, parsed, need)
+            elif order is Order.RISK:
+                ids = plans.text_risk_first(s, actor, f, parsed, need)
+            else:
+                ids = plans.text_due_first(s, actor, f, _matching_children(parsed), need)
+            page_ids = ids[q.offset :]
+            has_more = len(page_ids) > q.limit
+            rows = self._case_rows(s, page_ids[: q.limit], today)
+        return Page(tuple(rows), q.offset, q.limit, has_more)
+
+    def search(
+        self, text_: str, *, offset: int = 0, limit: int = DEFAULT_PAGE
+    ) -> Page[CaseloadRow]:
+        """Cases of children matching `text_` (names, numbers, village, group, place)."""
+        return self.caseload(CaseloadQuery(text=text_, offset=offset, limit=limit))
+
+    @staticmethod
+    def _case_rows(s: Session, case_ids: Sequence[str], today: date) -> list[CaseloadRow]:
+        if not case_ids:
+            return []
+        worker = aliased(User)
+        manager = aliased(User)
+        found = s.execute(
+            select(
+                Case,
+                Child,
+                worker.display_name,
+                worker.username,
+                manager.display_name,
+                manager.username,
+                Organisation.code,
+                _next_due(Case.id),
+            )
+            .join(Child, Child.id == Case.child_id)
+            .outerjoin(worker, worker.id == Case.assigned_worker_id)
+            .outerjoin(manager, manager.id == Case.case_manager_id)
+            .outerjoin(Organisation, Organisation.id == Case.org_id)
+            .where(Case.id.in_(case_ids))
+        ).all()
+        by_id: dict[str, CaseloadRow] = {}
+        for k, c, w_name, w_user, m_name, m_user, org_code, due in found:
+            by_id[k.id] = CaseloadRow(
+                id=k.id,
+                case_number=k.case_number,
+                child_id=c.id,
+                child_name_th=_name(c.given_name_th, c.family_name_th),
+                child_name_en=_name(c.given_name_latin, c.family_name_latin),
+                child_nickname=c.nickname,
+                stage=k.stage,
+                risk=k.risk_level,
+                assigned_worker_id=k.assigned_worker_id,
+                assigned_worker=w_name or w_user or "",
+                case_manager_id=k.case_manager_id,
+                case_manager=m_name or m_user or "",
+                team=k.team,
+                org_id=k.org_id,
+                org_code=org_code or "",
+                opened_at=k.opened_at,
+                next_due=due,
+                overdue=due is not None and due < today,
+                village=c.village,
+                subdistrict_code=c.subdistrict_code,
+            )
+        return [by_id[i] for i in case_ids if i in by_id]
+
+    # -- children ------------------------------------------------------------------------
+    def children(
+        self, text_: str = "", *, offset: int = 0, limit: int = DEFAULT_PAGE
+    ) -> Page[ChildRow]:
+        """Children the user may see (with or without a case) matching `text_`, the most
+        recently registered first."""
+        _check(CaseloadQuery(offset=offset, limit=limit))
+        self._guard.require_casework()
+        need = offset + limit + 1
+        parsed = parse(text_)
+        scope = child_scope(self._ctx.actor)
+        with self._guard.read() as s:
+            if parsed.empty:
+                query = (
+                    select(Child.id)
+                    .join(search_row, search_row.c.child_id == Child.id)
+                    .where(scope)
+                    .order_by(search_row.c.id.desc())
+                    .limit(need)
+                )
+                ids = list(s.scalars(query))
+            else:
+                ids = plans.children_walk(s, scope, parsed, need)
+            page_ids = ids[offset:]
+            has_more = len(page_ids) > limit
+            rows = self._child_rows(s, page_ids[:limit])
+        return Page(tuple(rows), offset, limit, has_more)
+
+    def _child_rows(self, s: Session, child_ids: Sequence[str]) -> list[ChildRow]:
+        if not child_ids:
+            return []
+        open_cases = (
+            select(func.count())
+            .where(
+                Case.child_id == Child.id,
+                Case.stage != Stage.CLOSURE,
+                case_scope(self._ctx.actor),
+            )
+            .scalar_subquery()
+        )
+        found = s.execute(select(Child, open_cases).where(Child.id.in_(child_ids))).all()
+        by_id = {
+            c.id: ChildRow(
+                id=c.id,
+                name_th=_name(c.given_name_th, c.family_name_th),
+                name_en=_name(c.given_name_latin, c.family_name_latin),
+                nickname=c.nickname,
+                sex=c.sex,
+                birth_year=c.birth_year,
+                ethnicity=c.ethnicity,
+                id_number=c.id_number,
+                village=c.village,
+                subdistrict_code=c.subdistrict_code,
+                open_cases=int(n or 0),
+            )
+            for c, n in found
+        }
+        return [by_id[i] for i in child_ids if i in by_id]
