@@ -36,6 +36,7 @@ from cmdesk.core.services.notes import NoteService
 from cmdesk.core.services.organisations import OrganisationService, seed_organisations
 from cmdesk.core.services.pdpa import PdpaService
 from cmdesk.core.services.referrals import ReferralService
+from cmdesk.core.services.reports import ReportService
 from cmdesk.core.services.tasks import TaskService
 from cmdesk.core.services.users import UserService, check_passphrase, check_username
 from cmdesk.core.vault import crypto
@@ -77,6 +78,7 @@ class Workspace:
         self.consents = ConsentService(self.ctx, self.audit)
         self.referrals = ReferralService(self.ctx, self.audit)
         self.pdpa = PdpaService(self.ctx, self.audit)
+        self.reports = ReportService(self.ctx, self.audit)
         self.search = SearchService(self.ctx)
 
     # -- opening ---------------------------------------------------------------
