@@ -13,8 +13,8 @@ stage() {
   echo "== $name"
   "$@" || failed+=("$name")
 }
-stage "ruff"            $V/ruff check src tests benchmarks scripts
-stage "ruff format"     $V/ruff format --check src tests benchmarks scripts
+stage "ruff"            $V/ruff check src tests benchmarks scripts packaging
+stage "ruff format"     $V/ruff format --check src tests benchmarks scripts packaging
 stage "mypy (strict)"   $V/mypy
 stage "import-linter"   $V/lint-imports
 stage "catalogs"        $V/python scripts/i18n.py check

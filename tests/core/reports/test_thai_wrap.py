@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -169,3 +170,20 @@ def test_wrapping_property(words: list[str], separators: list[str], width: float
         # A break is at a word boundary, or (only inside a word wider than the line) between
         # grapheme clusters.
         assert offset in boundaries or offset in clusters_cuts
+
+
+def test_segmenting_thai_writes_nothing_into_the_home_folder(tmp_path: Path) -> None:
+    """pythainlp would create ~/pythainlp-data (and try downloads) unless told not to."""
+    import os
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHAINLP")}
+    env |= {"HOME": str(home), "PYTHONPATH": os.pathsep.join(sys.path)}
+    code = "from cmdesk.core.reports.thai_wrap import _newmm; print(len(_newmm()('เด็กไปโรงเรียน')))"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-500:]
+    assert int(out.stdout) >= 2
+    assert list(home.iterdir()) == []

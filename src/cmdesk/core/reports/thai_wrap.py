@@ -9,6 +9,7 @@ ever split inside, and then only between grapheme clusters (a consonant keeps it
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Callable
@@ -38,6 +39,10 @@ def has_thai(text: str) -> bool:
 @cache
 def _newmm() -> Callable[[str], list[str]]:
     """Loads pythainlp's dictionary once per process (about 0.3 s), then segments fast."""
+    # Never create ~/pythainlp-data or try a download: field laptops are offline and newmm's
+    # dictionary ships inside pythainlp itself. setdefault leaves a developer's override alone.
+    os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+    os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
     from pythainlp.tokenize import word_tokenize
 
     def segment(text: str) -> list[str]:
