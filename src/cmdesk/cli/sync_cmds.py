@@ -89,11 +89,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def engine(ws: Workspace) -> SyncEngine:
-    found: SyncEngine | None = getattr(ws, "sync", None)
-    if found is None:
-        found = SyncEngine(ws.ctx, ws.audit)
-        ws.sync = found  # type: ignore[attr-defined]
-    return found
+    return ws.sync
 
 
 def _new_file(path: str) -> Path:

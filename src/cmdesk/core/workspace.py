@@ -39,6 +39,7 @@ from cmdesk.core.services.referrals import ReferralService
 from cmdesk.core.services.reports import ReportService
 from cmdesk.core.services.tasks import TaskService
 from cmdesk.core.services.users import UserService, check_passphrase, check_username
+from cmdesk.core.sync.engine import SyncEngine
 from cmdesk.core.vault import crypto
 from cmdesk.core.vault.store import Vault, VaultPaths
 from cmdesk.core.vault.throttle import Clock, wall_clock
@@ -80,6 +81,8 @@ class Workspace:
         self.pdpa = PdpaService(self.ctx, self.audit)
         self.reports = ReportService(self.ctx, self.audit)
         self.search = SearchService(self.ctx)
+        # Installs change capture on the vault's engine: every commit from here on is synced.
+        self.sync = SyncEngine(self.ctx, self.audit)
 
     # -- opening ---------------------------------------------------------------
     @classmethod
@@ -206,6 +209,7 @@ class Workspace:
         return self.vault.is_locked
 
     def lock(self) -> None:
+        self.sync.close()
         self.ctx.close()
         self.vault.lock()
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-import cmdesk.core.sync.model  # noqa: F401  (sync tables on the metadata)
 from cmdesk.core.sync import keys
 from cmdesk.core.sync.engine import SyncEngine
 from cmdesk.core.sync.join import join
@@ -25,8 +24,6 @@ NAMES = ("a1", "a2", "a3", "p1")
 
 
 def attach(ws: Workspace) -> Workspace:
-    if getattr(ws, "sync", None) is None:
-        ws.sync = SyncEngine(ws.ctx, ws.audit)  # type: ignore[attr-defined]
     return ws
 
 
@@ -51,10 +48,10 @@ def network_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 base / "p1", org_code=PARTNER, username=ADMIN, passphrase=ADMIN_PASS, kdf=kdf
             )
         )
-        a1.sync.trust(p1.sync.identity_file())  # type: ignore[attr-defined]
-        p1.sync.trust(a1.sync.identity_file())  # type: ignore[attr-defined]
+        a1.sync.trust(p1.sync.identity_file())
+        p1.sync.trust(a1.sync.identity_file())
         for name in ("a2", "a3"):
-            data, passphrase = a1.sync.enrolment_file("data_manager")  # type: ignore[attr-defined]
+            data, passphrase = a1.sync.enrolment_file("data_manager")
             join(base / name, data, passphrase, ADMIN, ADMIN_PASS, kdf=kdf).close()
         a1.close()
         p1.close()
@@ -92,10 +89,9 @@ def net(network_template: Path, tmp_path: Path) -> Iterator[Net]:
 
 
 def exchange(src: Workspace, dst: Workspace, for_org: str | None = None) -> None:
-    data, _ = src.sync.export(for_org)  # type: ignore[attr-defined]
-    dst.sync.import_bundle(data)  # type: ignore[attr-defined]
+    data, _ = src.sync.export(for_org)
+    dst.sync.import_bundle(data)
 
 
 def sync(ws: Workspace) -> SyncEngine:
-    engine: SyncEngine = ws.sync  # type: ignore[attr-defined]
-    return engine
+    return ws.sync

@@ -122,7 +122,8 @@ def rows(ws: Workspace, table: str) -> dict[str, dict[str, Any]]:
     with ws.ctx.read() as s:
         result = s.execute(text(f'SELECT * FROM "{table}"'))
         names = list(result.keys())
-        return {r[0]: dict(zip(names, r, strict=True)) for r in result}
+        found = [dict(zip(names, r, strict=True)) for r in result]
+        return {str(r["id"]): r for r in found}
 
 
 def field(ws: Workspace, table: str, row_id: str, name: str) -> Any:

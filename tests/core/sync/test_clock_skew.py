@@ -6,14 +6,15 @@ from __future__ import annotations
 from cmdesk.core.model import Child
 from cmdesk.core.sync.capture import LocalCounters
 from cmdesk.core.sync.hlc import DRIFT_MS, ms_of, wall_ms
+from cmdesk.core.workspace import Workspace
 from tests.core.sync.conftest import Net, exchange, sync
 from tests.core.sync.records import add_child, edit, field
 
 YEAR_MS = 365 * 86_400_000
 
 
-def hlc_ms(ws: object) -> int:
-    with ws.sync._read() as db:  # type: ignore[attr-defined]
+def hlc_ms(ws: Workspace) -> int:
+    with ws.sync._read() as db:
         return ms_of(LocalCounters.load(db).hlc)
 
 

@@ -153,7 +153,8 @@ class SyncEngine:
                 yield conn.connection.driver_connection  # type: ignore[misc]
 
     def close(self) -> None:
-        self._remove_hook()
+        remove, self._remove_hook = self._remove_hook, _no_cancel
+        remove()
 
     def _startup(self) -> None:
         with self._read() as db:
