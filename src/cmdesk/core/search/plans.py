@@ -19,8 +19,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-from sqlalchemy import ColumnElement, Select, and_, column, exists, or_, select, table, text
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    column,
+    exists,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from cmdesk.core.model import Case, Child, Task
 from cmdesk.core.model.case import RiskLevel, Stage
@@ -31,7 +42,10 @@ from cmdesk.core.search.schema import RISK_TAGS, STAGE_TAGS
 from cmdesk.core.services.access import case_scope
 from cmdesk.core.services.context import Actor
 
-CHUNK: Final = 512
+# The first chunk of text matches is small (a page of 50 is usually in it); later ones grow.
+FIRST_CHUNK: Final = 128
+MAX_CHUNK: Final = 4096
+CHUNK: Final = 512  # rows fetched at a time from longer walks
 # Risk order, highest first.
 RISK_TIERS: Final = tuple(reversed([r.value for r in RiskLevel]))
 _NO_BOUND: Final = 1 << 62
@@ -56,13 +70,23 @@ class Filters:
             return tuple(s.value for s in Stage if s is not Stage.CLOSURE)
         return ()
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def conditions(self, *, ordered: bool = False) -> list[ColumnElement[bool]]:
+        """The filters in SQL. `ordered`: for a walk along an ordered covering index, written
+        so the planner cannot pick the stage or risk index instead (and sort every match)."""
         conds: list[ColumnElement[bool]] = []
         stages = self.stage_set()
+        stage, risk = (
+            (_unindexed(Case.stage), _unindexed(Case.risk_level))
+            if ordered
+            else (
+                Case.stage,
+                Case.risk_level,
+            )
+        )
         if stages:
-            conds.append(Case.stage.in_(stages))
+            conds.append(stage.in_(stages))
         if self.risks:
-            conds.append(Case.risk_level.in_(self.risks))
+            conds.append(risk.in_(self.risks))
         if self.worker_id:
             conds.append(
                 or_(
@@ -88,6 +112,11 @@ class Filters:
         return [e for e in exprs if e]
 
 
+def _unindexed(column_: InstrumentedAttribute[str]) -> ColumnElement[str]:
+    # SQLite uses no index for an expression; the value is still read from a covering index.
+    return column_.op("||")(literal_column("''"))
+
+
 def open_task(before: date | None = None, task: type[Task] = Task) -> ColumnElement[bool]:
     cond = and_(task.status == TaskStatus.OPEN, task.deleted_at.is_(None))
     return and_(cond, task.due_date < before) if before else cond
@@ -99,8 +128,8 @@ def _wide(actor: Actor, f: Filters) -> bool:
     return actor.role == Role.SUPERVISOR and f.worker_id is None
 
 
-def _base(actor: Actor, f: Filters) -> Select[str]:
-    return select(Case.id).where(case_scope(actor), *f.conditions())
+def _base(actor: Actor, f: Filters, *, ordered: bool = False) -> Select[str]:
+    return select(Case.id).where(case_scope(actor), *f.conditions(ordered=ordered))
 
 
 def _take(s: Session, query: Select[str], need: int) -> list[str]:
@@ -108,18 +137,16 @@ def _take(s: Session, query: Select[str], need: int) -> list[str]:
 
 
 def recent(s: Session, actor: Actor, f: Filters, need: int) -> list[str]:
-    query = _base(actor, f)
-    if _wide(actor, f):
-        query = query.with_hint(Case, "INDEXED BY search_case_recent", "sqlite")
+    # Wide: along search_case_recent (opened_at first), stopping after the page.
+    query = _base(actor, f, ordered=_wide(actor, f))
     return _take(s, query.order_by(Case.opened_at.desc(), Case.id.desc()), need)
 
 
 def risk_first(s: Session, actor: Actor, f: Filters, need: int) -> list[str]:
     found: list[str] = []
     for tier in _tiers(f):
-        query = _base(actor, f).where(Case.risk_level == tier)
-        if _wide(actor, f):
-            query = query.with_hint(Case, "INDEXED BY search_case_risk", "sqlite")
+        # Along search_case_risk (risk_level, opened_at): one level, newest first.
+        query = _base(actor, f, ordered=_wide(actor, f)).where(Case.risk_level == tier)
         found += _take(s, query.order_by(Case.opened_at.desc(), Case.id.desc()), need - len(found))
         if len(found) >= need:
             break
@@ -135,7 +162,6 @@ def due_first(s: Session, actor: Actor, f: Filters, need: int) -> list[str]:
         .join(Case, Case.id == Task.case_id)
         .where(open_task(), case_scope(actor), *f.conditions())
         .order_by(Task.due_date, Task.case_id)
-        .with_hint(Task, "INDEXED BY search_task_open", "sqlite")
     )
     for case_id in s.scalars(walk.execution_options(yield_per=CHUNK)):
         found.setdefault(case_id)
@@ -158,15 +184,15 @@ def _matches(s: Session, parsed: ParsedQuery, tags: list[str]) -> Iterator[list[
     """Chunks of matching index rows, newest first."""
     rows = row_select(parsed, tags)
     statement = text(rows.chunk)
-    before = _NO_BOUND
+    before, size = _NO_BOUND, FIRST_CHUNK
     while True:
-        chunk = list(s.scalars(statement, {**rows.params, "before": before, "n": CHUNK}))
+        chunk = list(s.scalars(statement, {**rows.params, "before": before, "n": size}))
         if not chunk:
             return
         yield chunk
-        if len(chunk) < CHUNK:
+        if len(chunk) < size:
             return
-        before = chunk[-1]
+        before, size = chunk[-1], min(size * 2, MAX_CHUNK)
 
 
 def _text_walk(
@@ -179,7 +205,6 @@ def _text_walk(
             .join(search_row, search_row.c.child_id == Case.child_id)
             .where(search_row.c.id.in_(chunk), case_scope(actor), *f.conditions())
             .order_by(search_row.c.id.desc(), Case.opened_at.desc(), Case.id.desc())
-            .with_hint(Case, "INDEXED BY search_case_child", "sqlite")
         )
         found += s.scalars(query).all()
         if len(found) >= need:

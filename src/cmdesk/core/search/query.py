@@ -64,12 +64,27 @@ def _key(text: str) -> str:
     return _NOT_IN_KEYS.sub("", _LEAD_WORDS.sub("", lowered))
 
 
+def _clean(text: str) -> str:
+    return from_thai_digits(unicodedata.normalize("NFC", text)).strip()
+
+
 def split_words(text: str) -> list[str]:
     """The words of a query; a number typed with separators stays one word."""
-    clean = from_thai_digits(unicodedata.normalize("NFC", text)).strip()
+    clean = _clean(text)
     if _NUMBER.match(clean):
         return [re.sub(r"[\s\-]", "", clean)]
     return clean.split()[:MAX_WORDS]
+
+
+def _number(text: str) -> WordMatch | None:
+    """Digits with dashes or spaces: an identity number as written on a card (1-2345-...),
+    stored without them, or the tail of a case number (2569-0007), stored with them."""
+    clean = _clean(text)
+    if not _NUMBER.match(clean) or clean.isdigit():
+        return None
+    compact = re.sub(r"[\s\-]", "", clean)
+    written = " ".join(clean.split())
+    return WordMatch(f"body : {_quote(compact)} OR body : {_quote(written)}", None)
 
 
 def _group_codes(word: str) -> list[str]:
@@ -124,6 +139,9 @@ def match_word(word: str) -> WordMatch | None:
 
 
 def parse(text: str) -> ParsedQuery:
+    number = _number(text)
+    if number is not None:
+        return ParsedQuery((number,))
     matches = [m for m in (match_word(w) for w in split_words(text)) if m is not None]
     return ParsedQuery(tuple(matches))
 
