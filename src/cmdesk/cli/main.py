@@ -12,12 +12,18 @@ from collections.abc import Sequence
 from sqlalchemy.exc import DBAPIError as DatabaseError
 
 from cmdesk import __version__
-from cmdesk.cli import report_cmds, sync_cmds, vault_cmds
+from cmdesk.cli import demo_cmds, records_cmds, report_cmds, sync_cmds, vault_cmds
 from cmdesk.cli.common import tr_for
 from cmdesk.core.errors import CmdeskError
 
 # Command groups register themselves here; each adds its subcommands to the parser.
-REGISTRARS = [vault_cmds.register, sync_cmds.register, report_cmds.register]
+REGISTRARS = [
+    vault_cmds.register,
+    sync_cmds.register,
+    report_cmds.register,
+    records_cmds.register,
+    demo_cmds.register,
+]
 
 
 def common_options(*, top: bool) -> argparse.ArgumentParser:

@@ -23,7 +23,6 @@ import json
 import multiprocessing
 import os
 import random
-import threading
 import time
 import uuid
 from collections import deque
@@ -47,6 +46,7 @@ from cmdesk.core.services import audit as audit_chain
 from cmdesk.core.services.case_numbers import device_part
 from cmdesk.core.services.organisations import own_org_id
 from cmdesk.core.services.thai_time import thai_today
+from cmdesk.core.sync.engine import CancelToken  # the core's one cancel token for long work
 from cmdesk.core.sync.model import SyncDirty
 from cmdesk.core.workspace import Workspace
 
@@ -58,21 +58,7 @@ _MEAN_DAYS_OPEN: Final = 300
 _MAX_DAYS_OPEN: Final = 1100
 
 Progress = Callable[[int, int], None]
-
-
-class CancelToken:
-    """Set from any thread (the GUI's cancel button); the generator stops after the batch it is
-    writing, which stays whole."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def cancel(self) -> None:
-        self._event.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
+__all__ = ["CancelToken", "DemoResult", "NotADemoVault", "dataset_hash", "generate"]
 
 
 class NotADemoVault(CmdeskError):

@@ -18,13 +18,14 @@ from sqlalchemy import (
     Select,
     column,
     func,
+    or_,
     select,
     text,
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 from sqlalchemy.sql.selectable import ScalarSelect
 
-from cmdesk.core.errors import FieldError, ValidationError
+from cmdesk.core.errors import FieldError, NotFound, ValidationError
 from cmdesk.core.i18n import N_
 from cmdesk.core.model import Case, Child, Organisation, Task, User
 from cmdesk.core.model.case import RiskLevel, Stage
@@ -187,6 +188,22 @@ class SearchService:
             has_more = len(page_ids) > q.limit
             rows = self._case_rows(s, page_ids[: q.limit], today)
         return Page(tuple(rows), q.offset, q.limit, has_more)
+
+    def resolve_case(self, key: str) -> str:
+        """The id of the case `key` names (its id or its case number), if the user may see it;
+        NotFound otherwise, without saying whether it exists."""
+        self._guard.require_casework()
+        clean = key.strip()
+        with self._guard.read() as s:
+            found = s.scalar(
+                select(Case.id).where(
+                    or_(Case.id == clean, Case.case_number == clean.upper()),
+                    case_scope(self._ctx.actor),
+                )
+            )
+        if found is None:
+            raise NotFound
+        return found
 
     def search(
         self, text_: str, *, offset: int = 0, limit: int = DEFAULT_PAGE
