@@ -20,6 +20,7 @@ from tests.core.sync.records import (
     rows,
     withdraw_consent,
 )
+from tests.core.sync.test_stateful import expand
 
 
 def test_every_synced_column_is_classified_for_sharing() -> None:
@@ -52,7 +53,7 @@ def known_fields(ws: Any, table: str, row_id: str) -> set[str]:
             text("SELECT clocks FROM sync_row WHERE tbl = :t AND row_id = :r"),
             {"t": table, "r": row_id},
         ).scalar()
-    return set(json.loads(clocks)) if clocks else set()
+    return expand(table, json.loads(clocks)) if clocks else set()
 
 
 def test_a_referral_with_consent_shares_only_its_sections(net: Net) -> None:

@@ -23,7 +23,7 @@ from sqlalchemy import text
 from cmdesk.core.errors import BundleRejected
 from cmdesk.core.model import Case, Child, Referral
 from cmdesk.core.sync import rejections as rej
-from cmdesk.core.sync.materialize import held_ops
+from cmdesk.core.sync.materialize import EVERY, held_ops
 from cmdesk.core.sync.merge import REMOVED, row_state
 from cmdesk.core.sync.sharing import SECTIONS, scope_for
 from cmdesk.core.sync.tables import AUDIT_TABLE, synced_tables
@@ -73,10 +73,18 @@ def data_ops(ws: Workspace) -> set[tuple[str, int]]:
     return out
 
 
+def expand(table: str, clocks: dict[str, Any]) -> set[str]:
+    """The fields a record's clocks speak for ("*": every column not listed)."""
+    names = set(clocks) - {EVERY}
+    if EVERY in clocks:
+        names |= set(synced_tables()[table].columns)
+    return names
+
+
 def known_fields(ws: Workspace) -> dict[tuple[str, str], set[str]]:
     with ws.ctx.read() as s:
         return {
-            (t, r): set(json.loads(c))
+            (t, r): expand(t, json.loads(c))
             for t, r, c in s.execute(text("SELECT tbl, row_id, clocks FROM sync_row"))
         }
 

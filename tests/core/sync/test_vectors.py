@@ -43,6 +43,7 @@ def test_intersection_covers_and_gaps(
     both = a.intersection(b)
     assert {x for x in range(0, 75) if x in both} == ma & mb
     assert a.covers(lo, lo + n) == (set(range(lo, lo + n + 1)) <= ma)
+    assert a.intersects(lo, lo + n) == bool(set(range(lo, lo + n + 1)) & ma)
     gaps = {x for g in a.missing_from(lo, lo + n) for x in range(g[0], g[1] + 1)}
     assert gaps == set(range(lo, lo + n + 1)) - ma
 

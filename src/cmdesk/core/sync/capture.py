@@ -21,6 +21,7 @@ from cmdesk.core.sync.erasure import ERASURE_TABLE, erased_keys, purge
 from cmdesk.core.sync.hlc import Hlc, MsClock
 from cmdesk.core.sync.materialize import (
     DELETED,
+    EVERY,
     HAS_CONFLICTS,
     IS_REMOVED,
     Key,
@@ -131,9 +132,10 @@ def capture(db: Db, origins: Origins, device: str, now: MsClock) -> int:
         if not fields:
             continue
         rc = rc or RowClocks()
+        columns = tables[tbl].column_set
         ops = []
         for offset, (name, value) in enumerate(fields.items()):
-            entry = rc.clocks.get(name)
+            entry = rc.entry(name, columns)
             prev = stamp_from_clock(origins, db, entry) if entry else None
             covers = (
                 [stamp_from_clock(origins, db, e) for e in entry[2]]
@@ -145,8 +147,16 @@ def capture(db: Db, origins: Origins, device: str, now: MsClock) -> int:
         seq += len(ops)
         if rc.flags & HAS_CONFLICTS:
             refresh.append(key)
+        if all(c in fields for c in tables[tbl].columns):
+            # Every column written at once (a new record): one clock stands for all.
+            rc.clocks = {k: v for k, v in rc.clocks.items() if k not in columns}
+            rc.clocks[EVERY] = [stamp, me]
+            if REMOVED in fields:
+                rc.clocks[REMOVED] = [stamp, me]
+        else:
+            for name in fields:
+                rc.clocks[name] = [stamp, me]
         for name, value in fields.items():
-            rc.clocks[name] = [stamp, me]
             if name == DELETED_AT:
                 rc.flags = (rc.flags | DELETED) if value else (rc.flags & ~DELETED)
             elif name == REMOVED:

@@ -29,10 +29,20 @@ def known_to(org_id: str, devices: dict[str, Knowledge], me: str) -> Vector:
     return intersect_all([k.held for d, k in devices.items() if k.org_id == org_id and d != me])
 
 
-def _change(origins: Origins, db: Db, row: Any) -> Change:
-    origin, seq, _span, hlc, tbl, row_id, seen, schema, ops = row
+def _change(origins: Origins, db: Db, row: Any, *, decode: bool) -> Change:
+    """A stored change; its ops are decoded only when they must be filtered."""
+    origin, seq, span, hlc, tbl, row_id, seen, schema, ops = row
     return Change(
-        origins.device(db, origin), seq, hlc, tbl, row_id, seen, schema, json.loads(ops), ops
+        origins.device(db, origin),
+        seq,
+        hlc,
+        tbl,
+        row_id,
+        seen,
+        schema,
+        json.loads(ops) if decode else [],
+        ops,
+        span,
     )
 
 
@@ -49,7 +59,7 @@ def for_own_org(db: Db, origins: Origins, known: Vector, check: Cancel) -> list[
         origin, seq, span = origins.device(db, row[0]), row[1], row[2]
         if known.get(origin, empty).covers(seq, seq + span - 1):
             continue
-        out.append(_change(origins, db, row))
+        out.append(_change(origins, db, row, decode=False))
     return out
 
 
@@ -65,7 +75,7 @@ def for_partner(
         for row in db.execute(
             f"SELECT {_COLUMNS} FROM sync_change WHERE tbl = ? AND row_id = ?", (tbl, row_id)
         ):
-            change = _change(origins, db, row)
+            change = _change(origins, db, row, decode=True)
             have = known.get(change.origin, empty)
             stored = change.ops
             ops = [

@@ -32,10 +32,21 @@ Clock = list[Any]
 Key = tuple[str, str]
 
 
+# Key of the clock shared by every column not listed on its own: a record made in one change
+# (nearly all of them) stores one clock instead of one per column.
+EVERY = "*"
+
+
 @dataclass(slots=True)
 class RowClocks:
     clocks: dict[str, Clock] = field(default_factory=dict)
     flags: int = 0
+
+    def entry(self, name: str, columns: frozenset[str]) -> Clock | None:
+        found = self.clocks.get(name)
+        if found is None and name != REMOVED and name in columns:
+            found = self.clocks.get(EVERY)
+        return found
 
     def row_max(self) -> int:
         best = 0
@@ -44,6 +55,24 @@ class RowClocks:
             if len(entry) > 2:
                 best = max(best, *(e[0] for e in entry[2]))
         return best
+
+    def compact(self, columns: tuple[str, ...]) -> None:
+        """Folds the most common single-head clock into EVERY when every column has one."""
+        if EVERY in self.clocks or not all(c in self.clocks for c in columns):
+            return
+        counts: dict[tuple[int, int], int] = {}
+        for c in columns:
+            entry = self.clocks[c]
+            if len(entry) == 2:
+                counts[(entry[0], entry[1])] = counts.get((entry[0], entry[1]), 0) + 1
+        if not counts:
+            return
+        common = max(counts, key=lambda k: counts[k])
+        for c in columns:
+            entry = self.clocks[c]
+            if len(entry) == 2 and (entry[0], entry[1]) == common:
+                del self.clocks[c]
+        self.clocks[EVERY] = list(common)
 
 
 def load_clocks(db: Db, keys: Iterable[Key]) -> dict[Key, RowClocks]:
@@ -84,7 +113,7 @@ class RowWriter:
     def upsert(self, tbl: str, row_id: str, values: dict[str, Value]) -> None:
         names = tuple(values)
         row: list[Value] = [row_id, *values.values()]
-        if any(isinstance(v, list) for v in row):
+        if synced_tables()[tbl].has_blob:
             row = [_bytes(v) if isinstance(v, list) else v for v in row]  # type: ignore[misc]
         self._upserts.setdefault((tbl, names), []).append(row)
 
@@ -184,6 +213,7 @@ def recompute(db: Db, origins: Origins, key: Key, writer: RowWriter) -> RowClock
         return None
     st = row_state(tbl, row_id, ops)
     rc = RowClocks({name: clock_entry(origins, db, fs) for name, fs in st.fields.items()})
+    rc.compact(synced_tables()[tbl].columns)
     deleted = DELETED_AT in st.fields and any(h.value for h in st.fields[DELETED_AT].heads)
     rc.flags = (
         (HAS_CONFLICTS if st.conflicts else 0)

@@ -31,6 +31,12 @@ class Change:
     ops: list[RawOp]
     # The ops as JSON text when known (as stored or received), so it is not encoded again.
     text: str | None = None
+    # Offset of the last operation + 1, when ops were not decoded (exports relay stored text).
+    stored_span: int = 0
+
+    @property
+    def span(self) -> int:
+        return self.ops[-1][0] + 1 if self.ops else self.stored_span
 
     @property
     def stamp(self) -> Stamp:

@@ -18,10 +18,11 @@ from typing import Any
 
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.oplog import Change, dump_ops
+from cmdesk.core.sync.tables import synced_tables
 from cmdesk.core.sync.vectors import RangeSet, Vector
 
 KIND = "cmdesk-payload"
-SEGMENT_OPS = 20_000
+SEGMENT_OPS = 50_000
 _NAME = re.compile(r"^(?:[a-z_][a-z0-9_]{0,63}|-)$")
 _MAX_INT = 1 << 62
 
@@ -39,19 +40,21 @@ class Payload:
     segments: list[list[Change]] = field(default_factory=list)
 
     def operations(self) -> int:
-        return sum(len(c.ops) for seg in self.segments for c in seg)
+        """Operation numbers covered (a change's span; equal to the count for whole changes)."""
+        return sum(c.span for seg in self.segments for c in seg)
 
 
-def cut_segments(changes: list[Change], limit: int = SEGMENT_OPS) -> list[list[Change]]:
+def cut_segments(changes: list[Change], limit: int | None = None) -> list[list[Change]]:
+    limit = limit or SEGMENT_OPS
     segments: list[list[Change]] = []
     current: list[Change] = []
     n = 0
     for c in changes:
-        if current and n + len(c.ops) > limit:
+        if current and n + c.span > limit:
             segments.append(current)
             current, n = [], 0
         current.append(c)
-        n += len(c.ops)
+        n += c.span
     if current:
         segments.append(current)
     return segments
@@ -100,41 +103,58 @@ def _id(v: Any) -> str:
 
 
 def _stamp(v: Any) -> None:
-    if not isinstance(v, list) or len(v) != 2:
+    if type(v) is not list or len(v) != 2:
         raise ValueError("stamp")
     _int(v[0])
     _id(v[1])
 
 
-def _value(v: Any) -> None:
-    if v is None or type(v) in (int, float, str):
-        return
-    if isinstance(v, list) and len(v) == 2 and v[0] == "b64" and isinstance(v[1], str):
-        return
-    raise ValueError("value")
+_SCALARS = (type(None), int, float, str)
+_known_names: set[str] = set()
 
 
-def check_ops(ops: Any) -> list[list[Any]]:
-    if not isinstance(ops, list) or not ops:
+def _name(v: Any) -> None:
+    # Field names repeat in every change: check each distinct one once.
+    if v not in _known_names:
+        if not isinstance(v, str) or not _NAME.match(v):
+            raise ValueError("field")
+        _known_names.add(v)
+
+
+def check_ops(ops: Any, *, blobs: bool = True) -> list[list[Any]]:
+    """The operations of one change, checked: [[offset, field, value, prev?, covers?], ...]
+    with offsets strictly increasing. A base64 value is allowed only where `blobs`."""
+    if type(ops) is not list or not ops:
         raise ValueError("ops")
     last = -1
     for op in ops:
-        if not isinstance(op, list) or not 3 <= len(op) <= 5:
+        if type(op) is not list:
             raise ValueError("op")
-        off = _int(op[0])
-        if off <= last:
-            raise ValueError("offsets")
+        n = len(op)
+        off = op[0] if n >= 3 else None
+        if type(off) is not int or off <= last or n > 5:
+            raise ValueError("op")
         last = off
-        if not isinstance(op[1], str) or not _NAME.match(op[1]):
-            raise ValueError("field")
-        _value(op[2])
-        if len(op) > 3 and op[3] is not None:
-            _stamp(op[3])
-        if len(op) > 4:
-            if not isinstance(op[4], list) or not op[4]:
-                raise ValueError("covers")
-            for c in op[4]:
-                _stamp(c)
+        _name(op[1])
+        value = op[2]
+        if type(value) not in _SCALARS and not (
+            blobs
+            and type(value) is list
+            and len(value) == 2
+            and value[0] == "b64"
+            and type(value[1]) is str
+        ):
+            raise ValueError("value")
+        if n > 3:
+            if op[3] is not None:
+                _stamp(op[3])
+            if n > 4:
+                if type(op[4]) is not list or not op[4]:
+                    raise ValueError("covers")
+                for c in op[4]:
+                    _stamp(c)
+    if last >= _MAX_INT:
+        raise ValueError("offset")
     return ops
 
 
@@ -164,6 +184,7 @@ def decode(data: bytes) -> Payload:
         if not isinstance(counts, list) or len(counts) != len(lines):
             raise ValueError("segments")
         segments: list[list[Change]] = []
+        tables = synced_tables()
         for line, count in zip(lines, counts, strict=True):
             rows = json.loads(line)
             if not isinstance(rows, list) or len(rows) != count:
@@ -177,7 +198,8 @@ def decode(data: bytes) -> Payload:
                     raise ValueError("table")
                 if not isinstance(ops_text, str):
                     raise ValueError("ops")
-                ops = check_ops(json.loads(ops_text))
+                known = tables.get(tbl)
+                ops = check_ops(json.loads(ops_text), blobs=known is None or known.has_blob)
                 origin = devices[_int(d)]
                 first = _int(seq, 1)
                 _int(first + ops[-1][0], 1)

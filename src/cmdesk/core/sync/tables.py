@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache, cached_property
 
-from sqlalchemy import JSON, Boolean, Column, Date, Integer, Numeric, Table
+from sqlalchemy import JSON, Boolean, Column, Date, Integer, LargeBinary, Numeric, Table
 
 import cmdesk.core.model as model
 from cmdesk.core.model.base import UtcDateTime, is_synced
@@ -32,6 +32,7 @@ class SyncedTable:
     fillers: dict[str, Value]
     owned: bool  # has Synced.org_id
     soft_deleted: bool
+    has_blob: bool = False
 
     @cached_property
     def column_set(self) -> frozenset[str]:
@@ -77,6 +78,7 @@ def _describe(table: Table) -> SyncedTable:
         fillers={c.name: _filler(c) for c in cols},
         owned="org_id" in names,
         soft_deleted="deleted_at" in names,
+        has_blob=any(isinstance(c.type, LargeBinary) for c in cols),
     )
 
 

@@ -46,6 +46,11 @@ class RangeSet:
         i = bisect.bisect_right(self._r, (lo, float("inf"))) - 1
         return i >= 0 and self._r[i][0] <= lo and hi <= self._r[i][1]
 
+    def intersects(self, lo: int, hi: int) -> bool:
+        """True when any of lo..hi is held."""
+        i = bisect.bisect_right(self._r, (hi, float("inf"))) - 1
+        return i >= 0 and self._r[i][1] >= lo
+
     def count(self) -> int:
         return sum(hi - lo + 1 for lo, hi in self._r)
 

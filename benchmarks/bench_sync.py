@@ -1,0 +1,270 @@
+"""Sync costs, each beside a baseline measured in the same run on the same encrypted vaults.
+
+Targets (issue 6): applying 100k field operations at >= 0.5x the rate of raw inserts of the
+same rows; capture makes ordinary writes <= 1.5x slower; <= 60 bytes per operation in a
+bundle; export and import of a 10k-case vault each <= 10 s.
+
+Records come from the demo generator (cmdesk.core.demo), so values are realistic Thai and
+English text. `SYNC_BENCH_CASES` overrides the size of the large vault (default 10000).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from cmdesk.core.demo.generate import generate
+from cmdesk.core.model import Child, new_id
+from cmdesk.core.sync import bundle_format, keys
+from cmdesk.core.sync.apply import apply_changes
+from cmdesk.core.sync.capture import LocalCounters
+from cmdesk.core.sync.hlc import Hlc
+from cmdesk.core.sync.join import join
+from cmdesk.core.sync.payload import decode
+from cmdesk.core.sync.tables import AUDIT_TABLE, synced_tables
+from cmdesk.core.vault import crypto
+from cmdesk.core.workspace import Workspace
+
+Row = tuple[str, float, float | None, str]
+USER, PASS = "admin", "benchmark passphrase"
+BIG = int(os.environ.get("SYNC_BENCH_CASES", "10000"))
+# ~330 operations per demo case: about 100k operations.
+APPLY_CASES = 310
+WRITES = 150
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - started, result
+
+
+def founding(root: Path, code: str = "WVFT") -> Workspace:
+    return Workspace.create(
+        root, org_code=code, username=USER, passphrase=PASS, kdf=crypto.weak_kdf_for_tests()
+    )
+
+
+def laptop(source: Workspace, root: Path) -> Workspace:
+    data, secret = source.sync.enrolment_file("data_manager")
+    return join(root, data, secret, USER, PASS, kdf=crypto.weak_kdf_for_tests())
+
+
+def without_capture(ws: Workspace) -> None:
+    """The same vault as it would be without sync: no commit hook, no capture triggers."""
+    ws.sync.close()
+    with ws.ctx.engine.begin() as conn:
+        names = (
+            conn.execute(
+                text(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sync!_%' "
+                    "ESCAPE '!'"
+                )
+            )
+            .scalars()
+            .all()
+        )
+        for name in names:
+            conn.execute(text(f'DROP TRIGGER "{name}"'))
+
+
+def operations(ws: Workspace) -> int:
+    with ws.ctx.read() as s:
+        return int(
+            s.execute(
+                text("SELECT coalesce(sum(span), 0) FROM sync_change WHERE tbl != :a"),
+                {"a": AUDIT_TABLE},
+            ).scalar()
+            or 0
+        )
+
+
+def ordinary_writes(ws: Workspace, n: int) -> float:
+    """Seconds per ordinary write: a child registered, then one field edited (ORM, audited)."""
+    started = time.perf_counter()
+    for i in range(n // 2):
+        with ws.ctx.write() as s:
+            child = Child(
+                id=new_id(),
+                org_id=ws.actor.org_id,
+                given_name_th="มะลิ",
+                family_name_th="แสงดี",
+                nickname=f"n{i}",
+                village="บ้านห้วยน้ำริน",
+            )
+            s.add(child)
+            ws.audit.record(s, "child.create", "child", child.id)
+        with ws.ctx.write() as s:
+            found = s.get(Child, child.id)
+            assert found is not None
+            found.nickname = f"edited {i}"
+            ws.audit.record(s, "child.update", "child", child.id)
+    return (time.perf_counter() - started) / n
+
+
+def raw_insert(source: Workspace, target: Workspace) -> float:
+    """Seconds to insert every record of `source` into `target` with plain SQL, in one
+    transaction (the target's own indexes and full-text triggers fire as they would)."""
+    batches = []
+    with source.ctx.read() as s:
+        for name, table in synced_tables().items():
+            if name == AUDIT_TABLE:
+                continue
+            cols = ["id", *table.columns]
+            select = ", ".join(f'"{c}"' for c in cols)
+            rows = s.execute(text(f'SELECT {select} FROM "{name}"')).all()
+            if rows:
+                marks = ", ".join("?" * len(cols))
+                batches.append((f'INSERT INTO "{name}" ({select}) VALUES ({marks})', rows))
+    raw = target.vault.engine.raw_connection()
+    try:
+        db = raw.driver_connection
+        started = time.perf_counter()
+        db.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+        for sql, rows in batches:
+            db.executemany(sql, [tuple(r) for r in rows])  # type: ignore[union-attr]
+        db.execute("COMMIT")  # type: ignore[union-attr]
+        return time.perf_counter() - started
+    finally:
+        raw.close()
+
+
+def apply_only(ws: Workspace, data: bytes) -> tuple[float, float, int]:
+    """(seconds to check and decode, seconds to apply, operations) for one bundle, applied
+    segment by segment in transactions as `import_bundle` does."""
+    engine = ws.sync
+    own = engine.keys()
+    t_decode, payload = timed(
+        lambda: decode(bundle_format.decrypt(bundle_format.parse(data), own.org.box_secret))
+    )
+    started = time.perf_counter()
+    for segment in payload.segments:
+        with engine._write() as db:
+            counters = LocalCounters.load(db)
+            clock = Hlc(counters.hlc, engine.now_ms)
+            apply_changes(db, engine.origins, segment, clock)
+            counters.hlc = clock.last
+            counters.save(db)
+            db.execute("DELETE FROM sync_dirty")
+    return t_decode, time.perf_counter() - started, payload.operations()
+
+
+def run() -> list[Row]:
+    out: list[Row] = []
+    saved = keys.ENROL_OPS, keys.ENROL_MEM
+    keys.ENROL_OPS, keys.ENROL_MEM = 1, 8192  # enrolment files of this run only
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            out += _capture_overhead(root)
+            out += _apply_rate(root)
+            out += _big_vault(root)
+    finally:
+        keys.ENROL_OPS, keys.ENROL_MEM = saved
+    return out
+
+
+def _capture_overhead(root: Path) -> list[Row]:
+    with_sync = founding(root / "w1")
+    plain = founding(root / "w2")
+    without_capture(plain)
+    ordinary_writes(with_sync, 20)  # warm-up
+    ordinary_writes(plain, 20)
+    a, b = [], []
+    for _ in range(3):
+        a.append(ordinary_writes(with_sync, WRITES))
+        b.append(ordinary_writes(plain, WRITES))
+    with_sync.close()
+    plain.close()
+    return [
+        (
+            "ordinary write with capture (target <= 1.5x)",
+            statistics.median(a) * 1000,
+            statistics.median(b) * 1000,
+            "ms",
+        ),
+    ]
+
+
+def _apply_rate(root: Path) -> list[Row]:
+    source = founding(root / "a1")
+    generate(source, APPLY_CASES, workers=0, syncable=True)
+    n_ops = operations(source)
+    data, result = source.sync.export()
+    decode_s, apply_s, raw_s, log_s = [], [], [], []
+    for i in range(3):  # alternating, each into fresh laptops: the median of three
+        target = laptop(source, root / f"t{i}")
+        baseline = laptop(source, root / f"r{i}")
+        without_capture(baseline)
+        t_decode, t_apply, applied = apply_only(target, data)
+        raw_s.append(raw_insert(source, baseline))
+        assert target.sync.state_hash() == source.sync.state_hash()
+        decode_s.append(t_decode)
+        apply_s.append(t_apply)
+        # The naive alternative: every operation stored as one row, nothing merged.
+        log_s.append(_raw_op_rows(baseline, applied))
+        target.close()
+        baseline.close()
+    source.close()
+    t_decode, t_apply = statistics.median(decode_s), statistics.median(apply_s)
+    t_raw, t_log = statistics.median(raw_s), statistics.median(log_s)
+    return [
+        (
+            f"apply {applied:,} operations (target >= 0.5x)",
+            applied / t_apply,
+            n_ops / t_raw,
+            "ops/s",
+        ),
+        ("  check, decrypt and decode the same bundle", applied / t_decode, None, "ops/s"),
+        ("  raw insert of one row per operation (no merge)", applied / t_log, None, "ops/s"),
+        ("bundle size per operation (target <= 60)", result.size / applied, None, "bytes"),
+    ]
+
+
+def _raw_op_rows(ws: Workspace, n: int) -> float:
+    rows = [
+        ("device", i, i, "child", f"row-{i // 30}", f"field_{i % 30}", f"value {i}", None)
+        for i in range(1, n + 1)
+    ]
+    raw = ws.vault.engine.raw_connection()
+    try:
+        db = raw.driver_connection
+        db.execute(  # type: ignore[union-attr]
+            "CREATE TABLE bench_op (origin TEXT, seq INTEGER, hlc INTEGER, tbl TEXT, "
+            "row_id TEXT, field TEXT, value, prev, PRIMARY KEY (origin, seq))"
+        )
+        started = time.perf_counter()
+        db.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+        db.executemany("INSERT INTO bench_op VALUES (?,?,?,?,?,?,?,?)", rows)  # type: ignore[union-attr]
+        db.execute("COMMIT")  # type: ignore[union-attr]
+        return time.perf_counter() - started
+    finally:
+        raw.close()
+
+
+def _big_vault(root: Path) -> list[Row]:
+    source = founding(root / "b1")
+    t_gen, _ = timed(lambda: generate(source, BIG, syncable=True))
+    n_ops = operations(source)
+    target = laptop(source, root / "b2")
+    t_export, (data, _) = timed(lambda: source.sync.export())
+    t_import, result = timed(lambda: target.sync.import_bundle(data))
+    assert result.new >= n_ops
+    same = target.sync.state_hash() == source.sync.state_hash()
+    source.close()
+    target.close()
+    assert same
+    return [
+        (f"demo vault of {BIG:,} cases: {n_ops:,} operations", n_ops / BIG, None, "ops/case"),
+        ("  generating it (capture included)", t_gen, None, "s"),
+        (f"export of {BIG:,} cases (target <= 10 s)", t_export, None, "s"),
+        (f"import of {BIG:,} cases (target <= 10 s)", t_import, None, "s"),
+        ("  bundle size", len(data) / 1e6, None, "MB"),
+    ]
