@@ -181,7 +181,7 @@ def _referral(sub: Any, common: argparse.ArgumentParser) -> None:
 # -- output ------------------------------------------------------------------------------
 def _case_line(row: CaseloadRow, tr: Translator) -> str:
     name = (row.child_name_th or row.child_name_en) if tr.locale == "th" else row.child_name_en
-    due = tr.format(" · overdue since {date}", date=row.next_due) if row.overdue else ""
+    due = " · " + tr.format("overdue since {date}", date=row.next_due) if row.overdue else ""
     stage = tr.gettext(label_of("stage", row.stage))
     risk = tr.gettext(label_of("risk", row.risk))
     return f"{row.case_number}  {name or row.child_name_th}  · {stage} · {risk}{due}"

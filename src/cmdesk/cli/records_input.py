@@ -74,7 +74,9 @@ def read_json(source: str) -> Any:
 def json_object(source: str) -> dict[str, Any]:
     value = read_json(source)
     if not isinstance(value, dict):
-        raise ValidationError.single("json", N_('Give one JSON object: {{ "field": value }}.'))
+        raise ValidationError.single(
+            "json", N_("Give one JSON object, with each field's name and value.")
+        )
     return value
 
 
