@@ -65,8 +65,18 @@ def name_similarity(given_a: str, family_a: str, given_b: str, family_b: str) ->
     if not given_a or not given_b:
         return 0.0
     if family_a and family_b:
-        return SequenceMatcher(None, given_a + " " + family_a, given_b + " " + family_b).ratio()
-    return SequenceMatcher(None, given_a, given_b).ratio()
+        return _ratio(given_a + " " + family_a, given_b + " " + family_b)
+    return _ratio(given_a, given_b)
+
+
+def _ratio(a: str, b: str) -> float:
+    # SequenceMatcher's ratio depends on argument order (Hypothesis found 'cbd aba' vs
+    # 'badc aba': 0.67 one way, 0.80 the other). The larger of both directions is symmetric
+    # and errs toward showing the worker a possible duplicate.
+    return max(
+        SequenceMatcher(None, a, b, autojunk=False).ratio(),
+        SequenceMatcher(None, b, a, autojunk=False).ratio(),
+    )
 
 
 @dataclass(frozen=True)
