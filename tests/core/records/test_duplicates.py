@@ -13,7 +13,7 @@ from sqlalchemy import select
 from cmdesk.core.errors import DuplicateSuspected
 from cmdesk.core.i18n import BirthDate
 from cmdesk.core.model import AuditEntry
-from cmdesk.core.services.duplicates import SIMILAR, latin_key, name_similarity, thai_key
+from cmdesk.core.services.duplicates import latin_key, name_similarity, thai_key
 from tests.core.records.conftest import Open
 from tests.core.records.factories import THAI_ID, child_draft, undocumented
 
