@@ -251,6 +251,7 @@ def apply_changes(db: Db, origins: Origins, changes: Sequence[Change], clock: Hl
     for key, group in by_row.items():
         table = tables.get(key[0])
         values = None
+        before = None
         if key not in slow and table is not None:
             group.sort(key=lambda f: (f.change.hlc, f.change.origin))
             before = clocks.get(key)
@@ -258,7 +259,7 @@ def apply_changes(db: Db, origins: Origins, changes: Sequence[Change], clock: Hl
             values = _fast_forward([f.change for f in group], rc, table, origins, db)
         if values is not None:
             # (A fast-forward has checked that every field is known.)
-            writer.upsert(key[0], key[1], values)
+            writer.upsert(key[0], key[1], values, new=before is None)
             touched.append((key, rc))
             continue
         slow.add(key)

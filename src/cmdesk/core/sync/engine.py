@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,6 +62,8 @@ from cmdesk.core.sync.vectors import RangeSet, Vector, contiguous, vector_from_j
 from cmdesk.core.vault.files import atomic_write
 
 Progress = Callable[[int, int], None]
+# Page cache for imports, in KiB (negative: SQLite's unit for a size rather than pages).
+BULK_CACHE_KIB = -128 * 1024
 
 
 class CancelToken:
@@ -151,6 +153,26 @@ class SyncEngine:
             conn.execution_options(cmdesk_immediate=True)
             with conn.begin():
                 yield conn.connection.driver_connection  # type: ignore[misc]
+
+    @contextmanager
+    def _bulk(self) -> Iterator[Callable[[], AbstractContextManager[Db]]]:
+        """One connection for a long import, with a page cache large enough that writing a
+        whole organisation's records does not thrash; each call opens one transaction."""
+        with self._ctx.engine.connect() as conn:
+            conn.execution_options(cmdesk_immediate=True)
+            raw: Db = conn.connection.driver_connection  # type: ignore[assignment]
+            before = raw.execute("PRAGMA cache_size").fetchone()[0]
+            raw.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
+
+            @contextmanager
+            def transaction() -> Iterator[Db]:
+                with conn.begin():
+                    yield raw
+
+            try:
+                yield transaction
+            finally:
+                raw.execute(f"PRAGMA cache_size = {int(before)}")
 
     def close(self) -> None:
         remove, self._remove_hook = self._remove_hook, _no_cancel
@@ -417,35 +439,37 @@ class SyncEngine:
         with self._write() as db:
             self._release(db, QUARANTINED)
         n = len(payload.segments)
-        for i in range(start, max(n, 1)):
-            check()
-            with self._write() as db:
-                self._capture(db)
-                if i < n:
-                    counters = LocalCounters.load(db)
-                    clock = Hlc(counters.hlc, self._now)
-                    total += apply_changes(db, self.origins, payload.segments[i], clock)
-                    counters.hlc = clock.last
-                    counters.save(db)
-                    db.execute("DELETE FROM sync_dirty")
-                last = i >= n - 1
-                db.execute(
-                    "INSERT INTO sync_import (bundle_id, sender_device, segments, done, "
-                    "started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (bundle_id) "
-                    "DO UPDATE SET done = excluded.done, finished_at = excluded.finished_at",
-                    (
-                        h.bundle_id,
-                        h.sender_device,
-                        n,
-                        min(i + 1, n),
-                        keystore.utc_text(),
-                        keystore.utc_text() if last else None,
-                    ),
-                )
-                if last:
-                    self._learn(db, h, payload)
-            if progress:
-                progress(min(i + 1, n), n)
+        with self._bulk() as transaction:
+            for i in range(start, max(n, 1)):
+                check()
+                with transaction() as db:
+                    self._capture(db)
+                    if i < n:
+                        counters = LocalCounters.load(db)
+                        clock = Hlc(counters.hlc, self._now)
+                        total += apply_changes(db, self.origins, payload.segments[i], clock)
+                        counters.hlc = clock.last
+                        counters.save(db)
+                        db.execute("DELETE FROM sync_dirty")
+                    last = i >= n - 1
+                    db.execute(
+                        "INSERT INTO sync_import (bundle_id, sender_device, segments, done, "
+                        "started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (bundle_id) "
+                        "DO UPDATE SET done = excluded.done, finished_at = excluded.finished_at",
+                        (
+                            h.bundle_id,
+                            h.sender_device,
+                            n,
+                            min(i + 1, n),
+                            keystore.utc_text(),
+                            keystore.utc_text() if last else None,
+                        ),
+                    )
+                    if last:
+                        self._learn(db, h, payload)
+                if progress:
+                    progress(min(i + 1, n), n)
         with self._ctx.write() as s:
             self._audit.record(
                 s,

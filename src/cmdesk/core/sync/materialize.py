@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlcipher3.dbapi2 as sqlcipher
+
 from cmdesk.core.sync.db import Db, chunks, marks, quote
 from cmdesk.core.sync.merge import (
     DELETED_AT,
@@ -107,33 +109,45 @@ class RowWriter:
     """Collects row upserts and removals; `flush` writes them with one statement per shape."""
 
     def __init__(self) -> None:
-        self._upserts: dict[tuple[str, tuple[str, ...]], list[list[Value]]] = {}
+        self._upserts: dict[tuple[str, tuple[str, ...], bool], list[list[Value]]] = {}
         self._deletes: dict[str, list[str]] = {}
 
-    def upsert(self, tbl: str, row_id: str, values: dict[str, Value]) -> None:
+    def upsert(self, tbl: str, row_id: str, values: dict[str, Value], *, new: bool = False) -> None:
+        """new: the record is not expected to exist (a plain insert, the cheapest write)."""
         names = tuple(values)
         row: list[Value] = [row_id, *values.values()]
         if synced_tables()[tbl].has_blob:
             row = [_bytes(v) if isinstance(v, list) else v for v in row]  # type: ignore[misc]
-        self._upserts.setdefault((tbl, names), []).append(row)
+        self._upserts.setdefault((tbl, names, new), []).append(row)
 
     def delete(self, tbl: str, row_id: str) -> None:
         self._deletes.setdefault(tbl, []).append(row_id)
 
     def flush(self, db: Db) -> None:
         tables = synced_tables()
-        for (tbl, names), rows in self._upserts.items():
+        for (tbl, names, new), rows in self._upserts.items():
             table = tables[tbl]
             rest = [c for c in table.columns if c not in names]
             cols = ["id", *names, *rest]
             fill = [table.fillers[c] for c in rest]
             sets = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in names)
             conflict = f"DO UPDATE SET {sets}" if names else "DO NOTHING"
-            sql = (
+            insert = (
                 f"INSERT INTO {quote(tbl)} ({', '.join(quote(c) for c in cols)}) "
-                f"VALUES ({marks(len(cols))}) ON CONFLICT (id) {conflict}"
+                f"VALUES ({marks(len(cols))})"
             )
-            db.executemany(sql, [row + fill for row in rows] if fill else rows)
+            params = [row + fill for row in rows] if fill else rows
+            if new:
+                db.execute("SAVEPOINT sync_rows")
+                try:
+                    db.executemany(insert, params)
+                    db.execute("RELEASE sync_rows")
+                    continue
+                except sqlcipher.IntegrityError:
+                    # A record thought new was there already (written outside sync).
+                    db.execute("ROLLBACK TO sync_rows")
+                    db.execute("RELEASE sync_rows")
+            db.executemany(f"{insert} ON CONFLICT (id) {conflict}", params)
         for tbl, ids in self._deletes.items():
             for part in chunks(ids):
                 db.execute(f"DELETE FROM {quote(tbl)} WHERE id IN ({marks(len(part))})", list(part))

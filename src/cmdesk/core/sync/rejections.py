@@ -34,7 +34,6 @@ TOO_NEW = N_(
     "again. Nothing was imported."
 )
 UNREADABLE = N_("The contents of the sync bundle cannot be read. Nothing was imported.")
-NOT_FOR_THIS_VAULT = N_("This vault has no sync keys yet. Ask your data manager to set it up.")
 
 NOT_AN_IDENTITY = N_("This file is not a cmdesk organisation identity file.")
 IDENTITY_ALTERED = N_("The identity file was changed after it was made. It was not trusted.")
