@@ -23,6 +23,7 @@ import json
 import multiprocessing
 import os
 import random
+import sys
 import time
 import uuid
 from collections import deque
@@ -193,7 +194,10 @@ def _batches(
 
 
 def default_workers() -> int:
-    """Worker processes for building: every core but one is shared with the writer."""
+    """Worker processes for building: every core but one is shared with the writer. None in a
+    frozen (PyInstaller) build, whose entry point would have to call freeze_support first."""
+    if getattr(sys, "frozen", False):
+        return 0
     return max(1, (os.cpu_count() or 1) - 1)
 
 

@@ -155,24 +155,25 @@ def risk_first(s: Session, actor: Actor, f: Filters, need: int) -> list[str]:
 
 def due_first(s: Session, actor: Actor, f: Filters, need: int) -> list[str]:
     """Cases by their earliest open follow-up; those without one after, newest first. A case's
-    first task met in due-date order is its earliest, so the walk stops after `need` cases."""
-    found: dict[str, None] = {}
+    first task met in due-date order is its earliest, so the walk along search_task_open stops
+    once `need` cases are found; it reads a few times `need` tasks, then, if that was not
+    enough, the rest."""
     walk = (
         select(Task.case_id)
         .join(Case, Case.id == Task.case_id)
-        .where(open_task(), case_scope(actor), *f.conditions())
+        .where(open_task(), case_scope(actor), *f.conditions(ordered=_wide(actor, f)))
         .order_by(Task.due_date, Task.case_id)
     )
-    for case_id in s.scalars(walk.execution_options(yield_per=CHUNK)):
-        found.setdefault(case_id)
-        if len(found) >= need:
-            return list(found)
+    # With a LIMIT the planner walks the index in due order instead of sorting every task.
+    rows = list(s.scalars(walk.limit(need * 4)))
+    if len(rows) == need * 4 and len(set(rows)) < need:
+        rows = list(s.scalars(walk))  # many tasks per case: read on to the end
+    found = dict.fromkeys(rows)
+    if len(found) >= need:
+        return list(found)[:need]
     rest = _base(actor, f).where(~exists().where(Task.case_id == Case.id, open_task()))
-    found.update(
-        dict.fromkeys(
-            _take(s, rest.order_by(Case.opened_at.desc(), Case.id.desc()), need - len(found))
-        )
-    )
+    newest = rest.order_by(Case.opened_at.desc(), Case.id.desc())
+    found.update(dict.fromkeys(_take(s, newest, need - len(found))))
     return list(found)
 
 
