@@ -43,8 +43,8 @@ __all__ = [
 
 # The search index (FTS tables and triggers on child and case_file) hangs on this metadata, so
 # every fresh vault gets it; imported last because it builds on the tables above.
-import cmdesk.core.search.schema  # noqa: E402, F401, I001
+import cmdesk.core.search.schema
 
 # Sync's own tables (operation log, clocks, keys, peers) and its capture triggers on every
 # synced table, likewise on this metadata so migrations and fresh vaults include them.
-import cmdesk.core.sync.model  # noqa: E402, F401, I001
+import cmdesk.core.sync.model  # noqa: F401

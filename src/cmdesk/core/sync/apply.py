@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.erasure import ERASURE_TABLE, erased_keys, purge
-from cmdesk.core.sync.hlc import Hlc
+from cmdesk.core.sync.hlc import COUNTER_MASK, Hlc, pack
 from cmdesk.core.sync.materialize import (
     DELETED,
     EVERY,
@@ -203,6 +203,9 @@ def apply_changes(db: Db, origins: Origins, changes: Sequence[Change], clock: Hl
     held = load_held(db, origins, [origins.idx(db, o) for o in {c.origin for c in changes}])
     erased = erased_keys(db)
     fresh: list[_Fresh] = []
+    # One reading of the wall clock for the batch: the largest acceptable stamp.
+    limit = pack(clock.now() + clock.drift_ms, COUNTER_MASK)
+    newest = 0
     for c in changes:
         ops = c.ops
         n = len(ops)
@@ -227,14 +230,16 @@ def apply_changes(db: Db, origins: Origins, changes: Sequence[Change], clock: Hl
         if (c.tbl, c.row_id) in erased:
             stats.dropped_erased += len(c.ops)
             continue
-        if not clock.accepts(c.hlc):
+        if c.hlc > limit:
             stats.quarantined += len(c.ops)
             state = QUARANTINED
         else:
-            clock.receive(c.hlc)
+            newest = max(newest, c.hlc)
             state = APPLIED
         stats.new += len(c.ops)
         fresh.append(_Fresh(c, state, partial))
+    if newest:
+        clock.receive(newest)
 
     by_row: dict[Key, list[_Fresh]] = {}
     slow: set[Key] = set()
