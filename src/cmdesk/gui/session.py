@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from cmdesk.core.errors import VaultLocked
 from cmdesk.gui.i18n import Language
+from cmdesk.gui.security import ClipboardGuard
 from cmdesk.gui.worker import Job, Worker
 
 if TYPE_CHECKING:
@@ -40,6 +41,9 @@ class Session(QObject):
         self.vault_path: Path | None = None
         self.actor: Actor | None = None
         self._jobs: set[Job] = set()
+        # One guard for the whole app: any screen copying an identity number goes through it,
+        # and locking clears it.
+        self.clipboard = ClipboardGuard(self)
 
     # -- state ----------------------------------------------------------------------------------
     @property

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from cmdesk.gui.i18n import Language, system_locale
 from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.screens.main_window import MainWindow
-from cmdesk.gui.security import ClipboardGuard, IdleLock
+from cmdesk.gui.security import IdleLock
 from cmdesk.gui.session import Session
 from cmdesk.gui.settings import GuiSettings
 
@@ -28,7 +29,7 @@ class Shell(QObject):
         self.session = Session(self.lang)
         self.window = MainWindow(self.session, settings)
         self.idle = IdleLock(self.lock, settings.idle_lock_minutes, self)
-        self.clipboard = ClipboardGuard(self)
+        self.clipboard = self.session.clipboard
         self._locked_user_id: str | None = None
         self._hidden_windows: list[QWidget] = []
         self._setup: QWidget | None = None
@@ -141,7 +142,10 @@ class Shell(QObject):
             return  # first run: the setup page goes on to the recovery key
         self.show_workspace()
         for widget in self._hidden_windows:
-            widget.show()
+            # Some windows close themselves on lock (a referral, a print preview): nothing
+            # of a child is kept for later there.
+            if shiboken6.isValid(widget) and not widget.property("closed_on_lock"):
+                widget.show()
         self._hidden_windows = []
 
     def lock(self) -> None:
@@ -169,8 +173,9 @@ class Shell(QObject):
 
     def _discard_workspace(self) -> None:
         for widget in self._hidden_windows:
-            widget.close()
-            widget.deleteLater()
+            if shiboken6.isValid(widget):
+                widget.close()
+                widget.deleteLater()
         self._hidden_windows = []
         if self._workspace is not None:
             self.window.pages.removeWidget(self._workspace)

@@ -56,11 +56,16 @@ class Job:
 
     def progress(self, done: int, total: int = 0) -> None:
         """Reports progress; throttled to about 20 updates a second so the GUI stays free."""
+        self.report(done, total)
+        self.cancel.raise_if_cancelled()
+
+    def report(self, done: int, total: int = 0) -> None:
+        """Progress only, never raising: for core long work that checks `cancel` itself and
+        returns what it finished (a batch print keeps its complete files)."""
         now = time.monotonic()
         if self._report is not None and (now - self._last >= 0.05 or done >= total > 0):
             self._last = now
             self._report(done, total)
-        self.cancel.raise_if_cancelled()
 
 
 @dataclass

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
+from cmdesk.core.i18n import Translator
 from cmdesk.gui.i18n import wrap_thai
 
 
@@ -40,27 +43,47 @@ class Heading(WrapLabel):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
 
 
+# A message as words now, or as a way to write it in any language (so a message still on
+# screen follows a language switch).
+Text = str | Callable[[Translator], str]
+
+
 class MessageLabel(WrapLabel):
     """Feedback under a form: an error (red) or a note. Screen readers announce it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("", parent)
         self.setObjectName("message")
+        self._render: Callable[[Translator], str] | None = None
         self.hide()
 
-    def show_error(self, text: str) -> None:
+    def show_error(self, text: Text, tr: Translator | None = None) -> None:
         self.setStyleSheet("color: #a4262c;")
-        self._show(text)
+        self._show(text, tr)
 
-    def show_note(self, text: str) -> None:
+    def show_note(self, text: Text, tr: Translator | None = None) -> None:
         self.setStyleSheet("color: #2c4a6b;")
-        self._show(text)
+        self._show(text, tr)
 
-    def _show(self, text: str) -> None:
+    def _show(self, text: Text, tr: Translator | None) -> None:
+        if callable(text):
+            if tr is None:
+                raise TypeError("a message written per language needs the translator")
+            self._render = text
+            text = text(tr)
+        else:
+            self._render = None
         self.setText(text)
         self.setAccessibleName(text)
         self.setVisible(bool(text))
 
+    def retranslate(self, tr: Translator) -> None:
+        if self._render is not None:
+            text = self._render(tr)
+            self.setText(text)
+            self.setAccessibleName(text)
+
     def clear_message(self) -> None:
+        self._render = None
         self.setText("")
         self.hide()

@@ -1,0 +1,76 @@
+"""Read-only facts as label: value rows (a child's profile, a referral's details).
+
+Values are records typed by people, in Thai or Latin letters: they are marked verbatim so
+the "all Thai" screen check looks only at the labels, which are the app's own words.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFormLayout, QHeaderView, QLabel, QTreeWidget, QWidget
+
+from cmdesk.core.i18n import Translator
+from cmdesk.gui.widgets.labels import WrapLabel
+
+EMPTY = "–"
+
+
+class DetailsGrid(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = QFormLayout(self)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self._labels: dict[str, tuple[QLabel, str]] = {}
+        self.values: dict[str, WrapLabel] = {}
+
+    def add(self, key: str, msgid: str, extra: QWidget | None = None) -> WrapLabel:
+        label = QLabel(self)
+        label.setStyleSheet("color: #52606d;")
+        value = WrapLabel(EMPTY, self)
+        value.setObjectName(f"value-{key}")
+        value.setProperty("verbatim", True)
+        value.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        if extra is None:
+            self.form.addRow(label, value)
+        else:
+            from PySide6.QtWidgets import QHBoxLayout
+
+            row = QHBoxLayout()
+            row.addWidget(value, 1)
+            row.addWidget(extra)
+            self.form.addRow(label, row)
+        self._labels[key] = (label, msgid)
+        self.values[key] = value
+        return value
+
+    def set(self, key: str, text: str) -> None:
+        value = self.values[key]
+        value.setText(text or EMPTY)
+        value.setAccessibleName(self._labels[key][0].text())
+
+    def clear(self) -> None:
+        for value in self.values.values():
+            value.setText(EMPTY)
+
+    def retranslate(self, tr: Translator) -> None:
+        for label, msgid in self._labels.values():
+            label.setText(tr.gettext(msgid))
+
+
+def stretch_column(tree: QTreeWidget, column: int) -> None:
+    """The free-text column (a goal, a finding, a note) takes the room; the short ones (dates,
+    names, statuses) fit their contents."""
+    header = tree.header()
+    header.setStretchLastSection(False)
+    for i in range(tree.columnCount()):
+        mode = (
+            QHeaderView.ResizeMode.Stretch
+            if i == column
+            else QHeaderView.ResizeMode.ResizeToContents
+        )
+        header.setSectionResizeMode(i, mode)
