@@ -25,8 +25,20 @@ from cmdesk.core.reference.partners import PARTNERS
 from cmdesk.gui.i18n import plain
 
 # Latin text that is right in a Thai screen: the product, organisation codes, examples of
-# user names (which are a-z by rule), and key names.
-ALLOWED_LATIN = {"cmdesk", "ABC", "somchai", "Ctrl", "txt", *(p.code for p in PARTNERS)}
+# user names (which are a-z by rule), key names, and names of file formats and devices that
+# Thai offices write in Latin letters (PDF, USB).
+ALLOWED_LATIN = {
+    "cmdesk",
+    "ABC",
+    "somchai",
+    "Ctrl",
+    "Alt",
+    "Enter",
+    "txt",
+    "PDF",
+    "USB",
+    *(p.code for p in PARTNERS),
+}
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 _PATH = re.compile(r"(\S*[/\\]\S*)")
 

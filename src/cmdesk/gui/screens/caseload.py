@@ -6,12 +6,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton, QWidget
 
 from cmdesk.core.i18n import N_, Translator, format_date
 from cmdesk.core.model.case import RISK_LABELS, STAGE_LABELS, Stage
 from cmdesk.core.model.roles import Role
 from cmdesk.core.services.changes import OpChanges
+from cmdesk.gui.icons import icon
 from cmdesk.gui.models.paged import Column, Fetch, Page
 from cmdesk.gui.screens.list_screen import ListScreen
 from cmdesk.gui.session import Session
@@ -70,6 +71,14 @@ class CaseloadScreen(ListScreen[Any]):
         self.mine_only = QCheckBox(self)
         self.mine_only.toggled.connect(lambda _on: self.reload())
         self.filters.addWidget(self.mine_only)
+        self.batch_button = QPushButton(icon("print"), "", self)
+        self.batch_button.setObjectName("batch-print")
+        self.batch_button.clicked.connect(self.open_batch_print)
+        self.filters.addWidget(self.batch_button)
+        self.report_button = QPushButton(self)
+        self.report_button.setObjectName("caseload-report")
+        self.report_button.clicked.connect(self.open_caseload_report)
+        self.filters.addWidget(self.report_button)
         self.empty.action.clicked.connect(self.register_requested)
         self.table.activated_row.connect(self._open_row)
         session.operation_did_execute.connect(self._changed)
@@ -96,6 +105,13 @@ class CaseloadScreen(ListScreen[Any]):
         self.status_filter.setAccessibleName(tr.gettext("Which cases"))
         self.mine_only.setText(tr.gettext("Only my cases"))
         self.mine_only.setAccessibleName(self.mine_only.text())
+        self.batch_button.setText(tr.gettext("Print summaries…"))
+        self.batch_button.setToolTip(
+            tr.gettext("One PDF case summary for each case, into a folder")
+        )
+        self.report_button.setText(tr.gettext("Caseload report…"))
+        for button in (self.batch_button, self.report_button):
+            button.setAccessibleName(button.text())
         self._update_empty()
         super().retranslate()
 
@@ -135,7 +151,18 @@ class CaseloadScreen(ListScreen[Any]):
         return actor is None or actor.role in CASEWORK_ROLES
 
     def _can_register(self) -> bool:
-        return False  # the register-child form is not built yet
+        actor = self._session.actor
+        return actor is not None and actor.role in CASEWORK_ROLES
+
+    def open_batch_print(self) -> None:
+        from cmdesk.gui.screens.batch_print import BatchPrintDialog
+
+        BatchPrintDialog(self._session, self).open()
+
+    def open_caseload_report(self) -> None:
+        from cmdesk.gui.screens.print_dialog import PrintDialog, PrintJob
+
+        PrintDialog.show_for(self._session, self, PrintJob.caseload())
 
     def fetch(self) -> Fetch[Any] | None:
         actor = self._session.actor
@@ -160,7 +187,15 @@ class CaseloadScreen(ListScreen[Any]):
 
     def reload(self) -> None:
         self._update_empty()
-        for control in (self.search, self.status_filter, self.mine_only, self.count_label):
+        controls = (
+            self.search,
+            self.status_filter,
+            self.mine_only,
+            self.count_label,
+            self.batch_button,
+            self.report_button,
+        )
+        for control in controls:
             control.setVisible(self._does_casework())  # nothing to filter for a data manager
         fetch = self.fetch()
         self.model.set_fetch(fetch)

@@ -19,15 +19,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cmdesk.core.model.roles import ROLE_LABELS
+from cmdesk.core.model.roles import ROLE_LABELS, Role
 from cmdesk.gui.icons import icon
+from cmdesk.gui.screens.case.page import CasePage
 from cmdesk.gui.screens.caseload import CaseloadScreen
 from cmdesk.gui.screens.referrals import ReferralsScreen
 from cmdesk.gui.screens.tasks import TasksScreen
+from cmdesk.gui.screens.users import UsersScreen
+from cmdesk.gui.screens.vault_care import VaultScreen
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.labels import WrapLabel
 
-SECTIONS = ("caseload", "tasks", "referrals")
+SECTIONS = ("caseload", "tasks", "referrals", "users", "vault")
+CASEWORK_SECTIONS = ("caseload", "tasks", "referrals")
+MANAGER_SECTIONS = ("users", "vault")
 
 
 class WorkspacePage(QWidget):
@@ -59,6 +64,7 @@ class WorkspacePage(QWidget):
         top.addWidget(self.role, 1)
         self.register_button = QPushButton(icon("add-child"), "", bar)
         self.register_button.setObjectName("register-child")
+        self.register_button.clicked.connect(self.open_register)
         top.addWidget(self.register_button)
         self.settings_button = QPushButton(icon("settings"), "", bar)
         self.settings_button.clicked.connect(self.settings_requested)
@@ -98,20 +104,94 @@ class WorkspacePage(QWidget):
         self.caseload = CaseloadScreen(session, self.sections)
         self.tasks = TasksScreen(session, self.sections)
         self.referrals = ReferralsScreen(session, self.sections)
-        for screen in (self.caseload, self.tasks, self.referrals):
+        self.users = UsersScreen(session, self.sections)
+        self.vault = VaultScreen(session, self.sections)
+        self.case_page = CasePage(session, self.sections)
+        self._by_name: dict[str, QWidget] = {
+            "caseload": self.caseload,
+            "tasks": self.tasks,
+            "referrals": self.referrals,
+            "users": self.users,
+            "vault": self.vault,
+        }
+        for screen in (*self._by_name.values(), self.case_page):
             self.sections.addWidget(screen)
         body.addWidget(self.sections, 1)
         outer.addLayout(body, 1)
-        self.nav.currentRowChanged.connect(self.sections.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._nav_changed)
         self.nav.setCurrentRow(0)
+        self.caseload.open_case_requested.connect(self.open_case)
+        self.caseload.register_requested.connect(self.open_register)
+        self.tasks.open_case_requested.connect(self.open_case)
+        self.referrals.open_referral_requested.connect(self.open_referral)
+        self.case_page.back_requested.connect(self._back_from_case)
+        self.vault.key_button.clicked.connect(self.recovery_key_requested)
         session.lang.language_changed.connect(self.retranslate)
         self.retranslate()
 
     def screens(self) -> list[QWidget]:
-        return [self.caseload, self.tasks, self.referrals]
+        return [self.caseload, self.tasks, self.referrals, self.users, self.vault]
+
+    def visible_sections(self) -> tuple[str, ...]:
+        actor = self._session.actor
+        manager = actor is not None and actor.role == Role.DATA_MANAGER
+        return MANAGER_SECTIONS if manager else CASEWORK_SECTIONS
 
     def show_section(self, name: str) -> None:
         self.nav.setCurrentRow(SECTIONS.index(name))
+
+    def _nav_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        target = self._by_name[SECTIONS[row]]
+        if self.sections.currentWidget() is self.case_page and self.case_page.has_unsaved():
+            # Leaving a case with typed text: undo the click until the user has decided.
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(-1)
+            self.nav.blockSignals(False)
+            self.case_page.leave(lambda: self._go(row, target))
+            return
+        self.sections.setCurrentWidget(target)
+
+    def _go(self, row: int, target: QWidget) -> None:
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(row)
+        self.nav.blockSignals(False)
+        self.sections.setCurrentWidget(target)
+
+    # -- a case ---------------------------------------------------------------------------------
+    def open_case(self, case_id: str) -> None:
+        page = self.case_page
+
+        def show() -> None:
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(-1)
+            self.nav.blockSignals(False)
+            self.sections.setCurrentWidget(page)
+            page.open_case(case_id)
+            page.tabs.setFocus()
+
+        if page.case_id not in (None, case_id):
+            page.leave(show)
+        else:
+            show()
+
+    def _back_from_case(self) -> None:
+        self.show_section("caseload")
+        self.sections.setCurrentWidget(self.caseload)
+        self.caseload.table.setFocus()
+
+    def open_register(self) -> None:
+        from cmdesk.gui.screens.register.dialog import RegisterChildDialog
+
+        dialog = RegisterChildDialog(self._session, self)
+        dialog.case_opened.connect(self.open_case)
+        dialog.open()
+
+    def open_referral(self, referral_id: str) -> None:
+        from cmdesk.gui.screens.referral_detail import ReferralDetailDialog
+
+        ReferralDetailDialog.show_for(self._session, self, referral_id)
 
     def retranslate(self) -> None:
         tr = self._session.lang.tr
@@ -119,6 +199,8 @@ class WorkspacePage(QWidget):
             "caseload": tr.gettext("Caseload"),
             "tasks": tr.gettext("My tasks"),
             "referrals": tr.gettext("Referrals"),
+            "users": tr.gettext("Staff accounts"),
+            "vault": tr.gettext("Backup and check"),
         }
         for row, key in enumerate(SECTIONS):
             item = self.nav.item(row)
@@ -152,11 +234,19 @@ class WorkspacePage(QWidget):
 
     def on_unlocked(self, *, needs_recovery_key: bool) -> None:
         self._update_who()
-        self.register_button.setEnabled(self.caseload._can_register())
+        self.register_button.setVisible(self.caseload._can_register())
         self.banner.setVisible(needs_recovery_key)
-        for screen in (self.caseload, self.tasks, self.referrals):
-            screen.on_unlocked()
+        visible = self.visible_sections()
+        for row, name in enumerate(SECTIONS):
+            self.nav.item(row).setHidden(name not in visible)
+        current = self.sections.currentWidget()
+        if current is not self.case_page and SECTIONS[max(self.nav.currentRow(), 0)] not in visible:
+            self.show_section(visible[0])
+        for name in visible:
+            self._by_name[name].on_unlocked()  # type: ignore[attr-defined]
+        self.case_page.on_unlocked()
 
     def on_locked(self) -> None:
-        for screen in (self.caseload, self.tasks, self.referrals):
-            screen.on_locked()
+        for screen in self.screens():
+            screen.on_locked()  # type: ignore[attr-defined]
+        self.case_page.on_locked()

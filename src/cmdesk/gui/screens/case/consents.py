@@ -1,0 +1,173 @@
+"""Consent and lawful basis for the child: what was agreed, with whom, and withdrawals."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout
+
+from cmdesk.core.i18n import format_date
+from cmdesk.core.model.labels import label_of
+from cmdesk.gui.icons import icon
+from cmdesk.gui.screens.case.base import CaseTab
+from cmdesk.gui.screens.case.data import CaseBundle
+from cmdesk.gui.widgets.labels import Heading, WrapLabel
+from cmdesk.gui.widgets.prompts import ReasonDialog
+
+if TYPE_CHECKING:
+    from cmdesk.gui.screens.case.page import CasePage
+
+CONSENT_ID = Qt.ItemDataRole.UserRole
+
+
+class ConsentTab(CaseTab):
+    def __init__(self, page: CasePage) -> None:
+        super().__init__(page)
+        self.setObjectName("case-consent")
+        layout = QVBoxLayout(self)
+        self.heading = Heading(parent=self, level=2)
+        layout.addWidget(self.heading)
+        self.intro = WrapLabel(parent=self)
+        self.intro.setStyleSheet("color: #52606d;")
+        layout.addWidget(self.intro)
+        self.table = QTreeWidget(self)
+        self.table.setObjectName("consents")
+        self.table.setRootIsDecorated(False)
+        self.table.currentItemChanged.connect(lambda *_a: self._update_buttons())
+        layout.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        self.print_form = QPushButton(icon("print"), "", self)
+        self.print_form.setObjectName("print-consent-form")
+        self.print_form.clicked.connect(self._print_form)
+        row.addWidget(self.print_form)
+        row.addStretch(1)
+        self.withdraw = QPushButton(self)
+        self.withdraw.setObjectName("withdraw-consent")
+        self.withdraw.clicked.connect(self._withdraw)
+        row.addWidget(self.withdraw)
+        self.record = QPushButton(icon("save"), "", self)
+        self.record.setObjectName("record-consent")
+        self.record.clicked.connect(self.open_record)
+        row.addWidget(self.record)
+        layout.addLayout(row)
+
+    def title(self) -> str:
+        return self.tr.gettext("Consent")
+
+    def retranslate(self) -> None:
+        tr = self.tr
+        self.heading.setText(tr.gettext("Consent and lawful basis"))
+        self.intro.setText(
+            tr.gettext(
+                "Sharing the case with a partner needs the family's consent to share with that "
+                "organisation, or another lawful basis. A withdrawn consent stays in the list."
+            )
+        )
+        self.record.setText(tr.gettext("Record consent…"))
+        self.withdraw.setText(tr.gettext("Withdraw the chosen consent…"))
+        self.print_form.setText(tr.gettext("Print a consent form…"))
+        for b in (self.record, self.withdraw, self.print_form):
+            b.setAccessibleName(b.text())
+        self.table.setHeaderLabels(
+            [
+                tr.gettext("Consent to"),
+                tr.gettext("With"),
+                tr.gettext("Lawful basis"),
+                tr.gettext("Given by"),
+                tr.gettext("Date given"),
+                tr.gettext("Status"),
+            ]
+        )
+        self.table.setAccessibleName(self.heading.text())
+        self._update_buttons()
+
+    def clear(self) -> None:
+        self.table.clear()
+        self._update_buttons()
+
+    def show_bundle(self, b: CaseBundle) -> None:
+        tr = self.tr
+        self.table.clear()
+        for c in b.consents:
+            if c.active:
+                status = tr.gettext("In force")
+            else:
+                status = (
+                    tr.format("Withdrawn on {date}", date=format_date(c.withdrawn_at, tr.locale))
+                    if c.withdrawn_at
+                    else ""
+                )
+            giver = tr.gettext(label_of("consent_giver", c.given_by)) if c.given_by else ""
+            if c.giver_name:
+                giver = f"{giver}: {c.giver_name}" if giver else c.giver_name
+            item = QTreeWidgetItem(
+                self.table,
+                [
+                    tr.gettext(label_of("consent_purpose", c.purpose)),
+                    c.shared_with_org_code,
+                    tr.gettext(label_of("lawful_basis", c.basis)),
+                    giver,
+                    format_date(c.given_on, tr.locale),
+                    status,
+                ],
+            )
+            item.setData(0, CONSENT_ID, c.id)
+            if not c.active:
+                for col in range(6):
+                    item.setForeground(col, QBrush(QColor("#9aa5b1")))
+        self._update_buttons()
+
+    def _chosen(self) -> str | None:
+        item = self.table.currentItem()
+        if item is None or self.bundle is None:
+            return None
+        consent_id = str(item.data(0, CONSENT_ID))
+        active = any(c.id == consent_id and c.active for c in self.bundle.consents)
+        return consent_id if active else None
+
+    def _update_buttons(self) -> None:
+        loaded = self.bundle is not None
+        self.record.setEnabled(loaded)
+        self.print_form.setEnabled(loaded)
+        self.withdraw.setEnabled(self._chosen() is not None)
+
+    def open_record(self, *, share_with: str = "") -> None:
+        b = self.bundle
+        if b is None:
+            return
+        from cmdesk.gui.screens.consent_dialog import ConsentDialog
+
+        ConsentDialog(
+            self.session,
+            self.page,
+            child_id=b.child.id,
+            case_id=b.case.id,
+            organisations=b.organisations,
+            share_with=share_with,
+        ).open()
+
+    def _withdraw(self) -> None:
+        consent_id = self._chosen()
+        if consent_id is None:
+            return
+        ReasonDialog(
+            self.page,
+            self.session.lang,
+            title=lambda t: t.gettext("Withdraw consent"),
+            prompt=lambda t: t.gettext(
+                "From now on nothing more is shared on this consent. Say who withdrew it and why."
+            ),
+            ok=lambda t: t.gettext("Withdraw consent"),
+            text_label=lambda t: t.gettext("Reason"),
+            on_ok=lambda _c, why: self.change(lambda ws: ws.consents.withdraw(consent_id, why)),
+        ).open()
+
+    def _print_form(self) -> None:
+        b = self.bundle
+        if b is None:
+            return
+        from cmdesk.gui.screens.print_dialog import PrintDialog, PrintJob
+
+        PrintDialog.show_for(self.session, self.page, PrintJob.consent_form(b.case.id))

@@ -1,0 +1,145 @@
+"""Everything the case workspace shows, read in one trip to the worker thread.
+
+One call, one consistent picture: the tabs never show a plan from before a change beside a
+stage from after it. Reading the notes and the child's record is audited by the services.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from cmdesk.core.model.case import ClosureStatus, PlanStatus, Stage
+from cmdesk.core.model.roles import Role
+from cmdesk.core.services.case_workflow import allowed_moves
+
+if TYPE_CHECKING:
+    from cmdesk.core.services.audit import AuditRecord
+    from cmdesk.core.services.case_dto import CaseDTO
+    from cmdesk.core.services.casework import AssessmentDTO, PlanDTO, ReviewDTO
+    from cmdesk.core.services.children import ChildDTO
+    from cmdesk.core.services.consents import ConsentDTO
+    from cmdesk.core.services.context import Actor
+    from cmdesk.core.services.notes import NoteDTO
+    from cmdesk.core.services.organisations import OrganisationDTO
+    from cmdesk.core.services.referrals import ReferralDTO
+    from cmdesk.core.services.tasks import TaskDTO
+    from cmdesk.core.workspace import Workspace
+
+PLAN_EDITORS = (Role.CASE_MANAGER, Role.SUPERVISOR)
+
+
+@dataclass(frozen=True)
+class CaseBundle:
+    case: CaseDTO
+    child: ChildDTO
+    assessments: list[AssessmentDTO]
+    plan: PlanDTO
+    reviews: list[ReviewDTO]
+    notes: list[NoteDTO]
+    consents: list[ConsentDTO]
+    referrals: list[ReferralDTO]
+    tasks: list[TaskDTO]
+    history: list[AuditRecord]
+    organisations: list[OrganisationDTO]
+    # user id -> user name, to say who did what (user names are a-z, never a child's data)
+    staff: dict[str, str] = field(default_factory=dict)
+    actor: Actor | None = None
+    # The child's address as each language writes it (worked out on the worker: the
+    # geography tables take a moment to load the first time).
+    address: dict[str, str] = field(default_factory=dict)
+
+    # -- what the signed-in user may do now (the core checks again) ------------------------
+    @property
+    def role(self) -> str:
+        return self.actor.role if self.actor else ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.case.stage != Stage.CLOSURE
+
+    @property
+    def edits_plan(self) -> bool:
+        return self.role in PLAN_EDITORS
+
+    def moves(self) -> list[Stage]:
+        return allowed_moves(self.case.stage, self.role) if self.is_open else []
+
+    def can_submit_plan(self) -> bool:
+        return (
+            self.edits_plan
+            and self.case.stage == Stage.CASE_PLAN
+            and self.case.plan_status in (PlanStatus.DRAFT, PlanStatus.RETURNED)
+        )
+
+    def can_decide_plan(self) -> bool:
+        return (
+            self.role == Role.SUPERVISOR
+            and self.case.plan_status == PlanStatus.SUBMITTED
+            and self.case.plan_submitted_by != self._me
+        )
+
+    def can_request_closure(self) -> bool:
+        return self.is_open and self.edits_plan and self.case.closure_status == ClosureStatus.NONE
+
+    def can_decide_closure(self) -> bool:
+        return (
+            self.is_open
+            and self.role == Role.SUPERVISOR
+            and self.case.closure_status == ClosureStatus.REQUESTED
+            and self.case.closure_requested_by != self._me
+        )
+
+    def can_reopen(self) -> bool:
+        return not self.is_open and self.edits_plan
+
+    def who(self, user_id: str | None) -> str:
+        return self.staff.get(user_id or "", "") if user_id else ""
+
+    def org_code(self, org_id: str) -> str:
+        for org in self.organisations:
+            if org.id == org_id:
+                return org.code
+        return ""
+
+    @property
+    def _me(self) -> str:
+        return self.actor.user_id if self.actor else ""
+
+
+def address_texts(province: str, district: str, subdistrict: str) -> dict[str, str]:
+    from cmdesk.core.reference import geography
+
+    top = geography.province(province) if province else None
+    if top is None:
+        return {}
+    place = geography.Address(
+        top,
+        geography.district(district) if district else None,
+        geography.subdistrict(subdistrict) if subdistrict else None,
+    )
+    return {"th": place.text("th"), "en": place.text("en")}
+
+
+def load_case(ws: Workspace, case_id: str) -> CaseBundle:
+    """Runs on the worker thread."""
+    case = ws.cases.get(case_id)
+    child = ws.children.get(case.child_id)
+    staff = {u.id: u.username for u in ws.users.list()}
+    return CaseBundle(
+        case=case,
+        child=child,
+        assessments=ws.casework.assessments(case_id),
+        plan=ws.casework.plan(case_id),
+        reviews=ws.casework.reviews(case_id),
+        notes=ws.notes.list(case_id),
+        consents=ws.consents.for_child(case.child_id),
+        referrals=ws.referrals.for_case(case_id),
+        tasks=ws.tasks.for_case(case_id),
+        # The case's own entries and its child's (registration, reads, changes).
+        history=ws.audit.history(case_id) + ws.audit.history(child.id),
+        organisations=ws.organisations.list(),
+        staff=staff,
+        actor=ws.actor,
+        address=address_texts(child.province_code, child.district_code, child.subdistrict_code),
+    )

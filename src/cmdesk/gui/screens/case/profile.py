@@ -1,0 +1,219 @@
+"""The child and the case at a glance: who the child is, where they live, who they live with,
+what the concerns are, and the follow-ups due.
+
+The identity number can be copied for a form at the district office; it leaves the clipboard
+after 30 seconds (security.ClipboardGuard) so the next program pasted into never gets it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QPushButton,
+    QScrollArea,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cmdesk.core.i18n import N_, age_on, format_birth_date, format_date
+from cmdesk.core.model.labels import label_of
+from cmdesk.core.reference.ethnicity import ethnic_group
+from cmdesk.core.reference.identity import format_thai_id
+from cmdesk.core.services.thai_time import thai_today
+from cmdesk.gui.icons import icon
+from cmdesk.gui.screens.case.base import CaseTab
+from cmdesk.gui.screens.case.data import CaseBundle
+from cmdesk.gui.widgets.details import DetailsGrid
+from cmdesk.gui.widgets.labels import Heading
+
+if TYPE_CHECKING:
+    from cmdesk.gui.screens.case.page import CasePage
+
+CHILD_ROWS = (
+    ("name_th", N_("Name in Thai")),
+    ("name_latin", N_("Name in Latin letters")),
+    ("nickname", N_("Nickname")),
+    ("sex", N_("Sex")),
+    ("birth", N_("Date of birth")),
+    ("ethnicity", N_("Ethnic group")),
+    ("nationality", N_("Nationality")),
+    ("legal_status", N_("Legal status")),
+    ("document", N_("Identity document")),
+    ("address", N_("Address")),
+    ("village", N_("Village")),
+    ("languages", N_("Languages")),
+    ("school", N_("School")),
+    ("disability", N_("Disability")),
+)
+CASE_ROWS = (
+    ("concerns", N_("Protection concerns")),
+    ("risk", N_("Risk level")),
+    ("risk_reason", N_("Why this risk level")),
+    ("manager", N_("Case manager")),
+    ("worker", N_("Field worker")),
+    ("opened", N_("Opened on")),
+)
+
+
+class ProfileTab(CaseTab):
+    def __init__(self, page: CasePage) -> None:
+        super().__init__(page)
+        self.setObjectName("case-profile")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        outer.addWidget(scroll)
+        body = QWidget(scroll)
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        self.child_heading = Heading(parent=body, level=2)
+        layout.addWidget(self.child_heading)
+        self.copy_id = QPushButton(icon("copy"), "", body)
+        self.copy_id.setObjectName("copy-id-number")
+        self.copy_id.clicked.connect(self._copy_id)
+        self.child = DetailsGrid(body)
+        for key, msgid in CHILD_ROWS:
+            self.child.add(key, msgid, self.copy_id if key == "document" else None)
+        layout.addWidget(self.child)
+        self.household_heading = Heading(parent=body, level=2)
+        layout.addWidget(self.household_heading)
+        self.household = QTreeWidget(body)
+        self.household.setObjectName("household")
+        self.household.setRootIsDecorated(False)
+        self.household.setMaximumHeight(150)
+        layout.addWidget(self.household)
+        self.case_heading = Heading(parent=body, level=2)
+        layout.addWidget(self.case_heading)
+        self.case = DetailsGrid(body)
+        for key, msgid in CASE_ROWS:
+            self.case.add(key, msgid)
+        layout.addWidget(self.case)
+        self.tasks_heading = Heading(parent=body, level=2)
+        layout.addWidget(self.tasks_heading)
+        self.tasks = QTreeWidget(body)
+        self.tasks.setObjectName("case-tasks")
+        self.tasks.setRootIsDecorated(False)
+        self.tasks.setMaximumHeight(150)
+        layout.addWidget(self.tasks)
+        layout.addStretch(1)
+        self._id_number = ""
+
+    def title(self) -> str:
+        return self.tr.gettext("Child and case")
+
+    def retranslate(self) -> None:
+        tr = self.tr
+        self.child_heading.setText(tr.gettext("About the child"))
+        self.household_heading.setText(tr.gettext("Household and caregivers"))
+        self.case_heading.setText(tr.gettext("The case"))
+        self.tasks_heading.setText(tr.gettext("Follow-ups"))
+        self.child.retranslate(tr)
+        self.case.retranslate(tr)
+        self.copy_id.setText(tr.gettext("Copy number"))
+        self.copy_id.setToolTip(
+            tr.gettext("Copies the number; it is cleared from the clipboard after 30 seconds.")
+        )
+        self.copy_id.setAccessibleName(self.copy_id.text())
+        self.household.setHeaderLabels(
+            [
+                tr.gettext("Name"),
+                tr.gettext("Relationship"),
+                tr.gettext("Caregiver"),
+                tr.gettext("Lives with the child"),
+                tr.gettext("Phone"),
+            ]
+        )
+        self.tasks.setHeaderLabels([tr.gettext("Due"), tr.gettext("Task"), tr.gettext("Status")])
+        self.household.setAccessibleName(self.household_heading.text())
+        self.tasks.setAccessibleName(self.tasks_heading.text())
+
+    def clear(self) -> None:
+        self.child.clear()
+        self.case.clear()
+        self.household.clear()
+        self.tasks.clear()
+        self._id_number = ""
+        self.copy_id.setEnabled(False)
+
+    def show_bundle(self, b: CaseBundle) -> None:
+        tr, locale = self.tr, self.tr.locale
+        c, case = b.child, b.case
+
+        def lab(kind: str, code: str | None) -> str:
+            return tr.gettext(label_of(kind, code)) if code else ""
+
+        self.child.set("name_th", c.name_th)
+        self.child.set("name_latin", c.name_latin)
+        self.child.set("nickname", c.nickname)
+        self.child.set("sex", lab("sex", c.sex))
+        birth = ""
+        if c.birth is not None:
+            birth = format_birth_date(c.birth, locale, tr=tr)
+            birth += " · " + tr.format("{n} years old", n=age_on(c.birth, thai_today()))
+        self.child.set("birth", birth)
+        group = ethnic_group(c.ethnicity) if c.ethnicity else None
+        self.child.set("ethnicity", group.label(locale) if group else "")
+        self.child.set("nationality", lab("nationality", c.nationality))
+        self.child.set("legal_status", lab("legal_status", c.legal_status))
+        number = c.id_number or ""
+        shown = format_thai_id(number) if len(number) == 13 and number.isdigit() else number
+        document = lab("document_type", c.id_document_type)
+        self.child.set("document", f"{document}: {shown}" if shown else document)
+        self._id_number = number
+        self.copy_id.setEnabled(bool(number))
+        self.copy_id.setVisible(bool(number))
+        self.child.set("address", b.address.get(locale, ""))
+        self.child.set("village", c.village)
+        self.child.set("languages", ", ".join(lab("language", x) for x in c.languages))
+        school = lab("school_status", c.school_status)
+        self.child.set("school", f"{school}: {c.school_name}" if c.school_name else school)
+        disability = lab("disability", c.disability)
+        details = c.disability_details
+        self.child.set("disability", f"{disability}: {details}" if details else disability)
+
+        self.household.clear()
+        yes, no = tr.gettext("Yes"), tr.gettext("No")
+        for m in c.household:
+            QTreeWidgetItem(
+                self.household,
+                [
+                    m.name,
+                    lab("relationship", m.relationship),
+                    yes if m.is_caregiver else no,
+                    yes if m.lives_with_child else no,
+                    m.phone,
+                ],
+            )
+
+        concerns = [lab("concern", x) for x in case.concerns]
+        if case.concern_other:
+            concerns.append(case.concern_other)
+        self.case.set("concerns", ", ".join(concerns))
+        self.case.set("risk", lab("risk", case.risk_level))
+        self.case.set("risk_reason", case.risk_reason)
+        self.case.set("manager", b.who(case.case_manager_id))
+        self.case.set("worker", b.who(case.assigned_worker_id))
+        self.case.set("opened", format_date(case.opened_at, locale, "long"))
+
+        self.tasks.clear()
+        for t in b.tasks:
+            QTreeWidgetItem(
+                self.tasks,
+                [format_date(t.due_date, locale), t.title, lab("task_status", t.status)],
+            )
+
+    def _copy_id(self) -> None:
+        if not self._id_number:
+            return
+        self.session.clipboard.copy(self._id_number)
+        self.page.message.show_note(
+            lambda tr: tr.gettext(
+                "The identity number is copied. It will be cleared from the clipboard in "
+                "30 seconds."
+            ),
+            self.tr,
+        )

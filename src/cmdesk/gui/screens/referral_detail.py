@@ -1,0 +1,276 @@
+"""One referral, from either side: what was asked, on what basis, every step since, and the
+steps open to the user now.
+
+The receiving organisation acknowledges, accepts or declines (with a reason), completes, and
+reports back; the sending side may withdraw and print the slip for the partner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cmdesk.core.i18n import N_, format_date, format_datetime
+from cmdesk.core.model.labels import label_of
+from cmdesk.core.model.referral import ReferralStatus
+from cmdesk.core.services.referrals import FEEDBACK_STATUSES, RECEIVERS, STEPS
+from cmdesk.gui.errors import friendly_message
+from cmdesk.gui.icons import icon
+from cmdesk.gui.ops import ChangeOp, QueryOp
+from cmdesk.gui.session import Session
+from cmdesk.gui.widgets.details import DetailsGrid, stretch_column
+from cmdesk.gui.widgets.labels import Heading, MessageLabel
+from cmdesk.gui.widgets.prompts import ReasonDialog, Render
+
+if TYPE_CHECKING:
+    from cmdesk.core.i18n import Translator
+    from cmdesk.core.services.referrals import ReferralDTO
+    from cmdesk.core.workspace import Workspace
+
+ROWS = (
+    ("case", N_("Case number")),
+    ("from", N_("From")),
+    ("to", N_("To")),
+    ("service", N_("Service")),
+    ("urgency", N_("Urgency")),
+    ("due", N_("Answer needed by")),
+    ("status", N_("Status")),
+    ("reason", N_("Why the child is referred")),
+    ("sections", N_("What is shared")),
+    ("basis", N_("Shared on the basis of")),
+)
+RECEIVING_STEPS = ("acknowledge", "accept", "decline", "complete")
+
+
+@dataclass(frozen=True)
+class ReferralView:
+    referral: ReferralDTO
+    staff: dict[str, str]
+    receiver: bool  # the user answers for the receiving organisation
+    sender: bool  # the user works for the sending organisation
+
+
+def load_referral(ws: Workspace, referral_id: str) -> ReferralView:
+    r = ws.referrals.get(referral_id)
+    actor = ws.actor
+    staff = {u.id: u.username for u in ws.users.list()}
+    receiver = actor.org_id == r.to_org_id and actor.role in RECEIVERS
+    return ReferralView(r, staff, receiver, actor.org_id == r.from_org_id)
+
+
+class ReferralDetailDialog(QDialog):
+    @classmethod
+    def show_for(cls, session: Session, parent: QWidget, referral_id: str) -> None:
+        QueryOp(
+            session,
+            parent=parent,
+            op=lambda ws: load_referral(ws, referral_id),
+            success=lambda view: cls(session, parent, view).open(),
+        ).run()
+
+    def __init__(self, session: Session, parent: QWidget, view: ReferralView) -> None:
+        super().__init__(parent)
+        self.setObjectName("referral-detail")
+        self._session = session
+        self.view = view
+        layout = QVBoxLayout(self)
+        self.title = Heading(parent=self, level=2)
+        layout.addWidget(self.title)
+        self.details = DetailsGrid(self)
+        for key, msgid in ROWS:
+            self.details.add(key, msgid)
+        layout.addWidget(self.details)
+        self.events_title = Heading(parent=self, level=2)
+        layout.addWidget(self.events_title)
+        self.events = QTreeWidget(self)
+        self.events.setObjectName("referral-events")
+        self.events.setRootIsDecorated(False)
+        self.events.setWordWrap(True)
+        layout.addWidget(self.events, 1)
+        self.message = MessageLabel(self)
+        layout.addWidget(self.message)
+        row = QHBoxLayout()
+        self.step_buttons: dict[str, QPushButton] = {}
+        for name in (*RECEIVING_STEPS, "feedback", "withdraw", "print"):
+            button = QPushButton(icon("print") if name == "print" else icon("referrals"), "", self)
+            button.setObjectName(f"referral-{name}")
+            button.clicked.connect(lambda _c=False, n=name: self._step(n))
+            row.addWidget(button)
+            self.step_buttons[name] = button
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.buttons = QDialogButtonBox(self)
+        self.close_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        session.lang.language_changed.connect(self.retranslate)
+        session.locked.connect(self._locked)
+        self.retranslate()
+        screen = self.screen().availableGeometry() if self.screen() else None
+        self.resize(760, min(640, screen.height() - 60) if screen else 640)
+        self.finished.connect(self.deleteLater)
+
+    @property
+    def tr(self) -> Translator:
+        return self._session.lang.tr
+
+    def retranslate(self) -> None:
+        tr = self.tr
+        self.setWindowTitle(tr.gettext("Referral details"))
+        self.title.setText(tr.gettext("Referral details"))
+        self.events_title.setText(tr.gettext("Every step so far"))
+        self.details.retranslate(tr)
+        self.message.retranslate(tr)
+        texts = {
+            "acknowledge": tr.gettext("Acknowledge"),
+            "accept": tr.gettext("Accept"),
+            "decline": tr.gettext("Decline…"),
+            "complete": tr.gettext("Mark as completed"),
+            "feedback": tr.gettext("Report back…"),
+            "withdraw": tr.gettext("Withdraw…"),
+            "print": tr.gettext("Print the referral slip…"),
+        }
+        for name, text in texts.items():
+            self.step_buttons[name].setText(text)
+            self.step_buttons[name].setAccessibleName(text)
+        self.close_button.setText(tr.gettext("Close"))
+        self.close_button.setAccessibleName(self.close_button.text())
+        self.events.setHeaderLabels(
+            [tr.gettext("When"), tr.gettext("Who"), tr.gettext("Step"), tr.gettext("Note")]
+        )
+        self.events.setAccessibleName(self.events_title.text())
+        stretch_column(self.events, 3)
+        self.show_view(self.view)
+
+    def show_view(self, view: ReferralView) -> None:
+        self.view = view
+        tr, r = self.tr, view.referral
+
+        def lab(kind: str, code: str | None) -> str:
+            return tr.gettext(label_of(kind, code)) if code else ""
+
+        self.details.set("case", r.case_number)
+        self.details.set("from", r.from_org_code)
+        self.details.set("to", r.to_org_code)
+        self.details.set("service", lab("service", r.service))
+        self.details.set("urgency", lab("urgency", r.urgency))
+        self.details.set("due", format_date(r.due_date, tr.locale) if r.due_date else "")
+        self.details.set("status", lab("referral_status", r.status))
+        self.details.set("reason", r.reason)
+        self.details.set("sections", ", ".join(lab("shared_section", s) for s in r.shared_sections))
+        if r.override_reason:
+            basis = tr.format("Sent without consent: {reason}", reason=r.override_reason)
+        elif r.consent_id:
+            basis = tr.gettext("Consent to share with this partner")
+        else:
+            basis = ""
+        self.details.set("basis", basis)
+        self.events.clear()
+        for e in r.events:
+            what = lab("referral_status", e.to_status) if e.to_status else tr.gettext("Feedback")
+            QTreeWidgetItem(
+                self.events,
+                [format_datetime(e.at, tr.locale), view.staff.get(e.by, ""), what, e.text],
+            )
+        status = r.status
+        for name in RECEIVING_STEPS:
+            self.step_buttons[name].setVisible(view.receiver and status in STEPS[name][0])
+        self.step_buttons["feedback"].setVisible(view.receiver and status in FEEDBACK_STATUSES)
+        self.step_buttons["withdraw"].setVisible(
+            view.sender and not view.receiver and status in STEPS["withdraw"][0]
+        )
+        self.step_buttons["print"].setVisible(
+            status not in (ReferralStatus.DRAFT, ReferralStatus.WITHDRAWN)
+        )
+
+    # -- steps ------------------------------------------------------------------------------
+    def _step(self, name: str) -> None:
+        rid = self.view.referral.id
+        if name == "print":
+            from cmdesk.gui.screens.print_dialog import PrintDialog, PrintJob
+
+            PrintDialog.show_for(self._session, self, PrintJob.referral_slip(rid))
+        elif name == "acknowledge":
+            self._run(lambda ws: ws.referrals.acknowledge(rid))
+        elif name == "accept":
+            self._ask(
+                lambda t: t.gettext("Accept"),
+                lambda t: t.gettext(
+                    "A note for the sending organisation, if there is something to say."
+                ),
+                lambda ws, text: ws.referrals.accept(rid, text),
+                required=False,
+            )
+        elif name == "complete":
+            self._ask(
+                lambda t: t.gettext("Mark as completed"),
+                lambda t: t.gettext(
+                    "A note for the sending organisation, if there is something to say."
+                ),
+                lambda ws, text: ws.referrals.complete(rid, text),
+                required=False,
+            )
+        elif name == "decline":
+            self._ask(
+                lambda t: t.gettext("Decline the referral"),
+                lambda t: t.gettext("Say why your organisation cannot take this referral."),
+                lambda ws, text: ws.referrals.decline(rid, text),
+            )
+        elif name == "feedback":
+            self._ask(
+                lambda t: t.gettext("Report back"),
+                lambda t: t.gettext(
+                    "What should the sending organisation know about the child's progress?"
+                ),
+                lambda ws, text: ws.referrals.add_feedback(rid, text),
+            )
+        elif name == "withdraw":
+            self._ask(
+                lambda t: t.gettext("Withdraw the referral"),
+                lambda t: t.gettext("Say why the referral is withdrawn."),
+                lambda ws, text: ws.referrals.withdraw(rid, text),
+            )
+
+    def _ask(self, title: Render, prompt: Render, op: Any, *, required: bool = True) -> None:
+        ReasonDialog(
+            self,
+            self._session.lang,
+            title=title,
+            prompt=prompt,
+            ok=title,
+            text_label=lambda t: t.gettext("Note"),
+            text_required=required,
+            on_ok=lambda _c, text: self._run(lambda ws: op(ws, text)),
+        ).open()
+
+    def _run(self, op: Any) -> None:
+        self.message.clear_message()
+        rid = self.view.referral.id
+
+        def done(_result: Any) -> None:
+            QueryOp(
+                self._session,
+                parent=self,
+                op=lambda ws: load_referral(ws, rid),
+                success=self.show_view,
+            ).run()
+
+        ChangeOp(self._session, parent=self, op=op, success=done).failure(
+            lambda exc: self.message.show_error(lambda tr: friendly_message(exc, tr), self.tr)
+        ).run()
+
+    def _locked(self) -> None:
+        # A referral names a child's case; it is not left on a locked screen, even hidden.
+        self.setProperty("closed_on_lock", True)
+        self.reject()

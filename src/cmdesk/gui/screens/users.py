@@ -1,0 +1,377 @@
+"""Staff accounts, for the data manager: add colleagues, remove an account, set a new
+passphrase for someone who forgot theirs.
+
+Every account is a key slot as well as a row: adding or resetting takes about a second on the
+worker (the passphrase is stretched with Argon2), the window stays usable meanwhile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cmdesk.core.errors import ValidationError
+from cmdesk.core.i18n import N_, Translator
+from cmdesk.core.model.labels import label_of
+from cmdesk.gui.errors import friendly_message
+from cmdesk.gui.icons import icon
+from cmdesk.gui.ops import ChangeOp, QueryOp
+from cmdesk.gui.session import Session
+from cmdesk.gui.widgets.choice import ChoiceCombo, kind_items
+from cmdesk.gui.widgets.form import FormGrid
+from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+from cmdesk.gui.widgets.passphrase_meter import PassphraseMeter
+from cmdesk.gui.widgets.prompts import ask
+
+if TYPE_CHECKING:
+    from cmdesk.core.services.users import UserDTO
+
+USER_NAME = Qt.ItemDataRole.UserRole
+
+
+class UsersScreen(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("users")
+        self._session = session
+        self._users: list[UserDTO] = []
+        layout = QVBoxLayout(self)
+        self.title = Heading(parent=self)
+        layout.addWidget(self.title)
+        self.intro = WrapLabel(parent=self)
+        self.intro.setStyleSheet("color: #52606d;")
+        layout.addWidget(self.intro)
+        self.message = MessageLabel(self)
+        layout.addWidget(self.message)
+        self.table = QTreeWidget(self)
+        self.table.setObjectName("user-list")
+        self.table.setRootIsDecorated(False)
+        self.table.currentItemChanged.connect(lambda *_a: self._update_buttons())
+        layout.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        self.add_button = QPushButton(icon("person"), "", self)
+        self.add_button.setObjectName("add-user")
+        self.add_button.clicked.connect(self.open_add)
+        row.addWidget(self.add_button)
+        row.addStretch(1)
+        self.reset_button = QPushButton(icon("key"), "", self)
+        self.reset_button.setObjectName("reset-passphrase")
+        self.reset_button.clicked.connect(self.open_reset)
+        row.addWidget(self.reset_button)
+        self.remove_button = QPushButton(self)
+        self.remove_button.setObjectName("remove-user")
+        self.remove_button.clicked.connect(self._remove)
+        row.addWidget(self.remove_button)
+        layout.addLayout(row)
+        session.lang.language_changed.connect(self.retranslate)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        tr = self._session.lang.tr
+        self.title.setText(tr.gettext("Staff accounts"))
+        self.intro.setText(
+            tr.gettext(
+                "Everyone who uses this laptop's vault has their own account and passphrase. "
+                "A removed account can no longer unlock; its work stays in the records."
+            )
+        )
+        self.add_button.setText(tr.gettext("Add a staff member…"))
+        self.reset_button.setText(tr.gettext("Set a new passphrase…"))
+        self.remove_button.setText(tr.gettext("Remove the account…"))
+        for b in (self.add_button, self.reset_button, self.remove_button):
+            b.setAccessibleName(b.text())
+        self.table.setHeaderLabels(
+            [
+                tr.gettext("User name"),
+                tr.gettext("Full name"),
+                tr.gettext("Role"),
+                tr.gettext("Team"),
+                tr.gettext("Account"),
+            ]
+        )
+        self.table.setAccessibleName(self.title.text())
+        self.message.retranslate(tr)
+        self._fill()
+
+    def on_unlocked(self) -> None:
+        self.reload()
+
+    def on_locked(self) -> None:
+        self._users = []
+        self.table.clear()
+
+    def reload(self) -> None:
+        QueryOp(
+            self._session, parent=self, op=lambda ws: ws.users.list(), success=self._arrived
+        ).run()
+
+    def _arrived(self, users: list[UserDTO]) -> None:
+        self._users = users
+        self._fill()
+
+    def _fill(self) -> None:
+        tr = self._session.lang.tr
+        current = self._chosen()
+        self.table.clear()
+        for u in self._users:
+            item = QTreeWidgetItem(
+                self.table,
+                [
+                    u.username,
+                    u.display_name,
+                    tr.gettext(label_of("role", u.role)),
+                    u.team,
+                    tr.gettext("Active") if u.active else tr.gettext("Removed"),
+                ],
+            )
+            item.setData(0, USER_NAME, u.username)
+            if u.username == current:
+                self.table.setCurrentItem(item)
+        for column in range(5):
+            self.table.resizeColumnToContents(column)
+        self._update_buttons()
+
+    def _chosen(self) -> str | None:
+        item = self.table.currentItem()
+        return str(item.data(0, USER_NAME)) if item is not None else None
+
+    def _update_buttons(self) -> None:
+        name = self._chosen()
+        me = self._session.actor.username if self._session.actor else ""
+        user = next((u for u in self._users if u.username == name), None)
+        active = user is not None and user.active
+        self.reset_button.setEnabled(active)
+        self.remove_button.setEnabled(active and name != me)
+
+    def open_add(self) -> AddUserDialog:
+        dialog = AddUserDialog(self._session, self, on_done=self._done)
+        dialog.open()
+        return dialog
+
+    def open_reset(self) -> SetPassphraseDialog | None:
+        name = self._chosen()
+        if name is None:
+            return None
+        dialog = SetPassphraseDialog(self._session, self, name, on_done=self._done)
+        dialog.open()
+        return dialog
+
+    def _remove(self) -> None:
+        name = self._chosen()
+        if name is None:
+            return
+        tr = self._session.lang.tr
+        ask(
+            self,
+            tr.format(
+                "Remove the account {name}? They will no longer be able to unlock this vault.",
+                name=name,
+            ),
+            yes=tr.gettext("Remove the account"),
+            no=tr.gettext("Cancel"),
+            on_yes=lambda: ChangeOp(
+                self._session,
+                parent=self,
+                op=lambda ws: ws.users.remove(name),
+                success=lambda _r: self._done(lambda t: t.gettext("The account is removed.")),
+            ).run(),
+        )
+
+    def _done(self, note: Callable[[Translator], str]) -> None:
+        self.message.show_note(note, self._session.lang.tr)
+        self.reload()
+
+
+class _PassphraseForm(QDialog):
+    """What adding an account and setting a new passphrase share: a passphrase typed twice,
+    with the strength meter, and saving on the worker."""
+
+    def __init__(self, session: Session, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._session = session
+        self.layout_ = QVBoxLayout(self)
+        self.title = Heading(parent=self, level=2)
+        self.layout_.addWidget(self.title)
+        self.form = FormGrid(self)
+        self.passphrase = QLineEdit(self)
+        self.passphrase.setObjectName("new-passphrase")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat = QLineEdit(self)
+        self.repeat.setObjectName("repeat-passphrase")
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.meter = PassphraseMeter(self)
+        self.message = MessageLabel(self)
+        self.buttons = QDialogButtonBox(self)
+        self.save = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save.setObjectName("save")
+        self.cancel = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        self.passphrase.textChanged.connect(lambda _t: self._meter())
+        self.setMinimumWidth(520)
+        self.finished.connect(self.deleteLater)
+
+    def finish_layout(self) -> None:
+        self.form.add("passphrase", N_("Passphrase"), self.passphrase, required=True)
+        self.form.add("repeat", N_("Type it again"), self.repeat, required=True)
+        self.layout_.addWidget(self.form)
+        self.layout_.addWidget(self.meter)
+        self.layout_.addWidget(self.message)
+        self.layout_.addWidget(self.buttons)
+
+    @property
+    def tr(self) -> Translator:
+        return self._session.lang.tr
+
+    def user_name(self) -> str:
+        raise NotImplementedError
+
+    def _meter(self) -> None:
+        self.meter.update_for(self.passphrase.text(), self.user_name(), self.tr)
+
+    def retranslate_common(self) -> None:
+        self.form.retranslate(self.tr)
+        self.save.setText(self.tr.gettext("Save"))
+        self.cancel.setText(self.tr.gettext("Cancel"))
+        for b in (self.save, self.cancel):
+            b.setAccessibleName(b.text())
+        self._meter()
+
+    def passphrase_ok(self) -> bool:
+        tr = self.tr
+        self.form.clear_errors()
+        if self.passphrase.text() != self.repeat.text():
+            self.form.set_error("repeat", tr.gettext("The two passphrases are not the same."))
+            return False
+        if not self.meter.strength.acceptable:
+            self.form.set_error(
+                "passphrase",
+                tr.gettext("Please choose a stronger passphrase. The advice under it says how."),
+            )
+            return False
+        return True
+
+    def submit(self) -> None:
+        raise NotImplementedError
+
+    def run(self, op: Any, note: str, on_done: Any) -> None:
+        self.save.setEnabled(False)
+        self.message.show_note(self.tr.gettext("Saving… this takes a moment."))
+
+        def ok(_result: Any) -> None:
+            self.passphrase.clear()
+            self.repeat.clear()
+            on_done(note)
+            self.accept()
+
+        def failed(exc: BaseException) -> None:
+            self.save.setEnabled(True)
+            if isinstance(exc, ValidationError):
+                left = self.form.show_validation(exc, self.tr)
+                self.message.show_error("\n".join(left)) if left else self.message.clear_message()
+            else:
+                self.message.show_error(friendly_message(exc, self.tr))
+
+        ChangeOp(self._session, parent=self, op=op, success=ok).failure(failed).run()
+
+
+class AddUserDialog(_PassphraseForm):
+    def __init__(self, session: Session, parent: QWidget, *, on_done: Any) -> None:
+        super().__init__(session, parent)
+        self.setObjectName("add-user-dialog")
+        self._on_done = on_done
+        self.full_name = QLineEdit(self)
+        self.full_name.setObjectName("full-name")
+        self.form.add("display_name", N_("Full name"), self.full_name)
+        self.username = QLineEdit(self)
+        self.username.setObjectName("username")
+        self.form.add("username", N_("User name"), self.username, required=True)
+        self.role = ChoiceCombo(kind_items("role"), self)
+        self.role.setObjectName("role")
+        self.form.add("role", N_("Role"), self.role, required=True)
+        self.team = QLineEdit(self)
+        self.team.setObjectName("team")
+        self.form.add("team", N_("Team (field workers who share cases)"), self.team)
+        self.finish_layout()
+        self.username.textChanged.connect(lambda _t: self._meter())
+        session.lang.language_changed.connect(self.retranslate)
+        self.retranslate()
+        self.role.set_code("field_worker")
+
+    def user_name(self) -> str:
+        return self.username.text()
+
+    def retranslate(self) -> None:
+        tr = self.tr
+        self.setWindowTitle(tr.gettext("Add a staff member"))
+        self.title.setText(tr.gettext("Add a staff member"))
+        self.role.retranslate(tr)
+        self.username.setPlaceholderText(tr.gettext("for example somchai"))
+        self.retranslate_common()
+
+    def submit(self) -> None:
+        if not self.passphrase_ok():
+            return
+        name, passphrase, role = self.username.text(), self.passphrase.text(), self.role.code()
+        full, team = self.full_name.text(), self.team.text()
+        self.run(
+            lambda ws: ws.users.add(name, passphrase, role, display_name=full, team=team),
+            lambda tr: tr.gettext("The account is added."),
+            self._on_done,
+        )
+
+
+class SetPassphraseDialog(_PassphraseForm):
+    def __init__(self, session: Session, parent: QWidget, username: str, *, on_done: Any) -> None:
+        super().__init__(session, parent)
+        self.setObjectName("set-passphrase-dialog")
+        self._username = username
+        self._on_done = on_done
+        self.who = QLabel(username, self)
+        self.who.setObjectName("account-name")
+        self.who.setProperty("verbatim", True)  # a user name, a-z
+        self.layout_.addWidget(self.who)
+        self.intro = WrapLabel(parent=self)
+        self.layout_.addWidget(self.intro)
+        self.finish_layout()
+        session.lang.language_changed.connect(self.retranslate)
+        self.retranslate()
+
+    def user_name(self) -> str:
+        return self._username
+
+    def retranslate(self) -> None:
+        tr = self.tr
+        self.setWindowTitle(tr.gettext("Set a new passphrase"))
+        self.title.setText(tr.gettext("Set a new passphrase"))
+        self.intro.setText(
+            tr.gettext(
+                "A new passphrase for this account. Give it to them in person; they should "
+                "change it to one only they know."
+            )
+        )
+        self.retranslate_common()
+
+    def submit(self) -> None:
+        if not self.passphrase_ok():
+            return
+        name, passphrase = self._username, self.passphrase.text()
+        self.run(
+            lambda ws: ws.users.change_passphrase(name, passphrase),
+            lambda tr: tr.gettext("The new passphrase is set."),
+            self._on_done,
+        )

@@ -1,0 +1,202 @@
+"""Backup and check, for the data manager: an encrypted copy of the vault on a USB stick,
+and a check of every page, the database's own integrity and the audit chain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cmdesk.gui.errors import friendly_message
+from cmdesk.gui.icons import icon
+from cmdesk.gui.ops import QueryOp
+from cmdesk.gui.session import Session
+from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+
+if TYPE_CHECKING:
+    from cmdesk.core.workspace import CheckReport
+
+
+class VaultScreen(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("vault-care")
+        self._session = session
+        self.last_check: CheckReport | None = None
+        layout = QVBoxLayout(self)
+        self.title = Heading(parent=self)
+        layout.addWidget(self.title)
+
+        self.backup_title = Heading(parent=self, level=2)
+        layout.addWidget(self.backup_title)
+        self.backup_body = WrapLabel(parent=self)
+        layout.addWidget(self.backup_body)
+        row = QHBoxLayout()
+        self.folder = QLineEdit(self)
+        self.folder.setObjectName("backup-folder")
+        self.folder.setProperty("verbatim", True)
+        row.addWidget(self.folder, 1)
+        self.choose = QPushButton(icon("folder"), "", self)
+        self.choose.clicked.connect(self._ask_folder)
+        row.addWidget(self.choose)
+        self.backup_button = QPushButton(icon("save"), "", self)
+        self.backup_button.setObjectName("make-backup")
+        self.backup_button.clicked.connect(self.backup)
+        row.addWidget(self.backup_button)
+        layout.addLayout(row)
+        self.backup_message = MessageLabel(self)
+        layout.addWidget(self.backup_message)
+
+        self.check_title = Heading(parent=self, level=2)
+        layout.addWidget(self.check_title)
+        self.check_body = WrapLabel(parent=self)
+        layout.addWidget(self.check_body)
+        self.check_button = QPushButton(icon("search"), "", self)
+        self.check_button.setObjectName("check-vault")
+        self.check_button.clicked.connect(self.check)
+        layout.addWidget(self.check_button)
+        self.check_message = MessageLabel(self)
+        layout.addWidget(self.check_message)
+
+        self.key_title = Heading(parent=self, level=2)
+        layout.addWidget(self.key_title)
+        self.key_body = WrapLabel(parent=self)
+        layout.addWidget(self.key_body)
+        self.key_button = QPushButton(icon("key"), "", self)
+        self.key_button.setObjectName("recovery-key")
+        layout.addWidget(self.key_button)
+        layout.addStretch(1)
+        session.lang.language_changed.connect(self.retranslate)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        tr = self._session.lang.tr
+        self.title.setText(tr.gettext("Backup and check"))
+        self.backup_title.setText(tr.gettext("Backup"))
+        self.backup_body.setText(
+            tr.gettext(
+                "A backup is a complete copy of the vault, as encrypted as the vault itself. "
+                "Make one every week onto a USB stick kept in the office, and choose an empty "
+                "folder for it."
+            )
+        )
+        self.choose.setText(tr.gettext("Choose…"))
+        self.backup_button.setText(tr.gettext("Make a backup"))
+        self.check_title.setText(tr.gettext("Check"))
+        self.check_body.setText(
+            tr.gettext(
+                "Reads every page of the vault and the whole audit trail, and reports anything "
+                "damaged or altered. It changes nothing."
+            )
+        )
+        self.check_button.setText(tr.gettext("Check the vault"))
+        self.key_title.setText(tr.gettext("Recovery key"))
+        self.key_body.setText(
+            tr.gettext(
+                "If every data manager forgets their passphrase, only the organisation's "
+                "recovery key opens the vault. Make a new one if the old one may be lost."
+            )
+        )
+        self.key_button.setText(tr.gettext("Make a recovery key…"))
+        for b in (self.choose, self.backup_button, self.check_button, self.key_button):
+            b.setAccessibleName(b.text())
+        self.folder.setAccessibleName(tr.gettext("Backup folder"))
+        self.backup_message.retranslate(tr)
+        if self.last_check is not None:
+            self._show_check(self.last_check)
+
+    def on_unlocked(self) -> None:
+        if not self.folder.text():
+            self.folder.setText(str(Path.home() / "cmdesk-backup"))
+
+    def on_locked(self) -> None:
+        self.backup_message.clear_message()
+        self.check_message.clear_message()
+        self.last_check = None
+
+    def _ask_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(
+            self, self._session.lang.tr.gettext("Backup folder"), self.folder.text()
+        )
+        if chosen:
+            self.folder.setText(chosen)
+
+    def backup(self) -> None:
+        tr = self._session.lang.tr
+        text = self.folder.text().strip()
+        if not text:
+            self.backup_message.show_error(tr.gettext("Choose a folder for the backup."))
+            return
+        dest = Path(text).expanduser()
+        self.backup_button.setEnabled(False)
+        self.backup_message.show_note(tr.gettext("Making the backup…"))
+
+        def done(where: Path) -> None:
+            self.backup_button.setEnabled(True)
+            self.backup_message.show_note(
+                lambda tr: tr.format("The backup is in {folder}.", folder=str(where)),
+                self._session.lang.tr,
+            )
+
+        def failed(exc: BaseException) -> None:
+            self.backup_button.setEnabled(True)
+            self.backup_message.show_error(friendly_message(exc, self._session.lang.tr))
+
+        QueryOp(self._session, parent=self, op=lambda ws: ws.backup(dest), success=done).failure(
+            failed
+        ).run()
+
+    def check(self) -> None:
+        self.check_button.setEnabled(False)
+        self.check_message.show_note(self._session.lang.tr.gettext("Checking…"))
+
+        def done(report: CheckReport) -> None:
+            self.check_button.setEnabled(True)
+            self.last_check = report
+            self._show_check(report)
+
+        def failed(exc: BaseException) -> None:
+            self.check_button.setEnabled(True)
+            self.check_message.show_error(friendly_message(exc, self._session.lang.tr))
+
+        QueryOp(self._session, parent=self, op=lambda ws: ws.check(), success=done).failure(
+            failed
+        ).run()
+
+    def _show_check(self, report: CheckReport) -> None:
+        tr = self._session.lang.tr
+        if report.ok:
+            self.check_message.show_note(
+                tr.format(
+                    "Everything is in order: every page is readable and the {n} entries of the "
+                    "audit trail are unaltered.",
+                    n=report.audit_entries,
+                )
+            )
+            return
+        lines = []
+        if report.integrity_problems:
+            lines.append(
+                tr.format(
+                    "{n} problems in the database. Restore the latest backup, and tell your "
+                    "organisation's IT support.",
+                    n=len(report.integrity_problems),
+                )
+            )
+        if report.audit_break is not None:
+            lines.append(
+                tr.format(
+                    "The audit trail was altered at entry {seq}. Keep this laptop as it is and "
+                    "tell your supervisor.",
+                    seq=report.audit_break.seq,
+                )
+            )
+        self.check_message.show_error("\n".join(lines))
