@@ -618,6 +618,9 @@ class SyncEngine:
         sets = {found.field: new}
         if found.field == DELETED_AT and new is None:
             sets.update({"deleted_by": None, "deleted_reason": None})
+        if "updated_by" in table.columns and found.field not in ("updated_at", "updated_by"):
+            # Who decided, as the records services stamp any other edit.
+            sets.update({"updated_by": self._ctx.actor.user_id, "updated_at": keystore.utc_text()})
         with self._ctx.write() as s:
             raw: Db = s.connection().connection.driver_connection  # type: ignore[assignment]
             assignments = ", ".join(f"{quote(k)} = ?" for k in sets)
