@@ -92,7 +92,17 @@ def test_delete_versus_edit_is_a_conflict(net: Net) -> None:
     kinds = {(c.kind, c.field) for c in sync(net.a1).conflicts()}
     assert kinds == {("delete", "deleted_at")}
     assert {c.id for c in sync(net.a1).conflicts()} == {c.id for c in sync(net.a2).conflicts()}
-    # The edit is kept under the deletion; restoring brings the record back with it.
+    # Keeping the deletion is one choice...
+    other = add_child(net.a1)
+    spread(net)
+    soft_delete(net.a1, Child, other)
+    edit(net.a3, Child, other, nickname="late edit")
+    exchange(net.a3, net.a1)
+    (keep,) = [c for c in sync(net.a1).conflicts() if c.row_id == other]
+    sync(net.a1).resolve(keep.id, "keep deleted")
+    assert field(net.a1, "child", other, "deleted_at") is not None
+    assert not [c for c in sync(net.a1).conflicts() if c.row_id == other]
+    # ...and the edit is kept under the deletion: restoring brings the record back with it.
     (conflict,) = sync(net.a2).conflicts()
     sync(net.a2).resolve(conflict.id, "")
     exchange(net.a2, net.a1)

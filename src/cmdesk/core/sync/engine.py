@@ -15,23 +15,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Boolean, Date, Integer, Numeric
-from sqlalchemy.types import JSON
-
-import cmdesk.core.model as model
 from cmdesk import __version__
-from cmdesk.core.model.base import UtcDateTime, new_id
+from cmdesk.core.model.base import new_id
 from cmdesk.core.model.roles import Role
 from cmdesk.core.services.audit import AuditService
 from cmdesk.core.services.changes import OpChanges
 from cmdesk.core.services.context import Context
-from cmdesk.core.sync import bundle_format, keystore, sharing
+from cmdesk.core.sync import bundle_format, importing, keystore, resolution, sharing
 from cmdesk.core.sync import rejections as rej
-from cmdesk.core.sync.apply import ApplyStats, apply_changes
 from cmdesk.core.sync.capture import LocalCounters, capture, install
-from cmdesk.core.sync.db import Db, quote
+from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.exporting import for_own_org, for_partner, known_devices, known_to
 from cmdesk.core.sync.hlc import Hlc, MsClock, wall_ms
+from cmdesk.core.sync.importing import ImportResult
 from cmdesk.core.sync.keys import (
     DeviceKeys,
     Enrolment,
@@ -43,10 +39,10 @@ from cmdesk.core.sync.keys import (
     seal_enrolment,
 )
 from cmdesk.core.sync.materialize import RowWriter, held_ops, recompute
-from cmdesk.core.sync.merge import DELETED_AT, REMOVED, Value
 from cmdesk.core.sync.model import APPLIED, DEFERRED, QUARANTINED
 from cmdesk.core.sync.oplog import Origins, load_held
-from cmdesk.core.sync.payload import Payload, cut_segments, decode, encode
+from cmdesk.core.sync.payload import Payload, cut_segments, encode
+from cmdesk.core.sync.progress import CancelToken, Progress, no_cancel
 from cmdesk.core.sync.status import (
     ConflictDTO,
     PeerDTO,
@@ -58,30 +54,22 @@ from cmdesk.core.sync.status import (
 )
 from cmdesk.core.sync.tables import SCHEMA_VERSION, synced_tables
 from cmdesk.core.sync.triggers import ensure_triggers
-from cmdesk.core.sync.vectors import RangeSet, Vector, contiguous, vector_from_json, vector_to_json
+from cmdesk.core.sync.vectors import Vector, contiguous, vector_from_json
 from cmdesk.core.vault.files import atomic_write
 
-Progress = Callable[[int, int], None]
 # Page cache for imports, in KiB (negative: SQLite's unit for a size rather than pages).
 BULK_CACHE_KIB = -128 * 1024
 
 
-class CancelToken:
-    """Set from any thread; long work checks it between steps."""
-
-    def __init__(self) -> None:
-        self._cancelled = False
-
-    def cancel(self) -> None:
-        self._cancelled = True
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancelled
-
-    def check(self) -> None:
-        if self._cancelled:
-            raise rej.SyncCancelled
+# Other areas' long work uses the same progress callback and cancel token.
+__all__ = [
+    "CancelToken",
+    "ExportResult",
+    "ImportResult",
+    "Progress",
+    "SyncEngine",
+    "TrustedOrg",
+]
 
 
 @dataclass(frozen=True)
@@ -92,21 +80,6 @@ class ExportResult:
     changes: int
     segments: int
     size: int
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    bundle_id: str
-    sender_device: str
-    sender_org: str
-    operations: int
-    new: int
-    duplicates: int
-    quarantined: int
-    waiting_for_upgrade: int
-    segments: int
-    resumed_at: int
-    replay: bool
 
 
 @dataclass(frozen=True)
@@ -175,7 +148,7 @@ class SyncEngine:
                 raw.execute(f"PRAGMA cache_size = {int(before)}")
 
     def close(self) -> None:
-        remove, self._remove_hook = self._remove_hook, _no_cancel
+        remove, self._remove_hook = self._remove_hook, no_cancel
         remove()
 
     def _startup(self) -> None:
@@ -323,7 +296,7 @@ class SyncEngine:
         with what it is not known to hold, or everything it may have."""
         keys = self.keys()
         me = self._ctx.device_id
-        check = cancel.check if cancel else _no_cancel
+        check = cancel.check if cancel else no_cancel
         self.capture_pending()
         with self._read() as db:
             trusted = keystore.trusted(db)
@@ -404,137 +377,6 @@ class SyncEngine:
     def import_file(self, path: Path, **kw: object) -> ImportResult:
         return self.import_bundle(path.read_bytes(), **kw)  # type: ignore[arg-type]
 
-    def import_bundle(
-        self,
-        data: bytes,
-        *,
-        progress: Progress | None = None,
-        cancel: CancelToken | None = None,
-    ) -> ImportResult:
-        """Checks the whole bundle, then applies it segment by segment."""
-        keys = self.keys()
-        parsed = bundle_format.parse(data)
-        h = parsed.header
-        own = keys.org.identity.org_id
-        with self._read() as db:
-            trusted = keystore.trusted(db)
-            done = db.execute(
-                "SELECT done, finished_at FROM sync_import WHERE bundle_id = ?", (h.bundle_id,)
-            ).fetchone()
-        if h.recipient_org != own:
-            named = trusted.get(h.recipient_org)
-            raise rej.reject(rej.WRONG_RECIPIENT, org=named[0].code if named else h.recipient_org)
-        sender = trusted.get(h.sender_org)
-        if sender is None:
-            raise rej.reject(rej.UNKNOWN_SENDER, org=h.sender_org)
-        bundle_format.verify_sender(parsed, sender[0].sign_public)
-        payload = decode(bundle_format.decrypt(parsed, keys.org.box_secret))
-        if len(payload.segments) != h.segments or payload.operations() != h.operations:
-            raise rej.reject(rej.UNREADABLE)
-        start = int(done[0]) if done else 0
-        total = ApplyStats()
-        if done is not None and done[1] is not None:
-            return self._import_result(h, total, start, replay=True)
-        check = cancel.check if cancel else _no_cancel
-        with self._write() as db:
-            self._release(db, QUARANTINED)
-        n = len(payload.segments)
-        with self._bulk() as transaction:
-            for i in range(start, max(n, 1)):
-                check()
-                with transaction() as db:
-                    self._capture(db)
-                    if i < n:
-                        counters = LocalCounters.load(db)
-                        clock = Hlc(counters.hlc, self._now)
-                        total += apply_changes(db, self.origins, payload.segments[i], clock)
-                        counters.hlc = clock.last
-                        counters.save(db)
-                        db.execute("DELETE FROM sync_dirty")
-                    last = i >= n - 1
-                    db.execute(
-                        "INSERT INTO sync_import (bundle_id, sender_device, segments, done, "
-                        "started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?) "
-                        "ON CONFLICT (bundle_id) "
-                        "DO UPDATE SET done = excluded.done, finished_at = excluded.finished_at",
-                        (
-                            h.bundle_id,
-                            h.sender_device,
-                            n,
-                            min(i + 1, n),
-                            keystore.utc_text(),
-                            keystore.utc_text() if last else None,
-                        ),
-                    )
-                    if last:
-                        self._learn(db, h, payload)
-                if progress:
-                    progress(min(i + 1, n), n)
-        with self._ctx.write() as s:
-            self._audit.record(
-                s,
-                "sync.import",
-                "bundle",
-                h.bundle_id,
-                {
-                    "from_device": h.sender_device,
-                    "from_org": h.sender_org,
-                    "new": total.new,
-                    "quarantined": total.quarantined,
-                },
-            )
-        return self._import_result(h, total, start, replay=False)
-
-    def _import_result(
-        self, h: bundle_format.Header, total: ApplyStats, start: int, *, replay: bool
-    ) -> ImportResult:
-        return ImportResult(
-            h.bundle_id,
-            h.sender_device,
-            h.sender_org,
-            total.operations,
-            total.new,
-            total.duplicates,
-            total.quarantined,
-            total.deferred,
-            h.segments,
-            start,
-            replay,
-        )
-
-    def _learn(self, db: Db, h: bundle_format.Header, payload: Payload) -> None:
-        """Remembers what the sender (and the devices it knows of) hold, for later exports."""
-        me = self._ctx.device_id
-        facts: dict[str, tuple[str, Vector, bytes | None]] = {
-            d: (k.org_id, k.held, None) for d, k in payload.knowledge.items() if d != me
-        }
-        facts[h.sender_device] = (h.sender_org, payload.held, h.cert.sign_public)
-        rows = {
-            r[0]: r[1]
-            for r in db.execute(
-                f"SELECT device_id, held FROM sync_device WHERE device_id IN "
-                f"({','.join('?' * len(facts))})",
-                list(facts),
-            )
-        }
-        for device, (org, held, public) in facts.items():
-            merged = vector_from_json(json.loads(rows[device])) if device in rows else {}
-            for origin, ranges in held.items():
-                merged.setdefault(origin, RangeSet()).update(ranges)
-            db.execute(
-                "INSERT INTO sync_device (device_id, org_id, sign_public, held, last_bundle_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET "
-                "held = excluded.held, sign_public = coalesce(excluded.sign_public, sign_public),"
-                " last_bundle_at = coalesce(excluded.last_bundle_at, last_bundle_at)",
-                (
-                    device,
-                    org,
-                    public,
-                    json.dumps(vector_to_json(merged)),
-                    keystore.utc_text() if device == h.sender_device else None,
-                ),
-            )
-
     # -- status, conflicts -----------------------------------------------------------------
     def status(self) -> SyncStatus:
         keys = self.keys()
@@ -593,90 +435,18 @@ class SyncEngine:
         with self._read() as db:
             return [w for w in waiting(db, self.origins) if w.reason == "future"]
 
+    def import_bundle(
+        self,
+        data: bytes,
+        *,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+    ) -> ImportResult:
+        """Checks the whole bundle, then applies it segment by segment (importing.py)."""
+        return importing.import_bundle(self, data, progress=progress, cancel=cancel)
+
     def resolve(
         self, conflict_id: str, value: str | None = None, *, choose: int | None = None
     ) -> OpChanges:
-        """Settles a conflict with a typed value (text, converted to the field's type) or one
-        of the conflicting values (`choose`, 0 = the current one). The choice is an ordinary
-        edit: it is captured, covers every value it replaces, and syncs like any other."""
-        found = {c.id: c for c in self.conflicts()}.get(conflict_id.strip())
-        if found is None:
-            raise rej.invalid("conflict", rej.NO_CONFLICT, id=conflict_id)
-        table = synced_tables()[found.table]
-        if found.field == REMOVED or found.field not in table.columns:
-            raise rej.invalid("conflict", rej.NO_CONFLICT, id=conflict_id)
-        new: Value
-        if choose is not None:
-            if not 0 <= choose < len(found.sides) or found.kind != "edit":
-                raise rej.invalid("value", rej.BAD_VALUE, field=found.field)
-            new = found.sides[choose].value
-        else:
-            new = coerce(found.table, found.field, value or "")
-        if found.kind == "delete":
-            # Keep the deletion (any value) or undo it (empty value).
-            new = found.sides[0].value if (value or "").strip() else None
-        sets = {found.field: new}
-        if found.field == DELETED_AT and new is None:
-            sets.update({"deleted_by": None, "deleted_reason": None})
-        if "updated_by" in table.columns and found.field not in ("updated_at", "updated_by"):
-            # Who decided, as the records services stamp any other edit.
-            sets.update({"updated_by": self._ctx.actor.user_id, "updated_at": keystore.utc_text()})
-        with self._ctx.write() as s:
-            raw: Db = s.connection().connection.driver_connection  # type: ignore[assignment]
-            assignments = ", ".join(f"{quote(k)} = ?" for k in sets)
-            raw.execute(
-                f"UPDATE {quote(found.table)} SET {assignments} WHERE id = ?",
-                [*sets.values(), found.row_id],
-            )
-            # Captured even when the chosen value is the one already there.
-            raw.execute(
-                "INSERT OR IGNORE INTO sync_dirty (tbl, row_id, col) VALUES (?, ?, ?)",
-                (found.table, found.row_id, found.field),
-            )
-            self._audit.record(
-                s,
-                "sync.resolve",
-                found.table,
-                found.row_id,
-                {"conflict": found.id, "field": found.field},
-            )
-        return OpChanges.of(found.table, found.row_id)
-
-
-def _no_cancel() -> None:
-    return None
-
-
-def coerce(tbl: str, name: str, text: str) -> Value:
-    """A typed value, as the field stores it, from what a person typed."""
-    column = model.Base.metadata.tables[tbl].columns[name]
-    kind = column.type
-    raw = text.strip()
-    try:
-        if raw == "" and column.nullable and not isinstance(kind, JSON):
-            return None
-        if isinstance(kind, Boolean):
-            if raw.lower() in ("1", "true", "yes"):
-                return 1
-            if raw.lower() in ("0", "false", "no"):
-                return 0
-            raise ValueError
-        if isinstance(kind, Integer):
-            return int(raw)
-        if isinstance(kind, Numeric):
-            return float(raw)
-        if isinstance(kind, JSON):
-            return json.dumps(json.loads(raw), ensure_ascii=False)
-        if isinstance(kind, UtcDateTime):
-            at = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-            if at.tzinfo is None:
-                raise ValueError
-            return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        if isinstance(kind, Date):
-            return datetime.strptime(raw, "%Y-%m-%d").date().isoformat()
-    except ValueError:
-        raise rej.invalid("value", rej.BAD_VALUE, field=name) from None
-    length = getattr(kind, "length", None)
-    if length is not None and len(text) > length:
-        raise rej.invalid("value", rej.BAD_VALUE, field=name)
-    return text
+        """Settles a conflict (resolution.py): a typed value, or one of the values shown."""
+        return resolution.resolve(self, conflict_id, value, choose=choose)
