@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from cmdesk.core.errors import ValidationError
@@ -149,10 +150,20 @@ def test_a_case_from_registration_to_closure(
     number = case.bundle.case.case_number  # type: ignore[union-attr]
     assert plain(case.case_number.text()) == number
     assert "1-2345-67890-12-1" in plain(case.profile.child.values["document"].text())
+    # The number can be copied for a district-office form; the guard takes it back later.
+    press(qtbot, case.profile.copy_id)
+    assert QGuiApplication.clipboard().text() == ID_NUMBER
+    assert shell.session.clipboard.holding
     # Only the moves the workflow allows a case manager from here.
     bar = case.workflow
     assert [s for s, b in bar.move_buttons.items() if b.isVisible()] == ["assessment"]
     assert not bar.buttons["approve_plan"].isVisible()
+
+    # Locking takes it off the clipboard at once.
+    lock(qtbot, shell)
+    assert QGuiApplication.clipboard().text() == ""
+    unlock(qtbot, shell, CM, CM_PASS)
+    qtbot.waitUntil(lambda: case.bundle is not None, timeout=WAIT_MS)
 
     # -- assessment ------------------------------------------------------------------------
     press(qtbot, bar.move_buttons["assessment"])

@@ -35,6 +35,7 @@ class Shell(QObject):
         self._setup: QWidget | None = None
         self._workspace: QWidget | None = None
 
+        self.window.has_unsaved = self.has_unsaved
         self.window.lock_requested.connect(self.lock)
         self.window.closing.connect(self.shutdown)
         unlock = self.window.unlock_page
@@ -181,6 +182,18 @@ class Shell(QObject):
             self.window.pages.removeWidget(self._workspace)
             self._workspace.deleteLater()
             self._workspace = None
+
+    def has_unsaved(self) -> bool:
+        """Typed text not saved yet: in the open case, or in a form dialog still open."""
+        page = self._workspace
+        case = getattr(page, "case_page", None)
+        if case is not None and case.has_unsaved():
+            return True
+        for widget in QApplication.topLevelWidgets():
+            tracker = getattr(widget, "tracker", None)
+            if widget.isVisible() and tracker is not None and tracker.dirty:
+                return True
+        return False
 
     # -- dialogs --------------------------------------------------------------------------------
     def open_settings(self) -> None:

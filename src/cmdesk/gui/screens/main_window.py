@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 from cmdesk.gui.screens.unlock import UnlockPage
 from cmdesk.gui.session import Session
 from cmdesk.gui.settings import GuiSettings
+from cmdesk.gui.widgets.unsaved import confirm_discard
 
 
 class MainWindow(QMainWindow):
@@ -28,6 +29,9 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.unlock_page)
         self.setup_page: QWidget | None = None
         self.workspace_page: QWidget | None = None
+        # Set by the shell: whether closing now would lose typed, unsaved text.
+        self.has_unsaved: Callable[[], bool] = lambda: False
+        self._leaving = False
         self.busy_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.busy_label)
         session.worker.busy_changed.connect(self._busy)
@@ -76,6 +80,15 @@ class MainWindow(QMainWindow):
         self._settings.save()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        if not self._leaving and self.has_unsaved():
+            event.ignore()
+
+            def leave() -> None:
+                self._leaving = True
+                self.close()
+
+            confirm_discard(self, self._session.lang.tr, leave)
+            return
         app = QGuiApplication.instance()
         if app is not None:
             app.removeEventFilter(self._lock_key)

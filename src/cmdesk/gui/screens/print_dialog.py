@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cmdesk.core.errors import ValidationError
 from cmdesk.core.i18n import N_
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.icons import icon
@@ -273,7 +274,8 @@ class PrintDialog(QDialog):
         notes = self.notes.isChecked() and document == "case_summary"
         password = self.password.text() or None
         self._forget()
-        self.message.show_note(tr.gettext("Making the document…"))
+        self.form.clear_errors()
+        self.message.show_note(lambda t: t.gettext("Making the document…"), tr)
         self.make_button.setEnabled(False)
 
         def made(result: Made) -> None:
@@ -284,7 +286,13 @@ class PrintDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             self._update()
-            self.message.show_error(friendly_message(exc, self._session.lang.tr))
+            tr = self._session.lang.tr
+            if isinstance(exc, ValidationError):
+                left = self.form.show_validation(exc, tr)
+                if not left:
+                    self.message.clear_message()
+                    return
+            self.message.show_error(lambda t: friendly_message(exc, t), tr)
 
         QueryOp(
             self._session,

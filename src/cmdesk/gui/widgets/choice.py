@@ -48,6 +48,9 @@ class ChoiceCombo(QComboBox):
         self._items: list[Item] = []
         self._placeholder = placeholder
         self._tr: Translator | None = None
+        # A code chosen before the labels are filled in (first retranslate) or before its item
+        # arrived (a list loaded on the worker): selected as soon as it is there.
+        self._pending = ""
         self.set_items(items)
 
     def set_items(self, items: Sequence[Item]) -> None:
@@ -61,13 +64,17 @@ class ChoiceCombo(QComboBox):
         self._fill(tr, self.code())
 
     def _fill(self, tr: Translator, keep: str) -> None:
+        keep = self._pending or keep
         self.blockSignals(True)
         self.clear()
         if self._placeholder is not None:
             self.addItem(tr.gettext(self._placeholder), "")
         for code, label in self._items:
             self.addItem(label_text(label, tr), code)
-        self.setCurrentIndex(max(self.findData(keep), 0))
+        index = self.findData(keep)
+        if index >= 0:
+            self._pending = ""
+        self.setCurrentIndex(max(index, 0))
         self.blockSignals(False)
 
     def code(self) -> str:
@@ -75,7 +82,9 @@ class ChoiceCombo(QComboBox):
         return str(data) if data is not None else ""
 
     def set_code(self, code: str) -> None:
-        self.setCurrentIndex(max(self.findData(code), 0))
+        index = self.findData(code)
+        self._pending = "" if index >= 0 else code
+        self.setCurrentIndex(max(index, 0))
 
 
 class CheckList(QWidget):

@@ -1,0 +1,166 @@
+"""The receiving side of a referral: a partner's case manager answers from the inbox.
+
+The partner's staff row is added as if it had arrived by sync (a data manager adds only their
+own organisation's staff), the same way the records tests do.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy.orm import Session
+
+from cmdesk.core.model import User, org_id_for
+from cmdesk.core.model.labels import label_of
+from cmdesk.core.services.consents import ConsentDraft
+from cmdesk.core.services.referrals import ReferralDraft
+from cmdesk.core.vault import crypto
+from cmdesk.core.workspace import Workspace
+from cmdesk.gui.i18n import plain
+from cmdesk.gui.screens.referral_detail import ReferralDetailDialog
+from cmdesk.gui.settings import GuiSettings
+from cmdesk.gui.shell import Shell
+from cmdesk.gui.widgets.prompts import ReasonDialog
+from tests.conftest import ADMIN, ADMIN_PASS
+from tests.core.records.factories import child_draft
+from tests.gui.flow import dialog, press, type_text, workspace
+from tests.gui.helpers import WAIT_MS, unlock, wait_idle
+from tests.gui.screen_checks import clipped, english_left, shown_texts
+
+SENDER, RECEIVER, PASS = "anong", "ecpat_cm", "referral test passphrase"
+
+
+@pytest.fixture(scope="session")
+def inbox_template(template_vault: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two referrals sent from our case to ECPAT, with the family's consent."""
+    root = tmp_path_factory.mktemp("inbox") / "vault"
+    shutil.copytree(template_vault, root)
+    kdf = crypto.weak_kdf_for_tests()
+    with Workspace.open(root, ADMIN, ADMIN_PASS) as ws:
+        ws.users.add(SENDER, PASS, "case_manager", kdf=kdf)
+        with Session(ws.vault.engine) as s, s.begin():
+            s.add(User(org_id=org_id_for("ECPAT"), username=RECEIVER, role="case_manager"))
+        ws.vault.slots.set_passphrase(RECEIVER, PASS, ws.vault.data_key, kdf)
+        ws.vault.save_slots()
+    with Workspace.open(root, SENDER, PASS) as ws:
+        child = ws.children.register_child(child_draft(), confirm_not_duplicate=True).value
+        case = ws.cases.open_case(child.id, ["sexual_abuse"], "high", "disclosed at school").value
+        ws.consents.record(
+            child.id,
+            ConsentDraft(
+                purpose="sharing",
+                given_on=date(2025, 1, 15),
+                given_by="parent",
+                giver_name="นางบัวคำ แสงทอง",
+                method="written",
+                shared_with_org="ECPAT",
+            ),
+        )
+        for service in ("legal_aid", "psychosocial"):
+            draft = ReferralDraft("ECPAT", service, "needs support at the hearing", ("identity",))
+            ws.referrals.send(ws.referrals.draft(case.id, draft).value.id)
+    return root
+
+
+@pytest.fixture
+def inbox_settings(settings: GuiSettings, inbox_template: Path, tmp_path: Path) -> GuiSettings:
+    dest = tmp_path / "inbox-vault"
+    shutil.copytree(inbox_template, dest)
+    settings.last_vault = str(dest)
+    return settings
+
+
+def _open_received(qtbot: QtBot, shell: Shell, row: int) -> ReferralDetailDialog:
+    page = workspace(shell)
+    page.show_section("referrals")
+    screen = page.referrals
+    screen.box.setCurrentIndex(0)  # Received
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 2, timeout=WAIT_MS)
+    screen.table.selectRow(row)
+    screen.table.activated_row.emit(row)
+    return dialog(qtbot, ReferralDetailDialog)
+
+
+def _answer(qtbot: QtBot, note: str) -> None:
+    ask = dialog(qtbot, ReasonDialog)
+    type_text(qtbot, ask.text, note)
+    press(qtbot, ask.ok_button)
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_the_partner_answers_a_referral_from_the_inbox(
+    qtbot: QtBot, make_shell: Callable[[GuiSettings], Shell], inbox_settings: GuiSettings, lang: str
+) -> None:
+    inbox_settings.language = lang
+    shell = make_shell(inbox_settings)
+    unlock(qtbot, shell, RECEIVER, PASS)
+    tr = shell.lang.tr
+    assert workspace(shell).visible_sections() == ("caseload", "tasks", "referrals")
+    detail = _open_received(qtbot, shell, 0)
+    buttons = detail.step_buttons
+
+    def status() -> str:
+        return plain(detail.details.values["status"].text())
+
+    def shown(*names: str) -> set[str]:
+        return {n for n, b in buttons.items() if b.isVisible()} & set(names)
+
+    assert status() == tr.gettext(label_of("referral_status", "sent"))
+    # The receiving side's steps only: no withdrawing someone else's referral.
+    assert shown("acknowledge", "accept", "decline", "withdraw") == {
+        "acknowledge",
+        "accept",
+        "decline",
+    }
+    if lang == "th":
+        problems = english_left(shown_texts(detail)) + clipped(detail)
+        assert not problems, problems
+    press(qtbot, buttons["acknowledge"])
+    qtbot.waitUntil(
+        lambda: status() == tr.gettext(label_of("referral_status", "acknowledged")),
+        timeout=WAIT_MS,
+    )
+    press(qtbot, buttons["accept"])
+    _answer(qtbot, "a lawyer is assigned")
+    qtbot.waitUntil(
+        lambda: status() == tr.gettext(label_of("referral_status", "accepted")), timeout=WAIT_MS
+    )
+    press(qtbot, buttons["feedback"])
+    _answer(qtbot, "first meeting held at the shelter")
+    qtbot.waitUntil(lambda: detail.events.topLevelItemCount() == 5, timeout=WAIT_MS)
+    assert detail.events.topLevelItem(4).text(2) == tr.gettext("Feedback")
+    press(qtbot, buttons["complete"])
+    _answer(qtbot, "hearing attended")
+    qtbot.waitUntil(
+        lambda: status() == tr.gettext(label_of("referral_status", "completed")), timeout=WAIT_MS
+    )
+    assert not buttons["complete"].isVisible() and not buttons["decline"].isVisible()
+    # The inbox shows the new state too.
+    detail.reject()
+    wait_idle(qtbot, shell)
+    model = workspace(shell).referrals.model
+    statuses = {model.data(model.index(r, 6)) for r in range(model.rowCount())}
+    assert tr.gettext(label_of("referral_status", "completed")) in statuses
+
+
+def test_declining_needs_a_reason(
+    qtbot: QtBot, make_shell: Callable[[GuiSettings], Shell], inbox_settings: GuiSettings
+) -> None:
+    shell = make_shell(inbox_settings)
+    unlock(qtbot, shell, RECEIVER, PASS)
+    detail = _open_received(qtbot, shell, 1)
+    press(qtbot, detail.step_buttons["decline"])
+    ask = dialog(qtbot, ReasonDialog)
+    press(qtbot, ask.ok_button)  # no reason given
+    assert ask.isVisible() and "reason" in ask.form.errors()
+    type_text(qtbot, ask.text, "no lawyer free this month")
+    press(qtbot, ask.ok_button)
+    qtbot.waitUntil(lambda: detail.details.values["status"].text() == "Declined", timeout=WAIT_MS)
+    assert "no lawyer free this month" in [
+        detail.events.topLevelItem(i).text(3) for i in range(detail.events.topLevelItemCount())
+    ]
