@@ -148,7 +148,6 @@ def _insert(conn: Connection, batch: Batch) -> None:
     assert raw is not None
     cursor = raw.cursor()
     try:
-        cursor.execute("PRAGMA cache_size = -262144")
         for table in TABLES:
             if batch.values[table]:
                 w = WRITERS[table]

@@ -489,7 +489,7 @@ class CaseBuilder:
             self.add("case_risk_change", row)
 
     def assessments(self, at: datetime, risk: RiskLevel) -> None:
-        domains = self.rng.sample(_DOMAINS, self.rng.randint(2, 6))
+        domains = self.rng.sample(_DOMAINS, self.rng.randint(1, 4))
         serious = RISKS.index(risk)
         for domain in domains:
             rating = _pick(
@@ -526,7 +526,7 @@ class CaseBuilder:
                 status=status.value,
             )
             self.add("case_goal", goal, soft=True)
-            for _ in range(self.rng.randint(1, 2)):
+            for _ in range(1 if self.rng.random() < 0.7 else 2):
                 self.action(goal["id"], domain, at)
 
     def action(self, goal_id: str, domain: Domain, at: datetime) -> None:
@@ -757,7 +757,7 @@ class CaseBuilder:
         case_id = self.rows["case_file"][0]["id"]
         today = self.world.as_of
         closed = final is Stage.CLOSURE
-        for _ in range(self.rng.randint(0, 2) if closed else self.rng.randint(1, 3)):
+        for _ in range(self.rng.randint(0, 1) if closed else self.rng.randint(1, 2)):
             due = today + timedelta(days=self.rng.randint(-30, 45))
             if closed:
                 due = min(due, self.opened_at.date() + timedelta(days=30))
