@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from argon2.low_level import Type, hash_secret_raw
@@ -61,6 +62,8 @@ class KdfParams:
 # A field laptop may be old: 64 MiB keeps memory modest while still hurting GPU guessing.
 DEFAULT_MEMORY_KIB = 64 * 1024
 DEFAULT_PARALLELISM = 2
+# A bound on tuning, so a broken timer cannot make unlocking take minutes.
+MAX_TIME_COST = 64
 
 
 def weak_kdf_for_tests() -> KdfParams:
@@ -68,22 +71,31 @@ def weak_kdf_for_tests() -> KdfParams:
     return KdfParams(1, 8 * 1024, 1, os.urandom(_SALT_BYTES))
 
 
-def tune_kdf(target_seconds: float = 0.5, minimum_seconds: float = 0.3) -> KdfParams:
-    """Finds a time cost that makes one derivation take about target_seconds on this machine."""
-    probe = KdfParams(1, DEFAULT_MEMORY_KIB, DEFAULT_PARALLELISM, os.urandom(_SALT_BYTES))
+def time_derivation(params: KdfParams) -> float:
+    """Seconds one derivation with these parameters takes on this machine, now."""
     started = time.perf_counter()
-    derive_key(b"tuning", probe)
-    per_pass = max(time.perf_counter() - started, 1e-3)
+    derive_key(b"tuning", params)
+    return time.perf_counter() - started
+
+
+def tune_kdf(
+    target_seconds: float = 0.5,
+    minimum_seconds: float = 0.3,
+    *,
+    timer: Callable[[KdfParams], float] = time_derivation,
+) -> KdfParams:
+    """Finds a time cost that makes one derivation take about target_seconds on this machine,
+    and never less than minimum_seconds as measured."""
+    salt = os.urandom(_SALT_BYTES)
+    probe = KdfParams(1, DEFAULT_MEMORY_KIB, DEFAULT_PARALLELISM, salt)
+    per_pass = max(timer(probe), 1e-3)
     time_cost = max(2, round(target_seconds / per_pass))
-    params = KdfParams(time_cost, DEFAULT_MEMORY_KIB, DEFAULT_PARALLELISM, probe.salt)
+    params = KdfParams(time_cost, DEFAULT_MEMORY_KIB, DEFAULT_PARALLELISM, salt)
     # The estimate is linear; confirm once and step up if this machine was faster than it looked.
-    while True:
-        started = time.perf_counter()
-        derive_key(b"tuning", params)
-        if time.perf_counter() - started >= minimum_seconds or time_cost >= 64:
-            return params.with_new_salt()
-        time_cost += max(1, time_cost // 2)
-        params = KdfParams(time_cost, DEFAULT_MEMORY_KIB, DEFAULT_PARALLELISM, probe.salt)
+    while timer(params) < minimum_seconds and time_cost < MAX_TIME_COST:
+        time_cost = min(MAX_TIME_COST, time_cost + max(1, time_cost // 2))
+        params = KdfParams(time_cost, DEFAULT_MEMORY_KIB, DEFAULT_PARALLELISM, salt)
+    return params.with_new_salt()
 
 
 def derive_key(passphrase: bytes, params: KdfParams) -> bytes:
