@@ -89,7 +89,7 @@ def tune_kdf(
     salt = os.urandom(_SALT_BYTES)
     probe = KdfParams(1, DEFAULT_MEMORY_KIB, DEFAULT_PARALLELISM, salt)
     per_pass = max(timer(probe), 1e-3)
-    time_cost = max(2, round(target_seconds / per_pass))
+    time_cost = min(MAX_TIME_COST, max(2, round(target_seconds / per_pass)))
     params = KdfParams(time_cost, DEFAULT_MEMORY_KIB, DEFAULT_PARALLELISM, salt)
     # The estimate is linear; confirm once and step up if this machine was faster than it looked.
     while timer(params) < minimum_seconds and time_cost < MAX_TIME_COST:
