@@ -286,7 +286,6 @@ def test_a_case_from_registration_to_closure(
     answer(qtbot, yes=True)
     wait_stage(qtbot, shell, "closure")
     assert stage_shown(shell) == label("stage", "closure")
-    assert bar.buttons["reopen"].isVisible()
     assert not any(b.isVisible() for b in bar.move_buttons.values())
     # The record's history tells the story, in the user's language.
     history = [
@@ -296,3 +295,10 @@ def test_a_case_from_registration_to_closure(
     assert tr.gettext("Closure approved") in history
     assert tr.gettext("Case plan approved") in history
     assert tr.gettext("Child registered") in history
+    # A closed case can be reopened (the child needs help again): back to assessment.
+    press(qtbot, bar.buttons["reopen"])
+    reason = dialog(qtbot, ReasonDialog)
+    type_text(qtbot, reason.text, "The aunt moved away; the child is alone again")
+    press(qtbot, reason.ok_button)
+    wait_stage(qtbot, shell, "assessment")
+    assert stage_shown(shell) == label("stage", "assessment")

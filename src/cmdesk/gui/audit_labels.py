@@ -46,6 +46,12 @@ ACTION_LABELS: Final[dict[str, str]] = {
 }
 
 
+# Looking at a record, as opposed to doing something to it.
+READS: Final = frozenset(
+    {"case.read", "child.read", "case.notes.read", "note.history.read", "referral.read"}
+)
+
+
 def describe(action: str, detail: dict[str, object], tr: Translator) -> str:
     msgid = ACTION_LABELS.get(action)
     text = tr.gettext(msgid) if msgid else action

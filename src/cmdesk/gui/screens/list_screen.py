@@ -24,6 +24,7 @@ from cmdesk.gui.widgets.empty_state import EmptyState
 from cmdesk.gui.widgets.labels import Heading, MessageLabel
 
 R = TypeVar("R")
+MAX_COLUMN = 280
 
 
 class RecordTable(QTableView):
@@ -84,6 +85,7 @@ class ListScreen(QWidget, Generic[R]):
         self.model.total_changed.connect(self._update_count)
         self.model.loading_changed.connect(lambda _busy: self._update_count())
         self.model.failed.connect(self._failed)
+        self.model.modelReset.connect(self._fit_columns)
         self._update_count()
 
     def _failed(self, exc: BaseException) -> None:
@@ -100,10 +102,21 @@ class ListScreen(QWidget, Generic[R]):
         if not self.model.loaded_once:
             self.stack.setCurrentWidget(self.empty)
 
+    def _fit_columns(self) -> None:
+        # Thai headers and values are long; fit each column once per new result (a page of
+        # rows at most), capped so one long village name does not push the others away.
+        if self.model.rowCount() == 0:
+            return
+        header = self.table.horizontalHeader()
+        for column in range(self.model.columnCount() - 1):
+            self.table.resizeColumnToContents(column)
+            header.resizeSection(column, min(header.sectionSize(column), MAX_COLUMN))
+
     def count_text(self, total: int, more: bool) -> str:
         return f"{total}+" if more else str(total)
 
     def retranslate(self) -> None:
         self.model.retranslate()
+        self._fit_columns()
         self._update_count()
         self.table.setAccessibleName(self.title.text())

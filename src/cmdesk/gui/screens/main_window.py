@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 from cmdesk.gui.screens.unlock import UnlockPage
 from cmdesk.gui.session import Session
 from cmdesk.gui.settings import GuiSettings
-from cmdesk.gui.widgets.unsaved import confirm_discard
 
 
 class MainWindow(QMainWindow):
@@ -81,6 +80,10 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         if not self._leaving and self.has_unsaved():
+            # Imported here: the forms' modules load the records model, which the window
+            # does not need before the first unlock.
+            from cmdesk.gui.widgets.unsaved import confirm_discard
+
             event.ignore()
 
             def leave() -> None:

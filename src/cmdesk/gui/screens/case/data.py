@@ -7,6 +7,7 @@ stage from after it. Reading the notes and the child's record is audited by the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from cmdesk.core.model.case import ClosureStatus, PlanStatus, Stage
@@ -121,8 +122,21 @@ def address_texts(province: str, district: str, subdistrict: str) -> dict[str, s
     return {"th": place.text("th"), "en": place.text("en")}
 
 
+def _warm_locale_data() -> None:
+    # Babel reads its month and day names from disk the first time a date is formatted;
+    # doing it here keeps that out of the GUI thread when the tabs fill in.
+    from cmdesk.core.i18n import format_date, format_datetime
+    from cmdesk.core.services.thai_time import thai_today
+
+    today = thai_today()
+    for locale in ("th", "en"):
+        format_date(today, locale, "long")
+        format_datetime(datetime.now(UTC), locale)
+
+
 def load_case(ws: Workspace, case_id: str) -> CaseBundle:
     """Runs on the worker thread."""
+    _warm_locale_data()
     case = ws.cases.get(case_id)
     child = ws.children.get(case.child_id)
     staff = {u.id: u.username for u in ws.users.list()}

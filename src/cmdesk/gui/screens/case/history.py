@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QTreeWidget, QTreeWidgetItem, QVBoxLayout
 
 from cmdesk.core.i18n import format_datetime
-from cmdesk.gui.audit_labels import describe
+from cmdesk.gui.audit_labels import READS, describe
 from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle
 from cmdesk.gui.widgets.details import stretch_column
@@ -27,6 +27,10 @@ class HistoryTab(CaseTab):
         self.intro = WrapLabel(parent=self)
         self.intro.setStyleSheet("color: #52606d;")
         layout.addWidget(self.intro)
+        self.show_reads = QCheckBox(self)
+        self.show_reads.setObjectName("show-reads")
+        self.show_reads.toggled.connect(lambda _on: self._refill())
+        layout.addWidget(self.show_reads)
         self.table = QTreeWidget(self)
         self.table.setObjectName("audit-history")
         self.table.setRootIsDecorated(False)
@@ -44,6 +48,8 @@ class HistoryTab(CaseTab):
                 "trail, newest first. Nobody can change or remove these entries."
             )
         )
+        self.show_reads.setText(tr.gettext("Also show each time the record was only looked at"))
+        self.show_reads.setAccessibleName(self.show_reads.text())
         self.table.setHeaderLabels([tr.gettext("When"), tr.gettext("Who"), tr.gettext("What")])
         self.table.setAccessibleName(self.heading.text())
         stretch_column(self.table, 2)
@@ -52,9 +58,18 @@ class HistoryTab(CaseTab):
         self.table.clear()
 
     def show_bundle(self, b: CaseBundle) -> None:
-        tr = self.tr
+        self._refill()
+
+    def _refill(self) -> None:
+        b, tr = self.bundle, self.tr
         self.table.clear()
-        for entry in sorted(b.history, key=lambda e: e.at, reverse=True):
+        if b is None:
+            return
+        # Every opening of the case is audited (who looked at a child's record matters), so
+        # reads outnumber everything else; they are shown only when asked for.
+        reads = self.show_reads.isChecked()
+        entries = [e for e in b.history if reads or e.action not in READS]
+        for entry in sorted(entries, key=lambda e: e.at, reverse=True):
             QTreeWidgetItem(
                 self.table,
                 [

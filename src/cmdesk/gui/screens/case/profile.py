@@ -26,7 +26,7 @@ from cmdesk.core.services.thai_time import thai_today
 from cmdesk.gui.icons import icon
 from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle
-from cmdesk.gui.widgets.details import DetailsGrid
+from cmdesk.gui.widgets.details import DetailsGrid, stretch_column
 from cmdesk.gui.widgets.labels import Heading
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ class ProfileTab(CaseTab):
         self.household = QTreeWidget(body)
         self.household.setObjectName("household")
         self.household.setRootIsDecorated(False)
-        self.household.setMaximumHeight(150)
+        self.household.setMaximumHeight(120)
         layout.addWidget(self.household)
         self.case_heading = Heading(parent=body, level=2)
         layout.addWidget(self.case_heading)
@@ -97,7 +97,7 @@ class ProfileTab(CaseTab):
         self.tasks = QTreeWidget(body)
         self.tasks.setObjectName("case-tasks")
         self.tasks.setRootIsDecorated(False)
-        self.tasks.setMaximumHeight(150)
+        self.tasks.setMaximumHeight(120)
         layout.addWidget(self.tasks)
         layout.addStretch(1)
         self._id_number = ""
@@ -130,6 +130,8 @@ class ProfileTab(CaseTab):
         self.tasks.setHeaderLabels([tr.gettext("Due"), tr.gettext("Task"), tr.gettext("Status")])
         self.household.setAccessibleName(self.household_heading.text())
         self.tasks.setAccessibleName(self.tasks_heading.text())
+        stretch_column(self.household, 0)
+        stretch_column(self.tasks, 1)
 
     def clear(self) -> None:
         self.child.clear()
