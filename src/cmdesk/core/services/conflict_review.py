@@ -1,0 +1,207 @@
+"""Open sync conflicts as a person reviews them: which case or child each concerns, who made
+each value (from the audit trail, which syncs within the organisation), and only the
+conflicts about records the signed-in user may see.
+
+`ws.sync.conflicts()` lists every conflict with device ids and stamps; a reviewer needs the
+case number, the child's name and a colleague's user name instead, and must not see values
+of cases outside their work (the same rules as `access.case_scope`, deleted records
+included: a deletion can be the very thing in conflict).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, cast
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cmdesk.core.model import AuditEntry, Base, Case, Child, Organisation, Referral, User
+from cmdesk.core.model.roles import Role
+from cmdesk.core.services.access import CASEWORK_ROLES, may_see_case
+from cmdesk.core.services.context import Actor
+
+if TYPE_CHECKING:
+    from cmdesk.core.sync.merge import Value
+    from cmdesk.core.sync.status import ConflictDTO
+    from cmdesk.core.workspace import Workspace
+
+# How far apart a change's sync stamp and its audit entry may be (both are written in the
+# same transaction; the stamp is taken at commit).
+AUTHOR_WINDOW = timedelta(seconds=5)
+
+
+@dataclass(frozen=True)
+class SideView:
+    index: int  # as `ws.sync.resolve(..., choose=index)` counts
+    field: str
+    value: Value
+    stamped_at: datetime  # UTC
+    device_id: str
+    this_device: bool
+    author: str  # user name from the audit trail; "" when unknown
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    id: str
+    table: str
+    row_id: str
+    field: str
+    kind: str  # "edit" or "delete"
+    case_number: str
+    child_name_th: str
+    child_name_latin: str
+    sides: tuple[SideView, ...]
+
+
+@dataclass(frozen=True)
+class ConflictReview:
+    conflicts: tuple[ConflictView, ...]
+    # Open conflicts about records this user may not see (a colleague decides them).
+    hidden: int
+    # For showing values that are ids: user id -> user name, organisation id -> code.
+    users: dict[str, str]
+    orgs: dict[str, str]
+
+
+@dataclass(frozen=True)
+class _Owner:
+    case: Case | None
+    child: Child | None
+
+
+def review(ws: Workspace) -> ConflictReview:
+    """The open conflicts the signed-in user may review, and how many others are open."""
+    found = ws.sync.conflicts()
+    actor = ws.actor
+    me = ws.device_id
+    shown: list[ConflictView] = []
+    with ws.ctx.read() as s:
+        for c in found:
+            owner = _owner(s, c.table, c.row_id)
+            if not _may_review(s, actor, owner):
+                continue
+            shown.append(_view(s, c, owner, me))
+        users = {u.id: u.username for u in s.scalars(select(User))}
+        orgs = {o.id: o.code for o in s.scalars(select(Organisation))}
+    return ConflictReview(tuple(shown), len(found) - len(shown), users, orgs)
+
+
+def open_count(ws: Workspace) -> int:
+    """How many open conflicts the signed-in user may decide (for a badge)."""
+    found = ws.sync.conflicts()
+    if not found:
+        return 0
+    with ws.ctx.read() as s:
+        return sum(1 for c in found if _may_review(s, ws.actor, _owner(s, c.table, c.row_id)))
+
+
+def _owner(s: Session, table: str, row_id: str) -> _Owner:
+    """The case and child a synced row belongs to (either may be None)."""
+    if table == "case_file":
+        case = s.get(Case, row_id)
+        return _Owner(case, s.get(Child, case.child_id) if case else None)
+    if table == "child":
+        return _Owner(None, s.get(Child, row_id))
+    columns = Base.metadata.tables[table].columns
+    links = [columns[n] for n in ("case_id", "child_id", "referral_id") if n in columns]
+    if not links:
+        return _Owner(None, None)
+    row = s.execute(select(*links).where(columns["id"] == row_id)).first()
+    if row is None:
+        return _Owner(None, None)
+    ids = dict(zip((c.name for c in links), row, strict=True))
+    if ids.get("referral_id"):
+        referral = s.get(Referral, ids["referral_id"])
+        if referral is not None:
+            ids.update(case_id=referral.case_id, child_id=referral.child_id)
+    case = s.get(Case, ids["case_id"]) if ids.get("case_id") else None
+    child_id = ids.get("child_id") or (case.child_id if case else None)
+    return _Owner(case, s.get(Child, child_id) if child_id else None)
+
+
+def _sees_case(actor: Actor, case: Case) -> bool:
+    # The case rules of `access`, asked as if the case were live: a deleted case may be
+    # what the conflict is about.
+    live = SimpleNamespace(
+        deleted_at=None,
+        org_id=case.org_id,
+        case_manager_id=case.case_manager_id,
+        assigned_worker_id=case.assigned_worker_id,
+        team=case.team,
+    )
+    return may_see_case(actor, cast(Case, live))
+
+
+def _may_review(s: Session, actor: Actor, owner: _Owner) -> bool:
+    if actor.role not in CASEWORK_ROLES:
+        return False
+    if owner.case is not None:
+        return _sees_case(actor, owner.case)
+    child = owner.child
+    if child is None:
+        return actor.role == Role.SUPERVISOR
+    if child.org_id == actor.org_id and (
+        actor.role == Role.SUPERVISOR or child.created_by == actor.user_id
+    ):
+        return True
+    cases = s.scalars(select(Case).where(Case.child_id == child.id))
+    return any(_sees_case(actor, case) for case in cases)
+
+
+def _view(s: Session, c: ConflictDTO, owner: _Owner, me: str) -> ConflictView:
+    entities = {c.row_id}
+    if owner.case is not None:
+        entities.add(owner.case.id)
+    if owner.child is not None:
+        entities.add(owner.child.id)
+    sides = []
+    for i, side in enumerate(c.sides):
+        at = datetime.fromisoformat(side.stamped_at).astimezone(UTC)
+        sides.append(
+            SideView(
+                i,
+                side.field,
+                side.value,
+                at,
+                side.origin,
+                side.origin == me,
+                _author(s, side.origin, entities, at),
+            )
+        )
+    child = owner.child
+    return ConflictView(
+        c.id,
+        c.table,
+        c.row_id,
+        c.field,
+        c.kind,
+        owner.case.case_number if owner.case else "",
+        " ".join(p for p in (child.given_name_th, child.family_name_th) if p) if child else "",
+        " ".join(p for p in (child.given_name_latin, child.family_name_latin) if p)
+        if child
+        else "",
+        tuple(sides),
+    )
+
+
+def _author(s: Session, device_id: str, entities: set[str], at: datetime) -> str:
+    """Who made a change: the audit entry its device wrote about the record at that time."""
+    rows = s.execute(
+        select(AuditEntry.actor, AuditEntry.at).where(
+            AuditEntry.device_id == device_id,
+            AuditEntry.entity_id.in_(entities),
+            AuditEntry.at >= at - AUTHOR_WINDOW,
+            AuditEntry.at <= at + AUTHOR_WINDOW,
+        )
+    ).all()
+    if not rows:
+        return ""
+    return str(min(rows, key=lambda r: abs(_utc(r[1]) - at))[0])
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
