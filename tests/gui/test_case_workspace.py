@@ -34,7 +34,7 @@ def test_leaving_a_case_with_a_half_written_note_asks_first(
     _open_by_keyboard(qtbot, shell)
     page, case = workspace(shell), case_page(shell)
     assert page.sections.currentWidget() is case
-    case.tabs.setCurrentWidget(case.notes)
+    case.show_tab(case.notes)
     type_text(qtbot, case.notes.body, NOTE)
     assert case.has_unsaved() and shell.has_unsaved()
 
@@ -64,7 +64,7 @@ def test_saved_work_leaves_without_a_question(
     unlock(qtbot, shell, CASE_MANAGER, CASE_MANAGER_PASS)
     _open_by_keyboard(qtbot, shell)
     case = case_page(shell)
-    case.tabs.setCurrentWidget(case.notes)
+    case.show_tab(case.notes)
     type_text(qtbot, case.notes.body, NOTE)
     # Ctrl+Enter saves from inside the text.
     qtbot.keyClick(case.notes.body, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)

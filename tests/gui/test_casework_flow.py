@@ -169,7 +169,7 @@ def test_a_case_from_registration_to_closure(
     press(qtbot, bar.move_buttons["assessment"])
     wait_stage(qtbot, shell, "assessment")
     assert stage_shown(shell) == label("stage", "assessment")
-    case.tabs.setCurrentWidget(case.assessment)
+    case.show_tab(case.assessment)
     pick(case.assessment.domain, "safety")
     pick(case.assessment.rating, "serious_concern")
     type_text(qtbot, case.assessment.findings, "Left alone at night while the mother works")
@@ -182,7 +182,7 @@ def test_a_case_from_registration_to_closure(
     press(qtbot, bar.move_buttons["case_plan"])
     wait_stage(qtbot, shell, "case_plan")
     plan = case.plan
-    case.tabs.setCurrentWidget(plan)
+    case.show_tab(plan)
     pick(plan.goal_domain, "safety")
     type_text(qtbot, plan.goal_text, "An adult is at home every night")
     press(qtbot, plan.add_goal)
@@ -218,7 +218,7 @@ def test_a_case_from_registration_to_closure(
     press(qtbot, bar.move_buttons["implementation"])
     wait_stage(qtbot, shell, "implementation")
     assert stage_shown(shell) == label("stage", "implementation")
-    case.tabs.setCurrentWidget(case.referrals)
+    case.show_tab(case.referrals)
     press(qtbot, case.referrals.refer)
     referral = dialog(qtbot, ReferralDialog)
     pick(referral.partner, "ECPAT")
@@ -253,7 +253,7 @@ def test_a_case_from_registration_to_closure(
     assert case.consents.table.topLevelItemCount() == 1
 
     # -- lock and unlock keep a half-written note ----------------------------------------
-    case.tabs.setCurrentWidget(case.notes)
+    case.show_tab(case.notes)
     case.notes.body.setFocus()
     type_text(qtbot, case.notes.body, "Home visit: the aunt agreed to stay at night")
     lock(qtbot, shell)

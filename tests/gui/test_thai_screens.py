@@ -1,4 +1,5 @@
-"""Every main screen in Thai: no string left in English, no text cut off by its widget.
+"""Every main screen in Thai: no string left in English, no text cut off by its widget, and
+nothing that needs more room than the screen has.
 
 Walks the same tour as scripts/screenshots.py, at the size of the field laptops' screens.
 """
@@ -36,6 +37,13 @@ def test_every_screen_is_all_thai_and_nothing_is_cut_off(
         assert shown, name
         problems += [f"{name}: English {p}" for p in english_left(shown)]
         problems += [f"{name}: clipped {p}" for p in clipped(widget)]
+        # Nothing may need more room than the laptop's screen has: the window would grow
+        # past the screen's edge, with its buttons out of reach.
+        least = widget.minimumSizeHint()
+        if least.width() > size[0] or least.height() > size[1]:
+            problems.append(f"{name}: needs at least {least.width()}x{least.height()}")
+        if widget is shell.window and (widget.width(), widget.height()) != size:
+            problems.append(f"{name}: the window grew to {widget.width()}x{widget.height()}")
     assert stops >= 14
     assert not problems, "\n".join(problems)
 

@@ -323,11 +323,11 @@ def case_stages(shell: Shell, page: object) -> Iterator[Stop]:
         wait_until(lambda: case.bundle is not None and case.bundle.case.stage == stage)
         settle(shell)
 
-    case.tabs.setCurrentWidget(case.profile)
+    case.show_tab(case.profile)
     settle(shell)
     yield "case-profile", shell.window
     move("assessment")
-    case.tabs.setCurrentWidget(case.assessment)
+    case.show_tab(case.assessment)
     case.assessment.domain.set_code("safety")
     case.assessment.rating.set_code("serious_concern")
     _commit(case.assessment.findings, "เด็กอยู่บ้านคนเดียวตอนกลางคืนขณะที่แม่ไปทำงาน")
@@ -337,7 +337,7 @@ def case_stages(shell: Shell, page: object) -> Iterator[Stop]:
     yield "case-assessment", shell.window
     move("case_plan")
     plan = case.plan
-    case.tabs.setCurrentWidget(plan)
+    case.show_tab(plan)
     plan.goal_domain.set_code("safety")
     _commit(plan.goal_text, "มีผู้ใหญ่อยู่บ้านทุกคืน")
     plan._add_goal()
@@ -351,7 +351,7 @@ def case_stages(shell: Shell, page: object) -> Iterator[Stop]:
     bar.buttons["submit_plan"].click()
     settle(shell)
     yield "case-plan", shell.window
-    case.tabs.setCurrentWidget(case.reviews)
+    case.show_tab(case.reviews)
     settle(shell)
     yield "case-reviews", shell.window
 
@@ -366,7 +366,7 @@ def case_dialogs(shell: Shell, page: object) -> Iterator[Stop]:
 
     case = page.case_page  # type: ignore[attr-defined]
     # A referral to a partner, with no consent yet, then with it.
-    case.tabs.setCurrentWidget(case.referrals)
+    case.show_tab(case.referrals)
     case.referrals.open_new()
     referral = _dialog(ReferralDialog)
     referral.partner.set_code("ECPAT")
@@ -396,11 +396,11 @@ def case_dialogs(shell: Shell, page: object) -> Iterator[Stop]:
     settle(shell)
     yield "referral-detail", detail
     _close(detail)
-    case.tabs.setCurrentWidget(case.consents)
+    case.show_tab(case.consents)
     settle(shell)
     yield "case-consent", shell.window
     # Notes: one written, then edited (two versions).
-    case.tabs.setCurrentWidget(case.notes)
+    case.show_tab(case.notes)
     _commit(case.notes.body, "เยี่ยมบ้าน: ป้าตกลงจะมาอยู่ด้วยตอนกลางคืน")
     case.notes.submit()
     wait_until(lambda: case.notes.timeline.topLevelItemCount() == 1)
@@ -417,7 +417,7 @@ def case_dialogs(shell: Shell, page: object) -> Iterator[Stop]:
     settle(shell)
     yield "note-versions", versions
     _close(versions)
-    case.tabs.setCurrentWidget(case.history)
+    case.show_tab(case.history)
     settle(shell)
     yield "case-history", shell.window
     case.open_print()

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QHBoxLayout,
     QPushButton,
+    QScrollArea,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -87,17 +89,28 @@ class ReferralDetailDialog(QDialog):
         layout = QVBoxLayout(self)
         self.title = Heading(parent=self, level=2)
         layout.addWidget(self.title)
-        self.details = DetailsGrid(self)
+        # The details and the steps scroll together: a long reason must not push the
+        # buttons off a 600-pixel-high screen.
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget(scroll)
+        scroll.setWidget(body)
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
+        self.details = DetailsGrid(body)
         for key, msgid in ROWS:
             self.details.add(key, msgid)
-        layout.addWidget(self.details)
-        self.events_title = Heading(parent=self, level=2)
-        layout.addWidget(self.events_title)
-        self.events = QTreeWidget(self)
+        inner.addWidget(self.details)
+        self.events_title = Heading(parent=body, level=2)
+        inner.addWidget(self.events_title)
+        self.events = QTreeWidget(body)
         self.events.setObjectName("referral-events")
         self.events.setRootIsDecorated(False)
         self.events.setWordWrap(True)
-        layout.addWidget(self.events, 1)
+        self.events.setMinimumHeight(140)
+        inner.addWidget(self.events, 1)
+        layout.addWidget(scroll, 1)
         self.message = MessageLabel(self)
         layout.addWidget(self.message)
         row = QHBoxLayout()

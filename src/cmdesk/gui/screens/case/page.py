@@ -13,9 +13,11 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -131,8 +133,22 @@ class CasePage(QWidget):
             self.referrals,
             self.history,
         ]
+        # Each tab scrolls on its own: on a 1024x600 screen the forms are taller than the room
+        # left under the case header, and the window must never grow past the screen.
+        self._holders: dict[CaseTab, QScrollArea] = {}
         for tab in self.case_tabs:
-            self.tabs.addTab(tab, "")
+            holder = QScrollArea(self.tabs)
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QFrame.Shape.NoFrame)
+            holder.setWidget(tab)
+            self._holders[tab] = holder
+            self.tabs.addTab(holder, "")
+
+    def show_tab(self, tab: CaseTab) -> None:
+        self.tabs.setCurrentWidget(self._holders[tab])
+
+    def current_tab(self) -> CaseTab:
+        return self.case_tabs[self.tabs.currentIndex()]
 
     # -- opening and reloading ----------------------------------------------------------------
     def open_case(self, case_id: str) -> None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from cmdesk.core.i18n import Translator
 from cmdesk.core.model.case import Stage
 from cmdesk.core.model.labels import choices, label_of
-from cmdesk.gui.i18n import wrap_thai
+from cmdesk.gui.widgets.flow_layout import FlowLayout, flow_policy
 from cmdesk.gui.widgets.labels import WrapLabel
 from cmdesk.gui.widgets.prompts import ReasonDialog, ask
 
@@ -40,9 +40,8 @@ ACTIONS = (
 class StageStrip(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(2)
+        flow_policy(self)
+        row = FlowLayout(self, spacing=2)
         self.labels: dict[str, QLabel] = {}
         for i, stage in enumerate(Stage):
             if i:
@@ -53,7 +52,6 @@ class StageStrip(QWidget):
             label.setObjectName(f"stage-{stage.value}")
             self.labels[stage.value] = label
             row.addWidget(label)
-        row.addStretch(1)
         self.current = ""
 
     def show_stage(self, stage: str) -> None:
@@ -81,10 +79,12 @@ class WorkflowBar(QFrame):
         self.status = WrapLabel(parent=self)
         self.status.setObjectName("workflow-status")
         box.addWidget(self.status)
-        row = QHBoxLayout()
+        buttons = QWidget(self)
+        flow_policy(buttons)
+        row = FlowLayout(buttons)
         self.move_buttons: dict[str, QPushButton] = {}
         for stage in Stage:
-            button = QPushButton(self)
+            button = QPushButton(buttons)
             button.setObjectName(f"move-{stage.value}")
             button.clicked.connect(lambda _c=False, s=stage.value: self._move(s))
             button.hide()
@@ -92,14 +92,13 @@ class WorkflowBar(QFrame):
             self.move_buttons[stage.value] = button
         self.buttons: dict[str, QPushButton] = {}
         for name in ACTIONS:
-            button = QPushButton(self)
+            button = QPushButton(buttons)
             button.setObjectName(name.replace("_", "-"))
             button.clicked.connect(getattr(self, f"_{name}"))
             button.hide()
             row.addWidget(button)
             self.buttons[name] = button
-        row.addStretch(1)
-        box.addLayout(row)
+        box.addWidget(buttons)
 
     @property
     def tr(self) -> Translator:
@@ -151,9 +150,7 @@ class WorkflowBar(QFrame):
         tr = self.tr
         self.strip.retranslate(tr)
         for code, button in self.move_buttons.items():
-            button.setText(
-                wrap_thai(tr.format("Move to {stage}", stage=tr.gettext(label_of("stage", code))))
-            )
+            button.setText(tr.format("Move to {stage}", stage=tr.gettext(label_of("stage", code))))
         texts = {
             "submit_plan": tr.gettext("Submit the plan for approval"),
             "approve_plan": tr.gettext("Approve the plan"),
