@@ -23,11 +23,9 @@ from sqlalchemy import text
 from cmdesk.core.demo.generate import generate
 from cmdesk.core.model import Child, new_id
 from cmdesk.core.sync import bundle_format, keys
-from cmdesk.core.sync.apply import apply_changes
-from cmdesk.core.sync.capture import LocalCounters
-from cmdesk.core.sync.hlc import Hlc
+from cmdesk.core.sync.importing import apply_segment, collector_paused
 from cmdesk.core.sync.join import join
-from cmdesk.core.sync.payload import decode
+from cmdesk.core.sync.payload import Payload, decode
 from cmdesk.core.sync.tables import AUDIT_TABLE, synced_tables
 from cmdesk.core.vault import crypto
 from cmdesk.core.workspace import Workspace
@@ -141,19 +139,19 @@ def apply_only(ws: Workspace, data: bytes) -> tuple[float, float, int]:
     segment by segment in transactions as `import_bundle` does."""
     engine = ws.sync
     own = engine.keys()
-    t_decode, payload = timed(
-        lambda: decode(bundle_format.decrypt(bundle_format.parse(data), own.org.box_secret))
-    )
-    started = time.perf_counter()
-    for segment in payload.segments:
-        with engine._write() as db:
-            counters = LocalCounters.load(db)
-            clock = Hlc(counters.hlc, engine.now_ms)
-            apply_changes(db, engine.origins, segment, clock)
-            counters.hlc = clock.last
-            counters.save(db)
-            db.execute("DELETE FROM sync_dirty")
-    return t_decode, time.perf_counter() - started, payload.operations()
+
+    def check_and_decode() -> Payload:
+        parsed = bundle_format.parse(data)
+        return decode(bundle_format.decrypt(parsed, own.org.box_secret), parsed.header.format)
+
+    with collector_paused():  # as import_bundle does
+        t_decode, payload = timed(check_and_decode)
+        started = time.perf_counter()
+        for segment in payload.segments:
+            with engine._write() as db:
+                apply_segment(engine, db, segment)
+        t_apply = time.perf_counter() - started
+    return t_decode, t_apply, payload.operations()
 
 
 def run() -> list[Row]:

@@ -260,7 +260,23 @@ def test_fuzzed_payloads_decode_or_are_refused_as_unreadable(net: Net, data: st.
     at = data.draw(st.integers(0, len(text_) - 1))
     junk = data.draw(
         st.sampled_from(
-            ['"', "[", "]", "{", "}", ",", "-1", "null", "1e999", "\n", '"x"', "9" * 30, "[[]]", ""]
+            [
+                '"',
+                "[",
+                "]",
+                "{",
+                "}",
+                ",",
+                "-1",
+                "null",
+                "1e999",
+                "\n",
+                "\t",
+                '"x"',
+                "9" * 30,
+                "[[]]",
+                "",
+            ]
         )
     )
     n = data.draw(st.integers(0, 3))

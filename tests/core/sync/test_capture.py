@@ -12,6 +12,7 @@ from sqlalchemy import text
 import cmdesk.core.model as model
 from cmdesk.core.model import Child
 from cmdesk.core.model.base import is_synced
+from cmdesk.core.sync.oplog import load_ops
 from cmdesk.core.sync.tables import AUDIT_TABLE, synced_tables
 from cmdesk.core.workspace import Workspace
 from tests.core.sync.conftest import Net, exchange, open_ws, sync
@@ -42,7 +43,7 @@ def captured(ws: Workspace, table: str, row_id: str) -> dict[str, Any]:
             text("SELECT ops FROM sync_change WHERE tbl = :t AND row_id = :r ORDER BY hlc, seq"),
             {"t": table, "r": row_id},
         ):
-            out.update({op[1]: op[2] for op in json.loads(ops)})
+            out.update({op[1]: op[2] for op in load_ops(ops)})
     return out
 
 
@@ -97,7 +98,7 @@ def test_orm_writes_are_captured_with_the_stamp_of_the_value_they_replace(net: N
             {"r": child},
         ).all()
     create_hlc = rows[0][0]
-    ops = {op[1]: op for op in json.loads(rows[1][1])}
+    ops = {op[1]: op for op in load_ops(rows[1][1])}
     assert ops["nickname"][2] == "Dao"
     assert ops["nickname"][3][0] == create_hlc  # prev: the stamp of the replaced value
 

@@ -4,7 +4,6 @@ applied once the app is upgraded."""
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterator
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from cmdesk.core.model import new_id
 from cmdesk.core.sync import bundle_format, payload
 from cmdesk.core.sync.hlc import pack, wall_ms
-from cmdesk.core.sync.oplog import Change
+from cmdesk.core.sync.oplog import Change, load_ops
 from cmdesk.core.sync.tables import SCHEMA_VERSION, synced_tables
 from tests.core.sync.conftest import Net, exchange, open_ws, sync
 from tests.core.sync.records import add_child, field, raw
@@ -114,4 +113,4 @@ def test_unknown_fields_wait_for_the_upgrade_and_then_apply(
         from sqlalchemy import text
 
         ops = s.execute(text("SELECT ops FROM sync_change WHERE tbl = 'future_table'")).scalar()
-    assert json.loads(ops) == [[0, "anything", 1]]
+    assert load_ops(ops) == [[0, "anything", 1]]

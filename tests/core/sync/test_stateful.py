@@ -25,6 +25,7 @@ from cmdesk.core.model import Case, Child, Referral
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.materialize import EVERY, held_ops
 from cmdesk.core.sync.merge import REMOVED, row_state
+from cmdesk.core.sync.oplog import load_ops
 from cmdesk.core.sync.sharing import SECTIONS, scope_for
 from cmdesk.core.sync.tables import AUDIT_TABLE, synced_tables
 from cmdesk.core.vault import engine as vault_engine
@@ -69,7 +70,7 @@ def data_ops(ws: Workspace) -> set[tuple[str, int]]:
             ),
             {"a": AUDIT_TABLE},
         ):
-            out.update((device, seq + op[0]) for op in json.loads(ops))
+            out.update((device, seq + op[0]) for op in load_ops(ops))
     return out
 
 

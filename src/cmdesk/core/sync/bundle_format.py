@@ -28,7 +28,10 @@ from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.keys import DeviceCert, DeviceKeys, b64, canonical, unb64, verify_signature
 
 MAGIC = b"cmdesk-bundle\n"
-FORMAT = 1
+# 2: compact payload segments (payload.py). Format 1 bundles are still read; a larger number
+# is a newer app's (TOO_NEW), anything else is damage (ALTERED).
+FORMAT = 2
+READABLE = frozenset({1, 2})
 SIG_BYTES = 64
 LEN_BYTES = 4
 MAX_HEADER = 1 << 20
@@ -186,7 +189,7 @@ def parse(data: bytes) -> Parsed:
         header = Header.from_json(raw)
     except (ValueError, KeyError, TypeError, AttributeError):
         raise rej.reject(rej.ALTERED) from None
-    if header.format != FORMAT or canonical(header.to_json()) != data[at : at + size]:
+    if header.format not in READABLE or canonical(header.to_json()) != data[at : at + size]:
         raise rej.reject(rej.ALTERED)
     at += size
     expected = at + header.body_bytes + SIG_BYTES

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from cmdesk.core.sync.db import Db
-from cmdesk.core.sync.oplog import Change, Origins
+from cmdesk.core.sync.oplog import Change, Origins, load_ops
 from cmdesk.core.sync.payload import Knowledge
 from cmdesk.core.sync.sharing import Scope
 from cmdesk.core.sync.vectors import RangeSet, Vector, intersect_all, vector_from_json
@@ -40,7 +40,7 @@ def _change(origins: Origins, db: Db, row: Any, *, decode: bool) -> Change:
         row_id,
         seen,
         schema,
-        json.loads(ops) if decode else [],
+        load_ops(ops) if decode else None,
         ops,
         span,
     )

@@ -4,7 +4,10 @@ recognised when it comes again."""
 
 from __future__ import annotations
 
+import gc
 import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,8 +18,10 @@ from cmdesk.core.sync.capture import LocalCounters
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.hlc import Hlc
 from cmdesk.core.sync.model import QUARANTINED
+from cmdesk.core.sync.oplog import Change
 from cmdesk.core.sync.payload import Payload, decode
 from cmdesk.core.sync.progress import CancelToken, Progress, no_cancel
+from cmdesk.core.sync.triggers import suspended
 from cmdesk.core.sync.vectors import RangeSet, Vector, vector_from_json, vector_to_json
 
 if TYPE_CHECKING:
@@ -36,6 +41,24 @@ class ImportResult:
     segments: int
     resumed_at: int
     replay: bool
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while a bundle is decoded and applied.
+
+    Both allocate a few objects per change and keep them (the decoded payload) until the end;
+    none is cyclic garbage, but the collector's passes over the growing heap doubled the time
+    to decode a 10k-case bundle (measured 1.0 -> 2.0 s). It is switched back on afterwards,
+    and catches up then. (Process-wide: concurrent work in other threads only leaves its
+    cycles for a few seconds longer.)"""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def import_bundle(
@@ -62,7 +85,20 @@ def import_bundle(
     if sender is None:
         raise rej.reject(rej.UNKNOWN_SENDER, org=h.sender_org)
     bundle_format.verify_sender(parsed, sender[0].sign_public)
-    payload = decode(bundle_format.decrypt(parsed, keys.org.box_secret))
+    with collector_paused():
+        return _import(engine, parsed, keys.org.box_secret, done, progress, cancel)
+
+
+def _import(
+    engine: SyncEngine,
+    parsed: bundle_format.Parsed,
+    box_secret: bytes,
+    done: tuple[int, str | None] | None,
+    progress: Progress | None,
+    cancel: CancelToken | None,
+) -> ImportResult:
+    h = parsed.header
+    payload = decode(bundle_format.decrypt(parsed, box_secret), h.format)
     if len(payload.segments) != h.segments or payload.operations() != h.operations:
         raise rej.reject(rej.UNREADABLE)
     start = int(done[0]) if done else 0
@@ -79,12 +115,7 @@ def import_bundle(
             with transaction() as db:
                 engine._capture(db)
                 if i < n:
-                    counters = LocalCounters.load(db)
-                    clock = Hlc(counters.hlc, engine._now)
-                    total += apply_changes(db, engine.origins, payload.segments[i], clock)
-                    counters.hlc = clock.last
-                    counters.save(db)
-                    db.execute("DELETE FROM sync_dirty")
+                    total += apply_segment(engine, db, payload.segments[i])
                 last = i >= n - 1
                 db.execute(
                     "INSERT INTO sync_import (bundle_id, sender_device, segments, done, "
@@ -118,6 +149,20 @@ def import_bundle(
             },
         )
     return _result(h, total, start, replay=False)
+
+
+def apply_segment(engine: SyncEngine, db: Db, changes: Sequence[Change]) -> ApplyStats:
+    """Applies one segment inside the caller's write transaction, with the capture triggers
+    suspended (what is received is not captured again as this device's own change)."""
+    counters = LocalCounters.load(db)
+    clock = Hlc(counters.hlc, engine._now)
+    with suspended(db):
+        stats = apply_changes(db, engine.origins, changes, clock)
+    counters.hlc = clock.last
+    counters.save(db)
+    # Nothing above marks a field; a mark left by anything else must not become a change.
+    db.execute("DELETE FROM sync_dirty")
+    return stats
 
 
 def _result(

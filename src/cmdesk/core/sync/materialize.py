@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +24,7 @@ from cmdesk.core.sync.merge import (
     row_state,
 )
 from cmdesk.core.sync.model import QUARANTINED
-from cmdesk.core.sync.oplog import Origins, field_op, load_row_changes
+from cmdesk.core.sync.oplog import Origins, encode_json, field_op, load_row_changes
 from cmdesk.core.sync.tables import synced_tables
 
 HAS_CONFLICTS, DELETED, IS_REMOVED = 1, 2, 4
@@ -94,14 +94,19 @@ def load_clocks(db: Db, keys: Iterable[Key]) -> dict[Key, RowClocks]:
 
 
 def save_clocks(db: Db, rows: Iterable[tuple[Key, RowClocks]]) -> None:
+    save_clock_texts(
+        db,
+        [(tbl, row_id, encode_json(rc.clocks), rc.flags) for (tbl, row_id), rc in rows],
+    )
+
+
+def save_clock_texts(db: Db, rows: Iterable[tuple[str, str, str, int]]) -> None:
+    """(tbl, row_id, clocks as JSON text, flags) of each record."""
     db.executemany(
         "INSERT INTO sync_row (tbl, row_id, clocks, flags) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (tbl, row_id) DO UPDATE SET clocks = excluded.clocks, "
         "flags = excluded.flags",
-        [
-            (tbl, row_id, json.dumps(rc.clocks, separators=(",", ":")), rc.flags)
-            for (tbl, row_id), rc in rows
-        ],
+        rows,
     )
 
 
@@ -109,7 +114,7 @@ class RowWriter:
     """Collects row upserts and removals; `flush` writes them with one statement per shape."""
 
     def __init__(self) -> None:
-        self._upserts: dict[tuple[str, tuple[str, ...], bool], list[list[Value]]] = {}
+        self._upserts: dict[tuple[str, tuple[str, ...], bool], list[Sequence[Value]]] = {}
         self._deletes: dict[str, list[str]] = {}
 
     def upsert(self, tbl: str, row_id: str, values: dict[str, Value], *, new: bool = False) -> None:
@@ -119,6 +124,12 @@ class RowWriter:
         if synced_tables()[tbl].has_blob:
             row = [_bytes(v) if isinstance(v, list) else v for v in row]  # type: ignore[misc]
         self._upserts.setdefault((tbl, names, new), []).append(row)
+
+    def new_rows(self, tbl: str, names: tuple[str, ...]) -> list[Sequence[Value]]:
+        """The list to append whole new records of one shape to, each as (id, *values) in the
+        order of `names` (blob values already bytes): the import's fast path builds no dict
+        per record."""
+        return self._upserts.setdefault((tbl, names, True), [])
 
     def delete(self, tbl: str, row_id: str) -> None:
         self._deletes.setdefault(tbl, []).append(row_id)
@@ -136,7 +147,7 @@ class RowWriter:
                 f"INSERT INTO {quote(tbl)} ({', '.join(quote(c) for c in cols)}) "
                 f"VALUES ({marks(len(cols))})"
             )
-            params = [row + fill for row in rows] if fill else rows
+            params = [[*row, *fill] for row in rows] if fill else rows
             if new:
                 db.execute("SAVEPOINT sync_rows")
                 try:
@@ -153,6 +164,11 @@ class RowWriter:
                 db.execute(f"DELETE FROM {quote(tbl)} WHERE id IN ({marks(len(part))})", list(part))
         self._upserts.clear()
         self._deletes.clear()
+
+
+def blob_values(row: Sequence[Value]) -> list[Value | bytes]:
+    """A row's values with base64-carried bytes turned back into bytes."""
+    return [_bytes(v) if isinstance(v, list) else v for v in row]
 
 
 def _bytes(value: list[str]) -> bytes:

@@ -3,21 +3,39 @@ segments (each applied in one transaction on import), in causal (stamp) order.
 
     line 0      {"kind", "devices": [id...], "held": {i: ranges}, "knowledge": {...},
                  "segments": [changes per segment]}
-    line 1..n   one segment: [[device index, seq, hlc, table, row id, seen, schema, ops], ...]
+    line 1..n   one segment (format 2):
+                SHAPES TAB CHANGE CHANGE ...
+                SHAPES  [[table, [field, ...]], ...]: the field lists of compact changes
+                CHANGE  [device index, seq, hlc, shape index, row id, seen, schema][value, ...]
+                     or [device index, seq, hlc, table, row id, seen, schema][[op], ...]
 
-`ops` is the stored JSON text of the change's operations (oplog.py), carried as a string so
-neither side re-encodes it. Every field is checked before anything is applied.
+A change's operations follow its header as raw JSON, not as a JSON string: the stored text of
+the change (oplog.py) is copied into the bundle and back out of it by slicing, never escaped,
+unescaped or re-encoded. A compact change (a new record, nearly every change) carries only its
+values; its field names are said once per segment for all changes of the same shape.
+
+Reading scans each segment with the json module's own scanner, which parses one value at a
+given position and says where it ended: one pass over the text, the stored text of each change
+is the slice between two positions. Format 1 (each change's ops as a JSON string, every field
+named in every change) is still read. Every field is checked before anything is applied.
 """
 
 from __future__ import annotations
 
 import json
+import json.encoder
+import json.scanner
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from cmdesk.core.sync import rejections as rej
-from cmdesk.core.sync.oplog import Change, dump_ops
+from cmdesk.core.sync.oplog import (
+    Change,
+    compact_prefix,
+    dump_ops,
+    split_compact,
+)
 from cmdesk.core.sync.tables import synced_tables
 from cmdesk.core.sync.vectors import RangeSet, Vector
 
@@ -25,6 +43,9 @@ KIND = "cmdesk-payload"
 SEGMENT_OPS = 50_000
 _NAME = re.compile(r"^(?:[a-z_][a-z0-9_]{0,63}|-)$")
 _MAX_INT = 1 << 62
+# The C scanner behind json.loads, called at a position: (value, end position).
+_scan = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+_string = json.encoder.encode_basestring
 
 
 @dataclass
@@ -60,19 +81,35 @@ def cut_segments(changes: list[Change], limit: int | None = None) -> list[list[C
     return segments
 
 
+def _segment_text(seg: list[Change], dev: Any) -> str:
+    shapes: dict[tuple[str, str], int] = {}
+    parts: list[str] = []
+    for c in seg:
+        text = c.text if c.text is not None else dump_ops(c.ops)
+        cut = split_compact(text)
+        if cut is not None:
+            x = shapes.setdefault((c.tbl, cut[0]), len(shapes))
+            parts.append(
+                f"[{dev(c.origin)},{c.seq},{c.hlc},{x},{_string(c.row_id)},{c.seen},{c.schema}]"
+            )
+            parts.append(cut[1])
+        else:
+            parts.append(
+                f"[{dev(c.origin)},{c.seq},{c.hlc},{_string(c.tbl)},{_string(c.row_id)},"
+                f"{c.seen},{c.schema}]"
+            )
+            parts.append(text)
+    head = ",".join(f"[{_string(tbl)},{names}]" for tbl, names in shapes)
+    return f"[{head}]\t" + "".join(parts)
+
+
 def encode(payload: Payload) -> bytes:
     devices: dict[str, int] = {}
 
     def dev(d: str) -> int:
         return devices.setdefault(d, len(devices))
 
-    lines: list[str] = []
-    for seg in payload.segments:
-        rows = []
-        for c in seg:
-            ops = c.text if c.text is not None else dump_ops(c.ops)
-            rows.append([dev(c.origin), c.seq, c.hlc, c.tbl, c.row_id, c.seen, c.schema, ops])
-        lines.append(json.dumps(rows, ensure_ascii=False, separators=(",", ":")))
+    lines = [_segment_text(seg, dev) for seg in payload.segments]
     meta = {
         "kind": KIND,
         "held": {str(dev(o)): r.to_json() for o, r in sorted(payload.held.items())},
@@ -161,11 +198,164 @@ def check_ops(ops: Any, *, blobs: bool = True) -> list[list[Any]]:
 def _vector(d: Any, devices: list[str]) -> Vector:
     if not isinstance(d, dict):
         raise ValueError("vector")
-    return {devices[int(k)]: RangeSet.from_json(v) for k, v in d.items()}
+    return {devices[_int(int(k))]: RangeSet.from_json(v) for k, v in d.items()}
 
 
-def decode(data: bytes) -> Payload:
+def _table(v: Any) -> str:
+    if not isinstance(v, str) or not _NAME.match(v) or v == "-":
+        raise ValueError("table")
+    return v
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    tbl: str
+    names: tuple[str, ...]
+    # The stored text of a change of this shape is prefix + values + "}".
+    prefix: str
+    blobs: bool
+
+
+def _shape(v: Any, tables: dict[str, Any]) -> _Shape:
+    if type(v) is not list or len(v) != 2 or type(v[1]) is not list or not v[1]:
+        raise ValueError("shape")
+    tbl = _table(v[0])
+    for name in v[1]:
+        _name(name)
+    known = tables.get(tbl)
+    names = tuple(v[1])
+    return _Shape(tbl, names, compact_prefix(names), known is None or known.has_blob)
+
+
+_SCALAR_TYPES = frozenset(_SCALARS)
+
+
+def _values(values: Any, shape: _Shape) -> list[Any]:
+    if type(values) is not list or len(values) != len(shape.names):
+        raise ValueError("values")
+    # One set of the value types per change instead of a test per value: the check runs in C.
+    if not set(map(type, values)) <= _SCALAR_TYPES:
+        for value in values:
+            if type(value) not in _SCALARS and not (
+                shape.blobs
+                and type(value) is list
+                and len(value) == 2
+                and value[0] == "b64"
+                and type(value[1]) is str
+            ):
+                raise ValueError("value")
+    return values
+
+
+def _segment_v2(line: str, count: int, devices: list[str], tables: dict[str, Any]) -> list[Change]:
+    tab = line.index("\t")
+    shapes = json.loads(line[:tab])
+    if type(shapes) is not list:
+        raise ValueError("shapes")
+    shaped = [_shape(v, tables) for v in shapes]
+    scan = _scan
+    seg: list[Change] = []
+    pos, end = tab + 1, len(line)
     try:
+        while pos < end:
+            head, at = scan(line, pos)
+            body, pos = scan(line, at)
+            if type(head) is not list or len(head) != 7:
+                raise ValueError("change")
+            d, seq, hlc, x, row_id, seen, schema = head
+            # The checks of _int and _id, written out: they run for every change.
+            if not (
+                type(d) is int
+                and type(seq) is int
+                and type(hlc) is int
+                and type(seen) is int
+                and type(schema) is int
+                and d >= 0
+                and 1 <= seq < _MAX_INT
+                and 0 <= hlc < _MAX_INT
+                and 0 <= seen < _MAX_INT
+                and 0 <= schema < _MAX_INT
+                and type(row_id) is str
+                and 0 < len(row_id) <= 36
+            ):
+                raise ValueError("change")
+            if type(x) is int:
+                if x < 0:
+                    raise ValueError("shape")
+                shape = shaped[x]
+                values = _values(body, shape)
+                if seq + len(values) - 1 >= _MAX_INT:
+                    raise ValueError("seq")
+                seg.append(
+                    Change(
+                        devices[d],
+                        seq,
+                        hlc,
+                        shape.tbl,
+                        row_id,
+                        seen,
+                        schema,
+                        None,
+                        shape.prefix + line[at:pos] + "}",
+                        names=shape.names,
+                        values=values,
+                    )
+                )
+            else:
+                tbl = _table(x)
+                known = tables.get(tbl)
+                ops = check_ops(body, blobs=known is None or known.has_blob)
+                _int(seq + ops[-1][0], 1)
+                text = line[at:pos]
+                seg.append(Change(devices[d], seq, hlc, tbl, row_id, seen, schema, ops, text))
+    except StopIteration:  # the scanner found no JSON value where one must start
+        raise ValueError("segment") from None
+    if len(seg) != count:
+        raise ValueError("segment")
+    return seg
+
+
+def _segment_v1(line: str, count: int, devices: list[str], tables: dict[str, Any]) -> list[Change]:
+    rows = json.loads(line)
+    if not isinstance(rows, list) or len(rows) != count:
+        raise ValueError("segment")
+    seg: list[Change] = []
+    for row in rows:
+        if not isinstance(row, list) or len(row) != 8:
+            raise ValueError("change")
+        d, seq, hlc, tbl, row_id, seen, schema, ops_text = row
+        _table(tbl)
+        if not isinstance(ops_text, str):
+            raise ValueError("ops")
+        known = tables.get(tbl)
+        ops = check_ops(json.loads(ops_text), blobs=known is None or known.has_blob)
+        origin = devices[_int(d)]
+        first = _int(seq, 1)
+        _int(first + ops[-1][0], 1)
+        seg.append(
+            Change(
+                origin,
+                first,
+                _int(hlc),
+                tbl,
+                _id(row_id),
+                _int(seen),
+                _int(schema),
+                ops,
+                ops_text,
+            )
+        )
+    return seg
+
+
+# Payload layout of each bundle format this version reads.
+FORMATS = {1: _segment_v1, 2: _segment_v2}
+CURRENT = 2
+
+
+def decode(data: bytes, fmt: int = CURRENT) -> Payload:
+    try:
+        read_segment = FORMATS[fmt]
         text = data.decode("utf-8")
         head, *lines = text.split("\n")
         meta = json.loads(head)
@@ -183,40 +373,11 @@ def decode(data: bytes) -> Payload:
         counts = meta["segments"]
         if not isinstance(counts, list) or len(counts) != len(lines):
             raise ValueError("segments")
-        segments: list[list[Change]] = []
         tables = synced_tables()
-        for line, count in zip(lines, counts, strict=True):
-            rows = json.loads(line)
-            if not isinstance(rows, list) or len(rows) != count:
-                raise ValueError("segment")
-            seg: list[Change] = []
-            for row in rows:
-                if not isinstance(row, list) or len(row) != 8:
-                    raise ValueError("change")
-                d, seq, hlc, tbl, row_id, seen, schema, ops_text = row
-                if not isinstance(tbl, str) or not _NAME.match(tbl) or tbl == "-":
-                    raise ValueError("table")
-                if not isinstance(ops_text, str):
-                    raise ValueError("ops")
-                known = tables.get(tbl)
-                ops = check_ops(json.loads(ops_text), blobs=known is None or known.has_blob)
-                origin = devices[_int(d)]
-                first = _int(seq, 1)
-                _int(first + ops[-1][0], 1)
-                seg.append(
-                    Change(
-                        origin,
-                        first,
-                        _int(hlc),
-                        tbl,
-                        _id(row_id),
-                        _int(seen),
-                        _int(schema),
-                        ops,
-                        ops_text,
-                    )
-                )
-            segments.append(seg)
+        segments = [
+            read_segment(line, count, devices, tables)
+            for line, count in zip(lines, counts, strict=True)
+        ]
     except (ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError, RecursionError):
         raise rej.reject(rej.UNREADABLE) from None
     return Payload(held, knowledge, segments)

@@ -11,7 +11,10 @@ updating the triggers cannot silently stop capturing it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+import sqlcipher3.dbapi2 as sqlcipher
 
 from cmdesk.core.sync.db import Db, quote
 from cmdesk.core.sync.tables import SyncedTable, synced_tables
@@ -88,3 +91,36 @@ def ensure_triggers(db: Db, *, dry_run: bool = False) -> int:
                 db.execute(f"DROP TRIGGER {quote(name)}")
             db.execute(sql)
     return changed
+
+
+@contextmanager
+def suspended(db: Db) -> Iterator[None]:
+    """Within the caller's write transaction, rows inserted inside leave no capture marks.
+
+    Applying received changes must not capture them again as local changes. Deleting the
+    marks afterwards works but costs a third of the records' own insert time (one insert into
+    sync_dirty per new record, measured 5.7 -> 4.0 s for a 10k-case import). Instead the
+    insert triggers (what an import mostly does) are dropped and recreated, with the same
+    text, in the same transaction: while it holds the write lock nobody else can write, and
+    readers never see the vault without them (a rollback or a crash brings them back with
+    everything else). The DDL costs a few ms per transaction. Updates and deletions still
+    mark, and the caller deletes those marks."""
+    saved = db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE ? ESCAPE '!'",
+        ((PREFIX + "ins_").replace("_", "!_") + "%",),
+    ).fetchall()
+    for name, _sql in saved:
+        db.execute(f"DROP TRIGGER {quote(name)}")
+    try:
+        yield
+    except BaseException:
+        # The transaction is being abandoned and its rollback restores the triggers. Should a
+        # caller commit it anyway, put them back unless SQLite already rolled it back.
+        for _name, sql in saved:
+            try:
+                db.execute(sql.replace("CREATE TRIGGER ", "CREATE TRIGGER IF NOT EXISTS ", 1))
+            except sqlcipher.Error:
+                break
+        raise
+    for _name, sql in saved:
+        db.execute(sql)

@@ -43,13 +43,20 @@ class RangeSet:
         return i >= 0 and self._r[i][0] <= n <= self._r[i][1]
 
     def covers(self, lo: int, hi: int) -> bool:
-        i = bisect.bisect_right(self._r, (lo, float("inf"))) - 1
-        return i >= 0 and self._r[i][0] <= lo and hi <= self._r[i][1]
+        r = self._r
+        # Fast answer for the common case of an import: numbers beyond everything held.
+        if not r or lo > r[-1][1]:
+            return False
+        i = bisect.bisect_right(r, (lo, float("inf"))) - 1
+        return i >= 0 and r[i][0] <= lo and hi <= r[i][1]
 
     def intersects(self, lo: int, hi: int) -> bool:
         """True when any of lo..hi is held."""
-        i = bisect.bisect_right(self._r, (hi, float("inf"))) - 1
-        return i >= 0 and self._r[i][1] >= lo
+        r = self._r
+        if not r or lo > r[-1][1]:
+            return False
+        i = bisect.bisect_right(r, (hi, float("inf"))) - 1
+        return i >= 0 and r[i][1] >= lo
 
     def count(self) -> int:
         return sum(hi - lo + 1 for lo, hi in self._r)
@@ -69,6 +76,16 @@ class RangeSet:
         if hi < lo:
             return
         r = self._r
+        # Fast paths: an origin's operations mostly arrive in order, so most additions extend
+        # the last range or start a new one after it (no search, no list splice).
+        if not r or lo > r[-1][1] + 1:
+            r.append((lo, hi))
+            return
+        last_lo, last_hi = r[-1]
+        if lo >= last_lo:
+            if hi > last_hi:
+                r[-1] = (last_lo, hi)
+            return
         # First range that could touch [lo, hi] (ends at or after lo - 1).
         i = bisect.bisect_left(r, (lo, lo))
         if i > 0 and r[i - 1][1] >= lo - 1:
