@@ -211,6 +211,9 @@ def full_tour(shell: Shell, folder: Path) -> Iterator[Stop]:
     yield from workspace(shell)
     yield from locked(shell)
     yield from casework(shell)
+    from cmdesk.gui.screens.sync.tour_stops import sync_tour
+
+    yield from sync_tour(shell, folder)
 
 
 def casework(shell: Shell) -> Iterator[Stop]:

@@ -51,6 +51,8 @@ class ConflictView:
     row_id: str
     field: str
     kind: str  # "edit" or "delete"
+    case_id: str  # "" when the record belongs to no case
+    child_id: str
     case_number: str
     child_name_th: str
     child_name_latin: str
@@ -179,6 +181,8 @@ def _view(s: Session, c: ConflictDTO, owner: _Owner, me: str) -> ConflictView:
         c.row_id,
         c.field,
         c.kind,
+        owner.case.id if owner.case else "",
+        child.id if child else "",
         owner.case.case_number if owner.case else "",
         " ".join(p for p in (child.given_name_th, child.family_name_th) if p) if child else "",
         " ".join(p for p in (child.given_name_latin, child.family_name_latin) if p)

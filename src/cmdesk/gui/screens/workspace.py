@@ -24,15 +24,16 @@ from cmdesk.gui.icons import icon
 from cmdesk.gui.screens.case.page import CasePage
 from cmdesk.gui.screens.caseload import CaseloadScreen
 from cmdesk.gui.screens.referrals import ReferralsScreen
+from cmdesk.gui.screens.sync_screen import SyncScreen
 from cmdesk.gui.screens.tasks import TasksScreen
 from cmdesk.gui.screens.users import UsersScreen
 from cmdesk.gui.screens.vault_care import VaultScreen
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.labels import WrapLabel
 
-SECTIONS = ("caseload", "tasks", "referrals", "users", "vault")
-CASEWORK_SECTIONS = ("caseload", "tasks", "referrals")
-MANAGER_SECTIONS = ("users", "vault")
+SECTIONS = ("caseload", "tasks", "referrals", "users", "vault", "sync")
+CASEWORK_SECTIONS = ("caseload", "tasks", "referrals", "sync")
+MANAGER_SECTIONS = ("users", "vault", "sync")
 
 
 class WorkspacePage(QWidget):
@@ -106,6 +107,7 @@ class WorkspacePage(QWidget):
         self.referrals = ReferralsScreen(session, self.sections)
         self.users = UsersScreen(session, self.sections)
         self.vault = VaultScreen(session, self.sections)
+        self.sync = SyncScreen(session, self.sections)
         self.case_page = CasePage(session, self.sections)
         self._by_name: dict[str, QWidget] = {
             "caseload": self.caseload,
@@ -113,6 +115,7 @@ class WorkspacePage(QWidget):
             "referrals": self.referrals,
             "users": self.users,
             "vault": self.vault,
+            "sync": self.sync,
         }
         for screen in (*self._by_name.values(), self.case_page):
             self.sections.addWidget(screen)
@@ -126,11 +129,12 @@ class WorkspacePage(QWidget):
         self.referrals.open_referral_requested.connect(self.open_referral)
         self.case_page.back_requested.connect(self._back_from_case)
         self.vault.key_button.clicked.connect(self.recovery_key_requested)
+        self.sync.attach_nav(self.nav.item(SECTIONS.index("sync")))
         session.lang.language_changed.connect(self.retranslate)
         self.retranslate()
 
     def screens(self) -> list[QWidget]:
-        return [self.caseload, self.tasks, self.referrals, self.users, self.vault]
+        return [self.caseload, self.tasks, self.referrals, self.users, self.vault, self.sync]
 
     def visible_sections(self) -> tuple[str, ...]:
         actor = self._session.actor
@@ -201,6 +205,7 @@ class WorkspacePage(QWidget):
             "referrals": tr.gettext("Referrals"),
             "users": tr.gettext("Staff accounts"),
             "vault": tr.gettext("Backup and check"),
+            "sync": tr.gettext("Exchange data"),
         }
         for row, key in enumerate(SECTIONS):
             item = self.nav.item(row)

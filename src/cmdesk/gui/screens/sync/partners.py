@@ -1,0 +1,230 @@
+"""Who this laptop exchanges with: the laptops it has heard from (and when it last got a
+bundle from each), and, for the data manager, the organisations it trusts, with the
+identity file to give a partner and a partner's identity file to trust."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cmdesk.core.i18n import Translator, format_datetime
+from cmdesk.core.sync import texts
+from cmdesk.core.vault.files import atomic_write
+from cmdesk.gui.errors import friendly_message
+from cmdesk.gui.icons import icon
+from cmdesk.gui.ops import ChangeOp, QueryOp
+from cmdesk.gui.session import Session
+from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+
+if TYPE_CHECKING:
+    from cmdesk.core.sync.engine import TrustedOrg
+    from cmdesk.core.sync.status import PeerDTO
+    from cmdesk.core.workspace import Workspace
+
+IDENTITY_SUFFIX = ".cmid"
+
+
+def laptop_name(device_id: str) -> str:
+    """A laptop as people can tell it apart: the end of its id (the CLI prints the whole)."""
+    return f"…{device_id[-6:]}"
+
+
+class LaptopsBox(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._peers: tuple[PeerDTO, ...] = ()
+        self._device = ""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.title = Heading(parent=self, level=2)
+        layout.addWidget(self.title)
+        row = QHBoxLayout()
+        self.this_label = QLabel(self)
+        row.addWidget(self.this_label)
+        self.this_laptop = QLabel(self)
+        self.this_laptop.setObjectName("this-laptop")
+        self.this_laptop.setProperty("verbatim", True)  # the end of a device id
+        row.addWidget(self.this_laptop)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.table = QTreeWidget(self)
+        self.table.setObjectName("laptops")
+        self.table.setRootIsDecorated(False)
+        self.table.setMinimumHeight(90)
+        self.table.setMaximumHeight(160)
+        layout.addWidget(self.table)
+
+    def retranslate(self, tr: Translator) -> None:
+        self.title.setText(tr.gettext("Laptops this one knows"))
+        self.table.setHeaderLabels(
+            [tr.gettext("Laptop"), tr.gettext("Organisation"), tr.gettext("Last bundle from it")]
+        )
+        self.table.setAccessibleName(self.title.text())
+        self._fill(tr)
+
+    def set_peers(self, device_id: str, peers: tuple[PeerDTO, ...]) -> None:
+        self._device, self._peers = device_id, peers
+        self._fill(self._session.lang.tr)
+
+    def clear(self) -> None:
+        self._peers, self._device = (), ""
+        self._fill(self._session.lang.tr)
+
+    def _fill(self, tr: Translator) -> None:
+        self.this_label.setText(tr.gettext("This laptop:") if self._device else "")
+        self.this_laptop.setText(laptop_name(self._device) if self._device else "")
+        self.table.clear()
+        for peer in self._peers:
+            if peer.last_bundle_at:
+                at = datetime.fromisoformat(peer.last_bundle_at.replace("Z", "+00:00"))
+                when = format_datetime(at.astimezone(UTC), tr.locale)
+            else:
+                when = tr.gettext("No bundle from it yet")
+            QTreeWidgetItem(self.table, [laptop_name(peer.device_id), peer.org_code, when])
+        for column in range(3):
+            self.table.resizeColumnToContents(column)
+
+
+class OrganisationsBox(QWidget):
+    """For the data manager: identity files, so two organisations can exchange bundles."""
+
+    trusted_changed = Signal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._trusted: list[TrustedOrg] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.title = Heading(parent=self, level=2)
+        layout.addWidget(self.title)
+        self.body = WrapLabel(parent=self)
+        layout.addWidget(self.body)
+        self.table = QTreeWidget(self)
+        self.table.setObjectName("organisations")
+        self.table.setRootIsDecorated(False)
+        self.table.setMinimumHeight(90)
+        self.table.setMaximumHeight(160)
+        layout.addWidget(self.table)
+        row = QHBoxLayout()
+        self.save_button = QPushButton(icon("save"), "", self)
+        self.save_button.setObjectName("save-identity")
+        self.save_button.clicked.connect(self._ask_save)
+        row.addWidget(self.save_button)
+        self.trust_button = QPushButton(icon("key"), "", self)
+        self.trust_button.setObjectName("trust-identity")
+        self.trust_button.clicked.connect(self._ask_trust)
+        row.addWidget(self.trust_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.message = MessageLabel(self)
+        layout.addWidget(self.message)
+
+    def retranslate(self, tr: Translator) -> None:
+        self.title.setText(tr.gettext("Organisations and identity files"))
+        self.body.setText(
+            tr.gettext(
+                "Two organisations exchange bundles only after each has trusted the other's "
+                "identity file. Check the fingerprint with the other data manager by phone."
+            )
+        )
+        self.table.setHeaderLabels(
+            [tr.gettext("Code"), tr.gettext("Organisation"), tr.gettext("Fingerprint")]
+        )
+        self.table.setAccessibleName(self.title.text())
+        self.save_button.setText(tr.gettext("Save our identity file…"))
+        self.trust_button.setText(tr.gettext("Trust a partner's identity file…"))
+        for b in (self.save_button, self.trust_button):
+            b.setAccessibleName(b.text())
+        self.message.retranslate(tr)
+        self._fill(tr)
+
+    def set_trusted(self, trusted: list[TrustedOrg]) -> None:
+        self._trusted = trusted
+        self._fill(self._session.lang.tr)
+
+    def clear(self) -> None:
+        self._trusted = []
+        self.message.clear_message()
+        self._fill(self._session.lang.tr)
+
+    def _fill(self, tr: Translator) -> None:
+        self.table.clear()
+        for org in self._trusted:
+            name = org.name_th if tr.locale == "th" else org.name_en
+            if org.own:
+                name = tr.format("{name} (this organisation)", name=name)
+            QTreeWidgetItem(self.table, [org.code, name, org.fingerprint])
+        for column in range(3):
+            self.table.resizeColumnToContents(column)
+
+    def _ask_save(self) -> None:
+        tr = self._session.lang.tr
+        own = next((t.code for t in self._trusted if t.own), "")
+        chosen, _ = QFileDialog.getSaveFileName(
+            self,
+            tr.gettext("Save our identity file"),
+            str(Path.home() / f"cmdesk-identity-{own}{IDENTITY_SUFFIX}"),
+        )
+        if chosen:
+            self.save_identity(Path(chosen))
+
+    def _ask_trust(self) -> None:
+        tr = self._session.lang.tr
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, tr.gettext("Choose the partner's identity file"), str(Path.home())
+        )
+        if chosen:
+            self.trust_file(Path(chosen))
+
+    def save_identity(self, path: Path) -> None:
+        def work(ws: Workspace) -> tuple[str, str]:
+            atomic_write(path, ws.sync.identity_file())
+            ident = ws.sync.keys().org.identity
+            return ident.code, ident.fingerprint()
+
+        def done(found: tuple[str, str]) -> None:
+            code, fingerprint = found
+            self.message.show_note(
+                lambda tr: tr.format(
+                    texts.WROTE_IDENTITY, org=code, path=str(path), fingerprint=fingerprint
+                ),
+                self._session.lang.tr,
+            )
+
+        QueryOp(self._session, parent=self, op=work, success=done).failure(self._failed).run()
+
+    def trust_file(self, path: Path) -> None:
+        def work(ws: Workspace) -> TrustedOrg:
+            return ws.sync.trust(path.read_bytes())
+
+        def done(org: TrustedOrg) -> None:
+            self.message.show_note(
+                lambda tr: tr.format(
+                    texts.TRUSTED,
+                    org=org.code,
+                    name=org.name_th if tr.locale == "th" else org.name_en,
+                    fingerprint=org.fingerprint,
+                ),
+                self._session.lang.tr,
+            )
+            self.trusted_changed.emit()
+
+        ChangeOp(self._session, parent=self, op=work, success=done).failure(self._failed).run()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.message.show_error(friendly_message(exc, self._session.lang.tr))

@@ -1,0 +1,233 @@
+"""The sync screen on two real laptops of one organisation: a bundle exported through the
+screen on one and imported through it on the other, a conflict badged, reviewed and
+decided, a truncated bundle refused in Thai with nothing changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from cmdesk.core.i18n import translator
+from cmdesk.core.sync import rejections as rej
+from cmdesk.core.sync.rejections import SyncCancelled
+from cmdesk.gui.i18n import plain
+from cmdesk.gui.screens.sync.exchange import LinkedCancel
+from cmdesk.gui.screens.sync_screen import CONFLICTS_TAB, SyncScreen
+from cmdesk.gui.screens.workspace import WorkspacePage
+from cmdesk.gui.settings import GuiSettings
+from cmdesk.gui.shell import Shell
+from cmdesk.gui.worker import CancelToken
+from tests.conftest import ADMIN, ADMIN_PASS
+from tests.core.laptops import (
+    STAFF_PASS,
+    SUPERVISOR,
+    Laptops,
+    concurrent_risk,
+    make_laptops,
+    open_as,
+)
+from tests.core.sync.conftest import network_template  # noqa: F401 (a fixture)
+from tests.gui.helpers import WAIT_MS, click, unlock, wait_idle
+
+MakeShell = Callable[[GuiSettings], Shell]
+
+
+def laptop_shell(
+    make_shell: MakeShell,
+    qtbot: QtBot,
+    root: Path,
+    language: str = "en",
+    user: str = SUPERVISOR,
+) -> tuple[Shell, SyncScreen]:
+    settings = GuiSettings.load(root.parent / f"config-{root.name}" / "gui.json")
+    settings.language = language
+    settings.last_vault = str(root)
+    shell = make_shell(settings)
+    unlock(qtbot, shell, user, ADMIN_PASS if user == ADMIN else STAFF_PASS)
+    page = shell.workspace_page()
+    assert isinstance(page, WorkspacePage)
+    page.show_section("sync")
+    wait_idle(qtbot, shell)
+    qtbot.waitUntil(lambda: page.sync.exchange.recipient.count() > 0, timeout=WAIT_MS)
+    return shell, page.sync
+
+
+def import_through(qtbot: QtBot, screen: SyncScreen, path: Path) -> str:
+    box = screen.exchange
+    box.import_path.setText(str(path))
+    click(qtbot, box.import_button)
+    qtbot.waitUntil(
+        lambda: box.import_button.isEnabled() and box.import_message.isVisible(), timeout=WAIT_MS
+    )
+    return plain(box.import_message.text())
+
+
+@pytest.fixture
+def laptops(network_template: Path, tmp_path: Path) -> Laptops:  # noqa: F811
+    return make_laptops(network_template, tmp_path)
+
+
+def test_export_on_one_laptop_and_import_on_the_other_through_the_screen(
+    qtbot: QtBot,
+    make_shell: MakeShell,
+    network_template: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    fresh = make_laptops(network_template, tmp_path, shared_case=False)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    shell_a, screen_a = laptop_shell(make_shell, qtbot, fresh.a)
+    box = screen_a.exchange
+    # The default name says whose bundle it is, from which laptop, for whom, and when.
+    default = Path(box.export_path.text()).name
+    assert default.startswith("cmdesk-WVFT-") and "-for-WVFT-" in default
+    assert default.endswith(".cmsync")
+    box.export_path.setText(str(usb))  # a folder: the default name goes into it
+    click(qtbot, box.export_button)
+    qtbot.waitUntil(lambda: box.export_message.isVisible(), timeout=WAIT_MS)
+    (bundle,) = usb.iterdir()
+    said = plain(box.export_message.text())
+    assert str(bundle) in said and "changes for WVFT" in said
+    shell_a.shutdown()
+
+    shell_b, screen_b = laptop_shell(make_shell, qtbot, fresh.b)
+    said = import_through(qtbot, screen_b, bundle)
+    assert said.startswith("Imported the bundle from WVFT: ")
+    assert int(said.split(": ")[1].split()[0]) > 0
+    assert "No new conflicts." in said
+    page = shell_b.workspace_page()
+    assert isinstance(page, WorkspacePage)
+    qtbot.waitUntil(lambda: page.caseload.model.rowCount() == 1, timeout=WAIT_MS)
+    # Importing it again changes nothing, and says so.
+    assert import_through(qtbot, screen_b, bundle) == (
+        "This bundle was imported before. Nothing changed."
+    )
+    # The laptop it came from is listed with the time of its bundle.
+    qtbot.waitUntil(lambda: screen_b.laptops.table.topLevelItemCount() >= 1, timeout=WAIT_MS)
+    rows = [screen_b.laptops.table.topLevelItem(i) for i in range(2)]
+    assert any(r is not None and "No bundle" not in r.text(2) for r in rows)
+
+
+def test_a_conflict_is_badged_shown_side_by_side_and_decided(
+    qtbot: QtBot, make_shell: MakeShell, laptops: Laptops, tmp_path: Path
+) -> None:
+    concurrent_risk(laptops, on_a="high", on_b="critical")
+    bundle = tmp_path / "from-a.cmsync"
+    with open_as(laptops.a) as ws:
+        ws.sync.export_to(bundle)
+    shell, screen = laptop_shell(make_shell, qtbot, laptops.b)
+    nav_item = screen._nav_item
+    assert nav_item is not None and screen.open_conflicts == 0
+    plain_icon = nav_item.icon().cacheKey()
+
+    said = import_through(qtbot, screen, bundle)
+    assert "1 new conflict: two laptops changed the same thing." in said
+    qtbot.waitUntil(lambda: screen.open_conflicts == 1, timeout=WAIT_MS)
+    assert nav_item.icon().cacheKey() != plain_icon
+    assert nav_item.toolTip() == "1 conflict to decide"
+    assert screen.tabs.tabText(CONFLICTS_TAB) == "Conflicts (1)"
+    assert screen.review_button.isVisible()
+
+    click(qtbot, screen.review_button)
+    detail = screen.conflicts.detail
+    assert plain(detail.heading.text()) == "Risk level"
+    assert plain(detail.record.text()).startswith("Case WVFT-")
+    cards = [c for c in detail.cards if c.isVisible()]
+    values = {plain(c.value.text()): c for c in cards}
+    assert set(values) == {"High risk", "Critical risk"}
+    assert {plain(c.who.text()) for c in cards} == {SUPERVISOR}
+    assert plain(values["Critical risk"].laptop.text()) == "This laptop"
+    assert "JSON" not in detail.explain.text() and "{" not in detail.record.text()
+
+    click(qtbot, values["High risk"].choose)
+    qtbot.waitUntil(lambda: screen.open_conflicts == 0, timeout=WAIT_MS)
+    assert screen.tabs.tabText(CONFLICTS_TAB) == "Conflicts"
+    assert nav_item.toolTip() == ""
+    assert "Decided." in plain(screen.conflicts.message.text())
+    assert screen.conflicts.stack.currentWidget() is screen.conflicts.empty
+    shell.shutdown()
+    with open_as(laptops.b) as ws:
+        assert ws.cases.get(laptops.case_id).risk_level == "high"
+        assert ws.sync.conflicts() == []
+
+
+def test_a_new_value_can_be_typed_for_a_text_field(
+    qtbot: QtBot, make_shell: MakeShell, laptops: Laptops, tmp_path: Path
+) -> None:
+    with open_as(laptops.a) as ws:
+        ws.cases.set_risk(laptops.case_id, "medium", "ยายดูแลตอนกลางคืน")
+        ws.sync.export_to(tmp_path / "a.cmsync")
+    with open_as(laptops.b) as ws:
+        ws.cases.set_risk(laptops.case_id, "medium", "แม่กลับมาแล้ว")
+    shell, screen = laptop_shell(make_shell, qtbot, laptops.b, language="th")
+    import_through(qtbot, screen, tmp_path / "a.cmsync")
+    qtbot.waitUntil(lambda: screen.open_conflicts == 1, timeout=WAIT_MS)
+    screen.show_conflicts()
+    detail = screen.conflicts.detail
+    assert plain(detail.heading.text()) == translator("th").gettext("Why this risk level")
+    editor = detail.editor
+    assert editor is not None
+    editor.setText("ยายดูแลตอนกลางคืน แม่กลับมาแล้ว")  # type: ignore[union-attr]
+    click(qtbot, detail.save_typed)
+    qtbot.waitUntil(lambda: screen.open_conflicts == 0, timeout=WAIT_MS)
+    shell.shutdown()
+    with open_as(laptops.b) as ws:
+        assert ws.cases.get(laptops.case_id).risk_reason == "ยายดูแลตอนกลางคืน แม่กลับมาแล้ว"
+
+
+def test_a_truncated_bundle_is_refused_in_thai_and_changes_nothing(
+    qtbot: QtBot, make_shell: MakeShell, laptops: Laptops, tmp_path: Path
+) -> None:
+    with open_as(laptops.a) as ws:
+        ws.cases.set_risk(laptops.case_id, "high", "the mother left")
+        data, _ = ws.sync.export()
+    cut = tmp_path / "cut-short.cmsync"
+    cut.write_bytes(data[: len(data) // 2])
+    with open_as(laptops.b) as ws:
+        before = ws.sync.state_hash()
+    shell, screen = laptop_shell(make_shell, qtbot, laptops.b, language="th")
+    said = import_through(qtbot, screen, cut)
+    th = translator("th")
+    assert said == th.gettext(rej.TRUNCATED) + "\n" + th.gettext("Nothing was changed.")
+    assert "ชุดข้อมูลซิงค์ไม่ครบ" in said
+    assert screen.exchange.import_message.styleSheet() == "color: #a4262c;"  # an error
+    shell.shutdown()
+    with open_as(laptops.b) as ws:
+        assert ws.sync.state_hash() == before
+
+
+def test_the_data_manager_sees_organisations_and_saves_the_identity_file(
+    qtbot: QtBot, make_shell: MakeShell, laptops: Laptops, tmp_path: Path
+) -> None:
+    shell, screen = laptop_shell(make_shell, qtbot, laptops.a, user=ADMIN)
+    orgs = screen.organisations
+    assert orgs.isVisible()
+    codes = {orgs.table.topLevelItem(i).text(0) for i in range(orgs.table.topLevelItemCount())}
+    assert codes == {"WVFT", "ECPAT"}
+    recipients = [screen.exchange.recipient.itemText(i) for i in range(2)]
+    assert recipients[0].startswith("WVFT: ") and recipients[1].startswith("ECPAT: ")
+    target = tmp_path / "identity.cmid"
+    orgs.save_identity(target)
+    qtbot.waitUntil(lambda: orgs.message.isVisible(), timeout=WAIT_MS)
+    assert target.is_file() and "Fingerprint" in orgs.message.text()
+    # A supervisor's laptop does not offer it.
+    shell.lock()
+    wait_idle(qtbot, shell)
+    shell.window.unlock_page.switch_button.click()
+    unlock(qtbot, shell, SUPERVISOR, STAFF_PASS)
+    page = shell.workspace_page()
+    assert isinstance(page, WorkspacePage)
+    assert not page.sync.organisations.isVisibleTo(page.sync)
+
+
+def test_cancel_in_the_progress_dialog_reaches_the_core() -> None:
+    gui = CancelToken()
+    linked = LinkedCancel(gui)
+    linked.check()
+    gui.cancel()
+    assert linked.cancelled
+    with pytest.raises(SyncCancelled):
+        linked.check()
