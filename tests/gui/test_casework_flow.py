@@ -95,7 +95,7 @@ def test_a_case_from_registration_to_closure(
     # -- first run, and the staff ------------------------------------------------------------
     first_run(qtbot, shell, tmp_path / "vault", ADMIN, ADMIN_PASS)
     page = workspace(shell)
-    assert page.visible_sections() == ("users", "vault")
+    assert page.visible_sections() == ("users", "vault", "sync")
     assert not page.register_button.isVisible()  # a data manager does no casework
     add_user(qtbot, shell, CM, CM_PASS, "case_manager", "Anong Srisuk")
     add_user(qtbot, shell, SUP, SUP_PASS, "supervisor", "Kasem Wongsa")
@@ -104,7 +104,7 @@ def test_a_case_from_registration_to_closure(
     # -- the case manager registers a child ------------------------------------------------
     switch_user(qtbot, shell, CM, CM_PASS)
     page = workspace(shell)
-    assert page.visible_sections() == ("caseload", "tasks", "referrals")
+    assert page.visible_sections() == ("caseload", "tasks", "referrals", "sync")
     press(qtbot, page.register_button)
     register = dialog(qtbot, RegisterChildDialog)
     form = register.form

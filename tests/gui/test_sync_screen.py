@@ -178,6 +178,35 @@ def test_a_new_value_can_be_typed_for_a_text_field(
         assert ws.cases.get(laptops.case_id).risk_reason == "ยายดูแลตอนกลางคืน แม่กลับมาแล้ว"
 
 
+def test_a_case_deleted_on_one_laptop_and_changed_on_the_other_can_be_restored(
+    qtbot: QtBot, make_shell: MakeShell, laptops: Laptops, tmp_path: Path
+) -> None:
+    with open_as(laptops.a) as ws:
+        ws.cases.soft_delete(laptops.case_id, "opened in error")
+        ws.sync.export_to(tmp_path / "a.cmsync")
+    with open_as(laptops.b) as ws:
+        ws.cases.set_risk(laptops.case_id, "high", "the mother left")
+    shell, screen = laptop_shell(make_shell, qtbot, laptops.b)
+    import_through(qtbot, screen, tmp_path / "a.cmsync")
+    qtbot.waitUntil(lambda: screen.open_conflicts == 1, timeout=WAIT_MS)
+    screen.show_conflicts()
+    detail = screen.conflicts.detail
+    assert plain(detail.heading.text()) == "Deleted on one laptop, changed on another"
+    deleted, *edits = (c for c in detail.cards if c.isVisible())
+    assert plain(deleted.choose.text()) == "Keep it deleted"
+    # The edit made meanwhile, field by field (the level and its reason).
+    shown = {plain(c.value.text()): c for c in edits}
+    assert set(shown) == {"Risk level: High risk", "Why this risk level: the mother left"}
+    changed = shown["Risk level: High risk"]
+    assert plain(changed.choose.text()) == "Restore it with this change"
+    assert detail.editor is None and not detail.save_typed.isVisibleTo(detail)
+    click(qtbot, changed.choose)
+    qtbot.waitUntil(lambda: screen.open_conflicts == 0, timeout=WAIT_MS)
+    shell.shutdown()
+    with open_as(laptops.b) as ws:
+        assert ws.cases.get(laptops.case_id).risk_level == "high"
+
+
 def test_a_truncated_bundle_is_refused_in_thai_and_changes_nothing(
     qtbot: QtBot, make_shell: MakeShell, laptops: Laptops, tmp_path: Path
 ) -> None:

@@ -139,6 +139,7 @@ class SyncScreen(QWidget):
         self.exchange.retranslate(tr)
         self.laptops.retranslate(tr)
         self.organisations.retranslate(tr)
+        self.conflicts.retranslate()
         self._show_count()
 
     def _show_summary(self) -> None:
