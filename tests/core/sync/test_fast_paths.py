@@ -228,3 +228,34 @@ def test_capture_triggers_are_back_after_an_import_and_after_a_failed_one(
         for c in s
         if c.origin == net.a2.device_id
     )
+
+
+def test_records_logged_before_the_compact_form_still_take_the_new_record_lane(
+    net: Net, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    child = add_child(net.a1, nickname="old")
+    general = json.dumps  # what the log held before: every change in the general form
+    with sync(net.a1)._write() as db:
+        for seq, ops in db.execute("SELECT seq, ops FROM sync_change").fetchall():
+            db.execute(
+                "UPDATE sync_change SET ops = ? WHERE seq = ?",
+                (general(load_ops(ops), ensure_ascii=False, separators=(",", ":")), seq),
+            )
+    data, _ = sync(net.a1).export()
+    lanes: list[tuple[str, tuple[str, ...]]] = []
+    real = apply._lane
+
+    def spy(writer: Any, table: Any, names: tuple[str, ...]) -> Any:
+        lanes.append((table.name if table else "", names))
+        return real(writer, table, names)
+
+    monkeypatch.setattr(apply, "_lane", spy)
+    sync(net.a2).import_bundle(data)
+    assert "child" in {t for t, _ in lanes}
+    assert sync(net.a2).state_hash() == sync(net.a1).state_hash()
+    fsck(net.a2)
+    with sync(net.a2)._read() as db:
+        (stored,) = db.execute(
+            "SELECT ops FROM sync_change WHERE tbl = 'child' AND row_id = ?", (child,)
+        ).fetchone()
+    assert stored.startswith("[[0,")  # relayed as it was

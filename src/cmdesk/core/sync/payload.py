@@ -247,15 +247,39 @@ def _values(values: Any, shape: _Shape) -> list[Any]:
     return values
 
 
-def _segment_v2(line: str, count: int, devices: list[str], tables: dict[str, Any]) -> list[Change]:
-    tab = line.index("\t")
-    shapes = json.loads(line[:tab])
+def _general(
+    origin: str,
+    seq: int,
+    hlc: int,
+    tbl: str,
+    row_id: str,
+    seen: int,
+    schema: int,
+    ops: list[list[Any]],
+    text: str,
+) -> Change:
+    """A change received in the general form. One that could have been compact (stored before
+    the compact form existed, in a format 1 bundle or relayed since) also gets its names and
+    values, so that a new record takes the new-record lane all the same; its text is kept."""
+    if all(len(op) == 3 and op[0] == i for i, op in enumerate(ops)):
+        names = tuple(op[1] for op in ops)
+        values = [op[2] for op in ops]
+        return Change(origin, seq, hlc, tbl, row_id, seen, schema, ops, text, 0, names, values)
+    return Change(origin, seq, hlc, tbl, row_id, seen, schema, ops, text)
+
+
+def _segment_v2(
+    line: str, start: int, end: int, count: int, devices: list[str], tables: dict[str, Any]
+) -> list[Change]:
+    """The segment in line[start:end] (the whole plaintext: no copy of each line is made)."""
+    tab = line.index("\t", start, end)
+    shapes = json.loads(line[start:tab])
     if type(shapes) is not list:
         raise ValueError("shapes")
     shaped = [_shape(v, tables) for v in shapes]
     scan = _scan
     seg: list[Change] = []
-    pos, end = tab + 1, len(line)
+    pos = tab + 1
     try:
         while pos < end:
             head, at = scan(line, pos)
@@ -307,16 +331,19 @@ def _segment_v2(line: str, count: int, devices: list[str], tables: dict[str, Any
                 ops = check_ops(body, blobs=known is None or known.has_blob)
                 _int(seq + ops[-1][0], 1)
                 text = line[at:pos]
-                seg.append(Change(devices[d], seq, hlc, tbl, row_id, seen, schema, ops, text))
+                seg.append(_general(devices[d], seq, hlc, tbl, row_id, seen, schema, ops, text))
     except StopIteration:  # the scanner found no JSON value where one must start
         raise ValueError("segment") from None
-    if len(seg) != count:
+    # (A value may not run on into the next line.)
+    if pos != end or len(seg) != count:
         raise ValueError("segment")
     return seg
 
 
-def _segment_v1(line: str, count: int, devices: list[str], tables: dict[str, Any]) -> list[Change]:
-    rows = json.loads(line)
+def _segment_v1(
+    text: str, start: int, end: int, count: int, devices: list[str], tables: dict[str, Any]
+) -> list[Change]:
+    rows = json.loads(text[start:end])
     if not isinstance(rows, list) or len(rows) != count:
         raise ValueError("segment")
     seg: list[Change] = []
@@ -333,16 +360,8 @@ def _segment_v1(line: str, count: int, devices: list[str], tables: dict[str, Any
         first = _int(seq, 1)
         _int(first + ops[-1][0], 1)
         seg.append(
-            Change(
-                origin,
-                first,
-                _int(hlc),
-                tbl,
-                _id(row_id),
-                _int(seen),
-                _int(schema),
-                ops,
-                ops_text,
+            _general(
+                origin, first, _int(hlc), tbl, _id(row_id), _int(seen), _int(schema), ops, ops_text
             )
         )
     return seg
@@ -357,8 +376,8 @@ def decode(data: bytes, fmt: int = CURRENT) -> Payload:
     try:
         read_segment = FORMATS[fmt]
         text = data.decode("utf-8")
-        head, *lines = text.split("\n")
-        meta = json.loads(head)
+        end = text.find("\n")
+        meta = json.loads(text[: end if end >= 0 else len(text)])
         if not isinstance(meta, dict) or meta.get("kind") != KIND:
             raise ValueError("kind")
         devices = meta["devices"]
@@ -371,13 +390,16 @@ def decode(data: bytes, fmt: int = CURRENT) -> Payload:
             for dev, k in meta["knowledge"].items()
         }
         counts = meta["segments"]
-        if not isinstance(counts, list) or len(counts) != len(lines):
+        if not isinstance(counts, list) or len(counts) != text.count("\n"):
             raise ValueError("segments")
         tables = synced_tables()
-        segments = [
-            read_segment(line, count, devices, tables)
-            for line, count in zip(lines, counts, strict=True)
-        ]
+        segments: list[list[Change]] = []
+        for count in counts:
+            start = end + 1
+            end = text.find("\n", start)
+            if end < 0:
+                end = len(text)
+            segments.append(read_segment(text, start, end, count, devices, tables))
     except (ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError, RecursionError):
         raise rej.reject(rej.UNREADABLE) from None
     return Payload(held, knowledge, segments)
