@@ -67,9 +67,19 @@ class LaptopsBox(QWidget):
         self.table.setMinimumHeight(90)
         self.table.setMaximumHeight(160)
         layout.addWidget(self.table)
+        self.none_yet = WrapLabel(parent=self)
+        self.none_yet.setObjectName("no-laptops")
+        self.none_yet.setStyleSheet("color: #52606d;")
+        layout.addWidget(self.none_yet)
 
     def retranslate(self, tr: Translator) -> None:
         self.title.setText(tr.gettext("Laptops this one knows"))
+        self.none_yet.setText(
+            tr.gettext(
+                "No other laptop is known yet. Export a bundle here and import it on the "
+                "other laptop; then export there and import here."
+            )
+        )
         self.table.setHeaderLabels(
             [tr.gettext("Laptop"), tr.gettext("Organisation"), tr.gettext("Last bundle from it")]
         )
@@ -97,6 +107,8 @@ class LaptopsBox(QWidget):
             QTreeWidgetItem(self.table, [laptop_name(peer.device_id), peer.org_code, when])
         for column in range(3):
             self.table.resizeColumnToContents(column)
+        self.table.setVisible(bool(self._peers))
+        self.none_yet.setVisible(not self._peers)
 
 
 class OrganisationsBox(QWidget):
