@@ -147,10 +147,36 @@ def run() -> list[Row]:
         bare = statistics.median(_subprocess_seconds(_START_BARE) for _ in range(3))
         rows.append(("start to unlock window, Thai (target <= 1.5 s) vs bare Qt", start, bare, "s"))
         rows += _in_process(vault, config)
+        rows += _at_100k(config)
     return rows
 
 
-def _in_process(vault: Path, config: Path) -> list[Row]:
+def _at_100k(config: Path) -> list[Row]:
+    """The issue's figures at network size: the 100k-case demo vault bench_records caches
+    (its weak KDF keeps key derivation out, as the target is 'after key derivation')."""
+    from benchmarks.bench_records import PASSPHRASE, cached_vault
+    from cmdesk.core.search.service import CaseloadQuery
+    from cmdesk.core.workspace import Workspace
+
+    vault, _generated = cached_vault(100_000)
+    with Workspace.open(vault, "supervisor", PASSPHRASE) as ws:
+        first = ws.search.caseload(CaseloadQuery(limit=1)).rows[0]
+    # A Thai substring of a real child's name, as a worker would type it.
+    name = first.child_name_th.replace(" ", "")[1:5]
+    return _in_process(
+        vault, config, user="supervisor", passphrase=PASSPHRASE, name=name, label=", 100k cases"
+    )
+
+
+def _in_process(
+    vault: Path,
+    config: Path,
+    *,
+    user: str = USER,
+    passphrase: str = PASS,
+    name: str = "Malibc",
+    label: str = "",
+) -> list[Row]:
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtTest import QTest
 
@@ -168,7 +194,7 @@ def _in_process(vault: Path, config: Path) -> list[Row]:
     core: list[float] = []
     for _ in range(3):
         t0 = time.perf_counter()
-        with Workspace.open(vault, USER, PASS) as ws:
+        with Workspace.open(vault, user, passphrase) as ws:
             ws.search.caseload(CaseloadQuery(limit=100))
         core.append(time.perf_counter() - t0)
 
@@ -186,8 +212,8 @@ def _in_process(vault: Path, config: Path) -> list[Row]:
     try:
         for _ in range(3):
             wait_until(lambda: page.isVisible() and page.unlock_button.isEnabled())
-            page.user.setText(USER)
-            page.passphrase.setText(PASS)
+            page.user.setText(user)
+            page.passphrase.setText(passphrase)
             t0 = time.perf_counter()
             QTest.mouseClick(page.unlock_button, Qt.MouseButton.LeftButton)
             caseload = shell.workspace_page().caseload  # type: ignore[attr-defined]
@@ -198,11 +224,18 @@ def _in_process(vault: Path, config: Path) -> list[Row]:
             search = caseload.search
             search.clear()
             wait_until(lambda c=caseload: c.model.rowCount() > 1 and not c.model.loading)  # type: ignore[misc]
-            name = "Malibc"
 
             def type_slowly(s: object = search, text: str = name) -> None:
                 for i, key in enumerate(text):
-                    QTimer.singleShot(i * 120, lambda k=key: QTest.keyClicks(s, k))
+                    # QTest sends only ASCII key events; Thai arrives as a typed insertion.
+                    press = (
+                        (lambda k=key: QTest.keyClicks(s, k))
+                        if key.isascii()
+                        else (
+                            lambda k=key: s.insert(k)  # type: ignore[attr-defined]
+                        )
+                    )
+                    QTimer.singleShot(i * 120, press)
 
             blocks.append(
                 _max_block_while(
@@ -210,13 +243,13 @@ def _in_process(vault: Path, config: Path) -> list[Row]:
                     type_slowly,
                     lambda c=caseload, s=search, n=name: (
                         s.text() == n  # type: ignore[misc]
-                        and c.model.rowCount() == 1
+                        and c.model.rowCount() >= 1
                         and not c.model.loading
                     ),
                 )
             )
             search.clear()
-            if not casework:
+            if not casework and not label:
                 casework = _casework_blocks(app, shell)
             shell.lock()
     finally:
@@ -224,12 +257,12 @@ def _in_process(vault: Path, config: Path) -> list[Row]:
         shell.shutdown()
     return [
         (
-            "unlock click to caseload rows visible vs core unlock+page",
+            f"unlock click to caseload rows visible{label} vs core unlock+page",
             statistics.median(timings),
             statistics.median(core),
             "s",
         ),
-        ("search keystroke: longest GUI-thread block (target <= 50 ms)", max(blocks), None, "ms"),
+        (f"search keystroke{label}: longest GUI-thread block (<= 50 ms)", max(blocks), None, "ms"),
         *casework,
     ]
 
