@@ -234,21 +234,17 @@ def _shape(v: Any, tables: dict[str, Any]) -> _Shape:
 _SCALAR_TYPES = frozenset(_SCALARS)
 
 
-def _values(values: Any, shape: _Shape) -> list[Any]:
-    if type(values) is not list or len(values) != len(shape.names):
-        raise ValueError("values")
-    # One set of the value types per change instead of a test per value: the check runs in C.
-    if not set(map(type, values)) <= _SCALAR_TYPES:
-        for value in values:
-            if type(value) not in _SCALARS and not (
-                shape.blobs
-                and type(value) is list
-                and len(value) == 2
-                and value[0] == "b64"
-                and type(value[1]) is str
-            ):
-                raise ValueError("value")
-    return values
+def _blobs(values: list[Any], shape: _Shape) -> None:
+    """Checks values that are not all plain scalars: base64 bytes, where the table has them."""
+    for value in values:
+        if type(value) not in _SCALARS and not (
+            shape.blobs
+            and type(value) is list
+            and len(value) == 2
+            and value[0] == "b64"
+            and type(value[1]) is str
+        ):
+            raise ValueError("value")
 
 
 def _general(
@@ -311,9 +307,15 @@ def _segment_v2(
                 if x < 0:
                     raise ValueError("shape")
                 shape = shaped[x]
-                values = _values(body, shape)
-                if seq + len(values) - 1 >= _MAX_INT:
-                    raise ValueError("seq")
+                if (
+                    type(body) is not list
+                    or len(body) != len(shape.names)
+                    or seq + len(body) - 1 >= _MAX_INT
+                ):
+                    raise ValueError("values")
+                # One set of the value types per change instead of a test per value (in C).
+                if not set(map(type, body)) <= _SCALAR_TYPES:
+                    _blobs(body, shape)
                 seg.append(
                     Change(
                         devices[d],
@@ -325,8 +327,9 @@ def _segment_v2(
                         schema,
                         None,
                         shape.prefix + line[at:pos] + "}",
-                        names=shape.names,
-                        values=values,
+                        0,
+                        shape.names,
+                        body,
                     )
                 )
             else:
