@@ -38,3 +38,23 @@ def test_erasure_purges_history_everywhere_and_old_bundles_cannot_revive(net: Ne
     sync(net.a3).import_bundle(old_bundle)
     assert child not in rows(net.a3, "child") and history(net.a3, child) == 0
     assert sync(net.a2).state_hash() == sync(net.a3).state_hash()
+
+
+def test_erased_words_leave_no_trace_in_a_receiving_replicas_pages(net: Net) -> None:
+    """The receiving laptop's search index held the child's words too; after the erasure
+    arrives, no page of its database or WAL may still carry them."""
+    from tests.core.records.sqlcipher_pages import plaintext
+
+    canary = "ลบทิ้งCANARYzq"
+    child = add_child(net.a1, nickname=canary)
+    add_case(net.a1, child)
+    exchange(net.a1, net.a2)
+    db = net.a2.vault.paths.db
+    # The scan can see it before (so this test can fail); messages never dump the pages.
+    seen_before = canary.encode() in plaintext(net.a2.vault.data_key, db)
+    assert seen_before, "the page scan did not find the canary it should see"
+    net.a1.pdpa.erase_child(child, "data_subject_request")
+    exchange(net.a1, net.a2)
+    assert child not in rows(net.a2, "child")
+    seen_after = canary.encode() in plaintext(net.a2.vault.data_key, db)
+    assert not seen_after, "the erased words are still readable on the receiving laptop"

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import builtins
 import json
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -54,9 +53,9 @@ from cmdesk.core.services.changes import OpChanges
 from cmdesk.core.services.children import ChildSummary
 from cmdesk.core.services.context import Context
 from cmdesk.core.services.outcome import Outcome
+from cmdesk.core.vault.scrub import checkpoint_wal, scrub_fts
 
 EXPORT_FORMAT: Final = "cmdesk.pdpa.child/1"
-CHECKPOINT_ATTEMPTS: Final = 20
 # Tables whose rows hang off a case (by case_id), in the order an export lists them.
 CASE_PARTS: Final[tuple[type[Base], ...]] = (
     CaseStageChange,
@@ -130,23 +129,9 @@ def _gather(session: Session, child: Child) -> dict[str, builtins.list[Base]]:
 
 
 def scrub_full_text_indexes(session: Session) -> None:
-    """Rewrites every FTS5 index in the vault so no term of a deleted row survives.
-
-    Deleting an FTS5 row, even with its 'secure-delete' option, can leave the row's terms as
-    keys in the index's leaf pages (measured: a contentless table kept them); 'optimize'
-    rebuilds each index from its live rows only, and secure_delete zeroes the pages it frees.
-    Done here for every FTS5 table, whoever made it, so erasure does not depend on each index
-    remembering to clean up after itself.
-    """
-    names = session.scalars(
-        text(
-            "SELECT name FROM sqlite_master WHERE type = 'table'"
-            " AND sql LIKE 'CREATE VIRTUAL TABLE%' AND lower(sql) LIKE '%using fts5%'"
-        )
-    ).all()
-    for name in names:
-        quoted = '"' + str(name).replace('"', '""') + '"'
-        session.execute(text(f"INSERT INTO {quoted}({quoted}) VALUES ('optimize')"))
+    """Rewrites every FTS5 index in the vault so no term of a deleted row survives
+    (cmdesk.core.vault.scrub says why)."""
+    scrub_fts(lambda sql: session.execute(text(sql)))
 
 
 def _plain(value: object) -> object:
@@ -290,18 +275,4 @@ class PdpaService:
         return Outcome(erased, OpChanges(kinds, erased.ids()))
 
     def _checkpoint(self) -> bool:
-        """Moves the zeroed pages into the database file and empties the WAL. A reader in
-        another window can hold the WAL for a moment, so this retries briefly; returns whether
-        the WAL was emptied (if not, SQLite's next checkpoint finishes the work)."""
-        for attempt in range(CHECKPOINT_ATTEMPTS):
-            raw = self._ctx.engine.raw_connection()
-            try:
-                busy = raw.driver_connection.execute(  # type: ignore[union-attr]
-                    "PRAGMA wal_checkpoint(TRUNCATE)"
-                ).fetchone()[0]
-            finally:
-                raw.close()
-            if not busy:
-                return True
-            time.sleep(0.05 * (attempt + 1))
-        return False
+        return checkpoint_wal(self._ctx.engine)

@@ -25,6 +25,7 @@ from cmdesk.core.sync import bundle_format, importing, keystore, resolution, sha
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.capture import LocalCounters, capture, install
 from cmdesk.core.sync.db import Db
+from cmdesk.core.sync.erasure import ERASURE_TABLE
 from cmdesk.core.sync.exporting import for_own_org, for_partner, known_devices, known_to
 from cmdesk.core.sync.hlc import Hlc, MsClock, wall_ms
 from cmdesk.core.sync.importing import ImportResult
@@ -56,6 +57,7 @@ from cmdesk.core.sync.tables import SCHEMA_VERSION, synced_tables
 from cmdesk.core.sync.triggers import ensure_triggers
 from cmdesk.core.sync.vectors import Vector, contiguous, vector_from_json
 from cmdesk.core.vault.files import atomic_write
+from cmdesk.core.vault.scrub import checkpoint_wal
 
 # Page cache for imports, in KiB (negative: SQLite's unit for a size rather than pages).
 BULK_CACHE_KIB = -128 * 1024
@@ -443,7 +445,17 @@ class SyncEngine:
         cancel: CancelToken | None = None,
     ) -> ImportResult:
         """Checks the whole bundle, then applies it segment by segment (importing.py)."""
-        return importing.import_bundle(self, data, progress=progress, cancel=cancel)
+        erasures_before = self._erasure_count()
+        result = importing.import_bundle(self, data, progress=progress, cancel=cancel)
+        if self._erasure_count() != erasures_before:
+            # Erased records were purged: move the zeroed pages out of the WAL now, as the
+            # erasure on the deciding device does, so older page copies do not linger.
+            checkpoint_wal(self._ctx.engine)
+        return result
+
+    def _erasure_count(self) -> int:
+        with self._read() as db:
+            return int(db.execute(f"SELECT count(*) FROM {ERASURE_TABLE}").fetchone()[0])
 
     def resolve(
         self, conflict_id: str, value: str | None = None, *, choose: int | None = None

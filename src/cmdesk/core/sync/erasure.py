@@ -12,6 +12,7 @@ import json
 from cmdesk.core.sync.db import Db, chunks, marks, quote
 from cmdesk.core.sync.materialize import Key
 from cmdesk.core.sync.tables import synced_tables
+from cmdesk.core.vault.scrub import scrub_fts
 
 ERASURE_TABLE = "erasure"
 
@@ -65,4 +66,8 @@ def purge(db: Db, keys: set[Key]) -> int:
                 )
                 if aux == "sync_change":
                     purged += max(getattr(cur, "rowcount", 0), 0)
+    if by_table:
+        # The search index held the erased words on this replica too; deleting its rows
+        # leaves terms in index pages, so it is rebuilt here (the engine then checkpoints).
+        scrub_fts(db.execute)
     return purged
