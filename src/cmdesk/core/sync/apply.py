@@ -375,7 +375,7 @@ def apply_changes(db: Db, origins: Origins, changes: Sequence[Change], clock: Hl
         for i in group:
             if not _knows_fields(fresh[i], table):
                 states[i] = DEFERRED
-                stats.deferred += fresh[i].span
+                stats.deferred += len(fresh[i].ops)
 
     _store(db, idx, fresh, states, partial)
     save_held(db, origins, held)

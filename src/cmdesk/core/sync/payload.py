@@ -26,6 +26,7 @@ import json
 import json.encoder
 import json.scanner
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,10 +41,10 @@ from cmdesk.core.sync.tables import synced_tables
 from cmdesk.core.sync.vectors import RangeSet, Vector
 
 KIND = "cmdesk-payload"
-# Operations per segment, the unit an import commits (and resumes from). Each commit waits for
-# the disk and rewrites the pages its inserts share with the last one: a 10k-case import took
-# 10.3-10.6 s in 50k-op segments and 9.1-9.5 s in 200k-op ones on a loaded machine (CPU 8.2 ->
-# 7.8 s). A segment is still a fraction of a second of holding the write lock.
+# Operations per segment, the unit an import commits (and resumes from). Every commit waits for
+# the disk and writes its B-tree pages again: a 10k-case import took 10.3-10.6 s in 50k-op
+# segments and 9.1-9.5 s in 200k-op ones on a loaded machine (CPU 8.2 -> 7.8 s). A segment is
+# still well under a second of holding the write lock.
 SEGMENT_OPS = 200_000
 _NAME = re.compile(r"^(?:[a-z_][a-z0-9_]{0,63}|-)$")
 _MAX_INT = 1 << 62
@@ -85,7 +86,7 @@ def cut_segments(changes: list[Change], limit: int | None = None) -> list[list[C
     return segments
 
 
-def _segment_text(seg: list[Change], dev: Any) -> str:
+def _segment_text(seg: list[Change], dev: Callable[[str], int]) -> str:
     shapes: dict[tuple[str, str], int] = {}
     parts: list[str] = []
     for c in seg:

@@ -98,8 +98,8 @@ def suspended(db: Db) -> Iterator[None]:
     """Within the caller's write transaction, rows inserted inside leave no capture marks.
 
     Applying received changes must not capture them again as local changes. Deleting the
-    marks afterwards works but costs a third of the records' own insert time (one insert into
-    sync_dirty per new record, measured 5.7 -> 4.0 s for a 10k-case import). Instead the
+    marks afterwards works, but making them cost the records' inserts 40% more (one insert into
+    sync_dirty per new record: 5.7 s instead of 4.0 s for the records of 10k cases). Instead the
     insert triggers (what an import mostly does) are dropped and recreated, with the same
     text, in the same transaction: while it holds the write lock nobody else can write, and
     readers never see the vault without them (a rollback or a crash brings them back with
