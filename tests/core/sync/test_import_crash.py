@@ -10,12 +10,15 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 
 from cmdesk.core.sync import bundle_format, payload
+from cmdesk.core.sync import engine as engine_module
 from cmdesk.core.sync.oplog import Origins, load_held
+from cmdesk.core.sync.triggers import ensure_triggers
 from cmdesk.core.workspace import Workspace
 from tests.conftest import ADMIN, ADMIN_PASS
 from tests.core.sync.conftest import Net, open_ws, sync
@@ -51,6 +54,13 @@ def test_kill_9_during_import_leaves_whole_segments_and_resumes(
     template = net.a2.vault.paths.root
     net.a2.close()
     rng = random.Random(6)
+    stale: list[int] = []
+
+    def spy(db: Any, *, dry_run: bool = False) -> int:
+        changed = ensure_triggers(db, dry_run=dry_run)
+        stale.append(changed)
+        return changed
+
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     for trial in range(TRIALS):
         vault = tmp_path / f"trial{trial}"
@@ -83,7 +93,13 @@ def test_kill_9_during_import_leaves_whole_segments_and_resumes(
         proc.send_signal(signal.SIGKILL)
         proc.wait()
 
+        # The capture triggers, dropped inside each segment's transaction, are all there when
+        # the vault is next opened (before the engine's own repair would put them back).
+        stale.clear()
+        monkeypatch.setattr(engine_module, "ensure_triggers", spy)
         ws = open_ws(vault)
+        monkeypatch.setattr(engine_module, "ensure_triggers", ensure_triggers)
+        assert stale and stale[0] == 0, f"trial {trial}: capture triggers missing after kill -9"
         try:
             with ws.ctx.read() as s:
                 done = (
