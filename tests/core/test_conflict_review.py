@@ -75,3 +75,26 @@ def test_a_deleted_case_edited_elsewhere_is_reviewed_and_can_be_restored(
         ws.sync.resolve(conflict.id, choose=1)
         assert open_count(ws) == 0
         assert ws.cases.get(laptops.case_id).risk_level == "high"
+
+
+def test_only_staff_who_see_the_case_may_decide_its_conflict(
+    network_template: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    import pytest
+
+    from cmdesk.core.errors import PermissionDenied
+    from cmdesk.core.services.conflict_review import decide, visible_conflicts
+
+    laptops = make_laptops(network_template, tmp_path)
+    concurrent_risk(laptops, on_a="high", on_b="critical")
+    exchange(laptops.a, laptops.b)
+    with open_as(laptops.b, FIELD_WORKER) as ws:
+        (conflict,) = ws.sync.conflicts()
+        assert visible_conflicts(ws) == []
+        with pytest.raises(PermissionDenied):
+            decide(ws, conflict.id, "low")
+        assert len(ws.sync.conflicts()) == 1  # refused: nothing changed
+    with open_as(laptops.b) as ws:
+        decide(ws, conflict.id, choose=0)
+        assert ws.sync.conflicts() == []

@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cmdesk.core.errors import PermissionDenied
 from cmdesk.core.model import AuditEntry, Base, Case, Child, Organisation, Referral, User
 from cmdesk.core.model.roles import Role
 from cmdesk.core.services.access import CASEWORK_ROLES, may_see_case
+from cmdesk.core.services.changes import OpChanges
 from cmdesk.core.services.context import Actor
 
 if TYPE_CHECKING:
@@ -209,3 +211,22 @@ def _author(s: Session, device_id: str, entities: set[str], at: datetime) -> str
 
 def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def visible_conflicts(ws: Workspace) -> list[ConflictDTO]:
+    """The open conflicts, as the sync engine reports them, that this user may decide."""
+    found = ws.sync.conflicts()
+    with ws.ctx.read() as s:
+        return [c for c in found if _may_review(s, ws.actor, _owner(s, c.table, c.row_id))]
+
+
+def decide(
+    ws: Workspace, conflict_id: str, value: str | None = None, *, choose: int | None = None
+) -> OpChanges:
+    """Settles a conflict, only for staff who may see the record it concerns (the permission
+    lives here in the core, so the CLI and the GUI get the same rule)."""
+    open_ids = {c.id for c in ws.sync.conflicts()}
+    # An unknown or settled conflict gets the sync engine's own message.
+    if conflict_id in open_ids and conflict_id not in {c.id for c in visible_conflicts(ws)}:
+        raise PermissionDenied
+    return ws.sync.resolve(conflict_id, value, choose=choose)
