@@ -29,10 +29,13 @@ stamp=$venv/.cmdesk-pkg-installed
 if [ ! -x "$venv/bin/python" ]; then
   "$python" -m venv "$venv"
 fi
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  "$venv/bin/python" -m pip install -q --upgrade pip
-  # PyInstaller's major version is pinned: a new one changes the bundle layout.
-  "$venv/bin/python" -m pip install -q -e . "pyinstaller>=6.10,<7"
+lock=requirements/packaging.txt
+if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  # The app's locked versions (the same as the tests ran with) plus the locked PyInstaller
+  # (requirements/packaging.in: its major version is pinned, a new one changes the layout).
+  "$venv/bin/python" -m pip install -q --require-hashes --no-deps -r "$lock"
+  "$venv/bin/python" -m pip install -q --no-deps --no-build-isolation -e .
+  "$venv/bin/python" -m pip check
   touch "$stamp"
 fi
 

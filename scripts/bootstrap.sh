@@ -32,14 +32,29 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
 fi
 
+# Exactly the locked versions (requirements/, refreshed by scripts/lock.sh), checked against
+# their hashes; then the project itself, editable, with no dependency resolution of its own.
+# `bootstrap.sh test` adds the test tools (requirements/dev.txt); plain, the app alone.
 extras=${1:-}
-stamp=.venv/.cmdesk-installed${extras:+-$extras}
-if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv
+if [ "$extras" = test ]; then lock=requirements/dev.txt; else lock=requirements/app.txt; fi
+venv=${CMDESK_VENV:-.venv}
+stamp=$venv/.cmdesk-installed-$(basename "$lock" .txt)
+if [ ! -x "$venv/bin/python" ]; then
+  "$PYTHON" -m venv "$venv"
 fi
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip 2> >(grep -v "^WARNING: Location" >&2)
-  .venv/bin/python -m pip install -q -e ".${extras:+[$extras]}" 2> >(grep -v "^WARNING: Location" >&2)
+if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  quiet() { "$@" 2> >(grep -v "^WARNING: Location" >&2); }
+  if [ -n "${CMDESK_UNLOCKED:-}" ]; then
+    # scripts/test-latest.sh only: the newest versions pyproject.toml allows, not the lock.
+    quiet "$venv/bin/python" -m pip install -q --upgrade --upgrade-strategy eager \
+      -e ".${extras:+[$extras]}"
+  else
+    quiet "$venv/bin/python" -m pip install -q --require-hashes --no-deps -r "$lock"
+    quiet "$venv/bin/python" -m pip install -q --no-deps --no-build-isolation -e .
+  fi
+  # --no-deps trusts the lock to be complete; pip check proves it (a missing or clashing
+  # requirement fails here, not at run time on a field laptop).
+  "$venv/bin/python" -m pip check >/dev/null || { "$venv/bin/python" -m pip check >&2; exit 1; }
   touch "$stamp"
 fi
-.venv/bin/python scripts/i18n.py compile
+"$venv/bin/python" scripts/i18n.py compile

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh test || exit 1
 export QT_QPA_PLATFORM=offscreen
 export PYTHONHASHSEED=0
-V=.venv/bin
+V=${CMDESK_VENV:-.venv}/bin
 failed=()
 stage() {
   local name=$1; shift

@@ -46,7 +46,7 @@ def summary(lang: Locale, *, notes: int = 14, password: str | None = None) -> by
 @pytest.mark.parametrize(
     ("lang", "template", "printed"),
     [
-        ("th", "หน้า {page} จาก {pages}", "พิมพ์โดย ผู้ใช้ทดสอบ เมื่อ 14 ก.พ. 2569 09:30"),
+        ("th", "หน้า {page} จาก {pages}", "พิมพ์โดย ผู้ใช้ทดสอบ เมื่อ 14 ก.พ. 2569 09:30 น."),
         ("en", "Page {page} of {pages}", "Printed by Test User on 14 Feb 2026 09:30"),
     ],
 )

@@ -68,6 +68,10 @@ def _buddhist_pattern(value: date, style: Style) -> str:
     return re.sub(r"y+", year_literal, pattern)
 
 
+# "นาฬิกา" (o'clock), abbreviated as every Thai clock time is written.
+THAI_TIME_SUFFIX = "น."
+
+
 def format_datetime(
     value: datetime,
     locale: Locale,
@@ -76,14 +80,19 @@ def format_datetime(
     thai_digits: bool = False,
     tz: tzinfo | None = None,
 ) -> str:
-    """A timestamp for audit trails: the date in `style`, then 24-hour time: "15 ม.ค. 2568 14:05".
+    """A timestamp for audit trails: the date in `style`, then 24-hour time:
+    "15 ม.ค. 2568 14:05 น." and "15 Jan 2025 14:05".
 
     An aware datetime is shown in `tz`, or in this computer's time zone if none is given (stored
     timestamps are UTC, people read local time); a naive one is shown as it is.
     """
     if value.tzinfo is not None:
         value = value.astimezone(tz)
-    # Both locales' short time is "HH:mm"; Babel is asked anyway so the separator stays right.
-    time = babel_format_time(value.time(), "short", locale=BABEL_LOCALE[locale])
+    # The time is written out here, not taken from the installed Babel's short pattern: the
+    # format is a decision (docs/thai-formats.md), and Babel 2.19 changed its Thai pattern.
+    # Thai follows ICU and CLDR 47 ("14:05 น."), not the government's "14.05 น.".
+    time = babel_format_time(value.time(), "HH:mm", locale=BABEL_LOCALE[locale])
+    if locale == "th":
+        time = f"{time} {THAI_TIME_SUFFIX}"
     text = f"{format_date(value.date(), locale, style)} {time}"
     return to_thai_digits(text) if thai_digits else text
