@@ -215,6 +215,7 @@ def run() -> list[Row]:
             ws.search.search(warm)
             pair.plain_search.search(warm)
         v, b = pair.both(lambda svc, q: svc.search(q), thai)
+        supervisor_thai = v
         out.append(("search p95, Thai substrings, supervisor (<= 30 ms)", v, b, "ms"))
         v, b = pair.both(lambda svc, q: svc.search(q), latin)
         out.append(("search p95, Latin substrings, supervisor (<= 30 ms)", v, b, "ms"))
@@ -233,7 +234,16 @@ def run() -> list[Row]:
         ws.close()
         fw = Workspace.open(work, "fw01", PASSPHRASE)
         fw_times = [timed_ms(lambda q=q: fw.search.search(q)) for q in thai]
-        out.append(("search p95, Thai substrings, field worker's cases", p95(fw_times), None, "ms"))
+        # Issue 11: a field worker's search within 20 ms; beside the supervisor's, who sees the
+        # whole organisation (the worker's scope once cost twice the supervisor's time).
+        out.append(
+            (
+                "search p95, Thai, field worker (<= 20 ms) vs supervisor",
+                p95(fw_times),
+                supervisor_thai,
+                "ms",
+            )
+        )
         fw.close()
         engine.dispose()
     return out

@@ -15,6 +15,7 @@ from cmdesk.core.services.access import case_scope
 from cmdesk.core.services.thai_time import thai_today
 from cmdesk.core.workspace import Workspace
 from tests.core.search.conftest import Open
+from tests.core.search.helpers import register, user_id
 
 
 def every_page(ws: Workspace, query: CaseloadQuery, size: int = 37) -> list[CaseloadRow]:
@@ -124,3 +125,31 @@ def test_text_search_pages_and_filters(open_as: Open) -> None:
     assert ranks == sorted(ranks, reverse=True)
     open_ = every_page(ws, CaseloadQuery(text="บ้าน", include_closed=False, order="due"))
     assert {r.id for r in open_} == {r.id for r in everything if r.stage != "closure"}
+
+
+@pytest.mark.parametrize("user", ["fw_a1", "fw_b", "cm"])
+def test_text_search_of_a_narrow_caseload_finds_exactly_the_visible_matches(
+    open_as: Open, user: str
+) -> None:
+    """Scope tags in the index narrow a worker's text search inside FTS5; the result must be
+    every visible case that matches, no more and no fewer."""
+    ws = open_as(user)
+    for q in (CaseloadQuery(text="บ้าน"), CaseloadQuery(text="บ้าน", order="risk")):
+        got = [r.id for r in every_page(ws, q, size=17)]
+        # Text matches come newest child first, not in the plain reading's case order.
+        assert len(got) == len(set(got))
+        assert sorted(got) == sorted(wanted(ws, replace(q, text=""))), q
+        assert got, "the demo data gives every user some cases"
+
+
+def test_reassigned_case_moves_between_workers_text_searches(open_as: Open) -> None:
+    sup = open_as("sup")
+    _, case = register(sup, worker="fw_a1", given_name_th="ฑิฆัมพร")
+    assert case is not None
+    a1, b = open_as("fw_a1"), open_as("fw_b")
+    query = CaseloadQuery(text="ฑิฆัม")
+    assert [r.id for r in a1.search.caseload(query).rows] == [case]
+    assert not b.search.caseload(query).rows
+    sup.cases.assign_worker(case, user_id(sup, "fw_b"))
+    assert not a1.search.caseload(query).rows  # fw_a1 and fw_b are in different teams
+    assert [r.id for r in b.search.caseload(query).rows] == [case]

@@ -89,3 +89,15 @@ def test_a_vault_from_before_the_index_gets_its_children_indexed(vault_dir: Path
     assert [r.id for r in ws.search.search("ฆัมพ").rows] == [case]
     assert [r.id for r in ws.search.search("ฑิ").rows] == [case]
     ws.close()
+
+
+def test_scope_tags_written_by_triggers_are_the_ones_searches_ask_for(ws: Workspace) -> None:
+    """A worker's search asks for tags computed in Python; the index holds tags computed in
+    SQL. If the two ever differ, workers silently stop finding their own cases."""
+    teams = ["a", "north", "team10", "ทีมเหนือ", "ทีม ป่าซาง", "O'Brien|x"]
+    with ws.ctx.read() as s:
+        for team in teams:
+            in_sql = s.scalar(text(f"SELECT {schema._team_tag_sql(':t')}"), {"t": team})
+            assert in_sql == schema.team_tag(team), team
+    uid = "01a24482-2ab4-70ed-8a0a-abf0a75516ef"
+    assert schema.worker_tag(uid) == "§ef"

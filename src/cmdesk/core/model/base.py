@@ -46,7 +46,12 @@ class UtcDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        return datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        # fromisoformat reads the stored form (2026-01-02T03:04:05.123456Z) about ten times
+        # faster than strptime; a page of search results parses hundreds of these.
+        parsed = datetime.fromisoformat(str(value))
+        if parsed.tzinfo is None:
+            raise ValueError("stored datetime without its UTC mark")
+        return parsed.astimezone(UTC)
 
 
 class Base(DeclarativeBase):

@@ -176,6 +176,12 @@ def _search_index() -> tuple[tuple[Area, str, str], ...]:
     return tuple((a, _key(a.name_th), _key(a.name_en)) for a in _all().values())
 
 
+@cache
+def _all_keys() -> str:
+    # A newline never occurs in a key, so a query found here lies inside one key.
+    return "\n".join(f"{th}\n{en}" for _, th, en in _search_index())
+
+
 def search_places(text: str, *, limit: int = 20, prefer: str | None = CHIANG_RAI) -> list[Area]:
     """Areas whose Thai or English name contains `text`, best first.
 
@@ -184,7 +190,9 @@ def search_places(text: str, *, limit: int = 20, prefer: str | None = CHIANG_RAI
     districts before subdistricts, then by code.
     """
     query = _key(text)
-    if not query:
+    if not query or query not in _all_keys():
+        # Most searches are for a person's name, which names no place: one C-speed scan of
+        # every key at once instead of a Python loop over 7,400 areas (3 ms a query).
         return []
     ranked: list[tuple[int, int, int, str, Area]] = []
     for found, th, en in _search_index():

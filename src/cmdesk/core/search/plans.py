@@ -37,8 +37,13 @@ from cmdesk.core.model import Case, Child, Task
 from cmdesk.core.model.case import RiskLevel, Stage
 from cmdesk.core.model.roles import Role
 from cmdesk.core.model.task import TaskStatus
-from cmdesk.core.search.query import ParsedQuery, row_select, tag_expr
-from cmdesk.core.search.schema import RISK_TAGS, STAGE_TAGS
+from cmdesk.core.search.query import ParsedQuery, codes_expr, row_select, tag_expr
+from cmdesk.core.search.schema import (
+    RISK_TAGS,
+    STAGE_TAGS,
+    team_tag,
+    worker_tag,
+)
 from cmdesk.core.services.access import case_scope
 from cmdesk.core.services.context import Actor
 
@@ -196,11 +201,25 @@ def _matches(s: Session, parsed: ParsedQuery, tags: list[str]) -> Iterator[list[
         before, size = chunk[-1], min(size * 2, MAX_CHUNK)
 
 
+def scope_tags(actor: Actor) -> list[str]:
+    """FTS tag expressions for the cases `actor` may see when their caseload is narrow
+    (schema.worker_tag): a field worker's own and their team's, a case manager's own; none for
+    a supervisor, who sees the whole organisation. Mirrors access.case_scope, which decides."""
+    if actor.role == Role.FIELD_WORKER:
+        tags = [worker_tag(actor.user_id)] + ([team_tag(actor.team)] if actor.team else [])
+    elif actor.role == Role.CASE_MANAGER:
+        tags = [worker_tag(actor.user_id)]
+    else:
+        return []
+    expr = codes_expr(tags)
+    return [expr] if expr else []
+
+
 def _text_walk(
     s: Session, actor: Actor, f: Filters, parsed: ParsedQuery, tags: list[str], need: int
 ) -> list[str]:
     found: list[str] = []
-    for chunk in _matches(s, parsed, [*f.tags(), *tags]):
+    for chunk in _matches(s, parsed, [*f.tags(), *scope_tags(actor), *tags]):
         query = (
             select(Case.id)
             .join(search_row, search_row.c.child_id == Case.child_id)

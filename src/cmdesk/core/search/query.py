@@ -153,6 +153,12 @@ def tag_expr(tags: Iterable[str]) -> str | None:
     return " OR ".join(chosen) or None
 
 
+def codes_expr(codes: Iterable[str]) -> str | None:
+    """An FTS5 expression matching rows carrying any of these whole codes (schema.worker_tag,
+    schema.team_tag); None when none is given."""
+    return " OR ".join(f"codes : {_quote(c)}" for c in codes) or None
+
+
 @dataclass(frozen=True)
 class RowSelect:
     """SQL for the search_row ids matching every word (and tag filter): `every` all of them,

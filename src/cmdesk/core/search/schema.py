@@ -91,12 +91,48 @@ def _tag_case(column: str, tags: dict[str, str]) -> str:
     return f"CASE {column} {whens} ELSE '' END"
 
 
+# Who may see a case, as tags: one for its assigned worker and one for its case manager (`§`
+# and two hex digits of the user's id: its random tail), one for its team (`¤` and two hex
+# digits of a checksum of the name). A field worker's or case manager's text search ANDs their
+# own tags into the FTS query, so matches they cannot see are never read. Each tag is a single
+# trigram, one index term (a longer tag is a phrase of common trigrams, slower than no tag at
+# all: measured). Tags only narrow, and may collide: the records core's visibility rule
+# (access.case_scope) still decides every candidate in SQL.
+WORKER_MARK: Final = "§"  # risk and stage tags use letters r and s after it, never hex digits
+TEAM_MARK: Final = "¤"
+
+
+def worker_tag(user_id: str) -> str:
+    return f"{WORKER_MARK}{user_id[-2:]}"
+
+
+def team_tag(team: str) -> str:
+    checksum = (len(team) * 7 + ord(team[0]) * 3 + ord(team[-1]) * 5) % 256
+    return f"{TEAM_MARK}{checksum:02x}"
+
+
+def _team_tag_sql(team: str) -> str:
+    # team_tag in SQL: length() and unicode() count characters, as len() and ord() do.
+    return (
+        f"'{TEAM_MARK}' || printf('%02x', (length({team}) * 7 + unicode({team}) * 3"
+        f" + unicode(substr({team}, -1)) * 5) % 256)"
+    )
+
+
+def _scope_tags(k: str) -> str:
+    return (
+        f"coalesce('{WORKER_MARK}' || substr({k}.assigned_worker_id, -2) || ' ', '')"
+        f" || coalesce('{WORKER_MARK}' || substr({k}.case_manager_id, -2) || ' ', '')"
+        f" || CASE WHEN {k}.team <> '' THEN {_team_tag_sql(k + '.team')} ELSE '' END"
+    )
+
+
 def codes_sql(c: str) -> str:
     """Exact-match codes of child row `c`, delimited so one never matches inside another: its
-    ethnic group, subdistrict, and the stage and risk tags of each of its live cases."""
+    ethnic group, subdistrict, and the stage, risk and scope tags of each of its live cases."""
     tags = (
         f"coalesce((SELECT group_concat({_tag_case('k.risk_level', RISK_TAGS)} || ' ' ||"
-        f" {_tag_case('k.stage', STAGE_TAGS)}, ' ') FROM case_file k"
+        f" {_tag_case('k.stage', STAGE_TAGS)} || ' ' || {_scope_tags('k')}, ' ') FROM case_file k"
         f" WHERE k.child_id = {c}.id AND k.deleted_at IS NULL), '')"
     )
     return f"'|eth:' || {c}.ethnicity || '| |sd:' || {c}.subdistrict_code || '| ' || {tags}"
@@ -163,8 +199,8 @@ DDL: Final[tuple[str, ...]] = (
     " END",
     f"CREATE TRIGGER search_case_insert AFTER INSERT ON case_file BEGIN"
     f" {_refresh_from_case('new')} END",
-    "CREATE TRIGGER search_case_update"
-    " AFTER UPDATE OF case_number, child_id, stage, risk_level, deleted_at ON case_file BEGIN"
+    "CREATE TRIGGER search_case_update AFTER UPDATE OF case_number, child_id, stage,"
+    " risk_level, deleted_at, assigned_worker_id, case_manager_id, team ON case_file BEGIN"
     f" {_refresh_from_case('old')} {_refresh_from_case('new')} END",
     f"CREATE TRIGGER search_case_delete AFTER DELETE ON case_file BEGIN"
     f" {_refresh_from_case('old')} END",
