@@ -16,6 +16,8 @@ import re
 from importlib.metadata import distributions
 from pathlib import Path
 
+from packaging.version import Version
+
 def norm(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
@@ -26,7 +28,7 @@ locked = dict(
 locked = {norm(k): v for k, v in locked.items()}
 for dist in sorted(distributions(), key=lambda d: norm(d.metadata["Name"])):
     name = norm(dist.metadata["Name"])
-    if name in locked and locked[name] != dist.version:
+    if name in locked and Version(locked[name]) != Version(dist.version):
         print(f"  {name}: locked {locked[name]}, newest {dist.version}")
 PY
 exit $status
