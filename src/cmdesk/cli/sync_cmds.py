@@ -48,6 +48,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         choices=[r.value for r in Role],
         help="role of the new laptop's first user",
     )
+    p.add_argument(
+        "--laptops",
+        type=int,
+        default=1,
+        metavar="N",
+        help="how many laptops may join with this file (each gets its own identity)",
+    )
     p.set_defaults(func=cmd_enrol_file)
 
     p = cmds.add_parser("join", parents=[common], help="set up this laptop from an enrolment file")
@@ -146,16 +153,25 @@ def cmd_trust(args: argparse.Namespace) -> int:
 def cmd_enrol_file(args: argparse.Namespace) -> int:
     out = _new_file(args.output)
     with open_workspace(args) as ws:
-        data, secret = engine(ws).enrolment_file(args.role)
+        data, secret = engine(ws).enrolment_file(args.role, args.laptops)
     atomic_write(out, data)
     from cmdesk.core.sync.keys import open_enrolment
 
     expires = open_enrolment(data, secret).expires_at.date().isoformat()
     tr = tr_for(args)
     if args.json:
-        emit_json({"file": str(out), "passphrase": secret, "expires_at": expires})
+        emit_json(
+            {"file": str(out), "passphrase": secret, "expires_at": expires, "laptops": args.laptops}
+        )
     else:
-        say(tr.format(texts.WROTE_ENROLMENT, path=str(out), expires=expires))
+        if args.laptops == 1:
+            say(tr.format(texts.WROTE_ENROLMENT, path=str(out), expires=expires))
+        else:
+            say(
+                tr.format(
+                    texts.WROTE_ENROLMENT_MANY, n=args.laptops, path=str(out), expires=expires
+                )
+            )
         say(tr.format(texts.ENROL_PASSPHRASE, passphrase=secret))
     return 0
 

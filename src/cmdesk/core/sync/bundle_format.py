@@ -25,7 +25,16 @@ import zstandard
 from cmdesk.core.errors import BundleRejected
 from cmdesk.core.sync import bundle_crypto
 from cmdesk.core.sync import rejections as rej
-from cmdesk.core.sync.keys import DeviceCert, DeviceKeys, b64, canonical, unb64, verify_signature
+from cmdesk.core.sync.certs import (
+    Certified,
+    ChainRefused,
+    DeviceCert,
+    Link,
+    chain_from_json,
+    chain_to_json,
+    verify_chain,
+)
+from cmdesk.core.sync.keys import DeviceKeys, b64, canonical, unb64, verify_signature
 
 MAGIC = b"cmdesk-bundle\n"
 # 2: compact payload segments (payload.py). Format 1 bundles are still read; a larger number
@@ -61,9 +70,12 @@ class Header:
     body_bytes: int
     stream_header: bytes
     sealed_key: bytes
+    # The certificates from the sender organisation's key down to `cert` (certs.py); empty
+    # when the organisation signed `cert` itself.
+    chain: tuple[Link, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        doc: dict[str, Any] = {
             "format": self.format,
             "schema": self.schema,
             "app": self.app,
@@ -88,6 +100,9 @@ class Header:
                 "sealed_key": b64(self.sealed_key),
             },
         }
+        if self.chain:
+            doc["chain"] = chain_to_json(self.chain)
+        return doc
 
     @classmethod
     def from_json(cls, d: Any) -> Header:
@@ -129,6 +144,7 @@ class Header:
             body_bytes=count(enc["body_bytes"]),
             stream_header=unb64(enc["stream_header"], 24),
             sealed_key=unb64(enc["sealed_key"], 80),
+            chain=chain_from_json(d.get("chain", [])),
         )
 
 
@@ -200,17 +216,25 @@ def parse(data: bytes) -> Parsed:
     return Parsed(header, data[:-SIG_BYTES], at, data[-SIG_BYTES:])
 
 
-def verify_sender(parsed: Parsed, org_sign_public: bytes) -> None:
+def verify_sender(
+    parsed: Parsed, org_sign_public: bytes, revoked: frozenset[str] = frozenset()
+) -> Certified:
+    """The sender's certificate chain from its organisation's key, then its signature."""
     header = parsed.header
     cert = header.cert
-    if (
-        cert.device_id != header.sender_device
-        or cert.org_id != header.sender_org
-        or not cert.valid_for(org_sign_public)
-    ):
+    if cert.device_id != header.sender_device:
         raise rej.reject(rej.UNCERTIFIED_DEVICE)
+    try:
+        certified = verify_chain(
+            header.chain, cert, header.sender_org, org_sign_public, revoked=revoked
+        )
+    except ChainRefused as exc:
+        raise rej.reject(
+            rej.REVOKED_DEVICE if exc.reason == "revoked" else rej.UNCERTIFIED_DEVICE
+        ) from None
     if not verify_signature(cert.sign_public, parsed.signed, parsed.signature):
         raise rej.reject(rej.ALTERED)
+    return certified
 
 
 def decrypt(parsed: Parsed, box_secret: bytes) -> bytes:

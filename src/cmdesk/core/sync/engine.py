@@ -24,6 +24,7 @@ from cmdesk.core.services.context import Context
 from cmdesk.core.sync import bundle_format, importing, keystore, resolution, sharing
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.capture import LocalCounters, capture, install
+from cmdesk.core.sync.certs import MAX_LAPTOPS
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.erasure import ERASURE_TABLE
 from cmdesk.core.sync.exporting import for_own_org, for_partner, known_devices, known_to
@@ -34,8 +35,8 @@ from cmdesk.core.sync.keys import (
     Enrolment,
     OrgIdentity,
     OrgKeys,
-    enrolment_expiry,
     new_enrolment_passphrase,
+    org_id_follows_from_code,
     read_identity_file,
     seal_enrolment,
 )
@@ -234,8 +235,12 @@ class SyncEngine:
 
     # -- identities and enrolment ------------------------------------------------------
     def identity_file(self) -> bytes:
+        """The organisation's self-signed identity; only its creating vault can sign it."""
         self._ctx.require_role(Role.DATA_MANAGER)
         return self.keys().org.identity_file()
+
+    def holds_org_certifying_key(self) -> bool:
+        return self.keys().org.sign_secret is not None
 
     def trusted(self) -> list[TrustedOrg]:
         self.keys()
@@ -246,43 +251,60 @@ class SyncEngine:
             )
 
     def trust(self, identity_file: bytes) -> TrustedOrg:
+        """Trusts a partner's identity file. An identity that would replace the keys of an
+        organisation already trusted (same id or same code), or whose id does not follow from
+        its code, is refused: it is how a forged identity would take over a partner."""
         self._ctx.require_role(Role.DATA_MANAGER)
         keys = self.keys()
         ident = read_identity_file(identity_file)
         if ident.org_id == keys.org.identity.org_id:
             raise rej.invalid("file", rej.OWN_IDENTITY)
+        if not org_id_follows_from_code(ident):
+            raise rej.invalid("file", rej.IDENTITY_ID_MISMATCH, code=ident.code)
         with self._write() as db:
             for other, _own in keystore.trusted(db).values():
-                if other.code == ident.code and (
-                    other.box_public != ident.box_public or other.sign_public != ident.sign_public
-                ):
-                    raise rej.invalid("file", rej.IDENTITY_CONFLICT, code=ident.code)
+                same_org = other.org_id == ident.org_id or (
+                    other.code.strip().upper() == ident.code.strip().upper()
+                )
+                same_keys = (
+                    other.box_public == ident.box_public and other.sign_public == ident.sign_public
+                )
+                if same_org and not same_keys:
+                    raise rej.invalid("file", rej.IDENTITY_CONFLICT, code=other.code)
             keystore.trust(db, ident)
         with self._ctx.write() as s:
             self._audit.record(s, "sync.trust", "organisation", ident.org_id)
         return _trusted_dto(ident, False)
 
-    def enrolment_file(self, role: str = Role.FIELD_WORKER) -> tuple[bytes, str]:
-        """An enrolment file for one new laptop, and its one-time passphrase (show it once)."""
+    def enrolment_file(self, role: str = Role.FIELD_WORKER, laptops: int = 1) -> tuple[bytes, str]:
+        """An enrolment file for `laptops` new laptops, and its one-time passphrase (show it
+        once). It holds a short-lived enrolment key certified by the organisation, never the
+        organisation's certification key; each laptop joining makes its own identity."""
         self._ctx.require_role(Role.DATA_MANAGER)
         role = Role(role)
+        if not 1 <= laptops <= MAX_LAPTOPS:
+            raise rej.invalid("laptops", rej.BAD_VALUE, field="laptops")
         keys = self.keys()
-        device = DeviceKeys.generate(keys.org, new_id())
+        keys.org.certifying_key()  # refuses on a laptop that joined, before any work
+        enrol_id = new_id()
         with self._write() as db:
             partners = tuple(i for i, own in keystore.trusted(db).values() if not own)
-            # Known from now on as holding nothing: until it reports what it holds, bundles
-            # for the organisation carry everything, so a new laptop never misses anything.
+            # Known from now on as a device holding nothing (under the enrolment's id): until
+            # a laptop that joined with it reports what it holds, bundles for the organisation
+            # carry everything, so a new laptop never misses anything. importing.py drops it
+            # when the first such laptop is heard from.
             db.execute(
                 "INSERT INTO sync_device (device_id, org_id, sign_public, held) "
-                "VALUES (?, ?, ?, '{}')",
-                (device.device_id, keys.org.identity.org_id, device.cert.sign_public),
+                "VALUES (?, ?, NULL, '{}')",
+                (enrol_id, keys.org.identity.org_id),
             )
+        enrolment = Enrolment.issue(keys.org, enrol_id, role.value, partners, laptops=laptops)
         passphrase = new_enrolment_passphrase()
-        data = seal_enrolment(
-            Enrolment(keys.org, device, partners, role, enrolment_expiry()), passphrase
-        )
+        data = seal_enrolment(enrolment, passphrase)
         with self._ctx.write() as s:
-            self._audit.record(s, "sync.enrol", "device", device.device_id, {"role": role.value})
+            self._audit.record(
+                s, "sync.enrol", "enrolment", enrol_id, {"role": role.value, "laptops": laptops}
+            )
         return data, passphrase
 
     # -- export ------------------------------------------------------------------------
@@ -334,6 +356,7 @@ class SyncEngine:
                 "sender_device": me,
                 "sender_org": own,
                 "cert": keys.device.cert,
+                "chain": keys.device.chain,
                 "recipient_org": recipient,
                 "vector_from": contiguous(known),
                 "vector_to": contiguous(held),

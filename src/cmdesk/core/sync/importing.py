@@ -15,6 +15,7 @@ from cmdesk.core.sync import bundle_format, keystore
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.apply import ApplyStats, apply_changes
 from cmdesk.core.sync.capture import LocalCounters
+from cmdesk.core.sync.certs import EnrolCert
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.hlc import Hlc
 from cmdesk.core.sync.model import QUARANTINED
@@ -183,6 +184,17 @@ def _result(
     )
 
 
+def forget_enrolment_placeholder(db: Db, h: bundle_format.Header) -> None:
+    """A laptop that joined has reported what it holds: the placeholder its enrolment left in
+    sync_device (a device holding nothing, so bundles carried everything) is not needed."""
+    if h.chain and isinstance(h.chain[0], EnrolCert):
+        db.execute(
+            "DELETE FROM sync_device WHERE device_id = ? AND last_bundle_at IS NULL "
+            "AND sign_public IS NULL",
+            (h.chain[0].enrol_id,),
+        )
+
+
 def _learn(engine: SyncEngine, db: Db, h: bundle_format.Header, payload: Payload) -> None:
     """Remembers what the sender (and the devices it knows of) hold, for later exports."""
     me = engine._ctx.device_id
@@ -190,6 +202,7 @@ def _learn(engine: SyncEngine, db: Db, h: bundle_format.Header, payload: Payload
         d: (k.org_id, k.held, None) for d, k in payload.knowledge.items() if d != me
     }
     facts[h.sender_device] = (h.sender_org, payload.held, h.cert.sign_public)
+    forget_enrolment_placeholder(db, h)
     rows = {
         r[0]: r[1]
         for r in db.execute(

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from cmdesk.core.sync.db import Db
-from cmdesk.core.sync.keys import DeviceCert, DeviceKeys, OrgIdentity, OrgKeys, canonical
+from cmdesk.core.sync.keys import (
+    DeviceCert,
+    DeviceKeys,
+    OrgIdentity,
+    OrgKeys,
+    canonical,
+    chain_from_text,
+)
 
 
 def utc_text(at: datetime | None = None) -> str:
@@ -16,6 +23,8 @@ def utc_text(at: datetime | None = None) -> str:
 
 
 ORG_BOX, ORG_SIGN, DEVICE, DEVICE_CERT = "org_box", "org_sign", "device", "device_cert"
+# The certificates above the device's own (absent: the organisation signed it directly).
+DEVICE_CHAIN = "device_chain"
 
 
 @dataclass(frozen=True)
@@ -35,23 +44,50 @@ def load(db: Db) -> LocalKeys | None:
     if own is None:
         return None
     ident = OrgIdentity(own[0], own[1], own[2], own[3], rows[ORG_BOX][0], rows[ORG_SIGN][0])
-    org = OrgKeys(ident, rows[ORG_BOX][1], rows[ORG_SIGN][1])
+    # A laptop that joined holds the organisation's public certification key only (secret NULL).
+    org = OrgKeys(ident, rows[ORG_BOX][1], rows[ORG_SIGN][1] or None)
     cert = DeviceCert.from_json(json.loads(rows[DEVICE_CERT][0]))
-    return LocalKeys(org, DeviceKeys(cert.device_id, rows[DEVICE][1], cert))
+    chain = chain_from_text(rows[DEVICE_CHAIN][0]) if DEVICE_CHAIN in rows else ()
+    return LocalKeys(org, DeviceKeys(cert.device_id, rows[DEVICE][1], cert, chain))
+
+
+_UPSERT = (
+    "INSERT INTO sync_key (name, public, secret) VALUES (?, ?, ?) "
+    "ON CONFLICT (name) DO UPDATE SET public = excluded.public, secret = excluded.secret"
+)
 
 
 def save(db: Db, org: OrgKeys, device: DeviceKeys) -> None:
     db.executemany(
-        "INSERT INTO sync_key (name, public, secret) VALUES (?, ?, ?) "
-        "ON CONFLICT (name) DO UPDATE SET public = excluded.public, secret = excluded.secret",
+        _UPSERT,
         [
             (ORG_BOX, org.identity.box_public, org.box_secret),
             (ORG_SIGN, org.identity.sign_public, org.sign_secret),
-            (DEVICE, device.cert.sign_public, device.sign_secret),
-            (DEVICE_CERT, canonical(device.cert.to_json()), None),
         ],
     )
+    save_device(db, device)
     trust(db, org.identity, own=True)
+
+
+def save_device(db: Db, device: DeviceKeys) -> None:
+    """This vault's device key, certificate and chain (replacing the previous identity's, as
+    when a device continues under a successor identity)."""
+    db.executemany(
+        _UPSERT,
+        [
+            (DEVICE, device.cert.sign_public, device.sign_secret),
+            (DEVICE_CERT, canonical(device.cert.to_json()), None),
+            (DEVICE_CHAIN, device.chain_json(), None),
+        ],
+    )
+
+
+def held_key_names(db: Db) -> dict[str, bool]:
+    """Which keys this vault holds: name -> whether its secret half is here."""
+    return {
+        str(name): secret is not None
+        for name, secret in db.execute("SELECT name, secret FROM sync_key ORDER BY name")
+    }
 
 
 def trust(db: Db, ident: OrgIdentity, *, own: bool = False) -> None:

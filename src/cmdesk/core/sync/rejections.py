@@ -39,8 +39,23 @@ NOT_AN_IDENTITY = N_("This file is not a cmdesk organisation identity file.")
 IDENTITY_ALTERED = N_("The identity file was changed after it was made. It was not trusted.")
 OWN_IDENTITY = N_("This is your own organisation's identity file.")
 IDENTITY_CONFLICT = N_(
-    "An organisation with code {code} is already trusted with different keys. "
-    "Check with that organisation before trusting this file."
+    "An organisation with code {code} is already trusted with different keys. It was not "
+    "trusted. Phone that organisation and compare the fingerprints read aloud before you "
+    "trust any file in its name."
+)
+IDENTITY_ID_MISMATCH = N_(
+    "The identity file for {code} does not carry that organisation's id: it may be forged. "
+    "It was not trusted. Phone that organisation and compare the fingerprints read aloud."
+)
+ORG_KEY_ELSEWHERE = N_(
+    "Only the data manager's computer that created the organisation can do this."
+)
+REVOKED_DEVICE = N_(
+    "The device that made this sync bundle was revoked by its organisation. Nothing was imported."
+)
+ENROL_OLD = N_(
+    "This enrolment file was made by an older version of cmdesk. Ask your data manager for "
+    "a new one."
 )
 NOT_ENROLMENT = N_("This file is not a cmdesk enrolment file.")
 ENROL_WRONG_PASSPHRASE = N_(

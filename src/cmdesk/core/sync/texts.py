@@ -15,6 +15,10 @@ TRUSTED = N_(
 WROTE_ENROLMENT = N_(
     "Wrote an enrolment file for one new laptop to {path}. It expires on {expires}."
 )
+WROTE_ENROLMENT_MANY = N_(
+    "Wrote an enrolment file for {n} new laptops to {path}; each laptop that joins with it "
+    "gets its own identity. It expires on {expires}."
+)
 ENROL_PASSPHRASE = N_(
     "One-time passphrase (tell it to the person setting up the laptop, not in the same "
     "message as the file): {passphrase}"
