@@ -1,4 +1,5 @@
-"""Sync commands: identity, trust, enrol-file, join, export, import, status, conflicts, resolve."""
+"""Sync commands: identity, trust, enrol-file, revoke, join, export, import, status, conflicts,
+resolve."""
 
 from __future__ import annotations
 
@@ -56,6 +57,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="how many laptops may join with this file (each gets its own identity)",
     )
     p.set_defaults(func=cmd_enrol_file)
+
+    p = cmds.add_parser("revoke", parents=[common], help="revoke a lost or stolen laptop")
+    p.add_argument("device", metavar="DEVICE_ID", help="a device id, or an enrolment id")
+    p.set_defaults(func=cmd_revoke)
 
     p = cmds.add_parser("join", parents=[common], help="set up this laptop from an enrolment file")
     p.add_argument("file", metavar="FILE")
@@ -173,6 +178,16 @@ def cmd_enrol_file(args: argparse.Namespace) -> int:
                 )
             )
         say(tr.format(texts.ENROL_PASSPHRASE, passphrase=secret))
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        revoked = engine(ws).revoke(args.device)
+    if args.json:
+        emit_json({"revoked": revoked})
+    else:
+        say(tr_for(args).format(texts.REVOKED, device=revoked))
     return 0
 
 

@@ -212,7 +212,7 @@ def test_a_joined_laptop_holds_no_organisation_certification_key(net: Net) -> No
     assert sync(net.a2).keys().device.device_id != sync(net.a3).keys().device.device_id
 
 
-def bundle_from(net: Net, device: DeviceKeys) -> bytes:
+def bundle_from(net: Net, device: DeviceKeys, **extra: object) -> bytes:
     """An empty bundle to WVFT made outside the engine by `device`."""
     ident = sync(net.a1).keys().org.identity
     fields = {
@@ -230,6 +230,7 @@ def bundle_from(net: Net, device: DeviceKeys) -> bytes:
         "vector_to": {},
         "segments": 0,
         "operations": 0,
+        **extra,
     }
     body = payload.encode(payload.Payload({}, {}, []))
     return bundle_format.write(fields, body, ident.box_public, device)
@@ -300,3 +301,55 @@ def test_an_identity_that_would_take_over_a_trusted_partner_is_refused(net: Net)
     # Trusting the genuine file again changes nothing and is not refused.
     sync(net.a1).trust(sync(net.p1).identity_file())
     assert trusted_rows(net.a1) == before
+
+
+# -- revocation ----------------------------------------------------------------------------
+
+
+def test_a_revoked_laptop_is_refused_everywhere_once_the_revocation_arrives(net: Net) -> None:
+    from tests.core.sync.conftest import exchange
+
+    lost = sync(net.a2).keys().device.device_id
+    exchange(net.a2, net.a1)  # the office has heard from the laptop that is later lost
+    with pytest.raises(ValidationError) as bad:
+        sync(net.a1).revoke("not-a-device")
+    assert bad.value.errors[0].msgid == rej.UNKNOWN_DEVICE
+    with pytest.raises(PermissionDenied):
+        sync(net.a3).revoke(lost)  # only the organisation's own computer can
+    assert sync(net.a1).revoke(lost) == lost
+
+    add_child(net.a2)
+    from_lost, _ = sync(net.a2).export()
+    for_partner, _ = sync(net.a2).export("ECPAT")
+    exchange(net.a1, net.a3)
+    exchange(net.a1, net.p1, "ECPAT")
+    # Once the revocation has arrived, the lost laptop's bundles are refused by its own
+    # organisation and by partners, and change nothing.
+    for ws, data in ((net.a1, from_lost), (net.a3, from_lost), (net.p1, for_partner)):
+        state = sync(ws).state_hash()
+        with pytest.raises(BundleRejected) as exc:
+            sync(ws).import_bundle(data)
+        assert exc.value.text_id == rej.REVOKED_DEVICE
+        assert sync(ws).state_hash() == state
+    # A successor identity does not escape its revoked predecessor.
+    escaped = successor_identity(sync(net.a2).keys().device)
+    with pytest.raises(BundleRejected) as exc:
+        sync(net.a3).import_bundle(bundle_from(net, escaped))
+    assert exc.value.text_id == rej.REVOKED_DEVICE
+
+
+def test_a_revocation_not_signed_by_the_organisation_is_ignored(net: Net) -> None:
+    from cmdesk.core.sync.certs import Revocation
+
+    victim = sync(net.a3).keys().device
+    impostor = org_keys()
+    assert impostor.sign_secret is not None
+    forged = Revocation.issue(impostor.sign_secret, impostor.identity.org_id, victim.device_id)
+    sender = sync(net.a2).keys().device
+    data = bundle_from(net, sender, revocations=(forged,))
+    assert not sync(net.a1).import_bundle(data).replay
+    with sync(net.a1)._read() as db:
+        assert keystore.revocations(db) == ()
+    add_child(net.a3)
+    data, _ = sync(net.a3).export()
+    assert sync(net.a1).import_bundle(data).new > 0

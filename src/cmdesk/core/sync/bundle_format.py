@@ -30,8 +30,10 @@ from cmdesk.core.sync.certs import (
     ChainRefused,
     DeviceCert,
     Link,
+    Revocation,
     chain_from_json,
     chain_to_json,
+    revocations_from_json,
     verify_chain,
 )
 from cmdesk.core.sync.keys import DeviceKeys, b64, canonical, unb64, verify_signature
@@ -73,6 +75,8 @@ class Header:
     # The certificates from the sender organisation's key down to `cert` (certs.py); empty
     # when the organisation signed `cert` itself.
     chain: tuple[Link, ...] = ()
+    # Revocations the sender knows (any organisation's; each receiver checks them).
+    revocations: tuple[Revocation, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         doc: dict[str, Any] = {
@@ -102,6 +106,8 @@ class Header:
         }
         if self.chain:
             doc["chain"] = chain_to_json(self.chain)
+        if self.revocations:
+            doc["revocations"] = [r.to_json() for r in self.revocations]
         return doc
 
     @classmethod
@@ -145,6 +151,7 @@ class Header:
             stream_header=unb64(enc["stream_header"], 24),
             sealed_key=unb64(enc["sealed_key"], 80),
             chain=chain_from_json(d.get("chain", [])),
+            revocations=revocations_from_json(d.get("revocations", [])),
         )
 
 

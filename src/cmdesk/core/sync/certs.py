@@ -309,3 +309,58 @@ def _check_device_link(link: DeviceCert, parent: Link | None, role: str | None) 
         return
     if link.issuer != parent.device_id or link.role != role:
         raise ChainRefused("order")
+
+
+REVOKE_DOMAIN = b"cmdesk-revoke\n"
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """The organisation's signed word that a device (or every device joined with an enrolment
+    key, when `subject` is an enrolment id) is no longer one of its laptops. It travels in
+    bundle headers; a receiver checks it against the organisation's key before using it."""
+
+    org_id: str
+    subject: str
+    revoked_at: str
+    signature: bytes
+
+    def body(self) -> dict[str, str]:
+        return {
+            "kind": "revocation",
+            "org_id": self.org_id,
+            "subject": self.subject,
+            "revoked_at": self.revoked_at,
+        }
+
+    def to_json(self) -> dict[str, str]:
+        return {**self.body(), "signature": b64(self.signature)}
+
+    @classmethod
+    def from_json(cls, d: object) -> Revocation:
+        if not isinstance(d, dict) or d.get("kind") != "revocation":
+            raise ValueError("revocation")
+        return cls(
+            req_str(d, "org_id", 36),
+            req_str(d, "subject", 36),
+            req_str(d, "revoked_at", 40),
+            unb64(d.get("signature"), 64),
+        )
+
+    @classmethod
+    def issue(cls, org_sign_secret: bytes, org_id: str, subject: str) -> Revocation:
+        unsigned = cls(org_id, subject, now_text(), b"")
+        signature = SigningKey(org_sign_secret).sign(REVOKE_DOMAIN + canonical(unsigned.body()))
+        return replace(unsigned, signature=signature.signature)
+
+    def signed_by(self, public: bytes) -> bool:
+        return _signed_by(public, REVOKE_DOMAIN, self.body(), self.signature)
+
+
+MAX_REVOCATIONS = 2000
+
+
+def revocations_from_json(d: object) -> tuple[Revocation, ...]:
+    if not isinstance(d, list) or len(d) > MAX_REVOCATIONS:
+        raise ValueError("revocations")
+    return tuple(Revocation.from_json(x) for x in d)

@@ -24,7 +24,7 @@ from cmdesk.core.services.context import Context
 from cmdesk.core.sync import bundle_format, importing, keystore, resolution, sharing
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.capture import LocalCounters, capture, install
-from cmdesk.core.sync.certs import MAX_LAPTOPS
+from cmdesk.core.sync.certs import MAX_LAPTOPS, Revocation
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.erasure import ERASURE_TABLE
 from cmdesk.core.sync.exporting import for_own_org, for_partner, known_devices, known_to
@@ -307,6 +307,31 @@ class SyncEngine:
             )
         return data, passphrase
 
+    def revoke(self, subject: str) -> str:
+        """Revokes a laptop of this organisation (a device id), or every laptop joined with an
+        enrolment file (its enrolment id). The signed revocation travels in every bundle from
+        now on; each laptop and partner refuses bundles from the revoked identities (and their
+        successors) once it has imported it."""
+        self._ctx.require_role(Role.DATA_MANAGER)
+        keys = self.keys()
+        secret = keys.org.certifying_key()
+        own = keys.org.identity.org_id
+        subject = subject.strip()
+        if subject == self._ctx.device_id:
+            raise rej.invalid("device", rej.REVOKE_SELF)
+        with self._write() as db:
+            known = db.execute(
+                "SELECT 1 FROM sync_device WHERE device_id = ? AND org_id = ? UNION ALL "
+                "SELECT 1 FROM audit_entry WHERE action = 'sync.enrol' AND entity_id = ?",
+                (subject, own, subject),
+            ).fetchone()
+            if known is None:
+                raise rej.invalid("device", rej.UNKNOWN_DEVICE, device=subject[:36])
+            keystore.learn_revocations(db, [Revocation.issue(secret, own, subject)])
+        with self._ctx.write() as s:
+            self._audit.record(s, "sync.revoke", "device", subject)
+        return subject
+
     # -- export ------------------------------------------------------------------------
     def export(
         self,
@@ -329,6 +354,7 @@ class SyncEngine:
             devices = known_devices(db)
             known: Vector = {} if everything else known_to(recipient, devices, me)
             held = load_held(db, self.origins)
+            revocations = keystore.revocations(db)
             if recipient == own:
                 changes = for_own_org(db, self.origins, known, check)
             else:
@@ -357,6 +383,7 @@ class SyncEngine:
                 "sender_org": own,
                 "cert": keys.device.cert,
                 "chain": keys.device.chain,
+                "revocations": revocations,
                 "recipient_org": recipient,
                 "vector_from": contiguous(known),
                 "vector_to": contiguous(held),

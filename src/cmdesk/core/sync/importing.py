@@ -18,6 +18,7 @@ from cmdesk.core.sync.capture import LocalCounters
 from cmdesk.core.sync.certs import EnrolCert
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.hlc import Hlc
+from cmdesk.core.sync.keys import OrgIdentity
 from cmdesk.core.sync.model import QUARANTINED
 from cmdesk.core.sync.oplog import Change
 from cmdesk.core.sync.payload import Payload, decode
@@ -85,7 +86,7 @@ def import_bundle(
     sender = trusted.get(h.sender_org)
     if sender is None:
         raise rej.reject(rej.UNKNOWN_SENDER, org=h.sender_org)
-    bundle_format.verify_sender(parsed, sender[0].sign_public)
+    bundle_format.verify_sender(parsed, sender[0].sign_public, revoked_for(engine, h, trusted))
     with collector_paused():
         return _import(engine, parsed, keys.org.box_secret, done, progress, cancel)
 
@@ -184,6 +185,17 @@ def _result(
     )
 
 
+def revoked_for(
+    engine: SyncEngine, h: bundle_format.Header, trusted: dict[str, tuple[OrgIdentity, bool]]
+) -> frozenset[str]:
+    """Ids the sender's organisation has revoked: those held here and those the bundle
+    brings (a revoked laptop's bundle is refused even when it carries its own revocation)."""
+    with engine._read() as db:
+        held = keystore.revoked_ids(db).get(h.sender_org, frozenset())
+    arriving = keystore.valid_revocations(h.revocations, trusted)
+    return held | {r.subject for r in arriving if r.org_id == h.sender_org}
+
+
 def forget_enrolment_placeholder(db: Db, h: bundle_format.Header) -> None:
     """A laptop that joined has reported what it holds: the placeholder its enrolment left in
     sync_device (a device holding nothing, so bundles carried everything) is not needed."""
@@ -203,6 +215,7 @@ def _learn(engine: SyncEngine, db: Db, h: bundle_format.Header, payload: Payload
     }
     facts[h.sender_device] = (h.sender_org, payload.held, h.cert.sign_public)
     forget_enrolment_placeholder(db, h)
+    keystore.learn_revocations(db, h.revocations)
     rows = {
         r[0]: r[1]
         for r in db.execute(

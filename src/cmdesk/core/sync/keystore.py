@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from cmdesk.core.sync.certs import Revocation, revocations_from_json
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.keys import (
     DeviceCert,
@@ -118,3 +120,47 @@ def trusted(db: Db) -> dict[str, tuple[OrgIdentity, bool]]:
             "SELECT org_id, code, name_th, name_en, box_public, sign_public, own FROM sync_org"
         )
     }
+
+
+# Revocations this vault has checked against their organisation's key, kept as one row (JSON
+# list) so they can travel on in every bundle this laptop makes.
+REVOCATIONS = "revocations"
+
+
+def revocations(db: Db) -> tuple[Revocation, ...]:
+    row = db.execute("SELECT public FROM sync_key WHERE name = ?", (REVOCATIONS,)).fetchone()
+    return revocations_from_json(json.loads(row[0])) if row else ()
+
+
+def add_revocations(db: Db, new: Iterable[Revocation]) -> int:
+    """Stores revocations not held yet (the caller checked their signatures)."""
+    held = revocations(db)
+    seen = {(r.org_id, r.subject) for r in held}
+    added = [r for r in new if (r.org_id, r.subject) not in seen]
+    if added:
+        doc = [r.to_json() for r in (*held, *added)]
+        db.execute(_UPSERT, (REVOCATIONS, canonical(doc), None))
+    return len(added)
+
+
+def revoked_ids(db: Db) -> dict[str, frozenset[str]]:
+    """organisation id -> ids (devices, enrolments) it has revoked."""
+    out: dict[str, set[str]] = {}
+    for r in revocations(db):
+        out.setdefault(r.org_id, set()).add(r.subject)
+    return {org: frozenset(ids) for org, ids in out.items()}
+
+
+def valid_revocations(
+    arriving: Iterable[Revocation], orgs: dict[str, tuple[OrgIdentity, bool]]
+) -> list[Revocation]:
+    """Those signed by the organisation they speak for, among organisations trusted here."""
+    return [r for r in arriving if r.org_id in orgs and r.signed_by(orgs[r.org_id][0].sign_public)]
+
+
+def learn_revocations(db: Db, arriving: Iterable[Revocation]) -> int:
+    """Keeps the genuine ones and forgets what the revoked devices were known to hold (a lost
+    laptop that never reports again must not hold back what bundles leave out)."""
+    valid = valid_revocations(arriving, trusted(db))
+    db.executemany("DELETE FROM sync_device WHERE device_id = ?", [(r.subject,) for r in valid])
+    return add_revocations(db, valid)

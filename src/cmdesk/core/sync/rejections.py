@@ -53,6 +53,11 @@ ORG_KEY_ELSEWHERE = N_(
 REVOKED_DEVICE = N_(
     "The device that made this sync bundle was revoked by its organisation. Nothing was imported."
 )
+REVOKE_SELF = N_("This is this laptop's own identity. Revoke a lost or stolen laptop instead.")
+UNKNOWN_DEVICE = N_(
+    "No laptop or enrolment file {device} of this organisation is known here. Check the id "
+    "in 'sync status' or in the audit trail."
+)
 ENROL_OLD = N_(
     "This enrolment file was made by an older version of cmdesk. Ask your data manager for "
     "a new one."

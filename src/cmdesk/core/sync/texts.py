@@ -19,6 +19,10 @@ WROTE_ENROLMENT_MANY = N_(
     "Wrote an enrolment file for {n} new laptops to {path}; each laptop that joins with it "
     "gets its own identity. It expires on {expires}."
 )
+REVOKED = N_(
+    "Revoked {device}. Each laptop and partner refuses its bundles once it imports a bundle "
+    "made after this one: send a bundle to every laptop and partner soon."
+)
 ENROL_PASSPHRASE = N_(
     "One-time passphrase (tell it to the person setting up the laptop, not in the same "
     "message as the file): {passphrase}"
