@@ -311,6 +311,7 @@ def test_a_revoked_laptop_is_refused_everywhere_once_the_revocation_arrives(net:
 
     lost = sync(net.a2).keys().device.device_id
     exchange(net.a2, net.a1)  # the office has heard from the laptop that is later lost
+    exchange(net.a3, net.a1)  # and from the one that stays (it will get the new key)
     with pytest.raises(ValidationError) as bad:
         sync(net.a1).revoke("not-a-device")
     assert bad.value.errors[0].msgid == rej.UNKNOWN_DEVICE
@@ -353,3 +354,46 @@ def test_a_revocation_not_signed_by_the_organisation_is_ignored(net: Net) -> Non
     add_child(net.a3)
     data, _ = sync(net.a3).export()
     assert sync(net.a1).import_bundle(data).new > 0
+
+
+def test_after_a_revocation_new_bundles_are_closed_to_the_revoked_laptop(net: Net) -> None:
+    from tests.core.sync.conftest import exchange
+
+    exchange(net.a2, net.a1)
+    exchange(net.a3, net.a1)
+    add_child(net.a1)
+    made_before, _ = sync(net.a1).export()
+    old_fingerprint = sync(net.a1).keys().org.identity.fingerprint()
+    sync(net.a1).revoke(sync(net.a2).keys().device.device_id)
+    assert sync(net.a1).keys().org.identity.fingerprint() != old_fingerprint
+
+    add_child(net.a1)
+    made_after, _ = sync(net.a1).export()
+    # The laptop still in the organisation receives the new key in the bundle and reads it…
+    assert sync(net.a3).import_bundle(made_after).new > 0
+    assert sync(net.a3).keys().org.box_secret == sync(net.a1).keys().org.box_secret
+    # …and a bundle sealed before the rotation still opens there.
+    assert not sync(net.a3).import_bundle(made_before).replay
+    # The revoked laptop cannot open bundles made after the rotation, by anyone.
+    state = sync(net.a2).state_hash()
+    add_child(net.a3)
+    from_a3, _ = sync(net.a3).export()
+    for data in (made_after, from_a3):
+        with pytest.raises(BundleRejected) as exc:
+            sync(net.a2).import_bundle(data)
+        assert exc.value.text_id == rej.NO_NEW_ORG_KEY
+    assert sync(net.a2).state_hash() == state
+    assert sync(net.a1).import_bundle(from_a3).new > 0
+
+    # A partner learns the new key from a bundle and seals its next bundles to it.
+    exchange(net.a1, net.p1, "ECPAT")
+    assert sync(net.p1).trusted()[1].fingerprint == sync(net.a1).keys().org.identity.fingerprint()
+    from_partner, _ = sync(net.p1).export("WVFT")
+    assert not sync(net.a3).import_bundle(from_partner).replay
+    with pytest.raises(BundleRejected) as exc:
+        sync(net.a2).import_bundle(from_partner)
+    assert exc.value.text_id == rej.NO_NEW_ORG_KEY
+    # The identity file made before the rotation does not take the partner back to the old key.
+    sync(net.p1).trust(identity_before := sync(net.a1).identity_file())
+    assert identity_before
+    assert sync(net.p1).trusted()[1].fingerprint == sync(net.a1).keys().org.identity.fingerprint()

@@ -26,11 +26,13 @@ from cmdesk.core.errors import BundleRejected
 from cmdesk.core.sync import bundle_crypto
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.certs import (
+    BoxNews,
     Certified,
     ChainRefused,
     DeviceCert,
     Link,
     Revocation,
+    box_news_from_json,
     chain_from_json,
     chain_to_json,
     revocations_from_json,
@@ -77,6 +79,9 @@ class Header:
     chain: tuple[Link, ...] = ()
     # Revocations the sender knows (any organisation's; each receiver checks them).
     revocations: tuple[Revocation, ...] = ()
+    # Encryption key updates: the sender organisation's (with grants of the new key when the
+    # bundle is for its own laptops) and the recipient's as the sender knows it.
+    org_box: tuple[BoxNews, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         doc: dict[str, Any] = {
@@ -108,6 +113,8 @@ class Header:
             doc["chain"] = chain_to_json(self.chain)
         if self.revocations:
             doc["revocations"] = [r.to_json() for r in self.revocations]
+        if self.org_box:
+            doc["org_box"] = [news.to_json() for news in self.org_box]
         return doc
 
     @classmethod
@@ -152,6 +159,7 @@ class Header:
             sealed_key=unb64(enc["sealed_key"], 80),
             chain=chain_from_json(d.get("chain", [])),
             revocations=revocations_from_json(d.get("revocations", [])),
+            org_box=box_news_from_json(d.get("org_box", [])),
         )
 
 

@@ -364,3 +364,90 @@ def revocations_from_json(d: object) -> tuple[Revocation, ...]:
     if not isinstance(d, list) or len(d) > MAX_REVOCATIONS:
         raise ValueError("revocations")
     return tuple(Revocation.from_json(x) for x in d)
+
+
+BOX_DOMAIN = b"cmdesk-org-box\n"
+MAX_GRANTS = 1000
+
+
+@dataclass(frozen=True)
+class BoxUpdate:
+    """The organisation's signed word that bundles for it are now sealed to a new X25519 key
+    (`epoch` counts rotations). Partners switch to it; the organisation's laptops receive the
+    new private key in grants sealed to each certified, unrevoked device's own key."""
+
+    org_id: str
+    box_public: bytes
+    epoch: int
+    issued_at: str
+    signature: bytes
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "kind": "org_box",
+            "org_id": self.org_id,
+            "box_public": b64(self.box_public),
+            "epoch": self.epoch,
+            "issued_at": self.issued_at,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.body(), "signature": b64(self.signature)}
+
+    @classmethod
+    def from_json(cls, d: object) -> BoxUpdate:
+        if not isinstance(d, dict) or d.get("kind") != "org_box":
+            raise ValueError("org box")
+        epoch = d.get("epoch")
+        if not isinstance(epoch, int) or isinstance(epoch, bool) or not 0 < epoch < 1 << 31:
+            raise ValueError("epoch")
+        return cls(
+            req_str(d, "org_id", 36),
+            unb64(d.get("box_public"), 32),
+            epoch,
+            req_str(d, "issued_at", 40),
+            unb64(d.get("signature"), 64),
+        )
+
+    @classmethod
+    def issue(cls, org_sign_secret: bytes, org_id: str, box_public: bytes, epoch: int) -> BoxUpdate:
+        unsigned = cls(org_id, box_public, epoch, now_text(), b"")
+        signature = SigningKey(org_sign_secret).sign(BOX_DOMAIN + canonical(unsigned.body()))
+        return replace(unsigned, signature=signature.signature)
+
+    def signed_by(self, public: bytes) -> bool:
+        return _signed_by(public, BOX_DOMAIN, self.body(), self.signature)
+
+
+@dataclass(frozen=True)
+class BoxNews:
+    """What a bundle header says about its sender organisation's encryption key: the latest
+    signed update, and (in bundles for the organisation's own laptops) the new private key
+    sealed to each device the sender knows."""
+
+    update: BoxUpdate
+    grants: dict[str, bytes]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "update": self.update.to_json(),
+            "grants": {device: b64(sealed) for device, sealed in sorted(self.grants.items())},
+        }
+
+    @classmethod
+    def from_json(cls, d: object) -> BoxNews:
+        if not isinstance(d, dict):
+            raise ValueError("org box")
+        grants = d.get("grants")
+        if not isinstance(grants, dict) or len(grants) > MAX_GRANTS:
+            raise ValueError("grants")
+        return cls(
+            BoxUpdate.from_json(d.get("update")),
+            {req_str({"k": k}, "k", 36): unb64(v, 80) for k, v in grants.items()},
+        )
+
+
+def box_news_from_json(d: object) -> tuple[BoxNews, ...]:
+    if not isinstance(d, list) or len(d) > 2:
+        raise ValueError("org box")
+    return tuple(BoxNews.from_json(x) for x in d)

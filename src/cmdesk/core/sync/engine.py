@@ -8,12 +8,15 @@ import resumes where it stopped and a finished one is recognised when replayed.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from nacl.public import PrivateKey
 
 from cmdesk import __version__
 from cmdesk.core.model.base import new_id
@@ -24,7 +27,7 @@ from cmdesk.core.services.context import Context
 from cmdesk.core.sync import bundle_format, importing, keystore, resolution, sharing
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.capture import LocalCounters, capture, install
-from cmdesk.core.sync.certs import MAX_LAPTOPS, Revocation
+from cmdesk.core.sync.certs import MAX_GRANTS, MAX_LAPTOPS, BoxNews, BoxUpdate, Revocation
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.erasure import ERASURE_TABLE
 from cmdesk.core.sync.exporting import for_own_org, for_partner, known_devices, known_to
@@ -35,6 +38,7 @@ from cmdesk.core.sync.keys import (
     Enrolment,
     OrgIdentity,
     OrgKeys,
+    grant_box_secret,
     new_enrolment_passphrase,
     org_id_follows_from_code,
     read_identity_file,
@@ -266,11 +270,15 @@ class SyncEngine:
                 same_org = other.org_id == ident.org_id or (
                     other.code.strip().upper() == ident.code.strip().upper()
                 )
-                same_keys = (
-                    other.box_public == ident.box_public and other.sign_public == ident.sign_public
-                )
-                if same_org and not same_keys:
+                # A new encryption key under the same certification key is the organisation's
+                # own rotation (the file is signed by that key); another certification key is
+                # another organisation claiming this one's place.
+                if same_org and other.sign_public != ident.sign_public:
                     raise rej.invalid("file", rej.IDENTITY_CONFLICT, code=other.code)
+            rotated = keystore.box_updates(db).get(ident.org_id)
+            if rotated is not None:
+                # Keys learned from signed rotations are newer than any identity file's.
+                ident = dataclasses.replace(ident, box_public=rotated.box_public)
             keystore.trust(db, ident)
         with self._ctx.write() as s:
             self._audit.record(s, "sync.trust", "organisation", ident.org_id)
@@ -328,9 +336,43 @@ class SyncEngine:
             if known is None:
                 raise rej.invalid("device", rej.UNKNOWN_DEVICE, device=subject[:36])
             keystore.learn_revocations(db, [Revocation.issue(secret, own, subject)])
+            # A new encryption key, so bundles made from now on are closed to the revoked
+            # laptop; the organisation's other laptops receive it in grants (export).
+            box = PrivateKey.generate()
+            update = BoxUpdate.issue(
+                secret, own, bytes(box.public_key), keystore.epoch_of(db, own) + 1
+            )
+            keystore.rotate_own_box(db, update, bytes(box))
         with self._ctx.write() as s:
-            self._audit.record(s, "sync.revoke", "device", subject)
+            self._audit.record(s, "sync.revoke", "device", subject, {"epoch": update.epoch})
         return subject
+
+    def _box_news(self, db: Db, own: str, recipient: str) -> tuple[BoxNews, ...]:
+        """Key updates for the header: this organisation's (for its own laptops with the
+        current private key sealed to every certified device heard from and not revoked), and
+        the recipient's, so a laptop left without the new key is told so."""
+        updates = keystore.box_updates(db)
+        news: list[BoxNews] = []
+        if own in updates:
+            news.append(BoxNews(updates[own], self._grants(db, own) if recipient == own else {}))
+        if recipient != own and recipient in updates:
+            news.append(BoxNews(updates[recipient], {}))
+        return tuple(news)
+
+    def _grants(self, db: Db, own: str) -> dict[str, bytes]:
+        revoked = keystore.revoked_ids(db).get(own, frozenset())
+        box_secret = db.execute("SELECT secret FROM sync_key WHERE name = 'org_box'").fetchone()
+        grants = {
+            device: grant_box_secret(public, bytes(box_secret[0]))
+            for device, public in db.execute(
+                "SELECT device_id, sign_public FROM sync_device "
+                "WHERE org_id = ? AND sign_public IS NOT NULL "
+                "ORDER BY last_bundle_at DESC LIMIT ?",
+                (own, MAX_GRANTS + 1),
+            )
+            if device not in revoked and device != self._ctx.device_id
+        }
+        return dict(list(grants.items())[:MAX_GRANTS])
 
     # -- export ------------------------------------------------------------------------
     def export(
@@ -355,6 +397,7 @@ class SyncEngine:
             known: Vector = {} if everything else known_to(recipient, devices, me)
             held = load_held(db, self.origins)
             revocations = keystore.revocations(db)
+            box_news = self._box_news(db, own, recipient)
             if recipient == own:
                 changes = for_own_org(db, self.origins, known, check)
             else:
@@ -384,6 +427,7 @@ class SyncEngine:
                 "cert": keys.device.cert,
                 "chain": keys.device.chain,
                 "revocations": revocations,
+                "org_box": box_news,
                 "recipient_org": recipient,
                 "vector_from": contiguous(known),
                 "vector_to": contiguous(held),

@@ -11,14 +11,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cmdesk.core.sync import bundle_format, keystore
+from cmdesk.core.sync import bundle_crypto, bundle_format, keystore
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.apply import ApplyStats, apply_changes
 from cmdesk.core.sync.capture import LocalCounters
 from cmdesk.core.sync.certs import EnrolCert
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.hlc import Hlc
-from cmdesk.core.sync.keys import OrgIdentity
+from cmdesk.core.sync.keys import OrgIdentity, open_box_grant
 from cmdesk.core.sync.model import QUARANTINED
 from cmdesk.core.sync.oplog import Change
 from cmdesk.core.sync.payload import Payload, decode
@@ -87,8 +87,37 @@ def import_bundle(
     if sender is None:
         raise rej.reject(rej.UNKNOWN_SENDER, org=h.sender_org)
     bundle_format.verify_sender(parsed, sender[0].sign_public, revoked_for(engine, h, trusted))
+    box_secret = opening_key(engine, h, keys)
     with collector_paused():
-        return _import(engine, parsed, keys.org.box_secret, done, progress, cancel)
+        return _import(engine, parsed, box_secret, done, progress, cancel)
+
+
+def opening_key(engine: SyncEngine, h: bundle_format.Header, keys: keystore.LocalKeys) -> bytes:
+    """The organisation private key this bundle was sealed to: the current one, one replaced
+    by a rotation, or a newer one granted to this device in the header (kept from now on)."""
+    own = keys.org.identity.org_id
+    with engine._read() as db:
+        candidates = [keys.org.box_secret, *reversed(keystore.old_box_secrets(db))]
+        epoch = keystore.epoch_of(db, own)
+    news = next((n for n in h.org_box if n.update.org_id == own), None)
+    newer = (
+        news is not None
+        and news.update.epoch > epoch
+        and news.update.signed_by(keys.org.identity.sign_public)
+    )
+    if news is not None and newer:
+        granted = news.grants.get(keys.device.device_id)
+        secret = open_box_grant(keys.device, granted, news.update.box_public) if granted else None
+        if secret is not None:
+            with engine._write() as db:
+                keystore.rotate_own_box(db, news.update, secret)
+            candidates.insert(0, secret)
+    for secret in candidates:
+        if bundle_crypto.open_key(secret, h.sealed_key) is not None:
+            return secret
+    if newer:
+        raise rej.reject(rej.NO_NEW_ORG_KEY)
+    return keys.org.box_secret
 
 
 def _import(
@@ -216,6 +245,9 @@ def _learn(engine: SyncEngine, db: Db, h: bundle_format.Header, payload: Payload
     facts[h.sender_device] = (h.sender_org, payload.held, h.cert.sign_public)
     forget_enrolment_placeholder(db, h)
     keystore.learn_revocations(db, h.revocations)
+    for news in h.org_box:
+        if news.update.org_id != engine._org_id(db):
+            keystore.learn_box_update(db, news.update)
     rows = {
         r[0]: r[1]
         for r in db.execute(

@@ -34,7 +34,7 @@ from nacl.bindings import (
     crypto_aead_xchacha20poly1305_ietf_encrypt,
 )
 from nacl.exceptions import BadSignatureError, CryptoError
-from nacl.public import PrivateKey
+from nacl.public import PrivateKey, SealedBox
 from nacl.pwhash import argon2id
 from nacl.signing import SigningKey, VerifyKey
 
@@ -205,6 +205,25 @@ def successor_identity(current: DeviceKeys, device_id: str | None = None) -> Dev
         issuer=current.device_id,
     )
     return DeviceKeys(new_device_id, bytes(key), cert, (*current.chain, current.cert))
+
+
+def grant_box_secret(device_sign_public: bytes, box_secret: bytes) -> bytes:
+    """The organisation's X25519 private key sealed to one device (its Ed25519 key as X25519)."""
+    recipient = VerifyKey(device_sign_public).to_curve25519_public_key()
+    return bytes(SealedBox(recipient).encrypt(box_secret))
+
+
+def open_box_grant(device: DeviceKeys, sealed: bytes, box_public: bytes) -> bytes | None:
+    """The organisation's new private key from a grant to this device, if it is for this
+    device and matches the signed public key."""
+    try:
+        own = SigningKey(device.sign_secret).to_curve25519_private_key()
+        secret = bytes(SealedBox(own).decrypt(sealed))
+    except (CryptoError, ValueError, TypeError):
+        return None
+    if len(secret) != 32 or bytes(PrivateKey(secret).public_key) != box_public:
+        return None
+    return secret
 
 
 def verify_signature(public: bytes, message: bytes, signature: bytes) -> bool:

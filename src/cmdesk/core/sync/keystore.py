@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from cmdesk.core.sync.certs import Revocation, revocations_from_json
+from cmdesk.core.sync.certs import BoxUpdate, Revocation, revocations_from_json
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.keys import (
     DeviceCert,
@@ -164,3 +165,63 @@ def learn_revocations(db: Db, arriving: Iterable[Revocation]) -> int:
     valid = valid_revocations(arriving, trusted(db))
     db.executemany("DELETE FROM sync_device WHERE device_id = ?", [(r.subject,) for r in valid])
     return add_revocations(db, valid)
+
+
+# The organisation's encryption key history: signed updates per organisation (JSON map) and,
+# for this organisation, the private keys it replaced (bundles sealed before a rotation still
+# open).
+BOX_UPDATES, OLD_BOX = "box_updates", "org_box_old"
+
+
+def box_updates(db: Db) -> dict[str, BoxUpdate]:
+    row = db.execute("SELECT public FROM sync_key WHERE name = ?", (BOX_UPDATES,)).fetchone()
+    if not row:
+        return {}
+    return {org: BoxUpdate.from_json(d) for org, d in json.loads(row[0]).items()}
+
+
+def _save_update(db: Db, update: BoxUpdate) -> None:
+    doc = {org: u.to_json() for org, u in box_updates(db).items()}
+    doc[update.org_id] = update.to_json()
+    db.execute(_UPSERT, (BOX_UPDATES, canonical(doc), None))
+
+
+def epoch_of(db: Db, org_id: str) -> int:
+    found = box_updates(db).get(org_id)
+    return found.epoch if found else 0
+
+
+def old_box_secrets(db: Db) -> list[bytes]:
+    row = db.execute("SELECT secret FROM sync_key WHERE name = ?", (OLD_BOX,)).fetchone()
+    return [base64.b64decode(x) for x in json.loads(row[0])] if row and row[0] else []
+
+
+def rotate_own_box(db: Db, update: BoxUpdate, new_secret: bytes) -> None:
+    """This organisation's bundles are sealed to `update.box_public` from now on."""
+    old = db.execute("SELECT secret FROM sync_key WHERE name = ?", (ORG_BOX,)).fetchone()
+    kept = [*old_box_secrets(db), *([bytes(old[0])] if old else [])]
+    db.executemany(
+        _UPSERT,
+        [
+            (ORG_BOX, update.box_public, new_secret),
+            (OLD_BOX, b"", canonical([base64.b64encode(k).decode() for k in kept])),
+        ],
+    )
+    db.execute(
+        "UPDATE sync_org SET box_public = ? WHERE org_id = ?", (update.box_public, update.org_id)
+    )
+    _save_update(db, update)
+
+
+def learn_box_update(db: Db, update: BoxUpdate) -> bool:
+    """A partner's newer encryption key, when its own certification key signed it."""
+    known = trusted(db).get(update.org_id)
+    if known is None or known[1] or update.epoch <= epoch_of(db, update.org_id):
+        return False
+    if not update.signed_by(known[0].sign_public):
+        return False
+    db.execute(
+        "UPDATE sync_org SET box_public = ? WHERE org_id = ?", (update.box_public, update.org_id)
+    )
+    _save_update(db, update)
+    return True

@@ -58,6 +58,11 @@ UNKNOWN_DEVICE = N_(
     "No laptop or enrolment file {device} of this organisation is known here. Check the id "
     "in 'sync status' or in the audit trail."
 )
+NO_NEW_ORG_KEY = N_(
+    "This sync bundle is closed with your organisation's new key, which this laptop has not "
+    "received (a laptop that was revoked never does). Send a bundle from this laptop to the "
+    "data manager's computer, then ask for a new bundle. Nothing was imported."
+)
 ENROL_OLD = N_(
     "This enrolment file was made by an older version of cmdesk. Ask your data manager for "
     "a new one."
