@@ -133,3 +133,32 @@ def test_a_forged_partner_identity_is_refused_with_a_phone_check(tmp_path: Path)
     assert office.json("sync", "status")["state_hash"] == before["state_hash"]
     exported = office.export("ECPAT")
     assert partner.import_(exported).code == 0  # still sealed to the genuine partner
+
+
+def test_revocation_drill_a_lost_laptop_is_refused_and_cannot_read_new_bundles(
+    tmp_path: Path,
+) -> None:
+    office = Laptop.init(tmp_path / "office", "WVFT")
+    enrol_file, secret = enrol_for(office, laptops=2)
+    office.join(tmp_path / "b", enrol_file, secret, "pim")
+    office.join(tmp_path / "c", enrol_file, secret, "nok")
+    lost = Laptop(tmp_path / "b", "pim", office.passphrase, "WVFT", office.bundles)
+    kept = Laptop(tmp_path / "c", "nok", office.passphrase, "WVFT", office.bundles)
+    lost.send_to(office)
+    kept.send_to(office)
+    lost_id = lost.status()["device_id"]
+    assert office.json("sync", "revoke", lost_id)["revoked"] == lost_id
+    office.send_to(kept)  # the revocation and the organisation's new key arrive
+
+    add_child(lost, "มะลิ")
+    late = lost.export()
+    for laptop in (office, kept):
+        refused = laptop.run("sync", "import", str(late), json_out=False, check=False)
+        assert refused.code == 1 and "revoked" in refused.err and "Traceback" not in refused.err
+    closed = lost.run("sync", "import", str(office.export()), json_out=False, check=False)
+    assert closed.code == 1 and "new key" in closed.err
+
+    add_child(kept, "ดาว")
+    assert kept.send_to(office)["new"] > 0
+    office.send_to(kept)
+    assert office.state_hash() == kept.state_hash() != lost.state_hash()
