@@ -397,3 +397,31 @@ def test_after_a_revocation_new_bundles_are_closed_to_the_revoked_laptop(net: Ne
     sync(net.p1).trust(identity_before := sync(net.a1).identity_file())
     assert identity_before
     assert sync(net.p1).trusted()[1].fingerprint == sync(net.a1).keys().org.identity.fingerprint()
+
+
+def test_a_laptop_joining_later_receives_everything_in_its_first_bundle(
+    net: Net, cheap_kdf: None
+) -> None:
+    from cmdesk.core.sync.join import join
+    from cmdesk.core.vault import crypto
+    from tests.conftest import ADMIN, ADMIN_PASS
+    from tests.core.sync.conftest import exchange
+
+    add_child(net.a1)
+    for ws in (net.a2, net.a3):
+        exchange(ws, net.a1)
+        exchange(net.a1, ws)
+    # Every laptop the office knows holds everything: a bundle for them alone would be empty.
+    data, passphrase = sync(net.a1).enrolment_file("case_manager")
+    late = join(
+        net.root / "a4", data, passphrase, ADMIN, ADMIN_PASS, kdf=crypto.weak_kdf_for_tests()
+    )
+    try:
+        exchange(net.a1, late)
+        assert sync(late).state_hash() == sync(net.a1).state_hash()
+        # Once it has reported, bundles for the organisation are back to what is missing.
+        exchange(late, net.a1)
+        with sync(net.a1)._read() as db:
+            assert keystore.pending_enrolments(db) == {}
+    finally:
+        late.close()

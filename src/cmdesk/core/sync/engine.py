@@ -27,7 +27,7 @@ from cmdesk.core.services.context import Context
 from cmdesk.core.sync import bundle_format, importing, keystore, resolution, sharing
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.capture import LocalCounters, capture, install
-from cmdesk.core.sync.certs import MAX_GRANTS, MAX_LAPTOPS, BoxNews, BoxUpdate, Revocation
+from cmdesk.core.sync.certs import MAX_GRANTS, MAX_LAPTOPS, BoxNews, BoxUpdate, Revocation, now_text
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.erasure import ERASURE_TABLE
 from cmdesk.core.sync.exporting import for_own_org, for_partner, known_devices, known_to
@@ -297,16 +297,8 @@ class SyncEngine:
         enrol_id = new_id()
         with self._write() as db:
             partners = tuple(i for i, own in keystore.trusted(db).values() if not own)
-            # Known from now on as a device holding nothing (under the enrolment's id): until
-            # a laptop that joined with it reports what it holds, bundles for the organisation
-            # carry everything, so a new laptop never misses anything. importing.py drops it
-            # when the first such laptop is heard from.
-            db.execute(
-                "INSERT INTO sync_device (device_id, org_id, sign_public, held) "
-                "VALUES (?, ?, NULL, '{}')",
-                (enrol_id, keys.org.identity.org_id),
-            )
-        enrolment = Enrolment.issue(keys.org, enrol_id, role.value, partners, laptops=laptops)
+            enrolment = Enrolment.issue(keys.org, enrol_id, role.value, partners, laptops=laptops)
+            keystore.add_pending_enrolment(db, enrolment.enrol_cert)
         passphrase = new_enrolment_passphrase()
         data = seal_enrolment(enrolment, passphrase)
         with self._ctx.write() as s:
@@ -394,7 +386,9 @@ class SyncEngine:
             own = keys.org.identity.org_id
             recipient = self._recipient(for_org, trusted, own)
             devices = known_devices(db)
-            known: Vector = {} if everything else known_to(recipient, devices, me)
+            # A laptop that joined and has not reported yet holds nothing: carry everything.
+            fresh = recipient == own and keystore.enrolments_waiting(db, now_text())
+            known: Vector = {} if everything or fresh else known_to(recipient, devices, me)
             held = load_held(db, self.origins)
             revocations = keystore.revocations(db)
             box_news = self._box_news(db, own, recipient)

@@ -226,14 +226,9 @@ def revoked_for(
 
 
 def forget_enrolment_placeholder(db: Db, h: bundle_format.Header) -> None:
-    """A laptop that joined has reported what it holds: the placeholder its enrolment left in
-    sync_device (a device holding nothing, so bundles carried everything) is not needed."""
+    """A laptop that joined with an enrolment file made here has reported what it holds."""
     if h.chain and isinstance(h.chain[0], EnrolCert):
-        db.execute(
-            "DELETE FROM sync_device WHERE device_id = ? AND last_bundle_at IS NULL "
-            "AND sign_public IS NULL",
-            (h.chain[0].enrol_id,),
-        )
+        keystore.enrolment_heard_from(db, h.chain[0].enrol_id, h.sender_device)
 
 
 def _learn(engine: SyncEngine, db: Db, h: bundle_format.Header, payload: Payload) -> None:

@@ -7,8 +7,9 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from cmdesk.core.sync.certs import BoxUpdate, Revocation, revocations_from_json
+from cmdesk.core.sync.certs import BoxUpdate, EnrolCert, Revocation, revocations_from_json
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.keys import (
     DeviceCert,
@@ -225,3 +226,39 @@ def learn_box_update(db: Db, update: BoxUpdate) -> bool:
     )
     _save_update(db, update)
     return True
+
+
+# Enrolment files made on this vault whose laptops have not all been heard from yet: until
+# they are (or the file expires), bundles for the organisation carry everything, so a new
+# laptop misses nothing. Kept here only (a placeholder device would travel on in every
+# bundle). {enrolment id: {"expires": ISO time, "laptops": n, "seen": [device ids]}}
+PENDING_ENROL = "pending_enrol"
+
+
+def pending_enrolments(db: Db) -> dict[str, dict[str, Any]]:
+    row = db.execute("SELECT public FROM sync_key WHERE name = ?", (PENDING_ENROL,)).fetchone()
+    return dict(json.loads(row[0])) if row else {}
+
+
+def _save_pending(db: Db, pending: dict[str, dict[str, Any]]) -> None:
+    db.execute(_UPSERT, (PENDING_ENROL, canonical(pending), None))
+
+
+def add_pending_enrolment(db: Db, cert: EnrolCert) -> None:
+    entry = {"expires": cert.expires_at, "laptops": cert.laptops, "seen": []}
+    _save_pending(db, {**pending_enrolments(db), cert.enrol_id: entry})
+
+
+def enrolment_heard_from(db: Db, enrol_id: str, device_id: str) -> None:
+    pending = pending_enrolments(db)
+    entry = pending.get(enrol_id)
+    if entry is None or device_id in entry["seen"]:
+        return
+    entry["seen"].append(device_id)
+    if len(entry["seen"]) >= int(entry["laptops"]):
+        del pending[enrol_id]
+    _save_pending(db, pending)
+
+
+def enrolments_waiting(db: Db, now: str) -> bool:
+    return any(str(e["expires"]) > now for e in pending_enrolments(db).values())
