@@ -74,6 +74,7 @@ def test_a_joined_laptop_holds_no_organisation_key_and_cannot_act_for_the_organi
     for args in (
         ("sync", "identity", "-o", str(tmp_path / "x.identity")),
         ("sync", "enrol-file", "-o", str(tmp_path / "x.enrol")),
+        ("sync", "rotate-key"),
     ):
         refused = field.run(*args, json_out=False, check=False)
         assert refused.code != 0 and "Traceback" not in refused.err

@@ -62,6 +62,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("device", metavar="DEVICE_ID", help="a device id, or an enrolment id")
     p.set_defaults(func=cmd_revoke)
 
+    p = cmds.add_parser(
+        "rotate-key", parents=[common], help="replace the organisation's encryption key"
+    )
+    p.set_defaults(func=cmd_rotate_key)
+
     p = cmds.add_parser("join", parents=[common], help="set up this laptop from an enrolment file")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--name", default="", help="your full name")
@@ -188,6 +193,16 @@ def cmd_revoke(args: argparse.Namespace) -> int:
         emit_json({"revoked": revoked})
     else:
         say(tr_for(args).format(texts.REVOKED, device=revoked))
+    return 0
+
+
+def cmd_rotate_key(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        epoch = engine(ws).rotate_org_key()
+    if args.json:
+        emit_json({"epoch": epoch})
+    else:
+        say(tr_for(args).gettext(texts.ROTATED))
     return 0
 
 

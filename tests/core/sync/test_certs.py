@@ -425,3 +425,20 @@ def test_a_laptop_joining_later_receives_everything_in_its_first_bundle(
             assert keystore.pending_enrolments(db) == {}
     finally:
         late.close()
+
+
+def test_after_the_organisation_key_is_rotated_the_old_key_opens_no_new_bundle(net: Net) -> None:
+    from cmdesk.core.sync import bundle_crypto
+    from tests.core.sync.conftest import exchange
+
+    exchange(net.a2, net.a1)
+    leaked = sync(net.a2).keys().org.box_secret  # as in every enrolment file made so far
+    with pytest.raises(PermissionDenied):
+        sync(net.a2).rotate_org_key()
+    assert sync(net.a1).rotate_org_key() == 1
+    add_child(net.a1)
+    data, _ = sync(net.a1).export()
+    assert bundle_crypto.open_key(leaked, bundle_format.parse(data).header.sealed_key) is None
+    assert sync(net.a2).import_bundle(data).new > 0
+    assert sync(net.a2).keys().org.box_secret != leaked
+    assert sync(net.a2).state_hash() == sync(net.a1).state_hash()

@@ -328,16 +328,33 @@ class SyncEngine:
             if known is None:
                 raise rej.invalid("device", rej.UNKNOWN_DEVICE, device=subject[:36])
             keystore.learn_revocations(db, [Revocation.issue(secret, own, subject)])
+            keystore.drop_pending_enrolment(db, subject)
             # A new encryption key, so bundles made from now on are closed to the revoked
             # laptop; the organisation's other laptops receive it in grants (export).
-            box = PrivateKey.generate()
-            update = BoxUpdate.issue(
-                secret, own, bytes(box.public_key), keystore.epoch_of(db, own) + 1
-            )
-            keystore.rotate_own_box(db, update, bytes(box))
+            epoch = self._rotate(db, own, secret)
         with self._ctx.write() as s:
-            self._audit.record(s, "sync.revoke", "device", subject, {"epoch": update.epoch})
+            self._audit.record(s, "sync.revoke", "device", subject, {"epoch": epoch})
         return subject
+
+    def rotate_org_key(self) -> int:
+        """Replaces the organisation's encryption key (after enrolment files expired, or when
+        a key may have leaked): bundles made from now on are closed to anyone holding only the
+        old key. Returns the key's new epoch."""
+        self._ctx.require_role(Role.DATA_MANAGER)
+        keys = self.keys()
+        secret = keys.org.certifying_key()
+        with self._write() as db:
+            epoch = self._rotate(db, keys.org.identity.org_id, secret)
+        with self._ctx.write() as s:
+            self._audit.record(s, "sync.rotate_key", "organisation", "", {"epoch": epoch})
+        return epoch
+
+    def _rotate(self, db: Db, own: str, certifying_key: bytes) -> int:
+        box = PrivateKey.generate()
+        epoch = keystore.epoch_of(db, own) + 1
+        update = BoxUpdate.issue(certifying_key, own, bytes(box.public_key), epoch)
+        keystore.rotate_own_box(db, update, bytes(box))
+        return epoch
 
     def _box_news(self, db: Db, own: str, recipient: str) -> tuple[BoxNews, ...]:
         """Key updates for the header: this organisation's (for its own laptops with the

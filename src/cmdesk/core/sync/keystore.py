@@ -260,5 +260,11 @@ def enrolment_heard_from(db: Db, enrol_id: str, device_id: str) -> None:
     _save_pending(db, pending)
 
 
+def drop_pending_enrolment(db: Db, enrol_id: str) -> None:
+    pending = pending_enrolments(db)
+    if pending.pop(enrol_id, None) is not None:
+        _save_pending(db, pending)
+
+
 def enrolments_waiting(db: Db, now: str) -> bool:
     return any(str(e["expires"]) > now for e in pending_enrolments(db).values())

@@ -23,6 +23,11 @@ REVOKED = N_(
     "Revoked {device}. Each laptop and partner refuses its bundles once it imports a bundle "
     "made after this one: send a bundle to every laptop and partner soon."
 )
+ROTATED = N_(
+    "Replaced the organisation's encryption key. Laptops of the organisation receive the new "
+    "key in the next bundle from this computer (a laptop it has not heard from must send it a "
+    "bundle first); partners learn it from the next bundle for them."
+)
 ENROL_PASSPHRASE = N_(
     "One-time passphrase (tell it to the person setting up the laptop, not in the same "
     "message as the file): {passphrase}"
