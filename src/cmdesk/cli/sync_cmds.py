@@ -302,6 +302,16 @@ def cmd_status(args: argparse.Namespace) -> int:
     for origin, n in status.vector.items():
         say(f"  {origin}\t{n}")
     say(tr.format(texts.STATE_HASH, hash=status.state_hash))
+    for e in status.overused_enrolments:
+        say(
+            tr.format(
+                texts.OVERUSED_ENROLMENT,
+                count=len(e.devices),
+                enrol=e.enrol_id,
+                n=e.laptops,
+                devices=", ".join(e.devices),
+            )
+        )
     return 0
 
 

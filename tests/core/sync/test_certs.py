@@ -21,6 +21,7 @@ from cmdesk.core.sync.certs import (
     DeviceCert,
     EnrolCert,
     Link,
+    now_text,
     verify_chain,
 )
 from cmdesk.core.sync.keys import (
@@ -422,7 +423,7 @@ def test_a_laptop_joining_later_receives_everything_in_its_first_bundle(
         # Once it has reported, bundles for the organisation are back to what is missing.
         exchange(late, net.a1)
         with sync(net.a1)._read() as db:
-            assert keystore.pending_enrolments(db) == {}
+            assert not keystore.enrolments_waiting(db, now_text())
     finally:
         late.close()
 
@@ -442,3 +443,33 @@ def test_after_the_organisation_key_is_rotated_the_old_key_opens_no_new_bundle(n
     assert sync(net.a2).import_bundle(data).new > 0
     assert sync(net.a2).keys().org.box_secret != leaked
     assert sync(net.a2).state_hash() == sync(net.a1).state_hash()
+
+
+def test_more_laptops_than_an_enrolment_file_was_made_for_are_shown_to_the_data_manager(
+    net: Net, cheap_kdf: None
+) -> None:
+    from cmdesk.core.sync.join import join
+    from cmdesk.core.vault import crypto
+    from tests.conftest import ADMIN, ADMIN_PASS
+    from tests.core.sync.conftest import exchange
+
+    data, passphrase = sync(net.a1).enrolment_file("field_worker", laptops=1)
+    joined = [
+        join(net.root / n, data, passphrase, ADMIN, ADMIN_PASS, kdf=crypto.weak_kdf_for_tests())
+        for n in ("a4", "a5")
+    ]
+    try:
+        exchange(joined[0], net.a1)
+        assert sync(net.a1).status().overused_enrolments == ()
+        exchange(joined[1], net.a1)  # accepted (its own identity), but shown
+        (overused,) = sync(net.a1).status().overused_enrolments
+        assert overused.laptops == 1
+        assert set(overused.devices) == {ws.device_id for ws in joined}
+        sync(net.a1).revoke(overused.enrol_id)  # every laptop joined with the file
+        assert sync(net.a1).status().overused_enrolments == ()
+        with pytest.raises(BundleRejected) as exc:
+            exchange(joined[1], net.a1)
+        assert exc.value.text_id == rej.REVOKED_DEVICE
+    finally:
+        for ws in joined:
+            ws.close()

@@ -51,6 +51,7 @@ from cmdesk.core.sync.payload import Payload, cut_segments, encode
 from cmdesk.core.sync.progress import CancelToken, Progress, no_cancel
 from cmdesk.core.sync.status import (
     ConflictDTO,
+    OverusedEnrolment,
     PeerDTO,
     SyncStatus,
     WaitingChange,
@@ -298,7 +299,7 @@ class SyncEngine:
         with self._write() as db:
             partners = tuple(i for i, own in keystore.trusted(db).values() if not own)
             enrolment = Enrolment.issue(keys.org, enrol_id, role.value, partners, laptops=laptops)
-            keystore.add_pending_enrolment(db, enrolment.enrol_cert)
+            keystore.record_enrolment(db, enrolment.enrol_cert)
         passphrase = new_enrolment_passphrase()
         data = seal_enrolment(enrolment, passphrase)
         with self._ctx.write() as s:
@@ -328,7 +329,7 @@ class SyncEngine:
             if known is None:
                 raise rej.invalid("device", rej.UNKNOWN_DEVICE, device=subject[:36])
             keystore.learn_revocations(db, [Revocation.issue(secret, own, subject)])
-            keystore.drop_pending_enrolment(db, subject)
+            keystore.forget_enrolment(db, subject)
             # A new encryption key, so bundles made from now on are closed to the revoked
             # laptop; the organisation's other laptops receive it in grants (export).
             epoch = self._rotate(db, own, secret)
@@ -515,6 +516,9 @@ class SyncEngine:
             waits = waiting(db, self.origins)
             n_conflicts = db.execute("SELECT count(*) FROM sync_conflict").fetchone()[0]
             digest = state_hash(db)
+            overused = tuple(
+                OverusedEnrolment(e, n, seen) for e, n, seen in keystore.overused_enrolments(db)
+            )
         ident = keys.org.identity
         return SyncStatus(
             device_id=self._ctx.device_id,
@@ -528,6 +532,7 @@ class SyncEngine:
             quarantined=tuple(w for w in waits if w.reason == "future"),
             waiting_for_upgrade=tuple(w for w in waits if w.reason != "future"),
             state_hash=digest,
+            overused_enrolments=overused,
         )
 
     def state_hash(self) -> str:

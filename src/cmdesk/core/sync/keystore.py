@@ -228,43 +228,55 @@ def learn_box_update(db: Db, update: BoxUpdate) -> bool:
     return True
 
 
-# Enrolment files made on this vault whose laptops have not all been heard from yet: until
-# they are (or the file expires), bundles for the organisation carry everything, so a new
-# laptop misses nothing. Kept here only (a placeholder device would travel on in every
-# bundle). {enrolment id: {"expires": ISO time, "laptops": n, "seen": [device ids]}}
-PENDING_ENROL = "pending_enrol"
+# Enrolment files made on this vault, and the laptops heard from that joined with each:
+# until all of a file's laptops have reported (or it expired), bundles for the organisation
+# carry everything, so a new laptop misses nothing; more laptops than the file was made for is
+# shown to the data manager. Kept on this vault only (a placeholder device would travel on in
+# every bundle). {enrolment id: {"expires": ISO time, "laptops": n, "seen": [device ids]}}
+ENROLMENTS = "enrolments"
 
 
-def pending_enrolments(db: Db) -> dict[str, dict[str, Any]]:
-    row = db.execute("SELECT public FROM sync_key WHERE name = ?", (PENDING_ENROL,)).fetchone()
+def enrolments(db: Db) -> dict[str, dict[str, Any]]:
+    row = db.execute("SELECT public FROM sync_key WHERE name = ?", (ENROLMENTS,)).fetchone()
     return dict(json.loads(row[0])) if row else {}
 
 
-def _save_pending(db: Db, pending: dict[str, dict[str, Any]]) -> None:
-    db.execute(_UPSERT, (PENDING_ENROL, canonical(pending), None))
+def _save_enrolments(db: Db, made: dict[str, dict[str, Any]]) -> None:
+    db.execute(_UPSERT, (ENROLMENTS, canonical(made), None))
 
 
-def add_pending_enrolment(db: Db, cert: EnrolCert) -> None:
+def record_enrolment(db: Db, cert: EnrolCert) -> None:
     entry = {"expires": cert.expires_at, "laptops": cert.laptops, "seen": []}
-    _save_pending(db, {**pending_enrolments(db), cert.enrol_id: entry})
+    _save_enrolments(db, {**enrolments(db), cert.enrol_id: entry})
 
 
 def enrolment_heard_from(db: Db, enrol_id: str, device_id: str) -> None:
-    pending = pending_enrolments(db)
-    entry = pending.get(enrol_id)
-    if entry is None or device_id in entry["seen"]:
+    made = enrolments(db)
+    entry = made.get(enrol_id)
+    if entry is None or device_id in entry["seen"] or len(entry["seen"]) > 100:
         return
     entry["seen"].append(device_id)
-    if len(entry["seen"]) >= int(entry["laptops"]):
-        del pending[enrol_id]
-    _save_pending(db, pending)
+    _save_enrolments(db, made)
 
 
-def drop_pending_enrolment(db: Db, enrol_id: str) -> None:
-    pending = pending_enrolments(db)
-    if pending.pop(enrol_id, None) is not None:
-        _save_pending(db, pending)
+def forget_enrolment(db: Db, enrol_id: str) -> None:
+    made = enrolments(db)
+    if made.pop(enrol_id, None) is not None:
+        _save_enrolments(db, made)
 
 
 def enrolments_waiting(db: Db, now: str) -> bool:
-    return any(str(e["expires"]) > now for e in pending_enrolments(db).values())
+    return any(
+        str(e["expires"]) > now and len(e["seen"]) < int(e["laptops"])
+        for e in enrolments(db).values()
+    )
+
+
+def overused_enrolments(db: Db) -> list[tuple[str, int, tuple[str, ...]]]:
+    """(enrolment id, laptops it was made for, devices that joined with it) where more
+    laptops joined than it was made for: one of them may not be the organisation's."""
+    return [
+        (enrol_id, int(e["laptops"]), tuple(e["seen"]))
+        for enrol_id, e in sorted(enrolments(db).items())
+        if len(e["seen"]) > int(e["laptops"])
+    ]

@@ -28,6 +28,10 @@ ROTATED = N_(
     "key in the next bundle from this computer (a laptop it has not heard from must send it a "
     "bundle first); partners learn it from the next bundle for them."
 )
+OVERUSED_ENROLMENT = N_(
+    "Warning: {count} laptops joined with enrolment file {enrol}, which was made for {n}: "
+    "{devices}. If one of them is not your organisation's, revoke it with 'sync revoke'."
+)
 ENROL_PASSPHRASE = N_(
     "One-time passphrase (tell it to the person setting up the laptop, not in the same "
     "message as the file): {passphrase}"
