@@ -3,12 +3,14 @@
     magic            b"cmdesk-bundle\\n"
     header length    4 bytes, big-endian
     header           canonical JSON, readable without keys (routing metadata only: ids,
-                     vector range, sizes; never record data)
+                     vector range, sizes, the sender's certificate chain, revocations and
+                     organisation key updates; never record data)
     body             secretstream chunks, each framed by a 4-byte length (bundle_crypto.py)
     signature        64 bytes: the sending device's Ed25519 signature over everything above
 
 Reading checks, in order and before anything is applied: structure and length (truncation),
-format version, recipient, sender organisation trust, device certificate, signature,
+format version, recipient, sender organisation trust, the sender's certificate chain from
+its organisation's key (certs.py) against the revocations known, signature,
 decryption with the FINAL tag, decompression, payload structure. Each failure is a
 `BundleRejected` with its own message.
 """

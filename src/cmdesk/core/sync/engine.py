@@ -16,18 +16,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from nacl.public import PrivateKey
-
 from cmdesk import __version__
 from cmdesk.core.model.base import new_id
 from cmdesk.core.model.roles import Role
 from cmdesk.core.services.audit import AuditService
 from cmdesk.core.services.changes import OpChanges
 from cmdesk.core.services.context import Context
-from cmdesk.core.sync import bundle_format, importing, keystore, resolution, sharing
+from cmdesk.core.sync import bundle_format, importing, keystore, orgkeys, resolution, sharing
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.capture import LocalCounters, capture, install
-from cmdesk.core.sync.certs import MAX_GRANTS, MAX_LAPTOPS, BoxNews, BoxUpdate, Revocation, now_text
+from cmdesk.core.sync.certs import MAX_LAPTOPS, now_text
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.erasure import ERASURE_TABLE
 from cmdesk.core.sync.exporting import for_own_org, for_partner, known_devices, known_to
@@ -38,7 +36,6 @@ from cmdesk.core.sync.keys import (
     Enrolment,
     OrgIdentity,
     OrgKeys,
-    grant_box_secret,
     new_enrolment_passphrase,
     org_id_follows_from_code,
     read_identity_file,
@@ -310,29 +307,17 @@ class SyncEngine:
 
     def revoke(self, subject: str) -> str:
         """Revokes a laptop of this organisation (a device id), or every laptop joined with an
-        enrolment file (its enrolment id). The signed revocation travels in every bundle from
-        now on; each laptop and partner refuses bundles from the revoked identities (and their
-        successors) once it has imported it."""
+        enrolment file (its enrolment id), and rotates the organisation's encryption key
+        (orgkeys.py). Each laptop and partner refuses bundles from the revoked identities (and
+        their successors) once it has imported a bundle made after this."""
         self._ctx.require_role(Role.DATA_MANAGER)
         keys = self.keys()
         secret = keys.org.certifying_key()
-        own = keys.org.identity.org_id
         subject = subject.strip()
-        if subject == self._ctx.device_id:
-            raise rej.invalid("device", rej.REVOKE_SELF)
         with self._write() as db:
-            known = db.execute(
-                "SELECT 1 FROM sync_device WHERE device_id = ? AND org_id = ? UNION ALL "
-                "SELECT 1 FROM audit_entry WHERE action = 'sync.enrol' AND entity_id = ?",
-                (subject, own, subject),
-            ).fetchone()
-            if known is None:
-                raise rej.invalid("device", rej.UNKNOWN_DEVICE, device=subject[:36])
-            keystore.learn_revocations(db, [Revocation.issue(secret, own, subject)])
-            keystore.forget_enrolment(db, subject)
-            # A new encryption key, so bundles made from now on are closed to the revoked
-            # laptop; the organisation's other laptops receive it in grants (export).
-            epoch = self._rotate(db, own, secret)
+            epoch = orgkeys.revoke(
+                db, keys.org.identity.org_id, secret, subject, self._ctx.device_id
+            )
         with self._ctx.write() as s:
             self._audit.record(s, "sync.revoke", "device", subject, {"epoch": epoch})
         return subject
@@ -345,44 +330,10 @@ class SyncEngine:
         keys = self.keys()
         secret = keys.org.certifying_key()
         with self._write() as db:
-            epoch = self._rotate(db, keys.org.identity.org_id, secret)
+            epoch = orgkeys.rotate(db, keys.org.identity.org_id, secret)
         with self._ctx.write() as s:
             self._audit.record(s, "sync.rotate_key", "organisation", "", {"epoch": epoch})
         return epoch
-
-    def _rotate(self, db: Db, own: str, certifying_key: bytes) -> int:
-        box = PrivateKey.generate()
-        epoch = keystore.epoch_of(db, own) + 1
-        update = BoxUpdate.issue(certifying_key, own, bytes(box.public_key), epoch)
-        keystore.rotate_own_box(db, update, bytes(box))
-        return epoch
-
-    def _box_news(self, db: Db, own: str, recipient: str) -> tuple[BoxNews, ...]:
-        """Key updates for the header: this organisation's (for its own laptops with the
-        current private key sealed to every certified device heard from and not revoked), and
-        the recipient's, so a laptop left without the new key is told so."""
-        updates = keystore.box_updates(db)
-        news: list[BoxNews] = []
-        if own in updates:
-            news.append(BoxNews(updates[own], self._grants(db, own) if recipient == own else {}))
-        if recipient != own and recipient in updates:
-            news.append(BoxNews(updates[recipient], {}))
-        return tuple(news)
-
-    def _grants(self, db: Db, own: str) -> dict[str, bytes]:
-        revoked = keystore.revoked_ids(db).get(own, frozenset())
-        box_secret = db.execute("SELECT secret FROM sync_key WHERE name = 'org_box'").fetchone()
-        grants = {
-            device: grant_box_secret(public, bytes(box_secret[0]))
-            for device, public in db.execute(
-                "SELECT device_id, sign_public FROM sync_device "
-                "WHERE org_id = ? AND sign_public IS NOT NULL "
-                "ORDER BY last_bundle_at DESC LIMIT ?",
-                (own, MAX_GRANTS + 1),
-            )
-            if device not in revoked and device != self._ctx.device_id
-        }
-        return dict(list(grants.items())[:MAX_GRANTS])
 
     # -- export ------------------------------------------------------------------------
     def export(
@@ -409,7 +360,7 @@ class SyncEngine:
             known: Vector = {} if everything or fresh else known_to(recipient, devices, me)
             held = load_held(db, self.origins)
             revocations = keystore.revocations(db)
-            box_news = self._box_news(db, own, recipient)
+            box_news = orgkeys.box_news(db, own, recipient, me)
             if recipient == own:
                 changes = for_own_org(db, self.origins, known, check)
             else:

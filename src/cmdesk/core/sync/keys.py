@@ -40,6 +40,7 @@ from nacl.signing import SigningKey, VerifyKey
 
 from cmdesk.core.errors import PermissionDenied
 from cmdesk.core.model.base import new_id
+from cmdesk.core.model.org import org_id_for
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.certs import (
     DeviceCert,
@@ -155,8 +156,6 @@ def read_identity_file(data: bytes) -> OrgIdentity:
 
 def org_id_follows_from_code(ident: OrgIdentity) -> bool:
     """Organisation ids are uuid5 of the code (model/org.py), so one code has one id."""
-    from cmdesk.core.model.org import org_id_for
-
     try:
         return ident.org_id == org_id_for(ident.code) and bool(ident.code.strip())
     except (ValueError, TypeError):
