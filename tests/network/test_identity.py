@@ -39,7 +39,8 @@ def test_one_enrolment_file_joined_on_two_laptops_gives_two_identities_and_loses
     tmp_path: Path,
 ) -> None:
     office = Laptop.init(tmp_path / "office", "WVFT")
-    enrol_file, secret = enrol_for(office, laptops=2)
+    # Made for one laptop, joined on two by mistake (reproduction 1 of issue 10).
+    enrol_file, secret = enrol_for(office, laptops=1)
     joined = [
         office.join(tmp_path / name, enrol_file, secret, user).json
         for name, user in (("b", "pim"), ("c", "nok"))
@@ -64,6 +65,10 @@ def test_one_enrolment_file_joined_on_two_laptops_gives_two_identities_and_loses
     assert {joined[0]["device_id"], joined[1]["device_id"]} < vectors[0]
     for lap in (office, b, c):
         assert lap.check().code == 0
+    # Nothing is refused or lost, but the data manager is told the file was used twice.
+    shown = office.run("sync", "status", json_out=False).out
+    assert "Warning: 2 laptops joined with enrolment file" in shown
+    assert joined[0]["device_id"] in shown and joined[1]["device_id"] in shown
 
 
 def test_a_joined_laptop_holds_no_organisation_key_and_cannot_act_for_the_organisation(
