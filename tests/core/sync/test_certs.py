@@ -467,6 +467,9 @@ def test_more_laptops_than_an_enrolment_file_was_made_for_are_shown_to_the_data_
         assert set(overused.devices) == {ws.device_id for ws in joined}
         sync(net.a1).revoke(overused.enrol_id)  # every laptop joined with the file
         assert sync(net.a1).status().overused_enrolments == ()
+        with sync(net.a1)._read() as db:
+            named = {r.subject for r in keystore.revocations(db)}
+        assert named == {overused.enrol_id, *overused.devices}
         with pytest.raises(BundleRejected) as exc:
             exchange(joined[1], net.a1)
         assert exc.value.text_id == rej.REVOKED_DEVICE

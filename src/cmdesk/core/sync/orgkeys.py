@@ -30,7 +30,11 @@ def revoke(db: Db, own: str, certifying_key: bytes, subject: str, me: str) -> in
     ).fetchone()
     if known is None:
         raise rej.invalid("device", rej.UNKNOWN_DEVICE, device=subject[:36])
-    keystore.learn_revocations(db, [Revocation.issue(certifying_key, own, subject)])
+    # The laptops known to have joined with a revoked enrolment are revoked by name too, so
+    # that no laptop (which knows devices, not their chains) grants them the new key.
+    joined = keystore.enrolments(db).get(subject, {}).get("seen", [])
+    subjects = [subject, *(d for d in joined if d != me)]
+    keystore.learn_revocations(db, [Revocation.issue(certifying_key, own, s) for s in subjects])
     keystore.forget_enrolment(db, subject)
     return rotate(db, own, certifying_key)
 
