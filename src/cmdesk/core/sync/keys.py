@@ -42,16 +42,20 @@ from cmdesk.core.errors import PermissionDenied
 from cmdesk.core.model.base import new_id
 from cmdesk.core.model.org import org_id_for
 from cmdesk.core.sync import rejections as rej
+from cmdesk.core.sync.certs import DeviceCert as DeviceCert  # callers import it from here
 from cmdesk.core.sync.certs import (
-    DeviceCert,
     EnrolCert,
     Link,
     chain_from_json,
     chain_to_json,
     now_text,
 )
-from cmdesk.core.sync.keycodec import b64, canonical, unb64
+
+# Re-exported: the bundle format and tests import these from here.
+from cmdesk.core.sync.keycodec import b64 as b64
+from cmdesk.core.sync.keycodec import canonical as canonical
 from cmdesk.core.sync.keycodec import req_str as _str
+from cmdesk.core.sync.keycodec import unb64 as unb64
 
 IDENTITY_KIND = "cmdesk-identity"
 OLD_ENROL_MAGIC = b"cmdesk enrolment v1\n"  # carried the organisation's private keys
@@ -62,9 +66,6 @@ ENROL_DAYS = 14
 ENROL_OPS = argon2id.OPSLIMIT_INTERACTIVE
 ENROL_MEM = argon2id.MEMLIMIT_INTERACTIVE
 _ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U
-
-
-__all__ = ["DeviceCert", "b64", "canonical", "unb64"]
 
 
 @dataclass(frozen=True)
