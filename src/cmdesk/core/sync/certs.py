@@ -302,8 +302,10 @@ def _check_device_link(link: DeviceCert, parent: Link | None, role: str | None) 
             issued = _time(link.issued_at)
         except ValueError:
             raise ChainRefused("expired") from None
-        # An enrolment key certifies only while it is valid: a device certified after expiry
-        # (a file or key that leaked later) is refused.
+        # An enrolment key certifies only while it is valid: a laptop joining with an expired
+        # file is refused. (The time is the enrolment key holder's word: someone holding a
+        # leaked file and passphrase can backdate; sync status's over-use warning and
+        # revoking the enrolment id answer that.)
         if not _time(parent.issued_at) <= issued <= parent.expires:
             raise ChainRefused("expired")
         return
