@@ -1,4 +1,5 @@
-"""Sync commands: identity, trust, enrol-file, join, export, import, status, conflicts, resolve."""
+"""Sync commands: identity, trust, enrol-file, revoke, join, export, import, status, conflicts,
+resolve."""
 
 from __future__ import annotations
 
@@ -48,7 +49,23 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         choices=[r.value for r in Role],
         help="role of the new laptop's first user",
     )
+    p.add_argument(
+        "--laptops",
+        type=int,
+        default=1,
+        metavar="N",
+        help="how many laptops may join with this file (each gets its own identity)",
+    )
     p.set_defaults(func=cmd_enrol_file)
+
+    p = cmds.add_parser("revoke", parents=[common], help="revoke a lost or stolen laptop")
+    p.add_argument("device", metavar="DEVICE_ID", help="a device id, or an enrolment id")
+    p.set_defaults(func=cmd_revoke)
+
+    p = cmds.add_parser(
+        "rotate-key", parents=[common], help="replace the organisation's encryption key"
+    )
+    p.set_defaults(func=cmd_rotate_key)
 
     p = cmds.add_parser("join", parents=[common], help="set up this laptop from an enrolment file")
     p.add_argument("file", metavar="FILE")
@@ -146,17 +163,46 @@ def cmd_trust(args: argparse.Namespace) -> int:
 def cmd_enrol_file(args: argparse.Namespace) -> int:
     out = _new_file(args.output)
     with open_workspace(args) as ws:
-        data, secret = engine(ws).enrolment_file(args.role)
+        data, secret = engine(ws).enrolment_file(args.role, args.laptops)
     atomic_write(out, data)
     from cmdesk.core.sync.keys import open_enrolment
 
     expires = open_enrolment(data, secret).expires_at.date().isoformat()
     tr = tr_for(args)
     if args.json:
-        emit_json({"file": str(out), "passphrase": secret, "expires_at": expires})
+        emit_json(
+            {"file": str(out), "passphrase": secret, "expires_at": expires, "laptops": args.laptops}
+        )
     else:
-        say(tr.format(texts.WROTE_ENROLMENT, path=str(out), expires=expires))
+        if args.laptops == 1:
+            say(tr.format(texts.WROTE_ENROLMENT, path=str(out), expires=expires))
+        else:
+            say(
+                tr.format(
+                    texts.WROTE_ENROLMENT_MANY, n=args.laptops, path=str(out), expires=expires
+                )
+            )
         say(tr.format(texts.ENROL_PASSPHRASE, passphrase=secret))
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        revoked = engine(ws).revoke(args.device)
+    if args.json:
+        emit_json({"revoked": revoked})
+    else:
+        say(tr_for(args).format(texts.REVOKED, device=revoked))
+    return 0
+
+
+def cmd_rotate_key(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        epoch = engine(ws).rotate_org_key()
+    if args.json:
+        emit_json({"epoch": epoch})
+    else:
+        say(tr_for(args).gettext(texts.ROTATED))
     return 0
 
 
@@ -256,6 +302,16 @@ def cmd_status(args: argparse.Namespace) -> int:
     for origin, n in status.vector.items():
         say(f"  {origin}\t{n}")
     say(tr.format(texts.STATE_HASH, hash=status.state_hash))
+    for e in status.overused_enrolments:
+        say(
+            tr.format(
+                texts.OVERUSED_ENROLMENT,
+                count=len(e.devices),
+                enrol=e.enrol_id,
+                n=e.laptops,
+                devices=", ".join(e.devices),
+            )
+        )
     return 0
 
 

@@ -62,6 +62,7 @@ def newer_app_bundle(net: Net, child: str) -> bytes:
         "sender_device": me,
         "sender_org": keys.org.identity.org_id,
         "cert": keys.device.cert,
+        "chain": keys.device.chain,
         "recipient_org": keys.org.identity.org_id,
         "vector_from": {},
         "vector_to": {},

@@ -3,12 +3,14 @@
     magic            b"cmdesk-bundle\\n"
     header length    4 bytes, big-endian
     header           canonical JSON, readable without keys (routing metadata only: ids,
-                     vector range, sizes; never record data)
+                     vector range, sizes, the sender's certificate chain, revocations and
+                     organisation key updates; never record data)
     body             secretstream chunks, each framed by a 4-byte length (bundle_crypto.py)
     signature        64 bytes: the sending device's Ed25519 signature over everything above
 
 Reading checks, in order and before anything is applied: structure and length (truncation),
-format version, recipient, sender organisation trust, device certificate, signature,
+format version, recipient, sender organisation trust, the sender's certificate chain from
+its organisation's key (certs.py) against the revocations known, signature,
 decryption with the FINAL tag, decompression, payload structure. Each failure is a
 `BundleRejected` with its own message.
 """
@@ -25,7 +27,20 @@ import zstandard
 from cmdesk.core.errors import BundleRejected
 from cmdesk.core.sync import bundle_crypto
 from cmdesk.core.sync import rejections as rej
-from cmdesk.core.sync.keys import DeviceCert, DeviceKeys, b64, canonical, unb64, verify_signature
+from cmdesk.core.sync.certs import (
+    BoxNews,
+    Certified,
+    ChainRefused,
+    DeviceCert,
+    Link,
+    Revocation,
+    box_news_from_json,
+    chain_from_json,
+    chain_to_json,
+    revocations_from_json,
+    verify_chain,
+)
+from cmdesk.core.sync.keys import DeviceKeys, b64, canonical, unb64, verify_signature
 
 MAGIC = b"cmdesk-bundle\n"
 # 2: compact payload segments (payload.py). Format 1 bundles are still read; a larger number
@@ -61,9 +76,17 @@ class Header:
     body_bytes: int
     stream_header: bytes
     sealed_key: bytes
+    # The certificates from the sender organisation's key down to `cert` (certs.py); empty
+    # when the organisation signed `cert` itself.
+    chain: tuple[Link, ...] = ()
+    # Revocations the sender knows (any organisation's; each receiver checks them).
+    revocations: tuple[Revocation, ...] = ()
+    # Encryption key updates: the sender organisation's (with grants of the new key when the
+    # bundle is for its own laptops) and the recipient's as the sender knows it.
+    org_box: tuple[BoxNews, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        doc: dict[str, Any] = {
             "format": self.format,
             "schema": self.schema,
             "app": self.app,
@@ -88,6 +111,13 @@ class Header:
                 "sealed_key": b64(self.sealed_key),
             },
         }
+        if self.chain:
+            doc["chain"] = chain_to_json(self.chain)
+        if self.revocations:
+            doc["revocations"] = [r.to_json() for r in self.revocations]
+        if self.org_box:
+            doc["org_box"] = [news.to_json() for news in self.org_box]
+        return doc
 
     @classmethod
     def from_json(cls, d: Any) -> Header:
@@ -129,6 +159,9 @@ class Header:
             body_bytes=count(enc["body_bytes"]),
             stream_header=unb64(enc["stream_header"], 24),
             sealed_key=unb64(enc["sealed_key"], 80),
+            chain=chain_from_json(d.get("chain", [])),
+            revocations=revocations_from_json(d.get("revocations", [])),
+            org_box=box_news_from_json(d.get("org_box", [])),
         )
 
 
@@ -200,17 +233,25 @@ def parse(data: bytes) -> Parsed:
     return Parsed(header, data[:-SIG_BYTES], at, data[-SIG_BYTES:])
 
 
-def verify_sender(parsed: Parsed, org_sign_public: bytes) -> None:
+def verify_sender(
+    parsed: Parsed, org_sign_public: bytes, revoked: frozenset[str] = frozenset()
+) -> Certified:
+    """The sender's certificate chain from its organisation's key, then its signature."""
     header = parsed.header
     cert = header.cert
-    if (
-        cert.device_id != header.sender_device
-        or cert.org_id != header.sender_org
-        or not cert.valid_for(org_sign_public)
-    ):
+    if cert.device_id != header.sender_device:
         raise rej.reject(rej.UNCERTIFIED_DEVICE)
+    try:
+        certified = verify_chain(
+            header.chain, cert, header.sender_org, org_sign_public, revoked=revoked
+        )
+    except ChainRefused as exc:
+        raise rej.reject(
+            rej.REVOKED_DEVICE if exc.reason == "revoked" else rej.UNCERTIFIED_DEVICE
+        ) from None
     if not verify_signature(cert.sign_public, parsed.signed, parsed.signature):
         raise rej.reject(rej.ALTERED)
+    return certified
 
 
 def decrypt(parsed: Parsed, box_secret: bytes) -> bytes:

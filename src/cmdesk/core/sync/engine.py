@@ -8,6 +8,7 @@ import resumes where it stopped and a finished one is recognised when replayed.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -21,9 +22,10 @@ from cmdesk.core.model.roles import Role
 from cmdesk.core.services.audit import AuditService
 from cmdesk.core.services.changes import OpChanges
 from cmdesk.core.services.context import Context
-from cmdesk.core.sync import bundle_format, importing, keystore, resolution, sharing
+from cmdesk.core.sync import bundle_format, importing, keystore, orgkeys, resolution, sharing
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.capture import LocalCounters, capture, install
+from cmdesk.core.sync.certs import MAX_LAPTOPS, now_text
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.erasure import ERASURE_TABLE
 from cmdesk.core.sync.exporting import for_own_org, for_partner, known_devices, known_to
@@ -34,8 +36,8 @@ from cmdesk.core.sync.keys import (
     Enrolment,
     OrgIdentity,
     OrgKeys,
-    enrolment_expiry,
     new_enrolment_passphrase,
+    org_id_follows_from_code,
     read_identity_file,
     seal_enrolment,
 )
@@ -46,6 +48,7 @@ from cmdesk.core.sync.payload import Payload, cut_segments, encode
 from cmdesk.core.sync.progress import CancelToken, Progress, no_cancel
 from cmdesk.core.sync.status import (
     ConflictDTO,
+    OverusedEnrolment,
     PeerDTO,
     SyncStatus,
     WaitingChange,
@@ -234,8 +237,12 @@ class SyncEngine:
 
     # -- identities and enrolment ------------------------------------------------------
     def identity_file(self) -> bytes:
+        """The organisation's self-signed identity; only its creating vault can sign it."""
         self._ctx.require_role(Role.DATA_MANAGER)
         return self.keys().org.identity_file()
+
+    def holds_org_certifying_key(self) -> bool:
+        return self.keys().org.sign_secret is not None
 
     def trusted(self) -> list[TrustedOrg]:
         self.keys()
@@ -246,44 +253,87 @@ class SyncEngine:
             )
 
     def trust(self, identity_file: bytes) -> TrustedOrg:
+        """Trusts a partner's identity file. An identity that would replace the keys of an
+        organisation already trusted (same id or same code), or whose id does not follow from
+        its code, is refused: it is how a forged identity would take over a partner."""
         self._ctx.require_role(Role.DATA_MANAGER)
         keys = self.keys()
         ident = read_identity_file(identity_file)
         if ident.org_id == keys.org.identity.org_id:
             raise rej.invalid("file", rej.OWN_IDENTITY)
+        if not org_id_follows_from_code(ident):
+            raise rej.invalid("file", rej.IDENTITY_ID_MISMATCH, code=ident.code)
         with self._write() as db:
             for other, _own in keystore.trusted(db).values():
-                if other.code == ident.code and (
-                    other.box_public != ident.box_public or other.sign_public != ident.sign_public
-                ):
-                    raise rej.invalid("file", rej.IDENTITY_CONFLICT, code=ident.code)
+                same_org = other.org_id == ident.org_id or (
+                    other.code.strip().upper() == ident.code.strip().upper()
+                )
+                # A new encryption key under the same certification key is the organisation's
+                # own rotation (the file is signed by that key); another certification key is
+                # another organisation claiming this one's place.
+                if same_org and other.sign_public != ident.sign_public:
+                    raise rej.invalid("file", rej.IDENTITY_CONFLICT, code=other.code)
+            rotated = keystore.box_updates(db).get(ident.org_id)
+            if rotated is not None:
+                # Keys learned from signed rotations are newer than any identity file's.
+                ident = dataclasses.replace(ident, box_public=rotated.box_public)
             keystore.trust(db, ident)
         with self._ctx.write() as s:
             self._audit.record(s, "sync.trust", "organisation", ident.org_id)
         return _trusted_dto(ident, False)
 
-    def enrolment_file(self, role: str = Role.FIELD_WORKER) -> tuple[bytes, str]:
-        """An enrolment file for one new laptop, and its one-time passphrase (show it once)."""
+    def enrolment_file(self, role: str = Role.FIELD_WORKER, laptops: int = 1) -> tuple[bytes, str]:
+        """An enrolment file for `laptops` new laptops, and its one-time passphrase (show it
+        once). It holds a short-lived enrolment key certified by the organisation, never the
+        organisation's certification key; each laptop joining makes its own identity."""
         self._ctx.require_role(Role.DATA_MANAGER)
         role = Role(role)
+        if not 1 <= laptops <= MAX_LAPTOPS:
+            raise rej.invalid("laptops", rej.BAD_VALUE, field="laptops")
         keys = self.keys()
-        device = DeviceKeys.generate(keys.org, new_id())
+        keys.org.certifying_key()  # refuses on a laptop that joined, before any work
+        enrol_id = new_id()
         with self._write() as db:
             partners = tuple(i for i, own in keystore.trusted(db).values() if not own)
-            # Known from now on as holding nothing: until it reports what it holds, bundles
-            # for the organisation carry everything, so a new laptop never misses anything.
-            db.execute(
-                "INSERT INTO sync_device (device_id, org_id, sign_public, held) "
-                "VALUES (?, ?, ?, '{}')",
-                (device.device_id, keys.org.identity.org_id, device.cert.sign_public),
-            )
+            enrolment = Enrolment.issue(keys.org, enrol_id, role.value, partners, laptops=laptops)
+            keystore.record_enrolment(db, enrolment.enrol_cert)
         passphrase = new_enrolment_passphrase()
-        data = seal_enrolment(
-            Enrolment(keys.org, device, partners, role, enrolment_expiry()), passphrase
-        )
+        data = seal_enrolment(enrolment, passphrase)
         with self._ctx.write() as s:
-            self._audit.record(s, "sync.enrol", "device", device.device_id, {"role": role.value})
+            self._audit.record(
+                s, "sync.enrol", "enrolment", enrol_id, {"role": role.value, "laptops": laptops}
+            )
         return data, passphrase
+
+    def revoke(self, subject: str) -> str:
+        """Revokes a laptop of this organisation (a device id), or every laptop joined with an
+        enrolment file (its enrolment id), and rotates the organisation's encryption key
+        (orgkeys.py). Each laptop and partner refuses bundles from the revoked identities (and
+        their successors) once it has imported a bundle made after this."""
+        self._ctx.require_role(Role.DATA_MANAGER)
+        keys = self.keys()
+        secret = keys.org.certifying_key()
+        subject = subject.strip()
+        with self._write() as db:
+            epoch = orgkeys.revoke(
+                db, keys.org.identity.org_id, secret, subject, self._ctx.device_id
+            )
+        with self._ctx.write() as s:
+            self._audit.record(s, "sync.revoke", "device", subject, {"epoch": epoch})
+        return subject
+
+    def rotate_org_key(self) -> int:
+        """Replaces the organisation's encryption key (after enrolment files expired, or when
+        a key may have leaked): bundles made from now on are closed to anyone holding only the
+        old key. Returns the key's new epoch."""
+        self._ctx.require_role(Role.DATA_MANAGER)
+        keys = self.keys()
+        secret = keys.org.certifying_key()
+        with self._write() as db:
+            epoch = orgkeys.rotate(db, keys.org.identity.org_id, secret)
+        with self._ctx.write() as s:
+            self._audit.record(s, "sync.rotate_key", "organisation", "", {"epoch": epoch})
+        return epoch
 
     # -- export ------------------------------------------------------------------------
     def export(
@@ -305,8 +355,12 @@ class SyncEngine:
             own = keys.org.identity.org_id
             recipient = self._recipient(for_org, trusted, own)
             devices = known_devices(db)
-            known: Vector = {} if everything else known_to(recipient, devices, me)
+            # A laptop that joined and has not reported yet holds nothing: carry everything.
+            fresh = recipient == own and keystore.enrolments_waiting(db, now_text())
+            known: Vector = {} if everything or fresh else known_to(recipient, devices, me)
             held = load_held(db, self.origins)
+            revocations = keystore.revocations(db)
+            box_news = orgkeys.box_news(db, own, recipient, me)
             if recipient == own:
                 changes = for_own_org(db, self.origins, known, check)
             else:
@@ -334,6 +388,9 @@ class SyncEngine:
                 "sender_device": me,
                 "sender_org": own,
                 "cert": keys.device.cert,
+                "chain": keys.device.chain,
+                "revocations": revocations,
+                "org_box": box_news,
                 "recipient_org": recipient,
                 "vector_from": contiguous(known),
                 "vector_to": contiguous(held),
@@ -410,6 +467,9 @@ class SyncEngine:
             waits = waiting(db, self.origins)
             n_conflicts = db.execute("SELECT count(*) FROM sync_conflict").fetchone()[0]
             digest = state_hash(db)
+            overused = tuple(
+                OverusedEnrolment(e, n, seen) for e, n, seen in keystore.overused_enrolments(db)
+            )
         ident = keys.org.identity
         return SyncStatus(
             device_id=self._ctx.device_id,
@@ -423,6 +483,7 @@ class SyncEngine:
             quarantined=tuple(w for w in waits if w.reason == "future"),
             waiting_for_upgrade=tuple(w for w in waits if w.reason != "future"),
             state_hash=digest,
+            overused_enrolments=overused,
         )
 
     def state_hash(self) -> str:

@@ -11,12 +11,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cmdesk.core.sync import bundle_format, keystore
+from cmdesk.core.sync import bundle_crypto, bundle_format, keystore
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.apply import ApplyStats, apply_changes
 from cmdesk.core.sync.capture import LocalCounters
+from cmdesk.core.sync.certs import EnrolCert
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.hlc import Hlc
+from cmdesk.core.sync.keys import OrgIdentity, open_box_grant
 from cmdesk.core.sync.model import QUARANTINED
 from cmdesk.core.sync.oplog import Change
 from cmdesk.core.sync.payload import Payload, decode
@@ -84,9 +86,38 @@ def import_bundle(
     sender = trusted.get(h.sender_org)
     if sender is None:
         raise rej.reject(rej.UNKNOWN_SENDER, org=h.sender_org)
-    bundle_format.verify_sender(parsed, sender[0].sign_public)
+    bundle_format.verify_sender(parsed, sender[0].sign_public, revoked_for(engine, h, trusted))
+    box_secret = opening_key(engine, h, keys)
     with collector_paused():
-        return _import(engine, parsed, keys.org.box_secret, done, progress, cancel)
+        return _import(engine, parsed, box_secret, done, progress, cancel)
+
+
+def opening_key(engine: SyncEngine, h: bundle_format.Header, keys: keystore.LocalKeys) -> bytes:
+    """The organisation private key this bundle was sealed to: the current one, one replaced
+    by a rotation, or a newer one granted to this device in the header (kept from now on)."""
+    own = keys.org.identity.org_id
+    with engine._read() as db:
+        candidates = [keys.org.box_secret, *reversed(keystore.old_box_secrets(db))]
+        epoch = keystore.epoch_of(db, own)
+    news = next((n for n in h.org_box if n.update.org_id == own), None)
+    newer = (
+        news is not None
+        and news.update.epoch > epoch
+        and news.update.signed_by(keys.org.identity.sign_public)
+    )
+    if news is not None and newer:
+        granted = news.grants.get(keys.device.device_id)
+        secret = open_box_grant(keys.device, granted, news.update.box_public) if granted else None
+        if secret is not None:
+            with engine._write() as db:
+                keystore.rotate_own_box(db, news.update, secret)
+            candidates.insert(0, secret)
+    for secret in candidates:
+        if bundle_crypto.open_key(secret, h.sealed_key) is not None:
+            return secret
+    if newer:
+        raise rej.reject(rej.NO_NEW_ORG_KEY)
+    return keys.org.box_secret
 
 
 def _import(
@@ -183,6 +214,23 @@ def _result(
     )
 
 
+def revoked_for(
+    engine: SyncEngine, h: bundle_format.Header, trusted: dict[str, tuple[OrgIdentity, bool]]
+) -> frozenset[str]:
+    """Ids the sender's organisation has revoked: those held here and those the bundle
+    brings (a revoked laptop's bundle is refused even when it carries its own revocation)."""
+    with engine._read() as db:
+        held = keystore.revoked_ids(db).get(h.sender_org, frozenset())
+    arriving = keystore.valid_revocations(h.revocations, trusted)
+    return held | {r.subject for r in arriving if r.org_id == h.sender_org}
+
+
+def forget_enrolment_placeholder(db: Db, h: bundle_format.Header) -> None:
+    """A laptop that joined with an enrolment file made here has reported what it holds."""
+    if h.chain and isinstance(h.chain[0], EnrolCert):
+        keystore.enrolment_heard_from(db, h.chain[0].enrol_id, h.sender_device)
+
+
 def _learn(engine: SyncEngine, db: Db, h: bundle_format.Header, payload: Payload) -> None:
     """Remembers what the sender (and the devices it knows of) hold, for later exports."""
     me = engine._ctx.device_id
@@ -190,6 +238,11 @@ def _learn(engine: SyncEngine, db: Db, h: bundle_format.Header, payload: Payload
         d: (k.org_id, k.held, None) for d, k in payload.knowledge.items() if d != me
     }
     facts[h.sender_device] = (h.sender_org, payload.held, h.cert.sign_public)
+    forget_enrolment_placeholder(db, h)
+    keystore.learn_revocations(db, h.revocations)
+    for news in h.org_box:
+        if news.update.org_id != engine._org_id(db):
+            keystore.learn_box_update(db, news.update)
     rows = {
         r[0]: r[1]
         for r in db.execute(

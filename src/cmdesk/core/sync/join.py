@@ -1,6 +1,8 @@
 """A new laptop joins its organisation from an enrolment file: a new vault with the
-organisation's keys, the device identity made for it, the partners its organisation trusts,
-and its first user. Its records arrive by importing a bundle afterwards."""
+organisation's public identity and encryption key pair, a device identity of its own (a fresh
+id and key pair, certified with the file's enrolment key, so two laptops joining with one file
+never share an identity), the partners its organisation trusts, and its first user. It never
+holds the organisation's certification key. Its records arrive by importing a bundle."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from cmdesk.core.services.context import Actor
 from cmdesk.core.services.organisations import seed_organisations
 from cmdesk.core.services.users import check_passphrase, check_username
 from cmdesk.core.sync import keystore
+from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.keys import open_enrolment
 from cmdesk.core.vault import crypto
@@ -39,12 +42,12 @@ def join(
     check_passphrase(passphrase)
     existed = root.exists()
     vault = Vault.create(root, name, passphrase, kdf)
-    ident, device = enrolment.org.identity, enrolment.device
+    ident, device = enrolment.org.identity, enrolment.new_device()
     try:
         with Session(vault.engine) as s, s.begin():
             org = seed_organisations(s, ident.code, ident.name_th, ident.name_en)
             if org.id != ident.org_id:
-                raise RuntimeError("organisation id does not follow from its code")
+                raise rej.invalid("file", rej.NOT_ENROLMENT)
             user = User(
                 org_id=org.id, username=name, display_name=display_name, role=enrolment.role
             )

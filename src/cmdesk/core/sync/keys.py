@@ -1,16 +1,20 @@
-"""Organisation and device keys, identity files, device certificates and enrolment files.
+"""Organisation and device keys, identity files and enrolment files.
 
 - Each organisation has an X25519 key pair (bundles are encrypted to it, so every laptop of
-  the organisation can read them and nobody else can) and an Ed25519 certification key.
-- Each device has its own Ed25519 signing key, and a certificate: the organisation's
-  certification key signing (device id, organisation id, device public key). A bundle carries
-  its sender's certificate, so a receiver trusts any laptop its partner enrols without hearing
-  about it first; a relaying laptop never needs to be trusted at all.
+  the organisation can read them and nobody else can) and an Ed25519 certification key. The
+  certification key stays on the vault where the organisation was created (the data
+  manager's); other laptops hold only its public half.
+- Each device has its own Ed25519 signing key and a certificate chain from the organisation's
+  key to it (certs.py). A bundle carries its sender's chain, so a receiver trusts any laptop
+  its partner enrols without hearing about it first; a relaying laptop never needs to be
+  trusted at all.
 - An identity file is an organisation's public keys, self-signed, exchanged between
   organisations and checked by fingerprint (read aloud over the phone).
-- An enrolment file lets a new laptop join its organisation: the organisation's keys, a fresh
-  device key and certificate, and the partners it trusts, encrypted with XChaCha20-Poly1305
-  under a key derived by Argon2id from a one-time passphrase.
+- An enrolment file lets new laptops join their organisation: the organisation's public
+  identity and encryption key pair, a short-lived enrolment key with the organisation's
+  certificate for it, and the partners it trusts, encrypted with XChaCha20-Poly1305 under a key
+  derived by Argon2id from a one-time passphrase. Each joining laptop makes its own device key
+  and certifies it with the enrolment key.
 
 All primitives are libsodium's, through PyNaCl.
 """
@@ -24,51 +28,44 @@ import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from nacl.bindings import (
     crypto_aead_xchacha20poly1305_ietf_decrypt,
     crypto_aead_xchacha20poly1305_ietf_encrypt,
 )
 from nacl.exceptions import BadSignatureError, CryptoError
-from nacl.public import PrivateKey
+from nacl.public import PrivateKey, SealedBox
 from nacl.pwhash import argon2id
 from nacl.signing import SigningKey, VerifyKey
 
+from cmdesk.core.errors import PermissionDenied
+from cmdesk.core.model.base import new_id
+from cmdesk.core.model.org import org_id_for
 from cmdesk.core.sync import rejections as rej
+from cmdesk.core.sync.certs import DeviceCert as DeviceCert  # callers import it from here
+from cmdesk.core.sync.certs import (
+    EnrolCert,
+    Link,
+    chain_from_json,
+    chain_to_json,
+    now_text,
+)
+
+# Re-exported: the bundle format and tests import these from here.
+from cmdesk.core.sync.keycodec import b64 as b64
+from cmdesk.core.sync.keycodec import canonical as canonical
+from cmdesk.core.sync.keycodec import req_str as _str
+from cmdesk.core.sync.keycodec import unb64 as unb64
 
 IDENTITY_KIND = "cmdesk-identity"
-ENROL_MAGIC = b"cmdesk enrolment v1\n"
+OLD_ENROL_MAGIC = b"cmdesk enrolment v1\n"  # carried the organisation's private keys
+ENROL_MAGIC = b"cmdesk enrolment v2\n"
 ENROL_DAYS = 14
 # The passphrase is random (125 bits), so the KDF guards against nothing a person chose;
 # interactive limits keep joining quick on an old laptop.
 ENROL_OPS = argon2id.OPSLIMIT_INTERACTIVE
 ENROL_MEM = argon2id.MEMLIMIT_INTERACTIVE
 _ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def unb64(text: object, size: int | None = None) -> bytes:
-    if not isinstance(text, str):
-        raise ValueError("not base64 text")
-    raw = base64.b64decode(text, validate=True)
-    if size is not None and len(raw) != size:
-        raise ValueError("wrong length")
-    return raw
-
-
-def canonical(obj: object) -> bytes:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-
-
-def _str(d: dict[str, Any], key: str, limit: int = 200) -> str:
-    value = d.get(key)
-    if not isinstance(value, str) or len(value) > limit:
-        raise ValueError(key)
-    return value
 
 
 @dataclass(frozen=True)
@@ -113,7 +110,17 @@ class OrgIdentity:
 class OrgKeys:
     identity: OrgIdentity
     box_secret: bytes
-    sign_secret: bytes
+    # Only on the vault where the organisation was created.
+    sign_secret: bytes | None
+
+    def certifying_key(self) -> bytes:
+        """The organisation's certification key, or PermissionDenied on a laptop that joined."""
+        if self.sign_secret is None:
+            raise PermissionDenied(rej.ORG_KEY_ELSEWHERE)
+        return self.sign_secret
+
+    def without_certifying_key(self) -> OrgKeys:
+        return OrgKeys(self.identity, self.box_secret, None)
 
     @classmethod
     def generate(cls, org_id: str, code: str, name_th: str, name_en: str) -> OrgKeys:
@@ -125,7 +132,7 @@ class OrgKeys:
 
     def identity_file(self) -> bytes:
         body = self.identity.body()
-        signature = SigningKey(self.sign_secret).sign(canonical(body)).signature
+        signature = SigningKey(self.certifying_key()).sign(canonical(body)).signature
         doc = {"kind": IDENTITY_KIND, "format": 1, "org": body, "signature": b64(signature)}
         return json.dumps(doc, ensure_ascii=False, indent=2).encode() + b"\n"
 
@@ -148,52 +155,12 @@ def read_identity_file(data: bytes) -> OrgIdentity:
     return ident
 
 
-@dataclass(frozen=True)
-class DeviceCert:
-    device_id: str
-    org_id: str
-    sign_public: bytes
-    signature: bytes
-
-    def body(self) -> dict[str, str]:
-        return {
-            "device_id": self.device_id,
-            "org_id": self.org_id,
-            "sign_public": b64(self.sign_public),
-        }
-
-    def to_json(self) -> dict[str, str]:
-        return {**self.body(), "signature": b64(self.signature)}
-
-    @classmethod
-    def from_json(cls, d: object) -> DeviceCert:
-        if not isinstance(d, dict):
-            raise ValueError("cert")
-        return cls(
-            _str(d, "device_id", 36),
-            _str(d, "org_id", 36),
-            unb64(d.get("sign_public"), 32),
-            unb64(d.get("signature"), 64),
-        )
-
-    @classmethod
-    def issue(cls, org: OrgKeys, device_id: str, device_public: bytes) -> DeviceCert:
-        body = {
-            "device_id": device_id,
-            "org_id": org.identity.org_id,
-            "sign_public": b64(device_public),
-        }
-        signature = SigningKey(org.sign_secret).sign(b"cmdesk-device\n" + canonical(body))
-        return cls(device_id, org.identity.org_id, device_public, signature.signature)
-
-    def valid_for(self, org_sign_public: bytes) -> bool:
-        try:
-            VerifyKey(org_sign_public).verify(
-                b"cmdesk-device\n" + canonical(self.body()), self.signature
-            )
-        except BadSignatureError:
-            return False
-        return True
+def org_id_follows_from_code(ident: OrgIdentity) -> bool:
+    """Organisation ids are uuid5 of the code (model/org.py), so one code has one id."""
+    try:
+        return ident.org_id == org_id_for(ident.code) and bool(ident.code.strip())
+    except (ValueError, TypeError):
+        return False
 
 
 @dataclass(frozen=True)
@@ -201,14 +168,62 @@ class DeviceKeys:
     device_id: str
     sign_secret: bytes
     cert: DeviceCert
+    # The links above `cert`, the organisation's side first (empty: the organisation signed it).
+    chain: tuple[Link, ...] = ()
 
     @classmethod
     def generate(cls, org: OrgKeys, device_id: str) -> DeviceKeys:
+        """A device certified by the organisation's own key (on the data manager's vault)."""
         key = SigningKey.generate()
-        return cls(device_id, bytes(key), DeviceCert.issue(org, device_id, bytes(key.verify_key)))
+        cert = DeviceCert.issue(
+            org.certifying_key(), device_id, org.identity.org_id, bytes(key.verify_key)
+        )
+        return cls(device_id, bytes(key), cert)
 
     def sign(self, message: bytes) -> bytes:
         return bytes(SigningKey(self.sign_secret).sign(message).signature)
+
+    def chain_json(self) -> bytes:
+        return canonical(chain_to_json(self.chain))
+
+
+def successor_identity(current: DeviceKeys, device_id: str | None = None) -> DeviceKeys:
+    """A new identity (new device id and key pair) for this device, certified by its current
+    key: the chain becomes organisation → [enrolment] → current → successor, with the same
+    organisation and role. Needs no organisation key, so any laptop can do it, e.g. when it
+    finds its vault was cloned or restored and must stop using its old id. Verifiers accept
+    the successor as long as no link of its chain is revoked. The caller stores the result
+    (keystore.save_device) and switches the vault's device id in the same transaction."""
+    key = SigningKey.generate()
+    new_device_id = device_id or new_id()
+    cert = DeviceCert.issue(
+        current.sign_secret,
+        new_device_id,
+        current.cert.org_id,
+        bytes(key.verify_key),
+        role=current.cert.role,
+        issuer=current.device_id,
+    )
+    return DeviceKeys(new_device_id, bytes(key), cert, (*current.chain, current.cert))
+
+
+def grant_box_secret(device_sign_public: bytes, box_secret: bytes) -> bytes:
+    """The organisation's X25519 private key sealed to one device (its Ed25519 key as X25519)."""
+    recipient = VerifyKey(device_sign_public).to_curve25519_public_key()
+    return bytes(SealedBox(recipient).encrypt(box_secret))
+
+
+def open_box_grant(device: DeviceKeys, sealed: bytes, box_public: bytes) -> bytes | None:
+    """The organisation's new private key from a grant to this device, if it is for this
+    device and matches the signed public key."""
+    try:
+        own = SigningKey(device.sign_secret).to_curve25519_private_key()
+        secret = bytes(SealedBox(own).decrypt(sealed))
+    except (CryptoError, ValueError, TypeError):
+        return None
+    if len(secret) != 32 or bytes(PrivateKey(secret).public_key) != box_public:
+        return None
+    return secret
 
 
 def verify_signature(public: bytes, message: bytes, signature: bytes) -> bool:
@@ -232,28 +247,76 @@ def _normalise(passphrase: str) -> bytes:
 
 @dataclass(frozen=True)
 class Enrolment:
-    org: OrgKeys
-    device: DeviceKeys
+    """What an enrolment file holds: no organisation certification key, and nothing that
+    certifies a device after `expires_at`."""
+
+    org: OrgKeys  # without its certification key
+    enrol_secret: bytes
+    enrol_cert: EnrolCert
     trusted: tuple[OrgIdentity, ...]
-    role: str
-    expires_at: datetime
+
+    @property
+    def role(self) -> str:
+        return self.enrol_cert.role
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.enrol_cert.expires
+
+    @property
+    def laptops(self) -> int:
+        return self.enrol_cert.laptops
+
+    @classmethod
+    def issue(
+        cls,
+        org: OrgKeys,
+        enrol_id: str,
+        role: str,
+        trusted: tuple[OrgIdentity, ...],
+        *,
+        laptops: int = 1,
+        now: datetime | None = None,
+    ) -> Enrolment:
+        """A fresh enrolment key certified by the organisation (needs its certifying key)."""
+        at = now or datetime.now(UTC)
+        key = SigningKey.generate()
+        cert = EnrolCert.issue(
+            org.certifying_key(),
+            enrol_id,
+            org.identity.org_id,
+            bytes(key.verify_key),
+            role=role,
+            issued_at=at,
+            expires_at=enrolment_expiry(at),
+            laptops=laptops,
+        )
+        return cls(org.without_certifying_key(), bytes(key), cert, trusted)
+
+    def new_device(self, now: datetime | None = None) -> DeviceKeys:
+        """This laptop's own identity: a fresh id and key pair, certified by the enrolment key."""
+        key = SigningKey.generate()
+        device_id = new_id()
+        cert = DeviceCert.issue(
+            self.enrol_secret,
+            device_id,
+            self.enrol_cert.org_id,
+            bytes(key.verify_key),
+            role=self.enrol_cert.role,
+            issuer=self.enrol_cert.enrol_id,
+            issued_at=now_text(now),
+        )
+        return DeviceKeys(device_id, bytes(key), cert, (self.enrol_cert,))
 
 
 def seal_enrolment(enrolment: Enrolment, passphrase: str) -> bytes:
     body = {
-        "org": {
-            **enrolment.org.identity.body(),
-            "box_secret": b64(enrolment.org.box_secret),
-            "sign_secret": b64(enrolment.org.sign_secret),
-        },
-        "device": {
-            "device_id": enrolment.device.device_id,
-            "sign_secret": b64(enrolment.device.sign_secret),
-            "cert": enrolment.device.cert.to_json(),
+        "org": {**enrolment.org.identity.body(), "box_secret": b64(enrolment.org.box_secret)},
+        "enrol": {
+            "sign_secret": b64(enrolment.enrol_secret),
+            "cert": enrolment.enrol_cert.to_json(),
         },
         "trusted": [t.body() for t in enrolment.trusted],
-        "role": enrolment.role,
-        "expires_at": enrolment.expires_at.isoformat(),
     }
     salt = os.urandom(argon2id.SALTBYTES)
     nonce = os.urandom(24)
@@ -269,7 +332,10 @@ def seal_enrolment(enrolment: Enrolment, passphrase: str) -> bytes:
     return ENROL_MAGIC + header_line + b"\n" + base64.b64encode(sealed) + b"\n"
 
 
-def open_enrolment(data: bytes, passphrase: str, now: datetime | None = None) -> Enrolment:
+def unseal_enrolment(data: bytes, passphrase: str) -> bytes:
+    """The decrypted body of an enrolment file, unchecked (tests look inside with it)."""
+    if data.startswith(OLD_ENROL_MAGIC):
+        raise rej.invalid("file", rej.ENROL_OLD)
     try:
         if not data.startswith(ENROL_MAGIC):
             raise ValueError
@@ -289,27 +355,41 @@ def open_enrolment(data: bytes, passphrase: str, now: datetime | None = None) ->
         raise rej.invalid("file", rej.NOT_ENROLMENT) from None
     key = argon2id.kdf(32, _normalise(passphrase), salt, opslimit=ops, memlimit=mem)
     try:
-        plain = crypto_aead_xchacha20poly1305_ietf_decrypt(
-            sealed, ENROL_MAGIC + header_line, nonce, key
+        return bytes(
+            crypto_aead_xchacha20poly1305_ietf_decrypt(
+                sealed, ENROL_MAGIC + header_line, nonce, key
+            )
         )
     except CryptoError:
         raise rej.invalid("passphrase", rej.ENROL_WRONG_PASSPHRASE) from None
+
+
+def open_enrolment(data: bytes, passphrase: str, now: datetime | None = None) -> Enrolment:
+    plain = unseal_enrolment(data, passphrase)
     try:
         body = json.loads(plain)
-        org_d, dev_d = body["org"], body["device"]
+        org_d, enrol_d = body["org"], body["enrol"]
         ident = OrgIdentity.from_body(org_d)
-        org = OrgKeys(ident, unb64(org_d["box_secret"], 32), unb64(org_d["sign_secret"], 32))
-        cert = DeviceCert.from_json(dev_d["cert"])
-        device = DeviceKeys(_str(dev_d, "device_id", 36), unb64(dev_d["sign_secret"], 32), cert)
+        org = OrgKeys(ident, unb64(org_d["box_secret"], 32), None)
+        cert = EnrolCert.from_json(enrol_d["cert"])
+        enrol_secret = unb64(enrol_d["sign_secret"], 32)
         trusted = tuple(OrgIdentity.from_body(t) for t in body["trusted"])
-        role = _str(body, "role", 32)
-        expires = datetime.fromisoformat(_str(body, "expires_at", 40))
     except (ValueError, KeyError, TypeError):
         raise rej.invalid("file", rej.NOT_ENROLMENT) from None
-    if expires < (now or datetime.now(UTC)):
+    if (
+        cert.org_id != ident.org_id
+        or not cert.signed_by(ident.sign_public)
+        or bytes(SigningKey(enrol_secret).verify_key) != cert.sign_public
+    ):
+        raise rej.invalid("file", rej.NOT_ENROLMENT)
+    if cert.expires < (now or datetime.now(UTC)):
         raise rej.invalid("file", rej.ENROL_EXPIRED)
-    return Enrolment(org, device, trusted, role, expires)
+    return Enrolment(org, enrol_secret, cert, trusted)
 
 
 def enrolment_expiry(now: datetime | None = None) -> datetime:
     return (now or datetime.now(UTC)) + timedelta(days=ENROL_DAYS)
+
+
+def chain_from_text(text: bytes | None) -> tuple[Link, ...]:
+    return chain_from_json(json.loads(text)) if text else ()

@@ -39,8 +39,33 @@ NOT_AN_IDENTITY = N_("This file is not a cmdesk organisation identity file.")
 IDENTITY_ALTERED = N_("The identity file was changed after it was made. It was not trusted.")
 OWN_IDENTITY = N_("This is your own organisation's identity file.")
 IDENTITY_CONFLICT = N_(
-    "An organisation with code {code} is already trusted with different keys. "
-    "Check with that organisation before trusting this file."
+    "An organisation with code {code} is already trusted with different keys. It was not "
+    "trusted. Phone that organisation and compare the fingerprints read aloud before you "
+    "trust any file in its name."
+)
+IDENTITY_ID_MISMATCH = N_(
+    "The identity file for {code} does not carry that organisation's id: it may be forged. "
+    "It was not trusted. Phone that organisation and compare the fingerprints read aloud."
+)
+ORG_KEY_ELSEWHERE = N_(
+    "Only the data manager's computer that created the organisation can do this."
+)
+REVOKED_DEVICE = N_(
+    "The device that made this sync bundle was revoked by its organisation. Nothing was imported."
+)
+REVOKE_SELF = N_("This is this laptop's own identity. Revoke a lost or stolen laptop instead.")
+UNKNOWN_DEVICE = N_(
+    "No laptop or enrolment file {device} of this organisation is known here. Check the id "
+    "in 'sync status' or in the audit trail."
+)
+NO_NEW_ORG_KEY = N_(
+    "This sync bundle is closed with your organisation's new key, which this laptop has not "
+    "received (a laptop that was revoked never does). Send a bundle from this laptop to the "
+    "data manager's computer, then ask for a new bundle. Nothing was imported."
+)
+ENROL_OLD = N_(
+    "This enrolment file was made by an older version of cmdesk. Ask your data manager for "
+    "a new one."
 )
 NOT_ENROLMENT = N_("This file is not a cmdesk enrolment file.")
 ENROL_WRONG_PASSPHRASE = N_(

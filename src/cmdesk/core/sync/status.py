@@ -124,6 +124,13 @@ class PeerDTO:
 
 
 @dataclass(frozen=True)
+class OverusedEnrolment:
+    enrol_id: str
+    laptops: int
+    devices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SyncStatus:
     device_id: str
     org_id: str
@@ -136,3 +143,5 @@ class SyncStatus:
     quarantined: tuple[WaitingChange, ...]
     waiting_for_upgrade: tuple[WaitingChange, ...]
     state_hash: str
+    # On the computer that made enrolment files: files more laptops joined with than meant.
+    overused_enrolments: tuple[OverusedEnrolment, ...] = ()

@@ -15,6 +15,23 @@ TRUSTED = N_(
 WROTE_ENROLMENT = N_(
     "Wrote an enrolment file for one new laptop to {path}. It expires on {expires}."
 )
+WROTE_ENROLMENT_MANY = N_(
+    "Wrote an enrolment file for {n} new laptops to {path}; each laptop that joins with it "
+    "gets its own identity. It expires on {expires}."
+)
+REVOKED = N_(
+    "Revoked {device}. Each laptop and partner refuses its bundles once it imports a bundle "
+    "made after this one: send a bundle to every laptop and partner soon."
+)
+ROTATED = N_(
+    "Replaced the organisation's encryption key. Laptops of the organisation receive the new "
+    "key in the next bundle from this computer (a laptop it has not heard from must send it a "
+    "bundle first); partners learn it from the next bundle for them."
+)
+OVERUSED_ENROLMENT = N_(
+    "Warning: {count} laptops joined with enrolment file {enrol}, which was made for {n}: "
+    "{devices}. If one of them is not your organisation's, revoke it with 'sync revoke'."
+)
 ENROL_PASSPHRASE = N_(
     "One-time passphrase (tell it to the person setting up the laptop, not in the same "
     "message as the file): {passphrase}"
