@@ -59,38 +59,55 @@ class ApplyStats:
         return self
 
 
+_INSERT_CHANGE = (
+    "INSERT INTO sync_change (origin, seq, span, hlc, tbl, row_id, seen, schema, ops, state) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 def _store(
     db: Db, idx: dict[str, int], fresh: list[Change], states: list[int], partial: set[int]
-) -> None:
-    db.executemany(
-        "INSERT INTO sync_change (origin, seq, span, hlc, tbl, row_id, seen, schema, ops, state) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                idx[c.origin],
-                c.seq,
-                c.span,
-                c.hlc,
-                c.tbl,
-                c.row_id,
-                c.seen,
-                c.schema,
-                c.text if c.text is not None else dump_ops(c.ops),
-                states[i],
-            )
-            for i, c in enumerate(fresh)
-            if i not in partial
-        ],
-    )
-    for i in sorted(partial):
+) -> set[Key]:
+    """Stores the changes; returns the records some of whose changes were merged into a change
+    held in part before (their history changed shape: recompute them)."""
+    whole = [i for i in range(len(fresh)) if i not in partial]
+    rows = [
+        (
+            idx[fresh[i].origin],
+            fresh[i].seq,
+            fresh[i].span,
+            fresh[i].hlc,
+            fresh[i].tbl,
+            fresh[i].row_id,
+            fresh[i].seen,
+            fresh[i].schema,
+            fresh[i].text if fresh[i].text is not None else dump_ops(fresh[i].ops),
+            states[i],
+        )
+        for i in whole
+    ]
+    inserted = db.executemany(f"{_INSERT_CHANGE} ON CONFLICT (origin, seq) DO NOTHING", rows)
+    merged: set[Key] = set()
+    to_merge = sorted(partial)
+    if inserted.rowcount != len(rows):
+        # A change none of whose operations was held can still share its (origin, seq) with a
+        # change held in part: a partner received some sections of a record, and now others
+        # (whose operations lie before or after those it holds). The rows not inserted are
+        # found and merged like a partial change; before this, the insert failed on the
+        # unique key and every later bundle from that sender with it.
+        for i, row in zip(whole, rows, strict=True):
+            held = db.execute(
+                "SELECT ops FROM sync_change WHERE origin = ? AND seq = ?", row[:2]
+            ).fetchone()
+            if held is not None and held[0] != row[8]:
+                to_merge.append(i)
+    for i in to_merge:
         c = fresh[i]
-        # Some fields of this change arrived before (a partner sent more sections later).
         key = (idx[c.origin], c.seq)
         row = db.execute("SELECT ops FROM sync_change WHERE origin = ? AND seq = ?", key).fetchone()
         if row is None:
             db.execute(
-                "INSERT INTO sync_change (origin, seq, span, hlc, tbl, row_id, seen, schema, "
-                "ops, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                _INSERT_CHANGE,
                 (
                     *key,
                     c.span,
@@ -103,15 +120,17 @@ def _store(
                     states[i],
                 ),
             )
-        else:
-            merged = {op[0]: op for op in load_ops(row[0])}
-            merged.update({op[0]: op for op in c.ops})
-            ops = [merged[k] for k in sorted(merged)]
-            db.execute(
-                "UPDATE sync_change SET ops = ?, span = ?, state = MAX(state, ?) "
-                "WHERE origin = ? AND seq = ?",
-                (dump_ops(ops), ops[-1][0] + 1, states[i], *key),
-            )
+            continue
+        both = {op[0]: op for op in load_ops(row[0])}
+        both.update({op[0]: op for op in c.ops})
+        ops = [both[k] for k in sorted(both)]
+        db.execute(
+            "UPDATE sync_change SET ops = ?, span = ?, state = MAX(state, ?) "
+            "WHERE origin = ? AND seq = ?",
+            (dump_ops(ops), ops[-1][0] + 1, states[i], *key),
+        )
+        merged.add((c.tbl, c.row_id))
+    return merged
 
 
 def _creates(c: Change, table: SyncedTable) -> dict[str, Value] | None:
@@ -377,7 +396,7 @@ def apply_changes(db: Db, origins: Origins, changes: Sequence[Change], clock: Hl
                 states[i] = DEFERRED
                 stats.deferred += len(fresh[i].ops)
 
-    _store(db, idx, fresh, states, partial)
+    slow |= _store(db, idx, fresh, states, partial)
     save_held(db, origins, held)
     save_clocks(db, touched)
     writer.flush(db)

@@ -25,6 +25,9 @@ class Cursor(Protocol):
 
     def __iter__(self) -> Iterator[Any]: ...
 
+    @property
+    def rowcount(self) -> int: ...
+
 
 class Db(Protocol):
     def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Cursor: ...
