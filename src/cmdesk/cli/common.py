@@ -24,6 +24,33 @@ from cmdesk.core.workspace import Workspace
 Handler = Callable[[argparse.Namespace], int]
 
 
+NOT_UTF8 = N_("{path} is not UTF-8 text. Save it as UTF-8 (Unicode) and try again.")
+
+
+def read_text(source: str | Path, field: str) -> str:
+    """A text file the user named, as UTF-8; a field error (not a traceback) when it is not."""
+    try:
+        return Path(source).read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValidationError.single(field, NOT_UTF8, path=str(source)) from None
+
+
+def bounded_int(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high` (SQLite's integers stop at 2**63,
+    and a page offset past a billion is a typing mistake)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low} to {high}")
+        return value
+
+    return parse
+
+
 def default_vault() -> Path:
     return Path(platformdirs.user_data_dir("cmdesk", appauthor=False)) / "vault"
 
@@ -50,7 +77,7 @@ def read_secret(
     """A passphrase from a file, the environment, or a prompt without echo (in that order)."""
     path = getattr(args, file_attr, None)
     if path:
-        return Path(path).read_text("utf-8").rstrip("\r\n")
+        return read_text(path, "passphrase").rstrip("\r\n")
     if env in os.environ:
         return os.environ[env]
     tr = tr_for(args)

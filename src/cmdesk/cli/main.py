@@ -14,7 +14,18 @@ from sqlalchemy.exc import DBAPIError as DatabaseError
 from cmdesk import __version__
 from cmdesk.cli import demo_cmds, records_cmds, report_cmds, sync_cmds, vault_cmds
 from cmdesk.cli.common import tr_for
+from cmdesk.core.crash import write_report
 from cmdesk.core.errors import CmdeskError
+from cmdesk.core.i18n import N_
+
+UNEXPECTED = N_(
+    "Something unexpected went wrong and the command stopped. Work it had not finished was not "
+    "saved; nothing saved before was lost."
+)
+REPORT_SAVED = N_(
+    "A report for the developers, with no personal data in it, was saved to {path}. "
+    "Please send it to your data manager."
+)
 
 # Command groups register themselves here; each adds its subcommands to the parser.
 REGISTRARS = [
@@ -91,6 +102,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             ),
             file=sys.stderr,
         )
+        return 1
+    except Exception as exc:  # the one boundary: nothing unexpected reaches a user raw
+        report = write_report(exc, "cmdesk " + str(getattr(args, "command", "")))
+        tr = tr_for(args)
+        print(tr.gettext(UNEXPECTED), file=sys.stderr)
+        if report is not None:
+            print(tr.format(REPORT_SAVED, path=str(report)), file=sys.stderr)
         return 1
 
 

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cmdesk.cli.common import cli_locale, emit_json, open_workspace, say, tr_for
+from cmdesk.cli.common import bounded_int, cli_locale, emit_json, open_workspace, say, tr_for
 from cmdesk.cli.records_input import (
     NOT_LIST,
     UNKNOWN_FIELD,
@@ -80,8 +80,8 @@ def _child(sub: Any, common: argparse.ArgumentParser) -> None:
     child_sub = child.add_subparsers(dest="child_command", required=True, metavar="ACTION")
     p = child_sub.add_parser("list", parents=[common], help="children you may see")
     p.add_argument("--search", default="", metavar="TEXT")
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--limit", type=bounded_int(1, 10_000), default=50)
+    p.add_argument("--offset", type=bounded_int(0, 1_000_000_000), default=0)
     p.set_defaults(func=cmd_child_list)
     p = child_sub.add_parser("show", parents=[common], help="one child's record")
     p.add_argument("child", metavar="CHILD_ID")
@@ -108,8 +108,8 @@ def _caseload_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--overdue", action="store_true", help="only with overdue follow-ups")
     p.add_argument("--open", action="store_true", help="leave out closed cases")
     p.add_argument("--order", choices=[o.value for o in Order], default=Order.RECENT.value)
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--limit", type=bounded_int(1, 10_000), default=50)
+    p.add_argument("--offset", type=bounded_int(0, 1_000_000_000), default=0)
 
 
 def _case(sub: Any, common: argparse.ArgumentParser) -> None:

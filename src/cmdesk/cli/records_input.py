@@ -13,9 +13,9 @@ import json
 import sys
 from collections.abc import Iterable, Mapping
 from datetime import date
-from pathlib import Path
 from typing import Any, Final
 
+from cmdesk.cli.common import read_text
 from cmdesk.core.errors import FieldError, ValidationError
 from cmdesk.core.i18n import N_, BirthDate, Locale, parse_date, parse_year
 from cmdesk.core.services.child_drafts import ChildDraft, HouseholdMemberDraft
@@ -59,9 +59,11 @@ MEMBER_FIELDS: Final = {f.name for f in dataclasses.fields(HouseholdMemberDraft)
 
 def read_json(source: str) -> Any:
     """A JSON document from a file, or from standard input for "-"."""
-    text = sys.stdin.read() if source == "-" else Path(source).read_text("utf-8")
+    text = sys.stdin.read() if source == "-" else read_text(source, "json")
     try:
         return json.loads(text)
+    except RecursionError:
+        raise ValidationError.single("json", N_("This JSON is nested too deeply.")) from None
     except json.JSONDecodeError as bad:
         raise ValidationError.single(
             "json",

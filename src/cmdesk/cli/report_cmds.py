@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cmdesk.cli.common import cli_locale, emit_json, open_workspace, say, tr_for
+from cmdesk.cli.common import cli_locale, emit_json, open_workspace, read_text, say, tr_for
 from cmdesk.core.errors import ValidationError
 from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.model.consent import ConsentPurpose
@@ -130,7 +130,7 @@ def _lang(args: argparse.Namespace) -> str:
 def _password(args: argparse.Namespace) -> str | None:
     if not args.password_file:
         return None
-    return Path(args.password_file).read_text("utf-8").rstrip("\r\n")
+    return read_text(args.password_file, "password").rstrip("\r\n")
 
 
 def _target(args: argparse.Namespace) -> Path:

@@ -214,7 +214,8 @@ def parse(data: bytes) -> Parsed:
     try:
         raw = json.loads(data[at : at + size].decode("utf-8"))
         fmt = raw["format"] if isinstance(raw, dict) else None
-    except (ValueError, UnicodeDecodeError, KeyError):
+    except (ValueError, UnicodeDecodeError, KeyError, RecursionError):
+        # RecursionError: a header nested thousands deep, from a trusted but hostile sender.
         raise rej.reject(rej.ALTERED) from None
     if isinstance(fmt, int) and not isinstance(fmt, bool) and fmt > FORMAT:
         raise rej.reject(rej.TOO_NEW)

@@ -144,7 +144,7 @@ def read_identity_file(data: bytes) -> OrgIdentity:
             raise ValueError
         ident = OrgIdentity.from_body(doc.get("org"))
         signature = unb64(doc.get("signature"), 64)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise rej.invalid("file", rej.NOT_AN_IDENTITY) from None
     if doc.get("format") != 1:
         raise rej.reject(rej.TOO_NEW)

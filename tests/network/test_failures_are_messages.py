@@ -1,0 +1,123 @@
+"""Bad input and unexpected failures reach people as messages in their language, never as
+tracebacks (issue 10, "Failures are messages"), each through a real `cmdesk` process."""
+
+from __future__ import annotations
+
+import json
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.network.harness import PASS, Laptop, cmdesk
+
+CANARY = "มะลิแก้วใจ"
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> Laptop:
+    laptop = Laptop.init(tmp_path_factory.mktemp("fail") / "office", "WVFT")
+    return laptop.add_user("kasem", "supervisor", display_name="Kasem")
+
+
+def no_traceback(err: str) -> None:
+    assert "Traceback" not in err and 'File "' not in err, err
+
+
+def test_input_file_that_is_not_utf8(office: Laptop, tmp_path: Path) -> None:
+    bad = tmp_path / "child.json"
+    bad.write_bytes(b'\xff\xfe{"given_name_th": "x"}')
+    got = office.run("child", "add", "--json-input", str(bad), check=False)
+    assert got.code == 1
+    assert "is not UTF-8 text" in got.err
+    no_traceback(got.err)
+    th = office.run(
+        "child", "add", "--json-input", str(bad), check=False, env={"CMDESK_LANG": "th"}
+    )
+    assert "UTF-8" in th.err and "ไม่" in th.err
+    assert office.json("child", "list") == []
+
+
+def test_passphrase_file_that_is_not_utf8(office: Laptop, tmp_path: Path) -> None:
+    secret = tmp_path / "pass.txt"
+    secret.write_bytes(PASS.encode() + b"\xff")
+    got = office.run("--passphrase-file", str(secret), "case", "list", check=False)
+    assert got.code == 1
+    assert "is not UTF-8 text" in got.err
+    no_traceback(got.err)
+
+
+def test_json_nested_too_deeply(office: Laptop, tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    got = office.run("child", "add", "--json-input", str(deep), check=False)
+    assert got.code == 1
+    assert "nested too deeply" in got.err
+    no_traceback(got.err)
+
+
+@pytest.mark.parametrize("offset", ["1e30", "100000000000000000000000", "-1"])
+def test_page_offsets_out_of_range_are_usage_errors(office: Laptop, offset: str) -> None:
+    got = office.run("case", "list", "--offset", offset, check=False)
+    assert got.code == 2
+    assert "--offset" in got.err
+    no_traceback(got.err)
+
+
+def test_bundle_header_nested_too_deeply_is_refused(office: Laptop, tmp_path: Path) -> None:
+    header = b"[" * 50_000 + b"]" * 50_000
+    hostile = tmp_path / "deep.bundle"
+    hostile.write_bytes(b"cmdesk-bundle\n" + len(header).to_bytes(4, "big") + header)
+    admin = office.as_user("admin")
+    before = admin.status()["state_hash"]
+    got = admin.import_(hostile, check=False)
+    assert got.code == 1
+    no_traceback(got.err)
+    assert "Nothing was imported" in got.err or "nothing" in got.err.lower()
+    assert admin.status()["state_hash"] == before
+
+
+def test_unexpected_failure_gives_a_message_and_a_report_without_personal_data(
+    office: Laptop, tmp_path: Path
+) -> None:
+    """A failure nobody foresaw: the message says what happened and where the report is; the
+    report names the place in the code and nothing of the data."""
+    crash_dir = tmp_path / "crash"
+    launcher = (
+        "import sys\n"
+        "from tests.network import fast_cmdesk\n"
+        "import cmdesk.cli.vault_cmds as v\n"
+        "def broken(args):\n"
+        f"    raise ValueError('no such child {CANARY}')\n"
+        "v.cmd_info = broken\n"
+        "sys.exit(fast_cmdesk.run())\n"
+    )
+    env = {
+        "CMDESK_CRASH_DIR": str(crash_dir),
+        "CMDESK_PASSPHRASE": PASS,
+        "CMDESK_LANG": "en",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", launcher, "--vault", str(office.root), "--user", "admin", "info"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    no_traceback(proc.stderr)
+    assert "Something unexpected went wrong" in proc.stderr
+    assert CANARY not in proc.stderr
+    reports = list(crash_dir.glob("crash-*.txt"))
+    assert len(reports) == 1 and str(reports[0]) in proc.stderr
+    text = reports[0].read_text()
+    assert "builtins.ValueError" in text and "in broken" in text and "in main" in text
+    assert CANARY not in text and str(office.root) not in text
+    assert stat.S_IMODE(reports[0].stat().st_mode) == 0o600
+    # The vault is untouched and still opens.
+    assert json.loads(cmdesk("--vault", str(office.root), "--user", "admin", "--json", "check",
+                             env={"CMDESK_PASSPHRASE": PASS}).out)["ok"]  # fmt: skip
