@@ -317,7 +317,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
-        found = engine(ws).conflicts()
+        # Only the conflicts this user may decide (services.conflict_review): the same rule as
+        # in the app, so a partner or another team never reads a case's values here.
+        found = ws.conflicts.visible()
     if args.json:
         emit_json(found)
         return 0
@@ -337,7 +339,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
 def cmd_resolve(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
-        engine(ws).resolve(args.conflict_id, args.value, choose=args.choose)
+        ws.conflicts.decide(args.conflict_id, args.value, choose=args.choose)
     if args.json:
         emit_json({"resolved": args.conflict_id})
     else:

@@ -230,3 +230,28 @@ def decide(
     if conflict_id in open_ids and conflict_id not in {c.id for c in visible_conflicts(ws)}:
         raise PermissionDenied
     return ws.sync.resolve(conflict_id, value, choose=choose)
+
+
+class ConflictService:
+    """`ws.conflicts`: sync conflicts as staff settle them, with the permission rule above.
+
+    Every front end lists and decides conflicts here, never on the sync engine directly: a
+    field worker sees only their own and their team's, a partner organisation none of another
+    organisation's records, and a data manager (no casework) none."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self._ws = ws
+
+    def review(self) -> ConflictReview:
+        return review(self._ws)
+
+    def open_count(self) -> int:
+        return open_count(self._ws)
+
+    def visible(self) -> list[ConflictDTO]:
+        return visible_conflicts(self._ws)
+
+    def decide(
+        self, conflict_id: str, value: str | None = None, *, choose: int | None = None
+    ) -> OpChanges:
+        return decide(self._ws, conflict_id, value, choose=choose)

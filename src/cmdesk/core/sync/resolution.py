@@ -12,6 +12,7 @@ from sqlalchemy.types import JSON
 
 import cmdesk.core.model as model
 from cmdesk.core.model.base import UtcDateTime
+from cmdesk.core.model.field_kinds import LISTS, codes_of
 from cmdesk.core.services.changes import OpChanges
 from cmdesk.core.sync import keystore
 from cmdesk.core.sync import rejections as rej
@@ -46,6 +47,11 @@ def resolve(
         new = found.sides[choose].value
     else:
         new = coerce(found.table, found.field, value or "")
+        codes = codes_of(found.table, found.field)
+        if codes is not None and ((found.table, found.field) in LISTS or new not in codes):
+            # A code field takes one of its codes (a list field only one of the values shown):
+            # "not-a-risk-level" would otherwise be stored and synced to every laptop.
+            raise rej.invalid("value", rej.BAD_VALUE, field=found.field)
     sets = {found.field: new}
     if found.field == DELETED_AT and new is None:
         sets.update({"deleted_by": None, "deleted_reason": None})

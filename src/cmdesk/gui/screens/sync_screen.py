@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from cmdesk.core.model.roles import Role
-from cmdesk.core.services import conflict_review
 from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.screens.conflicts import ConflictsView
@@ -205,7 +204,9 @@ class SyncScreen(QWidget):
         self._show_summary()
 
     def reload_conflicts(self) -> None:
-        QueryOp(self._session, parent=self, op=conflict_review.review, success=self._reviewed).run()
+        QueryOp(
+            self._session, parent=self, op=lambda ws: ws.conflicts.review(), success=self._reviewed
+        ).run()
 
     def _reviewed(self, review: ConflictReview) -> None:
         self.open_conflicts = len(review.conflicts)
