@@ -503,7 +503,7 @@ def cmd_referral_send(args: argparse.Namespace) -> int:
     locale = cli_locale(args)
     with open_workspace(args) as ws:
         if args.draft:
-            referral_id = args.draft
+            referral = ws.referrals.send(args.draft, args.override_reason).value
         else:
             if not args.case:
                 raise ValidationError.single("case", N_("Name the case to refer, or --draft."))
@@ -515,8 +515,9 @@ def cmd_referral_send(args: argparse.Namespace) -> int:
                 urgency=args.urgency,
                 due_date=as_date(args.due, "due_date", locale),
             )
-            referral_id = ws.referrals.draft(ws.search.resolve_case(args.case), draft).value.id
-        referral = ws.referrals.send(referral_id, args.override_reason).value
+            case_id = ws.search.resolve_case(args.case)
+            # Drafted and sent in one transaction: a refused send leaves no draft behind.
+            referral = ws.referrals.draft_and_send(case_id, draft, args.override_reason).value
     if args.json:
         emit_json(referral)
     else:

@@ -188,24 +188,40 @@ class ReferralService:
     def draft(self, case_id: str, draft: ReferralDraft) -> Outcome[ReferralDTO]:
         _check_draft(draft)
         with self._guard.write() as s:
-            case = self._guard.case(s, case_id, open_only=True)
-            to = self._receiver(s, draft.to_org, case)
-            r = Referral(
-                org_id=case.org_id, case_id=case.id, child_id=case.child_id, to_org_id=to.id
-            )
-            self._fill(r, draft)
-            s.add(r)
-            s.flush()
-            self._event(s, r, ReferralEventKind.TRANSITION, None, S.DRAFT)
-            self._audit.record(
-                s,
-                "referral.draft",
-                "referral",
-                r.id,
-                {"case": case.id, "to": to.code, "service": draft.service},
-            )
+            r = self._new_draft(s, case_id, draft)
             dto = referral_dto(s, r)
         return self._changed(dto)
+
+    def draft_and_send(
+        self, case_id: str, draft: ReferralDraft, override_reason: str | None = None
+    ) -> Outcome[ReferralDTO]:
+        """A new referral, sent at once, in one transaction: when sending is refused (no
+        consent and no override) no draft is left behind (issue 10, 5d)."""
+        _check_draft(draft)
+        override = check_reason(override_reason, "override_reason") if override_reason else ""
+        with self._guard.write() as s:
+            r = self._new_draft(s, case_id, draft)
+            case = self._guard.case(s, case_id, open_only=True)
+            self._send(s, r, case, override)
+            dto = referral_dto(s, r)
+        return self._changed(dto)
+
+    def _new_draft(self, s: Session, case_id: str, draft: ReferralDraft) -> Referral:
+        case = self._guard.case(s, case_id, open_only=True)
+        to = self._receiver(s, draft.to_org, case)
+        r = Referral(org_id=case.org_id, case_id=case.id, child_id=case.child_id, to_org_id=to.id)
+        self._fill(r, draft)
+        s.add(r)
+        s.flush()
+        self._event(s, r, ReferralEventKind.TRANSITION, None, S.DRAFT)
+        self._audit.record(
+            s,
+            "referral.draft",
+            "referral",
+            r.id,
+            {"case": case.id, "to": to.code, "service": draft.service},
+        )
+        return r
 
     def update_draft(self, referral_id: str, draft: ReferralDraft) -> Outcome[ReferralDTO]:
         _check_draft(draft)
@@ -225,24 +241,27 @@ class ReferralService:
         override = check_reason(override_reason, "override_reason") if override_reason else ""
         with self._guard.write() as s:
             r, case = self._as_sender(s, referral_id)
-            self._guard.require(*SENDERS, entity="referral", entity_id=r.id)
-            self._require_step(r, "send")
-            basis = active_sharing_basis(s, r.child_id, r.to_org_id)
-            if basis is None and not override:
-                raise ConsentRequired
-            r.consent_id = basis.id if basis else None
-            r.override_reason = "" if basis else override
-            r.sent_at = utcnow()
-            self._move(s, r, S.SENT, "")
-            self._audit.record(
-                s,
-                "referral.send",
-                "referral",
-                r.id,
-                {"case": case.id, "consent": r.consent_id, "override": not basis},
-            )
+            self._send(s, r, case, override)
             dto = referral_dto(s, r)
         return self._changed(dto)
+
+    def _send(self, s: Session, r: Referral, case: Case, override: str) -> None:
+        self._guard.require(*SENDERS, entity="referral", entity_id=r.id)
+        self._require_step(r, "send")
+        basis = active_sharing_basis(s, r.child_id, r.to_org_id)
+        if basis is None and not override:
+            raise ConsentRequired
+        r.consent_id = basis.id if basis else None
+        r.override_reason = "" if basis else override
+        r.sent_at = utcnow()
+        self._move(s, r, S.SENT, "")
+        self._audit.record(
+            s,
+            "referral.send",
+            "referral",
+            r.id,
+            {"case": case.id, "consent": r.consent_id, "override": not basis},
+        )
 
     def withdraw(self, referral_id: str, reason: str) -> Outcome[ReferralDTO]:
         why = check_reason(reason)

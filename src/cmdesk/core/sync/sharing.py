@@ -1,12 +1,14 @@
 """What a bundle for another organisation may carry, decided by the sender at export.
 
 A partner receives (1) records it owns (for example its own referral events, or its cases a
-laptop of ours relays), (2) for each active referral to it that rests on a consent (or other
-lawful basis) record that is not withdrawn: the referral, its events, that consent record, and
-the case's sections the referral shares, and (3) erasure notices, which hold ids only. Nothing
-else: not the audit trail, not tasks, not sections the referral does not name. Withdrawing the
-consent or the referral (or the partner declining it) stops further sharing from the next
-export; what was sent before stays with the partner, as on paper.
+laptop of ours relays), (2) every referral sent to it and its events, in every state, (3) for
+each active referral to it that rests on a consent (or other lawful basis) record that is not
+withdrawn, or on an override recorded with its reason: that consent record and the case's
+sections the referral shares, and (4) erasure notices, which hold ids only. Nothing else: not
+the audit trail, not tasks, not sections the referral does not name. Withdrawing the consent
+or the referral (or the partner declining it) stops further sharing of the case from the next
+export (the referral's new state still travels); what was sent before stays with the partner,
+as on paper.
 
 Every synced column must be classified below (a test checks): a new column is never shared
 by accident, and never silently left out of a section.
@@ -180,19 +182,28 @@ def scope_for(db: Db, recipient: str, owned_tables: Mapping[str, bool]) -> Scope
     for row_id in _ids(db, "referral_event", "referral_id", own_referrals):
         scope[("referral_event", row_id)] = None
 
-    rows = db.execute(
-        f"SELECT r.id, r.case_id, r.child_id, r.shared_sections, r.consent_id "
-        f"FROM referral r JOIN consent c ON c.id = r.consent_id "
-        f"WHERE r.to_org_id = ? AND r.status IN ({marks(len(ACTIVE_REFERRAL))}) "
-        f"AND c.withdrawn_at IS NULL "
-        f"AND (c.shared_with_org_id IS NULL OR c.shared_with_org_id = ?)",
-        (recipient, *ACTIVE_REFERRAL, recipient),
-    ).fetchall()
-    for ref_id, case_id, child_id, sections_text, consent_id in rows:
+    # Every referral sent to the recipient travels in every state, with its events: a
+    # withdrawal, an answer, a closing reason must reach the other side (issue 10, 5b). The
+    # case's own data travels only while the referral is active and rests on a standing
+    # consent, or on an override recorded with its reason when there was none (5c).
+    for (ref_id,) in db.execute(
+        "SELECT id FROM referral WHERE to_org_id = ? AND status != 'draft'", (recipient,)
+    ).fetchall():
         _add(scope, ("referral", ref_id), None)
-        _add(scope, ("consent", consent_id), None)
         for ev in _ids(db, "referral_event", "referral_id", [ref_id]):
             _add(scope, ("referral_event", ev), None)
+    rows = db.execute(
+        f"SELECT r.id, r.case_id, r.child_id, r.shared_sections, r.consent_id "
+        f"FROM referral r LEFT JOIN consent c ON c.id = r.consent_id "
+        f"WHERE r.to_org_id = ? AND r.status IN ({marks(len(ACTIVE_REFERRAL))}) "
+        f"AND ((c.id IS NOT NULL AND c.withdrawn_at IS NULL "
+        f"AND (c.shared_with_org_id IS NULL OR c.shared_with_org_id = ?)) "
+        f"OR (r.consent_id IS NULL AND r.override_reason != ''))",
+        (recipient, *ACTIVE_REFERRAL, recipient),
+    ).fetchall()
+    for _ref_id, case_id, child_id, sections_text, consent_id in rows:
+        if consent_id is not None:
+            _add(scope, ("consent", consent_id), None)
         try:
             sections = [s for s in json.loads(sections_text or "[]") if s in SECTIONS]
         except (TypeError, ValueError):
