@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,8 @@ def cmdesk(
         k: v for k, v in os.environ.items() if not k.startswith("CMDESK_") and k != "PYTHONPATH"
     }
     full_env["CMDESK_LANG"] = "en"
+    # Crash reports of tests go to the temp folder, not the developer's own log folder.
+    full_env["CMDESK_CRASH_DIR"] = str(Path(tempfile.gettempdir()) / "cmdesk-test-crashes")
     full_env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
     full_env.update(env or {})
     proc = subprocess.run(

@@ -272,6 +272,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             duplicates=result.duplicates,
         )
     )
+    if result.new_identity:
+        say(tr.gettext(texts.NEW_IDENTITY_NOTE))
+    if result.forked:
+        say(tr.format(texts.FORKED_NOTE, n=result.forked))
+    if result.set_aside:
+        say(tr.format(texts.SET_ASIDE_NOTE, n=result.set_aside))
     if result.quarantined:
         say(tr.format(texts.QUARANTINED_NOTE, n=result.quarantined))
     if result.waiting_for_upgrade:

@@ -181,17 +181,22 @@ class Workspace:
             if user is None:
                 raise WrongPassphrase
             actor = Actor(user.id, user.username, user.role, user.org_id, user.team)
+        # Opened first, then audited: a backup copy opened as a vault takes a new device id
+        # as it opens (sync/reidentify.py), and its unlock must go into the new id's chain, not
+        # the live vault's (two different entries at one place of a chain break it).
+        ws = cls(vault, actor, device_id)
+        with Session(vault.engine) as s, s.begin():
             for event in vault.deferred_audit:
                 audit_chain.append(
                     s,
-                    device_id=device_id,
+                    device_id=ws.device_id,
                     actor=str(event.get("user", "")),
                     action=str(event.get("action", "unlock.failed")),
                     detail={"at": event.get("at")},
                 )
-            audit_chain.append(s, device_id=device_id, actor=name, action=how)
+            audit_chain.append(s, device_id=ws.device_id, actor=name, action=how)
         vault.deferred_audit = []
-        return cls(vault, actor, device_id)
+        return ws
 
     @staticmethod
     def exists(root: Path) -> bool:

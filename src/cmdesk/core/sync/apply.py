@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import sqlcipher3.dbapi2 as sqlcipher
 
-from cmdesk.core.sync.db import Db
+from cmdesk.core.sync.db import Db, chunks, marks
 from cmdesk.core.sync.erasure import ERASURE_TABLE, erased_keys, purge
 from cmdesk.core.sync.hlc import COUNTER_MASK, Hlc, pack
 from cmdesk.core.sync.materialize import (
@@ -52,10 +52,19 @@ class ApplyStats:
     quarantined: int = 0
     deferred: int = 0
     dropped_erased: int = 0
+    # Operations held under the same (origin, sequence) with other content: two vaults worked
+    # under one device id (a copied folder). Never applied over what is held; counted, and
+    # their origins named so the import can make the next bundle to them carry the history.
+    forked: int = 0
+    forked_origins: frozenset[str] = frozenset()
+    # Records that could not be written for a unique key other than their id (a forked audit
+    # chain, a clashing case number): kept in the history, not in the table.
+    set_aside: int = 0
 
     def __iadd__(self, other: ApplyStats) -> ApplyStats:
         for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+            mine, theirs = getattr(self, name), getattr(other, name)
+            setattr(self, name, mine | theirs if isinstance(mine, frozenset) else mine + theirs)
         return self
 
 
@@ -131,6 +140,28 @@ def _store(
         )
         merged.add((c.tbl, c.row_id))
     return merged
+
+
+def _forks(db: Db, origins: Origins, changes: list[Change]) -> list[Change]:
+    """The changes among those already held whose stored stamp differs: the same numbers used
+    twice by two vaults under one device id. (A change's stamp is taken once at commit, so
+    the same change always carries the same one, however it was split into pieces.)"""
+    by_origin: dict[str, list[Change]] = {}
+    for c in changes:
+        by_origin.setdefault(c.origin, []).append(c)
+    forks: list[Change] = []
+    for origin, group in by_origin.items():
+        idx = origins.idx(db, origin)
+        for part in chunks(group):
+            stored = dict(
+                db.execute(
+                    f"SELECT seq, hlc FROM sync_change WHERE origin = ? AND seq IN "
+                    f"({marks(len(part))})",
+                    [idx, *(c.seq for c in part)],
+                ).fetchall()
+            )
+            forks += [c for c in part if c.seq in stored and stored[c.seq] != c.hlc]
+    return forks
 
 
 def _creates(c: Change, table: SyncedTable) -> dict[str, Value] | None:
@@ -277,6 +308,7 @@ def apply_changes(db: Db, origins: Origins, changes: Sequence[Change], clock: Hl
     newest = 0
     # Counted in locals: this loop runs once per change of a whole organisation.
     n_ops = n_dup = n_erased = n_quarantined = n_new = 0
+    held_before: list[Change] = []
     for c in changes:
         values = c.values
         if values is not None:
@@ -295,6 +327,7 @@ def apply_changes(db: Db, origins: Origins, changes: Sequence[Change], clock: Hl
             have = held[c.origin] = RangeSet()
         if have.covers(lo, hi):
             n_dup += n
+            held_before.append(c)
             continue
         is_partial = have.intersects(lo, hi)
         if is_partial:
@@ -325,6 +358,10 @@ def apply_changes(db: Db, origins: Origins, changes: Sequence[Change], clock: Hl
         fresh.append(c)
         states.append(state)
     stats.operations, stats.duplicates, stats.dropped_erased = n_ops, n_dup, n_erased
+    if held_before:
+        forks = _forks(db, origins, held_before)
+        stats.forked = sum(len(c.values) if c.values is not None else len(c.ops) for c in forks)
+        stats.forked_origins = frozenset(c.origin for c in forks)
     stats.quarantined, stats.new = n_quarantined, n_new
     if newest:
         clock.receive(newest)
@@ -404,6 +441,7 @@ def apply_changes(db: Db, origins: Origins, changes: Sequence[Change], clock: Hl
         recompute(db, origins, key, writer)
     writer.flush(db)
 
+    stats.set_aside = len(writer.set_aside)
     erasures = [c.row_id for c in fresh if c.tbl == ERASURE_TABLE]
     if erasures:
         purge(db, erased_keys(db, erasures))

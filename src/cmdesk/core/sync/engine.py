@@ -22,7 +22,15 @@ from cmdesk.core.model.roles import Role
 from cmdesk.core.services.audit import AuditService
 from cmdesk.core.services.changes import OpChanges
 from cmdesk.core.services.context import Context
-from cmdesk.core.sync import bundle_format, importing, keystore, orgkeys, resolution, sharing
+from cmdesk.core.sync import (
+    bundle_format,
+    importing,
+    keystore,
+    orgkeys,
+    reidentify,
+    resolution,
+    sharing,
+)
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.capture import LocalCounters, capture, install
 from cmdesk.core.sync.certs import MAX_LAPTOPS, now_text
@@ -157,6 +165,11 @@ class SyncEngine:
         remove()
 
     def _startup(self) -> None:
+        with self._read() as db:
+            copied = reidentify.is_marked_copy(db)
+        if copied:
+            # A backup copy opened as a vault: it goes on as a new laptop (reidentify.py).
+            reidentify.take_successor_identity(self, reidentify.RESTORED)
         with self._read() as db:
             stale = ensure_triggers(db, dry_run=True) > 0
             waiting_rows = db.execute(

@@ -8,10 +8,10 @@ import gc
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from cmdesk.core.sync import bundle_crypto, bundle_format, keystore
+from cmdesk.core.sync import bundle_crypto, bundle_format, keystore, reidentify
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.apply import ApplyStats, apply_changes
 from cmdesk.core.sync.capture import LocalCounters
@@ -43,6 +43,12 @@ class ImportResult:
     segments: int
     resumed_at: int
     replay: bool
+    # Set when the bundle showed this vault to be a restored or copied one: the new device id
+    # it continues under (reidentify.py), and how many of the bundle's operations collided
+    # with this vault's own under the same numbers (a fork; sent again under the new id).
+    new_identity: str = ""
+    forked: int = 0
+    set_aside: int = 0
 
 
 @contextmanager
@@ -139,6 +145,7 @@ def _import(
     check = cancel.check if cancel else no_cancel
     with engine._write() as db:
         engine._release(db, QUARANTINED)
+    new_identity, forked = _check_own_history(engine, payload, start)
     n = len(payload.segments)
     with engine._bulk() as transaction:
         for i in range(start, max(n, 1)):
@@ -164,6 +171,7 @@ def _import(
                 )
                 if last:
                     _learn(engine, db, h, payload)
+                    _forget_forked(db, total.forked_origins)
             if progress:
                 progress(min(i + 1, n), n)
     with engine._ctx.write() as s:
@@ -179,7 +187,44 @@ def _import(
                 "quarantined": total.quarantined,
             },
         )
-    return _result(h, total, start, replay=False)
+    result = _result(h, total, start, replay=False)
+    return replace(
+        result,
+        new_identity=new_identity,
+        forked=max(forked, total.forked),
+        set_aside=total.set_aside,
+    )
+
+
+def _forget_forked(db: Db, origins: frozenset[str]) -> None:
+    """What this vault believed the devices under a forked id hold is no longer to be trusted
+    (two vaults answer to it): the next bundle for them carries everything this vault holds,
+    so the one whose content differs sees its own id forked and takes a new identity."""
+    if origins:
+        db.executemany(
+            "UPDATE sync_device SET held = '{}' WHERE device_id = ?", [(o,) for o in origins]
+        )
+
+
+def _check_own_history(engine: SyncEngine, payload: Payload, start: int) -> tuple[str, int]:
+    """Before anything is applied: does the bundle know more of this vault's own history than
+    it holds, or other content under its numbers? Then this vault is a restored or copied one
+    (reidentify.py): it continues under a new identity, so the bundle's changes of the old id
+    apply as another device's and nothing this vault does next reuses a number."""
+    changes = [c for segment in payload.segments[start:] for c in segment]
+    me = engine._ctx.device_id
+    if not any(c.origin == me for c in changes):
+        return "", 0
+    with engine._write() as db:
+        seen = reidentify.own_history(db, engine, changes)
+    if not seen.diverged:
+        return "", 0
+    reason = reidentify.FORKED if seen.forked else reidentify.RESTORED
+    new = reidentify.take_successor_identity(engine, reason)
+    if seen.forked:
+        with engine._write() as db:
+            reidentify.reissue_forked(db, engine, changes, me)
+    return new, seen.forked
 
 
 def apply_segment(engine: SyncEngine, db: Db, changes: Sequence[Change]) -> ApplyStats:

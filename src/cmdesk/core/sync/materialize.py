@@ -116,6 +116,8 @@ class RowWriter:
     def __init__(self) -> None:
         self._upserts: dict[tuple[str, tuple[str, ...], bool], list[Sequence[Value]]] = {}
         self._deletes: dict[str, list[str]] = {}
+        # Records that could not be written for a unique key other than their id (flush).
+        self.set_aside: list[tuple[str, str]] = []
 
     def upsert(self, tbl: str, row_id: str, values: dict[str, Value], *, new: bool = False) -> None:
         """new: the record is not expected to exist (a plain insert, the cheapest write)."""
@@ -158,7 +160,25 @@ class RowWriter:
                     # A record thought new was there already (written outside sync).
                     db.execute("ROLLBACK TO sync_rows")
                     db.execute("RELEASE sync_rows")
-            db.executemany(f"{insert} ON CONFLICT (id) {conflict}", params)
+            upsert = f"{insert} ON CONFLICT (id) {conflict}"
+            db.execute("SAVEPOINT sync_upsert")
+            try:
+                db.executemany(upsert, params)
+            except sqlcipher.IntegrityError:
+                # Another unique key than the id (an audit chain position written twice by
+                # two vaults under one device id, a case number used twice): write the rows
+                # one by one and set aside those that cannot be, rather than fail the import
+                # and every later one. Their changes stay in the history.
+                db.execute("ROLLBACK TO sync_upsert")
+                for one in params:
+                    db.execute("SAVEPOINT sync_one")
+                    try:
+                        db.execute(upsert, one)
+                    except sqlcipher.IntegrityError:
+                        db.execute("ROLLBACK TO sync_one")
+                        self.set_aside.append((tbl, str(one[0])))
+                    db.execute("RELEASE sync_one")
+            db.execute("RELEASE sync_upsert")
         for tbl, ids in self._deletes.items():
             for part in chunks(ids):
                 db.execute(f"DELETE FROM {quote(tbl)} WHERE id IN ({marks(len(part))})", list(part))

@@ -49,6 +49,18 @@ QUARANTINED_NOTE = N_(
     "{n} changes are stamped too far in the future (a laptop with a wrong clock). They are "
     "kept but not applied; see 'sync status'."
 )
+NEW_IDENTITY_NOTE = N_(
+    "This vault was restored from a copy, or copied from another laptop. It now works as a "
+    "new laptop of the organisation; nothing was lost."
+)
+FORKED_NOTE = N_(
+    "{n} changes were made under this laptop's old identity by another copy of this vault. "
+    "Both versions are kept; where they differ, a conflict will show for someone to decide."
+)
+SET_ASIDE_NOTE = N_(
+    "{n} records could not be written because another record already holds their number "
+    "(for example a case number). They are kept in the sync history; tell your data manager."
+)
 UPGRADE_NOTE = N_(
     "{n} changes are for a newer version of cmdesk. They are kept and will apply after you "
     "update cmdesk."

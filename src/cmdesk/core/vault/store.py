@@ -28,6 +28,9 @@ from cmdesk.core.vault.engine import make_engine
 from cmdesk.core.vault.keyslots import KeySlots
 from cmdesk.core.vault.throttle import Clock, UnlockState, wall_clock
 
+# vault_meta key set in a copy made by Vault.backup, never in the live vault.
+COPY_MARK = "copy_of_vault"
+
 DB_NAME = "cmdesk.db"
 SLOTS_NAME = "keyslots.json"
 UNLOCK_STATE_NAME = "unlock-state.json"
@@ -188,6 +191,20 @@ class Vault:
         finally:
             raw.close()
         dest.chmod(0o600)
+        # The copy says it is one: a copy opened as a vault (restored, or carried to another
+        # laptop) must not go on under the live vault's device id (sync/reidentify.py).
+        copy = make_engine(dest, self.data_key)
+        try:
+            with copy.begin() as conn:
+                conn.execute(
+                    text(
+                        "INSERT INTO vault_meta (key, value) VALUES (:k, '1') "
+                        "ON CONFLICT (key) DO UPDATE SET value = '1'"
+                    ),
+                    {"k": COPY_MARK},
+                )
+        finally:
+            copy.dispose()
         return dest
 
     def integrity_problems(self) -> list[str]:

@@ -1,0 +1,152 @@
+"""A vault that finds itself restored from a backup or copied continues as a new laptop.
+
+Sync identifies every change by (origin device, sequence number). A restored or copied vault
+still holds its original's device id and its (older) next sequence number: the work it does
+next would reuse numbers that peers already hold with other content, so peers would drop it
+silently, and the original's later work would be dropped here (issue 10, reproductions 1-2).
+Instead, the vault takes a successor identity (a new device id and key pair certified by the
+current device key: keys.successor_identity) and starts its sequence again at 1. What it did
+under the old id is history like any other device's: peers still hold it, and what the old id
+did after this copy was made arrives later as that device's changes, not as this one's.
+
+When it happens:
+- on opening a copy made by `cmdesk backup` (or the upgrade's own backup) that is being used
+  as a vault: the copy carries a mark that the live vault does not (Vault.backup);
+- on import, when a bundle carries changes of this vault's own device id that it does not
+  hold (its history goes further elsewhere) or holds with other content (a fork).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from cmdesk.core.model.base import new_id
+from cmdesk.core.sync import keystore
+from cmdesk.core.sync.capture import LocalCounters
+from cmdesk.core.sync.db import Db
+from cmdesk.core.sync.keys import successor_identity
+from cmdesk.core.sync.oplog import Change, load_held, load_ops, save_held
+from cmdesk.core.sync.vectors import RangeSet
+from cmdesk.core.vault.store import COPY_MARK
+
+if TYPE_CHECKING:
+    from cmdesk.core.sync.engine import SyncEngine
+
+RESTORED, FORKED = "restored", "forked"
+
+
+def is_marked_copy(db: Db) -> bool:
+    found = db.execute("SELECT 1 FROM vault_meta WHERE key = ?", (COPY_MARK,)).fetchone()
+    return found is not None
+
+
+@dataclass(frozen=True)
+class OwnHistory:
+    """What a bundle says about this vault's own device id."""
+
+    unknown: int  # operations of ours that we do not hold: our history went further elsewhere
+    forked: int  # operations of ours that we hold with other content
+
+    @property
+    def diverged(self) -> bool:
+        return bool(self.unknown or self.forked)
+
+
+def own_history(db: Db, engine: SyncEngine, changes: list[Change]) -> OwnHistory:
+    """Compares the bundle's changes made under this vault's device id with what it holds."""
+    me = engine._ctx.device_id
+    mine = [c for c in changes if c.origin == me]
+    if not mine:
+        return OwnHistory(0, 0)
+    next_seq = LocalCounters.load(db).next_seq
+    idx = engine.origins.idx(db, me)
+    unknown = forked = 0
+    for c in mine:
+        ops = c.ops
+        unknown += sum(1 for op in ops if c.seq + op[0] >= next_seq)
+        row = db.execute(
+            "SELECT ops FROM sync_change WHERE origin = ? AND seq = ?", (idx, c.seq)
+        ).fetchone()
+        if row is None:
+            continue
+        held = {op[0]: op for op in load_ops(row[0])}
+        forked += sum(1 for op in ops if op[0] in held and held[op[0]] != op)
+    return OwnHistory(unknown, forked)
+
+
+def reissue_forked(db: Db, engine: SyncEngine, changes: list[Change], old: str) -> int:
+    """After taking a new identity: this vault's own changes that a bundle holds with other
+    content under the old id. The network's version becomes the old id's history here (the
+    other vault still answers to that id), and this vault's version is sent again under the
+    new id: its fields are marked so the next capture sends their current values. Peers that
+    hold the other version keep both where they differ, as a conflict for a person. Returns
+    the fields marked."""
+    idx = engine.origins.idx(db, old)
+    held_ranges = load_held(db, engine.origins, [idx])
+    mine = held_ranges.get(old, RangeSet())
+    marked = 0
+    for c in changes:
+        if c.origin != old:
+            continue
+        row = db.execute(
+            "SELECT tbl, row_id, ops, span FROM sync_change WHERE origin = ? AND seq = ?",
+            (idx, c.seq),
+        ).fetchone()
+        if row is None:
+            continue
+        held = {op[0]: op for op in load_ops(row[2])}
+        theirs = {op[0]: op for op in c.ops}
+        if all(held[k] == theirs[k] for k in held.keys() & theirs.keys()):
+            continue
+        names = sorted({op[1] for op in held.values()})
+        db.executemany(
+            "INSERT OR IGNORE INTO sync_dirty (tbl, row_id, col) VALUES (?, ?, ?)",
+            [(row[0], row[1], name) for name in names],
+        )
+        marked += len(names)
+        # Forget this version under the old numbers, so the bundle's version applies.
+        db.execute("DELETE FROM sync_change WHERE origin = ? AND seq = ?", (idx, c.seq))
+        mine = _without(mine, c.seq, c.seq + int(row[3]) - 1)
+    save_held(db, engine.origins, {old: mine})
+    return marked
+
+
+def _without(ranges: RangeSet, lo: int, hi: int) -> RangeSet:
+    kept = RangeSet()
+    for a, b in ranges:
+        if b < lo or a > hi:
+            kept.add(a, b)
+            continue
+        if a < lo:
+            kept.add(a, lo - 1)
+        if b > hi:
+            kept.add(hi + 1, b)
+    return kept
+
+
+def take_successor_identity(engine: SyncEngine, reason: str) -> str:
+    """Switches this vault to a new device identity, in one transaction with its audit entry;
+    returns the new device id. The engine's context follows at once, so the very next change
+    is captured under the new id."""
+    ctx = engine._ctx
+    old = ctx.device_id
+    with ctx.write() as s:
+        db: Db = s.connection().connection.driver_connection  # type: ignore[assignment]
+        keys = keystore.load(db)
+        if keys is not None:
+            successor = successor_identity(keys.device)
+            keystore.save_device(db, successor)
+            new = successor.device_id
+        else:  # sync keys not founded yet: they will be, for the new id
+            new = new_id()
+        db.execute("UPDATE vault_meta SET value = ? WHERE key = 'device_id'", (new,))
+        counters = LocalCounters.load(db)
+        counters.next_seq = 1
+        counters.save(db)
+        db.execute("DELETE FROM vault_meta WHERE key = ?", (COPY_MARK,))
+        ctx.device_id = new
+        engine._audit.record(
+            s, "sync.new_identity", "device", new, {"previous": old, "reason": reason}
+        )
+    return new

@@ -1,0 +1,78 @@
+"""A vault restored from a backup, or copied to another laptop, loses nothing and reuses no
+sequence number (issue 10, reproductions 1-2), through `cmdesk` processes: backup, restore by
+copying the backup into place, a vault folder copied whole, exchanges in both directions."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.network.harness import Laptop
+
+
+def new_child(staff: Laptop, name: str) -> str:
+    made = staff.json(
+        "child", "add", "--set", f"given_name_th={name}", "--set", "sex=female",
+        "--set", "birth_year=2557",
+    )  # fmt: skip
+    return str(made["id"])
+
+
+def names(staff: Laptop) -> set[str]:
+    return {str(c["name_th"]) for c in staff.json("child", "list")}
+
+
+def test_office_restored_from_its_backup_loses_nothing(tmp_path: Path) -> None:
+    office = Laptop.init(tmp_path / "office", "WVFT")
+    sup = office.add_user("kasem", "supervisor", display_name="Kasem")
+    field = office.enrol(tmp_path / "field", user="lek", role="supervisor")
+    new_child(sup, "มะลิ")
+    office.send_to(field)
+    backup = office.backup()
+    before = office.status()["device_id"]
+
+    new_child(sup, "ดาว")  # after the backup: only the field laptop will have it
+    office.send_to(field)
+    shutil.rmtree(office.root)
+    shutil.copytree(backup, office.root)  # the office restores its backup
+
+    # The restored vault knows it is a copy and goes on as a new laptop.
+    assert office.status()["device_id"] != before
+    new_child(sup, "ฟ้า")  # work after the restore
+    field.send_to(office)  # the lost work comes back
+    office.send_to(field)
+    field.send_to(office)
+    assert names(sup) == names(field.as_user("lek")) == {"มะลิ", "ดาว", "ฟ้า"}
+    assert office.state_hash() == field.state_hash()
+    for laptop in (office, field):
+        report = laptop.check().json
+        assert report["ok"] and report["audit_break"] is None
+
+
+def test_vault_folder_copied_to_a_second_laptop_forks_and_heals(tmp_path: Path) -> None:
+    """No backup mark here: a folder copied whole. Both copies work under one device id; the
+    first bundle that shows one of them its own id with other content makes it a new laptop,
+    and it sends its work again under the new id."""
+    office = Laptop.init(tmp_path / "office", "WVFT")
+    sup = office.add_user("kasem", "supervisor", display_name="Kasem")
+    field = office.enrol(tmp_path / "field", user="lek", role="supervisor")
+    new_child(sup, "มะลิ")
+    office.send_to(field)
+    twin = office.copy_folder(tmp_path / "twin")
+    twin_sup = twin.as_user("kasem")
+
+    new_child(sup, "ดาว")
+    new_child(twin_sup, "ฟ้า")  # same device id, same next sequence number
+    office.send_to(field)
+    twin.send_to(field)
+    got = field.send_to(twin)  # the twin sees its own id with other content
+    assert got["new_identity"] and got["forked"] > 0
+    assert twin.status()["device_id"] != office.status()["device_id"]
+    for _ in range(2):
+        twin.send_to(field)
+        field.send_to(office)
+        office.send_to(field)
+        field.send_to(twin)
+    everyone = {"มะลิ", "ดาว", "ฟ้า"}
+    assert names(sup) == names(twin_sup) == names(field.as_user("lek")) == everyone
+    assert office.state_hash() == field.state_hash() == twin.state_hash()
