@@ -185,7 +185,9 @@ class Workspace:
         # as it opens (sync/reidentify.py), and its unlock must go into the new id's chain, not
         # the live vault's (two different entries at one place of a chain break it).
         ws = cls(vault, actor, device_id)
-        with Session(vault.engine) as s, s.begin():
+        # BEGIN IMMEDIATE (ctx.write): several commands unlocking one vault at once wait their
+        # turn instead of failing on the lock upgrade of a deferred transaction.
+        with ws.ctx.write() as s:
             for event in vault.deferred_audit:
                 audit_chain.append(
                     s,
