@@ -8,17 +8,17 @@ import gc
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from cmdesk.core.sync import bundle_format, keystore
+from cmdesk.core.sync import authority, bundle_format, keystore
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.apply import ApplyStats, apply_changes
 from cmdesk.core.sync.capture import LocalCounters
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.hlc import Hlc
 from cmdesk.core.sync.model import QUARANTINED
-from cmdesk.core.sync.oplog import Change
+from cmdesk.core.sync.oplog import Change, load_held
 from cmdesk.core.sync.payload import Payload, decode
 from cmdesk.core.sync.progress import CancelToken, Progress, no_cancel
 from cmdesk.core.sync.triggers import suspended
@@ -41,6 +41,9 @@ class ImportResult:
     segments: int
     resumed_at: int
     replay: bool
+    # Changes refused because their origin had no authority over them (authority.py): how
+    # many per reason (msgid). They were not applied; the rest of the bundle was.
+    refused: dict[str, int] = field(default_factory=dict)
 
 
 @contextmanager
@@ -108,14 +111,16 @@ def _import(
     check = cancel.check if cancel else no_cancel
     with engine._write() as db:
         engine._release(db, QUARANTINED)
-    n = len(payload.segments)
+    verdict = _authorise(engine, h, payload)
+    segments = verdict.segments
+    n = len(segments)
     with engine._bulk() as transaction:
         for i in range(start, max(n, 1)):
             check()
             with transaction() as db:
                 engine._capture(db)
                 if i < n:
-                    total += apply_segment(engine, db, payload.segments[i])
+                    total += apply_segment(engine, db, segments[i])
                 last = i >= n - 1
                 db.execute(
                     "INSERT INTO sync_import (bundle_id, sender_device, segments, done, "
@@ -146,9 +151,25 @@ def _import(
                 "from_org": h.sender_org,
                 "new": total.new,
                 "quarantined": total.quarantined,
+                "refused": [[r.origin, r.seq, r.table, r.reason] for r in verdict.refused][:100],
             },
         )
-    return _result(h, total, start, replay=False)
+    return _result(h, total, start, replay=False, refused=verdict.counts())
+
+
+def _authorise(engine: SyncEngine, h: bundle_format.Header, payload: Payload) -> authority.Verdict:
+    """Which changes their origins may make (authority.py), decided before any is applied."""
+    own = engine.keys().org.identity.org_id
+    with engine._read() as db:
+        facts = authority.Facts(
+            own_org=own,
+            sender_org=h.sender_org,
+            sender_device=h.sender_device,
+            device_orgs=authority.device_orgs(db, engine._ctx.device_id, own),
+            held=load_held(db, engine.origins),
+            owner=authority.db_owner(db),
+        )
+        return authority.check(payload.segments, facts)
 
 
 def apply_segment(engine: SyncEngine, db: Db, changes: Sequence[Change]) -> ApplyStats:
@@ -166,7 +187,12 @@ def apply_segment(engine: SyncEngine, db: Db, changes: Sequence[Change]) -> Appl
 
 
 def _result(
-    h: bundle_format.Header, total: ApplyStats, start: int, *, replay: bool
+    h: bundle_format.Header,
+    total: ApplyStats,
+    start: int,
+    *,
+    replay: bool,
+    refused: dict[str, int] | None = None,
 ) -> ImportResult:
     return ImportResult(
         h.bundle_id,
@@ -180,6 +206,7 @@ def _result(
         h.segments,
         start,
         replay,
+        refused or {},
     )
 
 
