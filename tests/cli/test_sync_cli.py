@@ -27,8 +27,10 @@ def env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     return monkeypatch
 
 
-def cli(capsys: pytest.CaptureFixture[str], vault: Path, *args: str) -> dict[str, object]:
-    code = main(["--vault", str(vault), "--user", ADMIN, "--json", *args])
+def cli(
+    capsys: pytest.CaptureFixture[str], vault: Path, *args: str, user: str = ADMIN
+) -> dict[str, object]:
+    code = main(["--vault", str(vault), "--user", user, "--json", *args])
     out = capsys.readouterr()
     assert code == 0, out.err
     parsed: dict[str, object] = json.loads(out.out) if out.out.strip() else {}
@@ -76,11 +78,15 @@ def test_two_organisations_and_a_joining_laptop(
     cli(capsys, a2, "sync", "export", "-o", str(tmp_path / "b3"))
     cli(capsys, a2, "sync", "import", str(tmp_path / "b2"))
     cli(capsys, a1, "sync", "import", str(tmp_path / "b3"))
-    conflicts = cli(capsys, a1, "sync", "conflicts")
+    # The data manager does no casework: a supervisor reviews and decides conflicts.
+    assert cli(capsys, a1, "sync", "conflicts") == []
+    env.setenv("CMDESK_NEW_PASSPHRASE", ADMIN_PASS)
+    cli(capsys, a1, "user", "add", "nid", "--role", "supervisor")
+    conflicts = cli(capsys, a1, "sync", "conflicts", user="nid")
     assert isinstance(conflicts, list) and len(conflicts) == 1
     cid = conflicts[0]["id"]
     assert {s["value"] for s in conflicts[0]["sides"]} == {"Mali A", "Mali B"}
-    cli(capsys, a1, "sync", "resolve", cid, "--value", "Mali")
+    cli(capsys, a1, "sync", "resolve", cid, "--value", "Mali", user="nid")
     cli(capsys, a1, "sync", "export", "-o", str(tmp_path / "b4"))
     cli(capsys, a2, "sync", "import", str(tmp_path / "b4"))
     s1 = cli(capsys, a1, "sync", "status")

@@ -210,7 +210,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         sync = engine(ws)
         result = sync.import_file(path, progress=_progress(args))
         codes = {t.org_id: t.code for t in sync.trusted()}
-        conflicts = len(sync.conflicts())
+        conflicts = ws.conflicts.open_count()
     tr = tr_for(args)
     if args.json:
         emit_json({**vars(result), "conflicts": conflicts})
@@ -265,7 +265,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
-        found = engine(ws).conflicts()
+        # Only conflicts about records this user may see (the core's review rules).
+        found = ws.conflicts.visible()
     if args.json:
         emit_json(found)
         return 0
@@ -285,7 +286,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
 def cmd_resolve(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
-        engine(ws).resolve(args.conflict_id, args.value, choose=args.choose)
+        ws.conflicts.decide(args.conflict_id, args.value, choose=args.choose)
     if args.json:
         emit_json({"resolved": args.conflict_id})
     else:

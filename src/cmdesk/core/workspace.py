@@ -30,6 +30,7 @@ from cmdesk.core.services.case_workflow import WorkflowService
 from cmdesk.core.services.cases import CaseService
 from cmdesk.core.services.casework import CaseworkService
 from cmdesk.core.services.children import ChildService
+from cmdesk.core.services.conflict_review import ConflictService
 from cmdesk.core.services.consents import ConsentService
 from cmdesk.core.services.context import Actor, Context
 from cmdesk.core.services.notes import NoteService
@@ -83,6 +84,8 @@ class Workspace:
         self.search = SearchService(self.ctx)
         # Installs change capture on the vault's engine: every commit from here on is synced.
         self.sync = SyncEngine(self.ctx, self.audit)
+        # Conflicts are listed and decided only through the permission-checked review.
+        self.conflicts = ConflictService(self)
 
     # -- opening ---------------------------------------------------------------
     @classmethod

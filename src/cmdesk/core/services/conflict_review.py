@@ -2,7 +2,8 @@
 each value (from the audit trail, which syncs within the organisation), and only the
 conflicts about records the signed-in user may see.
 
-`ws.sync.conflicts()` lists every conflict with device ids and stamps; a reviewer needs the
+The sync engine's own list (`sync.resolution.open_conflicts`) holds every conflict with
+device ids and stamps; it is internal. `ws.conflicts` is the only way in: a reviewer needs the
 case number, the child's name and a colleague's user name instead, and must not see values
 of cases outside their work (the same rules as `access.case_scope`, deleted records
 included: a deletion can be the very thing in conflict).
@@ -21,9 +22,12 @@ from sqlalchemy.orm import Session
 from cmdesk.core.errors import PermissionDenied
 from cmdesk.core.model import AuditEntry, Base, Case, Child, Organisation, Referral, User
 from cmdesk.core.model.roles import Role
+from cmdesk.core.services import field_codes
 from cmdesk.core.services.access import CASEWORK_ROLES, may_see_case
 from cmdesk.core.services.changes import OpChanges
 from cmdesk.core.services.context import Actor
+from cmdesk.core.sync import rejections as rej
+from cmdesk.core.sync.resolution import coerce, open_conflicts, resolve
 
 if TYPE_CHECKING:
     from cmdesk.core.sync.merge import Value
@@ -79,7 +83,7 @@ class _Owner:
 
 def review(ws: Workspace) -> ConflictReview:
     """The open conflicts the signed-in user may review, and how many others are open."""
-    found = ws.sync.conflicts()
+    found = open_conflicts(ws.sync)
     actor = ws.actor
     me = ws.device_id
     shown: list[ConflictView] = []
@@ -96,7 +100,7 @@ def review(ws: Workspace) -> ConflictReview:
 
 def open_count(ws: Workspace) -> int:
     """How many open conflicts the signed-in user may decide (for a badge)."""
-    found = ws.sync.conflicts()
+    found = open_conflicts(ws.sync)
     if not found:
         return 0
     with ws.ctx.read() as s:
@@ -215,7 +219,7 @@ def _utc(value: datetime) -> datetime:
 
 def visible_conflicts(ws: Workspace) -> list[ConflictDTO]:
     """The open conflicts, as the sync engine reports them, that this user may decide."""
-    found = ws.sync.conflicts()
+    found = open_conflicts(ws.sync)
     with ws.ctx.read() as s:
         return [c for c in found if _may_review(s, ws.actor, _owner(s, c.table, c.row_id))]
 
@@ -225,8 +229,37 @@ def decide(
 ) -> OpChanges:
     """Settles a conflict, only for staff who may see the record it concerns (the permission
     lives here in the core, so the CLI and the GUI get the same rule)."""
-    open_ids = {c.id for c in ws.sync.conflicts()}
+    found = open_conflicts(ws.sync)
+    open_ids = {c.id for c in found}
     # An unknown or settled conflict gets the sync engine's own message.
+    conflict_id = conflict_id.strip()
     if conflict_id in open_ids and conflict_id not in {c.id for c in visible_conflicts(ws)}:
         raise PermissionDenied
-    return ws.sync.resolve(conflict_id, value, choose=choose)
+    mine = next((c for c in found if c.id == conflict_id), None)
+    if mine is not None and mine.kind == "edit" and choose is None:
+        # A typed value must be one the field allows (its codes, its kind), as a form would.
+        typed = coerce(mine.table, mine.field, value or "")
+        if not field_codes.allowed(mine.table, mine.field, typed):
+            raise rej.invalid("value", rej.BAD_VALUE, field=mine.field)
+    return resolve(ws.sync, conflict_id, value, choose=choose)
+
+
+class ConflictService:
+    """`ws.conflicts`: open sync conflicts as the signed-in user may see and decide them."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self._ws = ws
+
+    def review(self) -> ConflictReview:
+        return review(self._ws)
+
+    def open_count(self) -> int:
+        return open_count(self._ws)
+
+    def visible(self) -> list[ConflictDTO]:
+        return visible_conflicts(self._ws)
+
+    def decide(
+        self, conflict_id: str, value: str | None = None, *, choose: int | None = None
+    ) -> OpChanges:
+        return decide(self._ws, conflict_id, value, choose=choose)

@@ -2,7 +2,7 @@
 with who changed it and when, and a decision: keep one value, type the right one, or, for a
 record deleted on one laptop and changed on another, keep it deleted or restore it.
 
-A decision is an ordinary edit made on the worker (`ws.sync.resolve`); it reaches the other
+A decision is an ordinary edit made on the worker (`ws.conflicts.decide`); it reaches the other
 laptops with the next exchange.
 """
 
@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 import cmdesk.core.model as model
 from cmdesk.core.errors import ValidationError
 from cmdesk.core.i18n import N_, Translator, format_datetime
-from cmdesk.core.services.conflict_review import decide
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.ops import ChangeOp
 from cmdesk.gui.screens.sync.fields import (
@@ -408,7 +407,7 @@ class ConflictsView(QWidget):
         self.message.clear_message()
 
         def work(ws: Workspace) -> OpChanges:
-            decide(ws, conflict_id, value, choose=choose)
+            ws.conflicts.decide(conflict_id, value, choose=choose)
             return change_of(found.table, found.row_id, found.case_id, found.child_id)
 
         def done(_changes: OpChanges) -> None:

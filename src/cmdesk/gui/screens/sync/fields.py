@@ -16,6 +16,7 @@ from cmdesk.core.i18n import N_, Locale, Translator, format_date, format_datetim
 from cmdesk.core.model.labels import TABLES, label_of
 from cmdesk.core.reference.ethnicity import ethnic_group
 from cmdesk.core.services.changes import OpChanges
+from cmdesk.core.services.field_codes import ENUM_KINDS, LISTS
 
 RECORD_LABELS: Final[dict[str, str]] = {
     "case_file": N_("Case"),
@@ -149,47 +150,6 @@ FIELD_LABELS: Final[dict[str, dict[str, str]]] = {
 }
 
 # Fields holding a code of a model.labels kind (a list of codes for LISTS).
-ENUM_KINDS: Final[dict[tuple[str, str], str]] = {
-    ("case_file", "risk_level"): "risk",
-    ("case_file", "stage"): "stage",
-    ("case_file", "concerns"): "concern",
-    ("case_file", "plan_status"): "plan_status",
-    ("case_file", "closure_status"): "closure_status",
-    ("case_file", "closure_reason"): "closure_reason",
-    ("case_assessment", "domain"): "domain",
-    ("case_assessment", "rating"): "domain_rating",
-    ("case_goal", "domain"): "domain",
-    ("case_goal", "status"): "goal_status",
-    ("case_plan_action", "status"): "action_status",
-    ("case_review", "decision"): "review_decision",
-    ("case_note", "kind"): "note_kind",
-    ("case_task", "status"): "task_status",
-    ("case_risk_change", "level"): "risk",
-    ("case_stage_change", "from_stage"): "stage",
-    ("case_stage_change", "to_stage"): "stage",
-    ("child", "sex"): "sex",
-    ("child", "nationality"): "nationality",
-    ("child", "legal_status"): "legal_status",
-    ("child", "school_status"): "school_status",
-    ("child", "disability"): "disability",
-    ("child", "languages"): "language",
-    ("child", "id_document_type"): "document_type",
-    ("consent", "purpose"): "consent_purpose",
-    ("consent", "basis"): "lawful_basis",
-    ("consent", "given_by"): "consent_giver",
-    ("consent", "method"): "consent_method",
-    ("household_member", "relationship"): "relationship",
-    ("referral", "service"): "service",
-    ("referral", "urgency"): "urgency",
-    ("referral", "status"): "referral_status",
-    ("referral", "shared_sections"): "shared_section",
-    ("referral_event", "from_status"): "referral_status",
-    ("referral_event", "to_status"): "referral_status",
-    ("erasure", "reason"): "erasure_reason",
-}
-LISTS: Final = frozenset(
-    {("case_file", "concerns"), ("child", "languages"), ("referral", "shared_sections")}
-)
 USER_FIELDS: Final = frozenset(
     {
         "case_manager_id",
