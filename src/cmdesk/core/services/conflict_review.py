@@ -79,6 +79,8 @@ class ConflictReview:
 class _Owner:
     case: Case | None
     child: Child | None
+    # The organisation owning the row itself ("" when unknown): only its staff decide.
+    org_id: str = ""
 
 
 def review(ws: Workspace) -> ConflictReview:
@@ -115,12 +117,15 @@ def _owner(s: Session, table: str, row_id: str) -> _Owner:
     if table == "child":
         return _Owner(None, s.get(Child, row_id))
     columns = Base.metadata.tables[table].columns
+    org = ""
+    if "org_id" in columns:
+        org = s.execute(select(columns["org_id"]).where(columns["id"] == row_id)).scalar() or ""
     links = [columns[n] for n in ("case_id", "child_id", "referral_id") if n in columns]
     if not links:
-        return _Owner(None, None)
+        return _Owner(None, None, org)
     row = s.execute(select(*links).where(columns["id"] == row_id)).first()
     if row is None:
-        return _Owner(None, None)
+        return _Owner(None, None, org)
     ids = dict(zip((c.name for c in links), row, strict=True))
     if ids.get("referral_id"):
         referral = s.get(Referral, ids["referral_id"])
@@ -128,7 +133,7 @@ def _owner(s: Session, table: str, row_id: str) -> _Owner:
             ids.update(case_id=referral.case_id, child_id=referral.child_id)
     case = s.get(Case, ids["case_id"]) if ids.get("case_id") else None
     child_id = ids.get("child_id") or (case.child_id if case else None)
-    return _Owner(case, s.get(Child, child_id) if child_id else None)
+    return _Owner(case, s.get(Child, child_id) if child_id else None, org)
 
 
 def _sees_case(actor: Actor, case: Case) -> bool:
@@ -146,6 +151,10 @@ def _sees_case(actor: Actor, case: Case) -> bool:
 
 def _may_review(s: Session, actor: Actor, owner: _Owner) -> bool:
     if actor.role not in CASEWORK_ROLES:
+        return False
+    if owner.org_id and owner.org_id != actor.org_id:
+        # Another organisation's record (a partner's answer on our referral, or ours at a
+        # partner): decided by the organisation that owns it, where it syncs from.
         return False
     if owner.case is not None:
         return _sees_case(actor, owner.case)
