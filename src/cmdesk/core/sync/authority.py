@@ -105,13 +105,23 @@ class Verdict:
 def check(segments: Sequence[Sequence[Change]], facts: Facts) -> Verdict:
     """The changes that may be applied, segment by segment, and the ones refused with why."""
     partner_bundle = facts.sender_org != facts.own_org
+    # Organisations per origin device, decided once (a bundle has a handful of origins).
+    orgs = {
+        o: _origin_org(o, facts, partner_bundle)
+        for seg in segments
+        for o in {c.origin for c in seg}
+    }
+    if not partner_bundle and all(org == facts.own_org for org in orgs.values()):
+        # Only this organisation's own changes: nothing here to refuse (the common case, and
+        # the large imports: no per-change work).
+        return Verdict([list(seg) for seg in segments])
     # Records created or re-owned earlier in this bundle (not yet in the vault).
     born: dict[tuple[str, str], Owner] = {}
     verdict = Verdict([])
     for segment in segments:
         kept: list[Change] = []
         for change in segment:
-            reason = _reason(change, facts, partner_bundle, born)
+            reason = _reason(change, orgs[change.origin], facts, partner_bundle, born)
             if reason is None:
                 kept.append(change)
             else:
@@ -120,10 +130,10 @@ def check(segments: Sequence[Sequence[Change]], facts: Facts) -> Verdict:
     return verdict
 
 
-def _origin_org(change: Change, facts: Facts, partner_bundle: bool) -> str:
-    if change.origin == facts.sender_device:
+def _origin_org(origin: str, facts: Facts, partner_bundle: bool) -> str:
+    if origin == facts.sender_device:
         return facts.sender_org
-    known = facts.device_orgs.get(change.origin)
+    known = facts.device_orgs.get(origin)
     if known is not None:
         return known
     # An unknown device in a partner's bundle counts as the partner's: the partner signed
@@ -132,12 +142,15 @@ def _origin_org(change: Change, facts: Facts, partner_bundle: bool) -> str:
 
 
 def _reason(
-    change: Change, facts: Facts, partner_bundle: bool, born: dict[tuple[str, str], Owner]
+    change: Change,
+    org: str,
+    facts: Facts,
+    partner_bundle: bool,
+    born: dict[tuple[str, str], Owner],
 ) -> str | None:
     held = facts.held.get(change.origin)
     if held is not None and change.seq in held:
         return None  # already here: applying counts it as a duplicate, nothing changes
-    org = _origin_org(change, facts, partner_bundle)
     if partner_bundle and org != facts.sender_org:
         return FOREIGN_ORIGIN
     key = (change.tbl, change.row_id)
