@@ -11,8 +11,19 @@ import pytest
 from cmdesk.cli.main import main
 from cmdesk.core.model import Child
 from cmdesk.core.sync import keys
+from cmdesk.core.sync.resolution import open_conflicts
 from cmdesk.core.workspace import Workspace
 from tests.conftest import ADMIN, ADMIN_PASS
+from tests.core.laptops import (
+    FIELD_WORKER,
+    STAFF_PASS,
+    SUPERVISOR,
+    concurrent_risk,
+    exchange,
+    make_laptops,
+    open_as,
+)
+from tests.core.sync.conftest import network_template  # noqa: F401 (a fixture)
 from tests.core.sync.records import add_child, edit
 
 
@@ -78,16 +89,15 @@ def test_two_organisations_and_a_joining_laptop(
     cli(capsys, a2, "sync", "export", "-o", str(tmp_path / "b3"))
     cli(capsys, a2, "sync", "import", str(tmp_path / "b2"))
     cli(capsys, a1, "sync", "import", str(tmp_path / "b3"))
-    # The data manager does no casework: conflicts are decided by casework staff who may see
-    # the record (services.conflict_review), here the supervisor.
+    # The data manager does no casework: a supervisor reviews and decides conflicts.
     assert cli(capsys, a1, "sync", "conflicts") == []
     env.setenv("CMDESK_NEW_PASSPHRASE", ADMIN_PASS)
-    cli(capsys, a1, "user", "add", "kasem", "--role", "supervisor")
-    conflicts = cli(capsys, a1, "sync", "conflicts", user="kasem")
+    cli(capsys, a1, "user", "add", "nid", "--role", "supervisor")
+    conflicts = cli(capsys, a1, "sync", "conflicts", user="nid")
     assert isinstance(conflicts, list) and len(conflicts) == 1
     cid = conflicts[0]["id"]
     assert {s["value"] for s in conflicts[0]["sides"]} == {"Mali A", "Mali B"}
-    cli(capsys, a1, "sync", "resolve", cid, "--value", "Mali", user="kasem")
+    cli(capsys, a1, "sync", "resolve", cid, "--value", "Mali", user="nid")
     cli(capsys, a1, "sync", "export", "-o", str(tmp_path / "b4"))
     cli(capsys, a2, "sync", "import", str(tmp_path / "b4"))
     s1 = cli(capsys, a1, "sync", "status")
@@ -154,3 +164,53 @@ def test_status_in_thai(
     assert main(["--vault", str(a1), "--user", ADMIN, "--lang", "th", "sync", "status"]) == 0
     out = capsys.readouterr().out
     assert any("\u0e00" <= ch <= "\u0e7f" for ch in out)
+
+
+def test_conflicts_from_the_command_line_follow_who_may_see_the_case(
+    network_template: Path,  # noqa: F811
+    tmp_path: Path,
+    env: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A field worker of another team neither lists nor decides the case's conflict; a
+    supervisor who may see it cannot store a value that is not one of the field's codes."""
+    laptops = make_laptops(network_template, tmp_path)
+    concurrent_risk(laptops, on_a="high", on_b="critical")
+    exchange(laptops.a, laptops.b)
+    env.setenv("CMDESK_PASSPHRASE", STAFF_PASS)
+    b = str(laptops.b)
+    with open_as(laptops.b) as ws:
+        (conflict,) = open_conflicts(ws.sync)
+
+    assert cli(capsys, laptops.b, "sync", "conflicts", user=FIELD_WORKER) == []
+    code = main(
+        ["--vault", b, "--user", FIELD_WORKER, "sync", "resolve", conflict.id, "--value", "low"]
+    )
+    assert code != 0
+    assert "permission" in capsys.readouterr().err
+
+    code = main(
+        [
+            "--vault",
+            b,
+            "--user",
+            SUPERVISOR,
+            "sync",
+            "resolve",
+            conflict.id,
+            "--value",
+            "not-a-risk-level",
+        ]
+    )
+    assert code != 0
+    assert "does not fit the field" in capsys.readouterr().err
+    with open_as(laptops.b) as ws:
+        assert len(open_conflicts(ws.sync)) == 1  # refused twice: nothing changed
+        assert ws.cases.get(laptops.case_id).risk_level == "critical"
+
+    listed = cli(capsys, laptops.b, "sync", "conflicts", user=SUPERVISOR)
+    assert [c["id"] for c in listed] == [conflict.id]  # type: ignore[index, union-attr]
+    cli(capsys, laptops.b, "sync", "resolve", conflict.id, "--value", "low", user=SUPERVISOR)
+    with open_as(laptops.b) as ws:
+        assert open_conflicts(ws.sync) == []
+        assert ws.cases.get(laptops.case_id).risk_level == "low"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cmdesk.core.services.conflict_review import open_count, review
+from cmdesk.core.sync.resolution import open_conflicts
 from tests.conftest import ADMIN
 from tests.core.laptops import (
     FIELD_WORKER,
@@ -72,7 +73,7 @@ def test_a_deleted_case_edited_elsewhere_is_reviewed_and_can_be_restored(
         assert conflict.kind == "delete"
         assert conflict.sides[0].field == "deleted_at"
         assert any(s.field == "risk_level" and s.value == "high" for s in conflict.sides[1:])
-        ws.sync.resolve(conflict.id, choose=1)
+        ws.conflicts.decide(conflict.id, choose=1)
         assert open_count(ws) == 0
         assert ws.cases.get(laptops.case_id).risk_level == "high"
 
@@ -83,18 +84,23 @@ def test_only_staff_who_see_the_case_may_decide_its_conflict(
 ) -> None:
     import pytest
 
-    from cmdesk.core.errors import PermissionDenied
+    from cmdesk.core.errors import PermissionDenied, ValidationError
     from cmdesk.core.services.conflict_review import decide, visible_conflicts
 
     laptops = make_laptops(network_template, tmp_path)
     concurrent_risk(laptops, on_a="high", on_b="critical")
     exchange(laptops.a, laptops.b)
     with open_as(laptops.b, FIELD_WORKER) as ws:
-        (conflict,) = ws.sync.conflicts()
+        (conflict,) = open_conflicts(ws.sync)
         assert visible_conflicts(ws) == []
         with pytest.raises(PermissionDenied):
             decide(ws, conflict.id, "low")
-        assert len(ws.sync.conflicts()) == 1  # refused: nothing changed
+        assert len(open_conflicts(ws.sync)) == 1  # refused: nothing changed
     with open_as(laptops.b) as ws:
-        decide(ws, conflict.id, choose=0)
-        assert ws.sync.conflicts() == []
+        # A typed value must be one of the field's codes.
+        with pytest.raises(ValidationError) as refused:
+            ws.conflicts.decide(conflict.id, "not-a-risk-level")
+        assert refused.value.errors[0].field == "value"
+        assert len(open_conflicts(ws.sync)) == 1
+        ws.conflicts.decide(conflict.id, choose=0)
+        assert open_conflicts(ws.sync) == []

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from cmdesk.core.i18n import translator
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.rejections import SyncCancelled
+from cmdesk.core.sync.resolution import open_conflicts
 from cmdesk.gui.i18n import plain
 from cmdesk.gui.screens.sync.exchange import LinkedCancel
 from cmdesk.gui.screens.sync_screen import CONFLICTS_TAB, SyncScreen
@@ -151,7 +152,7 @@ def test_a_conflict_is_badged_shown_side_by_side_and_decided(
     shell.shutdown()
     with open_as(laptops.b) as ws:
         assert ws.cases.get(laptops.case_id).risk_level == "high"
-        assert ws.sync.conflicts() == []
+        assert open_conflicts(ws.sync) == []
 
 
 def test_a_new_value_can_be_typed_for_a_text_field(

@@ -20,7 +20,7 @@ from cmdesk.cli.common import (
 )
 from cmdesk.core.errors import ValidationError
 from cmdesk.core.model.roles import Role
-from cmdesk.core.sync import texts
+from cmdesk.core.sync import authority, texts
 from cmdesk.core.sync.engine import SyncEngine
 from cmdesk.core.sync.join import join
 from cmdesk.core.vault.files import atomic_write
@@ -256,7 +256,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         sync = engine(ws)
         result = sync.import_file(path, progress=_progress(args))
         codes = {t.org_id: t.code for t in sync.trusted()}
-        conflicts = len(sync.conflicts())
+        conflicts = ws.conflicts.open_count()
     tr = tr_for(args)
     if args.json:
         emit_json({**vars(result), "conflicts": conflicts})
@@ -280,6 +280,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         say(tr.format(texts.SET_ASIDE_NOTE, n=result.set_aside))
     if result.quarantined:
         say(tr.format(texts.QUARANTINED_NOTE, n=result.quarantined))
+    if result.refused:
+        say(tr.format(authority.REFUSED_NOTE, n=sum(result.refused.values())))
+        for reason, n in result.refused.items():
+            say("  " + tr.format(authority.REFUSED_LINE, n=n, reason=tr.gettext(reason)))
     if result.waiting_for_upgrade:
         say(tr.format(texts.UPGRADE_NOTE, n=result.waiting_for_upgrade))
     if conflicts:

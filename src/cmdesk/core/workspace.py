@@ -84,6 +84,7 @@ class Workspace:
         self.search = SearchService(self.ctx)
         # Installs change capture on the vault's engine: every commit from here on is synced.
         self.sync = SyncEngine(self.ctx, self.audit)
+        # Conflicts are listed and decided only through the permission-checked review.
         self.conflicts = ConflictService(self)
 
     # -- opening ---------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 from cmdesk.core.model import Case, Child
+from cmdesk.core.sync.resolution import open_conflicts, resolve
 from tests.core.sync.conftest import Net, exchange, sync
 from tests.core.sync.records import add_case, add_child, edit, field, soft_delete
 
@@ -26,9 +27,9 @@ def test_concurrent_edits_of_one_field_are_one_conflict_on_every_replica(net: Ne
     exchange(net.a1, net.a3)
     exchange(net.a1, net.a2)
     exchange(net.a2, net.a1)
-    sets = [{(c.id, c.field) for c in sync(ws).conflicts()} for ws in (net.a1, net.a2, net.a3)]
+    sets = [{(c.id, c.field) for c in open_conflicts(sync(ws))} for ws in (net.a1, net.a2, net.a3)]
     assert sets[0] == sets[1] == sets[2] and len(sets[0]) == 1
-    (conflict,) = sync(net.a3).conflicts()
+    (conflict,) = open_conflicts(sync(net.a3))
     assert {s.value for s in conflict.sides} == {"Noi", "Nok"}
     hashes = {sync(ws).state_hash() for ws in (net.a1, net.a2, net.a3)}
     assert len(hashes) == 1
@@ -40,13 +41,13 @@ def test_resolution_is_an_operation_that_syncs_and_closes_the_conflict(net: Net)
     edit(net.a1, Child, child, nickname="Noi")
     edit(net.a2, Child, child, nickname="Nok")
     exchange(net.a2, net.a1)
-    (conflict,) = sync(net.a1).conflicts()
-    sync(net.a1).resolve(conflict.id, "Noi (น้อย)")
+    (conflict,) = open_conflicts(sync(net.a1))
+    resolve(sync(net.a1), conflict.id, "Noi (น้อย)")
     exchange(net.a1, net.a2)
     exchange(net.a1, net.a3)
     exchange(net.a2, net.a3)
     for ws in (net.a1, net.a2, net.a3):
-        assert sync(ws).conflicts() == []
+        assert open_conflicts(sync(ws)) == []
         assert field(ws, "child", child, "nickname") == "Noi (น้อย)"
 
 
@@ -57,10 +58,10 @@ def test_choosing_the_value_already_shown_still_settles_the_conflict(net: Net) -
     edit(net.a2, Child, child, village="B")
     exchange(net.a2, net.a1)
     exchange(net.a1, net.a2)
-    (conflict,) = sync(net.a2).conflicts()
-    sync(net.a2).resolve(conflict.id, choose=0)
+    (conflict,) = open_conflicts(sync(net.a2))
+    resolve(sync(net.a2), conflict.id, choose=0)
     exchange(net.a2, net.a1)
-    assert sync(net.a1).conflicts() == sync(net.a2).conflicts() == []
+    assert open_conflicts(sync(net.a1)) == open_conflicts(sync(net.a2)) == []
     assert field(net.a1, "child", child, "village") == conflict.sides[0].value
 
 
@@ -78,7 +79,7 @@ def test_sequential_edits_across_laptops_never_conflict(net: Net) -> None:
     for a, b in itertools.permutations((net.a1, net.a2, net.a3), 2):
         exchange(a, b)
     for ws in (net.a1, net.a2, net.a3):
-        assert sync(ws).conflicts() == []
+        assert open_conflicts(sync(ws)) == []
         assert field(ws, "child", child, "nickname") == f"n{len(order) - 1}"
 
 
@@ -89,25 +90,27 @@ def test_delete_versus_edit_is_a_conflict(net: Net) -> None:
     edit(net.a2, Child, child, village="ย้ายไปเชียงแสน")
     exchange(net.a1, net.a2)
     exchange(net.a2, net.a1)
-    kinds = {(c.kind, c.field) for c in sync(net.a1).conflicts()}
+    kinds = {(c.kind, c.field) for c in open_conflicts(sync(net.a1))}
     assert kinds == {("delete", "deleted_at")}
-    assert {c.id for c in sync(net.a1).conflicts()} == {c.id for c in sync(net.a2).conflicts()}
+    assert {c.id for c in open_conflicts(sync(net.a1))} == {
+        c.id for c in open_conflicts(sync(net.a2))
+    }
     # Keeping the deletion is one choice...
     other = add_child(net.a1)
     spread(net)
     soft_delete(net.a1, Child, other)
     edit(net.a3, Child, other, nickname="late edit")
     exchange(net.a3, net.a1)
-    (keep,) = [c for c in sync(net.a1).conflicts() if c.row_id == other]
-    sync(net.a1).resolve(keep.id, "keep deleted")
+    (keep,) = [c for c in open_conflicts(sync(net.a1)) if c.row_id == other]
+    resolve(sync(net.a1), keep.id, "keep deleted")
     assert field(net.a1, "child", other, "deleted_at") is not None
-    assert not [c for c in sync(net.a1).conflicts() if c.row_id == other]
+    assert not [c for c in open_conflicts(sync(net.a1)) if c.row_id == other]
     # ...and the edit is kept under the deletion: restoring brings the record back with it.
-    (conflict,) = sync(net.a2).conflicts()
-    sync(net.a2).resolve(conflict.id, "")
+    (conflict,) = open_conflicts(sync(net.a2))
+    resolve(sync(net.a2), conflict.id, "")
     exchange(net.a2, net.a1)
     for ws in (net.a1, net.a2):
-        assert sync(ws).conflicts() == []
+        assert open_conflicts(sync(ws)) == []
         assert field(ws, "child", child, "deleted_at") is None
         assert field(ws, "child", child, "village") == "ย้ายไปเชียงแสน"
 

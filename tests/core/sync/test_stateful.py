@@ -26,6 +26,7 @@ from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.materialize import EVERY, held_ops
 from cmdesk.core.sync.merge import REMOVED, row_state
 from cmdesk.core.sync.oplog import load_ops
+from cmdesk.core.sync.resolution import open_conflicts
 from cmdesk.core.sync.sharing import SECTIONS, scope_for
 from cmdesk.core.sync.tables import AUDIT_TABLE, synced_tables
 from cmdesk.core.vault import engine as vault_engine
@@ -313,7 +314,9 @@ class SyncMachine(RuleBasedStateMachine):
         laptops = (a1, a2, a3)
         hashes = {sync(ws).state_hash() for ws in laptops}
         assert len(hashes) == 1, "laptops of one organisation differ"
-        conflict_sets = [sorted((c.id, c.sides) for c in sync(ws).conflicts()) for ws in laptops]
+        conflict_sets = [
+            sorted((c.id, c.sides) for c in open_conflicts(sync(ws))) for ws in laptops
+        ]
         assert conflict_sets[0] == conflict_sets[1] == conflict_sets[2]
         ops = [data_ops(ws) for ws in laptops]
         assert ops[0] == ops[1] == ops[2], "an operation was lost"

@@ -2,7 +2,8 @@
 each value (from the audit trail, which syncs within the organisation), and only the
 conflicts about records the signed-in user may see.
 
-`ws.sync.conflicts()` lists every conflict with device ids and stamps; a reviewer needs the
+The sync engine's own list (`sync.resolution.open_conflicts`) holds every conflict with
+device ids and stamps; it is internal. `ws.conflicts` is the only way in: a reviewer needs the
 case number, the child's name and a colleague's user name instead, and must not see values
 of cases outside their work (the same rules as `access.case_scope`, deleted records
 included: a deletion can be the very thing in conflict).
@@ -21,9 +22,12 @@ from sqlalchemy.orm import Session
 from cmdesk.core.errors import PermissionDenied
 from cmdesk.core.model import AuditEntry, Base, Case, Child, Organisation, Referral, User
 from cmdesk.core.model.roles import Role
+from cmdesk.core.services import field_codes
 from cmdesk.core.services.access import CASEWORK_ROLES, may_see_case
 from cmdesk.core.services.changes import OpChanges
 from cmdesk.core.services.context import Actor
+from cmdesk.core.sync import rejections as rej
+from cmdesk.core.sync.resolution import coerce, open_conflicts, resolve
 
 if TYPE_CHECKING:
     from cmdesk.core.sync.merge import Value
@@ -37,7 +41,7 @@ AUTHOR_WINDOW = timedelta(seconds=5)
 
 @dataclass(frozen=True)
 class SideView:
-    index: int  # as `ws.sync.resolve(..., choose=index)` counts
+    index: int  # as `ws.conflicts.decide(..., choose=index)` counts
     field: str
     value: Value
     stamped_at: datetime  # UTC
@@ -75,11 +79,13 @@ class ConflictReview:
 class _Owner:
     case: Case | None
     child: Child | None
+    # The organisation owning the row itself ("" when unknown): only its staff decide.
+    org_id: str = ""
 
 
 def review(ws: Workspace) -> ConflictReview:
     """The open conflicts the signed-in user may review, and how many others are open."""
-    found = ws.sync.conflicts()
+    found = open_conflicts(ws.sync)
     actor = ws.actor
     me = ws.device_id
     shown: list[ConflictView] = []
@@ -96,7 +102,7 @@ def review(ws: Workspace) -> ConflictReview:
 
 def open_count(ws: Workspace) -> int:
     """How many open conflicts the signed-in user may decide (for a badge)."""
-    found = ws.sync.conflicts()
+    found = open_conflicts(ws.sync)
     if not found:
         return 0
     with ws.ctx.read() as s:
@@ -111,12 +117,15 @@ def _owner(s: Session, table: str, row_id: str) -> _Owner:
     if table == "child":
         return _Owner(None, s.get(Child, row_id))
     columns = Base.metadata.tables[table].columns
+    org = ""
+    if "org_id" in columns:
+        org = s.execute(select(columns["org_id"]).where(columns["id"] == row_id)).scalar() or ""
     links = [columns[n] for n in ("case_id", "child_id", "referral_id") if n in columns]
     if not links:
-        return _Owner(None, None)
+        return _Owner(None, None, org)
     row = s.execute(select(*links).where(columns["id"] == row_id)).first()
     if row is None:
-        return _Owner(None, None)
+        return _Owner(None, None, org)
     ids = dict(zip((c.name for c in links), row, strict=True))
     if ids.get("referral_id"):
         referral = s.get(Referral, ids["referral_id"])
@@ -124,7 +133,7 @@ def _owner(s: Session, table: str, row_id: str) -> _Owner:
             ids.update(case_id=referral.case_id, child_id=referral.child_id)
     case = s.get(Case, ids["case_id"]) if ids.get("case_id") else None
     child_id = ids.get("child_id") or (case.child_id if case else None)
-    return _Owner(case, s.get(Child, child_id) if child_id else None)
+    return _Owner(case, s.get(Child, child_id) if child_id else None, org)
 
 
 def _sees_case(actor: Actor, case: Case) -> bool:
@@ -142,6 +151,10 @@ def _sees_case(actor: Actor, case: Case) -> bool:
 
 def _may_review(s: Session, actor: Actor, owner: _Owner) -> bool:
     if actor.role not in CASEWORK_ROLES:
+        return False
+    if owner.org_id and owner.org_id != actor.org_id:
+        # Another organisation's record (a partner's answer on our referral, or ours at a
+        # partner): decided by the organisation that owns it, where it syncs from.
         return False
     if owner.case is not None:
         return _sees_case(actor, owner.case)
@@ -215,7 +228,7 @@ def _utc(value: datetime) -> datetime:
 
 def visible_conflicts(ws: Workspace) -> list[ConflictDTO]:
     """The open conflicts, as the sync engine reports them, that this user may decide."""
-    found = ws.sync.conflicts()
+    found = open_conflicts(ws.sync)
     with ws.ctx.read() as s:
         return [c for c in found if _may_review(s, ws.actor, _owner(s, c.table, c.row_id))]
 
@@ -225,19 +238,23 @@ def decide(
 ) -> OpChanges:
     """Settles a conflict, only for staff who may see the record it concerns (the permission
     lives here in the core, so the CLI and the GUI get the same rule)."""
-    open_ids = {c.id for c in ws.sync.conflicts()}
+    found = open_conflicts(ws.sync)
+    open_ids = {c.id for c in found}
     # An unknown or settled conflict gets the sync engine's own message.
+    conflict_id = conflict_id.strip()
     if conflict_id in open_ids and conflict_id not in {c.id for c in visible_conflicts(ws)}:
         raise PermissionDenied
-    return ws.sync.resolve(conflict_id, value, choose=choose)
+    mine = next((c for c in found if c.id == conflict_id), None)
+    if mine is not None and mine.kind == "edit" and choose is None:
+        # A typed value must be one the field allows (its codes, its kind), as a form would.
+        typed = coerce(mine.table, mine.field, value or "")
+        if not field_codes.allowed(mine.table, mine.field, typed):
+            raise rej.invalid("value", rej.BAD_VALUE, field=mine.field)
+    return resolve(ws.sync, conflict_id, value, choose=choose)
 
 
 class ConflictService:
-    """`ws.conflicts`: sync conflicts as staff settle them, with the permission rule above.
-
-    Every front end lists and decides conflicts here, never on the sync engine directly: a
-    field worker sees only their own and their team's, a partner organisation none of another
-    organisation's records, and a data manager (no casework) none."""
+    """`ws.conflicts`: open sync conflicts as the signed-in user may see and decide them."""
 
     def __init__(self, ws: Workspace) -> None:
         self._ws = ws

@@ -20,7 +20,6 @@ from cmdesk import __version__
 from cmdesk.core.model.base import new_id
 from cmdesk.core.model.roles import Role
 from cmdesk.core.services.audit import AuditService
-from cmdesk.core.services.changes import OpChanges
 from cmdesk.core.services.context import Context
 from cmdesk.core.sync import (
     bundle_format,
@@ -28,7 +27,6 @@ from cmdesk.core.sync import (
     keystore,
     orgkeys,
     reidentify,
-    resolution,
     sharing,
 )
 from cmdesk.core.sync import rejections as rej
@@ -55,12 +53,10 @@ from cmdesk.core.sync.oplog import Origins, load_held
 from cmdesk.core.sync.payload import Payload, cut_segments, encode
 from cmdesk.core.sync.progress import CancelToken, Progress, no_cancel
 from cmdesk.core.sync.status import (
-    ConflictDTO,
     OverusedEnrolment,
     PeerDTO,
     SyncStatus,
     WaitingChange,
-    conflicts,
     state_hash,
     waiting,
 )
@@ -503,10 +499,6 @@ class SyncEngine:
         with self._read() as db:
             return state_hash(db)
 
-    def conflicts(self) -> list[ConflictDTO]:
-        with self._read() as db:
-            return conflicts(db)
-
     def quarantined(self) -> list[WaitingChange]:
         with self._read() as db:
             return [w for w in waiting(db, self.origins) if w.reason == "future"]
@@ -530,9 +522,3 @@ class SyncEngine:
     def _erasure_count(self) -> int:
         with self._read() as db:
             return int(db.execute(f"SELECT count(*) FROM {ERASURE_TABLE}").fetchone()[0])
-
-    def resolve(
-        self, conflict_id: str, value: str | None = None, *, choose: int | None = None
-    ) -> OpChanges:
-        """Settles a conflict (resolution.py): a typed value, or one of the values shown."""
-        return resolution.resolve(self, conflict_id, value, choose=choose)

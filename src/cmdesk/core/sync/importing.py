@@ -8,10 +8,10 @@ import gc
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from cmdesk.core.sync import bundle_crypto, bundle_format, keystore, reidentify
+from cmdesk.core.sync import authority, bundle_crypto, bundle_format, keystore, reidentify
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.apply import ApplyStats, apply_changes
 from cmdesk.core.sync.capture import LocalCounters
@@ -20,7 +20,7 @@ from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.hlc import Hlc
 from cmdesk.core.sync.keys import OrgIdentity, open_box_grant
 from cmdesk.core.sync.model import QUARANTINED
-from cmdesk.core.sync.oplog import Change
+from cmdesk.core.sync.oplog import Change, load_held
 from cmdesk.core.sync.payload import Payload, decode
 from cmdesk.core.sync.progress import CancelToken, Progress, no_cancel
 from cmdesk.core.sync.triggers import suspended
@@ -43,6 +43,9 @@ class ImportResult:
     segments: int
     resumed_at: int
     replay: bool
+    # Changes refused because their origin had no authority over them (authority.py): how
+    # many per reason (msgid). They were not applied; the rest of the bundle was.
+    refused: dict[str, int] = field(default_factory=dict)
     # Set when the bundle showed this vault to be a restored or copied one: the new device id
     # it continues under (reidentify.py), and how many of the bundle's operations collided
     # with this vault's own under the same numbers (a fork; sent again under the new id).
@@ -145,15 +148,17 @@ def _import(
     check = cancel.check if cancel else no_cancel
     with engine._write() as db:
         engine._release(db, QUARANTINED)
-    new_identity, forked = _check_own_history(engine, payload, start)
-    n = len(payload.segments)
+    verdict = _authorise(engine, h, payload)
+    segments = verdict.segments
+    new_identity, forked = _check_own_history(engine, segments, start)
+    n = len(segments)
     with engine._bulk() as transaction:
         for i in range(start, max(n, 1)):
             check()
             with transaction() as db:
                 engine._capture(db)
                 if i < n:
-                    total += apply_segment(engine, db, payload.segments[i])
+                    total += apply_segment(engine, db, segments[i])
                 last = i >= n - 1
                 db.execute(
                     "INSERT INTO sync_import (bundle_id, sender_device, segments, done, "
@@ -185,9 +190,10 @@ def _import(
                 "from_org": h.sender_org,
                 "new": total.new,
                 "quarantined": total.quarantined,
+                "refused": [[r.origin, r.seq, r.table, r.reason] for r in verdict.refused][:100],
             },
         )
-    result = _result(h, total, start, replay=False)
+    result = _result(h, total, start, replay=False, refused=verdict.counts())
     return replace(
         result,
         new_identity=new_identity,
@@ -206,12 +212,14 @@ def _forget_forked(db: Db, origins: frozenset[str]) -> None:
         )
 
 
-def _check_own_history(engine: SyncEngine, payload: Payload, start: int) -> tuple[str, int]:
+def _check_own_history(
+    engine: SyncEngine, segments: Sequence[Sequence[Change]], start: int
+) -> tuple[str, int]:
     """Before anything is applied: does the bundle know more of this vault's own history than
     it holds, or other content under its numbers? Then this vault is a restored or copied one
     (reidentify.py): it continues under a new identity, so the bundle's changes of the old id
     apply as another device's and nothing this vault does next reuses a number."""
-    changes = [c for segment in payload.segments[start:] for c in segment]
+    changes = [c for segment in segments[start:] for c in segment]
     me = engine._ctx.device_id
     if not any(c.origin == me for c in changes):
         return "", 0
@@ -225,6 +233,21 @@ def _check_own_history(engine: SyncEngine, payload: Payload, start: int) -> tupl
         with engine._write() as db:
             reidentify.reissue_forked(db, engine, changes, me)
     return new, seen.forked
+
+
+def _authorise(engine: SyncEngine, h: bundle_format.Header, payload: Payload) -> authority.Verdict:
+    """Which changes their origins may make (authority.py), decided before any is applied."""
+    own = engine.keys().org.identity.org_id
+    with engine._read() as db:
+        facts = authority.Facts(
+            own_org=own,
+            sender_org=h.sender_org,
+            sender_device=h.sender_device,
+            device_orgs=authority.device_orgs(db, engine._ctx.device_id, own),
+            held=load_held(db, engine.origins),
+            owner=authority.db_owner(db),
+        )
+        return authority.check(payload.segments, facts)
 
 
 def apply_segment(engine: SyncEngine, db: Db, changes: Sequence[Change]) -> ApplyStats:
@@ -242,7 +265,12 @@ def apply_segment(engine: SyncEngine, db: Db, changes: Sequence[Change]) -> Appl
 
 
 def _result(
-    h: bundle_format.Header, total: ApplyStats, start: int, *, replay: bool
+    h: bundle_format.Header,
+    total: ApplyStats,
+    start: int,
+    *,
+    replay: bool,
+    refused: dict[str, int] | None = None,
 ) -> ImportResult:
     return ImportResult(
         h.bundle_id,
@@ -256,6 +284,7 @@ def _result(
         h.segments,
         start,
         replay,
+        refused or {},
     )
 
 

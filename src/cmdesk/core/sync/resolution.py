@@ -12,16 +12,23 @@ from sqlalchemy.types import JSON
 
 import cmdesk.core.model as model
 from cmdesk.core.model.base import UtcDateTime
-from cmdesk.core.model.field_kinds import LISTS, codes_of
 from cmdesk.core.services.changes import OpChanges
 from cmdesk.core.sync import keystore
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.db import Db, quote
 from cmdesk.core.sync.merge import DELETED_AT, REMOVED, Value
+from cmdesk.core.sync.status import ConflictDTO, conflicts
 from cmdesk.core.sync.tables import synced_tables
 
 if TYPE_CHECKING:
     from cmdesk.core.sync.engine import SyncEngine
+
+
+def open_conflicts(engine: SyncEngine) -> list[ConflictDTO]:
+    """Every open conflict, whoever may see its record. Internal: people list and decide
+    conflicts through `ws.conflicts` (services/conflict_review.py), which checks that."""
+    with engine._read() as db:
+        return conflicts(db)
 
 
 def resolve(
@@ -30,7 +37,7 @@ def resolve(
     """Settles a conflict with a typed value (text, converted to the field's type) or one
     of the conflicting values (`choose`, 0 = the current one). The choice is an ordinary
     edit: it is captured, covers every value it replaces, and syncs like any other."""
-    found = {c.id: c for c in engine.conflicts()}.get(conflict_id.strip())
+    found = {c.id: c for c in open_conflicts(engine)}.get(conflict_id.strip())
     if found is None:
         raise rej.invalid("conflict", rej.NO_CONFLICT, id=conflict_id)
     table = synced_tables()[found.table]
@@ -47,11 +54,6 @@ def resolve(
         new = found.sides[choose].value
     else:
         new = coerce(found.table, found.field, value or "")
-        codes = codes_of(found.table, found.field)
-        if codes is not None and ((found.table, found.field) in LISTS or new not in codes):
-            # A code field takes one of its codes (a list field only one of the values shown):
-            # "not-a-risk-level" would otherwise be stored and synced to every laptop.
-            raise rej.invalid("value", rej.BAD_VALUE, field=found.field)
     sets = {found.field: new}
     if found.field == DELETED_AT and new is None:
         sets.update({"deleted_by": None, "deleted_reason": None})

@@ -2,7 +2,7 @@
 with who changed it and when, and a decision: keep one value, type the right one, or, for a
 record deleted on one laptop and changed on another, keep it deleted or restore it.
 
-A decision is an ordinary edit made on the worker (`ws.sync.resolve`); it reaches the other
+A decision is an ordinary edit made on the worker (`ws.conflicts.decide`); it reaches the other
 laptops with the next exchange.
 """
 

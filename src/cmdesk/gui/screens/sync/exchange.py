@@ -81,9 +81,9 @@ def bundle_name(own: str, device_id: str, recipient: str, when: datetime) -> str
 
 
 def _import(ws: Workspace, path: Path, job: Job) -> Imported:
-    before = {c.id for c in ws.sync.conflicts()}
+    before = {c.id for c in ws.conflicts.visible()}
     result = ws.sync.import_file(path, progress=job.report, cancel=LinkedCancel(job.cancel))
-    after = {c.id for c in ws.sync.conflicts()}
+    after = {c.id for c in ws.conflicts.visible()}
     codes = {t.org_id: t.code for t in ws.sync.trusted()}
     return Imported(
         result, codes.get(result.sender_org, ""), len(after - before), len(after), IMPORTED

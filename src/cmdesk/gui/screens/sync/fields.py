@@ -13,10 +13,10 @@ from datetime import UTC, date, datetime
 from typing import Final
 
 from cmdesk.core.i18n import N_, Locale, Translator, format_date, format_datetime
-from cmdesk.core.model.field_kinds import ENUM_KINDS, LISTS
 from cmdesk.core.model.labels import TABLES, label_of
 from cmdesk.core.reference.ethnicity import ethnic_group
 from cmdesk.core.services.changes import OpChanges
+from cmdesk.core.services.field_codes import ENUM_KINDS, LISTS
 
 RECORD_LABELS: Final[dict[str, str]] = {
     "case_file": N_("Case"),
@@ -149,6 +149,7 @@ FIELD_LABELS: Final[dict[str, dict[str, str]]] = {
     "referral_event": {"text": N_("Answer")},
 }
 
+# Fields holding a code of a model.labels kind (a list of codes for LISTS).
 USER_FIELDS: Final = frozenset(
     {
         "case_manager_id",

@@ -1,15 +1,16 @@
-"""Which stored fields hold codes, and of which kind (model.labels), for every front end and
-for checks in the core: a value typed to settle a sync conflict must be one of the field's
-codes, the same rule the forms enforce with pick lists.
+"""Which stored fields hold codes of a pick list (model.labels kinds), so a value typed to
+settle a conflict is checked in the core, and the conflict screen offers the same choices.
+
+(To fold into the field catalog when there is one.)
 """
 
 from __future__ import annotations
 
+import json
 from typing import Final
 
 from cmdesk.core.model.labels import TABLES
 
-# Fields holding a code of a model.labels kind (a list of codes for LISTS).
 ENUM_KINDS: Final[dict[tuple[str, str], str]] = {
     ("case_file", "risk_level"): "risk",
     ("case_file", "stage"): "stage",
@@ -53,10 +54,16 @@ LISTS: Final = frozenset(
 )
 
 
-def codes_of(table: str, field: str) -> frozenset[str] | None:
-    """The codes a field may hold (each item's, for a list field); None when it holds no
-    codes."""
-    kind = ENUM_KINDS.get((table, field))
-    if kind is None or kind not in TABLES:
-        return None
-    return frozenset(member.value for member in TABLES[kind])
+def allowed(table: str, name: str, value: object) -> bool:
+    """Whether a value fits a code field (any value fits a field that holds no codes)."""
+    kind = ENUM_KINDS.get((table, name))
+    if kind is None or value is None:
+        return True
+    codes = {member.value for member in TABLES[kind]}
+    if (table, name) in LISTS:
+        try:
+            items = json.loads(value) if isinstance(value, str) else value
+        except ValueError:
+            return False
+        return isinstance(items, list) and all(str(i) in codes for i in items)
+    return str(value) in codes
