@@ -121,3 +121,30 @@ def test_unexpected_failure_gives_a_message_and_a_report_without_personal_data(
     # The vault is untouched and still opens.
     assert json.loads(cmdesk("--vault", str(office.root), "--user", "admin", "--json", "check",
                              env={"CMDESK_PASSPHRASE": PASS}).out)["ok"]  # fmt: skip
+
+
+def test_a_huge_file_that_is_not_a_bundle_is_refused_without_reading_it(
+    office: Laptop, tmp_path: Path
+) -> None:
+    huge = tmp_path / "holiday-video.mp4"
+    with huge.open("wb") as f:  # 1 GiB, sparse: no disk used
+        f.truncate(1 << 30)
+    # The command reports its own peak memory (ru_maxrss, KiB on Linux) as it exits.
+    launcher = (
+        "import resource, sys\n"
+        "from tests.network import fast_cmdesk\n"
+        "code = fast_cmdesk.run()\n"
+        "print('peak', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", launcher, "--vault", str(office.root), "--user", "admin",
+         "sync", "import", str(huge)],
+        env={"CMDESK_PASSPHRASE": PASS, "CMDESK_LANG": "en",
+             "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 1 and "not a cmdesk sync bundle" in proc.stderr
+    no_traceback(proc.stderr)
+    peak_kib = int(proc.stderr.rsplit("peak", 1)[1].split()[0])
+    assert peak_kib < 300 * 1024, peak_kib  # the file is 1 GiB
