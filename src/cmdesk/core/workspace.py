@@ -190,12 +190,13 @@ class Workspace:
         # turn instead of failing on the lock upgrade of a deferred transaction.
         with ws.ctx.write() as s:
             for event in vault.deferred_audit:
+                subject = str(event.get("user", ""))
                 audit_chain.append(
                     s,
                     device_id=ws.device_id,
-                    actor=str(event.get("user", "")),
+                    actor=str(event.get("by") or subject),
                     action=str(event.get("action", "unlock.failed")),
-                    detail={"at": event.get("at")},
+                    detail={"at": event.get("at"), "user": subject},
                 )
             audit_chain.append(s, device_id=ws.device_id, actor=name, action=how)
         vault.deferred_audit = []

@@ -182,3 +182,19 @@ def test_tuned_parameters_are_stored_in_the_slot_and_used_to_unlock(vault_dir: P
     slots = json.loads((vault_dir / "keyslots.json").read_text())
     kdf = slots["slots"][0]["kdf"]
     assert kdf["alg"] == "argon2id" and kdf["time_cost"] >= 1 and len(kdf["salt"]) == 32
+
+
+def test_a_reset_is_audited_as_done_by_the_data_manager(vault_dir: Path) -> None:
+    """Issue 10, 6: a passphrase reset was audited as done by the user whose passphrase was
+    reset; it is the data manager's act, naming the colleague in its detail."""
+    from sqlalchemy import select
+
+    from cmdesk.core.model import AuditEntry
+
+    with Workspace.open(vault_dir, ADMIN, ADMIN_PASS) as ws:
+        ws.users.change_passphrase(WORKER, "a reset by the data manager")
+    ws = Workspace.open(vault_dir, WORKER, "a reset by the data manager")
+    with ws, ws.ctx.read() as s:
+        entries = s.scalars(select(AuditEntry).where(AuditEntry.action == "user.passphrase")).all()
+        done = [(e.actor, json.loads(e.detail)["user"]) for e in entries]
+    assert done == [(ADMIN, WORKER)]

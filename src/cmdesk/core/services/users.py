@@ -168,4 +168,6 @@ class UserService:
         )
         self._vault.save_slots()
         # The database stays untouched; the change reaches the audit trail at the next unlock.
-        self._vault.defer_audit("user.passphrase", name)
+        # Audited as done by whoever did it: a reset by the data manager is theirs, not the
+        # colleague's whose passphrase changed (named in the entry's detail).
+        self._vault.defer_audit("user.passphrase", name, by=self._ctx.actor.username)

@@ -172,10 +172,12 @@ class Vault:
     def save_slots(self) -> None:
         self.slots.save(self.paths.slots)
 
-    def defer_audit(self, action: str, user: str, clock: Clock = wall_clock) -> None:
+    def defer_audit(
+        self, action: str, user: str, clock: Clock = wall_clock, *, by: str = ""
+    ) -> None:
         """Records an event for the audit trail without writing to the database now."""
         state = UnlockState.load(self.paths.unlock_state)
-        state.defer(action, user, clock())
+        state.defer(action, user, clock(), by=by)
         state.save(self.paths.unlock_state)
 
     def backup(self, dest: Path) -> Path:

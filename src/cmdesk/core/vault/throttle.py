@@ -55,9 +55,14 @@ class UnlockState:
         self.last_failure = now
         self.defer("unlock.failed", user, now)
 
-    def defer(self, action: str, user: str, now: float) -> None:
+    def defer(self, action: str, user: str, now: float, by: str = "") -> None:
+        """`user`: whose account the event is about; `by`: who did it, when not that user
+        (a data manager resetting a colleague's passphrase)."""
+        event: dict[str, object] = {"action": action, "user": user, "at": now}
+        if by and by != user:
+            event["by"] = by
         # Bounded, so a guessing script cannot grow the file without limit.
-        self.pending = [*self.pending, {"action": action, "user": user, "at": now}][-200:]
+        self.pending = [*self.pending, event][-200:]
 
 
 Clock = Callable[[], float]
