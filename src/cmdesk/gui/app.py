@@ -107,6 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options.vault:
         settings.last_vault = str(Path(options.vault).expanduser().resolve())
     shell = Shell.start(settings)
+    from cmdesk.gui import crash_boundary
+
+    crash_boundary.install(lambda: shell.lang.tr)
     code = app.exec()
     shell.shutdown()
     return int(code)

@@ -177,3 +177,6 @@ def log_failure(exc: BaseException) -> None:
         for frame in traceback.extract_tb(exc.__traceback__)
     )
     _log.error("unexpected %s in a background job\n%s", type(exc).__name__, frames)
+    from cmdesk.core.crash import write_report
+
+    write_report(exc, "cmdesk-gui worker")
