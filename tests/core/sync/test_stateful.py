@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
 from sqlalchemy import text
@@ -32,7 +32,7 @@ from cmdesk.core.sync.tables import AUDIT_TABLE, synced_tables
 from cmdesk.core.vault import engine as vault_engine
 from cmdesk.core.vault import migrate
 from cmdesk.core.workspace import Workspace
-from tests.core.sync.conftest import Net, copy_network, exchange, sync
+from tests.core.sync.conftest import Net, copy_network, exchange, open_ws, sync
 from tests.core.sync.records import (
     PARTNER,
     add_case,
@@ -140,6 +140,7 @@ class SyncMachine(RuleBasedStateMachine):
         self.referrals: list[str] = []
         self.bundles: list[tuple[str, bytes]] = []  # (recipient org code, data)
         self.shared_ever: set[tuple[str, str, str]] = set()
+        self.backups: dict[str, Path] = {}  # laptop -> its latest `backup` copy
 
     def ws(self, name: str) -> Workspace:
         ws: Workspace = getattr(self.net, name)
@@ -284,6 +285,30 @@ class SyncMachine(RuleBasedStateMachine):
             before = engine.state_hash()
             assert engine.import_bundle(bundle).replay
             assert engine.state_hash() == before
+
+    @rule(rep=st.sampled_from(["a2", "a3"]))
+    def backup(self, rep: str) -> None:
+        dest = Path(tempfile.mkdtemp(prefix=f"{rep}-backup-", dir=self.dir)) / "vault"
+        self.ws(rep).backup(dest)
+        self.backups[rep] = dest
+
+    @rule(rep=st.sampled_from(["a2", "a3"]))
+    def restore_from_backup(self, rep: str) -> None:
+        """The laptop's vault is replaced by its older backup, as a data manager restores one:
+        it must go on as a new identity (reidentify.py), reuse no sequence number, and get
+        back from the others whatever it had sent them since the backup."""
+        backup = self.backups.pop(rep, None)
+        if backup is None:
+            return
+        ws = self.ws(rep)
+        root, before = ws.vault.paths.root, ws.device_id
+        ws.close()
+        shutil.rmtree(root)
+        shutil.copytree(backup, root)
+        restored = open_ws(root)
+        event("a laptop restored from its backup")
+        assert restored.device_id != before
+        setattr(self.net, rep, restored)
 
     @rule(data=st.data())
     def misdelivered(self, data: st.DataObject) -> None:
