@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 from datetime import date
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cmdesk.core.errors import ValidationError
-from cmdesk.core.i18n import Locale, format_date, parse_date
+from cmdesk.core.i18n import Locale, format_date, parse_date, translator
 from cmdesk.core.i18n.dates import Style
 
 CENTURIES = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
@@ -69,5 +68,15 @@ def test_any_text_gives_a_date_or_a_message(text: str, locale: Locale) -> None:
     )
 )
 def test_date_like_text_gives_a_date_or_a_message(parts: list[str]) -> None:
-    with contextlib.suppress(ValidationError):
-        parse_date("".join(parts), "th")
+    """Text made of the pieces of Thai dates: a date, or a message about the date field in
+    Thai and in English; anything else (another exception, an empty message) fails."""
+    text = "".join(parts)
+    try:
+        parsed = parse_date(text, "th")
+    except ValidationError as error:
+        assert [e.field for e in error.errors] == ["date"]
+        th, en = error.message(translator("th")), error.message(translator("en"))
+        assert th and en and th != en
+    else:
+        assert isinstance(parsed, date)
+        assert any(ch.isdigit() for ch in text)  # a date is never read out of no digits

@@ -103,8 +103,12 @@ def test_every_word_must_match(open_as: Open) -> None:
 
 @pytest.mark.parametrize("text", ['"', 'ab" OR "x', "NEAR(a b)", "*", "a*b", "(", "-", "::"])
 def test_query_syntax_in_the_text_is_just_text(open_as: Open, text: str) -> None:
+    """FTS5 operators typed by a worker are searched for as the characters they are: no
+    syntax error reaches the user, and no operator widens the search ("*" would match every
+    child, "OR" either side). No name holds these characters, so nothing is found."""
     ws = open_as("sup")
-    ws.search.search(text)  # no FTS5 syntax error reaches the user
+    assert ws.search.search(text).rows == ()
+    assert ws.search.children(text).rows == ()
 
 
 def test_field_worker_finds_only_their_and_their_teams_cases(open_as: Open) -> None:
