@@ -129,12 +129,14 @@ def test_a_huge_file_that_is_not_a_bundle_is_refused_without_reading_it(
     huge = tmp_path / "holiday-video.mp4"
     with huge.open("wb") as f:  # 1 GiB, sparse: no disk used
         f.truncate(1 << 30)
-    # The command reports its own peak memory (ru_maxrss, KiB on Linux) as it exits.
+    # The command reports its own peak memory as it exits: VmHWM, which starts afresh at exec
+    # (ru_maxrss would include the forking test worker's memory).
     launcher = (
-        "import resource, sys\n"
+        "import re, sys\n"
         "from tests.network import fast_cmdesk\n"
         "code = fast_cmdesk.run()\n"
-        "print('peak', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+        "status = open('/proc/self/status').read()\n"
+        "print('peak', re.search(r'VmHWM:\\s+(\\d+)', status).group(1), file=sys.stderr)\n"
         "sys.exit(code)\n"
     )
     proc = subprocess.run(
