@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cmdesk.core.reference.partners import Service
+from cmdesk.core.reference.partners import partner as partner_info
 from tests.network.harness import Laptop
 
 
@@ -23,6 +25,7 @@ def test_referral_states_travel_both_ways(tmp_path: Path) -> None:
     active = [r for r in referrals if r["status"] in ("sent", "acknowledged")]
     assert active, "the demo data has referrals waiting for an answer"
     code = str(active[0]["to_org_code"])
+    offered = str(active[0]["service"])
     partner = Laptop.init(tmp_path / "partner", code)
     wvft.trust(partner)
     partner.trust(wvft)
@@ -33,15 +36,28 @@ def test_referral_states_travel_both_ways(tmp_path: Path) -> None:
     open_cases = sup.json("case", "list", "--open")
     other = next(c["id"] for c in open_cases if c["id"] not in referred)
     refused = sup.run(
-        "referral", "send", other, "--to", code, "--service", "shelter",
+        "referral", "send", other, "--to", code, "--service", offered,
         "--reason", "no safe place", "--share", "identity", check=False,
     )  # fmt: skip
     assert refused.code == 1 and "consent" in refused.err
     assert len(sup.json("referral", "list")) == len(referrals)
 
+    # (e) A service the partner does not list is refused, nothing left behind, unless the
+    # worker says why.
+    elsewhere = next(
+        s.value for s in Service if partner_info(code) and s not in partner_info(code).services
+    )
+    not_offered = sup.run(
+        "referral", "send", other, "--to", code, "--service", elsewhere, "--reason", "x",
+        "--share", "identity", "--override-reason", "no consent can be asked tonight",
+        check=False,
+    )  # fmt: skip
+    assert not_offered.code == 1 and "does not list this service" in not_offered.err
+    assert len(sup.json("referral", "list")) == len(referrals)
+
     # (c) Sent on a recorded override: it reaches the partner with the sections it shares.
     override = sup.json(
-        "referral", "send", other, "--to", code, "--service", "shelter",
+        "referral", "send", other, "--to", code, "--service", offered,
         "--reason", "no safe place tonight", "--share", "identity",
         "--override-reason", "the child is in danger tonight; the mother cannot be reached",
     )  # fmt: skip

@@ -24,6 +24,7 @@ def test_a_second_referral_sharing_more_sections_imports_and_so_do_later_bundles
     ]
     assert sent, "the demo data has referrals with consent"
     code, case_id = sent[0]["to_org_code"], sent[0]["case_id"]
+    service = sent[0]["service"]  # one the partner offers
     partner = Laptop.init(tmp_path / "partner", code)
     wvft.trust(partner)
     partner.trust(wvft)
@@ -31,7 +32,7 @@ def test_a_second_referral_sharing_more_sections_imports_and_so_do_later_bundles
     partner.send_to(wvft)
 
     sup.run(
-        "referral", "send", case_id, "--to", code, "--service", "legal_aid",
+        "referral", "send", case_id, "--to", code, "--service", service,
         "--reason", "birth registration for court", "--share", "identity",
         "--share", "legal_status",
     )  # fmt: skip
@@ -42,7 +43,7 @@ def test_a_second_referral_sharing_more_sections_imports_and_so_do_later_bundles
     staff = partner.add_user("pk", "supervisor", display_name="PK")
     incoming = staff.json("referral", "list", "--incoming")
     mine = [r for r in incoming if r["case_id"] == case_id]
-    assert {r["service"] for r in mine} >= {"legal_aid"}
+    assert len(mine) >= 2
     assert any("legal_status" in r["shared_sections"] for r in mine)
 
     sup.run("case", "edit", case_id, "--set", "risk_level=high", "--set", "risk_reason=again")

@@ -170,6 +170,11 @@ def _referral(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--urgency", default="routine", choices=["routine", "urgent", "emergency"])
     p.add_argument("--due", metavar="DATE")
     p.add_argument("--override-reason", metavar="TEXT", help="send without consent: why")
+    p.add_argument(
+        "--service-reason",
+        metavar="TEXT",
+        help="refer for a service the partner does not list: why",
+    )
     p.set_defaults(func=cmd_referral_send)
     p = ref_sub.add_parser("respond", parents=[common], help="the next step of a referral")
     p.add_argument("referral", metavar="REFERRAL_ID")
@@ -517,7 +522,9 @@ def cmd_referral_send(args: argparse.Namespace) -> int:
             )
             case_id = ws.search.resolve_case(args.case)
             # Drafted and sent in one transaction: a refused send leaves no draft behind.
-            referral = ws.referrals.draft_and_send(case_id, draft, args.override_reason).value
+            referral = ws.referrals.draft_and_send(
+                case_id, draft, args.override_reason, service_reason=args.service_reason
+            ).value
     if args.json:
         emit_json(referral)
     else:

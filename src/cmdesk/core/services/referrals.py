@@ -178,6 +178,12 @@ def referral_dto(session: Session, r: Referral) -> ReferralDTO:
     )
 
 
+SERVICE_NOT_OFFERED: Final = N_(
+    "{org} does not list this service. Choose another organisation or service, or give the "
+    "reason to refer anyway."
+)
+
+
 class ReferralService:
     def __init__(self, ctx: Context, audit: AuditService) -> None:
         self._ctx = ctx
@@ -193,16 +199,31 @@ class ReferralService:
         return self._changed(dto)
 
     def draft_and_send(
-        self, case_id: str, draft: ReferralDraft, override_reason: str | None = None
+        self,
+        case_id: str,
+        draft: ReferralDraft,
+        override_reason: str | None = None,
+        *,
+        service_reason: str | None = None,
     ) -> Outcome[ReferralDTO]:
         """A new referral, sent at once, in one transaction: when sending is refused (no
-        consent and no override) no draft is left behind (issue 10, 5d)."""
+        consent and no override) no draft is left behind (issue 10, 5d). A service the
+        partner does not list is refused unless `service_reason` says why (5e); the reason
+        is audited with the sending."""
         _check_draft(draft)
         override = check_reason(override_reason, "override_reason") if override_reason else ""
+        why = check_reason(service_reason, "service_reason") if service_reason else ""
         with self._guard.write() as s:
             r = self._new_draft(s, case_id, draft)
             case = self._guard.case(s, case_id, open_only=True)
+            to = s.get(Organisation, r.to_org_id)
+            if to is not None and to.services and draft.service not in to.services and not why:
+                raise ValidationError.single("service", SERVICE_NOT_OFFERED, org=to.code)
             self._send(s, r, case, override)
+            if why:
+                self._audit.record(
+                    s, "referral.service_override", "referral", r.id, {"reason": why}
+                )
             dto = referral_dto(s, r)
         return self._changed(dto)
 
