@@ -187,6 +187,10 @@ def test_a_case_from_opening_to_reopening(cli: Any) -> None:
     shown = cli("case", "show", number, "--json")
     assert shown["case"]["risk_level"] == "critical"
     assert {"case", "notes", "referrals", "tasks"} <= shown.keys()
+    # what the user may do now, as the core says (a supervisor at registration)
+    assert {"add_note", "assign_manager", "request_closure"} <= set(shown["case"]["actions"])
+    assert "approve_plan" not in shown["case"]["actions"]
+    assert shown["case"]["moves"] == ["assessment"]
     cli("note", "add", number, "--text", "เยี่ยมบ้าน พบเด็กและแม่", "--kind", "home_visit")
     assert len(cli("case", "show", number, "--json")["notes"]) == 1
     assert cli("case", "advance", number, "--to", "assessment", "--json")["stage"] == "assessment"

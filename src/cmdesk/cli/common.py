@@ -136,6 +136,8 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
+    if isinstance(value, frozenset | set):  # e.g. the actions a case offers
+        return sorted(_plain(v) for v in value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value

@@ -204,3 +204,20 @@ def test_outgoing_lists_referrals_of_visible_cases(as_user: Open) -> None:
     assert [r.id for r in as_user("pim").referrals.outgoing()] == [referral_id]
     assert as_user("ton").referrals.outgoing() == []
     assert [r.id for r in as_user("anong").referrals.outgoing("sent")] == [referral_id]
+
+
+def test_each_side_is_offered_only_the_steps_it_may_take_now(as_user: Open) -> None:
+    rid = sent_referral(as_user)
+    answering = {"acknowledge", "accept", "decline", "feedback"}
+    assert as_user("ecpat_cm").referrals.get(rid).actions == answering
+    assert as_user("anong").referrals.get(rid).actions == {"withdraw"}
+    assert as_user("pim").referrals.get(rid).actions == frozenset()  # sees it, cannot act
+    as_user("ecpat_cm").referrals.accept(rid, "")
+    assert as_user("ecpat_sup").referrals.get(rid).actions == {"complete", "feedback"}
+    # every step offered is one the service takes
+    as_user("ecpat_sup").referrals.complete(rid, "back in school")
+    assert as_user("ecpat_cm").referrals.get(rid).actions == {"feedback"}
+    assert as_user("anong").referrals.get(rid).actions == frozenset()
+    as_user("ecpat_cm").referrals.add_feedback(rid, "doing well")
+    with pytest.raises(TransitionNotAllowed):
+        as_user("anong").referrals.withdraw(rid, "no longer needed")

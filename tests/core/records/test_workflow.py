@@ -6,7 +6,7 @@ import pytest
 
 from cmdesk.core.errors import PermissionDenied, TransitionNotAllowed, ValidationError
 from cmdesk.core.model.case import ClosureStatus, PlanStatus, Stage
-from cmdesk.core.services.case_workflow import MOVES, allowed_moves
+from cmdesk.core.services.case_actions import MOVES, allowed_moves
 from tests.core.records.conftest import Open
 from tests.core.records.flows import ORDER, case_at, new_case
 

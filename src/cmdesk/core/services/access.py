@@ -23,10 +23,10 @@ from cmdesk.core.model import Case, Child
 from cmdesk.core.model.case import Stage
 from cmdesk.core.model.roles import Role
 from cmdesk.core.services import audit as audit_chain
+from cmdesk.core.services.case_actions import CASEWORK_ROLES
 from cmdesk.core.services.context import Actor, Context
 from cmdesk.core.services.stamping import writing
 
-CASEWORK_ROLES = (Role.FIELD_WORKER, Role.CASE_MANAGER, Role.SUPERVISOR)
 CASE_CLOSED = N_("The case is closed. Reopen it first.")
 
 

@@ -9,6 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cmdesk.core.model import Case, CaseRiskChange, CaseStageChange, Child, Organisation
+from cmdesk.core.model.case import Stage
+from cmdesk.core.services.case_actions import CaseAction, allowed_moves, case_actions
+from cmdesk.core.services.context import Actor
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ class RiskChangeDTO:
     by: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CaseSummary:
     id: str
     case_number: str
@@ -44,7 +47,7 @@ class CaseSummary:
     updated_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CaseDTO:
     id: str
     case_number: str
@@ -83,6 +86,10 @@ class CaseDTO:
     created_at: datetime
     created_by: str
     updated_at: datetime
+    # What the user the DTO was made for may do with the case now, and the stages they may
+    # move it to (cmdesk.core.services.case_actions); the services check again on use.
+    actions: frozenset[CaseAction] = frozenset()
+    moves: tuple[Stage, ...] = ()
 
 
 def _name(given: str, family: str) -> str:
@@ -91,22 +98,23 @@ def _name(given: str, family: str) -> str:
 
 def case_summary(case: Case, child: Child) -> CaseSummary:
     return CaseSummary(
-        case.id,
-        case.case_number,
-        case.child_id,
-        _name(child.given_name_th, child.family_name_th),
-        _name(child.given_name_latin, child.family_name_latin),
-        child.nickname,
-        case.stage,
-        case.risk_level,
-        case.case_manager_id,
-        case.assigned_worker_id,
-        case.opened_at,
-        case.updated_at,
+        id=case.id,
+        case_number=case.case_number,
+        child_id=case.child_id,
+        child_name_th=_name(child.given_name_th, child.family_name_th),
+        child_name_latin=_name(child.given_name_latin, child.family_name_latin),
+        child_nickname=child.nickname,
+        stage=case.stage,
+        risk_level=case.risk_level,
+        case_manager_id=case.case_manager_id,
+        assigned_worker_id=case.assigned_worker_id,
+        opened_at=case.opened_at,
+        updated_at=case.updated_at,
     )
 
 
-def case_dto(session: Session, case: Case) -> CaseDTO:
+def case_dto(session: Session, case: Case, actor: Actor | None = None) -> CaseDTO:
+    """The case as `actor` sees it (with what they may do); without an actor, as printed."""
     session.flush()
     child = session.get(Child, case.child_id)
     org_code = session.scalar(select(Organisation.code).where(Organisation.id == case.org_id))
@@ -121,44 +129,50 @@ def case_dto(session: Session, case: Case) -> CaseDTO:
         .order_by(CaseRiskChange.created_at, CaseRiskChange.id)
     ).all()
     return CaseDTO(
-        case.id,
-        case.case_number,
-        case.child_id,
-        _name(child.given_name_th, child.family_name_th) if child else "",
-        _name(child.given_name_latin, child.family_name_latin) if child else "",
-        child.nickname if child else "",
-        case.org_id,
-        org_code or "",
-        case.case_manager_id,
-        case.assigned_worker_id,
-        case.team,
-        tuple(case.concerns or ()),
-        case.concern_other,
-        case.risk_level,
-        case.risk_reason,
-        case.stage,
-        case.stage_changed_at,
-        case.opened_at,
-        case.reopen_count,
-        case.plan_status,
-        case.plan_submitted_at,
-        case.plan_submitted_by,
-        case.plan_decided_at,
-        case.plan_decided_by,
-        case.plan_return_reason,
-        case.closure_status,
-        case.closure_reason,
-        case.closure_note,
-        case.closure_requested_at,
-        case.closure_requested_by,
-        case.closed_at,
-        case.closed_by,
-        tuple(
+        id=case.id,
+        case_number=case.case_number,
+        child_id=case.child_id,
+        child_name_th=_name(child.given_name_th, child.family_name_th) if child else "",
+        child_name_latin=_name(child.given_name_latin, child.family_name_latin) if child else "",
+        child_nickname=child.nickname if child else "",
+        org_id=case.org_id,
+        org_code=org_code or "",
+        case_manager_id=case.case_manager_id,
+        assigned_worker_id=case.assigned_worker_id,
+        team=case.team,
+        concerns=tuple(case.concerns or ()),
+        concern_other=case.concern_other,
+        risk_level=case.risk_level,
+        risk_reason=case.risk_reason,
+        stage=case.stage,
+        stage_changed_at=case.stage_changed_at,
+        opened_at=case.opened_at,
+        reopen_count=case.reopen_count,
+        plan_status=case.plan_status,
+        plan_submitted_at=case.plan_submitted_at,
+        plan_submitted_by=case.plan_submitted_by,
+        plan_decided_at=case.plan_decided_at,
+        plan_decided_by=case.plan_decided_by,
+        plan_return_reason=case.plan_return_reason,
+        closure_status=case.closure_status,
+        closure_reason=case.closure_reason,
+        closure_note=case.closure_note,
+        closure_requested_at=case.closure_requested_at,
+        closure_requested_by=case.closure_requested_by,
+        closed_at=case.closed_at,
+        closed_by=case.closed_by,
+        stage_history=tuple(
             StageChangeDTO(c.from_stage, c.to_stage, c.reason, c.created_at, c.created_by)
             for c in stages
         ),
-        tuple(RiskChangeDTO(r.level, r.reason, r.created_at, r.created_by) for r in risks),
-        case.created_at,
-        case.created_by,
-        case.updated_at,
+        risk_history=tuple(
+            RiskChangeDTO(r.level, r.reason, r.created_at, r.created_by) for r in risks
+        ),
+        created_at=case.created_at,
+        created_by=case.created_by,
+        updated_at=case.updated_at,
+        actions=case_actions(case, actor) if actor else frozenset(),
+        moves=tuple(allowed_moves(case.stage, actor.role))
+        if actor and case.stage != Stage.CLOSURE
+        else (),
     )

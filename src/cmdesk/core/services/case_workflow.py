@@ -27,29 +27,21 @@ from cmdesk.core.errors import TransitionNotAllowed, ValidationError
 from cmdesk.core.i18n import N_
 from cmdesk.core.model import Assessment, Case, CaseStageChange, Goal, Review, utcnow
 from cmdesk.core.model.case import ClosureReason, ClosureStatus, PlanStatus, Stage
-from cmdesk.core.model.roles import Role
 from cmdesk.core.services.access import Guard
 from cmdesk.core.services.audit import AuditService
+from cmdesk.core.services.case_actions import (
+    CLOSURE_REQUESTERS,
+    MOVES,
+    PLAN_EDITORS,
+    REOPENERS,
+    SUP,
+)
 from cmdesk.core.services.case_dto import CaseDTO, case_dto
 from cmdesk.core.services.changes import OpChanges
 from cmdesk.core.services.context import Context
 from cmdesk.core.services.deletion import check_reason
 from cmdesk.core.services.outcome import Outcome
 
-FW, CM, SUP = Role.FIELD_WORKER, Role.CASE_MANAGER, Role.SUPERVISOR
-
-# (from, to): the roles that may make the move with `advance`.
-MOVES: Final[dict[tuple[Stage, Stage], frozenset[str]]] = {
-    (Stage.REGISTRATION, Stage.ASSESSMENT): frozenset({FW, CM, SUP}),
-    (Stage.ASSESSMENT, Stage.CASE_PLAN): frozenset({CM, SUP}),
-    (Stage.CASE_PLAN, Stage.IMPLEMENTATION): frozenset({CM, SUP}),
-    (Stage.IMPLEMENTATION, Stage.REVIEW): frozenset({CM, SUP}),
-    (Stage.REVIEW, Stage.IMPLEMENTATION): frozenset({CM, SUP}),
-    (Stage.REVIEW, Stage.CASE_PLAN): frozenset({CM, SUP}),
-}
-PLAN_EDITORS: Final = frozenset({CM, SUP})
-CLOSURE_REQUESTERS: Final = frozenset({CM, SUP})
-REOPENERS: Final = frozenset({CM, SUP})
 MAX_NOTE: Final = 4000
 
 NOT_A_STEP = N_("A case cannot move from this stage to that one.")
@@ -64,11 +56,6 @@ OWN_SUBMISSION = N_("Another supervisor must approve what you submitted yourself
 CLOSURE_NOT_REQUESTED = N_("Closure of this case has not been requested.")
 CLOSURE_ALREADY_REQUESTED = N_("Closure of this case is already waiting for approval.")
 NOT_CLOSED = N_("Only a closed case can be reopened.")
-
-
-def allowed_moves(stage: str, role: str) -> list[Stage]:
-    """The stages a user in `role` may move a case to from `stage` (for menus)."""
-    return [to for (frm, to), roles in MOVES.items() if frm == stage and role in roles]
 
 
 def record_stage(session: Session, case: Case, to: Stage, reason: str = "") -> None:
@@ -136,7 +123,7 @@ class WorkflowService:
                 # A revised plan is approved again before implementation resumes.
                 case.plan_status = PlanStatus.DRAFT
             self._audit.record(s, "case.stage", "case", case.id, {"from": frm, "to": target.value})
-            dto = case_dto(s, case)
+            dto = case_dto(s, case, self._ctx.actor)
         return Outcome(dto, OpChanges.of("case", dto.id))
 
     def _check_preconditions(self, s: Session, case: Case, target: Stage) -> None:
@@ -170,7 +157,7 @@ class WorkflowService:
             case.plan_submitted_by = self._ctx.actor.user_id
             case.plan_return_reason = ""
             self._audit.record(s, "case.plan.submit", "case", case.id)
-            dto = case_dto(s, case)
+            dto = case_dto(s, case, self._ctx.actor)
         return Outcome(dto, OpChanges.of("case", dto.id))
 
     def approve_plan(self, case_id: str) -> Outcome[CaseDTO]:
@@ -194,7 +181,7 @@ class WorkflowService:
             case.plan_return_reason = reason
             action = "case.plan.approve" if approve else "case.plan.return"
             self._audit.record(s, action, "case", case.id)
-            dto = case_dto(s, case)
+            dto = case_dto(s, case, self._ctx.actor)
         return Outcome(dto, OpChanges.of("case", dto.id))
 
     # -- closure and reopening ----------------------------------------------------------
@@ -218,7 +205,7 @@ class WorkflowService:
             case.closure_requested_at = utcnow()
             case.closure_requested_by = self._ctx.actor.user_id
             self._audit.record(s, "case.closure.request", "case", case.id, {"reason": reason})
-            dto = case_dto(s, case)
+            dto = case_dto(s, case, self._ctx.actor)
         return Outcome(dto, OpChanges.of("case", dto.id))
 
     def approve_closure(self, case_id: str) -> Outcome[CaseDTO]:
@@ -236,7 +223,7 @@ class WorkflowService:
             self._audit.record(
                 s, "case.closure.approve", "case", case.id, {"reason": case.closure_reason}
             )
-            dto = case_dto(s, case)
+            dto = case_dto(s, case, self._ctx.actor)
         return Outcome(dto, OpChanges.of("case", dto.id))
 
     def decline_closure(self, case_id: str, reason: str) -> Outcome[CaseDTO]:
@@ -249,7 +236,7 @@ class WorkflowService:
             case.closure_status = ClosureStatus.NONE
             case.closure_note = why
             self._audit.record(s, "case.closure.decline", "case", case.id)
-            dto = case_dto(s, case)
+            dto = case_dto(s, case, self._ctx.actor)
         return Outcome(dto, OpChanges.of("case", dto.id))
 
     def reopen(self, case_id: str, reason: str) -> Outcome[CaseDTO]:
@@ -267,5 +254,5 @@ class WorkflowService:
             case.closed_at = None
             case.closed_by = None
             self._audit.record(s, "case.reopen", "case", case.id)
-            dto = case_dto(s, case)
+            dto = case_dto(s, case, self._ctx.actor)
         return Outcome(dto, OpChanges.of("case", dto.id))

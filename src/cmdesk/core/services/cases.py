@@ -160,14 +160,14 @@ class CaseService:
                     "concerns": chosen,
                 },
             )
-            dto = case_dto(s, case)
+            dto = case_dto(s, case, self._ctx.actor)
         return Outcome(dto, OpChanges(frozenset({"case", "child"}), frozenset({dto.id, child_id})))
 
     def get(self, case_id: str) -> CaseDTO:
         """The whole case (audited as a read)."""
         with self._guard.write() as s:
             case = self._guard.case(s, case_id)
-            dto = case_dto(s, case)
+            dto = case_dto(s, case, self._ctx.actor)
             self._audit.record(s, "case.read", "case", case.id)
         return dto
 
@@ -227,7 +227,7 @@ class CaseService:
             case.assigned_worker_id = user_id
             case.team = team
             self._audit.record(s, "case.assign_worker", "case", case.id, {"user": user_id})
-            dto = case_dto(s, case)
+            dto = case_dto(s, case, self._ctx.actor)
         return Outcome(dto, OpChanges.of("case", dto.id))
 
     def assign_case_manager(self, case_id: str, user_id: str | None) -> Outcome[CaseDTO]:
@@ -239,7 +239,7 @@ class CaseService:
                 staff_member(s, user_id, case.org_id, MANAGER_ROLES, "case_manager_id")
             case.case_manager_id = user_id
             self._audit.record(s, "case.assign_manager", "case", case.id, {"user": user_id})
-            dto = case_dto(s, case)
+            dto = case_dto(s, case, self._ctx.actor)
         return Outcome(dto, OpChanges.of("case", dto.id))
 
     def set_risk(self, case_id: str, level: str, reason: str) -> Outcome[CaseDTO]:
@@ -252,7 +252,7 @@ class CaseService:
             case.risk_reason = text
             s.add(CaseRiskChange(org_id=case.org_id, case_id=case.id, level=level, reason=text))
             self._audit.record(s, "case.risk", "case", case.id, {"from": previous, "to": level})
-            dto = case_dto(s, case)
+            dto = case_dto(s, case, self._ctx.actor)
         return Outcome(dto, OpChanges.of("case", dto.id))
 
     def set_concerns(
@@ -264,7 +264,7 @@ class CaseService:
             case.concerns = chosen
             case.concern_other = concern_other.strip()
             self._audit.record(s, "case.concerns", "case", case.id, {"concerns": chosen})
-            dto = case_dto(s, case)
+            dto = case_dto(s, case, self._ctx.actor)
         return Outcome(dto, OpChanges.of("case", dto.id))
 
     def soft_delete(self, case_id: str, reason: str) -> Outcome[None]:

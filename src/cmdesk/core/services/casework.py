@@ -30,9 +30,14 @@ from cmdesk.core.model.casework import (
     GoalStatus,
     ReviewDecision,
 )
-from cmdesk.core.model.roles import Role
 from cmdesk.core.services.access import Guard
 from cmdesk.core.services.audit import AuditService
+from cmdesk.core.services.case_actions import (
+    ASSESSMENT_STAGES,
+    GOAL_STATUS_STAGES,
+    PLAN_EDITORS,
+    PROGRESS_STAGES,
+)
 from cmdesk.core.services.changes import OpChanges
 from cmdesk.core.services.context import Context
 from cmdesk.core.services.deletion import check_reason, soft_delete
@@ -42,11 +47,6 @@ from cmdesk.core.services.thai_time import thai_today
 Row = TypeVar("Row", Goal, PlanAction)
 
 MAX_TEXT: Final = 8000
-PLAN_EDITORS: Final = (Role.CASE_MANAGER, Role.SUPERVISOR)
-ASSESSMENT_STAGES: Final = frozenset(
-    {Stage.ASSESSMENT, Stage.CASE_PLAN, Stage.IMPLEMENTATION, Stage.REVIEW}
-)
-PROGRESS_STAGES: Final = frozenset({Stage.CASE_PLAN, Stage.IMPLEMENTATION, Stage.REVIEW})
 
 NOT_YET_ASSESSMENT = N_("Move the case to the assessment stage first.")
 PLAN_STAGE_ONLY = N_("The case plan can be changed only at the case plan stage.")
@@ -345,7 +345,7 @@ class CaseworkService:
             goal = self._row(s, Goal, goal_id)
             case = self._guard.case(s, goal.case_id, open_only=True)
             self._guard.require(*PLAN_EDITORS, entity="case", entity_id=case.id)
-            if case.stage not in (Stage.IMPLEMENTATION, Stage.REVIEW):
+            if case.stage not in GOAL_STATUS_STAGES:
                 raise TransitionNotAllowed(NOT_IN_PROGRESS)
             goal.status = status
             self._audit.record(

@@ -23,7 +23,8 @@ from cmdesk.core.errors import PermissionDenied
 from cmdesk.core.model import AuditEntry, Base, Case, Child, Organisation, Referral, User
 from cmdesk.core.model.roles import Role
 from cmdesk.core.services import field_codes
-from cmdesk.core.services.access import CASEWORK_ROLES, may_see_case
+from cmdesk.core.services.access import may_see_case
+from cmdesk.core.services.case_actions import CASEWORK_ROLES
 from cmdesk.core.services.changes import OpChanges
 from cmdesk.core.services.context import Actor
 from cmdesk.core.sync import rejections as rej

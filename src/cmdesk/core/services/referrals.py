@@ -14,7 +14,7 @@ receiving organisation, or with an override whose reason is recorded. Every step
 from __future__ import annotations
 
 import builtins
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Final
 
@@ -31,10 +31,10 @@ from cmdesk.core.errors import (
 from cmdesk.core.i18n import N_
 from cmdesk.core.model import Case, Organisation, Referral, ReferralEvent, utcnow
 from cmdesk.core.model.referral import ReferralEventKind, ReferralStatus, SharedSection, Urgency
-from cmdesk.core.model.roles import Role
 from cmdesk.core.reference.partners import Service
 from cmdesk.core.services.access import AccessRefused, Guard, case_scope, may_see_case
 from cmdesk.core.services.audit import AuditService
+from cmdesk.core.services.case_actions import REFERRAL_RECEIVERS, REFERRAL_SENDERS
 from cmdesk.core.services.changes import OpChanges
 from cmdesk.core.services.consents import active_sharing_basis
 from cmdesk.core.services.context import Context
@@ -44,8 +44,6 @@ from cmdesk.core.services.thai_time import thai_today
 
 S = ReferralStatus
 MAX_TEXT: Final = 4000
-SENDERS: Final = (Role.CASE_MANAGER, Role.SUPERVISOR)
-RECEIVERS: Final = (Role.CASE_MANAGER, Role.SUPERVISOR)
 
 # step: (statuses it may start from, status it leads to, done by the receiving side)
 STEPS: Final[dict[str, tuple[frozenset[ReferralStatus], ReferralStatus, bool]]] = {
@@ -105,6 +103,9 @@ class ReferralDTO:
     created_at: datetime
     created_by: str
     events: tuple[ReferralEventDTO, ...]
+    # The steps (keys of STEPS, and "feedback") the user the DTO was read for may take now;
+    # the service checks again when one is taken.
+    actions: frozenset[str] = frozenset()
 
 
 def _org(session: Session, key: str) -> Organisation | None:
@@ -267,7 +268,7 @@ class ReferralService:
         return self._changed(dto)
 
     def _send(self, s: Session, r: Referral, case: Case, override: str) -> None:
-        self._guard.require(*SENDERS, entity="referral", entity_id=r.id)
+        self._guard.require(*REFERRAL_SENDERS, entity="referral", entity_id=r.id)
         self._require_step(r, "send")
         basis = active_sharing_basis(s, r.child_id, r.to_org_id)
         if basis is None and not override:
@@ -288,7 +289,7 @@ class ReferralService:
         why = check_reason(reason)
         with self._guard.write() as s:
             r, _case = self._as_sender(s, referral_id)
-            self._guard.require(*SENDERS, entity="referral", entity_id=r.id)
+            self._guard.require(*REFERRAL_SENDERS, entity="referral", entity_id=r.id)
             self._require_step(r, "withdraw")
             r.closing_reason = why
             self._move(s, r, S.WITHDRAWN, why)
@@ -334,7 +335,19 @@ class ReferralService:
             if not (self._is_receiver(r) or self._sees_case(s, r)):
                 raise AccessRefused("referral", r.id)
             self._audit.record(s, "referral.read", "referral", r.id)
-            return referral_dto(s, r)
+            return replace(referral_dto(s, r), actions=self._actions(s, r))
+
+    def _actions(self, s: Session, r: Referral) -> frozenset[str]:
+        status = S(r.status)
+        if self._is_receiver(r):
+            steps = {name for name, (frm, _, receiving) in STEPS.items() if receiving}
+            if status in FEEDBACK_STATUSES:
+                steps.add("feedback")
+        elif self._ctx.actor.role in REFERRAL_SENDERS and self._sees_case(s, r):
+            steps = {name for name, (frm, _, receiving) in STEPS.items() if not receiving}
+        else:
+            return frozenset()
+        return frozenset(n for n in steps if n == "feedback" or status in STEPS[n][0])
 
     def for_case(self, case_id: str) -> builtins.list[ReferralDTO]:
         with self._guard.read() as s:
@@ -346,7 +359,7 @@ class ReferralService:
 
     def incoming(self, status: str | None = None) -> builtins.list[ReferralDTO]:
         """Referrals sent to the user's organisation (case managers and supervisors)."""
-        if self._ctx.actor.role not in RECEIVERS:
+        if self._ctx.actor.role not in REFERRAL_RECEIVERS:
             return []
         query = select(Referral).where(
             Referral.to_org_id == self._ctx.actor.org_id, Referral.status != S.DRAFT
@@ -395,7 +408,9 @@ class ReferralService:
 
     def _is_receiver(self, r: Referral) -> bool:
         actor = self._ctx.actor
-        return actor.org_id == r.to_org_id and actor.role in RECEIVERS and r.status != S.DRAFT
+        return (
+            actor.org_id == r.to_org_id and actor.role in REFERRAL_RECEIVERS and r.status != S.DRAFT
+        )
 
     def _as_sender(self, s: Session, referral_id: str) -> tuple[Referral, Case]:
         r = s.get(Referral, referral_id)

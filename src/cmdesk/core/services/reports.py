@@ -60,10 +60,10 @@ from cmdesk.core.reference import geography
 from cmdesk.core.services import report_sources as sources
 from cmdesk.core.services.access import AccessRefused, Guard, case_scope, may_see_case
 from cmdesk.core.services.audit import AuditService
+from cmdesk.core.services.case_actions import REFERRAL_RECEIVERS
 from cmdesk.core.services.case_dto import case_dto
 from cmdesk.core.services.consents import active_sharing_basis
 from cmdesk.core.services.context import Context
-from cmdesk.core.services.referrals import RECEIVERS
 from cmdesk.core.services.thai_time import THAILAND, thai_today
 from cmdesk.core.vault.files import atomic_write
 
@@ -260,7 +260,7 @@ class ReportService:
             sender = case is not None and may_see_case(actor, case)
             receiver = (
                 actor.org_id == r.to_org_id
-                and actor.role in RECEIVERS
+                and actor.role in REFERRAL_RECEIVERS
                 and r.status != ReferralStatus.DRAFT
             )
             if not (sender or receiver):

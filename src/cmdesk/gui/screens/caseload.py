@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton, QWidget
 
 from cmdesk.core.i18n import N_, Translator, format_date
 from cmdesk.core.model.case import RISK_LABELS, STAGE_LABELS, Stage
-from cmdesk.core.model.roles import Role
+from cmdesk.core.services.case_actions import does_casework
 from cmdesk.core.services.changes import OpChanges
 from cmdesk.gui.icons import icon
 from cmdesk.gui.models.paged import Column, Fetch, Page
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from cmdesk.core.search.service import CaseloadRow
 
 FILTERS = ("open", "all", "closed")
-CASEWORK_ROLES = (Role.FIELD_WORKER, Role.CASE_MANAGER, Role.SUPERVISOR)
 _STAGES = {str(k): v for k, v in STAGE_LABELS.items()}
 _RISKS = {str(k): v for k, v in RISK_LABELS.items()}
 
@@ -148,11 +147,11 @@ class CaseloadScreen(ListScreen[Any]):
 
     def _does_casework(self) -> bool:
         actor = self._session.actor
-        return actor is None or actor.role in CASEWORK_ROLES
+        return actor is None or does_casework(actor)
 
     def _can_register(self) -> bool:
         actor = self._session.actor
-        return actor is not None and actor.role in CASEWORK_ROLES
+        return actor is not None and does_casework(actor)
 
     def open_batch_print(self) -> None:
         from cmdesk.gui.screens.batch_print import BatchPrintDialog

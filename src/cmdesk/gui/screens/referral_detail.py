@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 from cmdesk.core.i18n import N_, format_date, format_datetime
 from cmdesk.core.model.labels import label_of
 from cmdesk.core.model.referral import ReferralStatus
-from cmdesk.core.services.referrals import FEEDBACK_STATUSES, RECEIVERS, STEPS
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp, QueryOp
@@ -59,16 +58,12 @@ RECEIVING_STEPS = ("acknowledge", "accept", "decline", "complete")
 class ReferralView:
     referral: ReferralDTO
     staff: dict[str, str]
-    receiver: bool  # the user answers for the receiving organisation
-    sender: bool  # the user works for the sending organisation
 
 
 def load_referral(ws: Workspace, referral_id: str) -> ReferralView:
     r = ws.referrals.get(referral_id)
-    actor = ws.actor
     staff = {u.id: u.username for u in ws.users.list()}
-    receiver = actor.org_id == r.to_org_id and actor.role in RECEIVERS
-    return ReferralView(r, staff, receiver, actor.org_id == r.from_org_id)
+    return ReferralView(r, staff)
 
 
 class ReferralDetailDialog(QDialog):
@@ -197,12 +192,8 @@ class ReferralDetailDialog(QDialog):
                 [format_datetime(e.at, tr.locale), view.staff.get(e.by, ""), what, e.text],
             )
         status = r.status
-        for name in RECEIVING_STEPS:
-            self.step_buttons[name].setVisible(view.receiver and status in STEPS[name][0])
-        self.step_buttons["feedback"].setVisible(view.receiver and status in FEEDBACK_STATUSES)
-        self.step_buttons["withdraw"].setVisible(
-            view.sender and not view.receiver and status in STEPS["withdraw"][0]
-        )
+        for name in (*RECEIVING_STEPS, "feedback", "withdraw"):
+            self.step_buttons[name].setVisible(name in r.actions)
         self.step_buttons["print"].setVisible(
             status not in (ReferralStatus.DRAFT, ReferralStatus.WITHDRAWN)
         )

@@ -8,13 +8,13 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from cmdesk.core.i18n import N_, format_date
+from cmdesk.core.services.case_actions import does_casework
 from cmdesk.core.services.changes import OpChanges
 from cmdesk.gui.models.paged import Column, Fetch, Page, slice_page
 from cmdesk.gui.screens.list_screen import ListScreen
 from cmdesk.gui.session import Session
 
 FILTERS = ("mine", "all")
-CASEWORK_ROLES = ("field_worker", "case_manager", "supervisor")
 
 COLUMNS: list[Column[Any]] = [
     Column(
@@ -71,7 +71,7 @@ class TasksScreen(ListScreen[Any]):
 
     def fetch(self) -> Fetch[Any] | None:
         actor = self._session.actor
-        if actor is None or actor.role not in CASEWORK_ROLES:
+        if actor is None or not does_casework(actor):
             return None
         mine = self.which.currentData() != "all"
 

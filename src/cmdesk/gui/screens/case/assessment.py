@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from cmdesk.core.i18n import N_, format_date
 from cmdesk.core.model.labels import label_of
-from cmdesk.core.services.casework import ASSESSMENT_STAGES
+from cmdesk.core.services.case_actions import CaseAction
 from cmdesk.gui.icons import icon
 from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle
@@ -113,7 +113,7 @@ class AssessmentTab(CaseTab):
 
     def _update_hint(self) -> None:
         b = self.bundle
-        allowed = b is not None and b.is_open and b.case.stage in ASSESSMENT_STAGES
+        allowed = b is not None and b.may(CaseAction.RECORD_ASSESSMENT)
         for w in (self.domain, self.rating, self.findings, self.needs, self.save):
             w.setEnabled(allowed)
         if b is None or allowed:

@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from cmdesk.core.model.case import ClosureStatus, PlanStatus, Stage
-from cmdesk.core.model.roles import Role
-from cmdesk.core.services.case_workflow import allowed_moves
+from cmdesk.core.model.case import Stage
+from cmdesk.core.services.case_actions import CaseAction
 
 if TYPE_CHECKING:
     from cmdesk.core.services.audit import AuditRecord
@@ -26,8 +25,6 @@ if TYPE_CHECKING:
     from cmdesk.core.services.referrals import ReferralDTO
     from cmdesk.core.services.tasks import TaskDTO
     from cmdesk.core.workspace import Workspace
-
-PLAN_EDITORS = (Role.CASE_MANAGER, Role.SUPERVISOR)
 
 
 @dataclass(frozen=True)
@@ -50,49 +47,14 @@ class CaseBundle:
     # geography tables take a moment to load the first time).
     address: dict[str, str] = field(default_factory=dict)
 
-    # -- what the signed-in user may do now (the core checks again) ------------------------
-    @property
-    def role(self) -> str:
-        return self.actor.role if self.actor else ""
+    # -- what the signed-in user may do now: the core says (CaseDTO.actions), and checks
+    # again when it is done.
+    def may(self, action: CaseAction) -> bool:
+        return action in self.case.actions
 
     @property
     def is_open(self) -> bool:
         return self.case.stage != Stage.CLOSURE
-
-    @property
-    def edits_plan(self) -> bool:
-        return self.role in PLAN_EDITORS
-
-    def moves(self) -> list[Stage]:
-        return allowed_moves(self.case.stage, self.role) if self.is_open else []
-
-    def can_submit_plan(self) -> bool:
-        return (
-            self.edits_plan
-            and self.case.stage == Stage.CASE_PLAN
-            and self.case.plan_status in (PlanStatus.DRAFT, PlanStatus.RETURNED)
-        )
-
-    def can_decide_plan(self) -> bool:
-        return (
-            self.role == Role.SUPERVISOR
-            and self.case.plan_status == PlanStatus.SUBMITTED
-            and self.case.plan_submitted_by != self._me
-        )
-
-    def can_request_closure(self) -> bool:
-        return self.is_open and self.edits_plan and self.case.closure_status == ClosureStatus.NONE
-
-    def can_decide_closure(self) -> bool:
-        return (
-            self.is_open
-            and self.role == Role.SUPERVISOR
-            and self.case.closure_status == ClosureStatus.REQUESTED
-            and self.case.closure_requested_by != self._me
-        )
-
-    def can_reopen(self) -> bool:
-        return not self.is_open and self.edits_plan
 
     def who(self, user_id: str | None) -> str:
         return self.staff.get(user_id or "", "") if user_id else ""
@@ -102,10 +64,6 @@ class CaseBundle:
             if org.id == org_id:
                 return org.code
         return ""
-
-    @property
-    def _me(self) -> str:
-        return self.actor.user_id if self.actor else ""
 
 
 def address_texts(province: str, district: str, subdistrict: str) -> dict[str, str]:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from cmdesk.core.i18n import N_, format_date
 from cmdesk.core.model.case import Stage
 from cmdesk.core.model.labels import label_of
-from cmdesk.core.services.casework import PROGRESS_STAGES
+from cmdesk.core.services.case_actions import CaseAction
 from cmdesk.gui.icons import icon
 from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle
@@ -244,8 +244,8 @@ class PlanTab(CaseTab):
 
     def _update_enabled(self) -> None:
         b = self.bundle
-        editing = b is not None and b.is_open and b.edits_plan and b.case.stage == Stage.CASE_PLAN
-        progress = b is not None and b.is_open and b.case.stage in PROGRESS_STAGES
+        editing = b is not None and b.may(CaseAction.EDIT_PLAN)
+        progress = b is not None and b.may(CaseAction.UPDATE_ACTIONS)
         chosen = self._selected()
         for w in (self.goal_domain, self.goal_text, self.add_goal):
             w.setEnabled(editing)

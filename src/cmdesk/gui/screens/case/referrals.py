@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTreeWidget, QTreeWidget
 
 from cmdesk.core.i18n import format_date
 from cmdesk.core.model.labels import label_of
+from cmdesk.core.services.case_actions import CaseAction
 from cmdesk.gui.icons import icon
 from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
     from cmdesk.gui.screens.case.page import CasePage
 
 REFERRAL_ID = Qt.ItemDataRole.UserRole
-SENDERS = ("case_manager", "supervisor")
 
 
 class ReferralsTab(CaseTab):
@@ -102,7 +102,7 @@ class ReferralsTab(CaseTab):
 
     def _update_buttons(self) -> None:
         b = self.bundle
-        self.refer.setEnabled(b is not None and b.is_open and b.role in SENDERS)
+        self.refer.setEnabled(b is not None and b.may(CaseAction.SEND_REFERRAL))
         self.open_button.setEnabled(self.table.currentItem() is not None)
 
     def open_new(self) -> None:

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from cmdesk.core.i18n import N_, format_date
-from cmdesk.core.model.case import Stage
 from cmdesk.core.model.labels import label_of
+from cmdesk.core.services.case_actions import CaseAction
 from cmdesk.core.services.thai_time import thai_today
 from cmdesk.gui.icons import icon
 from cmdesk.gui.screens.case.base import CaseTab
@@ -99,7 +99,7 @@ class ReviewsTab(CaseTab):
 
     def _update_enabled(self) -> None:
         b = self.bundle
-        allowed = b is not None and b.is_open and b.edits_plan and b.case.stage == Stage.REVIEW
+        allowed = b is not None and b.may(CaseAction.RECORD_REVIEW)
         for w in (self.date, self.progress, self.decision, self.save):
             w.setEnabled(allowed)
         self.hint.setText(

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 from cmdesk.core.i18n import Translator
 from cmdesk.core.model.case import Stage
 from cmdesk.core.model.labels import choices, label_of
+from cmdesk.core.services.case_actions import CaseAction
 from cmdesk.gui.widgets.flow_layout import FlowLayout, flow_policy
 from cmdesk.gui.widgets.labels import WrapLabel
 from cmdesk.gui.widgets.prompts import ReasonDialog, ask
@@ -106,20 +107,11 @@ class WorkflowBar(QFrame):
 
     def show_bundle(self, b: CaseBundle) -> None:
         self.strip.show_stage(b.case.stage)
-        moves = {m.value for m in b.moves()}
+        moves = {m.value for m in b.case.moves}
         for code, button in self.move_buttons.items():
             button.setVisible(code in moves)
-        shown = {
-            "submit_plan": b.can_submit_plan(),
-            "approve_plan": b.can_decide_plan(),
-            "return_plan": b.can_decide_plan(),
-            "request_closure": b.can_request_closure(),
-            "approve_closure": b.can_decide_closure(),
-            "decline_closure": b.can_decide_closure(),
-            "reopen": b.can_reopen(),
-        }
-        for name, visible in shown.items():
-            self.buttons[name].setVisible(visible)
+        for name, button in self.buttons.items():
+            button.setVisible(b.may(CaseAction(name)))
         self._status_text(b)
 
     def clear(self) -> None:
