@@ -21,12 +21,12 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from benchmarks.bench_reports import clear_text_caches
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.i18n import BirthDate
 from cmdesk.core.model import Case
 from cmdesk.core.services import report_sources
 from cmdesk.core.services.child_drafts import ChildDraft, HouseholdMemberDraft
 from cmdesk.core.services.consents import ConsentDraft
-from cmdesk.core.services.thai_time import thai_today
 from cmdesk.core.vault import crypto
 from cmdesk.core.workspace import Workspace
 

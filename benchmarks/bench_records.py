@@ -30,12 +30,12 @@ import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.pool import QueuePool
 
+from cmdesk.core.acting.audit import AuditService
+from cmdesk.core.acting.context import Context
 from cmdesk.core.demo.generate import generate
 from cmdesk.core.model import Case, Child
 from cmdesk.core.search.service import CaseloadQuery, SearchService
-from cmdesk.core.services.audit import AuditService
 from cmdesk.core.services.cases import CaseService
-from cmdesk.core.services.context import Context
 from cmdesk.core.vault import crypto
 from cmdesk.core.workspace import Workspace
 

@@ -25,7 +25,6 @@ from cmdesk.core.model import Child, new_id
 from cmdesk.core.sync import bundle_format, keys
 from cmdesk.core.sync.engine import BULK_CACHE_KIB
 from cmdesk.core.sync.importing import apply_segment, collector_paused
-from cmdesk.core.sync.join import join
 from cmdesk.core.sync.payload import Payload, decode
 from cmdesk.core.sync.tables import AUDIT_TABLE, synced_tables
 from cmdesk.core.vault import crypto
@@ -53,7 +52,9 @@ def founding(root: Path, code: str = "WVFT") -> Workspace:
 
 def laptop(source: Workspace, root: Path) -> Workspace:
     data, secret = source.sync.enrolment_file("data_manager")
-    return join(root, data, secret, USER, PASS, kdf=crypto.weak_kdf_for_tests())
+    return Workspace.join(
+        root, data, secret, username=USER, passphrase=PASS, kdf=crypto.weak_kdf_for_tests()
+    )
 
 
 def without_capture(ws: Workspace) -> None:

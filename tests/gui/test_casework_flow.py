@@ -21,11 +21,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import ValidationError
 from cmdesk.core.i18n import Translator, buddhist_year
 from cmdesk.core.model.labels import label_of
 from cmdesk.core.reference.identity import IdDocumentType, validate_document
-from cmdesk.core.services.thai_time import thai_today
 from cmdesk.gui.i18n import plain
 from cmdesk.gui.screens.consent_dialog import ConsentDialog
 from cmdesk.gui.screens.referral_dialog import ReferralDialog

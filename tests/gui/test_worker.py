@@ -12,9 +12,9 @@ from PySide6.QtCore import QElapsedTimer, QThread, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from cmdesk.core.acting.changes import OpChanges
 from cmdesk.core.errors import PermissionDenied
 from cmdesk.core.i18n import translator
-from cmdesk.core.services.changes import OpChanges
 from cmdesk.gui.i18n import Language
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session

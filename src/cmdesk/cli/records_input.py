@@ -16,11 +16,11 @@ from datetime import date
 from typing import Any, Final
 
 from cmdesk.cli.common import read_text
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import FieldError, ValidationError
 from cmdesk.core.i18n import N_, BirthDate, Locale, parse_date, parse_year
 from cmdesk.core.services.child_drafts import ChildDraft, HouseholdMemberDraft
 from cmdesk.core.services.children import ChildDTO
-from cmdesk.core.services.thai_time import thai_today
 
 UNKNOWN_FIELD = N_("There is no such field. See the README for the fields you can set.")
 NOT_TEXT = N_("Give this as text.")

@@ -22,7 +22,6 @@ from cmdesk.core.errors import ValidationError
 from cmdesk.core.model.roles import Role
 from cmdesk.core.sync import authority, texts
 from cmdesk.core.sync.engine import SyncEngine
-from cmdesk.core.sync.join import join
 from cmdesk.core.vault.files import atomic_write
 from cmdesk.core.workspace import Workspace
 
@@ -215,8 +214,13 @@ def cmd_join(args: argparse.Namespace) -> int:
         prompt=texts.ENROL_PASSPHRASE_PROMPT,
     )
     root = vault_dir(args)
-    with join(
-        root, data, secret, acting_user(args), passphrase(args), display_name=args.name
+    with Workspace.join(
+        root,
+        data,
+        secret,
+        username=acting_user(args),
+        passphrase=passphrase(args),
+        display_name=args.name,
     ) as ws:
         org = engine(ws).keys().org.identity.code
         if args.json:

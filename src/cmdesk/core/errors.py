@@ -10,9 +10,10 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from cmdesk.core.i18n import N_, Translator
+from cmdesk.core.text_ids import N_
 
 if TYPE_CHECKING:
+    from cmdesk.core.i18n import Translator
     from cmdesk.core.services.duplicates import DuplicateCandidate
 
 

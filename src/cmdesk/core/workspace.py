@@ -8,39 +8,44 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cmdesk.core.acting import audit as audit_chain
+from cmdesk.core.acting.audit import AuditService, ChainBreak
+from cmdesk.core.acting.context import Actor, Context
 from cmdesk.core.errors import (
     PermissionDenied,
     ValidationError,
     VaultLocked,
     WrongPassphrase,
 )
+from cmdesk.core.founding import Founder, found_vault
 from cmdesk.core.i18n import N_
-from cmdesk.core.model import User, VaultMeta, new_id
+from cmdesk.core.model import Organisation, User, VaultMeta, new_id
 from cmdesk.core.model.roles import Role
+from cmdesk.core.search import index as search_index
 from cmdesk.core.search.service import SearchService
-from cmdesk.core.services import audit as audit_chain
-from cmdesk.core.services.audit import AuditService, ChainBreak
 from cmdesk.core.services.case_workflow import WorkflowService
 from cmdesk.core.services.cases import CaseService
 from cmdesk.core.services.casework import CaseworkService
 from cmdesk.core.services.children import ChildService
 from cmdesk.core.services.conflict_review import ConflictService
 from cmdesk.core.services.consents import ConsentService
-from cmdesk.core.services.context import Actor, Context
 from cmdesk.core.services.notes import NoteService
-from cmdesk.core.services.organisations import OrganisationService, seed_organisations
-from cmdesk.core.services.pdpa import PdpaService
+from cmdesk.core.services.organisations import OrganisationService
+from cmdesk.core.services.pdpa import ErasedRecords, PdpaService
 from cmdesk.core.services.referrals import ReferralService
 from cmdesk.core.services.reports import ReportService
 from cmdesk.core.services.tasks import TaskService
-from cmdesk.core.services.users import UserService, check_passphrase, check_username
+from cmdesk.core.services.users import UserService, check_passphrase
+from cmdesk.core.sync import keystore
+from cmdesk.core.sync import rejections as rej
+from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.engine import SyncEngine
+from cmdesk.core.sync.keys import open_enrolment
 from cmdesk.core.vault import crypto
 from cmdesk.core.vault.store import Vault, VaultPaths
 from cmdesk.core.vault.throttle import Clock, wall_clock
@@ -55,6 +60,11 @@ class CheckReport:
     @property
     def ok(self) -> bool:
         return not self.integrity_problems and self.audit_break is None
+
+
+def _forget_in_search(session: Session, erased: ErasedRecords) -> None:
+    # The PDPA service rewrites every FTS5 index right after its hooks run.
+    search_index.forget_child(session, erased.child_id, optimize=False)
 
 
 def _meta(session: Session, key: str) -> str:
@@ -79,7 +89,7 @@ class Workspace:
         self.tasks = TaskService(self.ctx, self.audit)
         self.consents = ConsentService(self.ctx, self.audit)
         self.referrals = ReferralService(self.ctx, self.audit)
-        self.pdpa = PdpaService(self.ctx, self.audit)
+        self.pdpa = PdpaService(self.ctx, self.audit, erasure_hooks=(_forget_in_search,))
         self.reports = ReportService(self.ctx, self.audit)
         self.search = SearchService(self.ctx)
         # Installs change capture on the vault's engine: every commit from here on is synced.
@@ -102,41 +112,67 @@ class Workspace:
         kdf: crypto.KdfParams | None = None,
     ) -> Workspace:
         """A new vault, its organisation and first data manager."""
-        name = check_username(username)
-        check_passphrase(passphrase)
         code = org_code.strip().upper()
         if not code or len(code) > 32 or not code.replace("-", "").replace("_", "").isalnum():
             raise ValidationError.single(
                 "org", N_("An organisation code is 1 to 32 letters, digits, - or _.")
             )
-        vault = Vault.create(root, name, passphrase, kdf)
-        device_id = new_id()
-        with Session(vault.engine) as s, s.begin():
-            # The whole partner network, and this vault's own organisation (real names if it
-            # is a known partner).
-            org = seed_organisations(s, code, org_name_th, org_name_en)
-            user = User(
-                org_id=org.id, username=name, display_name=display_name, role=Role.DATA_MANAGER
-            )
-            s.add(user)
-            s.flush()
-            s.add_all(
-                [
-                    VaultMeta(key="device_id", value=device_id),
-                    VaultMeta(key="org_id", value=org.id),
-                    VaultMeta(key="created_at", value=datetime.now(UTC).isoformat()),
-                ]
-            )
-            actor = Actor(user.id, name, user.role, org.id, user.team)
-            audit_chain.append(
-                s,
-                device_id=device_id,
-                actor=name,
-                action="vault.create",
-                entity="organisation",
-                entity_id=org.id,
-            )
-        return cls(vault, actor, device_id)
+        founder = Founder(
+            username=username,
+            passphrase=passphrase,
+            role=Role.DATA_MANAGER,
+            org_code=code,
+            device_id=new_id(),
+            action="vault.create",
+            display_name=display_name,
+            org_name_th=org_name_th,
+            org_name_en=org_name_en,
+        )
+        vault, actor = found_vault(root, founder, kdf)
+        return cls(vault, actor, founder.device_id)
+
+    @classmethod
+    def join(
+        cls,
+        root: Path,
+        enrolment_file: bytes,
+        enrol_passphrase: str,
+        *,
+        username: str,
+        passphrase: str,
+        display_name: str = "",
+        kdf: crypto.KdfParams | None = None,
+    ) -> Workspace:
+        """A new laptop of an organisation, from an enrolment file: the organisation's public
+        identity and encryption key pair, a device identity of its own (a fresh id and key
+        pair, certified with the file's enrolment key, so two laptops joining with one file
+        never share an identity), the partners its organisation trusts, and its first user in
+        the role the file names. It never holds the organisation's certification key; its
+        records arrive by importing a bundle."""
+        enrolment = open_enrolment(enrolment_file, enrol_passphrase)
+        ident, device = enrolment.org.identity, enrolment.new_device()
+        founder = Founder(
+            username=username,
+            passphrase=passphrase,
+            role=enrolment.role,
+            org_code=ident.code,
+            device_id=device.device_id,
+            action="vault.join",
+            display_name=display_name,
+            org_name_th=ident.name_th,
+            org_name_en=ident.name_en,
+        )
+
+        def keys(s: Session, org: Organisation) -> None:
+            if org.id != ident.org_id:
+                raise rej.invalid("file", rej.NOT_ENROLMENT)
+            raw: Db = s.connection().connection.driver_connection  # type: ignore[assignment]
+            keystore.save(raw, enrolment.org, device)
+            for partner in enrolment.trusted:
+                keystore.trust(raw, partner)
+
+        vault, actor = found_vault(root, founder, kdf, keys)
+        return cls(vault, actor, device.device_id)
 
     @classmethod
     def open(

@@ -19,8 +19,8 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from cmdesk.core.acting.changes import OpChanges
 from cmdesk.core.errors import VaultLocked
-from cmdesk.core.services.changes import OpChanges
 from cmdesk.gui.errors import show_error
 from cmdesk.gui.worker import Cancelled, Job
 

@@ -20,7 +20,7 @@ from cmdesk.gui.security import ClipboardGuard
 from cmdesk.gui.worker import Job, Worker
 
 if TYPE_CHECKING:
-    from cmdesk.core.services.context import Actor
+    from cmdesk.core.acting.context import Actor
     from cmdesk.core.workspace import Workspace
 
 T = TypeVar("T")

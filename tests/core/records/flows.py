@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.model.case import Stage
 from cmdesk.core.services.case_dto import CaseDTO
-from cmdesk.core.services.thai_time import thai_today
 from tests.core.records.conftest import Open
 from tests.core.records.factories import child_draft
 

@@ -13,12 +13,12 @@ from datetime import timedelta
 
 import pytest
 
+from cmdesk.core.acting.case_actions import CaseAction
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import PermissionDenied, TransitionNotAllowed
 from cmdesk.core.model.case import Stage
-from cmdesk.core.services.case_actions import CaseAction
 from cmdesk.core.services.case_dto import CaseDTO
 from cmdesk.core.services.referrals import ReferralDraft
-from cmdesk.core.services.thai_time import thai_today
 from cmdesk.core.workspace import Workspace
 from tests.core.records.conftest import Open
 from tests.core.records.flows import case_at

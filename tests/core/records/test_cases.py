@@ -11,10 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from cmdesk.core.acting.thai_time import thai_be_year
 from cmdesk.core.errors import PermissionDenied, ValidationError
 from cmdesk.core.model import AuditEntry
 from cmdesk.core.services.case_numbers import CASE_NUMBER_RE, device_part
-from cmdesk.core.services.thai_time import thai_be_year
 from cmdesk.core.vault import crypto
 from cmdesk.core.workspace import Workspace
 from tests.core.records.conftest import Open

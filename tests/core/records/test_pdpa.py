@@ -11,14 +11,14 @@ import pytest
 from sqlalchemy import func, select
 
 import cmdesk.core.model as model
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import NotFound, PermissionDenied, ValidationError
 from cmdesk.core.model import AuditEntry, Child, Erasure
 from cmdesk.core.model.base import is_synced
 from cmdesk.core.services.child_drafts import ChildDraft
 from cmdesk.core.services.consents import ConsentDraft
-from cmdesk.core.services.pdpa import ErasedRecords, register_erasure_hook, unregister_erasure_hook
+from cmdesk.core.services.pdpa import ErasedRecords, PdpaService
 from cmdesk.core.services.referrals import ReferralDraft
-from cmdesk.core.services.thai_time import thai_today
 from tests.core.records.conftest import Open
 from tests.core.records.factories import mother, undocumented
 from tests.core.records.sqlcipher_pages import PAGE, database_pages, plaintext
@@ -156,11 +156,9 @@ def test_erasure_hooks_see_every_erased_id(as_user: Open) -> None:
     def hook(_session: object, erased: ErasedRecords) -> None:
         seen.append(erased)
 
-    register_erasure_hook(hook)
-    try:
-        as_user("admin").pdpa.erase_child(child_id, "data_subject_request")
-    finally:
-        unregister_erasure_hook(hook)
+    admin = as_user("admin")
+    # The hooks are handed to the service (the Workspace hands it the search index's).
+    PdpaService(admin.ctx, admin.audit, (hook,)).erase_child(child_id, "data_subject_request")
     assert len(seen) == 1 and {child_id, case_id} <= seen[0].ids()
 
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import (
     ConsentRequired,
     PermissionDenied,
@@ -18,7 +19,6 @@ from cmdesk.core.errors import (
 from cmdesk.core.model import AuditEntry
 from cmdesk.core.services.consents import ConsentDraft
 from cmdesk.core.services.referrals import STEPS, ReferralDraft
-from cmdesk.core.services.thai_time import thai_today
 from tests.core.records.conftest import Open
 from tests.core.records.flows import new_case
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import PermissionDenied, TransitionNotAllowed, ValidationError
-from cmdesk.core.services.thai_time import thai_today
 from tests.core.records.conftest import Open
 from tests.core.records.flows import new_case
 

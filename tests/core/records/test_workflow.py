@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from cmdesk.core.acting.case_actions import MOVES, allowed_moves
 from cmdesk.core.errors import PermissionDenied, TransitionNotAllowed, ValidationError
 from cmdesk.core.model.case import ClosureStatus, PlanStatus, Stage
-from cmdesk.core.services.case_actions import MOVES, allowed_moves
 from tests.core.records.conftest import Open
 from tests.core.records.flows import ORDER, case_at, new_case
 

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.i18n import Locale, format_date, translator
 from cmdesk.core.model.case import RISK_LABELS, STAGE_LABELS
 from cmdesk.core.model.consent import CONSENT_PURPOSE_LABELS
 from cmdesk.core.reference.partners import partner
 from cmdesk.core.services.consents import ConsentDraft
 from cmdesk.core.services.referrals import ReferralDraft
-from cmdesk.core.services.thai_time import thai_today
 from cmdesk.core.workspace import Workspace
 from tests.conftest import ADMIN, ADMIN_PASS
 from tests.core.records.conftest import PASS, as_user, records_template, rvault

@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from cmdesk.core.acting.access import case_scope
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.model import Case, Task
 from cmdesk.core.model.case import RISK_ORDER
 from cmdesk.core.search.service import CaseloadQuery, CaseloadRow
-from cmdesk.core.services.access import case_scope
-from cmdesk.core.services.thai_time import thai_today
 from cmdesk.core.workspace import Workspace
 from tests.core.search.conftest import Open
 from tests.core.search.helpers import register, user_id

@@ -8,6 +8,7 @@ from pathlib import Path
 from alembic import command
 from sqlalchemy import Engine, text
 
+from cmdesk.core import schema as cmdesk_schema
 from cmdesk.core.search import schema
 from cmdesk.core.vault import crypto, migrate
 from cmdesk.core.vault.engine import make_engine
@@ -31,7 +32,8 @@ def search_objects(engine: Engine) -> dict[str, str]:
 
 def test_fresh_and_migrated_vaults_have_the_same_index(tmp_path: Path) -> None:
     fresh = make_engine(tmp_path / "a.db", crypto.new_data_key(), create=True)
-    migrate.create_schema(fresh)
+    with fresh.begin() as conn:  # straight from the code, not from the migrations
+        cmdesk_schema.create_all(conn)
     migrated = make_engine(tmp_path / "b.db", crypto.new_data_key(), create=True)
     migrate.upgrade(migrated)
     made = search_objects(fresh)

@@ -13,7 +13,6 @@ import pytest
 
 from cmdesk.core.sync import keys
 from cmdesk.core.sync.engine import SyncEngine
-from cmdesk.core.sync.join import join
 from cmdesk.core.vault import crypto
 from cmdesk.core.workspace import Workspace
 from tests.conftest import ADMIN, ADMIN_PASS
@@ -52,7 +51,9 @@ def network_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         p1.sync.trust(a1.sync.identity_file())
         for name in ("a2", "a3"):
             data, passphrase = a1.sync.enrolment_file("data_manager")
-            join(base / name, data, passphrase, ADMIN, ADMIN_PASS, kdf=kdf).close()
+            Workspace.join(
+                base / name, data, passphrase, username=ADMIN, passphrase=ADMIN_PASS, kdf=kdf
+            ).close()
         a1.close()
         p1.close()
     return base

@@ -403,8 +403,8 @@ def test_after_a_revocation_new_bundles_are_closed_to_the_revoked_laptop(net: Ne
 def test_a_laptop_joining_later_receives_everything_in_its_first_bundle(
     net: Net, cheap_kdf: None
 ) -> None:
-    from cmdesk.core.sync.join import join
     from cmdesk.core.vault import crypto
+    from cmdesk.core.workspace import Workspace
     from tests.conftest import ADMIN, ADMIN_PASS
     from tests.core.sync.conftest import exchange
 
@@ -414,8 +414,13 @@ def test_a_laptop_joining_later_receives_everything_in_its_first_bundle(
         exchange(net.a1, ws)
     # Every laptop the office knows holds everything: a bundle for them alone would be empty.
     data, passphrase = sync(net.a1).enrolment_file("case_manager")
-    late = join(
-        net.root / "a4", data, passphrase, ADMIN, ADMIN_PASS, kdf=crypto.weak_kdf_for_tests()
+    late = Workspace.join(
+        net.root / "a4",
+        data,
+        passphrase,
+        username=ADMIN,
+        passphrase=ADMIN_PASS,
+        kdf=crypto.weak_kdf_for_tests(),
     )
     try:
         exchange(net.a1, late)
@@ -448,14 +453,21 @@ def test_after_the_organisation_key_is_rotated_the_old_key_opens_no_new_bundle(n
 def test_more_laptops_than_an_enrolment_file_was_made_for_are_shown_to_the_data_manager(
     net: Net, cheap_kdf: None
 ) -> None:
-    from cmdesk.core.sync.join import join
     from cmdesk.core.vault import crypto
+    from cmdesk.core.workspace import Workspace
     from tests.conftest import ADMIN, ADMIN_PASS
     from tests.core.sync.conftest import exchange
 
     data, passphrase = sync(net.a1).enrolment_file("field_worker", laptops=1)
     joined = [
-        join(net.root / n, data, passphrase, ADMIN, ADMIN_PASS, kdf=crypto.weak_kdf_for_tests())
+        Workspace.join(
+            net.root / n,
+            data,
+            passphrase,
+            username=ADMIN,
+            passphrase=ADMIN_PASS,
+            kdf=crypto.weak_kdf_for_tests(),
+        )
         for n in ("a4", "a5")
     ]
     try:

@@ -8,6 +8,7 @@ from pathlib import Path
 from alembic import command
 from sqlalchemy import text
 
+from cmdesk.core import schema as cmdesk_schema
 from cmdesk.core.vault import crypto, migrate
 from cmdesk.core.vault.engine import make_engine
 from cmdesk.core.workspace import Workspace
@@ -32,7 +33,8 @@ def triggers(engine: object) -> dict[str, str]:
 
 def test_fresh_and_migrated_vaults_have_the_same_capture_triggers(tmp_path: Path) -> None:
     fresh = make_engine(tmp_path / "a.db", crypto.new_data_key(), create=True)
-    migrate.create_schema(fresh)
+    with fresh.begin() as conn:  # straight from the code, not from the migrations
+        cmdesk_schema.create_all(conn)
     migrated = make_engine(tmp_path / "b.db", crypto.new_data_key(), create=True)
     migrate.upgrade(migrated)
     assert triggers(fresh) == triggers(migrated)

@@ -8,11 +8,10 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, inspect, text
 
-import cmdesk.core.model as model
+from cmdesk.core import schema as cmdesk_schema
 from cmdesk.core.errors import VaultTooNew
-from cmdesk.core.search.schema import include_name
 from cmdesk.core.vault import crypto, migrate
 from cmdesk.core.vault.engine import make_engine
 from cmdesk.core.vault.store import Vault
@@ -29,8 +28,10 @@ def test_migrating_from_empty_gives_exactly_the_models_schema(tmp_path: Path) ->
     migrate.upgrade(engine)
     with engine.connect() as conn:
         # The search index's FTS tables are hand-written DDL, outside the model.
-        context = MigrationContext.configure(conn, opts={"include_name": include_name})
-        diff = compare_metadata(context, model.Base.metadata)
+        context = MigrationContext.configure(
+            conn, opts={"include_name": cmdesk_schema.include_name}
+        )
+        diff = compare_metadata(context, cmdesk_schema.METADATA)
         triggers = {
             r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='trigger'"))
         }
@@ -39,12 +40,31 @@ def test_migrating_from_empty_gives_exactly_the_models_schema(tmp_path: Path) ->
     assert {"audit_entry_no_update", "audit_entry_no_delete"} <= triggers
 
 
+def objects(engine: Engine) -> set[tuple[str, str]]:
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT type, name FROM sqlite_master"))
+        # Alembic's own bookkeeping, and SQLite's internal objects, are not the schema.
+        skip = ("sqlite_", "alembic_version")
+        return {(str(kind), str(name)) for kind, name in rows if not str(name).startswith(skip)}
+
+
+def columns(engine: Engine, table: str) -> list[tuple[str, bool]]:
+    return sorted((c["name"], bool(c["nullable"])) for c in inspect(engine).get_columns(table))
+
+
 def test_fresh_vault_and_migrated_vault_have_the_same_tables(tmp_path: Path) -> None:
     fresh = make_engine(tmp_path / "a.db", crypto.new_data_key(), create=True)
-    migrate.create_schema(fresh)
+    with fresh.begin() as conn:  # straight from the code, not from the migrations
+        cmdesk_schema.create_all(conn)
     migrated = make_engine(tmp_path / "b.db", crypto.new_data_key(), create=True)
     migrate.upgrade(migrated)
-    assert set(inspect(fresh).get_table_names()) == set(inspect(migrated).get_table_names())
+    assert set(inspect(fresh).get_table_names()) == set(inspect(migrated).get_table_names()) - {
+        "alembic_version"
+    }
+    # and the same indexes and triggers, and the same columns in every table
+    assert objects(fresh) == objects(migrated)
+    for table in inspect(fresh).get_table_names():
+        assert columns(fresh, table) == columns(migrated, table), table
     fresh.dispose()
     migrated.dispose()
 

@@ -36,6 +36,8 @@ from typing import Final
 from sqlalchemy import Connection, delete, func, select, text
 from sqlalchemy.orm import Session
 
+from cmdesk.core.acting import audit as audit_chain
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.demo.batches import WRITERS, Batch, CaseSpec, build_batch
 from cmdesk.core.demo.records import TABLES, DemoWorld, Partner, Staff, case_year
 from cmdesk.core.errors import CmdeskError, ValidationError
@@ -43,10 +45,8 @@ from cmdesk.core.i18n import N_
 from cmdesk.core.model import Child, Organisation, User, VaultMeta
 from cmdesk.core.model.roles import Role
 from cmdesk.core.search import schema as search_schema
-from cmdesk.core.services import audit as audit_chain
 from cmdesk.core.services.case_numbers import device_part
 from cmdesk.core.services.organisations import own_org_id
-from cmdesk.core.services.thai_time import thai_today
 from cmdesk.core.sync.engine import CancelToken  # the core's one cancel token for long work
 from cmdesk.core.sync.model import SyncDirty
 from cmdesk.core.workspace import Workspace

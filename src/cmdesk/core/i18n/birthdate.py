@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from cmdesk.core.errors import ValidationError
 from cmdesk.core.i18n.dates import buddhist_year, format_date
 from cmdesk.core.i18n.digits import to_thai_digits
-from cmdesk.core.i18n.translator import N_, Locale, Translator, translator
+from cmdesk.core.i18n.translator import Locale, Translator, translator
+from cmdesk.core.text_ids import N_
 
 Precision = Literal["exact", "year", "estimated"]
 
@@ -30,9 +32,6 @@ BEFORE_BIRTH = N_("This date is before the birth date.")
 
 
 def _invalid(msgid: str, **params: object) -> Exception:
-    # Imported here: cmdesk.core.errors imports this package for N_ and Translator.
-    from cmdesk.core.errors import ValidationError
-
     return ValidationError.single("birth_date", msgid, **params)
 
 

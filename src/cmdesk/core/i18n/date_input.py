@@ -20,9 +20,11 @@ from functools import cache
 
 from babel.dates import get_day_names, get_month_names
 
+from cmdesk.core.errors import ValidationError
 from cmdesk.core.i18n.dates import BABEL_LOCALE, BE_OFFSET
 from cmdesk.core.i18n.digits import from_thai_digits
-from cmdesk.core.i18n.translator import N_, Locale
+from cmdesk.core.i18n.translator import Locale
+from cmdesk.core.text_ids import N_
 
 EMPTY = N_("Enter a date, for example 15/1/2025.")
 UNREADABLE = N_("This is not a date cmdesk can read. Write day/month/year, for example 15/1/2025.")
@@ -50,9 +52,6 @@ def parse_date(text: str, locale: Locale, *, field: str = "date") -> date:
     try:
         return _parse(text, locale)
     except _Unreadable as problem:
-        # Imported here: cmdesk.core.errors imports this package for N_ and Translator.
-        from cmdesk.core.errors import ValidationError
-
         raise ValidationError.single(field, problem.msgid) from None
 
 
@@ -67,8 +66,6 @@ def parse_year(text: str, locale: Locale, *, field: str = "year") -> int:
             raise _Unreadable(N_("Write the year, for example 2568 or 2025."))
         return _year(numbers[0], era, locale)
     except _Unreadable as problem:
-        from cmdesk.core.errors import ValidationError
-
         raise ValidationError.single(field, problem.msgid) from None
 
 

@@ -16,11 +16,6 @@ LOCALES: tuple[Locale, ...] = ("th", "en")
 _log = logging.getLogger(__name__)
 
 
-def N_(msgid: str) -> str:  # noqa: N802 (the conventional gettext marker name)
-    """Marks a message for extraction without translating it yet (it is translated when shown)."""
-    return msgid
-
-
 class Translator:
     """Translates messages into one language. Several can exist at once (bilingual messages).
 

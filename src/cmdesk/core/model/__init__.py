@@ -1,4 +1,4 @@
-"""The ORM model. Importing this package registers every table on Base.metadata."""
+"""The ORM model of the records. cmdesk.core.schema adds the search index and sync's own tables."""
 
 from __future__ import annotations
 
@@ -40,11 +40,3 @@ __all__ = [
     "org_id_for",
     "utcnow",
 ]
-
-# The search index (FTS tables and triggers on child and case_file) hangs on this metadata, so
-# every fresh vault gets it; imported last because it builds on the tables above.
-import cmdesk.core.search.schema
-
-# Sync's own tables (operation log, clocks, keys, peers) and its capture triggers on every
-# synced table, likewise on this metadata so migrations and fresh vaults include them.
-import cmdesk.core.sync.model  # noqa: F401

@@ -7,8 +7,7 @@ pages even with 'secure-delete'; rewriting from the live rows drops them, and wi
 `PRAGMA secure_delete` the freed pages are zeroed. The caller checkpoints the WAL after
 committing, so no old page image stays in it either (PdpaService.erase_child does).
 
-The PDPA service calls `forget_child` through its erasure hook, registered on import here
-(SearchService imports this module, so every Workspace has it).
+The Workspace hands `forget_child` to the PDPA service as an erasure hook.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from cmdesk.core.search import schema
-from cmdesk.core.services.pdpa import ErasedRecords, register_erasure_hook
 
 
 def forget_child(session: Session, child_id: str, *, optimize: bool = True) -> None:
@@ -40,11 +38,3 @@ def forget_child(session: Session, child_id: str, *, optimize: bool = True) -> N
     session.execute(text("DELETE FROM search_row WHERE child_id = :child"), row)
     if optimize:
         schema.optimize(session.connection())
-
-
-def _on_erasure(session: Session, erased: ErasedRecords) -> None:
-    # The PDPA service rewrites every FTS5 index right after its hooks run.
-    forget_child(session, erased.child_id, optimize=False)
-
-
-register_erasure_hook(_on_erasure)

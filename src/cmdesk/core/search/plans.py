@@ -33,6 +33,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
+from cmdesk.core.acting.access import case_scope
+from cmdesk.core.acting.context import Actor
 from cmdesk.core.model import Case, Child, Task
 from cmdesk.core.model.case import RiskLevel, Stage
 from cmdesk.core.model.roles import Role
@@ -44,8 +46,6 @@ from cmdesk.core.search.schema import (
     team_tag,
     worker_tag,
 )
-from cmdesk.core.services.access import case_scope
-from cmdesk.core.services.context import Actor
 
 # The first chunk of text matches is small (a page of 50 is usually in it); later ones grow.
 FIRST_CHUNK: Final = 128

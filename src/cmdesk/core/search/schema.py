@@ -27,9 +27,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from sqlalchemy import Connection, event
-
-from cmdesk.core.model.base import Base
+from sqlalchemy import Connection
 
 TABLES: Final = ("search_row", "search_text", "search_word")
 _FTS_SHADOWS: Final = ("_data", "_idx", "_content", "_docsize", "_config")
@@ -270,13 +268,3 @@ def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
     if type_ == "index":
         return not (name or "").startswith("search_")
     return True
-
-
-def _after_create(target: Any, connection: Connection, **kw: Any) -> None:
-    tables = {t.name for t in kw.get("tables", ())} or set(target.tables)
-    # Only when the record tables were created in this call (not a partial create_all).
-    if {"child", "case_file"} <= tables:
-        create(connection)
-
-
-event.listen(Base.metadata, "after_create", _after_create)

@@ -25,17 +25,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 from sqlalchemy.sql.selectable import ScalarSelect
 
+from cmdesk.core.acting.access import Guard, case_scope, child_scope
+from cmdesk.core.acting.context import Context
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import FieldError, NotFound, ValidationError
 from cmdesk.core.i18n import N_
 from cmdesk.core.model import Case, Child, Organisation, Task, User
 from cmdesk.core.model.case import RiskLevel, Stage
-from cmdesk.core.search import index as _index  # noqa: F401  (registers the erasure hook)
 from cmdesk.core.search import plans
 from cmdesk.core.search.plans import Filters, open_task, search_row
 from cmdesk.core.search.query import ParsedQuery, parse, row_select
-from cmdesk.core.services.access import Guard, case_scope, child_scope
-from cmdesk.core.services.context import Context
-from cmdesk.core.services.thai_time import thai_today
 
 MAX_PAGE: Final = 500
 DEFAULT_PAGE: Final = 50

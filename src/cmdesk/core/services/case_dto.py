@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cmdesk.core.acting.case_actions import CaseAction, allowed_moves, case_actions
+from cmdesk.core.acting.context import Actor
 from cmdesk.core.model import Case, CaseRiskChange, CaseStageChange, Child, Organisation
 from cmdesk.core.model.case import Stage
-from cmdesk.core.services.case_actions import CaseAction, allowed_moves, case_actions
-from cmdesk.core.services.context import Actor
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class CaseDTO:
     created_by: str
     updated_at: datetime
     # What the user the DTO was made for may do with the case now, and the stages they may
-    # move it to (cmdesk.core.services.case_actions); the services check again on use.
+    # move it to (cmdesk.core.acting.case_actions); the services check again on use.
     actions: frozenset[CaseAction] = frozenset()
     moves: tuple[Stage, ...] = ()
 

@@ -17,8 +17,8 @@ from typing import Final
 
 from sqlalchemy.orm import Session
 
+from cmdesk.core.acting.thai_time import thai_be_year
 from cmdesk.core.model import VaultMeta
-from cmdesk.core.services.thai_time import thai_be_year
 
 DEVICE_PART_LENGTH: Final = 6
 CASE_NUMBER_RE: Final = re.compile(r"^[A-Z0-9_-]{1,32}-\d{4}-[0-9A-F]{6}-\d{4,}$")

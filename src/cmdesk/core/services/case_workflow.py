@@ -23,22 +23,22 @@ from typing import Final
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cmdesk.core.errors import TransitionNotAllowed, ValidationError
-from cmdesk.core.i18n import N_
-from cmdesk.core.model import Assessment, Case, CaseStageChange, Goal, Review, utcnow
-from cmdesk.core.model.case import ClosureReason, ClosureStatus, PlanStatus, Stage
-from cmdesk.core.services.access import Guard
-from cmdesk.core.services.audit import AuditService
-from cmdesk.core.services.case_actions import (
+from cmdesk.core.acting.access import Guard
+from cmdesk.core.acting.audit import AuditService
+from cmdesk.core.acting.case_actions import (
     CLOSURE_REQUESTERS,
     MOVES,
     PLAN_EDITORS,
     REOPENERS,
     SUP,
 )
+from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.context import Context
+from cmdesk.core.errors import TransitionNotAllowed, ValidationError
+from cmdesk.core.i18n import N_
+from cmdesk.core.model import Assessment, Case, CaseStageChange, Goal, Review, utcnow
+from cmdesk.core.model.case import ClosureReason, ClosureStatus, PlanStatus, Stage
 from cmdesk.core.services.case_dto import CaseDTO, case_dto
-from cmdesk.core.services.changes import OpChanges
-from cmdesk.core.services.context import Context
 from cmdesk.core.services.deletion import check_reason
 from cmdesk.core.services.outcome import Outcome
 

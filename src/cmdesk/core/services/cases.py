@@ -12,17 +12,17 @@ from typing import Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cmdesk.core.acting.access import AccessRefused, Guard, case_scope
+from cmdesk.core.acting.audit import AuditService
+from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.context import Context
 from cmdesk.core.errors import FieldError, ValidationError
 from cmdesk.core.i18n import N_
 from cmdesk.core.model import Case, CaseRiskChange, CaseStageChange, Child, Organisation, User
 from cmdesk.core.model.case import RISK_ORDER, Concern, RiskLevel, Stage
 from cmdesk.core.model.roles import Role
-from cmdesk.core.services.access import AccessRefused, Guard, case_scope
-from cmdesk.core.services.audit import AuditService
 from cmdesk.core.services.case_dto import CaseDTO, CaseSummary, case_dto, case_summary
 from cmdesk.core.services.case_numbers import next_case_number
-from cmdesk.core.services.changes import OpChanges
-from cmdesk.core.services.context import Context
 from cmdesk.core.services.deletion import check_reason, soft_delete
 from cmdesk.core.services.outcome import Outcome
 

@@ -19,6 +19,17 @@ from typing import Final, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cmdesk.core.acting.access import Guard
+from cmdesk.core.acting.audit import AuditService
+from cmdesk.core.acting.case_actions import (
+    ASSESSMENT_STAGES,
+    GOAL_STATUS_STAGES,
+    PLAN_EDITORS,
+    PROGRESS_STAGES,
+)
+from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.context import Context
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import FieldError, NotFound, TransitionNotAllowed, ValidationError
 from cmdesk.core.i18n import N_
 from cmdesk.core.model import Assessment, Case, Goal, Organisation, PlanAction, Review, utcnow
@@ -30,19 +41,8 @@ from cmdesk.core.model.casework import (
     GoalStatus,
     ReviewDecision,
 )
-from cmdesk.core.services.access import Guard
-from cmdesk.core.services.audit import AuditService
-from cmdesk.core.services.case_actions import (
-    ASSESSMENT_STAGES,
-    GOAL_STATUS_STAGES,
-    PLAN_EDITORS,
-    PROGRESS_STAGES,
-)
-from cmdesk.core.services.changes import OpChanges
-from cmdesk.core.services.context import Context
 from cmdesk.core.services.deletion import check_reason, soft_delete
 from cmdesk.core.services.outcome import Outcome
-from cmdesk.core.services.thai_time import thai_today
 
 Row = TypeVar("Row", Goal, PlanAction)
 

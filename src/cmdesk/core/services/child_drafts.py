@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
 
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import FieldError, ValidationError
 from cmdesk.core.i18n import N_, BirthDate
 from cmdesk.core.model.child import (
@@ -25,7 +26,6 @@ from cmdesk.core.reference.ethnicity import ethnic_group
 from cmdesk.core.reference.geography import validate_address
 from cmdesk.core.reference.identity import IdDocumentType, validate_document
 from cmdesk.core.reference.relationships import Relationship
-from cmdesk.core.services.thai_time import thai_today
 
 MAX_NAME: Final = 100
 MAX_OTHER_NAMES: Final = 10

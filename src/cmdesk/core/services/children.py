@@ -1,7 +1,7 @@
 """Registering children, with a duplicate check first, and keeping their details and household.
 
 Field workers, case managers and supervisors register and edit children; who sees a child
-follows from the cases they may see (cmdesk.core.services.access). Reading a child's record is
+follows from the cases they may see (cmdesk.core.acting.access). Reading a child's record is
 audited; the audit holds ids and codes only.
 """
 
@@ -14,13 +14,14 @@ from datetime import datetime
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from cmdesk.core.acting.access import Guard, child_scope
+from cmdesk.core.acting.audit import AuditService
+from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.context import Context
 from cmdesk.core.errors import DuplicateSuspected, FieldError, NotFound, ValidationError
 from cmdesk.core.i18n import BirthDate
 from cmdesk.core.model import Case, Child, HouseholdMember
 from cmdesk.core.model.roles import Role
-from cmdesk.core.services.access import Guard, child_scope
-from cmdesk.core.services.audit import AuditService
-from cmdesk.core.services.changes import OpChanges
 from cmdesk.core.services.child_drafts import (
     CheckedChild,
     ChildDraft,
@@ -28,7 +29,6 @@ from cmdesk.core.services.child_drafts import (
     check_child,
     check_household_member,
 )
-from cmdesk.core.services.context import Context
 from cmdesk.core.services.deletion import check_reason, soft_delete
 from cmdesk.core.services.duplicates import DuplicateCandidate, Probe, find_candidates
 from cmdesk.core.services.outcome import Outcome

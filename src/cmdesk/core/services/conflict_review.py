@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cmdesk.core.acting.access import may_see_case
+from cmdesk.core.acting.case_actions import CASEWORK_ROLES
+from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.context import Actor
 from cmdesk.core.errors import PermissionDenied
 from cmdesk.core.model import AuditEntry, Base, Case, Child, Organisation, Referral, User
 from cmdesk.core.model.roles import Role
 from cmdesk.core.services import field_codes
-from cmdesk.core.services.access import may_see_case
-from cmdesk.core.services.case_actions import CASEWORK_ROLES
-from cmdesk.core.services.changes import OpChanges
-from cmdesk.core.services.context import Actor
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.resolution import coerce, open_conflicts, resolve
 

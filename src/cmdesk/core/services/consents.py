@@ -15,17 +15,17 @@ from typing import Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cmdesk.core.acting.access import Guard
+from cmdesk.core.acting.audit import AuditService
+from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.context import Context
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import FieldError, NotFound, TransitionNotAllowed, ValidationError
 from cmdesk.core.i18n import N_
 from cmdesk.core.model import Case, Consent, Organisation, utcnow
 from cmdesk.core.model.consent import ConsentGiver, ConsentMethod, ConsentPurpose, LawfulBasis
-from cmdesk.core.services.access import Guard
-from cmdesk.core.services.audit import AuditService
-from cmdesk.core.services.changes import OpChanges
-from cmdesk.core.services.context import Context
 from cmdesk.core.services.deletion import check_reason
 from cmdesk.core.services.outcome import Outcome
-from cmdesk.core.services.thai_time import thai_today
 
 MAX_TEXT: Final = 2000
 

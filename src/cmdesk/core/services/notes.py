@@ -14,14 +14,14 @@ from typing import Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cmdesk.core.acting.access import AccessRefused, Guard
+from cmdesk.core.acting.audit import AuditService
+from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.context import Context
 from cmdesk.core.errors import NotFound, ValidationError
 from cmdesk.core.i18n import N_
 from cmdesk.core.model import Note, new_id
 from cmdesk.core.model.note import NoteKind
-from cmdesk.core.services.access import AccessRefused, Guard
-from cmdesk.core.services.audit import AuditService
-from cmdesk.core.services.changes import OpChanges
-from cmdesk.core.services.context import Context
 from cmdesk.core.services.outcome import Outcome
 
 MAX_NOTE: Final = 20000

@@ -15,16 +15,16 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cmdesk.core.acting.audit import AuditService
+from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.context import Context
+from cmdesk.core.acting.stamping import writing
 from cmdesk.core.errors import NotFound, ValidationError
 from cmdesk.core.i18n import N_, Locale
 from cmdesk.core.model import Organisation, VaultMeta, org_id_for
 from cmdesk.core.model.roles import Role
 from cmdesk.core.reference.partners import PARTNERS, OrganisationKind, Service, partner
-from cmdesk.core.services.audit import AuditService
-from cmdesk.core.services.changes import OpChanges
-from cmdesk.core.services.context import Context
 from cmdesk.core.services.outcome import Outcome
-from cmdesk.core.services.stamping import writing
 
 MAX_CODE = 32
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from cmdesk.core.services.changes import OpChanges
+from cmdesk.core.acting.changes import OpChanges
 
 T = TypeVar("T")
 

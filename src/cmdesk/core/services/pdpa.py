@@ -9,14 +9,15 @@ cells and pages with zeros, and the checkpoint moves those zeroed pages into the
 and empties the WAL, where the old page images would otherwise remain readable with the key.
 
 Other parts of the core that copy a child's data elsewhere in the vault (the full-text index)
-register an erasure hook, called inside the erasing transaction with every id erased.
+are handed to the service as erasure hooks by the Workspace, which wires them explicitly (no
+registration on import): each is called inside the erasing transaction with every id erased.
 """
 
 from __future__ import annotations
 
 import builtins
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
@@ -24,6 +25,10 @@ from typing import Any, Final
 from sqlalchemy import inspect, or_, select, text
 from sqlalchemy.orm import Session
 
+from cmdesk.core.acting.access import Guard
+from cmdesk.core.acting.audit import AuditService
+from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.context import Context
 from cmdesk.core.errors import NotFound, ValidationError
 from cmdesk.core.i18n import N_
 from cmdesk.core.model import (
@@ -47,11 +52,7 @@ from cmdesk.core.model import (
 from cmdesk.core.model.base import Base
 from cmdesk.core.model.erasure import ErasureReason
 from cmdesk.core.model.roles import Role
-from cmdesk.core.services.access import Guard
-from cmdesk.core.services.audit import AuditService
-from cmdesk.core.services.changes import OpChanges
 from cmdesk.core.services.children import ChildSummary
-from cmdesk.core.services.context import Context
 from cmdesk.core.services.outcome import Outcome
 from cmdesk.core.vault.scrub import checkpoint_wal, scrub_fts
 
@@ -80,20 +81,9 @@ class ErasedRecords:
         return frozenset(i for ids in self.rows.values() for i in ids)
 
 
+# Called in the erasing transaction, after the rows are deleted; e.g. the full-text index
+# removes its entries for these ids (the service then rewrites every FTS5 index).
 ErasureHook = Callable[[Session, ErasedRecords], None]
-_erasure_hooks: list[ErasureHook] = []
-
-
-def register_erasure_hook(hook: ErasureHook) -> None:
-    """Called in the erasing transaction, after the rows are deleted; e.g. the full-text
-    index removes its entries for these ids (and must use FTS5 'secure-delete')."""
-    if hook not in _erasure_hooks:
-        _erasure_hooks.append(hook)
-
-
-def unregister_erasure_hook(hook: ErasureHook) -> None:
-    if hook in _erasure_hooks:
-        _erasure_hooks.remove(hook)
 
 
 def _gather(session: Session, child: Child) -> dict[str, builtins.list[Base]]:
@@ -147,10 +137,13 @@ def row_dict(row: Base) -> dict[str, object]:
 
 
 class PdpaService:
-    def __init__(self, ctx: Context, audit: AuditService) -> None:
+    def __init__(
+        self, ctx: Context, audit: AuditService, erasure_hooks: Sequence[ErasureHook] = ()
+    ) -> None:
         self._ctx = ctx
         self._audit = audit
         self._guard = Guard(ctx)
+        self._erasure_hooks = tuple(erasure_hooks)
 
     def find_children(self, text: str, limit: int = 50) -> builtins.list[ChildSummary]:
         """Children matching a name or identity number, to answer a request about them."""
@@ -252,7 +245,7 @@ class PdpaService:
                 for row in group:
                     s.delete(row)
             s.flush()
-            for hook in builtins.list(_erasure_hooks):
+            for hook in self._erasure_hooks:
                 hook(s, erased)
             scrub_full_text_indexes(s)
             s.add(

@@ -21,6 +21,12 @@ from typing import Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cmdesk.core.acting.access import AccessRefused, Guard, case_scope, may_see_case
+from cmdesk.core.acting.audit import AuditService
+from cmdesk.core.acting.case_actions import REFERRAL_RECEIVERS, REFERRAL_SENDERS
+from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.context import Context
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import (
     ConsentRequired,
     FieldError,
@@ -32,15 +38,9 @@ from cmdesk.core.i18n import N_
 from cmdesk.core.model import Case, Organisation, Referral, ReferralEvent, utcnow
 from cmdesk.core.model.referral import ReferralEventKind, ReferralStatus, SharedSection, Urgency
 from cmdesk.core.reference.partners import Service
-from cmdesk.core.services.access import AccessRefused, Guard, case_scope, may_see_case
-from cmdesk.core.services.audit import AuditService
-from cmdesk.core.services.case_actions import REFERRAL_RECEIVERS, REFERRAL_SENDERS
-from cmdesk.core.services.changes import OpChanges
 from cmdesk.core.services.consents import active_sharing_basis
-from cmdesk.core.services.context import Context
 from cmdesk.core.services.deletion import check_reason
 from cmdesk.core.services.outcome import Outcome
-from cmdesk.core.services.thai_time import thai_today
 
 S = ReferralStatus
 MAX_TEXT: Final = 4000

@@ -16,6 +16,7 @@ from types import MappingProxyType
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.model import (
     Assessment,
     Case,
@@ -38,7 +39,6 @@ from cmdesk.core.services.children import ChildDTO, child_dto
 from cmdesk.core.services.consents import ConsentDTO, consent_dto
 from cmdesk.core.services.notes import NoteDTO
 from cmdesk.core.services.referrals import ReferralDTO, referral_dto
-from cmdesk.core.services.thai_time import thai_today
 
 
 @dataclass(frozen=True)

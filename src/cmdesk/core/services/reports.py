@@ -49,6 +49,11 @@ from typing import TYPE_CHECKING, Final
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from cmdesk.core.acting.access import AccessRefused, Guard, case_scope, may_see_case
+from cmdesk.core.acting.audit import AuditService
+from cmdesk.core.acting.case_actions import REFERRAL_RECEIVERS
+from cmdesk.core.acting.context import Context
+from cmdesk.core.acting.thai_time import THAILAND, thai_today
 from cmdesk.core.errors import ConsentRequired, NotFound, TransitionNotAllowed, ValidationError
 from cmdesk.core.i18n import N_, Locale, translator
 from cmdesk.core.model import Case, Child, Organisation, PlanAction, Referral, User
@@ -58,13 +63,8 @@ from cmdesk.core.model.referral import ReferralStatus
 from cmdesk.core.model.roles import Role
 from cmdesk.core.reference import geography
 from cmdesk.core.services import report_sources as sources
-from cmdesk.core.services.access import AccessRefused, Guard, case_scope, may_see_case
-from cmdesk.core.services.audit import AuditService
-from cmdesk.core.services.case_actions import REFERRAL_RECEIVERS
 from cmdesk.core.services.case_dto import case_dto
 from cmdesk.core.services.consents import active_sharing_basis
-from cmdesk.core.services.context import Context
-from cmdesk.core.services.thai_time import THAILAND, thai_today
 from cmdesk.core.vault.files import atomic_write
 
 if TYPE_CHECKING:

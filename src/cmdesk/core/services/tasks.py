@@ -10,18 +10,18 @@ from typing import Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cmdesk.core.acting.access import Guard, case_scope
+from cmdesk.core.acting.audit import AuditService
+from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.context import Context
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import NotFound, TransitionNotAllowed, ValidationError
 from cmdesk.core.i18n import N_
 from cmdesk.core.model import Case, Task, utcnow
 from cmdesk.core.model.task import TaskStatus
-from cmdesk.core.services.access import Guard, case_scope
-from cmdesk.core.services.audit import AuditService
 from cmdesk.core.services.cases import WORKER_ROLES, staff_member
-from cmdesk.core.services.changes import OpChanges
-from cmdesk.core.services.context import Context
 from cmdesk.core.services.deletion import check_reason
 from cmdesk.core.services.outcome import Outcome
-from cmdesk.core.services.thai_time import thai_today
 
 MAX_TITLE: Final = 300
 MAX_DETAILS: Final = 4000

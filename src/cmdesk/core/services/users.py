@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from cmdesk.core.acting.audit import AuditService
+from cmdesk.core.acting.context import Context
 from cmdesk.core.errors import NotFound, PermissionDenied, ValidationError, WrongPassphrase
 from cmdesk.core.i18n import N_
 from cmdesk.core.model import Organisation, User
 from cmdesk.core.model.roles import Role
-from cmdesk.core.services.audit import AuditService
-from cmdesk.core.services.context import Context
 from cmdesk.core.vault import crypto
 from cmdesk.core.vault.store import Vault
 

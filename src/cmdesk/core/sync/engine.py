@@ -17,10 +17,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cmdesk import __version__
+from cmdesk.core.acting.audit import AuditService
+from cmdesk.core.acting.context import Context
 from cmdesk.core.model.base import new_id
 from cmdesk.core.model.roles import Role
-from cmdesk.core.services.audit import AuditService
-from cmdesk.core.services.context import Context
 from cmdesk.core.sync import (
     bundle_format,
     importing,

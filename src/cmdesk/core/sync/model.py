@@ -1,4 +1,4 @@
-"""Sync's own tables, on the model's Base so migrations and fresh vaults include them.
+"""Sync's own tables, on the model's Base (cmdesk.core.schema assembles them with the records).
 
 Kept apart from the records model: nothing here is synced itself. Hot tables are written with
 plain SQL (see oplog.py and apply.py); the ORM classes exist for the schema and for the
@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Index, Integer, LargeBinary, String, Text, event, text
+from sqlalchemy import Boolean, Connection, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cmdesk.core.model.base import Base, utcnow
@@ -167,7 +167,7 @@ class SyncImport(Base):
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
-class _Conn:
+class SqlAlchemyDb:
     """A SQLAlchemy connection seen through the small DBAPI surface triggers.py uses."""
 
     def __init__(self, conn: Connection) -> None:
@@ -178,11 +178,3 @@ class _Conn:
 
     def executemany(self, sql: str, parameters: Any) -> Any:
         return self._conn.exec_driver_sql(sql, list(parameters))
-
-
-@event.listens_for(Base.metadata, "after_create")
-def _create_capture_triggers(target: object, connection: Connection, **kw: object) -> None:
-    # A fresh vault gets the capture triggers with its tables (migrations add them by hand).
-    from cmdesk.core.sync.triggers import ensure_triggers
-
-    ensure_triggers(_Conn(connection))

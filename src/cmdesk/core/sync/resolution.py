@@ -11,8 +11,8 @@ from sqlalchemy import Boolean, Date, Integer, Numeric
 from sqlalchemy.types import JSON
 
 import cmdesk.core.model as model
+from cmdesk.core.acting.changes import OpChanges
 from cmdesk.core.model.base import UtcDateTime
-from cmdesk.core.services.changes import OpChanges
 from cmdesk.core.sync import keystore
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.db import Db, quote

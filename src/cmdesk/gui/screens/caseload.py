@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton, QWidget
 
+from cmdesk.core.acting.case_actions import does_casework
+from cmdesk.core.acting.changes import OpChanges
 from cmdesk.core.i18n import N_, Translator, format_date
 from cmdesk.core.model.case import RISK_LABELS, STAGE_LABELS, Stage
-from cmdesk.core.services.case_actions import does_casework
-from cmdesk.core.services.changes import OpChanges
 from cmdesk.gui.icons import icon
 from cmdesk.gui.models.paged import Column, Fetch, Page
 from cmdesk.gui.screens.list_screen import ListScreen

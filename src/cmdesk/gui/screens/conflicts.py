@@ -52,7 +52,7 @@ from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.text_box import TextBox
 
 if TYPE_CHECKING:
-    from cmdesk.core.services.changes import OpChanges
+    from cmdesk.core.acting.changes import OpChanges
     from cmdesk.core.services.conflict_review import ConflictReview, ConflictView, SideView
     from cmdesk.core.workspace import Workspace
 

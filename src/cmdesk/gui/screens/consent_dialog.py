@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QVBoxLayout, QWidget
 
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.i18n import N_
 from cmdesk.core.model.consent import ConsentPurpose, LawfulBasis
 from cmdesk.core.services.consents import ConsentDraft
-from cmdesk.core.services.thai_time import thai_today
 from cmdesk.gui.ops import ChangeOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import ChoiceCombo, Item, Label, kind_items

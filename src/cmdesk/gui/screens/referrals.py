@@ -7,10 +7,10 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabBar, QWidget
 
+from cmdesk.core.acting.changes import OpChanges
 from cmdesk.core.i18n import N_, Translator, format_date
 from cmdesk.core.model.referral import REFERRAL_STATUS_LABELS, URGENCY_LABELS
 from cmdesk.core.reference.partners import SERVICE_LABELS
-from cmdesk.core.services.changes import OpChanges
 from cmdesk.gui.icons import icon
 from cmdesk.gui.models.paged import Column, Fetch, Page, slice_page
 from cmdesk.gui.screens.list_screen import ListScreen

@@ -33,7 +33,7 @@ from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
 
 if TYPE_CHECKING:
-    from cmdesk.core.services.changes import OpChanges
+    from cmdesk.core.acting.changes import OpChanges
     from cmdesk.core.services.conflict_review import ConflictReview
     from cmdesk.core.sync.engine import TrustedOrg
     from cmdesk.core.sync.status import SyncStatus

@@ -7,9 +7,9 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from cmdesk.core.acting.case_actions import does_casework
+from cmdesk.core.acting.changes import OpChanges
 from cmdesk.core.i18n import N_, format_date
-from cmdesk.core.services.case_actions import does_casework
-from cmdesk.core.services.changes import OpChanges
 from cmdesk.gui.models.paged import Column, Fetch, Page, slice_page
 from cmdesk.gui.screens.list_screen import ListScreen
 from cmdesk.gui.session import Session

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import ValidationError
 from cmdesk.core.i18n import N_, BirthDate, Translator, parse_year
 from cmdesk.core.i18n.birthdate import MAX_AGE
-from cmdesk.core.services.thai_time import thai_today
 from cmdesk.gui.widgets.choice import ChoiceCombo
 from cmdesk.gui.widgets.date_field import DateField
 

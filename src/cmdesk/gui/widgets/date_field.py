@@ -13,10 +13,10 @@ from datetime import date
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLineEdit, QWidget
 
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import ValidationError
 from cmdesk.core.i18n import Locale, Translator, buddhist_year, parse_date
 from cmdesk.core.i18n.date_input import EMPTY
-from cmdesk.core.services.thai_time import thai_today
 
 
 def short_date(value: date, locale: Locale) -> str:

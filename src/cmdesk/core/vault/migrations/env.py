@@ -9,9 +9,8 @@ from typing import Any, Literal
 
 from alembic import context
 
-import cmdesk.core.model as model
 from cmdesk.core.model.base import UtcDateTime
-from cmdesk.core.search.schema import include_name
+from cmdesk.core.schema import METADATA, include_name
 
 
 def render_item(kind: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
@@ -27,7 +26,7 @@ if connection is None:
 
 context.configure(
     connection=connection,
-    target_metadata=model.Base.metadata,
+    target_metadata=METADATA,
     render_as_batch=True,
     compare_type=True,
     render_item=render_item,

@@ -10,16 +10,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from cmdesk.core.acting.case_actions import CaseAction
 from cmdesk.core.model.case import Stage
-from cmdesk.core.services.case_actions import CaseAction
 
 if TYPE_CHECKING:
-    from cmdesk.core.services.audit import AuditRecord
+    from cmdesk.core.acting.audit import AuditRecord
+    from cmdesk.core.acting.context import Actor
     from cmdesk.core.services.case_dto import CaseDTO
     from cmdesk.core.services.casework import AssessmentDTO, PlanDTO, ReviewDTO
     from cmdesk.core.services.children import ChildDTO
     from cmdesk.core.services.consents import ConsentDTO
-    from cmdesk.core.services.context import Actor
     from cmdesk.core.services.notes import NoteDTO
     from cmdesk.core.services.organisations import OrganisationDTO
     from cmdesk.core.services.referrals import ReferralDTO
@@ -83,8 +83,8 @@ def address_texts(province: str, district: str, subdistrict: str) -> dict[str, s
 def _warm_locale_data() -> None:
     # Babel reads its month and day names from disk the first time a date is formatted;
     # doing it here keeps that out of the GUI thread when the tabs fill in.
+    from cmdesk.core.acting.thai_time import thai_today
     from cmdesk.core.i18n import format_date, format_datetime
-    from cmdesk.core.services.thai_time import thai_today
 
     today = thai_today()
     for locale in ("th", "en"):

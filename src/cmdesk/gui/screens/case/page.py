@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cmdesk.core.acting.changes import OpChanges
 from cmdesk.core.errors import ValidationError
 from cmdesk.core.model.labels import label_of
-from cmdesk.core.services.changes import OpChanges
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp, QueryOp

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cmdesk.core.acting.case_actions import CaseAction
 from cmdesk.core.i18n import N_, format_date
 from cmdesk.core.model.case import Stage
 from cmdesk.core.model.labels import label_of
-from cmdesk.core.services.case_actions import CaseAction
 from cmdesk.gui.icons import icon
 from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle

@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.i18n import N_, age_on, format_birth_date, format_date
 from cmdesk.core.model.labels import label_of
 from cmdesk.core.reference.ethnicity import ethnic_group
 from cmdesk.core.reference.identity import format_thai_id
-from cmdesk.core.services.thai_time import thai_today
 from cmdesk.gui.icons import icon
 from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle

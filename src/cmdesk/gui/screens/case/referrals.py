@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout
 
+from cmdesk.core.acting.case_actions import CaseAction
 from cmdesk.core.i18n import format_date
 from cmdesk.core.model.labels import label_of
-from cmdesk.core.services.case_actions import CaseAction
 from cmdesk.gui.icons import icon
 from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle

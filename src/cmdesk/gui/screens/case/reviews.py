@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cmdesk.core.acting.case_actions import CaseAction
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.i18n import N_, format_date
 from cmdesk.core.model.labels import label_of
-from cmdesk.core.services.case_actions import CaseAction
-from cmdesk.core.services.thai_time import thai_today
 from cmdesk.gui.icons import icon
 from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from cmdesk.core.acting.case_actions import CaseAction
 from cmdesk.core.i18n import Translator
 from cmdesk.core.model.case import Stage
 from cmdesk.core.model.labels import choices, label_of
-from cmdesk.core.services.case_actions import CaseAction
 from cmdesk.gui.widgets.flow_layout import FlowLayout, flow_policy
 from cmdesk.gui.widgets.labels import WrapLabel
 from cmdesk.gui.widgets.prompts import ReasonDialog, ask

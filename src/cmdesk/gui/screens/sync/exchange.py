@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cmdesk.core.acting.changes import OpChanges
 from cmdesk.core.errors import BundleRejected
 from cmdesk.core.i18n import Translator
-from cmdesk.core.services.changes import OpChanges
 from cmdesk.core.sync.progress import CancelToken as CoreCancelToken
 from cmdesk.core.sync.rejections import SyncCancelled
 from cmdesk.gui.errors import friendly_message

@@ -12,10 +12,10 @@ import json
 from datetime import UTC, date, datetime
 from typing import Final
 
+from cmdesk.core.acting.changes import OpChanges
 from cmdesk.core.i18n import N_, Locale, Translator, format_date, format_datetime
 from cmdesk.core.model.labels import TABLES, label_of
 from cmdesk.core.reference.ethnicity import ethnic_group
-from cmdesk.core.services.changes import OpChanges
 from cmdesk.core.services.field_codes import ENUM_KINDS, LISTS
 
 RECORD_LABELS: Final[dict[str, str]] = {

@@ -42,7 +42,6 @@ def on_worker(shell: Shell, op: Callable[[Workspace], T]) -> T:
 
 def sync_tour(shell: Shell, folder: Path) -> Iterator[Stop]:
     """Starts signed in as the supervisor, with the tour's case open."""
-    from cmdesk.core.sync.join import join
     from cmdesk.core.workspace import Workspace
     from cmdesk.gui.screens.workspace import WorkspacePage
     from cmdesk.gui.tour import SUPERVISOR, TOUR_PASS, TOUR_USER, settle, switch_user, wait_until
@@ -58,7 +57,13 @@ def sync_tour(shell: Shell, folder: Path) -> Iterator[Stop]:
     switch_user(shell, TOUR_USER, TOUR_PASS)
     enrolment, secret = on_worker(shell, lambda ws: ws.sync.enrolment_file("supervisor"))
     switch_user(shell, *SUPERVISOR)
-    join(folder.parent / "laptop-b", enrolment, secret, SECOND_USER, SECOND_PASS).close()
+    Workspace.join(
+        folder.parent / "laptop-b",
+        enrolment,
+        secret,
+        username=SECOND_USER,
+        passphrase=SECOND_PASS,
+    ).close()
 
     page = shell.workspace_page()  # a new one: another user signed in meanwhile
     assert isinstance(page, WorkspacePage)

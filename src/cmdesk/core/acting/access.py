@@ -17,15 +17,15 @@ from contextlib import contextmanager
 from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
+from cmdesk.core.acting import audit as audit_chain
+from cmdesk.core.acting.case_actions import CASEWORK_ROLES
+from cmdesk.core.acting.context import Actor, Context
+from cmdesk.core.acting.stamping import writing
 from cmdesk.core.errors import NotFound, PermissionDenied, TransitionNotAllowed
 from cmdesk.core.i18n import N_
 from cmdesk.core.model import Case, Child
 from cmdesk.core.model.case import Stage
 from cmdesk.core.model.roles import Role
-from cmdesk.core.services import audit as audit_chain
-from cmdesk.core.services.case_actions import CASEWORK_ROLES
-from cmdesk.core.services.context import Actor, Context
-from cmdesk.core.services.stamping import writing
 
 CASE_CLOSED = N_("The case is closed. Reopen it first.")
 

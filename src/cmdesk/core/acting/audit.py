@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cmdesk.core.acting.context import Context
 from cmdesk.core.model import AuditEntry, new_id, utcnow
-from cmdesk.core.services.context import Context
 
 GENESIS = "0" * 64
 

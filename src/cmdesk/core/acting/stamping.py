@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from cmdesk.core.acting.context import Context
 from cmdesk.core.model.base import is_synced
-from cmdesk.core.services.context import Context
 
 ACTOR_KEY = "cmdesk_actor_id"
 

@@ -15,8 +15,8 @@ from cmdesk.core.model.case import ClosureStatus, PlanStatus, Stage
 from cmdesk.core.model.roles import Role
 
 if TYPE_CHECKING:
+    from cmdesk.core.acting.context import Actor
     from cmdesk.core.model import Case
-    from cmdesk.core.services.context import Actor
 
 FW, CM, SUP = Role.FIELD_WORKER, Role.CASE_MANAGER, Role.SUPERVISOR
 
