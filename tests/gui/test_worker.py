@@ -12,7 +12,7 @@ from PySide6.QtCore import QElapsedTimer, QThread, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.errors import PermissionDenied
 from cmdesk.core.i18n import translator
 from cmdesk.gui.i18n import Language
@@ -119,9 +119,11 @@ def test_a_change_op_announces_what_changed(
     shell = make_shell(vault_settings)
     unlock(qtbot, shell, ADMIN, ADMIN_PASS)
     with qtbot.waitSignal(shell.session.operation_did_execute, timeout=WAIT_MS) as signal:
-        ChangeOp(shell.session, parent=shell.window, op=lambda ws: OpChanges.of("case", "c1")).run()
+        ChangeOp(
+            shell.session, parent=shell.window, op=lambda ws: OpChanges.of(Kind.CASE, ids=("c1",))
+        ).run()
     changes, initiator = signal.args
-    assert changes.touches("case") and "c1" in changes.ids and initiator is shell.window
+    assert changes.touches(Kind.CASE) and "c1" in changes.ids and initiator is shell.window
 
 
 def test_a_long_job_reports_progress_and_can_be_cancelled(

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from cmdesk.core.acting.changes import Kind
 from cmdesk.core.errors import NotFound, PermissionDenied, ValidationError
 from cmdesk.core.i18n import BirthDate
 from cmdesk.core.model import AuditEntry, Child, HouseholdMember
@@ -40,7 +41,7 @@ def test_registering_a_child_stores_everything_and_reports_the_change(as_user: O
     pim = as_user("pim")
     out = pim.children.register_child(child_draft(household=(mother(),)))
     child = out.value
-    assert out.changes.touches("child") and child.id in out.changes.ids
+    assert out.changes.touches(Kind.CHILD) and child.id in out.changes.ids
     assert child.name_th == "มะลิ แสงทอง" and child.name_latin == "Mali Saengthong"
     assert child.birth == BirthDate.year_only(2014)
     assert child.id_number == THAI_ID

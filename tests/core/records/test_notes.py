@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from cmdesk.core.acting.changes import Kind
 from cmdesk.core.errors import PermissionDenied, ValidationError
 from cmdesk.core.model import AuditEntry, Note
 from tests.core.records.conftest import Open
@@ -16,7 +17,7 @@ def test_a_note_is_authored_and_timestamped(as_user: Open) -> None:
     pim = as_user("pim")
     out = pim.notes.add(case.id, "  Home visit: grandmother at home.  ", "home_visit")
     note = out.value
-    assert out.changes.touches("note") and note.id in out.changes.ids
+    assert out.changes.touches(Kind.NOTE) and note.id in out.changes.ids
     assert note.body == "Home visit: grandmother at home."
     assert note.author_id == pim.actor.user_id and note.version == 1
     assert note.thread_id == note.id and note.written_at.tzinfo is not None

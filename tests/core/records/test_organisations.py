@@ -9,6 +9,7 @@ from alembic import command
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from cmdesk.core.acting.changes import Kind
 from cmdesk.core.errors import PermissionDenied, ValidationError
 from cmdesk.core.model import Organisation, org_id_for
 from cmdesk.core.reference.partners import PARTNERS
@@ -49,7 +50,7 @@ def test_partners_offering_a_service_exclude_the_own_organisation(ws: Workspace)
 
 def test_data_manager_sets_services_and_adds_partners(ws: Workspace) -> None:
     out = ws.organisations.set_services("ECPAT", ["legal_aid", "medical"])
-    assert out.value.services == ("legal_aid", "medical") and out.changes.touches("organisation")
+    assert out.value.services == ("legal_aid", "medical") and out.changes.touches(Kind.ORGANISATION)
     with pytest.raises(ValidationError) as bad:
         ws.organisations.set_services("ECPAT", ["teleportation"])
     assert bad.value.errors[0].field == "services"

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 import cmdesk.core.model as model
+from cmdesk.core.acting.changes import Kind
 from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import NotFound, PermissionDenied, ValidationError
 from cmdesk.core.model import AuditEntry, Child, Erasure
@@ -115,7 +116,7 @@ def test_erasure_leaves_no_readable_trace(as_user: Open, rvault: Path) -> None:
     out = as_user("admin").pdpa.erase_child(erased_child, "data_subject_request")
     erased = out.value
     assert erased_case in erased.rows["case_file"] and erased.child_id == erased_child
-    assert out.changes.touches("child") and erased_child in out.changes.ids
+    assert out.changes.touches(Kind.CHILD) and erased_child in out.changes.ids
 
     # The WAL was emptied, so no old page image is left there.
     wal = rvault / "cmdesk.db-wal"

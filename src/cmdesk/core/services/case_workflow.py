@@ -32,7 +32,7 @@ from cmdesk.core.acting.case_actions import (
     REOPENERS,
     SUP,
 )
-from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.acting.context import Context
 from cmdesk.core.errors import TransitionNotAllowed, ValidationError
 from cmdesk.core.i18n import N_
@@ -124,7 +124,7 @@ class WorkflowService:
                 case.plan_status = PlanStatus.DRAFT
             self._audit.record(s, "case.stage", "case", case.id, {"from": frm, "to": target.value})
             dto = case_dto(s, case, self._ctx.actor)
-        return Outcome(dto, OpChanges.of("case", dto.id))
+        return Outcome(dto, OpChanges.of(Kind.CASE, ids=(dto.id,)))
 
     def _check_preconditions(self, s: Session, case: Case, target: Stage) -> None:
         frm = Stage(case.stage)
@@ -158,7 +158,7 @@ class WorkflowService:
             case.plan_return_reason = ""
             self._audit.record(s, "case.plan.submit", "case", case.id)
             dto = case_dto(s, case, self._ctx.actor)
-        return Outcome(dto, OpChanges.of("case", dto.id))
+        return Outcome(dto, OpChanges.of(Kind.CASE, ids=(dto.id,)))
 
     def approve_plan(self, case_id: str) -> Outcome[CaseDTO]:
         return self._decide_plan(case_id, approve=True, reason="")
@@ -182,7 +182,7 @@ class WorkflowService:
             action = "case.plan.approve" if approve else "case.plan.return"
             self._audit.record(s, action, "case", case.id)
             dto = case_dto(s, case, self._ctx.actor)
-        return Outcome(dto, OpChanges.of("case", dto.id))
+        return Outcome(dto, OpChanges.of(Kind.CASE, ids=(dto.id,)))
 
     # -- closure and reopening ----------------------------------------------------------
     def request_closure(self, case_id: str, reason: str, note: str = "") -> Outcome[CaseDTO]:
@@ -206,7 +206,7 @@ class WorkflowService:
             case.closure_requested_by = self._ctx.actor.user_id
             self._audit.record(s, "case.closure.request", "case", case.id, {"reason": reason})
             dto = case_dto(s, case, self._ctx.actor)
-        return Outcome(dto, OpChanges.of("case", dto.id))
+        return Outcome(dto, OpChanges.of(Kind.CASE, ids=(dto.id,)))
 
     def approve_closure(self, case_id: str) -> Outcome[CaseDTO]:
         with self._guard.write() as s:
@@ -224,7 +224,7 @@ class WorkflowService:
                 s, "case.closure.approve", "case", case.id, {"reason": case.closure_reason}
             )
             dto = case_dto(s, case, self._ctx.actor)
-        return Outcome(dto, OpChanges.of("case", dto.id))
+        return Outcome(dto, OpChanges.of(Kind.CASE, ids=(dto.id,)))
 
     def decline_closure(self, case_id: str, reason: str) -> Outcome[CaseDTO]:
         why = check_reason(reason)
@@ -237,7 +237,7 @@ class WorkflowService:
             case.closure_note = why
             self._audit.record(s, "case.closure.decline", "case", case.id)
             dto = case_dto(s, case, self._ctx.actor)
-        return Outcome(dto, OpChanges.of("case", dto.id))
+        return Outcome(dto, OpChanges.of(Kind.CASE, ids=(dto.id,)))
 
     def reopen(self, case_id: str, reason: str) -> Outcome[CaseDTO]:
         """A closed case back to assessment (the closure stays in the stage history)."""
@@ -255,4 +255,4 @@ class WorkflowService:
             case.closed_by = None
             self._audit.record(s, "case.reopen", "case", case.id)
             dto = case_dto(s, case, self._ctx.actor)
-        return Outcome(dto, OpChanges.of("case", dto.id))
+        return Outcome(dto, OpChanges.of(Kind.CASE, ids=(dto.id,)))

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from cmdesk.core.acting.access import AccessRefused, Guard, case_scope
 from cmdesk.core.acting.audit import AuditService
-from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.acting.context import Context
 from cmdesk.core.errors import FieldError, ValidationError
 from cmdesk.core.i18n import N_
@@ -161,7 +161,17 @@ class CaseService:
                 },
             )
             dto = case_dto(s, case, self._ctx.actor)
-        return Outcome(dto, OpChanges(frozenset({"case", "child"}), frozenset({dto.id, child_id})))
+        return Outcome(
+            dto,
+            OpChanges.of(
+                Kind.CASE,
+                Kind.CHILD,
+                ids=(
+                    dto.id,
+                    child_id,
+                ),
+            ),
+        )
 
     def get(self, case_id: str) -> CaseDTO:
         """The whole case (audited as a read)."""
@@ -228,7 +238,7 @@ class CaseService:
             case.team = team
             self._audit.record(s, "case.assign_worker", "case", case.id, {"user": user_id})
             dto = case_dto(s, case, self._ctx.actor)
-        return Outcome(dto, OpChanges.of("case", dto.id))
+        return Outcome(dto, OpChanges.of(Kind.CASE, ids=(dto.id,)))
 
     def assign_case_manager(self, case_id: str, user_id: str | None) -> Outcome[CaseDTO]:
         """The social worker who owns the case. Supervisors only."""
@@ -240,7 +250,7 @@ class CaseService:
             case.case_manager_id = user_id
             self._audit.record(s, "case.assign_manager", "case", case.id, {"user": user_id})
             dto = case_dto(s, case, self._ctx.actor)
-        return Outcome(dto, OpChanges.of("case", dto.id))
+        return Outcome(dto, OpChanges.of(Kind.CASE, ids=(dto.id,)))
 
     def set_risk(self, case_id: str, level: str, reason: str) -> Outcome[CaseDTO]:
         """A new risk level with its reason; the earlier ones stay in the history."""
@@ -253,7 +263,7 @@ class CaseService:
             s.add(CaseRiskChange(org_id=case.org_id, case_id=case.id, level=level, reason=text))
             self._audit.record(s, "case.risk", "case", case.id, {"from": previous, "to": level})
             dto = case_dto(s, case, self._ctx.actor)
-        return Outcome(dto, OpChanges.of("case", dto.id))
+        return Outcome(dto, OpChanges.of(Kind.CASE, ids=(dto.id,)))
 
     def set_concerns(
         self, case_id: str, concerns: Iterable[str], concern_other: str = ""
@@ -265,7 +275,7 @@ class CaseService:
             case.concern_other = concern_other.strip()
             self._audit.record(s, "case.concerns", "case", case.id, {"concerns": chosen})
             dto = case_dto(s, case, self._ctx.actor)
-        return Outcome(dto, OpChanges.of("case", dto.id))
+        return Outcome(dto, OpChanges.of(Kind.CASE, ids=(dto.id,)))
 
     def soft_delete(self, case_id: str, reason: str) -> Outcome[None]:
         """Hides a case opened in error. Supervisors only; the rows stay."""
@@ -275,4 +285,4 @@ class CaseService:
             case = self._guard.case(s, case_id)
             soft_delete(case, self._ctx.actor.user_id, why)
             self._audit.record(s, "case.delete", "case", case.id)
-        return Outcome(None, OpChanges(frozenset({"case", "child"}), frozenset({case_id})))
+        return Outcome(None, OpChanges.of(Kind.CASE, Kind.CHILD, ids=(case_id,)))

@@ -27,7 +27,7 @@ from cmdesk.core.acting.case_actions import (
     PLAN_EDITORS,
     PROGRESS_STAGES,
 )
-from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.acting.context import Context
 from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import FieldError, NotFound, TransitionNotAllowed, ValidationError
@@ -239,7 +239,15 @@ class CaseworkService:
             )
             dto = _assessment_dto(row)
         return Outcome(
-            dto, OpChanges(frozenset({"assessment", "case"}), frozenset({dto.id, case_id}))
+            dto,
+            OpChanges.of(
+                Kind.ASSESSMENT,
+                Kind.CASE,
+                ids=(
+                    dto.id,
+                    case_id,
+                ),
+            ),
         )
 
     def assessments(self, case_id: str) -> list[AssessmentDTO]:
@@ -352,7 +360,17 @@ class CaseworkService:
                 s, "case.plan.goal.status", "case", case.id, {"goal": goal.id, "status": status}
             )
             dto = plan_dto(s, case)
-        return Outcome(dto, OpChanges(frozenset({"plan", "case"}), frozenset({goal_id, case.id})))
+        return Outcome(
+            dto,
+            OpChanges.of(
+                Kind.PLAN,
+                Kind.CASE,
+                ids=(
+                    goal_id,
+                    case.id,
+                ),
+            ),
+        )
 
     def set_action_status(self, action_id: str, status: str) -> Outcome[PlanDTO]:
         _choice(status, ActionStatus, "status")
@@ -371,7 +389,17 @@ class CaseworkService:
                 {"action": action.id, "status": status},
             )
             dto = plan_dto(s, case)
-        return Outcome(dto, OpChanges(frozenset({"plan", "case"}), frozenset({action_id, case.id})))
+        return Outcome(
+            dto,
+            OpChanges.of(
+                Kind.PLAN,
+                Kind.CASE,
+                ids=(
+                    action_id,
+                    case.id,
+                ),
+            ),
+        )
 
     # -- reviews -----------------------------------------------------------------------
     def add_review(
@@ -397,7 +425,17 @@ class CaseworkService:
             s.flush()
             self._audit.record(s, "case.review", "case", case.id, {"decision": decision})
             dto = _review_dto(review)
-        return Outcome(dto, OpChanges(frozenset({"review", "case"}), frozenset({dto.id, case_id})))
+        return Outcome(
+            dto,
+            OpChanges.of(
+                Kind.REVIEW,
+                Kind.CASE,
+                ids=(
+                    dto.id,
+                    case_id,
+                ),
+            ),
+        )
 
     def reviews(self, case_id: str) -> list[ReviewDTO]:
         with self._guard.read() as s:
@@ -427,4 +465,14 @@ class CaseworkService:
         if case.plan_status in (PlanStatus.SUBMITTED, PlanStatus.APPROVED):
             case.plan_status = PlanStatus.DRAFT  # what was approved is no longer the plan
         dto = plan_dto(s, case)
-        return Outcome(dto, OpChanges(frozenset({"plan", "case"}), frozenset({row_id, case.id})))
+        return Outcome(
+            dto,
+            OpChanges.of(
+                Kind.PLAN,
+                Kind.CASE,
+                ids=(
+                    row_id,
+                    case.id,
+                ),
+            ),
+        )

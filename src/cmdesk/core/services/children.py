@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from cmdesk.core.acting.access import Guard, child_scope
 from cmdesk.core.acting.audit import AuditService
-from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.acting.context import Context
 from cmdesk.core.errors import DuplicateSuspected, FieldError, NotFound, ValidationError
 from cmdesk.core.i18n import BirthDate
@@ -272,7 +272,7 @@ class ChildService:
             self._audit.record(s, "child.register", "child", child.id, detail)
             dto = child_dto(child, members, [])
         ids = [dto.id, *(m.id for m in dto.household)]
-        return Outcome(dto, OpChanges(frozenset({"child", "household"}), frozenset(ids)))
+        return Outcome(dto, OpChanges(frozenset({Kind.CHILD, Kind.HOUSEHOLD}), frozenset(ids)))
 
     # -- reading ---------------------------------------------------------------------
     def get(self, child_id: str) -> ChildDTO:
@@ -328,7 +328,7 @@ class ChildService:
             s.flush()
             self._audit.record(s, "child.update", "child", child.id, {"fields": changed})
             dto = self._dto(s, child)
-        return Outcome(dto, OpChanges.of("child", dto.id))
+        return Outcome(dto, OpChanges.of(Kind.CHILD, ids=(dto.id,)))
 
     def add_household_member(
         self, child_id: str, draft: HouseholdMemberDraft
@@ -344,7 +344,15 @@ class ChildService:
             self._audit.record(s, "household.add", "household_member", m.id, {"child": child.id})
             dto = member_dto(m)
         return Outcome(
-            dto, OpChanges(frozenset({"household", "child"}), frozenset({dto.id, child_id}))
+            dto,
+            OpChanges.of(
+                Kind.HOUSEHOLD,
+                Kind.CHILD,
+                ids=(
+                    dto.id,
+                    child_id,
+                ),
+            ),
         )
 
     def update_household_member(
@@ -360,7 +368,15 @@ class ChildService:
             )
             dto = member_dto(m)
         return Outcome(
-            dto, OpChanges(frozenset({"household", "child"}), frozenset({dto.id, dto.child_id}))
+            dto,
+            OpChanges.of(
+                Kind.HOUSEHOLD,
+                Kind.CHILD,
+                ids=(
+                    dto.id,
+                    dto.child_id,
+                ),
+            ),
         )
 
     def remove_household_member(self, member_id: str, reason: str) -> Outcome[None]:
@@ -374,7 +390,15 @@ class ChildService:
             )
             child_id = m.child_id
         return Outcome(
-            None, OpChanges(frozenset({"household", "child"}), frozenset({member_id, child_id}))
+            None,
+            OpChanges.of(
+                Kind.HOUSEHOLD,
+                Kind.CHILD,
+                ids=(
+                    member_id,
+                    child_id,
+                ),
+            ),
         )
 
     def soft_delete(self, child_id: str, reason: str) -> Outcome[None]:
@@ -394,7 +418,7 @@ class ChildService:
                 s, "child.delete", "child", child.id, {"cases": [c.id for c in cases]}
             )
             ids = frozenset({child.id, *(c.id for c in cases)})
-        return Outcome(None, OpChanges(frozenset({"child", "case"}), ids))
+        return Outcome(None, OpChanges(frozenset({Kind.CHILD, Kind.CASE}), ids))
 
     # -- helpers -------------------------------------------------------------------------
     def _member(self, s: Session, member_id: str) -> HouseholdMember:

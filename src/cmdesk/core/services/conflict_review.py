@@ -251,7 +251,14 @@ def decide(
         typed = coerce(mine.table, mine.field, value or "")
         if not field_codes.allowed(mine.table, mine.field, typed):
             raise rej.invalid("value", rej.BAD_VALUE, field=mine.field)
-    return resolve(ws.sync, conflict_id, value, choose=choose)
+    changes = resolve(ws.sync, conflict_id, value, choose=choose)
+    if mine is None:
+        return changes
+    # The case and child the record belongs to, so views showing them refresh too.
+    with ws.ctx.read() as s:
+        owner = _owner(s, mine.table, mine.row_id)
+        ids = [o.id for o in (owner.case, owner.child) if o is not None]
+    return changes | OpChanges.of(ids=tuple(ids))
 
 
 class ConflictService:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from cmdesk.core.acting.access import Guard
 from cmdesk.core.acting.audit import AuditService
-from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.acting.context import Context
 from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import FieldError, NotFound, TransitionNotAllowed, ValidationError
@@ -186,7 +186,15 @@ class ConsentService:
             )
             dto = consent_dto(row, org.code if org else "")
         return Outcome(
-            dto, OpChanges(frozenset({"consent", "child"}), frozenset({dto.id, child_id}))
+            dto,
+            OpChanges.of(
+                Kind.CONSENT,
+                Kind.CHILD,
+                ids=(
+                    dto.id,
+                    child_id,
+                ),
+            ),
         )
 
     def withdraw(self, consent_id: str, reason: str) -> Outcome[ConsentDTO]:
@@ -205,7 +213,15 @@ class ConsentService:
             self._audit.record(s, "consent.withdraw", "consent", row.id, {"child": row.child_id})
             dto = consent_dto(row, self._code(s, row.shared_with_org_id))
         return Outcome(
-            dto, OpChanges(frozenset({"consent", "child"}), frozenset({dto.id, dto.child_id}))
+            dto,
+            OpChanges.of(
+                Kind.CONSENT,
+                Kind.CHILD,
+                ids=(
+                    dto.id,
+                    dto.child_id,
+                ),
+            ),
         )
 
     def for_child(self, child_id: str) -> builtins.list[ConsentDTO]:

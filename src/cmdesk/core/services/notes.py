@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from cmdesk.core.acting.access import AccessRefused, Guard
 from cmdesk.core.acting.audit import AuditService
-from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.acting.context import Context
 from cmdesk.core.errors import NotFound, ValidationError
 from cmdesk.core.i18n import N_
@@ -90,7 +90,17 @@ class NoteService:
             s.flush()
             self._audit.record(s, "note.add", "note", note.id, {"case": case.id})
             dto = _dto(note)
-        return Outcome(dto, OpChanges(frozenset({"note", "case"}), frozenset({dto.id, case_id})))
+        return Outcome(
+            dto,
+            OpChanges.of(
+                Kind.NOTE,
+                Kind.CASE,
+                ids=(
+                    dto.id,
+                    case_id,
+                ),
+            ),
+        )
 
     def edit(self, note_id: str, body: str, kind: str | None = None) -> Outcome[NoteDTO]:
         """A new version of the note (of any earlier version's thread); by its author only."""
@@ -120,7 +130,15 @@ class NoteService:
             )
             dto = _dto(note, note.version)
         return Outcome(
-            dto, OpChanges(frozenset({"note", "case"}), frozenset({dto.id, dto.case_id}))
+            dto,
+            OpChanges.of(
+                Kind.NOTE,
+                Kind.CASE,
+                ids=(
+                    dto.id,
+                    dto.case_id,
+                ),
+            ),
         )
 
     def list(self, case_id: str) -> builtins.list[NoteDTO]:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cmdesk.core.acting.audit import AuditService
-from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.acting.context import Context
 from cmdesk.core.acting.stamping import writing
 from cmdesk.core.errors import NotFound, ValidationError
@@ -183,7 +183,7 @@ class OrganisationService:
             s.flush()
             self._audit.record(s, "organisation.add", "organisation", org.id, {"code": clean})
             dto = to_dto(org, own_org_id(s))
-        return Outcome(dto, OpChanges.of("organisation", dto.id))
+        return Outcome(dto, OpChanges.of(Kind.ORGANISATION, ids=(dto.id,)))
 
     def set_services(self, code_or_id: str, services: Iterable[str]) -> Outcome[OrganisationDTO]:
         """What an organisation offers, as it confirms it. Data managers only."""
@@ -199,4 +199,4 @@ class OrganisationService:
                 s, "organisation.services", "organisation", org.id, {"services": chosen}
             )
             dto = to_dto(org, own_org_id(s))
-        return Outcome(dto, OpChanges.of("organisation", dto.id))
+        return Outcome(dto, OpChanges.of(Kind.ORGANISATION, ids=(dto.id,)))

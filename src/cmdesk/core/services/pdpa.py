@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from cmdesk.core.acting.access import Guard
 from cmdesk.core.acting.audit import AuditService
-from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.acting.context import Context
 from cmdesk.core.errors import NotFound, ValidationError
 from cmdesk.core.i18n import N_
@@ -264,7 +264,17 @@ class PdpaService:
                 {"reason": reason, "rows": {t: len(ids) for t, ids in erased.rows.items()}},
             )
         self._checkpoint()
-        kinds = frozenset({"child", "case", "note", "task", "referral", "consent", "household"})
+        kinds = frozenset(
+            {
+                Kind.CHILD,
+                Kind.CASE,
+                Kind.NOTE,
+                Kind.TASK,
+                Kind.REFERRAL,
+                Kind.CONSENT,
+                Kind.HOUSEHOLD,
+            }
+        )
         return Outcome(erased, OpChanges(kinds, erased.ids()))
 
     def _checkpoint(self) -> bool:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from cmdesk.core.acting.access import AccessRefused, Guard, case_scope, may_see_case
 from cmdesk.core.acting.audit import AuditService
 from cmdesk.core.acting.case_actions import REFERRAL_RECEIVERS, REFERRAL_SENDERS
-from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.acting.context import Context
 from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import (
@@ -473,5 +473,13 @@ class ReferralService:
     @staticmethod
     def _changed(dto: ReferralDTO) -> Outcome[ReferralDTO]:
         return Outcome(
-            dto, OpChanges(frozenset({"referral", "case"}), frozenset({dto.id, dto.case_id}))
+            dto,
+            OpChanges.of(
+                Kind.REFERRAL,
+                Kind.CASE,
+                ids=(
+                    dto.id,
+                    dto.case_id,
+                ),
+            ),
         )

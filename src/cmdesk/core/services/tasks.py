@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from cmdesk.core.acting.access import Guard, case_scope
 from cmdesk.core.acting.audit import AuditService
-from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.acting.context import Context
 from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import NotFound, TransitionNotAllowed, ValidationError
@@ -103,7 +103,17 @@ class TaskService:
             s.flush()
             self._audit.record(s, "task.add", "task", task.id, {"case": case.id})
             dto = _dto(task, case.case_number)
-        return Outcome(dto, OpChanges(frozenset({"task", "case"}), frozenset({dto.id, case_id})))
+        return Outcome(
+            dto,
+            OpChanges.of(
+                Kind.TASK,
+                Kind.CASE,
+                ids=(
+                    dto.id,
+                    case_id,
+                ),
+            ),
+        )
 
     def complete(self, task_id: str) -> Outcome[TaskDTO]:
         return self._set_status(task_id, TaskStatus.DONE, "task.done")
@@ -120,7 +130,7 @@ class TaskService:
             task.due_date = due_date
             self._audit.record(s, "task.reschedule", "task", task.id, {"case": case.id})
             dto = _dto(task, case.case_number)
-        return Outcome(dto, OpChanges.of("task", dto.id))
+        return Outcome(dto, OpChanges.of(Kind.TASK, ids=(dto.id,)))
 
     def for_case(self, case_id: str) -> builtins.list[TaskDTO]:
         with self._guard.read() as s:
@@ -169,4 +179,14 @@ class TaskService:
             task.done_at = utcnow()
             self._audit.record(s, action, "task", task.id, {"case": case.id})
             dto = _dto(task, case.case_number)
-        return Outcome(dto, OpChanges(frozenset({"task", "case"}), frozenset({dto.id, case.id})))
+        return Outcome(
+            dto,
+            OpChanges.of(
+                Kind.TASK,
+                Kind.CASE,
+                ids=(
+                    dto.id,
+                    case.id,
+                ),
+            ),
+        )

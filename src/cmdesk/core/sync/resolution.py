@@ -11,7 +11,7 @@ from sqlalchemy import Boolean, Date, Integer, Numeric
 from sqlalchemy.types import JSON
 
 import cmdesk.core.model as model
-from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.changes import Kind, OpChanges, kind_of_table
 from cmdesk.core.model.base import UtcDateTime
 from cmdesk.core.sync import keystore
 from cmdesk.core.sync import rejections as rej
@@ -79,7 +79,7 @@ def resolve(
             found.row_id,
             {"conflict": found.id, "field": found.field},
         )
-    return OpChanges.of(found.table, found.row_id)
+    return OpChanges.of(kind_of_table(found.table), Kind.SYNC, ids=(found.row_id,))
 
 
 def coerce(tbl: str, name: str, text: str) -> Value:

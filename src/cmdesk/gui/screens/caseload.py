@@ -9,7 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton, QWidget
 
 from cmdesk.core.acting.case_actions import does_casework
-from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.i18n import N_, Translator, format_date
 from cmdesk.core.model.case import RISK_LABELS, STAGE_LABELS, Stage
 from cmdesk.gui.icons import icon
@@ -208,7 +208,7 @@ class CaseloadScreen(ListScreen[Any]):
         self.model.clear()
 
     def _changed(self, changes: OpChanges, _initiator: object) -> None:
-        if changes.touches("case") or changes.touches("child") or changes.touches("task"):
+        if changes.touches(Kind.CASE) or changes.touches(Kind.CHILD) or changes.touches(Kind.TASK):
             self.model.refresh()
 
     def _open_row(self, row: int) -> None:

@@ -37,7 +37,6 @@ from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.ops import ChangeOp
 from cmdesk.gui.screens.sync.fields import (
     ENUM_KINDS,
-    change_of,
     describe_value,
     editable,
     field_label,
@@ -407,8 +406,7 @@ class ConflictsView(QWidget):
         self.message.clear_message()
 
         def work(ws: Workspace) -> OpChanges:
-            ws.conflicts.decide(conflict_id, value, choose=choose)
-            return change_of(found.table, found.row_id, found.case_id, found.child_id)
+            return ws.conflicts.decide(conflict_id, value, choose=choose)
 
         def done(_changes: OpChanges) -> None:
             self.message.show_note(

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cmdesk.core.acting.changes import Kind
 from cmdesk.core.errors import ValidationError
 from cmdesk.core.i18n import N_, format_date
 from cmdesk.core.model.labels import label_of
@@ -277,7 +278,7 @@ class ReferralDialog(QDialog):
         ).open()
 
     def _changed(self, changes: Any, _initiator: object) -> None:
-        if changes.touches("consent"):
+        if changes.touches(Kind.CONSENT):
             self._check_consent()
 
     def _update_preview(self) -> None:

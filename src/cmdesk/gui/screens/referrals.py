@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabBar, QWidget
 
-from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.i18n import N_, Translator, format_date
 from cmdesk.core.model.referral import REFERRAL_STATUS_LABELS, URGENCY_LABELS
 from cmdesk.core.reference.partners import SERVICE_LABELS
@@ -119,7 +119,7 @@ class ReferralsScreen(ListScreen[Any]):
         self.model.clear()
 
     def _changed(self, changes: OpChanges, _initiator: object) -> None:
-        if changes.touches("referral"):
+        if changes.touches(Kind.REFERRAL):
             self.model.refresh()
 
     def _open_row(self, row: int) -> None:

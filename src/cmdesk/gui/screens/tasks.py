@@ -8,7 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from cmdesk.core.acting.case_actions import does_casework
-from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.i18n import N_, format_date
 from cmdesk.gui.models.paged import Column, Fetch, Page, slice_page
 from cmdesk.gui.screens.list_screen import ListScreen
@@ -93,7 +93,7 @@ class TasksScreen(ListScreen[Any]):
         self.model.clear()
 
     def _changed(self, changes: OpChanges, _initiator: object) -> None:
-        if changes.touches("task") or changes.touches("case"):
+        if changes.touches(Kind.TASK) or changes.touches(Kind.CASE):
             self.model.refresh()
 
     def _open_row(self, row: int) -> None:

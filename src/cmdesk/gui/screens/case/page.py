@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.errors import ValidationError
 from cmdesk.core.model.labels import label_of
 from cmdesk.gui.errors import friendly_message
@@ -224,7 +224,7 @@ class CasePage(QWidget):
         if b is None or not self.isVisible():
             return
         mine = {b.case.id, b.child.id}
-        if changes.ids & mine or changes.touches("consent") or changes.touches("referral"):
+        if changes.ids & mine or changes.touches(Kind.CONSENT) or changes.touches(Kind.REFERRAL):
             self.reload()
 
     # -- lock -----------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cmdesk.core.acting.changes import OpChanges
+from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.errors import BundleRejected
 from cmdesk.core.i18n import Translator
 from cmdesk.core.sync.progress import CancelToken as CoreCancelToken
@@ -44,7 +44,10 @@ if TYPE_CHECKING:
 BUNDLE_SUFFIX = ".cmsync"
 # Whatever a bundle brings may touch any view.
 IMPORTED = OpChanges(
-    frozenset({"case", "child", "task", "note", "consent", "referral", "sync"}), frozenset()
+    frozenset(
+        {Kind.CASE, Kind.CHILD, Kind.TASK, Kind.NOTE, Kind.CONSENT, Kind.REFERRAL, Kind.SYNC}
+    ),
+    frozenset(),
 )
 
 

@@ -12,7 +12,6 @@ import json
 from datetime import UTC, date, datetime
 from typing import Final
 
-from cmdesk.core.acting.changes import OpChanges
 from cmdesk.core.i18n import N_, Locale, Translator, format_date, format_datetime
 from cmdesk.core.model.labels import TABLES, label_of
 from cmdesk.core.reference.ethnicity import ethnic_group
@@ -168,19 +167,8 @@ USER_FIELDS: Final = frozenset(
 ORG_FIELDS: Final = frozenset({"org_id", "to_org_id", "responsible_org_id", "shared_with_org_id"})
 BOOL_FIELDS: Final = frozenset({"is_caregiver", "lives_with_child"})
 
+
 # What a decision changed, for the views that show it (session.operation_did_execute).
-CHANGE_KINDS: Final[dict[str, str]] = {
-    "case_file": "case",
-    "child": "child",
-    "household_member": "child",
-    "case_task": "task",
-    "case_note": "note",
-    "consent": "consent",
-    "referral": "referral",
-    "referral_event": "referral",
-}
-
-
 def record_label(table: str) -> str:
     """The msgid naming a kind of record; an unknown table (a newer app) reads "Record"."""
     return RECORD_LABELS.get(table, N_("Record"))
@@ -246,13 +234,6 @@ def describe_value(
     if isinstance(value, list):  # bytes, never a person's words
         return tr.gettext("(a file)")
     return str(value)
-
-
-def change_of(table: str, row_id: str, case_id: str, child_id: str) -> OpChanges:
-    """What settling a conflict changed, in the kinds the other views listen for."""
-    kind = CHANGE_KINDS.get(table, "case")
-    ids = frozenset(i for i in (row_id, case_id, child_id) if i)
-    return OpChanges(frozenset({kind, "sync"}), ids)
 
 
 def _codes(value: object) -> list[str]:
