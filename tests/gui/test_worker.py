@@ -15,12 +15,13 @@ from pytestqt.qtbot import QtBot
 from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.errors import PermissionDenied
 from cmdesk.core.i18n import translator
+from cmdesk.core.progress import Cancelled
 from cmdesk.gui.i18n import Language
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.settings import GuiSettings
 from cmdesk.gui.shell import Shell
-from cmdesk.gui.worker import Cancelled, Job
+from cmdesk.gui.worker import Job
 from tests.conftest import ADMIN, ADMIN_PASS
 from tests.gui.helpers import WAIT_MS, unlock
 

@@ -11,17 +11,14 @@ A progress line goes to standard error; the first Ctrl+C stops after the batch b
 from __future__ import annotations
 
 import argparse
-import signal
-import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from cmdesk.cli.common import cli_locale, emit_json, open_workspace, say, tr_for, vault_dir
-from cmdesk.core.demo.generate import CancelToken, DemoResult, generate
+from cmdesk.cli.long_work import ProgressLine, ctrl_c_cancels
+from cmdesk.core.demo.generate import DemoResult, generate
 from cmdesk.core.i18n import N_, Translator, parse_date
 from cmdesk.core.model.labels import label_of
+from cmdesk.core.progress import CancelToken
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -40,48 +37,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_demo_vault)
 
 
+GENERATED = N_("Generated {done} of {total} cases")
+STOPPING = N_("Stopping after the current batch…")
+
+
 def _options(p: argparse.ArgumentParser, cases: int | None = None) -> None:
     p.add_argument("--cases", type=int, required=cases is None, default=cases, metavar="N")
     p.add_argument("--seed", type=int, default=1, metavar="S", help="same seed, same data")
     p.add_argument("--as-of", metavar="DATE", help="the day the data is generated for")
-
-
-class _ProgressLine:
-    """One line on stderr, rewritten in place on a terminal (a line per batch in a log)."""
-
-    def __init__(self, tr: Translator) -> None:
-        self._tr = tr
-        self._tty = sys.stderr.isatty()
-        self._shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        text = self._tr.format("Generated {done} of {total} cases", done=done, total=total)
-        sys.stderr.write(f"\r{text}" if self._tty else f"{text}\n")
-        sys.stderr.flush()
-        self._shown = True
-
-    def end(self) -> None:
-        if self._tty and self._shown:
-            sys.stderr.write("\n")
-
-
-@contextmanager
-def _ctrl_c_cancels(token: CancelToken, tr: Translator) -> Iterator[None]:
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.getsignal(signal.SIGINT)
-
-    def stop(_signum: int, _frame: object) -> None:
-        token.cancel()
-        print("\n" + tr.gettext(N_("Stopping after the current batch…")), file=sys.stderr)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-
-    signal.signal(signal.SIGINT, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
 
 
 def _summary(result: DemoResult, tr: Translator) -> None:
@@ -95,8 +58,11 @@ def _summary(result: DemoResult, tr: Translator) -> None:
 def cmd_demo(args: argparse.Namespace) -> int:
     tr = tr_for(args)
     as_of = parse_date(args.as_of, cli_locale(args), field="as_of") if args.as_of else None
-    token, line = CancelToken(), _ProgressLine(tr)
-    with open_workspace(args) as ws, _ctrl_c_cancels(token, tr):
+    token, line = CancelToken(), ProgressLine(tr, GENERATED)
+    with (
+        open_workspace(args) as ws,
+        ctrl_c_cancels(token, tr, STOPPING),
+    ):
         result = generate(
             ws,
             args.cases,
@@ -121,9 +87,9 @@ def cmd_demo_vault(args: argparse.Namespace) -> int:
 
     tr = tr_for(args)
     as_of = parse_date(args.as_of, cli_locale(args), field="as_of") if args.as_of else None
-    token, line = CancelToken(), _ProgressLine(tr)
+    token, line = CancelToken(), ProgressLine(tr, GENERATED)
     root = vault_dir(args)
-    with _ctrl_c_cancels(token, tr):
+    with ctrl_c_cancels(token, tr, STOPPING):
         made = create_demo_vault(
             root, cases=args.cases, seed=args.seed, as_of=as_of, progress=line, cancel=token
         )

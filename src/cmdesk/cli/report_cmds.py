@@ -19,22 +19,16 @@ it the document is in the language of messages. Who may print what is decided in
 from __future__ import annotations
 
 import argparse
-import signal
-import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cmdesk.cli.common import cli_locale, emit_json, open_workspace, read_text, say, tr_for
+from cmdesk.cli.long_work import ProgressLine, ctrl_c_cancels
 from cmdesk.core.errors import ValidationError
-from cmdesk.core.i18n import N_, Translator
+from cmdesk.core.i18n import N_
 from cmdesk.core.model.consent import ConsentPurpose
+from cmdesk.core.progress import CancelToken
 from cmdesk.core.vault.files import atomic_write
-
-if TYPE_CHECKING:
-    from cmdesk.core.sync.engine import CancelToken
 
 LEVELS = {"full": "full", "partner": "partner", "conference": "case_conference"}
 EXISTS = N_("{path} exists already. Choose a new file name, or add --force to replace it.")
@@ -212,21 +206,18 @@ def cmd_caseload(args: argparse.Namespace) -> int:
 
 
 def cmd_cases(args: argparse.Namespace) -> int:
-    # The sync engine's token: the core's one cancel token for long work.
-    from cmdesk.core.sync.engine import CancelToken
-
     tr = tr_for(args)
     out, secret = Path(args.output), _password(args)
     if out.exists() and not out.is_dir():
         raise ValidationError.single("output", N_("{path} is not a folder."), path=str(out))
     cancel = CancelToken()
-    line = _ProgressLine(tr)
+    line = ProgressLine(tr, N_("Printed {done} of {total}"))
     with open_workspace(args) as ws:
         ids = ws.reports.printable_case_ids() if args.all_open else list(args.ids)
         if not ids:
             say(tr.gettext(N_("There are no cases to print.")))
             return 0
-        with _ctrl_c_cancels(cancel, tr):
+        with ctrl_c_cancels(cancel, tr, N_("Stopping after the current document…")):
             result = ws.reports.batch_case_summaries(
                 ids,
                 out,
@@ -261,46 +252,3 @@ def cmd_cases(args: argparse.Namespace) -> int:
     if not args.json:
         say(tr.gettext(PROTECTED if secret is not None else PLAINTEXT))
     return 1 if result.cancelled else 0
-
-
-class _ProgressLine:
-    """One line on stderr, rewritten in place on a terminal (a line per step in a log)."""
-
-    def __init__(self, tr: Translator) -> None:
-        self._tr = tr
-        self._tty = sys.stderr.isatty()
-        self._shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        text = self._tr.format("Printed {done} of {total}", done=done, total=total)
-        if self._tty:
-            sys.stderr.write(f"\r{text}")
-            sys.stderr.flush()
-        elif done:
-            print(text, file=sys.stderr)
-        self._shown = True
-
-    def end(self) -> None:
-        if self._tty and self._shown:
-            sys.stderr.write("\n")
-
-
-@contextmanager
-def _ctrl_c_cancels(token: CancelToken, tr: Translator) -> Iterator[None]:
-    """The first Ctrl+C asks the batch to stop after the document it is making; a second
-    stops at once (files are written atomically, so either way no half file is left)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.getsignal(signal.SIGINT)
-
-    def stop(_signum: int, _frame: object) -> None:
-        token.cancel()
-        print("\n" + tr.gettext(N_("Stopping after the current document…")), file=sys.stderr)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-
-    signal.signal(signal.SIGINT, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)

@@ -6,14 +6,11 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from cmdesk.core.errors import CmdeskError, ValidationError
 from cmdesk.core.i18n import Translator
-from cmdesk.gui.worker import Cancelled
 
 
 def friendly_message(exc: BaseException, tr: Translator) -> str:
     if isinstance(exc, CmdeskError):
         return exc.message(tr)
-    if isinstance(exc, Cancelled):
-        return tr.gettext("Stopped. Nothing was changed.")
     if isinstance(exc, PermissionError):
         return tr.gettext("cmdesk may not use this file or folder. Choose another one.")
     if isinstance(exc, OSError):

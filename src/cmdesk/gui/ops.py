@@ -21,8 +21,9 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from cmdesk.core.acting.changes import OpChanges
 from cmdesk.core.errors import VaultLocked
+from cmdesk.core.progress import Cancelled
 from cmdesk.gui.errors import show_error
-from cmdesk.gui.worker import Cancelled, Job
+from cmdesk.gui.worker import Job
 
 if TYPE_CHECKING:
     from typing import Self
@@ -64,7 +65,7 @@ class _Op(Generic[T]):
         session.track(job)
 
         def work(ws: Workspace) -> T:
-            job.cancel.raise_if_cancelled()
+            job.cancel.check()
             if self._progress_label is not None:
                 return self._op(ws, job)
             return self._op(ws)

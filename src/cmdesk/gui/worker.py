@@ -18,32 +18,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
+from cmdesk.core.progress import Cancelled, CancelToken
+
 _log = logging.getLogger(__name__)
-
-
-class Cancelled(Exception):
-    """Raised inside a job that noticed its cancel token."""
-
-
-class CancelToken:
-    """Set from the GUI thread, read by the job (and passed on to core long operations)."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def cancel(self) -> None:
-        self._event.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
-    def __call__(self) -> bool:
-        return self._event.is_set()
-
-    def raise_if_cancelled(self) -> None:
-        if self._event.is_set():
-            raise Cancelled
 
 
 @dataclass(eq=False)  # identity, so the session can keep a set of running jobs
@@ -57,7 +34,7 @@ class Job:
     def progress(self, done: int, total: int = 0) -> None:
         """Reports progress; throttled to about 20 updates a second so the GUI stays free."""
         self.report(done, total)
-        self.cancel.raise_if_cancelled()
+        self.cancel.check()
 
     def report(self, done: int, total: int = 0) -> None:
         """Progress only, never raising: for core long work that checks `cancel` itself and

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from cmdesk.core.demo.generate import CancelToken, NotADemoVault, dataset_hash, generate
+from cmdesk.core.demo.generate import NotADemoVault, dataset_hash, generate
 from cmdesk.core.errors import PermissionDenied
 from cmdesk.core.model import Case, Child, Consent, HouseholdMember, Note, Referral
 from cmdesk.core.model.case import RiskLevel, Stage
 from cmdesk.core.model.referral import ReferralStatus
+from cmdesk.core.progress import CancelToken
 from cmdesk.core.services.child_drafts import ChildDraft, HouseholdMemberDraft, check_child
 from cmdesk.core.services.children import birth_of
 from cmdesk.core.vault import crypto

@@ -22,8 +22,8 @@ from cmdesk.core.errors import (
     ValidationError,
 )
 from cmdesk.core.model import AuditEntry
+from cmdesk.core.progress import CancelToken
 from cmdesk.core.services.referrals import ReferralDraft
-from cmdesk.core.sync.engine import CancelToken
 from cmdesk.core.workspace import Workspace
 from tests.conftest import ADMIN
 from tests.core.records.factories import undocumented

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from cmdesk.core.progress import CancelToken
 from cmdesk.core.sync import payload
-from cmdesk.core.sync.engine import CancelToken
 from cmdesk.core.sync.rejections import SyncCancelled
 from tests.core.sync.conftest import Net, sync
 from tests.core.sync.records import add_child

@@ -27,7 +27,7 @@ import sys
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -44,10 +44,10 @@ from cmdesk.core.errors import CmdeskError, ValidationError
 from cmdesk.core.i18n import N_
 from cmdesk.core.model import Child, Organisation, User, VaultMeta
 from cmdesk.core.model.roles import Role
+from cmdesk.core.progress import CancelToken, Progress
 from cmdesk.core.search import schema as search_schema
 from cmdesk.core.services.case_numbers import device_part
 from cmdesk.core.services.organisations import own_org_id
-from cmdesk.core.sync.engine import CancelToken  # the core's one cancel token for long work
 from cmdesk.core.sync.model import SyncDirty
 from cmdesk.core.workspace import Workspace
 
@@ -58,8 +58,7 @@ DEMO_KEY: Final = "demo"
 _MEAN_DAYS_OPEN: Final = 300
 _MAX_DAYS_OPEN: Final = 1100
 
-Progress = Callable[[int, int], None]
-__all__ = ["CancelToken", "DemoResult", "NotADemoVault", "dataset_hash", "generate"]
+__all__ = ["DemoResult", "NotADemoVault", "dataset_hash", "generate"]
 
 
 class NotADemoVault(CmdeskError):

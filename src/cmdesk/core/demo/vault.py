@@ -13,9 +13,10 @@ from datetime import date
 from pathlib import Path
 from typing import Final
 
-from cmdesk.core.demo.generate import CancelToken, DemoResult, Progress, generate
+from cmdesk.core.demo.generate import DemoResult, generate
 from cmdesk.core.demo.names import demo_name
 from cmdesk.core.model.roles import Role
+from cmdesk.core.progress import CancelToken, Progress
 from cmdesk.core.vault import crypto
 from cmdesk.core.workspace import Workspace
 

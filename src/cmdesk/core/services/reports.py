@@ -61,6 +61,7 @@ from cmdesk.core.model.case import Stage
 from cmdesk.core.model.consent import ConsentPurpose
 from cmdesk.core.model.referral import ReferralStatus
 from cmdesk.core.model.roles import Role
+from cmdesk.core.progress import CancelToken, Progress
 from cmdesk.core.reference import geography
 from cmdesk.core.services import report_sources as sources
 from cmdesk.core.services.case_dto import case_dto
@@ -69,11 +70,9 @@ from cmdesk.core.vault.files import atomic_write
 
 if TYPE_CHECKING:
     # The reports package loads reportlab and the Thai dictionary tooling (most of a second):
-    # imported on first print, not when a vault is opened. The sync engine's cancel token and
-    # progress callback are the core's; long work everywhere takes the same ones.
+    # imported on first print, not when a vault is opened.
     from cmdesk.core.reports import Level, RedactionPolicy
     from cmdesk.core.services.report_inputs import Scope
-    from cmdesk.core.sync.engine import CancelToken, Progress
 
 MIN_PDF_PASSWORD: Final = 8
 _FILE_SAFE = re.compile(r"[^A-Za-z0-9_-]")

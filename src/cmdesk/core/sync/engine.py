@@ -21,6 +21,7 @@ from cmdesk.core.acting.audit import AuditService
 from cmdesk.core.acting.context import Context
 from cmdesk.core.model.base import new_id
 from cmdesk.core.model.roles import Role
+from cmdesk.core.progress import CancelToken, Progress
 from cmdesk.core.sync import (
     bundle_format,
     importing,
@@ -51,7 +52,7 @@ from cmdesk.core.sync.materialize import RowWriter, held_ops, recompute
 from cmdesk.core.sync.model import APPLIED, DEFERRED, QUARANTINED
 from cmdesk.core.sync.oplog import Origins, load_held
 from cmdesk.core.sync.payload import Payload, cut_segments, encode
-from cmdesk.core.sync.progress import CancelToken, Progress, no_cancel
+from cmdesk.core.sync.progress import nothing, stopper
 from cmdesk.core.sync.status import (
     OverusedEnrolment,
     PeerDTO,
@@ -70,12 +71,9 @@ from cmdesk.core.vault.scrub import checkpoint_wal
 BULK_CACHE_KIB = -128 * 1024
 
 
-# Other areas' long work uses the same progress callback and cancel token.
 __all__ = [
-    "CancelToken",
     "ExportResult",
     "ImportResult",
-    "Progress",
     "SyncEngine",
     "TrustedOrg",
 ]
@@ -157,7 +155,7 @@ class SyncEngine:
                 raw.execute(f"PRAGMA cache_size = {int(before)}")
 
     def close(self) -> None:
-        remove, self._remove_hook = self._remove_hook, no_cancel
+        remove, self._remove_hook = self._remove_hook, nothing
         remove()
 
     def _startup(self) -> None:
@@ -357,7 +355,7 @@ class SyncEngine:
         with what it is not known to hold, or everything it may have."""
         keys = self.keys()
         me = self._ctx.device_id
-        check = cancel.check if cancel else no_cancel
+        check = stopper(cancel)
         self.capture_pending()
         with self._read() as db:
             trusted = keystore.trusted(db)

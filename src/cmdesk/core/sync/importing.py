@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from cmdesk.core.progress import CancelToken, Progress
 from cmdesk.core.sync import authority, bundle_crypto, bundle_format, keystore, reidentify
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.apply import ApplyStats, apply_changes
@@ -22,7 +23,7 @@ from cmdesk.core.sync.keys import OrgIdentity, open_box_grant
 from cmdesk.core.sync.model import QUARANTINED
 from cmdesk.core.sync.oplog import Change, load_held
 from cmdesk.core.sync.payload import Payload, decode
-from cmdesk.core.sync.progress import CancelToken, Progress, no_cancel
+from cmdesk.core.sync.progress import stopper
 from cmdesk.core.sync.triggers import suspended
 from cmdesk.core.sync.vectors import RangeSet, Vector, vector_from_json, vector_to_json
 
@@ -145,7 +146,7 @@ def _import(
     total = ApplyStats()
     if done is not None and done[1] is not None:
         return _result(h, total, start, replay=True)
-    check = cancel.check if cancel else no_cancel
+    check = stopper(cancel)
     with engine._write() as db:
         engine._release(db, QUARANTINED)
     verdict = _authorise(engine, h, payload)

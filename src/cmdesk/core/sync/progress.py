@@ -1,32 +1,21 @@
-"""Progress reports and cancellation for long sync work (the GUI shows a bar, the CLI a line)."""
+"""How sync stops at a cancel: between steps, with SyncCancelled (whose message says that what
+was already imported is kept). The token and progress callback are the core's own
+(cmdesk.core.progress)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from cmdesk.core.progress import CancelToken
 from cmdesk.core.sync import rejections as rej
 
-# (steps done, steps in all)
-Progress = Callable[[int, int], None]
+
+def stopper(cancel: CancelToken | None) -> Callable[[], None]:
+    """What sync calls between steps: raises SyncCancelled once `cancel` is cancelled."""
+    if cancel is None:
+        return nothing
+    return lambda: cancel.check(rej.SyncCancelled)
 
 
-class CancelToken:
-    """Set from any thread; long work checks it between steps."""
-
-    def __init__(self) -> None:
-        self._cancelled = False
-
-    def cancel(self) -> None:
-        self._cancelled = True
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancelled
-
-    def check(self) -> None:
-        if self._cancelled:
-            raise rej.SyncCancelled
-
-
-def no_cancel() -> None:
+def nothing() -> None:
     return None

@@ -6,8 +6,9 @@ to do, in their language, and tests can tell the reasons apart. Messages never i
 
 from __future__ import annotations
 
-from cmdesk.core.errors import BundleRejected, CmdeskError, ValidationError
+from cmdesk.core.errors import BundleRejected, ValidationError
 from cmdesk.core.i18n import N_
+from cmdesk.core.progress import Cancelled
 
 NOT_A_BUNDLE = N_("This file is not a cmdesk sync bundle.")
 TRUNCATED = N_(
@@ -81,7 +82,7 @@ BAD_VALUE = N_("This value does not fit the field {field}.")
 CANCELLED = N_("Sync was cancelled. What was already imported is kept; import again to finish.")
 
 
-class SyncCancelled(CmdeskError):
+class SyncCancelled(Cancelled):
     msgid = CANCELLED
 
 

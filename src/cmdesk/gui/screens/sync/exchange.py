@@ -28,14 +28,13 @@ from PySide6.QtWidgets import (
 from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.errors import BundleRejected
 from cmdesk.core.i18n import Translator
-from cmdesk.core.sync.progress import CancelToken as CoreCancelToken
 from cmdesk.core.sync.rejections import SyncCancelled
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
-from cmdesk.gui.worker import CancelToken, Job
+from cmdesk.gui.worker import Job
 
 if TYPE_CHECKING:
     from cmdesk.core.sync.engine import ExportResult, ImportResult, TrustedOrg
@@ -49,22 +48,6 @@ IMPORTED = OpChanges(
     ),
     frozenset(),
 )
-
-
-class LinkedCancel(CoreCancelToken):
-    """The core's cancel token, cancelled when the progress dialog's Cancel is pressed."""
-
-    def __init__(self, gui: CancelToken) -> None:
-        super().__init__()
-        self._gui = gui
-
-    @property
-    def cancelled(self) -> bool:
-        return self._gui.cancelled
-
-    def check(self) -> None:
-        if self._gui.cancelled:
-            raise SyncCancelled
 
 
 @dataclass(frozen=True)
@@ -85,7 +68,7 @@ def bundle_name(own: str, device_id: str, recipient: str, when: datetime) -> str
 
 def _import(ws: Workspace, path: Path, job: Job) -> Imported:
     before = {c.id for c in ws.conflicts.visible()}
-    result = ws.sync.import_file(path, progress=job.report, cancel=LinkedCancel(job.cancel))
+    result = ws.sync.import_file(path, progress=job.report, cancel=job.cancel)
     after = {c.id for c in ws.conflicts.visible()}
     codes = {t.org_id: t.code for t in ws.sync.trusted()}
     return Imported(
@@ -289,9 +272,7 @@ class ExchangeBox(QWidget):
         self.export_button.setEnabled(False)
 
         def work(ws: Workspace, job: Job) -> ExportResult:
-            return ws.sync.export_to(
-                path, org_id, progress=job.report, cancel=LinkedCancel(job.cancel)
-            )
+            return ws.sync.export_to(path, org_id, progress=job.report, cancel=job.cancel)
 
         def done(result: ExportResult) -> None:
             self.export_button.setEnabled(True)
