@@ -23,9 +23,9 @@ from sqlalchemy import text
 from cmdesk.core.demo.generate import generate
 from cmdesk.core.model import Child, new_id
 from cmdesk.core.sync import bundle_format, keys
-from cmdesk.core.sync.engine import BULK_CACHE_KIB
 from cmdesk.core.sync.importing import apply_segment, collector_paused
 from cmdesk.core.sync.payload import Payload, decode
+from cmdesk.core.sync.store import BULK_CACHE_KIB
 from cmdesk.core.sync.tables import AUDIT_TABLE, synced_tables
 from cmdesk.core.vault import crypto
 from cmdesk.core.workspace import Workspace
@@ -154,7 +154,7 @@ def apply_only(ws: Workspace, data: bytes) -> tuple[float, float, int]:
     with collector_paused():  # as import_bundle does
         t_decode, payload = timed(check_and_decode)
         started = time.perf_counter()
-        with engine._bulk() as transaction:  # the import's connection and page cache
+        with engine.store.bulk() as transaction:  # the import's connection and page cache
             for segment in payload.segments:
                 with transaction() as db:
                     apply_segment(engine, db, segment)

@@ -89,10 +89,13 @@ def test_a_joined_laptop_holds_no_organisation_key_and_cannot_act_for_the_organi
     assert not (tmp_path / "x.identity").exists() and not (tmp_path / "x.enrol").exists()
 
     # What the vault holds, decrypted with the field worker's own passphrase.
-    with Workspace.open(field.root, field.user, field.passphrase) as ws, ws.sync._read() as db:
+    with Workspace.open(field.root, field.user, field.passphrase) as ws, ws.sync.store.read() as db:
         held = keystore.held_key_names(db)
     assert held["org_sign"] is False and held["org_box"] is True and held["device"] is True
-    with Workspace.open(office.root, office.user, office.passphrase) as ws, ws.sync._read() as db:
+    with (
+        Workspace.open(office.root, office.user, office.passphrase) as ws,
+        ws.sync.store.read() as db,
+    ):
         assert keystore.held_key_names(db)["org_sign"] is True
 
 

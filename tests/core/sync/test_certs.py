@@ -195,7 +195,7 @@ def test_an_expired_enrolment_file_is_refused(cheap_kdf: None) -> None:
 
 def test_a_joined_laptop_holds_no_organisation_certification_key(net: Net) -> None:
     for ws in (net.a2, net.a3):
-        with sync(ws)._read() as db:
+        with sync(ws).store.read() as db:
             held = keystore.held_key_names(db)
         assert held == {
             "device": True,
@@ -243,7 +243,7 @@ def test_forged_chains_are_refused_on_import_and_change_nothing(net: Net) -> Non
     impostor_org = OrgKeys.generate(org.identity.org_id, org.identity.code, "", "")
     forged_enrol = Enrolment.issue(impostor_org, new_id(), "data_manager", ())
     before = sync(net.a2).state_hash()
-    with sync(net.a2)._read() as db:
+    with sync(net.a2).store.read() as db:
         devices_before = db.execute("SELECT count(*) FROM sync_device").fetchone()[0]
     for device in (
         forged_enrol.new_device(),
@@ -254,7 +254,7 @@ def test_forged_chains_are_refused_on_import_and_change_nothing(net: Net) -> Non
             sync(net.a2).import_bundle(bundle_from(net, device))
         assert exc.value.text_id == rej.UNCERTIFIED_DEVICE
     assert sync(net.a2).state_hash() == before
-    with sync(net.a2)._read() as db:
+    with sync(net.a2).store.read() as db:
         assert db.execute("SELECT count(*) FROM sync_device").fetchone()[0] == devices_before
     # A genuine successor of a joined laptop is accepted on its chain alone.
     successor = successor_identity(sync(net.a3).keys().device)
@@ -350,7 +350,7 @@ def test_a_revocation_not_signed_by_the_organisation_is_ignored(net: Net) -> Non
     sender = sync(net.a2).keys().device
     data = bundle_from(net, sender, revocations=(forged,))
     assert not sync(net.a1).import_bundle(data).replay
-    with sync(net.a1)._read() as db:
+    with sync(net.a1).store.read() as db:
         assert keystore.revocations(db) == ()
     add_child(net.a3)
     data, _ = sync(net.a3).export()
@@ -427,7 +427,7 @@ def test_a_laptop_joining_later_receives_everything_in_its_first_bundle(
         assert sync(late).state_hash() == sync(net.a1).state_hash()
         # Once it has reported, bundles for the organisation are back to what is missing.
         exchange(late, net.a1)
-        with sync(net.a1)._read() as db:
+        with sync(net.a1).store.read() as db:
             assert not keystore.enrolments_waiting(db, now_text())
     finally:
         late.close()
@@ -479,7 +479,7 @@ def test_more_laptops_than_an_enrolment_file_was_made_for_are_shown_to_the_data_
         assert set(overused.devices) == {ws.device_id for ws in joined}
         sync(net.a1).revoke(overused.enrol_id)  # every laptop joined with the file
         assert sync(net.a1).status().overused_enrolments == ()
-        with sync(net.a1)._read() as db:
+        with sync(net.a1).store.read() as db:
             named = {r.subject for r in keystore.revocations(db)}
         assert named == {overused.enrol_id, *overused.devices}
         with pytest.raises(BundleRejected) as exc:

@@ -14,7 +14,7 @@ YEAR_MS = 365 * 86_400_000
 
 
 def hlc_ms(ws: Workspace) -> int:
-    with ws.sync._read() as db:
+    with ws.sync.store.read() as db:
         return ms_of(LocalCounters.load(db).hlc)
 
 
@@ -22,7 +22,7 @@ def test_future_operations_are_quarantined_and_clocks_stay_within_the_bound(net:
     child = add_child(net.a1, nickname="now")
     exchange(net.a1, net.a2)
     exchange(net.a1, net.a3)
-    sync(net.a3).now_ms = lambda: wall_ms() + YEAR_MS
+    sync(net.a3).store.now_ms = lambda: wall_ms() + YEAR_MS
     edit(net.a3, Child, child, nickname="from the future")
     future_child = add_child(net.a3)
     exchange(net.a3, net.a1)
@@ -39,6 +39,6 @@ def test_future_operations_are_quarantined_and_clocks_stay_within_the_bound(net:
     assert field(net.a2, "child", child, "village") == "still working"
     assert len(sync(net.a2).status().quarantined) == len(status.quarantined)
     # When the time comes (here: the replica's clock reaches it), they apply.
-    sync(net.a1).now_ms = lambda: wall_ms() + YEAR_MS + 60_000
+    sync(net.a1).store.now_ms = lambda: wall_ms() + YEAR_MS + 60_000
     assert sync(net.a1).status().quarantined == ()
     assert field(net.a1, "child", child, "nickname") == "from the future"

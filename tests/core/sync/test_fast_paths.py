@@ -173,10 +173,10 @@ def test_a_new_record_that_arrives_after_its_own_edit(net: Net) -> None:
         bundle_format.decrypt(bundle_format.parse(more), engine.keys().org.box_secret)
     )
     (new_one,) = [c for seg in extra.segments for c in seg if c.row_id == other]
-    with engine._write() as db:
+    with engine.store.write() as db:
         importing.apply_segment(engine, db, [later])
     assert field(net.a2, "child", child, "nickname") == "second"
-    with engine._write() as db:
+    with engine.store.write() as db:
         stats = importing.apply_segment(engine, db, [create, new_one])
     assert stats.new == create.span + new_one.span
     assert field(net.a2, "child", child, "nickname") == "second"
@@ -187,7 +187,7 @@ def test_a_new_record_that_arrives_after_its_own_edit(net: Net) -> None:
 
 
 def triggers_intact(ws: Workspace) -> bool:
-    with sync(ws)._read() as db:
+    with sync(ws).store.read() as db:
         return ensure_triggers(db, dry_run=True) == 0
 
 
@@ -212,7 +212,7 @@ def test_capture_triggers_are_back_after_an_import_and_after_a_failed_one(
     sync(net.a2).import_bundle(data)
     assert triggers_intact(net.a2)
     assert sync(net.a2).state_hash() == sync(net.a1).state_hash()
-    with sync(net.a2)._read() as db:
+    with sync(net.a2).store.read() as db:
         assert db.execute("SELECT count(*) FROM sync_dirty").fetchone()[0] == 0
     # Received records were not captured as a2's own; a2's own new record is.
     mine = add_child(net.a2, nickname="a2's own")
@@ -235,7 +235,7 @@ def test_records_logged_before_the_compact_form_still_take_the_new_record_lane(
 ) -> None:
     child = add_child(net.a1, nickname="old")
     general = json.dumps  # what the log held before: every change in the general form
-    with sync(net.a1)._write() as db:
+    with sync(net.a1).store.write() as db:
         for seq, ops in db.execute("SELECT seq, ops FROM sync_change").fetchall():
             db.execute(
                 "UPDATE sync_change SET ops = ? WHERE seq = ?",
@@ -254,7 +254,7 @@ def test_records_logged_before_the_compact_form_still_take_the_new_record_lane(
     assert "child" in {t for t, _ in lanes}
     assert sync(net.a2).state_hash() == sync(net.a1).state_hash()
     fsck(net.a2)
-    with sync(net.a2)._read() as db:
+    with sync(net.a2).store.read() as db:
         (stored,) = db.execute(
             "SELECT ops FROM sync_change WHERE tbl = 'child' AND row_id = ?", (child,)
         ).fetchone()

@@ -28,7 +28,7 @@ TRIALS = 6
 
 
 def held_ops(ws: Workspace) -> set[tuple[str, int]]:
-    with sync(ws)._read() as db:
+    with sync(ws).store.read() as db:
         held = load_held(db, Origins())
     return {(o, n) for o, r in held.items() for lo, hi in r for n in range(lo, hi + 1)}
 

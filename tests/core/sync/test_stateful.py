@@ -101,12 +101,12 @@ def values(ws: Workspace, table: str, row_id: str) -> dict[str, Any]:
 def fsck(ws: Workspace) -> None:
     """Every stored record equals the full merge of its history (fast paths included)."""
     engine = sync(ws)
-    with engine._read() as db:
+    with engine.store.read() as db:
         keys = db.execute("SELECT tbl, row_id, flags FROM sync_row").fetchall()
         conflicts = {r[0] for r in db.execute("SELECT id FROM sync_conflict")}
         expected_conflicts: set[str] = set()
         for tbl, row_id, _flags in keys:
-            ops, _ = held_ops(db, engine.origins, tbl, row_id)
+            ops, _ = held_ops(db, engine.store.origins, tbl, row_id)
             st_ = row_state(tbl, row_id, ops)
             expected_conflicts |= {c.id for c in st_.conflicts}
             cols = ["id", *synced_tables()[tbl].columns]
@@ -241,7 +241,7 @@ class SyncMachine(RuleBasedStateMachine):
     def _remember_scope(self, ws: Workspace) -> None:
         engine = sync(ws)
         owned = {n: t.owned for n, t in synced_tables().items()}
-        with engine._read() as db:
+        with engine.store.read() as db:
             partner_id = engine.keys().org.identity.org_id
             from cmdesk.core.model import org_id_for
 
@@ -351,7 +351,7 @@ class SyncMachine(RuleBasedStateMachine):
             fsck(ws)
         fsck(p1)
         # No operation of the partner's that concerns us is missing either.
-        with sync(a1)._read() as db:
+        with sync(a1).store.read() as db:
             from cmdesk.core.model import org_id_for
 
             scope = scope_for(

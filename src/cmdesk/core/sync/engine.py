@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,9 +29,8 @@ from cmdesk.core.sync import (
     sharing,
 )
 from cmdesk.core.sync import rejections as rej
-from cmdesk.core.sync.capture import LocalCounters, capture, install
+from cmdesk.core.sync.capture import install
 from cmdesk.core.sync.certs import MAX_LAPTOPS, now_text
-from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.erasure import ERASURE_TABLE
 from cmdesk.core.sync.exporting import for_own_org, for_partner, known_devices, known_to
 from cmdesk.core.sync.hlc import Hlc, MsClock, wall_ms
@@ -48,9 +45,8 @@ from cmdesk.core.sync.keys import (
     read_identity_file,
     seal_enrolment,
 )
-from cmdesk.core.sync.materialize import RowWriter, held_ops, recompute
-from cmdesk.core.sync.model import APPLIED, DEFERRED, QUARANTINED
-from cmdesk.core.sync.oplog import Origins, load_held
+from cmdesk.core.sync.model import DEFERRED, QUARANTINED
+from cmdesk.core.sync.oplog import load_held
 from cmdesk.core.sync.payload import Payload, cut_segments, encode
 from cmdesk.core.sync.progress import nothing, stopper
 from cmdesk.core.sync.status import (
@@ -61,15 +57,12 @@ from cmdesk.core.sync.status import (
     state_hash,
     waiting,
 )
+from cmdesk.core.sync.store import SyncStore
 from cmdesk.core.sync.tables import SCHEMA_VERSION, synced_tables
 from cmdesk.core.sync.triggers import ensure_triggers
 from cmdesk.core.sync.vectors import Vector, contiguous, vector_from_json
 from cmdesk.core.vault.files import atomic_write
 from cmdesk.core.vault.scrub import checkpoint_wal
-
-# Page cache for imports, in KiB (negative: SQLite's unit for a size rather than pages).
-BULK_CACHE_KIB = -128 * 1024
-
 
 __all__ = [
     "ExportResult",
@@ -107,137 +100,56 @@ def _trusted_dto(ident: OrgIdentity, own: bool) -> TrustedOrg:
 
 class SyncEngine:
     def __init__(self, ctx: Context, audit: AuditService, now_ms: MsClock = wall_ms) -> None:
-        self._ctx = ctx
-        self._audit = audit
-        # Replaceable (tests give a laptop a wrong clock).
-        self.now_ms: MsClock = now_ms
-        self.origins = Origins()
-        self._remove_hook = install(ctx.engine, self._capture)
+        self.store = SyncStore(ctx, audit, now_ms)
+        self._remove_hook = install(ctx.engine, self.store.capture)
         self._startup()
-
-    # -- plumbing --------------------------------------------------------------------
-    def _now(self) -> int:
-        return self.now_ms()
-
-    def _capture(self, db: Db) -> int:
-        return capture(db, self.origins, self._ctx.device_id, self._now)
-
-    @contextmanager
-    def _read(self) -> Iterator[Db]:
-        with self._ctx.engine.connect() as conn, conn.begin():
-            yield conn.connection.driver_connection  # type: ignore[misc]
-
-    @contextmanager
-    def _write(self) -> Iterator[Db]:
-        with self._ctx.engine.connect() as conn:
-            conn.execution_options(cmdesk_immediate=True)
-            with conn.begin():
-                yield conn.connection.driver_connection  # type: ignore[misc]
-
-    @contextmanager
-    def _bulk(self) -> Iterator[Callable[[], AbstractContextManager[Db]]]:
-        """One connection for a long import, with a page cache large enough that writing a
-        whole organisation's records does not thrash; each call opens one transaction."""
-        with self._ctx.engine.connect() as conn:
-            conn.execution_options(cmdesk_immediate=True)
-            raw: Db = conn.connection.driver_connection  # type: ignore[assignment]
-            before = raw.execute("PRAGMA cache_size").fetchone()[0]
-            raw.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
-
-            @contextmanager
-            def transaction() -> Iterator[Db]:
-                with conn.begin():
-                    yield raw
-
-            try:
-                yield transaction
-            finally:
-                raw.execute(f"PRAGMA cache_size = {int(before)}")
 
     def close(self) -> None:
         remove, self._remove_hook = self._remove_hook, nothing
         remove()
 
     def _startup(self) -> None:
-        with self._read() as db:
+        with self.store.read() as db:
             copied = reidentify.is_marked_copy(db)
         if copied:
             # A backup copy opened as a vault: it goes on as a new laptop (reidentify.py).
             reidentify.take_successor_identity(self, reidentify.RESTORED)
-        with self._read() as db:
+        with self.store.read() as db:
             stale = ensure_triggers(db, dry_run=True) > 0
             waiting_rows = db.execute(
                 "SELECT 1 FROM sync_change WHERE state = ? LIMIT 1", (DEFERRED,)
             ).fetchone()
         if stale:
-            with self._write() as db:
+            with self.store.write() as db:
                 ensure_triggers(db)
         if waiting_rows:
-            with self._write() as db:
-                self._release(db, DEFERRED)
-
-    def _release(self, db: Db, state: int) -> int:
-        """Applies held changes that may apply now: quarantined ones whose time has come, or
-        ones that waited for an upgrade whose fields this version knows."""
-        counters = LocalCounters.load(db)
-        clock = Hlc(counters.hlc, self._now)
-        rows = db.execute(
-            "SELECT origin, seq, hlc, tbl, row_id FROM sync_change WHERE state = ?", (state,)
-        ).fetchall()
-        ready = [r for r in rows if state != QUARANTINED or clock.accepts(r[2])]
-        keys = sorted({(r[3], r[4]) for r in ready})
-        if not ready:
-            return 0
-        if state == QUARANTINED:
-            for r in ready:
-                clock.receive(r[2])
-            db.executemany(
-                "UPDATE sync_change SET state = ? WHERE origin = ? AND seq = ?",
-                [(DEFERRED, r[0], r[1]) for r in ready],
-            )
-        writer = RowWriter()
-        for key in keys:
-            recompute(db, self.origins, key, writer)
-            _, still_waiting = held_ops(db, self.origins, *key)
-            if not still_waiting:
-                db.execute(
-                    "UPDATE sync_change SET state = ? WHERE tbl = ? AND row_id = ? AND state = ?",
-                    (APPLIED, key[0], key[1], DEFERRED),
-                )
-        writer.flush(db)
-        counters.hlc = clock.last
-        counters.save(db)
-        db.execute("DELETE FROM sync_dirty")
-        return len(ready)
+            with self.store.write() as db:
+                self.store.release(db, DEFERRED)
 
     def capture_pending(self) -> int:
         """Captures writes committed without the hook (another process, a script)."""
-        with self._read() as db:
+        with self.store.read() as db:
             if db.execute("SELECT 1 FROM sync_dirty LIMIT 1").fetchone() is None:
                 return 0
-        with self._write() as db:
-            return self._capture(db)
-
-    def _org_id(self, db: Db) -> str:
-        row = db.execute("SELECT value FROM vault_meta WHERE key = 'org_id'").fetchone()
-        return str(row[0])
+        with self.store.write() as db:
+            return self.store.capture(db)
 
     def keys(self) -> keystore.LocalKeys:
         """This device's keys; a vault made with `Workspace.create` founds its organisation's
         keys on first use (a joined laptop got them from its enrolment file)."""
-        with self._read() as db:
+        with self.store.read() as db:
             found = keystore.load(db)
         if found is not None:
             return found
-        with self._write() as db:
+        with self.store.write() as db:
             found = keystore.load(db)
             if found is None:
-                org_id = self._org_id(db)
+                org_id = self.store.org_id(db)
                 code, name_th, name_en = db.execute(
                     "SELECT code, name_th, name_en FROM organisation WHERE id = ?", (org_id,)
                 ).fetchone()
                 org = OrgKeys.generate(org_id, code, name_th, name_en)
-                keystore.save(db, org, DeviceKeys.generate(org, self._ctx.device_id))
+                keystore.save(db, org, DeviceKeys.generate(org, self.store.ctx.device_id))
                 found = keystore.load(db)
         assert found is not None
         return found
@@ -245,7 +157,7 @@ class SyncEngine:
     # -- identities and enrolment ------------------------------------------------------
     def identity_file(self) -> bytes:
         """The organisation's self-signed identity; only its creating vault can sign it."""
-        self._ctx.require_role(Role.DATA_MANAGER)
+        self.store.ctx.require_role(Role.DATA_MANAGER)
         return self.keys().org.identity_file()
 
     def holds_org_certifying_key(self) -> bool:
@@ -253,7 +165,7 @@ class SyncEngine:
 
     def trusted(self) -> list[TrustedOrg]:
         self.keys()
-        with self._read() as db:
+        with self.store.read() as db:
             return sorted(
                 (_trusted_dto(i, own) for i, own in keystore.trusted(db).values()),
                 key=lambda t: (not t.own, t.code),
@@ -263,14 +175,14 @@ class SyncEngine:
         """Trusts a partner's identity file. An identity that would replace the keys of an
         organisation already trusted (same id or same code), or whose id does not follow from
         its code, is refused: it is how a forged identity would take over a partner."""
-        self._ctx.require_role(Role.DATA_MANAGER)
+        self.store.ctx.require_role(Role.DATA_MANAGER)
         keys = self.keys()
         ident = read_identity_file(identity_file)
         if ident.org_id == keys.org.identity.org_id:
             raise rej.invalid("file", rej.OWN_IDENTITY)
         if not org_id_follows_from_code(ident):
             raise rej.invalid("file", rej.IDENTITY_ID_MISMATCH, code=ident.code)
-        with self._write() as db:
+        with self.store.write() as db:
             for other, _own in keystore.trusted(db).values():
                 same_org = other.org_id == ident.org_id or (
                     other.code.strip().upper() == ident.code.strip().upper()
@@ -285,29 +197,29 @@ class SyncEngine:
                 # Keys learned from signed rotations are newer than any identity file's.
                 ident = dataclasses.replace(ident, box_public=rotated.box_public)
             keystore.trust(db, ident)
-        with self._ctx.write() as s:
-            self._audit.record(s, "sync.trust", "organisation", ident.org_id)
+        with self.store.ctx.write() as s:
+            self.store.audit.record(s, "sync.trust", "organisation", ident.org_id)
         return _trusted_dto(ident, False)
 
     def enrolment_file(self, role: str = Role.FIELD_WORKER, laptops: int = 1) -> tuple[bytes, str]:
         """An enrolment file for `laptops` new laptops, and its one-time passphrase (show it
         once). It holds a short-lived enrolment key certified by the organisation, never the
         organisation's certification key; each laptop joining makes its own identity."""
-        self._ctx.require_role(Role.DATA_MANAGER)
+        self.store.ctx.require_role(Role.DATA_MANAGER)
         role = Role(role)
         if not 1 <= laptops <= MAX_LAPTOPS:
             raise rej.invalid("laptops", rej.BAD_VALUE, field="laptops")
         keys = self.keys()
         keys.org.certifying_key()  # refuses on a laptop that joined, before any work
         enrol_id = new_id()
-        with self._write() as db:
+        with self.store.write() as db:
             partners = tuple(i for i, own in keystore.trusted(db).values() if not own)
             enrolment = Enrolment.issue(keys.org, enrol_id, role.value, partners, laptops=laptops)
             keystore.record_enrolment(db, enrolment.enrol_cert)
         passphrase = new_enrolment_passphrase()
         data = seal_enrolment(enrolment, passphrase)
-        with self._ctx.write() as s:
-            self._audit.record(
+        with self.store.ctx.write() as s:
+            self.store.audit.record(
                 s, "sync.enrol", "enrolment", enrol_id, {"role": role.value, "laptops": laptops}
             )
         return data, passphrase
@@ -317,29 +229,29 @@ class SyncEngine:
         enrolment file (its enrolment id), and rotates the organisation's encryption key
         (orgkeys.py). Each laptop and partner refuses bundles from the revoked identities (and
         their successors) once it has imported a bundle made after this."""
-        self._ctx.require_role(Role.DATA_MANAGER)
+        self.store.ctx.require_role(Role.DATA_MANAGER)
         keys = self.keys()
         secret = keys.org.certifying_key()
         subject = subject.strip()
-        with self._write() as db:
+        with self.store.write() as db:
             epoch = orgkeys.revoke(
-                db, keys.org.identity.org_id, secret, subject, self._ctx.device_id
+                db, keys.org.identity.org_id, secret, subject, self.store.ctx.device_id
             )
-        with self._ctx.write() as s:
-            self._audit.record(s, "sync.revoke", "device", subject, {"epoch": epoch})
+        with self.store.ctx.write() as s:
+            self.store.audit.record(s, "sync.revoke", "device", subject, {"epoch": epoch})
         return subject
 
     def rotate_org_key(self) -> int:
         """Replaces the organisation's encryption key (after enrolment files expired, or when
         a key may have leaked): bundles made from now on are closed to anyone holding only the
         old key. Returns the key's new epoch."""
-        self._ctx.require_role(Role.DATA_MANAGER)
+        self.store.ctx.require_role(Role.DATA_MANAGER)
         keys = self.keys()
         secret = keys.org.certifying_key()
-        with self._write() as db:
+        with self.store.write() as db:
             epoch = orgkeys.rotate(db, keys.org.identity.org_id, secret)
-        with self._ctx.write() as s:
-            self._audit.record(s, "sync.rotate_key", "organisation", "", {"epoch": epoch})
+        with self.store.ctx.write() as s:
+            self.store.audit.record(s, "sync.rotate_key", "organisation", "", {"epoch": epoch})
         return epoch
 
     # -- export ------------------------------------------------------------------------
@@ -354,10 +266,10 @@ class SyncEngine:
         """A bundle for `for_org` (id or code; default: this organisation's other laptops)
         with what it is not known to hold, or everything it may have."""
         keys = self.keys()
-        me = self._ctx.device_id
+        me = self.store.ctx.device_id
         check = stopper(cancel)
         self.capture_pending()
-        with self._read() as db:
+        with self.store.read() as db:
             trusted = keystore.trusted(db)
             own = keys.org.identity.org_id
             recipient = self._recipient(for_org, trusted, own)
@@ -365,15 +277,15 @@ class SyncEngine:
             # A laptop that joined and has not reported yet holds nothing: carry everything.
             fresh = recipient == own and keystore.enrolments_waiting(db, now_text())
             known: Vector = {} if everything or fresh else known_to(recipient, devices, me)
-            held = load_held(db, self.origins)
+            held = load_held(db, self.store.origins)
             revocations = keystore.revocations(db)
             box_news = orgkeys.box_news(db, own, recipient, me)
             if recipient == own:
-                changes = for_own_org(db, self.origins, known, check)
+                changes = for_own_org(db, self.store.origins, known, check)
             else:
                 owned = {n: t.owned for n, t in synced_tables().items()}
                 scope = sharing.scope_for(db, recipient, owned)
-                changes = for_partner(db, self.origins, scope, known, check)
+                changes = for_partner(db, self.store.origins, scope, known, check)
         if progress:
             progress(1, 3)
         changes.sort(key=lambda c: (c.hlc, c.origin))
@@ -408,8 +320,8 @@ class SyncEngine:
             trusted[recipient][0].box_public,
             keys.device,
         )
-        with self._ctx.write() as s:
-            self._audit.record(
+        with self.store.ctx.write() as s:
+            self.store.audit.record(
                 s,
                 "sync.export",
                 "bundle",
@@ -452,16 +364,16 @@ class SyncEngine:
     def status(self) -> SyncStatus:
         keys = self.keys()
         self.capture_pending()
-        with self._read() as db:
+        with self.store.read() as db:
             ready = any(
-                Hlc(0, self._now).accepts(r[0])
+                Hlc(0, self.store.now).accepts(r[0])
                 for r in db.execute("SELECT hlc FROM sync_change WHERE state = ?", (QUARANTINED,))
             )
         if ready:
-            with self._write() as db:
-                self._release(db, QUARANTINED)
-        with self._read() as db:
-            held = load_held(db, self.origins)
+            with self.store.write() as db:
+                self.store.release(db, QUARANTINED)
+        with self.store.read() as db:
+            held = load_held(db, self.store.origins)
             codes = {org_id: i.code for org_id, (i, _) in keystore.trusted(db).items()}
             peers = tuple(
                 PeerDTO(
@@ -476,7 +388,7 @@ class SyncEngine:
                     "ORDER BY org_id, device_id"
                 )
             )
-            waits = waiting(db, self.origins)
+            waits = waiting(db, self.store.origins)
             n_conflicts = db.execute("SELECT count(*) FROM sync_conflict").fetchone()[0]
             digest = state_hash(db)
             overused = tuple(
@@ -484,7 +396,7 @@ class SyncEngine:
             )
         ident = keys.org.identity
         return SyncStatus(
-            device_id=self._ctx.device_id,
+            device_id=self.store.ctx.device_id,
             org_id=ident.org_id,
             org_code=ident.code,
             schema=SCHEMA_VERSION,
@@ -499,12 +411,12 @@ class SyncEngine:
         )
 
     def state_hash(self) -> str:
-        with self._read() as db:
+        with self.store.read() as db:
             return state_hash(db)
 
     def quarantined(self) -> list[WaitingChange]:
-        with self._read() as db:
-            return [w for w in waiting(db, self.origins) if w.reason == "future"]
+        with self.store.read() as db:
+            return [w for w in waiting(db, self.store.origins) if w.reason == "future"]
 
     def import_bundle(
         self,
@@ -519,9 +431,9 @@ class SyncEngine:
         if self._erasure_count() != erasures_before:
             # Erased records were purged: move the zeroed pages out of the WAL now, as the
             # erasure on the deciding device does, so older page copies do not linger.
-            checkpoint_wal(self._ctx.engine)
+            checkpoint_wal(self.store.ctx.engine)
         return result
 
     def _erasure_count(self) -> int:
-        with self._read() as db:
+        with self.store.read() as db:
             return int(db.execute(f"SELECT count(*) FROM {ERASURE_TABLE}").fetchone()[0])

@@ -85,7 +85,7 @@ def import_bundle(
     parsed = bundle_format.parse(data)
     h = parsed.header
     own = keys.org.identity.org_id
-    with engine._read() as db:
+    with engine.store.read() as db:
         trusted = keystore.trusted(db)
         done = db.execute(
             "SELECT done, finished_at FROM sync_import WHERE bundle_id = ?", (h.bundle_id,)
@@ -106,7 +106,7 @@ def opening_key(engine: SyncEngine, h: bundle_format.Header, keys: keystore.Loca
     """The organisation private key this bundle was sealed to: the current one, one replaced
     by a rotation, or a newer one granted to this device in the header (kept from now on)."""
     own = keys.org.identity.org_id
-    with engine._read() as db:
+    with engine.store.read() as db:
         candidates = [keys.org.box_secret, *reversed(keystore.old_box_secrets(db))]
         epoch = keystore.epoch_of(db, own)
     news = next((n for n in h.org_box if n.update.org_id == own), None)
@@ -119,7 +119,7 @@ def opening_key(engine: SyncEngine, h: bundle_format.Header, keys: keystore.Loca
         granted = news.grants.get(keys.device.device_id)
         secret = open_box_grant(keys.device, granted, news.update.box_public) if granted else None
         if secret is not None:
-            with engine._write() as db:
+            with engine.store.write() as db:
                 keystore.rotate_own_box(db, news.update, secret)
             candidates.insert(0, secret)
     for secret in candidates:
@@ -147,17 +147,17 @@ def _import(
     if done is not None and done[1] is not None:
         return _result(h, total, start, replay=True)
     check = stopper(cancel)
-    with engine._write() as db:
-        engine._release(db, QUARANTINED)
+    with engine.store.write() as db:
+        engine.store.release(db, QUARANTINED)
     verdict = _authorise(engine, h, payload)
     segments = verdict.segments
     new_identity, forked = _check_own_history(engine, segments, start)
     n = len(segments)
-    with engine._bulk() as transaction:
+    with engine.store.bulk() as transaction:
         for i in range(start, max(n, 1)):
             check()
             with transaction() as db:
-                engine._capture(db)
+                engine.store.capture(db)
                 if i < n:
                     total += apply_segment(engine, db, segments[i])
                 last = i >= n - 1
@@ -180,8 +180,8 @@ def _import(
                     _forget_forked(db, total.forked_origins)
             if progress:
                 progress(min(i + 1, n), n)
-    with engine._ctx.write() as s:
-        engine._audit.record(
+    with engine.store.ctx.write() as s:
+        engine.store.audit.record(
             s,
             "sync.import",
             "bundle",
@@ -221,17 +221,17 @@ def _check_own_history(
     (reidentify.py): it continues under a new identity, so the bundle's changes of the old id
     apply as another device's and nothing this vault does next reuses a number."""
     changes = [c for segment in segments[start:] for c in segment]
-    me = engine._ctx.device_id
+    me = engine.store.ctx.device_id
     if not any(c.origin == me for c in changes):
         return "", 0
-    with engine._write() as db:
+    with engine.store.write() as db:
         seen = reidentify.own_history(db, engine, changes)
     if not seen.diverged:
         return "", 0
     reason = reidentify.FORKED if seen.forked else reidentify.RESTORED
     new = reidentify.take_successor_identity(engine, reason)
     if seen.forked:
-        with engine._write() as db:
+        with engine.store.write() as db:
             reidentify.reissue_forked(db, engine, changes, me)
     return new, seen.forked
 
@@ -239,13 +239,13 @@ def _check_own_history(
 def _authorise(engine: SyncEngine, h: bundle_format.Header, payload: Payload) -> authority.Verdict:
     """Which changes their origins may make (authority.py), decided before any is applied."""
     own = engine.keys().org.identity.org_id
-    with engine._read() as db:
+    with engine.store.read() as db:
         facts = authority.Facts(
             own_org=own,
             sender_org=h.sender_org,
             sender_device=h.sender_device,
-            device_orgs=authority.device_orgs(db, engine._ctx.device_id, own),
-            held=load_held(db, engine.origins),
+            device_orgs=authority.device_orgs(db, engine.store.ctx.device_id, own),
+            held=load_held(db, engine.store.origins),
             owner=authority.db_owner(db),
         )
         return authority.check(payload.segments, facts)
@@ -255,9 +255,9 @@ def apply_segment(engine: SyncEngine, db: Db, changes: Sequence[Change]) -> Appl
     """Applies one segment inside the caller's write transaction, with the capture triggers
     suspended (what is received is not captured again as this device's own change)."""
     counters = LocalCounters.load(db)
-    clock = Hlc(counters.hlc, engine._now)
+    clock = Hlc(counters.hlc, engine.store.now)
     with suspended(db):
-        stats = apply_changes(db, engine.origins, changes, clock)
+        stats = apply_changes(db, engine.store.origins, changes, clock)
     counters.hlc = clock.last
     counters.save(db)
     # Nothing above marks a field; a mark left by anything else must not become a change.
@@ -294,7 +294,7 @@ def revoked_for(
 ) -> frozenset[str]:
     """Ids the sender's organisation has revoked: those held here and those the bundle
     brings (a revoked laptop's bundle is refused even when it carries its own revocation)."""
-    with engine._read() as db:
+    with engine.store.read() as db:
         held = keystore.revoked_ids(db).get(h.sender_org, frozenset())
     arriving = keystore.valid_revocations(h.revocations, trusted)
     return held | {r.subject for r in arriving if r.org_id == h.sender_org}
@@ -308,7 +308,7 @@ def forget_enrolment_placeholder(db: Db, h: bundle_format.Header) -> None:
 
 def _learn(engine: SyncEngine, db: Db, h: bundle_format.Header, payload: Payload) -> None:
     """Remembers what the sender (and the devices it knows of) hold, for later exports."""
-    me = engine._ctx.device_id
+    me = engine.store.ctx.device_id
     facts: dict[str, tuple[str, Vector, bytes | None]] = {
         d: (k.org_id, k.held, None) for d, k in payload.knowledge.items() if d != me
     }
@@ -316,7 +316,7 @@ def _learn(engine: SyncEngine, db: Db, h: bundle_format.Header, payload: Payload
     forget_enrolment_placeholder(db, h)
     keystore.learn_revocations(db, h.revocations)
     for news in h.org_box:
-        if news.update.org_id != engine._org_id(db):
+        if news.update.org_id != engine.store.org_id(db):
             keystore.learn_box_update(db, news.update)
     rows = {
         r[0]: r[1]

@@ -55,12 +55,12 @@ class OwnHistory:
 
 def own_history(db: Db, engine: SyncEngine, changes: list[Change]) -> OwnHistory:
     """Compares the bundle's changes made under this vault's device id with what it holds."""
-    me = engine._ctx.device_id
+    me = engine.store.ctx.device_id
     mine = [c for c in changes if c.origin == me]
     if not mine:
         return OwnHistory(0, 0)
     next_seq = LocalCounters.load(db).next_seq
-    idx = engine.origins.idx(db, me)
+    idx = engine.store.origins.idx(db, me)
     unknown = forked = 0
     for c in mine:
         ops = c.ops
@@ -82,8 +82,8 @@ def reissue_forked(db: Db, engine: SyncEngine, changes: list[Change], old: str) 
     new id: its fields are marked so the next capture sends their current values. Peers that
     hold the other version keep both where they differ, as a conflict for a person. Returns
     the fields marked."""
-    idx = engine.origins.idx(db, old)
-    held_ranges = load_held(db, engine.origins, [idx])
+    idx = engine.store.origins.idx(db, old)
+    held_ranges = load_held(db, engine.store.origins, [idx])
     mine = held_ranges.get(old, RangeSet())
     marked = 0
     for c in changes:
@@ -108,7 +108,7 @@ def reissue_forked(db: Db, engine: SyncEngine, changes: list[Change], old: str) 
         # Forget this version under the old numbers, so the bundle's version applies.
         db.execute("DELETE FROM sync_change WHERE origin = ? AND seq = ?", (idx, c.seq))
         mine = _without(mine, c.seq, c.seq + int(row[3]) - 1)
-    save_held(db, engine.origins, {old: mine})
+    save_held(db, engine.store.origins, {old: mine})
     return marked
 
 
@@ -129,7 +129,7 @@ def take_successor_identity(engine: SyncEngine, reason: str) -> str:
     """Switches this vault to a new device identity, in one transaction with its audit entry;
     returns the new device id. The engine's context follows at once, so the very next change
     is captured under the new id."""
-    ctx = engine._ctx
+    ctx = engine.store.ctx
     old = ctx.device_id
     with ctx.write() as s:
         db: Db = s.connection().connection.driver_connection  # type: ignore[assignment]
@@ -146,7 +146,7 @@ def take_successor_identity(engine: SyncEngine, reason: str) -> str:
         counters.save(db)
         db.execute("DELETE FROM vault_meta WHERE key = ?", (COPY_MARK,))
         ctx.device_id = new
-        engine._audit.record(
+        engine.store.audit.record(
             s, "sync.new_identity", "device", new, {"previous": old, "reason": reason}
         )
     return new

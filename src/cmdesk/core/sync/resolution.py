@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 def open_conflicts(engine: SyncEngine) -> list[ConflictDTO]:
     """Every open conflict, whoever may see its record. Internal: people list and decide
     conflicts through `ws.conflicts` (services/conflict_review.py), which checks that."""
-    with engine._read() as db:
+    with engine.store.read() as db:
         return conflicts(db)
 
 
@@ -59,8 +59,10 @@ def resolve(
         sets.update({"deleted_by": None, "deleted_reason": None})
     if "updated_by" in table.columns and found.field not in ("updated_at", "updated_by"):
         # Who decided, as the records services stamp any other edit.
-        sets.update({"updated_by": engine._ctx.actor.user_id, "updated_at": keystore.utc_text()})
-    with engine._ctx.write() as s:
+        sets.update(
+            {"updated_by": engine.store.ctx.actor.user_id, "updated_at": keystore.utc_text()}
+        )
+    with engine.store.ctx.write() as s:
         raw: Db = s.connection().connection.driver_connection  # type: ignore[assignment]
         assignments = ", ".join(f"{quote(k)} = ?" for k in sets)
         raw.execute(
@@ -72,7 +74,7 @@ def resolve(
             "INSERT OR IGNORE INTO sync_dirty (tbl, row_id, col) VALUES (?, ?, ?)",
             (found.table, found.row_id, found.field),
         )
-        engine._audit.record(
+        engine.store.audit.record(
             s,
             "sync.resolve",
             found.table,
