@@ -19,6 +19,7 @@ from cmdesk.cli.common import read_text
 from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import FieldError, ValidationError
 from cmdesk.core.i18n import N_, BirthDate, Locale, parse_date, parse_year
+from cmdesk.core.model import catalog
 from cmdesk.core.services.child_drafts import ChildDraft, HouseholdMemberDraft
 from cmdesk.core.services.children import ChildDTO
 
@@ -29,29 +30,17 @@ NOT_YES_NO = N_("Give true or false.")
 NOT_NUMBER = N_("Give a whole number.")
 JSON_ONLY = N_("This field can only be given in a JSON file.")
 
-# ChildDraft fields set as plain text, and those holding lists.
-CHILD_TEXT: Final = (
-    "given_name_th",
-    "family_name_th",
-    "given_name_latin",
-    "family_name_latin",
-    "nickname",
-    "sex",
-    "ethnicity",
-    "nationality",
-    "legal_status",
-    "id_document_type",
-    "id_number",
-    "village",
-    "province_code",
-    "district_code",
-    "subdistrict_code",
-    "school_status",
-    "school_name",
-    "disability",
-    "disability_details",
+# ChildDraft fields set as plain text, and those holding lists: what the field catalog says
+# the child's columns of the same names hold.
+_DRAFT: Final = [f.name for f in dataclasses.fields(ChildDraft)]
+_TEXT_KINDS: Final = (catalog.Kind.TEXT, catalog.Kind.LONG_TEXT, catalog.Kind.CODE)
+_LIST_KINDS: Final = (catalog.Kind.TEXTS, catalog.Kind.CODES)
+CHILD_TEXT: Final = tuple(
+    n for n in _DRAFT if catalog.field_of("child", n) and catalog.kind_of("child", n) in _TEXT_KINDS
 )
-CHILD_LISTS: Final = ("other_names", "languages")
+CHILD_LISTS: Final = tuple(
+    n for n in _DRAFT if catalog.field_of("child", n) and catalog.kind_of("child", n) in _LIST_KINDS
+)
 # The birth date, as it is known: one of these (birth_age_on defaults to today).
 BIRTH_FIELDS: Final = ("birth_date", "birth_year", "birth_age", "birth_age_on")
 MEMBER_FIELDS: Final = {f.name for f in dataclasses.fields(HouseholdMemberDraft)}

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from cmdesk.core.model import Child, Referral
+from cmdesk.core.model.referral import SharedSection
 from cmdesk.core.sync.resolution import open_conflicts
-from cmdesk.core.sync.sharing import CASE_LINKED, CHILD_LINKED, NEVER, NOT_BY_SECTION, SECTIONS
-from cmdesk.core.sync.tables import synced_tables
+from cmdesk.core.sync.sharing import CASE_LINKED, CHILD_LINKED, SECTIONS
 from tests.core.sync.conftest import Net, exchange, sync
 from tests.core.sync.records import (
     PARTNER,
@@ -24,24 +24,16 @@ from tests.core.sync.records import (
 from tests.core.sync.test_stateful import expand
 
 
-def test_every_synced_column_is_classified_for_sharing() -> None:
-    from cmdesk.core.sync.sharing import CASE_BASE, CHILD_BASE
-
-    for name, table in synced_tables().items():
-        if name in NOT_BY_SECTION:
-            continue
-        by_section = {
-            f
-            for tables in SECTIONS.values()
-            for t, fields in tables.items()
-            if t == name
-            for f in (table.columns if fields == "*" else fields)
-        }
-        base = set(CHILD_BASE if name == "child" else CASE_BASE if name == "case_file" else ())
-        never = set(NEVER.get(name, ()))
-        assert name in CHILD_LINKED + CASE_LINKED + ("child", "case_file"), name
-        assert by_section | base | never == set(table.columns), name
-        assert not (by_section | base) & never, name
+def test_sections_share_only_records_the_filter_can_link_to_the_case() -> None:
+    # What each column is (shared by which section, or never) is decided in the field catalog,
+    # which a test keeps complete (tests/core/model/test_catalog.py).
+    for section, tables in SECTIONS.items():
+        for name in tables:
+            assert name in CHILD_LINKED + CASE_LINKED + ("child", "case_file"), (section, name)
+    assert set(SECTIONS) <= {s.value for s in SharedSection}
+    shared = {f for tables in SECTIONS.values() for fields in tables.values() for f in fields}
+    # School and health stay with the organisation, and so does its workflow.
+    assert not shared & {"school_status", "disability", "disability_details", "stage", "team"}
 
 
 def known_fields(ws: Any, table: str, row_id: str) -> set[str]:

@@ -24,9 +24,8 @@ from cmdesk.core.acting.case_actions import CASEWORK_ROLES
 from cmdesk.core.acting.changes import OpChanges
 from cmdesk.core.acting.context import Actor
 from cmdesk.core.errors import PermissionDenied
-from cmdesk.core.model import AuditEntry, Base, Case, Child, Organisation, Referral, User
+from cmdesk.core.model import AuditEntry, Base, Case, Child, Organisation, Referral, User, catalog
 from cmdesk.core.model.roles import Role
-from cmdesk.core.services import field_codes
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.resolution import coerce, open_conflicts, resolve
 
@@ -249,7 +248,7 @@ def decide(
     if mine is not None and mine.kind == "edit" and choose is None:
         # A typed value must be one the field allows (its codes, its kind), as a form would.
         typed = coerce(mine.table, mine.field, value or "")
-        if not field_codes.allowed(mine.table, mine.field, typed):
+        if not catalog.allowed(mine.table, mine.field, typed):
             raise rej.invalid("value", rej.BAD_VALUE, field=mine.field)
     changes = resolve(ws.sync, conflict_id, value, choose=choose)
     if mine is None:

@@ -190,7 +190,7 @@ def child_profile(
         health = _join([health, child.disability_details], ": ")
     identity, legal = has(SharedSection.IDENTITY), has(SharedSection.LEGAL_STATUS)
     household = has(SharedSection.HOUSEHOLD)
-    # School and health are never shared by a referral (cmdesk.core.sync.sharing.NEVER).
+    # School and health are never shared by a referral (cmdesk.core.model.catalog).
     internal = shared is None
     return ri.ChildProfile(
         full_name=child_name(child.name_th, child.name_latin, locale) if identity else "",

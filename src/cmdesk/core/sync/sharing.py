@@ -19,91 +19,20 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 
+from cmdesk.core.model import catalog
 from cmdesk.core.sync.db import Db, chunks, marks, quote
 from cmdesk.core.sync.erasure import ERASURE_TABLE
 from cmdesk.core.sync.materialize import Key
 from cmdesk.core.sync.merge import REMOVED
 
-# Fields of a shared case or child sent whatever the sections: which record it is, whose,
-# and whether it was deleted.
-CHILD_BASE = ("org_id", "created_at", "deleted_at")
-CASE_BASE = ("org_id", "created_at", "deleted_at", "case_number", "child_id")
-ALL = "*"
+# What each section shares, and what goes with any shared child or case whatever the sections
+# (which record it is, whose, whether it was deleted): from the field catalog, where every
+# synced column is a decision (cmdesk.core.model.catalog).
+CHILD_BASE = catalog.base_fields("child")
+CASE_BASE = catalog.base_fields("case_file")
+ALL = catalog.ALL
+SECTIONS = catalog.shared_by_section()
 
-# section -> table -> fields (ALL: every column of the rows linked to the case or child).
-SECTIONS: dict[str, dict[str, tuple[str, ...] | str]] = {
-    "identity": {
-        "child": (
-            "given_name_th",
-            "family_name_th",
-            "given_name_latin",
-            "family_name_latin",
-            "nickname",
-            "other_names",
-            "sex",
-            "birth_precision",
-            "birth_year",
-            "birth_day",
-            "birth_stated_age",
-            "birth_stated_on",
-            "ethnicity",
-            "languages",
-        )
-    },
-    "legal_status": {"child": ("nationality", "legal_status", "id_document_type", "id_number")},
-    "address": {"child": ("village", "province_code", "district_code", "subdistrict_code")},
-    "household": {"household_member": ALL},
-    "concerns_and_risk": {
-        "case_file": ("concerns", "concern_other", "risk_level", "risk_reason"),
-        "case_risk_change": ALL,
-    },
-    "assessment": {"case_assessment": ALL},
-    "case_plan": {"case_goal": ALL, "case_plan_action": ALL, "case_review": ALL},
-    "notes": {"case_note": ALL},
-}
-
-# Columns no section shares (internal workflow, health, or staff data), named so that every
-# column is a decision.
-NEVER: dict[str, tuple[str, ...]] = {
-    "child": (
-        "school_status",
-        "school_name",
-        "disability",
-        "disability_details",
-        "created_by",
-        "updated_at",
-        "updated_by",
-        "deleted_by",
-        "deleted_reason",
-    ),
-    "case_file": (
-        "case_manager_id",
-        "assigned_worker_id",
-        "team",
-        "stage",
-        "stage_changed_at",
-        "opened_at",
-        "reopen_count",
-        "plan_status",
-        "plan_submitted_at",
-        "plan_submitted_by",
-        "plan_decided_at",
-        "plan_decided_by",
-        "plan_return_reason",
-        "closure_status",
-        "closure_reason",
-        "closure_note",
-        "closure_requested_at",
-        "closure_requested_by",
-        "closed_at",
-        "closed_by",
-        "created_by",
-        "updated_at",
-        "updated_by",
-        "deleted_by",
-        "deleted_reason",
-    ),
-}
 # Tables linked to a child (by child_id) or a case (by case_id) that sections may share.
 CHILD_LINKED = ("household_member",)
 CASE_LINKED = (
@@ -114,17 +43,6 @@ CASE_LINKED = (
     "case_review",
     "case_note",
 )
-# Tables shared only through the rules above (owner, referral) and never by section.
-NOT_BY_SECTION = (
-    "audit_entry",
-    "case_stage_change",
-    "case_task",
-    "consent",
-    "erasure",
-    "referral",
-    "referral_event",
-)
-
 # Referral states in which the receiving organisation works on the case.
 ACTIVE_REFERRAL = ("sent", "acknowledged", "accepted")
 

@@ -30,13 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-import cmdesk.core.model as model
 from cmdesk.core.errors import ValidationError
 from cmdesk.core.i18n import N_, Translator, format_datetime
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.ops import ChangeOp
 from cmdesk.gui.screens.sync.fields import (
-    ENUM_KINDS,
+    codes_of,
     describe_value,
     editable,
     field_label,
@@ -201,12 +200,11 @@ class ConflictDetail(QWidget):
         c = self._conflict
         how = None
         if c is not None and c.kind == "edit":
-            column = model.Base.metadata.tables[c.table].columns.get(c.field)
-            if column is not None:
-                how = editable(c.table, c.field, type(column.type).__name__)
+            how = editable(c.table, c.field)
         editor: Editor | None = None
-        if how == "choice" and c is not None:
-            items = kind_items(ENUM_KINDS[(c.table, c.field)])
+        codes = codes_of(c.table, c.field) if c is not None else None
+        if how == "choice" and codes is not None:
+            items = kind_items(codes)
             editor = ChoiceCombo(items, self, placeholder=N_("Choose…"))
         elif how == "date":
             editor = DateField(lambda: self._session.lang.tr, self)
