@@ -41,7 +41,6 @@ class ChildProfile:
     # Section.SENSITIVE (sensitive data under the PDPA, s.26)
     ethnicity: str = ""
     legal_status: str = ""  # nationality / registration status
-    religion: str = ""
     health: str = ""
 
 

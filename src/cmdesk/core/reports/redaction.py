@@ -26,7 +26,7 @@ class Level(StrEnum):
 class Section(StrEnum):
     IDENTITY = "identity"  # name, nickname, birth date, sex, identity document and number
     CONTACT = "contact"  # address, school, guardian and how to reach them
-    SENSITIVE = "sensitive"  # ethnicity, legal status, religion, health (PDPA s.26)
+    SENSITIVE = "sensitive"  # ethnicity, legal status, health (PDPA s.26)
     STATUS = "status"  # case status, stage and its history, risk, worker
     ASSESSMENT = "assessment"
     CASE_PLAN = "case_plan"

@@ -78,7 +78,6 @@ def child(lang: Lang, n: int = 1) -> ChildProfile:
             guardian_phone="080-000-0000",
             ethnicity="อาข่า",
             legal_status="ยังไม่มีสถานะทางทะเบียน (อยู่ระหว่างยื่นคำร้อง)",
-            religion="ไม่ระบุ",
             health="ภาวะโภชนาการต่ำกว่าเกณฑ์ ได้รับการตรวจที่โรงพยาบาลส่งเสริมสุขภาพตำบล",
         )
     return ChildProfile(
@@ -95,7 +94,6 @@ def child(lang: Lang, n: int = 1) -> ChildProfile:
         guardian_phone="080-000-0000",
         ethnicity="Akha",
         legal_status="No registration status (application pending)",
-        religion="Not stated",
         health="Underweight for age; seen at the subdistrict health promotion hospital",
     )
 

@@ -88,7 +88,7 @@ class ChildDTO:
         return " ".join(p for p in (self.given_name_latin, self.family_name_latin) if p)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ChildSummary:
     id: str
     given_name_th: str
@@ -99,6 +99,20 @@ class ChildSummary:
     sex: str
     birth_year: int | None
     subdistrict_code: str
+
+    @classmethod
+    def of(cls, c: Child) -> ChildSummary:
+        return cls(
+            id=c.id,
+            given_name_th=c.given_name_th,
+            family_name_th=c.family_name_th,
+            given_name_latin=c.given_name_latin,
+            family_name_latin=c.family_name_latin,
+            nickname=c.nickname,
+            sex=c.sex,
+            birth_year=c.birth_year,
+            subdistrict_code=c.subdistrict_code,
+        )
 
 
 def birth_of(child: Child) -> BirthDate | None:
@@ -301,20 +315,7 @@ class ChildService:
             rows = s.scalars(
                 query.order_by(Child.given_name_th, Child.given_name_latin).limit(limit)
             ).all()
-            return [
-                ChildSummary(
-                    c.id,
-                    c.given_name_th,
-                    c.family_name_th,
-                    c.given_name_latin,
-                    c.family_name_latin,
-                    c.nickname,
-                    c.sex,
-                    c.birth_year,
-                    c.subdistrict_code,
-                )
-                for c in rows
-            ]
+            return [ChildSummary.of(c) for c in rows]
 
     # -- changing ----------------------------------------------------------------------
     def update_child(self, child_id: str, draft: ChildDraft) -> Outcome[ChildDTO]:

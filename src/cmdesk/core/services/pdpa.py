@@ -168,20 +168,7 @@ class PdpaService:
                 .limit(limit)
             ).all()
             self._audit.record(s, "pdpa.search", "child", "", {"found": [c.id for c in rows]})
-            return [
-                ChildSummary(
-                    c.id,
-                    c.given_name_th,
-                    c.family_name_th,
-                    c.given_name_latin,
-                    c.family_name_latin,
-                    c.nickname,
-                    c.sex,
-                    c.birth_year,
-                    c.subdistrict_code,
-                )
-                for c in rows
-            ]
+            return [ChildSummary.of(c) for c in rows]
 
     def export_child(self, child_id: str) -> dict[str, Any]:
         """Everything the vault holds about one child, as a JSON-ready dict: every row of

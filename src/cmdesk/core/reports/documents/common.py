@@ -245,7 +245,6 @@ def child_sections(
                 [
                     (tr.gettext("Ethnicity"), child.ethnicity),
                     (tr.gettext("Legal status"), child.legal_status),
-                    (tr.gettext("Religion"), child.religion),
                     (tr.gettext("Health and disability"), child.health),
                 ],
             ),
