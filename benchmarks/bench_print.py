@@ -107,7 +107,11 @@ def make_vault(root: Path) -> tuple[Workspace, list[str]]:
             cm.consents.record(
                 child.id,
                 ConsentDraft(
-                    "services", thai_today(), given_by="parent", giver_name="แม่", method="written"
+                    purpose="services",
+                    given_on=thai_today(),
+                    given_by="parent",
+                    giver_name="แม่",
+                    method="written",
                 ),
             )
             ids.append(case.id)

@@ -27,7 +27,7 @@ from cmdesk.core.vault import crypto
 from cmdesk.core.vault.store import Vault, VaultPaths
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Founder:
     """Who founds the vault, for which organisation, and how the founding is audited."""
 

@@ -88,8 +88,8 @@ def build_records(open_as: Open) -> Printed:
     cm.consents.record(
         child.id,
         ConsentDraft(
-            "sharing",
-            thai_today(),
+            purpose="sharing",
+            given_on=thai_today(),
             given_by="parent",
             giver_name="นางบัวคำ แสงทอง",
             method="written",

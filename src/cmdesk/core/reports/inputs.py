@@ -23,7 +23,7 @@ class Organisation:
     logo: bytes | None = None  # PNG or JPEG bytes for the logo slot of the page header
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ChildProfile:
     # Section.IDENTITY
     full_name: str
@@ -115,7 +115,7 @@ class CaseNote:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CaseSummaryData:
     record_id: str  # the case's ID (UUID); printed in the QR code
     case_number: str
@@ -135,7 +135,7 @@ class CaseSummaryData:
     notes: tuple[CaseNote, ...] = ()  # optional: leave empty to print no notes at all
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReferralSlipData:
     record_id: str  # the referral's ID
     case_number: str
@@ -162,7 +162,7 @@ class ConsentPurpose:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ConsentFormData:
     record_id: str  # the consent record's ID
     case_number: str
@@ -178,7 +178,7 @@ class ConsentFormData:
     retention: str = ""  # how long the data is kept, as a sentence
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CaseloadCase:
     case_number: str
     child_name: str
@@ -190,7 +190,7 @@ class CaseloadCase:
     next_follow_up_on: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CaseloadData:
     record_id: str  # the ID of the worker, team or subdistrict the report covers
     organisation: Organisation

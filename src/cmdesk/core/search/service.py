@@ -59,7 +59,7 @@ class Page(Generic[T]):
     has_more: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CaseloadQuery:
     """What to show. Empty filters do not filter; several values in one filter are "any of"."""
 
@@ -76,7 +76,7 @@ class CaseloadQuery:
     limit: int = DEFAULT_PAGE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CaseloadRow:
     id: str  # the case's id
     case_number: str
@@ -100,7 +100,7 @@ class CaseloadRow:
     subdistrict_code: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ChildRow:
     id: str
     name_th: str

@@ -66,7 +66,7 @@ class AssessmentDTO:
     by: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ActionDTO:
     id: str
     case_id: str
@@ -167,15 +167,15 @@ def plan_dto(session: Session, case: Case) -> PlanDTO:
     for a in actions:
         by_goal.setdefault(a.goal_id, []).append(
             ActionDTO(
-                a.id,
-                a.case_id,
-                a.goal_id,
-                a.description,
-                a.responsible_org_id,
-                codes.get(a.responsible_org_id, ""),
-                a.due_date,
-                a.status,
-                a.done_at,
+                id=a.id,
+                case_id=a.case_id,
+                goal_id=a.goal_id,
+                description=a.description,
+                responsible_org_id=a.responsible_org_id,
+                responsible_org_code=codes.get(a.responsible_org_id, ""),
+                due_date=a.due_date,
+                status=a.status,
+                done_at=a.done_at,
             )
         )
     return PlanDTO(

@@ -62,7 +62,7 @@ class HouseholdMemberDraft:
     contact_notes: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ChildDraft:
     given_name_th: str = ""
     family_name_th: str = ""

@@ -34,7 +34,7 @@ from cmdesk.core.services.duplicates import DuplicateCandidate, Probe, find_cand
 from cmdesk.core.services.outcome import Outcome
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class HouseholdMemberDTO:
     id: str
     child_id: str
@@ -47,7 +47,7 @@ class HouseholdMemberDTO:
     contact_notes: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ChildDTO:
     id: str
     org_id: str
@@ -128,49 +128,49 @@ def birth_of(child: Child) -> BirthDate | None:
 
 def member_dto(m: HouseholdMember) -> HouseholdMemberDTO:
     return HouseholdMemberDTO(
-        m.id,
-        m.child_id,
-        m.name,
-        m.relationship,
-        m.is_caregiver,
-        m.lives_with_child,
-        m.birth_year,
-        m.phone,
-        m.contact_notes,
+        id=m.id,
+        child_id=m.child_id,
+        name=m.name,
+        relationship=m.relationship,
+        is_caregiver=m.is_caregiver,
+        lives_with_child=m.lives_with_child,
+        birth_year=m.birth_year,
+        phone=m.phone,
+        contact_notes=m.contact_notes,
     )
 
 
 def child_dto(child: Child, members: list[HouseholdMember], case_ids: list[str]) -> ChildDTO:
     return ChildDTO(
-        child.id,
-        child.org_id,
-        child.given_name_th,
-        child.family_name_th,
-        child.given_name_latin,
-        child.family_name_latin,
-        child.nickname,
-        tuple(child.other_names or ()),
-        child.sex,
-        birth_of(child),
-        child.ethnicity,
-        child.nationality,
-        child.legal_status,
-        child.id_document_type,
-        child.id_number,
-        child.village,
-        child.province_code,
-        child.district_code,
-        child.subdistrict_code,
-        tuple(child.languages or ()),
-        child.school_status,
-        child.school_name,
-        child.disability,
-        child.disability_details,
-        tuple(member_dto(m) for m in members),
-        tuple(case_ids),
-        child.created_at,
-        child.created_by,
-        child.updated_at,
+        id=child.id,
+        org_id=child.org_id,
+        given_name_th=child.given_name_th,
+        family_name_th=child.family_name_th,
+        given_name_latin=child.given_name_latin,
+        family_name_latin=child.family_name_latin,
+        nickname=child.nickname,
+        other_names=tuple(child.other_names or ()),
+        sex=child.sex,
+        birth=birth_of(child),
+        ethnicity=child.ethnicity,
+        nationality=child.nationality,
+        legal_status=child.legal_status,
+        id_document_type=child.id_document_type,
+        id_number=child.id_number,
+        village=child.village,
+        province_code=child.province_code,
+        district_code=child.district_code,
+        subdistrict_code=child.subdistrict_code,
+        languages=tuple(child.languages or ()),
+        school_status=child.school_status,
+        school_name=child.school_name,
+        disability=child.disability,
+        disability_details=child.disability_details,
+        household=tuple(member_dto(m) for m in members),
+        case_ids=tuple(case_ids),
+        created_at=child.created_at,
+        created_by=child.created_by,
+        updated_at=child.updated_at,
     )
 
 

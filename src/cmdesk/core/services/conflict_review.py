@@ -50,7 +50,7 @@ class SideView:
     author: str  # user name from the audit trail; "" when unknown
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ConflictView:
     id: str
     table: str
@@ -191,19 +191,21 @@ def _view(s: Session, c: ConflictDTO, owner: _Owner, me: str) -> ConflictView:
         )
     child = owner.child
     return ConflictView(
-        c.id,
-        c.table,
-        c.row_id,
-        c.field,
-        c.kind,
-        owner.case.id if owner.case else "",
-        child.id if child else "",
-        owner.case.case_number if owner.case else "",
-        " ".join(p for p in (child.given_name_th, child.family_name_th) if p) if child else "",
-        " ".join(p for p in (child.given_name_latin, child.family_name_latin) if p)
+        id=c.id,
+        table=c.table,
+        row_id=c.row_id,
+        field=c.field,
+        kind=c.kind,
+        case_id=owner.case.id if owner.case else "",
+        child_id=child.id if child else "",
+        case_number=owner.case.case_number if owner.case else "",
+        child_name_th=" ".join(p for p in (child.given_name_th, child.family_name_th) if p)
         if child
         else "",
-        tuple(sides),
+        child_name_latin=" ".join(p for p in (child.given_name_latin, child.family_name_latin) if p)
+        if child
+        else "",
+        sides=tuple(sides),
     )
 
 

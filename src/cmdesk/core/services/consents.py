@@ -30,7 +30,7 @@ from cmdesk.core.services.outcome import Outcome
 MAX_TEXT: Final = 2000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ConsentDraft:
     purpose: str
     given_on: date
@@ -43,7 +43,7 @@ class ConsentDraft:
     case_id: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ConsentDTO:
     id: str
     child_id: str
@@ -69,22 +69,22 @@ class ConsentDTO:
 
 def consent_dto(c: Consent, org_code: str) -> ConsentDTO:
     return ConsentDTO(
-        c.id,
-        c.child_id,
-        c.case_id,
-        c.purpose,
-        c.shared_with_org_id,
-        org_code,
-        c.basis,
-        c.basis_reason,
-        c.given_by,
-        c.giver_name,
-        c.method,
-        c.given_on,
-        c.created_at,
-        c.created_by,
-        c.withdrawn_at,
-        c.withdrawn_reason,
+        id=c.id,
+        child_id=c.child_id,
+        case_id=c.case_id,
+        purpose=c.purpose,
+        shared_with_org_id=c.shared_with_org_id,
+        shared_with_org_code=org_code,
+        basis=c.basis,
+        basis_reason=c.basis_reason,
+        given_by=c.given_by,
+        giver_name=c.giver_name,
+        method=c.method,
+        given_on=c.given_on,
+        recorded_at=c.created_at,
+        recorded_by=c.created_by,
+        withdrawn_at=c.withdrawn_at,
+        withdrawn_reason=c.withdrawn_reason,
     )
 
 

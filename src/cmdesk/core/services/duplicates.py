@@ -79,7 +79,7 @@ def _ratio(a: str, b: str) -> float:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DuplicateCandidate:
     child_id: str
     given_name_th: str
@@ -168,16 +168,16 @@ def find_candidates(
         ).all()
         found.append(
             DuplicateCandidate(
-                child.id,
-                child.given_name_th,
-                child.family_name_th,
-                child.given_name_latin,
-                child.family_name_latin,
-                child.nickname,
-                child.birth_year,
-                child.subdistrict_code,
-                reasons,
-                tuple(numbers),
+                child_id=child.id,
+                given_name_th=child.given_name_th,
+                family_name_th=child.family_name_th,
+                given_name_latin=child.given_name_latin,
+                family_name_latin=child.family_name_latin,
+                nickname=child.nickname,
+                birth_year=child.birth_year,
+                subdistrict_code=child.subdistrict_code,
+                reasons=reasons,
+                case_numbers=tuple(numbers),
             )
         )
     found.sort(key=lambda c: ("id_number" not in c.reasons, -len(c.reasons), c.child_id))

@@ -27,7 +27,7 @@ from cmdesk.core.services.outcome import Outcome
 MAX_NOTE: Final = 20000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NoteDTO:
     id: str  # this version
     thread_id: str  # the note, across its versions
@@ -43,15 +43,15 @@ class NoteDTO:
 
 def _dto(n: Note, versions: int = 1) -> NoteDTO:
     return NoteDTO(
-        n.id,
-        n.thread_id,
-        n.case_id,
-        n.version,
-        n.kind,
-        n.body,
-        n.created_by,
-        n.created_at,
-        versions,
+        id=n.id,
+        thread_id=n.thread_id,
+        case_id=n.case_id,
+        version=n.version,
+        kind=n.kind,
+        body=n.body,
+        author_id=n.created_by,
+        written_at=n.created_at,
+        versions=versions,
     )
 
 

@@ -79,7 +79,7 @@ class ReferralEventDTO:
     by_org_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReferralDTO:
     id: str
     case_id: str
@@ -149,28 +149,28 @@ def referral_dto(session: Session, r: Referral) -> ReferralDTO:
         .order_by(ReferralEvent.created_at, ReferralEvent.id)
     ).all()
     return ReferralDTO(
-        r.id,
-        r.case_id,
-        number,
-        r.child_id,
-        r.org_id,
-        codes.get(r.org_id, ""),
-        r.to_org_id,
-        codes.get(r.to_org_id, ""),
-        r.service,
-        r.urgency,
-        r.reason,
-        tuple(r.shared_sections or ()),
-        r.due_date,
-        r.status,
-        r.consent_id,
-        r.override_reason,
-        r.sent_at,
-        r.status_changed_at,
-        r.closing_reason,
-        r.created_at,
-        r.created_by,
-        tuple(
+        id=r.id,
+        case_id=r.case_id,
+        case_number=number,
+        child_id=r.child_id,
+        from_org_id=r.org_id,
+        from_org_code=codes.get(r.org_id, ""),
+        to_org_id=r.to_org_id,
+        to_org_code=codes.get(r.to_org_id, ""),
+        service=r.service,
+        urgency=r.urgency,
+        reason=r.reason,
+        shared_sections=tuple(r.shared_sections or ()),
+        due_date=r.due_date,
+        status=r.status,
+        consent_id=r.consent_id,
+        override_reason=r.override_reason,
+        sent_at=r.sent_at,
+        status_changed_at=r.status_changed_at,
+        closing_reason=r.closing_reason,
+        created_at=r.created_at,
+        created_by=r.created_by,
+        events=tuple(
             ReferralEventDTO(
                 e.kind, e.from_status, e.to_status, e.text, e.created_at, e.created_by, e.org_id
             )

@@ -61,7 +61,7 @@ class Names:
         return (th or en) if locale == "th" else (en or th)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CaseSource:
     case: CaseDTO
     child: ChildDTO | None
@@ -84,7 +84,7 @@ class ReferralSource:
     names: Names
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CaseloadRow:
     case_id: str
     case_number: str
@@ -175,15 +175,15 @@ def _notes(session: Session, case_id: str) -> tuple[NoteDTO, ...]:
         threads.setdefault(n.thread_id, []).append(n)
     current = [
         NoteDTO(
-            v[-1].id,
-            v[-1].thread_id,
-            v[-1].case_id,
-            v[-1].version,
-            v[-1].kind,
-            v[-1].body,
-            v[-1].created_by,
-            v[-1].created_at,
-            len(v),
+            id=v[-1].id,
+            thread_id=v[-1].thread_id,
+            case_id=v[-1].case_id,
+            version=v[-1].version,
+            kind=v[-1].kind,
+            body=v[-1].body,
+            author_id=v[-1].created_by,
+            written_at=v[-1].created_at,
+            versions=len(v),
         )
         for v in threads.values()
     ]
@@ -259,17 +259,19 @@ def caseload_rows(session: Session, cases: list[tuple[Case, Child]]) -> tuple[Ca
     }
     return tuple(
         CaseloadRow(
-            case.id,
-            case.case_number,
-            " ".join(p for p in (child.given_name_th, child.family_name_th) if p),
-            " ".join(p for p in (child.given_name_latin, child.family_name_latin) if p),
-            case.stage,
-            case.risk_level,
-            case.case_manager_id,
-            case.assigned_worker_id,
-            child.subdistrict_code,
-            thai_date(last_note[case.id]) if last_note.get(case.id) else None,
-            next_task.get(case.id),
+            case_id=case.id,
+            case_number=case.case_number,
+            child_name_th=" ".join(p for p in (child.given_name_th, child.family_name_th) if p),
+            child_name_latin=" ".join(
+                p for p in (child.given_name_latin, child.family_name_latin) if p
+            ),
+            stage=case.stage,
+            risk_level=case.risk_level,
+            case_manager_id=case.case_manager_id,
+            assigned_worker_id=case.assigned_worker_id,
+            subdistrict_code=child.subdistrict_code,
+            last_contact_on=thai_date(last_note[case.id]) if last_note.get(case.id) else None,
+            next_follow_up_on=next_task.get(case.id),
         )
         for case, child in cases
         if case.stage != Stage.CLOSURE

@@ -27,7 +27,7 @@ MAX_TITLE: Final = 300
 MAX_DETAILS: Final = 4000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TaskDTO:
     id: str
     case_id: str
@@ -46,16 +46,16 @@ class TaskDTO:
 
 def _dto(t: Task, case_number: str) -> TaskDTO:
     return TaskDTO(
-        t.id,
-        t.case_id,
-        case_number,
-        t.title,
-        t.details,
-        t.due_date,
-        t.assigned_to,
-        t.status,
-        t.done_at,
-        t.created_by,
+        id=t.id,
+        case_id=t.case_id,
+        case_number=case_number,
+        title=t.title,
+        details=t.details,
+        due_date=t.due_date,
+        assigned_to=t.assigned_to,
+        status=t.status,
+        done_at=t.done_at,
+        created_by=t.created_by,
     )
 
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from cmdesk.core.sync.engine import SyncEngine
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportResult:
     bundle_id: str
     sender_device: str
@@ -274,18 +274,18 @@ def _result(
     refused: dict[str, int] | None = None,
 ) -> ImportResult:
     return ImportResult(
-        h.bundle_id,
-        h.sender_device,
-        h.sender_org,
-        total.operations,
-        total.new,
-        total.duplicates,
-        total.quarantined,
-        total.deferred,
-        h.segments,
-        start,
-        replay,
-        refused or {},
+        bundle_id=h.bundle_id,
+        sender_device=h.sender_device,
+        sender_org=h.sender_org,
+        operations=total.operations,
+        new=total.new,
+        duplicates=total.duplicates,
+        quarantined=total.quarantined,
+        waiting_for_upgrade=total.deferred,
+        segments=h.segments,
+        resumed_at=start,
+        replay=replay,
+        refused=refused or {},
     )
 
 

@@ -130,7 +130,7 @@ class OverusedEnrolment:
     devices: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SyncStatus:
     device_id: str
     org_id: str
