@@ -12,6 +12,7 @@ from alembic import context
 import cmdesk.core.model as model
 from cmdesk.core.model.base import UtcDateTime
 from cmdesk.core.search.schema import include_name
+from cmdesk.core.vault.migrations.autogen import process_revision_directives
 
 
 def render_item(kind: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
@@ -33,6 +34,8 @@ context.configure(
     render_item=render_item,
     # The search index is hand-written DDL (FTS5), not model tables: never drop it.
     include_name=include_name,
+    # Server defaults for new NOT NULL columns and the trigger DDL autogenerate cannot see.
+    process_revision_directives=process_revision_directives,
 )
 with context.begin_transaction():
     context.run_migrations()

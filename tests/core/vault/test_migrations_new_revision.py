@@ -1,0 +1,151 @@
+"""scripts/new_migration.py on a model change, end to end: a new NOT NULL column on a synced
+table gets a server default and the table's triggers, and the revision upgrades a populated
+vault whose next edit of the new field is captured for sync.
+
+The model change happens in a child process (a column appended to the `child` table), so this
+process's model, caches and migrations folder stay as they are; the revision is written into a
+copy of the migrations folder."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cmdesk.core.demo.generate import generate
+from cmdesk.core.vault import migrate
+from cmdesk.core.workspace import Workspace
+from tests.conftest import ADMIN, ADMIN_PASS
+
+ROOT = Path(__file__).resolve().parents[3]
+
+# Runs in the child process: argv = migrations copy, vault, user, passphrase.
+DRIVER = """
+import json, runpy, sys
+from pathlib import Path
+from sqlalchemy import Column, String, text
+import cmdesk.core.model as model
+from cmdesk.core.sync.tables import synced_tables
+
+model.Child.__table__.append_column(
+    Column("favourite_colour", String(20), nullable=False, default="")
+)
+synced_tables.cache_clear()
+loc, root, user, passphrase = sys.argv[1:]
+sys.argv = ["new_migration.py", "child: favourite colour", "--into", loc]
+try:
+    runpy.run_path("scripts/new_migration.py", run_name="__main__")
+except SystemExit as exc:
+    assert not exc.code, exc.code
+
+from cmdesk.core.sync.oplog import load_ops
+from cmdesk.core.sync.triggers import ensure_triggers
+from cmdesk.core.vault import migrate
+from cmdesk.core.vault.store import Vault
+from cmdesk.core.workspace import Workspace
+
+migrate.MIGRATIONS = Path(loc)
+facts = {}
+vault = Vault.unlock(Path(root), user, passphrase)
+facts["revision"] = migrate.current_revision(vault.engine)
+facts["head"] = migrate.head()
+raw = vault.engine.raw_connection()
+try:
+    db = raw.driver_connection
+    facts["colours"] = [r[0] for r in db.execute("SELECT favourite_colour FROM child")]
+    # Before the app gets a chance to repair them: what the migration itself left.
+    facts["triggers_to_fix"] = ensure_triggers(db, dry_run=True)
+finally:
+    raw.close()
+vault.lock()
+
+ws = Workspace.open(Path(root), user, passphrase)
+with ws.ctx.read() as s:
+    child = s.execute(text("SELECT id FROM child ORDER BY id LIMIT 1")).scalar()
+with ws.ctx.write() as s:
+    s.execute(text("UPDATE child SET favourite_colour = 'green' WHERE id = :i"), {"i": child})
+with ws.ctx.read() as s:
+    ops = s.execute(
+        text("SELECT ops FROM sync_change WHERE tbl = 'child' AND row_id = :i ORDER BY hlc DESC"),
+        {"i": child},
+    ).scalar()
+facts["captured"] = [[op[1], op[2]] for op in load_ops(ops)]
+ws.close()
+print("FACTS " + json.dumps(facts))
+"""
+
+
+@pytest.fixture
+def populated(vault_dir: Path) -> Path:
+    with Workspace.open(vault_dir, ADMIN, ADMIN_PASS) as ws:
+        generate(ws, 6, seed=3, workers=0, syncable=True)
+    return vault_dir
+
+
+@pytest.fixture
+def migrations_copy(tmp_path: Path) -> Path:
+    dest = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS, dest, ignore=shutil.ignore_patterns("__pycache__"))
+    return dest
+
+
+def run_driver(loc: Path, vault: Path) -> tuple[dict[str, Any], str]:
+    done = subprocess.run(
+        [sys.executable, "-c", DRIVER, str(loc), str(vault), ADMIN, ADMIN_PASS],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    line = next(x for x in done.stdout.splitlines() if x.startswith("FACTS "))
+    return json.loads(line.removeprefix("FACTS ")), done.stdout
+
+
+def test_a_new_column_migrates_a_populated_vault_and_is_captured(
+    populated: Path, migrations_copy: Path
+) -> None:
+    before = set((migrations_copy / "versions").glob("*.py"))
+    facts, out = run_driver(migrations_copy, populated)
+    made = set((migrations_copy / "versions").glob("*.py")) - before
+    assert len(made) == 1
+    revision = next(iter(made)).read_text()
+
+    # What the developer reviews: a default existing rows can take, and the triggers.
+    assert "server_default=''" in revision
+    assert "add_column" in revision and "favourite_colour" in revision
+    upd = next(line for line in revision.splitlines() if "CREATE TRIGGER sync_upd_child" in line)
+    assert "favourite_colour" in upd
+    assert revision.index('DROP TRIGGER IF EXISTS "sync_upd_child"') < revision.index("add_column")
+    # The search triggers on child are put back too (a batch table rebuild would drop them).
+    assert "CREATE TRIGGER search_child_update" in revision
+    # The sync version is derived: the script says which fingerprint to register.
+    assert "append this line to SCHEMA_HISTORY" in out
+
+    # The populated vault upgraded through the app's own unlock path.
+    assert facts["revision"] == facts["head"] != migrate.head()
+    assert len(facts["colours"]) >= 6 and set(facts["colours"]) == {""}
+    assert facts["triggers_to_fix"] == 0
+    assert ["favourite_colour", "green"] in facts["captured"]
+
+
+def test_revision_without_model_changes_adds_no_triggers(migrations_copy: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "scripts/new_migration.py", "nothing", "--into", str(migrations_copy)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    (made,) = (migrations_copy / "versions").glob("*_nothing.py")
+    text = made.read_text()
+    assert "TRIGGER" not in text and "server_default" not in text
+    assert "append this line" not in done.stdout
