@@ -19,6 +19,7 @@ import pytest
 
 from cmdesk.core.demo.generate import generate
 from cmdesk.core.vault import migrate
+from cmdesk.core.vault.store import Vault
 from cmdesk.core.workspace import Workspace
 from tests.conftest import ADMIN, ADMIN_PASS
 
@@ -46,6 +47,7 @@ except SystemExit as exc:
 from cmdesk.core.sync.oplog import load_ops
 from cmdesk.core.sync.triggers import ensure_triggers
 from cmdesk.core.vault import migrate
+from cmdesk.core.vault.store import Vault
 from cmdesk.core.vault.store import Vault
 from cmdesk.core.workspace import Workspace
 
@@ -76,6 +78,21 @@ with ws.ctx.read() as s:
     ).scalar()
 facts["captured"] = [[op[1], op[2]] for op in load_ops(ops)]
 ws.close()
+
+# And back: the downgrade drops the column and puts the previous triggers back.
+from alembic import command
+
+vault = Vault.unlock(Path(root), user, passphrase)
+with vault.engine.begin() as conn:
+    command.downgrade(migrate.alembic_config(conn), "-1")
+with vault.engine.connect() as conn:
+    facts["columns_after_downgrade"] = [
+        r[1] for r in conn.exec_driver_sql("PRAGMA table_info(child)")
+    ]
+    facts["triggers_after_downgrade"] = dict(
+        conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all()
+    )
+vault.lock()
 print("FACTS " + json.dumps(facts))
 """
 
@@ -111,6 +128,12 @@ def run_driver(loc: Path, vault: Path) -> tuple[dict[str, Any], str]:
 def test_a_new_column_migrates_a_populated_vault_and_is_captured(
     populated: Path, migrations_copy: Path
 ) -> None:
+    vault = Vault.unlock(populated, ADMIN, ADMIN_PASS)
+    with vault.engine.connect() as conn:
+        triggers = dict(
+            conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all()
+        )
+    vault.lock()
     before = set((migrations_copy / "versions").glob("*.py"))
     facts, out = run_driver(migrations_copy, populated)
     made = set((migrations_copy / "versions").glob("*.py")) - before
@@ -133,6 +156,9 @@ def test_a_new_column_migrates_a_populated_vault_and_is_captured(
     assert len(facts["colours"]) >= 6 and set(facts["colours"]) == {""}
     assert facts["triggers_to_fix"] == 0
     assert ["favourite_colour", "green"] in facts["captured"]
+
+    assert "favourite_colour" not in facts["columns_after_downgrade"]
+    assert facts["triggers_after_downgrade"] == triggers
 
 
 def test_revision_without_model_changes_adds_no_triggers(migrations_copy: Path) -> None:

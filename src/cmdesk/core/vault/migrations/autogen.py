@@ -23,6 +23,7 @@ later model changes never change what a released revision does.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
@@ -38,6 +39,8 @@ from cmdesk.core.sync.triggers import trigger_sql
 SYNC_PREFIX = "sync_"
 SEARCH_PREFIX = "search_"
 REINDEX_BY_TRIGGER = "UPDATE child SET given_name_th = given_name_th"
+# Trigger name -> (its table, its CREATE statement).
+Triggers = dict[str, tuple[str, str]]
 
 
 def with_server_default(col: Column[Any]) -> Column[Any]:
@@ -77,7 +80,7 @@ def _touched(container: Iterable[ops.MigrateOperation]) -> set[str]:
     return names
 
 
-def vault_triggers(conn: Connection) -> dict[str, tuple[str, str]]:
+def vault_triggers(conn: Connection) -> Triggers:
     """name -> (table, CREATE statement) of every trigger in the vault."""
     rows = conn.exec_driver_sql(
         "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
@@ -85,9 +88,9 @@ def vault_triggers(conn: Connection) -> dict[str, tuple[str, str]]:
     return {str(r[0]): (str(r[1]), str(r[2])) for r in rows}
 
 
-def search_triggers() -> dict[str, tuple[str, str]]:
+def search_triggers() -> Triggers:
     """name -> (table, CREATE statement) of the search index's triggers, as the app makes them."""
-    out: dict[str, tuple[str, str]] = {}
+    out: Triggers = {}
     for statement in search_schema.DDL:
         if statement.startswith("CREATE TRIGGER "):
             words = statement.split()
@@ -95,7 +98,7 @@ def search_triggers() -> dict[str, tuple[str, str]]:
     return out
 
 
-def app_triggers() -> dict[str, tuple[str, str]]:
+def app_triggers() -> Triggers:
     """Every capture and search trigger the current model wants."""
     out = {
         name: (table.name, sql)
@@ -126,56 +129,64 @@ def _managed(name: str) -> bool:
     return name.startswith((SYNC_PREFIX, SEARCH_PREFIX))
 
 
-def trigger_ops(
-    have: dict[str, tuple[str, str]], touched: set[str], tables_after: set[str]
-) -> tuple[list[ops.MigrateOperation], list[ops.MigrateOperation], set[str]]:
-    """(drops before, creates after, tables involved) for an upgrade from the vault's triggers
-    `have` to the app's; `touched` are the tables the revision's operations change."""
-    want = app_triggers()
+def _mentions(sql: str, tables: set[str]) -> bool:
+    return any(re.search(rf"\b{re.escape(t)}\b", sql) for t in tables)
+
+
+def involved_triggers(have: Triggers, want: Triggers, touched: set[str]) -> set[str]:
+    """Names of the triggers to drop before the revision's operations and create after: those
+    on a table it changes or whose capture or search trigger drifted from the app's, and those
+    that name a changed table in their body (SQLite refuses to rename a rebuilt table while a
+    trigger on another table names it: the search index's triggers on case_file read child)."""
     drifted = {
         table
-        for name, (table, sql) in {**have, **want}.items()
+        for name, (table, _sql) in {**have, **want}.items()
         if _managed(name) and have.get(name, ("", ""))[1] != want.get(name, ("", ""))[1]
     }
-    involved = touched | drifted
+    return {
+        name
+        for name, (table, sql) in {**have, **want}.items()
+        if table in touched | drifted or _mentions(sql, touched)
+    }
+
+
+def trigger_ops(
+    have: Triggers, touched: set[str], tables_after: set[str]
+) -> tuple[list[ops.MigrateOperation], list[ops.MigrateOperation], set[str]]:
+    """(drops before, creates after, trigger names involved) for an upgrade from the vault's
+    triggers `have` to the app's; `touched` are the tables the revision's operations change."""
+    want = app_triggers()
+    names = involved_triggers(have, want, touched)
     before: list[ops.MigrateOperation] = [
-        ops.ExecuteSQLOp(f'DROP TRIGGER IF EXISTS "{name}"')
-        for name, (table, _sql) in have.items()
-        if table in involved
+        ops.ExecuteSQLOp(f'DROP TRIGGER IF EXISTS "{name}"') for name in sorted(names & set(have))
     ]
-    after_sql: dict[str, str] = {}
-    for name, (table, sql) in have.items():
-        # Triggers of neither sync nor the search index (the audit trail's guards): kept.
-        if table in involved and table in tables_after and not _managed(name):
-            after_sql[name] = sql
-    for name, (table, sql) in want.items():
-        if table in involved and table in tables_after:
-            after_sql[name] = sql
-    after: list[ops.MigrateOperation] = [ops.ExecuteSQLOp(sql) for sql in after_sql.values()]
+    after: list[ops.MigrateOperation] = []
+    for name in sorted(names):
+        # The app's capture and search triggers; any other (the audit trail's guards) as it was.
+        table, sql = want[name] if _managed(name) and name in want else have.get(name, ("", ""))
+        if sql and table in tables_after and (name in want or not _managed(name)):
+            after.append(ops.ExecuteSQLOp(sql))
     search_changed = any(
-        name.startswith(SEARCH_PREFIX) and have.get(name, ("", ""))[1] != sql
-        for name, (_t, sql) in search_triggers().items()
+        have.get(name, ("", ""))[1] != sql for name, (_t, sql) in search_triggers().items()
     )
     if search_changed:
         after += [ops.ExecuteSQLOp(s) for s in search_rebuild()]
-    return before, after, involved
+    return before, after, names
 
 
 def restore_ops(
-    have: dict[str, tuple[str, str]], involved: set[str], tables_before: set[str]
+    have: Triggers, names: set[str], tables_before: set[str]
 ) -> tuple[list[ops.MigrateOperation], list[ops.MigrateOperation]]:
     """(drops before, creates after) for the downgrade: back to the triggers the vault had."""
-    want = app_triggers()
-    names = {n for n, (t, _s) in {**have, **want}.items() if t in involved}
     before: list[ops.MigrateOperation] = [
         ops.ExecuteSQLOp(f'DROP TRIGGER IF EXISTS "{name}"') for name in sorted(names)
     ]
     after: list[ops.MigrateOperation] = [
-        ops.ExecuteSQLOp(sql)
-        for _n, (t, sql) in have.items()
-        if t in involved and t in tables_before
+        ops.ExecuteSQLOp(have[name][1])
+        for name in sorted(names & set(have))
+        if have[name][0] in tables_before
     ]
-    if any(n.startswith(SEARCH_PREFIX) and have.get(n) != want.get(n) for n in search_triggers()):
+    if any(have.get(name) != made for name, made in search_triggers().items()):
         # The old triggers index children the old way: a rewrite of every child to the value it
         # already has fires them (sync's triggers mark nothing: no value changes).
         after.append(ops.ExecuteSQLOp(REINDEX_BY_TRIGGER))
@@ -201,11 +212,11 @@ def process_revision_directives(
     }
     tables_after = set(model.Base.metadata.tables) | search_schema.ALL_TABLES
     touched = _touched(upgrade.ops)
-    before, after, involved = trigger_ops(have, touched, tables_after)
+    before, after, names = trigger_ops(have, touched, tables_after)
     if not before and not after:
         return
     upgrade.ops[:0] = before
     upgrade.ops += after
-    down_before, down_after = restore_ops(have, involved, tables_before)
+    down_before, down_after = restore_ops(have, names, tables_before)
     downgrade.ops[:0] = down_before
     downgrade.ops += down_after
