@@ -17,8 +17,11 @@ from typing import Any
 
 import pytest
 
+import cmdesk.core.model as model
 from cmdesk.core.demo.generate import generate
-from cmdesk.core.vault import migrate
+from cmdesk.core.vault import crypto, migrate
+from cmdesk.core.vault.engine import make_engine
+from cmdesk.core.vault.migrations import autogen
 from cmdesk.core.vault.store import Vault
 from cmdesk.core.workspace import Workspace
 from tests.conftest import ADMIN, ADMIN_PASS
@@ -175,3 +178,40 @@ def test_revision_without_model_changes_adds_no_triggers(migrations_copy: Path) 
     text = made.read_text()
     assert "TRIGGER" not in text and "server_default" not in text
     assert "append this line" not in done.stdout
+
+
+def _sql(ops_: list[Any]) -> list[str]:
+    return [str(o.sqltext) for o in ops_]
+
+
+def test_drifted_search_triggers_are_recreated_and_the_index_refilled(tmp_path: Path) -> None:
+    # A vault whose search trigger is an older version (the schema module changed since).
+    engine = make_engine(tmp_path / "m.db", crypto.new_data_key(), create=True)
+    try:
+        migrate.create_schema(engine)
+        with engine.connect() as conn:
+            have = autogen.vault_triggers(conn)
+    finally:
+        engine.dispose()
+    tables = set(model.Base.metadata.tables)
+    assert autogen.trigger_ops(have, set(), tables)[:2] == ([], []), "a current vault: nothing"
+
+    name = "search_case_update"
+    table, sql = have[name]
+    have[name] = (table, sql.replace(", team ON case_file", " ON case_file"))
+    before, after, names = autogen.trigger_ops(have, set(), tables)
+    assert f'DROP TRIGGER IF EXISTS "{name}"' in _sql(before)
+    assert sql in _sql(after)
+    # Every child re-indexed with the new triggers' text.
+    assert any(
+        s.startswith("INSERT INTO search_text(rowid, body, codes) SELECT") for s in _sql(after)
+    )
+    # The downgrade puts the old trigger back and re-indexes the old way.
+    down_before, down_after = autogen.restore_ops(have, names, tables)
+    assert f'DROP TRIGGER IF EXISTS "{name}"' in _sql(down_before)
+    assert have[name][1] in _sql(down_after)
+    assert autogen.REINDEX_BY_TRIGGER in _sql(down_after)
+    # The table's other triggers (sync capture) come back exactly as they were.
+    capture = {s for n, (t, s) in have.items() if t == "case_file" and n.startswith("sync_")}
+    assert len(capture) == 3
+    assert {s for s in _sql(after) if s.startswith("CREATE TRIGGER sync_")} == capture
