@@ -1,36 +1,68 @@
 """Writes a new Alembic revision for the model changes since the current head.
 
-Usage: python scripts/new_migration.py "add case tables"
+Usage: python scripts/new_migration.py "add favourite colour to child" [--into DIR]
 
 It upgrades a throwaway keyed vault to the head, then autogenerates against the ORM metadata,
-so revisions are always made on a SQLCipher connection like the ones they will run on.
-Review the generated file before committing: autogenerate misses triggers and FTS tables.
+so revisions are always made on a SQLCipher connection like the ones they will run on. Beyond
+what autogenerate sees, the revision gives every new NOT NULL column a server default (so
+populated vaults can be upgraded) and drops and recreates the sync capture and search triggers
+of every table it changes, from the same code the app uses (cmdesk.core.vault.migrations.
+autogen). Review the file before committing, and run the migration tests: they upgrade a
+populated vault at every older revision and compare every row.
+
+--into DIR writes into another copy of the migrations folder (the tests use it).
 """
 
 from __future__ import annotations
 
-import sys
+import argparse
 import tempfile
 from pathlib import Path
 
 from alembic import command
+from alembic.config import Config
+from alembic.script import Script, ScriptDirectory
 
+from cmdesk.core.sync import schema_history
+from cmdesk.core.sync.tables import schema_fingerprint
 from cmdesk.core.vault import crypto, migrate
 from cmdesk.core.vault.engine import make_engine
 
 
-def main() -> int:
-    if len(sys.argv) != 2:
-        print(__doc__)
-        return 2
+def generate(message: str, location: Path = migrate.MIGRATIONS) -> Path | None:
+    """Writes the revision into `location`'s versions; returns its path (None: no changes)."""
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(Path(tmp) / "m.db", crypto.new_data_key(), create=True)
-        with engine.begin() as conn:
-            cfg = migrate.alembic_config(conn)
-            if migrate.script().get_heads():
-                command.upgrade(cfg, "head")
-            command.revision(cfg, message=sys.argv[1], autogenerate=True)
-        engine.dispose()
+        try:
+            with engine.begin() as conn:
+                cfg = Config()
+                cfg.set_main_option("script_location", str(location))
+                cfg.attributes["connection"] = conn
+                if ScriptDirectory.from_config(cfg).get_heads():
+                    command.upgrade(cfg, "head")
+                made = command.revision(cfg, message=message, autogenerate=True)
+        finally:
+            engine.dispose()
+    scripts = made if isinstance(made, list) else [made]
+    paths = [Path(s.path) for s in scripts if isinstance(s, Script)]
+    return paths[0] if paths else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("message")
+    parser.add_argument("--into", type=Path, default=migrate.MIGRATIONS)
+    args = parser.parse_args(argv)
+    path = generate(args.message, args.into)
+    print(f"wrote {path}")
+    fp = schema_fingerprint()
+    history = schema_history.SCHEMA_HISTORY
+    if history[-1] != fp:
+        print(
+            "The synced tables changed: append this line to SCHEMA_HISTORY in "
+            f'{schema_history.__file__}:\n    "{fp}",\n'
+            f"Operations will then carry sync schema version {len(history) + 1}."
+        )
     return 0
 
 

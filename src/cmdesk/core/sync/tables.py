@@ -16,6 +16,7 @@ from sqlalchemy import JSON, Boolean, Column, Date, Integer, LargeBinary, Numeri
 import cmdesk.core.model as model
 from cmdesk.core.model.base import UtcDateTime, is_synced
 from cmdesk.core.sync.merge import Value
+from cmdesk.core.sync.schema_history import fingerprint, version_of
 
 AUDIT_TABLE = "audit_entry"
 # Tables whose rows are written once and never changed.
@@ -39,7 +40,7 @@ class SyncedTable:
         return frozenset(self.columns) | {"-"}
 
 
-def _filler(col: Column[object]) -> Value:
+def column_filler(col: Column[object]) -> Value:
     if col.nullable:
         return None
     default = col.default
@@ -75,15 +76,14 @@ def _describe(table: Table) -> SyncedTable:
     return SyncedTable(
         name=table.name,
         columns=tuple(c.name for c in cols),
-        fillers={c.name: _filler(c) for c in cols},
+        fillers={c.name: column_filler(c) for c in cols},
         owned="org_id" in names,
         soft_deleted="deleted_at" in names,
         has_blob=any(isinstance(c.type, LargeBinary) for c in cols),
     )
 
 
-@cache
-def synced_tables() -> dict[str, SyncedTable]:
+def _synced_model_tables() -> dict[str, Table]:
     tables: dict[str, Table] = {}
     for mapper in model.Base.registry.mappers:
         if is_synced(mapper.class_):
@@ -94,9 +94,21 @@ def synced_tables() -> dict[str, SyncedTable]:
     for table in tables.values():
         if [c.name for c in table.primary_key.columns] != ["id"]:
             raise RuntimeError(f"synced table {table.name} needs the primary key 'id'")
+    return tables
+
+
+@cache
+def synced_tables() -> dict[str, SyncedTable]:
+    tables = _synced_model_tables()
     return {name: _describe(tables[name]) for name in sorted(tables)}
 
 
-# The version of the synced data model. Operations carry it; raise it with any change to a
-# synced table's columns, so a replica can tell data from a newer app from damaged data.
-SCHEMA_VERSION = 1
+def schema_fingerprint() -> str:
+    """The fingerprint of what sync carries, read from the model (see schema_history)."""
+    return fingerprint(_synced_model_tables())
+
+
+# The version of the synced data model, carried by every operation and bundle so a replica can
+# tell data from a newer app from damaged data. Derived from the model (schema_history.py),
+# never bumped by hand: today's model is version 1, as every bundle made so far says.
+SCHEMA_VERSION = version_of(schema_fingerprint())

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from alembic import context
 
 from cmdesk.core.model.base import UtcDateTime
+from cmdesk.core.revision_hooks import process_revision_directives
 from cmdesk.core.schema import METADATA, include_name
 
 
@@ -32,6 +33,8 @@ context.configure(
     render_item=render_item,
     # The search index is hand-written DDL (FTS5), not model tables: never drop it.
     include_name=include_name,
+    # Server defaults for new NOT NULL columns and the trigger DDL autogenerate cannot see.
+    process_revision_directives=process_revision_directives,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -5,11 +5,15 @@ Revises: ${down_revision | comma,n}
 Create Date: ${create_date}
 """
 
+# ruff: noqa: E501  (SQL statements are kept whole, as SQLite stores them)
+
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-${imports if imports else ""}
+% if imports:
+${imports}
+% endif
 
 revision = ${repr(up_revision)}
 down_revision = ${repr(down_revision)}
