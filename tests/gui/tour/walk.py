@@ -22,7 +22,7 @@ from cmdesk.gui.widgets.details import select_row
 Stop = tuple[str, QWidget]
 
 TOUR_USER = "malee"
-TOUR_PASS = "mango river blue kettle"  # noqa: S105 (a throwaway demo vault)
+TOUR_PASS = "mango river blue kettle"
 CASE_MANAGER = ("anong", "jasmine rain over doi tung")
 SUPERVISOR = ("kasem", "seven bridges at mae sai")
 
@@ -212,7 +212,7 @@ def full_tour(shell: Shell, folder: Path) -> Iterator[Stop]:
     yield from workspace(shell)
     yield from locked(shell)
     yield from casework(shell)
-    from cmdesk.gui.screens.sync.tour_stops import sync_tour
+    from tests.gui.tour.sync_stops import sync_tour
 
     yield from sync_tour(shell, folder)
 
