@@ -179,6 +179,7 @@ def _in_process(
 ) -> list[Row]:
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtTest import QTest
+    from tests.gui.tour.walk import wait_until
 
     from cmdesk.core.search.service import CaseloadQuery
     from cmdesk.core.workspace import Workspace
@@ -186,7 +187,6 @@ def _in_process(
     from cmdesk.gui.i18n import wait_for_segmenter
     from cmdesk.gui.settings import GuiSettings
     from cmdesk.gui.shell import Shell
-    from cmdesk.gui.tour import wait_until
 
     app = make_app([])
     wait_for_segmenter()
@@ -270,9 +270,10 @@ def _in_process(
 def _casework_blocks(app: object, shell: object) -> list[Row]:
     """The longest GUI-thread block while a case opens, the register form loads its place
     lists, and a case summary is made and previewed (all on the worker)."""
+    from tests.gui.tour.walk import wait_until
+
     from cmdesk.gui.screens.print_dialog import PrintDialog, PrintJob
     from cmdesk.gui.screens.register.dialog import RegisterChildDialog
-    from cmdesk.gui.tour import wait_until
 
     page = shell.workspace_page()  # type: ignore[attr-defined]
     case = page.case_page

@@ -16,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))  # the tour lives in the tests: its demo passphrases never ship
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -27,11 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     width, height = (int(x) for x in args.size.lower().split("x"))
 
+    from tests.gui.tour.walk import full_tour
+
     from cmdesk.gui.app import make_app
     from cmdesk.gui.i18n import wait_for_segmenter
     from cmdesk.gui.settings import GuiSettings
     from cmdesk.gui.shell import Shell
-    from cmdesk.gui.tour import full_tour
 
     make_app([])
     wait_for_segmenter()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: lint, types, the layer contract, catalogs, then pytest (core and GUI,
-# offscreen). Every stage runs; the exit status is non-zero if any stage failed.
+# offscreen) measuring coverage, and the coverage floor per package. Every stage runs; the exit
+# status is non-zero if any stage failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh test || exit 1
@@ -18,7 +19,16 @@ stage "ruff format"     $V/ruff format --check src tests benchmarks scripts pack
 stage "mypy (strict)"   $V/mypy
 stage "import-linter"   $V/lint-imports
 stage "catalogs"        $V/python scripts/i18n.py check
-stage "pytest"          $V/pytest -n 2 "$@"
+# Coverage is measured in the same run (build/coverage/coverage.json); its table per package
+# follows, and with no arguments (the whole suite) each package must reach its floor
+# (scripts/coverage_floor.py).
+rm -f build/coverage/coverage.json
+stage "pytest"          $V/pytest -n 2 --cov --cov-report=json "$@"
+if [ $# -eq 0 ]; then
+  stage "coverage floor" $V/python scripts/coverage_floor.py
+else
+  $V/python scripts/coverage_floor.py --table-only
+fi
 if [ ${#failed[@]} -gt 0 ]; then
   echo "FAILED stages: ${failed[*]}"
   exit 1

@@ -87,7 +87,7 @@ def test_a_case_from_registration_to_closure(
     settings.language = lang
     shell = make_shell(settings)
     shell.window.resize(1366, 768)
-    tr = shell.lang.tr
+    tr = shell.lang.translator
 
     def label(kind: str, code: str) -> str:
         return tr.gettext(label_of(kind, code))

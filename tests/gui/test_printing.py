@@ -98,8 +98,8 @@ def test_the_caseload_is_printed_in_a_batch_that_can_be_stopped(
     assert progress is not None
     progress.canceled.emit()  # what its Cancel button does (it may not have shown yet)
     assert progress.maximum() == CASES
-    qtbot.waitUntil(lambda: batch.result is not None, timeout=SLOW_MS)
-    result = batch.result
+    qtbot.waitUntil(lambda: batch.outcome is not None, timeout=SLOW_MS)
+    result = batch.outcome
     assert result is not None and result.cancelled
     assert 3 <= len(result.written) < CASES
     files = sorted(out.glob("*.pdf"))

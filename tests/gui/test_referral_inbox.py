@@ -99,7 +99,7 @@ def test_the_partner_answers_a_referral_from_the_inbox(
     inbox_settings.language = lang
     shell = make_shell(inbox_settings)
     unlock(qtbot, shell, RECEIVER, PASS)
-    tr = shell.lang.tr
+    tr = shell.lang.translator
     assert workspace(shell).visible_sections() == ("caseload", "tasks", "referrals", "sync")
     detail = _open_received(qtbot, shell, 0)
     buttons = detail.step_buttons

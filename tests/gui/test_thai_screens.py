@@ -14,8 +14,8 @@ from pytestqt.qtbot import QtBot
 
 from cmdesk.gui.settings import GuiSettings
 from cmdesk.gui.shell import Shell
-from cmdesk.gui.tour import full_tour
 from tests.gui.screen_checks import clipped, english_left, shown_texts
+from tests.gui.tour.walk import full_tour
 
 
 @pytest.mark.parametrize("size", [(1366, 768), (1024, 600)])

@@ -109,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     shell = Shell.start(settings)
     from cmdesk.gui import crash_boundary
 
-    crash_boundary.install(lambda: shell.lang.tr)
+    crash_boundary.install(lambda: shell.lang.translator)
     code = app.exec()
     shell.shutdown()
     return int(code)

@@ -21,7 +21,8 @@ from functools import lru_cache
 
 from PySide6.QtCore import QLocale, QObject, Signal
 
-from cmdesk.core.i18n import LOCALES, Locale, Translator, translator
+from cmdesk.core.i18n import LOCALES, Locale, Translator
+from cmdesk.core.i18n import translator as translator_for
 
 _log = logging.getLogger(__name__)
 
@@ -110,7 +111,10 @@ def plain(text: str) -> str:
 
 
 class Language(QObject):
-    """The current language. Screens read `tr` and connect `language_changed`."""
+    """The current language. Screens read `translator` and connect `language_changed`.
+
+    (Not `tr`: that name is QObject.tr, Qt's own translation call, which this would shadow.)
+    """
 
     language_changed = Signal(str)
     _segmenter_loaded = Signal()
@@ -128,8 +132,8 @@ class Language(QObject):
         return self._locale
 
     @property
-    def tr(self) -> Translator:
-        return translator(self._locale)
+    def translator(self) -> Translator:
+        return translator_for(self._locale)
 
     def set_locale(self, locale: Locale) -> None:
         if locale not in LOCALES or locale == self._locale:

@@ -95,7 +95,7 @@ class _Op(Generic[T]):
             elif isinstance(exc, Cancelled):
                 pass  # the user pressed Cancel
             else:
-                show_error(self._parent, exc, session.lang.tr)
+                show_error(self._parent, exc, session.lang.translator)
 
         session.run(work, ok, failed)
         return job
@@ -108,7 +108,7 @@ class _Op(Generic[T]):
         return self._parent is None or shiboken6.isValid(self._parent)
 
     def _progress_dialog(self) -> QProgressDialog:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         dialog = QProgressDialog(
             self._progress_label or "", tr.gettext("Cancel"), 0, 0, self._parent
         )

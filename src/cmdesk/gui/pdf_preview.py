@@ -54,7 +54,9 @@ def render_pages(
         except (OSError, subprocess.TimeoutExpired):
             _log.warning("pdftoppm could not draw a preview page")
             break
-        image = QImage.fromData(done.stdout, "PNG")
+        # The format comes from the PNG header. (Naming it is refused at run time as bytes and
+        # by PySide6's stubs as str.)
+        image = QImage.fromData(done.stdout)
         if done.returncode != 0 or image.isNull():
             _log.warning("pdftoppm failed on a preview page (exit %s)", done.returncode)
             break

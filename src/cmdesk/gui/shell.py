@@ -116,7 +116,9 @@ class Shell(QObject):
 
     # -- vault choice ---------------------------------------------------------------------------
     def choose_vault(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self.window, self.lang.tr.gettext("Open a vault"))
+        chosen = QFileDialog.getExistingDirectory(
+            self.window, self.lang.translator.gettext("Open a vault")
+        )
         if chosen:
             self._use_vault(Path(chosen))
 

@@ -4,6 +4,7 @@ kind of bad bundle gets its own message; a replay is a no-op; the parser is fuzz
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Iterator
 
@@ -291,3 +292,16 @@ def test_fuzzed_payloads_decode_or_are_refused_as_unreadable(net: Net, data: st.
     for seg in result.segments:
         for change in seg:
             payload.check_ops(change.ops)
+
+
+@pytest.mark.parametrize("wrong", ["[1]", '"x"', "7", "null"])
+def test_a_payload_whose_objects_are_not_objects_is_unreadable(net: Net, wrong: str) -> None:
+    # Found by the fuzz test above: "knowledge" as a list made decode() raise AttributeError,
+    # a crash instead of the refusal every other damage gets.
+    first, _, rest = valid_payload_text(net).partition("\n")
+    meta = json.loads(first)
+    meta["knowledge"] = json.loads(wrong)
+    damaged = json.dumps(meta) + "\n" + rest
+    with pytest.raises(BundleRejected) as refused:
+        payload.decode(damaged.encode())
+    assert refused.value.text_id == rej.UNREADABLE

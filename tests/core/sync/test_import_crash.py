@@ -92,6 +92,7 @@ def test_kill_9_during_import_leaves_whole_segments_and_resumes(
                 break
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        proc.stdout.close()  # ours to close (warnings are errors in the tests)
 
         # The capture triggers, dropped inside each segment's transaction, are all there when
         # the vault is next opened (before the engine's own repair would put them back).

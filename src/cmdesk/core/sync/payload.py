@@ -408,6 +408,14 @@ def decode(data: bytes, fmt: int = CURRENT) -> Payload:
             if end < 0:
                 end = len(text)
             segments.append(read_segment(text, start, end, count, devices, tables))
-    except (ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError, RecursionError):
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        IndexError,
+        AttributeError,  # a field that should be an object is not one (e.g. "knowledge")
+        UnicodeDecodeError,
+        RecursionError,
+    ):
         raise rej.reject(rej.UNREADABLE) from None
     return Payload(held, knowledge, segments)

@@ -206,7 +206,7 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
             return None
         column = self._columns[index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return column.value(row, self._session.lang.tr)
+            return column.value(row, self._session.lang.translator)
         if role == Qt.ItemDataRole.ForegroundRole and column.alert is not None:
             return QBrush(QColor("#a4262c")) if column.alert(row) else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
@@ -221,5 +221,5 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
             and role == Qt.ItemDataRole.DisplayRole
             and 0 <= section < len(self._columns)
         ):
-            return self._session.lang.tr.gettext(self._columns[section].title)
+            return self._session.lang.translator.gettext(self._columns[section].title)
         return None

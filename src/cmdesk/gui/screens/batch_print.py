@@ -30,10 +30,10 @@ from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.screens.print_dialog import LEVELS
 from cmdesk.gui.session import Session
-from cmdesk.gui.widgets.choice import ChoiceCombo, Item
+from cmdesk.gui.widgets.choice import ChoiceCombo
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
-from cmdesk.gui.widgets.language_picker import LANGUAGE_NAMES
+from cmdesk.gui.widgets.language_picker import language_items
 
 if TYPE_CHECKING:
     from cmdesk.core.services.reports import BatchResult
@@ -48,7 +48,7 @@ class BatchPrintDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("batch-print")
         self._session = session
-        self.result: BatchResult | None = None
+        self.outcome: BatchResult | None = None
         self.job: Job | None = None
         layout = QVBoxLayout(self)
         self.title = Heading(parent=self, level=2)
@@ -56,8 +56,7 @@ class BatchPrintDialog(QDialog):
         self.intro = WrapLabel(parent=self)
         layout.addWidget(self.intro)
         self.form = FormGrid(self)
-        languages: list[Item] = [(code, (lambda tr, n=name: n)) for code, name in LANGUAGE_NAMES]
-        self.language = ChoiceCombo(languages, self)
+        self.language = ChoiceCombo(language_items(), self)
         self.language.setProperty("verbatim", True)
         self.form.add("lang", N_("Language of the document"), self.language)
         self.level = ChoiceCombo([(lvl, LEVELS[lvl]) for lvl in BATCH_LEVELS], self)
@@ -105,7 +104,7 @@ class BatchPrintDialog(QDialog):
         self.finished.connect(self.deleteLater)
 
     def retranslate(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         self.setWindowTitle(tr.gettext("Print case summaries"))
         self.title.setText(tr.gettext("Print case summaries"))
         self.intro.setText(
@@ -142,7 +141,7 @@ class BatchPrintDialog(QDialog):
         self.message.retranslate(tr)
 
     def _ask_folder(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         chosen = QFileDialog.getExistingDirectory(
             self, tr.gettext("Folder for the PDF files"), self.folder.text()
         )
@@ -150,7 +149,7 @@ class BatchPrintDialog(QDialog):
             self.folder.setText(chosen)
 
     def run(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         text = self.folder.text().strip()
         if not text:
             self.form.set_error("output", tr.gettext("Choose a folder for the PDF files."))
@@ -181,7 +180,7 @@ class BatchPrintDialog(QDialog):
         self.job = op.run()
 
     def _done(self, result: BatchResult) -> None:
-        self.result = result
+        self.outcome = result
         self.start.setEnabled(True)
         self.open_folder.setEnabled(bool(result.written))
 
@@ -199,15 +198,15 @@ class BatchPrintDialog(QDialog):
                 folder=str(result.out_dir),
             )
 
-        self.message.show_note(text, self._session.lang.tr)
+        self.message.show_note(text, self._session.lang.translator)
 
     def _failed(self, exc: BaseException) -> None:
         self.start.setEnabled(True)
-        self.message.show_error(friendly_message(exc, self._session.lang.tr))
+        self.message.show_error(friendly_message(exc, self._session.lang.translator))
 
     def _open_folder(self) -> None:
-        if self.result is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result.out_dir)))
+        if self.outcome is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.outcome.out_dir)))
 
     def cancel_running(self) -> Any:
         if self.job is not None:

@@ -85,7 +85,7 @@ class CaseloadScreen(ListScreen[Any]):
         self.retranslate()
 
     def retranslate(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         self.title.setText(tr.gettext("Caseload"))
         self.search.setPlaceholderText(tr.gettext("Search by name, ID number or village"))
         self.search.setAccessibleName(tr.gettext("Search cases"))
@@ -115,7 +115,7 @@ class CaseloadScreen(ListScreen[Any]):
         super().retranslate()
 
     def _update_empty(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         if not self._does_casework():
             self.empty.set_texts(
                 tr.gettext("Casework is not part of the data manager's role"),
@@ -140,7 +140,7 @@ class CaseloadScreen(ListScreen[Any]):
             )
 
     def count_text(self, total: int, more: bool) -> str:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         if more:
             return tr.format("More than {n} cases", n=total)
         return tr.format("{n} cases", n=total)

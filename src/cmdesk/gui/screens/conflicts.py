@@ -45,6 +45,7 @@ from cmdesk.gui.screens.sync.partners import laptop_name
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import ChoiceCombo, kind_items
 from cmdesk.gui.widgets.date_field import DateField
+from cmdesk.gui.widgets.details import select_row
 from cmdesk.gui.widgets.empty_state import EmptyState
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.text_box import TextBox
@@ -190,7 +191,7 @@ class ConflictDetail(QWidget):
         if not same:
             self.message.clear_message()
             self._build_editor()
-        self.retranslate(self._session.lang.tr)
+        self.retranslate(self._session.lang.translator)
 
     def _build_editor(self) -> None:
         if self.editor is not None:
@@ -207,7 +208,7 @@ class ConflictDetail(QWidget):
             items = kind_items(codes)
             editor = ChoiceCombo(items, self, placeholder=N_("Choose…"))
         elif how == "date":
-            editor = DateField(lambda: self._session.lang.tr, self)
+            editor = DateField(lambda: self._session.lang.translator, self)
         elif how == "long_text":
             editor = TextBox(self, lines=2)
         elif how == "text":
@@ -264,7 +265,7 @@ class ConflictDetail(QWidget):
             self._decide(self._conflict.id, None, index)
 
     def _save_typed(self) -> None:
-        c, editor, tr = self._conflict, self.editor, self._session.lang.tr
+        c, editor, tr = self._conflict, self.editor, self._session.lang.translator
         if c is None or editor is None:
             return
         value: str
@@ -324,7 +325,7 @@ class ConflictsView(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         self.empty.set_texts(
             tr.gettext("No conflicts to decide"),
             tr.gettext(
@@ -342,7 +343,7 @@ class ConflictsView(QWidget):
         self._fill()
 
     def _fill(self) -> None:
-        tr, review = self._session.lang.tr, self._review
+        tr, review = self._session.lang.translator, self._review
         current = self.current_id()
         self.table.blockSignals(True)
         self.table.clear()
@@ -382,11 +383,11 @@ class ConflictsView(QWidget):
     def select(self, conflict_id: str) -> None:
         for i in range(self.table.topLevelItemCount()):
             item = self.table.topLevelItem(i)
-            if item.data(0, CONFLICT_ID) == conflict_id:
+            if item is not None and item.data(0, CONFLICT_ID) == conflict_id:
                 self.table.setCurrentItem(item)
                 break
         else:
-            self.table.setCurrentItem(self.table.topLevelItem(0))
+            select_row(self.table, 0)
         self._show_current()
 
     def _show_current(self) -> None:
@@ -411,11 +412,11 @@ class ConflictsView(QWidget):
                 lambda tr: tr.gettext(
                     "Decided. The other laptops get the decision with the next exchange."
                 ),
-                self._session.lang.tr,
+                self._session.lang.translator,
             )
 
         def failed(exc: BaseException) -> None:
-            tr = self._session.lang.tr
+            tr = self._session.lang.translator
             if isinstance(exc, ValidationError) and exc.errors[0].field == "value":
                 text = tr.gettext("This value does not fit this field.")
             elif isinstance(exc, ValidationError):

@@ -81,7 +81,7 @@ class ConsentDialog(QDialog):
         self.method.setObjectName("consent-method")
         self.form.add("method", N_("How"), self.method, required=True)
         self.given_on = DateField(
-            lambda: self._session.lang.tr, self, name="given_on", required=True
+            lambda: self._session.lang.translator, self, name="given_on", required=True
         )
         self.given_on.setObjectName("consent-date")
         date_error = self.form.add("given_on", N_("Date given"), self.given_on, required=True)
@@ -117,7 +117,7 @@ class ConsentDialog(QDialog):
         self.finished.connect(self.deleteLater)
 
     def retranslate(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         self.setWindowTitle(tr.gettext("Record consent"))
         self.title.setText(tr.gettext("Record consent"))
         self.intro.setText(
@@ -185,7 +185,7 @@ class ConsentDialog(QDialog):
             from cmdesk.gui.errors import friendly_message
 
             self.save.setEnabled(True)
-            tr = self._session.lang.tr
+            tr = self._session.lang.translator
             if isinstance(exc, ValidationError):
                 left = self.form.show_validation(exc, tr)
                 if left:
@@ -203,6 +203,6 @@ class ConsentDialog(QDialog):
     def reject(self) -> None:
         # Hidden means locked: a different user unlocking closes this without asking them.
         if self.tracker.dirty and self.isVisible():
-            confirm_discard(self, self._session.lang.tr, super().reject)
+            confirm_discard(self, self._session.lang.translator, super().reject)
         else:
             super().reject()

@@ -90,7 +90,7 @@ class ListScreen(QWidget, Generic[R]):
 
     def _failed(self, exc: BaseException) -> None:
         if self._session.is_unlocked:
-            self.message.show_error(friendly_message(exc, self._session.lang.tr))
+            self.message.show_error(friendly_message(exc, self._session.lang.translator))
 
     def _update_count(self, _total: int = 0) -> None:
         self.message.clear_message() if self.model.loading else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QScreen
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
 from cmdesk.gui.screens.unlock import UnlockPage
@@ -52,21 +52,22 @@ class MainWindow(QMainWindow):
         self._busy(self._session.worker.busy)
 
     def _busy(self, busy: bool) -> None:
-        self.busy_label.setText(self._session.lang.tr.gettext("Working…") if busy else "")
+        self.busy_label.setText(self._session.lang.translator.gettext("Working…") if busy else "")
 
     def set_page(self, page: QWidget) -> None:
         if self.pages.indexOf(page) < 0:
             self.pages.addWidget(page)
         self.pages.setCurrentWidget(page)
 
-    def current_page(self) -> QWidget:
+    def current_page(self) -> QWidget | None:
         return self.pages.currentWidget()
 
     def _restore_geometry(self) -> None:
         saved = self._settings.window_geometry
         if saved and self.restoreGeometry(QByteArray.fromBase64(saved.encode())):
             return
-        screen = QGuiApplication.primaryScreen()
+        # None when no screen is attached, which PySide6's stubs leave out.
+        screen: QScreen | None = QGuiApplication.primaryScreen()
         if screen is None:
             self.resize(1200, 720)
             return
@@ -90,7 +91,7 @@ class MainWindow(QMainWindow):
                 self._leaving = True
                 self.close()
 
-            confirm_discard(self, self._session.lang.tr, leave)
+            confirm_discard(self, self._session.lang.translator, leave)
             return
         app = QGuiApplication.instance()
         if app is not None:

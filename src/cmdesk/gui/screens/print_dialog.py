@@ -34,10 +34,10 @@ from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.session import Session
-from cmdesk.gui.widgets.choice import ChoiceCombo, Item
+from cmdesk.gui.widgets.choice import ChoiceCombo
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
-from cmdesk.gui.widgets.language_picker import LANGUAGE_NAMES
+from cmdesk.gui.widgets.language_picker import language_items
 
 if TYPE_CHECKING:
     from cmdesk.core.workspace import Workspace
@@ -153,8 +153,7 @@ class PrintDialog(QDialog):
         self.document = ChoiceCombo([(d, DOCUMENTS[d]) for d in job.documents], self)
         self.document.setObjectName("print-document")
         self.form.add("document", N_("Document"), self.document)
-        languages: list[Item] = [(code, (lambda tr, n=name: n)) for code, name in LANGUAGE_NAMES]
-        self.language = ChoiceCombo(languages, self)
+        self.language = ChoiceCombo(language_items(), self)
         self.language.setObjectName("print-language")
         self.language.setProperty("verbatim", True)  # endonyms
         self.form.add("lang", N_("Language of the document"), self.language)
@@ -225,7 +224,7 @@ class PrintDialog(QDialog):
 
     # -- text -------------------------------------------------------------------------------
     def retranslate(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         self.setWindowTitle(tr.gettext("Print"))
         self.title.setText(tr.gettext("Print or save as PDF"))
         for combo in (self.document, self.language, self.level):
@@ -268,7 +267,7 @@ class PrintDialog(QDialog):
         self._update()
 
     def make(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         job, document = self.job, self.document.code()
         lang, level = self.language.code(), self.level.code()
         notes = self.notes.isChecked() and document == "case_summary"
@@ -286,7 +285,7 @@ class PrintDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             self._update()
-            tr = self._session.lang.tr
+            tr = self._session.lang.translator
             if isinstance(exc, ValidationError):
                 left = self.form.show_validation(exc, tr)
                 if not left:
@@ -315,7 +314,7 @@ class PrintDialog(QDialog):
         self.pages_box.addStretch(1)
 
     def _update(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         made = self.made
         self.make_button.setEnabled(True)
         self.save_button.setEnabled(made is not None)
@@ -337,7 +336,7 @@ class PrintDialog(QDialog):
     def ask_where(self) -> None:
         if self.made is None:
             return
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         name = self.job.file_name(self.document.code(), self.language.code())
         chosen, _filter = QFileDialog.getSaveFileName(
             self, tr.gettext("Save as PDF"), str(Path.home() / name), "PDF (*.pdf)"
@@ -366,7 +365,7 @@ class PrintDialog(QDialog):
                     "when it is printed.",
                     path=str(where),
                 ),
-                self._session.lang.tr,
+                self._session.lang.translator,
             )
             self._update()
             if then is not None:

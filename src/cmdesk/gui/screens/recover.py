@@ -75,7 +75,7 @@ class RecoverDialog(QDialog):
         self.retranslate()
 
     def retranslate(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         self.setWindowTitle(tr.gettext("Forgot your passphrase?"))
         self.title.setText(tr.gettext("Set a new passphrase with the recovery key"))
         self.body.setText(
@@ -105,10 +105,12 @@ class RecoverDialog(QDialog):
         self._meter()
 
     def _meter(self, _text: str = "") -> None:
-        self.meter.update_for(self.passphrase.text(), self.user.text(), self._session.lang.tr)
+        self.meter.update_for(
+            self.passphrase.text(), self.user.text(), self._session.lang.translator
+        )
 
     def _ask_key(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         chosen, _filter = QFileDialog.getOpenFileName(
             self, tr.gettext("Recovery key file"), "", tr.gettext("Recovery key (*.txt)")
         )
@@ -116,7 +118,7 @@ class RecoverDialog(QDialog):
             self.key_file.setText(chosen)
 
     def submit(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         if not self.key_file.text().strip() or not self.user.text().strip():
             self.message.show_error(tr.gettext("Choose the recovery key file and your user name."))
             return
@@ -146,4 +148,4 @@ class RecoverDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.buttons.setEnabled(True)
-        self.message.show_error(friendly_message(exc, self._session.lang.tr))
+        self.message.show_error(friendly_message(exc, self._session.lang.translator))

@@ -58,7 +58,7 @@ class RecoveryKeyPanel(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         self.title.setText(tr.gettext("Save the recovery key"))
         self.why.setText(
             tr.gettext(
@@ -89,7 +89,7 @@ class RecoveryKeyPanel(QWidget):
         return f"cmdesk-recovery-key-{date.today().isoformat()}.txt"
 
     def ask_and_save(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         start = Path.home() / self.default_name()
         chosen, _filter = QFileDialog.getSaveFileName(
             self,
@@ -103,7 +103,7 @@ class RecoveryKeyPanel(QWidget):
     def save_to(self, path: Path) -> None:
         vault = self._session.vault_path
         if vault is not None and path.resolve().is_relative_to(vault.resolve()):
-            tr = self._session.lang.tr
+            tr = self._session.lang.translator
             self.message.show_error(
                 tr.gettext(
                     "Do not keep the recovery key inside the vault folder: it would open the "
@@ -130,12 +130,12 @@ class RecoveryKeyPanel(QWidget):
             from cmdesk.gui.errors import friendly_message
 
             self.save_button.setEnabled(True)
-            self.message.show_error(friendly_message(exc, self._session.lang.tr))
+            self.message.show_error(friendly_message(exc, self._session.lang.translator))
 
         ChangeOp(self._session, parent=self, op=make_and_write, success=done).failure(failed).run()
 
     def _show_saved(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         self.message.show_note(
             tr.format(
                 "Saved to {path}. Check that the file is there, then remove the USB stick safely.",
@@ -162,7 +162,7 @@ class RecoveryKeyDialog(QDialog):
         self.retranslate()
 
     def retranslate(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         self.setWindowTitle(tr.gettext("Recovery key"))
         close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setText(tr.gettext("Close"))

@@ -130,11 +130,11 @@ class ReferralDetailDialog(QDialog):
         self.finished.connect(self.deleteLater)
 
     @property
-    def tr(self) -> Translator:
-        return self._session.lang.tr
+    def translator(self) -> Translator:
+        return self._session.lang.translator
 
     def retranslate(self) -> None:
-        tr = self.tr
+        tr = self.translator
         self.setWindowTitle(tr.gettext("Referral details"))
         self.title.setText(tr.gettext("Referral details"))
         self.events_title.setText(tr.gettext("Every step so far"))
@@ -163,7 +163,7 @@ class ReferralDetailDialog(QDialog):
 
     def show_view(self, view: ReferralView) -> None:
         self.view = view
-        tr, r = self.tr, view.referral
+        tr, r = self.translator, view.referral
 
         def lab(kind: str, code: str | None) -> str:
             return tr.gettext(label_of(kind, code)) if code else ""
@@ -271,7 +271,9 @@ class ReferralDetailDialog(QDialog):
             ).run()
 
         ChangeOp(self._session, parent=self, op=op, success=done).failure(
-            lambda exc: self.message.show_error(lambda tr: friendly_message(exc, tr), self.tr)
+            lambda exc: self.message.show_error(
+                lambda tr: friendly_message(exc, tr), self.translator
+            )
         ).run()
 
     def _locked(self) -> None:

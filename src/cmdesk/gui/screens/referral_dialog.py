@@ -80,7 +80,7 @@ class ReferralDialog(QDialog):
         self.urgency = ChoiceCombo(kind_items("urgency"), left)
         self.urgency.setObjectName("referral-urgency")
         self.form.add("urgency", N_("Urgency"), self.urgency, required=True)
-        self.due = DateField(lambda: self._session.lang.tr, left, name="due_date")
+        self.due = DateField(lambda: self._session.lang.translator, left, name="due_date")
         self.due.setObjectName("referral-due")
         due_error = self.form.add("due_date", N_("Answer needed by"), self.due)
         self.due.problem.connect(due_error.show_text)
@@ -167,7 +167,7 @@ class ReferralDialog(QDialog):
 
     # -- text -------------------------------------------------------------------------------
     def retranslate(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         self.setWindowTitle(tr.gettext("Refer to a partner"))
         self.title.setText(tr.gettext("Refer to a partner"))
         for combo in (self.partner, self.service, self.urgency):
@@ -221,7 +221,7 @@ class ReferralDialog(QDialog):
         ).run()
 
     def _show_basis(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         partner = self.partner.currentText()
         basis = self._basis
         if not self._basis_known:
@@ -282,7 +282,7 @@ class ReferralDialog(QDialog):
             self._check_consent()
 
     def _update_preview(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         self.preview.setPlainText(preview_text(self._bundle, self.sections.codes(), tr))
 
     # -- sending ----------------------------------------------------------------------------
@@ -322,7 +322,7 @@ class ReferralDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             self._update_send()
-            tr = self._session.lang.tr
+            tr = self._session.lang.translator
             if isinstance(exc, ValidationError):
                 left = self.form.show_validation(exc, tr)
                 if left:
@@ -335,7 +335,7 @@ class ReferralDialog(QDialog):
     def reject(self) -> None:
         # Hidden means locked: a different user unlocking closes this without asking them.
         if self.tracker.dirty and self.isVisible():
-            confirm_discard(self, self._session.lang.tr, super().reject)
+            confirm_discard(self, self._session.lang.translator, super().reject)
         else:
             super().reject()
 

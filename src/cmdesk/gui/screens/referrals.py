@@ -68,7 +68,7 @@ class ReferralsScreen(ListScreen[Any]):
         return BOXES[max(self.box.currentIndex(), 0)]
 
     def retranslate(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         self.title.setText(tr.gettext("Referrals"))
         self.box.setTabText(0, tr.gettext("Received"))
         self.box.setTabText(1, tr.gettext("Sent"))
@@ -92,7 +92,7 @@ class ReferralsScreen(ListScreen[Any]):
         super().retranslate()
 
     def count_text(self, total: int, more: bool) -> str:
-        return self._session.lang.tr.format("{n} referrals", n=total)
+        return self._session.lang.translator.format("{n} referrals", n=total)
 
     def fetch(self) -> Fetch[Any] | None:
         if self._session.actor is None:

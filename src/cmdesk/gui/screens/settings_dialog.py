@@ -67,7 +67,7 @@ class SettingsDialog(QDialog):
         lang.language_changed.connect(self.retranslate)
 
     def retranslate(self) -> None:
-        tr = self._lang.tr
+        tr = self._lang.translator
         self.setWindowTitle(tr.gettext("Settings"))
         self.title.setText(tr.gettext("Settings"))
         self.language_label.setText(tr.gettext("Language"))

@@ -215,7 +215,7 @@ class SetupPage(QWidget):
 
     # -- text -----------------------------------------------------------------------------------
     def retranslate(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         self.progress_label.setText(
             tr.format("Step {n} of {total}", n=self.steps.currentIndex() + 1, total=STEPS)
         )
@@ -285,7 +285,7 @@ class SetupPage(QWidget):
         self.org.clear()
         for partner in PARTNERS:
             self.org.addItem(f"{partner.name(locale)} ({partner.code})", partner.code)
-        self.org.addItem(self._session.lang.tr.gettext("Another organisation…"), OTHER_ORG)
+        self.org.addItem(self._session.lang.translator.gettext("Another organisation…"), OTHER_ORG)
         index = self.org.findData(current) if current is not None else 0
         self.org.setCurrentIndex(max(index, 0))
         self.org.blockSignals(False)
@@ -298,10 +298,12 @@ class SetupPage(QWidget):
             field.setVisible(other)
 
     def _update_meter(self, _text: str = "") -> None:
-        self.meter.update_for(self.passphrase.text(), self.username.text(), self._session.lang.tr)
+        self.meter.update_for(
+            self.passphrase.text(), self.username.text(), self._session.lang.translator
+        )
 
     def _update_nav(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         index = self.steps.currentIndex()
         last = index == STEPS - 1
         self.back_button.setText(tr.gettext("Back"))
@@ -346,13 +348,13 @@ class SetupPage(QWidget):
             self.go_to(index + 1)
 
     def _ask_existing(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         chosen = QFileDialog.getExistingDirectory(self, tr.gettext("Open a vault"))
         if chosen:
             self.open_existing_requested.emit(chosen)
 
     def _ask_folder(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         chosen = QFileDialog.getExistingDirectory(
             self, tr.gettext("Where should the vault be kept?"), self.folder.text()
         )
@@ -364,7 +366,7 @@ class SetupPage(QWidget):
         return Path(self.folder.text().strip()).expanduser()
 
     def _check_folder(self) -> bool:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         text = self.folder.text().strip()
         if not text:
             self.message.show_error(tr.gettext("Choose a folder for the vault."))
@@ -401,14 +403,14 @@ class SetupPage(QWidget):
     def _check_org(self) -> bool:
         if self.org.currentData() == OTHER_ORG and not self.org_code.text().strip():
             self.message.show_error(
-                self._session.lang.tr.gettext("Type a short code for your organisation.")
+                self._session.lang.translator.gettext("Type a short code for your organisation.")
             )
             self.org_code.setFocus()
             return False
         return True
 
     def _create(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         if self.passphrase.text() != self.repeat.text():
             self.message.show_error(tr.gettext("The two passphrases are not the same."))
             self.repeat.setFocus()
@@ -448,7 +450,7 @@ class SetupPage(QWidget):
         self._creating = False
         self.busy.hide()
         self._update_nav()
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         if isinstance(exc, ValidationError):
             fields = field_messages(exc, tr)
             self.message.show_error("\n".join(fields.values()))

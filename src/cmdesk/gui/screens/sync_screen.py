@@ -68,7 +68,7 @@ class SyncScreen(QWidget):
         self.tabs.setObjectName("sync-tabs")
         outer.addWidget(self.tabs, 1)
 
-        scroll = self.scroll = QScrollArea(self.tabs)
+        scroll = self.scroll_area = QScrollArea(self.tabs)  # (QWidget.scroll is a method)
         scroll.setWidgetResizable(True)
         body = QWidget(scroll)
         scroll.setWidget(body)
@@ -96,7 +96,7 @@ class SyncScreen(QWidget):
         self.tabs.addTab(self.conflicts, icon("warning"), "")
 
         self.exchange.exchanged.connect(self._after_exchange)
-        self.exchange.answered.connect(self.scroll.ensureWidgetVisible)
+        self.exchange.answered.connect(self.scroll_area.ensureWidgetVisible)
         self.organisations.trusted_changed.connect(self.reload_status)
         session.operation_did_execute.connect(self._changed)
         session.lang.language_changed.connect(self.retranslate)
@@ -109,7 +109,7 @@ class SyncScreen(QWidget):
         self._show_count()
 
     def _show_count(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         n = self.open_conflicts
         self.tabs.setTabText(
             CONFLICTS_TAB,
@@ -130,7 +130,7 @@ class SyncScreen(QWidget):
 
     # -- words ----------------------------------------------------------------------------------
     def retranslate(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         self.title.setText(tr.gettext("Exchange data"))
         self.tabs.setTabText(EXCHANGE_TAB, tr.gettext("Send and receive"))
         self.review_button.setText(tr.gettext("Review the conflicts"))
@@ -142,7 +142,7 @@ class SyncScreen(QWidget):
         self._show_count()
 
     def _show_summary(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         lines = []
         n = self.open_conflicts
         if n:

@@ -43,7 +43,7 @@ class TasksScreen(ListScreen[Any]):
         self.retranslate()
 
     def retranslate(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         self.title.setText(tr.gettext("Overdue follow-ups"))
         labels = {
             "mine": tr.gettext("Assigned to me"),
@@ -67,7 +67,7 @@ class TasksScreen(ListScreen[Any]):
         super().retranslate()
 
     def count_text(self, total: int, more: bool) -> str:
-        return self._session.lang.tr.format("{n} tasks", n=total)
+        return self._session.lang.translator.format("{n} tasks", n=total)
 
     def fetch(self) -> Fetch[Any] | None:
         actor = self._session.actor

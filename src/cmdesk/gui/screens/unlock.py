@@ -167,7 +167,7 @@ class UnlockPage(QWidget):
         outer.addStretch(2)
 
     def retranslate(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         if self._locked_user:
             self.title.setText(tr.gettext("cmdesk is locked"))
             self.subtitle.setText(
@@ -222,7 +222,7 @@ class UnlockPage(QWidget):
 
     def _probed(self, probe: VaultProbe) -> None:
         if probe.error is not None:
-            self.message.show_error(friendly_message(probe.error, self._session.lang.tr))
+            self.message.show_error(friendly_message(probe.error, self._session.lang.translator))
             return
         if not self.user.text() and len(probe.users) == 1:
             self.user.setText(probe.users[0])
@@ -233,7 +233,7 @@ class UnlockPage(QWidget):
     def unlock(self) -> None:
         if self._path is None or not self.unlock_button.isEnabled():
             return
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         user, secret = self.user.text().strip(), self.passphrase.text()
         if not user or not secret:
             self.message.show_error(tr.gettext("Type your user name and passphrase."))
@@ -257,7 +257,7 @@ class UnlockPage(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         self.passphrase.clear()
         self.passphrase.setFocus()
         if isinstance(exc, UnlockThrottled):
@@ -287,7 +287,7 @@ class UnlockPage(QWidget):
     def _tick(self) -> None:
         if not self._countdown.isActive():
             return
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         remaining = math.ceil(self._wait_until - time.monotonic())
         if remaining <= 0:
             self._countdown.stop()

@@ -81,7 +81,7 @@ class UsersScreen(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         self.title.setText(tr.gettext("Staff accounts"))
         self.intro.setText(
             tr.gettext(
@@ -124,7 +124,7 @@ class UsersScreen(QWidget):
         self._fill()
 
     def _fill(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         current = self._chosen()
         self.table.clear()
         for u in self._users:
@@ -174,7 +174,7 @@ class UsersScreen(QWidget):
         name = self._chosen()
         if name is None:
             return
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         ask(
             self,
             tr.format(
@@ -192,7 +192,7 @@ class UsersScreen(QWidget):
         )
 
     def _done(self, note: Callable[[Translator], str]) -> None:
-        self.message.show_note(note, self._session.lang.tr)
+        self.message.show_note(note, self._session.lang.translator)
         self.reload()
 
 
@@ -234,25 +234,25 @@ class _PassphraseForm(QDialog):
         self.layout_.addWidget(self.buttons)
 
     @property
-    def tr(self) -> Translator:
-        return self._session.lang.tr
+    def translator(self) -> Translator:
+        return self._session.lang.translator
 
     def user_name(self) -> str:
         raise NotImplementedError
 
     def _meter(self) -> None:
-        self.meter.update_for(self.passphrase.text(), self.user_name(), self.tr)
+        self.meter.update_for(self.passphrase.text(), self.user_name(), self.translator)
 
     def retranslate_common(self) -> None:
-        self.form.retranslate(self.tr)
-        self.save.setText(self.tr.gettext("Save"))
-        self.cancel.setText(self.tr.gettext("Cancel"))
+        self.form.retranslate(self.translator)
+        self.save.setText(self.translator.gettext("Save"))
+        self.cancel.setText(self.translator.gettext("Cancel"))
         for b in (self.save, self.cancel):
             b.setAccessibleName(b.text())
         self._meter()
 
     def passphrase_ok(self) -> bool:
-        tr = self.tr
+        tr = self.translator
         self.form.clear_errors()
         if self.passphrase.text() != self.repeat.text():
             self.form.set_error("repeat", tr.gettext("The two passphrases are not the same."))
@@ -268,9 +268,14 @@ class _PassphraseForm(QDialog):
     def submit(self) -> None:
         raise NotImplementedError
 
-    def run(self, op: Any, note: str, on_done: Any) -> None:
+    def run(
+        self,
+        op: Callable[..., object],
+        note: Callable[[Translator], str],
+        on_done: Callable[[Callable[[Translator], str]], None],
+    ) -> None:
         self.save.setEnabled(False)
-        self.message.show_note(self.tr.gettext("Saving… this takes a moment."))
+        self.message.show_note(self.translator.gettext("Saving… this takes a moment."))
 
         def ok(_result: Any) -> None:
             self.passphrase.clear()
@@ -281,10 +286,10 @@ class _PassphraseForm(QDialog):
         def failed(exc: BaseException) -> None:
             self.save.setEnabled(True)
             if isinstance(exc, ValidationError):
-                left = self.form.show_validation(exc, self.tr)
+                left = self.form.show_validation(exc, self.translator)
                 self.message.show_error("\n".join(left)) if left else self.message.clear_message()
             else:
-                self.message.show_error(friendly_message(exc, self.tr))
+                self.message.show_error(friendly_message(exc, self.translator))
 
         ChangeOp(self._session, parent=self, op=op, success=ok).failure(failed).run()
 
@@ -316,7 +321,7 @@ class AddUserDialog(_PassphraseForm):
         return self.username.text()
 
     def retranslate(self) -> None:
-        tr = self.tr
+        tr = self.translator
         self.setWindowTitle(tr.gettext("Add a staff member"))
         self.title.setText(tr.gettext("Add a staff member"))
         self.role.retranslate(tr)
@@ -355,7 +360,7 @@ class SetPassphraseDialog(_PassphraseForm):
         return self._username
 
     def retranslate(self) -> None:
-        tr = self.tr
+        tr = self.translator
         self.setWindowTitle(tr.gettext("Set a new passphrase"))
         self.title.setText(tr.gettext("Set a new passphrase"))
         self.intro.setText(

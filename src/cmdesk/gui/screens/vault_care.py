@@ -89,7 +89,7 @@ class VaultScreen(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         self.title.setText(tr.gettext("Backup and check"))
         self.backup_title.setText(tr.gettext("Backup"))
         self.backup_body.setText(
@@ -135,13 +135,13 @@ class VaultScreen(QWidget):
 
     def _ask_folder(self) -> None:
         chosen = QFileDialog.getExistingDirectory(
-            self, self._session.lang.tr.gettext("Backup folder"), self.folder.text()
+            self, self._session.lang.translator.gettext("Backup folder"), self.folder.text()
         )
         if chosen:
             self.folder.setText(chosen)
 
     def backup(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         text = self.folder.text().strip()
         if not text:
             self.backup_message.show_error(tr.gettext("Choose a folder for the backup."))
@@ -154,12 +154,12 @@ class VaultScreen(QWidget):
             self.backup_button.setEnabled(True)
             self.backup_message.show_note(
                 lambda tr: tr.format("The backup is in {folder}.", folder=str(where)),
-                self._session.lang.tr,
+                self._session.lang.translator,
             )
 
         def failed(exc: BaseException) -> None:
             self.backup_button.setEnabled(True)
-            self.backup_message.show_error(friendly_message(exc, self._session.lang.tr))
+            self.backup_message.show_error(friendly_message(exc, self._session.lang.translator))
 
         QueryOp(self._session, parent=self, op=lambda ws: ws.backup(dest), success=done).failure(
             failed
@@ -167,7 +167,7 @@ class VaultScreen(QWidget):
 
     def check(self) -> None:
         self.check_button.setEnabled(False)
-        self.check_message.show_note(self._session.lang.tr.gettext("Checking…"))
+        self.check_message.show_note(self._session.lang.translator.gettext("Checking…"))
 
         def done(report: CheckReport) -> None:
             self.check_button.setEnabled(True)
@@ -176,14 +176,14 @@ class VaultScreen(QWidget):
 
         def failed(exc: BaseException) -> None:
             self.check_button.setEnabled(True)
-            self.check_message.show_error(friendly_message(exc, self._session.lang.tr))
+            self.check_message.show_error(friendly_message(exc, self._session.lang.translator))
 
         QueryOp(self._session, parent=self, op=lambda ws: ws.check(), success=done).failure(
             failed
         ).run()
 
     def _show_check(self, report: CheckReport) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         if report.ok:
             self.check_message.show_note(
                 tr.format(

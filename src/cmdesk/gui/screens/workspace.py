@@ -198,7 +198,7 @@ class WorkspacePage(QWidget):
         ReferralDetailDialog.show_for(self._session, self, referral_id)
 
     def retranslate(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         names = {
             "caseload": tr.gettext("Caseload"),
             "tasks": tr.gettext("My tasks"),
@@ -235,7 +235,7 @@ class WorkspacePage(QWidget):
         self.who.setText(actor.username if actor else "")
         labels = {str(role): label for role, label in ROLE_LABELS.items()}
         role = labels.get(actor.role) if actor else None
-        self.role.setText(f"· {self._session.lang.tr.gettext(role)}" if role else "")
+        self.role.setText(f"· {self._session.lang.translator.gettext(role)}" if role else "")
 
     def on_unlocked(self, *, needs_recovery_key: bool) -> None:
         self._update_who()

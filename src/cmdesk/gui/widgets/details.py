@@ -74,3 +74,11 @@ def stretch_column(tree: QTreeWidget, column: int) -> None:
             else QHeaderView.ResizeMode.ResizeToContents
         )
         header.setSectionResizeMode(i, mode)
+
+
+def select_row(tree: QTreeWidget, index: int) -> None:
+    """Makes a top-level row current (a negative index counts from the end); no such row, no
+    change."""
+    item = tree.topLevelItem(index if index >= 0 else tree.topLevelItemCount() + index)
+    if item is not None:
+        tree.setCurrentItem(item)

@@ -104,13 +104,13 @@ class FormGrid(QWidget):
         # Errors still shown follow the language too.
         if self._validation is not None:
             for name, text in field_messages(self._validation, tr).items():
-                row = self._row(name)
-                if row is not None and row.error.isVisibleTo(self):
-                    row.error.show_text(text)
+                shown = self._row(name)
+                if shown is not None and shown.error.isVisibleTo(self):
+                    shown.error.show_text(text)
         for name, render in self._rendered.items():
-            row = self._row(name)
-            if row is not None and row.error.isVisibleTo(self):
-                row.error.show_text(render(tr))
+            shown = self._row(name)
+            if shown is not None and shown.error.isVisibleTo(self):
+                shown.error.show_text(render(tr))
 
     # -- errors -----------------------------------------------------------------------------
     def _row(self, name: str) -> _Row | None:

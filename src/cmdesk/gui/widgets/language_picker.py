@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from cmdesk.core.i18n import Translator
 from cmdesk.gui.i18n import Language
+from cmdesk.gui.widgets.choice import Item
 
 # Endonyms: never translated (a Thai speaker looking at an English screen must still find
 # "ภาษาไทย", and the reverse).
 LANGUAGE_NAMES = (("th", "ภาษาไทย"), ("en", "English"))
+
+
+def language_items() -> list[Item]:
+    """The languages for a pick list (of a document's language), each named in itself."""
+
+    def endonym(name: str) -> Callable[[Translator], str]:
+        return lambda _tr: name
+
+    return [(code, endonym(name)) for code, name in LANGUAGE_NAMES]
 
 
 class LanguagePicker(QComboBox):
@@ -28,8 +41,8 @@ class LanguagePicker(QComboBox):
             self.blockSignals(True)
             self.setCurrentIndex(index)
             self.blockSignals(False)
-        self.setAccessibleName(self._lang.tr.gettext("Language"))
-        self.setToolTip(self._lang.tr.gettext("Language"))
+        self.setAccessibleName(self._lang.translator.gettext("Language"))
+        self.setToolTip(self._lang.translator.gettext("Language"))
 
     def _picked(self, index: int) -> None:
         code = self.itemData(index)

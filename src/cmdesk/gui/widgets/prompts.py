@@ -30,7 +30,7 @@ def ask(
     *,
     yes: str,
     no: str,
-    on_yes: Callable[[], None],
+    on_yes: Callable[[], object],  # what it returns is not used
 ) -> QMessageBox:
     box = QMessageBox(parent)
     box.setObjectName("question")
@@ -109,7 +109,7 @@ class ReasonDialog(QDialog):
         self.finished.connect(self.deleteLater)
 
     def retranslate(self) -> None:
-        tr = self._lang.tr
+        tr = self._lang.translator
         title, prompt, ok = self._texts
         self.setWindowTitle(title(tr))
         self.heading.setText(title(tr))

@@ -87,10 +87,10 @@ class AssessmentTab(CaseTab):
         self.tracker.watch(self.domain, self.rating, self.findings, self.needs)
 
     def title(self) -> str:
-        return self.tr.gettext("Assessment")
+        return self.translator.gettext("Assessment")
 
     def retranslate(self) -> None:
-        tr = self.tr
+        tr = self.translator
         self.form_title.setText(tr.gettext("Assess one domain"))
         self.list_title.setText(tr.gettext("Assessments so far"))
         self.domain.retranslate(tr)
@@ -118,19 +118,21 @@ class AssessmentTab(CaseTab):
             w.setEnabled(allowed)
         if b is None or allowed:
             self.hint.setText(
-                self.tr.gettext(
+                self.translator.gettext(
                     "Record each domain after talking with the child and the family. "
                     "A new assessment of a domain replaces the old one on screen; both are kept."
                 )
             )
         else:
-            self.hint.setText(self.tr.gettext("Move the case to the assessment stage first."))
+            self.hint.setText(
+                self.translator.gettext("Move the case to the assessment stage first.")
+            )
 
     def clear(self) -> None:
         self.table.clear()
 
     def show_bundle(self, b: CaseBundle) -> None:
-        tr = self.tr
+        tr = self.translator
         self.table.clear()
         seen: set[str] = set()
         for a in b.assessments:
@@ -168,7 +170,9 @@ class AssessmentTab(CaseTab):
 
         def saved(_result: object) -> None:
             self.discard()
-            self.page.message.show_note(lambda tr: tr.gettext("The assessment is saved."), self.tr)
+            self.page.message.show_note(
+                lambda tr: tr.gettext("The assessment is saved."), self.translator
+            )
 
         self.change(
             lambda ws: ws.casework.record_assessment(case_id, domain, rating, findings, needs),

@@ -28,8 +28,8 @@ class CaseTab(QWidget):
         self.tracker = DirtyTracker(self)
 
     @property
-    def tr(self) -> Translator:
-        return self.session.lang.tr
+    def translator(self) -> Translator:
+        return self.session.lang.translator
 
     @property
     def bundle(self) -> CaseBundle | None:

@@ -54,10 +54,10 @@ class ConsentTab(CaseTab):
         layout.addLayout(row)
 
     def title(self) -> str:
-        return self.tr.gettext("Consent")
+        return self.translator.gettext("Consent")
 
     def retranslate(self) -> None:
-        tr = self.tr
+        tr = self.translator
         self.heading.setText(tr.gettext("Consent and lawful basis"))
         self.intro.setText(
             tr.gettext(
@@ -88,7 +88,7 @@ class ConsentTab(CaseTab):
         self._update_buttons()
 
     def show_bundle(self, b: CaseBundle) -> None:
-        tr = self.tr
+        tr = self.translator
         self.table.clear()
         for c in b.consents:
             if c.active:

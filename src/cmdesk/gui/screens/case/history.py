@@ -37,10 +37,10 @@ class HistoryTab(CaseTab):
         layout.addWidget(self.table, 1)
 
     def title(self) -> str:
-        return self.tr.gettext("History")
+        return self.translator.gettext("History")
 
     def retranslate(self) -> None:
-        tr = self.tr
+        tr = self.translator
         self.heading.setText(tr.gettext("History of this record"))
         self.intro.setText(
             tr.gettext(
@@ -61,7 +61,7 @@ class HistoryTab(CaseTab):
         self._refill()
 
     def _refill(self) -> None:
-        b, tr = self.bundle, self.tr
+        b, tr = self.bundle, self.translator
         self.table.clear()
         if b is None:
             return

@@ -26,7 +26,7 @@ from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle
 from cmdesk.gui.widgets.choice import ChoiceCombo, kind_items
-from cmdesk.gui.widgets.details import stretch_column
+from cmdesk.gui.widgets.details import select_row, stretch_column
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
 from cmdesk.gui.widgets.text_box import TextBox
@@ -109,11 +109,11 @@ class NotesTab(CaseTab):
 
     def title(self) -> str:
         count = len(self.bundle.notes) if self.bundle else 0
-        base = self.tr.gettext("Notes")
+        base = self.translator.gettext("Notes")
         return f"{base} ({count})" if count else base
 
     def retranslate(self) -> None:
-        tr = self.tr
+        tr = self.translator
         self.list_title.setText(tr.gettext("Notes, newest first"))
         self.kind.retranslate(tr)
         self.form.retranslate(tr)
@@ -132,7 +132,7 @@ class NotesTab(CaseTab):
         self._update_editor_title()
 
     def _update_editor_title(self) -> None:
-        tr = self.tr
+        tr = self.translator
         editing = self._editing is not None
         self.editor_title.setText(
             tr.gettext("Edit the note") if editing else tr.gettext("New note")
@@ -145,7 +145,7 @@ class NotesTab(CaseTab):
         self._notes = {}
 
     def show_bundle(self, b: CaseBundle) -> None:
-        tr = self.tr
+        tr = self.translator
         current = self.timeline.currentItem()
         keep = current.data(0, NOTE_ID) if current is not None else None
         self.timeline.clear()
@@ -168,7 +168,7 @@ class NotesTab(CaseTab):
             if n.thread_id == keep or n.id == keep:
                 self.timeline.setCurrentItem(item)
         if self.timeline.currentItem() is None and self.timeline.topLevelItemCount():
-            self.timeline.setCurrentItem(self.timeline.topLevelItem(0))
+            select_row(self.timeline, 0)
         self._show_current()
 
     def _current(self) -> NoteDTO | None:
@@ -210,7 +210,9 @@ class NotesTab(CaseTab):
 
         def saved(_r: object) -> None:
             self.discard()
-            self.page.message.show_note(lambda tr: tr.gettext("The note is saved."), self.tr)
+            self.page.message.show_note(
+                lambda tr: tr.gettext("The note is saved."), self.translator
+            )
 
         if editing is None:
             op = lambda ws: ws.notes.add(case_id, body, kind)  # noqa: E731
@@ -253,19 +255,20 @@ class NoteVersionsDialog(QDialog):
         tab.session.lang.language_changed.connect(self.retranslate)
         self.retranslate()
         if versions:
-            self.list.setCurrentItem(self.list.topLevelItem(len(versions) - 1))
+            select_row(self.list, -1)
         self.resize(620, 460)
         self.finished.connect(self.deleteLater)
 
     def retranslate(self) -> None:
-        tr, b = self._tab.tr, self._tab.bundle
+        tr, b = self._tab.translator, self._tab.bundle
         self.setWindowTitle(tr.gettext("Every version of the note"))
         self.title.setText(tr.gettext("Every version of the note"))
         self.list.setHeaderLabels([tr.gettext("Version"), tr.gettext("Written"), tr.gettext("By")])
         self.list.setAccessibleName(self.title.text())
         self.close_button.setText(tr.gettext("Close"))
         self.close_button.setAccessibleName(self.close_button.text())
-        current = self.list.indexOfTopLevelItem(self.list.currentItem())
+        shown = self.list.currentItem()
+        current = self.list.indexOfTopLevelItem(shown) if shown is not None else -1
         self.list.clear()
         for v in self._versions:
             QTreeWidgetItem(
@@ -277,7 +280,7 @@ class NoteVersionsDialog(QDialog):
                 ],
             )
         if current >= 0:
-            self.list.setCurrentItem(self.list.topLevelItem(current))
+            select_row(self.list, current)
 
     def _picked(self, item: QTreeWidgetItem | None, _previous: object) -> None:
         if item is None:

@@ -164,7 +164,7 @@ class CasePage(QWidget):
             return
         self._generation += 1
         generation = self._generation
-        self.loading.setText(self.session.lang.tr.gettext("Loading the case…"))
+        self.loading.setText(self.session.lang.translator.gettext("Loading the case…"))
         self.loading.show()
 
         def arrived(bundle: CaseBundle) -> None:
@@ -178,7 +178,7 @@ class CasePage(QWidget):
                 self.loading.hide()
                 if self.session.is_unlocked:
                     self.message.show_error(
-                        lambda tr: friendly_message(exc, tr), self.session.lang.tr
+                        lambda tr: friendly_message(exc, tr), self.session.lang.translator
                     )
 
         QueryOp(
@@ -187,7 +187,7 @@ class CasePage(QWidget):
 
     def show_bundle(self, bundle: CaseBundle) -> None:
         self.bundle = bundle
-        tr = self.session.lang.tr
+        tr = self.session.lang.translator
         case, child = bundle.case, bundle.child
         first, second = (
             (child.name_th, child.name_latin)
@@ -250,7 +250,7 @@ class CasePage(QWidget):
                 tab.discard()
             then()
 
-        confirm_discard(self, self.session.lang.tr, discard)
+        confirm_discard(self, self.session.lang.translator, discard)
 
     def request_back(self) -> None:
         self.leave(self.back_requested.emit)
@@ -263,7 +263,7 @@ class CasePage(QWidget):
         ).run()
 
     def show_failure(self, exc: BaseException, form: FormGrid | None = None) -> None:
-        tr = self.session.lang.tr
+        tr = self.session.lang.translator
         if isinstance(exc, ValidationError) and form is not None:
             left = form.show_validation(exc, tr)
             if left:
@@ -280,7 +280,7 @@ class CasePage(QWidget):
 
     # -- text -----------------------------------------------------------------------------------
     def retranslate(self) -> None:
-        tr = self.session.lang.tr
+        tr = self.session.lang.translator
         self.back_button.setText(tr.gettext("Caseload"))
         self.back_button.setToolTip(tr.gettext("Back to the caseload (Alt+Left)"))
         self.print_button.setText(tr.gettext("Print…"))

@@ -30,7 +30,7 @@ from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle
 from cmdesk.gui.widgets.choice import ChoiceCombo, Item, Label, kind_items
 from cmdesk.gui.widgets.date_field import DateField
-from cmdesk.gui.widgets.details import stretch_column
+from cmdesk.gui.widgets.details import select_row, stretch_column
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
 from cmdesk.gui.widgets.prompts import ReasonDialog
@@ -93,7 +93,7 @@ class PlanTab(CaseTab):
         self.action_org = ChoiceCombo((), left)
         self.action_org.setObjectName("action-organisation")
         self.action_form.add("responsible_org", N_("Who does it"), self.action_org, required=True)
-        self.action_due = DateField(lambda: self.tr, left, name="due_date")
+        self.action_due = DateField(lambda: self.translator, left, name="due_date")
         self.action_due.setObjectName("action-due")
         due_error = self.action_form.add("due_date", N_("By when"), self.action_due)
         self.action_due.problem.connect(due_error.show_text)
@@ -136,10 +136,10 @@ class PlanTab(CaseTab):
         self.tracker.watch(self.goal_text, self.action_text, self.action_due)
 
     def title(self) -> str:
-        return self.tr.gettext("Case plan")
+        return self.translator.gettext("Case plan")
 
     def retranslate(self) -> None:
-        tr = self.tr
+        tr = self.translator
         self.goal_title.setText(tr.gettext("Add a goal"))
         self.action_title.setText(tr.gettext("Add an action to the chosen goal"))
         self.progress_title.setText(tr.gettext("Progress of the chosen action"))
@@ -173,7 +173,7 @@ class PlanTab(CaseTab):
         self.status.setText("")
 
     def show_bundle(self, b: CaseBundle) -> None:
-        tr = self.tr
+        tr = self.translator
         self.action_org.set_items(org_items(b))
         if not self.action_org.code() and b.organisations:
             self.action_org.set_code(b.organisations[0].code)
@@ -225,12 +225,14 @@ class PlanTab(CaseTab):
     def _select(self, chosen: tuple[str, str] | None) -> None:
         if chosen is None:
             if self.tree.topLevelItemCount():
-                self.tree.setCurrentItem(self.tree.topLevelItem(self.tree.topLevelItemCount() - 1))
+                select_row(self.tree, -1)
             return
         for i in range(self.tree.topLevelItemCount()):
             goal = self.tree.topLevelItem(i)
+            if goal is None:
+                continue
             for item in (goal, *(goal.child(j) for j in range(goal.childCount()))):
-                if item.data(0, ROW_ID) == chosen[1]:
+                if item is not None and item.data(0, ROW_ID) == chosen[1]:
                     self.tree.setCurrentItem(item)
                     return
 
@@ -256,7 +258,7 @@ class PlanTab(CaseTab):
         for w in (self.action_status, self.set_status):
             w.setEnabled(progress and is_action)
         self.remove.setEnabled(editing and chosen is not None)
-        tr = self.tr
+        tr = self.translator
         if b is None:
             self.hint.setText("")
         elif editing:

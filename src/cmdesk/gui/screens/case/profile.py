@@ -103,10 +103,10 @@ class ProfileTab(CaseTab):
         self._id_number = ""
 
     def title(self) -> str:
-        return self.tr.gettext("Child and case")
+        return self.translator.gettext("Child and case")
 
     def retranslate(self) -> None:
-        tr = self.tr
+        tr = self.translator
         self.child_heading.setText(tr.gettext("About the child"))
         self.household_heading.setText(tr.gettext("Household and caregivers"))
         self.case_heading.setText(tr.gettext("The case"))
@@ -142,7 +142,7 @@ class ProfileTab(CaseTab):
         self.copy_id.setEnabled(False)
 
     def show_bundle(self, b: CaseBundle) -> None:
-        tr, locale = self.tr, self.tr.locale
+        tr, locale = self.translator, self.translator.locale
         c, case = b.child, b.case
 
         def lab(kind: str, code: str | None) -> str:
@@ -217,5 +217,5 @@ class ProfileTab(CaseTab):
                 "The identity number is copied. It will be cleared from the clipboard in "
                 "30 seconds."
             ),
-            self.tr,
+            self.translator,
         )

@@ -13,6 +13,7 @@ from cmdesk.core.model.labels import label_of
 from cmdesk.gui.icons import icon
 from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle
+from cmdesk.gui.widgets.details import select_row
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
 
 if TYPE_CHECKING:
@@ -49,10 +50,10 @@ class ReferralsTab(CaseTab):
         layout.addLayout(row)
 
     def title(self) -> str:
-        return self.tr.gettext("Referrals")
+        return self.translator.gettext("Referrals")
 
     def retranslate(self) -> None:
-        tr = self.tr
+        tr = self.translator
         self.heading.setText(tr.gettext("Referrals to partner organisations"))
         self.intro.setText(
             tr.gettext(
@@ -81,7 +82,7 @@ class ReferralsTab(CaseTab):
         self._update_buttons()
 
     def show_bundle(self, b: CaseBundle) -> None:
-        tr = self.tr
+        tr = self.translator
         self.table.clear()
         for r in reversed(b.referrals):
             when = r.sent_at or r.created_at
@@ -97,7 +98,7 @@ class ReferralsTab(CaseTab):
             )
             item.setData(0, REFERRAL_ID, r.id)
         if self.table.topLevelItemCount():
-            self.table.setCurrentItem(self.table.topLevelItem(0))
+            select_row(self.table, 0)
         self._update_buttons()
 
     def _update_buttons(self) -> None:

@@ -48,7 +48,7 @@ class ReviewsTab(CaseTab):
         self.hint.setStyleSheet("color: #52606d;")
         box.addWidget(self.hint)
         self.form = FormGrid(left)
-        self.date = DateField(lambda: self.tr, left, name="review_date", required=True)
+        self.date = DateField(lambda: self.translator, left, name="review_date", required=True)
         self.date.setObjectName("review-date")
         error = self.form.add("review_date", N_("Date of the review"), self.date, required=True)
         self.date.problem.connect(error.show_text)
@@ -79,10 +79,10 @@ class ReviewsTab(CaseTab):
         self.tracker.watch(self.date, self.progress, self.decision)
 
     def title(self) -> str:
-        return self.tr.gettext("Reviews")
+        return self.translator.gettext("Reviews")
 
     def retranslate(self) -> None:
-        tr = self.tr
+        tr = self.translator
         self.form_title.setText(tr.gettext("Record a review"))
         self.list_title.setText(tr.gettext("Reviews so far"))
         self.decision.retranslate(tr)
@@ -103,12 +103,12 @@ class ReviewsTab(CaseTab):
         for w in (self.date, self.progress, self.decision, self.save):
             w.setEnabled(allowed)
         self.hint.setText(
-            self.tr.gettext(
+            self.translator.gettext(
                 "Review the plan with the child and family at the review stage. After the "
                 "review, continue the plan, revise it, or request closure."
             )
             if b is None or allowed
-            else self.tr.gettext("Reviews are recorded at the review stage.")
+            else self.translator.gettext("Reviews are recorded at the review stage.")
         )
         if allowed and not self.date.text():
             with self.tracker.paused():
@@ -118,7 +118,7 @@ class ReviewsTab(CaseTab):
         self.table.clear()
 
     def show_bundle(self, b: CaseBundle) -> None:
-        tr = self.tr
+        tr = self.translator
         self.table.clear()
         for r in reversed(b.reviews):
             item = QTreeWidgetItem(
@@ -148,7 +148,9 @@ class ReviewsTab(CaseTab):
 
         def saved(_r: object) -> None:
             self.discard()
-            self.page.message.show_note(lambda tr: tr.gettext("The review is saved."), self.tr)
+            self.page.message.show_note(
+                lambda tr: tr.gettext("The review is saved."), self.translator
+            )
 
         self.change(
             lambda ws: ws.casework.add_review(case_id, day, progress, decision),

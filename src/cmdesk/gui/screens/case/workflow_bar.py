@@ -102,8 +102,8 @@ class WorkflowBar(QFrame):
         box.addWidget(buttons)
 
     @property
-    def tr(self) -> Translator:
-        return self.page.session.lang.tr
+    def translator(self) -> Translator:
+        return self.page.session.lang.translator
 
     def show_bundle(self, b: CaseBundle) -> None:
         self.strip.show_stage(b.case.stage)
@@ -120,7 +120,7 @@ class WorkflowBar(QFrame):
         self.status.setText("")
 
     def _status_text(self, b: CaseBundle) -> None:
-        tr = self.tr
+        tr = self.translator
         case = b.case
         parts = [
             tr.format(
@@ -139,7 +139,7 @@ class WorkflowBar(QFrame):
         self.status.setProperty("verbatim", bool(case.plan_return_reason))
 
     def retranslate(self) -> None:
-        tr = self.tr
+        tr = self.translator
         self.strip.retranslate(tr)
         for code, button in self.move_buttons.items():
             button.setText(tr.format("Move to {stage}", stage=tr.gettext(label_of("stage", code))))
@@ -211,7 +211,7 @@ class WorkflowBar(QFrame):
         ).open()
 
     def _approve_closure(self) -> None:
-        case_id, tr = self._case_id(), self.tr
+        case_id, tr = self._case_id(), self.translator
         ask(
             self.page,
             tr.gettext("Close this case? It can be reopened later if the child needs help again."),

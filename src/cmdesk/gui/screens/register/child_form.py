@@ -39,7 +39,7 @@ class ChildForm(FormGrid):
         self.sex = ChoiceCombo(kind_items("sex"), self)
         self.sex.setObjectName("sex")
         self.add("sex", N_("Sex"), self.sex)
-        self.birth = BirthDateInput(lambda: self._session.lang.tr, self)
+        self.birth = BirthDateInput(lambda: self._session.lang.translator, self)
         self.birth.setObjectName("birth")
         birth_error = self.add("birth", N_("Date of birth"), self.birth, aliases=("birth_date",))
         self.birth.problem.connect(birth_error.show_text)
@@ -123,10 +123,10 @@ class ChildForm(FormGrid):
         self._document_changed()
 
     def _document_changed(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         kind = self.document.code()
         self.set_row_visible("id_number", kind != IdDocumentType.NONE)
-        hints = {
+        hints: dict[str, str] = {
             IdDocumentType.THAI_ID: tr.gettext("13 digits, for example 1 2345 67890 12 1"),
             IdDocumentType.NON_THAI_ID: tr.gettext("13 digits, starting with 0, 6, 7 or 8"),
             IdDocumentType.G_CODE: tr.gettext("G and 12 digits"),
@@ -145,7 +145,7 @@ class ChildForm(FormGrid):
         try:
             validate_document(IdDocumentType(kind), self.id_number.text())
         except ValidationError as bad:
-            self.id_error.show_text(bad.errors[0].message(self._session.lang.tr))
+            self.id_error.show_text(bad.errors[0].message(self._session.lang.translator))
             return False
         self.id_error.show_text("")
         return True

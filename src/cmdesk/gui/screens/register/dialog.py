@@ -116,7 +116,7 @@ class RegisterChildDialog(QDialog):
 
     # -- text -------------------------------------------------------------------------------
     def retranslate(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         self.setWindowTitle(tr.gettext("Register a child"))
         self.title.setText(tr.gettext("Register a child"))
         self.intro.setText(
@@ -137,7 +137,7 @@ class RegisterChildDialog(QDialog):
         self._update_nav()
 
     def _update_nav(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         step = self.steps.currentIndex()
         self.cancel_button.setText(tr.gettext("Cancel") if step != CASE else tr.gettext("Not now"))
         self.back_button.setText(tr.gettext("Back to the form"))
@@ -197,7 +197,7 @@ class RegisterChildDialog(QDialog):
         ).failure(lambda exc: self._failed(exc, self.form)).run()
 
     def _show_duplicates(self, candidates: list[Candidate]) -> None:
-        self.duplicates.show_candidates(candidates, self._session.lang.tr)
+        self.duplicates.show_candidates(candidates, self._session.lang.translator)
         self.go_to(DUPLICATES)
 
     def register(self, *, confirmed: bool) -> None:
@@ -257,7 +257,7 @@ class RegisterChildDialog(QDialog):
 
     def _failed(self, exc: BaseException, form: FormGrid) -> None:
         self.next_button.setEnabled(True)
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         if isinstance(exc, ValidationError):
             left = form.show_validation(exc, tr)
             self.message.show_error("\n".join(left) if left else tr.gettext(exc.text_id))
@@ -266,7 +266,7 @@ class RegisterChildDialog(QDialog):
 
     # -- leaving ----------------------------------------------------------------------------
     def reject(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         if not self.isVisible():  # locked, and someone else unlocked: close without asking
             super().reject()
         elif self.steps.currentIndex() == CASE:

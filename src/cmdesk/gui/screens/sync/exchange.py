@@ -195,7 +195,7 @@ class ExchangeBox(QWidget):
     def set_partners(self, trusted: list[TrustedOrg], device_id: str) -> None:
         self._trusted = trusted
         self._device = device_id
-        self._fill_recipients(self._session.lang.tr)
+        self._fill_recipients(self._session.lang.translator)
         if not self.export_path.text():
             self._rename_export()
 
@@ -224,7 +224,7 @@ class ExchangeBox(QWidget):
         self.export_path.setText(str(folder / name))
 
     def _ask_export_path(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         chosen, _ = QFileDialog.getSaveFileName(
             self,
             tr.gettext("Save the bundle file"),
@@ -235,7 +235,7 @@ class ExchangeBox(QWidget):
             self.export_path.setText(chosen)
 
     def _ask_import_path(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         start = self.import_path.text() or str(self._folder)
         chosen, _ = QFileDialog.getOpenFileName(
             self,
@@ -248,7 +248,7 @@ class ExchangeBox(QWidget):
 
     # -- export ---------------------------------------------------------------------------------
     def export(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         text = self.export_path.text().strip()
         if not text:
             self.export_message.show_error(tr.gettext("Choose where to save the bundle file."))
@@ -287,10 +287,10 @@ class ExchangeBox(QWidget):
             if isinstance(exc, SyncCancelled):
                 self.export_message.show_note(
                     lambda t: t.gettext("The export was stopped. No bundle file was written."),
-                    self._session.lang.tr,
+                    self._session.lang.translator,
                 )
             else:
-                self.export_message.show_error(friendly_message(exc, self._session.lang.tr))
+                self.export_message.show_error(friendly_message(exc, self._session.lang.translator))
             self.answered.emit(self.export_message)
 
         ChangeOp(self._session, parent=self, op=work, success=done).failure(failed).with_progress(
@@ -321,11 +321,11 @@ class ExchangeBox(QWidget):
             lines.append(tr.gettext("Now import this file on the other laptop."))
             return "\n".join(lines)
 
-        self.export_message.show_note(words, self._session.lang.tr)
+        self.export_message.show_note(words, self._session.lang.translator)
 
     # -- import ---------------------------------------------------------------------------------
     def import_bundle(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         text = self.import_path.text().strip()
         if not text:
             self.import_message.show_error(tr.gettext("Choose the bundle file to import."))
@@ -343,7 +343,7 @@ class ExchangeBox(QWidget):
             self.import_button.setEnabled(True)
             self._folder = path.parent
             self.import_message.show_note(
-                lambda t: imported_words(outcome, t), self._session.lang.tr
+                lambda t: imported_words(outcome, t), self._session.lang.translator
             )
             self.answered.emit(self.import_message)
             self.exchanged.emit()
@@ -351,15 +351,15 @@ class ExchangeBox(QWidget):
         def failed(exc: BaseException) -> None:
             self.import_button.setEnabled(True)
             if isinstance(exc, SyncCancelled):
-                self.import_message.show_note(exc.message, self._session.lang.tr)
+                self.import_message.show_note(exc.message, self._session.lang.translator)
                 self.exchanged.emit()
             elif isinstance(exc, BundleRejected):
                 self.import_message.show_error(
                     lambda t: exc.message(t) + "\n" + t.gettext("Nothing was changed."),
-                    self._session.lang.tr,
+                    self._session.lang.translator,
                 )
             else:
-                self.import_message.show_error(friendly_message(exc, self._session.lang.tr))
+                self.import_message.show_error(friendly_message(exc, self._session.lang.translator))
             self.answered.emit(self.import_message)
 
         ChangeOp(

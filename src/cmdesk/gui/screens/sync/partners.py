@@ -88,11 +88,11 @@ class LaptopsBox(QWidget):
 
     def set_peers(self, device_id: str, peers: tuple[PeerDTO, ...]) -> None:
         self._device, self._peers = device_id, peers
-        self._fill(self._session.lang.tr)
+        self._fill(self._session.lang.translator)
 
     def clear(self) -> None:
         self._peers, self._device = (), ""
-        self._fill(self._session.lang.tr)
+        self._fill(self._session.lang.translator)
 
     def _fill(self, tr: Translator) -> None:
         self.this_label.setText(tr.gettext("This laptop:") if self._device else "")
@@ -167,12 +167,12 @@ class OrganisationsBox(QWidget):
 
     def set_trusted(self, trusted: list[TrustedOrg]) -> None:
         self._trusted = trusted
-        self._fill(self._session.lang.tr)
+        self._fill(self._session.lang.translator)
 
     def clear(self) -> None:
         self._trusted = []
         self.message.clear_message()
-        self._fill(self._session.lang.tr)
+        self._fill(self._session.lang.translator)
 
     def _fill(self, tr: Translator) -> None:
         self.table.clear()
@@ -185,7 +185,7 @@ class OrganisationsBox(QWidget):
             self.table.resizeColumnToContents(column)
 
     def _ask_save(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         own = next((t.code for t in self._trusted if t.own), "")
         chosen, _ = QFileDialog.getSaveFileName(
             self,
@@ -196,7 +196,7 @@ class OrganisationsBox(QWidget):
             self.save_identity(Path(chosen))
 
     def _ask_trust(self) -> None:
-        tr = self._session.lang.tr
+        tr = self._session.lang.translator
         chosen, _ = QFileDialog.getOpenFileName(
             self, tr.gettext("Choose the partner's identity file"), str(Path.home())
         )
@@ -215,7 +215,7 @@ class OrganisationsBox(QWidget):
                 lambda tr: tr.format(
                     texts.WROTE_IDENTITY, org=code, path=str(path), fingerprint=fingerprint
                 ),
-                self._session.lang.tr,
+                self._session.lang.translator,
             )
 
         QueryOp(self._session, parent=self, op=work, success=done).failure(self._failed).run()
@@ -232,11 +232,11 @@ class OrganisationsBox(QWidget):
                     name=org.name_th if tr.locale == "th" else org.name_en,
                     fingerprint=org.fingerprint,
                 ),
-                self._session.lang.tr,
+                self._session.lang.translator,
             )
             self.trusted_changed.emit()
 
         ChangeOp(self._session, parent=self, op=work, success=done).failure(self._failed).run()
 
     def _failed(self, exc: BaseException) -> None:
-        self.message.show_error(friendly_message(exc, self._session.lang.tr))
+        self.message.show_error(friendly_message(exc, self._session.lang.translator))

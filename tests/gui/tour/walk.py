@@ -17,11 +17,12 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from cmdesk.gui.shell import Shell
+from cmdesk.gui.widgets.details import select_row
 
 Stop = tuple[str, QWidget]
 
 TOUR_USER = "malee"
-TOUR_PASS = "mango river blue kettle"  # noqa: S105 (a throwaway demo vault)
+TOUR_PASS = "mango river blue kettle"
 CASE_MANAGER = ("anong", "jasmine rain over doi tung")
 SUPERVISOR = ("kasem", "seven bridges at mae sai")
 
@@ -157,7 +158,7 @@ def workspace(shell: Shell) -> Iterator[Stop]:
         settle(shell)
     settle(shell)
     yield "workspace-users-added", shell.window
-    page.users.table.setCurrentItem(page.users.table.topLevelItem(0))
+    select_row(page.users.table, 0)
     reset = page.users.open_reset()
     assert reset is not None
     settle(shell)
@@ -211,7 +212,7 @@ def full_tour(shell: Shell, folder: Path) -> Iterator[Stop]:
     yield from workspace(shell)
     yield from locked(shell)
     yield from casework(shell)
-    from cmdesk.gui.screens.sync.tour_stops import sync_tour
+    from tests.gui.tour.sync_stops import sync_tour
 
     yield from sync_tour(shell, folder)
 
@@ -345,7 +346,7 @@ def case_stages(shell: Shell, page: object) -> Iterator[Stop]:
     _commit(plan.goal_text, "มีผู้ใหญ่อยู่บ้านทุกคืน")
     plan._add_goal()
     settle(shell)
-    plan.tree.setCurrentItem(plan.tree.topLevelItem(0))
+    select_row(plan.tree, 0)
     _commit(plan.action_text, "ขอให้ป้ามาดูแลตอนกลางคืน")
     plan.action_org.set_code("ECPAT")
     plan.action_due.setText("31/12/2569")

@@ -1,4 +1,4 @@
-"""The sync part of the tour (cmdesk.gui.tour): a second laptop of the organisation joins,
+"""The sync part of the tour (tests.gui.tour.walk): a second laptop of the organisation joins,
 both change the same case, bundles go back and forth through the screen, a truncated bundle
 is refused, and the conflict is decided.
 
@@ -24,13 +24,13 @@ Stop = tuple[str, "QWidget"]
 T = TypeVar("T")
 
 SECOND_USER = "somsak"
-SECOND_PASS = "river stones under the bridge"  # noqa: S105 (a throwaway tour vault)
+SECOND_PASS = "river stones under the bridge"
 REASON = "แม่ไปทำงานที่กรุงเทพฯ เด็กอยู่กับยาย"
 
 
 def on_worker(shell: Shell, op: Callable[[Workspace], T]) -> T:
     """Runs `op` with the app's workspace on its worker, as a screen would, and waits."""
-    from cmdesk.gui.tour import wait_until
+    from tests.gui.tour.walk import wait_until
 
     box: list[Any] = []
     ChangeOp(shell.session, parent=None, op=op, success=box.append).failure(box.append).run()
@@ -44,7 +44,14 @@ def sync_tour(shell: Shell, folder: Path) -> Iterator[Stop]:
     """Starts signed in as the supervisor, with the tour's case open."""
     from cmdesk.core.workspace import Workspace
     from cmdesk.gui.screens.workspace import WorkspacePage
-    from cmdesk.gui.tour import SUPERVISOR, TOUR_PASS, TOUR_USER, settle, switch_user, wait_until
+    from tests.gui.tour.walk import (
+        SUPERVISOR,
+        TOUR_PASS,
+        TOUR_USER,
+        settle,
+        switch_user,
+        wait_until,
+    )
 
     page = shell.workspace_page()
     assert isinstance(page, WorkspacePage)
