@@ -94,3 +94,20 @@ def test_partner_bundle_cannot_erase_edit_create_or_audit_wvft_records(
         audit = [a for a in rows(ws, "audit_entry").values() if a["entity_id"] == child["id"]]
         assert all(a["device_id"] != partner.status()["device_id"] for a in audit)
     assert authority.NOT_OWNER  # (msgids above are these reasons in Thai)
+
+    # Later, on another day, the data manager still sees what was refused and from whom: in
+    # `sync status` and in `check` (which still passes: refusals are not damage).
+    th = {"CMDESK_LANG": "th"}
+    status = office.run("sync", "status", json_out=False, env=th).out
+    assert "ปฏิเสธการเปลี่ยนแปลงจาก ECPAT" in status
+    assert "ลบข้อมูลที่เป็นขององค์กรอื่น" in status
+    checked = office.run("check", json_out=False, env=th).out
+    assert "ปฏิเสธการเปลี่ยนแปลงจาก ECPAT" in checked
+    refused = {r["reason"]: r["count"] for r in office.status()["trouble"]["refused"]}
+    assert refused[authority.ERASES_OTHERS] >= 1 and refused[authority.NOT_OWNER] >= 1
+    assert all(r["from_code"] == "ECPAT" for r in office.status()["trouble"]["refused"])
+    # A partner that sent nothing wrong has nothing to show.
+    assert (
+        "ไม่มีการเปลี่ยนแปลงจากโน้ตบุ๊กหรือหน่วยงานอื่นที่ถูกปฏิเสธ"
+        in partner.run("sync", "status", json_out=False, env=th).out
+    )

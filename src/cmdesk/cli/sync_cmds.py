@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,11 @@ from cmdesk.cli.common import (
     vault_dir,
 )
 from cmdesk.core.errors import ValidationError
+from cmdesk.core.i18n import Translator, format_datetime
 from cmdesk.core.model.roles import Role
 from cmdesk.core.sync import authority, texts
 from cmdesk.core.sync.engine import SyncEngine
+from cmdesk.core.sync.status import ImportTrouble
 from cmdesk.core.vault.files import atomic_write
 from cmdesk.core.workspace import Workspace
 
@@ -316,6 +319,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     for origin, n in status.vector.items():
         say(f"  {origin}\t{n}")
     say(tr.format(texts.STATE_HASH, hash=status.state_hash))
+    say_trouble(status.trouble, tr, quiet=False)
     for e in status.overused_enrolments:
         say(
             tr.format(
@@ -327,6 +331,28 @@ def cmd_status(args: argparse.Namespace) -> int:
             )
         )
     return 0
+
+
+def say_trouble(trouble: ImportTrouble, tr: Translator, *, quiet: bool) -> None:
+    """What imports refused or set aside, for `sync status` and `check` (quiet: say nothing
+    when there is nothing to say)."""
+    for r in trouble.refused:
+        at = datetime.fromisoformat(r.last_at.replace("Z", "+00:00"))
+        say(
+            tr.format(
+                texts.TROUBLE_REFUSED,
+                org=r.from_code or r.from_org,
+                n=r.count,
+                reason=tr.gettext(r.reason),
+                at=format_datetime(at, tr.locale),
+            )
+        )
+    if trouble.forked:
+        say(tr.format(texts.TROUBLE_FORKED, n=trouble.forked))
+    if trouble.set_aside:
+        say(tr.format(texts.TROUBLE_SET_ASIDE, n=trouble.set_aside))
+    if not quiet and not (trouble.refused or trouble.forked or trouble.set_aside):
+        say(tr.gettext(texts.NO_TROUBLE))
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from cmdesk.cli.common import (
     tr_for,
     vault_dir,
 )
+from cmdesk.cli.sync_cmds import say_trouble
 from cmdesk.core.errors import ValidationError
 from cmdesk.core.i18n import N_
 from cmdesk.core.vault.recovery_file import read_recovery_key, write_recovery_key
@@ -178,6 +179,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     tr = tr_for(args)
     with open_workspace(args) as ws:
         report = ws.check()
+        # Not damage, but for the data manager to follow up: what imports refused.
+        trouble = ws.sync.import_trouble()
     if args.json:
         emit_json(
             {
@@ -185,6 +188,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 "integrity_problems": report.integrity_problems,
                 "audit_entries": report.audit_entries,
                 "audit_break": report.audit_break,
+                "sync_trouble": trouble,
             }
         )
     else:
@@ -208,6 +212,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                     n=report.audit_entries,
                 )
             )
+        say_trouble(trouble, tr, quiet=True)
     return 0 if report.ok else 1
 
 

@@ -50,10 +50,12 @@ from cmdesk.core.sync.oplog import load_held
 from cmdesk.core.sync.payload import Payload, cut_segments, encode
 from cmdesk.core.sync.progress import nothing, stopper
 from cmdesk.core.sync.status import (
+    ImportTrouble,
     OverusedEnrolment,
     PeerDTO,
     SyncStatus,
     WaitingChange,
+    import_trouble,
     state_hash,
     waiting,
 )
@@ -394,6 +396,7 @@ class SyncEngine:
             overused = tuple(
                 OverusedEnrolment(e, n, seen) for e, n, seen in keystore.overused_enrolments(db)
             )
+            trouble = import_trouble(db, self.store.ctx.device_id, codes)
         ident = keys.org.identity
         return SyncStatus(
             device_id=self.store.ctx.device_id,
@@ -408,7 +411,14 @@ class SyncEngine:
             waiting_for_upgrade=tuple(w for w in waits if w.reason != "future"),
             state_hash=digest,
             overused_enrolments=overused,
+            trouble=trouble,
         )
+
+    def import_trouble(self) -> ImportTrouble:
+        """What this laptop's imports refused or could not place (kept in its audit trail)."""
+        with self.store.read() as db:
+            codes = {org_id: i.code for org_id, (i, _) in keystore.trusted(db).items()}
+            return import_trouble(db, self.store.ctx.device_id, codes)
 
     def state_hash(self) -> str:
         with self.store.read() as db:

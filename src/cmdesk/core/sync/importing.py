@@ -192,6 +192,10 @@ def _import(
                 "new": total.new,
                 "quarantined": total.quarantined,
                 "refused": [[r.origin, r.seq, r.table, r.reason] for r in verdict.refused][:100],
+                # Complete counts, and forks: `sync status` and `check` read them back.
+                "refused_by_reason": verdict.counts(),
+                "forked": max(forked, total.forked),
+                "set_aside": total.set_aside,
             },
         )
     result = _result(h, total, start, replay=False, refused=verdict.counts())

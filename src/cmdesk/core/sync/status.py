@@ -124,6 +124,57 @@ class PeerDTO:
 
 
 @dataclass(frozen=True)
+class RefusedChanges:
+    """Changes this laptop refused from one sender for one reason, over all its imports."""
+
+    from_org: str  # the sending organisation's id
+    from_code: str  # its code, when this laptop trusts it
+    reason: str  # a msgid of sync.authority.REASONS
+    count: int
+    last_at: str  # when the last of them arrived (UTC text)
+
+
+@dataclass(frozen=True)
+class ImportTrouble:
+    """What this laptop's imports refused or could not place, kept in its audit trail."""
+
+    refused: tuple[RefusedChanges, ...] = ()
+    forked: int = 0  # changes another copy of a vault made under one laptop id
+    set_aside: int = 0  # rows that clashed on a unique number (kept in the history)
+
+
+def import_trouble(db: Db, device_id: str, codes: dict[str, str]) -> ImportTrouble:
+    """Read back from this laptop's own `sync.import` audit entries (they sync, so the
+    laptop's own device id keeps other laptops' imports out)."""
+    counts: dict[tuple[str, str], int] = {}
+    last: dict[tuple[str, str], str] = {}
+    forked = set_aside = 0
+    for at, detail in db.execute(
+        "SELECT at, detail FROM audit_entry WHERE action = 'sync.import' AND device_id = ? "
+        "ORDER BY seq",
+        (device_id,),
+    ):
+        info = json.loads(detail or "{}")
+        if not isinstance(info, dict):
+            continue
+        sender = str(info.get("from_org", ""))
+        for reason, n in (info.get("refused_by_reason") or {}).items():
+            key = (sender, str(reason))
+            counts[key] = counts.get(key, 0) + int(n)
+            last[key] = str(at)
+        forked += int(info.get("forked") or 0)
+        set_aside += int(info.get("set_aside") or 0)
+    return ImportTrouble(
+        refused=tuple(
+            RefusedChanges(org, codes.get(org, ""), reason, n, last[(org, reason)])
+            for (org, reason), n in sorted(counts.items())
+        ),
+        forked=forked,
+        set_aside=set_aside,
+    )
+
+
+@dataclass(frozen=True)
 class OverusedEnrolment:
     enrol_id: str
     laptops: int
@@ -145,3 +196,5 @@ class SyncStatus:
     state_hash: str
     # On the computer that made enrolment files: files more laptops joined with than meant.
     overused_enrolments: tuple[OverusedEnrolment, ...] = ()
+    # What imports refused or could not place, for the data manager to follow up.
+    trouble: ImportTrouble = ImportTrouble()

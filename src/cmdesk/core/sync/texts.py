@@ -78,5 +78,14 @@ STATUS_LINE = N_(
     "{conflicts} conflicts, {quarantined} quarantined."
 )
 STATE_HASH = N_("State hash: {hash}")
+TROUBLE_REFUSED = N_("Refused from {org}: {n} changes. {reason} Last on {at}.")
+TROUBLE_FORKED = N_(
+    "{n} changes arrived from another copy of a laptop's vault. Both versions are kept."
+)
+TROUBLE_SET_ASIDE = N_(
+    "{n} records are set aside in the sync history because another record holds their "
+    "number. Tell your data manager."
+)
+NO_TROUBLE = N_("No change from another laptop or organisation was refused.")
 PROGRESS = N_("Step {done} of {total}")
 ENROL_PASSPHRASE_PROMPT = N_("One-time passphrase of the enrolment file:")
