@@ -25,7 +25,10 @@ DEFAULT_REPORT = ROOT / "build" / "coverage" / "coverage.json"
 FLOORS: dict[str, float] = {
     "cmdesk": 65,  # 69.2: __main__ runs only as `python -m cmdesk`, in processes not measured
     "cli": 79,  # 82.1
-    "core": 89,  # 92.6: workspace.py, crash.py and the other modules directly in the core
+    # 87.5 after the layers work: revision_hooks.py runs inside new_migration.py's own process
+    # in its tests (a model change must not leak into the test process), not measured.
+    "core": 84,
+    "core/acting": 96,  # 99.2
     "core/demo": 95,  # 98.7
     "core/i18n": 94,  # 97.2
     "core/model": 96,  # 99.7

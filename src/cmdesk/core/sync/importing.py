@@ -244,11 +244,25 @@ def _authorise(engine: SyncEngine, h: bundle_format.Header, payload: Payload) ->
     """Which changes their origins may make (authority.py), decided before any is applied."""
     own = engine.keys().org.identity.org_id
     with engine.store.read() as db:
+        orgs = authority.device_orgs(db, engine.store.ctx.device_id, own)
+        if h.sender_org == own:
+            # A laptop of this organisation tells the organisation of devices this one knows
+            # only by hearsay (a partner's word) or not at all: trusted before the changes of
+            # this very bundle are judged.
+            certified = {
+                str(r[0])
+                for r in db.execute(
+                    "SELECT device_id FROM sync_device WHERE sign_public IS NOT NULL"
+                )
+            }
+            for device, org in vouched_orgs(own, h, payload).items():
+                if device not in certified and device != engine.store.ctx.device_id:
+                    orgs[device] = org
         facts = authority.Facts(
             own_org=own,
             sender_org=h.sender_org,
             sender_device=h.sender_device,
-            device_orgs=authority.device_orgs(db, engine.store.ctx.device_id, own),
+            device_orgs=orgs,
             held=load_held(db, engine.store.origins),
             owner=authority.db_owner(db),
         )
@@ -310,12 +324,31 @@ def forget_enrolment_placeholder(db: Db, h: bundle_format.Header) -> None:
         keystore.enrolment_heard_from(db, h.chain[0].enrol_id, h.sender_device)
 
 
-def _learn(engine: SyncEngine, db: Db, h: bundle_format.Header, payload: Payload) -> None:
-    """Remembers what the sender (and the devices it knows of) hold, for later exports."""
-    me = engine.store.ctx.device_id
-    facts: dict[str, tuple[str, Vector, bytes | None]] = {
-        d: (k.org_id, k.held, None) for d, k in payload.knowledge.items() if d != me
+def vouched_orgs(own_org: str, h: bundle_format.Header, payload: Payload) -> dict[str, str]:
+    """The organisation of each device the bundle tells of, as far as its sender may vouch:
+    a laptop of this organisation for any device (it learned them from certified senders),
+    a partner only for its own devices (it cannot place another organisation's laptop in its
+    own, nor ours in another)."""
+    own_sender = h.sender_org == own_org
+    return {
+        device: k.org_id
+        for device, k in payload.knowledge.items()
+        if own_sender or k.org_id == h.sender_org
     }
+
+
+def _learn(engine: SyncEngine, db: Db, h: bundle_format.Header, payload: Payload) -> None:
+    """Remembers what the sender (and the devices it knows of) hold, for later exports, and
+    each device's organisation: the sender's from its certificate chain (checked on import),
+    always; another device's as the sender may vouch for it (vouched_orgs), never over an
+    organisation a device's own certificate gave (sync_device.sign_public is set only then).
+    """
+    me = engine.store.ctx.device_id
+    vouched = vouched_orgs(engine.store.org_id(db), h, payload)
+    facts: dict[str, tuple[str, Vector, bytes | None]] = {
+        d: (vouched[d], k.held, None) for d, k in payload.knowledge.items() if d in vouched
+    }
+    facts.pop(me, None)
     facts[h.sender_device] = (h.sender_org, payload.held, h.cert.sign_public)
     forget_enrolment_placeholder(db, h)
     keystore.learn_revocations(db, h.revocations)
@@ -338,12 +371,18 @@ def _learn(engine: SyncEngine, db: Db, h: bundle_format.Header, payload: Payload
             "INSERT INTO sync_device (device_id, org_id, sign_public, held, last_bundle_at) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET "
             "held = excluded.held, sign_public = coalesce(excluded.sign_public, sign_public),"
-            " last_bundle_at = coalesce(excluded.last_bundle_at, last_bundle_at)",
+            " last_bundle_at = coalesce(excluded.last_bundle_at, last_bundle_at),"
+            # a certified sender's organisation always; a vouched one only over another
+            # vouched one, and only from this organisation's own laptops
+            " org_id = CASE WHEN excluded.sign_public IS NOT NULL THEN excluded.org_id"
+            " WHEN sync_device.sign_public IS NULL AND ? THEN excluded.org_id"
+            " ELSE sync_device.org_id END",
             (
                 device,
                 org,
                 public,
                 json.dumps(vector_to_json(merged)),
                 keystore.utc_text() if device == h.sender_device else None,
+                int(h.sender_org == engine.store.org_id(db)),
             ),
         )
