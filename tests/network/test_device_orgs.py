@@ -69,3 +69,16 @@ def test_a_partner_cannot_claim_our_laptop(tmp_path: Path, monkeypatch: pytest.M
     with Workspace.open(office.root, ADMIN, PASS) as ws:
         assert rows(ws, "child")[child["id"]]["given_name_th"] == "มะลิ"
     assert org_of(office, new_laptop) == "WVFT"
+
+
+def test_work_relayed_before_the_office_wrote_reaches_the_office(tmp_path: Path) -> None:
+    # Two laptops join; neither has imported anything from the office yet. One relays the
+    # other's work: it must not assume the office already holds what the laptops hold.
+    office = Laptop.init(tmp_path / "office", "WVFT")
+    field = office.enrol(tmp_path / "field", "pim")
+    relay = office.enrol(tmp_path / "relay", "dao")
+    child = field.json("child", "add", "--set", "given_name_th=ดาว", "--set", "sex=male")
+    field.send_to(relay)
+    relay.send_to(office)
+    with Workspace.open(office.root, ADMIN, PASS) as ws:
+        assert rows(ws, "child")[child["id"]]["given_name_th"] == "ดาว"

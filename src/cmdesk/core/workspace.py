@@ -170,6 +170,8 @@ class Workspace:
             keystore.save(raw, enrolment.org, device)
             for partner in enrolment.trusted:
                 keystore.trust(raw, partner)
+            if enrolment.issuer_device:
+                keystore.expect_device(raw, enrolment.issuer_device, org.id)
 
         vault, actor = found_vault(root, founder, kdf, keys)
         return cls(vault, actor, device.device_id)

@@ -216,7 +216,14 @@ class SyncEngine:
         enrol_id = new_id()
         with self.store.write() as db:
             partners = tuple(i for i, own in keystore.trusted(db).values() if not own)
-            enrolment = Enrolment.issue(keys.org, enrol_id, role.value, partners, laptops=laptops)
+            enrolment = Enrolment.issue(
+                keys.org,
+                enrol_id,
+                role.value,
+                partners,
+                laptops=laptops,
+                issuer_device=self.store.ctx.device_id,
+            )
             keystore.record_enrolment(db, enrolment.enrol_cert)
         passphrase = new_enrolment_passphrase()
         data = seal_enrolment(enrolment, passphrase)

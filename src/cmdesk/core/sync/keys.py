@@ -254,6 +254,11 @@ class Enrolment:
     enrol_secret: bytes
     enrol_cert: EnrolCert
     trusted: tuple[OrgIdentity, ...]
+    # The laptop that made the file (the organisation's office): the new laptop counts it
+    # among the organisation's laptops, holding nothing, until it hears from it, so what it
+    # relays for the organisation is never left out for the office (hint only, unsigned:
+    # a wrong id only makes bundles larger).
+    issuer_device: str = ""
 
     @property
     def role(self) -> str:
@@ -277,6 +282,7 @@ class Enrolment:
         *,
         laptops: int = 1,
         now: datetime | None = None,
+        issuer_device: str = "",
     ) -> Enrolment:
         """A fresh enrolment key certified by the organisation (needs its certifying key)."""
         at = now or datetime.now(UTC)
@@ -291,7 +297,7 @@ class Enrolment:
             expires_at=enrolment_expiry(at),
             laptops=laptops,
         )
-        return cls(org.without_certifying_key(), bytes(key), cert, trusted)
+        return cls(org.without_certifying_key(), bytes(key), cert, trusted, issuer_device)
 
     def new_device(self, now: datetime | None = None) -> DeviceKeys:
         """This laptop's own identity: a fresh id and key pair, certified by the enrolment key."""
@@ -317,6 +323,7 @@ def seal_enrolment(enrolment: Enrolment, passphrase: str) -> bytes:
             "cert": enrolment.enrol_cert.to_json(),
         },
         "trusted": [t.body() for t in enrolment.trusted],
+        "issuer_device": enrolment.issuer_device,
     }
     salt = os.urandom(argon2id.SALTBYTES)
     nonce = os.urandom(24)
@@ -374,7 +381,8 @@ def open_enrolment(data: bytes, passphrase: str, now: datetime | None = None) ->
         cert = EnrolCert.from_json(enrol_d["cert"])
         enrol_secret = unb64(enrol_d["sign_secret"], 32)
         trusted = tuple(OrgIdentity.from_body(t) for t in body["trusted"])
-    except (ValueError, KeyError, TypeError):
+        issuer = str(body.get("issuer_device") or "")[:64]
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise rej.invalid("file", rej.NOT_ENROLMENT) from None
     if (
         cert.org_id != ident.org_id
@@ -384,7 +392,7 @@ def open_enrolment(data: bytes, passphrase: str, now: datetime | None = None) ->
         raise rej.invalid("file", rej.NOT_ENROLMENT)
     if cert.expires < (now or datetime.now(UTC)):
         raise rej.invalid("file", rej.ENROL_EXPIRED)
-    return Enrolment(org, enrol_secret, cert, trusted)
+    return Enrolment(org, enrol_secret, cert, trusted, issuer)
 
 
 def enrolment_expiry(now: datetime | None = None) -> datetime:

@@ -236,6 +236,17 @@ def learn_box_update(db: Db, update: BoxUpdate) -> bool:
 ENROLMENTS = "enrolments"
 
 
+def expect_device(db: Db, device_id: str, org_id: str) -> None:
+    """A laptop of this organisation known to exist but not heard from yet: counted as holding
+    nothing, so bundles for the organisation carry everything it may lack (the certificate of
+    its first bundle, or a colleague's word, fills it in)."""
+    db.execute(
+        "INSERT INTO sync_device (device_id, org_id, sign_public, held, last_bundle_at) "
+        "VALUES (?, ?, NULL, '{}', NULL) ON CONFLICT (device_id) DO NOTHING",
+        (device_id, org_id),
+    )
+
+
 def enrolments(db: Db) -> dict[str, dict[str, Any]]:
     row = db.execute("SELECT public FROM sync_key WHERE name = ?", (ENROLMENTS,)).fetchone()
     return dict(json.loads(row[0])) if row else {}
