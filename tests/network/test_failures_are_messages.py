@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.network.harness import PASS, Laptop, cmdesk
+from cmdesk.core.sync import engine as engine_module
+from cmdesk.core.workspace import Workspace
+from tests.network.harness import ADMIN, PASS, Laptop, cmdesk
 
 CANARY = "มะลิแก้วใจ"
 
@@ -150,3 +152,38 @@ def test_a_huge_file_that_is_not_a_bundle_is_refused_without_reading_it(
     no_traceback(proc.stderr)
     peak_kib = int(proc.stderr.rsplit("peak", 1)[1].split()[0])
     assert peak_kib < 300 * 1024, peak_kib  # the file is 1 GiB
+
+
+def test_a_signed_bundle_that_would_expand_to_gigabytes_is_refused_from_its_header(
+    office: Laptop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A laptop of the organisation (its real keys) sends a bundle whose payload is 256 MiB of
+    # one repeated byte: a few kilobytes on the USB stick. It used to be expanded in full
+    # before anything was checked (8 GiB of memory for the 4 GiB a header may declare).
+    huge = 256 << 20
+    monkeypatch.setattr(engine_module, "encode", lambda _payload: b"\n" * huge)
+    with Workspace.open(office.root, ADMIN, PASS) as ws:
+        data, _ = ws.sync.export()
+    monkeypatch.undo()
+    assert len(data) < 1 << 20
+    bomb = tmp_path / "small.bundle"
+    bomb.write_bytes(data)
+    launcher = (
+        "import re, sys\n"
+        "from tests.network import fast_cmdesk\n"
+        "code = fast_cmdesk.run()\n"
+        "status = open('/proc/self/status').read()\n"
+        "print('peak', re.search(r'VmHWM:\\s+(\\d+)', status).group(1), file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", launcher, "--vault", str(office.root), "--user", "admin",
+         "sync", "import", str(bomb)],
+        env={"CMDESK_PASSPHRASE": PASS, "CMDESK_LANG": "en",
+             "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    no_traceback(proc.stderr)
+    peak_kib = int(proc.stderr.rsplit("peak", 1)[1].split()[0])
+    assert peak_kib < 300 * 1024, peak_kib

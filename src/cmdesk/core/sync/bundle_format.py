@@ -52,6 +52,12 @@ LEN_BYTES = 4
 MAX_HEADER = 1 << 20
 # A payload may not expand beyond this (a hostile bundle must not exhaust memory).
 MAX_PAYLOAD = 4 << 30
+# Nor beyond this many times its compressed size (above a small allowance): real payloads
+# compress about 9 to 1 (a demo organisation's export), while a bundle of repeated bytes can
+# declare gigabytes in a few kilobytes. A signed bundle from a trusted sender is refused from
+# its header before anything is decrypted or expanded.
+MAX_RATIO = 64
+RATIO_ALLOWANCE = 16 << 20
 ZSTD_LEVEL = 6
 
 
@@ -231,6 +237,8 @@ def parse(data: bytes) -> Parsed:
         raise rej.reject(rej.TRUNCATED)
     if len(data) > expected:
         raise rej.reject(rej.ALTERED)
+    if header.payload_bytes > max(RATIO_ALLOWANCE, MAX_RATIO * header.compressed_bytes):
+        raise rej.reject(rej.UNREADABLE)
     return Parsed(header, data[:-SIG_BYTES], at, data[-SIG_BYTES:])
 
 
