@@ -58,6 +58,7 @@ class ReferralDialog(QDialog):
         self._bundle = bundle
         self._basis: ConsentDTO | None = None
         self._basis_known = False
+        self._offered: set[str] | None = None
         outer = QVBoxLayout(self)
         self.title = Heading(parent=self, level=2)
         outer.addWidget(self.title)
@@ -77,6 +78,21 @@ class ReferralDialog(QDialog):
         self.service = ChoiceCombo((), left)
         self.service.setObjectName("referral-service")
         self.form.add("service", N_("Service needed"), self.service, required=True)
+        # The partner's own list of services comes first; another service needs a reason,
+        # which is recorded with the referral (the core refuses it without one).
+        self.any_service = QCheckBox(left)
+        self.any_service.setObjectName("any-service")
+        self.any_service.toggled.connect(lambda _on: self._fill_services())
+        self.form.layout_.addRow(self.any_service)
+        self.service_reason = TextBox(left, lines=2)
+        self.service_reason.setObjectName("service-reason")
+        self.form.add(
+            "service_reason",
+            N_("Why this service"),
+            self.service_reason,
+            required=True,
+        )
+        self.service.currentIndexChanged.connect(lambda _i: self._show_service_reason())
         self.urgency = ChoiceCombo(kind_items("urgency"), left)
         self.urgency.setObjectName("referral-urgency")
         self.form.add("urgency", N_("Urgency"), self.urgency, required=True)
@@ -144,7 +160,9 @@ class ReferralDialog(QDialog):
         outer.addWidget(self.buttons)
 
         self.tracker = DirtyTracker(self)
-        self.tracker.watch(self.reason, self.due, self.override_reason, self.override)
+        self.tracker.watch(
+            self.reason, self.due, self.override_reason, self.override, self.service_reason
+        )
         self.sections.changed.connect(self._update_preview)
         self.partner.currentIndexChanged.connect(lambda _i: self._partner_changed())
         session.lang.language_changed.connect(self.retranslate)
@@ -179,6 +197,7 @@ class ReferralDialog(QDialog):
         self.consent_title.setText(tr.gettext("Consent to share"))
         self.record_consent.setText(tr.gettext("Record consent…"))
         self.override.setText(tr.gettext("Send without consent (a reason is recorded)"))
+        self._any_service_text()
         self.preview_title.setText(tr.gettext("What the partner will receive"))
         self.preview.setAccessibleName(self.preview_title.text())
         self.send.setText(tr.gettext("Send the referral"))
@@ -190,14 +209,41 @@ class ReferralDialog(QDialog):
 
     # -- partner, service and consent -------------------------------------------------------
     def _partner_changed(self) -> None:
+        self._fill_services()
+        self._check_consent()
+        self._update_preview()
+
+    def _fill_services(self) -> None:
         code = self.partner.code()
         org = next((o for o in self._bundle.organisations if o.code == code), None)
         offered = set(org.services) if org is not None and org.services else None
-        self.service.set_items(
-            [item for item in kind_items("service") if offered is None or item[0] in offered]
+        self._offered = offered
+        self.any_service.setVisible(offered is not None)
+        self._any_service_text()
+        every = kind_items("service")
+        if offered is None or self.any_service.isChecked():
+            self.service.set_items(every)
+        else:
+            self.service.set_items([item for item in every if item[0] in offered])
+        self._show_service_reason()
+
+    def _any_service_text(self) -> None:
+        tr = self._session.lang.translator
+        self.any_service.setText(tr.gettext("Show every service (a reason is recorded)"))
+        self.any_service.setToolTip(
+            tr.format(
+                "{partner} lists only some services; another one needs a reason.",
+                partner=self.partner.currentText(),
+            )
         )
-        self._check_consent()
-        self._update_preview()
+
+    def _unlisted(self) -> bool:
+        """The chosen service is one the partner does not list."""
+        code = self.service.code()
+        return self._offered is not None and bool(code) and code not in self._offered
+
+    def _show_service_reason(self) -> None:
+        self.form.set_row_visible("service_reason", self._unlisted())
 
     def _check_consent(self) -> None:
         code, case_id = self.partner.code(), self._bundle.case.id
@@ -303,6 +349,7 @@ class ReferralDialog(QDialog):
         if draft is None:
             return
         case_id = self._bundle.case.id
+        service_reason = self.service_reason.text().strip() if self._unlisted() else None
         override = (
             self.override_reason.text().strip()
             if self._basis is None and self.override.isChecked()
@@ -313,8 +360,10 @@ class ReferralDialog(QDialog):
         self.send.setEnabled(False)
 
         def send(ws: Any) -> Any:
-            drafted = ws.referrals.draft(case_id, draft).value
-            return ws.referrals.send(drafted.id, override)
+            # One transaction: a refused sending leaves no draft behind.
+            return ws.referrals.draft_and_send(
+                case_id, draft, override, service_reason=service_reason or None
+            )
 
         def sent(_result: Any) -> None:
             self.tracker.mark_clean()
