@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -122,7 +123,9 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
         self._set_loading(True)
 
         def arrived(page: Page[R]) -> None:
-            if generation != self._generation:
+            # The screen (and this model with it) may be gone: a user switch or lock while
+            # the page was read.
+            if not shiboken6.isValid(self) or generation != self._generation:
                 return
             self._set_loading(False)
             self.loaded_once = True
@@ -142,7 +145,7 @@ class PagedTableModel(QAbstractTableModel, Generic[R]):
             self.total_changed.emit(self.total)
 
         def failed(exc: BaseException) -> None:
-            if generation == self._generation:
+            if shiboken6.isValid(self) and generation == self._generation:
                 self._set_loading(False)
                 self.failed.emit(exc)
 
