@@ -47,13 +47,42 @@ def test_task_lifecycle_and_rules(as_user: Open) -> None:
         anong.tasks.add(case.id, " ", thai_today())
     with pytest.raises(ValidationError):  # not staff of this organisation
         anong.tasks.add(case.id, "x", thai_today(), as_user("ecpat_fw").actor.user_id)
-    moved = anong.tasks.reschedule(task.id, thai_today() + timedelta(days=2)).value
-    assert moved.due_date == thai_today() + timedelta(days=2)
+    with pytest.raises(ValidationError) as why:  # postponing says why
+        anong.tasks.reschedule(task.id, thai_today() + timedelta(days=2))
+    assert why.value.errors[0].field == "reason"
+    with pytest.raises(ValidationError):  # and never into the past
+        anong.tasks.reschedule(task.id, thai_today() - timedelta(days=1), "typo")
+    moved = anong.tasks.reschedule(task.id, thai_today() + timedelta(days=2), "family away").value
+    assert moved.due_date == thai_today() + timedelta(days=2) and moved.outcome == "family away"
     with pytest.raises(ValidationError):
         anong.tasks.cancel(task.id, "")
     cancelled = anong.tasks.cancel(task.id, "family moved").value
-    assert cancelled.status == "cancelled"
+    assert cancelled.status == "cancelled" and cancelled.outcome == "family moved"
     with pytest.raises(TransitionNotAllowed):
         anong.tasks.complete(task.id)
     with pytest.raises(PermissionDenied):
         as_user("boon").tasks.for_case(case.id)
+
+
+def test_my_week_shows_overdue_today_and_the_coming_days_with_the_child(as_user: Open) -> None:
+    today = thai_today()
+    anong, pim = as_user("anong"), as_user("pim")
+    case = new_case(as_user)
+    me = pim.actor.user_id
+    late = anong.tasks.add(case.id, "Visit school", today - timedelta(days=3), me).value
+    now = anong.tasks.add(case.id, "Call mother", today, me).value
+    soon = anong.tasks.add(case.id, "Home visit", today + timedelta(days=6), me).value
+    anong.tasks.add(case.id, "Next month", today + timedelta(days=7), me)
+    anong.tasks.add(case.id, "Someone else's", today, anong.actor.user_id)
+    week = pim.tasks.agenda(today)
+    assert [i.task.id for i in week] == [late.id, now.id, soon.id]
+    assert [i.day(today) for i in week] == ["overdue", "today", "soon"]
+    first = week[0]
+    assert first.child_name_th == case.child_name_th and first.child_nickname == "ลิ"
+    assert first.village == "บ้านป่าซาง" and first.task.case_number == case.case_number
+    assert len(anong.tasks.agenda(today, mine_only=False)) == 4
+    done = pim.tasks.complete(now.id, "mother agreed to the school meeting").value
+    assert done.status == "done" and done.outcome == "mother agreed to the school meeting"
+    assert [i.task.id for i in pim.tasks.agenda(today)] == [late.id, soon.id]
+    with pytest.raises(PermissionDenied):
+        as_user("admin").tasks.agenda(today)  # no casework

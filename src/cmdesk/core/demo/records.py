@@ -781,6 +781,7 @@ class CaseBuilder:
                 done_at=max(made, datetime.combine(due, time(4, 0), tzinfo=UTC))
                 if status is TaskStatus.DONE
                 else None,
+                outcome="",
             )
             self.add("case_task", row, soft=True)
 

@@ -264,6 +264,7 @@ RECORDS: Final[dict[str, Record]] = {
             "assigned_to": _user(N_("Assigned to")),
             "status": _codes(N_("Status"), "task_status"),
             "done_at": Field(N_("Done on")),
+            "outcome": Field(N_("What happened")),
         },
     ),
     "consent": Record(

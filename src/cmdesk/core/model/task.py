@@ -36,3 +36,6 @@ class Task(Synced, SoftDeleted, Base):
     assigned_to: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
     status: Mapped[str] = mapped_column(String(16), default=TaskStatus.OPEN, index=True)
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    # What the visit found when it was done, or why it was postponed or cancelled (the
+    # latest of these; earlier ones stay in the sync history).
+    outcome: Mapped[str] = mapped_column(Text, default="")

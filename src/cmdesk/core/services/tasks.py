@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Final
 
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from cmdesk.core.acting.context import Context
 from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import NotFound, TransitionNotAllowed, ValidationError
 from cmdesk.core.i18n import N_
-from cmdesk.core.model import Case, Task, utcnow
+from cmdesk.core.model import Case, Child, Task, utcnow
 from cmdesk.core.model.task import TaskStatus
 from cmdesk.core.services.cases import WORKER_ROLES, staff_member
 from cmdesk.core.services.deletion import check_reason
@@ -39,6 +39,7 @@ class TaskDTO:
     status: str
     done_at: datetime | None
     created_by: str
+    outcome: str = ""
 
     def is_overdue(self, today: date) -> bool:
         return self.status == TaskStatus.OPEN and self.due_date < today
@@ -56,7 +57,32 @@ def _dto(t: Task, case_number: str) -> TaskDTO:
         status=t.status,
         done_at=t.done_at,
         created_by=t.created_by,
+        outcome=t.outcome,
     )
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgendaItem:
+    """A follow-up on "My work": the task, and whom and where it is for."""
+
+    task: TaskDTO
+    child_id: str
+    child_name_th: str
+    child_name_latin: str
+    child_nickname: str
+    village: str
+
+    def day(self, today: date) -> str:
+        """ "overdue", "today" or "soon"."""
+        due = self.task.due_date
+        return "overdue" if due < today else "today" if due == today else "soon"
+
+
+def _outcome(text: str, name: str) -> str:
+    body = text.strip()
+    if len(body) > MAX_DETAILS:
+        raise ValidationError.single(name, N_("At most {max} characters."), max=MAX_DETAILS)
+    return body
 
 
 def _check(title: str, details: str) -> tuple[str, str]:
@@ -115,19 +141,27 @@ class TaskService:
             ),
         )
 
-    def complete(self, task_id: str) -> Outcome[TaskDTO]:
-        return self._set_status(task_id, TaskStatus.DONE, "task.done")
+    def complete(self, task_id: str, outcome: str = "") -> Outcome[TaskDTO]:
+        """Done, with what the visit found (kept on the task)."""
+        return self._set_status(task_id, TaskStatus.DONE, "task.done", _outcome(outcome, "outcome"))
 
     def cancel(self, task_id: str, reason: str) -> Outcome[TaskDTO]:
-        check_reason(reason)
-        return self._set_status(task_id, TaskStatus.CANCELLED, "task.cancel")
+        return self._set_status(task_id, TaskStatus.CANCELLED, "task.cancel", check_reason(reason))
 
-    def reschedule(self, task_id: str, due_date: date) -> Outcome[TaskDTO]:
+    def reschedule(self, task_id: str, due_date: date, reason: str = "") -> Outcome[TaskDTO]:
+        """A new date; with a reason when postponed (kept on the task as what happened)."""
+        why = _outcome(reason, "reason")
+        if due_date < thai_today():
+            raise ValidationError.single("due_date", N_("The date cannot be in the past."))
         with self._guard.write() as s:
             task, case = self._task(s, task_id)
             if task.status != TaskStatus.OPEN:
                 raise TransitionNotAllowed(N_("Only an open task can be rescheduled."))
+            if due_date > task.due_date and not why:
+                raise ValidationError.single("reason", N_("Say why it is postponed."))
             task.due_date = due_date
+            if why:
+                task.outcome = why
             self._audit.record(s, "task.reschedule", "task", task.id, {"case": case.id})
             dto = _dto(task, case.case_number)
         return Outcome(dto, OpChanges.of(Kind.TASK, ids=(dto.id,)))
@@ -164,19 +198,60 @@ class TaskService:
         with self._guard.read() as s:
             return [_dto(t, number) for t, number in s.execute(query).all()]
 
+    def agenda(
+        self, today: date | None = None, *, days: int = 7, mine_only: bool = True
+    ) -> builtins.list[AgendaItem]:
+        """Open follow-ups that are overdue or due in the next `days` days (today included),
+        on cases the user may see, by date: the field worker's week."""
+        self._guard.require_casework()
+        day = today or thai_today()
+        query = (
+            select(Task, Case.case_number, Child)
+            .join(Case, Case.id == Task.case_id)
+            .join(Child, Child.id == Case.child_id)
+            .where(
+                case_scope(self._ctx.actor),
+                Task.deleted_at.is_(None),
+                Task.status == TaskStatus.OPEN,
+                Task.due_date < day + timedelta(days=days),
+            )
+            .order_by(Task.due_date, Task.created_at)
+        )
+        if mine_only:
+            query = query.where(Task.assigned_to == self._ctx.actor.user_id)
+        with self._guard.read() as s:
+            return [
+                AgendaItem(
+                    task=_dto(t, number),
+                    child_id=child.id,
+                    child_name_th=" ".join(
+                        p for p in (child.given_name_th, child.family_name_th) if p
+                    ),
+                    child_name_latin=" ".join(
+                        p for p in (child.given_name_latin, child.family_name_latin) if p
+                    ),
+                    child_nickname=child.nickname,
+                    village=child.village,
+                )
+                for t, number, child in s.execute(query).all()
+            ]
+
     def _task(self, s: Session, task_id: str) -> tuple[Task, Case]:
         task = s.get(Task, task_id)
         if task is None or task.deleted_at is not None:
             raise NotFound
         return task, self._guard.case(s, task.case_id)
 
-    def _set_status(self, task_id: str, status: TaskStatus, action: str) -> Outcome[TaskDTO]:
+    def _set_status(
+        self, task_id: str, status: TaskStatus, action: str, outcome: str
+    ) -> Outcome[TaskDTO]:
         with self._guard.write() as s:
             task, case = self._task(s, task_id)
             if task.status != TaskStatus.OPEN:
                 raise TransitionNotAllowed(N_("This task is already finished."))
             task.status = status
             task.done_at = utcnow()
+            task.outcome = outcome
             self._audit.record(s, action, "task", task.id, {"case": case.id})
             dto = _dto(task, case.case_number)
         return Outcome(

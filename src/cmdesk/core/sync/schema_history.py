@@ -28,6 +28,8 @@ from cmdesk.core.model.base import UtcDateTime
 SCHEMA_HISTORY: Final[tuple[str, ...]] = (
     # 1: the synced model of the first release (children, cases, casework, referrals, audit).
     "f495d5a51ccec4516d7bb3e8dd545b63b2485880aebd4b51e70f01a587b5e3c7",
+    # 2: a follow-up task keeps what happened (case_task.outcome).
+    "989eedecc32b1cf61bda1b3995a92d26a83135130cd233c5f80f34db11d32e29",
 )
 
 
