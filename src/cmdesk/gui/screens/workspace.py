@@ -201,7 +201,7 @@ class WorkspacePage(QWidget):
         tr = self._session.lang.translator
         names = {
             "caseload": tr.gettext("Caseload"),
-            "tasks": tr.gettext("My tasks"),
+            "tasks": tr.gettext("My work"),
             "referrals": tr.gettext("Referrals"),
             "users": tr.gettext("Staff accounts"),
             "vault": tr.gettext("Backup and check"),
