@@ -84,6 +84,8 @@ def test_a_service_the_partner_does_not_list_needs_a_reason(
     pick(referral.service, "shelter")
     assert referral.service_reason.isVisibleTo(referral)
     if lang == "th":
+        # (a label re-wraps after its text changes: give the layout its turn first)
+        qtbot.waitUntil(lambda: not clipped(referral), timeout=WAIT_MS)
         problems = english_left(shown_texts(referral)) + clipped(referral)
         assert not problems, problems
     type_text(qtbot, referral.reason, "no safe place tonight")
