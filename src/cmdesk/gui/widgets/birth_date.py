@@ -23,7 +23,7 @@ from cmdesk.core.errors import ValidationError
 from cmdesk.core.i18n import N_, BirthDate, Translator, parse_year
 from cmdesk.core.i18n.birthdate import MAX_AGE
 from cmdesk.gui.widgets.choice import ChoiceCombo
-from cmdesk.gui.widgets.date_field import DateField
+from cmdesk.gui.widgets.date_field import DateField, say_problem
 
 KINDS = (
     ("exact", N_("Exact date")),
@@ -90,15 +90,8 @@ class BirthDateInput(QWidget):
         self.problem.emit("")
 
     def check(self) -> bool:
-        try:
-            self.value()
-        except ValidationError as bad:
-            self._problem = True
-            self.problem.emit(bad.errors[0].message(self._tr()))
-            return False
-        self._problem = False
-        self.problem.emit("")
-        return True
+        self._problem = not say_problem(self.value, self._tr(), self.problem)
+        return not self._problem
 
     def value(self) -> BirthDate | None:
         """What was told, or None if not known; ValidationError(field "birth") if unreadable."""

@@ -10,13 +10,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import ValidationError
 from cmdesk.core.i18n import Locale, Translator, buddhist_year, parse_date
 from cmdesk.core.i18n.date_input import EMPTY
+
+
+def say_problem(read: Callable[[], object], tr: Translator, problem: SignalInstance) -> bool:
+    """Reads a field's value; says what is wrong with it under the field (or clears that)."""
+    try:
+        read()
+    except ValidationError as bad:
+        problem.emit(bad.errors[0].message(tr))
+        return False
+    problem.emit("")
+    return True
 
 
 def short_date(value: date, locale: Locale) -> str:
@@ -58,15 +69,8 @@ class DateField(QLineEdit):
             self.check()  # the message under the field, in the new language
 
     def check(self) -> bool:
-        try:
-            self.value()
-        except ValidationError as bad:
-            self._problem = True
-            self.problem.emit(bad.errors[0].message(self._tr()))
-            return False
-        self._problem = False
-        self.problem.emit("")
-        return True
+        self._problem = not say_problem(self.value, self._tr(), self.problem)
+        return not self._problem
 
     def value(self) -> date | None:
         """The date typed (None if empty and optional); ValidationError if unreadable."""

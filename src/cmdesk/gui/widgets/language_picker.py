@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from cmdesk.core.i18n import Translator
 from cmdesk.gui.i18n import Language
-from cmdesk.gui.widgets.choice import Item
+
+if TYPE_CHECKING:
+    # Only the type: the choice widgets load the records model (SQLAlchemy and every table),
+    # which the unlock window must not wait for (it doubled the time to the unlock window).
+    from cmdesk.gui.widgets.choice import Item
 
 # Endonyms: never translated (a Thai speaker looking at an English screen must still find
 # "ภาษาไทย", and the reverse).
