@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QPushButton,
     QScrollArea,
     QTreeWidget,
@@ -18,8 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cmdesk.core.acting.case_actions import CaseAction
 from cmdesk.core.acting.thai_time import thai_today
-from cmdesk.core.i18n import N_, age_on, format_birth_date, format_date
+from cmdesk.core.i18n import N_, age_on, format_birth_date, format_date, format_datetime
 from cmdesk.core.model.labels import label_of
 from cmdesk.core.reference.ethnicity import ethnic_group
 from cmdesk.core.reference.identity import format_thai_id
@@ -92,6 +94,30 @@ class ProfileTab(CaseTab):
         for key, msgid in CASE_ROWS:
             self.case.add(key, msgid)
         layout.addWidget(self.case)
+        # Offered only when the core lists the action for the signed-in user (CaseDTO.actions).
+        edits = QHBoxLayout()
+        self.change_risk = QPushButton(body)
+        self.change_risk.setObjectName("change-risk")
+        self.change_risk.clicked.connect(self._open_risk)
+        self.change_concerns = QPushButton(body)
+        self.change_concerns.setObjectName("change-concerns")
+        self.change_concerns.clicked.connect(self._open_concerns)
+        self.reassign = QPushButton(body)
+        self.reassign.setObjectName("reassign")
+        self.reassign.clicked.connect(self._open_assign)
+        for button in (self.change_risk, self.change_concerns, self.reassign):
+            edits.addWidget(button)
+            button.hide()
+        edits.addStretch(1)
+        layout.addLayout(edits)
+        self.risk_heading = Heading(parent=body, level=3)
+        layout.addWidget(self.risk_heading)
+        self.risk_history = QTreeWidget(body)
+        self.risk_history.setObjectName("risk-history")
+        self.risk_history.setRootIsDecorated(False)
+        self.risk_history.setWordWrap(True)
+        self.risk_history.setMaximumHeight(140)
+        layout.addWidget(self.risk_history)
         self.tasks_heading = Heading(parent=body, level=2)
         layout.addWidget(self.tasks_heading)
         self.tasks = QTreeWidget(body)
@@ -111,6 +137,17 @@ class ProfileTab(CaseTab):
         self.household_heading.setText(tr.gettext("Household and caregivers"))
         self.case_heading.setText(tr.gettext("The case"))
         self.tasks_heading.setText(tr.gettext("Follow-ups"))
+        self.risk_heading.setText(tr.gettext("Risk history"))
+        self.change_risk.setText(tr.gettext("Change risk level"))
+        self.change_concerns.setText(tr.gettext("Change concerns"))
+        self.reassign.setText(tr.gettext("Reassign"))
+        for button in (self.change_risk, self.change_concerns, self.reassign):
+            button.setAccessibleName(button.text())
+        self.risk_history.setHeaderLabels(
+            [tr.gettext("When"), tr.gettext("Risk level"), tr.gettext("Why"), tr.gettext("By")]
+        )
+        self.risk_history.setAccessibleName(self.risk_heading.text())
+        stretch_column(self.risk_history, 2)
         self.child.retranslate(tr)
         self.case.retranslate(tr)
         self.copy_id.setText(tr.gettext("Copy number"))
@@ -138,6 +175,9 @@ class ProfileTab(CaseTab):
         self.case.clear()
         self.household.clear()
         self.tasks.clear()
+        self.risk_history.clear()
+        for button in (self.change_risk, self.change_concerns, self.reassign):
+            button.hide()
         self._id_number = ""
         self.copy_id.setEnabled(False)
 
@@ -200,6 +240,19 @@ class ProfileTab(CaseTab):
         self.case.set("manager", b.who(case.case_manager_id))
         self.case.set("worker", b.who(case.assigned_worker_id))
         self.case.set("opened", format_date(case.opened_at, locale, "long"))
+        self.change_risk.setVisible(b.may(CaseAction.EDIT_CASE))
+        self.change_concerns.setVisible(b.may(CaseAction.EDIT_CASE))
+        self.reassign.setVisible(
+            b.may(CaseAction.ASSIGN_WORKER) or b.may(CaseAction.ASSIGN_MANAGER)
+        )
+        self.risk_history.clear()
+        # Newest first: the level in force now is the one at the top.
+        for r in sorted(case.risk_history, key=lambda r: r.at, reverse=True):
+            item = QTreeWidgetItem(
+                self.risk_history,
+                [format_datetime(r.at, locale), lab("risk", r.level), r.reason, b.who(r.by)],
+            )
+            item.setToolTip(2, r.reason)
 
         self.tasks.clear()
         for t in b.tasks:
@@ -219,3 +272,22 @@ class ProfileTab(CaseTab):
             ),
             self.translator,
         )
+
+    # -- changes ----------------------------------------------------------------------------
+    def _open_risk(self) -> None:
+        from cmdesk.gui.screens.case.case_edits import RiskDialog
+
+        if self.bundle is not None:
+            RiskDialog(self.session, self, self.bundle).open()
+
+    def _open_concerns(self) -> None:
+        from cmdesk.gui.screens.case.case_edits import ConcernsDialog
+
+        if self.bundle is not None:
+            ConcernsDialog(self.session, self, self.bundle).open()
+
+    def _open_assign(self) -> None:
+        from cmdesk.gui.screens.case.case_edits import AssignDialog
+
+        if self.bundle is not None:
+            AssignDialog(self.session, self, self.bundle).open()

@@ -1,0 +1,179 @@
+"""Keeping a case up to date from its profile: risk with its reason and history, concerns, who
+works on it, in Thai and English; what the core refuses shows under the field and saves
+nothing."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from cmdesk.core.errors import FieldError, ValidationError
+from cmdesk.core.i18n import N_, Translator
+from cmdesk.core.model.labels import label_of
+from cmdesk.core.vault import crypto
+from cmdesk.core.workspace import Workspace
+from cmdesk.gui.i18n import plain
+from cmdesk.gui.screens.case.case_edits import AssignDialog, ConcernsDialog, RiskDialog
+from cmdesk.gui.screens.case.page import CasePage
+from cmdesk.gui.settings import GuiSettings
+from cmdesk.gui.shell import Shell
+from cmdesk.gui.widgets.form import FormGrid
+from tests.conftest import ADMIN, ADMIN_PASS, WORKER, WORKER_PASS
+from tests.core.records.factories import child_draft
+from tests.gui.flow import closed, dialog, open_case_from_caseload, pick, press, type_text
+from tests.gui.helpers import WAIT_MS, unlock, wait_idle
+
+CM, CM_PASS = "anong", "case manager passphrase"
+REASON = "The uncle came back to the house last night"
+
+
+@pytest.fixture(scope="module")
+def _one_case(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A vault with a case manager's case, visited by the field worker."""
+    root = tmp_path_factory.mktemp("one-case") / "vault"
+    kdf = crypto.weak_kdf_for_tests()
+    with Workspace.create(
+        root, org_code="WVFT", username=ADMIN, passphrase=ADMIN_PASS, kdf=kdf
+    ) as ws:
+        ws.users.add(WORKER, WORKER_PASS, "field_worker", display_name="Somchai Dee", kdf=kdf)
+        ws.users.add(CM, CM_PASS, "case_manager", display_name="Anong Srisuk", kdf=kdf)
+        worker_id = ws.users.get(WORKER).id
+    with Workspace.open(root, CM, CM_PASS) as ws:
+        child = ws.children.register_child(child_draft(), confirm_not_duplicate=True).value
+        case = ws.cases.open_case(child.id, ["neglect"], "medium", "left alone at night").value
+        ws.cases.assign_worker(case.id, worker_id)
+    return root, case.case_number
+
+
+@pytest.fixture
+def one_case(
+    _one_case: tuple[Path, str], settings: GuiSettings, tmp_path: Path
+) -> tuple[GuiSettings, str]:
+    dest = tmp_path / "vault"
+    shutil.copytree(_one_case[0], dest)
+    settings.last_vault = str(dest)
+    return settings, _one_case[1]
+
+
+def _open(
+    qtbot: QtBot,
+    make_shell: Callable[[GuiSettings], Shell],
+    one_case: tuple[GuiSettings, str],
+    lang: str,
+    user: str,
+    passphrase: str,
+) -> tuple[Shell, CasePage]:
+    settings, number = one_case
+    settings.language = lang
+    shell = make_shell(settings)
+    shell.window.resize(1366, 768)
+    unlock(qtbot, shell, user, passphrase)
+    return shell, open_case_from_caseload(qtbot, shell, number)
+
+
+def _message(msgid: str, tr: Translator) -> str:
+    return ValidationError([FieldError("x", msgid)]).errors[0].message(tr)
+
+
+def _errors(form: FormGrid) -> dict[str, str]:
+    """The error lines shown under the fields, as read (without Thai break hints)."""
+    return {name: plain(text) for name, text in form.errors().items()}
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_a_case_manager_changes_the_risk_and_sees_it_in_the_history(
+    qtbot: QtBot,
+    make_shell: Callable[[GuiSettings], Shell],
+    one_case: tuple[GuiSettings, str],
+    lang: str,
+) -> None:
+    shell, case = _open(qtbot, make_shell, one_case, lang, CM, CM_PASS)
+    tr = shell.lang.translator
+    profile = case.profile
+    assert profile.risk_history.topLevelItemCount() == 1
+
+    # An empty reason is refused under the field, and nothing is saved.
+    press(qtbot, profile.change_risk)
+    risk = dialog(qtbot, RiskDialog)
+    pick(risk.level, "high")
+    press(qtbot, risk.save)
+    qtbot.waitUntil(lambda: bool(risk.form.errors()), timeout=WAIT_MS)
+    assert _errors(risk.form) == {
+        "risk_reason": _message(N_("Say why the risk is at this level."), tr)
+    }
+    wait_idle(qtbot, shell)
+    assert profile.risk_history.topLevelItemCount() == 1
+    assert case.bundle is not None and case.bundle.case.risk_level == "medium"
+
+    type_text(qtbot, risk.reason, REASON)
+    press(qtbot, risk.save)
+    qtbot.waitUntil(lambda: closed(risk), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: profile.risk_history.topLevelItemCount() == 2, timeout=WAIT_MS)
+    newest = profile.risk_history.topLevelItem(0)
+    assert newest.text(1) == tr.gettext(label_of("risk", "high"))
+    assert newest.text(2) == REASON
+    assert newest.text(3) == CM
+    assert plain(profile.case.values["risk"].text()) == tr.gettext(label_of("risk", "high"))
+    assert plain(case.risk.text()) == tr.gettext(label_of("risk", "high"))
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_concerns_and_reassignment(
+    qtbot: QtBot,
+    make_shell: Callable[[GuiSettings], Shell],
+    one_case: tuple[GuiSettings, str],
+    lang: str,
+) -> None:
+    shell, case = _open(qtbot, make_shell, one_case, lang, CM, CM_PASS)
+    tr = shell.lang.translator
+    profile = case.profile
+
+    press(qtbot, profile.change_concerns)
+    concerns = dialog(qtbot, ConcernsDialog)
+    assert concerns.concerns.codes() == ("neglect",)
+    # None chosen: the core's message under the list, in the user's language.
+    concerns.concerns.boxes["neglect"].setChecked(False)
+    press(qtbot, concerns.save)
+    qtbot.waitUntil(lambda: bool(concerns.form.errors()), timeout=WAIT_MS)
+    assert _errors(concerns.form) == {
+        "concerns": _message(N_("Choose at least one protection concern."), tr)
+    }
+    concerns.concerns.boxes["child_labour"].setChecked(True)
+    press(qtbot, concerns.save)
+    qtbot.waitUntil(lambda: closed(concerns), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: case.bundle is not None and case.bundle.case.concerns == ("child_labour",),
+        timeout=WAIT_MS,
+    )
+    assert plain(profile.case.values["concerns"].text()) == tr.gettext(
+        label_of("concern", "child_labour")
+    )
+
+    # The case's own manager may name the worker, but not the manager.
+    press(qtbot, profile.reassign)
+    assign = dialog(qtbot, AssignDialog)
+    qtbot.waitUntil(lambda: assign.save.isEnabled(), timeout=WAIT_MS)
+    assert assign.may_worker and not assign.may_manager
+    assert not assign.manager.isVisible()
+    names = [assign.worker.itemText(i) for i in range(assign.worker.count())]
+    assert "Somchai Dee" in names and "Anong Srisuk" in names
+    assert assign.worker.currentText() == "Somchai Dee"
+    assign.worker.setCurrentIndex(assign.worker.findText("Anong Srisuk"))
+    press(qtbot, assign.save)
+    qtbot.waitUntil(lambda: closed(assign), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: plain(profile.case.values["worker"].text()) == CM, timeout=WAIT_MS)
+
+
+def test_a_field_worker_may_change_risk_but_not_reassign(
+    qtbot: QtBot,
+    make_shell: Callable[[GuiSettings], Shell],
+    one_case: tuple[GuiSettings, str],
+) -> None:
+    _shell, case = _open(qtbot, make_shell, one_case, "th", WORKER, WORKER_PASS)
+    profile = case.profile
+    assert profile.change_risk.isVisible() and profile.change_concerns.isVisible()
+    assert not profile.reassign.isVisible()
