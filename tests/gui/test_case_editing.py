@@ -18,10 +18,12 @@ from cmdesk.core.vault import crypto
 from cmdesk.core.workspace import Workspace
 from cmdesk.gui.i18n import plain
 from cmdesk.gui.screens.case.case_edits import AssignDialog, ConcernsDialog, RiskDialog
+from cmdesk.gui.screens.case.child_edit import EditChildDialog, MemberDialog
 from cmdesk.gui.screens.case.page import CasePage
 from cmdesk.gui.settings import GuiSettings
 from cmdesk.gui.shell import Shell
 from cmdesk.gui.widgets.form import FormGrid
+from cmdesk.gui.widgets.prompts import ReasonDialog
 from tests.conftest import ADMIN, ADMIN_PASS, WORKER, WORKER_PASS
 from tests.core.records.factories import child_draft
 from tests.gui.flow import closed, dialog, open_case_from_caseload, pick, press, type_text
@@ -177,3 +179,97 @@ def test_a_field_worker_may_change_risk_but_not_reassign(
     profile = case.profile
     assert profile.change_risk.isVisible() and profile.change_concerns.isVisible()
     assert not profile.reassign.isVisible()
+
+
+SCHOOL = "Ban Huai Khrai School"
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_edit_the_child_and_the_household(
+    qtbot: QtBot,
+    make_shell: Callable[[GuiSettings], Shell],
+    one_case: tuple[GuiSettings, str],
+    lang: str,
+) -> None:
+    shell, case = _open(qtbot, make_shell, one_case, lang, WORKER, WORKER_PASS)
+    tr = shell.lang.translator
+    profile = case.profile
+    assert case.bundle is not None
+    before = case.bundle.child
+
+    # The registration form, filled in with what is recorded.
+    press(qtbot, profile.edit_child)
+    edit = dialog(qtbot, EditChildDialog)
+    form = edit.child_form
+    qtbot.waitUntil(lambda: form.address.loads == 0, timeout=WAIT_MS)
+    assert form.given_th.text() == before.given_name_th
+    assert form.given_latin.text() == before.given_name_latin
+    assert form.address.codes() == (
+        before.province_code,
+        before.district_code,
+        before.subdistrict_code,
+    )
+    assert not edit.tracker.dirty
+
+    # A name too long: the core's message under the field, in the user's language; nothing
+    # is saved.
+    type_text(qtbot, form.family_latin, "x" * 101)
+    type_text(qtbot, form.school_name, SCHOOL)
+    press(qtbot, edit.save)
+    qtbot.waitUntil(lambda: bool(form.errors()), timeout=WAIT_MS)
+    assert _errors(form) == {
+        "family_name_latin": plain(
+            ValidationError(
+                [FieldError("x", N_("A name has at most {max} characters."), {"max": 100})]
+            )
+            .errors[0]
+            .message(tr)
+        )
+    }
+    wait_idle(qtbot, shell)
+    assert case.bundle.child.school_name == ""
+
+    form.family_latin.setText(before.family_name_latin)
+    press(qtbot, edit.save)
+    qtbot.waitUntil(lambda: closed(edit), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: SCHOOL in plain(profile.child.values["school"].text()), timeout=WAIT_MS)
+    assert case.bundle.child.given_name_th == before.given_name_th
+    assert case.bundle.child.birth == before.birth
+
+    # Two members of the household.
+    for name, relationship, phone in (
+        ("Nuan Saengthong", "mother", "081 234 5678"),
+        ("Boonmee Saengthong", "grandfather", ""),
+    ):
+        press(qtbot, profile.add_member)
+        member = dialog(qtbot, MemberDialog)
+        type_text(qtbot, member.member_form.name, name)
+        pick(member.member_form.relationship, relationship)
+        if phone:
+            type_text(qtbot, member.member_form.phone, phone)
+        press(qtbot, member.save)
+        qtbot.waitUntil(lambda m=member: closed(m), timeout=WAIT_MS)
+        wait_idle(qtbot, shell)
+    qtbot.waitUntil(lambda: profile.household.topLevelItemCount() == 2, timeout=WAIT_MS)
+    shown = {
+        profile.household.topLevelItem(i).text(0): profile.household.topLevelItem(i).text(1)
+        for i in range(2)
+    }
+    assert shown == {
+        "Nuan Saengthong": tr.gettext(label_of("relationship", "mother")),
+        "Boonmee Saengthong": tr.gettext(label_of("relationship", "grandfather")),
+    }
+
+    # Removing asks for a reason first.
+    row = next(
+        i for i in range(2) if profile.household.topLevelItem(i).text(0) == "Boonmee Saengthong"
+    )
+    profile.household.setCurrentItem(profile.household.topLevelItem(row))
+    press(qtbot, profile.remove_member)
+    ask = dialog(qtbot, ReasonDialog)
+    press(qtbot, ask.ok_button)
+    assert _errors(ask.form) == {"reason": plain(tr.gettext("This field is required."))}
+    type_text(qtbot, ask.text, "Moved to Mae Sai")
+    press(qtbot, ask.ok_button)
+    qtbot.waitUntil(lambda: profile.household.topLevelItemCount() == 1, timeout=WAIT_MS)
+    assert profile.household.topLevelItem(0).text(0) == "Nuan Saengthong"

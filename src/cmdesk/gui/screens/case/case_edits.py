@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from cmdesk.core.i18n import N_
 from cmdesk.core.services.cases import MANAGER_ROLES, WORKER_ROLES
@@ -35,6 +42,7 @@ class CaseEditDialog(QDialog):
     title_msgid = ""
     intro_msgid = ""
     save_msgid = N_("Save")
+    scrolls = False  # long forms scroll inside a dialog sized to the screen
 
     def __init__(self, session: Session, parent: QWidget, name: str) -> None:
         super().__init__(parent)
@@ -45,8 +53,14 @@ class CaseEditDialog(QDialog):
         self._layout.addWidget(self.title)
         self.intro = WrapLabel(parent=self)
         self._layout.addWidget(self.intro)
-        self.form = FormGrid(self)
-        self._layout.addWidget(self.form)
+        self.form = self.make_form()
+        if self.scrolls:
+            scroll = QScrollArea(self)
+            scroll.setWidgetResizable(True)
+            scroll.setWidget(self.form)
+            self._layout.addWidget(scroll, 1)
+        else:
+            self._layout.addWidget(self.form)
         self.message = MessageLabel(self)
         self._layout.addWidget(self.message)
         self.buttons = QDialogButtonBox(self)
@@ -75,6 +89,9 @@ class CaseEditDialog(QDialog):
             b.setAccessibleName(b.text())
 
     # -- to implement -----------------------------------------------------------------------
+    def make_form(self) -> FormGrid:
+        return FormGrid(self)
+
     def operation(self) -> Callable[[Workspace], Any] | None:
         raise NotImplementedError
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
@@ -32,6 +33,7 @@ from cmdesk.gui.widgets.details import DetailsGrid, stretch_column
 from cmdesk.gui.widgets.labels import Heading
 
 if TYPE_CHECKING:
+    from cmdesk.core.services.children import HouseholdMemberDTO
     from cmdesk.gui.screens.case.page import CasePage
 
 CHILD_ROWS = (
@@ -81,13 +83,36 @@ class ProfileTab(CaseTab):
         for key, msgid in CHILD_ROWS:
             self.child.add(key, msgid, self.copy_id if key == "document" else None)
         layout.addWidget(self.child)
+        child_edits = QHBoxLayout()
+        self.edit_child = QPushButton(body)
+        self.edit_child.setObjectName("edit-child")
+        self.edit_child.clicked.connect(self._open_child)
+        child_edits.addWidget(self.edit_child)
+        child_edits.addStretch(1)
+        layout.addLayout(child_edits)
         self.household_heading = Heading(parent=body, level=2)
         layout.addWidget(self.household_heading)
         self.household = QTreeWidget(body)
         self.household.setObjectName("household")
         self.household.setRootIsDecorated(False)
         self.household.setMaximumHeight(120)
+        self.household.itemSelectionChanged.connect(self._member_chosen)
+        self.household.itemActivated.connect(lambda _item, _col: self._edit_member())
         layout.addWidget(self.household)
+        member_edits = QHBoxLayout()
+        self.add_member = QPushButton(body)
+        self.add_member.setObjectName("add-member")
+        self.add_member.clicked.connect(self._add_member)
+        self.edit_member = QPushButton(body)
+        self.edit_member.setObjectName("edit-member")
+        self.edit_member.clicked.connect(self._edit_member)
+        self.remove_member = QPushButton(body)
+        self.remove_member.setObjectName("remove-member")
+        self.remove_member.clicked.connect(self._remove_member)
+        for button in (self.add_member, self.edit_member, self.remove_member):
+            member_edits.addWidget(button)
+        member_edits.addStretch(1)
+        layout.addLayout(member_edits)
         self.case_heading = Heading(parent=body, level=2)
         layout.addWidget(self.case_heading)
         self.case = DetailsGrid(body)
@@ -107,6 +132,7 @@ class ProfileTab(CaseTab):
         self.reassign.clicked.connect(self._open_assign)
         for button in (self.change_risk, self.change_concerns, self.reassign):
             edits.addWidget(button)
+        for button in self._edit_buttons():
             button.hide()
         edits.addStretch(1)
         layout.addLayout(edits)
@@ -138,10 +164,14 @@ class ProfileTab(CaseTab):
         self.case_heading.setText(tr.gettext("The case"))
         self.tasks_heading.setText(tr.gettext("Follow-ups"))
         self.risk_heading.setText(tr.gettext("Risk history"))
+        self.edit_child.setText(tr.gettext("Edit the child's details"))
+        self.add_member.setText(tr.gettext("Add a member"))
+        self.edit_member.setText(tr.gettext("Edit"))
+        self.remove_member.setText(tr.gettext("Remove"))
         self.change_risk.setText(tr.gettext("Change risk level"))
         self.change_concerns.setText(tr.gettext("Change concerns"))
         self.reassign.setText(tr.gettext("Reassign"))
-        for button in (self.change_risk, self.change_concerns, self.reassign):
+        for button in self._edit_buttons():
             button.setAccessibleName(button.text())
         self.risk_history.setHeaderLabels(
             [tr.gettext("When"), tr.gettext("Risk level"), tr.gettext("Why"), tr.gettext("By")]
@@ -176,7 +206,7 @@ class ProfileTab(CaseTab):
         self.household.clear()
         self.tasks.clear()
         self.risk_history.clear()
-        for button in (self.change_risk, self.change_concerns, self.reassign):
+        for button in self._edit_buttons():
             button.hide()
         self._id_number = ""
         self.copy_id.setEnabled(False)
@@ -219,8 +249,13 @@ class ProfileTab(CaseTab):
 
         self.household.clear()
         yes, no = tr.gettext("Yes"), tr.gettext("No")
+        # The core has no action of its own for the child's record: whoever may keep the
+        # case up to date (EDIT_CASE) may correct the child and the household too.
+        edits = b.may(CaseAction.EDIT_CASE)
+        for button in (self.edit_child, self.add_member, self.edit_member, self.remove_member):
+            button.setVisible(edits)
         for m in c.household:
-            QTreeWidgetItem(
+            item = QTreeWidgetItem(
                 self.household,
                 [
                     m.name,
@@ -230,6 +265,8 @@ class ProfileTab(CaseTab):
                     m.phone,
                 ],
             )
+            item.setData(0, Qt.ItemDataRole.UserRole, m.id)
+        self._member_chosen()
 
         concerns = [lab("concern", x) for x in case.concerns]
         if case.concern_other:
@@ -274,6 +311,71 @@ class ProfileTab(CaseTab):
         )
 
     # -- changes ----------------------------------------------------------------------------
+    def _edit_buttons(self) -> tuple[QPushButton, ...]:
+        return (
+            self.edit_child,
+            self.add_member,
+            self.edit_member,
+            self.remove_member,
+            self.change_risk,
+            self.change_concerns,
+            self.reassign,
+        )
+
+    def _chosen_member(self) -> HouseholdMemberDTO | None:
+        item = self.household.currentItem()
+        b = self.bundle
+        if item is None or b is None or not item.isSelected():
+            return None
+        member_id = item.data(0, Qt.ItemDataRole.UserRole)
+        return next((m for m in b.child.household if m.id == member_id), None)
+
+    def _member_chosen(self) -> None:
+        chosen = self._chosen_member() is not None
+        self.edit_member.setEnabled(chosen)
+        self.remove_member.setEnabled(chosen)
+
+    def _open_child(self) -> None:
+        from cmdesk.gui.screens.case.child_edit import EditChildDialog
+
+        if self.bundle is not None:
+            EditChildDialog(self.session, self, self.bundle.child).open()
+
+    def _add_member(self) -> None:
+        from cmdesk.gui.screens.case.child_edit import MemberDialog
+
+        if self.bundle is not None:
+            MemberDialog(self.session, self, self.bundle.child.id).open()
+
+    def _edit_member(self) -> None:
+        from cmdesk.gui.screens.case.child_edit import MemberDialog
+
+        member = self._chosen_member()
+        if self.bundle is not None and member is not None and self.edit_member.isVisible():
+            MemberDialog(self.session, self, self.bundle.child.id, member).open()
+
+    def _remove_member(self) -> None:
+        from cmdesk.gui.widgets.prompts import ReasonDialog
+
+        member = self._chosen_member()
+        if member is None:
+            return
+        member_id = member.id
+        ReasonDialog(
+            self.page,
+            self.session.lang,
+            title=lambda t: t.gettext("Remove household member"),
+            prompt=lambda t: t.gettext(
+                "The person no longer shows in the household. The record is kept, hidden, "
+                "with your reason."
+            ),
+            ok=lambda t: t.gettext("Remove"),
+            text_label=lambda t: t.gettext("Reason"),
+            on_ok=lambda _c, why: self.change(
+                lambda ws: ws.children.remove_household_member(member_id, why)
+            ),
+        ).open()
+
     def _open_risk(self) -> None:
         from cmdesk.gui.screens.case.case_edits import RiskDialog
 
