@@ -5,10 +5,12 @@ nothing."""
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from cmdesk.core.errors import FieldError, ValidationError
@@ -17,7 +19,12 @@ from cmdesk.core.model.labels import label_of
 from cmdesk.core.vault import crypto
 from cmdesk.core.workspace import Workspace
 from cmdesk.gui.i18n import plain
-from cmdesk.gui.screens.case.case_edits import AssignDialog, ConcernsDialog, RiskDialog
+from cmdesk.gui.screens.case.case_edits import (
+    AssignDialog,
+    CaseEditDialog,
+    ConcernsDialog,
+    RiskDialog,
+)
 from cmdesk.gui.screens.case.child_edit import EditChildDialog, MemberDialog
 from cmdesk.gui.screens.case.page import CasePage
 from cmdesk.gui.settings import GuiSettings
@@ -28,8 +35,11 @@ from tests.conftest import ADMIN, ADMIN_PASS, WORKER, WORKER_PASS
 from tests.core.records.factories import child_draft
 from tests.gui.flow import closed, dialog, open_case_from_caseload, pick, press, type_text
 from tests.gui.helpers import WAIT_MS, unlock, wait_idle
+from tests.gui.screen_checks import clipped, english_left, shown_texts
 
 CM, CM_PASS = "anong", "case manager passphrase"
+SUP, SUP_PASS = "kasem", "supervisor passphrase"
+SHOTS = Path(tempfile.gettempdir()) / "casework-shots"
 REASON = "The uncle came back to the house last night"
 
 
@@ -43,6 +53,7 @@ def _one_case(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     ) as ws:
         ws.users.add(WORKER, WORKER_PASS, "field_worker", display_name="Somchai Dee", kdf=kdf)
         ws.users.add(CM, CM_PASS, "case_manager", display_name="Anong Srisuk", kdf=kdf)
+        ws.users.add(SUP, SUP_PASS, "supervisor", display_name="Kasem Wongsa", kdf=kdf)
         worker_id = ws.users.get(WORKER).id
     with Workspace.open(root, CM, CM_PASS) as ws:
         child = ws.children.register_child(child_draft(), confirm_not_duplicate=True).value
@@ -273,3 +284,52 @@ def test_edit_the_child_and_the_household(
     press(qtbot, ask.ok_button)
     qtbot.waitUntil(lambda: profile.household.topLevelItemCount() == 1, timeout=WAIT_MS)
     assert profile.household.topLevelItem(0).text(0) == "Nuan Saengthong"
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1024, 600)])
+def test_the_editing_dialogs_are_all_thai_and_fit_the_screen(
+    qtbot: QtBot,
+    make_shell: Callable[[GuiSettings], Shell],
+    one_case: tuple[GuiSettings, str],
+    size: tuple[int, int],
+) -> None:
+    shell, case = _open(qtbot, make_shell, one_case, "th", SUP, SUP_PASS)
+    shell.window.resize(*size)
+    profile = case.profile
+    case.show_tab(profile)
+    qtbot.wait(50)
+    problems: list[str] = []
+
+    def look(name: str, widget: QWidget) -> None:
+        shown = shown_texts(widget)
+        assert shown, name
+        problems.extend(f"{name}: English {p}" for p in english_left(shown))
+        problems.extend(f"{name}: clipped {p}" for p in clipped(widget))
+        least = widget.minimumSizeHint()
+        if least.width() > size[0] or least.height() > size[1]:
+            problems.append(f"{name}: needs at least {least.width()}x{least.height()}")
+        widget.grab().save(str(SHOTS / f"{name}-{size[0]}x{size[1]}.png"))
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    look("profile", shell.window)
+    body = profile.child.parentWidget()
+    assert body is not None
+    body.grab().save(str(SHOTS / f"profile-body-{size[0]}x{size[1]}.png"))
+    profile.household.setCurrentItem(None)
+    for name, button, kind in (
+        ("risk", profile.change_risk, RiskDialog),
+        ("concerns", profile.change_concerns, ConcernsDialog),
+        ("assign", profile.reassign, AssignDialog),
+        ("child", profile.edit_child, EditChildDialog),
+        ("member", profile.add_member, MemberDialog),
+    ):
+        press(qtbot, button)
+        opened: CaseEditDialog = dialog(qtbot, kind)
+        wait_idle(qtbot, shell)
+        if isinstance(opened, AssignDialog):
+            assert opened.manager.isVisible()  # a supervisor names the case manager too
+        qtbot.wait(50)
+        look(name, opened)
+        opened.reject()
+        qtbot.waitUntil(lambda d=opened: closed(d), timeout=WAIT_MS)
+    assert not problems, "\n".join(problems)

@@ -173,7 +173,7 @@ class ConcernsDialog(CaseEditDialog):
         self.form.add("concerns", N_("Protection concerns"), self.concerns, required=True)
         self.other = QLineEdit(self)
         self.other.setObjectName("concern-other")
-        self.form.add("concern_other", N_("Other concern"), self.other)
+        self.form.add("concern_other", N_("The other concern"), self.other)
         self.retranslate()
         self.concerns.set_codes(bundle.case.concerns)
         self.other.setText(bundle.case.concern_other)
@@ -217,6 +217,8 @@ class AssignDialog(CaseEditDialog):
         self.worker.setObjectName("assign-worker")
         self.manager = ChoiceCombo((), self, placeholder=N_("Nobody yet"))
         self.manager.setObjectName("assign-manager")
+        for combo in (self.worker, self.manager):
+            combo.setProperty("verbatim", True)  # people's names, as they wrote them
         self.may_worker = bundle.may(CaseAction.ASSIGN_WORKER)
         self.may_manager = bundle.may(CaseAction.ASSIGN_MANAGER)
         if self.may_worker:
