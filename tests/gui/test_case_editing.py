@@ -27,13 +27,24 @@ from cmdesk.gui.screens.case.case_edits import (
 )
 from cmdesk.gui.screens.case.child_edit import EditChildDialog, MemberDialog
 from cmdesk.gui.screens.case.page import CasePage
+from cmdesk.gui.screens.register.dialog import CASE, RegisterChildDialog
+from cmdesk.gui.screens.register.household_section import NewMemberDialog
 from cmdesk.gui.settings import GuiSettings
 from cmdesk.gui.shell import Shell
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.prompts import ReasonDialog
 from tests.conftest import ADMIN, ADMIN_PASS, WORKER, WORKER_PASS
 from tests.core.records.factories import child_draft
-from tests.gui.flow import closed, dialog, open_case_from_caseload, pick, press, type_text
+from tests.gui.flow import (
+    case_page,
+    closed,
+    dialog,
+    open_case_from_caseload,
+    pick,
+    press,
+    type_text,
+    workspace,
+)
 from tests.gui.helpers import WAIT_MS, unlock, wait_idle
 from tests.gui.screen_checks import clipped, english_left, shown_texts
 
@@ -332,4 +343,89 @@ def test_the_editing_dialogs_are_all_thai_and_fit_the_screen(
         look(name, opened)
         opened.reject()
         qtbot.waitUntil(lambda d=opened: closed(d), timeout=WAIT_MS)
+    # Registration, with its household part and the member written down there.
+    case.request_back()
+    press(qtbot, workspace(shell).register_button)
+    register = dialog(qtbot, RegisterChildDialog)
+    qtbot.waitUntil(lambda: register.form.address.loads == 0, timeout=WAIT_MS)
+    look("register", register)
+    register.household.grab().save(str(SHOTS / f"register-household-{size[0]}x{size[1]}.png"))
+    press(qtbot, register.household.add_button)
+    member = dialog(qtbot, NewMemberDialog)
+    look("new-member", member)
+    member.reject()
+    register.reject()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_registration_writes_down_the_household(
+    qtbot: QtBot,
+    make_shell: Callable[[GuiSettings], Shell],
+    one_case: tuple[GuiSettings, str],
+    lang: str,
+) -> None:
+    settings, _number = one_case
+    settings.language = lang
+    shell = make_shell(settings)
+    shell.window.resize(1366, 768)
+    unlock(qtbot, shell, CM, CM_PASS)
+    tr = shell.lang.translator
+    press(qtbot, workspace(shell).register_button)
+    register = dialog(qtbot, RegisterChildDialog)
+    qtbot.waitUntil(lambda: register.form.address.loads == 0, timeout=WAIT_MS)
+    type_text(qtbot, register.form.given_latin, "Somsak")
+    pick(register.form.birth.kind, "unknown")
+    type_text(qtbot, register.form.school_name, SCHOOL)
+
+    # A phone number with letters is refused under the phone field before anything is added.
+    press(qtbot, register.household.add_button)
+    member = dialog(qtbot, NewMemberDialog)
+    type_text(qtbot, member.form.name, "Nuan Jaidee")
+    pick(member.form.relationship, "mother")
+    member.form.caregiver.setChecked(True)
+    type_text(qtbot, member.form.phone, "call the headman")
+    press(qtbot, member.ok_button)
+    assert _errors(member.form) == {
+        "phone": _message(N_("A phone number has only digits, spaces, dashes and +."), tr)
+    }
+    assert register.household.list.topLevelItemCount() == 0
+    member.form.phone.clear()
+    type_text(qtbot, member.form.phone, "081 234 5678")
+    press(qtbot, member.ok_button)
+    qtbot.waitUntil(lambda: closed(member), timeout=WAIT_MS)
+    press(qtbot, register.household.add_button)
+    member = dialog(qtbot, NewMemberDialog)
+    type_text(qtbot, member.form.name, "Boonmee Jaidee")
+    pick(member.form.relationship, "grandfather")
+    press(qtbot, member.ok_button)
+    qtbot.waitUntil(lambda: closed(member), timeout=WAIT_MS)
+    assert register.household.list.topLevelItemCount() == 2
+    assert register.tracker.dirty
+
+    press(qtbot, register.next_button)
+    qtbot.waitUntil(lambda: register.steps.currentIndex() == CASE, timeout=WAIT_MS)
+    cf = register.case_form
+    cf.concerns.boxes["child_labour"].setChecked(True)
+    pick(cf.risk, "medium")
+    type_text(qtbot, cf.risk_reason, "works at the market at night")
+    press(qtbot, register.next_button)
+    case = case_page(shell)
+    qtbot.waitUntil(
+        lambda: case.bundle is not None and case.bundle.child.given_name_latin == "Somsak",
+        timeout=WAIT_MS,
+    )
+    wait_idle(qtbot, shell)
+    profile = case.profile
+    assert SCHOOL in plain(profile.child.values["school"].text())
+    rows = {
+        profile.household.topLevelItem(i).text(0): (
+            profile.household.topLevelItem(i).text(1),
+            profile.household.topLevelItem(i).text(2),
+        )
+        for i in range(profile.household.topLevelItemCount())
+    }
+    assert rows == {
+        "Nuan Jaidee": (tr.gettext(label_of("relationship", "mother")), tr.gettext("Yes")),
+        "Boonmee Jaidee": (tr.gettext(label_of("relationship", "grandfather")), tr.gettext("No")),
+    }
