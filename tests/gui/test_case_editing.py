@@ -42,6 +42,7 @@ from tests.gui.flow import (
     open_case_from_caseload,
     pick,
     press,
+    switch_user,
     type_text,
     workspace,
 )
@@ -50,6 +51,7 @@ from tests.gui.screen_checks import clipped, english_left, shown_texts
 
 CM, CM_PASS = "anong", "case manager passphrase"
 SUP, SUP_PASS = "kasem", "supervisor passphrase"
+WORKER2, WORKER2_PASS = "dao", "second field worker passphrase"
 SHOTS = Path(tempfile.gettempdir()) / "casework-shots"
 REASON = "The uncle came back to the house last night"
 
@@ -65,11 +67,24 @@ def _one_case(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         ws.users.add(WORKER, WORKER_PASS, "field_worker", display_name="Somchai Dee", kdf=kdf)
         ws.users.add(CM, CM_PASS, "case_manager", display_name="Anong Srisuk", kdf=kdf)
         ws.users.add(SUP, SUP_PASS, "supervisor", display_name="Kasem Wongsa", kdf=kdf)
+        ws.users.add(WORKER2, WORKER2_PASS, "field_worker", display_name="Dao Ruang", kdf=kdf)
         worker_id = ws.users.get(WORKER).id
     with Workspace.open(root, CM, CM_PASS) as ws:
         child = ws.children.register_child(child_draft(), confirm_not_duplicate=True).value
         case = ws.cases.open_case(child.id, ["neglect"], "medium", "left alone at night").value
         ws.cases.assign_worker(case.id, worker_id)
+        # Another child the first worker visits: their caseload is never empty.
+        other = ws.children.register_child(
+            child_draft(
+                given_name_th="สมศรี",
+                given_name_latin="Somsri",
+                id_number="",
+                id_document_type="none",
+            ),
+            confirm_not_duplicate=True,
+        ).value
+        kept = ws.cases.open_case(other.id, ["neglect"], "low", "checked monthly").value
+        ws.cases.assign_worker(kept.id, worker_id)
     return root, case.case_number
 
 
@@ -429,3 +444,41 @@ def test_registration_writes_down_the_household(
         "Nuan Jaidee": (tr.gettext(label_of("relationship", "mother")), tr.gettext("Yes")),
         "Boonmee Jaidee": (tr.gettext(label_of("relationship", "grandfather")), tr.gettext("No")),
     }
+
+
+def _caseload_numbers(qtbot: QtBot, shell: Shell) -> set[str]:
+    page = workspace(shell)
+    page.show_section("caseload")
+    wait_idle(qtbot, shell)
+    model = page.caseload.model
+    found = set()
+    for row in range(model.rowCount()):
+        record = model.row(model.index(row, 0))
+        if record is not None:
+            found.add(record.case_number)
+    return found
+
+
+def test_a_reassigned_case_moves_to_the_new_workers_caseload(
+    qtbot: QtBot,
+    make_shell: Callable[[GuiSettings], Shell],
+    one_case: tuple[GuiSettings, str],
+) -> None:
+    number = one_case[1]
+    shell, case = _open(qtbot, make_shell, one_case, "th", SUP, SUP_PASS)
+    press(qtbot, case.profile.reassign)
+    assign = dialog(qtbot, AssignDialog)
+    qtbot.waitUntil(lambda: assign.save.isEnabled(), timeout=WAIT_MS)
+    assign.worker.setCurrentIndex(assign.worker.findText("Dao Ruang"))
+    press(qtbot, assign.save)
+    qtbot.waitUntil(lambda: closed(assign), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: plain(case.profile.case.values["worker"].text()) == WORKER2, timeout=WAIT_MS
+    )
+
+    switch_user(qtbot, shell, WORKER2, WORKER2_PASS)
+    qtbot.waitUntil(lambda: _caseload_numbers(qtbot, shell) == {number}, timeout=WAIT_MS)
+    switch_user(qtbot, shell, WORKER, WORKER_PASS)
+    # Only the other child is left to the first worker.
+    qtbot.waitUntil(lambda: len(_caseload_numbers(qtbot, shell)) == 1, timeout=WAIT_MS)
+    assert number not in _caseload_numbers(qtbot, shell)
