@@ -36,6 +36,7 @@ from cmdesk.gui.widgets.prompts import ReasonDialog
 from tests.conftest import ADMIN, ADMIN_PASS, WORKER, WORKER_PASS
 from tests.core.records.factories import child_draft
 from tests.gui.flow import (
+    answer,
     case_page,
     closed,
     dialog,
@@ -149,6 +150,11 @@ def test_a_case_manager_changes_the_risk_and_sees_it_in_the_history(
     assert case.bundle is not None and case.bundle.case.risk_level == "medium"
 
     type_text(qtbot, risk.reason, REASON)
+    # Typed text is not thrown away without asking.
+    assert shell.has_unsaved()
+    press(qtbot, risk.cancel)
+    answer(qtbot, yes=False)
+    assert risk.isVisible() and risk.reason.text() == REASON
     press(qtbot, risk.save)
     qtbot.waitUntil(lambda: closed(risk), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: profile.risk_history.topLevelItemCount() == 2, timeout=WAIT_MS)
@@ -296,6 +302,26 @@ def test_edit_the_child_and_the_household(
         "Nuan Saengthong": tr.gettext(label_of("relationship", "mother")),
         "Boonmee Saengthong": tr.gettext(label_of("relationship", "grandfather")),
     }
+
+    # A member corrected: the new phone number on the profile.
+    row = next(
+        i for i in range(2) if profile.household.topLevelItem(i).text(0) == "Nuan Saengthong"
+    )
+    profile.household.setCurrentItem(profile.household.topLevelItem(row))
+    press(qtbot, profile.edit_member)
+    fix = dialog(qtbot, MemberDialog)
+    assert fix.member_form.phone.text() == "081 234 5678"
+    fix.member_form.phone.clear()
+    type_text(qtbot, fix.member_form.phone, "089 999 0000")
+    press(qtbot, fix.save)
+    qtbot.waitUntil(lambda: closed(fix), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: any(
+            profile.household.topLevelItem(i).text(4) == "089 999 0000"
+            for i in range(profile.household.topLevelItemCount())
+        ),
+        timeout=WAIT_MS,
+    )
 
     # Removing asks for a reason first.
     row = next(
