@@ -121,4 +121,9 @@ class AddressPicker(QWidget):
 
     def set_codes(self, province: str, district: str = "", subdistrict: str = "") -> None:
         self._wanted = {"province": province, "district": district, "subdistrict": subdistrict}
-        self.province.set_code(province)
+        if self.province.count() <= 1:
+            return  # the list is on its way: it picks the wanted province, then the rest
+        if self.province.code() == province:
+            self._picked("province")  # same province: its districts again, to pick the one
+        else:
+            self.province.set_code(province)

@@ -40,6 +40,9 @@ class BirthDateInput(QWidget):
         super().__init__(parent)
         self._tr = tr
         self._problem = False
+        # An age told on an earlier day, kept as told while the age shown is not changed
+        # (editing a child must not move the estimate to today).
+        self._told: BirthDate | None = None
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.kind = ChoiceCombo(KINDS, self)
@@ -85,6 +88,24 @@ class BirthDateInput(QWidget):
         if self._problem and self.kind.code() != "exact":
             self.check()  # the message under the field, in the new language
 
+    def set_value(self, birth: BirthDate | None) -> None:
+        """Shows a stored birth date as it was told (a year in the reader's era)."""
+        self._told = None
+        if birth is None:
+            self.kind.set_code("unknown")
+        elif birth.precision == "exact":
+            self.kind.set_code("exact")
+            self.day.set_value(birth.day)
+        elif birth.precision == "year":
+            self.kind.set_code("year")
+            shown = birth.year + 543 if self._tr().locale == "th" else birth.year
+            self.year.setText(str(shown))
+        else:
+            self.kind.set_code("estimated")
+            self.age.setValue(birth.stated_age or 0)
+            self._told = birth
+        self.pages.setCurrentIndex(max(self.kind.currentIndex(), 0))
+
     def _kind_changed(self, index: int) -> None:
         self.pages.setCurrentIndex(max(index, 0))
         self.problem.emit("")
@@ -103,6 +124,9 @@ class BirthDateInput(QWidget):
             year = parse_year(self.year.text(), self._tr().locale, field="birth")
             return BirthDate.year_only(year)
         if kind == "estimated":
+            told = self._told
+            if told is not None and told.stated_age == self.age.value():
+                return told
             try:
                 return BirthDate.from_age(self.age.value(), on=thai_today())
             except ValidationError as bad:

@@ -45,6 +45,10 @@ class DirtyTracker(QObject):
     def dirty(self) -> bool:
         return self._dirty
 
+    def touch(self) -> None:
+        """Something not typed was changed by the user (a list of people written down)."""
+        self._touched()
+
     def mark_clean(self) -> None:
         self._set(False)
 

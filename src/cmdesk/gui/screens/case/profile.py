@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QPushButton,
     QScrollArea,
     QTreeWidget,
@@ -18,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cmdesk.core.acting.case_actions import CaseAction
 from cmdesk.core.acting.thai_time import thai_today
-from cmdesk.core.i18n import N_, age_on, format_birth_date, format_date
+from cmdesk.core.i18n import N_, age_on, format_birth_date, format_date, format_datetime
 from cmdesk.core.model.labels import label_of
 from cmdesk.core.reference.ethnicity import ethnic_group
 from cmdesk.core.reference.identity import format_thai_id
@@ -30,6 +33,7 @@ from cmdesk.gui.widgets.details import DetailsGrid, stretch_column
 from cmdesk.gui.widgets.labels import Heading
 
 if TYPE_CHECKING:
+    from cmdesk.core.services.children import HouseholdMemberDTO
     from cmdesk.gui.screens.case.page import CasePage
 
 CHILD_ROWS = (
@@ -79,19 +83,67 @@ class ProfileTab(CaseTab):
         for key, msgid in CHILD_ROWS:
             self.child.add(key, msgid, self.copy_id if key == "document" else None)
         layout.addWidget(self.child)
+        child_edits = QHBoxLayout()
+        self.edit_child = QPushButton(body)
+        self.edit_child.setObjectName("edit-child")
+        self.edit_child.clicked.connect(self._open_child)
+        child_edits.addWidget(self.edit_child)
+        child_edits.addStretch(1)
+        layout.addLayout(child_edits)
         self.household_heading = Heading(parent=body, level=2)
         layout.addWidget(self.household_heading)
         self.household = QTreeWidget(body)
         self.household.setObjectName("household")
         self.household.setRootIsDecorated(False)
         self.household.setMaximumHeight(120)
+        self.household.itemSelectionChanged.connect(self._member_chosen)
+        self.household.itemActivated.connect(lambda _item, _col: self._edit_member())
         layout.addWidget(self.household)
+        member_edits = QHBoxLayout()
+        self.add_member = QPushButton(body)
+        self.add_member.setObjectName("add-member")
+        self.add_member.clicked.connect(self._add_member)
+        self.edit_member = QPushButton(body)
+        self.edit_member.setObjectName("edit-member")
+        self.edit_member.clicked.connect(self._edit_member)
+        self.remove_member = QPushButton(body)
+        self.remove_member.setObjectName("remove-member")
+        self.remove_member.clicked.connect(self._remove_member)
+        for button in (self.add_member, self.edit_member, self.remove_member):
+            member_edits.addWidget(button)
+        member_edits.addStretch(1)
+        layout.addLayout(member_edits)
         self.case_heading = Heading(parent=body, level=2)
         layout.addWidget(self.case_heading)
         self.case = DetailsGrid(body)
         for key, msgid in CASE_ROWS:
             self.case.add(key, msgid)
         layout.addWidget(self.case)
+        # Offered only when the core lists the action for the signed-in user (CaseDTO.actions).
+        edits = QHBoxLayout()
+        self.change_risk = QPushButton(body)
+        self.change_risk.setObjectName("change-risk")
+        self.change_risk.clicked.connect(self._open_risk)
+        self.change_concerns = QPushButton(body)
+        self.change_concerns.setObjectName("change-concerns")
+        self.change_concerns.clicked.connect(self._open_concerns)
+        self.reassign = QPushButton(body)
+        self.reassign.setObjectName("reassign")
+        self.reassign.clicked.connect(self._open_assign)
+        for button in (self.change_risk, self.change_concerns, self.reassign):
+            edits.addWidget(button)
+        for button in self._edit_buttons():
+            button.hide()
+        edits.addStretch(1)
+        layout.addLayout(edits)
+        self.risk_heading = Heading(parent=body, level=3)
+        layout.addWidget(self.risk_heading)
+        self.risk_history = QTreeWidget(body)
+        self.risk_history.setObjectName("risk-history")
+        self.risk_history.setRootIsDecorated(False)
+        self.risk_history.setWordWrap(True)
+        self.risk_history.setMaximumHeight(140)
+        layout.addWidget(self.risk_history)
         self.tasks_heading = Heading(parent=body, level=2)
         layout.addWidget(self.tasks_heading)
         self.tasks = QTreeWidget(body)
@@ -111,6 +163,21 @@ class ProfileTab(CaseTab):
         self.household_heading.setText(tr.gettext("Household and caregivers"))
         self.case_heading.setText(tr.gettext("The case"))
         self.tasks_heading.setText(tr.gettext("Follow-ups"))
+        self.risk_heading.setText(tr.gettext("Risk history"))
+        self.edit_child.setText(tr.gettext("Edit the child's details"))
+        self.add_member.setText(tr.gettext("Add a member"))
+        self.edit_member.setText(tr.gettext("Edit"))
+        self.remove_member.setText(tr.gettext("Remove"))
+        self.change_risk.setText(tr.gettext("Change risk level"))
+        self.change_concerns.setText(tr.gettext("Change concerns"))
+        self.reassign.setText(tr.gettext("Reassign"))
+        for button in self._edit_buttons():
+            button.setAccessibleName(button.text())
+        self.risk_history.setHeaderLabels(
+            [tr.gettext("When"), tr.gettext("Risk level"), tr.gettext("Why"), tr.gettext("By")]
+        )
+        self.risk_history.setAccessibleName(self.risk_heading.text())
+        stretch_column(self.risk_history, 2)
         self.child.retranslate(tr)
         self.case.retranslate(tr)
         self.copy_id.setText(tr.gettext("Copy number"))
@@ -138,6 +205,9 @@ class ProfileTab(CaseTab):
         self.case.clear()
         self.household.clear()
         self.tasks.clear()
+        self.risk_history.clear()
+        for button in self._edit_buttons():
+            button.hide()
         self._id_number = ""
         self.copy_id.setEnabled(False)
 
@@ -179,8 +249,13 @@ class ProfileTab(CaseTab):
 
         self.household.clear()
         yes, no = tr.gettext("Yes"), tr.gettext("No")
+        # The core has no action of its own for the child's record: whoever may keep the
+        # case up to date (EDIT_CASE) may correct the child and the household too.
+        edits = b.may(CaseAction.EDIT_CASE)
+        for button in (self.edit_child, self.add_member, self.edit_member, self.remove_member):
+            button.setVisible(edits)
         for m in c.household:
-            QTreeWidgetItem(
+            item = QTreeWidgetItem(
                 self.household,
                 [
                     m.name,
@@ -190,6 +265,8 @@ class ProfileTab(CaseTab):
                     m.phone,
                 ],
             )
+            item.setData(0, Qt.ItemDataRole.UserRole, m.id)
+        self._member_chosen()
 
         concerns = [lab("concern", x) for x in case.concerns]
         if case.concern_other:
@@ -200,6 +277,19 @@ class ProfileTab(CaseTab):
         self.case.set("manager", b.who(case.case_manager_id))
         self.case.set("worker", b.who(case.assigned_worker_id))
         self.case.set("opened", format_date(case.opened_at, locale, "long"))
+        self.change_risk.setVisible(b.may(CaseAction.EDIT_CASE))
+        self.change_concerns.setVisible(b.may(CaseAction.EDIT_CASE))
+        self.reassign.setVisible(
+            b.may(CaseAction.ASSIGN_WORKER) or b.may(CaseAction.ASSIGN_MANAGER)
+        )
+        self.risk_history.clear()
+        # Newest first: the level in force now is the one at the top.
+        for r in sorted(case.risk_history, key=lambda r: r.at, reverse=True):
+            item = QTreeWidgetItem(
+                self.risk_history,
+                [format_datetime(r.at, locale), lab("risk", r.level), r.reason, b.who(r.by)],
+            )
+            item.setToolTip(2, r.reason)
 
         self.tasks.clear()
         for t in b.tasks:
@@ -219,3 +309,87 @@ class ProfileTab(CaseTab):
             ),
             self.translator,
         )
+
+    # -- changes ----------------------------------------------------------------------------
+    def _edit_buttons(self) -> tuple[QPushButton, ...]:
+        return (
+            self.edit_child,
+            self.add_member,
+            self.edit_member,
+            self.remove_member,
+            self.change_risk,
+            self.change_concerns,
+            self.reassign,
+        )
+
+    def _chosen_member(self) -> HouseholdMemberDTO | None:
+        item = self.household.currentItem()
+        b = self.bundle
+        if item is None or b is None or not item.isSelected():
+            return None
+        member_id = item.data(0, Qt.ItemDataRole.UserRole)
+        return next((m for m in b.child.household if m.id == member_id), None)
+
+    def _member_chosen(self) -> None:
+        chosen = self._chosen_member() is not None
+        self.edit_member.setEnabled(chosen)
+        self.remove_member.setEnabled(chosen)
+
+    def _open_child(self) -> None:
+        from cmdesk.gui.screens.case.child_edit import EditChildDialog
+
+        if self.bundle is not None:
+            EditChildDialog(self.session, self, self.bundle.child).open()
+
+    def _add_member(self) -> None:
+        from cmdesk.gui.screens.case.child_edit import MemberDialog
+
+        if self.bundle is not None:
+            MemberDialog(self.session, self, self.bundle.child.id).open()
+
+    def _edit_member(self) -> None:
+        from cmdesk.gui.screens.case.child_edit import MemberDialog
+
+        member = self._chosen_member()
+        if self.bundle is not None and member is not None and self.edit_member.isVisible():
+            MemberDialog(self.session, self, self.bundle.child.id, member).open()
+
+    def _remove_member(self) -> None:
+        from cmdesk.gui.widgets.prompts import ReasonDialog
+
+        member = self._chosen_member()
+        if member is None:
+            return
+        member_id = member.id
+        ReasonDialog(
+            self.page,
+            self.session.lang,
+            title=lambda t: t.gettext("Remove household member"),
+            prompt=lambda t: t.gettext(
+                "The person no longer shows in the household. The record is kept, hidden, "
+                "with your reason."
+            ),
+            ok=lambda t: t.gettext("Remove"),
+            text_label=lambda t: t.gettext("Reason"),
+            on_ok=lambda _c, why: self.change(
+                lambda ws: ws.children.remove_household_member(member_id, why)
+            ),
+        ).open()
+
+    def _open_risk(self) -> None:
+        from cmdesk.gui.screens.case.case_edits import RiskDialog
+
+        if self.bundle is not None:
+            RiskDialog(self.session, self, self.bundle).open()
+
+    def _open_concerns(self) -> None:
+        from cmdesk.gui.screens.case.case_edits import ConcernsDialog
+
+        if self.bundle is not None:
+            ConcernsDialog(self.session, self, self.bundle).open()
+
+    def _open_assign(self) -> None:
+        from cmdesk.gui.screens.case.case_edits import AssignDialog
+
+        if self.bundle is not None:
+            AssignDialog(self.session, self, self.bundle).open()

@@ -6,6 +6,8 @@ Identity numbers are checked for their document type as soon as the field is lef
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from cmdesk.core.errors import ValidationError
@@ -18,6 +20,10 @@ from cmdesk.gui.widgets.address_picker import AddressPicker
 from cmdesk.gui.widgets.birth_date import BirthDateInput
 from cmdesk.gui.widgets.choice import CheckList, ChoiceCombo, Item, Label, kind_items
 from cmdesk.gui.widgets.form import FormGrid
+from cmdesk.gui.widgets.text_box import TextBox
+
+if TYPE_CHECKING:
+    from cmdesk.core.services.children import ChildDTO
 
 
 def ethnicity_items() -> list[Item]:
@@ -36,6 +42,7 @@ class ChildForm(FormGrid):
         self.given_latin = self._line("given_name_latin", N_("Given name in Latin letters"))
         self.family_latin = self._line("family_name_latin", N_("Family name in Latin letters"))
         self.nickname = self._line("nickname", N_("Nickname"))
+        self.other_names = self._line("other_names", N_("Other names, separated by commas"))
         self.sex = ChoiceCombo(kind_items("sex"), self)
         self.sex.setObjectName("sex")
         self.add("sex", N_("Sex"), self.sex)
@@ -76,6 +83,14 @@ class ChildForm(FormGrid):
         self.school = ChoiceCombo(kind_items("school_status"), self)
         self.school.setObjectName("school-status")
         self.add("school_status", N_("School"), self.school)
+        self.school_name = self._line("school_name", N_("Name of the school"))
+        self.disability = ChoiceCombo(kind_items("disability"), self)
+        self.disability.setObjectName("disability")
+        self.add("disability", N_("Disability"), self.disability)
+        self.disability_details = TextBox(self, lines=2)
+        self.disability_details.setObjectName("disability-details")
+        self.add("disability_details", N_("About the disability"), self.disability_details)
+        self.disability.set_code("unknown")
         self.sex.set_code("unknown")
         self.nationality.set_code("unknown")
         self.legal_status.set_code("unknown")
@@ -97,8 +112,11 @@ class ChildForm(FormGrid):
             self.given_latin,
             self.family_latin,
             self.nickname,
+            self.other_names,
             self.id_number,
             self.village,
+            self.school_name,
+            self.disability_details,
             self.birth.day,
             self.birth.year,
         ]
@@ -115,6 +133,7 @@ class ChildForm(FormGrid):
             self.legal_status,
             self.document,
             self.school,
+            self.disability,
         ):
             combo.retranslate(tr)
         self.birth.retranslate(tr)
@@ -173,4 +192,32 @@ class ChildForm(FormGrid):
             subdistrict_code=subdistrict,
             languages=self.languages.codes(),
             school_status=self.school.code(),
+            school_name=self.school_name.text(),
+            disability=self.disability.code(),
+            disability_details=self.disability_details.text(),
+            other_names=tuple(n.strip() for n in self.other_names.text().split(",") if n.strip()),
         )
+
+    def fill(self, child: ChildDTO) -> None:
+        """Shows a registered child's details, to edit them (from code: not the user typing)."""
+        self.given_th.setText(child.given_name_th)
+        self.family_th.setText(child.family_name_th)
+        self.given_latin.setText(child.given_name_latin)
+        self.family_latin.setText(child.family_name_latin)
+        self.nickname.setText(child.nickname)
+        self.other_names.setText(", ".join(child.other_names))
+        self.sex.set_code(child.sex)
+        self.birth.set_value(child.birth)
+        self.ethnicity.set_code(child.ethnicity)
+        self.nationality.set_code(child.nationality)
+        self.legal_status.set_code(child.legal_status)
+        self.document.set_code(child.id_document_type)
+        self.id_number.setText(child.id_number or "")
+        self.address.set_codes(child.province_code, child.district_code, child.subdistrict_code)
+        self.village.setText(child.village)
+        self.languages.set_codes(child.languages)
+        self.school.set_code(child.school_status)
+        self.school_name.setText(child.school_name)
+        self.disability.set_code(child.disability)
+        self.disability_details.setText(child.disability_details)
+        self._document_changed()

@@ -8,6 +8,7 @@ cannot be opened yet (the risk not yet known) is not lost.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
@@ -26,6 +27,7 @@ from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.screens.register.child_form import ChildForm
 from cmdesk.gui.screens.register.duplicates import Candidate, DuplicatesPanel, with_places
+from cmdesk.gui.screens.register.household_section import HouseholdSection
 from cmdesk.gui.screens.register.open_case import OpenCaseForm
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.form import FormGrid
@@ -62,8 +64,13 @@ class RegisterChildDialog(QDialog):
         box.addWidget(self.intro)
         scroll = QScrollArea(form_page)
         scroll.setWidgetResizable(True)
-        self.form = ChildForm(session, scroll)
-        scroll.setWidget(self.form)
+        holder = QWidget(scroll)
+        stack = QVBoxLayout(holder)
+        self.form = ChildForm(session, holder)
+        stack.addWidget(self.form)
+        self.household = HouseholdSection(session.lang, holder)
+        stack.addWidget(self.household)
+        scroll.setWidget(holder)
         box.addWidget(scroll, 1)
         self.steps.addWidget(form_page)
 
@@ -103,6 +110,7 @@ class RegisterChildDialog(QDialog):
 
         self.tracker = DirtyTracker(self)
         self.tracker.watch(*self.form.fields(), *self.case_form.fields())
+        self.household.changed.connect(self.tracker.touch)
         session.lang.language_changed.connect(self.retranslate)
         self.retranslate()
         self.form.start()
@@ -126,6 +134,7 @@ class RegisterChildDialog(QDialog):
             )
         )
         self.form.retranslate(tr)
+        self.household.retranslate(tr)
         self.duplicates.retranslate(tr)
         self.case_form.retranslate(tr)
         self.registered.setText(
@@ -175,7 +184,7 @@ class RegisterChildDialog(QDialog):
         if not self.form.check_id():
             return
         try:
-            draft = self.form.draft()
+            draft = replace(self.form.draft(), household=self.household.drafts())
         except ValidationError as bad:
             self._failed(bad, self.form)
             return

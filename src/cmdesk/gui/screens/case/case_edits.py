@@ -1,0 +1,270 @@
+"""Small dialogs that change the case itself: its risk level (with the reason), its protection
+concerns, and who works on it.
+
+Each one is offered only when the core lists the matching CaseAction for the signed-in user;
+the service checks again on save, and what it refuses lands under the field it names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cmdesk.core.i18n import N_
+from cmdesk.core.services.cases import MANAGER_ROLES, WORKER_ROLES
+from cmdesk.gui.ops import ChangeOp, QueryOp
+from cmdesk.gui.session import Session
+from cmdesk.gui.widgets.choice import CheckList, ChoiceCombo, Item, kind_items
+from cmdesk.gui.widgets.form import FormGrid
+from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+from cmdesk.gui.widgets.text_box import TextBox
+from cmdesk.gui.widgets.unsaved import DirtyTracker, confirm_discard
+
+if TYPE_CHECKING:
+    from cmdesk.core.services.users import UserDTO
+    from cmdesk.core.workspace import Workspace
+    from cmdesk.gui.screens.case.data import CaseBundle
+
+
+class CaseEditDialog(QDialog):
+    """A form, a line for what no field owns, Save and Cancel; the change runs on the worker
+    and the page reloads from the change signal."""
+
+    title_msgid = ""
+    intro_msgid = ""
+    save_msgid = N_("Save")
+    scrolls = False  # long forms scroll inside a dialog sized to the screen
+
+    def __init__(self, session: Session, parent: QWidget, name: str) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self._session = session
+        self._layout = QVBoxLayout(self)
+        self.title = Heading(parent=self, level=2)
+        self._layout.addWidget(self.title)
+        self.intro = WrapLabel(parent=self)
+        self._layout.addWidget(self.intro)
+        self.form = self.make_form()
+        if self.scrolls:
+            scroll = QScrollArea(self)
+            scroll.setWidgetResizable(True)
+            scroll.setWidget(self.form)
+            self._layout.addWidget(scroll, 1)
+        else:
+            self._layout.addWidget(self.form)
+        self.message = MessageLabel(self)
+        self._layout.addWidget(self.message)
+        self.buttons = QDialogButtonBox(self)
+        self.save = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save.setObjectName("save")
+        self.cancel = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
+        self.cancel.setObjectName("cancel")
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        self._layout.addWidget(self.buttons)
+        self.tracker = DirtyTracker(self)
+        self.setMinimumWidth(480)
+        session.lang.language_changed.connect(self.retranslate)
+        self.finished.connect(self.deleteLater)
+
+    def retranslate(self) -> None:
+        tr = self._session.lang.translator
+        self.setWindowTitle(tr.gettext(self.title_msgid))
+        self.title.setText(tr.gettext(self.title_msgid))
+        self.intro.setText(tr.gettext(self.intro_msgid) if self.intro_msgid else "")
+        self.intro.setVisible(bool(self.intro_msgid))
+        self.form.retranslate(tr)
+        self.save.setText(tr.gettext(self.save_msgid))
+        self.cancel.setText(tr.gettext("Cancel"))
+        for b in (self.save, self.cancel):
+            b.setAccessibleName(b.text())
+
+    # -- to implement -----------------------------------------------------------------------
+    def make_form(self) -> FormGrid:
+        return FormGrid(self)
+
+    def operation(self) -> Callable[[Workspace], Any] | None:
+        raise NotImplementedError
+
+    # -- shared -------------------------------------------------------------------------------
+    def submit(self) -> None:
+        op = self.operation()
+        if op is None:
+            return
+        self.form.clear_errors()
+        self.message.clear_message()
+        self.save.setEnabled(False)
+
+        def saved(_result: Any) -> None:
+            self.tracker.mark_clean()
+            self.accept()
+
+        def failed(exc: BaseException) -> None:
+            from cmdesk.core.errors import ValidationError
+            from cmdesk.gui.errors import friendly_message
+
+            self.save.setEnabled(True)
+            tr = self._session.lang.translator
+            if isinstance(exc, ValidationError):
+                left = self.form.show_validation(exc, tr)
+                if left:
+                    self.message.show_error("\n".join(left))
+            else:
+                self.message.show_error(friendly_message(exc, tr))
+
+        ChangeOp(self._session, parent=self, op=op, success=saved).failure(failed).run()
+
+    def reject(self) -> None:
+        # Hidden means locked: a different user unlocking closes this without asking them.
+        if self.tracker.dirty and self.isVisible():
+            confirm_discard(self, self._session.lang.translator, super().reject)
+        else:
+            super().reject()
+
+
+class RiskDialog(CaseEditDialog):
+    title_msgid = N_("Change risk level")
+    intro_msgid = N_(
+        "Say what changed for the child. The earlier levels and their reasons stay in the "
+        "risk history."
+    )
+    save_msgid = N_("Save the risk level")
+
+    def __init__(self, session: Session, parent: QWidget, bundle: CaseBundle) -> None:
+        super().__init__(session, parent, "risk-dialog")
+        self._case_id = bundle.case.id
+        self.level = ChoiceCombo(kind_items("risk"), self)
+        self.level.setObjectName("risk-level")
+        self.form.add("risk_level", N_("Risk level"), self.level, required=True)
+        self.reason = TextBox(self, lines=4)
+        self.reason.setObjectName("risk-reason")
+        self.form.add("risk_reason", N_("Why this risk level"), self.reason, required=True)
+        self.tracker.watch(self.reason)
+        self.retranslate()
+        self.level.set_code(bundle.case.risk_level)
+
+    def retranslate(self) -> None:
+        self.level.retranslate(self._session.lang.translator)
+        super().retranslate()
+
+    def operation(self) -> Callable[[Workspace], Any]:
+        case_id, level, reason = self._case_id, self.level.code(), self.reason.text()
+        return lambda ws: ws.cases.set_risk(case_id, level, reason)
+
+
+class ConcernsDialog(CaseEditDialog):
+    title_msgid = N_("Change concerns")
+    save_msgid = N_("Save the concerns")
+
+    def __init__(self, session: Session, parent: QWidget, bundle: CaseBundle) -> None:
+        super().__init__(session, parent, "concerns-dialog")
+        self._case_id = bundle.case.id
+        self.concerns = CheckList(kind_items("concern"), self)
+        self.concerns.setObjectName("concerns")
+        self.form.add("concerns", N_("Protection concerns"), self.concerns, required=True)
+        self.other = QLineEdit(self)
+        self.other.setObjectName("concern-other")
+        self.form.add("concern_other", N_("The other concern"), self.other)
+        self.retranslate()
+        self.concerns.set_codes(bundle.case.concerns)
+        self.other.setText(bundle.case.concern_other)
+        # Watched after filling in: ticking from code is not the user choosing.
+        self.tracker.watch(self.other, *self.concerns.boxes.values())
+
+    def retranslate(self) -> None:
+        self.concerns.retranslate(self._session.lang.translator)
+        super().retranslate()
+
+    def operation(self) -> Callable[[Workspace], Any]:
+        case_id, chosen, other = self._case_id, self.concerns.codes(), self.other.text()
+        return lambda ws: ws.cases.set_concerns(case_id, chosen, other)
+
+
+def staff_items(users: list[UserDTO], org_code: str, roles: tuple[str, ...]) -> list[Item]:
+    """Active staff of the case's organisation whom the core accepts in that part, by full
+    name (the user name when none is recorded)."""
+    return [
+        (u.id, u.display_name or u.username)
+        for u in users
+        if u.active and u.org_code == org_code and u.role in roles
+    ]
+
+
+class AssignDialog(CaseEditDialog):
+    title_msgid = N_("Reassign the case")
+    intro_msgid = N_("Only active staff of the case's organisation can be chosen.")
+    save_msgid = N_("Save the assignment")
+
+    def __init__(self, session: Session, parent: QWidget, bundle: CaseBundle) -> None:
+        from cmdesk.core.acting.case_actions import CaseAction
+
+        super().__init__(session, parent, "assign-dialog")
+        case = bundle.case
+        self._case_id = case.id
+        self._org_code = bundle.org_code(case.org_id)
+        self._was_worker = case.assigned_worker_id or ""
+        self._was_manager = case.case_manager_id or ""
+        self.worker = ChoiceCombo((), self, placeholder=N_("Nobody yet"))
+        self.worker.setObjectName("assign-worker")
+        self.manager = ChoiceCombo((), self, placeholder=N_("Nobody yet"))
+        self.manager.setObjectName("assign-manager")
+        for combo in (self.worker, self.manager):
+            combo.setProperty("verbatim", True)  # people's names, as they wrote them
+        self.may_worker = bundle.may(CaseAction.ASSIGN_WORKER)
+        self.may_manager = bundle.may(CaseAction.ASSIGN_MANAGER)
+        if self.may_worker:
+            self.form.add("assigned_worker_id", N_("Field worker"), self.worker)
+        else:
+            self.worker.hide()
+        if self.may_manager:
+            self.form.add("case_manager_id", N_("Case manager"), self.manager)
+        else:
+            self.manager.hide()
+        self.retranslate()
+        self.worker.set_code(self._was_worker)
+        self.manager.set_code(self._was_manager)
+        self.tracker.watch(self.worker, self.manager)
+        self.save.setEnabled(False)
+        QueryOp(session, parent=self, op=lambda ws: ws.users.list(), success=self._staff).run()
+
+    def _staff(self, users: list[UserDTO]) -> None:
+        with self.tracker.paused():
+            self.worker.set_items(staff_items(users, self._org_code, WORKER_ROLES))
+            self.manager.set_items(staff_items(users, self._org_code, MANAGER_ROLES))
+        self.save.setEnabled(True)
+
+    def retranslate(self) -> None:
+        tr = self._session.lang.translator
+        self.worker.retranslate(tr)
+        self.manager.retranslate(tr)
+        super().retranslate()
+
+    def operation(self) -> Callable[[Workspace], Any] | None:
+        case_id = self._case_id
+        worker = self.worker.code() if self.may_worker else self._was_worker
+        manager = self.manager.code() if self.may_manager else self._was_manager
+        new_worker = worker != self._was_worker
+        new_manager = manager != self._was_manager
+        if not (new_worker or new_manager):
+            self.accept()
+            return None
+
+        def op(ws: Workspace) -> Any:
+            # The manager first: a new manager may be the one who names the worker.
+            result = None
+            if new_manager:
+                result = ws.cases.assign_case_manager(case_id, manager or None)
+            if new_worker:
+                result = ws.cases.assign_worker(case_id, worker or None)
+            return result
+
+        return op
