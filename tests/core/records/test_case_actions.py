@@ -21,6 +21,7 @@ from cmdesk.core.services.case_dto import CaseDTO
 from cmdesk.core.services.referrals import ReferralDraft
 from cmdesk.core.workspace import Workspace
 from tests.core.records.conftest import Open
+from tests.core.records.factories import child_draft
 from tests.core.records.flows import case_at
 
 A = CaseAction
@@ -54,6 +55,9 @@ def _attempts(ws: Workspace, case: CaseDTO, as_user: Open) -> dict[A, Callable[[
     draft = ReferralDraft("ECPAT", "legal_aid", "court hearing", ("identity",))
     attempts: dict[A, Callable[[], object]] = {
         A.ADD_NOTE: lambda: ws.notes.add(case.id, "visited the family"),
+        A.EDIT_CHILD: lambda: ws.children.update_child(
+            case.child_id, child_draft(school_name="โรงเรียนบ้านป่าซาง")
+        ),
         A.ADD_TASK: lambda: ws.tasks.add(case.id, "home visit", thai_today() + timedelta(2)),
         A.EDIT_CASE: lambda: ws.cases.set_risk(case.id, "high", "threatened again"),
         A.ASSIGN_WORKER: lambda: ws.cases.assign_worker(case.id, as_user("dao").actor.user_id),
@@ -139,10 +143,11 @@ def test_the_offer_follows_the_user_and_the_moment(as_user: Open) -> None:
     submitted = _state(as_user, "case_plan:plan_submitted_by_malee")
     assert A.APPROVE_PLAN not in as_user("malee").cases.get(submitted.id).actions  # four eyes
     assert A.APPROVE_PLAN in as_user("kasem").cases.get(submitted.id).actions
-    field = {A.ADD_NOTE, A.ADD_TASK, A.EDIT_CASE, A.RECORD_ASSESSMENT, A.UPDATE_ACTIONS}
+    field = {A.ADD_NOTE, A.EDIT_CHILD, A.ADD_TASK, A.EDIT_CASE}
+    field |= {A.RECORD_ASSESSMENT, A.UPDATE_ACTIONS}
     assert as_user("pim").cases.get(submitted.id).actions == field
     closed = _state(as_user, "closure")
-    assert as_user("anong").cases.get(closed.id).actions == {A.ADD_NOTE, A.REOPEN}
+    assert as_user("anong").cases.get(closed.id).actions == {A.ADD_NOTE, A.EDIT_CHILD, A.REOPEN}
     assert as_user("anong").cases.get(closed.id).moves == ()
     fresh = _state(as_user, "registration")
     assert as_user("pim").cases.get(fresh.id).moves == (Stage.ASSESSMENT,)

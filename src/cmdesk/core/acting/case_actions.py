@@ -46,6 +46,7 @@ MOVES: Final[dict[tuple[Stage, Stage], frozenset[str]]] = {
 
 class CaseAction(StrEnum):
     ADD_NOTE = "add_note"
+    EDIT_CHILD = "edit_child"  # the child's details and household, closed case or not
     ADD_TASK = "add_task"
     EDIT_CASE = "edit_case"  # risk level and concerns
     ASSIGN_WORKER = "assign_worker"
@@ -85,7 +86,7 @@ def case_actions(case: Case, actor: Actor) -> frozenset[CaseAction]:
     edits_plan = role in PLAN_EDITORS
     # Notes stay open after closure (what happened next), and a case opened in error can be
     # hidden whatever its stage.
-    allowed = {CaseAction.ADD_NOTE}
+    allowed = {CaseAction.ADD_NOTE, CaseAction.EDIT_CHILD}
     if role == SUP:
         allowed.add(CaseAction.DELETE)
     if stage == Stage.CLOSURE:

@@ -249,9 +249,8 @@ class ProfileTab(CaseTab):
 
         self.household.clear()
         yes, no = tr.gettext("Yes"), tr.gettext("No")
-        # The core has no action of its own for the child's record: whoever may keep the
-        # case up to date (EDIT_CASE) may correct the child and the household too.
-        edits = b.may(CaseAction.EDIT_CASE)
+        # Whoever works on the case may correct the child and the household, closed or not.
+        edits = b.may(CaseAction.EDIT_CHILD)
         for button in (self.edit_child, self.add_member, self.edit_member, self.remove_member):
             button.setVisible(edits)
         for m in c.household:
