@@ -23,6 +23,7 @@ from cmdesk.gui.screens.case.case_edits import (
     AssignDialog,
     CaseEditDialog,
     ConcernsDialog,
+    FollowUpDialog,
     RiskDialog,
 )
 from cmdesk.gui.screens.case.child_edit import EditChildDialog, MemberDialog
@@ -508,3 +509,35 @@ def test_a_reassigned_case_moves_to_the_new_workers_caseload(
     # Only the other child is left to the first worker.
     qtbot.waitUntil(lambda: len(_caseload_numbers(qtbot, shell)) == 1, timeout=WAIT_MS)
     assert number not in _caseload_numbers(qtbot, shell)
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_a_follow_up_is_added_from_the_case(
+    qtbot: QtBot,
+    make_shell: Callable[[GuiSettings], Shell],
+    one_case: tuple[GuiSettings, str],
+    lang: str,
+) -> None:
+    _shell, case = _open(qtbot, make_shell, one_case, lang, CM, CM_PASS)
+    profile = case.profile
+    before = profile.tasks.topLevelItemCount()
+    press(qtbot, profile.add_task)
+    follow = dialog(qtbot, FollowUpDialog)
+    qtbot.waitUntil(lambda: follow.save.isEnabled(), timeout=WAIT_MS)
+    # The case's field worker does it unless someone else is chosen.
+    assert plain(follow.who.currentText()) == "Somchai Dee"
+    if lang == "th":
+        problems = english_left(shown_texts(follow)) + clipped(follow)
+        assert not problems, problems
+    press(qtbot, follow.save)  # nothing to do: said under the field, nothing saved
+    qtbot.waitUntil(lambda: "title" in follow.form.errors(), timeout=WAIT_MS)
+    type_text(qtbot, follow.what, "Home visit with the aunt")
+    press(qtbot, follow.save)
+    qtbot.waitUntil(lambda: closed(follow), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: profile.tasks.topLevelItemCount() == before + 1, timeout=WAIT_MS)
+    titles = [profile.tasks.topLevelItem(i).text(1) for i in range(before + 1)]
+    assert "Home visit with the aunt" in titles
+    # It is on the field worker's list (due in a week, the default).
+    settings, _number = one_case
+    with Workspace.open(Path(settings.last_vault), WORKER, WORKER_PASS) as ws:
+        assert "Home visit with the aunt" in [i.task.title for i in ws.tasks.agenda(days=8)]

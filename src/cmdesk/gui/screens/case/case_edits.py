@@ -268,3 +268,64 @@ class AssignDialog(CaseEditDialog):
             return result
 
         return op
+
+
+class FollowUpDialog(CaseEditDialog):
+    """A follow-up on the case: what, when, and who does it (the case's field worker unless
+    someone else is chosen)."""
+
+    title_msgid = N_("Add a follow-up")
+    save_msgid = N_("Add the follow-up")
+
+    def __init__(self, session: Session, parent: QWidget, bundle: CaseBundle) -> None:
+        from datetime import timedelta
+
+        from cmdesk.core.acting.thai_time import thai_today
+        from cmdesk.gui.widgets.date_field import DateField
+
+        super().__init__(session, parent, "follow-up-dialog")
+        case = bundle.case
+        self._case_id = case.id
+        self._org_code = bundle.org_code(case.org_id)
+        self._default = case.assigned_worker_id or (bundle.actor.user_id if bundle.actor else "")
+        self.what = QLineEdit(self)
+        self.what.setObjectName("follow-up-title")
+        self.form.add("title", N_("What to do"), self.what, required=True)
+        self.due = DateField(lambda: session.lang.translator, self, name="due_date")
+        self.due.setObjectName("follow-up-date")
+        self.due.set_value(thai_today() + timedelta(days=7))
+        due_error = self.form.add("due_date", N_("By when"), self.due, required=True)
+        self.due.problem.connect(due_error.show_text)
+        self.who = ChoiceCombo((), self)
+        self.who.setObjectName("follow-up-who")
+        self.who.setProperty("verbatim", True)  # people's names, as they wrote them
+        self.form.add("assigned_to", N_("Who does it"), self.who)
+        self.details = TextBox(self, lines=3)
+        self.details.setObjectName("follow-up-details")
+        self.form.add("details", N_("Details"), self.details)
+        self.tracker.watch(self.what, self.details)
+        self.retranslate()
+        self.save.setEnabled(False)
+        QueryOp(session, parent=self, op=lambda ws: ws.users.list(), success=self._staff).run()
+
+    def _staff(self, users: list[UserDTO]) -> None:
+        with self.tracker.paused():
+            self.who.set_items(staff_items(users, self._org_code, WORKER_ROLES))
+            self.who.set_code(self._default)
+        self.save.setEnabled(True)
+
+    def retranslate(self) -> None:
+        tr = self._session.lang.translator
+        self.who.retranslate(tr)
+        self.due.retranslate(tr)
+        super().retranslate()
+
+    def operation(self) -> Callable[[Workspace], Any] | None:
+        if not self.due.check():
+            return None
+        due = self.due.value()
+        if due is None:
+            return None
+        case_id, title, details = self._case_id, self.what.text(), self.details.text()
+        who = self.who.code() or None
+        return lambda ws: ws.tasks.add(case_id, title, due, who, details)

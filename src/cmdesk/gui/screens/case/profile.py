@@ -151,6 +151,14 @@ class ProfileTab(CaseTab):
         self.tasks.setRootIsDecorated(False)
         self.tasks.setMaximumHeight(120)
         layout.addWidget(self.tasks)
+        task_row = QHBoxLayout()
+        self.add_task = QPushButton(body)
+        self.add_task.setObjectName("add-follow-up")
+        self.add_task.clicked.connect(self._open_follow_up)
+        self.add_task.hide()
+        task_row.addWidget(self.add_task)
+        task_row.addStretch(1)
+        layout.addLayout(task_row)
         layout.addStretch(1)
         self._id_number = ""
 
@@ -163,6 +171,8 @@ class ProfileTab(CaseTab):
         self.household_heading.setText(tr.gettext("Household and caregivers"))
         self.case_heading.setText(tr.gettext("The case"))
         self.tasks_heading.setText(tr.gettext("Follow-ups"))
+        self.add_task.setText(tr.gettext("Add a follow-up…"))
+        self.add_task.setAccessibleName(self.add_task.text())
         self.risk_heading.setText(tr.gettext("Risk history"))
         self.edit_child.setText(tr.gettext("Edit the child's details"))
         self.add_member.setText(tr.gettext("Add a member"))
@@ -206,7 +216,7 @@ class ProfileTab(CaseTab):
         self.household.clear()
         self.tasks.clear()
         self.risk_history.clear()
-        for button in self._edit_buttons():
+        for button in (*self._edit_buttons(), self.add_task):
             button.hide()
         self._id_number = ""
         self.copy_id.setEnabled(False)
@@ -290,6 +300,7 @@ class ProfileTab(CaseTab):
             )
             item.setToolTip(2, r.reason)
 
+        self.add_task.setVisible(b.may(CaseAction.ADD_TASK))
         self.tasks.clear()
         for t in b.tasks:
             QTreeWidgetItem(
@@ -386,6 +397,12 @@ class ProfileTab(CaseTab):
 
         if self.bundle is not None:
             ConcernsDialog(self.session, self, self.bundle).open()
+
+    def _open_follow_up(self) -> None:
+        from cmdesk.gui.screens.case.case_edits import FollowUpDialog
+
+        if self.bundle is not None:
+            FollowUpDialog(self.session, self, self.bundle).open()
 
     def _open_assign(self) -> None:
         from cmdesk.gui.screens.case.case_edits import AssignDialog
