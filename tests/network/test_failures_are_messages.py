@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -131,26 +132,9 @@ def test_a_huge_file_that_is_not_a_bundle_is_refused_without_reading_it(
     huge = tmp_path / "holiday-video.mp4"
     with huge.open("wb") as f:  # 1 GiB, sparse: no disk used
         f.truncate(1 << 30)
-    # The command reports its own peak memory as it exits: VmHWM, which starts afresh at exec
-    # (ru_maxrss would include the forking test worker's memory).
-    launcher = (
-        "import re, sys\n"
-        "from tests.network import fast_cmdesk\n"
-        "code = fast_cmdesk.run()\n"
-        "status = open('/proc/self/status').read()\n"
-        "print('peak', re.search(r'VmHWM:\\s+(\\d+)', status).group(1), file=sys.stderr)\n"
-        "sys.exit(code)\n"
-    )
-    proc = subprocess.run(
-        [sys.executable, "-c", launcher, "--vault", str(office.root), "--user", "admin",
-         "sync", "import", str(huge)],
-        env={"CMDESK_PASSPHRASE": PASS, "CMDESK_LANG": "en",
-             "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
-        capture_output=True, text=True, check=False, timeout=300,
-    )  # fmt: skip
+    proc, peak_kib = import_measuring_memory(office, huge)
     assert proc.returncode == 1 and "not a cmdesk sync bundle" in proc.stderr
     no_traceback(proc.stderr)
-    peak_kib = int(proc.stderr.rsplit("peak", 1)[1].split()[0])
     assert peak_kib < 300 * 1024, peak_kib  # the file is 1 GiB
 
 
@@ -168,6 +152,15 @@ def test_a_signed_bundle_that_would_expand_to_gigabytes_is_refused_from_its_head
     assert len(data) < 1 << 20
     bomb = tmp_path / "small.bundle"
     bomb.write_bytes(data)
+    proc, peak_kib = import_measuring_memory(office, bomb)
+    assert proc.returncode == 1, proc.stderr
+    no_traceback(proc.stderr)
+    assert peak_kib < 300 * 1024, peak_kib
+
+
+def import_measuring_memory(office: Laptop, path: Path) -> tuple[Any, int]:
+    """`sync import` of `path` in its own process, and that process's peak memory in KiB:
+    VmHWM, which starts afresh at exec (ru_maxrss would count the forking test worker)."""
     launcher = (
         "import re, sys\n"
         "from tests.network import fast_cmdesk\n"
@@ -178,12 +171,9 @@ def test_a_signed_bundle_that_would_expand_to_gigabytes_is_refused_from_its_head
     )
     proc = subprocess.run(
         [sys.executable, "-c", launcher, "--vault", str(office.root), "--user", "admin",
-         "sync", "import", str(bomb)],
+         "sync", "import", str(path)],
         env={"CMDESK_PASSPHRASE": PASS, "CMDESK_LANG": "en",
              "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
         capture_output=True, text=True, check=False, timeout=300,
     )  # fmt: skip
-    assert proc.returncode == 1, proc.stderr
-    no_traceback(proc.stderr)
-    peak_kib = int(proc.stderr.rsplit("peak", 1)[1].split()[0])
-    assert peak_kib < 300 * 1024, peak_kib
+    return proc, int(proc.stderr.rsplit("peak", 1)[1].split()[0])
