@@ -72,17 +72,18 @@ def test_my_week_shows_overdue_today_and_the_coming_days_with_the_child(as_user:
     late = anong.tasks.add(case.id, "Visit school", today - timedelta(days=3), me).value
     now = anong.tasks.add(case.id, "Call mother", today, me).value
     soon = anong.tasks.add(case.id, "Home visit", today + timedelta(days=6), me).value
-    anong.tasks.add(case.id, "Next month", today + timedelta(days=7), me)
+    in_a_week = anong.tasks.add(case.id, "In a week", today + timedelta(days=7), me).value
+    anong.tasks.add(case.id, "Next month", today + timedelta(days=8), me)
     anong.tasks.add(case.id, "Someone else's", today, anong.actor.user_id)
     week = pim.tasks.agenda(today)
-    assert [i.task.id for i in week] == [late.id, now.id, soon.id]
-    assert [i.day(today) for i in week] == ["overdue", "today", "soon"]
+    assert [i.task.id for i in week] == [late.id, now.id, soon.id, in_a_week.id]
+    assert [i.day(today) for i in week] == ["overdue", "today", "soon", "soon"]
     first = week[0]
     assert first.child_name_th == case.child_name_th and first.child_nickname == "ลิ"
     assert first.village == "บ้านป่าซาง" and first.task.case_number == case.case_number
-    assert len(anong.tasks.agenda(today, mine_only=False)) == 4
+    assert len(anong.tasks.agenda(today, mine_only=False)) == 5
     done = pim.tasks.complete(now.id, "mother agreed to the school meeting").value
     assert done.status == "done" and done.outcome == "mother agreed to the school meeting"
-    assert [i.task.id for i in pim.tasks.agenda(today)] == [late.id, soon.id]
+    assert [i.task.id for i in pim.tasks.agenda(today)] == [late.id, soon.id, in_a_week.id]
     with pytest.raises(PermissionDenied):
         as_user("admin").tasks.agenda(today)  # no casework

@@ -201,8 +201,9 @@ class TaskService:
     def agenda(
         self, today: date | None = None, *, days: int = 7, mine_only: bool = True
     ) -> builtins.list[AgendaItem]:
-        """Open follow-ups that are overdue or due in the next `days` days (today included),
-        on cases the user may see, by date: the field worker's week."""
+        """Open follow-ups that are overdue, due today or in the next `days` days, on cases
+        the user may see, by date: the field worker's week (a follow-up set a week ahead,
+        the usual default, is on it from the day it is made)."""
         self._guard.require_casework()
         day = today or thai_today()
         query = (
@@ -213,7 +214,7 @@ class TaskService:
                 case_scope(self._ctx.actor),
                 Task.deleted_at.is_(None),
                 Task.status == TaskStatus.OPEN,
-                Task.due_date < day + timedelta(days=days),
+                Task.due_date <= day + timedelta(days=days),
             )
             .order_by(Task.due_date, Task.created_at)
         )
