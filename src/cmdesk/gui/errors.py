@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from cmdesk.core.errors import CmdeskError, ValidationError
 from cmdesk.core.i18n import Translator
+
+if TYPE_CHECKING:
+    from cmdesk.gui.widgets.form import FormGrid
+    from cmdesk.gui.widgets.labels import MessageLabel
 
 
 def friendly_message(exc: BaseException, tr: Translator) -> str:
@@ -43,3 +49,16 @@ def show_error(parent: QWidget | None, exc: BaseException, tr: Translator) -> QM
     ok.setText(tr.gettext("OK"))
     box.open()
     return box
+
+
+def show_failure(exc: BaseException, form: FormGrid, message: MessageLabel, tr: Translator) -> None:
+    """A refused save as a form shows it: each field's problem under its field, what no field
+    owns (or any other failure) in the form's message line."""
+    if isinstance(exc, ValidationError):
+        left = form.show_validation(exc, tr)
+        if left:
+            message.show_error("\n".join(left))
+        else:
+            message.clear_message()
+        return
+    message.show_error(friendly_message(exc, tr))

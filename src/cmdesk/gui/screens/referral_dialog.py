@@ -23,12 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from cmdesk.core.acting.changes import Kind
-from cmdesk.core.errors import ValidationError
 from cmdesk.core.i18n import N_, format_date
 from cmdesk.core.model.labels import label_of
 from cmdesk.core.model.referral import SharedSection
 from cmdesk.core.services.referrals import ReferralDraft
-from cmdesk.gui.errors import friendly_message
+from cmdesk.gui.errors import show_failure
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.screens.consent_dialog import partner_items
 from cmdesk.gui.screens.referral_preview import preview_text
@@ -371,13 +370,7 @@ class ReferralDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             self._update_send()
-            tr = self._session.lang.translator
-            if isinstance(exc, ValidationError):
-                left = self.form.show_validation(exc, tr)
-                if left:
-                    self.message.show_error("\n".join(left))
-            else:
-                self.message.show_error(friendly_message(exc, tr))
+            show_failure(exc, self.form, self.message, self._session.lang.translator)
 
         ChangeOp(self._session, parent=self, op=send, success=sent).failure(failed).run()
 

@@ -24,10 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cmdesk.core.errors import ValidationError
 from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.model.labels import label_of
-from cmdesk.gui.errors import friendly_message
+from cmdesk.gui.errors import show_failure
 from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
@@ -285,11 +284,7 @@ class _PassphraseForm(QDialog):
 
         def failed(exc: BaseException) -> None:
             self.save.setEnabled(True)
-            if isinstance(exc, ValidationError):
-                left = self.form.show_validation(exc, self.translator)
-                self.message.show_error("\n".join(left)) if left else self.message.clear_message()
-            else:
-                self.message.show_error(friendly_message(exc, self.translator))
+            show_failure(exc, self.form, self.message, self.translator)
 
         ChangeOp(self._session, parent=self, op=op, success=ok).failure(failed).run()
 

@@ -109,17 +109,10 @@ class CaseEditDialog(QDialog):
             self.accept()
 
         def failed(exc: BaseException) -> None:
-            from cmdesk.core.errors import ValidationError
-            from cmdesk.gui.errors import friendly_message
+            from cmdesk.gui.errors import show_failure
 
             self.save.setEnabled(True)
-            tr = self._session.lang.translator
-            if isinstance(exc, ValidationError):
-                left = self.form.show_validation(exc, tr)
-                if left:
-                    self.message.show_error("\n".join(left))
-            else:
-                self.message.show_error(friendly_message(exc, tr))
+            show_failure(exc, self.form, self.message, self._session.lang.translator)
 
         ChangeOp(self._session, parent=self, op=op, success=saved).failure(failed).run()
 
