@@ -6,14 +6,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTreeWidgetItem
 
-from cmdesk.core.i18n import format_date
+from cmdesk.core.i18n import N_, format_date
 from cmdesk.core.model.labels import label_of
 from cmdesk.gui.icons import icon
-from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle
-from cmdesk.gui.widgets.labels import Heading, WrapLabel
+from cmdesk.gui.screens.case.panes import ListTab
 from cmdesk.gui.widgets.prompts import ReasonDialog
 
 if TYPE_CHECKING:
@@ -22,21 +21,11 @@ if TYPE_CHECKING:
 CONSENT_ID = Qt.ItemDataRole.UserRole
 
 
-class ConsentTab(CaseTab):
+class ConsentTab(ListTab):
     def __init__(self, page: CasePage) -> None:
-        super().__init__(page)
-        self.setObjectName("case-consent")
-        layout = QVBoxLayout(self)
-        self.heading = Heading(parent=self, level=2)
-        layout.addWidget(self.heading)
-        self.intro = WrapLabel(parent=self)
-        self.intro.setStyleSheet("color: #52606d;")
-        layout.addWidget(self.intro)
-        self.table = QTreeWidget(self)
-        self.table.setObjectName("consents")
-        self.table.setRootIsDecorated(False)
+        super().__init__(page, "case-consent", "consents")
         self.table.currentItemChanged.connect(lambda *_a: self._update_buttons())
-        layout.addWidget(self.table, 1)
+        self.add_list()
         row = QHBoxLayout()
         self.print_form = QPushButton(icon("print"), "", self)
         self.print_form.setObjectName("print-consent-form")
@@ -51,36 +40,34 @@ class ConsentTab(CaseTab):
         self.record.setObjectName("record-consent")
         self.record.clicked.connect(self.open_record)
         row.addWidget(self.record)
-        layout.addLayout(row)
+        self.layout_.addLayout(row)
 
     def title(self) -> str:
         return self.translator.gettext("Consent")
 
     def retranslate(self) -> None:
         tr = self.translator
-        self.heading.setText(tr.gettext("Consent and lawful basis"))
-        self.intro.setText(
-            tr.gettext(
+        self.retranslate_panes(
+            tr,
+            N_("Consent and lawful basis"),
+            N_(
                 "Sharing the case with a partner needs the family's consent to share with that "
                 "organisation, or another lawful basis. A withdrawn consent stays in the list."
-            )
+            ),
+            [
+                N_("Consent to"),
+                N_("With"),
+                N_("Lawful basis"),
+                N_("Given by"),
+                N_("Date given"),
+                N_("Status"),
+            ],
         )
         self.record.setText(tr.gettext("Record consent…"))
         self.withdraw.setText(tr.gettext("Withdraw the chosen consent…"))
         self.print_form.setText(tr.gettext("Print a consent form…"))
         for b in (self.record, self.withdraw, self.print_form):
             b.setAccessibleName(b.text())
-        self.table.setHeaderLabels(
-            [
-                tr.gettext("Consent to"),
-                tr.gettext("With"),
-                tr.gettext("Lawful basis"),
-                tr.gettext("Given by"),
-                tr.gettext("Date given"),
-                tr.gettext("Status"),
-            ]
-        )
-        self.table.setAccessibleName(self.heading.text())
         self._update_buttons()
 
     def clear(self) -> None:

@@ -4,54 +4,43 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QCheckBox, QTreeWidget, QTreeWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QTreeWidgetItem
 
-from cmdesk.core.i18n import format_datetime
+from cmdesk.core.i18n import N_, format_datetime
 from cmdesk.gui.audit_labels import READS, describe
-from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle
+from cmdesk.gui.screens.case.panes import ListTab
 from cmdesk.gui.widgets.details import stretch_column
-from cmdesk.gui.widgets.labels import Heading, WrapLabel
 
 if TYPE_CHECKING:
     from cmdesk.gui.screens.case.page import CasePage
 
 
-class HistoryTab(CaseTab):
+class HistoryTab(ListTab):
     def __init__(self, page: CasePage) -> None:
-        super().__init__(page)
-        self.setObjectName("case-history")
-        layout = QVBoxLayout(self)
-        self.heading = Heading(parent=self, level=2)
-        layout.addWidget(self.heading)
-        self.intro = WrapLabel(parent=self)
-        self.intro.setStyleSheet("color: #52606d;")
-        layout.addWidget(self.intro)
+        super().__init__(page, "case-history", "audit-history")
         self.show_reads = QCheckBox(self)
         self.show_reads.setObjectName("show-reads")
         self.show_reads.toggled.connect(lambda _on: self._refill())
-        layout.addWidget(self.show_reads)
-        self.table = QTreeWidget(self)
-        self.table.setObjectName("audit-history")
-        self.table.setRootIsDecorated(False)
-        layout.addWidget(self.table, 1)
+        self.layout_.addWidget(self.show_reads)
+        self.add_list()
 
     def title(self) -> str:
         return self.translator.gettext("History")
 
     def retranslate(self) -> None:
         tr = self.translator
-        self.heading.setText(tr.gettext("History of this record"))
-        self.intro.setText(
-            tr.gettext(
+        self.retranslate_panes(
+            tr,
+            N_("History of this record"),
+            N_(
                 "Every change, every look at the record and every print is kept in the audit "
                 "trail, newest first. Nobody can change or remove these entries."
-            )
+            ),
+            [N_("When"), N_("Who"), N_("What")],
         )
         self.show_reads.setText(tr.gettext("Also show each time the record was only looked at"))
         self.show_reads.setAccessibleName(self.show_reads.text())
-        self.table.setHeaderLabels([tr.gettext("When"), tr.gettext("Who"), tr.gettext("What")])
-        self.table.setAccessibleName(self.heading.text())
         stretch_column(self.table, 2)
 
     def clear(self) -> None:

@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTreeWidgetItem
 
 from cmdesk.core.acting.case_actions import CaseAction
-from cmdesk.core.i18n import format_date
+from cmdesk.core.i18n import N_, format_date
 from cmdesk.core.model.labels import label_of
 from cmdesk.gui.icons import icon
-from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle
+from cmdesk.gui.screens.case.panes import ListTab
 from cmdesk.gui.widgets.details import select_row
-from cmdesk.gui.widgets.labels import Heading, WrapLabel
 
 if TYPE_CHECKING:
     from cmdesk.gui.screens.case.page import CasePage
@@ -22,21 +21,11 @@ if TYPE_CHECKING:
 REFERRAL_ID = Qt.ItemDataRole.UserRole
 
 
-class ReferralsTab(CaseTab):
+class ReferralsTab(ListTab):
     def __init__(self, page: CasePage) -> None:
-        super().__init__(page)
-        self.setObjectName("case-referrals")
-        layout = QVBoxLayout(self)
-        self.heading = Heading(parent=self, level=2)
-        layout.addWidget(self.heading)
-        self.intro = WrapLabel(parent=self)
-        self.intro.setStyleSheet("color: #52606d;")
-        layout.addWidget(self.intro)
-        self.table = QTreeWidget(self)
-        self.table.setObjectName("case-referrals-list")
-        self.table.setRootIsDecorated(False)
+        super().__init__(page, "case-referrals", "case-referrals-list")
         self.table.itemActivated.connect(lambda item, _c: self._open(item))
-        layout.addWidget(self.table, 1)
+        self.add_list()
         row = QHBoxLayout()
         self.open_button = QPushButton(self)
         self.open_button.setObjectName("open-referral")
@@ -47,34 +36,26 @@ class ReferralsTab(CaseTab):
         self.refer.setObjectName("refer")
         self.refer.clicked.connect(self.open_new)
         row.addWidget(self.refer)
-        layout.addLayout(row)
+        self.layout_.addLayout(row)
 
     def title(self) -> str:
         return self.translator.gettext("Referrals")
 
     def retranslate(self) -> None:
         tr = self.translator
-        self.heading.setText(tr.gettext("Referrals to partner organisations"))
-        self.intro.setText(
-            tr.gettext(
+        self.retranslate_panes(
+            tr,
+            N_("Referrals to partner organisations"),
+            N_(
                 "Refer the child when another organisation of the network can help. Only the "
                 "sections you choose are shared, and only with consent or a recorded reason."
-            )
+            ),
+            [N_("Date"), N_("To"), N_("Service"), N_("Urgency"), N_("Status")],
         )
         self.refer.setText(tr.gettext("Refer to a partner…"))
         self.open_button.setText(tr.gettext("Open the chosen referral"))
         for b in (self.refer, self.open_button):
             b.setAccessibleName(b.text())
-        self.table.setHeaderLabels(
-            [
-                tr.gettext("Date"),
-                tr.gettext("To"),
-                tr.gettext("Service"),
-                tr.gettext("Urgency"),
-                tr.gettext("Status"),
-            ]
-        )
-        self.table.setAccessibleName(self.heading.text())
         self._update_buttons()
 
     def clear(self) -> None:
