@@ -271,7 +271,7 @@ def test_edit_the_child_and_the_household(
         )
     }
     wait_idle(qtbot, shell)
-    assert case.bundle.child.school_name == ""
+    assert case.bundle.child.texts["school_name"] == ""
 
     form.family_latin.setText(before.family_name_latin)
     press(qtbot, edit.save)

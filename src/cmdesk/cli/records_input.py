@@ -41,6 +41,8 @@ CHILD_TEXT: Final = tuple(
 CHILD_LISTS: Final = tuple(
     n for n in _DRAFT if catalog.field_of("child", n) and catalog.kind_of("child", n) in _LIST_KINDS
 )
+# The child's plain texts (ChildDraft.texts), set like any text.
+CHILD_PLAIN: Final = catalog.plain_texts("child")
 # The birth date, as it is known: one of these (birth_age_on defaults to today).
 BIRTH_FIELDS: Final = ("birth_date", "birth_year", "birth_age", "birth_age_on")
 MEMBER_FIELDS: Final = {f.name for f in dataclasses.fields(HouseholdMemberDraft)}
@@ -195,11 +197,14 @@ def child_draft(
 ) -> ChildDraft:
     """`base` (or an empty draft) with `values` applied; every problem reported at once."""
     errors: list[FieldError] = []
-    known = {*CHILD_TEXT, *CHILD_LISTS, *BIRTH_FIELDS, "household"}
+    known = {*CHILD_TEXT, *CHILD_PLAIN, *CHILD_LISTS, *BIRTH_FIELDS, "household"}
     changes: dict[str, Any] = {}
+    texts = dict((base or ChildDraft()).texts)
     for name, value in values.items():
         if name not in known:
             errors.append(FieldError(name, UNKNOWN_FIELD))
+        elif name in CHILD_PLAIN:
+            texts[name] = _text(name, value, errors)
         elif name in CHILD_TEXT:
             changes[name] = _text(name, value, errors)
         elif name in CHILD_LISTS:
@@ -218,7 +223,7 @@ def child_draft(
         changes["birth"] = birth
     if errors:
         raise ValidationError(errors)
-    return dataclasses.replace(base or ChildDraft(), **changes)
+    return dataclasses.replace(base or ChildDraft(), texts=texts, **changes)
 
 
 def draft_of(child: ChildDTO) -> ChildDraft:
@@ -230,6 +235,7 @@ def draft_of(child: ChildDTO) -> ChildDraft:
         other_names=tuple(child.other_names),
         languages=tuple(child.languages),
         birth=child.birth,
+        texts=dict(child.texts),
     )
 
 

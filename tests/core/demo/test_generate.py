@@ -138,9 +138,8 @@ def test_every_child_passes_the_records_rules(demo: Path) -> None:
             subdistrict_code=c.subdistrict_code,
             languages=tuple(c.languages),
             school_status=c.school_status,
-            school_name=c.school_name,
             disability=c.disability,
-            disability_details=c.disability_details,
+            texts={"school_name": c.school_name, "disability_details": c.disability_details},
             household=household,
         )
         check_child(draft, with_household=True, today=AS_OF)

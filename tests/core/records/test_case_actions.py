@@ -56,7 +56,7 @@ def _attempts(ws: Workspace, case: CaseDTO, as_user: Open) -> dict[A, Callable[[
     attempts: dict[A, Callable[[], object]] = {
         A.ADD_NOTE: lambda: ws.notes.add(case.id, "visited the family"),
         A.EDIT_CHILD: lambda: ws.children.update_child(
-            case.child_id, child_draft(school_name="โรงเรียนบ้านป่าซาง")
+            case.child_id, child_draft(texts={"school_name": "โรงเรียนบ้านป่าซาง"})
         ),
         A.ADD_TASK: lambda: ws.tasks.add(case.id, "home visit", thai_today() + timedelta(2)),
         A.EDIT_CASE: lambda: ws.cases.set_risk(case.id, "high", "threatened again"),

@@ -43,8 +43,7 @@ def full_record(as_user: Open, latin: str, thai: str) -> tuple[str, str]:
         nickname=f"{latin} nick",
         other_names=(f"{latin} alias",),
         village=f"{latin} village {thai}",
-        school_name=f"{latin} school",
-        disability_details=f"{latin} details",
+        texts={"school_name": f"{latin} school", "disability_details": f"{latin} details"},
         household=(mother(name=f"{latin} mother", contact_notes=f"{latin} contact"),),
     )
     child = anong.children.register_child(draft, confirm_not_duplicate=True).value

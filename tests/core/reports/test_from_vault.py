@@ -59,8 +59,10 @@ def build_records(open_as: Open) -> Printed:
         child_draft(
             family_name_latin=LATIN_SURNAME,
             disability="yes",
-            disability_details=f"epilepsy {HEALTH_CANARY}",
-            school_name="Ban Pa Sang School",
+            texts={
+                "disability_details": f"epilepsy {HEALTH_CANARY}",
+                "school_name": "Ban Pa Sang School",
+            },
             household=(mother(phone=PHONE),),
         ),
         confirm_not_duplicate=True,

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from cmdesk.core.i18n import N_
 from cmdesk.core.model.base import Base, SoftDeleted, Synced, UtcDateTime, utcnow
+from cmdesk.core.model.field_info import BASE, about, code_of, record_ref, user_ref
+from cmdesk.core.model.referral import SharedSection
 
 
 class Stage(StrEnum):
@@ -140,38 +142,82 @@ class Case(Synced, SoftDeleted, Base):
 
     __tablename__ = "case_file"  # "case" is an SQL keyword
 
-    case_number: Mapped[str] = mapped_column(String(64), unique=True)
-    child_id: Mapped[str] = mapped_column(String(36), index=True)
+    case_number: Mapped[str] = mapped_column(
+        String(64), unique=True, info=about(N_("Case number"), BASE)
+    )
+    child_id: Mapped[str] = mapped_column(
+        String(36), index=True, info=record_ref(N_("Child"), BASE)
+    )
     # The social worker who owns the case, and the field worker who visits.
-    case_manager_id: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
-    assigned_worker_id: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
+    case_manager_id: Mapped[str | None] = mapped_column(
+        String(36), default=None, index=True, info=user_ref(N_("Case manager"))
+    )
+    assigned_worker_id: Mapped[str | None] = mapped_column(
+        String(36), default=None, index=True, info=user_ref(N_("Field worker"))
+    )
     # The assigned worker's team when assigned: field workers see their team's cases.
-    team: Mapped[str] = mapped_column(String(64), default="", index=True)
+    team: Mapped[str] = mapped_column(String(64), default="", index=True, info=about(N_("Team")))
 
-    concerns: Mapped[list[str]] = mapped_column(JSON, default=list)
-    concern_other: Mapped[str] = mapped_column(String(200), default="")
-    risk_level: Mapped[str] = mapped_column(String(16), index=True)
-    risk_reason: Mapped[str] = mapped_column(Text, default="")
+    concerns: Mapped[list[str]] = mapped_column(
+        JSON,
+        default=list,
+        info=code_of(N_("Protection concerns"), "concern", SharedSection.CONCERNS_AND_RISK),
+    )
+    concern_other: Mapped[str] = mapped_column(
+        String(200),
+        default="",
+        info=about(N_("The other concern"), SharedSection.CONCERNS_AND_RISK),
+    )
+    risk_level: Mapped[str] = mapped_column(
+        String(16),
+        index=True,
+        info=code_of(N_("Risk level"), "risk", SharedSection.CONCERNS_AND_RISK),
+    )
+    risk_reason: Mapped[str] = mapped_column(
+        Text, default="", info=about(N_("Why this risk level"), SharedSection.CONCERNS_AND_RISK)
+    )
 
-    stage: Mapped[str] = mapped_column(String(24), default=Stage.REGISTRATION, index=True)
-    stage_changed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
-    opened_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
-    reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+    stage: Mapped[str] = mapped_column(
+        String(24), default=Stage.REGISTRATION, index=True, info=code_of(N_("Stage"), "stage")
+    )
+    stage_changed_at: Mapped[datetime] = mapped_column(
+        UtcDateTime(), default=utcnow, info=about("")
+    )
+    opened_at: Mapped[datetime] = mapped_column(
+        UtcDateTime(), default=utcnow, index=True, info=about("")
+    )
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0, info=about(""))
 
-    plan_status: Mapped[str] = mapped_column(String(16), default=PlanStatus.DRAFT)
-    plan_submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
-    plan_submitted_by: Mapped[str | None] = mapped_column(String(36), default=None)
-    plan_decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
-    plan_decided_by: Mapped[str | None] = mapped_column(String(36), default=None)
-    plan_return_reason: Mapped[str] = mapped_column(Text, default="")
+    plan_status: Mapped[str] = mapped_column(
+        String(16), default=PlanStatus.DRAFT, info=code_of(N_("Case plan"), "plan_status")
+    )
+    plan_submitted_at: Mapped[datetime | None] = mapped_column(
+        UtcDateTime(), default=None, info=about("")
+    )
+    plan_submitted_by: Mapped[str | None] = mapped_column(String(36), default=None, info=user_ref())
+    plan_decided_at: Mapped[datetime | None] = mapped_column(
+        UtcDateTime(), default=None, info=about("")
+    )
+    plan_decided_by: Mapped[str | None] = mapped_column(String(36), default=None, info=user_ref())
+    plan_return_reason: Mapped[str] = mapped_column(
+        Text, default="", info=about(N_("Why the plan was returned"))
+    )
 
-    closure_status: Mapped[str] = mapped_column(String(16), default=ClosureStatus.NONE)
-    closure_reason: Mapped[str | None] = mapped_column(String(32), default=None)
-    closure_note: Mapped[str] = mapped_column(Text, default="")
-    closure_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
-    closure_requested_by: Mapped[str | None] = mapped_column(String(36), default=None)
-    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
-    closed_by: Mapped[str | None] = mapped_column(String(36), default=None)
+    closure_status: Mapped[str] = mapped_column(
+        String(16), default=ClosureStatus.NONE, info=code_of(N_("Closure"), "closure_status")
+    )
+    closure_reason: Mapped[str | None] = mapped_column(
+        String(32), default=None, info=code_of(N_("Reason for closing"), "closure_reason")
+    )
+    closure_note: Mapped[str] = mapped_column(Text, default="", info=about(N_("Closing note")))
+    closure_requested_at: Mapped[datetime | None] = mapped_column(
+        UtcDateTime(), default=None, info=about("")
+    )
+    closure_requested_by: Mapped[str | None] = mapped_column(
+        String(36), default=None, info=user_ref()
+    )
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None, info=about(""))
+    closed_by: Mapped[str | None] = mapped_column(String(36), default=None, info=user_ref())
 
 
 class CaseStageChange(Synced, Base):
@@ -180,9 +226,11 @@ class CaseStageChange(Synced, Base):
     __tablename__ = "case_stage_change"
 
     case_id: Mapped[str] = mapped_column(String(36), index=True)
-    from_stage: Mapped[str | None] = mapped_column(String(24), default=None)
-    to_stage: Mapped[str] = mapped_column(String(24))
-    reason: Mapped[str] = mapped_column(Text, default="")
+    from_stage: Mapped[str | None] = mapped_column(
+        String(24), default=None, info=code_of(N_("Stage"), "stage")
+    )
+    to_stage: Mapped[str] = mapped_column(String(24), info=code_of(N_("Stage"), "stage"))
+    reason: Mapped[str] = mapped_column(Text, default="", info=about(N_("Reason")))
 
 
 class CaseRiskChange(Synced, Base):
@@ -191,5 +239,5 @@ class CaseRiskChange(Synced, Base):
     __tablename__ = "case_risk_change"
 
     case_id: Mapped[str] = mapped_column(String(36), index=True)
-    level: Mapped[str] = mapped_column(String(16))
-    reason: Mapped[str] = mapped_column(Text, default="")
+    level: Mapped[str] = mapped_column(String(16), info=code_of(N_("Risk level"), "risk"))
+    reason: Mapped[str] = mapped_column(Text, default="", info=about(N_("Reason")))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from cmdesk.core.i18n import N_
 from cmdesk.core.model.base import Base, SoftDeleted, Synced, UtcDateTime
+from cmdesk.core.model.field_info import about, code_of, org_ref, record_ref
 
 
 class Domain(StrEnum):
@@ -96,19 +97,21 @@ class Assessment(Synced, SoftDeleted, Base):
     __tablename__ = "case_assessment"
 
     case_id: Mapped[str] = mapped_column(String(36), index=True)
-    domain: Mapped[str] = mapped_column(String(24))
-    rating: Mapped[str] = mapped_column(String(24))
-    findings: Mapped[str] = mapped_column(Text, default="")
-    needs: Mapped[str] = mapped_column(Text, default="")
+    domain: Mapped[str] = mapped_column(String(24), info=code_of(N_("Domain"), "domain"))
+    rating: Mapped[str] = mapped_column(String(24), info=code_of(N_("Rating"), "domain_rating"))
+    findings: Mapped[str] = mapped_column(Text, default="", info=about(N_("What you found")))
+    needs: Mapped[str] = mapped_column(Text, default="", info=about(N_("What the child needs")))
 
 
 class Goal(Synced, SoftDeleted, Base):
     __tablename__ = "case_goal"
 
     case_id: Mapped[str] = mapped_column(String(36), index=True)
-    domain: Mapped[str] = mapped_column(String(24))
-    description: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default=GoalStatus.OPEN)
+    domain: Mapped[str] = mapped_column(String(24), info=code_of(N_("Domain"), "domain"))
+    description: Mapped[str] = mapped_column(Text, info=about(N_("Goal")))
+    status: Mapped[str] = mapped_column(
+        String(16), default=GoalStatus.OPEN, info=code_of(N_("Status"), "goal_status")
+    )
 
 
 class PlanAction(Synced, SoftDeleted, Base):
@@ -117,18 +120,33 @@ class PlanAction(Synced, SoftDeleted, Base):
     __tablename__ = "case_plan_action"
 
     case_id: Mapped[str] = mapped_column(String(36), index=True)
-    goal_id: Mapped[str] = mapped_column(String(36), index=True)
-    description: Mapped[str] = mapped_column(Text)
-    responsible_org_id: Mapped[str] = mapped_column(String(36), index=True)
-    due_date: Mapped[date | None] = mapped_column(default=None, index=True)
-    status: Mapped[str] = mapped_column(String(16), default=ActionStatus.PLANNED, index=True)
-    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    goal_id: Mapped[str] = mapped_column(String(36), index=True, info=record_ref(""))
+    description: Mapped[str] = mapped_column(Text, info=about(N_("Action")))
+    responsible_org_id: Mapped[str] = mapped_column(
+        String(36), index=True, info=org_ref(N_("Who does it"))
+    )
+    due_date: Mapped[date | None] = mapped_column(
+        default=None, index=True, info=about(N_("By when"))
+    )
+    status: Mapped[str] = mapped_column(
+        String(16),
+        default=ActionStatus.PLANNED,
+        index=True,
+        info=code_of(N_("Status"), "action_status"),
+    )
+    done_at: Mapped[datetime | None] = mapped_column(
+        UtcDateTime(), default=None, info=about(N_("Done on"))
+    )
 
 
 class Review(Synced, Base):
     __tablename__ = "case_review"
 
     case_id: Mapped[str] = mapped_column(String(36), index=True)
-    review_date: Mapped[date]
-    progress: Mapped[str] = mapped_column(Text, default="")
-    decision: Mapped[str] = mapped_column(String(16))
+    review_date: Mapped[date] = mapped_column(info=about(N_("Date of the review")))
+    progress: Mapped[str] = mapped_column(
+        Text, default="", info=about(N_("Progress since the plan began"))
+    )
+    decision: Mapped[str] = mapped_column(
+        String(16), info=code_of(N_("Decision"), "review_decision")
+    )

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from cmdesk.core.i18n import N_
 from cmdesk.core.model.base import Base, SoftDeleted, Synced
+from cmdesk.core.model.field_info import about, code_of, plain_text
+from cmdesk.core.model.referral import SharedSection
 
 
 class Sex(StrEnum):
@@ -163,37 +165,104 @@ class Child(Synced, SoftDeleted, Base):
     # Duplicate search narrows by birth year and subdistrict before comparing names.
     __table_args__ = (Index("ix_child_birth_year_subdistrict", "birth_year", "subdistrict_code"),)
 
-    given_name_th: Mapped[str] = mapped_column(String(100), default="")
-    family_name_th: Mapped[str] = mapped_column(String(100), default="")
-    given_name_latin: Mapped[str] = mapped_column(String(100), default="")
-    family_name_latin: Mapped[str] = mapped_column(String(100), default="")
-    nickname: Mapped[str] = mapped_column(String(100), default="")
-    other_names: Mapped[list[str]] = mapped_column(JSON, default=list)
-    sex: Mapped[str] = mapped_column(String(16), default=Sex.UNKNOWN)
+    given_name_th: Mapped[str] = mapped_column(
+        String(100), default="", info=about(N_("Given name in Thai"), SharedSection.IDENTITY)
+    )
+    family_name_th: Mapped[str] = mapped_column(
+        String(100), default="", info=about(N_("Family name in Thai"), SharedSection.IDENTITY)
+    )
+    given_name_latin: Mapped[str] = mapped_column(
+        String(100),
+        default="",
+        info=about(N_("Given name in Latin letters"), SharedSection.IDENTITY),
+    )
+    family_name_latin: Mapped[str] = mapped_column(
+        String(100),
+        default="",
+        info=about(N_("Family name in Latin letters"), SharedSection.IDENTITY),
+    )
+    nickname: Mapped[str] = mapped_column(
+        String(100), default="", info=about(N_("Nickname"), SharedSection.IDENTITY)
+    )
+    other_names: Mapped[list[str]] = mapped_column(
+        JSON, default=list, info=about(N_("Other names"), SharedSection.IDENTITY)
+    )
+    sex: Mapped[str] = mapped_column(
+        String(16), default=Sex.UNKNOWN, info=code_of(N_("Sex"), "sex", SharedSection.IDENTITY)
+    )
 
     # A cmdesk.core.i18n.BirthDate stored field by field: precision says which are set.
-    birth_precision: Mapped[str | None] = mapped_column(String(16), default=None)
-    birth_year: Mapped[int | None] = mapped_column(default=None)
-    birth_day: Mapped[date | None] = mapped_column(default=None)
-    birth_stated_age: Mapped[int | None] = mapped_column(default=None)
-    birth_stated_on: Mapped[date | None] = mapped_column(default=None)
+    birth_precision: Mapped[str | None] = mapped_column(
+        String(16), default=None, info=about(N_("Date of birth"), SharedSection.IDENTITY)
+    )
+    birth_year: Mapped[int | None] = mapped_column(
+        default=None, info=about(N_("Year of birth"), SharedSection.IDENTITY)
+    )
+    birth_day: Mapped[date | None] = mapped_column(
+        default=None, info=about(N_("Date of birth"), SharedSection.IDENTITY)
+    )
+    birth_stated_age: Mapped[int | None] = mapped_column(
+        default=None, info=about(N_("Age as stated"), SharedSection.IDENTITY)
+    )
+    birth_stated_on: Mapped[date | None] = mapped_column(
+        default=None, info=about(N_("Date the age was stated"), SharedSection.IDENTITY)
+    )
 
-    ethnicity: Mapped[str] = mapped_column(String(32), default="")
-    nationality: Mapped[str] = mapped_column(String(16), default=Nationality.UNKNOWN)
-    legal_status: Mapped[str] = mapped_column(String(24), default=LegalStatus.UNKNOWN)
-    id_document_type: Mapped[str] = mapped_column(String(16), default="none")
-    id_number: Mapped[str | None] = mapped_column(String(40), default=None, index=True)
+    ethnicity: Mapped[str] = mapped_column(
+        String(32), default="", info=about(N_("Ethnic group"), SharedSection.IDENTITY)
+    )
+    nationality: Mapped[str] = mapped_column(
+        String(16),
+        default=Nationality.UNKNOWN,
+        info=code_of(N_("Nationality"), "nationality", SharedSection.LEGAL_STATUS),
+    )
+    legal_status: Mapped[str] = mapped_column(
+        String(24),
+        default=LegalStatus.UNKNOWN,
+        info=code_of(N_("Legal status"), "legal_status", SharedSection.LEGAL_STATUS),
+    )
+    id_document_type: Mapped[str] = mapped_column(
+        String(16),
+        default="none",
+        info=code_of(N_("Identity document"), "document_type", SharedSection.LEGAL_STATUS),
+    )
+    id_number: Mapped[str | None] = mapped_column(
+        String(40),
+        default=None,
+        index=True,
+        info=about(N_("Document number"), SharedSection.LEGAL_STATUS),
+    )
 
-    village: Mapped[str] = mapped_column(String(200), default="")
-    province_code: Mapped[str] = mapped_column(String(2), default="")
-    district_code: Mapped[str] = mapped_column(String(4), default="")
-    subdistrict_code: Mapped[str] = mapped_column(String(6), default="", index=True)
+    village: Mapped[str] = mapped_column(
+        String(200), default="", info=about(N_("Village"), SharedSection.ADDRESS)
+    )
+    province_code: Mapped[str] = mapped_column(
+        String(2), default="", info=about(N_("Province"), SharedSection.ADDRESS)
+    )
+    district_code: Mapped[str] = mapped_column(
+        String(4), default="", info=about(N_("District"), SharedSection.ADDRESS)
+    )
+    subdistrict_code: Mapped[str] = mapped_column(
+        String(6), default="", index=True, info=about(N_("Subdistrict"), SharedSection.ADDRESS)
+    )
 
-    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
-    school_status: Mapped[str] = mapped_column(String(24), default=SchoolStatus.UNKNOWN)
-    school_name: Mapped[str] = mapped_column(String(200), default="")
-    disability: Mapped[str] = mapped_column(String(16), default=Disability.UNKNOWN)
-    disability_details: Mapped[str] = mapped_column(Text, default="")
+    languages: Mapped[list[str]] = mapped_column(
+        JSON,
+        default=list,
+        info=code_of(N_("Languages the child speaks"), "language", SharedSection.IDENTITY),
+    )
+    school_status: Mapped[str] = mapped_column(
+        String(24), default=SchoolStatus.UNKNOWN, info=code_of(N_("School"), "school_status")
+    )
+    school_name: Mapped[str] = mapped_column(
+        String(200), default="", info=plain_text(N_("Name of the school"))
+    )
+    disability: Mapped[str] = mapped_column(
+        String(16), default=Disability.UNKNOWN, info=code_of(N_("Disability"), "disability")
+    )
+    disability_details: Mapped[str] = mapped_column(
+        Text, default="", info=plain_text(N_("About the disability"))
+    )
 
 
 class HouseholdMember(Synced, SoftDeleted, Base):
@@ -203,10 +272,18 @@ class HouseholdMember(Synced, SoftDeleted, Base):
 
     # No database foreign keys between synced tables: sync applies rows in any order.
     child_id: Mapped[str] = mapped_column(String(36), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    relationship: Mapped[str] = mapped_column(String(24))
-    is_caregiver: Mapped[bool] = mapped_column(Boolean, default=False)
-    lives_with_child: Mapped[bool] = mapped_column(Boolean, default=True)
-    birth_year: Mapped[int | None] = mapped_column(default=None)
-    phone: Mapped[str] = mapped_column(String(40), default="")
-    contact_notes: Mapped[str] = mapped_column(Text, default="")
+    name: Mapped[str] = mapped_column(String(200), info=about(N_("Name")))
+    relationship: Mapped[str] = mapped_column(
+        String(24), info=code_of(N_("Relationship to the child"), "relationship")
+    )
+    is_caregiver: Mapped[bool] = mapped_column(
+        Boolean, default=False, info=about(N_("Cares for the child"))
+    )
+    lives_with_child: Mapped[bool] = mapped_column(
+        Boolean, default=True, info=about(N_("Lives with the child"))
+    )
+    birth_year: Mapped[int | None] = mapped_column(default=None, info=about(N_("Year of birth")))
+    phone: Mapped[str] = mapped_column(String(40), default="", info=about(N_("Phone")))
+    contact_notes: Mapped[str] = mapped_column(
+        Text, default="", info=about(N_("How to reach them"))
+    )

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from cmdesk.core.i18n import N_
 from cmdesk.core.model.base import Base, Synced, UtcDateTime
+from cmdesk.core.model.field_info import about, code_of, org_ref, user_ref
 
 
 class ConsentPurpose(StrEnum):
@@ -78,15 +79,33 @@ class Consent(Synced, Base):
 
     child_id: Mapped[str] = mapped_column(String(36), index=True)
     case_id: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
-    purpose: Mapped[str] = mapped_column(String(16))
-    shared_with_org_id: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
-    basis: Mapped[str] = mapped_column(String(16), default=LawfulBasis.CONSENT)
-    basis_reason: Mapped[str] = mapped_column(Text, default="")
+    purpose: Mapped[str] = mapped_column(
+        String(16), info=code_of(N_("Consent to"), "consent_purpose")
+    )
+    shared_with_org_id: Mapped[str | None] = mapped_column(
+        String(36), default=None, index=True, info=org_ref(N_("Share with"))
+    )
+    basis: Mapped[str] = mapped_column(
+        String(16), default=LawfulBasis.CONSENT, info=code_of(N_("Lawful basis"), "lawful_basis")
+    )
+    basis_reason: Mapped[str] = mapped_column(
+        Text, default="", info=about(N_("Why consent could not be obtained"))
+    )
     # Who consented (empty for another lawful basis), how, and on which day.
-    given_by: Mapped[str | None] = mapped_column(String(16), default=None)
-    giver_name: Mapped[str] = mapped_column(String(200), default="")
-    method: Mapped[str | None] = mapped_column(String(16), default=None)
-    given_on: Mapped[date]
-    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
-    withdrawn_by: Mapped[str | None] = mapped_column(String(36), default=None)
-    withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
+    given_by: Mapped[str | None] = mapped_column(
+        String(16), default=None, info=code_of(N_("Given by"), "consent_giver")
+    )
+    giver_name: Mapped[str] = mapped_column(
+        String(200), default="", info=about(N_("Name of the person who consented"))
+    )
+    method: Mapped[str | None] = mapped_column(
+        String(16), default=None, info=code_of(N_("How"), "consent_method")
+    )
+    given_on: Mapped[date] = mapped_column(info=about(N_("Date given")))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(
+        UtcDateTime(), default=None, info=about(N_("Withdrawn on"))
+    )
+    withdrawn_by: Mapped[str | None] = mapped_column(String(36), default=None, info=user_ref())
+    withdrawn_reason: Mapped[str] = mapped_column(
+        Text, default="", info=about(N_("Why it was withdrawn"))
+    )

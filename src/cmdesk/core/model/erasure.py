@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from cmdesk.core.i18n import N_
 from cmdesk.core.model.base import Base, Synced
+from cmdesk.core.model.field_info import about, code_of
 
 
 class ErasureReason(StrEnum):
@@ -34,7 +35,7 @@ class Erasure(Synced, Base):
     __tablename__ = "erasure"
 
     child_id: Mapped[str] = mapped_column(String(36), index=True)
-    reason: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(String(32), info=code_of(N_("Reason"), "erasure_reason"))
     # {"table name": [ids...]} of every row erased, so sync can erase them elsewhere and
     # refuse to re-import them.
-    erased: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    erased: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict, info=about(""))

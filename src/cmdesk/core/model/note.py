@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from cmdesk.core.i18n import N_
 from cmdesk.core.model.base import Base, Synced
+from cmdesk.core.model.field_info import about, code_of, record_ref
 
 
 class NoteKind(StrEnum):
@@ -37,10 +38,12 @@ class Note(Synced, Base):
 
     case_id: Mapped[str] = mapped_column(String(36), index=True)
     # The id of the note's first version; every version of one note shares it.
-    thread_id: Mapped[str] = mapped_column(String(36), index=True)
+    thread_id: Mapped[str] = mapped_column(String(36), index=True, info=record_ref(""))
     # Not unique: two offline devices may both edit version 1; both version-2 rows are kept
     # and shown, which is what a person needs to see, and sync never fails on them.
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    based_on_id: Mapped[str | None] = mapped_column(String(36), default=None)
-    kind: Mapped[str] = mapped_column(String(16), default=NoteKind.OTHER)
-    body: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1, info=about(""))
+    based_on_id: Mapped[str | None] = mapped_column(String(36), default=None, info=record_ref(""))
+    kind: Mapped[str] = mapped_column(
+        String(16), default=NoteKind.OTHER, info=code_of(N_("Kind of note"), "note_kind")
+    )
+    body: Mapped[str] = mapped_column(Text, info=about(N_("Text of the note")))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from cmdesk.core.i18n import N_
 from cmdesk.core.model.base import Base, Synced, UtcDateTime
+from cmdesk.core.model.field_info import about, code_of, org_ref, record_ref
 
 
 class ReferralStatus(StrEnum):
@@ -86,20 +87,37 @@ class Referral(Synced, Base):
 
     case_id: Mapped[str] = mapped_column(String(36), index=True)
     child_id: Mapped[str] = mapped_column(String(36), index=True)
-    to_org_id: Mapped[str] = mapped_column(String(36), index=True)
-    service: Mapped[str] = mapped_column(String(32))
-    urgency: Mapped[str] = mapped_column(String(16), default=Urgency.ROUTINE)
-    reason: Mapped[str] = mapped_column(Text)
-    shared_sections: Mapped[list[str]] = mapped_column(JSON, default=list)
-    due_date: Mapped[date | None] = mapped_column(default=None, index=True)
-    status: Mapped[str] = mapped_column(String(16), default=ReferralStatus.DRAFT, index=True)
+    to_org_id: Mapped[str] = mapped_column(String(36), index=True, info=org_ref(N_("Refer to")))
+    service: Mapped[str] = mapped_column(String(32), info=code_of(N_("Service needed"), "service"))
+    urgency: Mapped[str] = mapped_column(
+        String(16), default=Urgency.ROUTINE, info=code_of(N_("Urgency"), "urgency")
+    )
+    reason: Mapped[str] = mapped_column(Text, info=about(N_("Why the child is referred")))
+    shared_sections: Mapped[list[str]] = mapped_column(
+        JSON, default=list, info=code_of(N_("What to share"), "shared_section")
+    )
+    due_date: Mapped[date | None] = mapped_column(
+        default=None, index=True, info=about(N_("Answer needed by"))
+    )
+    status: Mapped[str] = mapped_column(
+        String(16),
+        default=ReferralStatus.DRAFT,
+        index=True,
+        info=code_of(N_("Status"), "referral_status"),
+    )
     # What allowed sending: a consent (or other lawful basis) record, or a recorded override.
-    consent_id: Mapped[str | None] = mapped_column(String(36), default=None)
-    override_reason: Mapped[str] = mapped_column(Text, default="")
-    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
-    status_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    consent_id: Mapped[str | None] = mapped_column(String(36), default=None, info=record_ref(""))
+    override_reason: Mapped[str] = mapped_column(
+        Text, default="", info=about(N_("Why it cannot wait for consent"))
+    )
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None, info=about(""))
+    status_changed_at: Mapped[datetime | None] = mapped_column(
+        UtcDateTime(), default=None, info=about("")
+    )
     # Why it was declined or withdrawn (the events keep every step).
-    closing_reason: Mapped[str] = mapped_column(Text, default="")
+    closing_reason: Mapped[str] = mapped_column(
+        Text, default="", info=about(N_("Why the referral was closed"))
+    )
 
 
 class ReferralEvent(Synced, Base):
@@ -108,8 +126,12 @@ class ReferralEvent(Synced, Base):
 
     __tablename__ = "referral_event"
 
-    referral_id: Mapped[str] = mapped_column(String(36), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    from_status: Mapped[str | None] = mapped_column(String(16), default=None)
-    to_status: Mapped[str | None] = mapped_column(String(16), default=None)
-    text: Mapped[str] = mapped_column(Text, default="")
+    referral_id: Mapped[str] = mapped_column(String(36), index=True, info=record_ref(""))
+    kind: Mapped[str] = mapped_column(String(16), info=about(N_("Kind")))
+    from_status: Mapped[str | None] = mapped_column(
+        String(16), default=None, info=code_of(N_("Status"), "referral_status")
+    )
+    to_status: Mapped[str | None] = mapped_column(
+        String(16), default=None, info=code_of(N_("Status"), "referral_status")
+    )
+    text: Mapped[str] = mapped_column(Text, default="", info=about(N_("Answer")))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from cmdesk.core.i18n import N_
 from cmdesk.core.model.base import Base, SoftDeleted, Synced, UtcDateTime
+from cmdesk.core.model.field_info import about, code_of, user_ref
 
 
 class TaskStatus(StrEnum):
@@ -30,12 +31,18 @@ class Task(Synced, SoftDeleted, Base):
     __tablename__ = "case_task"
 
     case_id: Mapped[str] = mapped_column(String(36), index=True)
-    title: Mapped[str] = mapped_column(String(300))
-    details: Mapped[str] = mapped_column(Text, default="")
-    due_date: Mapped[date] = mapped_column(index=True)
-    assigned_to: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
-    status: Mapped[str] = mapped_column(String(16), default=TaskStatus.OPEN, index=True)
-    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None)
+    title: Mapped[str] = mapped_column(String(300), info=about(N_("Task")))
+    details: Mapped[str] = mapped_column(Text, default="", info=about(N_("Details")))
+    due_date: Mapped[date] = mapped_column(index=True, info=about(N_("By when")))
+    assigned_to: Mapped[str | None] = mapped_column(
+        String(36), default=None, index=True, info=user_ref(N_("Assigned to"))
+    )
+    status: Mapped[str] = mapped_column(
+        String(16), default=TaskStatus.OPEN, index=True, info=code_of(N_("Status"), "task_status")
+    )
+    done_at: Mapped[datetime | None] = mapped_column(
+        UtcDateTime(), default=None, info=about(N_("Done on"))
+    )
     # What the visit found when it was done, or why it was postponed or cancelled (the
     # latest of these; earlier ones stay in the sync history).
-    outcome: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(Text, default="", info=about(N_("What happened")))

@@ -38,6 +38,9 @@ class ChildProfile:
     guardian_name: str = ""
     guardian_relation: str = ""
     guardian_phone: str = ""
+    # The child's other plain texts (model.field_info.plain_text), as (label, text), already
+    # in the reader's language; printed under contact and whereabouts.
+    more: tuple[tuple[str, str], ...] = ()
     # Section.SENSITIVE (sensitive data under the PDPA, s.26)
     ethnicity: str = ""
     legal_status: str = ""  # nationality / registration status

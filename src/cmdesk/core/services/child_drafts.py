@@ -7,6 +7,7 @@ so a form can mark all of them; nothing is written unless it passes.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
@@ -14,6 +15,7 @@ from typing import Final
 from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import FieldError, ValidationError
 from cmdesk.core.i18n import N_, BirthDate
+from cmdesk.core.model import catalog
 from cmdesk.core.model.child import (
     Disability,
     Language,
@@ -83,9 +85,10 @@ class ChildDraft:
     subdistrict_code: str = ""
     languages: tuple[str, ...] = ()
     school_status: str = SchoolStatus.UNKNOWN
-    school_name: str = ""
     disability: str = Disability.UNKNOWN
-    disability_details: str = ""
+    # The child's plain texts (model.field_info.plain_text: the school's name, details of a
+    # disability …) by column name; a missing one is empty. Checked for length only.
+    texts: Mapping[str, str] = field(default_factory=dict)
     # Only read by register_child; afterwards members are added and edited one by one.
     household: tuple[HouseholdMemberDraft, ...] = field(default=())
 
@@ -101,10 +104,29 @@ class CheckedChild:
     subdistrict_code: str
     other_names: list[str]
     languages: list[str]
+    texts: dict[str, str]  # every plain text of the child, normalised
 
 
 def _clean(text: str) -> str:
     return " ".join(text.split())
+
+
+def plain_text(name: str, value: str) -> str:
+    """A plain text as stored: one line with single spaces, or (a Text column) trimmed."""
+    return _clean(value) if catalog.max_length("child", name) else value.strip()
+
+
+def _check_texts(texts: Mapping[str, str], errors: list[FieldError]) -> dict[str, str]:
+    names = catalog.plain_texts("child")
+    for name in texts:
+        if name not in names:
+            errors.append(FieldError(name, N_("There is no such field.")))
+    found = {name: plain_text(name, texts.get(name, "")) for name in names}
+    for name, value in found.items():
+        limit = catalog.max_length("child", name) or MAX_TEXT
+        if len(value) > limit:
+            errors.append(FieldError(name, N_("At most {max} characters."), {"max": limit}))
+    return found
 
 
 def _in(value: str, enum: type[Sex] | type[Nationality] | type[LegalStatus]) -> bool:
@@ -264,12 +286,7 @@ def check_child(
         errors.append(FieldError("languages", N_("Choose one of the listed values.")))
     _choice(errors, "school_status", draft.school_status, {s.value for s in SchoolStatus})
     _choice(errors, "disability", draft.disability, {d.value for d in Disability})
-    if len(_clean(draft.school_name)) > 200:
-        errors.append(FieldError("school_name", N_("At most {max} characters."), {"max": 200}))
-    if len(draft.disability_details) > MAX_TEXT:
-        errors.append(
-            FieldError("disability_details", N_("At most {max} characters."), {"max": MAX_TEXT})
-        )
+    texts = _check_texts(draft.texts, errors)
     if with_household:
         for i, member in enumerate(draft.household):
             check_household_member(member, errors, f"household[{i}].", today)
@@ -285,4 +302,5 @@ def check_child(
         sub,
         [_clean(n) for n in draft.other_names if _clean(n)],
         languages,
+        texts,
     )

@@ -8,6 +8,7 @@ audited; the audit holds ids and codes only.
 from __future__ import annotations
 
 import builtins
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,7 +21,7 @@ from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.acting.context import Context
 from cmdesk.core.errors import DuplicateSuspected, FieldError, NotFound, ValidationError
 from cmdesk.core.i18n import BirthDate
-from cmdesk.core.model import Case, Child, HouseholdMember
+from cmdesk.core.model import Case, Child, HouseholdMember, catalog
 from cmdesk.core.model.roles import Role
 from cmdesk.core.services.child_drafts import (
     CheckedChild,
@@ -70,9 +71,8 @@ class ChildDTO:
     subdistrict_code: str
     languages: tuple[str, ...]
     school_status: str
-    school_name: str
     disability: str
-    disability_details: str
+    texts: Mapping[str, str]  # the child's plain texts by column name (ChildDraft.texts)
     household: tuple[HouseholdMemberDTO, ...]
     case_ids: tuple[str, ...]
     created_at: datetime
@@ -163,9 +163,8 @@ def child_dto(child: Child, members: list[HouseholdMember], case_ids: list[str])
         subdistrict_code=child.subdistrict_code,
         languages=tuple(child.languages or ()),
         school_status=child.school_status,
-        school_name=child.school_name,
         disability=child.disability,
-        disability_details=child.disability_details,
+        texts={name: getattr(child, name) for name in catalog.plain_texts("child")},
         household=tuple(member_dto(m) for m in members),
         case_ids=tuple(case_ids),
         created_at=child.created_at,
@@ -204,9 +203,9 @@ def _apply(child: Child, checked: CheckedChild) -> None:
     child.subdistrict_code = checked.subdistrict_code
     child.languages = checked.languages
     child.school_status = d.school_status
-    child.school_name = clean(d.school_name)
     child.disability = d.disability
-    child.disability_details = d.disability_details.strip()
+    for name, value in checked.texts.items():
+        setattr(child, name, value)
 
 
 def _apply_member(m: HouseholdMember, d: HouseholdMemberDraft) -> None:

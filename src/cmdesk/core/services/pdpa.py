@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import builtins
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
@@ -30,7 +30,7 @@ from cmdesk.core.acting.audit import AuditService
 from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.acting.context import Context
 from cmdesk.core.errors import NotFound, ValidationError
-from cmdesk.core.i18n import N_
+from cmdesk.core.i18n import N_, translator
 from cmdesk.core.model import (
     Assessment,
     AuditEntry,
@@ -48,6 +48,7 @@ from cmdesk.core.model import (
     ReferralEvent,
     Review,
     Task,
+    catalog,
 )
 from cmdesk.core.model.base import Base
 from cmdesk.core.model.erasure import ErasureReason
@@ -57,6 +58,22 @@ from cmdesk.core.services.outcome import Outcome
 from cmdesk.core.vault.scrub import checkpoint_wal, scrub_fts
 
 EXPORT_FORMAT: Final = "cmdesk.pdpa.child/1"
+
+
+def field_names(tables: Iterable[str]) -> dict[str, dict[str, dict[str, str]]]:
+    """What each exported column is called, in Thai and English (from the field catalog), so
+    the person the data is about can read their export; bookkeeping columns have no name."""
+    th, en = translator("th"), translator("en")
+    return {
+        table: {
+            name: {"th": th.gettext(info.label), "en": en.gettext(info.label)}
+            for name, info in catalog.fields_of(table).items()
+            if info.label
+        }
+        for table in tables
+    }
+
+
 # Tables whose rows hang off a case (by case_id), in the order an export lists them.
 CASE_PARTS: Final[tuple[type[Base], ...]] = (
     CaseStageChange,
@@ -193,6 +210,7 @@ class PdpaService:
                 "format": EXPORT_FORMAT,
                 "child_id": child.id,
                 "records": {table: [row_dict(r) for r in group] for table, group in rows.items()},
+                "fields": field_names(rows),
                 "audit": [
                     {
                         "at": e.at.isoformat(),

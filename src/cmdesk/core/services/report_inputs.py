@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any, Final, Literal
 
 from cmdesk.core.i18n import N_, Locale, Translator
+from cmdesk.core.model import catalog
 from cmdesk.core.model.case import (
     CLOSURE_STATUS_LABELS,
     CONCERN_LABELS,
@@ -168,6 +169,10 @@ def _id_number(child: ChildDTO) -> str:
     return number
 
 
+# Plain texts printed inside another line (the school's name beside its status).
+PRINTED_TEXTS: Final = frozenset({"school_name", "disability_details"})
+
+
 def child_profile(
     child: ChildDTO | None, tr: Translator, shared: frozenset[SharedSection] | None = None
 ) -> ri.ChildProfile:
@@ -183,11 +188,12 @@ def child_profile(
     guardian = _guardian(child)
     ethnic = ethnic_group(child.ethnicity) if child.ethnicity else None
     school = label(SCHOOL_STATUS_LABELS, child.school_status, tr)
-    if child.school_name:
-        school = f"{child.school_name} ({school})" if school else child.school_name
+    school_name, details = child.texts["school_name"], child.texts["disability_details"]
+    if school_name:
+        school = f"{school_name} ({school})" if school else school_name
     health = label(DISABILITY_LABELS, child.disability, tr)
-    if child.disability_details:
-        health = _join([health, child.disability_details], ": ")
+    if details:
+        health = _join([health, details], ": ")
     identity, legal = has(SharedSection.IDENTITY), has(SharedSection.LEGAL_STATUS)
     household = has(SharedSection.HOUSEHOLD)
     # School and health are never shared by a referral (cmdesk.core.model.catalog).
@@ -206,6 +212,14 @@ def child_profile(
         if guardian and household
         else "",
         guardian_phone=guardian.phone if guardian and household else "",
+        more=tuple(
+            (tr.gettext(catalog.label_of("child", name)), child.texts[name])
+            for name, info in catalog.fields_of("child").items()
+            if info.plain
+            and name not in PRINTED_TEXTS
+            and child.texts[name]
+            and (internal or (info.section is not None and has(SharedSection(info.section))))
+        ),
         ethnicity=ethnic.label(locale) if ethnic and identity else "",
         legal_status=_join(
             [

@@ -234,6 +234,7 @@ def child_sections(
                     (tr.gettext("School"), child.school),
                     (tr.gettext("Guardian"), guardian),
                     (tr.gettext("Guardian's phone"), child.guardian_phone),
+                    *child.more,
                 ],
             ),
         ]

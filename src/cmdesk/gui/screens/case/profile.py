@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from cmdesk.core.acting.case_actions import CaseAction
 from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.i18n import N_, age_on, format_birth_date, format_date, format_datetime
+from cmdesk.core.model import catalog
 from cmdesk.core.model.labels import label_of
 from cmdesk.core.reference.ethnicity import ethnic_group
 from cmdesk.core.reference.identity import format_thai_id
@@ -52,6 +53,10 @@ CHILD_ROWS = (
     ("school", N_("School")),
     ("disability", N_("Disability")),
 )
+# Plain texts shown inside another row (the school's name beside its status); every other
+# plain text of the child gets a row of its own under its catalog label.
+COMBINED_TEXTS = frozenset({"school_name", "disability_details"})
+MORE_TEXTS = tuple(n for n in catalog.plain_texts("child") if n not in COMBINED_TEXTS)
 CASE_ROWS = (
     ("concerns", N_("Protection concerns")),
     ("risk", N_("Risk level")),
@@ -82,6 +87,8 @@ class ProfileTab(CaseTab):
         self.child = DetailsGrid(body)
         for key, msgid in CHILD_ROWS:
             self.child.add(key, msgid, self.copy_id if key == "document" else None)
+        for name in MORE_TEXTS:
+            self.child.add(name, catalog.label_of("child", name))
         layout.addWidget(self.child)
         child_edits = QHBoxLayout()
         self.edit_child = QPushButton(body)
@@ -252,10 +259,13 @@ class ProfileTab(CaseTab):
         self.child.set("village", c.village)
         self.child.set("languages", ", ".join(lab("language", x) for x in c.languages))
         school = lab("school_status", c.school_status)
-        self.child.set("school", f"{school}: {c.school_name}" if c.school_name else school)
+        school_name = c.texts["school_name"]
+        self.child.set("school", f"{school}: {school_name}" if school_name else school)
         disability = lab("disability", c.disability)
-        details = c.disability_details
+        details = c.texts["disability_details"]
         self.child.set("disability", f"{disability}: {details}" if details else disability)
+        for name in MORE_TEXTS:
+            self.child.set(name, c.texts[name])
 
         self.household.clear()
         yes, no = tr.gettext("Yes"), tr.gettext("No")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 
 from cmdesk.core.errors import ValidationError
 from cmdesk.core.i18n import N_, Translator
+from cmdesk.core.model import catalog
 from cmdesk.core.reference.ethnicity import ETHNIC_GROUPS
 from cmdesk.core.reference.identity import IdDocumentType, validate_document
 from cmdesk.core.services.child_drafts import ChildDraft
@@ -37,6 +38,7 @@ class ChildForm(FormGrid):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
+        self.plain: dict[str, QLineEdit | TextBox] = {}
         self.given_th = self._line("given_name_th", N_("Given name in Thai"))
         self.family_th = self._line("family_name_th", N_("Family name in Thai"))
         self.given_latin = self._line("given_name_latin", N_("Given name in Latin letters"))
@@ -83,13 +85,15 @@ class ChildForm(FormGrid):
         self.school = ChoiceCombo(kind_items("school_status"), self)
         self.school.setObjectName("school-status")
         self.add("school_status", N_("School"), self.school)
-        self.school_name = self._line("school_name", N_("Name of the school"))
+        self.school_name = self._plain("school_name")
         self.disability = ChoiceCombo(kind_items("disability"), self)
         self.disability.setObjectName("disability")
         self.add("disability", N_("Disability"), self.disability)
-        self.disability_details = TextBox(self, lines=2)
-        self.disability_details.setObjectName("disability-details")
-        self.add("disability_details", N_("About the disability"), self.disability_details)
+        self.disability_details = self._plain("disability_details")
+        # Every other plain text of the child (model.field_info.plain_text), under its label.
+        for name in catalog.plain_texts("child"):
+            if name not in self.plain:
+                self._plain(name)
         self.disability.set_code("unknown")
         self.sex.set_code("unknown")
         self.nationality.set_code("unknown")
@@ -97,6 +101,21 @@ class ChildForm(FormGrid):
         self.document.set_code("none")
         self.school.set_code("unknown")
         self._document_changed()
+
+    def _plain(self, name: str) -> QLineEdit | TextBox:
+        """A plain text of the child: one line, or a box for a long text; labelled and
+        bounded as the field catalog says."""
+        limit = catalog.max_length("child", name)
+        edit: QLineEdit | TextBox
+        if limit is None:
+            edit = TextBox(self, lines=2)
+        else:
+            edit = QLineEdit(self)
+            edit.setMaxLength(limit)
+        edit.setObjectName(name.replace("_", "-"))
+        self.add(name, catalog.label_of("child", name), edit)
+        self.plain[name] = edit
+        return edit
 
     def _line(self, name: str, msgid: str) -> QLineEdit:
         edit = QLineEdit(self)
@@ -115,8 +134,7 @@ class ChildForm(FormGrid):
             self.other_names,
             self.id_number,
             self.village,
-            self.school_name,
-            self.disability_details,
+            *self.plain.values(),
             self.birth.day,
             self.birth.year,
         ]
@@ -192,9 +210,8 @@ class ChildForm(FormGrid):
             subdistrict_code=subdistrict,
             languages=self.languages.codes(),
             school_status=self.school.code(),
-            school_name=self.school_name.text(),
             disability=self.disability.code(),
-            disability_details=self.disability_details.text(),
+            texts={name: edit.text() for name, edit in self.plain.items()},
             other_names=tuple(n.strip() for n in self.other_names.text().split(",") if n.strip()),
         )
 
@@ -217,7 +234,7 @@ class ChildForm(FormGrid):
         self.village.setText(child.village)
         self.languages.set_codes(child.languages)
         self.school.set_code(child.school_status)
-        self.school_name.setText(child.school_name)
         self.disability.set_code(child.disability)
-        self.disability_details.setText(child.disability_details)
+        for name, edit in self.plain.items():
+            edit.setText(child.texts.get(name, ""))
         self._document_changed()
