@@ -162,7 +162,7 @@ def test_a_case_manager_changes_the_risk_and_sees_it_in_the_history(
     newest = profile.risk_history.topLevelItem(0)
     assert newest.text(1) == tr.gettext(label_of("risk", "high"))
     assert newest.text(2) == REASON
-    assert newest.text(3) == CM
+    assert newest.text(3) == "Anong Srisuk"  # people by their full names, not user names
     assert plain(profile.case.values["risk"].text()) == tr.gettext(label_of("risk", "high"))
     assert plain(case.risk.text()) == tr.gettext(label_of("risk", "high"))
 
@@ -211,7 +211,9 @@ def test_concerns_and_reassignment(
     assign.worker.setCurrentIndex(assign.worker.findText("Anong Srisuk"))
     press(qtbot, assign.save)
     qtbot.waitUntil(lambda: closed(assign), timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: plain(profile.case.values["worker"].text()) == CM, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: plain(profile.case.values["worker"].text()) == "Anong Srisuk", timeout=WAIT_MS
+    )
 
 
 def test_a_field_worker_may_change_risk_but_not_reassign(
@@ -500,7 +502,7 @@ def test_a_reassigned_case_moves_to_the_new_workers_caseload(
     press(qtbot, assign.save)
     qtbot.waitUntil(lambda: closed(assign), timeout=WAIT_MS)
     qtbot.waitUntil(
-        lambda: plain(case.profile.case.values["worker"].text()) == WORKER2, timeout=WAIT_MS
+        lambda: plain(case.profile.case.values["worker"].text()) == "Dao Ruang", timeout=WAIT_MS
     )
 
     switch_user(qtbot, shell, WORKER2, WORKER2_PASS)

@@ -295,6 +295,12 @@ def test_a_case_from_registration_to_closure(
     assert tr.gettext("Closure approved") in history
     assert tr.gettext("Case plan approved") in history
     assert tr.gettext("Child registered") in history
+    # Who did it, by their full names (the audit trail holds user names).
+    who = {
+        case.history.table.topLevelItem(i).text(1)
+        for i in range(case.history.table.topLevelItemCount())
+    }
+    assert {"Anong Srisuk", "Kasem Wongsa"} <= who and CM not in who
     # A closed case can be reopened (the child needs help again): back to assessment.
     press(qtbot, bar.buttons["reopen"])
     reason = dialog(qtbot, ReasonDialog)

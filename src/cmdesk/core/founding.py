@@ -80,7 +80,7 @@ def found_vault(
                 entity="organisation",
                 entity_id=org.id,
             )
-            actor = Actor(user.id, name, user.role, org.id, user.team)
+            actor = Actor(user.id, name, user.role, org.id, user.team, user.display_name)
     except BaseException:
         vault.lock()
         paths = VaultPaths(root)

@@ -219,7 +219,9 @@ class Workspace:
             user = s.scalar(select(User).where(User.username == name, User.active.is_(True)))
             if user is None:
                 raise WrongPassphrase
-            actor = Actor(user.id, user.username, user.role, user.org_id, user.team)
+            actor = Actor(
+                user.id, user.username, user.role, user.org_id, user.team, user.display_name
+            )
         # Opened first, then audited: a backup copy opened as a vault takes a new device id
         # as it opens (sync/reidentify.py), and its unlock must go into the new id's chain, not
         # the live vault's (two different entries at one place of a chain break it).

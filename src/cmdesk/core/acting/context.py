@@ -21,6 +21,11 @@ class Actor:
     role: str
     org_id: str
     team: str = ""
+    display_name: str = ""  # the person's full name, as screens show them (else the username)
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
 
 
 class Context:

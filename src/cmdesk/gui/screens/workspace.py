@@ -58,7 +58,7 @@ class WorkspacePage(QWidget):
         top.addWidget(logo)
         self.who = QLabel(bar)
         self.who.setObjectName("user-name")
-        self.who.setProperty("verbatim", True)  # a user name (a-z)
+        self.who.setProperty("verbatim", True)  # a person's name, as typed by the administrator
         top.addWidget(self.who)
         self.role = QLabel(bar)
         self.role.setObjectName("user-role")
@@ -232,7 +232,7 @@ class WorkspacePage(QWidget):
 
     def _update_who(self) -> None:
         actor = self._session.actor
-        self.who.setText(actor.username if actor else "")
+        self.who.setText(actor.name if actor else "")
         labels = {str(role): label for role, label in ROLE_LABELS.items()}
         role = labels.get(actor.role) if actor else None
         self.role.setText(f"· {self._session.lang.translator.gettext(role)}" if role else "")

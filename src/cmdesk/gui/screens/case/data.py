@@ -40,8 +40,10 @@ class CaseBundle:
     tasks: list[TaskDTO]
     history: list[AuditRecord]
     organisations: list[OrganisationDTO]
-    # user id -> user name, to say who did what (user names are a-z, never a child's data)
+    # user id -> the colleague's full name (else their user name), to say who did what
     staff: dict[str, str] = field(default_factory=dict)
+    # user name -> full name: the audit trail names people by user name
+    people: dict[str, str] = field(default_factory=dict)
     actor: Actor | None = None
     # The child's address as each language writes it (worked out on the worker: the
     # geography tables take a moment to load the first time).
@@ -58,6 +60,11 @@ class CaseBundle:
 
     def who(self, user_id: str | None) -> str:
         return self.staff.get(user_id or "", "") if user_id else ""
+
+    def person(self, username: str) -> str:
+        """A full name for a user name of the audit trail; a partner's user (not on this
+        laptop) keeps the user name it signed with."""
+        return self.people.get(username, username)
 
     def org_code(self, org_id: str) -> str:
         for org in self.organisations:
@@ -97,7 +104,9 @@ def load_case(ws: Workspace, case_id: str) -> CaseBundle:
     _warm_locale_data()
     case = ws.cases.get(case_id)
     child = ws.children.get(case.child_id)
-    staff = {u.id: u.username for u in ws.users.list()}
+    users = ws.users.list()
+    staff = {u.id: u.display_name or u.username for u in users}
+    people = {u.username: u.display_name or u.username for u in users}
     return CaseBundle(
         case=case,
         child=child,
@@ -112,6 +121,7 @@ def load_case(ws: Workspace, case_id: str) -> CaseBundle:
         history=ws.audit.history(case_id) + ws.audit.history(child.id),
         organisations=ws.organisations.list(),
         staff=staff,
+        people=people,
         actor=ws.actor,
         address=address_texts(child.province_code, child.district_code, child.subdistrict_code),
     )

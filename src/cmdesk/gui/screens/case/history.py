@@ -63,7 +63,7 @@ class HistoryTab(ListTab):
                 self.table,
                 [
                     format_datetime(entry.at, tr.locale),
-                    entry.actor,
+                    b.person(entry.actor),
                     describe(entry.action, entry.detail, tr),
                 ],
             )
