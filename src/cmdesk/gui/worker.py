@@ -103,11 +103,16 @@ class Worker(QThread):
     def busy(self) -> bool:
         return self._pending > 0
 
-    def stop(self, timeout_ms: int = 10_000) -> None:
-        """Finishes the queued work, then ends the thread."""
+    def stop(self) -> None:
+        """Finishes the queued work, then ends the thread.
+
+        Waits as long as that takes: the queue ends with locking the vault, and a save still
+        queued must not be lost. Long jobs are cancelled by the lock before this is called.
+        (A QThread object destroyed while its thread runs aborts the whole process, which is
+        what a timed wait here led to on a busy machine.)"""
         if self.isRunning():
             self._queue.put(None)
-            self.wait(timeout_ms)
+            self.wait()
 
     # -- worker thread ------------------------------------------------------------------------
     def run(self) -> None:
