@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from cmdesk.gui.models.paged import PAGE_SIZE
 from cmdesk.gui.settings import GuiSettings
 from cmdesk.gui.shell import Shell
+from tests.core.records.factories import SUBDISTRICT
 from tests.gui.conftest import CASE_MANAGER, CASE_MANAGER_PASS, CASES, child_names
 from tests.gui.helpers import WAIT_MS, unlock, wait_idle
 
@@ -77,3 +78,43 @@ def test_clearing_the_search_shows_every_case_again(
     qtbot.waitUntil(lambda: caseload.model.rowCount() == PAGE_SIZE, timeout=WAIT_MS)
     qtbot.keyClicks(caseload.search, latin)  # the same search again still runs
     qtbot.waitUntil(lambda: caseload.model.rowCount() == 1, timeout=WAIT_MS)
+
+
+def test_filters_narrow_the_caseload_and_are_remembered_next_time(
+    qtbot: QtBot, make_shell: Callable[[GuiSettings], Shell], caseload_settings: GuiSettings
+) -> None:
+    shell = make_shell(caseload_settings)
+    unlock(qtbot, shell, CASE_MANAGER, CASE_MANAGER_PASS)
+    caseload = shell.workspace_page().caseload
+    model = caseload.model
+    qtbot.waitUntil(lambda: model.rowCount() == PAGE_SIZE, timeout=WAIT_MS)
+    more = caseload.more
+    # Only the critical case.
+    more.risk.setCurrentIndex(more.risk.findData("critical"))
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=WAIT_MS)
+    assert "1" in caseload.count_label.text()
+    # Children of another district: none here, and the list says so.
+    more.place.setCurrentIndex(more.place.findData("5703"))
+    qtbot.waitUntil(lambda: caseload.stack.currentWidget() is caseload.empty, timeout=WAIT_MS)
+    more.place.setCurrentIndex(more.place.findData(SUBDISTRICT[:4]))
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=WAIT_MS)
+    # A click on the follow-up header orders by the next follow-up; the arrow says so.
+    caseload.table.horizontalHeader().sectionClicked.emit(4)
+    assert caseload.view.order == "due"
+    assert caseload.table.horizontalHeader().sortIndicatorSection() == 4
+    wait_idle(qtbot, shell)
+    shell.lock()
+
+    # The next time the app starts, the same choices are there and applied.
+    again = make_shell(GuiSettings.load(caseload_settings.path))
+    unlock(qtbot, again, CASE_MANAGER, CASE_MANAGER_PASS)
+    caseload = again.workspace_page().caseload
+    qtbot.waitUntil(lambda: caseload.model.rowCount() == 1, timeout=WAIT_MS)
+    assert caseload.more.risk.currentData() == "critical"
+    assert caseload.more.place.currentData() == SUBDISTRICT[:4]
+    assert caseload.view.order == "due"
+    assert caseload.table.horizontalHeader().sortIndicatorSection() == 4
+    # Every case again when the filters are cleared.
+    caseload.more.risk.setCurrentIndex(0)
+    caseload.more.place.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: caseload.model.rowCount() == PAGE_SIZE, timeout=WAIT_MS)

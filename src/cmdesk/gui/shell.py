@@ -80,7 +80,7 @@ class Shell(QObject):
         from cmdesk.gui.screens.workspace import WorkspacePage
 
         if self._workspace is None:
-            page = WorkspacePage(self.session, self.window.pages)
+            page = WorkspacePage(self.session, self.window.pages, self.settings)
             page.lock_requested.connect(self.lock)
             page.settings_requested.connect(self.open_settings)
             page.recovery_key_requested.connect(self.open_recovery_key)

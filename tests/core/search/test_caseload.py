@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from cmdesk.core.acting.access import case_scope
 from cmdesk.core.acting.thai_time import thai_today
-from cmdesk.core.model import Case, Task
+from cmdesk.core.model import Case, Child, Task
 from cmdesk.core.model.case import RISK_ORDER
 from cmdesk.core.search.service import CaseloadQuery, CaseloadRow
 from cmdesk.core.workspace import Workspace
@@ -45,6 +45,8 @@ def visible(ws: Workspace) -> list[tuple[Case, date | None]]:
 def wanted(ws: Workspace, q: CaseloadQuery) -> list[str]:
     today = thai_today()
     keep = []
+    with ws.ctx.read() as s:
+        lives_in = {cid: code for cid, code in s.execute(select(Child.id, Child.subdistrict_code))}
     for case, due in visible(ws):
         if q.stages and case.stage not in q.stages:
             continue
@@ -55,6 +57,13 @@ def wanted(ws: Workspace, q: CaseloadQuery) -> list[str]:
         if q.worker_id and q.worker_id not in (case.assigned_worker_id, case.case_manager_id):
             continue
         if q.overdue_only and not (due and due < today):
+            continue
+        if q.team and case.team != q.team:
+            continue
+        waiting = case.plan_status == "submitted" or case.closure_status == "requested"
+        if q.awaiting_approval and not waiting:
+            continue
+        if q.place and not lives_in[case.child_id].startswith(q.place):
             continue
         keep.append((case, due))
     newest = sorted(keep, key=lambda cd: (cd[0].opened_at, cd[0].id), reverse=True)
@@ -75,6 +84,12 @@ QUERIES = [
     CaseloadQuery(overdue_only=True, order="risk", risks=("medium", "high")),
     CaseloadQuery(order="due"),
     CaseloadQuery(order="due", stages=("assessment",)),
+    CaseloadQuery(team="a"),
+    CaseloadQuery(team="a", order="risk", include_closed=False),
+    CaseloadQuery(awaiting_approval=True),
+    CaseloadQuery(awaiting_approval=True, order="due"),
+    CaseloadQuery(place="5701"),
+    CaseloadQuery(place="5701", order="risk", risks=("high", "critical")),
 ]
 
 

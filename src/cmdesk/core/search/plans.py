@@ -15,7 +15,7 @@ and the filters in SQL; plans only decide the order in which candidates are read
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Final
 
@@ -36,7 +36,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 from cmdesk.core.acting.access import case_scope
 from cmdesk.core.acting.context import Actor
 from cmdesk.core.model import Case, Child, Task
-from cmdesk.core.model.case import RiskLevel, Stage
+from cmdesk.core.model.case import ClosureStatus, PlanStatus, RiskLevel, Stage
 from cmdesk.core.model.roles import Role
 from cmdesk.core.model.task import TaskStatus
 from cmdesk.core.search.query import ParsedQuery, codes_expr, row_select, tag_expr
@@ -67,6 +67,9 @@ class Filters:
     overdue_only: bool
     include_closed: bool
     today: date
+    team: str | None = None
+    awaiting_approval: bool = False  # a plan submitted or a closure requested
+    place: str | None = None  # where the child lives: a province, district or subdistrict code
 
     def stage_set(self) -> tuple[str, ...]:
         if self.stages:
@@ -101,6 +104,23 @@ class Filters:
             )
         if self.org_id:
             conds.append(Case.org_id == self.org_id)
+        if self.team:
+            conds.append(Case.team == self.team)
+        if self.awaiting_approval:
+            conds.append(
+                or_(
+                    Case.plan_status == PlanStatus.SUBMITTED,
+                    Case.closure_status == ClosureStatus.REQUESTED,
+                )
+            )
+        if self.place:
+            home = aliased(Child)
+            conds.append(
+                exists().where(
+                    home.id == Case.child_id,
+                    home.subdistrict_code.startswith(self.place, autoescape=True),
+                )
+            )
         if self.overdue_only:
             late = aliased(Task)  # its own alias: a plan may already select from case_task
             conds.append(exists().where(late.case_id == Case.id, open_task(self.today, late)))
@@ -241,9 +261,7 @@ def text_risk_first(
 ) -> list[str]:
     found: list[str] = []
     for tier in _tiers(f):
-        tiered = Filters(
-            f.stages, (tier,), f.worker_id, f.org_id, f.overdue_only, f.include_closed, f.today
-        )
+        tiered = replace(f, risks=(tier,))
         found += _text_walk(s, actor, tiered, parsed, [], need - len(found))
         if len(found) >= need:
             break

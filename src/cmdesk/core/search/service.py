@@ -71,6 +71,10 @@ class CaseloadQuery:
     org_id: str | None = None
     overdue_only: bool = False
     include_closed: bool = True
+    team: str = ""
+    awaiting_approval: bool = False  # a plan waiting for approval, or a closure requested
+    # Where the child lives: a province, district or subdistrict code (all of the area).
+    place: str = ""
     order: str = Order.RECENT
     offset: int = 0
     limit: int = DEFAULT_PAGE
@@ -136,6 +140,8 @@ def _check(query: CaseloadQuery) -> None:
         errors.append(FieldError("risk", N_("Choose one of the listed values.")))
     if query.order not in {o.value for o in Order}:
         errors.append(FieldError("order", N_("Choose one of the listed values.")))
+    if query.place and not (query.place.isdigit() and len(query.place) in (2, 4, 6)):
+        errors.append(FieldError("place", N_("Choose one of the listed values.")))
     if query.offset < 0:
         errors.append(FieldError("offset", N_("Give a number of 0 or more.")))
     if not 1 <= query.limit <= MAX_PAGE:
@@ -165,7 +171,16 @@ class SearchService:
         self._guard.require_casework()
         today = thai_today()
         f = Filters(
-            q.stages, q.risks, q.worker_id, q.org_id, q.overdue_only, q.include_closed, today
+            q.stages,
+            q.risks,
+            q.worker_id,
+            q.org_id,
+            q.overdue_only,
+            q.include_closed,
+            today,
+            team=q.team.strip() or None,
+            awaiting_approval=q.awaiting_approval,
+            place=q.place or None,
         )
         actor = self._ctx.actor
         need = q.offset + q.limit + 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton, QWidget
 
 from cmdesk.core.acting.case_actions import does_casework
@@ -14,8 +14,16 @@ from cmdesk.core.i18n import N_, Translator, format_date
 from cmdesk.core.model.case import RISK_LABELS, STAGE_LABELS, Stage
 from cmdesk.gui.icons import icon
 from cmdesk.gui.models.paged import Column, Fetch, Page
+from cmdesk.gui.screens.caseload_filters import (
+    DUE_FIRST,
+    NEWEST,
+    RISK_FIRST,
+    CaseloadFilters,
+    CaseloadView,
+)
 from cmdesk.gui.screens.list_screen import ListScreen
 from cmdesk.gui.session import Session
+from cmdesk.gui.settings import GuiSettings
 from cmdesk.gui.widgets.search_box import SearchBox
 
 if TYPE_CHECKING:
@@ -57,18 +65,25 @@ class CaseloadScreen(ListScreen[Any]):
     open_case_requested = Signal(str)
     register_requested = Signal()
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        parent: QWidget | None = None,
+        settings: GuiSettings | None = None,
+    ) -> None:
         super().__init__(session, COLUMNS, "caseload", parent)
         self.setObjectName("caseload")
+        self._settings = settings
+        self.view = CaseloadView.load(settings)
         self.search = SearchBox(self)
         self.search.setObjectName("caseload-search")
         self.search.search_requested.connect(lambda _text: self.reload())
         self.filters.addWidget(self.search, 1)
         self.status_filter = QComboBox(self)
-        self.status_filter.currentIndexChanged.connect(lambda _i: self.reload())
+        self.status_filter.currentIndexChanged.connect(lambda _i: self._filters_changed())
         self.filters.addWidget(self.status_filter)
         self.mine_only = QCheckBox(self)
-        self.mine_only.toggled.connect(lambda _on: self.reload())
+        self.mine_only.toggled.connect(lambda _on: self._filters_changed())
         self.filters.addWidget(self.mine_only)
         self.batch_button = QPushButton(icon("print"), "", self)
         self.batch_button.setObjectName("batch-print")
@@ -78,6 +93,14 @@ class CaseloadScreen(ListScreen[Any]):
         self.report_button.setObjectName("caseload-report")
         self.report_button.clicked.connect(self.open_caseload_report)
         self.filters.addWidget(self.report_button)
+        self.more = CaseloadFilters(self)
+        self.more.changed.connect(self._filters_changed)
+        self.add_filter_row(self.more)
+        # A click on the risk or follow-up header orders by it (the orders the core keeps
+        # fast at any size), on any other by the newest case; the arrow shows which.
+        header = self.table.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.sectionClicked.connect(self._header_clicked)
         self.empty.action.clicked.connect(self.register_requested)
         self.table.activated_row.connect(self._open_row)
         session.operation_did_execute.connect(self._changed)
@@ -94,7 +117,7 @@ class CaseloadScreen(ListScreen[Any]):
             "all": tr.gettext("Open and closed cases"),
             "closed": tr.gettext("Closed cases"),
         }
-        current = self.status_filter.currentData() or "open"
+        current = self.status_filter.currentData() or self.view.which
         self.status_filter.blockSignals(True)
         self.status_filter.clear()
         for key in FILTERS:
@@ -102,6 +125,8 @@ class CaseloadScreen(ListScreen[Any]):
         self.status_filter.setCurrentIndex(FILTERS.index(current))
         self.status_filter.blockSignals(False)
         self.status_filter.setAccessibleName(tr.gettext("Which cases"))
+        self.more.retranslate(tr)
+        self._show_view()
         self.mine_only.setText(tr.gettext("Only my cases"))
         self.mine_only.setAccessibleName(self.mine_only.text())
         self.batch_button.setText(tr.gettext("Print summaries…"))
@@ -169,13 +194,21 @@ class CaseloadScreen(ListScreen[Any]):
             return None
         from cmdesk.core.search.service import CaseloadQuery, Order
 
-        which = self.status_filter.currentData() or "open"
+        v = self.view
+        if v.stage:
+            stages: tuple[str, ...] = (v.stage,)
+        else:
+            stages = (Stage.CLOSURE.value,) if v.which == "closed" else ()
         query = CaseloadQuery(
             text=self.search.text().strip(),
-            include_closed=which != "open",
-            stages=(Stage.CLOSURE.value,) if which == "closed" else (),
-            worker_id=actor.user_id if self.mine_only.isChecked() else None,
-            order=Order.RISK,
+            include_closed=v.which != "open",
+            stages=stages,
+            risks=(v.risk,) if v.risk else (),
+            worker_id=actor.user_id if v.mine_only else None,
+            overdue_only=v.overdue_only,
+            awaiting_approval=v.awaiting_approval,
+            place=v.place,
+            order=Order(v.order),
         )
 
         def run(ws: Any, offset: int, limit: int) -> Page[Any]:
@@ -184,12 +217,43 @@ class CaseloadScreen(ListScreen[Any]):
 
         return run
 
+    def _show_view(self) -> None:
+        """Puts the remembered choices into the controls (without reloading for each)."""
+        self.status_filter.blockSignals(True)
+        self.status_filter.setCurrentIndex(FILTERS.index(self.view.which))
+        self.status_filter.blockSignals(False)
+        self.mine_only.blockSignals(True)
+        self.mine_only.setChecked(self.view.mine_only)
+        self.mine_only.blockSignals(False)
+        self.more.show_view(self.view)
+        self._show_sort()
+
+    def _show_sort(self) -> None:
+        header = self.table.horizontalHeader()
+        column = {RISK_FIRST: 3, DUE_FIRST: 4}.get(self.view.order, 1)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(column, Qt.SortOrder.AscendingOrder)
+
+    def _filters_changed(self) -> None:
+        v = self.view
+        v.which = str(self.status_filter.currentData() or "open")
+        v.mine_only = self.mine_only.isChecked()
+        self.more.read_into(v)
+        v.save(self._settings)
+        self._show_sort()
+        self.reload()
+
+    def _header_clicked(self, column: int) -> None:
+        self.view.order = {3: RISK_FIRST, 4: DUE_FIRST}.get(column, NEWEST)
+        self._filters_changed()
+
     def reload(self) -> None:
         self._update_empty()
         controls = (
             self.search,
             self.status_filter,
             self.mine_only,
+            self.more,
             self.count_label,
             self.batch_button,
             self.report_button,

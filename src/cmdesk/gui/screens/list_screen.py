@@ -72,6 +72,7 @@ class ListScreen(QWidget, Generic[R]):
         layout.addLayout(header)
         self.filters = QHBoxLayout()
         layout.addLayout(self.filters)
+        self._layout = layout
         self.message = MessageLabel(self)
         layout.addWidget(self.message)
         self.stack = QStackedWidget(self)
@@ -87,6 +88,10 @@ class ListScreen(QWidget, Generic[R]):
         self.model.failed.connect(self._failed)
         self.model.modelReset.connect(self._fit_columns)
         self._update_count()
+
+    def add_filter_row(self, row: QWidget) -> None:
+        """A second row of filters, under the first."""
+        self._layout.insertWidget(self._layout.indexOf(self.message), row)
 
     def _failed(self, exc: BaseException) -> None:
         if self._session.is_unlocked:

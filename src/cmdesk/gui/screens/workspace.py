@@ -29,6 +29,7 @@ from cmdesk.gui.screens.tasks import TasksScreen
 from cmdesk.gui.screens.users import UsersScreen
 from cmdesk.gui.screens.vault_care import VaultScreen
 from cmdesk.gui.session import Session
+from cmdesk.gui.settings import GuiSettings
 from cmdesk.gui.widgets.labels import WrapLabel
 
 SECTIONS = ("caseload", "tasks", "referrals", "users", "vault", "sync")
@@ -41,7 +42,12 @@ class WorkspacePage(QWidget):
     settings_requested = Signal()
     recovery_key_requested = Signal()
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        parent: QWidget | None = None,
+        settings: GuiSettings | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("workspace-page")
         self._session = session
@@ -102,7 +108,7 @@ class WorkspacePage(QWidget):
             self.nav.addItem(item)
         body.addWidget(self.nav)
         self.sections = QStackedWidget(self)
-        self.caseload = CaseloadScreen(session, self.sections)
+        self.caseload = CaseloadScreen(session, self.sections, settings)
         self.tasks = TasksScreen(session, self.sections)
         self.referrals = ReferralsScreen(session, self.sections)
         self.users = UsersScreen(session, self.sections)
