@@ -13,7 +13,7 @@ on the workflow status line, the referral's status in the list, all in the chose
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -143,6 +143,12 @@ def test_a_case_from_registration_to_closure(
     case = case_page(shell)
     qtbot.waitUntil(lambda: case.bundle is not None, timeout=WAIT_MS)
     wait_idle(qtbot, shell)
+    # The case starts with its first visit planned, titled in the worker's language, due
+    # within 3 days for a high risk.
+    assert case.bundle is not None
+    assert [(t.title, t.due_date) for t in case.bundle.tasks] == [
+        (tr.gettext("First visit to assess the child's safety"), thai_today() + timedelta(3))
+    ]
     assert page.sections.currentWidget() is case
     assert plain(case.child_name.text()).startswith("มะลิ แสงทอง" if lang == "th" else "Mali")
     assert plain(case.risk.text()) == label("risk", "high")

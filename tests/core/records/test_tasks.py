@@ -87,3 +87,33 @@ def test_my_week_shows_overdue_today_and_the_coming_days_with_the_child(as_user:
     assert [i.task.id for i in pim.tasks.agenda(today)] == [late.id, soon.id, in_a_week.id]
     with pytest.raises(PermissionDenied):
         as_user("admin").tasks.agenda(today)  # no casework
+
+
+def test_a_case_can_start_with_its_first_visit_due_as_soon_as_its_risk_asks(
+    as_user: Open,
+) -> None:
+    from tests.core.records.factories import child_draft
+
+    anong, pim = as_user("anong"), as_user("pim")
+    today = thai_today()
+    for risk, days in (("critical", 1), ("low", 14)):
+        child = anong.children.register_child(child_draft(), confirm_not_duplicate=True).value
+        case = anong.cases.open_case(
+            child.id,
+            ["neglect"],
+            risk,
+            "found alone",
+            assigned_worker_id=pim.actor.user_id,
+            first_visit="เยี่ยมเด็กครั้งแรก",
+        ).value
+        [task] = anong.tasks.for_case(case.id)
+        assert (task.title, task.due_date) == ("เยี่ยมเด็กครั้งแรก", today + timedelta(days))
+        assert task.assigned_to == pim.actor.user_id  # the field worker goes
+    # Without a title, no follow-up; a title too long refuses the whole case.
+    child = anong.children.register_child(child_draft(), confirm_not_duplicate=True).value
+    plain = anong.cases.open_case(child.id, ["neglect"], "medium", "found alone").value
+    assert anong.tasks.for_case(plain.id) == []
+    before = len(anong.search.caseload().rows)
+    with pytest.raises(ValidationError):
+        anong.cases.open_case(child.id, ["neglect"], "high", "again", first_visit="x" * 301)
+    assert len(anong.search.caseload().rows) == before

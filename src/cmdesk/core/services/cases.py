@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Final
 
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from cmdesk.core.acting.access import AccessRefused, Guard, case_scope
 from cmdesk.core.acting.audit import AuditService
 from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.acting.context import Context
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import FieldError, ValidationError
 from cmdesk.core.i18n import N_
 from cmdesk.core.model import Case, CaseRiskChange, CaseStageChange, Child, Organisation, User
@@ -25,6 +27,7 @@ from cmdesk.core.services.case_dto import CaseDTO, CaseSummary, case_dto, case_s
 from cmdesk.core.services.case_numbers import next_case_number
 from cmdesk.core.services.deletion import check_reason, soft_delete
 from cmdesk.core.services.outcome import Outcome
+from cmdesk.core.services.task_rows import FIRST_VISIT_DAYS, add_task, check_task
 
 MAX_REASON_TEXT: Final = 4000
 # Roles that may be named on a case, as its manager or as the worker who visits.
@@ -94,16 +97,22 @@ class CaseService:
         concern_other: str = "",
         case_manager_id: str | None = None,
         assigned_worker_id: str | None = None,
+        first_visit: str = "",
     ) -> Outcome[CaseDTO]:
         """A new case in the registration stage for a child the user may see.
 
         A field worker's case is assigned to them; a case manager's is managed by them (they
-        may name the field worker); a supervisor names both.
+        may name the field worker); a supervisor names both. With `first_visit` (the title of
+        the visit, in the language of whoever opens the case: titles are text people read),
+        the case starts with that follow-up, due as soon as its risk asks
+        (task_rows.FIRST_VISIT_DAYS), for its field worker (else its case manager).
         """
         self._guard.require_casework()
         actor = self._ctx.actor
         chosen = check_concerns(concerns, concern_other)
         reason = check_risk(risk_level, risk_reason)
+        if first_visit:
+            check_task(first_visit, "")
         with self._guard.write() as s:
             if actor.role == Role.FIELD_WORKER:
                 if case_manager_id or assigned_worker_id not in (None, actor.user_id):
@@ -160,12 +169,17 @@ class CaseService:
                     "concerns": chosen,
                 },
             )
+            if first_visit:
+                due = thai_today() + timedelta(days=FIRST_VISIT_DAYS[risk_level])
+                who = assigned_worker_id or case_manager_id or actor.user_id
+                add_task(s, self._audit, case, first_visit, due, who)
             dto = case_dto(s, case, self._ctx.actor)
         return Outcome(
             dto,
             OpChanges.of(
                 Kind.CASE,
                 Kind.CHILD,
+                *((Kind.TASK,) if first_visit else ()),
                 ids=(
                     dto.id,
                     child_id,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import builtins
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,9 +21,7 @@ from cmdesk.core.model.task import TaskStatus
 from cmdesk.core.services.cases import WORKER_ROLES, staff_member
 from cmdesk.core.services.deletion import check_reason
 from cmdesk.core.services.outcome import Outcome
-
-MAX_TITLE: Final = 300
-MAX_DETAILS: Final = 4000
+from cmdesk.core.services.task_rows import MAX_DETAILS, add_task, check_task
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -85,17 +82,6 @@ def _outcome(text: str, name: str) -> str:
     return body
 
 
-def _check(title: str, details: str) -> tuple[str, str]:
-    text = " ".join(title.split())
-    if not text:
-        raise ValidationError.single("title", N_("This field is required."))
-    if len(text) > MAX_TITLE:
-        raise ValidationError.single("title", N_("At most {max} characters."), max=MAX_TITLE)
-    if len(details) > MAX_DETAILS:
-        raise ValidationError.single("details", N_("At most {max} characters."), max=MAX_DETAILS)
-    return text, details.strip()
-
-
 class TaskService:
     def __init__(self, ctx: Context, audit: AuditService) -> None:
         self._ctx = ctx
@@ -112,22 +98,12 @@ class TaskService:
     ) -> Outcome[TaskDTO]:
         """A follow-up on an open case, for a staff member of the case's organisation
         (the user adding it when none is named)."""
-        text, more = _check(title, details)
+        check_task(title, details)  # before the transaction: nothing to undo
         with self._guard.write() as s:
             case = self._guard.case(s, case_id, open_only=True)
             who = assigned_to or self._ctx.actor.user_id
             staff_member(s, who, case.org_id, WORKER_ROLES, "assigned_to")
-            task = Task(
-                org_id=case.org_id,
-                case_id=case.id,
-                title=text,
-                details=more,
-                due_date=due_date,
-                assigned_to=who,
-            )
-            s.add(task)
-            s.flush()
-            self._audit.record(s, "task.add", "task", task.id, {"case": case.id})
+            task = add_task(s, self._audit, case, title, due_date, who, details)
             dto = _dto(task, case.case_number)
         return Outcome(
             dto,

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from cmdesk.core.errors import DuplicateSuspected, ValidationError
+from cmdesk.core.i18n import N_
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.screens.register.child_form import ChildForm
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from cmdesk.core.services.children import ChildDTO
 
 FORM, DUPLICATES, CASE = 0, 1, 2
+FIRST_VISIT = N_("First visit to assess the child's safety")
 
 
 class RegisterChildDialog(QDialog):
@@ -249,6 +251,9 @@ class RegisterChildDialog(QDialog):
         f = self.case_form
         concerns, other = f.concerns.codes(), f.concern_other.text()
         risk, reason = f.risk.code(), f.risk_reason.text()
+        # The case starts with its first visit planned, titled in the worker's language (the
+        # core decides when it is due, from the risk).
+        first_visit = self._session.lang.translator.gettext(FIRST_VISIT)
         f.clear_errors()
         self.next_button.setEnabled(False)
 
@@ -260,7 +265,9 @@ class RegisterChildDialog(QDialog):
         ChangeOp(
             self._session,
             parent=self,
-            op=lambda ws: ws.cases.open_case(child.id, concerns, risk, reason, concern_other=other),
+            op=lambda ws: ws.cases.open_case(
+                child.id, concerns, risk, reason, concern_other=other, first_visit=first_visit
+            ),
             success=opened,
         ).failure(lambda exc: self._failed(exc, f)).run()
 
