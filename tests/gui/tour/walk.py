@@ -125,6 +125,7 @@ def first_run(shell: Shell, folder: Path) -> Iterator[Stop]:
 
 def workspace(shell: Shell) -> Iterator[Stop]:
     """The unlocked app: each section, then its dialogs."""
+    from cmdesk.gui.screens.own_passphrase import ChangeOwnPassphraseDialog
     from cmdesk.gui.screens.recovery_key import RecoveryKeyDialog
     from cmdesk.gui.screens.settings_dialog import SettingsDialog
     from cmdesk.gui.screens.users import SetPassphraseDialog
@@ -164,6 +165,10 @@ def workspace(shell: Shell) -> Iterator[Stop]:
     settle(shell)
     yield "set-passphrase", _dialog(SetPassphraseDialog)
     _close(reset)
+    own = page.open_own_passphrase()
+    settle(shell)
+    yield "own-passphrase", _dialog(ChangeOwnPassphraseDialog)
+    _close(own)
     shell.open_settings()
     settings = _dialog(SettingsDialog)
     settle(shell)

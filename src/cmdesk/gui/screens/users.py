@@ -195,7 +195,7 @@ class UsersScreen(QWidget):
         self.reload()
 
 
-class _PassphraseForm(QDialog):
+class PassphraseForm(QDialog):
     """What adding an account and setting a new passphrase share: a passphrase typed twice,
     with the strength meter, and saving on the worker."""
 
@@ -289,7 +289,7 @@ class _PassphraseForm(QDialog):
         ChangeOp(self._session, parent=self, op=op, success=ok).failure(failed).run()
 
 
-class AddUserDialog(_PassphraseForm):
+class AddUserDialog(PassphraseForm):
     def __init__(self, session: Session, parent: QWidget, *, on_done: Any) -> None:
         super().__init__(session, parent)
         self.setObjectName("add-user-dialog")
@@ -335,7 +335,7 @@ class AddUserDialog(_PassphraseForm):
         )
 
 
-class SetPassphraseDialog(_PassphraseForm):
+class SetPassphraseDialog(PassphraseForm):
     def __init__(self, session: Session, parent: QWidget, username: str, *, on_done: Any) -> None:
         super().__init__(session, parent)
         self.setObjectName("set-passphrase-dialog")

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMainWindow,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -73,6 +75,10 @@ class WorkspacePage(QWidget):
         self.register_button.setObjectName("register-child")
         self.register_button.clicked.connect(self.open_register)
         top.addWidget(self.register_button)
+        self.passphrase_button = QPushButton(icon("key"), "", bar)
+        self.passphrase_button.setObjectName("own-passphrase")
+        self.passphrase_button.clicked.connect(self.open_own_passphrase)
+        top.addWidget(self.passphrase_button)
         self.settings_button = QPushButton(icon("settings"), "", bar)
         self.settings_button.clicked.connect(self.settings_requested)
         top.addWidget(self.settings_button)
@@ -198,6 +204,20 @@ class WorkspacePage(QWidget):
         dialog.case_opened.connect(self.open_case)
         dialog.open()
 
+    def open_own_passphrase(self) -> QDialog:
+        from cmdesk.gui.screens.own_passphrase import ChangeOwnPassphraseDialog
+
+        dialog = ChangeOwnPassphraseDialog(self._session, self)
+        dialog.accepted.connect(self._passphrase_changed)
+        dialog.open()
+        return dialog
+
+    def _passphrase_changed(self) -> None:
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            note = self._session.lang.translator.gettext("Your passphrase is changed.")
+            window.statusBar().showMessage(note, 10_000)
+
     def open_referral(self, referral_id: str) -> None:
         from cmdesk.gui.screens.referral_detail import ReferralDetailDialog
 
@@ -222,10 +242,18 @@ class WorkspacePage(QWidget):
         widest = max(metrics.horizontalAdvance(text) for text in names.values())
         self.nav.setFixedWidth(widest + self.nav.iconSize().width() + 48)
         self.register_button.setText(tr.gettext("Register a child"))
+        self.passphrase_button.setText(tr.gettext("My passphrase…"))
+        self.passphrase_button.setToolTip(tr.gettext("Change my passphrase"))
         self.settings_button.setText(tr.gettext("Settings"))
         self.lock_button.setText(tr.gettext("Lock"))
         self.lock_button.setToolTip(tr.gettext("Lock now (Ctrl+L)"))
-        for button in (self.register_button, self.settings_button, self.lock_button):
+        buttons = (
+            self.register_button,
+            self.passphrase_button,
+            self.settings_button,
+            self.lock_button,
+        )
+        for button in buttons:
             button.setAccessibleName(button.text())
         self.banner_text.setText(
             tr.gettext(
