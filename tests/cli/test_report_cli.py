@@ -71,7 +71,7 @@ def test_document_language_is_independent_of_the_messages(
     thai_doc = tmp_path / "th.pdf"
     assert run("report", "case", printed.case_id, "--lang", "th", "-o", str(thai_doc)) == 0
     assert "Wrote" in capsys.readouterr().out  # messages stay English
-    assert "สรุปข้อมูลรายกรณี" in pdftotext_raw(thai_doc.read_bytes(), tmp_path)
+    assert "สรุปข้อมูลเคส" in pdftotext_raw(thai_doc.read_bytes(), tmp_path)
     english_doc = tmp_path / "en.pdf"
     code = run(
         "--lang", "th", "report", "case", printed.case_id, "--lang", "en", "-o", str(english_doc)

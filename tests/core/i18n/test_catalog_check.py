@@ -194,3 +194,34 @@ def test_the_script_updates_and_compiles(tmp_path: Path) -> None:
     assert po(tree, "vault").with_suffix(".mo").is_file()
     assert _script(tree, "extract").returncode == 0
     assert (tree.catalog_dir / "templates" / "vault.pot").is_file()
+
+
+GLOSSARY = """
+| concept | English (checked words) | Thai | not | checked | where |
+|---|---|---|---|---|---|
+| case manager | case manager | ผู้จัดการรายกรณี | | yes | roles |
+| case | case, cases | เคส | รายกรณี | yes | everywhere |
+| vault | vault | คลังข้อมูล | | no | everywhere |
+"""
+
+
+def test_a_translation_that_leaves_the_glossary_fails_the_check(tree: Tree) -> None:
+    (tree.catalog_dir / "glossary.md").write_text(GLOSSARY, encoding="utf-8")
+    assert check(tree) == []  # "บันทึก {n} เคสแล้ว" uses the glossary's word
+    translate(po(tree, "vault"), {"Saved {n} cases": "บันทึก {n} รายกรณีแล้ว"})
+    problems = _texts(tree)
+    assert any("'case' is written 'เคส'" in p and "Saved {n} cases" in p for p in problems)
+    assert any("'รายกรณี' is not used for 'case'" in p for p in problems)
+
+
+def test_the_glossary_reads_longer_terms_first_and_skips_quoted_names() -> None:
+    from cmdesk.core.i18n.glossary import glossary_problems, read_glossary
+
+    path = Path(__file__).resolve().parents[3] / "resources" / "i18n" / "glossary.md"
+    terms = read_glossary(path)
+    # The professional compound keeps its own word; the bare word takes เคส.
+    assert list(glossary_problems(terms, "Case manager", "ผู้จัดการรายกรณี")) == []
+    assert list(glossary_problems(terms, "Open the case", "เปิดรายกรณี")) != []
+    # A command's name in quotes is a name, not the concept.
+    assert list(glossary_problems(terms, "Run 'sync conflicts'.", "ใช้คำสั่ง 'sync conflicts'")) == []
+    assert list(glossary_problems(terms, "The organisation's legal status", "สถานะทางกฎหมาย")) != []

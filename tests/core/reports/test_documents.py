@@ -57,7 +57,7 @@ def test_case_summary_shows_every_section_at_full_level(lang: Locale, tmp_path: 
 def test_thai_documents_use_thai_labels_and_buddhist_era(tmp_path: Path) -> None:
     pdf = build_case_summary(fake.case_summary("th"), level=Level.FULL, **common("th"))
     text = text_of(pdf, tmp_path)
-    assert "สรุปข้อมูลรายกรณี" in text
+    assert "สรุปข้อมูลเคส" in text
     assert "3 พฤศจิกายน 2568" in text  # opened 3 November 2025, in the Buddhist Era
     assert "2025" not in text
     english = text_of(

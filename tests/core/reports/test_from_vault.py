@@ -215,7 +215,7 @@ def test_thai_copy_has_buddhist_era_dates_and_english_copy_does_not(
     assert str(today.year + 543) in thai
     assert str(today.year) not in thai
     assert str(today.year) in english
-    assert "สรุปข้อมูลรายกรณี" in thai and "Case summary" in english
+    assert "สรุปข้อมูลเคส" in thai and "Case summary" in english
     assert "ลับ / CONFIDENTIAL" in thai and "ลับ / CONFIDENTIAL" in english
 
 

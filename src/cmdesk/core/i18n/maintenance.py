@@ -20,6 +20,7 @@ from babel.messages.pofile import read_po, write_po
 
 from cmdesk.core.i18n.catalogs import SOURCE_LOCALE, po_files, po_path
 from cmdesk.core.i18n.extraction import extract_templates
+from cmdesk.core.i18n.glossary import glossary_problems, read_glossary
 from cmdesk.core.i18n.translator import LOCALES
 
 TRANSLATED_LOCALES: tuple[str, ...] = tuple(x for x in LOCALES if x != SOURCE_LOCALE)
@@ -197,6 +198,7 @@ def check(tree: Tree) -> list[Problem]:
                 if text and not listed[key].fuzzy:
                     translations[key[0]][domain] = text
         _check_agreement(translations, locale, tree, problems)
+        _check_glossary(translations, locale, tree, problems)
     return problems
 
 
@@ -253,6 +255,20 @@ def _check_agreement(
                 others = ", ".join(d for d in sorted(by_domain) if d != domain)
                 text = f"{msgid!r} is {text!r} here but differs in {others}"
                 problems.append(Problem(path, domain, text, stale=False))
+
+
+def _check_glossary(
+    translations: dict[str, dict[str, str]], locale: str, tree: Tree, problems: list[Problem]
+) -> None:
+    glossary = tree.catalog_dir / "glossary.md"
+    if locale != "th" or not glossary.exists():
+        return
+    terms = read_glossary(glossary)
+    for msgid, by_domain in sorted(translations.items()):
+        for domain, text in sorted(by_domain.items()):
+            path = tree.relative(po_path(tree.catalog_dir, locale, domain))
+            for problem in glossary_problems(terms, msgid, text):
+                problems.append(Problem(path, domain, f"glossary: {problem}: {msgid!r}", False))
 
 
 def describe(problems: list[Problem]) -> str:
