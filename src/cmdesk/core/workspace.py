@@ -89,7 +89,12 @@ class Workspace:
         self.tasks = TaskService(self.ctx, self.audit)
         self.consents = ConsentService(self.ctx, self.audit)
         self.referrals = ReferralService(self.ctx, self.audit)
-        self.pdpa = PdpaService(self.ctx, self.audit, erasure_hooks=(_forget_in_search,))
+        self.pdpa = PdpaService(
+            self.ctx,
+            self.audit,
+            erasure_hooks=(_forget_in_search,),
+            passphrase_check=lambda name, secret: vault.slots.unlock(name, secret) is not None,
+        )
         self.reports = ReportService(self.ctx, self.audit)
         self.search = SearchService(self.ctx)
         # Installs change capture on the vault's engine: every commit from here on is synced.

@@ -18,11 +18,14 @@ from cmdesk.core.model import AuditEntry, Child, Erasure
 from cmdesk.core.model.base import is_synced
 from cmdesk.core.services.child_drafts import ChildDraft
 from cmdesk.core.services.consents import ConsentDraft
-from cmdesk.core.services.pdpa import ErasedRecords, PdpaService
+from cmdesk.core.services.pdpa import ErasedRecords, PdpaService, Witness
 from cmdesk.core.services.referrals import ReferralDraft
-from tests.core.records.conftest import Open
+from tests.core.records.conftest import PASS, Open
 from tests.core.records.factories import mother, undocumented
 from tests.core.records.sqlcipher_pages import PAGE, database_pages, plaintext
+
+# A supervisor of the organisation confirms each erasure with their own passphrase.
+WITNESS = Witness("malee", PASS)
 
 # Every free-text field of the child's record carries one of these; each is found in the
 # decrypted pages before erasure (so the scan works) and nowhere after it.
@@ -112,7 +115,7 @@ def test_erasure_leaves_no_readable_trace(as_user: Open, rvault: Path) -> None:
     before = vault_plaintext(as_user, rvault)
     assert CANARY.lower().encode() in before and CANARY_TH.encode() in before
 
-    out = as_user("admin").pdpa.erase_child(erased_child, "data_subject_request")
+    out = as_user("admin").pdpa.erase_child(erased_child, "data_subject_request", witness=WITNESS)
     erased = out.value
     assert erased_case in erased.rows["case_file"] and erased.child_id == erased_child
     assert out.changes.touches(Kind.CHILD) and erased_child in out.changes.ids
@@ -133,7 +136,7 @@ def test_erasure_leaves_no_readable_trace(as_user: Open, rvault: Path) -> None:
 
 def test_erasure_is_recorded_with_ids_only_for_sync_and_audit(as_user: Open) -> None:
     child_id, case_id = full_record(as_user, CANARY.lower(), CANARY_TH)
-    erased = as_user("admin").pdpa.erase_child(child_id, "entered_in_error").value
+    erased = as_user("admin").pdpa.erase_child(child_id, "entered_in_error", witness=WITNESS).value
     admin = as_user("admin")
     with admin.ctx.read() as s:
         record = s.scalars(select(Erasure)).one()
@@ -158,7 +161,8 @@ def test_erasure_hooks_see_every_erased_id(as_user: Open) -> None:
 
     admin = as_user("admin")
     # The hooks are handed to the service (the Workspace hands it the search index's).
-    PdpaService(admin.ctx, admin.audit, (hook,)).erase_child(child_id, "data_subject_request")
+    service = PdpaService(admin.ctx, admin.audit, (hook,), lambda name, secret: secret == PASS)
+    service.erase_child(child_id, "data_subject_request", witness=WITNESS)
     assert len(seen) == 1 and {child_id, case_id} <= seen[0].ids()
 
 
@@ -168,11 +172,11 @@ def test_only_the_data_manager_exports_and_erases(as_user: Open) -> None:
         with pytest.raises(PermissionDenied):
             as_user(name).pdpa.export_child(child_id)
         with pytest.raises(PermissionDenied):
-            as_user(name).pdpa.erase_child(child_id, "data_subject_request")
+            as_user(name).pdpa.erase_child(child_id, "data_subject_request", witness=WITNESS)
         with pytest.raises(PermissionDenied):
             as_user(name).pdpa.find_children(CANARY.lower())
     with pytest.raises(ValidationError):
-        as_user("admin").pdpa.erase_child(child_id, "because")
+        as_user("admin").pdpa.erase_child(child_id, "because", witness=WITNESS)
     assert as_user("anong").children.get(child_id).id == child_id
 
 
@@ -204,3 +208,25 @@ def test_the_export_holds_every_record_of_the_child(as_user: Open) -> None:
     assert ("dao", "case.read") in actions and ("anong", "child.register") in actions
     with admin.ctx.read() as s:
         assert s.scalars(select(AuditEntry).where(AuditEntry.action == "pdpa.export")).one()
+
+
+def test_an_erasure_needs_a_second_person_who_proves_it_with_their_passphrase(
+    as_user: Open,
+) -> None:
+    child_id, _ = full_record(as_user, CANARY.lower(), CANARY_TH)
+    admin = as_user("admin")
+    refused = [
+        Witness("malee", "not malee's passphrase"),  # the right person, a wrong passphrase
+        Witness("pim", PASS),  # a field worker cannot witness
+        Witness("admin", "whatever"),  # nor the one who erases
+        Witness("nobody", PASS),
+    ]
+    for witness in refused:
+        with pytest.raises(ValidationError) as bad:
+            admin.pdpa.erase_child(child_id, "data_subject_request", witness=witness)
+        assert bad.value.errors[0].field == "witness"
+        assert as_user("anong").children.get(child_id).id == child_id  # nothing erased
+    admin.pdpa.erase_child(child_id, "data_subject_request", witness=WITNESS)
+    with admin.ctx.read() as s:
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "pdpa.erase")).one()
+    assert json.loads(entry.detail)["witness"] == "malee" and entry.actor == "admin"

@@ -9,9 +9,10 @@ from pathlib import Path
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from sqlalchemy import text
 
+from cmdesk.core.services.pdpa import Witness
 from cmdesk.core.vault.store import VaultPaths
 from tests.conftest import ADMIN
-from tests.core.search.conftest import Open
+from tests.core.search.conftest import PASS, Open
 from tests.core.search.helpers import register
 
 PAGE = 4096  # SQLCipher 4 defaults: 4 KiB pages ending in a 16-byte IV and a 64-byte HMAC
@@ -71,7 +72,7 @@ def test_erased_child_leaves_no_trace(open_as: Open, svault: Path) -> None:
     assert any("ฃ" in t for t in index_terms(open_as))
 
     admin = open_as(ADMIN)
-    admin.pdpa.erase_child(child, "data_subject_request")
+    admin.pdpa.erase_child(child, "data_subject_request", witness=Witness("sup", PASS))
 
     assert not sup.search.search("ฃฅฃ").rows
     assert not sup.search.search(LATIN[:5]).rows

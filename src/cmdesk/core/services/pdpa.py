@@ -8,6 +8,10 @@ erase them too, and then checkpoints the WAL: with secure_delete ON, SQLite over
 cells and pages with zeros, and the checkpoint moves those zeroed pages into the database file
 and empties the WAL, where the old page images would otherwise remain readable with the key.
 
+An erasure cannot be undone, so it takes two people: the data manager who erases and a witness
+(another active data manager or supervisor of the organisation) who types their own passphrase
+on the same laptop. Both are in the audit entry.
+
 Other parts of the core that copy a child's data elsewhere in the vault (the full-text index)
 are handed to the service as erasure hooks by the Workspace, which wires them explicitly (no
 registration on import): each is called inside the erasing transaction with every id erased.
@@ -18,7 +22,7 @@ from __future__ import annotations
 import builtins
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Final
 
@@ -48,6 +52,7 @@ from cmdesk.core.model import (
     ReferralEvent,
     Review,
     Task,
+    User,
     catalog,
 )
 from cmdesk.core.model.base import Base
@@ -96,6 +101,24 @@ class ErasedRecords:
 
     def ids(self) -> frozenset[str]:
         return frozenset(i for ids in self.rows.values() for i in ids)
+
+
+@dataclass(frozen=True)
+class Witness:
+    """The second person confirming an erasure, by their own passphrase."""
+
+    username: str
+    passphrase: str = field(repr=False)
+
+
+# Whether this user name and passphrase open a key slot of the vault (the Workspace gives the
+# vault's own check; a wrong pair costs the same time as an unlock).
+PassphraseCheck = Callable[[str, str], bool]
+WITNESS_ROLES: Final = frozenset({Role.DATA_MANAGER, Role.SUPERVISOR})
+WITNESS_REFUSED = N_(
+    "The witness must be another data manager or supervisor of this organisation, with "
+    "their own passphrase."
+)
 
 
 # Called in the erasing transaction, after the rows are deleted; e.g. the full-text index
@@ -155,12 +178,17 @@ def row_dict(row: Base) -> dict[str, object]:
 
 class PdpaService:
     def __init__(
-        self, ctx: Context, audit: AuditService, erasure_hooks: Sequence[ErasureHook] = ()
+        self,
+        ctx: Context,
+        audit: AuditService,
+        erasure_hooks: Sequence[ErasureHook] = (),
+        passphrase_check: PassphraseCheck | None = None,
     ) -> None:
         self._ctx = ctx
         self._audit = audit
         self._guard = Guard(ctx)
         self._erasure_hooks = tuple(erasure_hooks)
+        self._passphrase_ok = passphrase_check or (lambda _name, _secret: False)
 
     def find_children(self, text: str, limit: int = 50) -> builtins.list[ChildSummary]:
         """Children matching a name or identity number, to answer a request about them."""
@@ -227,13 +255,16 @@ class PdpaService:
     def export_child_json(self, child_id: str) -> str:
         return json.dumps(self.export_child(child_id), ensure_ascii=False, indent=2, sort_keys=True)
 
-    def erase_child(self, child_id: str, reason: str) -> Outcome[ErasedRecords]:
+    def erase_child(
+        self, child_id: str, reason: str, *, witness: Witness
+    ) -> Outcome[ErasedRecords]:
         """Removes every record of the child from the vault (see the module's docstring).
-        Data managers only; audited with ids and counts."""
+        Data managers only, with a witness; audited with ids and counts."""
         if reason not in {r.value for r in ErasureReason}:
             raise ValidationError.single("reason", N_("Choose one of the listed values."))
         with self._guard.write() as s:
             self._guard.require(Role.DATA_MANAGER, entity="child", entity_id=child_id)
+            witness_name = self._check_witness(s, witness)
             child = s.get(Child, child_id)
             if child is None:
                 raise NotFound
@@ -266,7 +297,11 @@ class PdpaService:
                 "pdpa.erase",
                 "child",
                 child.id,
-                {"reason": reason, "rows": {t: len(ids) for t, ids in erased.rows.items()}},
+                {
+                    "reason": reason,
+                    "witness": witness_name,
+                    "rows": {t: len(ids) for t, ids in erased.rows.items()},
+                },
             )
         self._checkpoint()
         kinds = frozenset(
@@ -281,6 +316,18 @@ class PdpaService:
             }
         )
         return Outcome(erased, OpChanges(kinds, erased.ids()))
+
+    def _check_witness(self, s: Session, witness: Witness) -> str:
+        """The witness's user name, once their passphrase and role are checked."""
+        name = witness.username.strip().lower()
+        role = s.scalar(select(User.role).where(User.username == name, User.active.is_(True)))
+        if (
+            name == self._ctx.actor.username
+            or role not in WITNESS_ROLES
+            or not self._passphrase_ok(name, witness.passphrase)
+        ):
+            raise ValidationError.single("witness", WITNESS_REFUSED)
+        return name
 
     def _checkpoint(self) -> bool:
         return checkpoint_wal(self._ctx.engine)
