@@ -230,3 +230,39 @@ def test_an_erasure_needs_a_second_person_who_proves_it_with_their_passphrase(
     with admin.ctx.read() as s:
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "pdpa.erase")).one()
     assert json.loads(entry.detail)["witness"] == "malee" and entry.actor == "admin"
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_the_export_a_person_receives_is_readable_and_locked_with_a_password(
+    as_user: Open, tmp_path: Path, lang: str
+) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from cmdesk.core.i18n import translator
+    from tests.core.reports.pdftools import pdftotext_raw
+
+    child_id, _ = full_record(as_user, CANARY.lower(), CANARY_TH)
+    admin = as_user("admin")
+    password = "a password given by phone"
+    pdf = admin.pdpa.export_child_pdf(child_id, password, lang)
+    # Without the password nothing is readable.
+    assert CANARY.lower().encode() not in pdf and CANARY_TH.encode() not in pdf
+    reader = PdfReader(BytesIO(pdf))
+    assert reader.is_encrypted and not reader.decrypt("wrong password")
+    # With it: the child's details under their names in the reader's language, codes in words.
+    text = pdftotext_raw(pdf, tmp_path, password=password)
+    tr = translator(lang)
+    assert CANARY_TH in text and tr.gettext("Given name in Thai") in text
+    assert tr.gettext("Nickname") in text and tr.gettext("Personal data held about a child") in text
+    # The same data as JSON inside the file, for any program.
+    reader.decrypt(password)
+    attached = json.loads(reader.attachments["personal-data.json"][0])
+    assert attached["child_id"] == child_id
+    assert attached["records"] == json.loads(admin.pdpa.export_child_json(child_id))["records"]
+    # A password too short is refused before anything is made; only the data manager may.
+    with pytest.raises(ValidationError):
+        admin.pdpa.export_child_pdf(child_id, "short", lang)
+    with pytest.raises(PermissionDenied):
+        as_user("anong").pdpa.export_child_pdf(child_id, password, lang)

@@ -65,11 +65,16 @@ class PageFurniture:
     tr: Translator
 
 
-def protect_with_password(pdf: bytes, password: str) -> bytes:
+def protect_with_password(
+    pdf: bytes, password: str, attachments: dict[str, bytes] | None = None
+) -> bytes:
     """AES-256 (PDF 2.0, revision 6) encryption of a finished PDF, done by pypdf over the
     cryptography package. reportlab's own AES-256 output was measured unreadable (pypdf
-    rejects its key; poppler opens it without the password), and its fallback is RC4."""
+    rejects its key; poppler opens it without the password), and its fallback is RC4.
+    `attachments` (file name -> bytes) are embedded first, so they are encrypted too."""
     writer = PdfWriter(clone_from=PdfReader(BytesIO(pdf)))
+    for name, data in (attachments or {}).items():
+        writer.add_attachment(name, data)
     allowed = (
         UserAccessPermissions.PRINT
         | UserAccessPermissions.PRINT_TO_REPRESENTATION
@@ -186,7 +191,13 @@ def _furnished_canvas(info: PageFurniture) -> Callable[..., Canvas]:
     return FurnishedCanvas
 
 
-def render_pdf(story: list[Flowable], info: PageFurniture, *, password: str | None) -> bytes:
+def render_pdf(
+    story: list[Flowable],
+    info: PageFurniture,
+    *,
+    password: str | None,
+    attachments: dict[str, bytes] | None = None,
+) -> bytes:
     """Lays out the story on furnished A4 pages; the PDF as bytes (nothing touches the disk)."""
     register_fonts()
     buffer = BytesIO()
@@ -221,4 +232,8 @@ def render_pdf(story: list[Flowable], info: PageFurniture, *, password: str | No
     with _BUILD_LOCK:
         doc.build(story, canvasmaker=_furnished_canvas(info))
     # The unprotected bytes exist only in memory, never on disk.
-    return protect_with_password(buffer.getvalue(), password) if password else buffer.getvalue()
+    if password:
+        return protect_with_password(buffer.getvalue(), password, attachments)
+    if attachments:
+        raise ValueError("attachments are only written into a password-protected PDF")
+    return buffer.getvalue()

@@ -54,6 +54,7 @@ from cmdesk.core.model import (
     Task,
     User,
     catalog,
+    utcnow,
 )
 from cmdesk.core.model.base import Base
 from cmdesk.core.model.erasure import ErasureReason
@@ -251,6 +252,34 @@ class PdpaService:
                     for e in audit
                 ],
             }
+
+    def export_child_pdf(self, child_id: str, password: str, lang: str = "th") -> bytes:
+        """The export as a document the child or their guardian can read (their language,
+        field names, values in words) with the JSON attached, protected by `password`
+        (AES-256): it leaves the vault's encryption, so it is never written unprotected."""
+        from cmdesk.core.reports.documents.personal_data import build_personal_data
+        from cmdesk.core.services import report_inputs as mapping
+        from cmdesk.core.services import report_sources as sources
+        from cmdesk.core.services.pdpa_document import personal_data
+        from cmdesk.core.services.reports import check_locale, check_password
+
+        locale = check_locale(lang)
+        secret = check_password(password)
+        if secret is None:
+            raise ValidationError.single("password", N_("This field is required."))
+        export = self.export_child(child_id)  # permission-checked and audited
+        tr = translator(locale)
+        with self._guard.read() as s:
+            names = sources.names(s)
+        org = mapping.organisation(names, names.own_org_id or self._ctx.actor.org_id, locale)
+        printed_by = names.person(self._ctx.actor.user_id) or self._ctx.actor.username
+        return build_personal_data(
+            personal_data(export, org, tr),
+            tr=tr,
+            printed_by=printed_by,
+            printed_at=utcnow(),
+            password=secret,
+        )
 
     def export_child_json(self, child_id: str) -> str:
         return json.dumps(self.export_child(child_id), ensure_ascii=False, indent=2, sort_keys=True)
