@@ -140,6 +140,10 @@ def workspace(shell: Shell) -> Iterator[Stop]:
     page.vault.check()
     settle(shell)
     yield "vault-checked", shell.window
+    pdpa = page.vault.open_pdpa()
+    settle(shell)
+    yield "pdpa-requests", pdpa
+    _close(pdpa)
     # The data manager adds the colleagues the rest of the tour works as.
     page.show_section("users")
     for (user, passphrase), role, full_name in (

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -84,6 +85,15 @@ class VaultScreen(QWidget):
         self.key_button = QPushButton(icon("key"), "", self)
         self.key_button.setObjectName("recovery-key")
         layout.addWidget(self.key_button)
+
+        self.pdpa_title = Heading(parent=self, level=2)
+        layout.addWidget(self.pdpa_title)
+        self.pdpa_body = WrapLabel(parent=self)
+        layout.addWidget(self.pdpa_body)
+        self.pdpa_button = QPushButton(icon("search"), "", self)
+        self.pdpa_button.setObjectName("pdpa")
+        self.pdpa_button.clicked.connect(self.open_pdpa)
+        layout.addWidget(self.pdpa_button)
         layout.addStretch(1)
         session.lang.language_changed.connect(self.retranslate)
         self.retranslate()
@@ -117,12 +127,34 @@ class VaultScreen(QWidget):
             )
         )
         self.key_button.setText(tr.gettext("Make a recovery key…"))
-        for b in (self.choose, self.backup_button, self.check_button, self.key_button):
+        self.pdpa_title.setText(tr.gettext("Personal data requests"))
+        self.pdpa_body.setText(
+            tr.gettext(
+                "A child or their guardian may ask for a copy of everything held about the "
+                "child, or for it to be erased."
+            )
+        )
+        self.pdpa_button.setText(tr.gettext("Find the child…"))
+        buttons = (
+            self.choose,
+            self.backup_button,
+            self.check_button,
+            self.key_button,
+            self.pdpa_button,
+        )
+        for b in buttons:
             b.setAccessibleName(b.text())
         self.folder.setAccessibleName(tr.gettext("Backup folder"))
         self.backup_message.retranslate(tr)
         if self.last_check is not None:
             self._show_check(self.last_check)
+
+    def open_pdpa(self) -> QDialog:
+        from cmdesk.gui.screens.pdpa_dialog import PdpaDialog
+
+        dialog = PdpaDialog(self._session, self)
+        dialog.open()
+        return dialog
 
     def on_unlocked(self) -> None:
         if not self.folder.text():
