@@ -32,6 +32,15 @@ def pdftotext_raw(pdf: bytes, tmp_path: Path, *, password: str | None = None) ->
     return done.stdout.decode("utf-8")
 
 
+def pdftotext_layout(pdf: bytes, tmp_path: Path) -> str:
+    """Text laid out by position (-layout), as people paste from a viewer's table."""
+    exe = require("pdftotext")
+    source = tmp_path / "layout.pdf"
+    source.write_bytes(pdf)
+    args = [exe, "-layout", "-enc", "UTF-8", str(source), "-"]
+    return subprocess.run(args, capture_output=True, check=True).stdout.decode("utf-8")
+
+
 def pdftotext_pages(pdf: bytes, tmp_path: Path) -> list[str]:
     return pdftotext_raw(pdf, tmp_path).split("\f")[:-1]
 

@@ -19,7 +19,7 @@ from cmdesk.core.reports.flowables import TextStyle, ThaiParagraph
 from cmdesk.core.reports.fonts import register_fonts
 from cmdesk.core.reports.samples import THAI_MARKS
 
-from .pdftools import nfkd, pdftotext_raw, pypdf_pages, require, squash
+from .pdftools import nfkd, pdftotext_layout, pdftotext_raw, pypdf_pages, require, squash
 
 FONTS = register_fonts()
 ALL_FONTS = [FONTS.regular, FONTS.bold, FONTS.italic, FONTS.bold_italic]
@@ -74,6 +74,9 @@ def test_thousand_dictionary_words_come_back_in_every_font(tmp_path: Path) -> No
     pypdf = [x for page in pypdf_pages(pdf) for x in page.split("\n") if x.strip()]
     assert poppler == lines
     assert [nfkd(x.strip()) for x in pypdf] == [nfkd(x) for x in lines]
+    # Laid out by position too: no mark drifts past the next letter ("หมูบ ่ ้าน").
+    layout = pdftotext_layout(pdf, tmp_path).replace("\f", "\n").split("\n")
+    assert [" ".join(x.split()) for x in layout if x.strip()] == lines
 
 
 def newmm_boundaries(text: str) -> set[int]:

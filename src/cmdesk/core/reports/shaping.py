@@ -63,11 +63,22 @@ def shaped_width(text: str, font_name: str, font_size: float) -> float:
     return float(sum(sd.x_advance for sd in data) * font_size / 1000)
 
 
+# Thai vowels and tone marks drawn above or below the consonant (zero-width combining marks).
+_THAI_MARKS = frozenset("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a") | frozenset(
+    chr(c) for c in range(0x0E47, 0x0E4F)
+)
+
+
 def _needs_actual_text(source: str, glyphs: str) -> bool:
     if glyphs != source:
         return True
+    # A mark has no width of its own: an extractor that lays text out by position
+    # (pdftotext -layout) may put it after the next letter ("หมูบ ่ ้าน" for หมู่บ้าน) unless the
+    # word says what it reads.
+    if any(ch in _THAI_MARKS for ch in source):
+        return True
     data = getattr(glyphs, "__shapeData__", None) or ()
-    return any(sd.y_offset for sd in data)
+    return any(sd.y_offset or sd.x_offset for sd in data)
 
 
 def shape_line(
