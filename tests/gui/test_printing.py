@@ -58,6 +58,21 @@ def test_a_case_summary_is_previewed_and_saved_as_pdf(
     assert made is not None and made.pdf.startswith(b"%PDF") and made.pages >= 1
     if shutil.which("pdftoppm"):
         assert made.images and not made.images[0].isNull()
+    if shutil.which("pdftoppm"):
+        # Straight to a printer (here one that writes a file): every page, nothing kept.
+        from pypdf import PdfReader
+        from PySide6.QtPrintSupport import QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printed = tmp_path / "printer-output.pdf"
+        printer.setOutputFileName(str(printed))
+        assert printing.print_button.isEnabled()
+        printing.print_to(printer)
+        qtbot.waitUntil(lambda: printing.print_button.isEnabled(), timeout=SLOW_MS)
+        assert len(PdfReader(printed).pages) == made.pages
+        assert str(made.pages) in printing.message.text()
+        assert printing.saved_to is None  # printing saved no PDF of the record
     target = tmp_path / "out" / "summary"
     target.parent.mkdir()
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))

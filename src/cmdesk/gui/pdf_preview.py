@@ -13,7 +13,9 @@ import logging
 import shutil
 import subprocess
 
-from PySide6.QtGui import QImage
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtPrintSupport import QPrinter
 
 _log = logging.getLogger(__name__)
 PREVIEW_DPI = 60
@@ -34,17 +36,25 @@ def can_preview() -> bool:
     return shutil.which("pdftoppm") is not None
 
 
+PRINT_DPI = 300
+
+
 def render_pages(
-    pdf: bytes, password: str | None = None, *, pages: int, dpi: int = PREVIEW_DPI
+    pdf: bytes,
+    password: str | None = None,
+    *,
+    pages: int,
+    dpi: int = PREVIEW_DPI,
+    limit: int = MAX_PAGES,
 ) -> list[QImage]:
-    """Images of the first pages (up to MAX_PAGES); [] when pdftoppm is missing or fails."""
+    """Images of the first pages (up to `limit`); [] when pdftoppm is missing or fails."""
     tool = shutil.which("pdftoppm")
     if tool is None:
         return []
     if password:
         pdf = _decrypted(pdf, password)
     images: list[QImage] = []
-    for number in range(1, min(pages, MAX_PAGES) + 1):
+    for number in range(1, min(pages, limit) + 1):
         command = [tool, "-png", "-r", str(dpi), "-f", str(number), "-l", str(number)]
         command += ["-singlefile", "-"]
         try:
@@ -74,3 +84,24 @@ def _decrypted(pdf: bytes, password: str) -> bytes:
     out = io.BytesIO()
     PdfWriter(clone_from=reader).write(out)
     return out.getvalue()
+
+
+def print_pages(printer: QPrinter, images: list[QImage]) -> int:
+    """Paints each page image onto its own sheet, fitted to the printable area; the number of
+    pages sent. QPainter on a QPrinter may run off the GUI thread (this runs on the worker)."""
+    painter = QPainter()
+    if not images or not painter.begin(printer):
+        return 0
+    try:
+        for index, image in enumerate(images):
+            if index:
+                printer.newPage()
+            area = painter.viewport()
+            size = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.setViewport(area.x(), area.y(), size.width(), size.height())
+            painter.setWindow(image.rect())
+            painter.drawImage(0, 0, image)
+            painter.setViewport(area)
+    finally:
+        painter.end()
+    return len(images)

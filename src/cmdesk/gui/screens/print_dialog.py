@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QPixmap
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -33,6 +34,7 @@ from cmdesk.core.i18n import N_
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import QueryOp
+from cmdesk.gui.pdf_preview import can_preview
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import ChoiceCombo
 from cmdesk.gui.widgets.form import FormGrid
@@ -143,6 +145,7 @@ class PrintDialog(QDialog):
         self.job = job
         self.made: Made | None = None
         self.saved_to: Path | None = None
+        self._printer: QPrinter | None = None
         outer = QVBoxLayout(self)
         self.title = Heading(parent=self, level=2)
         outer.addWidget(self.title)
@@ -198,6 +201,10 @@ class PrintDialog(QDialog):
         self.save_button.setObjectName("save-pdf")
         self.save_button.setIcon(icon("save"))
         self.save_button.clicked.connect(self.ask_where)
+        self.print_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
+        self.print_button.setObjectName("print")
+        self.print_button.setIcon(icon("print"))
+        self.print_button.clicked.connect(self.ask_printer)
         self.open_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
         self.open_button.setObjectName("open-pdf")
         self.open_button.clicked.connect(self.open_saved)
@@ -243,9 +250,17 @@ class PrintDialog(QDialog):
         self.preview_title.setText(tr.gettext("Preview"))
         self.preview.setAccessibleName(self.preview_title.text())
         self.save_button.setText(tr.gettext("Save as PDF…"))
+        self.print_button.setText(tr.gettext("Print…"))
         self.open_button.setText(tr.gettext("Open to print"))
         self.close_button.setText(tr.gettext("Close"))
-        for b in (self.make_button, self.save_button, self.open_button, self.close_button):
+        buttons = (
+            self.make_button,
+            self.print_button,
+            self.save_button,
+            self.open_button,
+            self.close_button,
+        )
+        for b in buttons:
             b.setAccessibleName(b.text())
         self.message.retranslate(tr)
         self._update()
@@ -318,6 +333,7 @@ class PrintDialog(QDialog):
         made = self.made
         self.make_button.setEnabled(True)
         self.save_button.setEnabled(made is not None)
+        self.print_button.setEnabled(made is not None and can_preview())
         self.open_button.setEnabled(self.saved_to is not None)
         if made is None:
             self.page_info.setText(tr.gettext("Make the document to see it here."))
@@ -331,6 +347,52 @@ class PrintDialog(QDialog):
             )
         else:
             self.page_info.setText(tr.format("{n} pages", n=made.pages))
+
+    # -- printing ---------------------------------------------------------------------------
+    def ask_printer(self) -> None:
+        """The system's print dialog; the pages go straight to the printer, no file kept."""
+        if self.made is None:
+            return
+        from PySide6.QtPrintSupport import QPrintDialog
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        chooser = QPrintDialog(printer, self)
+        chooser.accepted.connect(lambda: self.print_to(printer))
+        chooser.finished.connect(chooser.deleteLater)
+        chooser.setWindowModality(Qt.WindowModality.WindowModal)
+        chooser.show()
+
+    def print_to(self, printer: QPrinter) -> None:
+        """Renders every page at print resolution and paints it, all on the worker."""
+        made, password = self.made, self.password.text() or None
+        if made is None:
+            return
+        self.print_button.setEnabled(False)
+        self.message.show_note(self._session.lang.translator.gettext("Printing…"))
+
+        def work(_ws: object) -> int:
+            from cmdesk.gui.pdf_preview import PRINT_DPI, print_pages, render_pages
+
+            images = render_pages(
+                made.pdf, password, pages=made.pages, dpi=PRINT_DPI, limit=made.pages
+            )
+            return print_pages(printer, images)
+
+        def done(sent: int) -> None:
+            self._printer = None
+            self._update()
+            tr = self._session.lang.translator
+            if sent:
+                self.message.show_note(tr.format("Sent {n} pages to the printer.", n=sent))
+            else:
+                self.message.show_error(tr.gettext("The printer could not be used."))
+
+        self._printer = printer  # kept alive until the worker is done with it
+        QueryOp(self._session, parent=self, op=work, success=done).failure(
+            lambda exc: self.message.show_error(
+                friendly_message(exc, self._session.lang.translator)
+            )
+        ).run()
 
     # -- saving -----------------------------------------------------------------------------
     def ask_where(self) -> None:
