@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from pytestqt.qtbot import QtBot
 
+from cmdesk.core.errors import WrongPassphrase
 from cmdesk.core.i18n import translator
 from cmdesk.gui.i18n import plain
 from cmdesk.gui.screens.own_passphrase import WRONG_CURRENT, ChangeOwnPassphraseDialog
@@ -56,7 +57,11 @@ def test_a_worker_changes_their_own_passphrase(
     unlock_page = shell.window.unlock_page
     unlock_page.passphrase.setText(CASE_MANAGER_PASS)
     press(qtbot, unlock_page.unlock_button)
-    qtbot.waitUntil(lambda: unlock_page.unlock_button.isEnabled(), timeout=WAIT_MS)
+    wrong = WrongPassphrase().message(tr)
+    qtbot.waitUntil(lambda: wrong in plain(unlock_page.message.text()), timeout=WAIT_MS)
     assert not shell.session.is_unlocked
+    # The wait after a wrong passphrase counts down before the next try is taken.
+    again = tr.gettext("You can try again now.")
+    qtbot.waitUntil(lambda: plain(unlock_page.message.text()) == again, timeout=WAIT_MS)
     unlock(qtbot, shell, CASE_MANAGER, NEW_PASS)
     assert shell.session.is_unlocked

@@ -44,6 +44,12 @@ def test_every_screen_is_all_thai_and_nothing_is_cut_off(
             problems.append(f"{name}: needs at least {least.width()}x{least.height()}")
         if widget is shell.window and (widget.width(), widget.height()) != size:
             problems.append(f"{name}: the window grew to {widget.width()}x{widget.height()}")
+        if name == "case-profile":
+            # The case's records get at least 60% of the height, even on a 600-pixel screen.
+            page = shell.workspace_page().case_page  # type: ignore[attr-defined]
+            share = page.tabs.currentWidget().height() / size[1]
+            if share < 0.6:
+                problems.append(f"{name}: the records get {share:.0%} of the height")
     assert stops >= 14
     assert not problems, "\n".join(problems)
 

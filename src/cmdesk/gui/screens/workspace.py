@@ -7,6 +7,7 @@ is still there after unlocking; the records it showed are dropped and fetched ag
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +39,10 @@ from cmdesk.gui.widgets.labels import WrapLabel
 SECTIONS = ("caseload", "tasks", "referrals", "users", "vault", "sync")
 CASEWORK_SECTIONS = ("caseload", "tasks", "referrals", "sync")
 MANAGER_SECTIONS = ("users", "vault", "sync")
+
+
+# Narrower windows (a 1024 x 600 netbook) show the sections as icons.
+COMPACT_BELOW = 1200
 
 
 class WorkspacePage(QWidget):
@@ -112,7 +118,18 @@ class WorkspacePage(QWidget):
             item = QListWidgetItem(icon(name), "")
             item.setData(Qt.ItemDataRole.UserRole, name)
             self.nav.addItem(item)
-        body.addWidget(self.nav)
+        self.compact = False
+        self._compact_chosen: bool | None = None
+        side = QVBoxLayout()
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(self.nav, 1)
+        # On a small screen the sections shrink to their icons (names in tooltips), leaving
+        # the width to the records; the user may widen or shrink them at any time.
+        self.nav_toggle = QToolButton(self)
+        self.nav_toggle.setObjectName("sections-toggle")
+        self.nav_toggle.clicked.connect(lambda: self.set_compact(not self.compact, chosen=True))
+        side.addWidget(self.nav_toggle)
+        body.addLayout(side)
         self.sections = QStackedWidget(self)
         self.caseload = CaseloadScreen(session, self.sections, settings)
         self.tasks = TasksScreen(session, self.sections)
@@ -144,6 +161,39 @@ class WorkspacePage(QWidget):
         self.sync.attach_nav(self.nav.item(SECTIONS.index("sync")))
         session.lang.language_changed.connect(self.retranslate)
         self.retranslate()
+
+    def set_compact(self, compact: bool, *, chosen: bool = False) -> None:
+        if chosen:
+            self._compact_chosen = compact
+        self.compact = compact
+        self._show_nav()
+
+    def _show_nav(self) -> None:
+        tr = self._session.lang.translator
+        names: dict[str, str] = getattr(self, "_names", {})
+        for row, key in enumerate(SECTIONS):
+            item = self.nav.item(row)
+            item.setText("" if self.compact else names.get(key, ""))
+            item.setToolTip(names.get(key, ""))
+        if self.compact:
+            self.nav.setFixedWidth(self.nav.iconSize().width() + 30)
+        else:
+            # Wide enough for the longest section name in this language, no wider.
+            metrics = self.nav.fontMetrics()
+            widest = max((metrics.horizontalAdvance(t) for t in names.values()), default=0)
+            self.nav.setFixedWidth(widest + self.nav.iconSize().width() + 48)
+        self.nav_toggle.setText("»" if self.compact else "«")
+        self.nav_toggle.setToolTip(
+            tr.gettext("Show the section names") if self.compact else tr.gettext("Icons only")
+        )
+        self.nav_toggle.setAccessibleName(self.nav_toggle.toolTip())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self._compact_chosen is None:
+            compact = event.size().width() < COMPACT_BELOW
+            if compact != self.compact:
+                self.set_compact(compact)
 
     def screens(self) -> list[QWidget]:
         return [self.caseload, self.tasks, self.referrals, self.users, self.vault, self.sync]
@@ -233,14 +283,9 @@ class WorkspacePage(QWidget):
             "vault": tr.gettext("Backup and check"),
             "sync": tr.gettext("Exchange data"),
         }
-        for row, key in enumerate(SECTIONS):
-            item = self.nav.item(row)
-            item.setText(names[key])
+        self._names: dict[str, str] = names
         self.nav.setAccessibleName(tr.gettext("Sections"))
-        # Wide enough for the longest section name in this language, no wider.
-        metrics = self.nav.fontMetrics()
-        widest = max(metrics.horizontalAdvance(text) for text in names.values())
-        self.nav.setFixedWidth(widest + self.nav.iconSize().width() + 48)
+        self._show_nav()
         self.register_button.setText(tr.gettext("Register a child"))
         self.passphrase_button.setText(tr.gettext("My passphrase…"))
         self.passphrase_button.setToolTip(tr.gettext("Change my passphrase"))

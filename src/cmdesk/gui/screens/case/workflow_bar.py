@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from cmdesk.core.acting.case_actions import CaseAction
 from cmdesk.core.i18n import Translator
@@ -24,9 +24,10 @@ if TYPE_CHECKING:
     from cmdesk.gui.screens.case.data import CaseBundle
     from cmdesk.gui.screens.case.page import CasePage
 
-_CURRENT = "background: #2c4a6b; color: white; border-radius: 10px; padding: 2px 10px;"
-_DONE = "color: #2c4a6b; padding: 2px 10px;"
-_LATER = "color: #9aa5b1; padding: 2px 10px;"
+# Narrow padding keeps the six stages on one line at 1024 pixels.
+_CURRENT = "background: #2c4a6b; color: white; border-radius: 10px; padding: 1px 8px;"
+_DONE = "color: #2c4a6b; padding: 1px 4px;"
+_LATER = "color: #9aa5b1; padding: 1px 4px;"
 ACTIONS = (
     "submit_plan",
     "approve_plan",
@@ -75,11 +76,16 @@ class WorkflowBar(QFrame):
         self.setObjectName("workflow-bar")
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
         self.strip = StageStrip(self)
         box.addWidget(self.strip)
+        # Where the plan and closure stand, and the steps, share one row: the case's own
+        # records get the height (a 600-pixel screen).
+        status_row = QHBoxLayout()
+        status_row.setContentsMargins(0, 0, 0, 0)
         self.status = WrapLabel(parent=self)
         self.status.setObjectName("workflow-status")
-        box.addWidget(self.status)
+        status_row.addWidget(self.status, 2)
         buttons = QWidget(self)
         flow_policy(buttons)
         row = FlowLayout(buttons)
@@ -99,7 +105,8 @@ class WorkflowBar(QFrame):
             button.hide()
             row.addWidget(button)
             self.buttons[name] = button
-        box.addWidget(buttons)
+        status_row.addWidget(buttons, 3)
+        box.addLayout(status_row)
 
     @property
     def translator(self) -> Translator:
