@@ -7,19 +7,20 @@ from datetime import datetime
 
 from reportlab.platypus.flowables import Flowable
 
-from cmdesk.core.i18n import Translator
+from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.reports.documents import record_sections as rs
 from cmdesk.core.reports.documents.common import (
     Context,
+    Paper,
     child_sections,
     field_table,
     heading,
     omitted_notice,
+    render_document,
     title_block,
 )
 from cmdesk.core.reports.inputs import CaseSummaryData
-from cmdesk.core.reports.page import PageFurniture, render_pdf
-from cmdesk.core.reports.qr import DocumentKind, QrPayload
+from cmdesk.core.reports.qr import DocumentKind
 from cmdesk.core.reports.redaction import DEFAULT_POLICY, Level, RedactionPolicy, Section
 
 SECTIONS = (
@@ -95,14 +96,13 @@ def build_case_summary(
 ) -> bytes:
     """The case summary as PDF bytes, in tr's language, showing what `level` allows."""
     ctx = Context(tr, level, policy)
-    info = PageFurniture(
-        organisation=data.organisation,
-        title=tr.gettext("Case summary"),
-        reference=data.case_number,
-        level=level,
-        printed_by=printed_by,
-        printed_at=printed_at,
-        qr=QrPayload(DocumentKind.CASE_SUMMARY, data.record_id),
-        tr=tr,
+    paper = Paper(
+        data.organisation,
+        N_("Case summary"),
+        data.case_number,
+        DocumentKind.CASE_SUMMARY,
+        data.record_id,
+        printed_by,
+        printed_at,
     )
-    return render_pdf(case_summary_story(data, ctx), info, password=password)
+    return render_document(case_summary_story(data, ctx), ctx, paper, password=password)

@@ -14,16 +14,17 @@ from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.reports.documents.common import (
     FRAME_WIDTH,
     Context,
+    Paper,
     field_table,
     heading,
     list_table,
     omitted_notice,
+    render_document,
     title_block,
 )
 from cmdesk.core.reports.flowables import ThaiParagraph
 from cmdesk.core.reports.inputs import CaseloadCase, CaseloadData
-from cmdesk.core.reports.page import PageFurniture, render_pdf
-from cmdesk.core.reports.qr import DocumentKind, QrPayload
+from cmdesk.core.reports.qr import DocumentKind
 from cmdesk.core.reports.redaction import DEFAULT_POLICY, Level, RedactionPolicy, Section
 from cmdesk.core.reports.styles import HEADER_FILL, RULE_GREY
 
@@ -189,14 +190,13 @@ def build_caseload_report(
 ) -> bytes:
     """The caseload report as PDF bytes."""
     ctx = Context(tr, level, policy)
-    info = PageFurniture(
-        organisation=data.organisation,
-        title=tr.gettext("Caseload report"),
-        reference=data.scope_name,
-        level=level,
-        printed_by=printed_by,
-        printed_at=printed_at,
-        qr=QrPayload(DocumentKind.CASELOAD, data.record_id),
-        tr=tr,
+    paper = Paper(
+        data.organisation,
+        N_("Caseload report"),
+        data.scope_name,
+        DocumentKind.CASELOAD,
+        data.record_id,
+        printed_by,
+        printed_at,
     )
-    return render_pdf(caseload_story(data, ctx), info, password=password)
+    return render_document(caseload_story(data, ctx), ctx, paper, password=password)

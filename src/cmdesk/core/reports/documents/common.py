@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from reportlab.platypus import Table, TableStyle
 from reportlab.platypus.flowables import Flowable, Spacer
 
 from cmdesk.core.i18n import Translator, format_birth_date, format_date
 from cmdesk.core.reports.flowables import TextStyle, ThaiParagraph
-from cmdesk.core.reports.inputs import ChildProfile
+from cmdesk.core.reports.inputs import ChildProfile, Organisation
+from cmdesk.core.reports.page import PageFurniture, render_pdf
+from cmdesk.core.reports.qr import DocumentKind, QrPayload
 from cmdesk.core.reports.redaction import (
     DEFAULT_POLICY,
     Level,
@@ -251,3 +253,38 @@ def child_sections(
             ),
         ]
     return story
+
+
+@dataclass(frozen=True)
+class Paper:
+    """What every document's page furniture says about it."""
+
+    organisation: Organisation
+    title: str  # a message id
+    reference: str  # what the paper is about, never a name (a case number, an id)
+    kind: DocumentKind
+    record_id: str
+    printed_by: str
+    printed_at: datetime
+
+
+def render_document(
+    story: list[Flowable],
+    ctx: Context,
+    paper: Paper,
+    *,
+    password: str | None,
+    attachments: dict[str, bytes] | None = None,
+) -> bytes:
+    """The story laid out on furnished pages: the one way every document becomes a PDF."""
+    info = PageFurniture(
+        organisation=paper.organisation,
+        title=ctx.tr.gettext(paper.title),
+        reference=paper.reference,
+        level=ctx.level,
+        printed_by=paper.printed_by,
+        printed_at=paper.printed_at,
+        qr=QrPayload(paper.kind, paper.record_id),
+        tr=ctx.tr,
+    )
+    return render_pdf(story, info, password=password, attachments=attachments)

@@ -12,21 +12,22 @@ from datetime import datetime
 from reportlab.platypus import Table, TableStyle
 from reportlab.platypus.flowables import Flowable, KeepTogether
 
-from cmdesk.core.i18n import Translator, format_birth_date
+from cmdesk.core.i18n import N_, Translator, format_birth_date
 from cmdesk.core.reports.documents.common import (
     FRAME_WIDTH,
     Context,
+    Paper,
     field_table,
     gap,
     heading,
     para,
+    render_document,
     subheading,
     title_block,
 )
 from cmdesk.core.reports.flowables import CheckBox, ThaiParagraph, WriteLine
 from cmdesk.core.reports.inputs import ConsentFormData
-from cmdesk.core.reports.page import PageFurniture, render_pdf
-from cmdesk.core.reports.qr import DocumentKind, QrPayload
+from cmdesk.core.reports.qr import DocumentKind
 from cmdesk.core.reports.redaction import DEFAULT_POLICY, Level, RedactionPolicy, Section
 from cmdesk.core.reports.styles import HEADER_FILL, RULE_GREY
 
@@ -188,15 +189,14 @@ def build_consent_form(
 ) -> bytes:
     """The consent form as PDF bytes, ready to print and sign."""
     ctx = Context(tr, level, policy)
-    info = PageFurniture(
-        organisation=data.organisation,
-        title=tr.gettext("Consent form"),
-        reference=data.case_number,
-        level=level,
-        printed_by=printed_by,
-        printed_at=printed_at,
-        qr=QrPayload(DocumentKind.CONSENT_FORM, data.record_id),
-        tr=tr,
+    paper = Paper(
+        data.organisation,
+        N_("Consent form"),
+        data.case_number,
+        DocumentKind.CONSENT_FORM,
+        data.record_id,
+        printed_by,
+        printed_at,
     )
     story = [*consent_form_story(data, ctx), gap(2)]
-    return render_pdf(story, info, password=password)
+    return render_document(story, ctx, paper, password=password)

@@ -13,17 +13,18 @@ from reportlab.platypus.flowables import Flowable
 from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.reports.documents.common import (
     Context,
+    Paper,
     field_table,
     gap,
     heading,
     list_table,
     para,
+    render_document,
     subheading,
     title_block,
 )
 from cmdesk.core.reports.inputs import Organisation
-from cmdesk.core.reports.page import PageFurniture, render_pdf
-from cmdesk.core.reports.qr import DocumentKind, QrPayload
+from cmdesk.core.reports.qr import DocumentKind
 from cmdesk.core.reports.redaction import DEFAULT_POLICY, Level
 
 TITLE = N_("Personal data held about a child")
@@ -85,19 +86,19 @@ def build_personal_data(
 ) -> bytes:
     """The export as an AES-256 password-protected PDF with the JSON attached inside."""
     ctx = Context(tr, Level.FULL, DEFAULT_POLICY)
-    info = PageFurniture(
-        organisation=data.organisation,
-        title=tr.gettext(TITLE),
-        reference=data.child_id,
-        level=Level.FULL,
-        printed_by=printed_by,
-        printed_at=printed_at,
-        qr=QrPayload(DocumentKind.PERSONAL_DATA, data.child_id),
-        tr=tr,
+    paper = Paper(
+        data.organisation,
+        TITLE,
+        data.child_id,
+        DocumentKind.PERSONAL_DATA,
+        data.child_id,
+        printed_by,
+        printed_at,
     )
-    return render_pdf(
+    return render_document(
         personal_data_story(data, ctx),
-        info,
+        ctx,
+        paper,
         password=password,
         attachments={ATTACHMENT: data.attachment},
     )

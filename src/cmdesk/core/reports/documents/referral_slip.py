@@ -8,23 +8,24 @@ from datetime import datetime
 from reportlab.platypus import Table, TableStyle
 from reportlab.platypus.flowables import Flowable, KeepTogether
 
-from cmdesk.core.i18n import Translator
+from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.reports.documents import record_sections as rs
 from cmdesk.core.reports.documents.common import (
     FRAME_WIDTH,
     Context,
+    Paper,
     child_sections,
     field_table,
     gap,
     heading,
     omitted_notice,
     para,
+    render_document,
     title_block,
 )
 from cmdesk.core.reports.flowables import WriteLine
 from cmdesk.core.reports.inputs import ReferralSlipData
-from cmdesk.core.reports.page import PageFurniture, render_pdf
-from cmdesk.core.reports.qr import DocumentKind, QrPayload
+from cmdesk.core.reports.qr import DocumentKind
 from cmdesk.core.reports.redaction import DEFAULT_POLICY, Level, RedactionPolicy, Section
 
 # What a referral slip can carry at most; the referral picks from these.
@@ -121,14 +122,13 @@ def build_referral_slip(
 ) -> bytes:
     """The referral slip as PDF bytes: sections outside data.shared_sections never appear."""
     ctx = Context(tr, level, policy.restricted_to(data.shared_sections))
-    info = PageFurniture(
-        organisation=data.organisation,
-        title=tr.gettext("Referral"),
-        reference=data.case_number,
-        level=level,
-        printed_by=printed_by,
-        printed_at=printed_at,
-        qr=QrPayload(DocumentKind.REFERRAL_SLIP, data.record_id),
-        tr=tr,
+    paper = Paper(
+        data.organisation,
+        N_("Referral"),
+        data.case_number,
+        DocumentKind.REFERRAL_SLIP,
+        data.record_id,
+        printed_by,
+        printed_at,
     )
-    return render_pdf(referral_slip_story(data, ctx), info, password=password)
+    return render_document(referral_slip_story(data, ctx), ctx, paper, password=password)
