@@ -248,7 +248,14 @@ def cmd_cases(args: argparse.Namespace) -> int:
             )
         )
     else:
-        say(tr.format("Wrote {n} PDFs to {path}.", n=len(result.written), path=str(out)))
+        say(
+            tr.nformat(
+                "Wrote {n} PDF to {path}.",
+                "Wrote {n} PDFs to {path}.",
+                len(result.written),
+                path=str(out),
+            )
+        )
     if not args.json:
         say(tr.gettext(PROTECTED if secret is not None else PLAINTEXT))
     return 1 if result.cancelled else 0

@@ -45,10 +45,15 @@ class WrongPassphrase(CmdeskError):
 
 class UnlockThrottled(CmdeskError):
     msgid = N_("Too many wrong passphrases. Wait {seconds} seconds, then try again.")
+    ONE_SECOND = N_("Too many wrong passphrases. Wait 1 second, then try again.")
 
     def __init__(self, seconds: int) -> None:
         super().__init__(seconds=seconds)
         self.seconds = seconds
+
+    def message(self, tr: Translator) -> str:
+        # "Wait 1 seconds" reads wrong; Thai has one form for both.
+        return tr.gettext(self.ONE_SECOND) if self.seconds == 1 else super().message(tr)
 
 
 class VaultDamaged(CmdeskError):

@@ -96,3 +96,20 @@ def test_a_fresh_mo_is_used_and_a_stale_one_ignored(tree: Tree) -> None:
     future = po(tree, "vault").stat().st_mtime + 60
     os.utime(mo, (future, future))  # newer than the .po: used
     assert Translator("th", tree.catalog_dir).gettext("Locked") == "ล็อกจาก po"
+
+
+def test_counts_read_naturally_in_both_languages() -> None:
+    from cmdesk.core.errors import UnlockThrottled
+    from cmdesk.core.i18n import translator
+
+    en, th = translator("en"), translator("th")
+    assert en.nformat("{n} page", "{n} pages", 1) == "1 page"
+    assert en.nformat("{n} page", "{n} pages", 3) == "3 pages"
+    assert th.nformat("{n} page", "{n} pages", 1) == th.nformat("{n} page", "{n} pages", 1)
+    assert "หน้า" in th.nformat("{n} page", "{n} pages", 3)
+    assert (
+        UnlockThrottled(1).message(en)
+        == "Too many wrong passphrases. Wait 1 second, then try again."
+    )
+    assert "Wait 5 seconds" in UnlockThrottled(5).message(en)
+    assert "1 วินาที" in UnlockThrottled(1).message(th)

@@ -28,6 +28,7 @@ KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "_": None,
     "gettext": None,
     "ngettext": (1, 2),
+    "nformat": (1, 2),
     "format": None,
 }
 # A comment starting with this, right above a message, is copied into the catalog for translators.

@@ -36,6 +36,16 @@ class Translator:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._catalog.ngettext(singular, plural, n)
 
+    def nformat(self, singular: str, plural: str, n: int, /, **params: object) -> str:
+        """The singular or plural form for `n` ("1 page", "2 pages"; Thai has one form), with
+        {n} and the other placeholders filled."""
+        text = self.ngettext(singular, plural, n)
+        try:
+            return text.format(n=n, **params)
+        except (KeyError, IndexError, ValueError):
+            _log.warning("translation of %r does not fit its placeholders", singular)
+            return (singular if n == 1 else plural).format(n=n, **params)
+
     def format(self, msgid: str, /, **params: object) -> str:
         """Translates msgid, then fills its {named} placeholders."""
         text = self.gettext(msgid)

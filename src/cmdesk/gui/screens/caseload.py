@@ -168,7 +168,7 @@ class CaseloadScreen(ListScreen[Any]):
         tr = self._session.lang.translator
         if more:
             return tr.format("More than {n} cases", n=total)
-        return tr.format("{n} cases", n=total)
+        return tr.nformat("{n} case", "{n} cases", total)
 
     def _does_casework(self) -> bool:
         actor = self._session.actor

@@ -346,7 +346,7 @@ class PrintDialog(QDialog):
                 )
             )
         else:
-            self.page_info.setText(tr.format("{n} pages", n=made.pages))
+            self.page_info.setText(tr.nformat("{n} page", "{n} pages", made.pages))
 
     # -- printing ---------------------------------------------------------------------------
     def ask_printer(self) -> None:
@@ -383,7 +383,11 @@ class PrintDialog(QDialog):
             self._update()
             tr = self._session.lang.translator
             if sent:
-                self.message.show_note(tr.format("Sent {n} pages to the printer.", n=sent))
+                self.message.show_note(
+                    tr.nformat(
+                        "Sent {n} page to the printer.", "Sent {n} pages to the printer.", sent
+                    )
+                )
             else:
                 self.message.show_error(tr.gettext("The printer could not be used."))
 

@@ -92,7 +92,7 @@ class ReferralsScreen(ListScreen[Any]):
         super().retranslate()
 
     def count_text(self, total: int, more: bool) -> str:
-        return self._session.lang.translator.format("{n} referrals", n=total)
+        return self._session.lang.translator.nformat("{n} referral", "{n} referrals", total)
 
     def fetch(self) -> Fetch[Any] | None:
         if self._session.actor is None:

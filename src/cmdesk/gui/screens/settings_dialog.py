@@ -76,7 +76,9 @@ class SettingsDialog(QDialog):
         current = self.idle.currentData() or self._settings.idle_lock_minutes
         self.idle.clear()
         for minutes in IDLE_LOCK_CHOICES:
-            self.idle.addItem(tr.format("{n} minutes without use", n=minutes), minutes)
+            self.idle.addItem(
+                tr.nformat("{n} minute without use", "{n} minutes without use", minutes), minutes
+            )
         self.idle.setCurrentIndex(max(self.idle.findData(current), 0))
         self.idle_help.setText(
             tr.gettext(

@@ -242,7 +242,9 @@ class ProfileTab(CaseTab):
         birth = ""
         if c.birth is not None:
             birth = format_birth_date(c.birth, locale, tr=tr)
-            birth += " · " + tr.format("{n} years old", n=age_on(c.birth, thai_today()))
+            birth += " · " + tr.nformat(
+                "{n} year old", "{n} years old", age_on(c.birth, thai_today())
+            )
         self.child.set("birth", birth)
         group = ethnic_group(c.ethnicity) if c.ethnicity else None
         self.child.set("ethnicity", group.label(locale) if group else "")
