@@ -7,16 +7,41 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from cmdesk.core.errors import CmdeskError, ValidationError
-from cmdesk.core.i18n import Translator
+from cmdesk.core.i18n import N_, Translator
+from cmdesk.core.sync import rejections as rej
 
 if TYPE_CHECKING:
     from cmdesk.gui.widgets.form import FormGrid
     from cmdesk.gui.widgets.labels import MessageLabel
 
 
+# The core's messages that name a command of the `cmdesk` command line, as the GUI says them:
+# a worker at the screen is told where to click, never what to type.
+GUI_WORDING: dict[str, str] = {
+    rej.UNKNOWN_SENDER: N_(
+        "This sync bundle comes from an organisation this vault does not trust ({org}). "
+        "Trust its identity file first (Sync data, then Trust a partner's identity file). "
+        "Nothing was imported."
+    ),
+    rej.UNKNOWN_ORG: N_(
+        "There is no identity for the organisation {org}. Trust its identity file first (Sync "
+        "data, then Trust a partner's identity file)."
+    ),
+    rej.UNKNOWN_DEVICE: N_(
+        "No laptop or enrolment file {device} of this organisation is known here. Check the "
+        "id in the audit trail."
+    ),
+    rej.STATISTICS_FILE: N_(
+        "This file holds network statistics, not records. Your data manager imports it as "
+        "statistics."
+    ),
+}
+
+
 def friendly_message(exc: BaseException, tr: Translator) -> str:
     if isinstance(exc, CmdeskError):
-        return exc.message(tr)
+        gui = GUI_WORDING.get(exc.text_id)
+        return tr.format(gui, **exc.params) if gui else exc.message(tr)
     if isinstance(exc, PermissionError):
         return tr.gettext("cmdesk may not use this file or folder. Choose another one.")
     if isinstance(exc, OSError):
