@@ -41,7 +41,6 @@ from cmdesk.core.services.referrals import ReferralService
 from cmdesk.core.services.reports import ReportService
 from cmdesk.core.services.tasks import TaskService
 from cmdesk.core.services.users import UserService, check_passphrase
-from cmdesk.core.stats.service import StatsService
 from cmdesk.core.sync import keystore
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.db import Db
@@ -100,8 +99,6 @@ class Workspace:
         self.search = SearchService(self.ctx)
         # Installs change capture on the vault's engine: every commit from here on is synced.
         self.sync = SyncEngine(self.ctx, self.audit)
-        # Network statistics travel in the same sealed envelope as records.
-        self.stats = StatsService(self.ctx, self.audit, self.sync)
         # Conflicts are listed and decided only through the permission-checked review.
         self.conflicts = ConflictService(self)
 

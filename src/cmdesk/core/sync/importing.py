@@ -73,30 +73,6 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-# Statistics travel in the same signed, sealed envelope as records (cmdesk.core.stats): their
-# payload begins with this, so neither import takes the other's file.
-STATISTICS_MARK = b"CMDESK-STATS\n"
-
-
-def open_checked(engine: SyncEngine, data: bytes) -> tuple[bundle_format.Header, bytes]:
-    """Every check import makes (recipient, trusted and certified sender, signature), then
-    the payload, without applying anything."""
-    keys = engine.keys()
-    parsed = bundle_format.parse(data)
-    h = parsed.header
-    own = keys.org.identity.org_id
-    with engine.store.read() as db:
-        trusted = keystore.trusted(db)
-    if h.recipient_org != own:
-        named = trusted.get(h.recipient_org)
-        raise rej.reject(rej.WRONG_RECIPIENT, org=named[0].code if named else h.recipient_org)
-    sender = trusted.get(h.sender_org)
-    if sender is None:
-        raise rej.reject(rej.UNKNOWN_SENDER, org=h.sender_org)
-    bundle_format.verify_sender(parsed, sender[0].sign_public, revoked_for(engine, h, trusted))
-    return h, bundle_format.decrypt(parsed, opening_key(engine, h, keys))
-
-
 def import_bundle(
     engine: SyncEngine,
     data: bytes,
@@ -163,10 +139,7 @@ def _import(
     cancel: CancelToken | None,
 ) -> ImportResult:
     h = parsed.header
-    plain = bundle_format.decrypt(parsed, box_secret)
-    if plain.startswith(STATISTICS_MARK):
-        raise rej.reject(rej.STATISTICS_FILE)
-    payload = decode(plain, h.format)
+    payload = decode(bundle_format.decrypt(parsed, box_secret), h.format)
     if len(payload.segments) != h.segments or payload.operations() != h.operations:
         raise rej.reject(rej.UNREADABLE)
     start = int(done[0]) if done else 0

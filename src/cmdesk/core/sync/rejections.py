@@ -35,10 +35,6 @@ TOO_NEW = N_(
     "again. Nothing was imported."
 )
 UNREADABLE = N_("The contents of the sync bundle cannot be read. Nothing was imported.")
-STATISTICS_FILE = N_(
-    "This file holds network statistics, not records. Import it with 'stats import'."
-)
-NOT_STATISTICS = N_("This file is not a cmdesk statistics file. Nothing was imported.")
 
 NOT_AN_IDENTITY = N_("This file is not a cmdesk organisation identity file.")
 IDENTITY_ALTERED = N_("The identity file was changed after it was made. It was not trusted.")
