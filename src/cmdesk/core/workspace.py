@@ -41,6 +41,7 @@ from cmdesk.core.services.referrals import ReferralService
 from cmdesk.core.services.reports import ReportService
 from cmdesk.core.services.tasks import TaskService
 from cmdesk.core.services.users import UserService, check_passphrase
+from cmdesk.core.stats.service import StatsService
 from cmdesk.core.sync import keystore
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.db import Db
@@ -91,6 +92,7 @@ class Workspace:
         self.referrals = ReferralService(self.ctx, self.audit)
         self.pdpa = PdpaService(self.ctx, self.audit, erasure_hooks=(_forget_in_search,))
         self.reports = ReportService(self.ctx, self.audit)
+        self.stats = StatsService(self.ctx, self.audit)
         self.search = SearchService(self.ctx)
         # Installs change capture on the vault's engine: every commit from here on is synced.
         self.sync = SyncEngine(self.ctx, self.audit)

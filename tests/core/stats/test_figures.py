@@ -1,0 +1,128 @@
+"""An organisation's statistics from a real demo vault: they match the vault counted directly,
+small cells are hidden so that no total gives them back, and no person's data is in them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from cmdesk.core.demo.generate import generate
+from cmdesk.core.errors import PermissionDenied, ValidationError
+from cmdesk.core.i18n import Translator
+from cmdesk.core.model import Case, Child
+from cmdesk.core.stats.aggregates import local_day
+from cmdesk.core.stats.periods import parse_period
+from cmdesk.core.stats.suppression import Sum, recoverable, suppress
+from cmdesk.core.workspace import Workspace
+from tests.conftest import ADMIN, ADMIN_PASS, WORKER, WORKER_PASS
+
+AS_OF = date(2026, 11, 25)
+PERIOD = "2569"  # fiscal year: 1 October 2025 to 30 September 2026
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory, template_vault: Path) -> Path:
+    root = tmp_path_factory.mktemp("stats") / "vault"
+    shutil.copytree(template_vault, root)
+    with Workspace.open(root, ADMIN, ADMIN_PASS) as ws:
+        generate(ws, 200, seed=5, as_of=AS_OF, workers=0)
+    return root
+
+
+def test_periods_in_thai_and_english() -> None:
+    q1 = parse_period("2569-Q1")
+    assert (q1.first, q1.last) == (date(2025, 10, 1), date(2025, 12, 31))
+    assert parse_period("ไตรมาส 1/2569") == q1
+    assert parse_period("ไตรมาสที่ ๑ ปีงบประมาณ ๒๕๖๙") == q1
+    q4 = parse_period("2569-q4")
+    assert (q4.first, q4.last) == (date(2026, 7, 1), date(2026, 9, 30))
+    year = parse_period("ปีงบประมาณ 2569")
+    assert (year.first, year.last) == (date(2025, 10, 1), date(2026, 9, 30))
+    span = parse_period("2569-01-01..2569-03-31")
+    assert (span.first, span.last) == (date(2026, 1, 1), date(2026, 3, 31))
+
+
+@pytest.mark.parametrize("text", ["Q5-2569", "2569-13-01..2569-14-01", "soon", "1999"])
+def test_a_bad_period_is_explained_in_both_languages(text: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        parse_period(text)
+    thai = caught.value.message(Translator("th"))
+    english = caught.value.message(Translator("en"))
+    assert "2569-Q1" in english and "period" in english
+    assert "ไม่ใช่ช่วงเวลา" in thai and "ไตรมาส 1/2569" in thai
+
+
+def test_complementary_suppression_leaves_nothing_to_subtract() -> None:
+    cells = {"all": 42, "a": 2, "b": 30, "c": 10, "d": 0}
+    sums = [Sum("all", ("a", "b", "c", "d"))]
+    published = suppress(cells, sums)
+    assert published["a"] is None  # the small cell
+    assert published["c"] is None  # hidden with it, so all - b - d is not a
+    assert published["b"] == 30 and published["d"] == 0
+    assert recoverable(published, sums) == []
+
+
+def _counted(root: Path) -> tuple[Counter[str], Counter[str]]:
+    """Sex and subdistrict of the cases open at some time in the fiscal year, counted
+    straight from the vault."""
+    period = parse_period(PERIOD)
+    sexes: Counter[str] = Counter()
+    subs: Counter[str] = Counter()
+    with Workspace.open(root, ADMIN, ADMIN_PASS) as ws, ws.ctx.read() as s:
+        for case, child in s.execute(select(Case, Child).join(Child, Child.id == Case.child_id)):
+            if case.deleted_at is not None or local_day(case.opened_at) > period.last:
+                continue
+            if case.closed_at is not None and local_day(case.closed_at) < period.first:
+                continue
+            sexes[child.sex] += 1
+            subs[child.subdistrict_code] += 1
+    return sexes, subs
+
+
+def test_figures_match_the_vault_and_no_total_gives_a_hidden_cell_away(demo: Path) -> None:
+    with Workspace.open(demo, ADMIN, ADMIN_PASS) as ws:
+        figures = ws.stats.own(PERIOD)
+    sexes, subs = _counted(demo)
+    tables = figures["tables"]
+    assert isinstance(tables, dict)
+    sex = tables["sex"]["cells"]
+    assert sex["all"] == sum(sexes.values()) > 0
+    for code, n in sexes.items():
+        assert sex[code] == (n if n >= 5 else None) or sex[code] is None
+    area = tables["area"]["cells"]
+    shown = [k for k, v in area.items() if k.startswith("subdistrict:") and v is not None]
+    assert shown  # some subdistricts have five or more cases
+    for key in shown:
+        assert area[key] == subs[key.split(":", 1)[1]] >= 5
+    assert any(v is None for v in area.values())  # and some are hidden
+    for table in tables.values():
+        cells = table["cells"]
+        assert all(v is None or v == 0 or v >= 5 for v in cells.values())
+        sums = [Sum(t, tuple(p)) for t, p in table["sums"]]
+        assert recoverable(cells, sums) == []
+
+
+def test_no_name_id_or_case_number_in_the_figures(demo: Path) -> None:
+    with Workspace.open(demo, ADMIN, ADMIN_PASS) as ws:
+        text = json.dumps(ws.stats.own(PERIOD), ensure_ascii=False)
+        with ws.ctx.read() as s:
+            canaries = set()
+            for case, child in s.execute(
+                select(Case, Child).join(Child, Child.id == Case.child_id)
+            ):
+                canaries |= {case.id, case.case_number, child.id, child.given_name_th}
+                canaries |= {child.family_name_latin, child.village, child.id_number or ""}
+    canaries -= {""}
+    assert len(canaries) > 100
+    assert [c for c in canaries if c in text] == []
+
+
+def test_a_field_worker_may_not_compute_statistics(vault_dir: Path) -> None:
+    with Workspace.open(vault_dir, WORKER, WORKER_PASS) as ws, pytest.raises(PermissionDenied):
+        ws.stats.own(PERIOD)
