@@ -34,6 +34,7 @@ from cmdesk.core.services.casework import CaseworkService
 from cmdesk.core.services.children import ChildService
 from cmdesk.core.services.conflict_review import ConflictService
 from cmdesk.core.services.consents import ConsentService
+from cmdesk.core.services.network_stats import StatsExchange
 from cmdesk.core.services.notes import NoteService
 from cmdesk.core.services.organisations import OrganisationService
 from cmdesk.core.services.pdpa import ErasedRecords, PdpaService
@@ -92,12 +93,14 @@ class Workspace:
         self.referrals = ReferralService(self.ctx, self.audit)
         self.pdpa = PdpaService(self.ctx, self.audit, erasure_hooks=(_forget_in_search,))
         self.reports = ReportService(self.ctx, self.audit)
-        self.stats = StatsService(self.ctx, self.audit)
         self.search = SearchService(self.ctx)
         # Installs change capture on the vault's engine: every commit from here on is synced.
         self.sync = SyncEngine(self.ctx, self.audit)
         # Conflicts are listed and decided only through the permission-checked review.
         self.conflicts = ConflictService(self)
+        # Statistics travel in sealed bundles: the exchange needs the sync engine's keys.
+        self.stats = StatsService(self.ctx, self.audit)
+        self.stats_exchange = StatsExchange(self.ctx, self.audit, self.stats, self.sync)
 
     # -- opening ---------------------------------------------------------------
     @classmethod
