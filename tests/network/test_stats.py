@@ -24,6 +24,7 @@ from cmdesk.core.stats.periods import parse_period
 from cmdesk.core.stats.suppression import Sum, recoverable
 from cmdesk.core.vault import crypto
 from cmdesk.core.workspace import Workspace
+from tests.core.reports.pdftools import nfkd, pdftotext_raw
 from tests.network.harness import ADMIN, PASS, Laptop
 
 PERIOD = "2569"
@@ -77,10 +78,17 @@ def test_the_shelter_combines_three_organisations_without_any_child(tmp_path: Pa
         assert kept == {"org": ngo.org, "period": PERIOD}
 
     csv_file, xlsx_file = tmp_path / "network.csv", tmp_path / "network.xlsx"
+    pdf_th, pdf_en = tmp_path / "network-th.pdf", tmp_path / "network-en.pdf"
     network = shelter.json(
-        "--lang", "th", "stats", "report", "--period", PERIOD,
+        "--lang", "th", "stats", "report", "--period", PERIOD, "-o", str(pdf_th),
         "--csv", str(csv_file), "--xlsx", str(xlsx_file),
     )  # fmt: skip
+    shelter.run("--lang", "en", "stats", "report", "--period", PERIOD, "-o", str(pdf_en))
+    thai = nfkd(pdftotext_raw(pdf_th.read_bytes(), tmp_path))
+    english = pdftotext_raw(pdf_en.read_bytes(), tmp_path)
+    assert nfkd("รายงานสถิติเครือข่าย") in thai and nfkd("จำนวนกรณีตามประเด็นปัญหา") in thai
+    assert "Network statistics report" in english and "Cases by concern" in english
+    assert "ECPAT" in thai and "ADRA" in english
     assert network["organisations"] == ["CRSHELTER", "ADRA", "ECPAT"]
     assert network["missing"] == []
 
@@ -111,13 +119,14 @@ def test_the_shelter_combines_three_organisations_without_any_child(tmp_path: Pa
 
     # No personal data anywhere a statistic went.
     csv_text = csv_file.read_bytes().decode("utf-8-sig")
-    texts = [json.dumps(network, ensure_ascii=False), csv_text]
+    texts = [json.dumps(network, ensure_ascii=False), csv_text, thai, english]
     texts += [b.read_bytes().decode("latin-1") for b in bundles]
     book = load_workbook(xlsx_file)
     sheet = book.active
     texts.append(" ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row))
     assert len(canaries) > 100
-    assert [c for c in canaries if any(c in t for t in texts)] == []
+    texts = [nfkd(t) for t in texts]
+    assert [c for c in canaries if any(nfkd(c) in t for t in texts)] == []
 
     # The exports read back: Thai labels, the period's days as real dates.
     assert csv_file.read_bytes().startswith(b"\xef\xbb\xbf")

@@ -2,13 +2,13 @@
 
     cmdesk stats export --period 2569-Q1 -o FILE [--for ORG] [--threshold N]
     cmdesk stats import FILE
-    cmdesk stats report --period 2569-Q1 [--json] [--csv FILE] [--xlsx FILE]
+    cmdesk stats report --period 2569-Q1 [-o FILE.pdf] [--json] [--csv FILE] [--xlsx FILE]
 
 A period is a fiscal year (2569), a quarter (2569-Q1, ไตรมาส 1/2569) or a date range
 (2569-01-01..2569-03-31). The bundle goes to the shelter unless --for names another
 organisation. `report` combines this organisation's figures with every organisation's it has
-imported for the period; the tables' labels follow --lang. Who may do this is decided in the
-core (data managers and supervisors); this module only reads arguments and writes files.
+imported for the period, in the language of --lang. Who may do this is decided in the core
+(data managers and supervisors); this module only reads arguments and writes files.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = cmds.add_parser("report", parents=[common], help="the network's figures for a period")
     period(p)
+    p.add_argument("-o", "--output", metavar="FILE.pdf", help="the network report as a PDF")
     p.add_argument("--csv", metavar="FILE", help="the tables as CSV (UTF-8, opens in Excel)")
     p.add_argument("--xlsx", metavar="FILE", help="the tables as an Excel workbook")
     p.set_defaults(func=cmd_report)
@@ -107,11 +108,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    csv_out, xlsx_out = _new_file(args.csv), _new_file(args.xlsx)
-    with open_workspace(args) as ws:
-        network = ws.stats_exchange.network(args.period, args.threshold)
+    pdf_out, csv_out, xlsx_out = _new_file(args.output), _new_file(args.csv), _new_file(args.xlsx)
     tr = tr_for(args)
     written = []
+    with open_workspace(args) as ws:
+        if pdf_out is None:
+            network = ws.stats_exchange.network(args.period, args.threshold)
+        else:
+            pdf, network = ws.stats_exchange.network_pdf(args.period, tr.locale, args.threshold)
+            atomic_write(pdf_out, pdf)
+            written.append(pdf_out)
     if csv_out is not None:
         atomic_write(csv_out, to_csv(network, tr))
         written.append(csv_out)

@@ -28,6 +28,7 @@ class DocumentKind(StrEnum):
     REFERRAL_SLIP = "RS"
     CONSENT_FORM = "CF"
     CASELOAD = "CL"
+    NETWORK_REPORT = "NR"
 
 
 class QrPayloadInvalid(CmdeskError):

@@ -7,12 +7,23 @@ The figures are computed in cmdesk.core.stats and travel in the sync layer's bun
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from cmdesk.core.acting.audit import AuditService
 from cmdesk.core.acting.context import Context
+from cmdesk.core.acting.thai_time import THAILAND
+from cmdesk.core.i18n import Locale, translator
+from cmdesk.core.model.org import Organisation
+from cmdesk.core.reports.documents.network_report import (
+    NetworkReportData,
+    NetworkSection,
+    build_network_report,
+)
+from cmdesk.core.reports.inputs import Organisation as PrintedOrganisation
 from cmdesk.core.stats.service import STATS_ROLES, StatsService
 from cmdesk.core.stats.suppression import DEFAULT_THRESHOLD
+from cmdesk.core.stats.tables import TABLE_TITLES, header, label, rows
 from cmdesk.core.sync import keystore
 from cmdesk.core.sync.engine import SyncEngine
 from cmdesk.core.sync.stats_bundle import open_statistics, seal_statistics
@@ -57,3 +68,53 @@ class StatsExchange:
         with self._sync.store.read() as db:
             partners = [ident.code for ident, own in keystore.trusted(db).values() if not own]
         return self._stats.network(period_text, partners, threshold)
+
+    def network_pdf(
+        self, period_text: str, locale: Locale, threshold: int = DEFAULT_THRESHOLD
+    ) -> tuple[bytes, dict[str, Any]]:
+        """The network report (PDF) for the period, in `locale`, and the figures in it."""
+        network = self.network(period_text, threshold)
+        tr = translator(locale)
+        with self._ctx.read() as session:
+            org = session.get(Organisation, self._ctx.actor.org_id)
+        name = "" if org is None else (org.name_th if locale == "th" else org.name_en)
+        head = tuple(header(network, tr)[1:2] + header(network, tr)[3:])
+        grouped: dict[str, list[tuple[str, ...]]] = {}
+        for row in rows(network, tr):
+            if row.code.startswith("subdistrict:"):
+                continue  # subdistricts are in the CSV and XLSX; on paper, districts
+            cells = (row.network, *row.by_org)
+            grouped.setdefault(row.table, []).append(
+                (row.category, *("*" if v is None else str(v) for v in cells))
+            )
+        concern = network["tables"].get("concern", {})
+        chart = tuple(
+            (label("concern", key, tr), int(n))
+            for key, n in sorted(concern.items(), key=lambda kv: -(kv[1] or 0))
+            if n
+        )
+        data = NetworkReportData(
+            organisation=PrintedOrganisation(name=name or self._ctx.actor.org_id),
+            period=str(network["period"]),
+            first=date.fromisoformat(str(network["first"])),
+            last=date.fromisoformat(str(network["last"])),
+            threshold=threshold,
+            organisations=tuple(network["organisations"]),
+            missing=tuple(network["missing"]),
+            sections=tuple(
+                NetworkSection(title, head, tuple(found)) for title, found in grouped.items()
+            ),
+            chart=chart,
+            chart_title=tr.gettext(TABLE_TITLES["concern"]),
+        )
+        pdf = build_network_report(
+            data,
+            tr=tr,
+            printed_by=self._ctx.actor.username,
+            printed_at=datetime.now(THAILAND),
+        )
+        with self._ctx.write() as session:
+            self._audit.record(
+                session, "stats.print", detail={"period": network["period"], "lang": locale}
+            )
+        return pdf, network

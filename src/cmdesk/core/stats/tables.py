@@ -76,12 +76,21 @@ def label(table: str, key: str, tr: Translator) -> str:
     return tr.gettext(labels[key]) if key in labels else key
 
 
+_LEVELS: Final = ("all", "province", "district", "subdistrict")
+
+
+def _order(key: str) -> tuple[int, str]:
+    """The total first, then areas from the province down; other keys by code."""
+    kind = key.partition(":")[0]
+    return (_LEVELS.index(kind) if kind in _LEVELS else len(_LEVELS), key)
+
+
 def rows(network: Mapping[str, Any], tr: Translator) -> list[Row]:
     orgs = list(network["organisations"])
     out = []
     for name, cells in network["tables"].items():
         per_org = network["by_org"]
-        for key in sorted(cells, key=lambda k: (k != "all", k)):
+        for key in sorted(cells, key=_order):
             out.append(
                 Row(
                     tr.gettext(TABLE_TITLES.get(name, name)),
