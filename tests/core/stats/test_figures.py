@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from cmdesk.core.demo.generate import generate
-from cmdesk.core.errors import PermissionDenied, ValidationError
+from cmdesk.core.errors import BundleRejected, PermissionDenied, ValidationError
 from cmdesk.core.i18n import Translator
 from cmdesk.core.model import Case, Child
 from cmdesk.core.stats.aggregates import local_day
@@ -126,3 +126,14 @@ def test_no_name_id_or_case_number_in_the_figures(demo: Path) -> None:
 def test_a_field_worker_may_not_compute_statistics(vault_dir: Path) -> None:
     with Workspace.open(vault_dir, WORKER, WORKER_PASS) as ws, pytest.raises(PermissionDenied):
         ws.stats.own(PERIOD)
+
+
+def test_figures_that_are_not_counts_are_refused(demo: Path) -> None:
+    with Workspace.open(demo, ADMIN, ADMIN_PASS) as ws:
+        good = ws.stats.own(PERIOD)
+        bad = json.loads(json.dumps(good))
+        bad["tables"]["sex"]["cells"]["female"] = "Somchai Jaidee"
+        with pytest.raises(BundleRejected):
+            ws.stats.keep("b1", "other-org", "ECPAT", bad)
+        assert ws.stats.keep("b2", "other-org", "ECPAT", good) == PERIOD
+        assert ws.stats.network(PERIOD)["organisations"] == ["WVFT", "ECPAT"]

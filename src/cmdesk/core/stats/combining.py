@@ -10,7 +10,48 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from cmdesk.core.errors import BundleRejected
+from cmdesk.core.i18n import N_
+
 Figures = Mapping[str, Any]
+MALFORMED = N_(
+    "The statistics in this bundle are not in a form this version of cmdesk can read. "
+    "Nothing was kept. Ask the sender to make the bundle again with the same version."
+)
+MAX_KEY = 64
+
+
+def checked(figures: Any) -> dict[str, Any]:
+    """Another organisation's figures, refused unless they are only codes, counts and days
+    (a bundle from a newer or altered app must not reach the combination half-read)."""
+
+    def key(k: Any) -> bool:
+        return isinstance(k, str) and 0 < len(k) <= MAX_KEY
+
+    def count(v: Any) -> bool:
+        return v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 0)
+
+    def number(v: Any) -> bool:
+        return v is None or (isinstance(v, int | float) and not isinstance(v, bool))
+
+    try:
+        tables, times = figures["tables"], figures.get("times", {})
+        ok = (
+            all(key(figures[k]) for k in ("org", "period", "first", "last"))
+            and isinstance(tables, dict)
+            and all(
+                key(name)
+                and all(key(k) and count(v) for k, v in t["cells"].items())
+                and all(key(total) and all(key(p) for p in parts) for total, parts in t["sums"])
+                for name, t in tables.items()
+            )
+            and all(key(k) and all(number(v) for v in t.values()) for k, t in times.items())
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        ok = False
+    if not ok:
+        raise BundleRejected(MALFORMED)
+    return dict(figures)
 
 
 def combine(figures: Sequence[Figures], missing: Iterable[str] = ()) -> dict[str, Any]:

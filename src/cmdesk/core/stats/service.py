@@ -12,7 +12,7 @@ from cmdesk.core.acting.context import Context
 from cmdesk.core.model.network_stats import ImportedStatistics
 from cmdesk.core.model.roles import Role
 from cmdesk.core.stats.aggregates import compute
-from cmdesk.core.stats.combining import combine
+from cmdesk.core.stats.combining import checked, combine
 from cmdesk.core.stats.periods import parse_period
 from cmdesk.core.stats.suppression import DEFAULT_THRESHOLD
 
@@ -40,7 +40,9 @@ class StatsService:
         """Stores another organisation's published figures (a newer bundle for the same
         organisation and period replaces the older); the period's label."""
         self._ctx.require_role(*STATS_ROLES)
-        period = parse_period(str(figures.get("period", ""))).label
+        # The sender is who signed the bundle, whatever code its figures name.
+        figures = {**checked(figures), "org": org_code}
+        period = parse_period(str(figures["period"])).label
         with self._ctx.write() as session:
             row = session.scalars(
                 select(ImportedStatistics).where(
