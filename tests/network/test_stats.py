@@ -25,6 +25,7 @@ from cmdesk.core.stats.suppression import Sum, recoverable
 from cmdesk.core.vault import crypto
 from cmdesk.core.workspace import Workspace
 from tests.core.reports.pdftools import nfkd, pdftotext_raw
+from tests.core.stats.linear import determined
 from tests.network.harness import ADMIN, PASS, Laptop
 
 PERIOD = "2569"
@@ -108,6 +109,26 @@ def test_the_shelter_combines_three_organisations_without_any_child(tmp_path: Pa
     for name, cells in network["tables"].items():
         sums = [Sum(total, tuple(parts)) for total, parts in network["sums"].get(name, [])]
         assert recoverable(cells, sums) == [], name
+    for name, cells in network["tables"].items():
+        # All at once: each organisation's sums, the network's, and each network cell as the
+        # sum of the organisations' cells.
+        joint: dict[str, int | None] = {f"net|{k}": v for k, v in cells.items()}
+        equations = []
+        for total, parts in network["sums"].get(name, []):
+            equations.append(Sum(f"net|{total}", tuple(f"net|{p}" for p in parts)))
+        for org, tables in network["by_org"].items():
+            mine = tables.get(name, {})
+            joint |= {f"{org}|{k}": v for k, v in mine.items()}
+            for total, parts in network["sums"].get(name, []):
+                present = tuple(f"{org}|{p}" for p in parts if p in mine)
+                if total in mine:
+                    equations.append(Sum(f"{org}|{total}", present))
+        for key in cells:
+            orgs = tuple(
+                f"{o}|{key}" for o, t in network["by_org"].items() if key in t.get(name, {})
+            )
+            equations.append(Sum(f"net|{key}", orgs))
+        assert determined(joint, equations) == [], name
     hidden = [
         (org, name, key)
         for org, tables in network["by_org"].items()

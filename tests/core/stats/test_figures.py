@@ -21,6 +21,7 @@ from cmdesk.core.stats.periods import parse_period
 from cmdesk.core.stats.suppression import Sum, recoverable, suppress
 from cmdesk.core.workspace import Workspace
 from tests.conftest import ADMIN, ADMIN_PASS, WORKER, WORKER_PASS
+from tests.core.stats.linear import determined
 
 AS_OF = date(2026, 11, 25)
 PERIOD = "2569"  # fiscal year: 1 October 2025 to 30 September 2026
@@ -66,6 +67,11 @@ def test_complementary_suppression_leaves_nothing_to_subtract() -> None:
     assert published["c"] is None  # hidden with it, so all - b - d is not a
     assert published["b"] == 30 and published["d"] == 0
     assert recoverable(published, sums) == []
+    assert determined(published, sums) == []
+    # The check itself finds a cell that two sums give away together.
+    leaky = {"all": 12, "x": None, "y": None, "z": 7, "y1": None, "y2": 2}
+    chain = [Sum("all", ("x", "y", "z")), Sum("y", ("y1", "y2")), Sum("x", ("y1",))]
+    assert recoverable(leaky, chain) == [] and determined(leaky, chain) == ["x", "y", "y1"]
 
 
 def _counted(root: Path) -> tuple[Counter[str], Counter[str]]:
@@ -106,6 +112,7 @@ def test_figures_match_the_vault_and_no_total_gives_a_hidden_cell_away(demo: Pat
         assert all(v is None or v == 0 or v >= 5 for v in cells.values())
         sums = [Sum(t, tuple(p)) for t, p in table["sums"]]
         assert recoverable(cells, sums) == []
+        assert determined(cells, sums) == []
 
 
 def test_no_name_id_or_case_number_in_the_figures(demo: Path) -> None:
