@@ -70,8 +70,10 @@ def test_the_shelter_combines_three_organisations_without_any_child(tmp_path: Pa
 
     bundles = []
     for ngo in ngos:
-        out = ngo.bundles / f"{ngo.org}.stats"
-        ngo.run("stats", "export", "--period", "ไตรมาส 1/2569", "-o", str(out))  # another period
+        out = ngo.bundles / f"{ngo.org}-q1.stats"
+        ngo.run("stats", "export", "--period", "ไตรมาส 1/2569", "-o", str(out))  # one quarter
+        assert shelter.json("stats", "import", str(out))["period"] == "2569-Q1"
+        bundles.append(out)
         out = ngo.bundles / f"{ngo.org}-year.stats"
         ngo.run("stats", "export", "--period", PERIOD, "-o", str(out))  # for the shelter
         bundles.append(out)
@@ -90,6 +92,8 @@ def test_the_shelter_combines_three_organisations_without_any_child(tmp_path: Pa
     assert nfkd("รายงานสถิติเครือข่าย") in thai and nfkd("จำนวนกรณีตามประเด็นปัญหา") in thai
     assert "Network statistics report" in english and "Cases by concern" in english
     assert "ECPAT" in thai and "ADRA" in english
+    assert nfkd("จำนวนกรณีรายไตรมาส") in thai and "2569-Q4" in thai
+    assert "Cases by quarter" in english
     assert network["organisations"] == ["CRSHELTER", "ADRA", "ECPAT"]
     assert network["missing"] == []
 

@@ -13,7 +13,7 @@ from typing import Any
 from cmdesk.core.acting.audit import AuditService
 from cmdesk.core.acting.context import Context
 from cmdesk.core.acting.thai_time import THAILAND
-from cmdesk.core.i18n import Locale, translator
+from cmdesk.core.i18n import N_, Locale, translator
 from cmdesk.core.model.org import Organisation
 from cmdesk.core.reports.documents.network_report import (
     NetworkReportData,
@@ -27,6 +27,12 @@ from cmdesk.core.stats.tables import TABLE_TITLES, header, label, rows
 from cmdesk.core.sync import keystore
 from cmdesk.core.sync.engine import SyncEngine
 from cmdesk.core.sync.stats_bundle import open_statistics, seal_statistics
+
+QUARTERS = N_("Cases by quarter")
+
+
+def _count(value: int | None) -> str:
+    return "*" if value is None else str(value)
 
 
 class StatsExchange:
@@ -84,15 +90,26 @@ class StatsExchange:
             if row.code.startswith("subdistrict:"):
                 continue  # subdistricts are in the CSV and XLSX; on paper, districts
             cells = (row.network, *row.by_org)
-            grouped.setdefault(row.table, []).append(
-                (row.category, *("*" if v is None else str(v) for v in cells))
-            )
+            grouped.setdefault(row.table, []).append((row.category, *(_count(v) for v in cells)))
         concern = network["tables"].get("concern", {})
         chart = tuple(
             (label("concern", key, tr), int(n))
             for key, n in sorted(concern.items(), key=lambda kv: -(kv[1] or 0))
             if n
         )
+        quarters = self._stats.quarters(period_text, threshold)
+        orgs = list(network["organisations"])
+        trend = tuple(
+            (
+                q["quarter"],
+                _count(q["cases"]),
+                *(_count(q["by_org"][o]) if o in q["by_org"] else "–" for o in orgs),
+            )
+            for q in quarters
+        )
+        if trend:
+            grouped[tr.gettext(QUARTERS)] = list(trend)
+        network = {**network, "quarters": quarters}
         data = NetworkReportData(
             organisation=PrintedOrganisation(name=name or self._ctx.actor.org_id),
             period=str(network["period"]),

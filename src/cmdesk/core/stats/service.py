@@ -13,7 +13,7 @@ from cmdesk.core.model.network_stats import ImportedStatistics
 from cmdesk.core.model.roles import Role
 from cmdesk.core.stats.aggregates import compute
 from cmdesk.core.stats.combining import checked, combine
-from cmdesk.core.stats.periods import parse_period
+from cmdesk.core.stats.periods import fiscal_quarter, parse_period
 from cmdesk.core.stats.suppression import DEFAULT_THRESHOLD
 
 # The network's coordinators are supervisors; data managers produce the bundles.
@@ -82,3 +82,20 @@ class StatsService:
         others = [dict(r.figures) for r in rows if r.org_code != own["org"]]
         have = {str(own["org"]), *(str(o.get("org")) for o in others)}
         return combine([own, *others], missing=[p for p in partners if p not in have])
+
+    def quarters(
+        self, period_text: str, threshold: int = DEFAULT_THRESHOLD
+    ) -> list[dict[str, Any]]:
+        """For a fiscal year: each quarter's cases by organisation (this one's and those
+        imported for the quarter), the trend the MOU meeting looks at. Empty otherwise."""
+        label = parse_period(period_text).label
+        if not label.isdigit():
+            return []
+        out = []
+        for q in range(1, 5):
+            quarter = fiscal_quarter(int(label), q).label
+            network = self.network(quarter, (), threshold)
+            cases = network["tables"].get("area", {}).get("all")
+            by_org = {o: t.get("area", {}).get("all") for o, t in network["by_org"].items()}
+            out.append({"quarter": quarter, "cases": cases, "by_org": by_org})
+        return out
