@@ -15,7 +15,7 @@ from sqlalchemy import select
 from cmdesk.core.demo.generate import generate
 from cmdesk.core.errors import BundleRejected, PermissionDenied, ValidationError
 from cmdesk.core.i18n import Translator
-from cmdesk.core.model import Case, Child
+from cmdesk.core.model import Case, Child, Referral
 from cmdesk.core.stats.aggregates import local_day
 from cmdesk.core.stats.periods import parse_period
 from cmdesk.core.stats.suppression import Sum, recoverable, suppress
@@ -144,3 +144,25 @@ def test_figures_that_are_not_counts_are_refused(demo: Path) -> None:
             ws.stats.keep("b1", "other-org", "ECPAT", bad)
         assert ws.stats.keep("b2", "other-org", "ECPAT", good) == PERIOD
         assert ws.stats.network(PERIOD)["organisations"] == ["WVFT", "ECPAT"]
+
+
+def test_case_flow_and_referral_times_match_the_vault(demo: Path) -> None:
+    period = parse_period(PERIOD)
+    with Workspace.open(demo, ADMIN, ADMIN_PASS) as ws:
+        figures = ws.stats.own(PERIOD)
+        with ws.ctx.read() as s:
+            opened = sum(
+                period.contains(local_day(c.opened_at))
+                for c in s.scalars(select(Case).where(Case.deleted_at.is_(None)))
+            )
+            sent = sum(
+                r.sent_at is not None and period.contains(local_day(r.sent_at))
+                for r in s.scalars(select(Referral))
+            )
+    tables, times = figures["tables"], figures["times"]
+    assert isinstance(tables, dict) and isinstance(times, dict)
+    assert tables["flow"]["cells"]["opened"] == opened >= 5
+    assert tables["referral_partner"]["cells"]["all"] == sent >= 5
+    everything = times["all"]
+    assert everything["count"] == sent
+    assert 0 <= everything["response_median"] <= everything["response_p90"]
