@@ -3,13 +3,16 @@ small cells are hidden so that no total gives them back, and no person's data is
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook  # type: ignore[import-untyped]
 from sqlalchemy import select
 
 from cmdesk.core.demo.generate import generate
@@ -17,6 +20,7 @@ from cmdesk.core.errors import BundleRejected, PermissionDenied, ValidationError
 from cmdesk.core.i18n import Translator
 from cmdesk.core.model import Case, Child, Referral
 from cmdesk.core.stats.aggregates import local_day
+from cmdesk.core.stats.exports import to_csv, to_xlsx
 from cmdesk.core.stats.periods import parse_period
 from cmdesk.core.stats.suppression import Sum, recoverable, suppress
 from cmdesk.core.workspace import Workspace
@@ -135,8 +139,9 @@ def test_a_field_worker_may_not_compute_statistics(vault_dir: Path) -> None:
         ws.stats.own(PERIOD)
 
 
-def test_figures_that_are_not_counts_are_refused(demo: Path) -> None:
-    with Workspace.open(demo, ADMIN, ADMIN_PASS) as ws:
+def test_figures_that_are_not_counts_are_refused(demo: Path, tmp_path: Path) -> None:
+    shutil.copytree(demo, tmp_path / "copy")
+    with Workspace.open(tmp_path / "copy", ADMIN, ADMIN_PASS) as ws:
         good = ws.stats.own(PERIOD)
         bad = json.loads(json.dumps(good))
         bad["tables"]["sex"]["cells"]["female"] = "Somchai Jaidee"
@@ -166,3 +171,23 @@ def test_case_flow_and_referral_times_match_the_vault(demo: Path) -> None:
     everything = times["all"]
     assert everything["count"] == sent
     assert 0 <= everything["response_median"] <= everything["response_p90"]
+
+
+def test_tables_export_to_csv_and_xlsx_in_thai_and_english(demo: Path) -> None:
+    with Workspace.open(demo, ADMIN, ADMIN_PASS) as ws:
+        network = ws.stats.network(PERIOD)
+        quarters = ws.stats.quarters(PERIOD)
+    assert [q["quarter"] for q in quarters] == ["2569-Q1", "2569-Q2", "2569-Q3", "2569-Q4"]
+    thai, english = Translator("th"), Translator("en")
+    table = list(csv.reader(io.StringIO(to_csv(network, thai).decode("utf-8-sig"))))
+    assert table[0] == ["ตาราง", "หมวด", "รหัส", "เครือข่าย", "WVFT"]
+    assert table[1][:3] == ["จำนวนกรณีตามพื้นที่", "ทั้งหมด", "all"]
+    assert any(row[1] == "เชียงราย" and row[2] == "province:57" for row in table)
+    hidden = [row for row in table[1:] if row[3] == ""]
+    assert hidden and all(row[4] == "" for row in hidden)  # hidden, not zero
+    sheet = load_workbook(io.BytesIO(to_xlsx(network, english))).active
+    assert sheet["A2"].value == "From" and isinstance(sheet["B2"].value, datetime)
+    assert sheet["B3"].value.date() == date(2026, 9, 30)
+    assert sheet["B2"].number_format == "yyyy-mm-dd"
+    thai_sheet = load_workbook(io.BytesIO(to_xlsx(network, thai))).active
+    assert "107" in thai_sheet["B2"].number_format  # the Buddhist calendar: B.E. years
