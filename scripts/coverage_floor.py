@@ -36,6 +36,7 @@ FLOORS: dict[str, float] = {
     "core/reports": 94,  # 97.3
     "core/search": 95,  # 98.1
     "core/services": 91,  # 94.1
+    "core/stats": 93,  # 97.3 from tests/core/stats alone (the network tests run in processes)
     "core/sync": 89,  # 92.6
     "core/vault": 89,  # 92.9
     "gui": 78,  # 81.5

@@ -34,6 +34,7 @@ from cmdesk.core.services.casework import CaseworkService
 from cmdesk.core.services.children import ChildService
 from cmdesk.core.services.conflict_review import ConflictService
 from cmdesk.core.services.consents import ConsentService
+from cmdesk.core.services.network_stats import StatsExchange
 from cmdesk.core.services.notes import NoteService
 from cmdesk.core.services.organisations import OrganisationService
 from cmdesk.core.services.pdpa import ErasedRecords, PdpaService
@@ -41,6 +42,7 @@ from cmdesk.core.services.referrals import ReferralService
 from cmdesk.core.services.reports import ReportService
 from cmdesk.core.services.tasks import TaskService
 from cmdesk.core.services.users import UserService, check_passphrase
+from cmdesk.core.stats.service import StatsService
 from cmdesk.core.sync import keystore
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.db import Db
@@ -101,6 +103,9 @@ class Workspace:
         self.sync = SyncEngine(self.ctx, self.audit)
         # Conflicts are listed and decided only through the permission-checked review.
         self.conflicts = ConflictService(self)
+        # Statistics travel in sealed bundles: the exchange needs the sync engine's keys.
+        self.stats = StatsService(self.ctx, self.audit)
+        self.stats_exchange = StatsExchange(self.ctx, self.audit, self.stats, self.sync)
 
     # -- opening ---------------------------------------------------------------
     @classmethod

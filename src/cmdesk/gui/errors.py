@@ -31,9 +31,12 @@ GUI_WORDING: dict[str, str] = {
         "No laptop or enrolment file {device} of this organisation is known here. Check the "
         "id in the audit trail."
     ),
-    rej.STATISTICS_FILE: N_(
+    rej.STATS_NOT_SYNC: N_(
         "This file holds network statistics, not records. Your data manager imports it as "
         "statistics."
+    ),
+    rej.SYNC_NOT_STATS: N_(
+        "This file holds records, not statistics. Import it in Sync data. Nothing was imported."
     ),
 }
 

@@ -10,6 +10,7 @@ from cmdesk.core.model.child import Child, HouseholdMember
 from cmdesk.core.model.consent import Consent
 from cmdesk.core.model.erasure import Erasure
 from cmdesk.core.model.meta import VaultMeta
+from cmdesk.core.model.network_stats import ImportedStatistics
 from cmdesk.core.model.note import Note
 from cmdesk.core.model.org import Organisation, User, org_id_for
 from cmdesk.core.model.referral import Referral, ReferralEvent
@@ -27,6 +28,7 @@ __all__ = [
     "Erasure",
     "Goal",
     "HouseholdMember",
+    "ImportedStatistics",
     "Note",
     "Organisation",
     "PlanAction",

@@ -29,6 +29,7 @@ class DocumentKind(StrEnum):
     CONSENT_FORM = "CF"
     CASELOAD = "CL"
     PERSONAL_DATA = "PD"
+    NETWORK_REPORT = "NR"
 
 
 class QrPayloadInvalid(CmdeskError):

@@ -43,6 +43,8 @@ from cmdesk.core.sync.certs import (
 from cmdesk.core.sync.keys import DeviceKeys, b64, canonical, unb64, verify_signature
 
 MAGIC = b"cmdesk-bundle\n"
+# A statistics bundle (stats_bundle.py): laid out like a sync bundle, never imported as one.
+STATS_MAGIC = b"cmdesk-statistics\n"
 # 2: compact payload segments (payload.py). Format 1 bundles are still read; a larger number
 # is a newer app's (TOO_NEW), anything else is damage (ALTERED).
 FORMAT = 2
@@ -205,6 +207,8 @@ class Parsed:
 def parse(data: bytes) -> Parsed:
     """Structure, sizes and format version, before any key is used."""
     if not data.startswith(MAGIC):
+        if data.startswith(STATS_MAGIC):
+            raise rej.reject(rej.STATS_NOT_SYNC)
         if MAGIC.startswith(data):
             raise rej.reject(rej.TRUNCATED)
         raise rej.reject(rej.NOT_A_BUNDLE)

@@ -365,8 +365,11 @@ class SyncEngine:
         # A file that does not begin as a bundle is refused from its first bytes, not after
         # reading it whole (a 1 GiB video picked by mistake on a 4 GB laptop).
         with path.open("rb") as f:
-            if f.read(len(bundle_format.MAGIC)) != bundle_format.MAGIC:
-                raise rej.reject(rej.NOT_A_BUNDLE)
+            start = f.read(len(bundle_format.STATS_MAGIC))
+        if start.startswith(bundle_format.STATS_MAGIC):
+            raise rej.reject(rej.STATS_NOT_SYNC)
+        if not start.startswith(bundle_format.MAGIC):
+            raise rej.reject(rej.NOT_A_BUNDLE)
         return self.import_bundle(path.read_bytes(), **kw)  # type: ignore[arg-type]
 
     # -- status, conflicts -----------------------------------------------------------------

@@ -11,6 +11,15 @@ from cmdesk.core.i18n import N_
 from cmdesk.core.progress import Cancelled
 
 NOT_A_BUNDLE = N_("This file is not a cmdesk sync bundle.")
+STATS_NOT_SYNC = N_(
+    "This file is a statistics bundle, not a sync bundle. Import it with 'stats import'. "
+    "Nothing was imported."
+)
+SYNC_NOT_STATS = N_(
+    "This file is a sync bundle, not a statistics bundle. Import it with 'sync import'. "
+    "Nothing was imported."
+)
+NOT_STATS = N_("This file is not a cmdesk statistics bundle. Nothing was imported.")
 TRUNCATED = N_(
     "The sync bundle is incomplete: it was cut short, for example when a USB stick was pulled "
     "out while copying. Copy it again. Nothing was imported."
