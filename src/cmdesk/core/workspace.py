@@ -34,6 +34,7 @@ from cmdesk.core.services.casework import CaseworkService
 from cmdesk.core.services.children import ChildService
 from cmdesk.core.services.conflict_review import ConflictService
 from cmdesk.core.services.consents import ConsentService
+from cmdesk.core.services.home import HomeService
 from cmdesk.core.services.notes import NoteService
 from cmdesk.core.services.organisations import OrganisationService
 from cmdesk.core.services.pdpa import ErasedRecords, PdpaService
@@ -96,6 +97,7 @@ class Workspace:
         self.sync = SyncEngine(self.ctx, self.audit)
         # Conflicts are listed and decided only through the permission-checked review.
         self.conflicts = ConflictService(self)
+        self.home = HomeService(self)
 
     # -- opening ---------------------------------------------------------------
     @classmethod
