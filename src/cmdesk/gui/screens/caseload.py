@@ -62,13 +62,15 @@ class CaseloadScreen(ListScreen[Any]):
         self.setObjectName("caseload")
         self.search = SearchBox(self)
         self.search.setObjectName("caseload-search")
-        self.search.search_requested.connect(lambda _text: self.reload())
+        self.search.search_requested.connect(lambda _text: self._user_filtered())
+        # Set by show_only (a home screen figure); the user's next own filter replaces it.
+        self.narrowing: dict[str, Any] = {}
         self.filters.addWidget(self.search, 1)
         self.status_filter = QComboBox(self)
-        self.status_filter.currentIndexChanged.connect(lambda _i: self.reload())
+        self.status_filter.currentIndexChanged.connect(lambda _i: self._user_filtered())
         self.filters.addWidget(self.status_filter)
         self.mine_only = QCheckBox(self)
-        self.mine_only.toggled.connect(lambda _on: self.reload())
+        self.mine_only.toggled.connect(lambda _on: self._user_filtered())
         self.filters.addWidget(self.mine_only)
         self.batch_button = QPushButton(icon("print"), "", self)
         self.batch_button.setObjectName("batch-print")
@@ -177,6 +179,7 @@ class CaseloadScreen(ListScreen[Any]):
             worker_id=actor.user_id if self.mine_only.isChecked() else None,
             order=Order.RISK,
         )
+        query = replace(query, **self.narrowing)
 
         def run(ws: Any, offset: int, limit: int) -> Page[Any]:
             page = ws.search.caseload(replace(query, offset=offset, limit=limit))
@@ -201,7 +204,39 @@ class CaseloadScreen(ListScreen[Any]):
         if fetch is None:
             self.model.mark_empty()
 
+    def show_only(
+        self,
+        *,
+        risks: tuple[str, ...] = (),
+        stages: tuple[str, ...] = (),
+        worker_id: str | None = None,
+        overdue_only: bool = False,
+    ) -> None:
+        """Open cases narrowed to what a home screen figure counts (a risk level, a stage,
+        a worker's overdue follow-ups); the search box and the filters start from scratch."""
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.status_filter.blockSignals(True)
+        self.status_filter.setCurrentIndex(FILTERS.index("open"))
+        self.status_filter.blockSignals(False)
+        self.mine_only.blockSignals(True)
+        self.mine_only.setChecked(False)
+        self.mine_only.blockSignals(False)
+        self.narrowing = {
+            "risks": risks,
+            "stages": stages,
+            "worker_id": worker_id,
+            "overdue_only": overdue_only,
+        }
+        self.reload()
+
+    def _user_filtered(self) -> None:
+        self.narrowing = {}
+        self.reload()
+
     def on_unlocked(self) -> None:
+        self.narrowing = {}
         self.reload()
 
     def on_locked(self) -> None:
