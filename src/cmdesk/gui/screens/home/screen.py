@@ -111,6 +111,7 @@ class HomeScreen(QWidget):
         box.addWidget(self.approvals_title)
         self.approvals = QListWidget(body)
         self.approvals.setObjectName("approvals-queue")
+        self.approvals.setProperty("verbatim", True)  # children's names and case numbers
         self.approvals.setMinimumHeight(90)
         self.approvals.itemActivated.connect(self._open_approval)
         box.addWidget(self.approvals)
