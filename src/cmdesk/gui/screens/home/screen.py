@@ -12,10 +12,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
+    QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -112,22 +113,34 @@ class HomeScreen(QWidget):
         self.approvals = QListWidget(body)
         self.approvals.setObjectName("approvals-queue")
         self.approvals.setProperty("verbatim", True)  # children's names and case numbers
-        self.approvals.setMinimumHeight(90)
+        self.approvals.setMinimumHeight(60)
+        self.approvals.setMaximumHeight(150)  # a long queue scrolls; the charts stay in view
         self.approvals.itemActivated.connect(self._open_approval)
         box.addWidget(self.approvals)
         self.read_button = QPushButton(body)
         self.read_button.setObjectName("approval-read")
         self.read_button.clicked.connect(lambda: self._open_approval(self.approvals.currentItem()))
-        box.addWidget(self.read_button)
+        box.addWidget(self.read_button, 0, Qt.AlignmentFlag.AlignLeft)
 
+        # Risk and stage side by side (short lists), the workers' overdue below.
         self.charts: dict[str, tuple[Heading, BarChart]] = {}
+        pair = QHBoxLayout()
         for name in ("by_risk", "by_stage", "overdue_by_worker"):
-            heading = Heading(parent=body, level=2)
-            chart = BarChart(body)
+            holder = QWidget(body)
+            column = QVBoxLayout(holder)
+            column.setContentsMargins(0, 0, 0, 0)
+            heading = Heading(parent=holder, level=2)
+            chart = BarChart(holder)
             chart.setObjectName(f"chart-{name.replace('_', '-')}")
             chart.row_clicked.connect(lambda key, n=name: self._bar_clicked(n, key))
-            box.addWidget(heading)
-            box.addWidget(chart)
+            column.addWidget(heading)
+            column.addWidget(chart)
+            column.addStretch(1)  # the heading stays on top when its neighbour is taller
+            if name == "overdue_by_worker":
+                box.addLayout(pair)
+                box.addWidget(holder)
+            else:
+                pair.addWidget(holder, 1)
             self.charts[name] = (heading, chart)
 
         self.laptops_title = Heading(parent=body, level=2)
