@@ -20,6 +20,7 @@ def test_the_caseload_pages_in_as_the_table_scrolls(
 ) -> None:
     shell = make_shell(caseload_settings)
     unlock(qtbot, shell, CASE_MANAGER, CASE_MANAGER_PASS)
+    shell.workspace_page().show_section("caseload")  # after Home, the first screen
     caseload = shell.workspace_page().caseload
     model = caseload.model
     qtbot.waitUntil(lambda: model.rowCount() == PAGE_SIZE, timeout=WAIT_MS)

@@ -28,6 +28,7 @@ from cmdesk.core.model.labels import label_of
 from cmdesk.core.reference.identity import IdDocumentType, validate_document
 from cmdesk.gui.i18n import plain
 from cmdesk.gui.screens.consent_dialog import ConsentDialog
+from cmdesk.gui.screens.home.approval_dialog import ApprovalDialog
 from cmdesk.gui.screens.referral_dialog import ReferralDialog
 from cmdesk.gui.screens.register.dialog import RegisterChildDialog
 from cmdesk.gui.settings import GuiSettings
@@ -35,7 +36,6 @@ from cmdesk.gui.shell import Shell
 from cmdesk.gui.widgets.prompts import ReasonDialog
 from tests.gui.flow import (
     add_user,
-    answer,
     case_page,
     closed,
     dialog,
@@ -95,7 +95,7 @@ def test_a_case_from_registration_to_closure(
     # -- first run, and the staff ------------------------------------------------------------
     first_run(qtbot, shell, tmp_path / "vault", ADMIN, ADMIN_PASS)
     page = workspace(shell)
-    assert page.visible_sections() == ("users", "vault", "sync")
+    assert page.visible_sections() == ("home", "users", "vault", "sync")
     assert not page.register_button.isVisible()  # a data manager does no casework
     add_user(qtbot, shell, CM, CM_PASS, "case_manager", "Anong Srisuk")
     add_user(qtbot, shell, SUP, SUP_PASS, "supervisor", "Kasem Wongsa")
@@ -104,7 +104,7 @@ def test_a_case_from_registration_to_closure(
     # -- the case manager registers a child ------------------------------------------------
     switch_user(qtbot, shell, CM, CM_PASS)
     page = workspace(shell)
-    assert page.visible_sections() == ("caseload", "tasks", "referrals", "sync")
+    assert page.visible_sections() == ("home", "caseload", "tasks", "referrals", "sync")
     press(qtbot, page.register_button)
     register = dialog(qtbot, RegisterChildDialog)
     form = register.form
@@ -215,6 +215,7 @@ def test_a_case_from_registration_to_closure(
     bar = case.workflow
     assert stage_shown(shell) == label("stage", "case_plan")
     press(qtbot, bar.buttons["approve_plan"])
+    press(qtbot, dialog(qtbot, ApprovalDialog).approve_button)  # read, then approved
     qtbot.waitUntil(lambda: label("plan_status", "approved") in status_line(shell), timeout=WAIT_MS)
 
     # -- implementation and a referral, with consent ------------------------------------
@@ -289,7 +290,7 @@ def test_a_case_from_registration_to_closure(
     bar = case.workflow
     assert label("closure_status", "requested") in status_line(shell)
     press(qtbot, bar.buttons["approve_closure"])
-    answer(qtbot, yes=True)
+    press(qtbot, dialog(qtbot, ApprovalDialog).approve_button)
     wait_stage(qtbot, shell, "closure")
     assert stage_shown(shell) == label("stage", "closure")
     assert not any(b.isVisible() for b in bar.move_buttons.values())

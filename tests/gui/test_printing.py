@@ -103,6 +103,7 @@ def test_the_caseload_is_printed_in_a_batch_that_can_be_stopped(
     shell = make_shell(caseload_settings)
     unlock(qtbot, shell, CASE_MANAGER, CASE_MANAGER_PASS)
     page = workspace(shell)
+    page.show_section("caseload")  # Home comes first after unlocking
     press(qtbot, page.caseload.batch_button)
     batch = dialog(qtbot, BatchPrintDialog)
     out = tmp_path / "print"

@@ -100,7 +100,7 @@ def test_the_partner_answers_a_referral_from_the_inbox(
     shell = make_shell(inbox_settings)
     unlock(qtbot, shell, RECEIVER, PASS)
     tr = shell.lang.translator
-    assert workspace(shell).visible_sections() == ("caseload", "tasks", "referrals", "sync")
+    assert workspace(shell).visible_sections() == ("home", "caseload", "tasks", "referrals", "sync")
     detail = _open_received(qtbot, shell, 0)
     buttons = detail.step_buttons
 

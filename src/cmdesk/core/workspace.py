@@ -34,6 +34,7 @@ from cmdesk.core.services.casework import CaseworkService
 from cmdesk.core.services.children import ChildService
 from cmdesk.core.services.conflict_review import ConflictService
 from cmdesk.core.services.consents import ConsentService
+from cmdesk.core.services.home import HomeService
 from cmdesk.core.services.network_stats import StatsExchange
 from cmdesk.core.services.notes import NoteService
 from cmdesk.core.services.organisations import OrganisationService
@@ -106,6 +107,7 @@ class Workspace:
         # Statistics travel in sealed bundles: the exchange needs the sync engine's keys.
         self.stats = StatsService(self.ctx, self.audit)
         self.stats_exchange = StatsExchange(self.ctx, self.audit, self.stats, self.sync)
+        self.home = HomeService(self)
 
     # -- opening ---------------------------------------------------------------
     @classmethod

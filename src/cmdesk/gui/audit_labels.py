@@ -63,4 +63,10 @@ def describe(action: str, detail: dict[str, object], tr: Translator) -> str:
         text += f": {tr.gettext(label_of('domain', str(detail['domain'])))}"
     elif action == "case.closure.request" and isinstance(detail.get("reason"), str):
         text += f": {tr.gettext(label_of('closure_reason', str(detail['reason'])))}"
+    # What a supervisor said when deciding a plan or a closure (case_workflow._decision).
+    why, comment = detail.get("why"), detail.get("comment")
+    if isinstance(why, str) and why:
+        text += " · " + tr.format("Reason: {reason}", reason=why)
+    if isinstance(comment, str) and comment:
+        text += " · " + tr.format("Comment: {comment}", comment=comment)
     return text

@@ -259,6 +259,24 @@ def casework(shell: Shell) -> Iterator[Stop]:
     wait_until(lambda: page.case_page.bundle is not None)
     settle(shell)
     yield "case-supervisor-approves", shell.window
+    yield from supervisor_home(shell, page)
+
+
+def supervisor_home(shell: Shell, page: object) -> Iterator[Stop]:
+    """The supervisor's home (the queue, the charts) and the plan read before approving."""
+    from cmdesk.gui.screens.home.approval_dialog import ApprovalDialog
+    from cmdesk.gui.screens.workspace import WorkspacePage
+
+    assert isinstance(page, WorkspacePage)
+    page.show_section("home")
+    wait_until(lambda: page.home.figures is not None and page.home.approvals.count() > 0)
+    settle(shell)
+    yield "home-supervisor", shell.window
+    page.home.read_button.click()
+    decide = _dialog(ApprovalDialog)
+    settle(shell)
+    yield "approval-plan", decide
+    _close(decide)
 
 
 def _fill_child(form: object, id_number: str) -> None:

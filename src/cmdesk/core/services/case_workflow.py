@@ -92,6 +92,19 @@ def _reviewed_since_entering(session: Session, case: Case) -> bool:
     return found is not None
 
 
+def _comment(text: str) -> str:
+    body = text.strip()
+    if len(body) > MAX_NOTE:
+        raise ValidationError.single("comment", N_("At most {max} characters."), max=MAX_NOTE)
+    return body
+
+
+def _decision(reason: str, comment: str) -> dict[str, object] | None:
+    """What the supervisor said, for the case history (the audit detail stays in the vault)."""
+    said: dict[str, object] = {k: v for k, v in (("why", reason), ("comment", comment)) if v}
+    return said or None
+
+
 class WorkflowService:
     def __init__(self, ctx: Context, audit: AuditService) -> None:
         self._ctx = ctx
@@ -160,14 +173,19 @@ class WorkflowService:
             dto = case_dto(s, case, self._ctx.actor)
         return Outcome(dto, OpChanges.of(Kind.CASE, ids=(dto.id,)))
 
-    def approve_plan(self, case_id: str) -> Outcome[CaseDTO]:
-        return self._decide_plan(case_id, approve=True, reason="")
+    def approve_plan(self, case_id: str, *, comment: str = "") -> Outcome[CaseDTO]:
+        """Approves the submitted plan; the supervisor's comment goes on the case history."""
+        return self._decide_plan(case_id, approve=True, reason="", comment=_comment(comment))
 
-    def return_plan(self, case_id: str, reason: str) -> Outcome[CaseDTO]:
+    def return_plan(self, case_id: str, reason: str, *, comment: str = "") -> Outcome[CaseDTO]:
         """Sends the plan back to the case manager with what to change."""
-        return self._decide_plan(case_id, approve=False, reason=check_reason(reason))
+        return self._decide_plan(
+            case_id, approve=False, reason=check_reason(reason), comment=_comment(comment)
+        )
 
-    def _decide_plan(self, case_id: str, *, approve: bool, reason: str) -> Outcome[CaseDTO]:
+    def _decide_plan(
+        self, case_id: str, *, approve: bool, reason: str, comment: str
+    ) -> Outcome[CaseDTO]:
         with self._guard.write() as s:
             self._guard.require(SUP, entity="case", entity_id=case_id)
             case = self._guard.case(s, case_id, open_only=True)
@@ -180,7 +198,7 @@ class WorkflowService:
             case.plan_decided_by = self._ctx.actor.user_id
             case.plan_return_reason = reason
             action = "case.plan.approve" if approve else "case.plan.return"
-            self._audit.record(s, action, "case", case.id)
+            self._audit.record(s, action, "case", case.id, _decision(reason, comment))
             dto = case_dto(s, case, self._ctx.actor)
         return Outcome(dto, OpChanges.of(Kind.CASE, ids=(dto.id,)))
 
@@ -208,7 +226,8 @@ class WorkflowService:
             dto = case_dto(s, case, self._ctx.actor)
         return Outcome(dto, OpChanges.of(Kind.CASE, ids=(dto.id,)))
 
-    def approve_closure(self, case_id: str) -> Outcome[CaseDTO]:
+    def approve_closure(self, case_id: str, *, comment: str = "") -> Outcome[CaseDTO]:
+        said = _comment(comment)
         with self._guard.write() as s:
             self._guard.require(SUP, entity="case", entity_id=case_id)
             case = self._guard.case(s, case_id, open_only=True)
@@ -221,13 +240,18 @@ class WorkflowService:
             case.closed_by = self._ctx.actor.user_id
             record_stage(s, case, Stage.CLOSURE, case.closure_reason or "")
             self._audit.record(
-                s, "case.closure.approve", "case", case.id, {"reason": case.closure_reason}
+                s,
+                "case.closure.approve",
+                "case",
+                case.id,
+                {"reason": case.closure_reason, **(_decision("", said) or {})},
             )
             dto = case_dto(s, case, self._ctx.actor)
         return Outcome(dto, OpChanges.of(Kind.CASE, ids=(dto.id,)))
 
-    def decline_closure(self, case_id: str, reason: str) -> Outcome[CaseDTO]:
+    def decline_closure(self, case_id: str, reason: str, *, comment: str = "") -> Outcome[CaseDTO]:
         why = check_reason(reason)
+        said = _comment(comment)
         with self._guard.write() as s:
             self._guard.require(SUP, entity="case", entity_id=case_id)
             case = self._guard.case(s, case_id, open_only=True)
@@ -235,7 +259,7 @@ class WorkflowService:
                 raise TransitionNotAllowed(CLOSURE_NOT_REQUESTED)
             case.closure_status = ClosureStatus.NONE
             case.closure_note = why
-            self._audit.record(s, "case.closure.decline", "case", case.id)
+            self._audit.record(s, "case.closure.decline", "case", case.id, _decision(why, said))
             dto = case_dto(s, case, self._ctx.actor)
         return Outcome(dto, OpChanges.of(Kind.CASE, ids=(dto.id,)))
 

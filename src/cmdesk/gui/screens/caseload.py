@@ -77,7 +77,9 @@ class CaseloadScreen(ListScreen[Any]):
         self.view = CaseloadView.load(settings)
         self.search = SearchBox(self)
         self.search.setObjectName("caseload-search")
-        self.search.search_requested.connect(lambda _text: self.reload())
+        self.search.search_requested.connect(lambda _text: self._user_filtered())
+        # Set by show_only (a home screen figure); the user's next own filter replaces it.
+        self.narrowing: dict[str, Any] = {}
         self.filters.addWidget(self.search, 1)
         self.status_filter = QComboBox(self)
         self.status_filter.currentIndexChanged.connect(lambda _i: self._filters_changed())
@@ -210,6 +212,7 @@ class CaseloadScreen(ListScreen[Any]):
             place=v.place,
             order=Order(v.order),
         )
+        query = replace(query, **self.narrowing)
 
         def run(ws: Any, offset: int, limit: int) -> Page[Any]:
             page = ws.search.caseload(replace(query, offset=offset, limit=limit))
@@ -235,6 +238,7 @@ class CaseloadScreen(ListScreen[Any]):
         header.setSortIndicator(column, Qt.SortOrder.AscendingOrder)
 
     def _filters_changed(self) -> None:
+        self.narrowing = {}  # the user's own filter replaces a home screen figure's
         v = self.view
         v.which = str(self.status_filter.currentData() or "open")
         v.mine_only = self.mine_only.isChecked()
@@ -265,7 +269,40 @@ class CaseloadScreen(ListScreen[Any]):
         if fetch is None:
             self.model.mark_empty()
 
+    def show_only(
+        self,
+        *,
+        risks: tuple[str, ...] = (),
+        stages: tuple[str, ...] = (),
+        worker_id: str | None = None,
+        overdue_only: bool = False,
+    ) -> None:
+        """Open cases narrowed to what a home screen figure counts (a risk level, a stage,
+        a worker's overdue follow-ups); the search box and the filters start from scratch."""
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.status_filter.blockSignals(True)
+        self.status_filter.setCurrentIndex(FILTERS.index("open"))
+        self.status_filter.blockSignals(False)
+        self.mine_only.blockSignals(True)
+        self.mine_only.setChecked(False)
+        self.mine_only.blockSignals(False)
+        self.view.which, self.view.mine_only = "open", False  # shown, not remembered
+        self.narrowing = {
+            "risks": risks,
+            "stages": stages,
+            "worker_id": worker_id,
+            "overdue_only": overdue_only,
+        }
+        self.reload()
+
+    def _user_filtered(self) -> None:
+        self.narrowing = {}
+        self.reload()
+
     def on_unlocked(self) -> None:
+        self.narrowing = {}
         self.reload()
 
     def on_locked(self) -> None:

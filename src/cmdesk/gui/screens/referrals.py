@@ -94,6 +94,10 @@ class ReferralsScreen(ListScreen[Any]):
     def count_text(self, total: int, more: bool) -> str:
         return self._session.lang.translator.nformat("{n} referral", "{n} referrals", total)
 
+    def show_box(self, box: str) -> None:
+        """Received ("inbox") or sent ("outbox") referrals."""
+        self.box.setCurrentIndex(BOXES.index(box) if box in BOXES else 0)
+
     def fetch(self) -> Fetch[Any] | None:
         if self._session.actor is None:
             return None

@@ -105,6 +105,10 @@ class TasksScreen(ListScreen[Any]):
     def count_text(self, total: int, more: bool) -> str:
         return self._session.lang.translator.format("{n} tasks", n=total)
 
+    def show_which(self, which: str) -> None:
+        """The user's own follow-ups ("mine") or those on every case they see ("all")."""
+        self.which.setCurrentIndex(FILTERS.index(which) if which in FILTERS else 0)
+
     def fetch(self) -> Fetch[Any] | None:
         actor = self._session.actor
         if actor is None or not does_casework(actor):

@@ -27,6 +27,7 @@ from cmdesk.core.model.roles import ROLE_LABELS, Role
 from cmdesk.gui.icons import icon
 from cmdesk.gui.screens.case.page import CasePage
 from cmdesk.gui.screens.caseload import CaseloadScreen
+from cmdesk.gui.screens.home.screen import HomeScreen
 from cmdesk.gui.screens.referrals import ReferralsScreen
 from cmdesk.gui.screens.sync_screen import SyncScreen
 from cmdesk.gui.screens.tasks import TasksScreen
@@ -36,9 +37,10 @@ from cmdesk.gui.session import Session
 from cmdesk.gui.settings import GuiSettings
 from cmdesk.gui.widgets.labels import WrapLabel
 
-SECTIONS = ("caseload", "tasks", "referrals", "users", "vault", "sync")
-CASEWORK_SECTIONS = ("caseload", "tasks", "referrals", "sync")
-MANAGER_SECTIONS = ("users", "vault", "sync")
+SECTIONS = ("home", "caseload", "tasks", "referrals", "users", "vault", "sync")
+# Home first: it is the screen shown after unlocking.
+CASEWORK_SECTIONS = ("home", "caseload", "tasks", "referrals", "sync")
+MANAGER_SECTIONS = ("home", "users", "vault", "sync")
 
 
 # Narrower windows (a 1024 x 600 netbook) show the sections as icons.
@@ -131,6 +133,7 @@ class WorkspacePage(QWidget):
         side.addWidget(self.nav_toggle)
         body.addLayout(side)
         self.sections = QStackedWidget(self)
+        self.home = HomeScreen(session, self.sections)
         self.caseload = CaseloadScreen(session, self.sections, settings)
         self.tasks = TasksScreen(session, self.sections)
         self.referrals = ReferralsScreen(session, self.sections)
@@ -139,6 +142,7 @@ class WorkspacePage(QWidget):
         self.sync = SyncScreen(session, self.sections)
         self.case_page = CasePage(session, self.sections)
         self._by_name: dict[str, QWidget] = {
+            "home": self.home,
             "caseload": self.caseload,
             "tasks": self.tasks,
             "referrals": self.referrals,
@@ -155,6 +159,10 @@ class WorkspacePage(QWidget):
         self.caseload.open_case_requested.connect(self.open_case)
         self.caseload.register_requested.connect(self.open_register)
         self.tasks.open_case_requested.connect(self.open_case)
+        self.home.open_tasks.connect(self._home_tasks)
+        self.home.open_caseload.connect(self._home_caseload)
+        self.home.open_referrals.connect(self._home_referrals)
+        self.home.open_section.connect(self.show_section)
         self.referrals.open_referral_requested.connect(self.open_referral)
         self.case_page.back_requested.connect(self._back_from_case)
         self.vault.key_button.clicked.connect(self.recovery_key_requested)
@@ -196,7 +204,15 @@ class WorkspacePage(QWidget):
                 self.set_compact(compact)
 
     def screens(self) -> list[QWidget]:
-        return [self.caseload, self.tasks, self.referrals, self.users, self.vault, self.sync]
+        return [
+            self.home,
+            self.caseload,
+            self.tasks,
+            self.referrals,
+            self.users,
+            self.vault,
+            self.sync,
+        ]
 
     def visible_sections(self) -> tuple[str, ...]:
         actor = self._session.actor
@@ -224,6 +240,19 @@ class WorkspacePage(QWidget):
         self.nav.setCurrentRow(row)
         self.nav.blockSignals(False)
         self.sections.setCurrentWidget(target)
+
+    # -- what the home screen's figures open ------------------------------------------------------
+    def _home_tasks(self, which: str) -> None:
+        self.show_section("tasks")
+        self.tasks.show_which(which)
+
+    def _home_caseload(self, narrowing: dict[str, object]) -> None:
+        self.show_section("caseload")
+        self.caseload.show_only(**narrowing)  # type: ignore[arg-type]
+
+    def _home_referrals(self, box: str) -> None:
+        self.show_section("referrals")
+        self.referrals.show_box(box)
 
     # -- a case ---------------------------------------------------------------------------------
     def open_case(self, case_id: str) -> None:
@@ -276,6 +305,7 @@ class WorkspacePage(QWidget):
     def retranslate(self) -> None:
         tr = self._session.lang.translator
         names = {
+            "home": tr.gettext("Home"),
             "caseload": tr.gettext("Caseload"),
             "tasks": tr.gettext("My work"),
             "referrals": tr.gettext("Referrals"),

@@ -18,7 +18,7 @@ from cmdesk.core.model.case import Stage
 from cmdesk.core.model.labels import choices, label_of
 from cmdesk.gui.widgets.flow_layout import FlowLayout, flow_policy
 from cmdesk.gui.widgets.labels import WrapLabel
-from cmdesk.gui.widgets.prompts import ReasonDialog, ask
+from cmdesk.gui.widgets.prompts import ReasonDialog
 
 if TYPE_CHECKING:
     from cmdesk.gui.screens.case.data import CaseBundle
@@ -179,23 +179,18 @@ class WorkflowBar(QFrame):
         case_id = self._case_id()
         self.page.change(lambda ws: ws.workflow.submit_plan(case_id))
 
+    # Approving, returning and declining all open the one approval dialog: the plan or the
+    # closure request is read in full before it is decided.
+    def _decide(self, kind: str) -> None:
+        from cmdesk.gui.screens.home.approval_dialog import ApprovalDialog
+
+        ApprovalDialog.show_for(self.page.session, self.page, self._case_id(), kind)
+
     def _approve_plan(self) -> None:
-        case_id = self._case_id()
-        self.page.change(lambda ws: ws.workflow.approve_plan(case_id))
+        self._decide("plan")
 
     def _return_plan(self) -> None:
-        case_id = self._case_id()
-        ReasonDialog(
-            self.page,
-            self.page.session.lang,
-            title=lambda t: t.gettext("Return the plan"),
-            prompt=lambda t: t.gettext("Say what the case manager should change in the plan."),
-            ok=lambda t: t.gettext("Return the plan"),
-            text_label=lambda t: t.gettext("What to change"),
-            on_ok=lambda _c, why: self.page.change(
-                lambda ws: ws.workflow.return_plan(case_id, why)
-            ),
-        ).open()
+        self._decide("plan")
 
     def _request_closure(self) -> None:
         case_id = self._case_id()
@@ -218,28 +213,10 @@ class WorkflowBar(QFrame):
         ).open()
 
     def _approve_closure(self) -> None:
-        case_id, tr = self._case_id(), self.translator
-        ask(
-            self.page,
-            tr.gettext("Close this case? It can be reopened later if the child needs help again."),
-            yes=tr.gettext("Approve closure"),
-            no=tr.gettext("Cancel"),
-            on_yes=lambda: self.page.change(lambda ws: ws.workflow.approve_closure(case_id)),
-        )
+        self._decide("closure")
 
     def _decline_closure(self) -> None:
-        case_id = self._case_id()
-        ReasonDialog(
-            self.page,
-            self.page.session.lang,
-            title=lambda t: t.gettext("Decline closure"),
-            prompt=lambda t: t.gettext("Say why the case stays open."),
-            ok=lambda t: t.gettext("Decline closure"),
-            text_label=lambda t: t.gettext("Reason"),
-            on_ok=lambda _c, why: self.page.change(
-                lambda ws: ws.workflow.decline_closure(case_id, why)
-            ),
-        ).open()
+        self._decide("closure")
 
     def _reopen(self) -> None:
         case_id = self._case_id()

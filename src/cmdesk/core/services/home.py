@@ -1,0 +1,234 @@
+"""The figures on the home screen: what waits for the signed-in user, by role.
+
+Every count is scoped by the same rules as the caseload (`case_scope`), so a field worker's
+numbers are about the cases they may open and nothing else. Each figure is one aggregate
+query over indexed columns (stage, risk level, task status and due date, referral status),
+so the home screen stays quick on a vault of 100k cases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from cmdesk.core.acting.access import Guard, case_scope
+from cmdesk.core.acting.case_actions import REFERRAL_RECEIVERS, does_casework
+from cmdesk.core.acting.context import Context
+from cmdesk.core.acting.thai_time import thai_today
+from cmdesk.core.model import Case, Child, Referral, Task, User
+from cmdesk.core.model.case import ClosureStatus, PlanStatus, Stage
+from cmdesk.core.model.referral import ReferralStatus
+from cmdesk.core.model.roles import Role
+from cmdesk.core.model.task import TaskStatus
+
+if TYPE_CHECKING:
+    from cmdesk.core.workspace import Workspace
+
+# A referral is waiting for an answer until the receiver accepts or declines it.
+WAITING_REFERRAL = (ReferralStatus.SENT.value, ReferralStatus.ACKNOWLEDGED.value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Approval:
+    """A case waiting for a supervisor: its plan was submitted or its closure requested."""
+
+    case_id: str
+    case_number: str
+    kind: str  # "plan" or "closure"
+    child_name_th: str
+    child_name_latin: str
+    since: datetime | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class LaptopSync:
+    device_id: str
+    org_code: str
+    last_bundle_at: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class HomeFigures:
+    role: str
+    today: date
+    visits_today: int = 0
+    overdue: int = 0
+    referrals_waiting: int = 0  # sent from the user's cases, not yet answered
+    referrals_in: int = 0  # sent to the user's organisation, not yet answered
+    approvals: tuple[Approval, ...] = ()
+    overdue_by_worker: tuple[tuple[str, str, int], ...] = ()  # (user id, name, count)
+    by_risk: dict[str, int] = field(default_factory=dict)
+    by_stage: dict[str, int] = field(default_factory=dict)
+    open_conflicts: int = 0
+    users: int = 0
+    laptops: tuple[LaptopSync, ...] = ()
+
+
+def _name(given: str, family: str) -> str:
+    return " ".join(p for p in (given, family) if p)
+
+
+class HomeService:
+    def __init__(self, ws: Workspace) -> None:
+        self._ws = ws
+        self._ctx: Context = ws.ctx
+        self._guard = Guard(ws.ctx)
+
+    def figures(self, today: date | None = None) -> HomeFigures:
+        """The numbers for the signed-in user's home screen."""
+        actor = self._ctx.actor
+        day = today or thai_today()
+        if not does_casework(actor):
+            return self._data_manager(day)
+        with self._guard.read() as s:
+            scope = case_scope(actor)
+            supervisor = actor.role == Role.SUPERVISOR
+            mine = None if supervisor else actor.user_id
+            visits, overdue = self._task_counts(s, day, mine)
+            waiting = self._count(
+                s,
+                select(func.count(Referral.id))
+                .join(Case, Case.id == Referral.case_id)
+                .where(scope, Referral.status.in_(WAITING_REFERRAL)),
+            )
+            incoming = 0
+            if actor.role in REFERRAL_RECEIVERS:
+                incoming = self._count(
+                    s,
+                    select(func.count(Referral.id)).where(
+                        Referral.to_org_id == actor.org_id,
+                        Referral.status.in_(WAITING_REFERRAL),
+                    ),
+                )
+            figures = HomeFigures(
+                role=actor.role,
+                today=day,
+                visits_today=visits,
+                overdue=overdue,
+                referrals_waiting=waiting,
+                referrals_in=incoming,
+            )
+            if not supervisor:
+                return figures
+            return HomeFigures(
+                **{
+                    **figures.__dict__,
+                    "approvals": self._approvals(s),
+                    "overdue_by_worker": self._overdue_by_worker(s, day),
+                    "by_risk": self._grouped(s, Case.risk_level),
+                    "by_stage": self._grouped(s, Case.stage),
+                }
+            )
+
+    def approvals(self) -> list[Approval]:
+        """The supervisor's queue (empty for anyone else)."""
+        if self._ctx.actor.role != Role.SUPERVISOR:
+            return []
+        with self._guard.read() as s:
+            return list(self._approvals(s))
+
+    # -- the queries ------------------------------------------------------------------------
+    @staticmethod
+    def _count(s: Session, query: object) -> int:
+        return int(s.scalar(query) or 0)  # type: ignore[call-overload]
+
+    def _task_counts(self, s: Session, day: date, mine: str | None) -> tuple[int, int]:
+        query = (
+            select(
+                func.count(Task.id).filter(Task.due_date == day),
+                func.count(Task.id).filter(Task.due_date < day),
+            )
+            .join(Case, Case.id == Task.case_id)
+            .where(
+                case_scope(self._ctx.actor),
+                Task.deleted_at.is_(None),
+                Task.status == TaskStatus.OPEN,
+                Task.due_date <= day,
+            )
+        )
+        if mine is not None:
+            query = query.where(Task.assigned_to == mine)
+        today_n, overdue_n = s.execute(query).one()
+        return int(today_n or 0), int(overdue_n or 0)
+
+    def _approvals(self, s: Session) -> tuple[Approval, ...]:
+        rows = s.execute(
+            select(Case, Child)
+            .join(Child, Child.id == Case.child_id)
+            .where(
+                case_scope(self._ctx.actor),
+                Case.stage != Stage.CLOSURE,
+                or_(
+                    Case.plan_status == PlanStatus.SUBMITTED,
+                    Case.closure_status == ClosureStatus.REQUESTED,
+                ),
+            )
+        ).all()
+        found: list[Approval] = []
+        for case, child in rows:
+            names = {
+                "case_id": case.id,
+                "case_number": case.case_number,
+                "child_name_th": _name(child.given_name_th, child.family_name_th),
+                "child_name_latin": _name(child.given_name_latin, child.family_name_latin),
+            }
+            if case.plan_status == PlanStatus.SUBMITTED:
+                found.append(Approval(kind="plan", since=case.plan_submitted_at, **names))
+            if case.closure_status == ClosureStatus.REQUESTED:
+                found.append(Approval(kind="closure", since=case.closure_requested_at, **names))
+        # Oldest first: the one waiting longest is decided first.
+        return tuple(sorted(found, key=lambda a: (a.since is None, a.since or datetime.min)))
+
+    def _overdue_by_worker(self, s: Session, day: date) -> tuple[tuple[str, str, int], ...]:
+        rows = s.execute(
+            select(Task.assigned_to, User.display_name, User.username, func.count(Task.id))
+            .join(Case, Case.id == Task.case_id)
+            .outerjoin(User, User.id == Task.assigned_to)
+            .where(
+                case_scope(self._ctx.actor),
+                Task.deleted_at.is_(None),
+                Task.status == TaskStatus.OPEN,
+                Task.due_date < day,
+            )
+            .group_by(Task.assigned_to)
+            .order_by(func.count(Task.id).desc())
+        ).all()
+        return tuple(
+            (str(uid or ""), str(display or username or ""), int(n))
+            for uid, display, username, n in rows
+        )
+
+    def _grouped(self, s: Session, column: object) -> dict[str, int]:
+        rows = s.execute(
+            select(column, func.count(Case.id))  # type: ignore[call-overload]
+            .where(case_scope(self._ctx.actor), Case.stage != Stage.CLOSURE)
+            .group_by(column)
+        ).all()
+        return {str(key): int(n) for key, n in rows}
+
+    def _data_manager(self, day: date) -> HomeFigures:
+        ws = self._ws
+        status = ws.sync.status()
+        with self._ctx.read() as s:
+            users = self._count(
+                s,
+                select(func.count(User.id)).where(
+                    User.org_id == self._ctx.actor.org_id, User.active.is_(True)
+                ),
+            )
+        return HomeFigures(
+            role=self._ctx.actor.role,
+            today=day,
+            open_conflicts=ws.conflicts.open_count(),
+            users=users,
+            laptops=tuple(
+                LaptopSync(
+                    device_id=p.device_id, org_code=p.org_code, last_bundle_at=p.last_bundle_at
+                )
+                for p in status.peers
+            ),
+        )

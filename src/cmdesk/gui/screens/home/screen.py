@@ -1,0 +1,346 @@
+"""Home: the first screen after unlocking, with what waits for the signed-in user.
+
+Field workers and case managers see today's visits, overdue follow-ups and referrals waiting
+for an answer; a supervisor also sees the approvals queue and the team's open cases by risk,
+stage and worker; a data manager sees users, open conflicts and each laptop's last bundle.
+Every number is a button opening the list it counts. The figures come from the core
+(`ws.home.figures()`, scoped by the core's permission rules), read on the worker thread.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cmdesk.core.acting.changes import Kind, OpChanges
+from cmdesk.core.i18n import Translator, format_date, format_datetime
+from cmdesk.core.model.case import RiskLevel, Stage
+from cmdesk.core.model.labels import label_of
+from cmdesk.core.model.roles import Role
+from cmdesk.core.services.home import Approval, HomeFigures
+from cmdesk.gui.ops import QueryOp
+from cmdesk.gui.screens.home.approval_dialog import ApprovalDialog
+from cmdesk.gui.screens.home.bar_chart import BarChart
+from cmdesk.gui.session import Session
+from cmdesk.gui.widgets.flow_layout import FlowLayout, flow_policy
+from cmdesk.gui.widgets.labels import Heading, WrapLabel
+
+# The figure buttons, in the order shown; which ones a role sees is in _FOR_ROLE.
+FIGURES = (
+    "visits_today",
+    "overdue",
+    "referrals_waiting",
+    "referrals_in",
+    "approvals",
+    "users",
+    "open_conflicts",
+)
+_CASEWORK = ("visits_today", "overdue", "referrals_waiting")
+_FOR_ROLE = {
+    Role.FIELD_WORKER.value: _CASEWORK,
+    Role.CASE_MANAGER.value: (*_CASEWORK, "referrals_in"),
+    Role.SUPERVISOR.value: ("approvals", *_CASEWORK, "referrals_in"),
+    Role.DATA_MANAGER.value: ("open_conflicts", "users"),
+}
+
+
+def _when(value: str | None, tr: Translator) -> str:
+    if not value:
+        return tr.gettext("Never")
+    try:
+        return format_datetime(datetime.fromisoformat(value), tr.locale)
+    except ValueError:
+        return value
+
+
+class HomeScreen(QWidget):
+    # What a figure opens; the workspace page shows the section narrowed accordingly.
+    open_tasks = Signal(str)  # "mine" or "all"
+    open_caseload = Signal(object)  # CaseloadQuery fields: risks, stages, worker_id, overdue_only
+    open_referrals = Signal(str)  # "inbox" or "outbox"
+    open_section = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("home")
+        self._session = session
+        self.figures: HomeFigures | None = None
+        self._stale = True
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget(scroll)
+        scroll.setWidget(body)
+        outer.addWidget(scroll)
+        box = QVBoxLayout(body)
+        self.title = Heading(parent=body)
+        box.addWidget(self.title)
+        self.today = WrapLabel(parent=body)
+        box.addWidget(self.today)
+        holder = QWidget(body)
+        flow_policy(holder)
+        row = FlowLayout(holder, spacing=8)
+        self.buttons: dict[str, QPushButton] = {}
+        for name in FIGURES:
+            button = QPushButton(holder)
+            button.setObjectName(f"home-{name.replace('_', '-')}")
+            button.setMinimumHeight(44)
+            button.clicked.connect(lambda _c=False, n=name: self._figure_clicked(n))
+            button.hide()
+            row.addWidget(button)
+            self.buttons[name] = button
+        box.addWidget(holder)
+
+        self.approvals_title = Heading(parent=body, level=2)
+        box.addWidget(self.approvals_title)
+        self.approvals = QListWidget(body)
+        self.approvals.setObjectName("approvals-queue")
+        self.approvals.setProperty("verbatim", True)  # children's names and case numbers
+        self.approvals.setMinimumHeight(60)
+        self.approvals.setMaximumHeight(150)  # a long queue scrolls; the charts stay in view
+        self.approvals.itemActivated.connect(self._open_approval)
+        box.addWidget(self.approvals)
+        self.read_button = QPushButton(body)
+        self.read_button.setObjectName("approval-read")
+        self.read_button.clicked.connect(lambda: self._open_approval(self.approvals.currentItem()))
+        box.addWidget(self.read_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        # Risk and stage side by side (short lists), the workers' overdue below.
+        self.charts: dict[str, tuple[Heading, BarChart]] = {}
+        pair = QHBoxLayout()
+        for name in ("by_risk", "by_stage", "overdue_by_worker"):
+            holder = QWidget(body)
+            column = QVBoxLayout(holder)
+            column.setContentsMargins(0, 0, 0, 0)
+            heading = Heading(parent=holder, level=2)
+            chart = BarChart(holder)
+            chart.setObjectName(f"chart-{name.replace('_', '-')}")
+            chart.row_clicked.connect(lambda key, n=name: self._bar_clicked(n, key))
+            column.addWidget(heading)
+            column.addWidget(chart)
+            column.addStretch(1)  # the heading stays on top when its neighbour is taller
+            if name == "overdue_by_worker":
+                box.addLayout(pair)
+                box.addWidget(holder)
+            else:
+                pair.addWidget(holder, 1)
+            self.charts[name] = (heading, chart)
+
+        self.laptops_title = Heading(parent=body, level=2)
+        box.addWidget(self.laptops_title)
+        self.laptops = QTreeWidget(body)
+        self.laptops.setObjectName("home-laptops")
+        self.laptops.setRootIsDecorated(False)
+        self.laptops.setMinimumHeight(90)
+        box.addWidget(self.laptops)
+        box.addStretch(1)
+        self._show_parts()
+        session.operation_did_execute.connect(self._changed)
+        session.lang.language_changed.connect(self.retranslate)
+        self.retranslate()
+
+    # -- loading -----------------------------------------------------------------------------
+    def reload(self) -> None:
+        if not self._session.is_unlocked:
+            return
+        self._stale = False
+        QueryOp(
+            self._session, parent=self, op=lambda ws: ws.home.figures(), success=self.show_figures
+        ).run()
+
+    def on_unlocked(self) -> None:
+        self.reload()
+
+    def on_locked(self) -> None:
+        self.figures = None
+        self._stale = True
+        self.approvals.clear()
+        self.laptops.clear()
+        self._show_parts()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+
+    def _changed(self, changes: OpChanges, _initiator: object) -> None:
+        if changes.touches(Kind.CASE, Kind.TASK, Kind.CHILD) or changes.touches(Kind.REFERRAL):
+            self._stale = True
+            if self.isVisible():
+                self.reload()
+
+    def show_figures(self, figures: HomeFigures) -> None:
+        self.figures = figures
+        self._show_parts()
+        self.retranslate()
+
+    # -- showing -----------------------------------------------------------------------------
+    def _role(self) -> str:
+        if self.figures is not None:
+            return self.figures.role
+        actor = self._session.actor
+        return actor.role if actor is not None else ""
+
+    def _show_parts(self) -> None:
+        role, loaded = self._role(), self.figures is not None
+        shown = _FOR_ROLE.get(role, ()) if loaded else ()
+        for name, button in self.buttons.items():
+            button.setVisible(name in shown)
+        supervisor = loaded and role == Role.SUPERVISOR
+        for widget in (self.approvals_title, self.approvals, self.read_button):
+            widget.setVisible(supervisor)
+        for heading, chart in self.charts.values():
+            heading.setVisible(supervisor)
+            chart.setVisible(supervisor)
+        manager = loaded and role == Role.DATA_MANAGER
+        self.laptops_title.setVisible(manager)
+        self.laptops.setVisible(manager)
+
+    def retranslate(self) -> None:
+        tr = self._session.lang.translator
+        self.title.setText(tr.gettext("Home"))
+        f = self.figures
+        self.today.setText(
+            tr.format("Today is {date}", date=format_date(f.today, tr.locale, "long")) if f else ""
+        )
+        counts = {
+            "visits_today": (tr.gettext("Visits today: {n}"), f.visits_today if f else 0),
+            "overdue": (tr.gettext("Overdue follow-ups: {n}"), f.overdue if f else 0),
+            "referrals_waiting": (
+                tr.gettext("Referrals sent, waiting for an answer: {n}"),
+                f.referrals_waiting if f else 0,
+            ),
+            "referrals_in": (
+                tr.gettext("Referrals received, waiting for your answer: {n}"),
+                f.referrals_in if f else 0,
+            ),
+            "approvals": (
+                tr.gettext("Waiting for your approval: {n}"),
+                len(f.approvals) if f else 0,
+            ),
+            "users": (tr.gettext("Staff accounts: {n}"), f.users if f else 0),
+            "open_conflicts": (
+                tr.gettext("Conflicts to decide: {n}"),
+                f.open_conflicts if f else 0,
+            ),
+        }
+        for name, (text, n) in counts.items():
+            button = self.buttons[name]
+            button.setText(text.format(n=n))
+            button.setAccessibleName(button.text())
+        self.approvals_title.setText(tr.gettext("Waiting for your approval"))
+        self.approvals.setAccessibleName(self.approvals_title.text())
+        self.read_button.setText(tr.gettext("Read and decide…"))
+        self.read_button.setAccessibleName(self.read_button.text())
+        self._fill_approvals(tr)
+        titles = {
+            "by_risk": tr.gettext("Open cases by risk level"),
+            "by_stage": tr.gettext("Open cases by stage"),
+            "overdue_by_worker": tr.gettext("Overdue follow-ups by worker"),
+        }
+        for name, (heading, chart) in self.charts.items():
+            heading.setText(titles[name])
+            chart.setAccessibleName(titles[name])
+        self._fill_charts(tr)
+        self.laptops_title.setText(tr.gettext("Laptops and their last bundle received"))
+        self.laptops.setHeaderLabels(
+            [tr.gettext("Laptop"), tr.gettext("Organisation"), tr.gettext("Last bundle received")]
+        )
+        self.laptops.setAccessibleName(self.laptops_title.text())
+        self.laptops.clear()
+        for laptop in f.laptops if f else ():
+            item = QTreeWidgetItem(
+                [laptop.device_id[:8], laptop.org_code, _when(laptop.last_bundle_at, tr)]
+            )
+            self.laptops.addTopLevelItem(item)
+
+    def _fill_approvals(self, tr: Translator) -> None:
+        self.approvals.clear()
+        for approval in self.figures.approvals if self.figures else ():
+            kind = tr.gettext("Case plan") if approval.kind == "plan" else tr.gettext("Closure")
+            name = approval.child_name_th if tr.locale == "th" else approval.child_name_latin
+            name = name or approval.child_name_th or approval.child_name_latin
+            since = format_date(approval.since, tr.locale) if approval.since else ""
+            text = " · ".join(p for p in (kind, name, approval.case_number, since) if p)
+            item = QListWidgetItem(text)
+            item.setData(256, approval)
+            self.approvals.addItem(item)
+        if self.approvals.count():
+            self.approvals.setCurrentRow(0)
+        self.read_button.setEnabled(self.approvals.count() > 0)
+
+    def _fill_charts(self, tr: Translator) -> None:
+        f = self.figures
+        if f is None:
+            return
+        risks = [
+            (r.value, tr.gettext(label_of("risk", r.value)), f.by_risk.get(r.value, 0), r in _HIGH)
+            for r in RiskLevel
+        ]
+        self.charts["by_risk"][1].set_rows(risks)
+        stages = [
+            (s.value, tr.gettext(label_of("stage", s.value)), f.by_stage.get(s.value, 0), False)
+            for s in Stage
+            if s is not Stage.CLOSURE
+        ]
+        self.charts["by_stage"][1].set_rows(stages)
+        workers = [(uid, name, n, False) for uid, name, n in f.overdue_by_worker]
+        self.charts["overdue_by_worker"][1].set_rows(workers)
+
+    # -- what a click opens --------------------------------------------------------------------
+    def _figure_clicked(self, name: str) -> None:
+        actor = self._session.actor
+        supervisor = actor is not None and actor.role == Role.SUPERVISOR
+        me = None if actor is None or supervisor else actor.user_id
+        if name == "visits_today":
+            self.open_tasks.emit("all" if supervisor else "mine")
+        elif name == "overdue":
+            self.open_caseload.emit({"overdue_only": True, "worker_id": me})
+        elif name == "referrals_waiting":
+            self.open_referrals.emit("outbox")
+        elif name == "referrals_in":
+            self.open_referrals.emit("inbox")
+        elif name == "approvals":
+            self.approvals.setFocus()
+            self._open_approval(self.approvals.currentItem())
+        elif name == "users":
+            self.open_section.emit("users")
+        elif name == "open_conflicts":
+            self.open_section.emit("sync")
+
+    def _bar_clicked(self, chart: str, key: str) -> None:
+        choices: dict[str, dict[str, Any]] = {
+            "by_risk": {"risks": (key,)},
+            "by_stage": {"stages": (key,)},
+            "overdue_by_worker": {"worker_id": key or None, "overdue_only": True},
+        }
+        self.open_caseload.emit(choices[chart])
+
+    def _open_approval(self, item: QListWidgetItem | None) -> None:
+        if item is None:
+            return
+        approval = item.data(256)
+        if isinstance(approval, Approval):
+            ApprovalDialog.show_for(
+                self._session, self, approval.case_id, approval.kind, on_decided=self.reload
+            )
+
+
+_HIGH = (RiskLevel.HIGH, RiskLevel.CRITICAL)

@@ -1,0 +1,203 @@
+"""Home, per role, as a user's day: a field worker sees their own visits and overdue
+follow-ups and opens the list behind a number; a supervisor reads a submitted plan, returns
+it with a reason, the case manager resubmits, and the supervisor approves with a comment that
+is then on the case history."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from cmdesk.core.acting.thai_time import thai_today
+from cmdesk.core.vault import crypto
+from cmdesk.core.workspace import Workspace
+from cmdesk.gui.screens.home.approval_dialog import ApprovalDialog
+from cmdesk.gui.settings import GuiSettings
+from cmdesk.gui.shell import Shell
+from tests.conftest import ADMIN, ADMIN_PASS
+from tests.core.records.factories import child_draft, undocumented
+from tests.gui.flow import (
+    closed,
+    dialog,
+    open_case_from_caseload,
+    press,
+    switch_user,
+    type_text,
+    workspace,
+)
+from tests.gui.helpers import WAIT_MS, unlock, wait_idle
+from tests.gui.screen_checks import clipped, english_left, shown_texts
+
+CM, SUP, FW, OTHER_FW, PASS = "anong", "kasem", "pim", "ton", "a passphrase for the tests"
+GOAL, FINDING = "an adult at home every night", "left alone at night"
+
+
+@pytest.fixture(scope="session")
+def home_template(template_vault: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Pim's case (one visit today, one overdue), Ton's case (one today, two overdue) and a
+    case whose plan waits for the supervisor."""
+    root = tmp_path_factory.mktemp("home") / "vault"
+    shutil.copytree(template_vault, root)
+    kdf = crypto.weak_kdf_for_tests()
+    with Workspace.open(root, ADMIN, ADMIN_PASS) as ws:
+        ws.users.add(CM, PASS, "case_manager", display_name="Anong Srisuk", kdf=kdf)
+        ws.users.add(SUP, PASS, "supervisor", display_name="Kasem Wongsa", kdf=kdf)
+        ws.users.add(FW, PASS, "field_worker", team="maesai", kdf=kdf)
+        ws.users.add(OTHER_FW, PASS, "field_worker", team="chiangsaen", kdf=kdf)
+    today = thai_today()
+    with Workspace.open(root, CM, PASS) as ws:
+        ids = {u.username: u.id for u in ws.users.list()}
+
+        def case_for(worker: str, **names: str) -> str:
+            draft = undocumented(**names) if names else child_draft()
+            child = ws.children.register_child(draft, confirm_not_duplicate=True).value
+            opened = ws.cases.open_case(
+                child.id, ["neglect"], "high", "alone", assigned_worker_id=ids[worker]
+            )
+            return opened.value.id
+
+        pims = case_for(FW)
+        for title, days in (("Home visit", 0), ("School visit", -3), ("Next week", 5)):
+            ws.tasks.add(pims, title, today + timedelta(days=days), ids[FW])
+        tons = case_for(OTHER_FW, given_name_latin="Dok", given_name_th="ดอก")
+        for title, days in (("Ton today", 0), ("Ton late", -1), ("Ton later", -6)):
+            ws.tasks.add(tons, title, today + timedelta(days=days), ids[OTHER_FW])
+        planned = case_for(FW, given_name_latin="Fah", given_name_th="ฟ้า")
+        ws.workflow.advance(planned, "assessment")
+        ws.casework.record_assessment(planned, "safety", "serious_concern", FINDING)
+        ws.workflow.advance(planned, "case_plan")
+        goal = ws.casework.add_goal(planned, "safety", GOAL).value.goals[0]
+        ws.casework.add_action(goal.id, "family meeting", "WVFT", None)
+        ws.workflow.submit_plan(planned)
+    return root
+
+
+@pytest.fixture
+def home_settings(settings: GuiSettings, home_template: Path, tmp_path: Path) -> GuiSettings:
+    root = tmp_path / "vault"
+    shutil.copytree(home_template, root)
+    settings.last_vault = str(root)
+    return settings
+
+
+def plain_texts(root: object) -> str:
+    return " ".join(s.text for s in shown_texts(root))  # type: ignore[arg-type]
+
+
+def figure(shell: Shell, name: str) -> str:
+    return workspace(shell).home.buttons[name].text()
+
+
+def loaded(qtbot: QtBot, shell: Shell) -> None:
+    home = workspace(shell).home
+    qtbot.waitUntil(lambda: home.figures is not None, timeout=WAIT_MS)
+    wait_idle(qtbot, shell)
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_a_field_worker_sees_their_own_day_and_opens_the_list_behind_a_number(
+    qtbot: QtBot, make_shell: Callable[[GuiSettings], Shell], home_settings: GuiSettings, lang: str
+) -> None:
+    home_settings.language = lang
+    shell = make_shell(home_settings)
+    unlock(qtbot, shell, FW, PASS)
+    tr = shell.lang.translator
+    page = workspace(shell)
+    assert page.sections.currentWidget() is page.home  # the first screen after unlocking
+    loaded(qtbot, shell)
+    # Pim's own: one visit today, one overdue (Ton's three are not counted).
+    assert figure(shell, "visits_today") == tr.gettext("Visits today: {n}").format(n=1)
+    assert figure(shell, "overdue") == tr.gettext("Overdue follow-ups: {n}").format(n=1)
+    assert not page.home.approvals.isVisible()  # the queue is the supervisor's
+    if lang == "th":
+        problems = english_left(shown_texts(page.home)) + clipped(page.home)
+        assert not problems, problems
+
+    press(qtbot, page.home.buttons["overdue"])
+    model = page.caseload.model
+    qtbot.waitUntil(lambda: page.sections.currentWidget() is page.caseload, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=WAIT_MS)
+    wait_idle(qtbot, shell)
+    assert model.rowCount() == 1  # Pim's two cases, one with an overdue follow-up
+    row = model.row(model.index(0, 0))
+    assert row is not None and row.overdue
+
+    page.show_section("home")
+    press(qtbot, page.home.buttons["visits_today"])
+    qtbot.waitUntil(lambda: page.sections.currentWidget() is page.tasks, timeout=WAIT_MS)
+    tasks = page.tasks.model
+    qtbot.waitUntil(lambda: tasks.rowCount() == 3, timeout=WAIT_MS)
+    titles = {tasks.row(tasks.index(r, 0)).task.title for r in range(3)}
+    assert titles == {"Home visit", "School visit", "Next week"}
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_a_supervisor_reads_returns_then_approves_a_plan_with_a_comment(
+    qtbot: QtBot, make_shell: Callable[[GuiSettings], Shell], home_settings: GuiSettings, lang: str
+) -> None:
+    home_settings.language = lang
+    shell = make_shell(home_settings)
+    unlock(qtbot, shell, SUP, PASS)
+    tr = shell.lang.translator
+    page = workspace(shell)
+    loaded(qtbot, shell)
+    home = page.home
+    assert figure(shell, "approvals") == tr.gettext("Waiting for your approval: {n}").format(n=1)
+    assert home.approvals.count() == 1 and home.charts["by_risk"][1].rows
+    assert dict((k, n) for k, _l, n, _a in home.charts["by_risk"][1].rows)["high"] == 3
+    if lang == "th":
+        problems = english_left(shown_texts(home)) + clipped(home)
+        assert not problems, problems
+
+    # Read the plan in full, then return it: a reason is needed.
+    press(qtbot, home.read_button)
+    decide = dialog(qtbot, ApprovalDialog)
+    shown = decide.body.toPlainText()
+    assert GOAL in shown and FINDING in shown and "family meeting" in shown
+    press(qtbot, decide.return_button)
+    required = tr.gettext("This field is required.")
+    assert not closed(decide) and required in plain_texts(decide)
+    type_text(qtbot, decide.reason, "say who visits and how often")
+    press(qtbot, decide.return_button)
+    qtbot.waitUntil(lambda: closed(decide), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: home.approvals.count() == 0, timeout=WAIT_MS)
+    number = decide.decision.case.case_number
+
+    # The case manager sees why, and submits the plan again.
+    switch_user(qtbot, shell, CM, PASS)
+    case = open_case_from_caseload(qtbot, shell, number)
+    assert "say who visits and how often" in case.workflow.status.text()
+    press(qtbot, case.workflow.buttons["submit_plan"])
+    qtbot.waitUntil(lambda: case.bundle.case.plan_status == "submitted", timeout=WAIT_MS)
+
+    # The supervisor approves from home, with a comment the case history keeps.
+    switch_user(qtbot, shell, SUP, PASS)
+    page = workspace(shell)  # another user: a new workspace page
+    home = page.home
+    page.show_section("home")
+    qtbot.waitUntil(lambda: home.approvals.count() == 1, timeout=WAIT_MS)
+    press(qtbot, home.read_button)
+    decide = dialog(qtbot, ApprovalDialog)
+    if lang == "th":
+        problems = english_left(shown_texts(decide)) + clipped(decide)
+        assert not problems, problems
+    type_text(qtbot, decide.comment, "agreed: weekly visits")
+    press(qtbot, decide.approve_button)
+    qtbot.waitUntil(lambda: closed(decide), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: home.approvals.count() == 0, timeout=WAIT_MS)
+    case = open_case_from_caseload(qtbot, shell, number)
+    assert case.bundle is not None and case.bundle.case.plan_status == "approved"
+    case.tabs.setCurrentWidget(case.history)
+    history = case.history.table
+
+    def said() -> list[str]:
+        return [history.topLevelItem(i).text(2) for i in range(history.topLevelItemCount())]
+
+    qtbot.waitUntil(lambda: any("agreed: weekly visits" in t for t in said()), timeout=WAIT_MS)
+    returned = tr.format("Reason: {reason}", reason="say who visits and how often")
+    assert any(returned in t for t in said())
