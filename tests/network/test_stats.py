@@ -89,10 +89,10 @@ def test_the_shelter_combines_three_organisations_without_any_child(tmp_path: Pa
     shelter.run("--lang", "en", "stats", "report", "--period", PERIOD, "-o", str(pdf_en))
     thai = nfkd(pdftotext_raw(pdf_th.read_bytes(), tmp_path))
     english = pdftotext_raw(pdf_en.read_bytes(), tmp_path)
-    assert nfkd("รายงานสถิติเครือข่าย") in thai and nfkd("จำนวนกรณีตามประเด็นปัญหา") in thai
+    assert nfkd("รายงานสถิติเครือข่าย") in thai and nfkd("จำนวนเคสตามประเด็นปัญหา") in thai
     assert "Network statistics report" in english and "Cases by concern" in english
     assert "ECPAT" in thai and "ADRA" in english
-    assert nfkd("จำนวนกรณีรายไตรมาส") in thai and "2569-Q4" in thai
+    assert nfkd("จำนวนเคสรายไตรมาส") in thai and "2569-Q4" in thai
     assert "Cases by quarter" in english
     assert network["organisations"] == ["CRSHELTER", "ADRA", "ECPAT"]
     assert network["missing"] == []

@@ -181,7 +181,7 @@ def test_tables_export_to_csv_and_xlsx_in_thai_and_english(demo: Path) -> None:
     thai, english = Translator("th"), Translator("en")
     table = list(csv.reader(io.StringIO(to_csv(network, thai).decode("utf-8-sig"))))
     assert table[0] == ["ตาราง", "หมวด", "รหัส", "เครือข่าย", "WVFT"]
-    assert table[1][:3] == ["จำนวนกรณีตามพื้นที่", "ทั้งหมด", "all"]
+    assert table[1][:3] == ["จำนวนเคสตามพื้นที่", "ทั้งหมด", "all"]
     assert any(row[1] == "เชียงราย" and row[2] == "province:57" for row in table)
     hidden = [row for row in table[1:] if row[3] == ""]
     assert hidden and all(row[4] == "" for row in hidden)  # hidden, not zero
