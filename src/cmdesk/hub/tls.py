@@ -6,6 +6,7 @@ certificate authority or captive portal can stand in between."""
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ KEY = "hub-key.pem"
 
 
 def ensure_certificate(data: Path, hosts: tuple[str, ...] = ("localhost",)) -> tuple[Path, Path]:
+    data.mkdir(parents=True, exist_ok=True)
     cert_path, key_path = data / CERT, data / KEY
     if cert_path.exists() and key_path.exists():
         return cert_path, key_path
@@ -27,8 +29,6 @@ def ensure_certificate(data: Path, hosts: tuple[str, ...] = ("localhost",)) -> t
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "cmdesk-hub")])
     now = datetime.now(UTC)
     names: list[x509.GeneralName] = [x509.DNSName(h) for h in hosts]
-    import ipaddress
-
     names.append(x509.IPAddress(ipaddress.ip_address("127.0.0.1")))
     cert = (
         x509.CertificateBuilder()
