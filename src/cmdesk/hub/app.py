@@ -310,6 +310,11 @@ class Hub:
             self.metrics["bundles_out"] += 1
         return Response(data, status, headers, media_type="application/octet-stream")
 
+    async def bundle(self, request: Request) -> Response:
+        if request.method == "PUT":
+            return await self.put_bundle(request)
+        return await self.get_bundle(request)
+
     async def fetched(self, request: Request) -> Response:
         session = self._authed(request)
         if isinstance(session, JSONResponse):
@@ -339,8 +344,8 @@ def build_app(hub: Hub) -> Starlette:
         Route("/v1/challenge", hub.challenge, methods=["POST"]),
         Route("/v1/token", hub.token, methods=["POST"]),
         Route("/v1/mailbox", hub.mailbox, methods=["GET"]),
-        Route("/v1/bundles/{sha256}", hub.put_bundle, methods=["PUT"]),
-        Route("/v1/bundles/{sha256}", hub.get_bundle, methods=["GET"]),
+        # One route for both methods, so a 405's Allow header names both.
+        Route("/v1/bundles/{sha256}", hub.bundle, methods=["GET", "PUT"]),
         Route("/v1/bundles/{sha256}/fetched", hub.fetched, methods=["POST"]),
     ]
     return Starlette(routes=routes)

@@ -85,7 +85,9 @@ SPEC: dict[str, Any] = {
                             "schema": {
                                 "type": "object",
                                 "required": ["device_id"],
-                                "properties": {"device_id": {"type": "string", "maxLength": 36}},
+                                "properties": {
+                                    "device_id": {"type": "string", "minLength": 1, "maxLength": 36}
+                                },
                             }
                         }
                     },
