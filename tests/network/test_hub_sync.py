@@ -83,3 +83,24 @@ def test_an_unregistered_organisation_is_refused(tmp_path: Path, hub: HubProcess
     failed = stranger.run("sync", "now", json_out=False, check=False)
     assert failed.code == 1
     assert "refused this laptop" in failed.err
+
+
+def test_kill_9_of_the_hub_loses_nothing_it_acknowledged(tmp_path: Path, hub: HubProcess) -> None:
+    office = Laptop.init(tmp_path / "office", "WVFT")
+    field = office.enrol(tmp_path / "field", user="pim", role="case_manager")
+    hub.register(office)
+    pin = hub.pin()
+    for laptop in (office, field):
+        hub.connect(laptop)
+    office.add_user("anong", "case_manager").json(
+        "child", "add", "--set", "given_name_th=ดาว", "--set", "sex=female",
+        "--set", "birth_year=2557",
+    )  # fmt: skip
+    office.json("sync", "now")
+
+    hub.kill()
+    hub.start()
+    assert hub.pin() == pin  # the same certificate after a restart: laptops' pins still hold
+    got = field.json("sync", "now")
+    assert sum(r["new"] for r in got["received"]) > 0
+    assert field.state_hash() == office.state_hash()
