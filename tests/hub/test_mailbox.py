@@ -42,7 +42,14 @@ def office(code: str) -> Office:
     return Office(org, DeviceKeys.generate(org, str(uuid.uuid4())))
 
 
-def bundle(sender: Office, recipient: Office, *, bundle_id: str | None = None, **kw: Any) -> bytes:
+def bundle(
+    sender: Office,
+    recipient: Office,
+    *,
+    bundle_id: str | None = None,
+    payload: bytes | None = None,
+    **kw: Any,
+) -> bytes:
     fields: dict[str, Any] = {
         "format": bundle_format.FORMAT,
         "schema": 2,
@@ -59,7 +66,7 @@ def bundle(sender: Office, recipient: Office, *, bundle_id: str | None = None, *
         "operations": 1,
         **kw,
     }
-    payload = json.dumps({"given_name_th": CANARY}).encode()
+    payload = payload or json.dumps({"given_name_th": CANARY}).encode()
     return bundle_format.write(fields, payload, recipient.org.identity.box_public, sender.device)
 
 

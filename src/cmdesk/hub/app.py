@@ -26,6 +26,7 @@ from cmdesk.core.errors import BundleRejected
 from cmdesk.core.sync import bundle_format
 from cmdesk.core.sync.certs import DeviceCert, chain_from_json
 from cmdesk.core.sync.keycodec import unb64
+from cmdesk.hub import tus
 from cmdesk.hub.auth import TOKEN_SECONDS, Authority, AuthRefused, Session
 from cmdesk.hub.openapi import SPEC
 from cmdesk.hub.storage import BlobStore, Entry, MetadataStore
@@ -85,12 +86,18 @@ class RateLimiter:
 
 class Hub:
     def __init__(
-        self, meta: MetadataStore, blobs: BlobStore, hub_id: str, rate: int = RATE_PER_MINUTE
+        self,
+        meta: MetadataStore,
+        blobs: BlobStore,
+        staging: tus.Staging,
+        hub_id: str,
+        rate: int = RATE_PER_MINUTE,
     ) -> None:
         self.meta = meta
         self.blobs = blobs
         self.hub_id = hub_id
         self.auth = Authority(meta, hub_id)
+        self.staging = staging
         self.limiter = RateLimiter(rate)
         self.metrics: Counter[str] = Counter()
         self.devices: set[str] = set()
@@ -195,8 +202,13 @@ class Hub:
             return _error(413, "size")
         if hashlib.sha256(data).hexdigest() != sha:
             return self._refuse("digest", 422)
+        return self._accept(sha, data, session)
+
+    def _accept(self, sha: str, data: bytes, session: Session) -> JSONResponse:
         known = self.meta.entry(sha)
         if known is not None:
+            if known.sender_device != session.device_id:
+                return self._refuse("replayed", 409)
             # Idempotent: a re-sent upload (a lost response) finds its entry.
             return JSONResponse(_entry_json(known), status_code=200)
         checked = self._check(data, session)
@@ -315,6 +327,78 @@ class Hub:
             return await self.put_bundle(request)
         return await self.get_bundle(request)
 
+    # -- tus 1.0 ------------------------------------------------------------------------------
+
+    def _tus(self, status: int, extra: dict[str, str] | None = None) -> Response:
+        headers = {"Tus-Resumable": tus.VERSION, "Cache-Control": "no-store", **(extra or {})}
+        return Response(status_code=status, headers=headers)
+
+    async def tus_create(self, request: Request) -> Response:
+        if request.method == "OPTIONS":
+            return self._tus(
+                204,
+                {
+                    "Tus-Version": tus.VERSION,
+                    "Tus-Extension": tus.EXTENSIONS,
+                    "Tus-Max-Size": str(MAX_BUNDLE),
+                    "Tus-Checksum-Algorithm": ",".join(tus.ALGORITHMS),
+                },
+            )
+        session = self._authed(request)
+        if isinstance(session, JSONResponse):
+            return session
+        length = request.headers.get("upload-length", "")
+        if not length.isdigit() or len(length) > 12:
+            return _error(400, "length")
+        if int(length) > MAX_BUNDLE:
+            return _error(413, "size")
+        upload = self.staging.create(session.device_id, session.org_id, int(length))
+        location = f"{request.url.path.rstrip('/')}/{upload.upload_id}"
+        return self._tus(201, {"Location": location, "Upload-Expires": upload.expires_header()})
+
+    async def tus_upload(self, request: Request) -> Response:
+        session = self._authed(request)
+        if isinstance(session, JSONResponse):
+            return session
+        upload = self.staging.get(request.path_params["upload_id"])
+        if upload is None or upload.device_id != session.device_id:
+            return self._tus(404)
+        if request.method == "DELETE":
+            self.staging.drop(upload.upload_id)
+            return self._tus(204)
+        offset = self.staging.offset(upload.upload_id)
+        state = {
+            "Upload-Offset": str(offset),
+            "Upload-Length": str(upload.length),
+            "Upload-Expires": upload.expires_header(),
+        }
+        if request.method == "HEAD":
+            return self._tus(200, state)
+        if request.headers.get("content-type") != "application/offset+octet-stream":
+            return self._tus(415)
+        if request.headers.get("upload-offset") != str(offset):
+            return self._tus(409, state)
+        try:
+            chunk = await _body(request, min(tus.MAX_CHUNK, upload.length - offset))
+        except TooLarge:
+            return self._tus(413, state)
+        ok = tus.checksum_ok(request.headers.get("upload-checksum"), chunk)
+        if ok is None:
+            return self._tus(400, state)
+        if not ok:
+            return self._tus(460, state)
+        offset = self.staging.append(upload.upload_id, offset, chunk)
+        state["Upload-Offset"] = str(offset)
+        if offset < upload.length:
+            return self._tus(204, state)
+        data = self.staging.read(upload.upload_id)
+        self.staging.drop(upload.upload_id)
+        accepted = self._accept(hashlib.sha256(data).hexdigest(), data, session)
+        if accepted.status_code not in (200, 201):
+            # The bytes arrived whole but are not a bundle this hub carries.
+            return accepted
+        return self._tus(204, state)
+
     async def fetched(self, request: Request) -> Response:
         session = self._authed(request)
         if isinstance(session, JSONResponse):
@@ -347,6 +431,8 @@ def build_app(hub: Hub) -> Starlette:
         # One route for both methods, so a 405's Allow header names both.
         Route("/v1/bundles/{sha256}", hub.bundle, methods=["GET", "PUT"]),
         Route("/v1/bundles/{sha256}/fetched", hub.fetched, methods=["POST"]),
+        Route("/v1/uploads", hub.tus_create, methods=["POST", "OPTIONS"]),
+        Route("/v1/uploads/{upload_id}", hub.tus_upload, methods=["HEAD", "PATCH", "DELETE"]),
     ]
     return Starlette(routes=routes)
 
@@ -355,4 +441,9 @@ def open_hub(data: Path, hub_id: str) -> Hub:
     from cmdesk.hub.storage import FolderBlobs, SqliteMetadata
 
     data.mkdir(parents=True, exist_ok=True)
-    return Hub(SqliteMetadata(data / "hub.sqlite"), FolderBlobs(data / "blobs"), hub_id)
+    return Hub(
+        SqliteMetadata(data / "hub.sqlite"),
+        FolderBlobs(data / "blobs"),
+        tus.Staging(data / "uploads"),
+        hub_id,
+    )

@@ -106,7 +106,9 @@ def cmd_serve(args: argparse.Namespace, tr: Translator) -> int:
 
 
 def _data(args: argparse.Namespace) -> Path:
-    return Path(args.data).expanduser()
+    data = Path(args.data).expanduser()
+    data.mkdir(parents=True, exist_ok=True)
+    return data
 
 
 def build_parser() -> argparse.ArgumentParser:
