@@ -13,6 +13,9 @@ from schemathesis.checks import positive_data_acceptance
 
 from cmdesk.hub.app import build_app, open_hub
 
+# tus chunks are raw bytes, like application/octet-stream.
+schemathesis.serializer.alias("application/offset+octet-stream", "application/octet-stream")
+
 # schemathesis needs the schema when the module is collected; the hub's folder lives as long.
 _folder = tempfile.TemporaryDirectory(prefix="cmdesk-hub-openapi-")
 atexit.register(_folder.cleanup)

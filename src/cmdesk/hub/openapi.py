@@ -34,6 +34,7 @@ _SHA = {
     "required": True,
     "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
 }
+_UPLOAD = {"name": "upload_id", "in": "path", "required": True, "schema": {"type": "string"}}
 _AUTH: list[dict[str, list[str]]] = [{"device": []}]
 
 
@@ -204,6 +205,68 @@ SPEC: dict[str, Any] = {
                         },
                     },
                     **_errors(401, 404, 416, 429),
+                },
+            },
+        },
+        "/v1/uploads": {
+            "options": {
+                "responses": {"204": {"description": "tus capabilities"}},
+            },
+            "post": {
+                "security": _AUTH,
+                "parameters": [
+                    {
+                        "name": "Upload-Length",
+                        "in": "header",
+                        "required": True,
+                        "schema": {"type": "integer", "minimum": 0},
+                    }
+                ],
+                "responses": {
+                    "201": {"description": "created; Location names the upload"},
+                    **_errors(400, 401, 413, 429),
+                },
+            },
+        },
+        "/v1/uploads/{upload_id}": {
+            "head": {
+                "security": _AUTH,
+                "parameters": [_UPLOAD],
+                "responses": {
+                    "200": {"description": "Upload-Offset and Upload-Length"},
+                    "404": {"description": "no such upload"},
+                    **_errors(401, 429),
+                },
+            },
+            "patch": {
+                "security": _AUTH,
+                "parameters": [_UPLOAD],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/offset+octet-stream": {
+                            "schema": {"type": "string", "format": "binary"}
+                        }
+                    },
+                },
+                "responses": {
+                    "204": {"description": "chunk stored; Upload-Offset is the new offset"},
+                    "400": {"description": "unknown checksum algorithm"},
+                    "404": {"description": "no such upload"},
+                    "409": {"description": "offset mismatch"},
+                    "413": {"description": "chunk too large"},
+                    "415": {"description": "wrong content type"},
+                    "460": {"description": "checksum mismatch"},
+                    **_errors(401, 403, 422, 429),
+                },
+            },
+            "delete": {
+                "security": _AUTH,
+                "parameters": [_UPLOAD],
+                "responses": {
+                    "204": {"description": "ended"},
+                    "404": {"description": "no such upload"},
+                    **_errors(401, 429),
                 },
             },
         },
