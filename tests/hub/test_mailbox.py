@@ -194,3 +194,38 @@ def test_unknown_revoked_and_unauthenticated_devices_are_refused(two: Any) -> No
     assert client.get("/v1/mailbox", headers=lost_auth).status_code == 401
     with pytest.raises(AssertionError):
         sign_in(client, lost)
+
+
+def test_tus_refuses_a_wrong_offset_and_a_wrong_checksum(two: Any) -> None:
+    client, _state, a, b = two
+    auth = {**sign_in(client, a.device), "Tus-Resumable": "1.0.0"}
+    assert client.options("/v1/uploads").headers["Tus-Extension"] == (
+        "creation,checksum,expiration"
+    )
+    data = bundle(a, b)
+    made = client.post("/v1/uploads", headers={**auth, "Upload-Length": str(len(data))})
+    assert made.status_code == 201
+    url = made.headers["Location"]
+    patch = {**auth, "Content-Type": "application/offset+octet-stream"}
+    half = len(data) // 2
+    good = base64.b64encode(hashlib.sha256(data[:half]).digest()).decode()
+    bad = base64.b64encode(hashlib.sha256(b"other").digest()).decode()
+    wrong = client.patch(
+        url, content=data[:half], headers={**patch, "Upload-Offset": "0",
+                                           "Upload-Checksum": f"sha256 {bad}"},
+    )  # fmt: skip
+    assert wrong.status_code == 460
+    assert client.head(url, headers=auth).headers["Upload-Offset"] == "0"
+    ahead = client.patch(url, content=data[:half], headers={**patch, "Upload-Offset": "5"})
+    assert ahead.status_code == 409
+    first = client.patch(
+        url, content=data[:half], headers={**patch, "Upload-Offset": "0",
+                                           "Upload-Checksum": f"sha256 {good}"},
+    )  # fmt: skip
+    assert first.headers["Upload-Offset"] == str(half)
+    reader = sign_in(client, b.device)
+    assert client.get("/v1/mailbox", headers=reader).json()["bundles"] == []
+    rest = client.patch(url, content=data[half:], headers={**patch, "Upload-Offset": str(half)})
+    assert rest.status_code == 204
+    listed = client.get("/v1/mailbox", headers=reader).json()["bundles"]
+    assert [e["sha256"] for e in listed] == [sha(data)]
