@@ -229,3 +229,18 @@ def test_tus_refuses_a_wrong_offset_and_a_wrong_checksum(two: Any) -> None:
     assert rest.status_code == 204
     listed = client.get("/v1/mailbox", headers=reader).json()["bundles"]
     assert [e["sha256"] for e in listed] == [sha(data)]
+
+
+def test_oversized_requests_and_floods_are_refused(tmp_path: Path) -> None:
+    from cmdesk.hub import app as hub_app
+
+    state = open_hub(tmp_path / "data", "hub-1")
+    state.limiter = hub_app.RateLimiter(per_minute=5)
+    with TestClient(build_app(state)) as client:
+        big = client.post("/v1/challenge", content=b"{" + b" " * (70 << 10) + b"}")
+        assert big.status_code == 413
+        answers = [
+            client.post("/v1/challenge", json={"device_id": "d"}).status_code for _ in range(8)
+        ]
+        assert answers[:4] == [200] * 4
+        assert answers[-1] == 429
