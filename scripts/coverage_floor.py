@@ -43,6 +43,7 @@ FLOORS: dict[str, float] = {
     "gui/models": 88,  # 91.0
     "gui/screens": 88,  # 91.1
     "gui/widgets": 92,  # 95.8
+    "hub": 85,  # 88.6 from tests/hub alone (serve runs in processes not measured)
 }
 # A package that appears without a floor of its own (a new one) is held to this until given one.
 DEFAULT_FLOOR = 80.0

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from cmdesk.cli import hub_cmds
 from cmdesk.cli.common import (
     acting_user,
     emit_json,
@@ -105,6 +106,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--choose", type=int, metavar="N", help="keep value [N] as listed")
     p.set_defaults(func=cmd_resolve)
+
+    hub_cmds.register(cmds, common)
 
 
 def engine(ws: Workspace) -> SyncEngine:

@@ -115,6 +115,12 @@ class BundleRejected(CmdeskError):
     msgid = N_("The sync bundle was rejected.")
 
 
+class HubTrouble(CmdeskError):
+    """The sync hub could not be reached, was not the pinned one, or refused this laptop."""
+
+    msgid = N_("The sync hub could not be reached. Nothing was lost; try again later.")
+
+
 @dataclass(frozen=True)
 class FieldError:
     """One problem with one input field, e.g. ("id_number", "The check digit is wrong.")."""

@@ -1,0 +1,449 @@
+"""The hub's HTTP API (Starlette). The OpenAPI description (openapi.py) is kept beside the
+routes and served at /openapi.json.
+
+Logs carry bundle ids, sizes and organisation codes only: never a header's certificate, never
+a byte of a body."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from cmdesk.core.errors import BundleRejected
+from cmdesk.core.sync import bundle_format
+from cmdesk.core.sync.certs import DeviceCert, chain_from_json
+from cmdesk.core.sync.keycodec import unb64
+from cmdesk.hub import tus
+from cmdesk.hub.auth import TOKEN_SECONDS, Authority, AuthRefused, Session
+from cmdesk.hub.openapi import SPEC
+from cmdesk.hub.storage import BlobStore, Entry, MetadataStore
+
+log = logging.getLogger("cmdesk.hub")
+
+MAX_BUNDLE = 64 << 20  # one request; larger bundles need the resumable path (not yet built)
+MAX_JSON = 64 << 10
+SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+RATE_PER_MINUTE = 240
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _error(status: int, reason: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": reason}, status_code=status, headers=headers)
+
+
+class TooLarge(Exception):
+    pass
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        raise TooLarge
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class RateLimiter:
+    """A token bucket per caller (device, or address before it has a token)."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.rate = per_minute / 60.0
+        self.burst = float(per_minute)
+        self._lock = threading.Lock()
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    def allow(self, key: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            tokens, at = self._buckets.get(key, (self.burst, now))
+            tokens = min(self.burst, tokens + (now - at) * self.rate)
+            if tokens < 1:
+                self._buckets[key] = (tokens, now)
+                return False
+            self._buckets[key] = (tokens - 1, now)
+            return True
+
+
+class Hub:
+    def __init__(
+        self,
+        meta: MetadataStore,
+        blobs: BlobStore,
+        staging: tus.Staging,
+        hub_id: str,
+        rate: int = RATE_PER_MINUTE,
+    ) -> None:
+        self.meta = meta
+        self.blobs = blobs
+        self.hub_id = hub_id
+        self.auth = Authority(meta, hub_id)
+        self.staging = staging
+        self.limiter = RateLimiter(rate)
+        self.metrics: Counter[str] = Counter()
+        self.devices: set[str] = set()
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _caller(self, request: Request) -> Session | None:
+        value = request.headers.get("authorization", "")
+        if not value.startswith("Bearer "):
+            return None
+        return self.auth.session(value[7:].strip())
+
+    def _limited(self, key: str) -> JSONResponse | None:
+        if self.limiter.allow(key):
+            return None
+        self.metrics["rate_limited"] += 1
+        return _error(429, "rate", {"Retry-After": "5"})
+
+    async def _json(self, request: Request) -> dict[str, Any]:
+        raw = await _body(request, MAX_JSON)
+        doc = json.loads(raw)
+        if not isinstance(doc, dict):
+            raise ValueError("object")
+        return doc
+
+    def _authed(self, request: Request) -> Session | JSONResponse:
+        session = self._caller(request)
+        if session is None:
+            return _error(401, "token", {"WWW-Authenticate": "Bearer"})
+        return self._limited(session.device_id) or session
+
+    # -- routes --------------------------------------------------------------------------------
+
+    async def health(self, request: Request) -> Response:
+        return JSONResponse({"status": "ok", "hub_id": self.hub_id})
+
+    async def metrics_text(self, request: Request) -> Response:
+        lines = []
+        for name in ("bundles_in", "bundles_out", "bytes_in", "bytes_out", "errors"):
+            lines.append(f"# TYPE cmdesk_hub_{name}_total counter")
+            lines.append(f"cmdesk_hub_{name}_total {self.metrics[name]}")
+        lines.append("# TYPE cmdesk_hub_active_devices gauge")
+        lines.append(f"cmdesk_hub_active_devices {len(self.devices)}")
+        return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
+
+    async def openapi(self, request: Request) -> Response:
+        return JSONResponse(SPEC)
+
+    async def challenge(self, request: Request) -> Response:
+        host = request.client.host if request.client else "?"
+        if limited := self._limited(f"ip:{host}"):
+            return limited
+        try:
+            doc = await self._json(request)
+            device_id = doc["device_id"]
+            if not isinstance(device_id, str) or not 0 < len(device_id) <= 36:
+                raise ValueError("device_id")
+            nonce = self.auth.challenge(device_id)
+        except TooLarge:
+            return _error(413, "size")
+        except (ValueError, KeyError, TypeError):
+            return _error(400, "request")
+        except AuthRefused:
+            return _error(503, "busy", {"Retry-After": "5"})
+        return JSONResponse({"nonce": nonce, "hub_id": self.hub_id})
+
+    async def token(self, request: Request) -> Response:
+        host = request.client.host if request.client else "?"
+        if limited := self._limited(f"ip:{host}"):
+            return limited
+        try:
+            doc = await self._json(request)
+            device_id, nonce = doc["device_id"], doc["nonce"]
+            if not isinstance(device_id, str) or not isinstance(nonce, str):
+                raise ValueError("fields")
+            signature = unb64(doc["signature"], 64)
+            cert = DeviceCert.from_json(doc["cert"])
+            chain = chain_from_json(doc.get("chain", []))
+        except TooLarge:
+            return _error(413, "size")
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return _error(400, "request")
+        try:
+            token, session = self.auth.token(device_id, nonce, signature, cert, chain)
+        except AuthRefused as exc:
+            self.metrics["errors"] += 1
+            log.info("token refused: %s", exc.reason)
+            return _error(403, exc.reason)
+        self.devices.add(session.device_id)
+        return JSONResponse({"token": token, "expires_in": TOKEN_SECONDS})
+
+    async def put_bundle(self, request: Request) -> Response:
+        session = self._authed(request)
+        if isinstance(session, JSONResponse):
+            return session
+        sha = request.path_params["sha256"]
+        if not SHA_RE.match(sha):
+            return _error(400, "sha256")
+        try:
+            data = await _body(request, MAX_BUNDLE)
+        except TooLarge:
+            return _error(413, "size")
+        if hashlib.sha256(data).hexdigest() != sha:
+            return self._refuse("digest", 422)
+        return self._accept(sha, data, session)
+
+    def _accept(self, sha: str, data: bytes, session: Session) -> JSONResponse:
+        known = self.meta.entry(sha)
+        if known is not None:
+            if known.sender_device != session.device_id:
+                return self._refuse("replayed", 409)
+            # Idempotent: a re-sent upload (a lost response) finds its entry.
+            return JSONResponse(_entry_json(known), status_code=200)
+        checked = self._check(data, session)
+        if isinstance(checked, JSONResponse):
+            return checked
+        header = checked
+        if self.meta.entry_by_bundle(header.bundle_id) is not None:
+            return self._refuse("replayed", 409)
+        self.blobs.put(sha, data)
+        entry = self.meta.publish(
+            Entry(
+                0,
+                sha,
+                header.bundle_id,
+                len(data),
+                header.sender_org,
+                header.sender_device,
+                header.recipient_org,
+            )
+        )
+        self.metrics["bundles_in"] += 1
+        self.metrics["bytes_in"] += len(data)
+        log.info(
+            "bundle %s in: %d bytes for %s",
+            header.bundle_id,
+            len(data),
+            self._code(header.recipient_org),
+        )
+        return JSONResponse(_entry_json(entry), status_code=201)
+
+    def _code(self, org_id: str) -> str:
+        org = self.meta.org(org_id)
+        return org.code if org else "?"
+
+    def _refuse(self, reason: str, status: int = 422) -> JSONResponse:
+        self.metrics["errors"] += 1
+        log.info("upload refused: %s", reason)
+        return _error(status, reason)
+
+    def _check(self, data: bytes, session: Session) -> bundle_format.Header | JSONResponse:
+        """The clear header only: structure, sender = the authenticated device, the sender's
+        chain from its registered organisation key, the signature, a registered recipient."""
+        try:
+            parsed = bundle_format.parse(data)
+        except BundleRejected:
+            return self._refuse("bundle")
+        header = parsed.header
+        if header.sender_device != session.device_id or header.sender_org != session.org_id:
+            return self._refuse("sender", 403)
+        sender = self.meta.org(header.sender_org)
+        if sender is None:
+            return self._refuse("sender", 403)
+        self._learn_revocations(header)
+        try:
+            bundle_format.verify_sender(
+                parsed, sender.sign_public, self.meta.revoked(sender.org_id)
+            )
+        except BundleRejected:
+            return self._refuse("signature")
+        if self.meta.org(header.recipient_org) is None:
+            return self._refuse("recipient")
+        return header
+
+    def _learn_revocations(self, header: bundle_format.Header) -> None:
+        for revocation in header.revocations:
+            org = self.meta.org(revocation.org_id)
+            if org is not None and revocation.signed_by(org.sign_public):
+                self.meta.add_revocation(org.org_id, revocation.subject)
+                self.auth.forget_device(revocation.subject)
+
+    async def mailbox(self, request: Request) -> Response:
+        session = self._authed(request)
+        if isinstance(session, JSONResponse):
+            return session
+        after_text = request.query_params.get("after", "0")
+        if not after_text.isdigit() or len(after_text) > 18:
+            return _error(400, "after")
+        entries = self.meta.pending(session.org_id, session.device_id, int(after_text))
+        return JSONResponse({"bundles": [_entry_json(e) for e in entries]})
+
+    def _readable(self, sha: str, session: Session) -> Entry | JSONResponse:
+        entry = self.meta.entry(sha) if SHA_RE.match(sha) else None
+        if entry is None or session.org_id not in (entry.recipient_org, entry.sender_org):
+            return _error(404, "bundle")
+        return entry
+
+    async def get_bundle(self, request: Request) -> Response:
+        session = self._authed(request)
+        if isinstance(session, JSONResponse):
+            return session
+        entry = self._readable(request.path_params["sha256"], session)
+        if isinstance(entry, JSONResponse):
+            return entry
+        size = entry.size
+        start, end, status = 0, size, 200
+        headers = {"Accept-Ranges": "bytes", "ETag": f'"{entry.sha256}"'}
+        wanted = request.headers.get("range")
+        if wanted:
+            match = re.fullmatch(r"bytes=(\d{1,18})-(\d{0,18})", wanted.strip())
+            if not match or int(match.group(1)) >= size:
+                return _error(416, "range", {"Content-Range": f"bytes */{size}"})
+            start = int(match.group(1))
+            end = min(size, int(match.group(2)) + 1) if match.group(2) else size
+            if end <= start:
+                return _error(416, "range", {"Content-Range": f"bytes */{size}"})
+            status = 206
+            headers["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
+        data = self.blobs.read(entry.sha256, start, end)
+        self.metrics["bytes_out"] += len(data)
+        if end == size:
+            self.metrics["bundles_out"] += 1
+        return Response(data, status, headers, media_type="application/octet-stream")
+
+    async def bundle(self, request: Request) -> Response:
+        if request.method == "PUT":
+            return await self.put_bundle(request)
+        return await self.get_bundle(request)
+
+    # -- tus 1.0 ------------------------------------------------------------------------------
+
+    def _tus(self, status: int, extra: dict[str, str] | None = None) -> Response:
+        headers = {"Tus-Resumable": tus.VERSION, "Cache-Control": "no-store", **(extra or {})}
+        return Response(status_code=status, headers=headers)
+
+    async def tus_create(self, request: Request) -> Response:
+        if request.method == "OPTIONS":
+            return self._tus(
+                204,
+                {
+                    "Tus-Version": tus.VERSION,
+                    "Tus-Extension": tus.EXTENSIONS,
+                    "Tus-Max-Size": str(MAX_BUNDLE),
+                    "Tus-Checksum-Algorithm": ",".join(tus.ALGORITHMS),
+                },
+            )
+        session = self._authed(request)
+        if isinstance(session, JSONResponse):
+            return session
+        length = request.headers.get("upload-length", "")
+        if not length.isdigit() or len(length) > 12:
+            return _error(400, "length")
+        if int(length) > MAX_BUNDLE:
+            return _error(413, "size")
+        upload = self.staging.create(session.device_id, session.org_id, int(length))
+        location = f"{request.url.path.rstrip('/')}/{upload.upload_id}"
+        return self._tus(201, {"Location": location, "Upload-Expires": upload.expires_header()})
+
+    async def tus_upload(self, request: Request) -> Response:
+        session = self._authed(request)
+        if isinstance(session, JSONResponse):
+            return session
+        upload = self.staging.get(request.path_params["upload_id"])
+        if upload is None or upload.device_id != session.device_id:
+            return self._tus(404)
+        if request.method == "DELETE":
+            self.staging.drop(upload.upload_id)
+            return self._tus(204)
+        offset = self.staging.offset(upload.upload_id)
+        state = {
+            "Upload-Offset": str(offset),
+            "Upload-Length": str(upload.length),
+            "Upload-Expires": upload.expires_header(),
+        }
+        if request.method == "HEAD":
+            return self._tus(200, state)
+        if request.headers.get("content-type") != "application/offset+octet-stream":
+            return self._tus(415)
+        if request.headers.get("upload-offset") != str(offset):
+            return self._tus(409, state)
+        try:
+            chunk = await _body(request, min(tus.MAX_CHUNK, upload.length - offset))
+        except TooLarge:
+            return self._tus(413, state)
+        ok = tus.checksum_ok(request.headers.get("upload-checksum"), chunk)
+        if ok is None:
+            return self._tus(400, state)
+        if not ok:
+            return self._tus(460, state)
+        offset = self.staging.append(upload.upload_id, offset, chunk)
+        state["Upload-Offset"] = str(offset)
+        if offset < upload.length:
+            return self._tus(204, state)
+        data = self.staging.read(upload.upload_id)
+        self.staging.drop(upload.upload_id)
+        accepted = self._accept(hashlib.sha256(data).hexdigest(), data, session)
+        if accepted.status_code not in (200, 201):
+            # The bytes arrived whole but are not a bundle this hub carries.
+            return accepted
+        return self._tus(204, state)
+
+    async def fetched(self, request: Request) -> Response:
+        session = self._authed(request)
+        if isinstance(session, JSONResponse):
+            return session
+        entry = self._readable(request.path_params["sha256"], session)
+        if isinstance(entry, JSONResponse):
+            return entry
+        self.meta.mark_fetched(entry.sha256, session.device_id)
+        return Response(status_code=204)
+
+
+def _entry_json(entry: Entry) -> dict[str, Any]:
+    return {
+        "seq": entry.seq,
+        "sha256": entry.sha256,
+        "bundle_id": entry.bundle_id,
+        "size": entry.size,
+        "sender_org": entry.sender_org,
+    }
+
+
+def build_app(hub: Hub) -> Starlette:
+    routes = [
+        Route("/health", hub.health, methods=["GET"]),
+        Route("/metrics", hub.metrics_text, methods=["GET"]),
+        Route("/openapi.json", hub.openapi, methods=["GET"]),
+        Route("/v1/challenge", hub.challenge, methods=["POST"]),
+        Route("/v1/token", hub.token, methods=["POST"]),
+        Route("/v1/mailbox", hub.mailbox, methods=["GET"]),
+        # One route for both methods, so a 405's Allow header names both.
+        Route("/v1/bundles/{sha256}", hub.bundle, methods=["GET", "PUT"]),
+        Route("/v1/bundles/{sha256}/fetched", hub.fetched, methods=["POST"]),
+        Route("/v1/uploads", hub.tus_create, methods=["POST", "OPTIONS"]),
+        Route("/v1/uploads/{upload_id}", hub.tus_upload, methods=["HEAD", "PATCH", "DELETE"]),
+    ]
+    return Starlette(routes=routes)
+
+
+def open_hub(data: Path, hub_id: str) -> Hub:
+    from cmdesk.hub.storage import FolderBlobs, SqliteMetadata
+
+    data.mkdir(parents=True, exist_ok=True)
+    return Hub(
+        SqliteMetadata(data / "hub.sqlite"),
+        FolderBlobs(data / "blobs"),
+        tus.Staging(data / "uploads"),
+        hub_id,
+    )

@@ -1,0 +1,223 @@
+"""Where the hub keeps things, behind two small interfaces so a PostgreSQL metadata store and an
+S3 blob store can replace the embedded ones (SQLite in WAL mode, a folder of blobs).
+
+Blobs are written once under their SHA-256 and never overwritten. Mailbox sequence numbers are
+allocated per organisation in the same transaction that makes a bundle visible, so a reader
+asking "after N" never skips a bundle committed out of order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Org:
+    org_id: str
+    code: str
+    sign_public: bytes
+
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    sha256: str
+    bundle_id: str
+    size: int
+    sender_org: str
+    sender_device: str
+    recipient_org: str
+
+
+class MetadataStore(Protocol):
+    def add_org(self, org: Org) -> None: ...
+    def org(self, org_id: str) -> Org | None: ...
+    def revoked(self, org_id: str) -> frozenset[str]: ...
+    def add_revocation(self, org_id: str, subject: str) -> None: ...
+    def entry(self, sha256: str) -> Entry | None: ...
+    def entry_by_bundle(self, bundle_id: str) -> Entry | None: ...
+    def publish(self, entry: Entry) -> Entry: ...
+    def pending(self, org_id: str, device_id: str, after: int) -> list[Entry]: ...
+    def mark_fetched(self, sha256: str, device_id: str) -> None: ...
+
+
+class BlobStore(Protocol):
+    def put(self, sha256: str, data: bytes) -> None: ...
+    def size(self, sha256: str) -> int | None: ...
+    def read(self, sha256: str, start: int, end: int) -> bytes: ...
+
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS org (
+    org_id TEXT PRIMARY KEY, code TEXT NOT NULL, sign_public BLOB NOT NULL,
+    next_seq INTEGER NOT NULL DEFAULT 1);
+CREATE TABLE IF NOT EXISTS revoked (
+    org_id TEXT NOT NULL, subject TEXT NOT NULL, PRIMARY KEY (org_id, subject));
+CREATE TABLE IF NOT EXISTS mailbox (
+    recipient_org TEXT NOT NULL, seq INTEGER NOT NULL, sha256 TEXT NOT NULL UNIQUE,
+    bundle_id TEXT NOT NULL UNIQUE, size INTEGER NOT NULL, sender_org TEXT NOT NULL,
+    sender_device TEXT NOT NULL, PRIMARY KEY (recipient_org, seq));
+CREATE TABLE IF NOT EXISTS fetched (
+    sha256 TEXT NOT NULL, device_id TEXT NOT NULL, PRIMARY KEY (sha256, device_id));
+"""
+
+
+class SqliteMetadata:
+    """Embedded metadata: one SQLite file in WAL mode, one connection behind a lock (the hub's
+    writes are a few small rows per bundle)."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._lock = threading.Lock()
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(SCHEMA)
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def add_org(self, org: Org) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO org (org_id, code, sign_public) VALUES (?, ?, ?)",
+                (org.org_id, org.code, org.sign_public),
+            )
+
+    def org(self, org_id: str) -> Org | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT org_id, code, sign_public FROM org WHERE org_id = ?", (org_id,)
+            ).fetchone()
+        return Org(row[0], row[1], bytes(row[2])) if row else None
+
+    def revoked(self, org_id: str) -> frozenset[str]:
+        with self._lock:
+            rows = self._db.execute("SELECT subject FROM revoked WHERE org_id = ?", (org_id,))
+            return frozenset(r[0] for r in rows)
+
+    def add_revocation(self, org_id: str, subject: str) -> None:
+        with self._tx() as db:
+            db.execute("INSERT OR IGNORE INTO revoked VALUES (?, ?)", (org_id, subject))
+
+    def _one(self, where: str, value: str) -> Entry | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT seq, sha256, bundle_id, size, sender_org, sender_device, recipient_org"
+                f" FROM mailbox WHERE {where} = ?",
+                (value,),
+            ).fetchone()
+        return Entry(*row) if row else None
+
+    def entry(self, sha256: str) -> Entry | None:
+        return self._one("sha256", sha256)
+
+    def entry_by_bundle(self, bundle_id: str) -> Entry | None:
+        return self._one("bundle_id", bundle_id)
+
+    def publish(self, entry: Entry) -> Entry:
+        """Allocates the recipient's next sequence number and makes the entry visible, in one
+        transaction (the organisation's row is the lock)."""
+        with self._tx() as db:
+            row = db.execute(
+                "UPDATE org SET next_seq = next_seq + 1 WHERE org_id = ? RETURNING next_seq - 1",
+                (entry.recipient_org,),
+            ).fetchone()
+            if row is None:
+                raise KeyError(entry.recipient_org)
+            seq = int(row[0])
+            db.execute(
+                "INSERT INTO mailbox (recipient_org, seq, sha256, bundle_id, size, sender_org,"
+                " sender_device) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    entry.recipient_org,
+                    seq,
+                    entry.sha256,
+                    entry.bundle_id,
+                    entry.size,
+                    entry.sender_org,
+                    entry.sender_device,
+                ),
+            )
+        return Entry(seq, *_fields(entry)[1:])
+
+    def pending(self, org_id: str, device_id: str, after: int) -> list[Entry]:
+        """Bundles for the organisation after `after`, that this device did not send and has
+        not confirmed fetching."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT seq, sha256, bundle_id, size, sender_org, sender_device, recipient_org"
+                " FROM mailbox m WHERE recipient_org = ? AND seq > ? AND sender_device != ?"
+                " AND NOT EXISTS (SELECT 1 FROM fetched f"
+                "   WHERE f.sha256 = m.sha256 AND f.device_id = ?) ORDER BY seq",
+                (org_id, after, device_id, device_id),
+            ).fetchall()
+        return [Entry(*r) for r in rows]
+
+    def mark_fetched(self, sha256: str, device_id: str) -> None:
+        with self._tx() as db:
+            db.execute("INSERT OR IGNORE INTO fetched VALUES (?, ?)", (sha256, device_id))
+
+
+def _fields(entry: Entry) -> tuple[int, str, str, int, str, str, str]:
+    return (
+        entry.seq,
+        entry.sha256,
+        entry.bundle_id,
+        entry.size,
+        entry.sender_org,
+        entry.sender_device,
+        entry.recipient_org,
+    )
+
+
+class FolderBlobs:
+    """Blobs as files named by their SHA-256: temp, fsync, rename; an existing blob is never
+    rewritten (same name, same bytes)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, sha256: str) -> Path:
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            raise ValueError("sha256")
+        return self.root / sha256[:2] / sha256
+
+    def put(self, sha256: str, data: bytes) -> None:
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise ValueError("digest")
+        path = self._path(sha256)
+        if path.exists():
+            return
+        path.parent.mkdir(exist_ok=True)
+        tmp = path.with_name(f".{sha256}.{os.getpid()}.{threading.get_ident()}.tmp")
+        with tmp.open("wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        tmp.replace(path)
+
+    def size(self, sha256: str) -> int | None:
+        path = self._path(sha256)
+        return path.stat().st_size if path.exists() else None
+
+    def read(self, sha256: str, start: int, end: int) -> bytes:
+        with self._path(sha256).open("rb") as f:
+            f.seek(start)
+            return f.read(end - start)

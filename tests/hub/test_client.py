@@ -1,0 +1,65 @@
+"""The laptop's hub client (core/sync/hub_client.py) against a real `cmdesk-hub` process:
+large bundles go by tus in growing chunks, downloads come back byte for byte, and a hub whose
+key is not the pinned one gets nothing."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cmdesk.core.errors import HubTrouble
+from cmdesk.core.sync import hub_client
+from cmdesk.core.sync.hub_client import HubClient
+from tests.hub.test_mailbox import Office, bundle, office, sha
+from tests.network.hub_process import HubProcess, hub_command
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[tuple[HubProcess, Office, Office]]:
+    running = HubProcess(tmp_path / "data")
+    a, b = office("WVFT"), office("ECPAT")
+    for who in (a, b):
+        path = tmp_path / f"{who.org.identity.code}.identity"
+        path.write_bytes(who.org.identity_file())
+        hub_command("org", "add", str(path), "--data", str(running.data))
+    running.start()
+    try:
+        yield running, a, b
+    finally:
+        running.stop()
+
+
+def test_a_large_bundle_goes_by_tus_and_comes_back_whole(
+    hub: tuple[HubProcess, Office, Office],
+) -> None:
+    running, a, b = hub
+    data = bundle(a, b, payload=os.urandom(700_000))
+    assert len(data) > hub_client.SMALL
+    sender = HubClient(running.url, running.pin(), a.device)
+    receiver = HubClient(running.url, running.pin(), b.device)
+    try:
+        sender.sign_in()
+        assert sender.upload(data)
+        receiver.sign_in()
+        [item] = receiver.pending()
+        assert (item.sha256, item.size) == (sha(data), len(data))
+        assert receiver.download(item) == data
+        receiver.fetched(item)
+        assert receiver.pending() == []
+    finally:
+        sender.close()
+        receiver.close()
+
+
+def test_a_hub_with_another_key_gets_nothing(hub: tuple[HubProcess, Office, Office]) -> None:
+    running, a, _b = hub
+    client = HubClient(running.url, "ab" * 32, a.device)
+    try:
+        with pytest.raises(HubTrouble) as refused:
+            client.sign_in()
+        assert refused.value.text_id == hub_client.WRONG_PIN
+    finally:
+        client.close()

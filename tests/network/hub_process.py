@@ -1,0 +1,90 @@
+"""A real `cmdesk-hub` process on a loopback port, with its data folder in the test's temp dir."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.network.harness import Laptop
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def hub_command(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CMDESK_")}
+    env["CMDESK_LANG"] = "en"
+    return subprocess.run(
+        [sys.executable, "-m", "cmdesk.hub.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=check,
+    )
+
+
+@dataclass
+class HubProcess:
+    data: Path
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"https://127.0.0.1:{self.port}"
+
+    def start(self) -> HubProcess:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CMDESK_")}
+        with (self.data.parent / "hub.log").open("ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "cmdesk.hub.cli", "serve", "--data", str(self.data),
+                 "--listen", f"127.0.0.1:{self.port}"],
+                stdout=log, stderr=log, env=env,
+            )  # fmt: skip
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/health", context=ctx, timeout=2):  # noqa: S310 (https only)
+                    return self
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError("the hub did not start") from None
+                time.sleep(0.1)
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+    def pin(self) -> str:
+        out = hub_command("fingerprint", "--data", str(self.data)).stdout
+        return out.strip().splitlines()[-1]
+
+    def register(self, laptop: Laptop) -> None:
+        hub_command("org", "add", str(laptop.identity()), "--data", str(self.data))
+
+    def connect(self, laptop: Laptop) -> None:
+        laptop.run("sync", "hub", "set", self.url, "--pin", self.pin())
+
+    def all_bytes(self) -> bytes:
+        return b"".join(p.read_bytes() for p in sorted(self.data.rglob("*")) if p.is_file())

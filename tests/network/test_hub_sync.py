@@ -1,0 +1,106 @@
+"""Laptops of one organisation and a partner sync only through a real `cmdesk-hub` process
+(`cmdesk sync now`), and end in the same state as by USB; the hub holds nothing readable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.network.harness import Laptop
+from tests.network.hub_process import HubProcess, hub_command
+
+CANARY = "มะลิแคนารี"
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[HubProcess]:
+    (tmp_path / "hub").mkdir()
+    running = HubProcess(tmp_path / "hub" / "data")
+    hub_command("fingerprint", "--data", str(running.data))  # makes the certificate
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def test_two_laptops_and_a_partner_converge_through_the_hub(
+    tmp_path: Path, hub: HubProcess
+) -> None:
+    office = Laptop.init(tmp_path / "office", "WVFT")
+    field = office.enrol(tmp_path / "field", user="pim", role="case_manager")
+    partner = Laptop.init(tmp_path / "partner", "ECPAT")
+    office.trust(partner)
+    partner.trust(office)
+    for laptop in (office, partner):
+        hub.register(laptop)
+    for laptop in (office, field, partner):
+        hub.connect(laptop)
+
+    worker = office.add_user("anong", "case_manager", display_name="Anong")
+    worker.json(
+        "child", "add", "--set", f"given_name_th={CANARY}", "--set", "sex=female",
+        "--set", "birth_year=2557",
+    )  # fmt: skip
+
+    sent = office.json("sync", "now")
+    assert any(s["org"] == "WVFT" and s["operations"] > 0 for s in sent["sent"])
+    got = field.json("sync", "now")
+    assert sum(r["new"] for r in got["received"]) > 0
+    assert field.state_hash() == office.state_hash()
+
+    # Nothing is shared with the partner: no bundle for it was sent, it receives nothing.
+    assert [s["operations"] for s in sent["sent"] if s["org"] == "ECPAT"] == [0]
+    partner_got = partner.json("sync", "now")
+    assert partner_got["received"] == []
+    assert partner.state_hash() != office.state_hash()
+
+    # A second round finds nothing left for the field laptop.
+    again = field.json("sync", "now")
+    assert again["received"] == []
+
+    held = hub.all_bytes() + (hub.data.parent / "hub.log").read_bytes()
+    assert CANARY.encode() not in held
+    assert b"Anong" not in held
+
+
+def test_a_laptop_with_the_wrong_pin_sends_nothing(tmp_path: Path, hub: HubProcess) -> None:
+    office = Laptop.init(tmp_path / "office", "WVFT")
+    hub.register(office)
+    office.run("sync", "hub", "set", hub.url, "--pin", "00" * 32)
+    failed = office.run("sync", "now", json_out=False, check=False)
+    assert failed.code == 1
+    assert "does not match the pin" in failed.err
+    assert "Traceback" not in failed.err
+    assert not [p for p in (hub.data / "blobs").rglob("*") if p.is_file()]
+
+
+def test_an_unregistered_organisation_is_refused(tmp_path: Path, hub: HubProcess) -> None:
+    stranger = Laptop.init(tmp_path / "stranger", "NOBODY")
+    hub.connect(stranger)
+    failed = stranger.run("sync", "now", json_out=False, check=False)
+    assert failed.code == 1
+    assert "refused this laptop" in failed.err
+
+
+def test_kill_9_of_the_hub_loses_nothing_it_acknowledged(tmp_path: Path, hub: HubProcess) -> None:
+    office = Laptop.init(tmp_path / "office", "WVFT")
+    field = office.enrol(tmp_path / "field", user="pim", role="case_manager")
+    hub.register(office)
+    pin = hub.pin()
+    for laptop in (office, field):
+        hub.connect(laptop)
+    office.add_user("anong", "case_manager").json(
+        "child", "add", "--set", "given_name_th=ดาว", "--set", "sex=female",
+        "--set", "birth_year=2557",
+    )  # fmt: skip
+    office.json("sync", "now")
+
+    hub.kill()
+    hub.start()
+    assert hub.pin() == pin  # the same certificate after a restart: laptops' pins still hold
+    got = field.json("sync", "now")
+    assert sum(r["new"] for r in got["received"]) > 0
+    assert field.state_hash() == office.state_hash()
