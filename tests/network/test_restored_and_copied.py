@@ -76,3 +76,30 @@ def test_vault_folder_copied_to_a_second_laptop_forks_and_heals(tmp_path: Path) 
     everyone = {"มะลิ", "ดาว", "ฟ้า"}
     assert names(sup) == names(twin_sup) == names(field.as_user("lek")) == everyone
     assert office.state_hash() == field.state_hash() == twin.state_hash()
+
+
+def test_work_restored_before_it_was_sent_reaches_the_office_through_a_relay(
+    tmp_path: Path,
+) -> None:
+    """The field laptop records a child, is backed up, and is restored before it ever sent
+    anything: the child is history of its old identity, which no other laptop has met. The
+    restored laptop signs that history with the old key it still holds, so a relay may carry
+    it; unsigned, every laptop would refuse it from the relay and the network would never
+    converge."""
+    office = Laptop.init(tmp_path / "office", "WVFT")
+    sup = office.add_user("kasem", "supervisor", display_name="Kasem")
+    field = office.enrol(tmp_path / "field", user="lek", role="supervisor")
+    relay = office.enrol(tmp_path / "relay", user="dao", role="supervisor")
+    new_child(field, "ดาว")
+    backup = field.backup()
+    shutil.rmtree(field.root)
+    shutil.copytree(backup, field.root)
+    new_child(field, "ฟ้า")  # under the new identity
+
+    field.send_to(relay)
+    relay.send_to(office)
+    assert names(sup) == {"ดาว", "ฟ้า"}
+    assert office.status()["trouble"]["refused"] == []
+    office.send_to(field)
+    office.send_to(relay)
+    assert office.state_hash() == field.state_hash() == relay.state_hash()

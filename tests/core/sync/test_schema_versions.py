@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from cmdesk.core.model import new_id
-from cmdesk.core.sync import bundle_format, payload
+from cmdesk.core.sync import batches, bundle_format, payload
 from cmdesk.core.sync.hlc import pack, wall_ms
 from cmdesk.core.sync.oplog import Change, load_ops
 from cmdesk.core.sync.tables import SCHEMA_VERSION, synced_tables
@@ -52,7 +52,11 @@ def newer_app_bundle(net: Net, child: str) -> bytes:
     ]
     from cmdesk.core.sync.vectors import RangeSet
 
-    body = payload.encode(payload.Payload({me: RangeSet([(1, first + 2)])}, {}, [changes]))
+    # Signed by its origin as that laptop's export would (batches.py), so it can be relayed.
+    batch = batches.sign_changes(me, changes, keys.device.sign)
+    body = payload.encode(
+        payload.Payload({me: RangeSet([(1, first + 2)])}, {}, [changes], batches=[batch])
+    )
     fields = {
         "format": bundle_format.FORMAT,
         "schema": SCHEMA_VERSION + 1,

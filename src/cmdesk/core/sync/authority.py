@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from cmdesk.core.i18n import N_
+from cmdesk.core.sync import batches
 from cmdesk.core.sync.db import Db, quote
 from cmdesk.core.sync.erasure import ERASURE_TABLE
 from cmdesk.core.sync.oplog import Change
@@ -51,6 +52,8 @@ REASONS = (
     ERASES_OTHERS,
     AUDIT_OF_OTHERS,
     REFERRAL_FIELDS,
+    # A relayed change its origin did not sign as it arrived (checked after these).
+    *batches.REASONS,
 )
 
 # What the organisation a referral is addressed to may write on it: its answer.

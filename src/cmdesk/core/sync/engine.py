@@ -21,6 +21,7 @@ from cmdesk.core.model.base import new_id
 from cmdesk.core.model.roles import Role
 from cmdesk.core.progress import CancelToken, Progress
 from cmdesk.core.sync import (
+    batches,
     bundle_format,
     importing,
     keystore,
@@ -278,6 +279,9 @@ class SyncEngine:
         me = self.store.ctx.device_id
         check = stopper(cancel)
         self.capture_pending()
+        with self.store.write() as db:
+            # This device's changes leave it signed (batches.py).
+            batches.sign_own(db, self.store.origins, me, keys.device.sign)
         with self.store.read() as db:
             trusted = keystore.trusted(db)
             own = keys.org.identity.org_id
@@ -295,11 +299,15 @@ class SyncEngine:
                 owned = {n: t.owned for n, t in synced_tables().items()}
                 scope = sharing.scope_for(db, recipient, owned)
                 changes = for_partner(db, self.store.origins, scope, known, check)
+            signed = batches.for_changes(db, self.store.origins, changes, me)
+            certs = batches.certs_for(db, {b.origin for b in signed} - {me})
         if progress:
             progress(1, 3)
         changes.sort(key=lambda c: (c.hlc, c.origin))
         segments = cut_segments(changes)
-        payload = Payload(held, {d: k for d, k in devices.items() if d != me}, segments)
+        payload = Payload(
+            held, {d: k for d, k in devices.items() if d != me}, segments, signed, certs
+        )
         operations = payload.operations()
         plain = encode(payload)
         check()

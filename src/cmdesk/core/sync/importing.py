@@ -12,11 +12,18 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from cmdesk.core.progress import CancelToken, Progress
-from cmdesk.core.sync import authority, bundle_crypto, bundle_format, keystore, reidentify
+from cmdesk.core.sync import (
+    authority,
+    batches,
+    bundle_crypto,
+    bundle_format,
+    keystore,
+    reidentify,
+)
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.apply import ApplyStats, apply_changes
 from cmdesk.core.sync.capture import LocalCounters
-from cmdesk.core.sync.certs import EnrolCert
+from cmdesk.core.sync.certs import DeviceCert, EnrolCert, Link
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.hlc import Hlc
 from cmdesk.core.sync.keys import OrgIdentity, open_box_grant
@@ -150,6 +157,7 @@ def _import(
     with engine.store.write() as db:
         engine.store.release(db, QUARANTINED)
     verdict = _authorise(engine, h, payload)
+    signed = _check_origins(engine, h, payload, verdict)
     segments = verdict.segments
     new_identity, forked = _check_own_history(engine, segments, start)
     n = len(segments)
@@ -177,6 +185,7 @@ def _import(
                 )
                 if last:
                     _learn(engine, db, h, payload)
+                    batches.remember(db, engine.store.origins, signed.batches, signed.certs)
                     _forget_forked(db, total.forked_origins)
             if progress:
                 progress(min(i + 1, n), n)
@@ -233,7 +242,7 @@ def _check_own_history(
     if not seen.diverged:
         return "", 0
     reason = reidentify.FORKED if seen.forked else reidentify.RESTORED
-    new = reidentify.take_successor_identity(engine, reason)
+    new = reidentify.take_successor_identity(engine, reason, seen.forked_seqs)
     if seen.forked:
         with engine.store.write() as db:
             reidentify.reissue_forked(db, engine, changes, me)
@@ -267,6 +276,61 @@ def _authorise(engine: SyncEngine, h: bundle_format.Header, payload: Payload) ->
             owner=authority.db_owner(db),
         )
         return authority.check(payload.segments, facts)
+
+
+@dataclass
+class _Signed:
+    batches: list[batches.Batch]
+    certs: dict[str, tuple[DeviceCert, tuple[Link, ...]]]
+
+
+def _check_origins(
+    engine: SyncEngine, h: bundle_format.Header, payload: Payload, verdict: authority.Verdict
+) -> _Signed:
+    """Each relayed change against its origin's signature (batches.py), before anything is
+    applied: refused ones join the verdict's refusals, the rest of the bundle goes on."""
+    own = engine.keys().org.identity.org_id
+    with engine.store.read() as db:
+        orgs = authority.device_orgs(db, engine.store.ctx.device_id, own)
+        known = {
+            str(d): bytes(k)
+            for d, k in db.execute(
+                "SELECT device_id, sign_public FROM sync_device WHERE sign_public IS NOT NULL"
+            )
+        }
+        known[engine.store.ctx.device_id] = engine.keys().device.cert.sign_public
+        trusted = keystore.trusted(db)
+        revoked = keystore.revoked_ids(db)
+        held = load_held(db, engine.store.origins)
+    known[h.sender_device] = h.cert.sign_public
+    orgs[h.sender_device] = h.sender_org
+    for revocation in keystore.valid_revocations(h.revocations, trusted):
+        revoked[revocation.org_id] = revoked.get(revocation.org_id, frozenset()) | {
+            revocation.subject
+        }
+    keys = batches.OriginKeys(
+        {d: k for d, k in known.items() if d not in revoked.get(orgs.get(d, ""), frozenset())},
+        payload.certs,
+        {org: ident.sign_public for org, (ident, _own) in trusted.items()},
+        revoked,
+    )
+    empty = RangeSet()
+    checked = batches.check(
+        verdict.segments,
+        payload.batches,
+        h.sender_device,
+        lambda origin, seq: seq in held.get(origin, empty),
+        lambda origin: orgs.get(origin, h.sender_org),
+        own,
+        keys,
+    )
+    verdict.segments = checked.segments
+    verdict.refused += [
+        authority.Refusal(c.origin, c.seq, c.tbl, reason) for c, reason in checked.refused
+    ]
+    certs = dict(keys.verified)
+    certs[h.sender_device] = (h.cert, h.chain)
+    return _Signed(checked.batches, certs)
 
 
 def apply_segment(engine: SyncEngine, db: Db, changes: Sequence[Change]) -> ApplyStats:

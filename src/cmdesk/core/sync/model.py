@@ -112,6 +112,31 @@ class SyncChange(Base):
     state: Mapped[int] = mapped_column(Integer, default=APPLIED)
 
 
+class SyncBatch(Base):
+    """An origin's signature over a run of its changes (batches.py), kept so it is relayed
+    unchanged: `entries` is (seq, digest) per change of `first .. last`, `signature` the
+    origin device's Ed25519 signature over them."""
+
+    __tablename__ = "sync_batch"
+
+    origin: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+    entries: Mapped[bytes] = mapped_column(LargeBinary)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SyncCert(Base):
+    """Certificates of origin devices met in bundles, so a relay can carry them to laptops
+    that never met those devices. `cert` and `chain` are canonical JSON."""
+
+    __tablename__ = "sync_cert"
+
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    cert: Mapped[str] = mapped_column(Text)
+    chain: Mapped[str] = mapped_column(Text, default="[]")
+
+
 class SyncRow(Base):
     """Per record: the stamp of each field's current value (and of other concurrent values)."""
 

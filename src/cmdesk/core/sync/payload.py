@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cmdesk.core.sync import rejections as rej
+from cmdesk.core.sync.batches import Batch
+from cmdesk.core.sync.certs import DeviceCert, Link, chain_from_json, chain_to_json
 from cmdesk.core.sync.oplog import (
     Change,
     compact_prefix,
@@ -64,6 +66,10 @@ class Payload:
     held: Vector
     knowledge: dict[str, Knowledge] = field(default_factory=dict)
     segments: list[list[Change]] = field(default_factory=list)
+    # Origins' signatures over the changes carried, and the certificates of those origins
+    # (batches.py).
+    batches: list[Batch] = field(default_factory=list)
+    certs: dict[str, tuple[DeviceCert, tuple[Link, ...]]] = field(default_factory=dict)
 
     def operations(self) -> int:
         """Operation numbers covered (a change's span; equal to the count for whole changes)."""
@@ -127,6 +133,13 @@ def encode(payload: Payload) -> bytes:
         },
         "segments": [len(seg) for seg in payload.segments],
     }
+    if payload.batches:
+        meta["batches"] = [b.to_json(dev) for b in payload.batches]
+    if payload.certs:
+        meta["certs"] = {
+            str(dev(d)): {"cert": c.to_json(), "chain": chain_to_json(chain)}
+            for d, (c, chain) in sorted(payload.certs.items())
+        }
     meta["devices"] = list(devices)
     head = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
     return "\n".join([head, *lines]).encode("utf-8")
@@ -408,6 +421,14 @@ def decode(data: bytes, fmt: int = CURRENT) -> Payload:
             if end < 0:
                 end = len(text)
             segments.append(read_segment(text, start, end, count, devices, tables))
+        batches = [Batch.from_json(v, devices) for v in meta.get("batches", [])]
+        certs = {
+            devices[_int(int(k))]: (
+                DeviceCert.from_json(v["cert"]),
+                chain_from_json(v["chain"]),
+            )
+            for k, v in meta.get("certs", {}).items()
+        }
     except (
         ValueError,
         KeyError,
@@ -418,4 +439,4 @@ def decode(data: bytes, fmt: int = CURRENT) -> Payload:
         RecursionError,
     ):
         raise rej.reject(rej.UNREADABLE) from None
-    return Payload(held, knowledge, segments)
+    return Payload(held, knowledge, segments, batches, certs)

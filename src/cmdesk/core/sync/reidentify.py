@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cmdesk.core.model.base import new_id
-from cmdesk.core.sync import keystore
+from cmdesk.core.sync import batches, keystore
 from cmdesk.core.sync.capture import LocalCounters
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.keys import successor_identity
@@ -47,6 +47,7 @@ class OwnHistory:
 
     unknown: int  # operations of ours that we do not hold: our history went further elsewhere
     forked: int  # operations of ours that we hold with other content
+    forked_seqs: frozenset[int] = frozenset()  # the changes holding them
 
     @property
     def diverged(self) -> bool:
@@ -62,6 +63,7 @@ def own_history(db: Db, engine: SyncEngine, changes: list[Change]) -> OwnHistory
     next_seq = LocalCounters.load(db).next_seq
     idx = engine.store.origins.idx(db, me)
     unknown = forked = 0
+    forked_seqs: set[int] = set()
     for c in mine:
         ops = c.ops
         unknown += sum(1 for op in ops if c.seq + op[0] >= next_seq)
@@ -71,8 +73,11 @@ def own_history(db: Db, engine: SyncEngine, changes: list[Change]) -> OwnHistory
         if row is None:
             continue
         held = {op[0]: op for op in load_ops(row[0])}
-        forked += sum(1 for op in ops if op[0] in held and held[op[0]] != op)
-    return OwnHistory(unknown, forked)
+        differ = sum(1 for op in ops if op[0] in held and held[op[0]] != op)
+        if differ:
+            forked += differ
+            forked_seqs.add(c.seq)
+    return OwnHistory(unknown, forked, frozenset(forked_seqs))
 
 
 def reissue_forked(db: Db, engine: SyncEngine, changes: list[Change], old: str) -> int:
@@ -125,16 +130,30 @@ def _without(ranges: RangeSet, lo: int, hi: int) -> RangeSet:
     return kept
 
 
-def take_successor_identity(engine: SyncEngine, reason: str) -> str:
+def take_successor_identity(
+    engine: SyncEngine, reason: str, forked: frozenset[int] = frozenset()
+) -> str:
     """Switches this vault to a new device identity, in one transaction with its audit entry;
     returns the new device id. The engine's context follows at once, so the very next change
-    is captured under the new id."""
+    is captured under the new id.
+
+    The old id's changes not signed yet (made since its last export) are signed with the old
+    key first, which only this vault holds here: the old id never exports from this vault
+    again, and unsigned they could only ever travel directly from it, so relays would refuse
+    them and the network would never converge (batches.py). `forked`: sequence numbers the
+    network holds with other content, left unsigned (reissue_forked sends this vault's
+    version again under the new id)."""
     ctx = engine.store.ctx
     old = ctx.device_id
     with ctx.write() as s:
         db: Db = s.connection().connection.driver_connection  # type: ignore[assignment]
         keys = keystore.load(db)
         if keys is not None:
+            batches.sign_own(db, engine.store.origins, old, keys.device.sign, forked)
+            # Kept like a met origin's certificate, so bundles carry it beside those batches.
+            batches.remember(
+                db, engine.store.origins, [], {old: (keys.device.cert, keys.device.chain)}
+            )
             successor = successor_identity(keys.device)
             keystore.save_device(db, successor)
             new = successor.device_id

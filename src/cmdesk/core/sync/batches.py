@@ -1,0 +1,327 @@
+"""Per-origin signatures: a relay can forward another device's changes but not alter or invent
+them.
+
+A bundle's signature proves who carried it. Each change also needs proof that its origin made
+it: when an origin exports, it signs every change of its own not yet signed as one batch, an
+Ed25519 signature (the device key, keys.py) over (origin, first and last sequence number, and
+per change its sequence number and a 16-byte BLAKE2b digest of exactly what is applied:
+origin, seq, HLC, table, row id, seen, schema and the stored operations text, which is the
+same on every replica, oplog.py). Erasures and audit entries are changes like any other.
+
+The batch is stored (sync_batch) and relayed unchanged with any of its changes, together with
+the origin's certificate chain (sync_cert), so a laptop that never met the origin can check
+it. One signature per export and one digest per change keep the bundle small; a receiver
+checks each relayed change's digest and each batch's signature once.
+
+Rules on import, per change whose origin is not the bundle's sender and is not held here yet:
+no batch covers it, the digest differs, the signature fails, or the origin's certificate does
+not verify (unknown, revoked, another organisation) -> refused into the quarantine with the
+reason. A change cut down to the fields shared with a partner (sharing.py) cannot match its
+digest; a partner accepts it under the authority rules alone (authority.py), this
+organisation's laptops never (they always receive whole changes). Changes made before
+signatures existed are signed by their origin at its next export; until then they travel only
+directly from their origin (docs/sync-identities.md).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import struct
+from collections.abc import Callable, Container, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cmdesk.core.i18n import N_
+from cmdesk.core.sync.certs import (
+    ChainRefused,
+    DeviceCert,
+    Link,
+    chain_from_json,
+    chain_to_json,
+    verify_chain,
+)
+from cmdesk.core.sync.db import Db
+from cmdesk.core.sync.keycodec import canonical
+from cmdesk.core.sync.keys import verify_signature
+from cmdesk.core.sync.oplog import Change, Origins, dump_ops
+
+UNSIGNED = N_("relayed without its origin device's signature")
+ALTERED = N_("differs from what its origin device signed: changed or invented on the way")
+UNCERTIFIED_ORIGIN = N_(
+    "signed by a device that is not certified here (unknown, revoked or of another organisation)"
+)
+REASONS = (UNSIGNED, ALTERED, UNCERTIFIED_ORIGIN)
+
+DOMAIN = b"cmdesk-origin-batch-1\n"
+_ENTRY = struct.Struct(">Q16s")
+_MAX_ENTRIES = 1 << 24
+
+
+def change_digest(c: Change) -> bytes:
+    text = c.text if c.text is not None else dump_ops(c.ops)
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{c.origin}\0{c.seq}\0{c.hlc}\0{c.tbl}\0{c.row_id}\0{c.seen}\0{c.schema}\0".encode())
+    h.update(text.encode("utf-8"))
+    return h.digest()
+
+
+@dataclass
+class Batch:
+    origin: str
+    first: int
+    last: int
+    entries: bytes
+    signature: bytes
+    _digests: dict[int, tuple[bytes, int]] | None = field(default=None, repr=False)
+
+    def message(self) -> bytes:
+        head = self.origin.encode() + b"\0" + struct.pack(">QQ", self.first, self.last)
+        return DOMAIN + head + self.entries
+
+    def digests(self) -> dict[int, tuple[bytes, int]]:
+        """seq -> (digest, span) of each change in the batch."""
+        if self._digests is None:
+            rows = list(_ENTRY.iter_unpack(self.entries))
+            out: dict[int, tuple[bytes, int]] = {}
+            for i, (seq, digest) in enumerate(rows):
+                end = rows[i + 1][0] if i + 1 < len(rows) else self.last + 1
+                out[seq] = (digest, end - seq)
+            self._digests = out
+        return self._digests
+
+    def to_json(self, dev: Callable[[str], int]) -> list[Any]:
+        return [
+            dev(self.origin),
+            self.first,
+            self.last,
+            base64.b64encode(self.entries).decode(),
+            base64.b64encode(self.signature).decode(),
+        ]
+
+    @classmethod
+    def from_json(cls, v: Any, devices: list[str]) -> Batch:
+        if type(v) is not list or len(v) != 5:
+            raise ValueError("batch")
+        d, first, last, entries, signature = v
+        if not (type(d) is int and type(first) is int and type(last) is int):
+            raise ValueError("batch")
+        if not 1 <= first <= last < (1 << 62):
+            raise ValueError("batch")
+        raw = base64.b64decode(entries, validate=True)
+        sig = base64.b64decode(signature, validate=True)
+        if len(raw) % _ENTRY.size or len(raw) > _MAX_ENTRIES * _ENTRY.size or len(sig) != 64:
+            raise ValueError("batch")
+        seqs = [s for s, _ in _ENTRY.iter_unpack(raw)]
+        if seqs and (seqs[0] < first or seqs[-1] > last or seqs != sorted(set(seqs))):
+            raise ValueError("batch")
+        return cls(devices[d], first, last, raw, sig)
+
+
+def sign_own(
+    db: Db,
+    origins: Origins,
+    device: str,
+    sign: Callable[[bytes], bytes],
+    skip: Container[int] = (),
+) -> list[Batch]:
+    """Signs this device's changes not signed yet (new ones, and those made before signatures
+    existed), stored for relaying: one batch per run of consecutive sequence numbers (a batch's
+    entries give each change's span by the next one's number). `skip`: sequence numbers not to
+    sign (a restored vault's versions that the network holds with other content)."""
+    me = origins.idx(db, device)
+    row = db.execute("SELECT max(last) FROM sync_batch WHERE origin = ?", (me,)).fetchone()
+    after = int(row[0] or 0)
+    runs: list[list[Change]] = []
+    for seq, span, hlc, tbl, row_id, seen, schema, ops in db.execute(
+        "SELECT seq, span, hlc, tbl, row_id, seen, schema, ops FROM sync_change "
+        "WHERE origin = ? AND seq > ? ORDER BY seq",
+        (me, after),
+    ):
+        if seq in skip:
+            continue
+        change = Change(device, seq, hlc, tbl, row_id, seen, schema, None, ops, span)
+        if runs and runs[-1][-1].seq + runs[-1][-1].span == seq:
+            runs[-1].append(change)
+        else:
+            runs.append([change])
+    signed = [sign_changes(device, run, sign) for run in runs]
+    _store(db, origins, signed)
+    return signed
+
+
+def sign_changes(origin: str, changes: Sequence[Change], sign: Callable[[bytes], bytes]) -> Batch:
+    """One batch over `changes` (the origin's own, in sequence order)."""
+    body = b"".join(_ENTRY.pack(c.seq, change_digest(c)) for c in changes)
+    last = changes[-1].seq + changes[-1].span - 1
+    batch = Batch(origin, changes[0].seq, last, body, b"")
+    batch.signature = sign(batch.message())
+    return batch
+
+
+def _store(db: Db, origins: Origins, batches: Iterable[Batch]) -> None:
+    db.executemany(
+        "INSERT OR IGNORE INTO sync_batch (origin, first, last, entries, signature) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(origins.idx(db, b.origin), b.first, b.last, b.entries, b.signature) for b in batches],
+    )
+
+
+def for_changes(db: Db, origins: Origins, changes: Sequence[Change], me: str) -> list[Batch]:
+    """The stored batches that sign any of `changes`."""
+    seqs: dict[str, list[int]] = {}
+    for c in changes:
+        seqs.setdefault(c.origin, []).append(c.seq)
+    out: list[Batch] = []
+    for origin, wanted in seqs.items():
+        low, high = min(wanted), max(wanted)
+        want = set(wanted)
+        for first, last, entries, signature in db.execute(
+            "SELECT first, last, entries, signature FROM sync_batch "
+            "WHERE origin = ? AND last >= ? AND first <= ? ORDER BY first",
+            (origins.idx(db, origin), low, high),
+        ):
+            batch = Batch(origin, first, last, bytes(entries), bytes(signature))
+            if want.intersection(batch.digests()):
+                out.append(batch)
+    return out
+
+
+def certs_for(db: Db, origins: Iterable[str]) -> dict[str, tuple[DeviceCert, tuple[Link, ...]]]:
+    """Stored certificates of these origin devices (those met in earlier bundles)."""
+    out: dict[str, tuple[DeviceCert, tuple[Link, ...]]] = {}
+    for device in origins:
+        row = db.execute(
+            "SELECT cert, chain FROM sync_cert WHERE device_id = ?", (device,)
+        ).fetchone()
+        if row is not None:
+            out[device] = (
+                DeviceCert.from_json(json.loads(row[0])),
+                chain_from_json(json.loads(row[1])),
+            )
+    return out
+
+
+def remember(
+    db: Db,
+    origins: Origins,
+    batches: Iterable[Batch],
+    certs: dict[str, tuple[DeviceCert, tuple[Link, ...]]],
+) -> None:
+    """Keeps verified batches and certificates, to relay them unchanged."""
+    _store(db, origins, batches)
+    db.executemany(
+        "INSERT INTO sync_cert (device_id, cert, chain) VALUES (?, ?, ?) "
+        "ON CONFLICT (device_id) DO UPDATE SET cert = excluded.cert, chain = excluded.chain",
+        [
+            (d, canonical(c.to_json()).decode(), canonical(chain_to_json(chain)).decode())
+            for d, (c, chain) in certs.items()
+        ],
+    )
+
+
+@dataclass
+class OriginKeys:
+    """Where an origin's verifying key comes from: this vault's certified devices, then the
+    certificates the bundle carries, checked against the origin organisation's trusted key."""
+
+    known: dict[str, bytes]
+    carried: dict[str, tuple[DeviceCert, tuple[Link, ...]]]
+    org_keys: dict[str, bytes]
+    revoked: dict[str, frozenset[str]]
+    verified: dict[str, tuple[DeviceCert, tuple[Link, ...]]] = field(default_factory=dict)
+
+    def key(self, origin: str) -> bytes | None:
+        if origin in self.known:
+            return self.known[origin]
+        carried = self.carried.get(origin)
+        if carried is None or carried[0].device_id != origin:
+            return None
+        cert, chain = carried
+        # The certificate's own organisation, checked with that organisation's trusted key:
+        # it outranks what this vault believed of the device by hearsay.
+        org = cert.org_id
+        org_key = self.org_keys.get(org)
+        if org_key is None:
+            return None
+        try:
+            verify_chain(chain, cert, org, org_key, self.revoked.get(org, frozenset()))
+        except ChainRefused:
+            return None
+        self.verified[origin] = carried
+        return cert.sign_public
+
+
+@dataclass
+class Checked:
+    segments: list[list[Change]]
+    refused: list[tuple[Change, str]]
+    batches: list[Batch]
+
+
+def check(
+    segments: Sequence[Sequence[Change]],
+    batches: Sequence[Batch],
+    sender: str,
+    held: Callable[[str, int], bool],
+    origin_org: Callable[[str], str],
+    own_org: str,
+    keys: OriginKeys,
+) -> Checked:
+    """Each relayed change against its origin's signed batch; refused ones with the reason."""
+    by_origin: dict[str, list[Batch]] = {}
+    for b in batches:
+        by_origin.setdefault(b.origin, []).append(b)
+    # id(batch) -> None when its signature verified, else the reason its changes are refused
+    good: dict[int, str | None] = {}
+    out = Checked([], [], [])
+    for segment in segments:
+        kept: list[Change] = []
+        for c in segment:
+            reason = None
+            if c.origin != sender and not held(c.origin, c.seq):
+                reason = _reason(c, by_origin.get(c.origin, ()), good, origin_org, own_org, keys)
+            if reason is None:
+                kept.append(c)
+            else:
+                out.refused.append((c, reason))
+        out.segments.append(kept)
+    for b in batches:
+        # The sender's own batches and those of changes held already: kept to relay on.
+        if id(b) not in good:
+            public = keys.key(b.origin)
+            ok = public is not None and verify_signature(public, b.message(), b.signature)
+            good[id(b)] = None if ok else ALTERED
+    out.batches = [b for b in batches if good[id(b)] is None]
+    return out
+
+
+def _reason(
+    c: Change,
+    candidates: Iterable[Batch],
+    good: dict[int, str | None],
+    origin_org: Callable[[str], str],
+    own_org: str,
+    keys: OriginKeys,
+) -> str | None:
+    batch = next((b for b in candidates if c.seq in b.digests()), None)
+    if batch is None:
+        return UNSIGNED
+    org = origin_org(c.origin)
+    if id(batch) not in good:
+        public = keys.key(c.origin)
+        if public is None:
+            good[id(batch)] = UNCERTIFIED_ORIGIN
+        elif not verify_signature(public, batch.message(), batch.signature):
+            good[id(batch)] = ALTERED
+        else:
+            good[id(batch)] = None
+    if (refused := good[id(batch)]) is not None:
+        return refused
+    digest, span = batch.digests()[c.seq]
+    whole = (len(c.values) if c.values is not None else len(c.ops)) == span
+    if not whole:
+        # A partner's copy of the fields shared with it (module docstring).
+        return None if org != own_org else ALTERED
+    return None if change_digest(c) == digest else ALTERED
