@@ -289,19 +289,23 @@ class Hub:
         entries = self.meta.pending(session.org_id, session.device_id, int(after_text))
         return JSONResponse({"bundles": [_entry_json(e) for e in entries]})
 
-    def _readable(self, sha: str, session: Session) -> Entry | JSONResponse:
-        entry = self.meta.entry(sha) if SHA_RE.match(sha) else None
-        if entry is None or session.org_id not in (entry.recipient_org, entry.sender_org):
-            return _error(404, "bundle")
-        return entry
-
-    async def get_bundle(self, request: Request) -> Response:
+    def _readable(self, request: Request) -> tuple[Session, Entry] | JSONResponse:
+        """The signed-in device and the bundle the path names, if its organisation sent or
+        receives it (otherwise, as for a bundle that does not exist: 404)."""
         session = self._authed(request)
         if isinstance(session, JSONResponse):
             return session
-        entry = self._readable(request.path_params["sha256"], session)
-        if isinstance(entry, JSONResponse):
-            return entry
+        sha = request.path_params["sha256"]
+        entry = self.meta.entry(sha) if SHA_RE.match(sha) else None
+        if entry is None or session.org_id not in (entry.recipient_org, entry.sender_org):
+            return _error(404, "bundle")
+        return session, entry
+
+    async def get_bundle(self, request: Request) -> Response:
+        found = self._readable(request)
+        if isinstance(found, JSONResponse):
+            return found
+        _session, entry = found
         size = entry.size
         start, end, status = 0, size, 200
         headers = {"Accept-Ranges": "bytes", "ETag": f'"{entry.sha256}"'}
@@ -400,12 +404,10 @@ class Hub:
         return self._tus(204, state)
 
     async def fetched(self, request: Request) -> Response:
-        session = self._authed(request)
-        if isinstance(session, JSONResponse):
-            return session
-        entry = self._readable(request.path_params["sha256"], session)
-        if isinstance(entry, JSONResponse):
-            return entry
+        found = self._readable(request)
+        if isinstance(found, JSONResponse):
+            return found
+        session, entry = found
         self.meta.mark_fetched(entry.sha256, session.device_id)
         return Response(status_code=204)
 

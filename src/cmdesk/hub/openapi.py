@@ -5,41 +5,52 @@ from __future__ import annotations
 
 from typing import Any
 
-_ERROR = {
-    "description": "refused",
-    "content": {
-        "application/json": {
-            "schema": {
-                "type": "object",
-                "required": ["error"],
-                "properties": {"error": {"type": "string"}},
-            }
-        }
-    },
-}
-_ENTRY = {
-    "type": "object",
-    "required": ["seq", "sha256", "bundle_id", "size", "sender_org"],
-    "properties": {
-        "seq": {"type": "integer", "minimum": 0},
-        "sha256": {"type": "string"},
-        "bundle_id": {"type": "string"},
-        "size": {"type": "integer", "minimum": 0},
-        "sender_org": {"type": "string"},
-    },
-}
-_SHA = {
-    "name": "sha256",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
-}
-_UPLOAD = {"name": "upload_id", "in": "path", "required": True, "schema": {"type": "string"}}
 _AUTH: list[dict[str, list[str]]] = [{"device": []}]
+_BINARY = {"type": "string", "format": "binary"}
+
+
+def _object(required: dict[str, Any], optional: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A JSON object schema: `required` properties, then `optional` ones."""
+    return {
+        "type": "object",
+        "required": list(required),
+        "properties": {**required, **(optional or {})},
+    }
+
+
+def _body(schema: dict[str, Any], media: str = "application/json") -> dict[str, Any]:
+    return {"required": True, "content": {media: {"schema": schema}}}
 
 
 def _json(schema: dict[str, Any], description: str = "ok") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _bytes(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/octet-stream": {"schema": _BINARY}},
+    }
+
+
+def _param(name: str, where: str, schema: dict[str, Any], required: bool = True) -> dict[str, Any]:
+    return {"name": name, "in": where, "required": required, "schema": schema}
+
+
+_STRING = {"type": "string"}
+_COUNT = {"type": "integer", "minimum": 0}
+_ERROR = _json(_object({"error": _STRING}), "refused")
+_ENTRY = _object(
+    {
+        "seq": _COUNT,
+        "sha256": _STRING,
+        "bundle_id": _STRING,
+        "size": _COUNT,
+        "sender_org": _STRING,
+    }
+)
+_SHA = _param("sha256", "path", {"type": "string", "pattern": "^[0-9a-f]{64}$"})
+_UPLOAD = _param("upload_id", "path", _STRING)
 
 
 def _errors(*codes: int) -> dict[str, Any]:
@@ -52,93 +63,44 @@ SPEC: dict[str, Any] = {
     "components": {"securitySchemes": {"device": {"type": "http", "scheme": "bearer"}}},
     "paths": {
         "/health": {
-            "get": {
-                "responses": {
-                    "200": _json(
-                        {
-                            "type": "object",
-                            "required": ["status", "hub_id"],
-                            "properties": {
-                                "status": {"type": "string"},
-                                "hub_id": {"type": "string"},
-                            },
-                        }
-                    )
-                }
-            }
+            "get": {"responses": {"200": _json(_object({"status": _STRING, "hub_id": _STRING}))}}
         },
         "/metrics": {
             "get": {
                 "responses": {
                     "200": {
                         "description": "Prometheus text",
-                        "content": {"text/plain": {"schema": {"type": "string"}}},
+                        "content": {"text/plain": {"schema": _STRING}},
                     }
                 }
             }
         },
         "/v1/challenge": {
             "post": {
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["device_id"],
-                                "properties": {
-                                    "device_id": {"type": "string", "minLength": 1, "maxLength": 36}
-                                },
-                            }
-                        }
-                    },
-                },
+                "requestBody": _body(
+                    _object({"device_id": {"type": "string", "minLength": 1, "maxLength": 36}})
+                ),
                 "responses": {
-                    "200": _json(
-                        {
-                            "type": "object",
-                            "required": ["nonce", "hub_id"],
-                            "properties": {
-                                "nonce": {"type": "string"},
-                                "hub_id": {"type": "string"},
-                            },
-                        }
-                    ),
+                    "200": _json(_object({"nonce": _STRING, "hub_id": _STRING})),
                     **_errors(400, 413, 429, 503),
                 },
             }
         },
         "/v1/token": {
             "post": {
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["device_id", "nonce", "signature", "cert"],
-                                "properties": {
-                                    "device_id": {"type": "string"},
-                                    "nonce": {"type": "string"},
-                                    "signature": {"type": "string"},
-                                    "cert": {"type": "object"},
-                                    "chain": {"type": "array", "items": {"type": "object"}},
-                                },
-                            }
-                        }
-                    },
-                },
-                "responses": {
-                    "200": _json(
+                "requestBody": _body(
+                    _object(
                         {
-                            "type": "object",
-                            "required": ["token", "expires_in"],
-                            "properties": {
-                                "token": {"type": "string"},
-                                "expires_in": {"type": "integer"},
-                            },
-                        }
-                    ),
+                            "device_id": _STRING,
+                            "nonce": _STRING,
+                            "signature": _STRING,
+                            "cert": {"type": "object"},
+                        },
+                        {"chain": {"type": "array", "items": {"type": "object"}}},
+                    )
+                ),
+                "responses": {
+                    "200": _json(_object({"token": _STRING, "expires_in": {"type": "integer"}})),
                     **_errors(400, 403, 413, 429),
                 },
             }
@@ -146,22 +108,9 @@ SPEC: dict[str, Any] = {
         "/v1/mailbox": {
             "get": {
                 "security": _AUTH,
-                "parameters": [
-                    {
-                        "name": "after",
-                        "in": "query",
-                        "required": False,
-                        "schema": {"type": "integer", "minimum": 0},
-                    }
-                ],
+                "parameters": [_param("after", "query", _COUNT, required=False)],
                 "responses": {
-                    "200": _json(
-                        {
-                            "type": "object",
-                            "required": ["bundles"],
-                            "properties": {"bundles": {"type": "array", "items": _ENTRY}},
-                        }
-                    ),
+                    "200": _json(_object({"bundles": {"type": "array", "items": _ENTRY}})),
                     **_errors(400, 401, 429),
                 },
             }
@@ -170,14 +119,7 @@ SPEC: dict[str, Any] = {
             "put": {
                 "security": _AUTH,
                 "parameters": [_SHA],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/octet-stream": {
-                            "schema": {"type": "string", "format": "binary"}
-                        }
-                    },
-                },
+                "requestBody": _body(_BINARY, "application/octet-stream"),
                 "responses": {
                     "200": _json(_ENTRY, "already held"),
                     "201": _json(_ENTRY, "stored and visible to the recipient"),
@@ -188,22 +130,8 @@ SPEC: dict[str, Any] = {
                 "security": _AUTH,
                 "parameters": [_SHA],
                 "responses": {
-                    "200": {
-                        "description": "the bundle",
-                        "content": {
-                            "application/octet-stream": {
-                                "schema": {"type": "string", "format": "binary"}
-                            }
-                        },
-                    },
-                    "206": {
-                        "description": "a range of the bundle",
-                        "content": {
-                            "application/octet-stream": {
-                                "schema": {"type": "string", "format": "binary"}
-                            }
-                        },
-                    },
+                    "200": _bytes("the bundle"),
+                    "206": _bytes("a range of the bundle"),
                     **_errors(401, 404, 416, 429),
                 },
             },
@@ -214,14 +142,7 @@ SPEC: dict[str, Any] = {
             },
             "post": {
                 "security": _AUTH,
-                "parameters": [
-                    {
-                        "name": "Upload-Length",
-                        "in": "header",
-                        "required": True,
-                        "schema": {"type": "integer", "minimum": 0},
-                    }
-                ],
+                "parameters": [_param("Upload-Length", "header", _COUNT)],
                 "responses": {
                     "201": {"description": "created; Location names the upload"},
                     **_errors(400, 401, 413, 429),
@@ -241,14 +162,7 @@ SPEC: dict[str, Any] = {
             "patch": {
                 "security": _AUTH,
                 "parameters": [_UPLOAD],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/offset+octet-stream": {
-                            "schema": {"type": "string", "format": "binary"}
-                        }
-                    },
-                },
+                "requestBody": _body(_BINARY, "application/offset+octet-stream"),
                 "responses": {
                     "204": {"description": "chunk stored; Upload-Offset is the new offset"},
                     "400": {"description": "unknown checksum algorithm"},

@@ -21,20 +21,20 @@ from cmdesk.core.model import AuditEntry, new_id, utcnow
 GENESIS = "0" * 64
 
 
-def entry_hash(
-    *,
-    device_id: str,
-    seq: int,
-    at: datetime,
-    actor: str,
-    action: str,
-    entity: str,
-    entity_id: str,
-    detail: str,
-    prev_hash: str,
-) -> str:
+def entry_hash(e: AuditEntry) -> str:
+    """The entry's hash over every field it records and the previous entry's hash."""
     canonical = json.dumps(
-        [device_id, seq, at.isoformat(), actor, action, entity, entity_id, detail, prev_hash],
+        [
+            e.device_id,
+            e.seq,
+            e.at.isoformat(),
+            e.actor,
+            e.action,
+            e.entity,
+            e.entity_id,
+            e.detail,
+            e.prev_hash,
+        ],
         ensure_ascii=False,
         separators=(",", ":"),
     )
@@ -91,18 +91,8 @@ def append(
         entity_id=entity_id,
         detail=detail_text,
         prev_hash=prev,
-        hash=entry_hash(
-            device_id=device_id,
-            seq=seq,
-            at=at,
-            actor=actor,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            detail=detail_text,
-            prev_hash=prev,
-        ),
     )
+    entry.hash = entry_hash(entry)
     session.add(entry)
     session.flush()
     return entry
@@ -121,17 +111,7 @@ def verify(session: Session) -> ChainBreak | None:
                 return ChainBreak(device_id, expected_seq, "gap")
             if e.prev_hash != prev:
                 return ChainBreak(device_id, e.seq, "link")
-            recomputed = entry_hash(
-                device_id=e.device_id,
-                seq=e.seq,
-                at=e.at,
-                actor=e.actor,
-                action=e.action,
-                entity=e.entity,
-                entity_id=e.entity_id,
-                detail=e.detail,
-                prev_hash=e.prev_hash,
-            )
+            recomputed = entry_hash(e)
             if recomputed != e.hash:
                 return ChainBreak(device_id, e.seq, "hash")
             prev, expected_seq = e.hash, e.seq + 1

@@ -8,6 +8,7 @@ middle block 555, which Thai readers take as "hahaha" and so see at once as made
 
 from __future__ import annotations
 
+import functools
 import random
 from bisect import bisect
 from dataclasses import dataclass
@@ -345,7 +346,8 @@ def _caregiver(
     # A carer is at least 16, even the older sister of a toddler.
     born_year = min(child.born_year - rng.randint(youngest, oldest), AS_OF_YEAR - _MIN_CARER_AGE)
     status = _CAREGIVER_STATUS[child.status].pick(rng)
-    person = demo_person(
+    draw = functools.partial(
+        demo_person,
         rng,
         ethnicity=ethnicity,
         born_year=born_year,
@@ -354,18 +356,11 @@ def _caregiver(
         family=family,
         district_code=district_code,
     )
+    person = draw()
     for _ in range(8):  # a mother named exactly like her daughter would look like a bug
         if person.name.given_th not in avoid_given:
             break
-        person = demo_person(
-            rng,
-            ethnicity=ethnicity,
-            born_year=born_year,
-            sex=sex,
-            status=status,
-            family=family,
-            district_code=district_code,
-        )
+        person = draw()
     return person
 
 

@@ -1,6 +1,7 @@
 """PDF documents (reportlab): Thai and English, shaped, redacted by level, marked confidential.
 
-Each builder is a pure function from a frozen input dataclass to PDF bytes: no files, no Qt.
+Each builder is a pure function from a frozen input dataclass (reports.inputs) to PDF bytes:
+no files, no Qt.
 """
 
 from __future__ import annotations
@@ -10,25 +11,6 @@ from cmdesk.core.reports.documents.caseload import build_caseload_report
 from cmdesk.core.reports.documents.consent_form import build_consent_form
 from cmdesk.core.reports.documents.referral_slip import build_referral_slip
 from cmdesk.core.reports.fonts import register_fonts
-from cmdesk.core.reports.inputs import (
-    Assessment,
-    CaseloadCase,
-    CaseloadData,
-    CaseNote,
-    CaseSummaryData,
-    ChildProfile,
-    ConsentFormData,
-    ConsentPurpose,
-    ConsentRecord,
-    DomainAssessment,
-    Organisation,
-    PlanAction,
-    PlanGoal,
-    ReferralRecord,
-    ReferralSlipData,
-    Review,
-    StageChange,
-)
 from cmdesk.core.reports.page import protect_with_password
 from cmdesk.core.reports.qr import DocumentKind, QrPayload, QrPayloadInvalid, verify_qr_payload
 from cmdesk.core.reports.redaction import DEFAULT_POLICY, Level, RedactionPolicy, Section
@@ -36,29 +18,12 @@ from cmdesk.core.reports.thai_wrap import warm_up as _warm_up_segmenter
 
 __all__ = [
     "DEFAULT_POLICY",
-    "Assessment",
-    "CaseNote",
-    "CaseSummaryData",
-    "CaseloadCase",
-    "CaseloadData",
-    "ChildProfile",
-    "ConsentFormData",
-    "ConsentPurpose",
-    "ConsentRecord",
     "DocumentKind",
-    "DomainAssessment",
     "Level",
-    "Organisation",
-    "PlanAction",
-    "PlanGoal",
     "QrPayload",
     "QrPayloadInvalid",
     "RedactionPolicy",
-    "ReferralRecord",
-    "ReferralSlipData",
-    "Review",
     "Section",
-    "StageChange",
     "build_case_summary",
     "build_caseload_report",
     "build_consent_form",

@@ -18,6 +18,7 @@ submitted themselves.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 from sqlalchemy import func, select
@@ -183,14 +184,21 @@ class WorkflowService:
             case_id, approve=False, reason=check_reason(reason), comment=_comment(comment)
         )
 
+    def _to_decide(
+        self, s: Session, case_id: str, waiting: Callable[[Case], bool], not_waiting: str
+    ) -> Case:
+        """An open case with a request for a supervisor: refused when none waits."""
+        self._guard.require(SUP, entity="case", entity_id=case_id)
+        case: Case = self._guard.case(s, case_id, open_only=True)
+        if not waiting(case):
+            raise TransitionNotAllowed(not_waiting)
+        return case
+
     def _decide_plan(
         self, case_id: str, *, approve: bool, reason: str, comment: str
     ) -> Outcome[CaseDTO]:
         with self._guard.write() as s:
-            self._guard.require(SUP, entity="case", entity_id=case_id)
-            case = self._guard.case(s, case_id, open_only=True)
-            if case.plan_status != PlanStatus.SUBMITTED:
-                raise TransitionNotAllowed(PLAN_NOT_SUBMITTED)
+            case = self._to_decide(s, case_id, _plan_submitted, PLAN_NOT_SUBMITTED)
             if case.plan_submitted_by == self._ctx.actor.user_id:
                 raise TransitionNotAllowed(OWN_SUBMISSION)
             case.plan_status = PlanStatus.APPROVED if approve else PlanStatus.RETURNED
@@ -229,10 +237,7 @@ class WorkflowService:
     def approve_closure(self, case_id: str, *, comment: str = "") -> Outcome[CaseDTO]:
         said = _comment(comment)
         with self._guard.write() as s:
-            self._guard.require(SUP, entity="case", entity_id=case_id)
-            case = self._guard.case(s, case_id, open_only=True)
-            if case.closure_status != ClosureStatus.REQUESTED:
-                raise TransitionNotAllowed(CLOSURE_NOT_REQUESTED)
+            case = self._to_decide(s, case_id, _closure_requested, CLOSURE_NOT_REQUESTED)
             if case.closure_requested_by == self._ctx.actor.user_id:
                 raise TransitionNotAllowed(OWN_SUBMISSION)
             case.closure_status = ClosureStatus.APPROVED
@@ -253,10 +258,7 @@ class WorkflowService:
         why = check_reason(reason)
         said = _comment(comment)
         with self._guard.write() as s:
-            self._guard.require(SUP, entity="case", entity_id=case_id)
-            case = self._guard.case(s, case_id, open_only=True)
-            if case.closure_status != ClosureStatus.REQUESTED:
-                raise TransitionNotAllowed(CLOSURE_NOT_REQUESTED)
+            case = self._to_decide(s, case_id, _closure_requested, CLOSURE_NOT_REQUESTED)
             case.closure_status = ClosureStatus.NONE
             case.closure_note = why
             self._audit.record(s, "case.closure.decline", "case", case.id, _decision(why, said))
@@ -280,3 +282,11 @@ class WorkflowService:
             self._audit.record(s, "case.reopen", "case", case.id)
             dto = case_dto(s, case, self._ctx.actor)
         return Outcome(dto, OpChanges.of(Kind.CASE, ids=(dto.id,)))
+
+
+def _plan_submitted(case: Case) -> bool:
+    return case.plan_status == PlanStatus.SUBMITTED
+
+
+def _closure_requested(case: Case) -> bool:
+    return case.closure_status == ClosureStatus.REQUESTED

@@ -238,17 +238,7 @@ class CaseworkService:
                 s, "case.assessment", "case", case.id, {"domain": domain, "rating": rating}
             )
             dto = _assessment_dto(row)
-        return Outcome(
-            dto,
-            OpChanges.of(
-                Kind.ASSESSMENT,
-                Kind.CASE,
-                ids=(
-                    dto.id,
-                    case_id,
-                ),
-            ),
-        )
+        return Outcome(dto, OpChanges.of(Kind.ASSESSMENT, Kind.CASE, ids=(dto.id, case_id)))
 
     def assessments(self, case_id: str) -> list[AssessmentDTO]:
         """Every assessment of the case, newest first (the first per domain is current)."""
@@ -360,17 +350,7 @@ class CaseworkService:
                 s, "case.plan.goal.status", "case", case.id, {"goal": goal.id, "status": status}
             )
             dto = plan_dto(s, case)
-        return Outcome(
-            dto,
-            OpChanges.of(
-                Kind.PLAN,
-                Kind.CASE,
-                ids=(
-                    goal_id,
-                    case.id,
-                ),
-            ),
-        )
+        return Outcome(dto, OpChanges.of(Kind.PLAN, Kind.CASE, ids=(goal_id, case.id)))
 
     def set_action_status(self, action_id: str, status: str) -> Outcome[PlanDTO]:
         _choice(status, ActionStatus, "status")
@@ -389,17 +369,7 @@ class CaseworkService:
                 {"action": action.id, "status": status},
             )
             dto = plan_dto(s, case)
-        return Outcome(
-            dto,
-            OpChanges.of(
-                Kind.PLAN,
-                Kind.CASE,
-                ids=(
-                    action_id,
-                    case.id,
-                ),
-            ),
-        )
+        return Outcome(dto, OpChanges.of(Kind.PLAN, Kind.CASE, ids=(action_id, case.id)))
 
     # -- reviews -----------------------------------------------------------------------
     def add_review(
@@ -425,17 +395,7 @@ class CaseworkService:
             s.flush()
             self._audit.record(s, "case.review", "case", case.id, {"decision": decision})
             dto = _review_dto(review)
-        return Outcome(
-            dto,
-            OpChanges.of(
-                Kind.REVIEW,
-                Kind.CASE,
-                ids=(
-                    dto.id,
-                    case_id,
-                ),
-            ),
-        )
+        return Outcome(dto, OpChanges.of(Kind.REVIEW, Kind.CASE, ids=(dto.id, case_id)))
 
     def reviews(self, case_id: str) -> list[ReviewDTO]:
         with self._guard.read() as s:
@@ -465,14 +425,4 @@ class CaseworkService:
         if case.plan_status in (PlanStatus.SUBMITTED, PlanStatus.APPROVED):
             case.plan_status = PlanStatus.DRAFT  # what was approved is no longer the plan
         dto = plan_dto(s, case)
-        return Outcome(
-            dto,
-            OpChanges.of(
-                Kind.PLAN,
-                Kind.CASE,
-                ids=(
-                    row_id,
-                    case.id,
-                ),
-            ),
-        )
+        return Outcome(dto, OpChanges.of(Kind.PLAN, Kind.CASE, ids=(row_id, case.id)))

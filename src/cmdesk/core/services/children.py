@@ -343,17 +343,7 @@ class ChildService:
             s.flush()
             self._audit.record(s, "household.add", "household_member", m.id, {"child": child.id})
             dto = member_dto(m)
-        return Outcome(
-            dto,
-            OpChanges.of(
-                Kind.HOUSEHOLD,
-                Kind.CHILD,
-                ids=(
-                    dto.id,
-                    child_id,
-                ),
-            ),
-        )
+        return Outcome(dto, OpChanges.of(Kind.HOUSEHOLD, Kind.CHILD, ids=(dto.id, child_id)))
 
     def update_household_member(
         self, member_id: str, draft: HouseholdMemberDraft
@@ -367,17 +357,7 @@ class ChildService:
                 s, "household.update", "household_member", m.id, {"child": m.child_id}
             )
             dto = member_dto(m)
-        return Outcome(
-            dto,
-            OpChanges.of(
-                Kind.HOUSEHOLD,
-                Kind.CHILD,
-                ids=(
-                    dto.id,
-                    dto.child_id,
-                ),
-            ),
-        )
+        return Outcome(dto, OpChanges.of(Kind.HOUSEHOLD, Kind.CHILD, ids=(dto.id, dto.child_id)))
 
     def remove_household_member(self, member_id: str, reason: str) -> Outcome[None]:
         self._guard.require_casework()
@@ -389,17 +369,7 @@ class ChildService:
                 s, "household.remove", "household_member", m.id, {"child": m.child_id}
             )
             child_id = m.child_id
-        return Outcome(
-            None,
-            OpChanges.of(
-                Kind.HOUSEHOLD,
-                Kind.CHILD,
-                ids=(
-                    member_id,
-                    child_id,
-                ),
-            ),
-        )
+        return Outcome(None, OpChanges.of(Kind.HOUSEHOLD, Kind.CHILD, ids=(member_id, child_id)))
 
     def soft_delete(self, child_id: str, reason: str) -> Outcome[None]:
         """Hides a child registered in error, with the child's cases. Supervisors only; the

@@ -185,17 +185,7 @@ class ConsentService:
                 },
             )
             dto = consent_dto(row, org.code if org else "")
-        return Outcome(
-            dto,
-            OpChanges.of(
-                Kind.CONSENT,
-                Kind.CHILD,
-                ids=(
-                    dto.id,
-                    child_id,
-                ),
-            ),
-        )
+        return Outcome(dto, OpChanges.of(Kind.CONSENT, Kind.CHILD, ids=(dto.id, child_id)))
 
     def withdraw(self, consent_id: str, reason: str) -> Outcome[ConsentDTO]:
         """Records that consent was withdrawn (the record stays, as evidence of both)."""
@@ -212,17 +202,7 @@ class ConsentService:
             row.withdrawn_reason = why
             self._audit.record(s, "consent.withdraw", "consent", row.id, {"child": row.child_id})
             dto = consent_dto(row, self._code(s, row.shared_with_org_id))
-        return Outcome(
-            dto,
-            OpChanges.of(
-                Kind.CONSENT,
-                Kind.CHILD,
-                ids=(
-                    dto.id,
-                    dto.child_id,
-                ),
-            ),
-        )
+        return Outcome(dto, OpChanges.of(Kind.CONSENT, Kind.CHILD, ids=(dto.id, dto.child_id)))
 
     def for_child(self, child_id: str) -> builtins.list[ConsentDTO]:
         """Every consent and lawful basis recorded for a child, newest first."""

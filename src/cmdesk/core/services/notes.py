@@ -90,17 +90,7 @@ class NoteService:
             s.flush()
             self._audit.record(s, "note.add", "note", note.id, {"case": case.id})
             dto = _dto(note)
-        return Outcome(
-            dto,
-            OpChanges.of(
-                Kind.NOTE,
-                Kind.CASE,
-                ids=(
-                    dto.id,
-                    case_id,
-                ),
-            ),
-        )
+        return Outcome(dto, OpChanges.of(Kind.NOTE, Kind.CASE, ids=(dto.id, case_id)))
 
     def edit(self, note_id: str, body: str, kind: str | None = None) -> Outcome[NoteDTO]:
         """A new version of the note (of any earlier version's thread); by its author only."""
@@ -129,17 +119,7 @@ class NoteService:
                 s, "note.edit", "note", note.id, {"case": case.id, "thread": note.thread_id}
             )
             dto = _dto(note, note.version)
-        return Outcome(
-            dto,
-            OpChanges.of(
-                Kind.NOTE,
-                Kind.CASE,
-                ids=(
-                    dto.id,
-                    dto.case_id,
-                ),
-            ),
-        )
+        return Outcome(dto, OpChanges.of(Kind.NOTE, Kind.CASE, ids=(dto.id, dto.case_id)))
 
     def list(self, case_id: str) -> builtins.list[NoteDTO]:
         """The current version of each note of a case, newest note first (audited read)."""

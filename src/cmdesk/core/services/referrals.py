@@ -472,14 +472,4 @@ class ReferralService:
 
     @staticmethod
     def _changed(dto: ReferralDTO) -> Outcome[ReferralDTO]:
-        return Outcome(
-            dto,
-            OpChanges.of(
-                Kind.REFERRAL,
-                Kind.CASE,
-                ids=(
-                    dto.id,
-                    dto.case_id,
-                ),
-            ),
-        )
+        return Outcome(dto, OpChanges.of(Kind.REFERRAL, Kind.CASE, ids=(dto.id, dto.case_id)))

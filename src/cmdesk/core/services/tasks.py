@@ -105,17 +105,7 @@ class TaskService:
             staff_member(s, who, case.org_id, WORKER_ROLES, "assigned_to")
             task = add_task(s, self._audit, case, title, due_date, who, details)
             dto = _dto(task, case.case_number)
-        return Outcome(
-            dto,
-            OpChanges.of(
-                Kind.TASK,
-                Kind.CASE,
-                ids=(
-                    dto.id,
-                    case_id,
-                ),
-            ),
-        )
+        return Outcome(dto, OpChanges.of(Kind.TASK, Kind.CASE, ids=(dto.id, case_id)))
 
     def complete(self, task_id: str, outcome: str = "") -> Outcome[TaskDTO]:
         """Done, with what the visit found (kept on the task)."""
@@ -231,14 +221,4 @@ class TaskService:
             task.outcome = outcome
             self._audit.record(s, action, "task", task.id, {"case": case.id})
             dto = _dto(task, case.case_number)
-        return Outcome(
-            dto,
-            OpChanges.of(
-                Kind.TASK,
-                Kind.CASE,
-                ids=(
-                    dto.id,
-                    case.id,
-                ),
-            ),
-        )
+        return Outcome(dto, OpChanges.of(Kind.TASK, Kind.CASE, ids=(dto.id, case.id)))

@@ -174,9 +174,14 @@ class Header:
 
 
 def write(
-    header_fields: dict[str, Any], payload: bytes, recipient_box: bytes, device: DeviceKeys
+    header_fields: dict[str, Any],
+    payload: bytes,
+    recipient_box: bytes,
+    device: DeviceKeys,
+    magic: bytes = MAGIC,
 ) -> bytes:
-    """The bundle bytes. header_fields: the Header fields not about encryption or sizes."""
+    """The bundle bytes. header_fields: the Header fields not about encryption or sizes;
+    `magic`: what kind of bundle it is (a sync bundle, or STATS_MAGIC)."""
     compressed = zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(payload)
     sealer = bundle_crypto.Sealer.to(recipient_box)
     header = Header(
@@ -189,7 +194,7 @@ def write(
         sealed_key=sealer.sealed_key,
     )
     head = canonical(header.to_json())
-    prefix = MAGIC + len(head).to_bytes(LEN_BYTES, "big") + head
+    prefix = magic + len(head).to_bytes(LEN_BYTES, "big") + head
     ad = hashlib.sha256(prefix).digest()
     body = b"".join(sealer.frames(compressed, ad))
     signed = prefix + body

@@ -91,19 +91,12 @@ def import_bundle(
     keys = engine.keys()
     parsed = bundle_format.parse(data)
     h = parsed.header
-    own = keys.org.identity.org_id
     with engine.store.read() as db:
         trusted = keystore.trusted(db)
         done = db.execute(
             "SELECT done, finished_at FROM sync_import WHERE bundle_id = ?", (h.bundle_id,)
         ).fetchone()
-    if h.recipient_org != own:
-        named = trusted.get(h.recipient_org)
-        raise rej.reject(rej.WRONG_RECIPIENT, org=named[0].code if named else h.recipient_org)
-    sender = trusted.get(h.sender_org)
-    if sender is None:
-        raise rej.reject(rej.UNKNOWN_SENDER, org=h.sender_org)
-    bundle_format.verify_sender(parsed, sender[0].sign_public, revoked_for(engine, h, trusted))
+    check_sender(engine, parsed, trusted)
     box_secret = opening_key(engine, h, keys)
     with collector_paused():
         return _import(engine, parsed, box_secret, done, progress, cancel)
@@ -369,6 +362,25 @@ def _result(
         replay=replay,
         refused=refused or {},
     )
+
+
+def check_sender(
+    engine: SyncEngine,
+    parsed: bundle_format.Parsed,
+    trusted: dict[str, tuple[OrgIdentity, bool]],
+) -> tuple[OrgIdentity, bool]:
+    """Before anything is decrypted: the bundle is addressed to this organisation, its sender's
+    organisation is trusted here, and the sender's chain and signature hold (revocations
+    included). The sender organisation's entry in `trusted`."""
+    h = parsed.header
+    if h.recipient_org != engine.keys().org.identity.org_id:
+        named = trusted.get(h.recipient_org)
+        raise rej.reject(rej.WRONG_RECIPIENT, org=named[0].code if named else h.recipient_org)
+    sender = trusted.get(h.sender_org)
+    if sender is None:
+        raise rej.reject(rej.UNKNOWN_SENDER, org=h.sender_org)
+    bundle_format.verify_sender(parsed, sender[0].sign_public, revoked_for(engine, h, trusted))
+    return sender
 
 
 def revoked_for(

@@ -10,19 +10,16 @@ records.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import zstandard
-
 from cmdesk import __version__
 from cmdesk.core.model.base import new_id
-from cmdesk.core.sync import bundle_crypto, bundle_format, keystore
+from cmdesk.core.sync import bundle_format, keystore
 from cmdesk.core.sync import rejections as rej
-from cmdesk.core.sync.importing import opening_key, revoked_for
+from cmdesk.core.sync.importing import check_sender, opening_key
 from cmdesk.core.sync.keys import canonical
 from cmdesk.core.sync.tables import SCHEMA_VERSION
 
@@ -51,37 +48,30 @@ def seal_statistics(engine: SyncEngine, figures: dict[str, Any], for_org: str | 
         trusted = keystore.trusted(db)
         revocations = keystore.revocations(db)
     recipient = engine._recipient(for_org or SHELTER, trusted, own)
-    plain = canonical(figures)
-    compressed = zstandard.ZstdCompressor(level=bundle_format.ZSTD_LEVEL).compress(plain)
-    sealer = bundle_crypto.Sealer.to(trusted[recipient][0].box_public)
-    header = bundle_format.Header(
-        format=bundle_format.FORMAT,
-        schema=SCHEMA_VERSION,
-        app=__version__,
-        bundle_id=new_id(),
-        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        sender_device=engine.store.ctx.device_id,
-        sender_org=own,
-        cert=keys.device.cert,
-        chain=keys.device.chain,
-        revocations=revocations,
-        recipient_org=recipient,
-        vector_from={},
-        vector_to={},
-        segments=0,
-        operations=0,
-        payload_bytes=len(plain),
-        compressed_bytes=len(compressed),
-        chunks=bundle_crypto.chunk_count(len(compressed)),
-        body_bytes=bundle_crypto.body_length(len(compressed)),
-        stream_header=sealer.stream_header,
-        sealed_key=sealer.sealed_key,
+    fields = {
+        "format": bundle_format.FORMAT,
+        "schema": SCHEMA_VERSION,
+        "app": __version__,
+        "bundle_id": new_id(),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "sender_device": engine.store.ctx.device_id,
+        "sender_org": own,
+        "cert": keys.device.cert,
+        "chain": keys.device.chain,
+        "revocations": revocations,
+        "recipient_org": recipient,
+        "vector_from": {},
+        "vector_to": {},
+        "segments": 0,
+        "operations": 0,
+    }
+    return bundle_format.write(
+        fields,
+        canonical(figures),
+        trusted[recipient][0].box_public,
+        keys.device,
+        magic=STATS_MAGIC,
     )
-    head = canonical(header.to_json())
-    prefix = STATS_MAGIC + len(head).to_bytes(bundle_format.LEN_BYTES, "big") + head
-    body = b"".join(sealer.frames(compressed, hashlib.sha256(prefix).digest()))
-    signed = prefix + body
-    return signed + keys.device.sign(signed)
 
 
 def _parse(data: bytes) -> bundle_format.Parsed:
@@ -109,14 +99,7 @@ def open_statistics(engine: SyncEngine, data: bytes) -> OpenedStatistics:
     h = parsed.header
     with engine.store.read() as db:
         trusted = keystore.trusted(db)
-    own = keys.org.identity.org_id
-    if h.recipient_org != own:
-        named = trusted.get(h.recipient_org)
-        raise rej.reject(rej.WRONG_RECIPIENT, org=named[0].code if named else h.recipient_org)
-    sender = trusted.get(h.sender_org)
-    if sender is None:
-        raise rej.reject(rej.UNKNOWN_SENDER, org=h.sender_org)
-    bundle_format.verify_sender(parsed, sender[0].sign_public, revoked_for(engine, h, trusted))
+    sender = check_sender(engine, parsed, trusted)
     plain = bundle_format.decrypt(parsed, opening_key(engine, h, keys))
     try:
         figures = json.loads(plain.decode("utf-8"))
