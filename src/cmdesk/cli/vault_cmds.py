@@ -118,8 +118,28 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 def cmd_user_remove(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
-        ws.users.remove(args.username)
-        say(tr_for(args).format("Removed access for {name}.", name=args.username))
+        removal = ws.users.remove(args.username)
+    tr = tr_for(args)
+    say(tr.format("Removed access for {name}.", name=args.username))
+    if removal.rekeyed:
+        say(
+            tr.gettext(
+                "The vault is now under a new key: an old copy of its key file no longer opens it."
+            )
+        )
+    elif removal.waiting_for:
+        say(
+            tr.format(
+                "The vault's key will change once these users have unlocked it: {users}.",
+                users=", ".join(removal.waiting_for),
+            )
+        )
+    else:
+        say(
+            tr.gettext(
+                "The vault's key will change at its next unlock: another cmdesk window had it open."
+            )
+        )
     return 0
 
 

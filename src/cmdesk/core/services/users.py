@@ -21,6 +21,17 @@ MIN_PASSPHRASE = 10
 
 
 @dataclass(frozen=True)
+class Removal:
+    """What removing a user did to the vault's key."""
+
+    rekeyed: bool  # the database is under a new key the removed user never had
+    # Users who must unlock once before the key can change (their slots predate key pairs);
+    # empty with rekeyed False: another program had the vault open. Either way the key
+    # changes at the next unlock that can.
+    waiting_for: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class UserDTO:
     id: str
     username: str
@@ -123,8 +134,11 @@ class UserService:
             code = s.scalar(select(Organisation.code).where(Organisation.id == user.org_id))
             return to_dto(user, code or "")
 
-    def remove(self, username: str) -> None:
-        """Deactivates the account and deletes its key slot: the user can no longer unlock."""
+    def remove(self, username: str) -> Removal:
+        """Deactivates the account, deletes its key slot and puts the database under a new
+        data key (Vault.rekey), so a copy of the old slot file with the removed user's
+        passphrase no longer opens it. The re-key waits, and says for whom, while users
+        remain whose slots predate key-pair slots, or another program has the vault open."""
         self._ctx.require_role(Role.DATA_MANAGER)
         name = username.strip().lower()
         if name == self._ctx.actor.username:
@@ -134,9 +148,16 @@ class UserService:
             if user is None:
                 raise NotFound
             user.active = False
-            self._audit.record(s, "user.remove", "app_user", user.id)
+            removed = user.id
+            self._audit.record(s, "user.remove", "app_user", removed)
             self._vault.slots.remove(name)
             self._vault.save_slots()
+        waiting = self._vault.slots.legacy_users()
+        rekeyed = self._vault.rekey()
+        if rekeyed:
+            with self._ctx.write() as s:
+                self._audit.record(s, "vault.rekey", "app_user", removed)
+        return Removal(rekeyed=rekeyed, waiting_for=tuple(waiting))
 
     def change_passphrase(
         self,

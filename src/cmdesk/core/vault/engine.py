@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,10 +47,15 @@ def connect_keyed(path: Path, data_key: bytes, *, create: bool = False) -> Any:
     return conn
 
 
-def make_engine(path: Path, data_key: bytes, *, create: bool = False) -> Engine:
+def make_engine(
+    path: Path, data_key: bytes | Callable[[], bytes], *, create: bool = False
+) -> Engine:
+    """`data_key`: the key, or where to read it for each new connection (a vault whose key is
+    replaced keeps its engine: Vault.rekey)."""
+    key_of = data_key if callable(data_key) else (lambda: data_key)
     engine = create_engine(
         "sqlite://",
-        creator=lambda: connect_keyed(path, data_key, create=create),
+        creator=lambda: connect_keyed(path, key_of(), create=create),
         module=sqlcipher,
         poolclass=QueuePool,
         pool_size=4,

@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import Engine, text
 
 from cmdesk.core.errors import (
@@ -24,7 +25,7 @@ from cmdesk.core.errors import (
     WrongPassphrase,
 )
 from cmdesk.core.vault import crypto, migrate
-from cmdesk.core.vault.engine import make_engine
+from cmdesk.core.vault.engine import connect_keyed, make_engine
 from cmdesk.core.vault.keyslots import KeySlots
 from cmdesk.core.vault.throttle import Clock, UnlockState, wall_clock
 
@@ -67,6 +68,8 @@ class Vault:
         self.slots = slots
         self._data_key: bytes | None = data_key
         self._engine: Engine | None = engine
+        # Where the engine reads the key for each new connection (replaced by rekey).
+        self._key_holder: list[bytes] | None = None
         # Events since the last unlock (failed attempts, passphrase changes); the workspace
         # moves them into the audit trail.
         self.deferred_audit: list[dict[str, object]] = []
@@ -84,7 +87,8 @@ class Vault:
         data_key = crypto.new_data_key()
         slots = KeySlots(vault_id=str(uuid.uuid4()))
         slots.set_passphrase(user, passphrase, data_key, kdf or crypto.tune_kdf())
-        engine = make_engine(paths.db, data_key, create=True)
+        holder = [data_key]
+        engine = make_engine(paths.db, lambda: holder[0], create=True)
         try:
             migrate.create_schema(engine)
         except BaseException:
@@ -95,7 +99,9 @@ class Vault:
         paths.db.chmod(0o600)
         # The slot file is written last: a vault without it is not a vault, never half of one.
         slots.save(paths.slots)
-        return cls(paths, slots, data_key, engine)
+        vault = cls(paths, slots, data_key, engine)
+        vault._key_holder = holder
+        return vault
 
     @classmethod
     def unlock(cls, root: Path, user: str, passphrase: str, clock: Clock = wall_clock) -> Vault:
@@ -105,25 +111,34 @@ class Vault:
         wait = state.wait_seconds(clock())
         if wait > 0:
             raise UnlockThrottled(seconds=int(wait + 0.999))
-        data_key = slots.unlock(user, passphrase)
-        if data_key is None:
+        opened = slots.open_slot(user, passphrase)
+        if opened is None:
             state.record_failure(user, clock())
             state.save(paths.unlock_state)
             raise WrongPassphrase
-        vault = cls._open(paths, slots, data_key)
+        vault = cls._open(paths, slots, *opened)
         vault.deferred_audit = state.pending
         with contextlib.suppress(FileNotFoundError):
             paths.unlock_state.unlink()
+        slot = slots.find(user)
+        if slot is not None and slot.legacy:
+            # A format-1 slot becomes a key-pair slot now that its passphrase is known
+            # (keyslots.py), with the same key derivation cost.
+            slots.set_passphrase(user, passphrase, vault.data_key, slot.kdf)
+            vault.save_slots()
+        if slots.rekey_pending and not slots.legacy_users() and vault.rekey():
+            # The removal that waited for the last format-1 slot (or for the vault alone).
+            vault.deferred_audit.append({"action": "vault.rekey", "user": user, "at": clock()})
         return vault
 
     @classmethod
     def unlock_with_recovery_key(cls, root: Path, private_key: bytes) -> Vault:
         paths = VaultPaths(root)
         slots = cls._load_slots(paths)
-        data_key = slots.recover(private_key)
-        if data_key is None:
+        opened = slots.recover(private_key)
+        if opened is None:
             raise RecoveryKeyMismatch
-        return cls._open(paths, slots, data_key)
+        return cls._open(paths, slots, *opened)
 
     @staticmethod
     def _load_slots(paths: VaultPaths) -> KeySlots:
@@ -134,8 +149,14 @@ class Vault:
         return KeySlots.load(paths.slots)
 
     @classmethod
-    def _open(cls, paths: VaultPaths, slots: KeySlots, data_key: bytes) -> Vault:
-        engine = make_engine(paths.db, data_key)
+    def _open(
+        cls, paths: VaultPaths, slots: KeySlots, data_key: bytes, following: bytes | None = None
+    ) -> Vault:
+        if following is not None:
+            # A re-key was under way: the database is under exactly one of the two keys.
+            data_key = cls._settle_rekey(paths, slots, data_key, following)
+        holder = [data_key]
+        engine = make_engine(paths.db, lambda: holder[0])
         try:
             if migrate.needs_upgrade(engine):
                 vault = cls(paths, slots, data_key, engine)
@@ -144,7 +165,26 @@ class Vault:
         except BaseException:
             engine.dispose()
             raise
-        return cls(paths, slots, data_key, engine)
+        vault = cls(paths, slots, data_key, engine)
+        vault._key_holder = holder
+        return vault
+
+    @staticmethod
+    def _settle_rekey(
+        paths: VaultPaths, slots: KeySlots, current: bytes, following: bytes
+    ) -> bytes:
+        """Which key opens the database after a re-key that may have been cut short; the slots
+        are brought in line with it."""
+        try:
+            connect_keyed(paths.db, current).close()
+        except VaultDamaged:
+            connect_keyed(paths.db, following).close()  # neither: the vault is damaged
+            slots.finish_rekey()
+            slots.save(paths.slots)
+            return following
+        slots.abandon_rekey()
+        slots.save(paths.slots)
+        return current
 
     # -- while unlocked ----------------------------------------------------------
     @property
@@ -171,6 +211,52 @@ class Vault:
 
     def save_slots(self) -> None:
         self.slots.save(self.paths.slots)
+
+    def rekey(self) -> bool:
+        """Puts the database under a new data key sealed to every user's and the recovery
+        slot's public key (keyslots.py): a copy of the old slot file opens only the old key.
+        False, with nothing changed, while another program has the vault open (a re-key needs
+        the database alone) or a format-1 slot remains; `slots.rekey_pending` then stays set
+        and the next unlock tries again.
+
+        Crash-safe: the next key is written into the slots before the database changes, and
+        SQLCipher's rekey runs in one rollback-journal transaction, so whatever happens the
+        database is under the old key or the new one and the slots open both until it is
+        settled (_settle_rekey)."""
+        if self.slots.legacy_users() or self._key_holder is None:
+            self.slots.rekey_pending = True
+            self.save_slots()
+            return False
+        new = crypto.new_data_key()
+        self.engine.dispose()  # this program's idle connections; the rekey needs the file alone
+        conn = connect_keyed(self.paths.db, self.data_key)
+        try:
+            try:
+                conn.execute("PRAGMA busy_timeout = 0")
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                mode = str(conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0])
+            except sqlcipher.OperationalError:
+                mode = "wal"
+            if mode.lower() != "delete":
+                self.slots.rekey_pending = True
+                self.save_slots()
+                return False
+            self.slots.begin_rekey(new)
+            self.save_slots()
+            try:
+                conn.execute(f"PRAGMA rekey = \"x'{new.hex()}'\"")
+            except BaseException:
+                self.slots.abandon_rekey()
+                self.save_slots()
+                raise
+            conn.execute("PRAGMA journal_mode = WAL")
+        finally:
+            conn.close()
+        self.slots.finish_rekey()
+        self.save_slots()
+        self._data_key = new
+        self._key_holder[0] = new
+        return True
 
     def defer_audit(
         self, action: str, user: str, clock: Clock = wall_clock, *, by: str = ""
