@@ -248,7 +248,11 @@ class Workspace:
                     device_id=ws.device_id,
                     actor=str(event.get("by") or subject),
                     action=str(event.get("action", "unlock.failed")),
-                    detail={"at": event.get("at"), "user": subject},
+                    detail={
+                        "at": event.get("at"),
+                        "user": subject,
+                        **({"count": event["count"]} if "count" in event else {}),
+                    },
                 )
             audit_chain.append(s, device_id=ws.device_id, actor=name, action=how)
         vault.deferred_audit = []

@@ -137,6 +137,39 @@ def test_wrong_passphrases_back_off_and_each_failure_is_slower(vault_dir: Path) 
     assert failed == 3
 
 
+def test_deleting_the_unlock_state_lifts_no_backoff_and_hides_no_failure(
+    vault_dir: Path,
+) -> None:
+    """unlock-state.json deleted between guesses (issue 10): the slot file's mirror keeps the
+    wait, and the next unlock writes to the audit trail how many failures the file lost."""
+    now = [1_000_000.0]
+
+    def clock() -> float:
+        return now[0]
+
+    for _ in range(3):
+        with pytest.raises(WrongPassphrase):
+            Workspace.open(vault_dir, ADMIN, "guess", clock=clock)
+        now[0] += delay_after(3)
+    (vault_dir / "unlock-state.json").unlink()
+    with pytest.raises(WrongPassphrase):
+        Workspace.open(vault_dir, ADMIN, "guess", clock=clock)
+    (vault_dir / "unlock-state.json").unlink()
+    with pytest.raises(UnlockThrottled) as throttled:
+        Workspace.open(vault_dir, ADMIN, ADMIN_PASS, clock=clock)
+    assert throttled.value.seconds == delay_after(4)
+    now[0] += throttled.value.seconds
+    with Workspace.open(vault_dir, ADMIN, ADMIN_PASS, clock=clock) as ws:
+        told = [h for h in ws.audit.history("") if h.action == "unlock.failures_unrecorded"]
+    assert [h.detail.get("count") for h in told] == [4]
+    # Settled: the next wrong passphrase starts from one again.
+    with pytest.raises(WrongPassphrase):
+        Workspace.open(vault_dir, ADMIN, "guess", clock=clock)
+    with pytest.raises(UnlockThrottled) as again:
+        Workspace.open(vault_dir, ADMIN, ADMIN_PASS, clock=clock)
+    assert again.value.seconds == delay_after(1)
+
+
 def test_slot_moved_to_another_user_does_not_open(vault_dir: Path) -> None:
     path = vault_dir / "keyslots.json"
     slots = json.loads(path.read_text())

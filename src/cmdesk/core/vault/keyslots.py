@@ -67,6 +67,12 @@ class KeySlots:
     recovery: RecoverySlot | None = None
     # A user was removed while format-1 slots remained: re-key once they are gone.
     rekey_pending: bool = False
+    # Wrong passphrases since the last unlock, mirrored from unlock-state.json (throttle.py):
+    # deleting that file no longer lifts the backoff or hides the failures from the audit
+    # trail. Anyone who can write both files can still reset both; the passphrase's key
+    # derivation is what holds against guessing with the files in hand.
+    failures: int = 0
+    last_failure: float = 0.0
 
     # -- reading and writing -------------------------------------------------
     @classmethod
@@ -103,6 +109,8 @@ class KeySlots:
                 slots=slots,
                 recovery=recovery,
                 rekey_pending=raw.get("rekey_pending") is True,
+                failures=int(raw.get("failures", 0)),
+                last_failure=float(raw.get("last_failure", 0.0)),
             )
         except FileNotFoundError:
             raise
@@ -136,6 +144,8 @@ class KeySlots:
                 else None
             ),
             "rekey_pending": self.rekey_pending,
+            "failures": self.failures,
+            "last_failure": self.last_failure,
         }
         atomic_write(path, json.dumps(raw, indent=1).encode("utf-8"))
 

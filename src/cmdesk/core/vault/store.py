@@ -108,16 +108,33 @@ class Vault:
         paths = VaultPaths(root)
         slots = cls._load_slots(paths)
         state = UnlockState.load(paths.unlock_state)
-        wait = state.wait_seconds(clock())
+        wait = unlock_wait(state, slots, clock())
         if wait > 0:
             raise UnlockThrottled(seconds=int(wait + 0.999))
         opened = slots.open_slot(user, passphrase)
         if opened is None:
-            state.record_failure(user, clock())
+            now = clock()
+            state.record_failure(user, now)
             state.save(paths.unlock_state)
+            slots.failures, slots.last_failure = max(slots.failures + 1, state.failures), now
+            slots.save(paths.slots)
             raise WrongPassphrase
         vault = cls._open(paths, slots, *opened)
         vault.deferred_audit = state.pending
+        unrecorded = slots.failures - state.failures
+        if unrecorded > 0:
+            # unlock-state.json was deleted or replaced since: the failures it lost are told.
+            vault.deferred_audit.append(
+                {
+                    "action": "unlock.failures_unrecorded",
+                    "user": "",
+                    "at": clock(),
+                    "count": unrecorded,
+                }
+            )
+        if slots.failures:
+            slots.failures, slots.last_failure = 0, 0.0
+            vault.save_slots()
         with contextlib.suppress(FileNotFoundError):
             paths.unlock_state.unlink()
         slot = slots.find(user)
@@ -303,3 +320,16 @@ class Vault:
             rows = [str(r[0]) for r in conn.execute(text("PRAGMA integrity_check"))]
             problems += [r for r in rows if r != "ok"]
         return problems
+
+
+def unlock_wait(state: UnlockState, slots: KeySlots, now: float) -> float:
+    """Seconds to wait before the next attempt: the longer of what unlock-state.json and the
+    slot file's mirror say (a deleted state file lifts nothing)."""
+    mirrored = UnlockState(slots.failures, slots.last_failure)
+    return max(state.wait_seconds(now), mirrored.wait_seconds(now))
+
+
+def unlock_wait_for(root: Path, now: float) -> float:
+    """The same for a vault folder, for a front end showing the countdown before unlocking."""
+    paths = VaultPaths(root)
+    return unlock_wait(UnlockState.load(paths.unlock_state), KeySlots.load(paths.slots), now)
