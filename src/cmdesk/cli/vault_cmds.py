@@ -19,7 +19,8 @@ from cmdesk.cli.common import (
 )
 from cmdesk.cli.sync_cmds import say_trouble
 from cmdesk.core.errors import ValidationError
-from cmdesk.core.i18n import N_
+from cmdesk.core.i18n import N_, Translator
+from cmdesk.core.services.vault_check import RepairReport
 from cmdesk.core.vault.recovery_file import read_recovery_key, write_recovery_key
 from cmdesk.core.workspace import Workspace
 
@@ -68,6 +69,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser(
         "check", parents=[common], help="verify encryption, integrity and audit trail"
+    )
+    p.add_argument(
+        "--repair",
+        action="store_true",
+        help="mend what an older version left (a shared device id, audit breaks); data manager",
     )
     p.set_defaults(func=cmd_check)
 
@@ -198,6 +204,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     tr = tr_for(args)
     with open_workspace(args) as ws:
+        repaired = ws.repair() if args.repair else None
         report = ws.check()
         # Not damage, but for the data manager to follow up: what imports refused.
         trouble = ws.sync.import_trouble()
@@ -208,32 +215,72 @@ def cmd_check(args: argparse.Namespace) -> int:
                 "integrity_problems": report.integrity_problems,
                 "audit_entries": report.audit_entries,
                 "audit_break": report.audit_break,
+                "identity_clash": report.identity_clash,
+                "known_audit_breaks": report.known_breaks,
+                "repaired": repaired,
                 "sync_trouble": trouble,
             }
         )
-    else:
-        if report.integrity_problems:
-            say(tr.gettext(N_("The database has damaged pages:")))
-            for problem in report.integrity_problems[:20]:
-                say(f"  {problem}")
-        if report.audit_break:
-            b = report.audit_break
-            say(
-                tr.format(
-                    "The audit trail is broken at entry {seq} of device {device}.",
-                    seq=b.seq,
-                    device=b.device_id,
-                )
+        return 0 if report.ok else 1
+    if repaired is not None:
+        say_repair(repaired, tr)
+    if report.integrity_problems:
+        say(tr.gettext(N_("The database has damaged pages:")))
+        for problem in report.integrity_problems[:20]:
+            say(f"  {problem}")
+    if report.identity_clash:
+        say(
+            tr.gettext(
+                "This laptop has worked under the same identity as another laptop (an older "
+                "version allowed it): saving and exchanging will fail. Run 'check --repair'."
             )
-        if report.ok:
-            say(
-                tr.format(
-                    "All good: encryption, integrity and {n} audit entries verified.",
-                    n=report.audit_entries,
-                )
+        )
+    if report.audit_break:
+        b = report.audit_break
+        say(
+            tr.format(
+                "The audit trail is broken at entry {seq} of device {device}.",
+                seq=b.seq,
+                device=b.device_id,
             )
-        say_trouble(trouble, tr, quiet=True)
+        )
+    if report.ok:
+        say(
+            tr.format(
+                "All good: encryption, integrity and {n} audit entries verified.",
+                n=report.audit_entries,
+            )
+        )
+    if report.known_breaks:
+        say(
+            tr.nformat(
+                "The audit trail holds {n} break recorded as known by a repair.",
+                "The audit trail holds {n} breaks recorded as known by a repair.",
+                report.known_breaks,
+            )
+        )
+    say_trouble(trouble, tr, quiet=True)
     return 0 if report.ok else 1
+
+
+def say_repair(repaired: RepairReport, tr: Translator) -> None:
+    if repaired.new_identity:
+        say(
+            tr.gettext(
+                "Repaired: this laptop goes on under a new identity. Nothing was lost; "
+                "exchange with the office to send and receive what waits."
+            )
+        )
+    for b in repaired.acknowledged:
+        say(
+            tr.format(
+                "Recorded as known: the audit trail's break at entry {seq} of device {device}.",
+                seq=b.seq,
+                device=b.device_id,
+            )
+        )
+    if not repaired.new_identity and not repaired.acknowledged:
+        say(tr.gettext("Nothing needed repair."))
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

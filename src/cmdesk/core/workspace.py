@@ -7,14 +7,13 @@ to every front end alike.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cmdesk.core.acting import audit as audit_chain
-from cmdesk.core.acting.audit import AuditService, ChainBreak
+from cmdesk.core.acting.audit import AuditService
 from cmdesk.core.acting.context import Actor, Context
 from cmdesk.core.errors import (
     PermissionDenied,
@@ -43,6 +42,8 @@ from cmdesk.core.services.referrals import ReferralService
 from cmdesk.core.services.reports import ReportService
 from cmdesk.core.services.tasks import TaskService
 from cmdesk.core.services.users import UserService, check_passphrase
+from cmdesk.core.services.vault_check import CheckReport as CheckReport
+from cmdesk.core.services.vault_check import RepairReport, VaultCheck
 from cmdesk.core.stats.service import StatsService
 from cmdesk.core.sync import keystore
 from cmdesk.core.sync import rejections as rej
@@ -52,17 +53,6 @@ from cmdesk.core.sync.keys import open_enrolment
 from cmdesk.core.vault import crypto
 from cmdesk.core.vault.store import Vault, VaultPaths
 from cmdesk.core.vault.throttle import Clock, wall_clock
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    integrity_problems: list[str]
-    audit_break: ChainBreak | None
-    audit_entries: int
-
-    @property
-    def ok(self) -> bool:
-        return not self.integrity_problems and self.audit_break is None
 
 
 def _forget_in_search(session: Session, erased: ErasedRecords) -> None:
@@ -108,6 +98,7 @@ class Workspace:
         self.stats = StatsService(self.ctx, self.audit)
         self.stats_exchange = StatsExchange(self.ctx, self.audit, self.stats, self.sync)
         self.home = HomeService(self)
+        self.vault_check = VaultCheck(self.ctx, vault, self.audit, self.sync)
 
     # -- opening ---------------------------------------------------------------
     @classmethod
@@ -313,8 +304,10 @@ class Workspace:
         return dest
 
     def check(self) -> CheckReport:
-        problems = self.vault.integrity_problems()
-        return CheckReport(problems, self.audit.verify(), self.audit.count())
+        return self.vault_check.check()
+
+    def repair(self) -> RepairReport:
+        return self.vault_check.repair()
 
     def __enter__(self) -> Workspace:
         return self

@@ -98,8 +98,10 @@ def append(
     return entry
 
 
-def verify(session: Session) -> ChainBreak | None:
-    """The first broken entry of any chain, or None when every chain is intact."""
+def verify(session: Session, known: frozenset[tuple[str, int]] = frozenset()) -> ChainBreak | None:
+    """The first broken entry of any chain, or None when every chain is intact. `known`:
+    (device, seq) of breaks a data manager has acknowledged (`check --repair`): the chain is
+    checked on from the entry found there."""
     devices = session.scalars(select(AuditEntry.device_id).distinct()).all()
     for device_id in sorted(devices):
         prev, expected_seq = GENESIS, 1
@@ -107,13 +109,15 @@ def verify(session: Session) -> ChainBreak | None:
             select(AuditEntry).where(AuditEntry.device_id == device_id).order_by(AuditEntry.seq)
         )
         for e in rows:
+            found = None
             if e.seq != expected_seq:
-                return ChainBreak(device_id, expected_seq, "gap")
-            if e.prev_hash != prev:
-                return ChainBreak(device_id, e.seq, "link")
-            recomputed = entry_hash(e)
-            if recomputed != e.hash:
-                return ChainBreak(device_id, e.seq, "hash")
+                found = ChainBreak(device_id, expected_seq, "gap")
+            elif e.prev_hash != prev:
+                found = ChainBreak(device_id, e.seq, "link")
+            elif entry_hash(e) != e.hash:
+                found = ChainBreak(device_id, e.seq, "hash")
+            if found is not None and (device_id, found.seq) not in known:
+                return found
             prev, expected_seq = e.hash, e.seq + 1
     return None
 
@@ -140,9 +144,9 @@ class AuditService:
             detail=detail,
         )
 
-    def verify(self) -> ChainBreak | None:
+    def verify(self, known: frozenset[tuple[str, int]] = frozenset()) -> ChainBreak | None:
         with self._ctx.read() as session:
-            return verify(session)
+            return verify(session, known)
 
     def count(self) -> int:
         with self._ctx.read() as session:

@@ -114,9 +114,15 @@ class SyncEngine:
     def _startup(self) -> None:
         with self.store.read() as db:
             copied = reidentify.is_marked_copy(db)
+            clashing = not copied and reidentify.clashes(db, self)
         if copied:
             # A backup copy opened as a vault: it goes on as a new laptop (reidentify.py).
             reidentify.take_successor_identity(self, reidentify.RESTORED)
+        elif clashing:
+            # An older version let another laptop work under this id, and this vault's next
+            # change would take a number already used: every save would fail. It goes on as
+            # a new laptop before anything is written (services/vault_check.py).
+            reidentify.take_successor_identity(self, reidentify.REPAIRED)
         with self.store.read() as db:
             stale = ensure_triggers(db, dry_run=True) > 0
             waiting_rows = db.execute(

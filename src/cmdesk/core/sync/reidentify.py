@@ -34,6 +34,24 @@ if TYPE_CHECKING:
     from cmdesk.core.sync.engine import SyncEngine
 
 RESTORED, FORKED = "restored", "forked"
+# `check --repair` on a vault that an older version let share its id with another laptop.
+REPAIRED = "repaired"
+
+
+def clashes(db: Db, engine: SyncEngine) -> bool:
+    """This vault holds changes under its own device id at or beyond the number its next
+    change would take: another laptop worked under the same id (a vault damaged by an older
+    version: its next save would fail on a number already taken)."""
+    me = engine.store.ctx.device_id
+    next_seq = LocalCounters.load(db).next_seq
+    idx = engine.store.origins.idx(db, me)
+    row = db.execute(
+        "SELECT max(seq + span - 1) FROM sync_change WHERE origin = ?", (idx,)
+    ).fetchone()
+    if row[0] is not None and int(row[0]) >= next_seq:
+        return True
+    held = load_held(db, engine.store.origins, [idx]).get(me, RangeSet())
+    return any(hi >= next_seq for _lo, hi in held)
 
 
 def is_marked_copy(db: Db) -> bool:
