@@ -224,19 +224,26 @@ class PassphraseForm(QDialog):
         self.setMinimumWidth(520)
         self.finished.connect(self.deleteLater)
 
-    def finish_layout(self) -> None:
+    def finish_form(self) -> None:
+        """Adds the passphrase rows, the meter, the message and the buttons below the rows the
+        dialog added of its own, then translates the dialog and keeps it translated."""
         self.form.add("passphrase", N_("Passphrase"), self.passphrase, required=True)
         self.form.add("repeat", N_("Type it again"), self.repeat, required=True)
         self.layout_.addWidget(self.form)
         self.layout_.addWidget(self.meter)
         self.layout_.addWidget(self.message)
         self.layout_.addWidget(self.buttons)
+        self._session.lang.language_changed.connect(self.retranslate)
+        self.retranslate()
 
     @property
     def translator(self) -> Translator:
         return self._session.lang.translator
 
     def user_name(self) -> str:
+        raise NotImplementedError
+
+    def retranslate(self) -> None:
         raise NotImplementedError
 
     def _meter(self) -> None:
@@ -306,10 +313,8 @@ class AddUserDialog(PassphraseForm):
         self.team = QLineEdit(self)
         self.team.setObjectName("team")
         self.form.add("team", N_("Team (field workers who share cases)"), self.team)
-        self.finish_layout()
         self.username.textChanged.connect(lambda _t: self._meter())
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        self.finish_form()
         self.role.set_code("field_worker")
 
     def user_name(self) -> str:
@@ -335,36 +340,46 @@ class AddUserDialog(PassphraseForm):
         )
 
 
-class SetPassphraseDialog(PassphraseForm):
-    def __init__(self, session: Session, parent: QWidget, username: str, *, on_done: Any) -> None:
+class AccountPassphraseForm(PassphraseForm):
+    """A new passphrase for an account known beforehand (one's own, or a colleague's reset):
+    the title and a paragraph saying what changes, from the subclass's TITLE and INTRO."""
+
+    TITLE = ""
+    INTRO = ""
+
+    def __init__(self, session: Session, parent: QWidget, username: str) -> None:
         super().__init__(session, parent)
-        self.setObjectName("set-passphrase-dialog")
         self._username = username
-        self._on_done = on_done
-        self.who = QLabel(username, self)
-        self.who.setObjectName("account-name")
-        self.who.setProperty("verbatim", True)  # a user name, a-z
-        self.layout_.addWidget(self.who)
         self.intro = WrapLabel(parent=self)
-        self.layout_.addWidget(self.intro)
-        self.finish_layout()
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
 
     def user_name(self) -> str:
         return self._username
 
     def retranslate(self) -> None:
         tr = self.translator
-        self.setWindowTitle(tr.gettext("Set a new passphrase"))
-        self.title.setText(tr.gettext("Set a new passphrase"))
-        self.intro.setText(
-            tr.gettext(
-                "A new passphrase for this account. Give it to them in person; they should "
-                "change it to one only they know."
-            )
-        )
+        self.setWindowTitle(tr.gettext(self.TITLE))
+        self.title.setText(tr.gettext(self.TITLE))
+        self.intro.setText(tr.gettext(self.INTRO))
         self.retranslate_common()
+
+
+class SetPassphraseDialog(AccountPassphraseForm):
+    TITLE = N_("Set a new passphrase")
+    INTRO = N_(
+        "A new passphrase for this account. Give it to them in person; they should "
+        "change it to one only they know."
+    )
+
+    def __init__(self, session: Session, parent: QWidget, username: str, *, on_done: Any) -> None:
+        super().__init__(session, parent, username)
+        self.setObjectName("set-passphrase-dialog")
+        self._on_done = on_done
+        self.who = QLabel(username, self)
+        self.who.setObjectName("account-name")
+        self.who.setProperty("verbatim", True)  # a user name, a-z
+        self.layout_.addWidget(self.who)
+        self.layout_.addWidget(self.intro)
+        self.finish_form()
 
     def submit(self) -> None:
         if not self.passphrase_ok():
