@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton, QWidget
 
 from cmdesk.core.acting.case_actions import does_casework
-from cmdesk.core.acting.changes import Kind, OpChanges
+from cmdesk.core.acting.changes import Kind
 from cmdesk.core.i18n import N_, Translator, format_date
 from cmdesk.core.model.case import RISK_LABELS, STAGE_LABELS, Stage
 from cmdesk.gui.icons import icon
@@ -64,6 +64,7 @@ COLUMNS: list[Column[Any]] = [
 class CaseloadScreen(ListScreen[Any]):
     open_case_requested = Signal(str)
     register_requested = Signal()
+    REFRESH_ON = (Kind.CASE, Kind.CHILD, Kind.TASK)
 
     def __init__(
         self,
@@ -105,7 +106,7 @@ class CaseloadScreen(ListScreen[Any]):
         header.sectionClicked.connect(self._header_clicked)
         self.empty.action.clicked.connect(self.register_requested)
         self.table.activated_row.connect(self._open_row)
-        session.operation_did_execute.connect(self._changed)
+        self.watch_changes()
         session.lang.language_changed.connect(self.retranslate)
         self.retranslate()
 
@@ -264,10 +265,7 @@ class CaseloadScreen(ListScreen[Any]):
         )
         for control in controls:
             control.setVisible(self._does_casework())  # nothing to filter for a data manager
-        fetch = self.fetch()
-        self.model.set_fetch(fetch)
-        if fetch is None:
-            self.model.mark_empty()
+        super().reload()
 
     def show_only(
         self,
@@ -303,14 +301,7 @@ class CaseloadScreen(ListScreen[Any]):
 
     def on_unlocked(self) -> None:
         self.narrowing = {}
-        self.reload()
-
-    def on_locked(self) -> None:
-        self.model.clear()
-
-    def _changed(self, changes: OpChanges, _initiator: object) -> None:
-        if changes.touches(Kind.CASE) or changes.touches(Kind.CHILD) or changes.touches(Kind.TASK):
-            self.model.refresh()
+        super().on_unlocked()
 
     def _open_row(self, row: int) -> None:
         record = self.model.row(self.model.index(row, 0))
