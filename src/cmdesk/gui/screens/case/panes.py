@@ -1,7 +1,7 @@
 """The two layouts the case tabs share, built once.
 
-- `ListTab`: a heading, a line saying what the list is for, and the list (consent, referrals,
-  history).
+- `ListTab`: a heading, a line saying what the list is for, the list, and a row of buttons
+  under it (consent, referrals, history).
 - `FormBesideList`: a form to record one more item on the left (title, hint, fields, a save
   button), and the items so far on the right (assessment, reviews).
 
@@ -10,11 +10,12 @@ Both keep the tab's own words in the tab: the base sets them through `retranslat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QPushButton,
     QSplitter,
     QTreeWidget,
@@ -53,7 +54,8 @@ def record_list(parent: QWidget, name: str, *, wrap: bool = False) -> QTreeWidge
 
 
 class ListTab(CaseTab):
-    """Heading, what the list is for, the list; the tab adds its controls to `layout`."""
+    """Heading, what the list is for, the list; the tab adds its controls to `layout_`, its
+    buttons with `add_button_row`, and enables them in `update_buttons`."""
 
     def __init__(self, page: CasePage, name: str, list_name: str) -> None:
         super().__init__(page)
@@ -69,13 +71,47 @@ class ListTab(CaseTab):
         """Places the list where the tab wants it (after any controls above it)."""
         self.layout_.addWidget(self.table, 1)
 
+    def button(self, name: str, on_click: Callable[[], object], icon_name: str = "") -> QPushButton:
+        """One of the tab's buttons, named for the tests; its text comes in `retranslate_panes`."""
+        button = QPushButton(icon(icon_name), "", self) if icon_name else QPushButton(self)
+        button.setObjectName(name)
+        button.clicked.connect(on_click)
+        return button
+
+    def add_button_row(self, start: Sequence[QPushButton], end: Sequence[QPushButton]) -> None:
+        """A row of buttons under the list: `start` on the left, `end` on the right."""
+        row = QHBoxLayout()
+        for button in start:
+            row.addWidget(button)
+        row.addStretch(1)
+        for button in end:
+            row.addWidget(button)
+        self.layout_.addLayout(row)
+
+    def update_buttons(self) -> None:
+        """Enables the tab's buttons for the case shown and the chosen row."""
+
+    def clear(self) -> None:
+        self.table.clear()
+        self.update_buttons()
+
     def retranslate_panes(
-        self, tr: Translator, heading: str, intro: str, headers: Sequence[str]
+        self,
+        tr: Translator,
+        heading: str,
+        intro: str,
+        headers: Sequence[str],
+        buttons: Mapping[QPushButton, str] | None = None,
     ) -> None:
+        """The tab's words: `heading`, `intro` and `headers` as msgids, `buttons` translated."""
         self.heading.setText(tr.gettext(heading))
         self.intro.setText(tr.gettext(intro))
         self.table.setHeaderLabels([tr.gettext(h) for h in headers])
         self.table.setAccessibleName(self.heading.text())
+        for button, text in (buttons or {}).items():
+            button.setText(text)
+            button.setAccessibleName(text)
+        self.update_buttons()
 
 
 class FormBesideList(CaseTab):
