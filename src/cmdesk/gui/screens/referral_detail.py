@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
     QScrollArea,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -30,7 +29,7 @@ from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
-from cmdesk.gui.widgets.details import DetailsGrid, stretch_column
+from cmdesk.gui.widgets.details import DetailsGrid, record_list, stretch_column
 from cmdesk.gui.widgets.labels import Heading, MessageLabel
 from cmdesk.gui.widgets.prompts import ReasonDialog, Render
 
@@ -99,11 +98,7 @@ class ReferralDetailDialog(QDialog):
         inner.addWidget(self.details)
         self.events_title = Heading(parent=body, level=2)
         inner.addWidget(self.events_title)
-        self.events = QTreeWidget(body)
-        self.events.setObjectName("referral-events")
-        self.events.setRootIsDecorated(False)
-        self.events.setWordWrap(True)
-        self.events.setMinimumHeight(140)
+        self.events = record_list(body, "referral-events", wrap=True, min_height=140)
         inner.addWidget(self.events, 1)
         layout.addWidget(scroll, 1)
         self.message = MessageLabel(self)

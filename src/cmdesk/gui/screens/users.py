@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -31,6 +30,7 @@ from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import ChoiceCombo, kind_items
+from cmdesk.gui.widgets.details import record_list
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.passphrase_meter import PassphraseMeter
@@ -56,9 +56,7 @@ class UsersScreen(QWidget):
         layout.addWidget(self.intro)
         self.message = MessageLabel(self)
         layout.addWidget(self.message)
-        self.table = QTreeWidget(self)
-        self.table.setObjectName("user-list")
-        self.table.setRootIsDecorated(False)
+        self.table = record_list(self, "user-list")
         self.table.currentItemChanged.connect(lambda *_a: self._update_buttons())
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()

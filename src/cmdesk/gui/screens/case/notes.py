@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
     QSplitter,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -26,7 +25,7 @@ from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle
 from cmdesk.gui.widgets.choice import ChoiceCombo, kind_items
-from cmdesk.gui.widgets.details import select_row, stretch_column
+from cmdesk.gui.widgets.details import record_list, select_row, stretch_column
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
 from cmdesk.gui.widgets.text_box import TextBox
@@ -57,9 +56,7 @@ class NotesTab(CaseTab):
         tbox.setContentsMargins(0, 0, 0, 4)
         self.list_title = Heading(parent=top, level=2)
         tbox.addWidget(self.list_title)
-        self.timeline = QTreeWidget(top)
-        self.timeline.setObjectName("notes-timeline")
-        self.timeline.setRootIsDecorated(False)
+        self.timeline = record_list(top, "notes-timeline")
         self.timeline.currentItemChanged.connect(lambda *_a: self._show_current())
         tbox.addWidget(self.timeline, 1)
         self.full_text = WrapLabel(parent=top)
@@ -241,8 +238,7 @@ class NoteVersionsDialog(QDialog):
         layout = QVBoxLayout(self)
         self.title = Heading(parent=self, level=2)
         layout.addWidget(self.title)
-        self.list = QTreeWidget(self)
-        self.list.setRootIsDecorated(False)
+        self.list = record_list(self)
         layout.addWidget(self.list)
         self.text = WrapLabel(parent=self)
         self.text.setProperty("verbatim", True)  # the worker's own words

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
     QSplitter,
-    QTreeWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +26,7 @@ from cmdesk.core.acting.case_actions import CaseAction
 from cmdesk.core.i18n import Translator
 from cmdesk.gui.icons import icon
 from cmdesk.gui.screens.case.base import CaseTab
-from cmdesk.gui.widgets.details import stretch_column
+from cmdesk.gui.widgets.details import record_list, stretch_column
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
 
@@ -42,15 +41,6 @@ def hint_label(parent: QWidget) -> WrapLabel:
     label = WrapLabel(parent=parent)
     label.setStyleSheet(HINT_STYLE)
     return label
-
-
-def record_list(parent: QWidget, name: str, *, wrap: bool = False) -> QTreeWidget:
-    """A flat list of records, one per row."""
-    table = QTreeWidget(parent)
-    table.setObjectName(name)
-    table.setRootIsDecorated(False)
-    table.setWordWrap(wrap)
-    return table
 
 
 class ListTab(CaseTab):

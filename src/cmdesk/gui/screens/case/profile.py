@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
     QScrollArea,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -30,7 +29,7 @@ from cmdesk.core.reference.identity import format_thai_id
 from cmdesk.gui.icons import icon
 from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle
-from cmdesk.gui.widgets.details import DetailsGrid, stretch_column
+from cmdesk.gui.widgets.details import DetailsGrid, record_list, stretch_column
 from cmdesk.gui.widgets.labels import Heading
 
 if TYPE_CHECKING:
@@ -99,10 +98,7 @@ class ProfileTab(CaseTab):
         layout.addLayout(child_edits)
         self.household_heading = Heading(parent=body, level=2)
         layout.addWidget(self.household_heading)
-        self.household = QTreeWidget(body)
-        self.household.setObjectName("household")
-        self.household.setRootIsDecorated(False)
-        self.household.setMaximumHeight(120)
+        self.household = record_list(body, "household", max_height=120)
         self.household.itemSelectionChanged.connect(self._member_chosen)
         self.household.itemActivated.connect(lambda _item, _col: self._edit_member())
         layout.addWidget(self.household)
@@ -145,18 +141,11 @@ class ProfileTab(CaseTab):
         layout.addLayout(edits)
         self.risk_heading = Heading(parent=body, level=3)
         layout.addWidget(self.risk_heading)
-        self.risk_history = QTreeWidget(body)
-        self.risk_history.setObjectName("risk-history")
-        self.risk_history.setRootIsDecorated(False)
-        self.risk_history.setWordWrap(True)
-        self.risk_history.setMaximumHeight(140)
+        self.risk_history = record_list(body, "risk-history", wrap=True, max_height=140)
         layout.addWidget(self.risk_history)
         self.tasks_heading = Heading(parent=body, level=2)
         layout.addWidget(self.tasks_heading)
-        self.tasks = QTreeWidget(body)
-        self.tasks.setObjectName("case-tasks")
-        self.tasks.setRootIsDecorated(False)
-        self.tasks.setMaximumHeight(120)
+        self.tasks = record_list(body, "case-tasks", max_height=120)
         layout.addWidget(self.tasks)
         task_row = QHBoxLayout()
         self.add_task = QPushButton(body)

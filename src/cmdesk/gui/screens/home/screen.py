@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -37,6 +36,7 @@ from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.screens.home.approval_dialog import ApprovalDialog
 from cmdesk.gui.screens.home.bar_chart import BarChart
 from cmdesk.gui.session import Session
+from cmdesk.gui.widgets.details import record_list
 from cmdesk.gui.widgets.flow_layout import FlowLayout, flow_policy
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
 
@@ -145,10 +145,7 @@ class HomeScreen(QWidget):
 
         self.laptops_title = Heading(parent=body, level=2)
         box.addWidget(self.laptops_title)
-        self.laptops = QTreeWidget(body)
-        self.laptops.setObjectName("home-laptops")
-        self.laptops.setRootIsDecorated(False)
-        self.laptops.setMinimumHeight(90)
+        self.laptops = record_list(body, "home-laptops", min_height=90)
         box.addWidget(self.laptops)
         box.addStretch(1)
         self._show_parts()

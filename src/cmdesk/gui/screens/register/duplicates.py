@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QTreeWidgetItem, QVBoxLayout, QWidget
 
 from cmdesk.core.i18n import N_, Translator, buddhist_year
 from cmdesk.core.services.duplicates import DuplicateCandidate
-from cmdesk.gui.widgets.details import stretch_column
+from cmdesk.gui.widgets.details import record_list, stretch_column
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
 
 REASONS = {
@@ -50,10 +50,7 @@ class DuplicatesPanel(QWidget):
         layout.addWidget(self.title)
         self.body = WrapLabel(parent=self)
         layout.addWidget(self.body)
-        self.table = QTreeWidget(self)
-        self.table.setObjectName("duplicate-candidates")
-        self.table.setRootIsDecorated(False)
-        self.table.setWordWrap(True)
+        self.table = record_list(self, "duplicate-candidates", wrap=True)
         layout.addWidget(self.table, 1)
         self.candidates: list[Candidate] = []
 

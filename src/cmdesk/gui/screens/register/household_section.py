@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QPushButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -27,7 +26,7 @@ from cmdesk.core.model.labels import label_of
 from cmdesk.core.services.child_drafts import HouseholdMemberDraft, check_household_member
 from cmdesk.gui.i18n import Language
 from cmdesk.gui.screens.register.household_form import HouseholdMemberForm
-from cmdesk.gui.widgets.details import stretch_column
+from cmdesk.gui.widgets.details import record_list, stretch_column
 from cmdesk.gui.widgets.labels import Heading
 from cmdesk.gui.widgets.unsaved import DirtyTracker, confirm_discard
 
@@ -106,10 +105,7 @@ class HouseholdSection(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.heading = Heading(parent=self, level=2)
         layout.addWidget(self.heading)
-        self.list = QTreeWidget(self)
-        self.list.setObjectName("new-household")
-        self.list.setRootIsDecorated(False)
-        self.list.setMaximumHeight(110)
+        self.list = record_list(self, "new-household", max_height=110)
         layout.addWidget(self.list)
         row = QHBoxLayout()
         self.add_button = QPushButton(self)

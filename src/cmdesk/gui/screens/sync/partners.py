@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -27,6 +26,7 @@ from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
+from cmdesk.gui.widgets.details import record_list
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 
 if TYPE_CHECKING:
@@ -61,11 +61,7 @@ class LaptopsBox(QWidget):
         row.addWidget(self.this_laptop)
         row.addStretch(1)
         layout.addLayout(row)
-        self.table = QTreeWidget(self)
-        self.table.setObjectName("laptops")
-        self.table.setRootIsDecorated(False)
-        self.table.setMinimumHeight(90)
-        self.table.setMaximumHeight(160)
+        self.table = record_list(self, "laptops", min_height=90, max_height=160)
         layout.addWidget(self.table)
         self.none_yet = WrapLabel(parent=self)
         self.none_yet.setObjectName("no-laptops")
@@ -126,11 +122,7 @@ class OrganisationsBox(QWidget):
         layout.addWidget(self.title)
         self.body = WrapLabel(parent=self)
         layout.addWidget(self.body)
-        self.table = QTreeWidget(self)
-        self.table.setObjectName("organisations")
-        self.table.setRootIsDecorated(False)
-        self.table.setMinimumHeight(90)
-        self.table.setMaximumHeight(160)
+        self.table = record_list(self, "organisations", min_height=90, max_height=160)
         layout.addWidget(self.table)
         row = QHBoxLayout()
         self.save_button = QPushButton(icon("save"), "", self)
