@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -29,6 +28,7 @@ from cmdesk.gui.errors import field_messages, friendly_message
 from cmdesk.gui.icons import icon
 from cmdesk.gui.session import Session
 from cmdesk.gui.settings import GuiSettings, default_vault_dir
+from cmdesk.gui.widgets.busy_bar import busy_bar
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.language_picker import LanguagePicker
 from cmdesk.gui.widgets.passphrase_meter import PassphraseMeter
@@ -82,11 +82,7 @@ class SetupPage(QWidget):
         self._build_recovery()
         self.message = MessageLabel(self)
         outer.addWidget(self.message)
-        self.busy = QProgressBar(self)
-        self.busy.setRange(0, 0)
-        self.busy.setMaximumHeight(6)
-        self.busy.setTextVisible(False)
-        self.busy.hide()
+        self.busy = busy_bar(self)
         outer.addWidget(self.busy)
         nav = QHBoxLayout()
         self.back_button = QPushButton(self)
