@@ -20,7 +20,7 @@ from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import ChoiceCombo, Item, Label, kind_items
 from cmdesk.gui.widgets.date_field import DateField
 from cmdesk.gui.widgets.form import FormGrid
-from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+from cmdesk.gui.widgets.labels import MessageLabel, add_heading_and_text
 from cmdesk.gui.widgets.text_box import TextBox
 from cmdesk.gui.widgets.unsaved import DirtyTracker, confirm_discard
 
@@ -57,10 +57,7 @@ class ConsentDialog(QDialog):
         self._case_id = case_id
         self._on_saved = on_saved
         layout = QVBoxLayout(self)
-        self.title = Heading(parent=self, level=2)
-        layout.addWidget(self.title)
-        self.intro = WrapLabel(parent=self)
-        layout.addWidget(self.intro)
+        self.title, self.intro = add_heading_and_text(layout, self)
         self.form = FormGrid(self)
         self.purpose = ChoiceCombo(kind_items("consent_purpose"), self)
         self.purpose.setObjectName("consent-purpose")

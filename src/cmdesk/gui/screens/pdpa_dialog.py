@@ -31,7 +31,7 @@ from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.form import FormGrid
-from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
 from cmdesk.gui.widgets.prompts import ask
 from cmdesk.gui.widgets.search_box import SearchBox
 
@@ -61,10 +61,7 @@ class PdpaDialog(QDialog):
         body = QWidget(scroll)
         scroll.setWidget(body)
         layout = QVBoxLayout(body)
-        self.title = Heading(parent=self, level=2)
-        layout.addWidget(self.title)
-        self.intro = WrapLabel(parent=self)
-        layout.addWidget(self.intro)
+        self.title, self.intro = add_heading_and_text(layout, self)
         self.search = SearchBox(self)
         self.search.setObjectName("pdpa-search")
         self.search.search_requested.connect(self.find_children)
@@ -91,11 +88,8 @@ class PdpaDialog(QDialog):
         self.export_button.clicked.connect(self.export)
         layout.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignRight)
 
-        self.erase_title = Heading(parent=self, level=2)
-        layout.addWidget(self.erase_title)
-        self.erase_text = WrapLabel(parent=self)
+        self.erase_title, self.erase_text = add_heading_and_text(layout, self)
         self.erase_text.setObjectName("pdpa-erasure-explained")
-        layout.addWidget(self.erase_text)
         self.erase_form = FormGrid(self)
         self.reason = QComboBox(self)
         self.reason.setObjectName("pdpa-reason")

@@ -25,7 +25,7 @@ from cmdesk.core.vault.recovery_file import write_recovery_key
 from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp
 from cmdesk.gui.session import Session
-from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+from cmdesk.gui.widgets.labels import MessageLabel, WrapLabel, add_heading_and_text
 
 
 class RecoveryKeyPanel(QWidget):
@@ -37,10 +37,7 @@ class RecoveryKeyPanel(QWidget):
         self._session = session
         self.saved_to: Path | None = None
         layout = QVBoxLayout(self)
-        self.title = Heading(parent=self, level=2)
-        layout.addWidget(self.title)
-        self.why = WrapLabel(parent=self)
-        layout.addWidget(self.why)
+        self.title, self.why = add_heading_and_text(layout, self)
         self.how = WrapLabel(parent=self)
         layout.addWidget(self.how)
         self.save_button = QPushButton(icon("save"), "", self)

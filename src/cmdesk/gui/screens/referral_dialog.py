@@ -35,7 +35,7 @@ from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import CheckList, ChoiceCombo, kind_items
 from cmdesk.gui.widgets.date_field import DateField
 from cmdesk.gui.widgets.form import FormGrid
-from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
 from cmdesk.gui.widgets.text_box import TextBox
 from cmdesk.gui.widgets.unsaved import DirtyTracker, confirm_discard
 
@@ -112,11 +112,8 @@ class ReferralDialog(QDialog):
 
         # Consent first, where it is seen: without it nothing can be sent.
         right = QVBoxLayout()
-        self.consent_title = Heading(parent=self, level=2)
-        right.addWidget(self.consent_title)
-        self.consent_state = WrapLabel(parent=self)
+        self.consent_title, self.consent_state = add_heading_and_text(right, self)
         self.consent_state.setObjectName("consent-state")
-        right.addWidget(self.consent_state)
         row = QHBoxLayout()
         self.record_consent = QPushButton(self)
         self.record_consent.setObjectName("record-consent")

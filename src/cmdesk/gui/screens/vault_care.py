@@ -22,7 +22,7 @@ from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.session import Session
-from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
 
 if TYPE_CHECKING:
     from cmdesk.core.workspace import CheckReport
@@ -47,10 +47,7 @@ class VaultScreen(QWidget):
         self.title = Heading(parent=self)
         layout.addWidget(self.title)
 
-        self.backup_title = Heading(parent=self, level=2)
-        layout.addWidget(self.backup_title)
-        self.backup_body = WrapLabel(parent=self)
-        layout.addWidget(self.backup_body)
+        self.backup_title, self.backup_body = add_heading_and_text(layout, self)
         row = QHBoxLayout()
         self.folder = QLineEdit(self)
         self.folder.setObjectName("backup-folder")
@@ -67,10 +64,7 @@ class VaultScreen(QWidget):
         self.backup_message = MessageLabel(self)
         layout.addWidget(self.backup_message)
 
-        self.check_title = Heading(parent=self, level=2)
-        layout.addWidget(self.check_title)
-        self.check_body = WrapLabel(parent=self)
-        layout.addWidget(self.check_body)
+        self.check_title, self.check_body = add_heading_and_text(layout, self)
         self.check_button = QPushButton(icon("search"), "", self)
         self.check_button.setObjectName("check-vault")
         self.check_button.clicked.connect(self.check)
@@ -78,18 +72,12 @@ class VaultScreen(QWidget):
         self.check_message = MessageLabel(self)
         layout.addWidget(self.check_message)
 
-        self.key_title = Heading(parent=self, level=2)
-        layout.addWidget(self.key_title)
-        self.key_body = WrapLabel(parent=self)
-        layout.addWidget(self.key_body)
+        self.key_title, self.key_body = add_heading_and_text(layout, self)
         self.key_button = QPushButton(icon("key"), "", self)
         self.key_button.setObjectName("recovery-key")
         layout.addWidget(self.key_button)
 
-        self.pdpa_title = Heading(parent=self, level=2)
-        layout.addWidget(self.pdpa_title)
-        self.pdpa_body = WrapLabel(parent=self)
-        layout.addWidget(self.pdpa_body)
+        self.pdpa_title, self.pdpa_body = add_heading_and_text(layout, self)
         self.pdpa_button = QPushButton(icon("search"), "", self)
         self.pdpa_button.setObjectName("pdpa")
         self.pdpa_button.clicked.connect(self.open_pdpa)

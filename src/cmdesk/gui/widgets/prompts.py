@@ -20,7 +20,7 @@ from cmdesk.core.i18n import Translator
 from cmdesk.gui.i18n import Language
 from cmdesk.gui.widgets.choice import ChoiceCombo, Item
 from cmdesk.gui.widgets.form import FormGrid
-from cmdesk.gui.widgets.labels import Heading, WrapLabel
+from cmdesk.gui.widgets.labels import add_heading_and_text
 from cmdesk.gui.widgets.text_box import TextBox
 
 
@@ -82,10 +82,7 @@ class ReasonDialog(QDialog):
         self._on_ok = on_ok
         self._text_required = text_required
         layout = QVBoxLayout(self)
-        self.heading = Heading(parent=self, level=2)
-        layout.addWidget(self.heading)
-        self.prompt = WrapLabel(parent=self)
-        layout.addWidget(self.prompt)
+        self.heading, self.prompt = add_heading_and_text(layout, self)
         self.form = FormGrid(self)
         self.choice: ChoiceCombo | None = None
         if choices is not None:

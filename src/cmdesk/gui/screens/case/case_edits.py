@@ -25,7 +25,7 @@ from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import CheckList, ChoiceCombo, Item, kind_items
 from cmdesk.gui.widgets.form import FormGrid
-from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+from cmdesk.gui.widgets.labels import MessageLabel, add_heading_and_text
 from cmdesk.gui.widgets.text_box import TextBox
 from cmdesk.gui.widgets.unsaved import DirtyTracker, confirm_discard
 
@@ -49,10 +49,7 @@ class CaseEditDialog(QDialog):
         self.setObjectName(name)
         self._session = session
         self._layout = QVBoxLayout(self)
-        self.title = Heading(parent=self, level=2)
-        self._layout.addWidget(self.title)
-        self.intro = WrapLabel(parent=self)
-        self._layout.addWidget(self.intro)
+        self.title, self.intro = add_heading_and_text(self._layout, self)
         self.form = self.make_form()
         if self.scrolls:
             scroll = QScrollArea(self)

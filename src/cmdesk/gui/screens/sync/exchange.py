@@ -33,7 +33,7 @@ from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp
 from cmdesk.gui.session import Session
-from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+from cmdesk.gui.widgets.labels import MessageLabel, add_heading_and_text
 from cmdesk.gui.worker import Job
 
 if TYPE_CHECKING:
@@ -92,10 +92,7 @@ class ExchangeBox(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
-        self.export_title = Heading(parent=self, level=2)
-        layout.addWidget(self.export_title)
-        self.export_body = WrapLabel(parent=self)
-        layout.addWidget(self.export_body)
+        self.export_title, self.export_body = add_heading_and_text(layout, self)
         row = QHBoxLayout()
         self.for_label = QLabel(self)
         row.addWidget(self.for_label)
@@ -123,10 +120,7 @@ class ExchangeBox(QWidget):
         self.export_message.setObjectName("export-message")
         layout.addWidget(self.export_message)
 
-        self.import_title = Heading(parent=self, level=2)
-        layout.addWidget(self.import_title)
-        self.import_body = WrapLabel(parent=self)
-        layout.addWidget(self.import_body)
+        self.import_title, self.import_body = add_heading_and_text(layout, self)
         row = QHBoxLayout()
         self.import_path = QLineEdit(self)
         self.import_path.setObjectName("import-path")

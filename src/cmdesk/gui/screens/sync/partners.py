@@ -27,7 +27,7 @@ from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.details import record_list
-from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel, add_heading_and_text
 
 if TYPE_CHECKING:
     from cmdesk.core.sync.engine import TrustedOrg
@@ -118,10 +118,7 @@ class OrganisationsBox(QWidget):
         self._trusted: list[TrustedOrg] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.title = Heading(parent=self, level=2)
-        layout.addWidget(self.title)
-        self.body = WrapLabel(parent=self)
-        layout.addWidget(self.body)
+        self.title, self.body = add_heading_and_text(layout, self)
         self.table = record_list(self, "organisations", min_height=90, max_height=160)
         layout.addWidget(self.table)
         row = QHBoxLayout()
