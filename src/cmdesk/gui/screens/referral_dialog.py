@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QPlainTextEdit,
     QPushButton,
@@ -34,6 +33,7 @@ from cmdesk.gui.screens.referral_preview import preview_text
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import CheckList, ChoiceCombo, kind_items
 from cmdesk.gui.widgets.date_field import DateField
+from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
 from cmdesk.gui.widgets.text_box import TextBox
@@ -147,12 +147,7 @@ class ReferralDialog(QDialog):
 
         self.message = MessageLabel(self)
         outer.addWidget(self.message)
-        self.buttons = QDialogButtonBox(self)
-        self.send = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.send.setObjectName("send-referral")
-        self.cancel = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.send, self.cancel = ok_cancel_buttons(self, "send-referral", self.submit)
         outer.addWidget(self.buttons)
 
         self.tracker = DirtyTracker(self)
@@ -196,9 +191,8 @@ class ReferralDialog(QDialog):
         self._any_service_text()
         self.preview_title.setText(tr.gettext("What the partner will receive"))
         self.preview.setAccessibleName(self.preview_title.text())
-        self.send.setText(tr.gettext("Send the referral"))
-        self.cancel.setText(tr.gettext("Cancel"))
-        for b in (self.record_consent, self.override, self.send, self.cancel):
+        translate_ok_cancel(tr, self.send, tr.gettext("Send the referral"), self.cancel)
+        for b in (self.record_consent, self.override):
             b.setAccessibleName(b.text())
         self._show_basis()
         self._update_preview()

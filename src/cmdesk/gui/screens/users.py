@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -31,6 +30,7 @@ from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import ChoiceCombo, kind_items
 from cmdesk.gui.widgets.details import record_list
+from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.passphrase_meter import PassphraseMeter
@@ -212,12 +212,7 @@ class PassphraseForm(QDialog):
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
         self.meter = PassphraseMeter(self)
         self.message = MessageLabel(self)
-        self.buttons = QDialogButtonBox(self)
-        self.save = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save.setObjectName("save")
-        self.cancel = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.save, self.cancel = ok_cancel_buttons(self, "save", self.submit)
         self.passphrase.textChanged.connect(lambda _t: self._meter())
         self.setMinimumWidth(520)
         self.finished.connect(self.deleteLater)
@@ -249,10 +244,9 @@ class PassphraseForm(QDialog):
 
     def retranslate_common(self) -> None:
         self.form.retranslate(self.translator)
-        self.save.setText(self.translator.gettext("Save"))
-        self.cancel.setText(self.translator.gettext("Cancel"))
-        for b in (self.save, self.cancel):
-            b.setAccessibleName(b.text())
+        translate_ok_cancel(
+            self.translator, self.save, self.translator.gettext("Save"), self.cancel
+        )
         self._meter()
 
     def passphrase_ok(self) -> bool:

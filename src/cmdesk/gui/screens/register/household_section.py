@@ -12,7 +12,6 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QPushButton,
     QTreeWidgetItem,
@@ -27,6 +26,7 @@ from cmdesk.core.services.child_drafts import HouseholdMemberDraft, check_househ
 from cmdesk.gui.i18n import Language
 from cmdesk.gui.screens.register.household_form import HouseholdMemberForm
 from cmdesk.gui.widgets.details import record_list, stretch_column
+from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
 from cmdesk.gui.widgets.labels import Heading
 from cmdesk.gui.widgets.unsaved import DirtyTracker, confirm_discard
 
@@ -46,12 +46,9 @@ class NewMemberDialog(QDialog):
         layout.addWidget(self.title)
         self.form = HouseholdMemberForm(self)
         layout.addWidget(self.form)
-        self.buttons = QDialogButtonBox(self)
-        self.ok_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok_button.setObjectName("ok")
-        self.cancel_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button, self.cancel_button = ok_cancel_buttons(
+            self, "ok", self.accept
+        )
         layout.addWidget(self.buttons)
         self.tracker = DirtyTracker(self)
         self.tracker.watch(*self.form.fields(), self.form.relationship)
@@ -65,10 +62,7 @@ class NewMemberDialog(QDialog):
         self.setWindowTitle(tr.gettext("Add a household member"))
         self.title.setText(tr.gettext("Add a household member"))
         self.form.retranslate(tr)
-        self.ok_button.setText(tr.gettext("Add a member"))
-        self.cancel_button.setText(tr.gettext("Cancel"))
-        for b in (self.ok_button, self.cancel_button):
-            b.setAccessibleName(b.text())
+        translate_ok_cancel(tr, self.ok_button, tr.gettext("Add a member"), self.cancel_button)
 
     def accept(self) -> None:
         tr = self._lang.translator
