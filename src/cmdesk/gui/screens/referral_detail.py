@@ -7,6 +7,7 @@ reports back; the sending side may withdraw and print the slip for the partner.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +32,7 @@ from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.details import DetailsGrid, record_list, stretch_column
 from cmdesk.gui.widgets.labels import Heading, MessageLabel
-from cmdesk.gui.widgets.prompts import ReasonDialog, Render
+from cmdesk.gui.widgets.prompts import ReasonDialog
 
 if TYPE_CHECKING:
     from cmdesk.core.i18n import Translator
@@ -51,6 +52,46 @@ ROWS = (
     ("basis", N_("Shared on the basis of")),
 )
 RECEIVING_STEPS = ("acknowledge", "accept", "decline", "complete")
+OPTIONAL_NOTE = N_("A note for the sending organisation, if there is something to say.")
+
+
+@dataclass(frozen=True)
+class NoteStep:
+    """A step taken with a note for the other side: the prompt's title (also its button),
+    what to write, whether the note may be left empty, and the change it makes."""
+
+    title: str
+    prompt: str
+    change: Callable[[Workspace, str, str], object]  # (ws, referral id, note)
+    required: bool = True
+
+
+NOTE_STEPS = {
+    "accept": NoteStep(
+        N_("Accept"), OPTIONAL_NOTE, lambda ws, rid, text: ws.referrals.accept(rid, text), False
+    ),
+    "complete": NoteStep(
+        N_("Mark as completed"),
+        OPTIONAL_NOTE,
+        lambda ws, rid, text: ws.referrals.complete(rid, text),
+        False,
+    ),
+    "decline": NoteStep(
+        N_("Decline the referral"),
+        N_("Say why your organisation cannot take this referral."),
+        lambda ws, rid, text: ws.referrals.decline(rid, text),
+    ),
+    "feedback": NoteStep(
+        N_("Report back"),
+        N_("What should the sending organisation know about the child's progress?"),
+        lambda ws, rid, text: ws.referrals.add_feedback(rid, text),
+    ),
+    "withdraw": NoteStep(
+        N_("Withdraw the referral"),
+        N_("Say why the referral is withdrawn."),
+        lambda ws, rid, text: ws.referrals.withdraw(rid, text),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -202,55 +243,19 @@ class ReferralDetailDialog(QDialog):
             PrintDialog.show_for(self._session, self, PrintJob.referral_slip(rid))
         elif name == "acknowledge":
             self._run(lambda ws: ws.referrals.acknowledge(rid))
-        elif name == "accept":
-            self._ask(
-                lambda t: t.gettext("Accept"),
-                lambda t: t.gettext(
-                    "A note for the sending organisation, if there is something to say."
-                ),
-                lambda ws, text: ws.referrals.accept(rid, text),
-                required=False,
-            )
-        elif name == "complete":
-            self._ask(
-                lambda t: t.gettext("Mark as completed"),
-                lambda t: t.gettext(
-                    "A note for the sending organisation, if there is something to say."
-                ),
-                lambda ws, text: ws.referrals.complete(rid, text),
-                required=False,
-            )
-        elif name == "decline":
-            self._ask(
-                lambda t: t.gettext("Decline the referral"),
-                lambda t: t.gettext("Say why your organisation cannot take this referral."),
-                lambda ws, text: ws.referrals.decline(rid, text),
-            )
-        elif name == "feedback":
-            self._ask(
-                lambda t: t.gettext("Report back"),
-                lambda t: t.gettext(
-                    "What should the sending organisation know about the child's progress?"
-                ),
-                lambda ws, text: ws.referrals.add_feedback(rid, text),
-            )
-        elif name == "withdraw":
-            self._ask(
-                lambda t: t.gettext("Withdraw the referral"),
-                lambda t: t.gettext("Say why the referral is withdrawn."),
-                lambda ws, text: ws.referrals.withdraw(rid, text),
-            )
+        elif name in NOTE_STEPS:
+            self._ask(NOTE_STEPS[name], rid)
 
-    def _ask(self, title: Render, prompt: Render, op: Any, *, required: bool = True) -> None:
+    def _ask(self, step: NoteStep, rid: str) -> None:
         ReasonDialog(
             self,
             self._session.lang,
-            title=title,
-            prompt=prompt,
-            ok=title,
+            title=lambda t: t.gettext(step.title),
+            prompt=lambda t: t.gettext(step.prompt),
+            ok=lambda t: t.gettext(step.title),
             text_label=lambda t: t.gettext("Note"),
-            text_required=required,
-            on_ok=lambda _c, text: self._run(lambda ws: op(ws, text)),
+            text_required=step.required,
+            on_ok=lambda _c, text: self._run(lambda ws: step.change(ws, rid, text)),
         ).open()
 
     def _run(self, op: Any) -> None:
