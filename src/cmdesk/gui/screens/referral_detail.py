@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from cmdesk.core.i18n import N_, format_date, format_datetime
-from cmdesk.core.model.labels import label_of
 from cmdesk.core.model.referral import ReferralStatus
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
+from cmdesk.gui.widgets.choice import code_labels
 from cmdesk.gui.widgets.details import DetailsGrid, record_list, stretch_column
 from cmdesk.gui.widgets.labels import Heading, MessageLabel
 from cmdesk.gui.widgets.prompts import ReasonDialog
@@ -201,8 +201,7 @@ class ReferralDetailDialog(QDialog):
         self.view = view
         tr, r = self.translator, view.referral
 
-        def lab(kind: str, code: str | None) -> str:
-            return tr.gettext(label_of(kind, code)) if code else ""
+        lab = code_labels(tr)
 
         self.details.set("case", r.case_number)
         self.details.set("from", r.from_org_code)

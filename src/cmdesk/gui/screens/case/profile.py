@@ -23,12 +23,12 @@ from cmdesk.core.acting.case_actions import CaseAction
 from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.i18n import N_, age_on, format_birth_date, format_date, format_datetime
 from cmdesk.core.model import catalog
-from cmdesk.core.model.labels import label_of
 from cmdesk.core.reference.ethnicity import ethnic_group
 from cmdesk.core.reference.identity import format_thai_id
 from cmdesk.gui.icons import icon
 from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle
+from cmdesk.gui.widgets.choice import code_labels
 from cmdesk.gui.widgets.details import DetailsGrid, record_list, stretch_column
 from cmdesk.gui.widgets.labels import Heading
 
@@ -221,8 +221,7 @@ class ProfileTab(CaseTab):
         tr, locale = self.translator, self.translator.locale
         c, case = b.child, b.case
 
-        def lab(kind: str, code: str | None) -> str:
-            return tr.gettext(label_of(kind, code)) if code else ""
+        lab = code_labels(tr)
 
         self.child.set("name_th", c.name_th)
         self.child.set("name_latin", c.name_latin)
