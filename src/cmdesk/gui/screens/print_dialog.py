@@ -40,6 +40,7 @@ from cmdesk.gui.widgets.choice import ChoiceCombo
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.language_picker import language_items
+from cmdesk.gui.widgets.screen_fit import fit_to_screen
 
 if TYPE_CHECKING:
     from cmdesk.core.workspace import Workspace
@@ -222,11 +223,7 @@ class PrintDialog(QDialog):
         self.retranslate()
         self.language.set_code(session.lang.locale)
         self._document_changed()
-        screen = self.screen().availableGeometry() if self.screen() else None
-        width, height = 900, 620
-        if screen is not None:
-            width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
-        self.resize(width, height)
+        fit_to_screen(self, 900, 620)
         self.finished.connect(self.deleteLater)
 
     # -- text -------------------------------------------------------------------------------

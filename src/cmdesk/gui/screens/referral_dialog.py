@@ -36,6 +36,7 @@ from cmdesk.gui.widgets.date_field import DateField
 from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
+from cmdesk.gui.widgets.screen_fit import fit_to_screen
 from cmdesk.gui.widgets.text_box import TextBox
 from cmdesk.gui.widgets.unsaved import DirtyTracker, confirm_discard
 
@@ -164,15 +165,8 @@ class ReferralDialog(QDialog):
         with self.tracker.paused():
             self.sections.set_codes(s.value for s in DEFAULT_SECTIONS)
         self._partner_changed()
-        self._fit()
+        fit_to_screen(self, 980, 660)
         self.finished.connect(self.deleteLater)
-
-    def _fit(self) -> None:
-        screen = self.screen().availableGeometry() if self.screen() else None
-        width, height = 980, 660
-        if screen is not None:
-            width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
-        self.resize(width, height)
 
     # -- text -------------------------------------------------------------------------------
     def retranslate(self) -> None:

@@ -34,6 +34,7 @@ from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.prompts import ask
+from cmdesk.gui.widgets.screen_fit import fit_to_screen
 from cmdesk.gui.widgets.unsaved import DirtyTracker, confirm_discard
 
 if TYPE_CHECKING:
@@ -117,11 +118,7 @@ class RegisterChildDialog(QDialog):
         self.retranslate()
         self.form.start()
         self.go_to(FORM)
-        screen = self.screen().availableGeometry() if self.screen() else None
-        width, height = 860, 700
-        if screen is not None:
-            width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
-        self.resize(width, height)
+        fit_to_screen(self, 860, 700)
         self.finished.connect(self.deleteLater)
 
     # -- text -------------------------------------------------------------------------------
