@@ -12,7 +12,6 @@ from cmdesk.core.i18n import N_, format_date
 from cmdesk.core.model.labels import label_of
 from cmdesk.gui.screens.case.data import CaseBundle
 from cmdesk.gui.screens.case.panes import ListTab
-from cmdesk.gui.widgets.prompts import ReasonDialog
 
 if TYPE_CHECKING:
     from cmdesk.gui.screens.case.page import CasePage
@@ -122,17 +121,14 @@ class ConsentTab(ListTab):
         consent_id = self._chosen()
         if consent_id is None:
             return
-        ReasonDialog(
-            self.page,
-            self.session.lang,
+        self.ask_reason(
             title=lambda t: t.gettext("Withdraw consent"),
             prompt=lambda t: t.gettext(
                 "From now on nothing more is shared on this consent. Say who withdrew it and why."
             ),
             ok=lambda t: t.gettext("Withdraw consent"),
-            text_label=lambda t: t.gettext("Reason"),
-            on_ok=lambda _c, why: self.change(lambda ws: ws.consents.withdraw(consent_id, why)),
-        ).open()
+            change=lambda ws, why: ws.consents.withdraw(consent_id, why),
+        )
 
     def _print_form(self) -> None:
         b = self.bundle

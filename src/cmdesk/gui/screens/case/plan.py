@@ -33,10 +33,10 @@ from cmdesk.gui.widgets.date_field import DateField
 from cmdesk.gui.widgets.details import select_row, stretch_column
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
-from cmdesk.gui.widgets.prompts import ReasonDialog
 
 if TYPE_CHECKING:
     from cmdesk.core.services.organisations import OrganisationDTO
+    from cmdesk.core.workspace import Workspace
     from cmdesk.gui.screens.case.page import CasePage
 
 ROW_ID = Qt.ItemDataRole.UserRole
@@ -336,23 +336,19 @@ class PlanTab(CaseTab):
             return
         kind, row_id = chosen
 
-        def remove(_c: str, why: str) -> None:
+        def remove(ws: Workspace, why: str) -> object:
             if kind == "goal":
-                self.change(lambda ws: ws.casework.remove_goal(row_id, why))
-            else:
-                self.change(lambda ws: ws.casework.remove_action(row_id, why))
+                return ws.casework.remove_goal(row_id, why)
+            return ws.casework.remove_action(row_id, why)
 
-        ReasonDialog(
-            self.page,
-            self.session.lang,
+        self.ask_reason(
             title=lambda t: t.gettext("Remove from the plan"),
             prompt=lambda t: t.gettext(
                 "It stays in the record's history. Say why it is removed from the plan."
             ),
             ok=lambda t: t.gettext("Remove"),
-            text_label=lambda t: t.gettext("Reason"),
-            on_ok=remove,
-        ).open()
+            change=remove,
+        )
 
     def _settle(self) -> None:
         # What is left typed in the other form still counts as unsaved.

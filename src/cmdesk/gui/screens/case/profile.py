@@ -365,26 +365,19 @@ class ProfileTab(CaseTab):
             MemberDialog(self.session, self, self.bundle.child.id, member).open()
 
     def _remove_member(self) -> None:
-        from cmdesk.gui.widgets.prompts import ReasonDialog
-
         member = self._chosen_member()
         if member is None:
             return
         member_id = member.id
-        ReasonDialog(
-            self.page,
-            self.session.lang,
+        self.ask_reason(
             title=lambda t: t.gettext("Remove household member"),
             prompt=lambda t: t.gettext(
                 "The person no longer shows in the household. The record is kept, hidden, "
                 "with your reason."
             ),
             ok=lambda t: t.gettext("Remove"),
-            text_label=lambda t: t.gettext("Reason"),
-            on_ok=lambda _c, why: self.change(
-                lambda ws: ws.children.remove_household_member(member_id, why)
-            ),
-        ).open()
+            change=lambda ws, why: ws.children.remove_household_member(member_id, why),
+        )
 
     def _open_risk(self) -> None:
         from cmdesk.gui.screens.case.case_edits import RiskDialog
