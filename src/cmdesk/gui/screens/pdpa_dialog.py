@@ -13,12 +13,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFrame,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +31,7 @@ from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
 from cmdesk.gui.widgets.prompts import ask
+from cmdesk.gui.widgets.scroll_body import scroll_body
 from cmdesk.gui.widgets.search_box import SearchBox
 
 CHILD_ID = Qt.ItemDataRole.UserRole
@@ -54,12 +53,8 @@ class PdpaDialog(QDialog):
         self.setMinimumWidth(560)
         outer = QVBoxLayout(self)
         # Scrolls, so that erasing stays reachable on a 600-pixel-high screen.
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll, body = scroll_body(self, frame=False)
         outer.addWidget(scroll, 1)
-        body = QWidget(scroll)
-        scroll.setWidget(body)
         layout = QVBoxLayout(body)
         self.title, self.intro = add_heading_and_text(layout, self)
         self.search = SearchBox(self)

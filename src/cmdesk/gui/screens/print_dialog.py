@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +40,7 @@ from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.language_picker import language_items
 from cmdesk.gui.widgets.screen_fit import fit_to_screen
+from cmdesk.gui.widgets.scroll_body import scroll_body
 
 if TYPE_CHECKING:
     from cmdesk.core.workspace import Workspace
@@ -186,12 +186,9 @@ class PrintDialog(QDialog):
         right = QVBoxLayout()
         self.preview_title = Heading(parent=self, level=2)
         right.addWidget(self.preview_title)
-        self.preview = QScrollArea(self)
+        self.preview, self.pages = scroll_body(self)
         self.preview.setObjectName("print-preview")
-        self.preview.setWidgetResizable(True)
-        self.pages = QWidget(self.preview)
         self.pages_box = QVBoxLayout(self.pages)
-        self.preview.setWidget(self.pages)
         right.addWidget(self.preview, 1)
         self.page_info = QLabel(self)
         right.addWidget(self.page_info)

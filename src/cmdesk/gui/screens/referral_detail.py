@@ -14,10 +14,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFrame,
     QHBoxLayout,
     QPushButton,
-    QScrollArea,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -33,6 +31,7 @@ from cmdesk.gui.widgets.choice import code_labels
 from cmdesk.gui.widgets.details import DetailsGrid, record_list, stretch_column
 from cmdesk.gui.widgets.labels import Heading, MessageLabel
 from cmdesk.gui.widgets.prompts import ReasonDialog
+from cmdesk.gui.widgets.scroll_body import scroll_body
 
 if TYPE_CHECKING:
     from cmdesk.core.i18n import Translator
@@ -126,11 +125,7 @@ class ReferralDetailDialog(QDialog):
         layout.addWidget(self.title)
         # The details and the steps scroll together: a long reason must not push the
         # buttons off a 600-pixel-high screen.
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        body = QWidget(scroll)
-        scroll.setWidget(body)
+        scroll, body = scroll_body(self, frame=False)
         inner = QVBoxLayout(body)
         inner.setContentsMargins(0, 0, 0, 0)
         self.details = DetailsGrid(body)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +36,7 @@ from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_ca
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
 from cmdesk.gui.widgets.screen_fit import fit_to_screen
+from cmdesk.gui.widgets.scroll_body import scroll_body
 from cmdesk.gui.widgets.text_box import TextBox
 from cmdesk.gui.widgets.unsaved import DirtyTracker, confirm_discard
 
@@ -65,10 +65,7 @@ class ReferralDialog(QDialog):
         columns = QHBoxLayout()
         outer.addLayout(columns, 1)
 
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        left = QWidget(scroll)
-        scroll.setWidget(left)
+        scroll, left = scroll_body(self)
         box = QVBoxLayout(left)
         box.setContentsMargins(0, 0, 8, 0)
         self.form = FormGrid(left)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -31,6 +30,7 @@ from cmdesk.gui.screens.sync.exchange import ExchangeBox
 from cmdesk.gui.screens.sync.partners import LaptopsBox, OrganisationsBox
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
+from cmdesk.gui.widgets.scroll_body import scroll_body
 
 if TYPE_CHECKING:
     from cmdesk.core.acting.changes import OpChanges
@@ -68,10 +68,8 @@ class SyncScreen(QWidget):
         self.tabs.setObjectName("sync-tabs")
         outer.addWidget(self.tabs, 1)
 
-        scroll = self.scroll_area = QScrollArea(self.tabs)  # (QWidget.scroll is a method)
-        scroll.setWidgetResizable(True)
-        body = QWidget(scroll)
-        scroll.setWidget(body)
+        scroll, body = scroll_body(self.tabs)
+        self.scroll_area = scroll  # (QWidget.scroll is a method)
         layout = QVBoxLayout(body)
         self.summary = WrapLabel(parent=body)
         self.summary.setObjectName("sync-summary")

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -33,6 +32,7 @@ from cmdesk.gui.widgets.date_field import DateField
 from cmdesk.gui.widgets.details import select_row, stretch_column
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
+from cmdesk.gui.widgets.scroll_body import scroll_body
 
 if TYPE_CHECKING:
     from cmdesk.core.services.organisations import OrganisationDTO
@@ -60,10 +60,7 @@ class PlanTab(CaseTab):
         split = QSplitter(self)
         outer.addWidget(split)
 
-        scroll = QScrollArea(split)
-        scroll.setWidgetResizable(True)
-        left = QWidget(scroll)
-        scroll.setWidget(left)
+        _scroll, left = scroll_body(split)  # a child of the splitter: its left side
         forms = QVBoxLayout(left)
         forms.setContentsMargins(6, 6, 8, 0)
         self.hint = WrapLabel(parent=left)

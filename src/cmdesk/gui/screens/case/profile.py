@@ -13,10 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
-    QScrollArea,
     QTreeWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from cmdesk.core.acting.case_actions import CaseAction
@@ -31,6 +29,7 @@ from cmdesk.gui.screens.case.data import CaseBundle
 from cmdesk.gui.widgets.choice import code_labels
 from cmdesk.gui.widgets.details import DetailsGrid, record_list, stretch_column
 from cmdesk.gui.widgets.labels import Heading
+from cmdesk.gui.widgets.scroll_body import scroll_body
 
 if TYPE_CHECKING:
     from cmdesk.core.services.children import HouseholdMemberDTO
@@ -72,11 +71,8 @@ class ProfileTab(CaseTab):
         self.setObjectName("case-profile")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
+        scroll, body = scroll_body(self)
         outer.addWidget(scroll)
-        body = QWidget(scroll)
-        scroll.setWidget(body)
         layout = QVBoxLayout(body)
         self.child_heading = Heading(parent=body, level=2)
         layout.addWidget(self.child_heading)

@@ -15,12 +15,10 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -39,6 +37,7 @@ from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.details import record_list
 from cmdesk.gui.widgets.flow_layout import FlowLayout, flow_policy
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
+from cmdesk.gui.widgets.scroll_body import scroll_body
 
 # The figure buttons, in the order shown; which ones a role sees is in _FOR_ROLE.
 FIGURES = (
@@ -83,11 +82,7 @@ class HomeScreen(QWidget):
         self._stale = True
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        body = QWidget(scroll)
-        scroll.setWidget(body)
+        scroll, body = scroll_body(self, frame=False)
         outer.addWidget(scroll)
         box = QVBoxLayout(body)
         self.title = Heading(parent=body)
