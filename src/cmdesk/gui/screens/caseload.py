@@ -6,13 +6,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
 
 from cmdesk.core.acting.case_actions import does_casework
 from cmdesk.core.acting.changes import Kind
 from cmdesk.core.i18n import N_, Translator, format_date
 from cmdesk.core.model.case import RISK_LABELS, STAGE_LABELS, Stage
-from cmdesk.gui.icons import icon
 from cmdesk.gui.models.paged import Column, Fetch, Page
 from cmdesk.gui.screens.caseload_filters import (
     DUE_FIRST,
@@ -24,6 +23,7 @@ from cmdesk.gui.screens.caseload_filters import (
 from cmdesk.gui.screens.list_screen import ListScreen
 from cmdesk.gui.session import Session
 from cmdesk.gui.settings import GuiSettings
+from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.search_box import SearchBox
 
 if TYPE_CHECKING:
@@ -88,13 +88,9 @@ class CaseloadScreen(ListScreen[Any]):
         self.mine_only = QCheckBox(self)
         self.mine_only.toggled.connect(lambda _on: self._filters_changed())
         self.filters.addWidget(self.mine_only)
-        self.batch_button = QPushButton(icon("print"), "", self)
-        self.batch_button.setObjectName("batch-print")
-        self.batch_button.clicked.connect(self.open_batch_print)
+        self.batch_button = push_button(self, "batch-print", self.open_batch_print, "print")
         self.filters.addWidget(self.batch_button)
-        self.report_button = QPushButton(self)
-        self.report_button.setObjectName("caseload-report")
-        self.report_button.clicked.connect(self.open_caseload_report)
+        self.report_button = push_button(self, "caseload-report", self.open_caseload_report)
         self.filters.addWidget(self.report_button)
         self.more = CaseloadFilters(self)
         self.more.changed.connect(self._filters_changed)

@@ -47,6 +47,7 @@ from cmdesk.gui.widgets.date_field import DateField
 from cmdesk.gui.widgets.details import record_list, select_row
 from cmdesk.gui.widgets.empty_state import EmptyState
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.text_box import TextBox
 
 if TYPE_CHECKING:
@@ -175,9 +176,7 @@ class ConflictDetail(QWidget):
         self.typed_label = QLabel(self)
         self.typed_row.addWidget(self.typed_label)
         self.editor: Editor | None = None
-        self.save_typed = QPushButton(self)
-        self.save_typed.setObjectName("save-typed-value")
-        self.save_typed.clicked.connect(self._save_typed)
+        self.save_typed = push_button(self, "save-typed-value", self._save_typed)
         self.typed_row.addWidget(self.save_typed)
         layout.addLayout(self.typed_row)
         self.message = MessageLabel(self)

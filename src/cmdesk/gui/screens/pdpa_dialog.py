@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,12 +24,12 @@ from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.model.erasure import ERASURE_REASON_LABELS
 from cmdesk.core.vault.files import atomic_write
 from cmdesk.gui.errors import friendly_message, show_failure
-from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
 from cmdesk.gui.widgets.prompts import ask
+from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.scroll_body import scroll_body
 from cmdesk.gui.widgets.search_box import SearchBox
 
@@ -78,9 +77,7 @@ class PdpaDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.export_form.add("password", N_("Password for the file"), self.password, required=True)
         layout.addWidget(self.export_form)
-        self.export_button = QPushButton(icon("save"), "", self)
-        self.export_button.setObjectName("pdpa-export")
-        self.export_button.clicked.connect(self.export)
+        self.export_button = push_button(self, "pdpa-export", self.export, "save")
         layout.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignRight)
 
         self.erase_title, self.erase_text = add_heading_and_text(layout, self)
@@ -104,9 +101,7 @@ class PdpaDialog(QDialog):
             required=True,
         )
         layout.addWidget(self.erase_form)
-        self.erase_button = QPushButton(icon("warning"), "", self)
-        self.erase_button.setObjectName("pdpa-erase")
-        self.erase_button.clicked.connect(self.erase)
+        self.erase_button = push_button(self, "pdpa-erase", self.erase, "warning")
         layout.addWidget(self.erase_button, 0, Qt.AlignmentFlag.AlignRight)
 
         self.message = MessageLabel(self)

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +38,7 @@ from cmdesk.gui.widgets.choice import ChoiceCombo
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.language_picker import language_items
+from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.screen_fit import fit_to_screen
 from cmdesk.gui.widgets.scroll_body import scroll_body
 
@@ -175,9 +175,7 @@ class PrintDialog(QDialog):
         self.warning = WrapLabel(parent=self)
         self.warning.setStyleSheet("background: #fff4ce; padding: 6px;")
         left.addWidget(self.warning)
-        self.make_button = QPushButton(icon("print"), "", self)
-        self.make_button.setObjectName("make-document")
-        self.make_button.clicked.connect(self.make)
+        self.make_button = push_button(self, "make-document", self.make, "print")
         left.addWidget(self.make_button)
         self.message = MessageLabel(self)
         left.addWidget(self.message)

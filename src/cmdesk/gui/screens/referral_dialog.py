@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,7 @@ from cmdesk.gui.widgets.date_field import DateField
 from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
+from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.screen_fit import fit_to_screen
 from cmdesk.gui.widgets.scroll_body import scroll_body
 from cmdesk.gui.widgets.text_box import TextBox
@@ -113,9 +113,7 @@ class ReferralDialog(QDialog):
         self.consent_title, self.consent_state = add_heading_and_text(right, self)
         self.consent_state.setObjectName("consent-state")
         row = QHBoxLayout()
-        self.record_consent = QPushButton(self)
-        self.record_consent.setObjectName("record-consent")
-        self.record_consent.clicked.connect(self._record_consent)
+        self.record_consent = push_button(self, "record-consent", self._record_consent)
         row.addWidget(self.record_consent)
         row.addStretch(1)
         right.addLayout(row)

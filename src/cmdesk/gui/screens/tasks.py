@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QWidget
 
 from cmdesk.core.acting.case_actions import does_casework
 from cmdesk.core.acting.changes import Kind
@@ -19,6 +19,7 @@ from cmdesk.gui.screens.list_screen import ListScreen
 from cmdesk.gui.screens.postpone_dialog import PostponeDialog
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.prompts import ReasonDialog
+from cmdesk.gui.widgets.push_button import push_button
 
 FILTERS = ("mine", "all")
 
@@ -59,12 +60,8 @@ class TasksScreen(ListScreen[Any]):
         self.which.currentIndexChanged.connect(lambda _i: self.reload())
         self.filters.addWidget(self.which)
         self.filters.addStretch(1)
-        self.done = QPushButton(self)
-        self.done.setObjectName("task-done")
-        self.done.clicked.connect(self._mark_done)
-        self.postpone = QPushButton(self)
-        self.postpone.setObjectName("task-postpone")
-        self.postpone.clicked.connect(self._postpone)
+        self.done = push_button(self, "task-done", self._mark_done)
+        self.postpone = push_button(self, "task-postpone", self._postpone)
         for button in (self.done, self.postpone):
             button.setEnabled(False)
             self.filters.addWidget(button)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
 from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.model.labels import label_of
 from cmdesk.gui.errors import show_failure
-from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import ChoiceCombo, kind_items
@@ -35,6 +33,7 @@ from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.passphrase_meter import PassphraseMeter
 from cmdesk.gui.widgets.prompts import ask
+from cmdesk.gui.widgets.push_button import push_button
 
 if TYPE_CHECKING:
     from cmdesk.core.services.users import UserDTO
@@ -60,18 +59,12 @@ class UsersScreen(QWidget):
         self.table.currentItemChanged.connect(lambda *_a: self._update_buttons())
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
-        self.add_button = QPushButton(icon("person"), "", self)
-        self.add_button.setObjectName("add-user")
-        self.add_button.clicked.connect(self.open_add)
+        self.add_button = push_button(self, "add-user", self.open_add, "person")
         row.addWidget(self.add_button)
         row.addStretch(1)
-        self.reset_button = QPushButton(icon("key"), "", self)
-        self.reset_button.setObjectName("reset-passphrase")
-        self.reset_button.clicked.connect(self.open_reset)
+        self.reset_button = push_button(self, "reset-passphrase", self.open_reset, "key")
         row.addWidget(self.reset_button)
-        self.remove_button = QPushButton(self)
-        self.remove_button.setObjectName("remove-user")
-        self.remove_button.clicked.connect(self._remove)
+        self.remove_button = push_button(self, "remove-user", self._remove)
         row.addWidget(self.remove_button)
         layout.addLayout(row)
         session.lang.language_changed.connect(self.retranslate)

@@ -21,6 +21,7 @@ from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
+from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.scroll_body import scroll_body
 
 if TYPE_CHECKING:
@@ -51,18 +52,14 @@ class VaultScreen(QWidget):
         self.choose = QPushButton(icon("folder"), "", self)
         self.choose.clicked.connect(self._ask_folder)
         row.addWidget(self.choose)
-        self.backup_button = QPushButton(icon("save"), "", self)
-        self.backup_button.setObjectName("make-backup")
-        self.backup_button.clicked.connect(self.backup)
+        self.backup_button = push_button(self, "make-backup", self.backup, "save")
         row.addWidget(self.backup_button)
         layout.addLayout(row)
         self.backup_message = MessageLabel(self)
         layout.addWidget(self.backup_message)
 
         self.check_title, self.check_body = add_heading_and_text(layout, self)
-        self.check_button = QPushButton(icon("search"), "", self)
-        self.check_button.setObjectName("check-vault")
-        self.check_button.clicked.connect(self.check)
+        self.check_button = push_button(self, "check-vault", self.check, "search")
         layout.addWidget(self.check_button)
         self.check_message = MessageLabel(self)
         layout.addWidget(self.check_message)
@@ -73,9 +70,7 @@ class VaultScreen(QWidget):
         layout.addWidget(self.key_button)
 
         self.pdpa_title, self.pdpa_body = add_heading_and_text(layout, self)
-        self.pdpa_button = QPushButton(icon("search"), "", self)
-        self.pdpa_button.setObjectName("pdpa")
-        self.pdpa_button.clicked.connect(self.open_pdpa)
+        self.pdpa_button = push_button(self, "pdpa", self.open_pdpa, "search")
         layout.addWidget(self.pdpa_button)
         layout.addStretch(1)
         session.lang.language_changed.connect(self.retranslate)

@@ -12,6 +12,7 @@ from cmdesk.core.i18n import N_, format_date
 from cmdesk.core.model.labels import label_of
 from cmdesk.gui.screens.case.data import CaseBundle
 from cmdesk.gui.screens.case.panes import ListTab
+from cmdesk.gui.widgets.push_button import push_button
 
 if TYPE_CHECKING:
     from cmdesk.gui.screens.case.page import CasePage
@@ -24,9 +25,9 @@ class ConsentTab(ListTab):
         super().__init__(page, "case-consent", "consents")
         self.table.currentItemChanged.connect(lambda *_a: self.update_buttons())
         self.add_list()
-        self.print_form = self.button("print-consent-form", self._print_form, "print")
-        self.withdraw = self.button("withdraw-consent", self._withdraw)
-        self.record = self.button("record-consent", self.open_record, "save")
+        self.print_form = push_button(self, "print-consent-form", self._print_form, "print")
+        self.withdraw = push_button(self, "withdraw-consent", self._withdraw)
+        self.record = push_button(self, "record-consent", self.open_record, "save")
         self.add_button_row([self.print_form], [self.withdraw, self.record])
 
     def title(self) -> str:

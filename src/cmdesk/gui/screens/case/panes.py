@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
 
 from cmdesk.core.acting.case_actions import CaseAction
 from cmdesk.core.i18n import Translator
-from cmdesk.gui.icons import icon
 from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.widgets.details import record_list, stretch_column
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
+from cmdesk.gui.widgets.push_button import push_button
 
 if TYPE_CHECKING:
     from cmdesk.gui.screens.case.page import CasePage
@@ -45,7 +45,8 @@ def hint_label(parent: QWidget) -> WrapLabel:
 
 class ListTab(CaseTab):
     """Heading, what the list is for, the list; the tab adds its controls to `layout_`, its
-    buttons with `add_button_row`, and enables them in `update_buttons`."""
+    buttons (widgets.push_button) with `add_button_row`, and enables them in
+    `update_buttons`."""
 
     def __init__(self, page: CasePage, name: str, list_name: str) -> None:
         super().__init__(page)
@@ -60,13 +61,6 @@ class ListTab(CaseTab):
     def add_list(self) -> None:
         """Places the list where the tab wants it (after any controls above it)."""
         self.layout_.addWidget(self.table, 1)
-
-    def button(self, name: str, on_click: Callable[[], object], icon_name: str = "") -> QPushButton:
-        """One of the tab's buttons, named for the tests; its text comes in `retranslate_panes`."""
-        button = QPushButton(icon(icon_name), "", self) if icon_name else QPushButton(self)
-        button.setObjectName(name)
-        button.clicked.connect(on_click)
-        return button
 
     def add_button_row(self, start: Sequence[QPushButton], end: Sequence[QPushButton]) -> None:
         """A row of buttons under the list: `start` on the left, `end` on the right."""
@@ -124,9 +118,7 @@ class FormBesideList(CaseTab):
         self.hint = hint_label(self.left)
         self._form_box.addWidget(self.hint)
         self.form = FormGrid(self.left)
-        self.save = QPushButton(icon("save"), "", self.left)
-        self.save.setObjectName(save_name)
-        self.save.clicked.connect(self.submit)
+        self.save = push_button(self.left, save_name, self.submit, "save")
         right = QWidget(split)
         list_box = QVBoxLayout(right)
         list_box.setContentsMargins(8, 0, 0, 0)

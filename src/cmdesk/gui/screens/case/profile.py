@@ -23,12 +23,12 @@ from cmdesk.core.i18n import N_, age_on, format_birth_date, format_date, format_
 from cmdesk.core.model import catalog
 from cmdesk.core.reference.ethnicity import ethnic_group
 from cmdesk.core.reference.identity import format_thai_id
-from cmdesk.gui.icons import icon
 from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle
 from cmdesk.gui.widgets.choice import code_labels
 from cmdesk.gui.widgets.details import DetailsGrid, record_list, stretch_column
 from cmdesk.gui.widgets.labels import Heading
+from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.scroll_body import scroll_body
 
 if TYPE_CHECKING:
@@ -76,9 +76,7 @@ class ProfileTab(CaseTab):
         layout = QVBoxLayout(body)
         self.child_heading = Heading(parent=body, level=2)
         layout.addWidget(self.child_heading)
-        self.copy_id = QPushButton(icon("copy"), "", body)
-        self.copy_id.setObjectName("copy-id-number")
-        self.copy_id.clicked.connect(self._copy_id)
+        self.copy_id = push_button(body, "copy-id-number", self._copy_id, "copy")
         self.child = DetailsGrid(body)
         for key, msgid in CHILD_ROWS:
             self.child.add(key, msgid, self.copy_id if key == "document" else None)
@@ -86,9 +84,7 @@ class ProfileTab(CaseTab):
             self.child.add(name, catalog.label_of("child", name))
         layout.addWidget(self.child)
         child_edits = QHBoxLayout()
-        self.edit_child = QPushButton(body)
-        self.edit_child.setObjectName("edit-child")
-        self.edit_child.clicked.connect(self._open_child)
+        self.edit_child = push_button(body, "edit-child", self._open_child)
         child_edits.addWidget(self.edit_child)
         child_edits.addStretch(1)
         layout.addLayout(child_edits)
@@ -99,15 +95,9 @@ class ProfileTab(CaseTab):
         self.household.itemActivated.connect(lambda _item, _col: self._edit_member())
         layout.addWidget(self.household)
         member_edits = QHBoxLayout()
-        self.add_member = QPushButton(body)
-        self.add_member.setObjectName("add-member")
-        self.add_member.clicked.connect(self._add_member)
-        self.edit_member = QPushButton(body)
-        self.edit_member.setObjectName("edit-member")
-        self.edit_member.clicked.connect(self._edit_member)
-        self.remove_member = QPushButton(body)
-        self.remove_member.setObjectName("remove-member")
-        self.remove_member.clicked.connect(self._remove_member)
+        self.add_member = push_button(body, "add-member", self._add_member)
+        self.edit_member = push_button(body, "edit-member", self._edit_member)
+        self.remove_member = push_button(body, "remove-member", self._remove_member)
         for button in (self.add_member, self.edit_member, self.remove_member):
             member_edits.addWidget(button)
         member_edits.addStretch(1)
@@ -120,15 +110,9 @@ class ProfileTab(CaseTab):
         layout.addWidget(self.case)
         # Offered only when the core lists the action for the signed-in user (CaseDTO.actions).
         edits = QHBoxLayout()
-        self.change_risk = QPushButton(body)
-        self.change_risk.setObjectName("change-risk")
-        self.change_risk.clicked.connect(self._open_risk)
-        self.change_concerns = QPushButton(body)
-        self.change_concerns.setObjectName("change-concerns")
-        self.change_concerns.clicked.connect(self._open_concerns)
-        self.reassign = QPushButton(body)
-        self.reassign.setObjectName("reassign")
-        self.reassign.clicked.connect(self._open_assign)
+        self.change_risk = push_button(body, "change-risk", self._open_risk)
+        self.change_concerns = push_button(body, "change-concerns", self._open_concerns)
+        self.reassign = push_button(body, "reassign", self._open_assign)
         for button in (self.change_risk, self.change_concerns, self.reassign):
             edits.addWidget(button)
         for button in self._edit_buttons():
@@ -144,9 +128,7 @@ class ProfileTab(CaseTab):
         self.tasks = record_list(body, "case-tasks", max_height=120)
         layout.addWidget(self.tasks)
         task_row = QHBoxLayout()
-        self.add_task = QPushButton(body)
-        self.add_task.setObjectName("add-follow-up")
-        self.add_task.clicked.connect(self._open_follow_up)
+        self.add_task = push_button(body, "add-follow-up", self._open_follow_up)
         self.add_task.hide()
         task_row.addWidget(self.add_task)
         task_row.addStretch(1)

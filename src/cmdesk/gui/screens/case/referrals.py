@@ -13,6 +13,7 @@ from cmdesk.core.model.labels import label_of
 from cmdesk.gui.screens.case.data import CaseBundle
 from cmdesk.gui.screens.case.panes import ListTab
 from cmdesk.gui.widgets.details import select_row
+from cmdesk.gui.widgets.push_button import push_button
 
 if TYPE_CHECKING:
     from cmdesk.gui.screens.case.page import CasePage
@@ -25,10 +26,10 @@ class ReferralsTab(ListTab):
         super().__init__(page, "case-referrals", "case-referrals-list")
         self.table.itemActivated.connect(lambda item, _c: self._open(item))
         self.add_list()
-        self.open_button = self.button(
-            "open-referral", lambda: self._open(self.table.currentItem())
+        self.open_button = push_button(
+            self, "open-referral", lambda: self._open(self.table.currentItem())
         )
-        self.refer = self.button("refer", self.open_new, "outbox")
+        self.refer = push_button(self, "refer", self.open_new, "outbox")
         self.add_button_row([self.open_button], [self.refer])
 
     def title(self) -> str:

@@ -37,6 +37,7 @@ from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.details import record_list
 from cmdesk.gui.widgets.flow_layout import FlowLayout, flow_policy
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
+from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.scroll_body import scroll_body
 
 # The figure buttons, in the order shown; which ones a role sees is in _FOR_ROLE.
@@ -112,9 +113,9 @@ class HomeScreen(QWidget):
         self.approvals.setMaximumHeight(150)  # a long queue scrolls; the charts stay in view
         self.approvals.itemActivated.connect(self._open_approval)
         box.addWidget(self.approvals)
-        self.read_button = QPushButton(body)
-        self.read_button.setObjectName("approval-read")
-        self.read_button.clicked.connect(lambda: self._open_approval(self.approvals.currentItem()))
+        self.read_button = push_button(
+            body, "approval-read", lambda: self._open_approval(self.approvals.currentItem())
+        )
         box.addWidget(self.read_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         # Risk and stage side by side (short lists), the workers' overdue below.

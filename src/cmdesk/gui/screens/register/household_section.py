@@ -13,7 +13,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QPushButton,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -28,6 +27,7 @@ from cmdesk.gui.screens.register.household_form import HouseholdMemberForm
 from cmdesk.gui.widgets.details import record_list, stretch_column
 from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
 from cmdesk.gui.widgets.labels import Heading
+from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.unsaved import DirtyTracker, confirm_discard
 
 
@@ -102,13 +102,9 @@ class HouseholdSection(QWidget):
         self.list = record_list(self, "new-household", max_height=110)
         layout.addWidget(self.list)
         row = QHBoxLayout()
-        self.add_button = QPushButton(self)
-        self.add_button.setObjectName("add-member")
-        self.add_button.clicked.connect(self.open_add)
+        self.add_button = push_button(self, "add-member", self.open_add)
         row.addWidget(self.add_button)
-        self.remove_button = QPushButton(self)
-        self.remove_button.setObjectName("remove-member")
-        self.remove_button.clicked.connect(self._remove)
+        self.remove_button = push_button(self, "remove-member", self._remove)
         row.addWidget(self.remove_button)
         row.addStretch(1)
         layout.addLayout(row)

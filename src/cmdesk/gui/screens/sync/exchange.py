@@ -34,6 +34,7 @@ from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.labels import MessageLabel, add_heading_and_text
+from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.worker import Job
 
 if TYPE_CHECKING:
@@ -111,9 +112,7 @@ class ExchangeBox(QWidget):
         self.export_choose = QPushButton(icon("folder"), "", self)
         self.export_choose.clicked.connect(self._ask_export_path)
         row.addWidget(self.export_choose)
-        self.export_button = QPushButton(icon("outbox"), "", self)
-        self.export_button.setObjectName("export")
-        self.export_button.clicked.connect(self.export)
+        self.export_button = push_button(self, "export", self.export, "outbox")
         row.addWidget(self.export_button)
         layout.addLayout(row)
         self.export_message = MessageLabel(self)
@@ -129,9 +128,7 @@ class ExchangeBox(QWidget):
         self.import_choose = QPushButton(icon("folder"), "", self)
         self.import_choose.clicked.connect(self._ask_import_path)
         row.addWidget(self.import_choose)
-        self.import_button = QPushButton(icon("inbox"), "", self)
-        self.import_button.setObjectName("import")
-        self.import_button.clicked.connect(self.import_bundle)
+        self.import_button = push_button(self, "import", self.import_bundle, "inbox")
         row.addWidget(self.import_button)
         layout.addLayout(row)
         self.import_message = MessageLabel(self)
