@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 from cmdesk.core.i18n import N_, format_date, format_datetime
 from cmdesk.core.model.referral import ReferralStatus
 from cmdesk.gui.errors import friendly_message
-from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import code_labels
 from cmdesk.gui.widgets.details import DetailsGrid, record_list, stretch_column
 from cmdesk.gui.widgets.labels import Heading, MessageLabel
 from cmdesk.gui.widgets.prompts import ReasonDialog
+from cmdesk.gui.widgets.push_button import name_buttons, push_button
 from cmdesk.gui.widgets.scroll_body import scroll_body
 
 if TYPE_CHECKING:
@@ -142,9 +142,12 @@ class ReferralDetailDialog(QDialog):
         row = QHBoxLayout()
         self.step_buttons: dict[str, QPushButton] = {}
         for name in (*RECEIVING_STEPS, "feedback", "withdraw", "print"):
-            button = QPushButton(icon("print") if name == "print" else icon("referrals"), "", self)
-            button.setObjectName(f"referral-{name}")
-            button.clicked.connect(lambda _c=False, n=name: self._step(n))
+            button = push_button(
+                self,
+                f"referral-{name}",
+                lambda _c=False, n=name: self._step(n),
+                "print" if name == "print" else "referrals",
+            )
             row.addWidget(button)
             self.step_buttons[name] = button
         row.addStretch(1)
@@ -171,18 +174,18 @@ class ReferralDetailDialog(QDialog):
         self.events_title.setText(tr.gettext("Every step so far"))
         self.details.retranslate(tr)
         self.message.retranslate(tr)
-        texts = {
-            "acknowledge": tr.gettext("Acknowledge"),
-            "accept": tr.gettext("Accept"),
-            "decline": tr.gettext("Decline…"),
-            "complete": tr.gettext("Mark as completed"),
-            "feedback": tr.gettext("Report back…"),
-            "withdraw": tr.gettext("Withdraw…"),
-            "print": tr.gettext("Print the referral slip…"),
-        }
-        for name, text in texts.items():
-            self.step_buttons[name].setText(text)
-            self.step_buttons[name].setAccessibleName(text)
+        name_buttons(
+            self.step_buttons,
+            {
+                "acknowledge": tr.gettext("Acknowledge"),
+                "accept": tr.gettext("Accept"),
+                "decline": tr.gettext("Decline…"),
+                "complete": tr.gettext("Mark as completed"),
+                "feedback": tr.gettext("Report back…"),
+                "withdraw": tr.gettext("Withdraw…"),
+                "print": tr.gettext("Print the referral slip…"),
+            },
+        )
         self.close_button.setText(tr.gettext("Close"))
         self.close_button.setAccessibleName(self.close_button.text())
         self.events.setHeaderLabels(

@@ -3,10 +3,10 @@ and their words set when the screen is translated."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import SignalInstance
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QPushButton, QWidget
 
 from cmdesk.gui.icons import icon
 
@@ -22,3 +22,11 @@ def push_button(
     button.setObjectName(name)
     button.clicked.connect(on_click)
     return button
+
+
+def name_buttons(buttons: Mapping[str, QAbstractButton], texts: Mapping[str, str]) -> None:
+    """Gives the buttons, by their key, their texts (already translated), which screen
+    readers also read out as their names."""
+    for key, text in texts.items():
+        buttons[key].setText(text)
+        buttons[key].setAccessibleName(text)
