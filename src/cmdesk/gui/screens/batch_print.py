@@ -32,7 +32,7 @@ from cmdesk.gui.screens.print_dialog import LEVELS
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import ChoiceCombo
 from cmdesk.gui.widgets.form import FormGrid
-from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+from cmdesk.gui.widgets.labels import MessageLabel, WrapLabel, add_heading_and_text
 from cmdesk.gui.widgets.language_picker import language_items
 
 if TYPE_CHECKING:
@@ -51,10 +51,7 @@ class BatchPrintDialog(QDialog):
         self.outcome: BatchResult | None = None
         self.job: Job | None = None
         layout = QVBoxLayout(self)
-        self.title = Heading(parent=self, level=2)
-        layout.addWidget(self.title)
-        self.intro = WrapLabel(parent=self)
-        layout.addWidget(self.intro)
+        self.title, self.intro = add_heading_and_text(layout, self)
         self.form = FormGrid(self)
         self.language = ChoiceCombo(language_items(), self)
         self.language.setProperty("verbatim", True)

@@ -6,13 +6,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
 
 from cmdesk.core.acting.case_actions import does_casework
-from cmdesk.core.acting.changes import Kind, OpChanges
+from cmdesk.core.acting.changes import Kind
 from cmdesk.core.i18n import N_, Translator, format_date
 from cmdesk.core.model.case import RISK_LABELS, STAGE_LABELS, Stage
-from cmdesk.gui.icons import icon
 from cmdesk.gui.models.paged import Column, Fetch, Page
 from cmdesk.gui.screens.caseload_filters import (
     DUE_FIRST,
@@ -24,6 +23,7 @@ from cmdesk.gui.screens.caseload_filters import (
 from cmdesk.gui.screens.list_screen import ListScreen
 from cmdesk.gui.session import Session
 from cmdesk.gui.settings import GuiSettings
+from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.search_box import SearchBox
 
 if TYPE_CHECKING:
@@ -64,6 +64,7 @@ COLUMNS: list[Column[Any]] = [
 class CaseloadScreen(ListScreen[Any]):
     open_case_requested = Signal(str)
     register_requested = Signal()
+    REFRESH_ON = (Kind.CASE, Kind.CHILD, Kind.TASK)
 
     def __init__(
         self,
@@ -87,13 +88,9 @@ class CaseloadScreen(ListScreen[Any]):
         self.mine_only = QCheckBox(self)
         self.mine_only.toggled.connect(lambda _on: self._filters_changed())
         self.filters.addWidget(self.mine_only)
-        self.batch_button = QPushButton(icon("print"), "", self)
-        self.batch_button.setObjectName("batch-print")
-        self.batch_button.clicked.connect(self.open_batch_print)
+        self.batch_button = push_button(self, "batch-print", self.open_batch_print, "print")
         self.filters.addWidget(self.batch_button)
-        self.report_button = QPushButton(self)
-        self.report_button.setObjectName("caseload-report")
-        self.report_button.clicked.connect(self.open_caseload_report)
+        self.report_button = push_button(self, "caseload-report", self.open_caseload_report)
         self.filters.addWidget(self.report_button)
         self.more = CaseloadFilters(self)
         self.more.changed.connect(self._filters_changed)
@@ -105,7 +102,7 @@ class CaseloadScreen(ListScreen[Any]):
         header.sectionClicked.connect(self._header_clicked)
         self.empty.action.clicked.connect(self.register_requested)
         self.table.activated_row.connect(self._open_row)
-        session.operation_did_execute.connect(self._changed)
+        self.watch_changes()
         session.lang.language_changed.connect(self.retranslate)
         self.retranslate()
 
@@ -264,10 +261,7 @@ class CaseloadScreen(ListScreen[Any]):
         )
         for control in controls:
             control.setVisible(self._does_casework())  # nothing to filter for a data manager
-        fetch = self.fetch()
-        self.model.set_fetch(fetch)
-        if fetch is None:
-            self.model.mark_empty()
+        super().reload()
 
     def show_only(
         self,
@@ -303,14 +297,7 @@ class CaseloadScreen(ListScreen[Any]):
 
     def on_unlocked(self) -> None:
         self.narrowing = {}
-        self.reload()
-
-    def on_locked(self) -> None:
-        self.model.clear()
-
-    def _changed(self, changes: OpChanges, _initiator: object) -> None:
-        if changes.touches(Kind.CASE) or changes.touches(Kind.CHILD) or changes.touches(Kind.TASK):
-            self.model.refresh()
+        super().on_unlocked()
 
     def _open_row(self, row: int) -> None:
         record = self.model.row(self.model.index(row, 0))

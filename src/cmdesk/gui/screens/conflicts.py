@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -45,9 +44,10 @@ from cmdesk.gui.screens.sync.partners import laptop_name
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import ChoiceCombo, kind_items
 from cmdesk.gui.widgets.date_field import DateField
-from cmdesk.gui.widgets.details import select_row
+from cmdesk.gui.widgets.details import record_list, select_row
 from cmdesk.gui.widgets.empty_state import EmptyState
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.text_box import TextBox
 
 if TYPE_CHECKING:
@@ -176,9 +176,7 @@ class ConflictDetail(QWidget):
         self.typed_label = QLabel(self)
         self.typed_row.addWidget(self.typed_label)
         self.editor: Editor | None = None
-        self.save_typed = QPushButton(self)
-        self.save_typed.setObjectName("save-typed-value")
-        self.save_typed.clicked.connect(self._save_typed)
+        self.save_typed = push_button(self, "save-typed-value", self._save_typed)
         self.typed_row.addWidget(self.save_typed)
         layout.addLayout(self.typed_row)
         self.message = MessageLabel(self)
@@ -306,9 +304,7 @@ class ConflictsView(QWidget):
         self.empty = EmptyState("sync", self.stack)
         self.stack.addWidget(self.empty)
         split = QSplitter(Qt.Orientation.Vertical, self.stack)
-        self.table = QTreeWidget(split)
-        self.table.setObjectName("conflict-list")
-        self.table.setRootIsDecorated(False)
+        self.table = record_list(split, "conflict-list")
         self.table.currentItemChanged.connect(lambda *_a: self._show_current())
         scroll = QScrollArea(split)
         scroll.setWidgetResizable(True)

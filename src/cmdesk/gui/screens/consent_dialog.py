@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLineEdit, QVBoxLayout, QWidget
 
 from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.i18n import N_
@@ -19,8 +19,9 @@ from cmdesk.gui.ops import ChangeOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import ChoiceCombo, Item, Label, kind_items
 from cmdesk.gui.widgets.date_field import DateField
+from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
 from cmdesk.gui.widgets.form import FormGrid
-from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+from cmdesk.gui.widgets.labels import MessageLabel, add_heading_and_text
 from cmdesk.gui.widgets.text_box import TextBox
 from cmdesk.gui.widgets.unsaved import DirtyTracker, confirm_discard
 
@@ -57,10 +58,7 @@ class ConsentDialog(QDialog):
         self._case_id = case_id
         self._on_saved = on_saved
         layout = QVBoxLayout(self)
-        self.title = Heading(parent=self, level=2)
-        layout.addWidget(self.title)
-        self.intro = WrapLabel(parent=self)
-        layout.addWidget(self.intro)
+        self.title, self.intro = add_heading_and_text(layout, self)
         self.form = FormGrid(self)
         self.purpose = ChoiceCombo(kind_items("consent_purpose"), self)
         self.purpose.setObjectName("consent-purpose")
@@ -92,12 +90,7 @@ class ConsentDialog(QDialog):
         layout.addWidget(self.form)
         self.message = MessageLabel(self)
         layout.addWidget(self.message)
-        self.buttons = QDialogButtonBox(self)
-        self.save = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save.setObjectName("save-consent")
-        self.cancel = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.save, self.cancel = ok_cancel_buttons(self, "save-consent", self.submit)
         layout.addWidget(self.buttons)
 
         self.tracker = DirtyTracker(self)
@@ -131,10 +124,7 @@ class ConsentDialog(QDialog):
             combo.retranslate(tr)
         self.form.retranslate(tr)
         self.given_on.retranslate(tr)
-        self.save.setText(tr.gettext("Save the consent"))
-        self.cancel.setText(tr.gettext("Cancel"))
-        for b in (self.save, self.cancel):
-            b.setAccessibleName(b.text())
+        translate_ok_cancel(tr, self.save, tr.gettext("Save the consent"), self.cancel)
 
     def _fields_for_choice(self) -> None:
         sharing = self.purpose.code() == ConsentPurpose.SHARING

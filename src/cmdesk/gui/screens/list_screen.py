@@ -1,5 +1,6 @@
 """What the caseload, task and referral screens share: a title, a row of filters, a count,
-and a table that turns into a helpful empty state when there is nothing to show."""
+and a table that turns into a helpful empty state when there is nothing to show; loading it
+again when a filter changes, emptying it on lock, refreshing it when a change touches it."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.gui.errors import friendly_message
-from cmdesk.gui.models.paged import Column, PagedTableModel
+from cmdesk.gui.models.paged import Column, Fetch, PagedTableModel
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.empty_state import EmptyState
 from cmdesk.gui.widgets.labels import Heading, MessageLabel
@@ -53,6 +55,9 @@ class RecordTable(QTableView):
 
 
 class ListScreen(QWidget, Generic[R]):
+    # The kinds of record whose change makes the screen refresh (see `watch_changes`).
+    REFRESH_ON: tuple[Kind, ...] = ()
+
     def __init__(
         self,
         session: Session,
@@ -119,6 +124,31 @@ class ListScreen(QWidget, Generic[R]):
 
     def count_text(self, total: int, more: bool) -> str:
         return f"{total}+" if more else str(total)
+
+    def fetch(self) -> Fetch[R] | None:
+        """How the rows are read for the signed-in user; None shows the empty state."""
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        """Reads the rows again from the first, as `fetch` now says."""
+        fetch = self.fetch()
+        self.model.set_fetch(fetch)
+        if fetch is None:
+            self.model.mark_empty()
+
+    def on_unlocked(self) -> None:
+        self.reload()
+
+    def on_locked(self) -> None:
+        self.model.clear()
+
+    def watch_changes(self) -> None:
+        """Refreshes the rows after every change that touches a kind in `REFRESH_ON`."""
+        self._session.operation_did_execute.connect(self._changed)
+
+    def _changed(self, changes: OpChanges, _initiator: object) -> None:
+        if changes.touches(*self.REFRESH_ON):
+            self.model.refresh()
 
     def retranslate(self) -> None:
         self.model.retranslate()

@@ -8,43 +8,29 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 from cmdesk.core.errors import WrongPassphrase
 from cmdesk.core.i18n import N_
 from cmdesk.gui.ops import ChangeOp
-from cmdesk.gui.screens.users import PassphraseForm
+from cmdesk.gui.screens.users import AccountPassphraseForm
 from cmdesk.gui.session import Session
-from cmdesk.gui.widgets.labels import WrapLabel
 
 WRONG_CURRENT = N_("This is not your current passphrase.")
 
 
-class ChangeOwnPassphraseDialog(PassphraseForm):
+class ChangeOwnPassphraseDialog(AccountPassphraseForm):
+    TITLE = N_("Change my passphrase")
+    INTRO = N_(
+        "Choose a passphrase only you know. The records are not re-encrypted: only "
+        "your own key slot changes, on this laptop."
+    )
+
     def __init__(self, session: Session, parent: QWidget) -> None:
-        super().__init__(session, parent)
-        self.setObjectName("own-passphrase-dialog")
         actor = session.actor
-        self._username = actor.username if actor else ""
-        self.intro = WrapLabel(parent=self)
+        super().__init__(session, parent, actor.username if actor else "")
+        self.setObjectName("own-passphrase-dialog")
         self.layout_.addWidget(self.intro)
         self.current = QLineEdit(self)
         self.current.setObjectName("current-passphrase")
         self.current.setEchoMode(QLineEdit.EchoMode.Password)
         self.form.add("current", N_("Your current passphrase"), self.current, required=True)
-        self.finish_layout()
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
-
-    def user_name(self) -> str:
-        return self._username
-
-    def retranslate(self) -> None:
-        tr = self.translator
-        self.setWindowTitle(tr.gettext("Change my passphrase"))
-        self.title.setText(tr.gettext("Change my passphrase"))
-        self.intro.setText(
-            tr.gettext(
-                "Choose a passphrase only you know. The records are not re-encrypted: only "
-                "your own key slot changes, on this laptop."
-            )
-        )
-        self.retranslate_common()
+        self.finish_form()
 
     def submit(self) -> None:
         if not self.current.text():

@@ -13,12 +13,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFrame,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -27,12 +24,13 @@ from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.model.erasure import ERASURE_REASON_LABELS
 from cmdesk.core.vault.files import atomic_write
 from cmdesk.gui.errors import friendly_message, show_failure
-from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.form import FormGrid
-from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
 from cmdesk.gui.widgets.prompts import ask
+from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.scroll_body import scroll_body
 from cmdesk.gui.widgets.search_box import SearchBox
 
 CHILD_ID = Qt.ItemDataRole.UserRole
@@ -54,17 +52,10 @@ class PdpaDialog(QDialog):
         self.setMinimumWidth(560)
         outer = QVBoxLayout(self)
         # Scrolls, so that erasing stays reachable on a 600-pixel-high screen.
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll, body = scroll_body(self, frame=False)
         outer.addWidget(scroll, 1)
-        body = QWidget(scroll)
-        scroll.setWidget(body)
         layout = QVBoxLayout(body)
-        self.title = Heading(parent=self, level=2)
-        layout.addWidget(self.title)
-        self.intro = WrapLabel(parent=self)
-        layout.addWidget(self.intro)
+        self.title, self.intro = add_heading_and_text(layout, self)
         self.search = SearchBox(self)
         self.search.setObjectName("pdpa-search")
         self.search.search_requested.connect(self.find_children)
@@ -86,16 +77,11 @@ class PdpaDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.export_form.add("password", N_("Password for the file"), self.password, required=True)
         layout.addWidget(self.export_form)
-        self.export_button = QPushButton(icon("save"), "", self)
-        self.export_button.setObjectName("pdpa-export")
-        self.export_button.clicked.connect(self.export)
+        self.export_button = push_button(self, "pdpa-export", self.export, "save")
         layout.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignRight)
 
-        self.erase_title = Heading(parent=self, level=2)
-        layout.addWidget(self.erase_title)
-        self.erase_text = WrapLabel(parent=self)
+        self.erase_title, self.erase_text = add_heading_and_text(layout, self)
         self.erase_text.setObjectName("pdpa-erasure-explained")
-        layout.addWidget(self.erase_text)
         self.erase_form = FormGrid(self)
         self.reason = QComboBox(self)
         self.reason.setObjectName("pdpa-reason")
@@ -115,9 +101,7 @@ class PdpaDialog(QDialog):
             required=True,
         )
         layout.addWidget(self.erase_form)
-        self.erase_button = QPushButton(icon("warning"), "", self)
-        self.erase_button.setObjectName("pdpa-erase")
-        self.erase_button.clicked.connect(self.erase)
+        self.erase_button = push_button(self, "pdpa-erase", self.erase, "warning")
         layout.addWidget(self.erase_button, 0, Qt.AlignmentFlag.AlignRight)
 
         self.message = MessageLabel(self)

@@ -23,8 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +38,9 @@ from cmdesk.gui.widgets.choice import ChoiceCombo
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.language_picker import language_items
+from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.screen_fit import fit_to_screen
+from cmdesk.gui.widgets.scroll_body import scroll_body
 
 if TYPE_CHECKING:
     from cmdesk.core.workspace import Workspace
@@ -174,9 +175,7 @@ class PrintDialog(QDialog):
         self.warning = WrapLabel(parent=self)
         self.warning.setStyleSheet("background: #fff4ce; padding: 6px;")
         left.addWidget(self.warning)
-        self.make_button = QPushButton(icon("print"), "", self)
-        self.make_button.setObjectName("make-document")
-        self.make_button.clicked.connect(self.make)
+        self.make_button = push_button(self, "make-document", self.make, "print")
         left.addWidget(self.make_button)
         self.message = MessageLabel(self)
         left.addWidget(self.message)
@@ -185,12 +184,9 @@ class PrintDialog(QDialog):
         right = QVBoxLayout()
         self.preview_title = Heading(parent=self, level=2)
         right.addWidget(self.preview_title)
-        self.preview = QScrollArea(self)
+        self.preview, self.pages = scroll_body(self)
         self.preview.setObjectName("print-preview")
-        self.preview.setWidgetResizable(True)
-        self.pages = QWidget(self.preview)
         self.pages_box = QVBoxLayout(self.pages)
-        self.preview.setWidget(self.pages)
         right.addWidget(self.preview, 1)
         self.page_info = QLabel(self)
         right.addWidget(self.page_info)
@@ -222,11 +218,7 @@ class PrintDialog(QDialog):
         self.retranslate()
         self.language.set_code(session.lang.locale)
         self._document_changed()
-        screen = self.screen().availableGeometry() if self.screen() else None
-        width, height = 900, 620
-        if screen is not None:
-            width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
-        self.resize(width, height)
+        fit_to_screen(self, 900, 620)
         self.finished.connect(self.deleteLater)
 
     # -- text -------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.icons import icon
 from cmdesk.gui.session import Session
-from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+from cmdesk.gui.widgets.labels import MessageLabel, add_heading_and_text
 from cmdesk.gui.widgets.passphrase_meter import PassphraseMeter
 
 
@@ -31,10 +31,7 @@ class RecoverDialog(QDialog):
         self._session = session
         self._vault = vault
         layout = QVBoxLayout(self)
-        self.title = Heading(parent=self, level=2)
-        layout.addWidget(self.title)
-        self.body = WrapLabel(parent=self)
-        layout.addWidget(self.body)
+        self.title, self.body = add_heading_and_text(layout, self)
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.key_label = QLabel(self)

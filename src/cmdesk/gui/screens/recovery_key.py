@@ -16,16 +16,15 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from cmdesk.core.vault.recovery_file import write_recovery_key
-from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp
 from cmdesk.gui.session import Session
-from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+from cmdesk.gui.widgets.labels import MessageLabel, WrapLabel, add_heading_and_text
+from cmdesk.gui.widgets.push_button import push_button
 
 
 class RecoveryKeyPanel(QWidget):
@@ -37,15 +36,10 @@ class RecoveryKeyPanel(QWidget):
         self._session = session
         self.saved_to: Path | None = None
         layout = QVBoxLayout(self)
-        self.title = Heading(parent=self, level=2)
-        layout.addWidget(self.title)
-        self.why = WrapLabel(parent=self)
-        layout.addWidget(self.why)
+        self.title, self.why = add_heading_and_text(layout, self)
         self.how = WrapLabel(parent=self)
         layout.addWidget(self.how)
-        self.save_button = QPushButton(icon("save"), "", self)
-        self.save_button.setObjectName("save-recovery-key")
-        self.save_button.clicked.connect(self.ask_and_save)
+        self.save_button = push_button(self, "save-recovery-key", self.ask_and_save, "save")
         layout.addWidget(self.save_button)
         self.message = MessageLabel(self)
         layout.addWidget(self.message)

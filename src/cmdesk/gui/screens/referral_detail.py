@@ -7,32 +7,31 @@ reports back; the sending side may withdraw and print the slip for the partner.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFrame,
     QHBoxLayout,
     QPushButton,
-    QScrollArea,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from cmdesk.core.i18n import N_, format_date, format_datetime
-from cmdesk.core.model.labels import label_of
 from cmdesk.core.model.referral import ReferralStatus
 from cmdesk.gui.errors import friendly_message
-from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
-from cmdesk.gui.widgets.details import DetailsGrid, stretch_column
+from cmdesk.gui.widgets.choice import code_labels
+from cmdesk.gui.widgets.details import DetailsGrid, record_list, stretch_column
 from cmdesk.gui.widgets.labels import Heading, MessageLabel
-from cmdesk.gui.widgets.prompts import ReasonDialog, Render
+from cmdesk.gui.widgets.prompts import ReasonDialog
+from cmdesk.gui.widgets.push_button import name_buttons, push_button
+from cmdesk.gui.widgets.scroll_body import scroll_body
 
 if TYPE_CHECKING:
     from cmdesk.core.i18n import Translator
@@ -52,6 +51,46 @@ ROWS = (
     ("basis", N_("Shared on the basis of")),
 )
 RECEIVING_STEPS = ("acknowledge", "accept", "decline", "complete")
+OPTIONAL_NOTE = N_("A note for the sending organisation, if there is something to say.")
+
+
+@dataclass(frozen=True)
+class NoteStep:
+    """A step taken with a note for the other side: the prompt's title (also its button),
+    what to write, whether the note may be left empty, and the change it makes."""
+
+    title: str
+    prompt: str
+    change: Callable[[Workspace, str, str], object]  # (ws, referral id, note)
+    required: bool = True
+
+
+NOTE_STEPS = {
+    "accept": NoteStep(
+        N_("Accept"), OPTIONAL_NOTE, lambda ws, rid, text: ws.referrals.accept(rid, text), False
+    ),
+    "complete": NoteStep(
+        N_("Mark as completed"),
+        OPTIONAL_NOTE,
+        lambda ws, rid, text: ws.referrals.complete(rid, text),
+        False,
+    ),
+    "decline": NoteStep(
+        N_("Decline the referral"),
+        N_("Say why your organisation cannot take this referral."),
+        lambda ws, rid, text: ws.referrals.decline(rid, text),
+    ),
+    "feedback": NoteStep(
+        N_("Report back"),
+        N_("What should the sending organisation know about the child's progress?"),
+        lambda ws, rid, text: ws.referrals.add_feedback(rid, text),
+    ),
+    "withdraw": NoteStep(
+        N_("Withdraw the referral"),
+        N_("Say why the referral is withdrawn."),
+        lambda ws, rid, text: ws.referrals.withdraw(rid, text),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -86,11 +125,7 @@ class ReferralDetailDialog(QDialog):
         layout.addWidget(self.title)
         # The details and the steps scroll together: a long reason must not push the
         # buttons off a 600-pixel-high screen.
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        body = QWidget(scroll)
-        scroll.setWidget(body)
+        scroll, body = scroll_body(self, frame=False)
         inner = QVBoxLayout(body)
         inner.setContentsMargins(0, 0, 0, 0)
         self.details = DetailsGrid(body)
@@ -99,11 +134,7 @@ class ReferralDetailDialog(QDialog):
         inner.addWidget(self.details)
         self.events_title = Heading(parent=body, level=2)
         inner.addWidget(self.events_title)
-        self.events = QTreeWidget(body)
-        self.events.setObjectName("referral-events")
-        self.events.setRootIsDecorated(False)
-        self.events.setWordWrap(True)
-        self.events.setMinimumHeight(140)
+        self.events = record_list(body, "referral-events", wrap=True, min_height=140)
         inner.addWidget(self.events, 1)
         layout.addWidget(scroll, 1)
         self.message = MessageLabel(self)
@@ -111,9 +142,12 @@ class ReferralDetailDialog(QDialog):
         row = QHBoxLayout()
         self.step_buttons: dict[str, QPushButton] = {}
         for name in (*RECEIVING_STEPS, "feedback", "withdraw", "print"):
-            button = QPushButton(icon("print") if name == "print" else icon("referrals"), "", self)
-            button.setObjectName(f"referral-{name}")
-            button.clicked.connect(lambda _c=False, n=name: self._step(n))
+            button = push_button(
+                self,
+                f"referral-{name}",
+                lambda _c=False, n=name: self._step(n),
+                "print" if name == "print" else "referrals",
+            )
             row.addWidget(button)
             self.step_buttons[name] = button
         row.addStretch(1)
@@ -140,18 +174,18 @@ class ReferralDetailDialog(QDialog):
         self.events_title.setText(tr.gettext("Every step so far"))
         self.details.retranslate(tr)
         self.message.retranslate(tr)
-        texts = {
-            "acknowledge": tr.gettext("Acknowledge"),
-            "accept": tr.gettext("Accept"),
-            "decline": tr.gettext("Decline…"),
-            "complete": tr.gettext("Mark as completed"),
-            "feedback": tr.gettext("Report back…"),
-            "withdraw": tr.gettext("Withdraw…"),
-            "print": tr.gettext("Print the referral slip…"),
-        }
-        for name, text in texts.items():
-            self.step_buttons[name].setText(text)
-            self.step_buttons[name].setAccessibleName(text)
+        name_buttons(
+            self.step_buttons,
+            {
+                "acknowledge": tr.gettext("Acknowledge"),
+                "accept": tr.gettext("Accept"),
+                "decline": tr.gettext("Decline…"),
+                "complete": tr.gettext("Mark as completed"),
+                "feedback": tr.gettext("Report back…"),
+                "withdraw": tr.gettext("Withdraw…"),
+                "print": tr.gettext("Print the referral slip…"),
+            },
+        )
         self.close_button.setText(tr.gettext("Close"))
         self.close_button.setAccessibleName(self.close_button.text())
         self.events.setHeaderLabels(
@@ -165,8 +199,7 @@ class ReferralDetailDialog(QDialog):
         self.view = view
         tr, r = self.translator, view.referral
 
-        def lab(kind: str, code: str | None) -> str:
-            return tr.gettext(label_of(kind, code)) if code else ""
+        lab = code_labels(tr)
 
         self.details.set("case", r.case_number)
         self.details.set("from", r.from_org_code)
@@ -207,55 +240,19 @@ class ReferralDetailDialog(QDialog):
             PrintDialog.show_for(self._session, self, PrintJob.referral_slip(rid))
         elif name == "acknowledge":
             self._run(lambda ws: ws.referrals.acknowledge(rid))
-        elif name == "accept":
-            self._ask(
-                lambda t: t.gettext("Accept"),
-                lambda t: t.gettext(
-                    "A note for the sending organisation, if there is something to say."
-                ),
-                lambda ws, text: ws.referrals.accept(rid, text),
-                required=False,
-            )
-        elif name == "complete":
-            self._ask(
-                lambda t: t.gettext("Mark as completed"),
-                lambda t: t.gettext(
-                    "A note for the sending organisation, if there is something to say."
-                ),
-                lambda ws, text: ws.referrals.complete(rid, text),
-                required=False,
-            )
-        elif name == "decline":
-            self._ask(
-                lambda t: t.gettext("Decline the referral"),
-                lambda t: t.gettext("Say why your organisation cannot take this referral."),
-                lambda ws, text: ws.referrals.decline(rid, text),
-            )
-        elif name == "feedback":
-            self._ask(
-                lambda t: t.gettext("Report back"),
-                lambda t: t.gettext(
-                    "What should the sending organisation know about the child's progress?"
-                ),
-                lambda ws, text: ws.referrals.add_feedback(rid, text),
-            )
-        elif name == "withdraw":
-            self._ask(
-                lambda t: t.gettext("Withdraw the referral"),
-                lambda t: t.gettext("Say why the referral is withdrawn."),
-                lambda ws, text: ws.referrals.withdraw(rid, text),
-            )
+        elif name in NOTE_STEPS:
+            self._ask(NOTE_STEPS[name], rid)
 
-    def _ask(self, title: Render, prompt: Render, op: Any, *, required: bool = True) -> None:
+    def _ask(self, step: NoteStep, rid: str) -> None:
         ReasonDialog(
             self,
             self._session.lang,
-            title=title,
-            prompt=prompt,
-            ok=title,
+            title=lambda t: t.gettext(step.title),
+            prompt=lambda t: t.gettext(step.prompt),
+            ok=lambda t: t.gettext(step.title),
             text_label=lambda t: t.gettext("Note"),
-            text_required=required,
-            on_ok=lambda _c, text: self._run(lambda ws: op(ws, text)),
+            text_required=step.required,
+            on_ok=lambda _c, text: self._run(lambda ws: step.change(ws, rid, text)),
         ).open()
 
     def _run(self, op: Any) -> None:

@@ -13,11 +13,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -34,8 +31,12 @@ from cmdesk.gui.screens.referral_preview import preview_text
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import CheckList, ChoiceCombo, kind_items
 from cmdesk.gui.widgets.date_field import DateField
+from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
 from cmdesk.gui.widgets.form import FormGrid
-from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
+from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.screen_fit import fit_to_screen
+from cmdesk.gui.widgets.scroll_body import scroll_body
 from cmdesk.gui.widgets.text_box import TextBox
 from cmdesk.gui.widgets.unsaved import DirtyTracker, confirm_discard
 
@@ -64,10 +65,7 @@ class ReferralDialog(QDialog):
         columns = QHBoxLayout()
         outer.addLayout(columns, 1)
 
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        left = QWidget(scroll)
-        scroll.setWidget(left)
+        scroll, left = scroll_body(self)
         box = QVBoxLayout(left)
         box.setContentsMargins(0, 0, 8, 0)
         self.form = FormGrid(left)
@@ -112,15 +110,10 @@ class ReferralDialog(QDialog):
 
         # Consent first, where it is seen: without it nothing can be sent.
         right = QVBoxLayout()
-        self.consent_title = Heading(parent=self, level=2)
-        right.addWidget(self.consent_title)
-        self.consent_state = WrapLabel(parent=self)
+        self.consent_title, self.consent_state = add_heading_and_text(right, self)
         self.consent_state.setObjectName("consent-state")
-        right.addWidget(self.consent_state)
         row = QHBoxLayout()
-        self.record_consent = QPushButton(self)
-        self.record_consent.setObjectName("record-consent")
-        self.record_consent.clicked.connect(self._record_consent)
+        self.record_consent = push_button(self, "record-consent", self._record_consent)
         row.addWidget(self.record_consent)
         row.addStretch(1)
         right.addLayout(row)
@@ -150,12 +143,7 @@ class ReferralDialog(QDialog):
 
         self.message = MessageLabel(self)
         outer.addWidget(self.message)
-        self.buttons = QDialogButtonBox(self)
-        self.send = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.send.setObjectName("send-referral")
-        self.cancel = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.send, self.cancel = ok_cancel_buttons(self, "send-referral", self.submit)
         outer.addWidget(self.buttons)
 
         self.tracker = DirtyTracker(self)
@@ -172,15 +160,8 @@ class ReferralDialog(QDialog):
         with self.tracker.paused():
             self.sections.set_codes(s.value for s in DEFAULT_SECTIONS)
         self._partner_changed()
-        self._fit()
+        fit_to_screen(self, 980, 660)
         self.finished.connect(self.deleteLater)
-
-    def _fit(self) -> None:
-        screen = self.screen().availableGeometry() if self.screen() else None
-        width, height = 980, 660
-        if screen is not None:
-            width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
-        self.resize(width, height)
 
     # -- text -------------------------------------------------------------------------------
     def retranslate(self) -> None:
@@ -199,9 +180,8 @@ class ReferralDialog(QDialog):
         self._any_service_text()
         self.preview_title.setText(tr.gettext("What the partner will receive"))
         self.preview.setAccessibleName(self.preview_title.text())
-        self.send.setText(tr.gettext("Send the referral"))
-        self.cancel.setText(tr.gettext("Cancel"))
-        for b in (self.record_consent, self.override, self.send, self.cancel):
+        translate_ok_cancel(tr, self.send, tr.gettext("Send the referral"), self.cancel)
+        for b in (self.record_consent, self.override):
             b.setAccessibleName(b.text())
         self._show_basis()
         self._update_preview()

@@ -13,6 +13,7 @@ from cmdesk.core.i18n import N_, Translator, format_birth_date
 from cmdesk.core.model.labels import label_of
 from cmdesk.core.model.referral import SharedSection
 from cmdesk.core.reference.ethnicity import ethnic_group
+from cmdesk.gui.widgets.choice import code_labels
 
 if TYPE_CHECKING:
     from cmdesk.gui.screens.case.data import CaseBundle
@@ -25,8 +26,7 @@ def preview_text(b: CaseBundle, sections: Iterable[str], tr: Translator) -> str:
     locale = tr.locale
     child, case = b.child, b.case
 
-    def lab(kind: str, code: str | None) -> str:
-        return tr.gettext(label_of(kind, code)) if code else ""
+    lab = code_labels(tr)
 
     def line(msgid: str, value: str) -> str:
         return f"{tr.gettext(msgid)}: {value or '–'}"

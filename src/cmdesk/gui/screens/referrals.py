@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabBar, QWidget
 
-from cmdesk.core.acting.changes import Kind, OpChanges
+from cmdesk.core.acting.changes import Kind
 from cmdesk.core.i18n import N_, Translator, format_date
 from cmdesk.core.model.referral import REFERRAL_STATUS_LABELS, URGENCY_LABELS
 from cmdesk.core.reference.partners import SERVICE_LABELS
@@ -48,6 +48,7 @@ COLUMNS: list[Column[Any]] = [
 
 class ReferralsScreen(ListScreen[Any]):
     open_referral_requested = Signal(str)
+    REFRESH_ON = (Kind.REFERRAL,)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, COLUMNS, "referrals", parent)
@@ -59,7 +60,7 @@ class ReferralsScreen(ListScreen[Any]):
         self.filters.addWidget(self.box)
         self.filters.addStretch(1)
         self.table.activated_row.connect(self._open_row)
-        session.operation_did_execute.connect(self._changed)
+        self.watch_changes()
         session.lang.language_changed.connect(self.retranslate)
         self.retranslate()
 
@@ -111,20 +112,7 @@ class ReferralsScreen(ListScreen[Any]):
 
     def reload(self) -> None:
         self.retranslate()
-        fetch = self.fetch()
-        self.model.set_fetch(fetch)
-        if fetch is None:
-            self.model.mark_empty()
-
-    def on_unlocked(self) -> None:
-        self.reload()
-
-    def on_locked(self) -> None:
-        self.model.clear()
-
-    def _changed(self, changes: OpChanges, _initiator: object) -> None:
-        if changes.touches(Kind.REFERRAL):
-            self.model.refresh()
+        super().reload()
 
     def _open_row(self, row: int) -> None:
         record = self.model.row(self.model.index(row, 0))

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -24,11 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from cmdesk.core.errors import ValidationError
+from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.reference.partners import PARTNERS
 from cmdesk.gui.errors import field_messages, friendly_message
 from cmdesk.gui.icons import icon
 from cmdesk.gui.session import Session
 from cmdesk.gui.settings import GuiSettings, default_vault_dir
+from cmdesk.gui.widgets.busy_bar import busy_bar
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.language_picker import LanguagePicker
 from cmdesk.gui.widgets.passphrase_meter import PassphraseMeter
@@ -38,14 +39,22 @@ STEPS = 5  # welcome, folder, organisation, administrator, recovery key
 
 
 class _Step(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    """One page of the setup: its title and what it is about (msgids), then its fields."""
+
+    def __init__(self, parent: QWidget, title: str, body: str) -> None:
         super().__init__(parent)
+        self._texts = (title, body)
         self.box = QVBoxLayout(self)
         self.box.setContentsMargins(0, 0, 0, 0)
         self.title = Heading(parent=self)
         self.box.addWidget(self.title)
         self.body = WrapLabel(parent=self)
         self.box.addWidget(self.body)
+
+    def retranslate(self, tr: Translator) -> None:
+        title, body = self._texts
+        self.title.setText(tr.gettext(title))
+        self.body.setText(tr.gettext(body))
 
 
 class SetupPage(QWidget):
@@ -82,11 +91,7 @@ class SetupPage(QWidget):
         self._build_recovery()
         self.message = MessageLabel(self)
         outer.addWidget(self.message)
-        self.busy = QProgressBar(self)
-        self.busy.setRange(0, 0)
-        self.busy.setMaximumHeight(6)
-        self.busy.setTextVisible(False)
-        self.busy.hide()
+        self.busy = busy_bar(self)
         outer.addWidget(self.busy)
         nav = QHBoxLayout()
         self.back_button = QPushButton(self)
@@ -108,7 +113,14 @@ class SetupPage(QWidget):
 
     # -- steps ----------------------------------------------------------------------------------
     def _build_welcome(self) -> None:
-        step = _Step(self)
+        step = _Step(
+            self,
+            N_("Welcome to cmdesk"),
+            N_(
+                "cmdesk keeps the records of the children you protect, encrypted on this "
+                "laptop, and works without internet. Setting it up takes about five minutes."
+            ),
+        )
         self.welcome = step
         row = QHBoxLayout()
         self.language_label = QLabel(step)
@@ -125,7 +137,14 @@ class SetupPage(QWidget):
         self.steps.addWidget(step)
 
     def _build_folder(self) -> None:
-        step = _Step(self)
+        step = _Step(
+            self,
+            N_("Where should the vault be kept?"),
+            N_(
+                "The vault is one folder on this laptop. Its files are encrypted: without a "
+                "passphrase nobody can read them. The folder should be new or empty."
+            ),
+        )
         self.folder_step = step
         row = QHBoxLayout()
         self.folder = QLineEdit(str(default_vault_dir()), step)
@@ -140,7 +159,14 @@ class SetupPage(QWidget):
         self.steps.addWidget(step)
 
     def _build_org(self) -> None:
-        step = _Step(self)
+        step = _Step(
+            self,
+            N_("Your organisation"),
+            N_(
+                "Choose your organisation from the Chiang Rai child protection network, "
+                "or add another one with a short code."
+            ),
+        )
         self.org_step = step
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
@@ -170,7 +196,14 @@ class SetupPage(QWidget):
         self.steps.addWidget(step)
 
     def _build_admin(self) -> None:
-        step = _Step(self)
+        step = _Step(
+            self,
+            N_("You, the first data manager"),
+            N_(
+                "You will add your colleagues and look after the recovery key. Choose a "
+                "passphrase that you can remember and nobody can guess."
+            ),
+        )
         self.admin_step = step
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
@@ -219,44 +252,18 @@ class SetupPage(QWidget):
         self.progress_label.setText(
             tr.format("Step {n} of {total}", n=self.steps.currentIndex() + 1, total=STEPS)
         )
-        self.welcome.title.setText(tr.gettext("Welcome to cmdesk"))
-        self.welcome.body.setText(
-            tr.gettext(
-                "cmdesk keeps the records of the children you protect, encrypted on this "
-                "laptop, and works without internet. Setting it up takes about five minutes."
-            )
-        )
+        for step in (self.welcome, self.folder_step, self.org_step, self.admin_step):
+            step.retranslate(tr)
         self.language_label.setText(tr.gettext("Language"))
         self.open_existing_button.setText(tr.gettext("I already have a vault: open it…"))
-        self.folder_step.title.setText(tr.gettext("Where should the vault be kept?"))
-        self.folder_step.body.setText(
-            tr.gettext(
-                "The vault is one folder on this laptop. Its files are encrypted: without a "
-                "passphrase nobody can read them. The folder should be new or empty."
-            )
-        )
         self.choose_folder_button.setText(tr.gettext("Choose…"))
         self.folder.setAccessibleName(tr.gettext("Vault folder"))
-        self.org_step.title.setText(tr.gettext("Your organisation"))
-        self.org_step.body.setText(
-            tr.gettext(
-                "Choose your organisation from the Chiang Rai child protection network, "
-                "or add another one with a short code."
-            )
-        )
         self.org_label.setText(tr.gettext("Organisation"))
         self.code_label.setText(tr.gettext("Short code"))
         self.org_code.setPlaceholderText(tr.gettext("for example ABC"))
         self.name_th_label.setText(tr.gettext("Name in Thai"))
         self.name_en_label.setText(tr.gettext("Name in English"))
         self._fill_orgs()
-        self.admin_step.title.setText(tr.gettext("You, the first data manager"))
-        self.admin_step.body.setText(
-            tr.gettext(
-                "You will add your colleagues and look after the recovery key. Choose a "
-                "passphrase that you can remember and nobody can guess."
-            )
-        )
         self.full_name_label.setText(tr.gettext("Your full name"))
         self.username_label.setText(tr.gettext("User name"))
         self.username.setPlaceholderText(tr.gettext("for example somchai"))

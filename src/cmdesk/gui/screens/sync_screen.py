@@ -15,8 +15,6 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidgetItem,
-    QPushButton,
-    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -31,6 +29,8 @@ from cmdesk.gui.screens.sync.exchange import ExchangeBox
 from cmdesk.gui.screens.sync.partners import LaptopsBox, OrganisationsBox
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
+from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.scroll_body import scroll_body
 
 if TYPE_CHECKING:
     from cmdesk.core.acting.changes import OpChanges
@@ -68,19 +68,15 @@ class SyncScreen(QWidget):
         self.tabs.setObjectName("sync-tabs")
         outer.addWidget(self.tabs, 1)
 
-        scroll = self.scroll_area = QScrollArea(self.tabs)  # (QWidget.scroll is a method)
-        scroll.setWidgetResizable(True)
-        body = QWidget(scroll)
-        scroll.setWidget(body)
+        scroll, body = scroll_body(self.tabs)
+        self.scroll_area = scroll  # (QWidget.scroll is a method)
         layout = QVBoxLayout(body)
         self.summary = WrapLabel(parent=body)
         self.summary.setObjectName("sync-summary")
         self.summary.setStyleSheet("color: #8a4b00;")
         row = QHBoxLayout()
         row.addWidget(self.summary, 1)
-        self.review_button = QPushButton(icon("warning"), "", body)
-        self.review_button.setObjectName("review-conflicts")
-        self.review_button.clicked.connect(self.show_conflicts)
+        self.review_button = push_button(body, "review-conflicts", self.show_conflicts, "warning")
         row.addWidget(self.review_button)
         layout.addLayout(row)
         self.exchange = ExchangeBox(session, body)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QWidget
 
 from cmdesk.core.acting.case_actions import does_casework
-from cmdesk.core.acting.changes import Kind, OpChanges
+from cmdesk.core.acting.changes import Kind
 from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.i18n import N_, Translator, format_date
 from cmdesk.core.services.tasks import AgendaItem
@@ -19,6 +19,7 @@ from cmdesk.gui.screens.list_screen import ListScreen
 from cmdesk.gui.screens.postpone_dialog import PostponeDialog
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.prompts import ReasonDialog
+from cmdesk.gui.widgets.push_button import push_button
 
 FILTERS = ("mine", "all")
 
@@ -50,6 +51,7 @@ COLUMNS: list[Column[Any]] = [
 
 class TasksScreen(ListScreen[Any]):
     open_case_requested = Signal(str)
+    REFRESH_ON = (Kind.TASK, Kind.CASE, Kind.CHILD)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, COLUMNS, "tasks", parent)
@@ -58,19 +60,15 @@ class TasksScreen(ListScreen[Any]):
         self.which.currentIndexChanged.connect(lambda _i: self.reload())
         self.filters.addWidget(self.which)
         self.filters.addStretch(1)
-        self.done = QPushButton(self)
-        self.done.setObjectName("task-done")
-        self.done.clicked.connect(self._mark_done)
-        self.postpone = QPushButton(self)
-        self.postpone.setObjectName("task-postpone")
-        self.postpone.clicked.connect(self._postpone)
+        self.done = push_button(self, "task-done", self._mark_done)
+        self.postpone = push_button(self, "task-postpone", self._postpone)
         for button in (self.done, self.postpone):
             button.setEnabled(False)
             self.filters.addWidget(button)
         self.table.activated_row.connect(self._open_row)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection())
         self.model.modelReset.connect(self._selection)
-        session.operation_did_execute.connect(self._changed)
+        self.watch_changes()
         session.lang.language_changed.connect(self.retranslate)
         self.retranslate()
 
@@ -119,22 +117,6 @@ class TasksScreen(ListScreen[Any]):
             return slice_page(ws.tasks.agenda(mine_only=mine), offset, limit)
 
         return run
-
-    def reload(self) -> None:
-        fetch = self.fetch()
-        self.model.set_fetch(fetch)
-        if fetch is None:
-            self.model.mark_empty()
-
-    def on_unlocked(self) -> None:
-        self.reload()
-
-    def on_locked(self) -> None:
-        self.model.clear()
-
-    def _changed(self, changes: OpChanges, _initiator: object) -> None:
-        if changes.touches(Kind.TASK, Kind.CASE, Kind.CHILD):
-            self.model.refresh()
 
     def _chosen(self) -> AgendaItem | None:
         rows = self.table.selectionModel().selectedRows()

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -24,6 +23,7 @@ from cmdesk.core.errors import NoSuchVault, UnlockThrottled, VaultDamaged, Wrong
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.icons import icon
 from cmdesk.gui.session import Session
+from cmdesk.gui.widgets.busy_bar import busy_bar
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.language_picker import LanguagePicker
 
@@ -124,11 +124,7 @@ class UnlockPage(QWidget):
 
         self.message = MessageLabel(card)
         column.addWidget(self.message)
-        self.busy = QProgressBar(card)
-        self.busy.setRange(0, 0)
-        self.busy.setMaximumHeight(6)
-        self.busy.setTextVisible(False)
-        self.busy.hide()
+        self.busy = busy_bar(card)
         column.addWidget(self.busy)
 
         self.unlock_button = QPushButton(icon("unlock"), "", card)

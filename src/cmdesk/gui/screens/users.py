@@ -13,12 +13,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -27,14 +24,16 @@ from PySide6.QtWidgets import (
 from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.model.labels import label_of
 from cmdesk.gui.errors import show_failure
-from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import ChoiceCombo, kind_items
+from cmdesk.gui.widgets.details import record_list
+from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.passphrase_meter import PassphraseMeter
 from cmdesk.gui.widgets.prompts import ask
+from cmdesk.gui.widgets.push_button import push_button
 
 if TYPE_CHECKING:
     from cmdesk.core.services.users import UserDTO
@@ -56,24 +55,16 @@ class UsersScreen(QWidget):
         layout.addWidget(self.intro)
         self.message = MessageLabel(self)
         layout.addWidget(self.message)
-        self.table = QTreeWidget(self)
-        self.table.setObjectName("user-list")
-        self.table.setRootIsDecorated(False)
+        self.table = record_list(self, "user-list")
         self.table.currentItemChanged.connect(lambda *_a: self._update_buttons())
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
-        self.add_button = QPushButton(icon("person"), "", self)
-        self.add_button.setObjectName("add-user")
-        self.add_button.clicked.connect(self.open_add)
+        self.add_button = push_button(self, "add-user", self.open_add, "person")
         row.addWidget(self.add_button)
         row.addStretch(1)
-        self.reset_button = QPushButton(icon("key"), "", self)
-        self.reset_button.setObjectName("reset-passphrase")
-        self.reset_button.clicked.connect(self.open_reset)
+        self.reset_button = push_button(self, "reset-passphrase", self.open_reset, "key")
         row.addWidget(self.reset_button)
-        self.remove_button = QPushButton(self)
-        self.remove_button.setObjectName("remove-user")
-        self.remove_button.clicked.connect(self._remove)
+        self.remove_button = push_button(self, "remove-user", self._remove)
         row.addWidget(self.remove_button)
         layout.addLayout(row)
         session.lang.language_changed.connect(self.retranslate)
@@ -214,23 +205,22 @@ class PassphraseForm(QDialog):
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
         self.meter = PassphraseMeter(self)
         self.message = MessageLabel(self)
-        self.buttons = QDialogButtonBox(self)
-        self.save = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save.setObjectName("save")
-        self.cancel = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.save, self.cancel = ok_cancel_buttons(self, "save", self.submit)
         self.passphrase.textChanged.connect(lambda _t: self._meter())
         self.setMinimumWidth(520)
         self.finished.connect(self.deleteLater)
 
-    def finish_layout(self) -> None:
+    def finish_form(self) -> None:
+        """Adds the passphrase rows, the meter, the message and the buttons below the rows the
+        dialog added of its own, then translates the dialog and keeps it translated."""
         self.form.add("passphrase", N_("Passphrase"), self.passphrase, required=True)
         self.form.add("repeat", N_("Type it again"), self.repeat, required=True)
         self.layout_.addWidget(self.form)
         self.layout_.addWidget(self.meter)
         self.layout_.addWidget(self.message)
         self.layout_.addWidget(self.buttons)
+        self._session.lang.language_changed.connect(self.retranslate)
+        self.retranslate()
 
     @property
     def translator(self) -> Translator:
@@ -239,15 +229,17 @@ class PassphraseForm(QDialog):
     def user_name(self) -> str:
         raise NotImplementedError
 
+    def retranslate(self) -> None:
+        raise NotImplementedError
+
     def _meter(self) -> None:
         self.meter.update_for(self.passphrase.text(), self.user_name(), self.translator)
 
     def retranslate_common(self) -> None:
         self.form.retranslate(self.translator)
-        self.save.setText(self.translator.gettext("Save"))
-        self.cancel.setText(self.translator.gettext("Cancel"))
-        for b in (self.save, self.cancel):
-            b.setAccessibleName(b.text())
+        translate_ok_cancel(
+            self.translator, self.save, self.translator.gettext("Save"), self.cancel
+        )
         self._meter()
 
     def passphrase_ok(self) -> bool:
@@ -306,10 +298,8 @@ class AddUserDialog(PassphraseForm):
         self.team = QLineEdit(self)
         self.team.setObjectName("team")
         self.form.add("team", N_("Team (field workers who share cases)"), self.team)
-        self.finish_layout()
         self.username.textChanged.connect(lambda _t: self._meter())
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        self.finish_form()
         self.role.set_code("field_worker")
 
     def user_name(self) -> str:
@@ -335,36 +325,46 @@ class AddUserDialog(PassphraseForm):
         )
 
 
-class SetPassphraseDialog(PassphraseForm):
-    def __init__(self, session: Session, parent: QWidget, username: str, *, on_done: Any) -> None:
+class AccountPassphraseForm(PassphraseForm):
+    """A new passphrase for an account known beforehand (one's own, or a colleague's reset):
+    the title and a paragraph saying what changes, from the subclass's TITLE and INTRO."""
+
+    TITLE = ""
+    INTRO = ""
+
+    def __init__(self, session: Session, parent: QWidget, username: str) -> None:
         super().__init__(session, parent)
-        self.setObjectName("set-passphrase-dialog")
         self._username = username
-        self._on_done = on_done
-        self.who = QLabel(username, self)
-        self.who.setObjectName("account-name")
-        self.who.setProperty("verbatim", True)  # a user name, a-z
-        self.layout_.addWidget(self.who)
         self.intro = WrapLabel(parent=self)
-        self.layout_.addWidget(self.intro)
-        self.finish_layout()
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
 
     def user_name(self) -> str:
         return self._username
 
     def retranslate(self) -> None:
         tr = self.translator
-        self.setWindowTitle(tr.gettext("Set a new passphrase"))
-        self.title.setText(tr.gettext("Set a new passphrase"))
-        self.intro.setText(
-            tr.gettext(
-                "A new passphrase for this account. Give it to them in person; they should "
-                "change it to one only they know."
-            )
-        )
+        self.setWindowTitle(tr.gettext(self.TITLE))
+        self.title.setText(tr.gettext(self.TITLE))
+        self.intro.setText(tr.gettext(self.INTRO))
         self.retranslate_common()
+
+
+class SetPassphraseDialog(AccountPassphraseForm):
+    TITLE = N_("Set a new passphrase")
+    INTRO = N_(
+        "A new passphrase for this account. Give it to them in person; they should "
+        "change it to one only they know."
+    )
+
+    def __init__(self, session: Session, parent: QWidget, username: str, *, on_done: Any) -> None:
+        super().__init__(session, parent, username)
+        self.setObjectName("set-passphrase-dialog")
+        self._on_done = on_done
+        self.who = QLabel(username, self)
+        self.who.setObjectName("account-name")
+        self.who.setProperty("verbatim", True)  # a user name, a-z
+        self.layout_.addWidget(self.who)
+        self.layout_.addWidget(self.intro)
+        self.finish_form()
 
     def submit(self) -> None:
         if not self.passphrase_ok():

@@ -9,11 +9,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -22,7 +20,9 @@ from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.session import Session
-from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
+from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.scroll_body import scroll_body
 
 if TYPE_CHECKING:
     from cmdesk.core.workspace import CheckReport
@@ -37,20 +37,13 @@ class VaultScreen(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         # Scrolls, so that the sections stay reachable on a 600-pixel-high screen.
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll, body = scroll_body(self, frame=False)
         outer.addWidget(scroll)
-        body = QWidget(scroll)
-        scroll.setWidget(body)
         layout = QVBoxLayout(body)
         self.title = Heading(parent=self)
         layout.addWidget(self.title)
 
-        self.backup_title = Heading(parent=self, level=2)
-        layout.addWidget(self.backup_title)
-        self.backup_body = WrapLabel(parent=self)
-        layout.addWidget(self.backup_body)
+        self.backup_title, self.backup_body = add_heading_and_text(layout, self)
         row = QHBoxLayout()
         self.folder = QLineEdit(self)
         self.folder.setObjectName("backup-folder")
@@ -59,40 +52,25 @@ class VaultScreen(QWidget):
         self.choose = QPushButton(icon("folder"), "", self)
         self.choose.clicked.connect(self._ask_folder)
         row.addWidget(self.choose)
-        self.backup_button = QPushButton(icon("save"), "", self)
-        self.backup_button.setObjectName("make-backup")
-        self.backup_button.clicked.connect(self.backup)
+        self.backup_button = push_button(self, "make-backup", self.backup, "save")
         row.addWidget(self.backup_button)
         layout.addLayout(row)
         self.backup_message = MessageLabel(self)
         layout.addWidget(self.backup_message)
 
-        self.check_title = Heading(parent=self, level=2)
-        layout.addWidget(self.check_title)
-        self.check_body = WrapLabel(parent=self)
-        layout.addWidget(self.check_body)
-        self.check_button = QPushButton(icon("search"), "", self)
-        self.check_button.setObjectName("check-vault")
-        self.check_button.clicked.connect(self.check)
+        self.check_title, self.check_body = add_heading_and_text(layout, self)
+        self.check_button = push_button(self, "check-vault", self.check, "search")
         layout.addWidget(self.check_button)
         self.check_message = MessageLabel(self)
         layout.addWidget(self.check_message)
 
-        self.key_title = Heading(parent=self, level=2)
-        layout.addWidget(self.key_title)
-        self.key_body = WrapLabel(parent=self)
-        layout.addWidget(self.key_body)
+        self.key_title, self.key_body = add_heading_and_text(layout, self)
         self.key_button = QPushButton(icon("key"), "", self)
         self.key_button.setObjectName("recovery-key")
         layout.addWidget(self.key_button)
 
-        self.pdpa_title = Heading(parent=self, level=2)
-        layout.addWidget(self.pdpa_title)
-        self.pdpa_body = WrapLabel(parent=self)
-        layout.addWidget(self.pdpa_body)
-        self.pdpa_button = QPushButton(icon("search"), "", self)
-        self.pdpa_button.setObjectName("pdpa")
-        self.pdpa_button.clicked.connect(self.open_pdpa)
+        self.pdpa_title, self.pdpa_body = add_heading_and_text(layout, self)
+        self.pdpa_button = push_button(self, "pdpa", self.open_pdpa, "search")
         layout.addWidget(self.pdpa_button)
         layout.addStretch(1)
         session.lang.language_changed.connect(self.retranslate)

@@ -36,6 +36,7 @@ from cmdesk.gui.screens.vault_care import VaultScreen
 from cmdesk.gui.session import Session
 from cmdesk.gui.settings import GuiSettings
 from cmdesk.gui.widgets.labels import WrapLabel
+from cmdesk.gui.widgets.push_button import push_button
 
 SECTIONS = ("home", "caseload", "tasks", "referrals", "users", "vault", "sync")
 # Home first: it is the screen shown after unlocking.
@@ -79,20 +80,14 @@ class WorkspacePage(QWidget):
         self.role = QLabel(bar)
         self.role.setObjectName("user-role")
         top.addWidget(self.role, 1)
-        self.register_button = QPushButton(icon("add-child"), "", bar)
-        self.register_button.setObjectName("register-child")
-        self.register_button.clicked.connect(self.open_register)
+        self.register_button = push_button(bar, "register-child", self.open_register, "add-child")
         top.addWidget(self.register_button)
-        self.passphrase_button = QPushButton(icon("key"), "", bar)
-        self.passphrase_button.setObjectName("own-passphrase")
-        self.passphrase_button.clicked.connect(self.open_own_passphrase)
+        self.passphrase_button = push_button(bar, "own-passphrase", self.open_own_passphrase, "key")
         top.addWidget(self.passphrase_button)
         self.settings_button = QPushButton(icon("settings"), "", bar)
         self.settings_button.clicked.connect(self.settings_requested)
         top.addWidget(self.settings_button)
-        self.lock_button = QPushButton(icon("lock"), "", bar)
-        self.lock_button.setObjectName("lock")
-        self.lock_button.clicked.connect(self.lock_requested)
+        self.lock_button = push_button(bar, "lock", self.lock_requested, "lock")
         top.addWidget(self.lock_button)
         outer.addWidget(bar)
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QWidget
 
 from cmdesk.core.i18n import Translator
-from cmdesk.core.model.labels import choices
+from cmdesk.core.model.labels import choices, label_of
 
 # A label is an msgid (translated with gettext) or a function of the translator (names that
 # come with their own Thai and English, e.g. places and organisations).
@@ -22,6 +22,16 @@ Item = tuple[str, Label]
 
 def label_text(label: Label, tr: Translator) -> str:
     return label(tr) if callable(label) else tr.gettext(label)
+
+
+def code_labels(tr: Translator) -> Callable[[str, str | None], str]:
+    """Stored codes in the reader's words: `lab = code_labels(tr)`, then `lab(kind, code)`
+    for a code of a field kind, "" where there is no code."""
+
+    def lab(kind: str, code: str | None) -> str:
+        return tr.gettext(label_of(kind, code)) if code else ""
+
+    return lab
 
 
 def kind_items(kind: str, *, skip: Iterable[str] = ()) -> list[Item]:

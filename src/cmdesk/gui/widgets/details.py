@@ -62,6 +62,29 @@ class DetailsGrid(QWidget):
             label.setText(tr.gettext(msgid))
 
 
+def record_list(
+    parent: QWidget,
+    name: str = "",
+    *,
+    wrap: bool = False,
+    min_height: int = 0,
+    max_height: int = 0,
+) -> QTreeWidget:
+    """A flat list of records, one per row; `name` for the tests, and the heights in pixels
+    it keeps to where it must (0: no bound)."""
+    table = QTreeWidget(parent)
+    if name:
+        table.setObjectName(name)
+    table.setRootIsDecorated(False)
+    if wrap:
+        table.setWordWrap(True)
+    if min_height:
+        table.setMinimumHeight(min_height)
+    if max_height:
+        table.setMaximumHeight(max_height)
+    return table
+
+
 def stretch_column(tree: QTreeWidget, column: int) -> None:
     """The free-text column (a goal, a finding, a note) takes the room; the short ones (dates,
     names, statuses) fit their contents."""

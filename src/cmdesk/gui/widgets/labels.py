@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QSizePolicy, QWidget
 
 from cmdesk.core.i18n import Translator
 from cmdesk.gui.i18n import wrap_thai
@@ -41,6 +41,16 @@ class Heading(WrapLabel):
         self.setFont(font)
         self.setAccessibleName("")
         self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+
+
+def add_heading_and_text(layout: QBoxLayout, parent: QWidget) -> tuple[Heading, WrapLabel]:
+    """A dialog's or a panel's heading (level 2) and the paragraph under it saying what it is
+    for, added to `layout` one under the other; their texts are set on retranslating."""
+    heading = Heading(parent=parent, level=2)
+    layout.addWidget(heading)
+    text = WrapLabel(parent=parent)
+    layout.addWidget(text)
+    return heading, text
 
 
 # A message as words now, or as a way to write it in any language (so a message still on

@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QMessageBox,
     QVBoxLayout,
     QWidget,
@@ -19,8 +18,9 @@ from PySide6.QtWidgets import (
 from cmdesk.core.i18n import Translator
 from cmdesk.gui.i18n import Language
 from cmdesk.gui.widgets.choice import ChoiceCombo, Item
+from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
 from cmdesk.gui.widgets.form import FormGrid
-from cmdesk.gui.widgets.labels import Heading, WrapLabel
+from cmdesk.gui.widgets.labels import add_heading_and_text
 from cmdesk.gui.widgets.text_box import TextBox
 
 
@@ -82,10 +82,7 @@ class ReasonDialog(QDialog):
         self._on_ok = on_ok
         self._text_required = text_required
         layout = QVBoxLayout(self)
-        self.heading = Heading(parent=self, level=2)
-        layout.addWidget(self.heading)
-        self.prompt = WrapLabel(parent=self)
-        layout.addWidget(self.prompt)
+        self.heading, self.prompt = add_heading_and_text(layout, self)
         self.form = FormGrid(self)
         self.choice: ChoiceCombo | None = None
         if choices is not None:
@@ -96,12 +93,9 @@ class ReasonDialog(QDialog):
         self.text.setObjectName("reason-text")
         self.form.add("reason", text_label, self.text, required=text_required)
         layout.addWidget(self.form)
-        self.buttons = QDialogButtonBox(self)
-        self.ok_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok_button.setObjectName("ok")
-        self.cancel_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button, self.cancel_button = ok_cancel_buttons(
+            self, "ok", self.accept
+        )
         layout.addWidget(self.buttons)
         lang.language_changed.connect(self.retranslate)
         self.retranslate()
@@ -117,10 +111,7 @@ class ReasonDialog(QDialog):
         if self.choice is not None:
             self.choice.retranslate(tr)
         self.form.retranslate(tr)
-        self.ok_button.setText(ok(tr))
-        self.cancel_button.setText(tr.gettext("Cancel"))
-        for button in (self.ok_button, self.cancel_button):
-            button.setAccessibleName(button.text())
+        translate_ok_cancel(tr, self.ok_button, ok(tr), self.cancel_button)
 
     def accept(self) -> None:
         reason = self.text.text().strip()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractButton, QWidget
 from cmdesk.core.i18n import Translator
 from cmdesk.gui.ops import ChangeOp
 from cmdesk.gui.widgets.form import FormGrid
+from cmdesk.gui.widgets.prompts import ReasonDialog, Render
 from cmdesk.gui.widgets.unsaved import DirtyTracker
 
 if TYPE_CHECKING:
@@ -85,3 +86,23 @@ class CaseTab(QWidget):
             self.page.show_failure(exc, form)
 
         ChangeOp(self.session, parent=self, op=op, success=ok).failure(failed).run()
+
+    def ask_reason(
+        self,
+        *,
+        title: Render,
+        prompt: Render,
+        ok: Render,
+        change: Callable[[Workspace, str], Any],
+    ) -> None:
+        """Asks why (withdrawing a consent, removing a record...), then makes the change with
+        the reason given."""
+        ReasonDialog(
+            self.page,
+            self.session.lang,
+            title=title,
+            prompt=prompt,
+            ok=ok,
+            text_label=lambda t: t.gettext("Reason"),
+            on_ok=lambda _c, why: self.change(lambda ws: change(ws, why)),
+        ).open()

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLineEdit,
     QScrollArea,
     QVBoxLayout,
@@ -24,8 +23,9 @@ from cmdesk.core.services.cases import MANAGER_ROLES, WORKER_ROLES
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import CheckList, ChoiceCombo, Item, kind_items
+from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
 from cmdesk.gui.widgets.form import FormGrid
-from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+from cmdesk.gui.widgets.labels import MessageLabel, add_heading_and_text
 from cmdesk.gui.widgets.text_box import TextBox
 from cmdesk.gui.widgets.unsaved import DirtyTracker, confirm_discard
 
@@ -49,10 +49,7 @@ class CaseEditDialog(QDialog):
         self.setObjectName(name)
         self._session = session
         self._layout = QVBoxLayout(self)
-        self.title = Heading(parent=self, level=2)
-        self._layout.addWidget(self.title)
-        self.intro = WrapLabel(parent=self)
-        self._layout.addWidget(self.intro)
+        self.title, self.intro = add_heading_and_text(self._layout, self)
         self.form = self.make_form()
         if self.scrolls:
             scroll = QScrollArea(self)
@@ -63,13 +60,8 @@ class CaseEditDialog(QDialog):
             self._layout.addWidget(self.form)
         self.message = MessageLabel(self)
         self._layout.addWidget(self.message)
-        self.buttons = QDialogButtonBox(self)
-        self.save = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save.setObjectName("save")
-        self.cancel = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons, self.save, self.cancel = ok_cancel_buttons(self, "save", self.submit)
         self.cancel.setObjectName("cancel")
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
         self._layout.addWidget(self.buttons)
         self.tracker = DirtyTracker(self)
         self.setMinimumWidth(480)
@@ -83,10 +75,7 @@ class CaseEditDialog(QDialog):
         self.intro.setText(tr.gettext(self.intro_msgid) if self.intro_msgid else "")
         self.intro.setVisible(bool(self.intro_msgid))
         self.form.retranslate(tr)
-        self.save.setText(tr.gettext(self.save_msgid))
-        self.cancel.setText(tr.gettext("Cancel"))
-        for b in (self.save, self.cancel):
-            b.setAccessibleName(b.text())
+        translate_ok_cancel(tr, self.save, tr.gettext(self.save_msgid), self.cancel)
 
     # -- to implement -----------------------------------------------------------------------
     def make_form(self) -> FormGrid:

@@ -20,6 +20,7 @@ from cmdesk.gui.screens.register.child_form import ChildForm
 from cmdesk.gui.screens.register.household_form import HouseholdMemberForm
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.form import FormGrid
+from cmdesk.gui.widgets.screen_fit import fit_to_screen
 
 if TYPE_CHECKING:
     from cmdesk.core.services.children import ChildDTO, HouseholdMemberDTO
@@ -59,11 +60,7 @@ class EditChildDialog(CaseEditDialog):
         ):
             self.tracker.watch(combo)
         self.tracker.watch(*form.languages.boxes.values())
-        screen = self.screen().availableGeometry() if self.screen() else None
-        width, height = 860, 700
-        if screen is not None:
-            width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
-        self.resize(width, height)
+        fit_to_screen(self, 860, 700)
 
     def make_form(self) -> FormGrid:
         self.child_form = ChildForm(self._session, self)

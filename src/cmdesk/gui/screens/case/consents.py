@@ -6,14 +6,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTreeWidgetItem
+from PySide6.QtWidgets import QTreeWidgetItem
 
 from cmdesk.core.i18n import N_, format_date
 from cmdesk.core.model.labels import label_of
-from cmdesk.gui.icons import icon
 from cmdesk.gui.screens.case.data import CaseBundle
 from cmdesk.gui.screens.case.panes import ListTab
-from cmdesk.gui.widgets.prompts import ReasonDialog
+from cmdesk.gui.widgets.push_button import push_button
 
 if TYPE_CHECKING:
     from cmdesk.gui.screens.case.page import CasePage
@@ -24,23 +23,12 @@ CONSENT_ID = Qt.ItemDataRole.UserRole
 class ConsentTab(ListTab):
     def __init__(self, page: CasePage) -> None:
         super().__init__(page, "case-consent", "consents")
-        self.table.currentItemChanged.connect(lambda *_a: self._update_buttons())
+        self.table.currentItemChanged.connect(lambda *_a: self.update_buttons())
         self.add_list()
-        row = QHBoxLayout()
-        self.print_form = QPushButton(icon("print"), "", self)
-        self.print_form.setObjectName("print-consent-form")
-        self.print_form.clicked.connect(self._print_form)
-        row.addWidget(self.print_form)
-        row.addStretch(1)
-        self.withdraw = QPushButton(self)
-        self.withdraw.setObjectName("withdraw-consent")
-        self.withdraw.clicked.connect(self._withdraw)
-        row.addWidget(self.withdraw)
-        self.record = QPushButton(icon("save"), "", self)
-        self.record.setObjectName("record-consent")
-        self.record.clicked.connect(self.open_record)
-        row.addWidget(self.record)
-        self.layout_.addLayout(row)
+        self.print_form = push_button(self, "print-consent-form", self._print_form, "print")
+        self.withdraw = push_button(self, "withdraw-consent", self._withdraw)
+        self.record = push_button(self, "record-consent", self.open_record, "save")
+        self.add_button_row([self.print_form], [self.withdraw, self.record])
 
     def title(self) -> str:
         return self.translator.gettext("Consent")
@@ -62,17 +50,12 @@ class ConsentTab(ListTab):
                 N_("Date given"),
                 N_("Status"),
             ],
+            {
+                self.record: tr.gettext("Record consent…"),
+                self.withdraw: tr.gettext("Withdraw the chosen consent…"),
+                self.print_form: tr.gettext("Print a consent form…"),
+            },
         )
-        self.record.setText(tr.gettext("Record consent…"))
-        self.withdraw.setText(tr.gettext("Withdraw the chosen consent…"))
-        self.print_form.setText(tr.gettext("Print a consent form…"))
-        for b in (self.record, self.withdraw, self.print_form):
-            b.setAccessibleName(b.text())
-        self._update_buttons()
-
-    def clear(self) -> None:
-        self.table.clear()
-        self._update_buttons()
 
     def show_bundle(self, b: CaseBundle) -> None:
         tr = self.translator
@@ -104,7 +87,7 @@ class ConsentTab(ListTab):
             if not c.active:
                 for col in range(6):
                     item.setForeground(col, QBrush(QColor("#9aa5b1")))
-        self._update_buttons()
+        self.update_buttons()
 
     def _chosen(self) -> str | None:
         item = self.table.currentItem()
@@ -114,7 +97,7 @@ class ConsentTab(ListTab):
         active = any(c.id == consent_id and c.active for c in self.bundle.consents)
         return consent_id if active else None
 
-    def _update_buttons(self) -> None:
+    def update_buttons(self) -> None:
         loaded = self.bundle is not None
         self.record.setEnabled(loaded)
         self.print_form.setEnabled(loaded)
@@ -139,17 +122,14 @@ class ConsentTab(ListTab):
         consent_id = self._chosen()
         if consent_id is None:
             return
-        ReasonDialog(
-            self.page,
-            self.session.lang,
+        self.ask_reason(
             title=lambda t: t.gettext("Withdraw consent"),
             prompt=lambda t: t.gettext(
                 "From now on nothing more is shared on this consent. Say who withdrew it and why."
             ),
             ok=lambda t: t.gettext("Withdraw consent"),
-            text_label=lambda t: t.gettext("Reason"),
-            on_ok=lambda _c, why: self.change(lambda ws: ws.consents.withdraw(consent_id, why)),
-        ).open()
+            change=lambda ws, why: ws.consents.withdraw(consent_id, why),
+        )
 
     def _print_form(self) -> None:
         b = self.bundle

@@ -43,9 +43,6 @@ class HistoryTab(ListTab):
         self.show_reads.setAccessibleName(self.show_reads.text())
         stretch_column(self.table, 2)
 
-    def clear(self) -> None:
-        self.table.clear()
-
     def show_bundle(self, b: CaseBundle) -> None:
         self._refill()
 

@@ -11,9 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QPushButton,
     QSplitter,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -21,14 +19,14 @@ from PySide6.QtWidgets import (
 
 from cmdesk.core.i18n import N_, format_datetime
 from cmdesk.core.model.labels import label_of
-from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle
 from cmdesk.gui.widgets.choice import ChoiceCombo, kind_items
-from cmdesk.gui.widgets.details import select_row, stretch_column
+from cmdesk.gui.widgets.details import record_list, select_row, stretch_column
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
+from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.text_box import TextBox
 
 if TYPE_CHECKING:
@@ -57,9 +55,7 @@ class NotesTab(CaseTab):
         tbox.setContentsMargins(0, 0, 0, 4)
         self.list_title = Heading(parent=top, level=2)
         tbox.addWidget(self.list_title)
-        self.timeline = QTreeWidget(top)
-        self.timeline.setObjectName("notes-timeline")
-        self.timeline.setRootIsDecorated(False)
+        self.timeline = record_list(top, "notes-timeline")
         self.timeline.currentItemChanged.connect(lambda *_a: self._show_current())
         tbox.addWidget(self.timeline, 1)
         self.full_text = WrapLabel(parent=top)
@@ -68,13 +64,9 @@ class NotesTab(CaseTab):
         tbox.addWidget(self.full_text)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.versions_button = QPushButton(top)
-        self.versions_button.setObjectName("note-versions")
-        self.versions_button.clicked.connect(self._show_versions)
+        self.versions_button = push_button(top, "note-versions", self._show_versions)
         row.addWidget(self.versions_button)
-        self.edit_button = QPushButton(top)
-        self.edit_button.setObjectName("edit-note")
-        self.edit_button.clicked.connect(self._start_edit)
+        self.edit_button = push_button(top, "edit-note", self._start_edit)
         row.addWidget(self.edit_button)
         tbox.addLayout(row)
 
@@ -93,14 +85,10 @@ class NotesTab(CaseTab):
         bbox.addWidget(self.form)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.cancel_edit = QPushButton(bottom)
-        self.cancel_edit.setObjectName("cancel-edit")
-        self.cancel_edit.clicked.connect(self.discard)
+        self.cancel_edit = push_button(bottom, "cancel-edit", self.discard)
         self.cancel_edit.hide()
         buttons.addWidget(self.cancel_edit)
-        self.save = QPushButton(icon("save"), "", bottom)
-        self.save.setObjectName("save-note")
-        self.save.clicked.connect(self.submit)
+        self.save = push_button(bottom, "save-note", self.submit, "save")
         buttons.addWidget(self.save)
         bbox.addLayout(buttons)
         self.body.submit_requested.connect(self.submit)
@@ -241,8 +229,7 @@ class NoteVersionsDialog(QDialog):
         layout = QVBoxLayout(self)
         self.title = Heading(parent=self, level=2)
         layout.addWidget(self.title)
-        self.list = QTreeWidget(self)
-        self.list.setRootIsDecorated(False)
+        self.list = record_list(self)
         layout.addWidget(self.list)
         self.text = WrapLabel(parent=self)
         self.text.setProperty("verbatim", True)  # the worker's own words

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QScrollArea,
     QTabWidget,
     QVBoxLayout,
@@ -27,7 +26,6 @@ from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.errors import ValidationError
 from cmdesk.core.model.labels import label_of
 from cmdesk.gui.errors import friendly_message
-from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle, load_case
@@ -35,6 +33,7 @@ from cmdesk.gui.screens.case.workflow_bar import WorkflowBar
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel
+from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.unsaved import confirm_discard
 
 _RISK_STYLE = {
@@ -60,9 +59,7 @@ class CasePage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
 
         header = QHBoxLayout()
-        self.back_button = QPushButton(icon("caseload"), "", self)
-        self.back_button.setObjectName("back-to-caseload")
-        self.back_button.clicked.connect(self.request_back)
+        self.back_button = push_button(self, "back-to-caseload", self.request_back, "caseload")
         header.addWidget(self.back_button)
         self.child_name = Heading(parent=self)
         self.child_name.setObjectName("case-child-name")
@@ -75,9 +72,7 @@ class CasePage(QWidget):
         self.risk = QLabel(self)
         self.risk.setObjectName("case-risk")
         header.addWidget(self.risk)
-        self.print_button = QPushButton(icon("print"), "", self)
-        self.print_button.setObjectName("print")
-        self.print_button.clicked.connect(self.open_print)
+        self.print_button = push_button(self, "print", self.open_print, "print")
         header.addWidget(self.print_button)
         layout.addLayout(header)
 

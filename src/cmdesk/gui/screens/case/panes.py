@@ -1,7 +1,7 @@
 """The two layouts the case tabs share, built once.
 
-- `ListTab`: a heading, a line saying what the list is for, and the list (consent, referrals,
-  history).
+- `ListTab`: a heading, a line saying what the list is for, the list, and a row of buttons
+  under it (consent, referrals, history).
 - `FormBesideList`: a form to record one more item on the left (title, hint, fields, a save
   button), and the items so far on the right (assessment, reviews).
 
@@ -10,25 +10,25 @@ Both keep the tab's own words in the tab: the base sets them through `retranslat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QPushButton,
     QSplitter,
-    QTreeWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from cmdesk.core.acting.case_actions import CaseAction
 from cmdesk.core.i18n import Translator
-from cmdesk.gui.icons import icon
 from cmdesk.gui.screens.case.base import CaseTab
-from cmdesk.gui.widgets.details import stretch_column
+from cmdesk.gui.widgets.details import record_list, stretch_column
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
+from cmdesk.gui.widgets.push_button import push_button
 
 if TYPE_CHECKING:
     from cmdesk.gui.screens.case.page import CasePage
@@ -43,17 +43,10 @@ def hint_label(parent: QWidget) -> WrapLabel:
     return label
 
 
-def record_list(parent: QWidget, name: str, *, wrap: bool = False) -> QTreeWidget:
-    """A flat list of records, one per row."""
-    table = QTreeWidget(parent)
-    table.setObjectName(name)
-    table.setRootIsDecorated(False)
-    table.setWordWrap(wrap)
-    return table
-
-
 class ListTab(CaseTab):
-    """Heading, what the list is for, the list; the tab adds its controls to `layout`."""
+    """Heading, what the list is for, the list; the tab adds its controls to `layout_`, its
+    buttons (widgets.push_button) with `add_button_row`, and enables them in
+    `update_buttons`."""
 
     def __init__(self, page: CasePage, name: str, list_name: str) -> None:
         super().__init__(page)
@@ -69,13 +62,40 @@ class ListTab(CaseTab):
         """Places the list where the tab wants it (after any controls above it)."""
         self.layout_.addWidget(self.table, 1)
 
+    def add_button_row(self, start: Sequence[QPushButton], end: Sequence[QPushButton]) -> None:
+        """A row of buttons under the list: `start` on the left, `end` on the right."""
+        row = QHBoxLayout()
+        for button in start:
+            row.addWidget(button)
+        row.addStretch(1)
+        for button in end:
+            row.addWidget(button)
+        self.layout_.addLayout(row)
+
+    def update_buttons(self) -> None:
+        """Enables the tab's buttons for the case shown and the chosen row."""
+
+    def clear(self) -> None:
+        self.table.clear()
+        self.update_buttons()
+
     def retranslate_panes(
-        self, tr: Translator, heading: str, intro: str, headers: Sequence[str]
+        self,
+        tr: Translator,
+        heading: str,
+        intro: str,
+        headers: Sequence[str],
+        buttons: Mapping[QPushButton, str] | None = None,
     ) -> None:
+        """The tab's words: `heading`, `intro` and `headers` as msgids, `buttons` translated."""
         self.heading.setText(tr.gettext(heading))
         self.intro.setText(tr.gettext(intro))
         self.table.setHeaderLabels([tr.gettext(h) for h in headers])
         self.table.setAccessibleName(self.heading.text())
+        for button, text in (buttons or {}).items():
+            button.setText(text)
+            button.setAccessibleName(text)
+        self.update_buttons()
 
 
 class FormBesideList(CaseTab):
@@ -98,9 +118,7 @@ class FormBesideList(CaseTab):
         self.hint = hint_label(self.left)
         self._form_box.addWidget(self.hint)
         self.form = FormGrid(self.left)
-        self.save = QPushButton(icon("save"), "", self.left)
-        self.save.setObjectName(save_name)
-        self.save.clicked.connect(self.submit)
+        self.save = push_button(self.left, save_name, self.submit, "save")
         right = QWidget(split)
         list_box = QVBoxLayout(right)
         list_box.setContentsMargins(8, 0, 0, 0)

@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QLineEdit,
-    QPushButton,
-    QScrollArea,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -25,7 +23,6 @@ from cmdesk.core.acting.case_actions import CaseAction
 from cmdesk.core.i18n import N_, format_date
 from cmdesk.core.model.case import Stage
 from cmdesk.core.model.labels import label_of
-from cmdesk.gui.icons import icon
 from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle
 from cmdesk.gui.widgets.choice import ChoiceCombo, Item, Label, kind_items
@@ -33,10 +30,12 @@ from cmdesk.gui.widgets.date_field import DateField
 from cmdesk.gui.widgets.details import select_row, stretch_column
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
-from cmdesk.gui.widgets.prompts import ReasonDialog
+from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.scroll_body import scroll_body
 
 if TYPE_CHECKING:
     from cmdesk.core.services.organisations import OrganisationDTO
+    from cmdesk.core.workspace import Workspace
     from cmdesk.gui.screens.case.page import CasePage
 
 ROW_ID = Qt.ItemDataRole.UserRole
@@ -60,10 +59,7 @@ class PlanTab(CaseTab):
         split = QSplitter(self)
         outer.addWidget(split)
 
-        scroll = QScrollArea(split)
-        scroll.setWidgetResizable(True)
-        left = QWidget(scroll)
-        scroll.setWidget(left)
+        _scroll, left = scroll_body(split)  # a child of the splitter: its left side
         forms = QVBoxLayout(left)
         forms.setContentsMargins(6, 6, 8, 0)
         self.hint = WrapLabel(parent=left)
@@ -79,9 +75,7 @@ class PlanTab(CaseTab):
         self.goal_text.setObjectName("goal-description")
         self.goal_form.add("description", N_("Goal"), self.goal_text, required=True)
         forms.addWidget(self.goal_form)
-        self.add_goal = QPushButton(icon("save"), "", left)
-        self.add_goal.setObjectName("add-goal")
-        self.add_goal.clicked.connect(self._add_goal)
+        self.add_goal = push_button(left, "add-goal", self._add_goal, "save")
         forms.addWidget(self.add_goal, 0, Qt.AlignmentFlag.AlignRight)
 
         self.action_title = Heading(parent=left, level=2)
@@ -98,9 +92,7 @@ class PlanTab(CaseTab):
         due_error = self.action_form.add("due_date", N_("By when"), self.action_due)
         self.action_due.problem.connect(due_error.show_text)
         forms.addWidget(self.action_form)
-        self.add_action = QPushButton(icon("save"), "", left)
-        self.add_action.setObjectName("add-action")
-        self.add_action.clicked.connect(self._add_action)
+        self.add_action = push_button(left, "add-action", self._add_action, "save")
         forms.addWidget(self.add_action, 0, Qt.AlignmentFlag.AlignRight)
 
         self.progress_title = Heading(parent=left, level=2)
@@ -108,13 +100,9 @@ class PlanTab(CaseTab):
         self.action_status = ChoiceCombo(kind_items("action_status"), left)
         self.action_status.setObjectName("action-status")
         forms.addWidget(self.action_status)
-        self.set_status = QPushButton(left)
-        self.set_status.setObjectName("set-action-status")
-        self.set_status.clicked.connect(self._set_status)
+        self.set_status = push_button(left, "set-action-status", self._set_status)
         forms.addWidget(self.set_status, 0, Qt.AlignmentFlag.AlignRight)
-        self.remove = QPushButton(left)
-        self.remove.setObjectName("remove-plan-row")
-        self.remove.clicked.connect(self._remove)
+        self.remove = push_button(left, "remove-plan-row", self._remove)
         forms.addWidget(self.remove, 0, Qt.AlignmentFlag.AlignRight)
         forms.addStretch(1)
 
@@ -336,23 +324,19 @@ class PlanTab(CaseTab):
             return
         kind, row_id = chosen
 
-        def remove(_c: str, why: str) -> None:
+        def remove(ws: Workspace, why: str) -> object:
             if kind == "goal":
-                self.change(lambda ws: ws.casework.remove_goal(row_id, why))
-            else:
-                self.change(lambda ws: ws.casework.remove_action(row_id, why))
+                return ws.casework.remove_goal(row_id, why)
+            return ws.casework.remove_action(row_id, why)
 
-        ReasonDialog(
-            self.page,
-            self.session.lang,
+        self.ask_reason(
             title=lambda t: t.gettext("Remove from the plan"),
             prompt=lambda t: t.gettext(
                 "It stays in the record's history. Say why it is removed from the plan."
             ),
             ok=lambda t: t.gettext("Remove"),
-            text_label=lambda t: t.gettext("Reason"),
-            on_ok=remove,
-        ).open()
+            change=remove,
+        )
 
     def _settle(self) -> None:
         # What is left typed in the other form still counts as unsaved.

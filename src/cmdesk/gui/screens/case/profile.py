@@ -13,25 +13,23 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
-    QScrollArea,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from cmdesk.core.acting.case_actions import CaseAction
 from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.i18n import N_, age_on, format_birth_date, format_date, format_datetime
 from cmdesk.core.model import catalog
-from cmdesk.core.model.labels import label_of
 from cmdesk.core.reference.ethnicity import ethnic_group
 from cmdesk.core.reference.identity import format_thai_id
-from cmdesk.gui.icons import icon
 from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle
-from cmdesk.gui.widgets.details import DetailsGrid, stretch_column
+from cmdesk.gui.widgets.choice import code_labels
+from cmdesk.gui.widgets.details import DetailsGrid, record_list, stretch_column
 from cmdesk.gui.widgets.labels import Heading
+from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.scroll_body import scroll_body
 
 if TYPE_CHECKING:
     from cmdesk.core.services.children import HouseholdMemberDTO
@@ -73,17 +71,12 @@ class ProfileTab(CaseTab):
         self.setObjectName("case-profile")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
+        scroll, body = scroll_body(self)
         outer.addWidget(scroll)
-        body = QWidget(scroll)
-        scroll.setWidget(body)
         layout = QVBoxLayout(body)
         self.child_heading = Heading(parent=body, level=2)
         layout.addWidget(self.child_heading)
-        self.copy_id = QPushButton(icon("copy"), "", body)
-        self.copy_id.setObjectName("copy-id-number")
-        self.copy_id.clicked.connect(self._copy_id)
+        self.copy_id = push_button(body, "copy-id-number", self._copy_id, "copy")
         self.child = DetailsGrid(body)
         for key, msgid in CHILD_ROWS:
             self.child.add(key, msgid, self.copy_id if key == "document" else None)
@@ -91,31 +84,20 @@ class ProfileTab(CaseTab):
             self.child.add(name, catalog.label_of("child", name))
         layout.addWidget(self.child)
         child_edits = QHBoxLayout()
-        self.edit_child = QPushButton(body)
-        self.edit_child.setObjectName("edit-child")
-        self.edit_child.clicked.connect(self._open_child)
+        self.edit_child = push_button(body, "edit-child", self._open_child)
         child_edits.addWidget(self.edit_child)
         child_edits.addStretch(1)
         layout.addLayout(child_edits)
         self.household_heading = Heading(parent=body, level=2)
         layout.addWidget(self.household_heading)
-        self.household = QTreeWidget(body)
-        self.household.setObjectName("household")
-        self.household.setRootIsDecorated(False)
-        self.household.setMaximumHeight(120)
+        self.household = record_list(body, "household", max_height=120)
         self.household.itemSelectionChanged.connect(self._member_chosen)
         self.household.itemActivated.connect(lambda _item, _col: self._edit_member())
         layout.addWidget(self.household)
         member_edits = QHBoxLayout()
-        self.add_member = QPushButton(body)
-        self.add_member.setObjectName("add-member")
-        self.add_member.clicked.connect(self._add_member)
-        self.edit_member = QPushButton(body)
-        self.edit_member.setObjectName("edit-member")
-        self.edit_member.clicked.connect(self._edit_member)
-        self.remove_member = QPushButton(body)
-        self.remove_member.setObjectName("remove-member")
-        self.remove_member.clicked.connect(self._remove_member)
+        self.add_member = push_button(body, "add-member", self._add_member)
+        self.edit_member = push_button(body, "edit-member", self._edit_member)
+        self.remove_member = push_button(body, "remove-member", self._remove_member)
         for button in (self.add_member, self.edit_member, self.remove_member):
             member_edits.addWidget(button)
         member_edits.addStretch(1)
@@ -128,15 +110,9 @@ class ProfileTab(CaseTab):
         layout.addWidget(self.case)
         # Offered only when the core lists the action for the signed-in user (CaseDTO.actions).
         edits = QHBoxLayout()
-        self.change_risk = QPushButton(body)
-        self.change_risk.setObjectName("change-risk")
-        self.change_risk.clicked.connect(self._open_risk)
-        self.change_concerns = QPushButton(body)
-        self.change_concerns.setObjectName("change-concerns")
-        self.change_concerns.clicked.connect(self._open_concerns)
-        self.reassign = QPushButton(body)
-        self.reassign.setObjectName("reassign")
-        self.reassign.clicked.connect(self._open_assign)
+        self.change_risk = push_button(body, "change-risk", self._open_risk)
+        self.change_concerns = push_button(body, "change-concerns", self._open_concerns)
+        self.reassign = push_button(body, "reassign", self._open_assign)
         for button in (self.change_risk, self.change_concerns, self.reassign):
             edits.addWidget(button)
         for button in self._edit_buttons():
@@ -145,23 +121,14 @@ class ProfileTab(CaseTab):
         layout.addLayout(edits)
         self.risk_heading = Heading(parent=body, level=3)
         layout.addWidget(self.risk_heading)
-        self.risk_history = QTreeWidget(body)
-        self.risk_history.setObjectName("risk-history")
-        self.risk_history.setRootIsDecorated(False)
-        self.risk_history.setWordWrap(True)
-        self.risk_history.setMaximumHeight(140)
+        self.risk_history = record_list(body, "risk-history", wrap=True, max_height=140)
         layout.addWidget(self.risk_history)
         self.tasks_heading = Heading(parent=body, level=2)
         layout.addWidget(self.tasks_heading)
-        self.tasks = QTreeWidget(body)
-        self.tasks.setObjectName("case-tasks")
-        self.tasks.setRootIsDecorated(False)
-        self.tasks.setMaximumHeight(120)
+        self.tasks = record_list(body, "case-tasks", max_height=120)
         layout.addWidget(self.tasks)
         task_row = QHBoxLayout()
-        self.add_task = QPushButton(body)
-        self.add_task.setObjectName("add-follow-up")
-        self.add_task.clicked.connect(self._open_follow_up)
+        self.add_task = push_button(body, "add-follow-up", self._open_follow_up)
         self.add_task.hide()
         task_row.addWidget(self.add_task)
         task_row.addStretch(1)
@@ -232,8 +199,7 @@ class ProfileTab(CaseTab):
         tr, locale = self.translator, self.translator.locale
         c, case = b.child, b.case
 
-        def lab(kind: str, code: str | None) -> str:
-            return tr.gettext(label_of(kind, code)) if code else ""
+        lab = code_labels(tr)
 
         self.child.set("name_th", c.name_th)
         self.child.set("name_latin", c.name_latin)
@@ -377,26 +343,19 @@ class ProfileTab(CaseTab):
             MemberDialog(self.session, self, self.bundle.child.id, member).open()
 
     def _remove_member(self) -> None:
-        from cmdesk.gui.widgets.prompts import ReasonDialog
-
         member = self._chosen_member()
         if member is None:
             return
         member_id = member.id
-        ReasonDialog(
-            self.page,
-            self.session.lang,
+        self.ask_reason(
             title=lambda t: t.gettext("Remove household member"),
             prompt=lambda t: t.gettext(
                 "The person no longer shows in the household. The record is kept, hidden, "
                 "with your reason."
             ),
             ok=lambda t: t.gettext("Remove"),
-            text_label=lambda t: t.gettext("Reason"),
-            on_ok=lambda _c, why: self.change(
-                lambda ws: ws.children.remove_household_member(member_id, why)
-            ),
-        ).open()
+            change=lambda ws, why: ws.children.remove_household_member(member_id, why),
+        )
 
     def _open_risk(self) -> None:
         from cmdesk.gui.screens.case.case_edits import RiskDialog

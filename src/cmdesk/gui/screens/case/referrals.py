@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTreeWidgetItem
+from PySide6.QtWidgets import QTreeWidgetItem
 
 from cmdesk.core.acting.case_actions import CaseAction
 from cmdesk.core.i18n import N_, format_date
 from cmdesk.core.model.labels import label_of
-from cmdesk.gui.icons import icon
 from cmdesk.gui.screens.case.data import CaseBundle
 from cmdesk.gui.screens.case.panes import ListTab
 from cmdesk.gui.widgets.details import select_row
+from cmdesk.gui.widgets.push_button import push_button
 
 if TYPE_CHECKING:
     from cmdesk.gui.screens.case.page import CasePage
@@ -26,17 +26,11 @@ class ReferralsTab(ListTab):
         super().__init__(page, "case-referrals", "case-referrals-list")
         self.table.itemActivated.connect(lambda item, _c: self._open(item))
         self.add_list()
-        row = QHBoxLayout()
-        self.open_button = QPushButton(self)
-        self.open_button.setObjectName("open-referral")
-        self.open_button.clicked.connect(lambda: self._open(self.table.currentItem()))
-        row.addWidget(self.open_button)
-        row.addStretch(1)
-        self.refer = QPushButton(icon("outbox"), "", self)
-        self.refer.setObjectName("refer")
-        self.refer.clicked.connect(self.open_new)
-        row.addWidget(self.refer)
-        self.layout_.addLayout(row)
+        self.open_button = push_button(
+            self, "open-referral", lambda: self._open(self.table.currentItem())
+        )
+        self.refer = push_button(self, "refer", self.open_new, "outbox")
+        self.add_button_row([self.open_button], [self.refer])
 
     def title(self) -> str:
         return self.translator.gettext("Referrals")
@@ -51,16 +45,11 @@ class ReferralsTab(ListTab):
                 "sections you choose are shared, and only with consent or a recorded reason."
             ),
             [N_("Date"), N_("To"), N_("Service"), N_("Urgency"), N_("Status")],
+            {
+                self.refer: tr.gettext("Refer to a partner…"),
+                self.open_button: tr.gettext("Open the chosen referral"),
+            },
         )
-        self.refer.setText(tr.gettext("Refer to a partner…"))
-        self.open_button.setText(tr.gettext("Open the chosen referral"))
-        for b in (self.refer, self.open_button):
-            b.setAccessibleName(b.text())
-        self._update_buttons()
-
-    def clear(self) -> None:
-        self.table.clear()
-        self._update_buttons()
 
     def show_bundle(self, b: CaseBundle) -> None:
         tr = self.translator
@@ -80,9 +69,9 @@ class ReferralsTab(ListTab):
             item.setData(0, REFERRAL_ID, r.id)
         if self.table.topLevelItemCount():
             select_row(self.table, 0)
-        self._update_buttons()
+        self.update_buttons()
 
-    def _update_buttons(self) -> None:
+    def update_buttons(self) -> None:
         b = self.bundle
         self.refer.setEnabled(b is not None and b.may(CaseAction.SEND_REFERRAL))
         self.open_button.setEnabled(self.table.currentItem() is not None)

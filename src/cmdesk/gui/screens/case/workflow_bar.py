@@ -19,6 +19,7 @@ from cmdesk.core.model.labels import choices, label_of
 from cmdesk.gui.widgets.flow_layout import FlowLayout, flow_policy
 from cmdesk.gui.widgets.labels import WrapLabel
 from cmdesk.gui.widgets.prompts import ReasonDialog
+from cmdesk.gui.widgets.push_button import name_buttons, push_button
 
 if TYPE_CHECKING:
     from cmdesk.gui.screens.case.data import CaseBundle
@@ -91,17 +92,15 @@ class WorkflowBar(QFrame):
         row = FlowLayout(buttons)
         self.move_buttons: dict[str, QPushButton] = {}
         for stage in Stage:
-            button = QPushButton(buttons)
-            button.setObjectName(f"move-{stage.value}")
-            button.clicked.connect(lambda _c=False, s=stage.value: self._move(s))
+            button = push_button(
+                buttons, f"move-{stage.value}", lambda _c=False, s=stage.value: self._move(s)
+            )
             button.hide()
             row.addWidget(button)
             self.move_buttons[stage.value] = button
         self.buttons: dict[str, QPushButton] = {}
         for name in ACTIONS:
-            button = QPushButton(buttons)
-            button.setObjectName(name.replace("_", "-"))
-            button.clicked.connect(getattr(self, f"_{name}"))
+            button = push_button(buttons, name.replace("_", "-"), getattr(self, f"_{name}"))
             button.hide()
             row.addWidget(button)
             self.buttons[name] = button
@@ -148,21 +147,25 @@ class WorkflowBar(QFrame):
     def retranslate(self) -> None:
         tr = self.translator
         self.strip.retranslate(tr)
-        for code, button in self.move_buttons.items():
-            button.setText(tr.format("Move to {stage}", stage=tr.gettext(label_of("stage", code))))
-        texts = {
-            "submit_plan": tr.gettext("Submit the plan for approval"),
-            "approve_plan": tr.gettext("Approve the plan"),
-            "return_plan": tr.gettext("Return the plan…"),
-            "request_closure": tr.gettext("Request closure…"),
-            "approve_closure": tr.gettext("Approve closure"),
-            "decline_closure": tr.gettext("Decline closure…"),
-            "reopen": tr.gettext("Reopen the case…"),
-        }
-        for name, text in texts.items():
-            self.buttons[name].setText(text)
-        for button in [*self.move_buttons.values(), *self.buttons.values()]:
-            button.setAccessibleName(button.text())
+        name_buttons(
+            self.move_buttons,
+            {
+                code: tr.format("Move to {stage}", stage=tr.gettext(label_of("stage", code)))
+                for code in self.move_buttons
+            },
+        )
+        name_buttons(
+            self.buttons,
+            {
+                "submit_plan": tr.gettext("Submit the plan for approval"),
+                "approve_plan": tr.gettext("Approve the plan"),
+                "return_plan": tr.gettext("Return the plan…"),
+                "request_closure": tr.gettext("Request closure…"),
+                "approve_closure": tr.gettext("Approve closure"),
+                "decline_closure": tr.gettext("Decline closure…"),
+                "reopen": tr.gettext("Reopen the case…"),
+            },
+        )
         if self.page.bundle is not None:
             self._status_text(self.page.bundle)
 

@@ -28,6 +28,7 @@ from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel
+from cmdesk.gui.widgets.screen_fit import fit_to_screen
 from cmdesk.gui.widgets.text_box import TextBox
 
 if TYPE_CHECKING:
@@ -172,11 +173,7 @@ class ApprovalDialog(QDialog):
         session.lang.language_changed.connect(self.retranslate)
         session.locked.connect(self.reject)
         self.retranslate()
-        screen = self.screen().availableGeometry() if self.screen() else None
-        self.resize(
-            min(760, screen.width() - 40) if screen else 760,
-            min(640, screen.height() - 60) if screen else 640,
-        )
+        fit_to_screen(self, 760, 640)
         self.finished.connect(self.deleteLater)
 
     def _button(self, name: str, role: QDialogButtonBox.ButtonRole) -> QPushButton:

@@ -15,13 +15,10 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -37,8 +34,11 @@ from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.screens.home.approval_dialog import ApprovalDialog
 from cmdesk.gui.screens.home.bar_chart import BarChart
 from cmdesk.gui.session import Session
+from cmdesk.gui.widgets.details import record_list
 from cmdesk.gui.widgets.flow_layout import FlowLayout, flow_policy
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
+from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.scroll_body import scroll_body
 
 # The figure buttons, in the order shown; which ones a role sees is in _FOR_ROLE.
 FIGURES = (
@@ -83,11 +83,7 @@ class HomeScreen(QWidget):
         self._stale = True
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        body = QWidget(scroll)
-        scroll.setWidget(body)
+        scroll, body = scroll_body(self, frame=False)
         outer.addWidget(scroll)
         box = QVBoxLayout(body)
         self.title = Heading(parent=body)
@@ -117,9 +113,9 @@ class HomeScreen(QWidget):
         self.approvals.setMaximumHeight(150)  # a long queue scrolls; the charts stay in view
         self.approvals.itemActivated.connect(self._open_approval)
         box.addWidget(self.approvals)
-        self.read_button = QPushButton(body)
-        self.read_button.setObjectName("approval-read")
-        self.read_button.clicked.connect(lambda: self._open_approval(self.approvals.currentItem()))
+        self.read_button = push_button(
+            body, "approval-read", lambda: self._open_approval(self.approvals.currentItem())
+        )
         box.addWidget(self.read_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         # Risk and stage side by side (short lists), the workers' overdue below.
@@ -145,10 +141,7 @@ class HomeScreen(QWidget):
 
         self.laptops_title = Heading(parent=body, level=2)
         box.addWidget(self.laptops_title)
-        self.laptops = QTreeWidget(body)
-        self.laptops.setObjectName("home-laptops")
-        self.laptops.setRootIsDecorated(False)
-        self.laptops.setMinimumHeight(90)
+        self.laptops = record_list(body, "home-laptops", min_height=90)
         box.addWidget(self.laptops)
         box.addStretch(1)
         self._show_parts()

@@ -34,6 +34,8 @@ from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.prompts import ask
+from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.screen_fit import fit_to_screen
 from cmdesk.gui.widgets.unsaved import DirtyTracker, confirm_discard
 
 if TYPE_CHECKING:
@@ -94,13 +96,9 @@ class RegisterChildDialog(QDialog):
         self.message = MessageLabel(self)
         layout.addWidget(self.message)
         nav = QHBoxLayout()
-        self.cancel_button = QPushButton(self)
-        self.cancel_button.setObjectName("cancel")
-        self.cancel_button.clicked.connect(self.reject)
+        self.cancel_button = push_button(self, "cancel", self.reject)
         nav.addWidget(self.cancel_button)
-        self.back_button = QPushButton(self)
-        self.back_button.setObjectName("back")
-        self.back_button.clicked.connect(lambda: self.go_to(FORM))
+        self.back_button = push_button(self, "back", lambda: self.go_to(FORM))
         nav.addWidget(self.back_button)
         nav.addStretch(1)
         self.next_button = QPushButton(self)
@@ -117,11 +115,7 @@ class RegisterChildDialog(QDialog):
         self.retranslate()
         self.form.start()
         self.go_to(FORM)
-        screen = self.screen().availableGeometry() if self.screen() else None
-        width, height = 860, 700
-        if screen is not None:
-            width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
-        self.resize(width, height)
+        fit_to_screen(self, 860, 700)
         self.finished.connect(self.deleteLater)
 
     # -- text -------------------------------------------------------------------------------

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QTreeWidgetItem, QVBoxLayout, QWidget
 
 from cmdesk.core.i18n import N_, Translator, buddhist_year
 from cmdesk.core.services.duplicates import DuplicateCandidate
-from cmdesk.gui.widgets.details import stretch_column
-from cmdesk.gui.widgets.labels import Heading, WrapLabel
+from cmdesk.gui.widgets.details import record_list, stretch_column
+from cmdesk.gui.widgets.labels import add_heading_and_text
 
 REASONS = {
     "id_number": N_("Same identity number"),
@@ -46,14 +46,8 @@ class DuplicatesPanel(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.title = Heading(parent=self, level=2)
-        layout.addWidget(self.title)
-        self.body = WrapLabel(parent=self)
-        layout.addWidget(self.body)
-        self.table = QTreeWidget(self)
-        self.table.setObjectName("duplicate-candidates")
-        self.table.setRootIsDecorated(False)
-        self.table.setWordWrap(True)
+        self.title, self.body = add_heading_and_text(layout, self)
+        self.table = record_list(self, "duplicate-candidates", wrap=True)
         layout.addWidget(self.table, 1)
         self.candidates: list[Candidate] = []
 

@@ -12,10 +12,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
-    QPushButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -27,8 +24,10 @@ from cmdesk.core.model.labels import label_of
 from cmdesk.core.services.child_drafts import HouseholdMemberDraft, check_household_member
 from cmdesk.gui.i18n import Language
 from cmdesk.gui.screens.register.household_form import HouseholdMemberForm
-from cmdesk.gui.widgets.details import stretch_column
+from cmdesk.gui.widgets.details import record_list, stretch_column
+from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
 from cmdesk.gui.widgets.labels import Heading
+from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.unsaved import DirtyTracker, confirm_discard
 
 
@@ -47,12 +46,9 @@ class NewMemberDialog(QDialog):
         layout.addWidget(self.title)
         self.form = HouseholdMemberForm(self)
         layout.addWidget(self.form)
-        self.buttons = QDialogButtonBox(self)
-        self.ok_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok_button.setObjectName("ok")
-        self.cancel_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button, self.cancel_button = ok_cancel_buttons(
+            self, "ok", self.accept
+        )
         layout.addWidget(self.buttons)
         self.tracker = DirtyTracker(self)
         self.tracker.watch(*self.form.fields(), self.form.relationship)
@@ -66,10 +62,7 @@ class NewMemberDialog(QDialog):
         self.setWindowTitle(tr.gettext("Add a household member"))
         self.title.setText(tr.gettext("Add a household member"))
         self.form.retranslate(tr)
-        self.ok_button.setText(tr.gettext("Add a member"))
-        self.cancel_button.setText(tr.gettext("Cancel"))
-        for b in (self.ok_button, self.cancel_button):
-            b.setAccessibleName(b.text())
+        translate_ok_cancel(tr, self.ok_button, tr.gettext("Add a member"), self.cancel_button)
 
     def accept(self) -> None:
         tr = self._lang.translator
@@ -106,19 +99,12 @@ class HouseholdSection(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.heading = Heading(parent=self, level=2)
         layout.addWidget(self.heading)
-        self.list = QTreeWidget(self)
-        self.list.setObjectName("new-household")
-        self.list.setRootIsDecorated(False)
-        self.list.setMaximumHeight(110)
+        self.list = record_list(self, "new-household", max_height=110)
         layout.addWidget(self.list)
         row = QHBoxLayout()
-        self.add_button = QPushButton(self)
-        self.add_button.setObjectName("add-member")
-        self.add_button.clicked.connect(self.open_add)
+        self.add_button = push_button(self, "add-member", self.open_add)
         row.addWidget(self.add_button)
-        self.remove_button = QPushButton(self)
-        self.remove_button.setObjectName("remove-member")
-        self.remove_button.clicked.connect(self._remove)
+        self.remove_button = push_button(self, "remove-member", self._remove)
         row.addWidget(self.remove_button)
         row.addStretch(1)
         layout.addLayout(row)

@@ -33,7 +33,8 @@ from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp
 from cmdesk.gui.session import Session
-from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+from cmdesk.gui.widgets.labels import MessageLabel, add_heading_and_text
+from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.worker import Job
 
 if TYPE_CHECKING:
@@ -92,10 +93,7 @@ class ExchangeBox(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
-        self.export_title = Heading(parent=self, level=2)
-        layout.addWidget(self.export_title)
-        self.export_body = WrapLabel(parent=self)
-        layout.addWidget(self.export_body)
+        self.export_title, self.export_body = add_heading_and_text(layout, self)
         row = QHBoxLayout()
         self.for_label = QLabel(self)
         row.addWidget(self.for_label)
@@ -114,19 +112,14 @@ class ExchangeBox(QWidget):
         self.export_choose = QPushButton(icon("folder"), "", self)
         self.export_choose.clicked.connect(self._ask_export_path)
         row.addWidget(self.export_choose)
-        self.export_button = QPushButton(icon("outbox"), "", self)
-        self.export_button.setObjectName("export")
-        self.export_button.clicked.connect(self.export)
+        self.export_button = push_button(self, "export", self.export, "outbox")
         row.addWidget(self.export_button)
         layout.addLayout(row)
         self.export_message = MessageLabel(self)
         self.export_message.setObjectName("export-message")
         layout.addWidget(self.export_message)
 
-        self.import_title = Heading(parent=self, level=2)
-        layout.addWidget(self.import_title)
-        self.import_body = WrapLabel(parent=self)
-        layout.addWidget(self.import_body)
+        self.import_title, self.import_body = add_heading_and_text(layout, self)
         row = QHBoxLayout()
         self.import_path = QLineEdit(self)
         self.import_path.setObjectName("import-path")
@@ -135,9 +128,7 @@ class ExchangeBox(QWidget):
         self.import_choose = QPushButton(icon("folder"), "", self)
         self.import_choose.clicked.connect(self._ask_import_path)
         row.addWidget(self.import_choose)
-        self.import_button = QPushButton(icon("inbox"), "", self)
-        self.import_button.setObjectName("import")
-        self.import_button.clicked.connect(self.import_bundle)
+        self.import_button = push_button(self, "import", self.import_bundle, "inbox")
         row.addWidget(self.import_button)
         layout.addLayout(row)
         self.import_message = MessageLabel(self)

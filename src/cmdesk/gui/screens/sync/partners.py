@@ -13,8 +13,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QPushButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -24,10 +22,11 @@ from cmdesk.core.i18n import Translator, format_datetime
 from cmdesk.core.sync import texts
 from cmdesk.core.vault.files import atomic_write
 from cmdesk.gui.errors import friendly_message
-from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
-from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+from cmdesk.gui.widgets.details import record_list
+from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel, add_heading_and_text
+from cmdesk.gui.widgets.push_button import push_button
 
 if TYPE_CHECKING:
     from cmdesk.core.sync.engine import TrustedOrg
@@ -61,11 +60,7 @@ class LaptopsBox(QWidget):
         row.addWidget(self.this_laptop)
         row.addStretch(1)
         layout.addLayout(row)
-        self.table = QTreeWidget(self)
-        self.table.setObjectName("laptops")
-        self.table.setRootIsDecorated(False)
-        self.table.setMinimumHeight(90)
-        self.table.setMaximumHeight(160)
+        self.table = record_list(self, "laptops", min_height=90, max_height=160)
         layout.addWidget(self.table)
         self.none_yet = WrapLabel(parent=self)
         self.none_yet.setObjectName("no-laptops")
@@ -122,24 +117,13 @@ class OrganisationsBox(QWidget):
         self._trusted: list[TrustedOrg] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.title = Heading(parent=self, level=2)
-        layout.addWidget(self.title)
-        self.body = WrapLabel(parent=self)
-        layout.addWidget(self.body)
-        self.table = QTreeWidget(self)
-        self.table.setObjectName("organisations")
-        self.table.setRootIsDecorated(False)
-        self.table.setMinimumHeight(90)
-        self.table.setMaximumHeight(160)
+        self.title, self.body = add_heading_and_text(layout, self)
+        self.table = record_list(self, "organisations", min_height=90, max_height=160)
         layout.addWidget(self.table)
         row = QHBoxLayout()
-        self.save_button = QPushButton(icon("save"), "", self)
-        self.save_button.setObjectName("save-identity")
-        self.save_button.clicked.connect(self._ask_save)
+        self.save_button = push_button(self, "save-identity", self._ask_save, "save")
         row.addWidget(self.save_button)
-        self.trust_button = QPushButton(icon("key"), "", self)
-        self.trust_button.setObjectName("trust-identity")
-        self.trust_button.clicked.connect(self._ask_trust)
+        self.trust_button = push_button(self, "trust-identity", self._ask_trust, "key")
         row.addWidget(self.trust_button)
         row.addStretch(1)
         layout.addLayout(row)
