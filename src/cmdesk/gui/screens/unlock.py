@@ -40,7 +40,6 @@ class VaultProbe:
 def probe_vault(path: Path) -> VaultProbe:
     from cmdesk.core.vault.keyslots import KeySlots
     from cmdesk.core.vault.store import VaultPaths
-    from cmdesk.core.vault.throttle import UnlockState
 
     paths = VaultPaths(path)
     if not paths.slots.is_file():
@@ -49,7 +48,9 @@ def probe_vault(path: Path) -> VaultProbe:
         users = tuple(slot.user for slot in KeySlots.load(paths.slots).slots)
     except (ValueError, KeyError, TypeError, OSError):
         return VaultProbe((), 0.0, VaultDamaged())
-    wait = UnlockState.load(paths.unlock_state).wait_seconds(time.time())
+    from cmdesk.core.vault.store import unlock_wait_for
+
+    wait = unlock_wait_for(path, time.time())
     # Warm the workspace modules now, while the user types, so unlocking feels instant.
     import cmdesk.core.workspace  # noqa: F401
 

@@ -36,7 +36,7 @@ from cmdesk.gui.widgets.prompts import ask
 from cmdesk.gui.widgets.push_button import push_button
 
 if TYPE_CHECKING:
-    from cmdesk.core.services.users import UserDTO
+    from cmdesk.core.services.users import Removal, UserDTO
 
 USER_NAME = Qt.ItemDataRole.UserRole
 
@@ -177,7 +177,7 @@ class UsersScreen(QWidget):
                 self._session,
                 parent=self,
                 op=lambda ws: ws.users.remove(name),
-                success=lambda _r: self._done(lambda t: t.gettext("The account is removed.")),
+                success=lambda removal: self._done(lambda t: removed_note(removal, t)),
             ).run(),
         )
 
@@ -375,3 +375,32 @@ class SetPassphraseDialog(AccountPassphraseForm):
             lambda tr: tr.gettext("The new passphrase is set."),
             self._on_done,
         )
+
+
+def removed_note(removal: Removal, tr: Translator) -> str:
+    """What removing an account did, including to the vault's key (UserService.remove)."""
+    done = tr.gettext("The account is removed.")
+    if removal.rekeyed:
+        return (
+            done
+            + " "
+            + tr.gettext(
+                "The vault is now under a new key: an old copy of its key file no longer opens it."
+            )
+        )
+    if removal.waiting_for:
+        return (
+            done
+            + " "
+            + tr.format(
+                "The vault's key will change once these users have unlocked it: {users}.",
+                users=", ".join(removal.waiting_for),
+            )
+        )
+    return (
+        done
+        + " "
+        + tr.gettext(
+            "The vault's key will change at its next unlock: another cmdesk window had it open."
+        )
+    )

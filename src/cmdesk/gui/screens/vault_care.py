@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.icons import icon
-from cmdesk.gui.ops import QueryOp
+from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
 from cmdesk.gui.widgets.push_button import push_button
@@ -59,8 +59,15 @@ class VaultScreen(QWidget):
         layout.addWidget(self.backup_message)
 
         self.check_title, self.check_body = add_heading_and_text(layout, self)
+        check_row = QHBoxLayout()
         self.check_button = push_button(self, "check-vault", self.check, "search")
-        layout.addWidget(self.check_button)
+        check_row.addWidget(self.check_button)
+        # Shown only when the check found something a repair can mend (VaultCheck.repair).
+        self.repair_button = push_button(self, "repair-vault", self.repair, "save")
+        self.repair_button.hide()
+        check_row.addWidget(self.repair_button)
+        check_row.addStretch(1)
+        layout.addLayout(check_row)
         self.check_message = MessageLabel(self)
         layout.addWidget(self.check_message)
 
@@ -97,6 +104,7 @@ class VaultScreen(QWidget):
             )
         )
         self.check_button.setText(tr.gettext("Check the vault"))
+        self.repair_button.setText(tr.gettext("Record the break as known"))
         self.key_title.setText(tr.gettext("Recovery key"))
         self.key_body.setText(
             tr.gettext(
@@ -117,6 +125,7 @@ class VaultScreen(QWidget):
             self.choose,
             self.backup_button,
             self.check_button,
+            self.repair_button,
             self.key_button,
             self.pdpa_button,
         )
@@ -192,8 +201,35 @@ class VaultScreen(QWidget):
             failed
         ).run()
 
+    def repair(self) -> None:
+        """Records the audit trail's breaks as known (audited), then checks again."""
+        self.repair_button.setEnabled(False)
+
+        def done(_r: object) -> None:
+            self.repair_button.setEnabled(True)
+            self.check()
+
+        def failed(exc: BaseException) -> None:
+            self.repair_button.setEnabled(True)
+            self.check_message.show_error(friendly_message(exc, self._session.lang.translator))
+
+        ChangeOp(self._session, parent=self, op=lambda ws: ws.repair(), success=done).failure(
+            failed
+        ).run()
+
     def _show_check(self, report: CheckReport) -> None:
         tr = self._session.lang.translator
+        self.repair_button.setVisible(report.repairable and report.audit_break is not None)
+        known = (
+            "\n"
+            + tr.nformat(
+                "{n} earlier break of the audit trail was recorded as known.",
+                "{n} earlier breaks of the audit trail were recorded as known.",
+                report.known_breaks,
+            )
+            if report.known_breaks
+            else ""
+        )
         if report.ok:
             self.check_message.show_note(
                 tr.format(
@@ -201,6 +237,7 @@ class VaultScreen(QWidget):
                     "audit trail are unaltered.",
                     n=report.audit_entries,
                 )
+                + known
             )
             return
         lines = []
@@ -220,4 +257,10 @@ class VaultScreen(QWidget):
                     seq=report.audit_break.seq,
                 )
             )
-        self.check_message.show_error("\n".join(lines))
+            lines.append(
+                tr.gettext(
+                    "If your supervisor knows why (for example, an older version let two laptops "
+                    "share one identity), record the break as known: it stays in the trail."
+                )
+            )
+        self.check_message.show_error("\n".join(lines) + known)

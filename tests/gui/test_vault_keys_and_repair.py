@@ -1,0 +1,88 @@
+"""The data manager removes an account and is told the vault is under a new key; a check
+that finds a break in the audit trail offers to record it as known, and the next check
+passes and still counts it (issue 10)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QTreeWidgetItemIterator
+from pytestqt.qtbot import QtBot
+from sqlalchemy import text
+
+from cmdesk.core.i18n import translator
+from cmdesk.core.vault.keyslots import KeySlots
+from cmdesk.core.workspace import Workspace
+from cmdesk.gui.i18n import plain
+from cmdesk.gui.settings import GuiSettings
+from cmdesk.gui.shell import Shell
+from tests.conftest import ADMIN, ADMIN_PASS
+from tests.gui.conftest import CASE_MANAGER, CASE_MANAGER_PASS
+from tests.gui.flow import answer, press
+from tests.gui.helpers import WAIT_MS, unlock
+
+TWIN_ENTRY = (
+    "INSERT INTO audit_entry (id, device_id, seq, at, actor, action, entity, entity_id, detail,"
+    " prev_hash, hash) SELECT 'twin', device_id, max(seq) + 1, max(at), 'twin', 'unlock', '',"
+    " '', '{}', '" + "1" * 64 + "', '" + "2" * 64 + "' FROM audit_entry"
+    " WHERE device_id = (SELECT value FROM vault_meta WHERE key = 'device_id')"
+)
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_removing_an_account_rekeys_and_a_known_break_is_recorded(
+    qtbot: QtBot,
+    make_shell: Callable[[GuiSettings], Shell],
+    caseload_settings: GuiSettings,
+    lang: str,
+) -> None:
+    vault = Path(str(caseload_settings.last_vault))
+    old_key = KeySlots.load(vault / "keyslots.json").unlock(CASE_MANAGER, CASE_MANAGER_PASS)
+    # An entry another laptop wrote under this laptop's id, as an older version let happen.
+    with Workspace.open(vault, ADMIN, ADMIN_PASS) as ws, ws.ctx.write() as s:
+        s.execute(text(TWIN_ENTRY))
+    caseload_settings.language = lang
+    tr = translator(lang)
+    shell = make_shell(caseload_settings)
+    unlock(qtbot, shell, ADMIN, ADMIN_PASS)
+    page = shell.workspace_page()
+
+    page.show_section("users")
+    users = page.users
+    qtbot.waitUntil(lambda: users.table.topLevelItemCount() > 1, timeout=WAIT_MS)
+    it = QTreeWidgetItemIterator(users.table)
+    while it.value() is not None and it.value().text(0) != CASE_MANAGER:
+        it += 1
+    users.table.setCurrentItem(it.value())
+    press(qtbot, users.remove_button)
+    answer(qtbot, yes=True)
+    said = (
+        tr.gettext("The account is removed.")
+        + " "
+        + tr.gettext(
+            "The vault is now under a new key: an old copy of its key file no longer opens it."
+        )
+    )
+    qtbot.waitUntil(lambda: plain(users.message.text()) == said, timeout=WAIT_MS)
+    assert KeySlots.load(vault / "keyslots.json").unlock(ADMIN, ADMIN_PASS) != old_key
+
+    page.show_section("vault")
+    care = page.vault
+    press(qtbot, care.check_button)
+    qtbot.waitUntil(lambda: care.last_check is not None, timeout=WAIT_MS)
+    assert care.last_check is not None and care.last_check.audit_break is not None
+    assert not care.repair_button.isHidden()
+    assert tr.gettext("Record the break as known") == plain(care.repair_button.text())
+    care.last_check = None
+    press(qtbot, care.repair_button)
+    qtbot.waitUntil(lambda: care.last_check is not None, timeout=WAIT_MS)
+    assert care.last_check is not None and care.last_check.ok
+    assert care.repair_button.isHidden()
+    known = tr.nformat(
+        "{n} earlier break of the audit trail was recorded as known.",
+        "{n} earlier breaks of the audit trail were recorded as known.",
+        1,
+    )
+    assert plain(care.check_message.text()).endswith(known)
