@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 # The core's messages that name a command of the `cmdesk` command line, as the GUI says them:
 # a worker at the screen is told where to click, never what to type.
 GUI_WORDING: dict[str, str] = {
+    rej.NO_HUB: N_(
+        "No network hub is set for this laptop. The data manager sets it in Exchange data."
+    ),
     rej.UNKNOWN_SENDER: N_(
         "This sync bundle comes from an organisation this vault does not trust ({org}). "
         "Trust its identity file first (Sync data, then Trust a partner's identity file). "

@@ -42,7 +42,6 @@ WRONG_PIN = N_(
     " Check the hub address and pin with your data manager."
 )
 REFUSED = N_("The sync hub refused this laptop ({reason}). Ask your data manager.")
-NO_HUB = N_("No sync hub is set. Use: cmdesk sync hub set URL --pin FINGERPRINT")
 BAD_PIN = N_("A pin is 64 hexadecimal characters (spaces allowed), as the hub prints it.")
 
 

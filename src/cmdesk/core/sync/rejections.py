@@ -101,3 +101,8 @@ def reject(msgid: str, /, **params: object) -> BundleRejected:
 
 def invalid(name: str, msgid: str, /, **params: object) -> ValidationError:
     return ValidationError.single(name, msgid, **params)
+
+
+# The network hub (hub_exchange.py): said here beside the other messages naming commands, so
+# the GUI has its own wording for it (gui/errors.py).
+NO_HUB = N_("No sync hub is set. Set it with 'sync hub set URL --pin FINGERPRINT'.")

@@ -26,6 +26,7 @@ from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.screens.conflicts import ConflictsView
 from cmdesk.gui.screens.sync.badge import badge_icon
 from cmdesk.gui.screens.sync.exchange import ExchangeBox
+from cmdesk.gui.screens.sync.hub_box import HubBox
 from cmdesk.gui.screens.sync.partners import LaptopsBox, OrganisationsBox
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from cmdesk.core.acting.changes import OpChanges
     from cmdesk.core.services.conflict_review import ConflictReview
     from cmdesk.core.sync.engine import TrustedOrg
+    from cmdesk.core.sync.hub_client import HubSetting
     from cmdesk.core.sync.status import SyncStatus
     from cmdesk.core.workspace import Workspace
 
@@ -46,10 +48,13 @@ EXCHANGE_TAB, CONFLICTS_TAB = 0, 1
 class Overview:
     status: SyncStatus
     trusted: list[TrustedOrg]
+    hub: HubSetting | None
 
 
 def _overview(ws: Workspace) -> Overview:
-    return Overview(ws.sync.status(), ws.sync.trusted())
+    from cmdesk.core.sync.hub_client import load_setting
+
+    return Overview(ws.sync.status(), ws.sync.trusted(), load_setting(ws.vault.paths.root))
 
 
 class SyncScreen(QWidget):
@@ -79,6 +84,8 @@ class SyncScreen(QWidget):
         self.review_button = push_button(body, "review-conflicts", self.show_conflicts, "warning")
         row.addWidget(self.review_button)
         layout.addLayout(row)
+        self.hub = HubBox(session, body)
+        layout.addWidget(self.hub)
         self.exchange = ExchangeBox(session, body)
         layout.addWidget(self.exchange)
         self.laptops = LaptopsBox(session, body)
@@ -91,8 +98,9 @@ class SyncScreen(QWidget):
         self.conflicts = ConflictsView(session, self.tabs)
         self.tabs.addTab(self.conflicts, icon("warning"), "")
 
-        self.exchange.exchanged.connect(self._after_exchange)
-        self.exchange.answered.connect(self.scroll_area.ensureWidgetVisible)
+        for box in (self.hub, self.exchange):
+            box.exchanged.connect(self._after_exchange)
+            box.answered.connect(self.scroll_area.ensureWidgetVisible)
         self.organisations.trusted_changed.connect(self.reload_status)
         session.operation_did_execute.connect(self._changed)
         session.lang.language_changed.connect(self.retranslate)
@@ -131,6 +139,7 @@ class SyncScreen(QWidget):
         self.tabs.setTabText(EXCHANGE_TAB, tr.gettext("Send and receive"))
         self.review_button.setText(tr.gettext("Review the conflicts"))
         self.review_button.setAccessibleName(self.review_button.text())
+        self.hub.retranslate(tr)
         self.exchange.retranslate(tr)
         self.laptops.retranslate(tr)
         self.organisations.retranslate(tr)
@@ -177,6 +186,7 @@ class SyncScreen(QWidget):
         self._status = None
         self._stale = True
         self.open_conflicts = 0
+        self.hub.clear()
         self.exchange.clear()
         self.laptops.clear()
         self.organisations.clear()
@@ -195,6 +205,8 @@ class SyncScreen(QWidget):
     def _overview(self, overview: Overview) -> None:
         self._status = overview.status
         self.exchange.set_partners(overview.trusted, overview.status.device_id)
+        actor = self._session.actor
+        self.hub.set_hub(overview.hub, actor is not None and actor.role == Role.DATA_MANAGER)
         self.laptops.set_peers(overview.status.device_id, overview.status.peers)
         self.organisations.set_trusted(overview.trusted)
         self._show_summary()

@@ -1,0 +1,102 @@
+"""One exchange through the network hub: everything waiting for each organisation is sent,
+and everything waiting for this laptop is received (issue 12). The CLI's `sync now` and the
+GUI's "Send and receive now" both run it.
+
+Below the transport everything is the USB path: `SyncEngine.export` makes the same bundles as
+`sync export`, and each downloaded bundle goes through `SyncEngine.import_bundle` as
+`sync import` does. A bundle the engine refuses is reported and left unmarked on the hub; the
+rest of the exchange goes on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cmdesk.core.errors import BundleRejected, HubTrouble
+from cmdesk.core.progress import CancelToken, Progress, no_progress
+from cmdesk.core.sync.hub_client import HubClient, load_setting
+from cmdesk.core.sync.rejections import NO_HUB
+
+if TYPE_CHECKING:
+    from cmdesk.core.sync.engine import SyncEngine
+
+
+@dataclass(frozen=True)
+class Sent:
+    org: str  # organisation code
+    operations: int
+    size: int
+
+
+@dataclass(frozen=True)
+class Received:
+    org: str
+    new: int
+    duplicates: int
+
+
+@dataclass(frozen=True)
+class Refused:
+    bundle_id: str
+    reason: BundleRejected
+
+
+@dataclass(frozen=True)
+class HubExchange:
+    sent: tuple[Sent, ...]
+    received: tuple[Received, ...]
+    refused: tuple[Refused, ...]
+
+
+def exchange_through_hub(
+    sync: SyncEngine,
+    vault_dir: Path,
+    *,
+    url: str | None = None,
+    progress: Progress = no_progress,
+    cancel: CancelToken | None = None,
+) -> HubExchange:
+    """Sends, then receives. `url`: another address for the hub (the pin stays the one set).
+    Steps for progress: one per organisation sent to, one per bundle received."""
+    setting = load_setting(vault_dir)
+    if setting is None:
+        raise HubTrouble(NO_HUB)
+    keys = sync.keys()
+    trusted = sync.trusted()
+    codes = {t.org_id: t.code for t in trusted}
+    targets = [None, *(t.code for t in trusted if not t.own)]
+    sent: list[Sent] = []
+    received: list[Received] = []
+    refused: list[Refused] = []
+    client = HubClient(url or setting.url, setting.pin, keys.device)
+    try:
+        client.sign_in()
+        for done, target in enumerate(targets):
+            if cancel is not None:
+                cancel.check()
+            progress(done, len(targets))
+            data, result = sync.export(target)
+            org = codes.get(result.recipient_org, "")
+            if result.operations:
+                client.upload(data)
+            sent.append(Sent(org, result.operations, result.size if result.operations else 0))
+        waiting = client.pending()
+        for done, item in enumerate(waiting):
+            if cancel is not None:
+                cancel.check()
+            progress(done, len(waiting))
+            blob = client.download(item)
+            try:
+                got = sync.import_bundle(blob)
+            except BundleRejected as exc:
+                refused.append(Refused(item.bundle_id, exc))
+                continue
+            client.fetched(item)
+            received.append(
+                Received(codes.get(got.sender_org, got.sender_org), got.new, got.duplicates)
+            )
+    finally:
+        client.close()
+    return HubExchange(tuple(sent), tuple(received), tuple(refused))

@@ -1,0 +1,224 @@
+"""Sending and receiving through the network hub (issue 12): one button that sends what waits
+for each organisation and receives what waits for this laptop, with progress and Cancel; for
+the data manager, the hub's address and pin (from the hub's operator) are set here.
+
+The exchange itself is the core's (sync/hub_exchange.py); bundles are the same as on USB.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from cmdesk.core.i18n import Translator
+from cmdesk.core.progress import Cancelled
+from cmdesk.gui.errors import friendly_message
+from cmdesk.gui.ops import ChangeOp
+from cmdesk.gui.screens.sync.exchange import IMPORTED
+from cmdesk.gui.session import Session
+from cmdesk.gui.widgets.labels import MessageLabel, add_heading_and_text
+from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.worker import Job
+
+if TYPE_CHECKING:
+    from cmdesk.core.acting.changes import OpChanges
+    from cmdesk.core.sync.hub_client import HubSetting
+    from cmdesk.core.sync.hub_exchange import HubExchange
+    from cmdesk.core.workspace import Workspace
+
+
+class Exchanged:
+    """What one exchange did; announced as IMPORTED so every view refreshes."""
+
+    def __init__(self, report: HubExchange) -> None:
+        self.report = report
+        self.changes: OpChanges = IMPORTED
+
+
+def _exchange(ws: Workspace, job: Job) -> Exchanged:
+    from cmdesk.core.sync.hub_exchange import exchange_through_hub
+
+    return Exchanged(
+        exchange_through_hub(ws.sync, ws.vault.paths.root, progress=job.report, cancel=job.cancel)
+    )
+
+
+def _save_hub(ws: Workspace, url: str, pin: str) -> None:
+    from cmdesk.core.sync.hub_client import HubSetting, save_setting
+
+    save_setting(ws.vault.paths.root, HubSetting(url, pin))
+
+
+def exchanged_words(report: HubExchange, tr: Translator) -> str:
+    """What an exchange through the hub did, a line per organisation."""
+    lines = []
+    for sent in report.sent:
+        if sent.operations:
+            lines.append(
+                tr.ngettext(
+                    "Sent {n} change for {org}.", "Sent {n} changes for {org}.", sent.operations
+                ).format(n=sent.operations, org=sent.org)
+            )
+        else:
+            lines.append(tr.format("Nothing new to send to {org}.", org=sent.org))
+    for got in report.received:
+        lines.append(
+            tr.ngettext(
+                "Received from {org}: {n} new change.",
+                "Received from {org}: {n} new changes.",
+                got.new,
+            ).format(org=got.org, n=got.new)
+        )
+    for refused in report.refused:
+        lines.append(
+            tr.format(
+                "A bundle from the hub was refused: {reason}", reason=refused.reason.message(tr)
+            )
+        )
+    if not report.received and not report.refused:
+        lines.append(tr.gettext("Nothing was waiting on the hub for this laptop."))
+    return "\n".join(lines)
+
+
+class HubBox(QWidget):
+    exchanged = Signal()
+    answered = Signal(QWidget)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._setting: HubSetting | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.title, self.body = add_heading_and_text(layout, self)
+        row = QHBoxLayout()
+        self.now_button = push_button(self, "hub-now", self.exchange, "sync")
+        row.addWidget(self.now_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+
+        # The data manager's: where the hub is and the pin that proves it is ours.
+        self.setting_box = QWidget(self)
+        form = QFormLayout(self.setting_box)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.url = QLineEdit(self.setting_box)
+        self.url.setObjectName("hub-url")
+        self.url.setProperty("verbatim", True)
+        self.url.setPlaceholderText("https://")
+        self.pin = QLineEdit(self.setting_box)
+        self.pin.setObjectName("hub-pin")
+        self.pin.setProperty("verbatim", True)
+        self.save_button = push_button(self.setting_box, "hub-save", self.save_hub, "save")
+        self.url_label = QLabel(self.setting_box)
+        self.pin_label = QLabel(self.setting_box)
+        form.addRow(self.url_label, self.url)
+        form.addRow(self.pin_label, self.pin)
+        form.addRow("", self.save_button)
+        layout.addWidget(self.setting_box)
+        self.setting_box.hide()
+        self.message = MessageLabel(self)
+        self.message.setObjectName("hub-message")
+        layout.addWidget(self.message)
+
+    def retranslate(self, tr: Translator) -> None:
+        self.title.setText(tr.gettext("Through the network hub"))
+        if self._setting is not None:
+            self.body.setText(
+                tr.format(
+                    "When this laptop is online, it sends and receives through the hub at "
+                    "{url}. Bundles are as encrypted as on a USB stick; the hub cannot read them.",
+                    url=self._setting.url,
+                )
+            )
+        else:
+            self.body.setText(
+                tr.gettext(
+                    "No network hub is set for this laptop, so changes travel on USB sticks. "
+                    "The data manager sets the hub's address and pin, as the hub's operator "
+                    "gives them."
+                )
+            )
+        self.now_button.setText(tr.gettext("Send and receive now"))
+        self.now_button.setAccessibleName(self.now_button.text())
+        for label, field, text in (
+            (self.url_label, self.url, tr.gettext("Hub address")),
+            (self.pin_label, self.pin, tr.gettext("Hub pin")),
+        ):
+            label.setText(text)
+            field.setAccessibleName(text)
+        self.save_button.setText(tr.gettext("Save the hub"))
+        self.save_button.setAccessibleName(self.save_button.text())
+        self.message.retranslate(tr)
+
+    def set_hub(self, setting: HubSetting | None, manager: bool) -> None:
+        self._setting = setting
+        self.now_button.setEnabled(setting is not None)
+        self.setting_box.setVisible(manager)
+        if setting is not None and not self.url.text():
+            self.url.setText(setting.url)
+            self.pin.setText(setting.pin)
+        self.retranslate(self._session.lang.translator)
+
+    def clear(self) -> None:
+        self._setting = None
+        self.url.clear()
+        self.pin.clear()
+        self.message.clear_message()
+
+    def save_hub(self) -> None:
+        tr = self._session.lang.translator
+        url, pin = self.url.text().strip(), self.pin.text().strip()
+        if not url.startswith("https://"):
+            self.message.show_error(
+                lambda t: t.gettext("The hub's address starts with https://."), tr
+            )
+            return
+
+        def done(_r: object) -> None:
+            from cmdesk.core.sync.hub_client import HubSetting, normalise_pin
+
+            self.message.show_note(
+                lambda t: t.format("This laptop will sync through {url}.", url=url), tr
+            )
+            self.set_hub(HubSetting(url, normalise_pin(pin)), manager=True)
+
+        def failed(exc: BaseException) -> None:
+            self.message.show_error(friendly_message(exc, self._session.lang.translator))
+
+        ChangeOp(
+            self._session, parent=self, op=lambda ws: _save_hub(ws, url, pin), success=done
+        ).failure(failed).run()
+
+    def exchange(self) -> None:
+        tr = self._session.lang.translator
+        self.now_button.setEnabled(False)
+        self.message.clear_message()
+
+        def done(outcome: Exchanged) -> None:
+            self.now_button.setEnabled(True)
+            self.message.show_note(
+                lambda t: exchanged_words(outcome.report, t), self._session.lang.translator
+            )
+            self.answered.emit(self.message)
+            self.exchanged.emit()
+
+        def failed(exc: BaseException) -> None:
+            self.now_button.setEnabled(True)
+            if isinstance(exc, Cancelled):
+                self.message.show_note(
+                    lambda t: t.gettext(
+                        "Stopped. What was sent or received before stays; the rest waits for "
+                        "the next time."
+                    ),
+                    self._session.lang.translator,
+                )
+            else:
+                self.message.show_error(friendly_message(exc, self._session.lang.translator))
+            self.answered.emit(self.message)
+            self.exchanged.emit()
+
+        ChangeOp(self._session, parent=self, op=_exchange, success=done).failure(
+            failed
+        ).with_progress(tr.gettext("Sending and receiving through the hub…")).run()

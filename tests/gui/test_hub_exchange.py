@@ -1,0 +1,96 @@
+"""Sending and receiving through a real `cmdesk-hub` process from the sync screen (issue 12):
+the data manager sets the hub's address and pin, one laptop sends with one button, the other
+receives with the same button; Thai and English."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from cmdesk.core.i18n import translator
+from cmdesk.core.sync.hub_client import HubSetting, save_setting
+from cmdesk.core.workspace import Workspace
+from cmdesk.gui.i18n import plain
+from cmdesk.gui.settings import GuiSettings
+from cmdesk.gui.shell import Shell
+from tests.conftest import ADMIN, ADMIN_PASS
+from tests.core.laptops import Laptops, make_laptops
+from tests.core.sync.conftest import network_template  # noqa: F401 (a fixture)
+from tests.gui.flow import type_text
+from tests.gui.helpers import WAIT_MS, click
+from tests.gui.test_sync_screen import laptop_shell
+from tests.network.hub_process import HubProcess, hub_command
+
+MakeShell = Callable[[GuiSettings], Shell]
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[HubProcess]:
+    (tmp_path / "hub").mkdir()
+    running = HubProcess(tmp_path / "hub" / "data")
+    hub_command("fingerprint", "--data", str(running.data))  # makes the certificate
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def state_hash(root: Path) -> str:
+    with Workspace.open(root, ADMIN, ADMIN_PASS) as ws:
+        return ws.sync.state_hash()
+
+
+def test_one_button_sends_on_one_laptop_and_receives_on_the_other(
+    qtbot: QtBot,
+    make_shell: MakeShell,
+    network_template: Path,  # noqa: F811
+    tmp_path: Path,
+    hub: HubProcess,
+) -> None:
+    laptops: Laptops = make_laptops(network_template, tmp_path, shared_case=False)
+    with Workspace.open(laptops.a, ADMIN, ADMIN_PASS) as ws:
+        identity = tmp_path / "wvft.identity"
+        identity.write_bytes(ws.sync.identity_file())
+    hub_command("org", "add", str(identity), "--data", str(hub.data))
+    pin = hub.pin()
+
+    # The data manager's laptop, in Thai: no hub yet, then the address and pin from the operator.
+    tr = translator("th")
+    shell_a, screen_a = laptop_shell(make_shell, qtbot, laptops.a, language="th", user=ADMIN)
+    box = screen_a.hub
+    qtbot.waitUntil(lambda: box.setting_box.isVisible(), timeout=WAIT_MS)
+    assert not box.now_button.isEnabled()
+    type_text(qtbot, box.url, "http://not-encrypted.example")
+    click(qtbot, box.save_button)
+    assert plain(box.message.text()) == tr.gettext("The hub's address starts with https://.")
+    box.url.clear()
+    type_text(qtbot, box.url, hub.url)
+    type_text(qtbot, box.pin, pin)
+    click(qtbot, box.save_button)
+    qtbot.waitUntil(lambda: box.now_button.isEnabled(), timeout=WAIT_MS)
+    assert hub.url in plain(box.body.text())
+
+    click(qtbot, box.now_button)
+    qtbot.waitUntil(lambda: box.now_button.isEnabled() and box.message.isVisible(), timeout=WAIT_MS)
+    said = plain(box.message.text())
+    assert said.startswith("ส่งการเปลี่ยนแปลง ") and "รายการให้ WVFT แล้ว" in said, said
+    shell_a.shutdown()
+
+    # A supervisor's laptop of the same organisation, in English: the hub set for it, no form.
+    save_setting(laptops.b, HubSetting(hub.url, pin))
+    shell_b, screen_b = laptop_shell(make_shell, qtbot, laptops.b)
+    box_b = screen_b.hub
+    qtbot.waitUntil(lambda: box_b.now_button.isEnabled(), timeout=WAIT_MS)
+    assert not box_b.setting_box.isVisible()
+    click(qtbot, box_b.now_button)
+    qtbot.waitUntil(
+        lambda: box_b.now_button.isEnabled() and box_b.message.isVisible(), timeout=WAIT_MS
+    )
+    said = plain(box_b.message.text())
+    assert "Received from WVFT: " in said and "new change" in said, said
+    shell_b.shutdown()
+    assert state_hash(laptops.a) == state_hash(laptops.b)
