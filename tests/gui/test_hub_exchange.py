@@ -22,21 +22,15 @@ from tests.core.sync.conftest import network_template  # noqa: F401 (a fixture)
 from tests.gui.flow import type_text
 from tests.gui.helpers import WAIT_MS, click
 from tests.gui.test_sync_screen import laptop_shell
-from tests.network.hub_process import HubProcess, hub_command
+from tests.network.hub_process import HubProcess, hub_command, running_hub
 
 MakeShell = Callable[[GuiSettings], Shell]
 
 
 @pytest.fixture
 def hub(tmp_path: Path) -> Iterator[HubProcess]:
-    (tmp_path / "hub").mkdir()
-    running = HubProcess(tmp_path / "hub" / "data")
-    hub_command("fingerprint", "--data", str(running.data))  # makes the certificate
-    running.start()
-    try:
+    with running_hub(tmp_path) as running:
         yield running
-    finally:
-        running.stop()
 
 
 def state_hash(root: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,3 +90,16 @@ class HubProcess:
 
     def all_bytes(self) -> bytes:
         return b"".join(p.read_bytes() for p in sorted(self.data.rglob("*")) if p.is_file())
+
+
+@contextlib.contextmanager
+def running_hub(tmp_path: Path) -> Iterator[HubProcess]:
+    """A hub with its certificate made, serving until the block ends."""
+    (tmp_path / "hub").mkdir()
+    running = HubProcess(tmp_path / "hub" / "data")
+    hub_command("fingerprint", "--data", str(running.data))  # makes the certificate
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop()

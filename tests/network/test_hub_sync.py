@@ -9,21 +9,15 @@ from pathlib import Path
 import pytest
 
 from tests.network.harness import Laptop
-from tests.network.hub_process import HubProcess, hub_command
+from tests.network.hub_process import HubProcess, running_hub
 
 CANARY = "มะลิแคนารี"
 
 
 @pytest.fixture
 def hub(tmp_path: Path) -> Iterator[HubProcess]:
-    (tmp_path / "hub").mkdir()
-    running = HubProcess(tmp_path / "hub" / "data")
-    hub_command("fingerprint", "--data", str(running.data))  # makes the certificate
-    running.start()
-    try:
+    with running_hub(tmp_path) as running:
         yield running
-    finally:
-        running.stop()
 
 
 def test_two_laptops_and_a_partner_converge_through_the_hub(
