@@ -2,17 +2,24 @@
 for each organisation and receives what waits for this laptop, with progress and Cancel; for
 the data manager, the hub's address and pin (from the hub's operator) are set here.
 
+While the vault is open and a hub is set, the same exchange runs by itself every few minutes,
+quietly: whenever a connection appears, work leaves and arrives without anyone pressing
+anything; a hub out of reach is a note with the time, not an error.
+
 The exchange itself is the core's (sync/hub_exchange.py); bundles are the same as on USB.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from cmdesk.core.errors import HubTrouble
 from cmdesk.core.i18n import Translator
+from cmdesk.core.i18n.dates import THAI_TIME_SUFFIX
 from cmdesk.core.progress import Cancelled
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.ops import ChangeOp
@@ -37,9 +44,12 @@ class Exchanged:
         self.changes: OpChanges = IMPORTED
 
 
-def _exchange(ws: Workspace, job: Job) -> Exchanged:
+def _exchange(ws: Workspace, job: Job | None = None) -> Exchanged:
+    """With a job when a progress dialog shows it (and its Cancel); quiet runs have none."""
     from cmdesk.core.sync.hub_exchange import exchange_through_hub
 
+    if job is None:
+        return Exchanged(exchange_through_hub(ws.sync, ws.vault.paths.root))
     return Exchanged(
         exchange_through_hub(ws.sync, ws.vault.paths.root, progress=job.report, cancel=job.cancel)
     )
@@ -82,6 +92,10 @@ def exchanged_words(report: HubExchange, tr: Translator) -> str:
     return "\n".join(lines)
 
 
+# How often an open vault with a hub set tries the exchange by itself.
+AUTO_MINUTES = 10
+
+
 class HubBox(QWidget):
     exchanged = Signal()
     answered = Signal(QWidget)
@@ -90,6 +104,10 @@ class HubBox(QWidget):
         super().__init__(parent)
         self._session = session
         self._setting: HubSetting | None = None
+        self._running = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(AUTO_MINUTES * 60 * 1000)
+        self.timer.timeout.connect(self._auto)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.title, self.body = add_heading_and_text(layout, self)
@@ -154,7 +172,11 @@ class HubBox(QWidget):
 
     def set_hub(self, setting: HubSetting | None, manager: bool) -> None:
         self._setting = setting
-        self.now_button.setEnabled(setting is not None)
+        self.now_button.setEnabled(setting is not None and not self._running)
+        if setting is None:
+            self.timer.stop()
+        elif not self.timer.isActive():
+            self.timer.start()
         self.setting_box.setVisible(manager)
         if setting is not None and not self.url.text():
             self.url.setText(setting.url)
@@ -162,6 +184,7 @@ class HubBox(QWidget):
         self.retranslate(self._session.lang.translator)
 
     def clear(self) -> None:
+        self.timer.stop()
         self._setting = None
         self.url.clear()
         self.pin.clear()
@@ -192,20 +215,51 @@ class HubBox(QWidget):
         ).failure(failed).run()
 
     def exchange(self) -> None:
+        self._run(quiet=False)
+
+    def _auto(self) -> None:
+        if self._setting is not None and not self._running and self._session.is_unlocked:
+            self._run(quiet=True)
+
+    def _run(self, *, quiet: bool) -> None:
         tr = self._session.lang.translator
+        self._running = True
         self.now_button.setEnabled(False)
-        self.message.clear_message()
+        if not quiet:
+            self.message.clear_message()
+        at = datetime.now()
+
+        def finished() -> None:
+            self._running = False
+            self.now_button.setEnabled(self._setting is not None)
 
         def done(outcome: Exchanged) -> None:
-            self.now_button.setEnabled(True)
+            finished()
             self.message.show_note(
-                lambda t: exchanged_words(outcome.report, t), self._session.lang.translator
+                lambda t: (
+                    (t.format("At {time}:", time=clock(at, t)) + "\n" if quiet else "")
+                    + exchanged_words(outcome.report, t)
+                ),
+                self._session.lang.translator,
             )
-            self.answered.emit(self.message)
+            if not quiet:
+                self.answered.emit(self.message)
             self.exchanged.emit()
 
         def failed(exc: BaseException) -> None:
-            self.now_button.setEnabled(True)
+            finished()
+            if quiet and isinstance(exc, HubTrouble):
+                # Out of reach is the normal state in the hills: said, not alarmed.
+                self.message.show_note(
+                    lambda t: t.format(
+                        "At {time} the hub could not be reached. This laptop tries again "
+                        "every {minutes} minutes while it is open.",
+                        time=clock(at, t),
+                        minutes=AUTO_MINUTES,
+                    ),
+                    self._session.lang.translator,
+                )
+                return
             if isinstance(exc, Cancelled):
                 self.message.show_note(
                     lambda t: t.gettext(
@@ -219,6 +273,13 @@ class HubBox(QWidget):
             self.answered.emit(self.message)
             self.exchanged.emit()
 
-        ChangeOp(self._session, parent=self, op=_exchange, success=done).failure(
-            failed
-        ).with_progress(tr.gettext("Sending and receiving through the hub…")).run()
+        op = ChangeOp(self._session, parent=self, op=_exchange, success=done).failure(failed)
+        if not quiet:
+            op = op.with_progress(tr.gettext("Sending and receiving through the hub…"))
+        op.run()
+
+
+def clock(when: datetime, tr: Translator) -> str:
+    """A time of day as people read it: "14:05 น." in Thai (docs/thai-formats.md), "14:05"."""
+    text = when.strftime("%H:%M")
+    return f"{text} {THAI_TIME_SUFFIX}" if tr.locale == "th" else text
