@@ -119,3 +119,38 @@ def test_filters_narrow_the_caseload_and_are_remembered_next_time(
     caseload.more.risk.setCurrentIndex(0)
     caseload.more.place.setCurrentIndex(0)
     qtbot.waitUntil(lambda: caseload.model.rowCount() == PAGE_SIZE, timeout=WAIT_MS)
+
+
+def test_a_team_filter_offers_the_teams_seen_and_a_home_figure_clears_it(
+    qtbot: QtBot, make_shell: Callable[[GuiSettings], Shell], caseload_settings: GuiSettings
+) -> None:
+    from pathlib import Path
+
+    from sqlalchemy import text
+
+    from cmdesk.core.workspace import Workspace
+    from tests.conftest import ADMIN, ADMIN_PASS
+
+    vault = Path(str(caseload_settings.last_vault))
+    with Workspace.open(vault, ADMIN, ADMIN_PASS) as ws, ws.ctx.write() as s:
+        ids = [r[0] for r in s.execute(text("SELECT id FROM case_file ORDER BY id LIMIT 5"))]
+        for n, case_id in enumerate(ids):
+            team = "north" if n < 3 else "south"
+            s.execute(
+                text("UPDATE case_file SET team = :t WHERE id = :i"), {"t": team, "i": case_id}
+            )
+    shell = make_shell(caseload_settings)
+    unlock(qtbot, shell, CASE_MANAGER, CASE_MANAGER_PASS)
+    caseload = shell.workspace_page().caseload
+    more, model = caseload.more, caseload.model
+    qtbot.waitUntil(lambda: more.team.count() == 3, timeout=WAIT_MS)
+    assert [more.team.itemText(i) for i in range(3)] == ["Every team", "north", "south"]
+    assert more.team.isVisibleTo(caseload)
+    more.team.setCurrentIndex(more.team.findData("north"))
+    qtbot.waitUntil(lambda: model.rowCount() == 3, timeout=WAIT_MS)
+    assert caseload.view.team == "north"
+    # A home screen figure shows what it counts: the team filter is cleared, not remembered.
+    caseload.show_only(overdue_only=False)  # "open cases": every one of them
+    qtbot.waitUntil(lambda: model.rowCount() == PAGE_SIZE, timeout=WAIT_MS)
+    assert more.team.currentData() == ""
+    assert caseload.view.team == "north"

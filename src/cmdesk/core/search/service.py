@@ -203,6 +203,18 @@ class SearchService:
             rows = self._case_rows(s, page_ids[: q.limit], today)
         return Page(tuple(rows), q.offset, q.limit, has_more)
 
+    def teams(self) -> list[str]:
+        """The teams of the cases the user may see, for the caseload's team filter."""
+        self._guard.require_casework()
+        with self._guard.read() as s:
+            found = s.scalars(
+                select(Case.team)
+                .where(case_scope(self._ctx.actor), Case.team != "")
+                .distinct()
+                .order_by(Case.team)
+            ).all()
+        return list(found)
+
     def resolve_case(self, key: str) -> str:
         """The id of the case `key` names (its id or its case number), if the user may see it;
         NotFound otherwise, without saying whether it exists."""

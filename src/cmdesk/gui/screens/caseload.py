@@ -13,6 +13,7 @@ from cmdesk.core.acting.changes import Kind
 from cmdesk.core.i18n import N_, Translator, format_date
 from cmdesk.core.model.case import RISK_LABELS, STAGE_LABELS, Stage
 from cmdesk.gui.models.paged import Column, Fetch, Page
+from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.screens.caseload_filters import (
     DUE_FIRST,
     NEWEST,
@@ -207,6 +208,7 @@ class CaseloadScreen(ListScreen[Any]):
             overdue_only=v.overdue_only,
             awaiting_approval=v.awaiting_approval,
             place=v.place,
+            team=v.team,
             order=Order(v.order),
         )
         query = replace(query, **self.narrowing)
@@ -283,11 +285,22 @@ class CaseloadScreen(ListScreen[Any]):
         self.mine_only.setChecked(False)
         self.mine_only.blockSignals(False)
         self.view.which, self.view.mine_only = "open", False  # shown, not remembered
+        # The second row shows what the figure counts: nothing else narrows it.
+        self.more.show_view(
+            CaseloadView(
+                risk=risks[0] if len(risks) == 1 else "",
+                stage=stages[0] if len(stages) == 1 else "",
+                overdue_only=overdue_only,
+            )
+        )
         self.narrowing = {
             "risks": risks,
             "stages": stages,
             "worker_id": worker_id,
             "overdue_only": overdue_only,
+            "place": "",
+            "team": "",
+            "awaiting_approval": False,
         }
         self.reload()
 
@@ -298,6 +311,15 @@ class CaseloadScreen(ListScreen[Any]):
     def on_unlocked(self) -> None:
         self.narrowing = {}
         super().on_unlocked()
+        if self._does_casework():
+            QueryOp(
+                self._session,
+                parent=self,
+                op=lambda ws: ws.search.teams(),
+                success=lambda teams: self.more.set_teams(
+                    teams, self._session.lang.translator, self.view
+                ),
+            ).run()
 
     def _open_row(self, row: int) -> None:
         record = self.model.row(self.model.index(row, 0))

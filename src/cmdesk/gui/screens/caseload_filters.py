@@ -37,6 +37,7 @@ class CaseloadView:
     stage: str = ""
     risk: str = ""
     place: str = ""
+    team: str = ""  # a team name: only the teams seen in the caseload are offered
     overdue_only: bool = False
     awaiting_approval: bool = False
     order: str = RISK_FIRST
@@ -75,7 +76,7 @@ class CaseloadView:
 
 
 class CaseloadFilters(QWidget):
-    """Stage, risk, district, overdue, waiting for approval."""
+    """Stage, risk, district, team, overdue, waiting for approval."""
 
     changed = Signal()
 
@@ -91,11 +92,15 @@ class CaseloadFilters(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.place.setMinimumContentsLength(9)
+        # Shown once the teams of the visible cases are known, and only when there are some.
+        self.team = self._combo("caseload-team")
+        self.team.hide()
+        self._teams: list[str] = []
         self.overdue = QCheckBox(self)
         self.overdue.setObjectName("caseload-overdue")
         self.awaiting = QCheckBox(self)
         self.awaiting.setObjectName("caseload-awaiting-approval")
-        for w in (self.stage, self.risk, self.place, self.overdue, self.awaiting):
+        for w in (self.stage, self.risk, self.place, self.team, self.overdue, self.awaiting):
             row.addWidget(w)
         row.addStretch(1)
         self.overdue.toggled.connect(lambda _on: self.changed.emit())
@@ -134,6 +139,7 @@ class CaseloadFilters(QWidget):
             + [(d.code, d.name(tr.locale)) for d in districts(HOME_PROVINCE)],
             place,
         )
+        self._fill_teams(tr)
         self.stage.setAccessibleName(tr.gettext("Stage"))
         self.risk.setAccessibleName(tr.gettext("Risk level"))
         self.place.setAccessibleName(tr.gettext("District"))
@@ -142,11 +148,29 @@ class CaseloadFilters(QWidget):
         for box in (self.overdue, self.awaiting):
             box.setAccessibleName(box.text())
 
+    def set_teams(self, teams: list[str], tr: Translator, view: CaseloadView) -> None:
+        """The teams to offer; a remembered team no longer seen is offered still (its cases
+        may come back), so the filter never changes by itself."""
+        self._teams = sorted({*teams, *([view.team] if view.team else [])})
+        with _quiet(self):
+            self._fill_teams(tr)
+            _select(self.team, view.team)
+        self.team.setVisible(bool(self._teams))
+
+    def _fill_teams(self, tr: Translator) -> None:
+        _fill(
+            self.team,
+            [("", tr.gettext("Every team"))] + [(t, t) for t in self._teams],
+            self.team.currentData(),
+        )
+        self.team.setAccessibleName(tr.gettext("Team"))
+
     def show_view(self, view: CaseloadView) -> None:
         with _quiet(self):
             _select(self.stage, view.stage)
             _select(self.risk, view.risk)
             _select(self.place, view.place)
+            _select(self.team, view.team)
             self.overdue.setChecked(view.overdue_only)
             self.awaiting.setChecked(view.awaiting_approval)
 
@@ -154,6 +178,7 @@ class CaseloadFilters(QWidget):
         view.stage = str(self.stage.currentData() or "")
         view.risk = str(self.risk.currentData() or "")
         view.place = str(self.place.currentData() or "")
+        view.team = str(self.team.currentData() or "")
         view.overdue_only = self.overdue.isChecked()
         view.awaiting_approval = self.awaiting.isChecked()
 
