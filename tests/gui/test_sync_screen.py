@@ -261,3 +261,21 @@ def test_cancel_in_the_progress_dialog_reaches_the_core() -> None:
     job.cancel.cancel()
     with pytest.raises(SyncCancelled):
         check()
+
+
+def test_a_vault_opened_from_a_backup_says_it_went_on_as_a_new_laptop(
+    qtbot: QtBot, make_shell: MakeShell, laptops: Laptops, tmp_path: Path
+) -> None:
+    import shutil
+
+    from cmdesk.core.workspace import Workspace
+
+    with Workspace.open(laptops.a, ADMIN, ADMIN_PASS) as ws:
+        backup = ws.backup(tmp_path / "usb" / "backup")
+    restored = tmp_path / "restored"
+    shutil.copytree(backup, restored)
+    shell, screen = laptop_shell(make_shell, qtbot, restored, language="th")
+    said = plain(screen.summary.text())
+    assert screen.summary.isVisibleTo(screen) and said.startswith("เมื่อ ")
+    assert "ถูกเปิดจากสำเนาสำรองข้อมูล" in said
+    shell.shutdown()

@@ -47,6 +47,8 @@ def test_a_laptop_that_shared_its_identity_is_repaired_and_loses_nothing(tmp_pat
     assert report["ok"] and report["identity_clash"] is False
     assert field.status()["device_id"] != before
     assert "Nothing needed repair." in field.run("check", "--repair", json_out=False).out
+    told = field.run("sync", "status", json_out=False, env={"CMDESK_LANG": "th"}).out
+    assert "cmdesk รุ่นเก่าเคยยอมให้เครื่องอื่นใช้ตัวตนเดียวกัน" in told
     new_child(field, "ฟ้า")  # saving works again
     field.send_to(office)
     office.send_to(field)

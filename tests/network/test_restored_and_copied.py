@@ -36,8 +36,9 @@ def test_office_restored_from_its_backup_loses_nothing(tmp_path: Path) -> None:
     shutil.rmtree(office.root)
     shutil.copytree(backup, office.root)  # the office restores its backup
 
-    # The restored vault knows it is a copy and goes on as a new laptop.
+    # The restored vault knows it is a copy, goes on as a new laptop, and says so.
     assert office.status()["device_id"] != before
+    assert "opened from a backup copy" in office.run("sync", "status", json_out=False).out
     new_child(sup, "ฟ้า")  # work after the restore
     field.send_to(office)  # the lost work comes back
     office.send_to(field)

@@ -322,6 +322,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     for origin, n in status.vector.items():
         say(f"  {origin}\t{n}")
     say(tr.format(texts.STATE_HASH, hash=status.state_hash))
+    if status.identity_changes:
+        last = status.identity_changes[-1]
+        said = texts.NEW_IDENTITY.get(last.reason)
+        if said:
+            say(tr.format(said, date=format_datetime(last.when, tr.locale)))
     say_trouble(status.trouble, tr, quiet=False)
     for e in status.overused_enrolments:
         say(

@@ -56,6 +56,7 @@ from cmdesk.core.sync.status import (
     PeerDTO,
     SyncStatus,
     WaitingChange,
+    identity_changes,
     import_trouble,
     state_hash,
     waiting,
@@ -421,6 +422,7 @@ class SyncEngine:
                 OverusedEnrolment(e, n, seen) for e, n, seen in keystore.overused_enrolments(db)
             )
             trouble = import_trouble(db, self.store.ctx.device_id, codes)
+            changed = identity_changes(db)
         ident = keys.org.identity
         return SyncStatus(
             device_id=self.store.ctx.device_id,
@@ -436,6 +438,7 @@ class SyncEngine:
             state_hash=digest,
             overused_enrolments=overused,
             trouble=trouble,
+            identity_changes=changed,
         )
 
     def import_trouble(self) -> ImportTrouble:

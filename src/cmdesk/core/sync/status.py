@@ -181,6 +181,37 @@ class OverusedEnrolment:
     devices: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class IdentityChange:
+    """This vault went on as a new laptop (reidentify.py): when, from which id, and why."""
+
+    at: str  # ISO time, UTC
+    previous: str
+    device: str
+    reason: str  # reidentify.RESTORED, FORKED or REPAIRED
+
+    @property
+    def when(self) -> datetime:
+        parsed = datetime.fromisoformat(self.at.replace("Z", "+00:00"))
+        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def identity_changes(db: Db) -> tuple[IdentityChange, ...]:
+    """Every time this vault took a new identity, oldest first (from its audit trail)."""
+    out = []
+    for at, device, detail in db.execute(
+        "SELECT at, entity_id, detail FROM audit_entry WHERE action = 'sync.new_identity' "
+        "ORDER BY at"
+    ):
+        said = json.loads(detail or "{}")
+        out.append(
+            IdentityChange(
+                str(at), str(said.get("previous", "")), str(device), str(said.get("reason", ""))
+            )
+        )
+    return tuple(out)
+
+
 @dataclass(frozen=True, kw_only=True)
 class SyncStatus:
     device_id: str
@@ -198,3 +229,5 @@ class SyncStatus:
     overused_enrolments: tuple[OverusedEnrolment, ...] = ()
     # What imports refused or could not place, for the data manager to follow up.
     trouble: ImportTrouble = ImportTrouble()
+    # When this vault went on as a new laptop (restored, copied, repaired), oldest first.
+    identity_changes: tuple[IdentityChange, ...] = ()

@@ -23,6 +23,23 @@ REVOKED = N_(
     "Revoked {device}. Each laptop and partner refuses its bundles once it imports a bundle "
     "made after this one: send a bundle to every laptop and partner soon."
 )
+# Said by `sync status` and the sync screen after this vault went on as a new laptop.
+NEW_IDENTITY = {
+    "restored": N_(
+        "On {date} this laptop found it was opened from a backup copy and went on as a new "
+        "laptop. Nothing was lost: send and receive with the office, and the work made since "
+        "the backup comes back."
+    ),
+    "forked": N_(
+        "On {date} this laptop found another laptop working under its identity (a copied "
+        "vault) and went on as a new laptop. Its own work is sent again under the new identity; "
+        "nothing was lost."
+    ),
+    "repaired": N_(
+        "On {date} this laptop found that an older version had let another laptop share its "
+        "identity, and went on as a new laptop so that saving works again. Nothing was lost."
+    ),
+}
 ROTATED = N_(
     "Replaced the organisation's encryption key. Laptops of the organisation receive the new "
     "key in the next bundle from this computer (a laptop it has not heard from must send it a "

@@ -9,6 +9,7 @@ an edit).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QShowEvent
@@ -20,7 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cmdesk.core.i18n import format_datetime
 from cmdesk.core.model.roles import Role
+from cmdesk.core.sync.texts import NEW_IDENTITY
 from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.screens.conflicts import ConflictsView
@@ -42,6 +45,10 @@ if TYPE_CHECKING:
     from cmdesk.core.workspace import Workspace
 
 EXCHANGE_TAB, CONFLICTS_TAB = 0, 1
+
+
+# How long the sync screen says that this laptop went on as a new one.
+RECENT = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -169,6 +176,12 @@ class SyncScreen(QWidget):
                     waiting,
                 ).format(n=waiting)
             )
+        changes = self._status.identity_changes if self._status else ()
+        change = changes[-1] if changes else None
+        if change is not None and datetime.now(UTC) - change.when < RECENT:
+            said = NEW_IDENTITY.get(change.reason)
+            if said:
+                lines.append(tr.format(said, date=format_datetime(change.when, tr.locale)))
         self.summary.setText("\n".join(lines))
         self.summary.setVisible(bool(lines))
         self.review_button.setVisible(n > 0)
