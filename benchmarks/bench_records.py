@@ -231,6 +231,18 @@ def run() -> list[Row]:
         out.append(
             ("open a case with its history p95 (<= 20 ms)", p95(opened), p95(plain_opened), "ms")
         )
+        # Issue 11: the supervisor's home screen is the first thing after unlocking; its
+        # figures beside the first page of the caseload, the screen it replaced.
+        home = [timed_ms(ws.home.figures) for _ in range(3)]
+        first_page = [timed_ms(lambda: ws.search.caseload()) for _ in range(3)]
+        out.append(
+            (
+                "home screen figures, supervisor vs caseload first page",
+                min(home),
+                min(first_page),
+                "ms",
+            )
+        )
         ws.close()
         fw = Workspace.open(work, "fw01", PASSPHRASE)
         fw_times = [timed_ms(lambda q=q: fw.search.search(q)) for q in thai]
