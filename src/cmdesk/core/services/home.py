@@ -119,8 +119,7 @@ class HomeService:
                     **figures.__dict__,
                     "approvals": self._approvals(s),
                     "overdue_by_worker": self._overdue_by_worker(s, day),
-                    "by_risk": self._grouped(s, Case.risk_level),
-                    "by_stage": self._grouped(s, Case.stage),
+                    **self._by_risk_and_stage(s),
                 }
             )
 
@@ -198,7 +197,7 @@ class HomeService:
 
     def _overdue_by_worker(self, s: Session, day: date) -> tuple[tuple[str, str, int], ...]:
         # Grouped by an expression, so SQLite walks the overdue range of the open-task index
-        # (search_task_open) instead of every task in worker order (100k cases: 1.3 -> 0.16 s).
+        # (search_task_open) instead of every task in worker order (100k cases: 1.6 -> 0.7 s).
         worker = Task.assigned_to.op("||")(literal_column("''"))
         counted = s.execute(
             select(worker, func.count(Task.id))
@@ -222,13 +221,18 @@ class HomeService:
         ranked = sorted(counted, key=lambda r: -int(r[1]))
         return tuple((str(uid or ""), names.get(str(uid or ""), ""), int(n)) for uid, n in ranked)
 
-    def _grouped(self, s: Session, column: object) -> dict[str, int]:
-        rows = s.execute(
-            select(column, func.count(Case.id))  # type: ignore[call-overload]
+    def _by_risk_and_stage(self, s: Session) -> dict[str, dict[str, int]]:
+        """Open cases counted by risk and by stage, in one pass over the cases."""
+        by_risk: dict[str, int] = {}
+        by_stage: dict[str, int] = {}
+        for risk, stage, n in s.execute(
+            select(Case.risk_level, Case.stage, func.count(Case.id))
             .where(case_scope(self._ctx.actor), Case.stage != Stage.CLOSURE)
-            .group_by(column)
-        ).all()
-        return {str(key): int(n) for key, n in rows}
+            .group_by(Case.risk_level, Case.stage)
+        ):
+            by_risk[str(risk)] = by_risk.get(str(risk), 0) + int(n)
+            by_stage[str(stage)] = by_stage.get(str(stage), 0) + int(n)
+        return {"by_risk": by_risk, "by_stage": by_stage}
 
     def _data_manager(self, day: date) -> HomeFigures:
         ws = self._ws
