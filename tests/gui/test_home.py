@@ -24,6 +24,7 @@ from tests.core.records.factories import child_draft, undocumented
 from tests.gui.flow import (
     closed,
     dialog,
+    lock,
     open_case_from_caseload,
     press,
     switch_user,
@@ -201,3 +202,38 @@ def test_a_supervisor_reads_returns_then_approves_a_plan_with_a_comment(
     qtbot.waitUntil(lambda: any("agreed: weekly visits" in t for t in said()), timeout=WAIT_MS)
     returned = tr.format("Reason: {reason}", reason="say who visits and how often")
     assert any(returned in t for t in said())
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_a_data_manager_sees_conflicts_accounts_and_the_last_backup(
+    qtbot: QtBot,
+    make_shell: Callable[[GuiSettings], Shell],
+    home_settings: GuiSettings,
+    tmp_path: Path,
+    lang: str,
+) -> None:
+    home_settings.language = lang
+    shell = make_shell(home_settings)
+    tr = shell.lang.translator
+    unlock(qtbot, shell, ADMIN, ADMIN_PASS)
+    loaded(qtbot, shell)
+    home = workspace(shell).home
+    shown = {n for n, b in home.buttons.items() if b.isVisibleTo(home)}
+    assert shown == {"open_conflicts", "users", "backup"}
+    assert figure(shell, "users") == tr.gettext("Staff accounts: {n}").format(n=6)
+    assert figure(shell, "backup") == tr.gettext("No backup made on this laptop yet")
+    press(qtbot, home.buttons["backup"])
+    page = workspace(shell)
+    assert page.sections.currentWidget() is page.vault
+
+    # A backup made: home says when.
+    lock(qtbot, shell)
+    with Workspace.open(Path(str(home_settings.last_vault)), ADMIN, ADMIN_PASS) as ws:
+        ws.backup(tmp_path / "usb" / "backup")
+    unlock(qtbot, shell, ADMIN, ADMIN_PASS)
+    page = workspace(shell)
+    page.show_section("home")
+    qtbot.waitUntil(
+        lambda: figure(shell, "backup").startswith(tr.format("Last backup: {when}", when="")),
+        timeout=WAIT_MS,
+    )

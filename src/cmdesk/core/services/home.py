@@ -9,7 +9,7 @@ so the home screen stays quick on a vault of 100k cases.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, literal_column, or_, select
@@ -19,7 +19,7 @@ from cmdesk.core.acting.access import Guard, case_scope
 from cmdesk.core.acting.case_actions import REFERRAL_RECEIVERS, does_casework
 from cmdesk.core.acting.context import Context
 from cmdesk.core.acting.thai_time import thai_today
-from cmdesk.core.model import Case, Child, Referral, Task, User
+from cmdesk.core.model import AuditEntry, Case, Child, Referral, Task, User
 from cmdesk.core.model.case import ClosureStatus, PlanStatus, Stage
 from cmdesk.core.model.referral import ReferralStatus
 from cmdesk.core.model.roles import Role
@@ -66,6 +66,15 @@ class HomeFigures:
     open_conflicts: int = 0
     users: int = 0
     laptops: tuple[LaptopSync, ...] = ()
+    last_backup_at: datetime | None = None  # the latest `backup` made on this laptop
+
+
+def _utc(value: object) -> datetime | None:
+    """max() over the audit trail's stored times gives their text, not a datetime."""
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 def _name(given: str, family: str) -> str:
@@ -244,11 +253,17 @@ class HomeService:
                     User.org_id == self._ctx.actor.org_id, User.active.is_(True)
                 ),
             )
+            last_backup = s.scalar(
+                select(func.max(AuditEntry.at)).where(
+                    AuditEntry.action == "vault.backup", AuditEntry.device_id == ws.device_id
+                )
+            )
         return HomeFigures(
             role=self._ctx.actor.role,
             today=day,
             open_conflicts=ws.conflicts.open_count(),
             users=users,
+            last_backup_at=_utc(last_backup),
             laptops=tuple(
                 LaptopSync(
                     device_id=p.device_id, org_code=p.org_code, last_bundle_at=p.last_bundle_at

@@ -49,13 +49,14 @@ FIGURES = (
     "approvals",
     "users",
     "open_conflicts",
+    "backup",
 )
 _CASEWORK = ("visits_today", "overdue", "referrals_waiting")
 _FOR_ROLE = {
     Role.FIELD_WORKER.value: _CASEWORK,
     Role.CASE_MANAGER.value: (*_CASEWORK, "referrals_in"),
     Role.SUPERVISOR.value: ("approvals", *_CASEWORK, "referrals_in"),
-    Role.DATA_MANAGER.value: ("open_conflicts", "users"),
+    Role.DATA_MANAGER.value: ("open_conflicts", "users", "backup"),
 }
 
 
@@ -238,6 +239,13 @@ class HomeScreen(QWidget):
             button = self.buttons[name]
             button.setText(text.format(n=n))
             button.setAccessibleName(button.text())
+        backup = f.last_backup_at if f else None
+        self.buttons["backup"].setText(
+            tr.format("Last backup: {when}", when=format_datetime(backup, tr.locale))
+            if backup
+            else tr.gettext("No backup made on this laptop yet")
+        )
+        self.buttons["backup"].setAccessibleName(self.buttons["backup"].text())
         self.approvals_title.setText(tr.gettext("Waiting for your approval"))
         self.approvals.setAccessibleName(self.approvals_title.text())
         self.read_button.setText(tr.gettext("Read and decide…"))
@@ -317,6 +325,8 @@ class HomeScreen(QWidget):
             self.open_section.emit("users")
         elif name == "open_conflicts":
             self.open_section.emit("sync")
+        elif name == "backup":
+            self.open_section.emit("vault")
 
     def _bar_clicked(self, chart: str, key: str) -> None:
         choices: dict[str, dict[str, Any]] = {
