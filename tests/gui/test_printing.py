@@ -112,8 +112,9 @@ def test_the_caseload_is_printed_in_a_batch_that_can_be_stopped(
     qtbot.waitUntil(lambda: out.is_dir() and len(list(out.glob("*.pdf"))) >= 3, timeout=SLOW_MS)
     progress = batch.findChild(QProgressDialog)
     assert progress is not None
+    # The worker's progress reaches the GUI thread as a queued call, after the files it counts.
+    qtbot.waitUntil(lambda: progress.maximum() == CASES, timeout=WAIT_MS)
     progress.canceled.emit()  # what its Cancel button does (it may not have shown yet)
-    assert progress.maximum() == CASES
     qtbot.waitUntil(lambda: batch.outcome is not None, timeout=SLOW_MS)
     result = batch.outcome
     assert result is not None and result.cancelled
