@@ -46,6 +46,7 @@ from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.keycodec import canonical
 from cmdesk.core.sync.keys import verify_signature
 from cmdesk.core.sync.oplog import Change, Origins, dump_ops
+from cmdesk.core.sync.vectors import RangeSet
 
 UNSIGNED = N_("relayed without its origin device's signature")
 ALTERED = N_("differs from what its origin device signed: changed or invented on the way")
@@ -230,6 +231,9 @@ class OriginKeys:
     carried: dict[str, tuple[DeviceCert, tuple[Link, ...]]]
     org_keys: dict[str, bytes]
     revoked: dict[str, frozenset[str]]
+    # Revoked devices' changes that stay valid (certs.Revocation.kept): for these sequence
+    # numbers, and only these, the revoked device's own key still vouches.
+    kept: dict[str, RangeSet] = field(default_factory=dict)
     verified: dict[str, tuple[DeviceCert, tuple[Link, ...]]] = field(default_factory=dict)
 
     def key(self, origin: str) -> bytes | None:
@@ -245,8 +249,11 @@ class OriginKeys:
         org_key = self.org_keys.get(org)
         if org_key is None:
             return None
+        revoked = self.revoked.get(org, frozenset())
+        if origin in self.kept:
+            revoked -= {origin}  # its kept changes only: _reason checks the numbers
         try:
-            verify_chain(chain, cert, org, org_key, self.revoked.get(org, frozenset()))
+            verify_chain(chain, cert, org, org_key, revoked)
         except ChainRefused:
             return None
         self.verified[origin] = carried
@@ -320,6 +327,9 @@ def _reason(
     if (refused := good[id(batch)]) is not None:
         return refused
     digest, span = batch.digests()[c.seq]
+    kept = keys.kept.get(c.origin)
+    if kept is not None and not kept.covers(c.seq, c.seq + span - 1):
+        return UNCERTIFIED_ORIGIN  # signed by a revoked device after what its revocation keeps
     whole = (len(c.values) if c.values is not None else len(c.ops)) == span
     if not whole:
         # A partner's copy of the fields shared with it (module docstring).
