@@ -48,3 +48,22 @@ def test_the_kept_changes_are_part_of_what_the_organisation_signed(net: Net) -> 
     for kept in ((1, 9), ()):
         widened = dataclasses.replace(revocation, kept=kept)
         assert not widened.signed_by(org.identity.sign_public)
+
+
+def test_the_office_cannot_revoke_an_identity_it_continues(net: Net) -> None:
+    """The office vault copied (a VM snapshot): the office took a new identity and the copy
+    goes on under the old id. Revoking that id would revoke the office itself (its chain
+    passes through it), so it is refused like revoking this laptop's own id."""
+    import pytest
+
+    from cmdesk.core.errors import ValidationError
+    from cmdesk.core.sync import reidentify
+    from cmdesk.core.sync import rejections as rej
+
+    old = sync(net.a1).keys().device.device_id
+    exchange(net.a1, net.a2)
+    exchange(net.a2, net.a1)
+    reidentify.take_successor_identity(sync(net.a1), reidentify.FORKED)
+    with pytest.raises(ValidationError) as exc:
+        sync(net.a1).revoke(old)
+    assert exc.value.errors[0].msgid == rej.REVOKE_SELF

@@ -22,6 +22,7 @@ from cmdesk.core.sync.certs import (
     BoxNews,
     BoxUpdate,
     EnrolCert,
+    Link,
     Revocation,
     chain_from_json,
 )
@@ -33,7 +34,11 @@ from cmdesk.core.sync.vectors import RangeSet
 def revoke(db: Db, own: str, certifying_key: bytes, subject: str, me: str) -> int:
     """Revokes a device or an enrolment (every laptop joined with it) of this organisation;
     returns the epoch of the organisation's new encryption key."""
-    if subject == me:
+    # This laptop's earlier identities too: revoking one would revoke this laptop (its
+    # certificate chain passes through them), as when the office vault was copied and the
+    # copy goes on under the id the office had before it took a new one.
+    lineage = {me, *_chain_ids(keystore.load(db))}
+    if subject in lineage:
         raise rej.invalid("device", rej.REVOKE_SELF)
     known = db.execute(
         "SELECT 1 FROM sync_device WHERE device_id = ? AND org_id = ? UNION ALL "
@@ -52,7 +57,7 @@ def revoke(db: Db, own: str, certifying_key: bytes, subject: str, me: str) -> in
         [
             Revocation.issue(certifying_key, own, s, tuple(_held_of(db, s).to_json()))
             for s in subjects
-            if s != me
+            if s not in lineage
         ],
     )
     keystore.forget_enrolment(db, subject)
@@ -68,14 +73,20 @@ def _held_of(db: Db, device: str) -> RangeSet:
     return RangeSet.from_json(json.loads(row[0])) if row else RangeSet()
 
 
+def _link_ids(links: tuple[Link, ...]) -> set[str]:
+    return {link.enrol_id if isinstance(link, EnrolCert) else link.device_id for link in links}
+
+
+def _chain_ids(keys: keystore.LocalKeys | None) -> set[str]:
+    return _link_ids(keys.device.chain) if keys is not None else set()
+
+
 def _certified_below(db: Db, subject: str) -> list[str]:
     """Devices met here whose certificate chain passes through `subject` (its successors, or
     the laptops joined with an enrolment)."""
     out: list[str] = []
     for device, chain in db.execute("SELECT device_id, chain FROM sync_cert ORDER BY device_id"):
-        links = chain_from_json(json.loads(chain))
-        ids = {link.enrol_id if isinstance(link, EnrolCert) else link.device_id for link in links}
-        if subject in ids:
+        if subject in _link_ids(chain_from_json(json.loads(chain))):
             out.append(str(device))
     return out
 
