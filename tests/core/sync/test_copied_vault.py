@@ -1,0 +1,38 @@
+"""The office vault copied whole (no backup mark): both copies go on under one device id
+until a bundle shows one of them its own id with other content (reidentify.py). Found by the
+stateful test: the office took the copy's version of its changes but kept its own signature
+over that run (a second batch starting at the same number was ignored), so it relayed the
+copy's version unsigned; laptops that had not met the copy refused it at every exchange."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.core.sync.conftest import Net, open_ws, sync
+from tests.core.sync.test_stateful import data_ops, fsck
+
+
+def test_a_copied_office_vault_converges_with_nothing_refused(net: Net, tmp_path: Path) -> None:
+    root = net.a1.vault.paths.root
+    net.a1.close()
+    shutil.copytree(root, tmp_path / "copy")
+    net.a1 = open_ws(root)
+    copy = open_ws(tmp_path / "copy")
+    laptops = [net.a2, net.a3, copy]
+    try:
+        for _ in range(2):
+            for ws in laptops:
+                sync(net.a1).import_bundle(sync(ws).export()[0])
+            for ws in laptops:
+                result = sync(ws).import_bundle(sync(net.a1).export()[0])
+                assert result.refused == {}
+        assert copy.device_id != net.a1.device_id
+        everyone = [net.a1, *laptops]
+        assert len({sync(ws).state_hash() for ws in everyone}) == 1
+        assert all(data_ops(ws) == data_ops(net.a1) for ws in everyone)
+        for ws in everyone:
+            assert sync(ws).import_trouble().refused == ()
+            fsck(ws)
+    finally:
+        copy.close()
