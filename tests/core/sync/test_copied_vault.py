@@ -66,3 +66,35 @@ def test_copies_that_cut_their_history_differently_still_converge(net: Net, tmp_
             fsck(ws)
     finally:
         copy.close()
+
+
+def test_the_office_keeps_a_signature_over_each_of_its_changes_after_a_fork(
+    net: Net, tmp_path: Path
+) -> None:
+    """Found by the stateful test: the office had signed a run of its changes (relaying to
+    a3) when the copy's bundle showed it other content under one number of that run. It took
+    the copy's batch for the run and so lost the signature over its changes after that number:
+    relays refused them at every exchange. The office now signs its run again around the
+    forked numbers, and a batch is replaced only by one that signs all it signed."""
+    root = net.a1.vault.paths.root
+    net.a1.close()
+    shutil.copytree(root, tmp_path / "copy")
+    net.a1 = open_ws(root)
+    copy = open_ws(tmp_path / "copy")
+    try:
+        add_child(net.a2)
+        sync(net.a1).import_bundle(sync(net.a2).export()[0])
+        sync(net.a3).import_bundle(sync(net.a1).export()[0])
+        laptops = [net.a2, net.a3, copy]
+        for _ in range(3):
+            for ws in laptops:
+                sync(net.a1).import_bundle(sync(ws).export()[0])
+            for ws in laptops:
+                assert sync(ws).import_bundle(sync(net.a1).export()[0]).refused == {}
+        everyone = [net.a1, *laptops]
+        assert len({sync(ws).state_hash() for ws in everyone}) == 1
+        for ws in everyone:
+            assert sync(ws).import_trouble().refused == ()
+            fsck(ws)
+    finally:
+        copy.close()

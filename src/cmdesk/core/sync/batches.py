@@ -133,12 +133,42 @@ def sign_own(
     sign (a restored vault's versions that the network holds with other content)."""
     me = origins.idx(db, device)
     row = db.execute("SELECT max(last) FROM sync_batch WHERE origin = ?", (me,)).fetchone()
-    after = int(row[0] or 0)
+    return _sign_runs(db, origins, device, sign, int(row[0] or 0) + 1, 1 << 62, skip)
+
+
+def resign_around(
+    db: Db, origins: Origins, device: str, sign: Callable[[bytes], bytes], forked: set[int]
+) -> None:
+    """A vault that finds another copy of itself made other changes under some of its
+    numbers (`forked`): its batches over those numbers are replaced by batches that leave them
+    out, so that each of its other changes keeps a signature and the other copy's batch for
+    the forked numbers can be kept instead (_settle_fork)."""
+    me = origins.idx(db, device)
+    for seq in sorted(forked):
+        found = db.execute(
+            "SELECT first, last FROM sync_batch WHERE origin = ? AND first <= ? AND last >= ?",
+            (me, seq, seq),
+        ).fetchall()
+        for first, last in found:
+            db.execute("DELETE FROM sync_batch WHERE origin = ? AND first = ?", (me, first))
+            _sign_runs(db, origins, device, sign, int(first), int(last), forked)
+
+
+def _sign_runs(
+    db: Db,
+    origins: Origins,
+    device: str,
+    sign: Callable[[bytes], bytes],
+    lo: int,
+    hi: int,
+    skip: Container[int],
+) -> list[Batch]:
+    me = origins.idx(db, device)
     runs: list[list[Change]] = []
     for seq, span, hlc, tbl, row_id, seen, schema, ops in db.execute(
         "SELECT seq, span, hlc, tbl, row_id, seen, schema, ops FROM sync_change "
-        "WHERE origin = ? AND seq > ? ORDER BY seq",
-        (me, after),
+        "WHERE origin = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+        (me, lo, hi),
     ):
         if seq in skip:
             continue
@@ -176,10 +206,12 @@ def _store(db: Db, origins: Origins, batches: Iterable[Batch]) -> None:
 def _settle_fork(db: Db, idx: int, incoming: Batch) -> None:
     """Another batch of this origin starts at the same number. Usually it is the same one
     again; when it is not, two vaults signed under one device id (a copied folder,
-    reidentify.py), and the one kept is the one that signs what is held here (the longer of
-    two that both do). Found by the stateful test: a vault that took the other copy's version
-    of its changes kept its signature over its own, so it relayed that version unsigned and
-    no laptop that had not met the origin took it."""
+    reidentify.py), and the one kept is the one that signs what is held here. Found by the
+    stateful test: a vault that took the other copy's version of its changes kept its
+    signature over its own, so it relayed that version unsigned and no laptop that had not
+    met the origin took it. (One batch per origin and first number is stored: a relay that
+    holds one copy's version of some numbers and the other's of others keeps one of the two
+    batches, and the changes only the other signs are not relayed on from it.)"""
     last, entries, signature = db.execute(
         "SELECT last, entries, signature FROM sync_batch WHERE origin = ? AND first = ?",
         (idx, incoming.first),
@@ -187,9 +219,10 @@ def _settle_fork(db: Db, idx: int, incoming: Batch) -> None:
     held = Batch(incoming.origin, incoming.first, int(last), bytes(entries), bytes(signature))
     if held.entries == incoming.entries and held.last == incoming.last:
         return
-    # Both may sign what is held (the other copy's run goes on past this one's): the longer.
-    wider = incoming.last > held.last
-    if _signs_held(db, idx, incoming) and (wider or not _signs_held(db, idx, held)):
+    # Only one can be kept: the incoming one if it signs every change held here that the
+    # stored one signs, and more.
+    theirs, ours = _signed_held(db, idx, incoming), _signed_held(db, idx, held)
+    if theirs is not None and (ours is None or ours < theirs):
         db.execute(
             "UPDATE sync_batch SET last = ?, entries = ?, signature = ? "
             "WHERE origin = ? AND first = ?",
@@ -197,8 +230,10 @@ def _settle_fork(db: Db, idx: int, incoming: Batch) -> None:
         )
 
 
-def _signs_held(db: Db, idx: int, batch: Batch) -> bool:
-    """Every change of the batch held here is the one it signs."""
+def _signed_held(db: Db, idx: int, batch: Batch) -> set[int] | None:
+    """The changes held here that the batch signs, or None if it signs another version of
+    any of them."""
+    out: set[int] = set()
     for seq, (digest, _span) in batch.digests().items():
         row = db.execute(
             "SELECT hlc, tbl, row_id, seen, schema, ops, span FROM sync_change "
@@ -210,8 +245,9 @@ def _signs_held(db: Db, idx: int, batch: Batch) -> bool:
         hlc, tbl, row_id, seen, schema, ops, span = row
         change = Change(batch.origin, seq, hlc, tbl, row_id, seen, schema, None, ops, span)
         if change_digest(change) != digest:
-            return False
-    return True
+            return None
+        out.add(seq)
+    return out
 
 
 def for_changes(db: Db, origins: Origins, changes: Sequence[Change], me: str) -> list[Batch]:
