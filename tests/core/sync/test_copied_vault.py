@@ -141,3 +141,40 @@ def test_three_copies_of_the_office_converge(net: Net, tmp_path: Path) -> None:
     finally:
         c1.close()
         c2.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a copied laptop that joined (not the office): after the final exchanges one of "
+    "its changes is still relayed without a batch that signs it and refused at every import "
+    "(found by the stateful test; cause not yet found)",
+)
+def test_a_copied_field_laptop_converges_with_nothing_refused(net: Net, tmp_path: Path) -> None:
+    from tests.core.sync.records import soft_delete
+    from tests.core.sync.test_stateful import Case
+
+    child = add_child(net.a1)
+    case = add_case(net.a1, child)
+    for ws in (net.a2, net.a3):
+        sync(ws).import_bundle(sync(net.a1).export()[0])
+    root = net.a3.vault.paths.root
+    net.a3.close()
+    shutil.copytree(root, tmp_path / "copy")
+    net.a3 = open_ws(root)
+    copy = open_ws(tmp_path / "copy")
+    try:
+        soft_delete(copy, Case, case)
+        sync(net.a1).import_bundle(sync(net.a2).export()[0])
+        laptops = [net.a2, net.a3, copy]
+        for _ in range(3):
+            for ws in laptops:
+                sync(net.a1).import_bundle(sync(ws).export()[0])
+            for ws in laptops:
+                sync(ws).import_bundle(sync(net.a1).export()[0])
+        everyone = [net.a1, *laptops]
+        for ws in everyone:
+            assert sync(ws).import_trouble().refused == ()
+        assert all(data_ops(ws) == data_ops(net.a1) for ws in everyone)
+        assert len({sync(ws).state_hash() for ws in everyone}) == 1
+    finally:
+        copy.close()

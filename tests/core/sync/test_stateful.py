@@ -522,10 +522,13 @@ class SyncMachine(RuleBasedStateMachine):
         content; it then takes a new identity (reidentify.py) and sends its work again."""
         if self.clones >= MAX_CLONES:
             return
-        rep = self.pick(data, partner=False)
-        me = self.ws(rep).device_id
-        if any(self.ws(n).device_id == me for n in self.laptops() if n != rep):
-            # A third copy under one id: a known gap (test_copied_vault, xfail).
+        # The office's vault (a VM snapshot, a copy taken home); copies of a laptop that
+        # joined are a known gap (test_copied_vault, xfail).
+        rep = "a1"
+        ids = [self.ws(n).device_id for n in self.laptops()]
+        if len(set(ids)) < len(ids):
+            # One copy not yet told apart at a time: a third copy under one id, or two pairs
+            # of copies at once, are known gaps (test_copied_vault, xfail).
             return
         self.clones += 1
         name = f"c{self.clones}"
