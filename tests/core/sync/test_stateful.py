@@ -168,10 +168,11 @@ class Made:
     row_id: str
     maker: str
     must: str = "must"
+    n: int = 0  # when, counted in the model's records and writes
 
 
 # (table, row id, field) -> [(replica, value)] in the order the laptops wrote them.
-Writes = dict[tuple[str, str, str], list[tuple[str, Any]]]
+Writes = dict[tuple[str, str, str], list[tuple[str, Any, int]]]
 MAX_CLONES = 2
 
 
@@ -233,6 +234,9 @@ class SyncMachine(RuleBasedStateMachine):
         self.made: list[Made] = []
         self.writes: Writes = {}
         self.edits = 0
+        self.n = 0  # records and writes made so far
+        self.backed_up_at: dict[str, int] = {}
+        self.unchecked: set[tuple[str, str, str]] = set()  # fields a restore may have undone
 
     def ws(self, name: str) -> Workspace:
         return self.reps[name]
@@ -256,7 +260,10 @@ class SyncMachine(RuleBasedStateMachine):
     def _made(self, rep: str, table: str, row_id: str, *fields: str) -> None:
         if rep == "p1":
             return
-        self.made.append(Made(table, row_id, rep, "never" if rep in self.revoked else "must"))
+        self.n += 1
+        self.made.append(
+            Made(table, row_id, rep, "never" if rep in self.revoked else "must", self.n)
+        )
         for name in fields:
             self._wrote(rep, table, row_id, name)
 
@@ -265,7 +272,8 @@ class SyncMachine(RuleBasedStateMachine):
         if rep == "p1":
             return
         value = values(self.ws(rep), table, row_id)[name]
-        self.writes.setdefault((table, row_id, name), []).append((rep, value))
+        self.n += 1
+        self.writes.setdefault((table, row_id, name), []).append((rep, value, self.n))
 
     def _edit(self, rep: str, model: type[Any], row_id: str, **fields: Any) -> None:
         table = model.__tablename__
@@ -489,6 +497,7 @@ class SyncMachine(RuleBasedStateMachine):
         dest = Path(tempfile.mkdtemp(prefix=f"{rep}-backup-", dir=self.dir)) / "vault"
         self.ws(rep).backup(dest)
         self.backups[rep] = dest
+        self.backed_up_at[rep] = self.n
 
     @rule(data=st.data())
     def restore_from_backup(self, data: st.DataObject) -> None:
@@ -501,6 +510,17 @@ class SyncMachine(RuleBasedStateMachine):
             return
         ws = self.ws(rep)
         root, before = ws.vault.paths.root, ws.device_id
+        since = self.backed_up_at[rep]
+        # What it made after the backup and no other laptop received is lost with the
+        # restore; what it wrote since then may be undone.
+        for made in self.made:
+            if made.maker == rep and made.n > since and made.must == "must":
+                others = [n for n in self.staying() if n != rep]
+                if not any(has_row(self.ws(n), made.table, made.row_id) for n in others):
+                    made.must = "maybe"
+        for key, writes in self.writes.items():
+            if any(w[0] == rep and w[2] > since for w in writes):
+                self.unchecked.add(key)
         ws.close()
         shutil.rmtree(root)
         shutil.copytree(backup, root)
@@ -541,8 +561,7 @@ class SyncMachine(RuleBasedStateMachine):
         assert self.ws(name).device_id == self.ws(rep).device_id
         if rep in self.revoked:
             self.revoked.add(name)
-        if rep in self.backups:
-            self.backups[name] = self.backups[rep]
+
         event("a laptop copied whole")
 
     @rule(data=st.data())
@@ -680,10 +699,13 @@ class SyncMachine(RuleBasedStateMachine):
                 assert not any(found), "a revoked laptop's later work was accepted"
         checked = 0
         for (table, row_id, name), writes in self.writes.items():
-            if must.get((table, row_id), "must") != "must":
+            if must.get((table, row_id), "must") != "must" or (table, row_id, name) in (
+                self.unchecked
+            ):
                 continue
             last = max(
-                (i for i, (rep, _) in enumerate(writes) if rep not in self.revoked), default=None
+                (i for i, (rep, _, _) in enumerate(writes) if rep not in self.revoked),
+                default=None,
             )
             if last is None or last < len(writes) - 1:
                 continue  # a revoked laptop wrote it last: what reached the others counts
