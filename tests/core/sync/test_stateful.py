@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -20,9 +21,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
 from sqlalchemy import text
 
-from cmdesk.core.errors import BundleRejected
-from cmdesk.core.model import Case, Child, Referral
+from cmdesk.core.errors import BundleRejected, ValidationError
+from cmdesk.core.model import Case, Child, Referral, org_id_for
+from cmdesk.core.sync import keystore
 from cmdesk.core.sync import rejections as rej
+from cmdesk.core.sync.certs import EnrolCert
 from cmdesk.core.sync.materialize import EVERY, held_ops
 from cmdesk.core.sync.merge import REMOVED, row_state
 from cmdesk.core.sync.oplog import load_ops
@@ -98,6 +101,22 @@ def values(ws: Workspace, table: str, row_id: str) -> dict[str, Any]:
         return dict(zip(result.keys(), row, strict=True)) if row else {}
 
 
+def clashes(db: Any, table: str, row_id: str, merged: dict[str, Any]) -> bool:
+    """Does another record hold a unique key (other than the id) this one's values have?"""
+    for _seq, index, unique, *_ in db.execute(f'PRAGMA index_list("{table}")').fetchall():
+        cols = [r[2] for r in db.execute(f'PRAGMA index_info("{index}")').fetchall()]
+        if not unique or cols == ["id"] or not all(c in merged for c in cols):
+            continue
+        where = " AND ".join(f'"{c}" = ?' for c in cols)
+        other = db.execute(
+            f'SELECT 1 FROM "{table}" WHERE {where} AND id != ?',
+            [*(merged[c] for c in cols), row_id],
+        ).fetchone()
+        if other is not None:
+            return True
+    return False
+
+
 def fsck(ws: Workspace) -> None:
     """Every stored record equals the full merge of its history (fast paths included)."""
     engine = sync(ws)
@@ -115,12 +134,79 @@ def fsck(ws: Workspace) -> None:
             if st_.removed:
                 assert row is None, (tbl, row_id)
                 continue
-            assert row is not None, (tbl, row_id)
+            if row is None:
+                # Set aside (materialize.RowWriter): another record holds one of its unique
+                # keys, as two copies of a vault write one audit entry number each.
+                assert clashes(db, tbl, row_id, st_.values), (tbl, row_id)
+                continue
             stored = dict(zip(cols, row, strict=True))
             for name, value in st_.values.items():
                 if name != REMOVED:
                     assert stored[name] == value, (tbl, row_id, name)
         assert conflicts == expected_conflicts
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A bundle in the model: for whom, and who made it (its sender's device id and the ids
+    its certificate chain passes through, when it was made)."""
+
+    recipient: str  # organisation code
+    data: bytes
+    sender: str  # replica name
+    sender_ids: frozenset[str]
+
+
+@dataclass
+class Made:
+    """A record made on a laptop of WVFT. `must`: present on every laptop still in the
+    organisation at the end ("must"), absent from all of them ("never": its maker was revoked
+    first), or either ("maybe": its maker was revoked before any laptop still in the
+    organisation received it)."""
+
+    table: str
+    row_id: str
+    maker: str
+    must: str = "must"
+    n: int = 0  # when, counted in the model's records and writes
+
+
+# (table, row id, field) -> [(replica, value)] in the order the laptops wrote them.
+Writes = dict[tuple[str, str, str], list[tuple[str, Any, int]]]
+MAX_CLONES = 2
+
+
+def lineage(ws: Workspace) -> frozenset[str]:
+    """The ids a laptop answers to: its device id and those its certificate chain passes
+    through (a revocation of any of them refuses it, certs.verify_chain)."""
+    device = sync(ws).keys().device
+    ids = {x.enrol_id if isinstance(x, EnrolCert) else x.device_id for x in device.chain}
+    return frozenset({device.device_id, *ids})
+
+
+def revoked_here(ws: Workspace) -> frozenset[str]:
+    with sync(ws).store.read() as db:
+        return keystore.revoked_ids(db).get(sync(ws).keys().org.identity.org_id, frozenset())
+
+
+def org_epoch(ws: Workspace) -> int:
+    with sync(ws).store.read() as db:
+        return keystore.epoch_of(db, sync(ws).keys().org.identity.org_id)
+
+
+def refused_from_own_org(ws: Workspace) -> list[tuple[str, int]]:
+    own = sync(ws).keys().org.identity.org_id
+    return [(r.reason, r.count) for r in sync(ws).import_trouble().refused if r.from_org == own]
+
+
+def conflict_values(ws: Workspace, table: str, row_id: str, name: str) -> list[Any]:
+    with sync(ws).store.read() as db:
+        out: list[Any] = []
+        for (sides,) in db.execute(
+            "SELECT sides FROM sync_conflict WHERE tbl = ? AND row_id = ?", (table, row_id)
+        ):
+            out += [v for _hlc, _origin, f, v in json.loads(sides) if f == name]
+        return out
 
 
 class SyncMachine(RuleBasedStateMachine):
@@ -131,82 +217,134 @@ class SyncMachine(RuleBasedStateMachine):
         # Real SQLCipher files; in memory-backed /dev/shm where there is one, for speed.
         shm = Path("/dev/shm")
         self.dir = Path(tempfile.mkdtemp(prefix="sync-sm-", dir=shm if shm.is_dir() else None))
-        self.net: Net = copy_network(self.template, self.dir)
+        net: Net = copy_network(self.template, self.dir)
+        self.reps: dict[str, Workspace] = {n: getattr(net, n) for n in REPLICAS}
         seed = json.loads((self.template / "seed.json").read_text())
         # (org of owner, child id) and (org, case id, child id); the seed is on every laptop.
         self.children: list[tuple[str, str]] = [("WVFT", seed["child"])]
         self.cases: list[tuple[str, str, str]] = [("WVFT", seed["case"], seed["child"])]
         self.consents: list[str] = []
         self.referrals: list[str] = []
-        self.bundles: list[tuple[str, bytes]] = []  # (recipient org code, data)
+        self.bundles: list[Sent] = []
         self.shared_ever: set[tuple[str, str, str]] = set()
         self.backups: dict[str, Path] = {}  # laptop -> its latest `backup` copy
+        self.clones = 0
+        # Laptops of WVFT whose identity the organisation revoked (a lost one, its copies).
+        self.revoked: set[str] = set()
+        self.made: list[Made] = []
+        self.writes: Writes = {}
+        self.edits = 0
+        self.n = 0  # records and writes made so far
+        self.backed_up_at: dict[str, int] = {}
+        self.unchecked: set[tuple[str, str, str]] = set()  # fields a restore may have undone
 
     def ws(self, name: str) -> Workspace:
-        ws: Workspace = getattr(self.net, name)
-        return ws
+        return self.reps[name]
 
-    @staticmethod
-    def org(name: str) -> str:
+    def org(self, name: str) -> str:
         return PARTNER if name == "p1" else "WVFT"
 
+    def laptops(self) -> list[str]:
+        """The laptops of WVFT: the three of the network and the copies made of them."""
+        return [n for n in self.reps if n != "p1"]
+
+    def staying(self) -> list[str]:
+        """The laptops of WVFT not revoked."""
+        return [n for n in self.laptops() if n not in self.revoked]
+
+    def pick(self, data: st.DataObject, partner: bool = True) -> str:
+        names = [*self.laptops(), *(["p1"] if partner else [])]
+        return data.draw(st.sampled_from(names))
+
+    # -- the model's bookkeeping -------------------------------------------------------
+    def _made(self, rep: str, table: str, row_id: str, *fields: str) -> None:
+        if rep == "p1":
+            return
+        self.n += 1
+        self.made.append(
+            Made(table, row_id, rep, "never" if rep in self.revoked else "must", self.n)
+        )
+        for name in fields:
+            self._wrote(rep, table, row_id, name)
+
+    def _wrote(self, rep: str, table: str, row_id: str, name: str) -> None:
+        """A field of a record of WVFT written on one of its laptops (what it holds now)."""
+        if rep == "p1":
+            return
+        value = values(self.ws(rep), table, row_id)[name]
+        self.n += 1
+        self.writes.setdefault((table, row_id, name), []).append((rep, value, self.n))
+
+    def _edit(self, rep: str, model: type[Any], row_id: str, **fields: Any) -> None:
+        table = model.__tablename__
+        before = values(self.ws(rep), table, row_id)
+        edit(self.ws(rep), model, row_id, **fields)
+        owner = before.get("org_id")
+        for name, value in fields.items():
+            # Writing the value a field holds is no write at all (nothing is captured).
+            if owner == org_id_for("WVFT") and before.get(name) != value:
+                self._wrote(rep, table, row_id, name)
+
     # -- work --------------------------------------------------------------------------
-    @rule(rep=st.sampled_from(REPLICAS), nickname=TEXT)
-    def create_child(self, rep: str, nickname: str) -> None:
+    @rule(data=st.data(), nickname=TEXT)
+    def create_child(self, data: st.DataObject, nickname: str) -> None:
+        rep = self.pick(data)
         child = add_child(self.ws(rep), nickname=nickname)
         self.children.append((self.org(rep), child))
+        self._made(rep, "child", child, "nickname", "village")
 
-    @rule(rep=st.sampled_from(REPLICAS), data=st.data())
-    def create_case(self, rep: str, data: st.DataObject) -> None:
+    @rule(data=st.data())
+    def create_case(self, data: st.DataObject) -> None:
+        rep = self.pick(data)
         mine = [
             c for o, c in self.children if o == self.org(rep) and has_row(self.ws(rep), "child", c)
         ]
         if mine:
             child = data.draw(st.sampled_from(mine))
-            self.cases.append((self.org(rep), add_case(self.ws(rep), child), child))
+            case = add_case(self.ws(rep), child)
+            self.cases.append((self.org(rep), case, child))
+            self._made(rep, "case_file", case, "risk_level", "risk_reason")
 
-    @rule(
-        rep=st.sampled_from(REPLICAS),
-        data=st.data(),
-        name=st.sampled_from(["nickname", "village"]),
-        value=TEXT,
-    )
-    def edit_child(self, rep: str, data: st.DataObject, name: str, value: str) -> None:
+    @rule(data=st.data(), name=st.sampled_from(["nickname", "village"]), value=TEXT)
+    def edit_child(self, data: st.DataObject, name: str, value: str) -> None:
+        rep = self.pick(data)
         here = [c for _, c in self.children if has_row(self.ws(rep), "child", c)]
         if here:
-            edit(self.ws(rep), Child, data.draw(st.sampled_from(here)), **{name: value})
+            self._edit(rep, Child, data.draw(st.sampled_from(here)), **{name: value})
 
-    @rule(rep=st.sampled_from(REPLICAS), data=st.data(), risk=st.sampled_from(["low", "high"]))
-    def edit_case(self, rep: str, data: st.DataObject, risk: str) -> None:
+    @rule(data=st.data(), risk=st.sampled_from(["low", "high"]))
+    def edit_case(self, data: st.DataObject, risk: str) -> None:
+        rep = self.pick(data)
         here = [c for _, c, _ in self.cases if has_row(self.ws(rep), "case_file", c)]
         if here:
-            edit(
-                self.ws(rep),
-                Case,
-                data.draw(st.sampled_from(here)),
-                risk_level=risk,
-                risk_reason=f"by {rep}",
-            )
+            self.edits += 1
+            case = data.draw(st.sampled_from(here))
+            # A reason no other edit writes: the model can tell which edit a value came from.
+            self._edit(rep, Case, case, risk_level=risk, risk_reason=f"by {rep} {self.edits}")
 
-    @rule(rep=st.sampled_from(ORG_LAPTOPS), data=st.data())
-    def delete_case(self, rep: str, data: st.DataObject) -> None:
+    @rule(data=st.data())
+    def delete_case(self, data: st.DataObject) -> None:
+        rep = self.pick(data, partner=False)
         here = [c for _, c, _ in self.cases if has_row(self.ws(rep), "case_file", c)]
         if here:
             soft_delete(self.ws(rep), Case, data.draw(st.sampled_from(here)))
 
-    @rule(rep=st.sampled_from(REPLICAS), data=st.data(), body=TEXT)
-    def note(self, rep: str, data: st.DataObject, body: str) -> None:
+    @rule(data=st.data(), body=TEXT)
+    def note(self, data: st.DataObject, body: str) -> None:
+        rep = self.pick(data)
         here = [c for _, c, _ in self.cases if has_row(self.ws(rep), "case_file", c)]
         if here:
-            add_note(self.ws(rep), data.draw(st.sampled_from(here)), body or "-")
+            note = add_note(self.ws(rep), data.draw(st.sampled_from(here)), body or "-")
+            if self.org(rep) == "WVFT":
+                self._made(rep, "case_note", note, "body")
 
     @rule(
-        rep=st.sampled_from(ORG_LAPTOPS),
         data=st.data(),
         consent=st.booleans(),
         sections=st.lists(st.sampled_from(sorted(SECTIONS)), unique=True, max_size=3),
     )
-    def refer(self, rep: str, data: st.DataObject, consent: bool, sections: list[str]) -> None:
+    def refer(self, data: st.DataObject, consent: bool, sections: list[str]) -> None:
+        rep = self.pick(data, partner=False)
         ws = self.ws(rep)
         here = [(c, ch) for o, c, ch in self.cases if o == "WVFT" and has_row(ws, "case_file", c)]
         if not here:
@@ -215,56 +353,67 @@ class SyncMachine(RuleBasedStateMachine):
         consent_id = add_consent(ws, child, case) if consent else None
         if consent_id:
             self.consents.append(consent_id)
-        self.referrals.append(add_referral(ws, case, child, sections, consent_id))
+            self._made(rep, "consent", consent_id)
+        referral = add_referral(ws, case, child, sections, consent_id)
+        self.referrals.append(referral)
+        self._made(rep, "referral", referral)
 
-    @rule(rep=st.sampled_from(ORG_LAPTOPS), data=st.data())
-    def withdraw(self, rep: str, data: st.DataObject) -> None:
+    @rule(data=st.data())
+    def withdraw(self, data: st.DataObject) -> None:
+        rep = self.pick(data, partner=False)
         here = [c for c in self.consents if has_row(self.ws(rep), "consent", c)]
         if here:
             withdraw_consent(self.ws(rep), data.draw(st.sampled_from(here)))
 
     @rule(data=st.data(), status=st.sampled_from(["acknowledged", "accepted", "declined"]))
     def partner_answers(self, data: st.DataObject, status: str) -> None:
-        here = [r for r in self.referrals if has_row(self.net.p1, "referral", r)]
+        here = [r for r in self.referrals if has_row(self.ws("p1"), "referral", r)]
         if here:
-            edit(self.net.p1, Referral, data.draw(st.sampled_from(here)), status=status)
+            edit(self.ws("p1"), Referral, data.draw(st.sampled_from(here)), status=status)
 
     # -- exchanges ---------------------------------------------------------------------
-    def _export(self, src: str, partner: bool, everything: bool = False) -> None:
+    def _export(self, src: str, partner: bool, everything: bool = False) -> Sent:
         ws = self.ws(src)
         target = ("WVFT" if src == "p1" else PARTNER) if partner else self.org(src)
         if target == PARTNER:
             self._remember_scope(ws)
         data, _ = sync(ws).export(target, everything=everything)
-        self.bundles.append((target, data))
+        sent = Sent(target, data, src, lineage(ws))
+        self.bundles.append(sent)
+        return sent
 
     def _remember_scope(self, ws: Workspace) -> None:
         engine = sync(ws)
         owned = {n: t.owned for n, t in synced_tables().items()}
         with engine.store.read() as db:
-            partner_id = engine.keys().org.identity.org_id
-            from cmdesk.core.model import org_id_for
-
             scope = scope_for(db, org_id_for(PARTNER), owned)
-            del partner_id
         for (tbl, row), fields in scope.items():
             for f in fields if fields is not None else (*synced_tables()[tbl].columns, REMOVED):
                 self.shared_ever.add((tbl, row, f))
 
-    @rule(src=st.sampled_from(REPLICAS), partner=st.booleans(), everything=st.booleans())
-    def export(self, src: str, partner: bool, everything: bool) -> None:
-        self._export(src, partner, everything)
+    @rule(data=st.data(), partner=st.booleans(), everything=st.booleans())
+    def export(self, data: st.DataObject, partner: bool, everything: bool) -> None:
+        self._export(self.pick(data), partner, everything)
 
-    @rule(
-        dst=st.sampled_from(REPLICAS),
-        data=st.data(),
-        how=st.sampled_from(["once", "twice", "truncated", "flipped"]),
-    )
-    def import_(self, dst: str, data: st.DataObject, how: str) -> None:
-        mine = [b for org, b in self.bundles if org == self.org(dst)]
+    def _expected_refusal(self, sent: Sent, dst: str) -> str | None:
+        """Why `dst` refuses this bundle, if it must: its maker is revoked and `dst` knows
+        (REVOKED_DEVICE), or it is closed with a key `dst` was never granted (NO_NEW_ORG_KEY,
+        a revoked laptop). "window": its maker is revoked and `dst` does not know yet; the
+        model does not deliver it (test_revoked_history covers what happens then)."""
+        if sent.sender_ids & revoked_here(self.ws(dst)):
+            return rej.REVOKED_DEVICE
+        if sent.sender_ids & revoked_here(self.ws("a1")) and dst not in self.revoked:
+            return "window"
+        return None
+
+    @rule(data=st.data(), how=st.sampled_from(["once", "twice", "truncated", "flipped"]))
+    def import_(self, data: st.DataObject, how: str) -> None:
+        dst = self.pick(data)
+        mine = [b for b in self.bundles if b.recipient == self.org(dst)]
         if not mine:
             return
-        bundle = data.draw(st.sampled_from(mine))
+        sent = data.draw(st.sampled_from(mine))
+        bundle = sent.data
         engine = sync(self.ws(dst))
         if how in ("truncated", "flipped"):
             before = (engine.state_hash(), len(data_ops(self.ws(dst))))
@@ -280,43 +429,218 @@ class SyncMachine(RuleBasedStateMachine):
                 engine.import_bundle(bytes(bad))
             assert (engine.state_hash(), len(data_ops(self.ws(dst)))) == before
             return
-        engine.import_bundle(bundle)
+        refusal = self._expected_refusal(sent, dst)
+        if refusal == "window":
+            event("a revoked laptop's bundle held back from a laptop not told yet")
+            return
+        before = engine.state_hash()
+        if refusal is not None or dst in self.revoked:
+            try:
+                engine.import_bundle(bundle)
+            except BundleRejected as exc:
+                # A revoked laptop is never granted the new key; a laptop that knows of a
+                # revocation refuses the revoked one's bundles, and changes nothing.
+                allowed = {refusal} if refusal else {rej.NO_NEW_ORG_KEY, rej.REVOKED_DEVICE}
+                assert exc.text_id in allowed, exc.text_id
+                assert engine.state_hash() == before
+                event(f"refused: {exc.text_id[:40]}")
+                return
+            assert refusal is None, "a revoked laptop's bundle was accepted"
+        else:
+            engine.import_bundle(bundle)
         if how == "twice":
             before = engine.state_hash()
             assert engine.import_bundle(bundle).replay
             assert engine.state_hash() == before
 
-    @rule(rep=st.sampled_from(["a2", "a3"]))
-    def backup(self, rep: str) -> None:
+    @rule(data=st.data())
+    def relay(self, data: st.DataObject) -> None:
+        """A laptop carries another's work to a third that never met it: the third receives
+        it all, with no change refused (batches.py: the origin's signature travels along)."""
+        staying = self.staying()
+        origin = data.draw(st.sampled_from(staying))
+        origin_ws = self.ws(origin)
+        me = sync(origin_ws).keys().device.device_id
+        strangers = [n for n in staying if n != origin and not self._met(n, me)]
+        if not strangers or len(staying) < 3:
+            return
+        third = data.draw(st.sampled_from(strangers))
+        relay = data.draw(st.sampled_from([n for n in staying if n not in (origin, third)]))
+        here = [c for o, c, _ in self.cases if o == "WVFT" and has_row(origin_ws, "case_file", c)]
+        if not here:
+            return
+        note = add_note(origin_ws, data.draw(st.sampled_from(here)), "relayed")
+        self._made(origin, "case_note", note, "body")
+        refused = refused_from_own_org(self.ws(third))
+        for src, dst in ((origin, relay), (relay, third)):
+            sync(self.ws(dst)).import_bundle(self._export(src, partner=False).data)
+        assert has_row(self.ws(third), "case_note", note)
+        assert refused_from_own_org(self.ws(third)) == refused, "a relayed change was refused"
+        assert not self._met(third, me)
+        event("work relayed to a laptop that never met its origin")
+
+    def _met(self, name: str, device: str) -> bool:
+        """Has laptop `name` imported a bundle made by `device` itself?"""
+        with sync(self.ws(name)).store.read() as db:
+            row = db.execute(
+                "SELECT 1 FROM sync_device WHERE device_id = ? AND last_bundle_at IS NOT NULL",
+                (device,),
+            ).fetchone()
+        return row is not None or sync(self.ws(name)).keys().device.device_id == device
+
+    # -- laptops restored, copied, revoked ------------------------------------------------
+    @rule(data=st.data())
+    def backup(self, data: st.DataObject) -> None:
+        rep = data.draw(st.sampled_from(["a2", "a3"]))
+        if rep in self.revoked:
+            return
         dest = Path(tempfile.mkdtemp(prefix=f"{rep}-backup-", dir=self.dir)) / "vault"
         self.ws(rep).backup(dest)
         self.backups[rep] = dest
+        self.backed_up_at[rep] = self.n
 
-    @rule(rep=st.sampled_from(["a2", "a3"]))
-    def restore_from_backup(self, rep: str) -> None:
+    @rule(data=st.data())
+    def restore_from_backup(self, data: st.DataObject) -> None:
         """The laptop's vault is replaced by its older backup, as a data manager restores one:
         it must go on as a new identity (reidentify.py), reuse no sequence number, and get
         back from the others whatever it had sent them since the backup."""
+        rep = data.draw(st.sampled_from(["a2", "a3"]))
         backup = self.backups.pop(rep, None)
-        if backup is None:
+        if backup is None or rep in self.revoked:
             return
         ws = self.ws(rep)
         root, before = ws.vault.paths.root, ws.device_id
+        since = self.backed_up_at[rep]
+        # What it made after the backup and no other laptop received is lost with the
+        # restore; what it wrote since then may be undone.
+        for made in self.made:
+            if made.maker == rep and made.n > since and made.must == "must":
+                others = [n for n in self.staying() if n != rep]
+                if not any(has_row(self.ws(n), made.table, made.row_id) for n in others):
+                    made.must = "maybe"
+        for key, writes in self.writes.items():
+            if any(w[0] == rep and w[2] > since for w in writes):
+                self.unchecked.add(key)
         ws.close()
         shutil.rmtree(root)
         shutil.copytree(backup, root)
         restored = open_ws(root)
         event("a laptop restored from its backup")
         assert restored.device_id != before
-        setattr(self.net, rep, restored)
+        self.reps[rep] = restored
+        if revoked_here(self.ws("a1")) - revoked_here(restored):
+            # Backed up before a revocation: it reports to the data manager's computer, which
+            # answers with the news and the organisation's new key.
+            exchange(restored, self.ws("a1"))
+            exchange(self.ws("a1"), restored)
+            assert revoked_here(restored) >= revoked_here(self.ws("a1"))
+
+    @rule(data=st.data())
+    def clone(self, data: st.DataObject) -> None:
+        """A laptop's vault folder copied whole to another laptop (no backup mark). Both go
+        on under one device id until a bundle shows one of them its own id with other
+        content; it then takes a new identity (reidentify.py) and sends its work again."""
+        if self.clones >= MAX_CLONES:
+            return
+        # The office's vault (a VM snapshot, a copy taken home); copies of a laptop that
+        # joined are a known gap (test_copied_vault, xfail).
+        rep = "a1"
+        ids = [self.ws(n).device_id for n in self.laptops()]
+        if len(set(ids)) < len(ids):
+            # One copy not yet told apart at a time: a third copy under one id, or two pairs
+            # of copies at once, are known gaps (test_copied_vault, xfail).
+            return
+        self.clones += 1
+        name = f"c{self.clones}"
+        ws = self.ws(rep)
+        root = ws.vault.paths.root
+        ws.close()
+        shutil.copytree(root, self.dir / name)
+        self.reps[rep] = open_ws(root)
+        self.reps[name] = open_ws(self.dir / name)
+        assert self.ws(name).device_id == self.ws(rep).device_id
+        if rep in self.revoked:
+            self.revoked.add(name)
+
+        event("a laptop copied whole")
+
+    @rule(data=st.data())
+    def revoke(self, data: st.DataObject) -> None:
+        """The data manager's computer (a1, which holds the organisation's certification key)
+        revokes a lost laptop, after importing the latest bundles of the laptops that stay;
+        it sends the news to every laptop and the partner at once. The lost laptop's bundles
+        are refused from then on, it cannot open what is made after the key rotation, and
+        the work it delivered before stays."""
+        office = self.ws("a1")
+        assert sync(office).holds_org_certifying_key()
+        mine = lineage(office)
+        lost = data.draw(st.sampled_from([n for n in self.staying() if n != "a1"] or ["a1"]))
+        subject = sync(self.ws(lost)).keys().device.device_id
+        if lost == "a1":
+            return
+        if subject in mine:  # a copy of the office going on under one of its old ids
+            with pytest.raises(ValidationError) as bad:
+                sync(office).revoke(subject)
+            assert bad.value.errors[0].msgid == rej.REVOKE_SELF
+            return
+        staying = [n for n in self.staying() if n != lost and n != "a1"]
+        for name in staying:
+            if subject not in lineage(self.ws(name)):
+                exchange(self.ws(name), office)
+        with sync(office).store.read() as db:
+            known = db.execute(
+                "SELECT 1 FROM sync_device WHERE device_id = ?", (subject,)
+            ).fetchone()
+        if known is None:
+            with pytest.raises(ValidationError) as bad:
+                sync(office).revoke(subject)
+            assert bad.value.errors[0].msgid == rej.UNKNOWN_DEVICE
+            return
+        sync(office).revoke(subject)
+        event("a laptop revoked")
+        gone = revoked_here(office)
+        newly = {n for n in self.staying() if lineage(self.ws(n)) & gone}
+        assert lost in newly and "a1" not in newly
+        self.revoked |= newly
+        # What the lost laptops made and any laptop that stays had received stays; what none
+        # had received may be lost with them.
+        for made in self.made:
+            if made.maker in newly and made.must == "must":
+                held = [n for n in self.staying() if has_row(self.ws(n), made.table, made.row_id)]
+                assert not held or has_row(office, made.table, made.row_id), "not gathered"
+                made.must = "must" if held else "maybe"
+        # The news spreads: every laptop that stays, and the partner.
+        news = self._export("a1", partner=False)
+        for name in self.staying():
+            if name != "a1":
+                sync(self.ws(name)).import_bundle(news.data)
+                assert revoked_here(self.ws(name)) >= gone
+                assert org_epoch(self.ws(name)) == org_epoch(office)
+        sync(self.ws("p1")).import_bundle(self._export("a1", partner=True).data)
+        # The lost laptop's new bundles are refused everywhere; it cannot open the news.
+        for name in sorted(newly):
+            ws = self.ws(name)
+            for sent, dsts in (
+                (self._export(name, partner=False), self.staying()),
+                (self._export(name, partner=True), ["p1"]),
+            ):
+                for dst in dsts:
+                    before = sync(self.ws(dst)).state_hash()
+                    with pytest.raises(BundleRejected) as exc:
+                        sync(self.ws(dst)).import_bundle(sent.data)
+                    assert exc.value.text_id == rej.REVOKED_DEVICE
+                    assert sync(self.ws(dst)).state_hash() == before
+            with pytest.raises(BundleRejected) as exc:
+                sync(ws).import_bundle(news.data)
+            assert exc.value.text_id == rej.NO_NEW_ORG_KEY
 
     @rule(data=st.data())
     def misdelivered(self, data: st.DataObject) -> None:
         """A bundle carried to a laptop of the wrong organisation is refused unread."""
-        for org, bundle in self.bundles:
-            wrong = "p1" if org == "WVFT" else data.draw(st.sampled_from(ORG_LAPTOPS))
+        for sent in self.bundles:
+            wrong = "p1" if sent.recipient == "WVFT" else self.pick(data, partner=False)
             with pytest.raises(BundleRejected) as exc:
-                sync(self.ws(wrong)).import_bundle(bundle)
+                sync(self.ws(wrong)).import_bundle(sent.data)
             assert exc.value.text_id == rej.WRONG_RECIPIENT
             return
 
@@ -325,38 +649,79 @@ class SyncMachine(RuleBasedStateMachine):
         try:
             self._final_check()
         finally:
-            self.net.close()
+            for ws in self.reps.values():
+                if not ws.is_locked:
+                    ws.close()
             shutil.rmtree(self.dir, ignore_errors=True)
 
     def _final_check(self) -> None:
-        a1, a2, a3, p1 = self.net.a1, self.net.a2, self.net.a3, self.net.p1
+        a1, p1 = self.ws("a1"), self.ws("p1")
         exchange(p1, a1, "WVFT")
-        for _ in range(2):
-            for src, dst in ((a1, a2), (a2, a3), (a3, a1)):
-                exchange(src, dst)
+        staying = [self.ws(n) for n in self.staying()]
+        # Every laptop that stays reports to the office and hears back, three times over (a
+        # copy learns it is one, takes a new identity, and sends its work again).
+        for _ in range(3):
+            for ws in staying[1:]:
+                exchange(ws, a1)
+            for ws in staying[1:]:
+                exchange(a1, ws)
         self._remember_scope(a1)
         exchange(a1, p1, PARTNER)
-        laptops = (a1, a2, a3)
-        hashes = {sync(ws).state_hash() for ws in laptops}
+        hashes = {sync(ws).state_hash() for ws in staying}
         assert len(hashes) == 1, "laptops of one organisation differ"
         conflict_sets = [
-            sorted((c.id, c.sides) for c in open_conflicts(sync(ws))) for ws in laptops
+            sorted((c.id, c.sides) for c in open_conflicts(sync(ws))) for ws in staying
         ]
-        assert conflict_sets[0] == conflict_sets[1] == conflict_sets[2]
-        ops = [data_ops(ws) for ws in laptops]
-        assert ops[0] == ops[1] == ops[2], "an operation was lost"
-        for ws in laptops:
+        assert all(c == conflict_sets[0] for c in conflict_sets)
+        ops = [data_ops(ws) for ws in staying]
+        assert all(o == ops[0] for o in ops), "an operation was lost"
+        for ws in staying:
             status = sync(ws).status()
             assert status.quarantined == () and status.waiting_for_upgrade == ()
+            # Nothing the organisation's own laptops sent was refused (relays included).
+            assert refused_from_own_org(ws) == []
             fsck(ws)
         fsck(p1)
+        self._nothing_lost(staying)
+        self._partner_check(a1, p1)
+
+    def _nothing_lost(self, staying: list[Workspace]) -> None:
+        """Every record made on a laptop of WVFT is on every laptop that stays (or on none,
+        when its maker was revoked before it left it), and for each field the last value a
+        laptop that stays wrote is the value held or one side of a conflict on it."""
+        must: dict[tuple[str, str], str] = {}
+        for made in self.made:
+            must[(made.table, made.row_id)] = made.must
+            found = [has_row(ws, made.table, made.row_id) for ws in staying]
+            if made.must == "must":
+                assert all(found), f"a {made.table} made on {made.maker} was lost"
+            elif made.must == "never":
+                assert not any(found), "a revoked laptop's later work was accepted"
+        checked = 0
+        for (table, row_id, name), writes in self.writes.items():
+            if must.get((table, row_id), "must") != "must" or (table, row_id, name) in (
+                self.unchecked
+            ):
+                continue
+            last = max(
+                (i for i, (rep, _, _) in enumerate(writes) if rep not in self.revoked),
+                default=None,
+            )
+            if last is None or last < len(writes) - 1:
+                continue  # a revoked laptop wrote it last: what reached the others counts
+            value = writes[last][1]
+            for ws in staying:
+                held = values(ws, table, row_id)[name]
+                assert held == value or value in conflict_values(ws, table, row_id, name), (
+                    f"the last value written to {table}.{name} was lost"
+                )
+            checked += 1
+        event(f"fields checked: {min(checked, 10) // 5 * 5}+")
+
+    def _partner_check(self, a1: Workspace, p1: Workspace) -> None:
         # No operation of the partner's that concerns us is missing either.
         with sync(a1).store.read() as db:
-            from cmdesk.core.model import org_id_for
-
-            scope = scope_for(
-                db, org_id_for(PARTNER), {n: t.owned for n, t in synced_tables().items()}
-            )
+            scope = scope_for(db, org_id_for(PARTNER), OWNED)
         partner_org = org_id_for(PARTNER)
         held = known_fields(p1)
         for (tbl, row), fields in held.items():

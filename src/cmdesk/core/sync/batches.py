@@ -46,6 +46,7 @@ from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.keycodec import canonical
 from cmdesk.core.sync.keys import verify_signature
 from cmdesk.core.sync.oplog import Change, Origins, dump_ops
+from cmdesk.core.sync.vectors import RangeSet
 
 UNSIGNED = N_("relayed without its origin device's signature")
 ALTERED = N_("differs from what its origin device signed: changed or invented on the way")
@@ -132,12 +133,42 @@ def sign_own(
     sign (a restored vault's versions that the network holds with other content)."""
     me = origins.idx(db, device)
     row = db.execute("SELECT max(last) FROM sync_batch WHERE origin = ?", (me,)).fetchone()
-    after = int(row[0] or 0)
+    return _sign_runs(db, origins, device, sign, int(row[0] or 0) + 1, 1 << 62, skip)
+
+
+def resign_around(
+    db: Db, origins: Origins, device: str, sign: Callable[[bytes], bytes], forked: set[int]
+) -> None:
+    """A vault that finds another copy of itself made other changes under some of its
+    numbers (`forked`): its batches over those numbers are replaced by batches that leave them
+    out, so that each of its other changes keeps a signature and the other copy's batch for
+    the forked numbers can be kept instead (_settle_fork)."""
+    me = origins.idx(db, device)
+    for seq in sorted(forked):
+        found = db.execute(
+            "SELECT first, last FROM sync_batch WHERE origin = ? AND first <= ? AND last >= ?",
+            (me, seq, seq),
+        ).fetchall()
+        for first, last in found:
+            db.execute("DELETE FROM sync_batch WHERE origin = ? AND first = ?", (me, first))
+            _sign_runs(db, origins, device, sign, int(first), int(last), forked)
+
+
+def _sign_runs(
+    db: Db,
+    origins: Origins,
+    device: str,
+    sign: Callable[[bytes], bytes],
+    lo: int,
+    hi: int,
+    skip: Container[int],
+) -> list[Batch]:
+    me = origins.idx(db, device)
     runs: list[list[Change]] = []
     for seq, span, hlc, tbl, row_id, seen, schema, ops in db.execute(
         "SELECT seq, span, hlc, tbl, row_id, seen, schema, ops FROM sync_change "
-        "WHERE origin = ? AND seq > ? ORDER BY seq",
-        (me, after),
+        "WHERE origin = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+        (me, lo, hi),
     ):
         if seq in skip:
             continue
@@ -161,11 +192,62 @@ def sign_changes(origin: str, changes: Sequence[Change], sign: Callable[[bytes],
 
 
 def _store(db: Db, origins: Origins, batches: Iterable[Batch]) -> None:
-    db.executemany(
-        "INSERT OR IGNORE INTO sync_batch (origin, first, last, entries, signature) "
-        "VALUES (?, ?, ?, ?, ?)",
-        [(origins.idx(db, b.origin), b.first, b.last, b.entries, b.signature) for b in batches],
-    )
+    for b in batches:
+        idx = origins.idx(db, b.origin)
+        added = db.execute(
+            "INSERT OR IGNORE INTO sync_batch (origin, first, last, entries, signature) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (idx, b.first, b.last, b.entries, b.signature),
+        ).rowcount
+        if not added:
+            _settle_fork(db, idx, b)
+
+
+def _settle_fork(db: Db, idx: int, incoming: Batch) -> None:
+    """Another batch of this origin starts at the same number. Usually it is the same one
+    again; when it is not, two vaults signed under one device id (a copied folder,
+    reidentify.py), and the one kept is the one that signs what is held here. Found by the
+    stateful test: a vault that took the other copy's version of its changes kept its
+    signature over its own, so it relayed that version unsigned and no laptop that had not
+    met the origin took it. (One batch per origin and first number is stored: a relay that
+    holds one copy's version of some numbers and the other's of others keeps one of the two
+    batches, and the changes only the other signs are not relayed on from it.)"""
+    last, entries, signature = db.execute(
+        "SELECT last, entries, signature FROM sync_batch WHERE origin = ? AND first = ?",
+        (idx, incoming.first),
+    ).fetchone()
+    held = Batch(incoming.origin, incoming.first, int(last), bytes(entries), bytes(signature))
+    if held.entries == incoming.entries and held.last == incoming.last:
+        return
+    # Only one can be kept: the incoming one if it signs every change held here that the
+    # stored one signs, and more.
+    theirs, ours = _signed_held(db, idx, incoming), _signed_held(db, idx, held)
+    if theirs is not None and (ours is None or ours < theirs):
+        db.execute(
+            "UPDATE sync_batch SET last = ?, entries = ?, signature = ? "
+            "WHERE origin = ? AND first = ?",
+            (incoming.last, incoming.entries, incoming.signature, idx, incoming.first),
+        )
+
+
+def _signed_held(db: Db, idx: int, batch: Batch) -> set[int] | None:
+    """The changes held here that the batch signs, or None if it signs another version of
+    any of them."""
+    out: set[int] = set()
+    for seq, (digest, _span) in batch.digests().items():
+        row = db.execute(
+            "SELECT hlc, tbl, row_id, seen, schema, ops, span FROM sync_change "
+            "WHERE origin = ? AND seq = ?",
+            (idx, seq),
+        ).fetchone()
+        if row is None:
+            continue
+        hlc, tbl, row_id, seen, schema, ops, span = row
+        change = Change(batch.origin, seq, hlc, tbl, row_id, seen, schema, None, ops, span)
+        if change_digest(change) != digest:
+            return None
+        out.add(seq)
+    return out
 
 
 def for_changes(db: Db, origins: Origins, changes: Sequence[Change], me: str) -> list[Batch]:
@@ -230,6 +312,9 @@ class OriginKeys:
     carried: dict[str, tuple[DeviceCert, tuple[Link, ...]]]
     org_keys: dict[str, bytes]
     revoked: dict[str, frozenset[str]]
+    # Revoked devices' changes that stay valid (certs.Revocation.kept): for these sequence
+    # numbers, and only these, the revoked device's own key still vouches.
+    kept: dict[str, RangeSet] = field(default_factory=dict)
     verified: dict[str, tuple[DeviceCert, tuple[Link, ...]]] = field(default_factory=dict)
 
     def key(self, origin: str) -> bytes | None:
@@ -245,8 +330,11 @@ class OriginKeys:
         org_key = self.org_keys.get(org)
         if org_key is None:
             return None
+        revoked = self.revoked.get(org, frozenset())
+        if origin in self.kept:
+            revoked -= {origin}  # its kept changes only: _reason checks the numbers
         try:
-            verify_chain(chain, cert, org, org_key, self.revoked.get(org, frozenset()))
+            verify_chain(chain, cert, org, org_key, revoked)
         except ChainRefused:
             return None
         self.verified[origin] = carried
@@ -320,6 +408,9 @@ def _reason(
     if (refused := good[id(batch)]) is not None:
         return refused
     digest, span = batch.digests()[c.seq]
+    kept = keys.kept.get(c.origin)
+    if kept is not None and not kept.covers(c.seq, c.seq + span - 1):
+        return UNCERTIFIED_ORIGIN  # signed by a revoked device after what its revocation keeps
     whole = (len(c.values) if c.values is not None else len(c.ops)) == span
     if not whole:
         # A partner's copy of the fields shared with it (module docstring).

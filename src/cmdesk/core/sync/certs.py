@@ -28,6 +28,7 @@ from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 
 from cmdesk.core.sync.keycodec import b64, canonical, opt_str, req_str, unb64
+from cmdesk.core.sync.vectors import RangeSet
 
 DEVICE_DOMAIN = b"cmdesk-device\n"
 ENROL_DOMAIN = b"cmdesk-enrol\n"
@@ -320,38 +321,57 @@ REVOKE_DOMAIN = b"cmdesk-revoke\n"
 class Revocation:
     """The organisation's signed word that a device (or every device joined with an enrolment
     key, when `subject` is an enrolment id) is no longer one of its laptops. It travels in
-    bundle headers; a receiver checks it against the organisation's key before using it."""
+    bundle headers; a receiver checks it against the organisation's key before using it.
+
+    `kept`: the sequence numbers of the device's own changes that stay valid (flat ranges, as
+    vectors.RangeSet stores them): those the revoking computer held when it revoked. Relays
+    carry them on, so work the laptop delivered before it was lost reaches every laptop; any
+    other change signed by its key is refused (a thief holding the laptop can sign new ones).
+    Absent (older revocations, enrolment ids): none is kept."""
 
     org_id: str
     subject: str
     revoked_at: str
     signature: bytes
+    kept: tuple[int, ...] = ()
 
-    def body(self) -> dict[str, str]:
-        return {
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
             "kind": "revocation",
             "org_id": self.org_id,
             "subject": self.subject,
             "revoked_at": self.revoked_at,
         }
+        if self.kept:  # absent from older revocations' signed bodies
+            body["kept"] = list(self.kept)
+        return body
 
-    def to_json(self) -> dict[str, str]:
+    def to_json(self) -> dict[str, Any]:
         return {**self.body(), "signature": b64(self.signature)}
 
     @classmethod
     def from_json(cls, d: object) -> Revocation:
         if not isinstance(d, dict) or d.get("kind") != "revocation":
             raise ValueError("revocation")
+        kept = d.get("kept", [])
+        if not isinstance(kept, list) or len(kept) > 2 * MAX_KEPT_RANGES:
+            raise ValueError("revocation")
+        # Ranges as stored (sorted, disjoint): anything else is not what was signed here.
+        if RangeSet.from_json(kept).to_json() != kept or any(n >= 1 << 62 for n in kept):
+            raise ValueError("revocation")
         return cls(
             req_str(d, "org_id", 36),
             req_str(d, "subject", 36),
             req_str(d, "revoked_at", 40),
             unb64(d.get("signature"), 64),
+            tuple(kept),
         )
 
     @classmethod
-    def issue(cls, org_sign_secret: bytes, org_id: str, subject: str) -> Revocation:
-        unsigned = cls(org_id, subject, now_text(), b"")
+    def issue(
+        cls, org_sign_secret: bytes, org_id: str, subject: str, kept: tuple[int, ...] = ()
+    ) -> Revocation:
+        unsigned = cls(org_id, subject, now_text(), b"", kept)
         signature = SigningKey(org_sign_secret).sign(REVOKE_DOMAIN + canonical(unsigned.body()))
         return replace(unsigned, signature=signature.signature)
 
@@ -359,6 +379,9 @@ class Revocation:
         return _signed_by(public, REVOKE_DOMAIN, self.body(), self.signature)
 
 
+# A revoked device's kept changes are normally one run; gaps come from bundles carried out of
+# order. A hostile header cannot make a receiver hold more than this.
+MAX_KEPT_RANGES = 1000
 MAX_REVOCATIONS = 2000
 
 

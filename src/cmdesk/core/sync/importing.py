@@ -294,10 +294,12 @@ def _check_origins(
         known[engine.store.ctx.device_id] = engine.keys().device.cert.sign_public
         trusted = keystore.trusted(db)
         revoked = keystore.revoked_ids(db)
+        revocations = list(keystore.revocations(db))
         held = load_held(db, engine.store.origins)
     known[h.sender_device] = h.cert.sign_public
     orgs[h.sender_device] = h.sender_org
     for revocation in keystore.valid_revocations(h.revocations, trusted):
+        revocations.append(revocation)
         revoked[revocation.org_id] = revoked.get(revocation.org_id, frozenset()) | {
             revocation.subject
         }
@@ -306,6 +308,7 @@ def _check_origins(
         payload.certs,
         {org: ident.sign_public for org, (ident, _own) in trusted.items()},
         revoked,
+        kept=keystore.kept_changes(revocations),
     )
     empty = RangeSet()
     checked = batches.check(

@@ -19,6 +19,7 @@ from cmdesk.core.sync.keys import (
     canonical,
     chain_from_text,
 )
+from cmdesk.core.sync.vectors import RangeSet
 
 
 def utc_text(at: datetime | None = None) -> str:
@@ -151,6 +152,15 @@ def revoked_ids(db: Db) -> dict[str, frozenset[str]]:
     for r in revocations(db):
         out.setdefault(r.org_id, set()).add(r.subject)
     return {org: frozenset(ids) for org, ids in out.items()}
+
+
+def kept_changes(revocations: Iterable[Revocation]) -> dict[str, RangeSet]:
+    """Revoked device id -> its changes that stay valid (certs.Revocation.kept)."""
+    out: dict[str, RangeSet] = {}
+    for r in revocations:
+        kept = RangeSet.from_json(list(r.kept))
+        out.setdefault(r.subject, RangeSet()).update(kept)
+    return out
 
 
 def valid_revocations(

@@ -3,25 +3,42 @@ connection inside the caller's transaction (the engine checks the user's role an
 
 A revocation is signed with the organisation's certification key, so only the data manager's
 computer that created the organisation makes one; it travels in every bundle header from then
-on. Revoking also rotates the organisation's X25519 key: bundles made afterwards are sealed to
-a new key that laptops of the organisation receive as grants (the new private key sealed to
-each certified, unrevoked device's own key) in bundle headers for the organisation."""
+on. It names the revoked laptop's changes this computer holds, which stay valid and travel on
+(certs.Revocation.kept): what the laptop delivered before it was lost is not lost with it.
+Revoking also rotates the organisation's X25519 key: bundles made afterwards are sealed to a
+new key that laptops of the organisation receive as grants (the new private key sealed to each
+certified, unrevoked device's own key) in bundle headers for the organisation."""
 
 from __future__ import annotations
+
+import json
 
 from nacl.public import PrivateKey
 
 from cmdesk.core.sync import keystore
 from cmdesk.core.sync import rejections as rej
-from cmdesk.core.sync.certs import MAX_GRANTS, BoxNews, BoxUpdate, Revocation
+from cmdesk.core.sync.certs import (
+    MAX_GRANTS,
+    BoxNews,
+    BoxUpdate,
+    EnrolCert,
+    Link,
+    Revocation,
+    chain_from_json,
+)
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.keys import grant_box_secret
+from cmdesk.core.sync.vectors import RangeSet
 
 
 def revoke(db: Db, own: str, certifying_key: bytes, subject: str, me: str) -> int:
     """Revokes a device or an enrolment (every laptop joined with it) of this organisation;
     returns the epoch of the organisation's new encryption key."""
-    if subject == me:
+    # This laptop's earlier identities too: revoking one would revoke this laptop (its
+    # certificate chain passes through them), as when the office vault was copied and the
+    # copy goes on under the id the office had before it took a new one.
+    lineage = {me, *_chain_ids(keystore.load(db))}
+    if subject in lineage:
         raise rej.invalid("device", rej.REVOKE_SELF)
     known = db.execute(
         "SELECT 1 FROM sync_device WHERE device_id = ? AND org_id = ? UNION ALL "
@@ -30,13 +47,48 @@ def revoke(db: Db, own: str, certifying_key: bytes, subject: str, me: str) -> in
     ).fetchone()
     if known is None:
         raise rej.invalid("device", rej.UNKNOWN_DEVICE, device=subject[:36])
-    # The laptops known to have joined with a revoked enrolment are revoked by name too, so
-    # that no laptop (which knows devices, not their chains) grants them the new key.
+    # The laptops known to have joined with a revoked enrolment, or to continue a revoked
+    # laptop under a new identity, are revoked by name too, so that no laptop (which knows
+    # devices, not their chains) grants them the new key, and each with its own kept changes.
     joined = keystore.enrolments(db).get(subject, {}).get("seen", [])
-    subjects = [subject, *(d for d in joined if d != me)]
-    keystore.learn_revocations(db, [Revocation.issue(certifying_key, own, s) for s in subjects])
+    subjects = list(dict.fromkeys([subject, *joined, *_certified_below(db, subject)]))
+    keystore.learn_revocations(
+        db,
+        [
+            Revocation.issue(certifying_key, own, s, tuple(_held_of(db, s).to_json()))
+            for s in subjects
+            if s not in lineage
+        ],
+    )
     keystore.forget_enrolment(db, subject)
     return rotate(db, own, certifying_key)
+
+
+def _held_of(db: Db, device: str) -> RangeSet:
+    row = db.execute(
+        "SELECT h.ranges FROM sync_held h JOIN sync_origin o ON o.idx = h.origin "
+        "WHERE o.device_id = ?",
+        (device,),
+    ).fetchone()
+    return RangeSet.from_json(json.loads(row[0])) if row else RangeSet()
+
+
+def _link_ids(links: tuple[Link, ...]) -> set[str]:
+    return {link.enrol_id if isinstance(link, EnrolCert) else link.device_id for link in links}
+
+
+def _chain_ids(keys: keystore.LocalKeys | None) -> set[str]:
+    return _link_ids(keys.device.chain) if keys is not None else set()
+
+
+def _certified_below(db: Db, subject: str) -> list[str]:
+    """Devices met here whose certificate chain passes through `subject` (its successors, or
+    the laptops joined with an enrolment)."""
+    out: list[str] = []
+    for device, chain in db.execute("SELECT device_id, chain FROM sync_cert ORDER BY device_id"):
+        if subject in _link_ids(chain_from_json(json.loads(chain))):
+            out.append(str(device))
+    return out
 
 
 def rotate(db: Db, own: str, certifying_key: bytes) -> int:

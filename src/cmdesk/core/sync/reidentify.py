@@ -26,7 +26,7 @@ from cmdesk.core.sync import batches, keystore
 from cmdesk.core.sync.capture import LocalCounters
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.keys import successor_identity
-from cmdesk.core.sync.oplog import Change, load_held, load_ops, save_held
+from cmdesk.core.sync.oplog import Change, RawOp, load_held, load_ops, save_held
 from cmdesk.core.sync.vectors import RangeSet
 from cmdesk.core.vault.store import COPY_MARK
 
@@ -83,19 +83,45 @@ def own_history(db: Db, engine: SyncEngine, changes: list[Change]) -> OwnHistory
     unknown = forked = 0
     forked_seqs: set[int] = set()
     for c in mine:
-        ops = c.ops
-        unknown += sum(1 for op in ops if c.seq + op[0] >= next_seq)
-        row = db.execute(
-            "SELECT ops FROM sync_change WHERE origin = ? AND seq = ?", (idx, c.seq)
-        ).fetchone()
-        if row is None:
-            continue
-        held = {op[0]: op for op in load_ops(row[0])}
-        differ = sum(1 for op in ops if op[0] in held and held[op[0]] != op)
-        if differ:
+        unknown += sum(1 for op in c.ops if c.seq + op[0] >= next_seq)
+        for seq, differ in _forks_of(db, idx, c).items():
             forked += differ
-            forked_seqs.add(c.seq)
+            forked_seqs.add(seq)
     return OwnHistory(unknown, forked, frozenset(forked_seqs))
+
+
+def _numbered(seq: int, tbl: str, row_id: str, ops: list[RawOp]) -> dict[int, tuple[object, ...]]:
+    """Each operation by its own sequence number, with the record it belongs to."""
+    return {seq + op[0]: (tbl, row_id, *op[1:]) for op in ops}
+
+
+def _forks_of(db: Db, idx: int, c: Change) -> dict[int, int]:
+    """The changes held under this origin that `c` (a change of the same origin) gives other
+    content for: held seq -> operations that differ. Compared number by number, not change by
+    change: the two copies of a vault cut their histories into changes differently (found by
+    the stateful test: one copy's record spanned numbers the other had used for an audit
+    entry; compared by the change's first number only, the fork went unseen and both kept
+    different operations under one number for ever)."""
+    theirs = _numbered(c.seq, c.tbl, c.row_id, c.ops)
+    if not theirs:
+        return {}
+    lo, hi = min(theirs), max(theirs)
+    rows = db.execute(
+        "SELECT seq, tbl, row_id, ops FROM sync_change WHERE origin = ? AND seq BETWEEN ? AND ?",
+        (idx, lo, hi),
+    ).fetchall()
+    before = db.execute(
+        "SELECT seq, tbl, row_id, ops FROM sync_change WHERE origin = ? AND seq < ? "
+        "ORDER BY seq DESC LIMIT 1",
+        (idx, lo),
+    ).fetchone()
+    out: dict[int, int] = {}
+    for seq, tbl, row_id, ops in [*rows, *([before] if before else [])]:
+        held = _numbered(seq, tbl, row_id, load_ops(ops))
+        differ = sum(1 for n in held.keys() & theirs.keys() if held[n] != theirs[n])
+        if differ:
+            out[int(seq)] = differ
+    return out
 
 
 def reissue_forked(db: Db, engine: SyncEngine, changes: list[Change], old: str) -> int:
@@ -112,25 +138,20 @@ def reissue_forked(db: Db, engine: SyncEngine, changes: list[Change], old: str) 
     for c in changes:
         if c.origin != old:
             continue
-        row = db.execute(
-            "SELECT tbl, row_id, ops, span FROM sync_change WHERE origin = ? AND seq = ?",
-            (idx, c.seq),
-        ).fetchone()
-        if row is None:
-            continue
-        held = {op[0]: op for op in load_ops(row[2])}
-        theirs = {op[0]: op for op in c.ops}
-        if all(held[k] == theirs[k] for k in held.keys() & theirs.keys()):
-            continue
-        names = sorted({op[1] for op in held.values()})
-        db.executemany(
-            "INSERT OR IGNORE INTO sync_dirty (tbl, row_id, col) VALUES (?, ?, ?)",
-            [(row[0], row[1], name) for name in names],
-        )
-        marked += len(names)
-        # Forget this version under the old numbers, so the bundle's version applies.
-        db.execute("DELETE FROM sync_change WHERE origin = ? AND seq = ?", (idx, c.seq))
-        mine = _without(mine, c.seq, c.seq + int(row[3]) - 1)
+        for seq in _forks_of(db, idx, c):
+            row = db.execute(
+                "SELECT tbl, row_id, ops, span FROM sync_change WHERE origin = ? AND seq = ?",
+                (idx, seq),
+            ).fetchone()
+            names = sorted({op[1] for op in load_ops(row[2])})
+            db.executemany(
+                "INSERT OR IGNORE INTO sync_dirty (tbl, row_id, col) VALUES (?, ?, ?)",
+                [(row[0], row[1], name) for name in names],
+            )
+            marked += len(names)
+            # Forget this version under the old numbers, so the bundle's version applies.
+            db.execute("DELETE FROM sync_change WHERE origin = ? AND seq = ?", (idx, seq))
+            mine = _without(mine, seq, seq + int(row[3]) - 1)
     save_held(db, engine.store.origins, {old: mine})
     return marked
 
@@ -167,6 +188,7 @@ def take_successor_identity(
         db: Db = s.connection().connection.driver_connection  # type: ignore[assignment]
         keys = keystore.load(db)
         if keys is not None:
+            batches.resign_around(db, engine.store.origins, old, keys.device.sign, set(forked))
             batches.sign_own(db, engine.store.origins, old, keys.device.sign, forked)
             # Kept like a met origin's certificate, so bundles carry it beside those batches.
             batches.remember(

@@ -1,0 +1,180 @@
+"""The office vault copied whole (no backup mark): both copies go on under one device id
+until a bundle shows one of them its own id with other content (reidentify.py). Found by the
+stateful test: the office took the copy's version of its changes but kept its own signature
+over that run (a second batch starting at the same number was ignored), so it relayed the
+copy's version unsigned; laptops that had not met the copy refused it at every exchange."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.core.sync.conftest import Net, open_ws, sync
+from tests.core.sync.records import add_case, add_child
+from tests.core.sync.test_stateful import data_ops, fsck
+
+
+def test_a_copied_office_vault_converges_with_nothing_refused(net: Net, tmp_path: Path) -> None:
+    root = net.a1.vault.paths.root
+    net.a1.close()
+    shutil.copytree(root, tmp_path / "copy")
+    net.a1 = open_ws(root)
+    copy = open_ws(tmp_path / "copy")
+    laptops = [net.a2, net.a3, copy]
+    try:
+        for _ in range(2):
+            for ws in laptops:
+                sync(net.a1).import_bundle(sync(ws).export()[0])
+            for ws in laptops:
+                result = sync(ws).import_bundle(sync(net.a1).export()[0])
+                assert result.refused == {}
+        assert copy.device_id != net.a1.device_id
+        everyone = [net.a1, *laptops]
+        assert len({sync(ws).state_hash() for ws in everyone}) == 1
+        assert all(data_ops(ws) == data_ops(net.a1) for ws in everyone)
+        for ws in everyone:
+            assert sync(ws).import_trouble().refused == ()
+            fsck(ws)
+    finally:
+        copy.close()
+
+
+def test_copies_that_cut_their_history_differently_still_converge(net: Net, tmp_path: Path) -> None:
+    """Found by the stateful test: after the copy, the office records a child (one change
+    spanning many numbers) while the copy records audit entries under some of those numbers.
+    The fork was looked for by each change's first number only, so the copy kept its audit
+    entry under a number of the office's child and lacked part of the child for ever."""
+    root = net.a1.vault.paths.root
+    net.a1.close()
+    shutil.copytree(root, tmp_path / "copy")
+    net.a1 = open_ws(root)
+    copy = open_ws(tmp_path / "copy")
+    try:
+        add_child(net.a1)
+        sync(net.a1).import_bundle(sync(net.a2).export()[0])
+        sync(net.a1).import_bundle(sync(copy).export()[0])  # the office sees the fork first
+        laptops = [net.a2, copy]
+        for _ in range(3):
+            for ws in laptops:
+                sync(net.a1).import_bundle(sync(ws).export()[0])
+            for ws in laptops:
+                sync(ws).import_bundle(sync(net.a1).export()[0])
+        everyone = [net.a1, *laptops]
+        assert len({sync(ws).state_hash() for ws in everyone}) == 1
+        assert all(data_ops(ws) == data_ops(net.a1) for ws in everyone)
+        for ws in everyone:
+            fsck(ws)
+    finally:
+        copy.close()
+
+
+def test_the_office_keeps_a_signature_over_each_of_its_changes_after_a_fork(
+    net: Net, tmp_path: Path
+) -> None:
+    """Found by the stateful test: the office had signed a run of its changes (relaying to
+    a3) when the copy's bundle showed it other content under one number of that run. It took
+    the copy's batch for the run and so lost the signature over its changes after that number:
+    relays refused them at every exchange. The office now signs its run again around the
+    forked numbers, and a batch is replaced only by one that signs all it signed."""
+    root = net.a1.vault.paths.root
+    net.a1.close()
+    shutil.copytree(root, tmp_path / "copy")
+    net.a1 = open_ws(root)
+    copy = open_ws(tmp_path / "copy")
+    try:
+        add_child(net.a2)
+        sync(net.a1).import_bundle(sync(net.a2).export()[0])
+        sync(net.a3).import_bundle(sync(net.a1).export()[0])
+        laptops = [net.a2, net.a3, copy]
+        for _ in range(3):
+            for ws in laptops:
+                sync(net.a1).import_bundle(sync(ws).export()[0])
+            for ws in laptops:
+                assert sync(ws).import_bundle(sync(net.a1).export()[0]).refused == {}
+        everyone = [net.a1, *laptops]
+        assert len({sync(ws).state_hash() for ws in everyone}) == 1
+        for ws in everyone:
+            assert sync(ws).import_trouble().refused == ()
+            fsck(ws)
+    finally:
+        copy.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="three copies of one vault: a relay holding two copies' versions of one run keeps "
+    "one batch per origin and first number (sync_batch's key), so the changes only the other "
+    "batch signs are relayed unsigned and refused; needs several batches per first number",
+)
+def test_three_copies_of_the_office_converge(net: Net, tmp_path: Path) -> None:
+    """Found by the stateful test (clone twice before either copy exchanged)."""
+    from tests.core.sync.records import add_note, soft_delete
+    from tests.core.sync.test_stateful import Case
+
+    root = net.a1.vault.paths.root
+    net.a1.close()
+    for name in ("c1", "c2"):
+        shutil.copytree(root, tmp_path / name)
+    net.a1 = open_ws(root)
+    c1, c2 = open_ws(tmp_path / "c1"), open_ws(tmp_path / "c2")
+    try:
+        child = add_child(net.a1)
+        exchange_all = [net.a2, net.a3, c1, c2]
+        sync(net.a2).import_bundle(sync(net.a1).export()[0])
+        case = add_case(net.a2, child)
+        for ws in exchange_all[2:]:
+            sync(ws).import_bundle(sync(net.a2).export()[0])
+        add_note(c2, case, "c2")
+        soft_delete(c1, Case, case)
+        add_child(c2)
+        for _ in range(3):
+            for ws in exchange_all:
+                sync(net.a1).import_bundle(sync(ws).export()[0])
+            for ws in exchange_all:
+                sync(ws).import_bundle(sync(net.a1).export()[0])
+        everyone = [net.a1, *exchange_all]
+        assert all(data_ops(ws) == data_ops(net.a1) for ws in everyone)
+        for ws in everyone:
+            assert sync(ws).import_trouble().refused == ()
+    finally:
+        c1.close()
+        c2.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a copied laptop that joined (not the office): after the final exchanges one of "
+    "its changes is still relayed without a batch that signs it and refused at every import "
+    "(found by the stateful test; cause not yet found)",
+)
+def test_a_copied_field_laptop_converges_with_nothing_refused(net: Net, tmp_path: Path) -> None:
+    from tests.core.sync.records import soft_delete
+    from tests.core.sync.test_stateful import Case
+
+    child = add_child(net.a1)
+    case = add_case(net.a1, child)
+    for ws in (net.a2, net.a3):
+        sync(ws).import_bundle(sync(net.a1).export()[0])
+    root = net.a3.vault.paths.root
+    net.a3.close()
+    shutil.copytree(root, tmp_path / "copy")
+    net.a3 = open_ws(root)
+    copy = open_ws(tmp_path / "copy")
+    try:
+        soft_delete(copy, Case, case)
+        sync(net.a1).import_bundle(sync(net.a2).export()[0])
+        laptops = [net.a2, net.a3, copy]
+        for _ in range(3):
+            for ws in laptops:
+                sync(net.a1).import_bundle(sync(ws).export()[0])
+            for ws in laptops:
+                sync(ws).import_bundle(sync(net.a1).export()[0])
+        everyone = [net.a1, *laptops]
+        for ws in everyone:
+            assert sync(ws).import_trouble().refused == ()
+        assert all(data_ops(ws) == data_ops(net.a1) for ws in everyone)
+        assert len({sync(ws).state_hash() for ws in everyone}) == 1
+    finally:
+        copy.close()
