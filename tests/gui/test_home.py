@@ -14,6 +14,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from cmdesk.core.acting.thai_time import thai_today
+from cmdesk.core.services.referrals import ReferralDraft
 from cmdesk.core.vault import crypto
 from cmdesk.core.workspace import Workspace
 from cmdesk.gui.screens.home.approval_dialog import ApprovalDialog
@@ -36,6 +37,14 @@ from tests.gui.screen_checks import clipped, english_left, shown_texts
 
 CM, SUP, FW, OTHER_FW, PASS = "anong", "kasem", "pim", "ton", "a passphrase for the tests"
 GOAL, FINDING = "an adult at home every night", "left alone at night"
+REFERRAL = ReferralDraft(
+    to_org="ECPAT",
+    service="legal_aid",
+    urgency="routine",
+    reason="a birth certificate",
+    shared_sections=("identity",),
+    due_date=None,
+)
 
 
 @pytest.fixture(scope="session")
@@ -75,6 +84,8 @@ def home_template(template_vault: Path, tmp_path_factory: pytest.TempPathFactory
         goal = ws.casework.add_goal(planned, "safety", GOAL).value.goals[0]
         ws.casework.add_action(goal.id, "family meeting", "WVFT", None)
         ws.workflow.submit_plan(planned)
+        # A referral Pim's case manager started and has not sent: unfinished on Pim's home.
+        ws.referrals.draft(planned, REFERRAL)
     return root
 
 
@@ -114,6 +125,7 @@ def test_a_field_worker_sees_their_own_day_and_opens_the_list_behind_a_number(
     # Pim's own: one visit today, one overdue (Ton's three are not counted).
     assert figure(shell, "visits_today") == tr.gettext("Visits today: {n}").format(n=1)
     assert figure(shell, "overdue") == tr.gettext("Overdue follow-ups: {n}").format(n=1)
+    assert figure(shell, "unfinished") == tr.gettext("Drafts not finished: {n}").format(n=1)
     assert not page.home.approvals.isVisible()  # the queue is the supervisor's
     if lang == "th":
         problems = english_left(shown_texts(page.home)) + clipped(page.home)
@@ -127,6 +139,18 @@ def test_a_field_worker_sees_their_own_day_and_opens_the_list_behind_a_number(
     assert model.rowCount() == 1  # Pim's two cases, one with an overdue follow-up
     row = model.row(model.index(0, 0))
     assert row is not None and row.overdue
+
+    # The draft referral's case, with the filter that finds it shown ticked.
+    page.show_section("home")
+    press(qtbot, page.home.buttons["unfinished"])
+    qtbot.waitUntil(lambda: page.sections.currentWidget() is page.caseload, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: page.caseload.more.unfinished.isChecked(), timeout=WAIT_MS)
+    wait_idle(qtbot, shell)
+    assert not page.caseload.more.overdue.isChecked()
+    unfinished = model.row(model.index(0, 0))
+    assert model.rowCount() == 1 and unfinished is not None
+    assert unfinished.id != row.id and unfinished.child_name_en.startswith("Fah")
+    assert page.caseload.more.unfinished.text() == tr.gettext("Drafts not finished")
 
     page.show_section("home")
     press(qtbot, page.home.buttons["visits_today"])

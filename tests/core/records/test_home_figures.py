@@ -10,9 +10,19 @@ import pytest
 from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import ValidationError
 from cmdesk.core.model.referral import SharedSection
+from cmdesk.core.search.service import CaseloadQuery
 from cmdesk.core.services.referrals import ReferralDraft
 from tests.core.records.conftest import PARTNER, Open
 from tests.core.records.flows import case_at, new_case
+
+LEGAL_AID = ReferralDraft(
+    to_org=PARTNER,
+    service="legal_aid",
+    urgency="routine",
+    reason="school place",
+    shared_sections=(SharedSection.IDENTITY.value,),
+    due_date=None,
+)
 
 
 def test_a_field_worker_counts_only_their_own_visits(as_user: Open) -> None:
@@ -41,18 +51,36 @@ def test_a_field_worker_counts_only_their_own_visits(as_user: Open) -> None:
 def test_referrals_waiting_for_an_answer_on_both_sides(as_user: Open) -> None:
     anong = as_user("anong")
     case = new_case(as_user)
-    draft = ReferralDraft(
-        to_org=PARTNER,
-        service="legal_aid",
-        urgency="routine",
-        reason="school place",
-        shared_sections=(SharedSection.IDENTITY.value,),
-        due_date=None,
-    )
-    anong.referrals.draft_and_send(case.id, draft, override_reason="urgent, consent pending")
+    anong.referrals.draft_and_send(case.id, LEGAL_AID, override_reason="urgent, consent pending")
     assert anong.home.figures().referrals_waiting == 1
     assert as_user("boon").home.figures().referrals_waiting == 0  # not boon's case
     assert as_user("ecpat_cm").home.figures().referrals_in == 1
+
+
+def test_drafts_not_finished_are_the_workers_plans_being_written_and_referrals_not_sent(
+    as_user: Open,
+) -> None:
+    anong, pim, ton = as_user("anong"), as_user("pim"), as_user("ton")
+    assert pim.home.figures().unfinished == 0
+    writing = case_at(as_user, "assessment")  # pim visits, anong manages
+    anong.workflow.advance(writing.id, "case_plan")  # the plan is now being written
+    referred = new_case(as_user)
+    drafted = anong.referrals.draft(referred.id, LEGAL_AID).value
+    new_case(as_user)  # nothing started on this one
+    new_case(as_user, worker="ton")
+    assert (pim.home.figures().unfinished, anong.home.figures().unfinished) == (2, 2)
+    assert ton.home.figures().unfinished == 0  # neither is ton's case
+    # The caseload behind the figure shows the same cases.
+    shown = pim.search.caseload(CaseloadQuery(unfinished=True, worker_id=pim.actor.user_id))
+    assert {r.id for r in shown.rows} == {writing.id, referred.id}
+    # Sent and submitted: finished, off the count.
+    anong.referrals.send(drafted.id, override_reason="urgent, consent pending")
+    anong.casework.add_goal(writing.id, "safety", "an adult at home")
+    anong.workflow.submit_plan(writing.id)
+    assert pim.home.figures().unfinished == 0
+    # Returned for changes: unfinished again.
+    as_user("malee").workflow.return_plan(writing.id, "add a goal for school")
+    assert pim.home.figures().unfinished == 1
 
 
 def test_a_supervisor_sees_the_queue_and_the_team_by_risk_stage_and_worker(as_user: Open) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from cmdesk.core.acting.access import case_scope
 from cmdesk.core.acting.thai_time import thai_today
-from cmdesk.core.model import Case, Child, Task
+from cmdesk.core.model import Case, Child, Referral, Task
 from cmdesk.core.model.case import RISK_ORDER
 from cmdesk.core.search.service import CaseloadQuery, CaseloadRow
 from cmdesk.core.workspace import Workspace
@@ -47,6 +47,7 @@ def wanted(ws: Workspace, q: CaseloadQuery) -> list[str]:
     keep = []
     with ws.ctx.read() as s:
         lives_in = {cid: code for cid, code in s.execute(select(Child.id, Child.subdistrict_code))}
+        drafted = set(s.scalars(select(Referral.case_id).where(Referral.status == "draft")))
     for case, due in visible(ws):
         if q.stages and case.stage not in q.stages:
             continue
@@ -64,6 +65,9 @@ def wanted(ws: Workspace, q: CaseloadQuery) -> list[str]:
         if q.awaiting_approval and not waiting:
             continue
         if q.place and not lives_in[case.child_id].startswith(q.place):
+            continue
+        writing_plan = case.stage == "case_plan" and case.plan_status in ("draft", "returned")
+        if q.unfinished and not (writing_plan or case.id in drafted):
             continue
         keep.append((case, due))
     newest = sorted(keep, key=lambda cd: (cd[0].opened_at, cd[0].id), reverse=True)
@@ -89,6 +93,8 @@ QUERIES = [
     CaseloadQuery(awaiting_approval=True),
     CaseloadQuery(awaiting_approval=True, order="due"),
     CaseloadQuery(place="5701"),
+    CaseloadQuery(unfinished=True),
+    CaseloadQuery(unfinished=True, order="risk", include_closed=False),
     CaseloadQuery(place="5701", order="risk", risks=("high", "critical")),
 ]
 

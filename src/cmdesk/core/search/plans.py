@@ -35,8 +35,9 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from cmdesk.core.acting.access import case_scope
 from cmdesk.core.acting.context import Actor
-from cmdesk.core.model import Case, Child, Task
+from cmdesk.core.model import Case, Child, Referral, Task
 from cmdesk.core.model.case import ClosureStatus, PlanStatus, RiskLevel, Stage
+from cmdesk.core.model.referral import ReferralStatus
 from cmdesk.core.model.roles import Role
 from cmdesk.core.model.task import TaskStatus
 from cmdesk.core.search.query import ParsedQuery, codes_expr, row_select, tag_expr
@@ -70,6 +71,7 @@ class Filters:
     team: str | None = None
     awaiting_approval: bool = False  # a plan submitted or a closure requested
     place: str | None = None  # where the child lives: a province, district or subdistrict code
+    unfinished: bool = False  # a case plan still being written or a referral not yet sent
 
     def stage_set(self) -> tuple[str, ...]:
         if self.stages:
@@ -121,6 +123,8 @@ class Filters:
                     home.subdistrict_code.startswith(self.place, autoescape=True),
                 )
             )
+        if self.unfinished:
+            conds.append(unfinished_work())
         if self.overdue_only:
             late = aliased(Task)  # its own alias: a plan may already select from case_task
             conds.append(exists().where(late.case_id == Case.id, open_task(self.today, late)))
@@ -145,6 +149,19 @@ def _unindexed(column_: InstrumentedAttribute[str]) -> ColumnElement[str]:
 def open_task(before: date | None = None, task: type[Task] = Task) -> ColumnElement[bool]:
     cond = and_(task.status == TaskStatus.OPEN, task.deleted_at.is_(None))
     return and_(cond, task.due_date < before) if before else cond
+
+
+def unfinished_work() -> ColumnElement[bool]:
+    """A case with work its worker started and has not finished: the case plan is being
+    written (or came back for changes) at the case plan stage, or a referral is still a draft."""
+    draft = aliased(Referral)
+    return or_(
+        and_(
+            Case.stage == Stage.CASE_PLAN,
+            Case.plan_status.in_((PlanStatus.DRAFT, PlanStatus.RETURNED)),
+        ),
+        exists().where(draft.case_id == Case.id, draft.status == ReferralStatus.DRAFT),
+    )
 
 
 def _wide(actor: Actor, f: Filters) -> bool:

@@ -73,6 +73,7 @@ class CaseloadQuery:
     include_closed: bool = True
     team: str = ""
     awaiting_approval: bool = False  # a plan waiting for approval, or a closure requested
+    unfinished: bool = False  # a case plan being written or a referral still a draft
     # Where the child lives: a province, district or subdistrict code (all of the area).
     place: str = ""
     order: str = Order.RECENT
@@ -180,6 +181,7 @@ class SearchService:
             today,
             team=q.team.strip() or None,
             awaiting_approval=q.awaiting_approval,
+            unfinished=q.unfinished,
             place=q.place or None,
         )
         actor = self._ctx.actor

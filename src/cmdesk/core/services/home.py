@@ -24,6 +24,7 @@ from cmdesk.core.model.case import ClosureStatus, PlanStatus, Stage
 from cmdesk.core.model.referral import ReferralStatus
 from cmdesk.core.model.roles import Role
 from cmdesk.core.model.task import TaskStatus
+from cmdesk.core.search.plans import unfinished_work
 
 if TYPE_CHECKING:
     from cmdesk.core.workspace import Workspace
@@ -59,6 +60,7 @@ class HomeFigures:
     overdue: int = 0
     referrals_waiting: int = 0  # sent from the user's cases, not yet answered
     referrals_in: int = 0  # sent to the user's organisation, not yet answered
+    unfinished: int = 0  # the user's cases with a plan being written or a referral drafted
     approvals: tuple[Approval, ...] = ()
     overdue_by_worker: tuple[tuple[str, str, int], ...] = ()  # (user id, name, count)
     by_risk: dict[str, int] = field(default_factory=dict)
@@ -122,7 +124,7 @@ class HomeService:
                 referrals_in=incoming,
             )
             if not supervisor:
-                return figures
+                return HomeFigures(**{**figures.__dict__, "unfinished": self._unfinished(s)})
             return HomeFigures(
                 **{
                     **figures.__dict__,
@@ -162,6 +164,18 @@ class HomeService:
             query = query.where(Task.assigned_to == mine)
         today_n, overdue_n = s.execute(query).one()
         return int(today_n or 0), int(overdue_n or 0)
+
+    def _unfinished(self, s: Session) -> int:
+        # The same cases the caseload shows for "Unfinished work" with "Only my cases".
+        me = self._ctx.actor.user_id
+        return self._count(
+            s,
+            select(func.count(Case.id)).where(
+                case_scope(self._ctx.actor),
+                or_(Case.assigned_worker_id == me, Case.case_manager_id == me),
+                unfinished_work(),
+            ),
+        )
 
     def _approvals(self, s: Session) -> tuple[Approval, ...]:
         # Columns, not whole records: a province's queue can hold thousands (100k cases:

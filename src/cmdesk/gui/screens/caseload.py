@@ -207,6 +207,7 @@ class CaseloadScreen(ListScreen[Any]):
             worker_id=actor.user_id if v.mine_only else None,
             overdue_only=v.overdue_only,
             awaiting_approval=v.awaiting_approval,
+            unfinished=v.unfinished,
             place=v.place,
             team=v.team,
             order=Order(v.order),
@@ -272,6 +273,7 @@ class CaseloadScreen(ListScreen[Any]):
         stages: tuple[str, ...] = (),
         worker_id: str | None = None,
         overdue_only: bool = False,
+        unfinished: bool = False,
     ) -> None:
         """Open cases narrowed to what a home screen figure counts (a risk level, a stage,
         a worker's overdue follow-ups); the search box and the filters start from scratch."""
@@ -291,6 +293,7 @@ class CaseloadScreen(ListScreen[Any]):
                 risk=risks[0] if len(risks) == 1 else "",
                 stage=stages[0] if len(stages) == 1 else "",
                 overdue_only=overdue_only,
+                unfinished=unfinished,
             )
         )
         self.narrowing = {
@@ -301,6 +304,7 @@ class CaseloadScreen(ListScreen[Any]):
             "place": "",
             "team": "",
             "awaiting_approval": False,
+            "unfinished": unfinished,
         }
         self.reload()
 

@@ -1,4 +1,5 @@
-"""The caseload's second row of filters (stage, risk, district, overdue, waiting for approval)
+"""The caseload's second row of filters (stage, risk, district, overdue, waiting for approval,
+drafts not finished)
 and its order (chosen by a click on a column's header), remembered between sessions.
 
 The filters are what the core's CaseloadQuery takes; the core checks them again and applies
@@ -40,6 +41,7 @@ class CaseloadView:
     team: str = ""  # a team name: only the teams seen in the caseload are offered
     overdue_only: bool = False
     awaiting_approval: bool = False
+    unfinished: bool = False  # a case plan being written or a referral still a draft
     order: str = RISK_FIRST
 
     @classmethod
@@ -76,7 +78,7 @@ class CaseloadView:
 
 
 class CaseloadFilters(QWidget):
-    """Stage, risk, district, team, overdue, waiting for approval."""
+    """Stage, risk, district, team, overdue, waiting for approval, drafts not finished."""
 
     changed = Signal()
 
@@ -100,11 +102,16 @@ class CaseloadFilters(QWidget):
         self.overdue.setObjectName("caseload-overdue")
         self.awaiting = QCheckBox(self)
         self.awaiting.setObjectName("caseload-awaiting-approval")
-        for w in (self.stage, self.risk, self.place, self.team, self.overdue, self.awaiting):
+        self.unfinished = QCheckBox(self)
+        self.unfinished.setObjectName("caseload-unfinished")
+        for w in (self.stage, self.risk, self.place, self.team, *self._boxes()):
             row.addWidget(w)
         row.addStretch(1)
-        self.overdue.toggled.connect(lambda _on: self.changed.emit())
-        self.awaiting.toggled.connect(lambda _on: self.changed.emit())
+        for box in self._boxes():
+            box.toggled.connect(lambda _on: self.changed.emit())
+
+    def _boxes(self) -> tuple[QCheckBox, ...]:
+        return (self.overdue, self.awaiting, self.unfinished)
 
     def _combo(self, name: str) -> QComboBox:
         combo = QComboBox(self)
@@ -145,7 +152,8 @@ class CaseloadFilters(QWidget):
         self.place.setAccessibleName(tr.gettext("District"))
         self.overdue.setText(tr.gettext("Follow-up overdue"))
         self.awaiting.setText(tr.gettext("Waiting for approval"))
-        for box in (self.overdue, self.awaiting):
+        self.unfinished.setText(tr.gettext("Drafts not finished"))
+        for box in self._boxes():
             box.setAccessibleName(box.text())
 
     def set_teams(self, teams: list[str], tr: Translator, view: CaseloadView) -> None:
@@ -173,6 +181,7 @@ class CaseloadFilters(QWidget):
             _select(self.team, view.team)
             self.overdue.setChecked(view.overdue_only)
             self.awaiting.setChecked(view.awaiting_approval)
+            self.unfinished.setChecked(view.unfinished)
 
     def read_into(self, view: CaseloadView) -> None:
         view.stage = str(self.stage.currentData() or "")
@@ -181,6 +190,7 @@ class CaseloadFilters(QWidget):
         view.team = str(self.team.currentData() or "")
         view.overdue_only = self.overdue.isChecked()
         view.awaiting_approval = self.awaiting.isChecked()
+        view.unfinished = self.unfinished.isChecked()
 
 
 def _fill(combo: QComboBox, items: list[tuple[str, str]], current: Any) -> None:

@@ -46,6 +46,7 @@ FIGURES = (
     "overdue",
     "referrals_waiting",
     "referrals_in",
+    "unfinished",
     "approvals",
     "users",
     "open_conflicts",
@@ -53,8 +54,8 @@ FIGURES = (
 )
 _CASEWORK = ("visits_today", "overdue", "referrals_waiting")
 _FOR_ROLE = {
-    Role.FIELD_WORKER.value: _CASEWORK,
-    Role.CASE_MANAGER.value: (*_CASEWORK, "referrals_in"),
+    Role.FIELD_WORKER.value: (*_CASEWORK, "unfinished"),
+    Role.CASE_MANAGER.value: (*_CASEWORK, "referrals_in", "unfinished"),
     Role.SUPERVISOR.value: ("approvals", *_CASEWORK, "referrals_in"),
     Role.DATA_MANAGER.value: ("open_conflicts", "users", "backup"),
 }
@@ -72,7 +73,8 @@ def _when(value: str | None, tr: Translator) -> str:
 class HomeScreen(QWidget):
     # What a figure opens; the workspace page shows the section narrowed accordingly.
     open_tasks = Signal(str)  # "mine" or "all"
-    open_caseload = Signal(object)  # CaseloadQuery fields: risks, stages, worker_id, overdue_only
+    # CaseloadQuery fields: risks, stages, worker_id, overdue_only, unfinished
+    open_caseload = Signal(object)
     open_referrals = Signal(str)  # "inbox" or "outbox"
     open_section = Signal(str)
 
@@ -225,6 +227,10 @@ class HomeScreen(QWidget):
                 tr.gettext("Referrals received, waiting for your answer: {n}"),
                 f.referrals_in if f else 0,
             ),
+            "unfinished": (
+                tr.gettext("Drafts not finished: {n}"),
+                f.unfinished if f else 0,
+            ),
             "approvals": (
                 tr.gettext("Waiting for your approval: {n}"),
                 len(f.approvals) if f else 0,
@@ -314,6 +320,8 @@ class HomeScreen(QWidget):
             self.open_tasks.emit("all" if supervisor else "mine")
         elif name == "overdue":
             self.open_caseload.emit({"overdue_only": True, "worker_id": me})
+        elif name == "unfinished":
+            self.open_caseload.emit({"unfinished": True, "worker_id": me})
         elif name == "referrals_waiting":
             self.open_referrals.emit("outbox")
         elif name == "referrals_in":
