@@ -95,3 +95,20 @@ def test_one_button_sends_on_one_laptop_and_receives_on_the_other(
     qtbot.waitUntil(lambda: "could not be reached" in plain(box_b.message.text()), timeout=WAIT_MS)
     assert box_b.now_button.isEnabled()
     shell_b.shutdown()
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_a_full_hub_is_said_as_work_waiting_on_the_laptop(lang: str) -> None:
+    from cmdesk.core.sync.hub_exchange import HubExchange, Received, Sent
+    from cmdesk.gui.screens.sync.hub_box import exchanged_words
+
+    tr = translator(lang)
+    words = exchanged_words(
+        HubExchange((Sent("WVFT", 3, 0, held=True),), (Received("WVFT", 2, 0),), ()), tr
+    )
+    held, got = words.splitlines()
+    assert "WVFT" in held and "WVFT" in got
+    if lang == "th":
+        assert "ฮับซิงค์ไม่มีพื้นที่" in held and "ไม่มีข้อมูลสูญหาย" in held
+    else:
+        assert held.startswith("Not sent to WVFT") and "nothing is lost" in held

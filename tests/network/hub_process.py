@@ -42,6 +42,7 @@ class HubProcess:
     data: Path
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
+    options: tuple[str, ...] = ()  # more `serve` options: quotas, retention
 
     @property
     def url(self) -> str:
@@ -52,7 +53,7 @@ class HubProcess:
         with (self.data.parent / "hub.log").open("ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "cmdesk.hub.cli", "serve", "--data", str(self.data),
-                 "--listen", f"127.0.0.1:{self.port}"],
+                 "--listen", f"127.0.0.1:{self.port}", *self.options],
                 stdout=log, stderr=log, env=env,
             )  # fmt: skip
         ctx = ssl.create_default_context()

@@ -79,11 +79,11 @@ def test_an_unregistered_organisation_is_refused(tmp_path: Path, hub: HubProcess
     assert "refused this laptop" in failed.err
 
 
-def test_kill_9_of_the_hub_loses_nothing_it_acknowledged(tmp_path: Path, hub: HubProcess) -> None:
+def office_and_field_with_a_child_sent(tmp_path: Path, hub: HubProcess) -> tuple[Laptop, Laptop]:
+    """WVFT's office and a field laptop on the hub; the office registered a child and sent it."""
     office = Laptop.init(tmp_path / "office", "WVFT")
     field = office.enrol(tmp_path / "field", user="pim", role="case_manager")
     hub.register(office)
-    pin = hub.pin()
     for laptop in (office, field):
         hub.connect(laptop)
     office.add_user("anong", "case_manager").json(
@@ -91,10 +91,50 @@ def test_kill_9_of_the_hub_loses_nothing_it_acknowledged(tmp_path: Path, hub: Hu
         "--set", "birth_year=2557",
     )  # fmt: skip
     office.json("sync", "now")
+    return office, field
+
+
+def test_kill_9_of_the_hub_loses_nothing_it_acknowledged(tmp_path: Path, hub: HubProcess) -> None:
+    pin = hub.pin()
+    office, field = office_and_field_with_a_child_sent(tmp_path, hub)
 
     hub.kill()
     hub.start()
     assert hub.pin() == pin  # the same certificate after a restart: laptops' pins still hold
     got = field.json("sync", "now")
     assert sum(r["new"] for r in got["received"]) > 0
+    assert field.state_hash() == office.state_hash()
+
+
+def test_a_full_hub_keeps_nothing_back_from_the_laptop_and_still_delivers(
+    tmp_path: Path, hub: HubProcess
+) -> None:
+    office, field = office_and_field_with_a_child_sent(tmp_path, hub)
+    field.json("sync", "now")
+    field.json(
+        "child", "add", "--set", "given_name_th=เดือน", "--set", "sex=male",
+        "--set", "birth_year=2560",
+    )  # fmt: skip
+    office.as_user("anong").json(
+        "child", "add", "--set", "given_name_th=ฟ้า", "--set", "sex=female",
+        "--set", "birth_year=2558",
+    )  # fmt: skip
+    office.json("sync", "now")
+
+    # The operator restarts the hub with no room for any laptop's bundles.
+    hub.stop()
+    hub.options = ("--quota-device-mb", "0")
+    hub.start()
+    said = field.run("sync", "now", json_out=False)
+    assert "Not sent to WVFT: the sync hub has no room" in said.out
+    assert "Received from WVFT" in said.out  # receiving goes on
+    thai = field.run("--lang", "th", "sync", "now", json_out=False)
+    assert "ฮับซิงค์ไม่มีพื้นที่" in thai.out and "Traceback" not in thai.err
+
+    # With room again, the field laptop's work leaves: nothing was lost meanwhile.
+    hub.stop()
+    hub.options = ()
+    hub.start()
+    assert any(s["operations"] > 0 for s in field.json("sync", "now")["sent"])
+    office.json("sync", "now")
     assert field.state_hash() == office.state_hash()

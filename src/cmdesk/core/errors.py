@@ -121,6 +121,12 @@ class HubTrouble(CmdeskError):
     msgid = N_("The sync hub could not be reached. Nothing was lost; try again later.")
 
 
+class HubFull(HubTrouble):
+    """The hub holds as much as it may from this laptop or its organisation (its quota)."""
+
+    msgid = N_("The sync hub has no room for this laptop's bundles now.")
+
+
 @dataclass(frozen=True)
 class FieldError:
     """One problem with one input field, e.g. ("id_number", "The check digit is wrong.")."""

@@ -28,6 +28,7 @@ from cmdesk.core.sync.certs import DeviceCert, chain_from_json
 from cmdesk.core.sync.keycodec import unb64
 from cmdesk.hub import tus
 from cmdesk.hub.auth import TOKEN_SECONDS, Authority, AuthRefused, Session
+from cmdesk.hub.limits import Limits
 from cmdesk.hub.openapi import SPEC
 from cmdesk.hub.storage import BlobStore, Entry, MetadataStore
 
@@ -92,6 +93,7 @@ class Hub:
         staging: tus.Staging,
         hub_id: str,
         rate: int = RATE_PER_MINUTE,
+        limits: Limits | None = None,
     ) -> None:
         self.meta = meta
         self.blobs = blobs
@@ -101,6 +103,7 @@ class Hub:
         self.limiter = RateLimiter(rate)
         self.metrics: Counter[str] = Counter()
         self.devices: set[str] = set()
+        self.limits = limits or Limits()
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -136,7 +139,16 @@ class Hub:
 
     async def metrics_text(self, request: Request) -> Response:
         lines = []
-        for name in ("bundles_in", "bundles_out", "bytes_in", "bytes_out", "errors"):
+        for name in (
+            "bundles_in",
+            "bundles_out",
+            "bytes_in",
+            "bytes_out",
+            "errors",
+            "over_quota",
+            "bundles_expired",
+            "bytes_expired",
+        ):
             lines.append(f"# TYPE cmdesk_hub_{name}_total counter")
             lines.append(f"cmdesk_hub_{name}_total {self.metrics[name]}")
         lines.append("# TYPE cmdesk_hub_active_devices gauge")
@@ -187,6 +199,7 @@ class Hub:
             log.info("token refused: %s", exc.reason)
             return _error(403, exc.reason)
         self.devices.add(session.device_id)
+        self.meta.seen_device(session.org_id, session.device_id)
         return JSONResponse({"token": token, "expires_in": TOKEN_SECONDS})
 
     async def put_bundle(self, request: Request) -> Response:
@@ -217,6 +230,8 @@ class Hub:
         header = checked
         if self.meta.entry_by_bundle(header.bundle_id) is not None:
             return self._refuse("replayed", 409)
+        if over := self._over_quota(session, len(data)):
+            return over
         self.blobs.put(sha, data)
         entry = self.meta.publish(
             Entry(
@@ -238,6 +253,33 @@ class Hub:
             self._code(header.recipient_org),
         )
         return JSONResponse(_entry_json(entry), status_code=201)
+
+    def _over_quota(self, session: Session, size: int) -> JSONResponse | None:
+        limits = self.limits
+        if (
+            self.meta.held_bytes(device_id=session.device_id) + size > limits.device_bytes
+            or self.meta.held_bytes(org_id=session.org_id) + size > limits.org_bytes
+        ):
+            self.metrics["over_quota"] += 1
+            return self._refuse("quota", 507)
+        return None
+
+    def prune(self, now: float | None = None) -> tuple[int, int]:
+        """Drops the bundles every laptop of their recipient has fetched, and those past the
+        recipient's retention: (bundles, bytes)."""
+        count = size = 0
+        when = time.time() if now is None else now
+        for sha in self.meta.expirable(when, self.limits.retention_days):
+            entry = self.meta.entry(sha)
+            self.meta.remove(sha)  # first: a listed bundle always has its blob
+            self.blobs.delete(sha)
+            count += 1
+            size += entry.size if entry else 0
+        self.metrics["bundles_expired"] += count
+        self.metrics["bytes_expired"] += size
+        if count:
+            log.info("expired %d bundles, %d bytes", count, size)
+        return count, size
 
     def _code(self, org_id: str) -> str:
         org = self.meta.org(org_id)
@@ -356,6 +398,9 @@ class Hub:
             return _error(400, "length")
         if int(length) > MAX_BUNDLE:
             return _error(413, "size")
+        # Before a byte is sent: a 2G link must not carry a bundle the hub cannot keep.
+        if over := self._over_quota(session, int(length)):
+            return over
         upload = self.staging.create(session.device_id, session.org_id, int(length))
         location = f"{request.url.path.rstrip('/')}/{upload.upload_id}"
         return self._tus(201, {"Location": location, "Upload-Expires": upload.expires_header()})
@@ -439,7 +484,7 @@ def build_app(hub: Hub) -> Starlette:
     return Starlette(routes=routes)
 
 
-def open_hub(data: Path, hub_id: str) -> Hub:
+def open_hub(data: Path, hub_id: str, limits: Limits | None = None) -> Hub:
     from cmdesk.hub.storage import FolderBlobs, SqliteMetadata
 
     data.mkdir(parents=True, exist_ok=True)
@@ -448,4 +493,20 @@ def open_hub(data: Path, hub_id: str) -> Hub:
         FolderBlobs(data / "blobs"),
         tus.Staging(data / "uploads"),
         hub_id,
+        limits=limits,
     )
+
+
+def prune_every(hub: Hub, seconds: float, stop: threading.Event) -> threading.Thread:
+    """Expires delivered and old bundles in the background while the hub serves."""
+
+    def loop() -> None:
+        while not stop.wait(seconds):
+            try:
+                hub.prune()
+            except Exception:  # a failed sweep is retried next time; serving goes on
+                log.exception("expiry sweep failed")
+
+    thread = threading.Thread(target=loop, name="hub-expiry", daemon=True)
+    thread.start()
+    return thread

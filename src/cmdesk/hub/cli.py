@@ -6,14 +6,17 @@ import argparse
 import logging
 import os
 import sys
+import threading
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
 from cmdesk.core.errors import CmdeskError
 from cmdesk.core.i18n import N_, Locale, Translator, translator
+from cmdesk.core.model.org import org_id_for
 from cmdesk.core.sync.keys import OrgIdentity, org_id_follows_from_code, read_identity_file
 from cmdesk.hub import tls
+from cmdesk.hub.limits import Limits
 from cmdesk.hub.storage import Org, SqliteMetadata
 
 ORG_ADDED = N_("Organisation {code} is registered on this hub. Its laptops may now sync here.")
@@ -27,6 +30,11 @@ PIN_IS = N_("The hub's pin (read it to each office by phone):")
 SERVING = N_("The hub is listening on https://{listen}")
 BAD_LISTEN = N_("Write the address as HOST:PORT, for example 0.0.0.0:8443.")
 NO_FILE = N_("The file {path} cannot be read.")
+EXPIRED = N_("Expired {count} bundle(s), {size} bytes: fetched by every laptop or past retention.")
+NO_ORG = N_("No organisation {code} is registered on this hub.")
+RETENTION_SET = N_("Bundles for {code} are kept at most {days} days.")
+RETENTION_DEFAULT = N_("Bundles for {code} are kept as long as the hub's default.")
+PRUNE_SECONDS = 3600.0
 
 
 def _locale(args: argparse.Namespace) -> Locale:
@@ -81,7 +89,7 @@ def cmd_fingerprint(args: argparse.Namespace, tr: Translator) -> int:
 def cmd_serve(args: argparse.Namespace, tr: Translator) -> int:
     import uvicorn
 
-    from cmdesk.hub.app import build_app, open_hub
+    from cmdesk.hub.app import build_app, open_hub, prune_every
 
     host, sep, port = args.listen.rpartition(":")
     if not sep or not port.isdigit():
@@ -89,7 +97,9 @@ def cmd_serve(args: argparse.Namespace, tr: Translator) -> int:
         return 2
     data = _data(args)
     cert, key = tls.ensure_certificate(data)
-    app = build_app(open_hub(data, hub_id(data)))
+    hub = open_hub(data, hub_id(data), _limits(args))
+    app = build_app(hub)
+    prune_every(hub, PRUNE_SECONDS, threading.Event())
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     print(tr.format(SERVING, listen=args.listen), flush=True)
     uvicorn.run(
@@ -105,10 +115,62 @@ def cmd_serve(args: argparse.Namespace, tr: Translator) -> int:
     return 0
 
 
+def _limits(args: argparse.Namespace) -> Limits:
+    mib = 1 << 20
+    return Limits(
+        device_bytes=args.quota_device_mb * mib,
+        org_bytes=args.quota_org_mb * mib,
+        retention_days=args.retention_days,
+    )
+
+
+def cmd_prune(args: argparse.Namespace, tr: Translator) -> int:
+    from cmdesk.hub.app import open_hub
+
+    data = _data(args)
+    count, size = open_hub(data, hub_id(data), _limits(args)).prune()
+    print(tr.format(EXPIRED, count=count, size=size))
+    return 0
+
+
+def cmd_org_retention(args: argparse.Namespace, tr: Translator) -> int:
+    meta = SqliteMetadata(_data(args) / "hub.sqlite")
+    org = meta.org(org_id_for(args.code))
+    if org is None:
+        print(tr.format(NO_ORG, code=args.code), file=sys.stderr)
+        return 1
+    days = args.days or None  # 0: back to the hub's default
+    meta.set_retention(org.org_id, days)
+    if days is None:
+        print(tr.format(RETENTION_DEFAULT, code=org.code))
+    else:
+        print(tr.format(RETENTION_SET, code=org.code, days=days))
+    return 0
+
+
 def _data(args: argparse.Namespace) -> Path:
     data = Path(args.data).expanduser()
     data.mkdir(parents=True, exist_ok=True)
     return data
+
+
+def bounded_days(text: str) -> int:
+    if not text.isdigit() or int(text) > 3650:
+        raise argparse.ArgumentTypeError("0..3650")
+    return int(text)
+
+
+def _limit_options(p: argparse.ArgumentParser) -> None:
+    defaults = Limits()
+    for flag, kind, default, meta, text in (
+        ("--quota-device-mb", int, defaults.device_bytes >> 20, "MB",
+         "bundles one laptop may have waiting on the hub"),
+        ("--quota-org-mb", int, defaults.org_bytes >> 20, "MB",
+         "bundles one organisation's laptops may have waiting"),
+        ("--retention-days", bounded_days, defaults.retention_days, "DAYS",
+         "longest a bundle is kept when an organisation set nothing"),
+    ):  # fmt: skip
+        p.add_argument(flag, type=kind, default=default, metavar=meta, help=text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -118,13 +180,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the hub")
     p.add_argument("--data", required=True, metavar="DIR")
     p.add_argument("--listen", default="127.0.0.1:8443", metavar="HOST:PORT")
+    _limit_options(p)
     p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("prune", help="expire fetched and old bundles now")
+    p.add_argument("--data", required=True, metavar="DIR")
+    _limit_options(p)
+    p.set_defaults(func=cmd_prune)
     p = sub.add_parser("org", help="organisations")
     orgs = p.add_subparsers(dest="org_command", required=True)
     p = orgs.add_parser("add", help="register an organisation's identity file")
     p.add_argument("file", metavar="IDENTITY_FILE")
     p.add_argument("--data", required=True, metavar="DIR")
     p.set_defaults(func=cmd_org_add)
+    p = orgs.add_parser("retention", help="days an organisation's bundles are kept at most")
+    p.add_argument("code", metavar="ORG_CODE")
+    p.add_argument("days", type=bounded_days, metavar="DAYS", help="0: the hub's default")
+    p.add_argument("--data", required=True, metavar="DIR")
+    p.set_defaults(func=cmd_org_retention)
     p = sub.add_parser("fingerprint", help="print the pin laptops need")
     p.add_argument("--data", required=True, metavar="DIR")
     p.set_defaults(func=cmd_fingerprint)

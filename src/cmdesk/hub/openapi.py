@@ -123,7 +123,7 @@ SPEC: dict[str, Any] = {
                 "responses": {
                     "200": _json(_ENTRY, "already held"),
                     "201": _json(_ENTRY, "stored and visible to the recipient"),
-                    **_errors(400, 401, 403, 409, 413, 422, 429),
+                    **_errors(400, 401, 403, 409, 413, 422, 429, 507),
                 },
             },
             "get": {
@@ -145,7 +145,7 @@ SPEC: dict[str, Any] = {
                 "parameters": [_param("Upload-Length", "header", _COUNT)],
                 "responses": {
                     "201": {"description": "created; Location names the upload"},
-                    **_errors(400, 401, 413, 429),
+                    **_errors(400, 401, 413, 429, 507),
                 },
             },
         },
@@ -171,7 +171,7 @@ SPEC: dict[str, Any] = {
                     "413": {"description": "chunk too large"},
                     "415": {"description": "wrong content type"},
                     "460": {"description": "checksum mismatch"},
-                    **_errors(401, 403, 422, 429),
+                    **_errors(401, 403, 422, 429, 507),
                 },
             },
             "delete": {

@@ -4,6 +4,12 @@ S3 blob store can replace the embedded ones (SQLite in WAL mode, a folder of blo
 Blobs are written once under their SHA-256 and never overwritten. Mailbox sequence numbers are
 allocated per organisation in the same transaction that makes a bundle visible, so a reader
 asking "after N" never skips a bundle committed out of order.
+
+A bundle is kept until every laptop of its recipient organisation the hub knows (each that ever
+signed in and is not revoked, the sender aside) has fetched it, or until the recipient's
+retention runs out (a laptop lost in a drawer must not keep everything for ever). Expiry costs
+nothing but a re-send: a sender counts a bundle as delivered only when the recipient's own
+acknowledgement comes back in a bundle, never on the hub's word.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import hashlib
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -47,12 +54,18 @@ class MetadataStore(Protocol):
     def publish(self, entry: Entry) -> Entry: ...
     def pending(self, org_id: str, device_id: str, after: int) -> list[Entry]: ...
     def mark_fetched(self, sha256: str, device_id: str) -> None: ...
+    def seen_device(self, org_id: str, device_id: str) -> None: ...
+    def held_bytes(self, *, device_id: str = "", org_id: str = "") -> int: ...
+    def set_retention(self, org_id: str, days: int | None) -> None: ...
+    def expirable(self, now: float, default_days: int) -> list[str]: ...
+    def remove(self, sha256: str) -> None: ...
 
 
 class BlobStore(Protocol):
     def put(self, sha256: str, data: bytes) -> None: ...
     def size(self, sha256: str) -> int | None: ...
     def read(self, sha256: str, start: int, end: int) -> bytes: ...
+    def delete(self, sha256: str) -> None: ...
 
 
 SCHEMA = """
@@ -67,7 +80,19 @@ CREATE TABLE IF NOT EXISTS mailbox (
     sender_device TEXT NOT NULL, PRIMARY KEY (recipient_org, seq));
 CREATE TABLE IF NOT EXISTS fetched (
     sha256 TEXT NOT NULL, device_id TEXT NOT NULL, PRIMARY KEY (sha256, device_id));
+CREATE TABLE IF NOT EXISTS device (
+    device_id TEXT PRIMARY KEY, org_id TEXT NOT NULL, first_seen REAL NOT NULL,
+    last_seen REAL NOT NULL);
 """
+# Columns added after the first hubs were set up: (table, column, definition).
+ADDED_COLUMNS = (
+    # Unix time the bundle became visible; 0 for bundles from before (their retention counts
+    # from the upgrade, see _upgrade).
+    ("mailbox", "created_at", "REAL NOT NULL DEFAULT 0"),
+    # Days an organisation's bundles are kept at most; NULL: the hub's default.
+    ("org", "retention_days", "INTEGER"),
+)
+DAY = 86400.0
 
 
 class SqliteMetadata:
@@ -80,6 +105,16 @@ class SqliteMetadata:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(SCHEMA)
+        self._upgrade()
+
+    def _upgrade(self) -> None:
+        with self._tx() as db:
+            for table, name, definition in ADDED_COLUMNS:
+                have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+                if name not in have:
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {definition}")
+            # Bundles stored before times were kept start their retention now.
+            db.execute("UPDATE mailbox SET created_at = ? WHERE created_at = 0", (time.time(),))
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -143,7 +178,7 @@ class SqliteMetadata:
             seq = int(row[0])
             db.execute(
                 "INSERT INTO mailbox (recipient_org, seq, sha256, bundle_id, size, sender_org,"
-                " sender_device) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " sender_device, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     entry.recipient_org,
                     seq,
@@ -152,6 +187,7 @@ class SqliteMetadata:
                     entry.size,
                     entry.sender_org,
                     entry.sender_device,
+                    time.time(),
                 ),
             )
         return Entry(seq, *_fields(entry)[1:])
@@ -172,6 +208,52 @@ class SqliteMetadata:
     def mark_fetched(self, sha256: str, device_id: str) -> None:
         with self._tx() as db:
             db.execute("INSERT OR IGNORE INTO fetched VALUES (?, ?)", (sha256, device_id))
+
+    def seen_device(self, org_id: str, device_id: str) -> None:
+        """A laptop signed in: from now on its organisation's bundles wait for it too."""
+        now = time.time()
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO device VALUES (?, ?, ?, ?) ON CONFLICT (device_id)"
+                " DO UPDATE SET last_seen = excluded.last_seen",
+                (device_id, org_id, now, now),
+            )
+
+    def held_bytes(self, *, device_id: str = "", org_id: str = "") -> int:
+        """Bytes of bundles still held that this laptop (or organisation) sent."""
+        column, value = ("sender_device", device_id) if device_id else ("sender_org", org_id)
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT COALESCE(SUM(size), 0) FROM mailbox WHERE {column} = ?", (value,)
+            ).fetchone()
+        return int(row[0])
+
+    def set_retention(self, org_id: str, days: int | None) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE org SET retention_days = ? WHERE org_id = ?", (days, org_id))
+
+    def expirable(self, now: float, default_days: int) -> list[str]:
+        """Bundles fetched by every known laptop of the recipient (revoked ones and the sender
+        aside, at least one fetch), or older than the recipient's retention."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT m.sha256 FROM mailbox m JOIN org o ON o.org_id = m.recipient_org"
+                " WHERE m.created_at < ? - COALESCE(o.retention_days, ?) * ?"
+                " OR (EXISTS (SELECT 1 FROM fetched f WHERE f.sha256 = m.sha256)"
+                "  AND NOT EXISTS (SELECT 1 FROM device d WHERE d.org_id = m.recipient_org"
+                "   AND d.device_id != m.sender_device"
+                "   AND d.device_id NOT IN (SELECT subject FROM revoked r"
+                "     WHERE r.org_id = d.org_id)"
+                "   AND NOT EXISTS (SELECT 1 FROM fetched f"
+                "     WHERE f.sha256 = m.sha256 AND f.device_id = d.device_id)))",
+                (now, default_days, DAY),
+            ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def remove(self, sha256: str) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM mailbox WHERE sha256 = ?", (sha256,))
+            db.execute("DELETE FROM fetched WHERE sha256 = ?", (sha256,))
 
 
 def _fields(entry: Entry) -> tuple[int, str, str, int, str, str, str]:
@@ -221,3 +303,6 @@ class FolderBlobs:
         with self._path(sha256).open("rb") as f:
             f.seek(start)
             return f.read(end - start)
+
+    def delete(self, sha256: str) -> None:
+        self._path(sha256).unlink(missing_ok=True)

@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from cmdesk.core.errors import BundleRejected, HubTrouble
+from cmdesk.core.errors import BundleRejected, HubFull, HubTrouble
 from cmdesk.core.sync.keycodec import canonical
 from cmdesk.core.sync.keys import DeviceKeys
 from cmdesk.core.text_ids import N_
@@ -138,6 +138,8 @@ class HubClient:
             reason = str(response.json().get("error", response.status_code))
         except ValueError:
             reason = str(response.status_code)
+        if response.status_code == 507:
+            raise HubFull()
         if response.status_code >= 500 or response.status_code == 429:
             raise HubTrouble()
         raise HubTrouble(REFUSED, reason=reason)

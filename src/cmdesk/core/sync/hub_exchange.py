@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cmdesk.core.errors import BundleRejected, HubTrouble
+from cmdesk.core.errors import BundleRejected, HubFull, HubTrouble
+from cmdesk.core.i18n import N_
 from cmdesk.core.progress import CancelToken, Progress, no_progress
 from cmdesk.core.sync.hub_client import HubClient, load_setting
 from cmdesk.core.sync.rejections import NO_HUB
@@ -23,11 +24,19 @@ if TYPE_CHECKING:
     from cmdesk.core.sync.engine import SyncEngine
 
 
+# A bundle the hub has no room for stays on the laptop: the next exchange makes it again.
+HELD = N_(
+    "Not sent to {org}: the sync hub has no room for this laptop's bundles now. They wait on"
+    " this laptop and nothing is lost; tell your data manager."
+)
+
+
 @dataclass(frozen=True)
 class Sent:
     org: str  # organisation code
     operations: int
     size: int
+    held: bool = False  # the hub was full: nothing left the laptop
 
 
 @dataclass(frozen=True)
@@ -79,9 +88,16 @@ def exchange_through_hub(
             progress(done, len(targets))
             data, result = sync.export(target)
             org = codes.get(result.recipient_org, "")
-            if result.operations:
+            if not result.operations:
+                sent.append(Sent(org, 0, 0))
+                continue
+            try:
                 client.upload(data)
-            sent.append(Sent(org, result.operations, result.size if result.operations else 0))
+            except HubFull:
+                # Receiving still helps: fetched bundles are what lets the hub free room.
+                sent.append(Sent(org, result.operations, 0, held=True))
+                continue
+            sent.append(Sent(org, result.operations, result.size))
         waiting = client.pending()
         for done, item in enumerate(waiting):
             if cancel is not None:

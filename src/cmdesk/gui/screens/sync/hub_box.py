@@ -63,9 +63,13 @@ def _save_hub(ws: Workspace, url: str, pin: str) -> None:
 
 def exchanged_words(report: HubExchange, tr: Translator) -> str:
     """What an exchange through the hub did, a line per organisation."""
+    from cmdesk.core.sync.hub_exchange import HELD
+
     lines = []
     for sent in report.sent:
-        if sent.operations:
+        if sent.held:
+            lines.append(tr.format(HELD, org=sent.org))
+        elif sent.operations:
             lines.append(
                 tr.ngettext(
                     "Sent {n} change for {org}.", "Sent {n} changes for {org}.", sent.operations

@@ -1,0 +1,15 @@
+"""How much the hub holds and for how long (set by the operator at `serve`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What the hub holds at most. Held means sent and not yet expired; a laptop over its
+    quota keeps its bundles and sends them once earlier ones have been fetched or expired."""
+
+    device_bytes: int = 512 << 20
+    org_bytes: int = 8 << 30
+    retention_days: int = 60  # when the recipient organisation set no retention of its own

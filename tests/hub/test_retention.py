@@ -1,0 +1,168 @@
+"""What the hub keeps and for how long: a bundle goes once every laptop of its recipient has
+fetched it (revoked laptops do not hold it up), or when the recipient's retention runs out;
+a laptop or organisation over its quota is refused before a byte is kept, and says so.
+Over the real embedded storage (SQLite file + blob folder) and the operator's commands."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cmdesk.core.sync.certs import Revocation
+from cmdesk.core.sync.keys import DeviceKeys
+from cmdesk.hub import cli
+from cmdesk.hub.app import build_app, open_hub
+from cmdesk.hub.limits import Limits
+from tests.hub.test_mailbox import Office, TestClient, bundle, office, register, sha, sign_in
+
+DAY = 86400.0
+
+
+def blobs(data_dir: Path) -> list[Path]:
+    return [p for p in (data_dir / "blobs").rglob("*") if p.is_file()]
+
+
+def test_a_bundle_goes_once_every_laptop_of_the_recipient_has_fetched_it(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    state = open_hub(data_dir, "hub-1")
+    a, b = office("WVFT"), office("ECPAT")
+    register(state, a)
+    register(state, b)
+    b2 = DeviceKeys.generate(b.org, str(uuid.uuid4()))
+    lost = DeviceKeys.generate(b.org, str(uuid.uuid4()))
+    with TestClient(build_app(state)) as client:
+        auth_a = sign_in(client, a.device)
+        auth_b, auth_b2 = sign_in(client, b.device), sign_in(client, b2)
+        sign_in(client, lost)  # a third laptop of the partner, later lost
+        data = bundle(a, b)
+        assert client.put(f"/v1/bundles/{sha(data)}", content=data, headers=auth_a).is_success
+        assert state.prune() == (0, 0)  # nobody has fetched it
+        client.post(f"/v1/bundles/{sha(data)}/fetched", headers=auth_b)
+        client.post(f"/v1/bundles/{sha(data)}/fetched", headers=auth_b2)
+        assert state.prune() == (0, 0)  # the lost laptop has not: it is kept for it
+        # The data manager revokes the lost laptop; the revocation reaches the hub in a bundle.
+        revocation = Revocation.issue(b.org.certifying_key(), b.org.identity.org_id, lost.device_id)
+        news = bundle(b, a, revocations=(revocation,))
+        assert client.put(f"/v1/bundles/{sha(news)}", content=news, headers=auth_b).is_success
+        assert state.prune() == (1, len(data))
+        assert client.get(f"/v1/bundles/{sha(data)}", headers=auth_b).status_code == 404
+        assert client.get("/v1/mailbox", headers=auth_b2).json()["bundles"] == []
+        # The revocation's own bundle waits for WVFT's laptop.
+        listed = client.get("/v1/mailbox", headers=auth_a).json()["bundles"]
+        assert [e["sha256"] for e in listed] == [sha(news)]
+        metrics = client.get("/metrics").text
+    assert [p.name for p in blobs(data_dir)] == [sha(news)]
+    assert "cmdesk_hub_bundles_expired_total 1" in metrics
+
+
+def test_retention_drops_what_a_laptop_never_fetched_and_an_organisation_sets_its_own(
+    tmp_path: Path,
+) -> None:
+    data_dir = tmp_path / "data"
+    state = open_hub(data_dir, "hub-1", Limits(retention_days=30))
+    a, b = office("WVFT"), office("ECPAT")
+    register(state, a)
+    register(state, b)
+    with TestClient(build_app(state)) as client:
+        auth_a = sign_in(client, a.device)
+        sign_in(client, b.device)  # never fetches
+        to_b, to_a = bundle(a, b), bundle(b, a)
+        client.put(f"/v1/bundles/{sha(to_b)}", content=to_b, headers=auth_a)
+        client.put(f"/v1/bundles/{sha(to_a)}", content=to_a, headers=sign_in(client, b.device))
+    now = time.time()
+    assert state.prune(now + 29 * DAY) == (0, 0)
+    assert state.prune(now + 31 * DAY) == (2, len(to_b) + len(to_a))
+    assert blobs(data_dir) == []
+
+    # ECPAT keeps its bundles 7 days only; WVFT keeps the hub's default.
+    code = cli.main(["--lang", "th", "org", "retention", "ecpat", "7", "--data", str(data_dir)])
+    assert code == 0
+    state = open_hub(data_dir, "hub-1", Limits(retention_days=30))
+    with TestClient(build_app(state)) as client:
+        to_b, to_a = bundle(a, b), bundle(b, a)
+        client.put(f"/v1/bundles/{sha(to_b)}", content=to_b, headers=sign_in(client, a.device))
+        client.put(f"/v1/bundles/{sha(to_a)}", content=to_a, headers=sign_in(client, b.device))
+    assert state.prune(time.time() + 8 * DAY) == (1, len(to_b))
+    remaining = [p.name for p in blobs(data_dir)]
+    assert remaining == [sha(to_a)]
+
+
+def test_the_operator_commands_say_what_they_did_in_thai_and_english(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data_dir = tmp_path / "data"
+    state = open_hub(data_dir, "hub-1")
+    register(state, office("WVFT"))
+    where = ("--data", str(data_dir))
+    assert cli.main(["--lang", "th", "org", "retention", "WVFT", "14", *where]) == 0
+    assert "WVFT" in capsys.readouterr().out
+    assert cli.main(["--lang", "en", "org", "retention", "NOBODY", "7", *where]) == 1
+    assert capsys.readouterr().err.strip() == "No organisation NOBODY is registered on this hub."
+    assert cli.main(["--lang", "en", "prune", "--data", str(data_dir)]) == 0
+    assert capsys.readouterr().out.startswith("Expired 0 bundle(s), 0 bytes")
+    assert cli.main(["--lang", "th", "prune", "--data", str(data_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "Expired" not in out and "0" in out  # said in Thai
+    with pytest.raises(SystemExit):
+        cli.main(["org", "retention", "WVFT", "-3", "--data", str(data_dir)])
+
+
+def put_both_ways(client: Any, sender: Office, recipient: Office, auth: dict[str, str]) -> Any:
+    data = bundle(sender, recipient, payload=os.urandom(4000))
+    return data, client.put(f"/v1/bundles/{sha(data)}", content=data, headers=auth)
+
+
+def test_a_laptop_over_its_quota_is_refused_until_its_bundles_are_fetched(tmp_path: Path) -> None:
+    a, b = office("WVFT"), office("ECPAT")
+    size = len(bundle(a, b, payload=os.urandom(4000)))  # padded: every such bundle is as long
+    room = Limits(device_bytes=2 * size + size // 2, org_bytes=10**9)  # two bundles, not three
+    state = open_hub(tmp_path / "data", "hub-1", room)
+    register(state, a)
+    register(state, b)
+    with TestClient(build_app(state)) as client:
+        auth_a, auth_b = sign_in(client, a.device), sign_in(client, b.device)
+        first, response = put_both_ways(client, a, b, auth_a)
+        assert response.status_code == 201
+        second, response = put_both_ways(client, a, b, auth_a)
+        assert response.status_code == 201
+        third, response = put_both_ways(client, a, b, auth_a)
+        assert (response.status_code, response.json()) == (507, {"error": "quota"})
+        # The resumable path refuses before a byte is sent.
+        created = client.post(
+            "/v1/uploads",
+            headers={**auth_a, "Tus-Resumable": "1.0.0", "Upload-Length": str(len(third))},
+        )
+        assert created.status_code == 507
+        # Another laptop is not held back by this one.
+        other = DeviceKeys.generate(a.org, str(uuid.uuid4()))
+        _data, response = put_both_ways(client, Office(a.org, other), b, sign_in(client, other))
+        assert response.status_code == 201
+        for data in (first, second):
+            client.post(f"/v1/bundles/{sha(data)}/fetched", headers=auth_b)
+        state.prune()
+        _again, response = put_both_ways(client, a, b, auth_a)
+        assert response.status_code == 201
+        assert "cmdesk_hub_over_quota_total 2" in client.get("/metrics").text
+
+
+def test_an_organisation_over_its_quota_is_refused_whichever_laptop_sends(tmp_path: Path) -> None:
+    a, b = office("WVFT"), office("ECPAT")
+    size = len(bundle(a, b, payload=os.urandom(4000)))
+    state = open_hub(
+        tmp_path / "data", "hub-1", Limits(device_bytes=10**9, org_bytes=2 * size + size // 2)
+    )
+    register(state, a)
+    register(state, b)
+    second = Office(a.org, DeviceKeys.generate(a.org, str(uuid.uuid4())))
+    with TestClient(build_app(state)) as client:
+        for sender, expected in ((a, 201), (second, 201), (second, 507), (a, 507)):
+            _data, response = put_both_ways(client, sender, b, sign_in(client, sender.device))
+            assert response.status_code == expected
+        # The partner's own laptops are not held back by WVFT's use.
+        _data, response = put_both_ways(client, b, a, sign_in(client, b.device))
+        assert response.status_code == 201
