@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -334,13 +336,45 @@ def _big_vault(root: Path) -> list[Row]:
     t_import, result = timed(lambda: target.sync.import_bundle(data))
     assert result.new >= n_ops
     same = target.sync.state_hash() == source.sync.state_hash()
+    fresh = laptop(source, root / "b3")
+    fresh.close()
     source.close()
     target.close()
     assert same
+    bundle = root / "big.cmdbundle"
+    bundle.write_bytes(data)
+    opened = _peak_rss_mb(root / "b3", "sync", "status")
+    imported = _peak_rss_mb(root / "b3", "sync", "import", str(bundle))
     return [
         (f"demo vault of {BIG:,} cases: {n_ops:,} operations", n_ops / BIG, None, "ops/case"),
         ("  generating it (capture included)", t_gen, None, "s"),
         (f"export of {BIG:,} cases (target <= 10 s)", t_export, None, "s"),
         (f"import of {BIG:,} cases (target <= 10 s)", t_import, None, "s"),
         ("  bundle size", len(data) / 1e6, None, "MB"),
+        (
+            f"peak memory, `sync import` of {BIG:,} cases (<= 1 GB) vs `sync status`",
+            imported,
+            opened,
+            "MB",
+        ),
     ]
+
+
+def _peak_rss_mb(vault: Path, *args: str) -> float:
+    """The largest resident set of one `cmdesk` process, as the operating system counted it
+    (measured by a parent of its own: this process's other children would hide a smaller one)."""
+    env = {**os.environ, "CMDESK_PASSPHRASE": PASS, "CMDESK_LANG": "en"}
+    command = [sys.executable, "-m", "cmdesk.cli.main", "--vault", str(vault), "--user", USER]
+    parent = (
+        "import resource, subprocess, sys\n"
+        "subprocess.run(sys.argv[1:], check=True, capture_output=True)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", parent, *command, *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return int(out.strip()) / 1024  # KiB on Linux

@@ -40,6 +40,7 @@ from cmdesk.core.services.organisations import OrganisationService
 from cmdesk.core.services.pdpa import ErasedRecords, PdpaService
 from cmdesk.core.services.referrals import ReferralService
 from cmdesk.core.services.reports import ReportService
+from cmdesk.core.services.sheets import SheetService
 from cmdesk.core.services.tasks import TaskService
 from cmdesk.core.services.users import UserService, check_passphrase
 from cmdesk.core.services.vault_check import CheckReport as CheckReport
@@ -90,6 +91,7 @@ class Workspace:
         )
         self.reports = ReportService(self.ctx, self.audit)
         self.search = SearchService(self.ctx)
+        self.sheets = SheetService(self.ctx, self.audit, self.search)
         # Installs change capture on the vault's engine: every commit from here on is synced.
         self.sync = SyncEngine(self.ctx, self.audit)
         # Conflicts are listed and decided only through the permission-checked review.

@@ -42,6 +42,7 @@ ACTION_LABELS: Final[dict[str, str]] = {
     "child.update": N_("Child's details changed"),
     "child.delete": N_("Child removed as registered in error"),
     "report.print": N_("Document printed or saved as PDF"),
+    "caseload.export": N_("Caseload saved as a spreadsheet"),
     "access.denied": N_("Access refused"),
 }
 

@@ -28,7 +28,7 @@ from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.search_box import SearchBox
 
 if TYPE_CHECKING:
-    from cmdesk.core.search.service import CaseloadRow
+    from cmdesk.core.search.service import CaseloadQuery, CaseloadRow
 
 FILTERS = ("open", "all", "closed")
 _STAGES = {str(k): v for k, v in STAGE_LABELS.items()}
@@ -93,6 +93,8 @@ class CaseloadScreen(ListScreen[Any]):
         self.filters.addWidget(self.batch_button)
         self.report_button = push_button(self, "caseload-report", self.open_caseload_report)
         self.filters.addWidget(self.report_button)
+        self.sheet_button = push_button(self, "caseload-sheet", self.save_spreadsheet)
+        self.add_to_header(self.sheet_button)
         self.more = CaseloadFilters(self)
         self.more.changed.connect(self._filters_changed)
         self.add_filter_row(self.more)
@@ -134,7 +136,11 @@ class CaseloadScreen(ListScreen[Any]):
             tr.gettext("One PDF case summary for each case, into a folder")
         )
         self.report_button.setText(tr.gettext("Caseload report…"))
-        for button in (self.batch_button, self.report_button):
+        self.sheet_button.setText(tr.gettext("Save as spreadsheet…"))
+        self.sheet_button.setToolTip(
+            tr.gettext("The cases shown, every page of them, as an Excel or CSV file")
+        )
+        for button in (self.batch_button, self.report_button, self.sheet_button):
             button.setAccessibleName(button.text())
         self._update_empty()
         super().retranslate()
@@ -188,7 +194,26 @@ class CaseloadScreen(ListScreen[Any]):
 
         PrintDialog.show_for(self._session, self, PrintJob.caseload())
 
+    def save_spreadsheet(self) -> None:
+        from cmdesk.gui.screens.caseload_sheet import save_caseload_sheet
+
+        query = self.current_query()
+        if query is not None:
+            save_caseload_sheet(self, self._session, query, self.message)
+
     def fetch(self) -> Fetch[Any] | None:
+        query = self.current_query()
+        if query is None:
+            return None
+
+        def run(ws: Any, offset: int, limit: int) -> Page[Any]:
+            page = ws.search.caseload(replace(query, offset=offset, limit=limit))
+            return Page(list(page.rows), None, page.has_more)
+
+        return run
+
+    def current_query(self) -> CaseloadQuery | None:
+        """What the caseload shows now: the user's filters, or a home figure's narrowing."""
         actor = self._session.actor
         if actor is None or not self._does_casework():
             return None
@@ -212,13 +237,7 @@ class CaseloadScreen(ListScreen[Any]):
             team=v.team,
             order=Order(v.order),
         )
-        query = replace(query, **self.narrowing)
-
-        def run(ws: Any, offset: int, limit: int) -> Page[Any]:
-            page = ws.search.caseload(replace(query, offset=offset, limit=limit))
-            return Page(list(page.rows), None, page.has_more)
-
-        return run
+        return replace(query, **self.narrowing)
 
     def _show_view(self) -> None:
         """Puts the remembered choices into the controls (without reloading for each)."""

@@ -75,6 +75,7 @@ class ListScreen(QWidget, Generic[R]):
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         header.addWidget(self.count_label)
         layout.addLayout(header)
+        self._header = header
         self.filters = QHBoxLayout()
         layout.addLayout(self.filters)
         self._layout = layout
@@ -93,6 +94,10 @@ class ListScreen(QWidget, Generic[R]):
         self.model.failed.connect(self._failed)
         self.model.modelReset.connect(self._fit_columns)
         self._update_count()
+
+    def add_to_header(self, widget: QWidget) -> None:
+        """A button beside the count, at the title's height (the filter rows are full)."""
+        self._header.addWidget(widget)
 
     def add_filter_row(self, row: QWidget) -> None:
         """A second row of filters, under the first."""
