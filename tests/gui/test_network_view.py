@@ -87,9 +87,7 @@ def open_network(qtbot: QtBot, shell: Shell, user: str, passphrase: str) -> Netw
     return screen
 
 
-def loaded(
-    qtbot: QtBot, shell: Shell, screen: NetworkScreen, period: str, label: str = ""
-) -> None:
+def loaded(qtbot: QtBot, shell: Shell, screen: NetworkScreen, period: str, label: str = "") -> None:
     """Types the period and waits for its figures (`label`: the core's name for it)."""
     wait_idle(qtbot, shell)
     screen.set_period(period)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -56,18 +56,32 @@ TIME_HEADERS = (
 )
 
 
-def fill(tree: QTreeWidget, headers: list[str], rows: list[tuple[str, ...]], stretch: int) -> None:
-    """A read-only table: the headers, then one row per tuple; counts right-aligned."""
+def fill(
+    tree: QTreeWidget,
+    headers: list[str],
+    rows: list[tuple[str, ...]],
+    counts_from: int,
+    hidden: str,
+) -> None:
+    """A read-only table: the headers, then one row per tuple; the columns from `counts_from`
+    on are counts (right-aligned), a hidden count greyed."""
     tree.clear()
     tree.setColumnCount(len(headers))
     tree.setHeaderLabels(headers)
+    grey = QBrush(QColor("#6b6b6b"))
     for values in rows:
         item = QTreeWidgetItem(list(values))
-        for column in range(1, len(values)):
-            if values[column][:1].isdigit() or values[column] == fig.EMPTY:
-                item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
+        for column in range(counts_from, len(values)):
+            item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
+            if values[column] == hidden:
+                item.setForeground(column, grey)
         tree.addTopLevelItem(item)
-    stretch_column(tree, stretch)
+    stretch_column(tree, 0)
+    # As tall as its rows (up to a screenful): the page scrolls, not a box inside it.
+    shown = min(max(len(rows), 1), 30)
+    row_height = tree.sizeHintForRow(0) if rows else tree.fontMetrics().height() + 4
+    header = tree.header().sizeHint().height()
+    tree.setFixedHeight(header + shown * row_height + 2 * tree.frameWidth() + 4)
 
 
 class NetworkScreen(QWidget):
@@ -131,6 +145,7 @@ class NetworkScreen(QWidget):
         whose.addWidget(self.whose_label)
         self.whose = QComboBox(body)
         self.whose.setObjectName("map-figure")
+        self.whose.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.whose.currentIndexChanged.connect(lambda _i: self._show_map())
         whose.addWidget(self.whose)
         whose.addStretch(1)
@@ -143,9 +158,10 @@ class NetworkScreen(QWidget):
         self.district_title = Heading(parent=body, level=2)
         self.district_title.setObjectName("district-title")
         side.addWidget(self.district_title)
-        self.subdistricts = record_list(body, "subdistricts", min_height=180)
+        self.subdistricts = record_list(body, "subdistricts")
         self.subdistricts.setProperty("verbatim", True)  # place names and counts (data)
-        side.addWidget(self.subdistricts, 1)
+        side.addWidget(self.subdistricts)
+        side.addStretch(1)
         pair.addLayout(side, 2)
         box.addLayout(pair)
         self.elsewhere = WrapLabel(parent=body)
@@ -165,13 +181,14 @@ class NetworkScreen(QWidget):
         box.addWidget(self.tables_title)
         self.table_box = QComboBox(body)
         self.table_box.setObjectName("table-choice")
+        self.table_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.table_box.currentIndexChanged.connect(lambda _i: self._show_table())
         box.addWidget(self.table_box, 0, Qt.AlignmentFlag.AlignLeft)
-        self.table = record_list(body, "figures-table", min_height=200)
+        self.table = record_list(body, "figures-table")
         box.addWidget(self.table)
         self.times_title = Heading(parent=body, level=2)
         box.addWidget(self.times_title)
-        self.times = record_list(body, "times-table", min_height=140)
+        self.times = record_list(body, "times-table")
         self.times.setProperty("verbatim", True)  # organisation codes and counts
         box.addWidget(self.times)
         box.addStretch(1)
@@ -417,7 +434,7 @@ class NetworkScreen(QWidget):
             (p.name, *(fig.count_text(c, tr) for c in p.counts))
             for p in fig.subdistrict_rows(network, code, tr)
         ]
-        fill(self.subdistricts, headers, rows, 0)
+        fill(self.subdistricts, headers, rows, 1, tr.gettext(fig.HIDDEN))
 
     def _show_concerns(self) -> None:
         network = self.network
@@ -443,9 +460,9 @@ class NetworkScreen(QWidget):
         rows = [
             (r.category, *(fig.count_text(v, tr) for v in (r.network, *r.by_org))) for r in found
         ]
-        fill(self.table, headers, rows, 0)
+        fill(self.table, headers, rows, 1, tr.gettext(fig.HIDDEN))
         times = fig.time_rows(network, name or "", tr)
-        fill(self.times, [tr.gettext(h) for h in TIME_HEADERS], times, 1)
+        fill(self.times, [tr.gettext(h) for h in TIME_HEADERS], times, 2, tr.gettext(fig.HIDDEN))
         for part in (self.times_title, self.times):
             part.setVisible(bool(times))
 
