@@ -205,8 +205,21 @@ def test_a_data_manager_exchanges_statistics_files_and_reads_the_province_map(
     values = [[c.value for c in r] for r in sheet.iter_rows()]
     assert [tr.gettext("Table"), tr.gettext("Category")] in [v[:2] for v in values]
 
+    # Referrals by partner, with each sending organisation's days to reply and complete.
+    screen.table_box.setCurrentIndex(screen.table_box.findData("referral_partner"))
+    partners = tree_rows(screen.table)
+    assert partners and partners[0][0] == tr.gettext("All")
+    assert screen.times.isVisibleTo(screen) and {r[0] for r in tree_rows(screen.times)} <= {
+        "WVFT",
+        "ECPAT",
+    }
     if lang == "th":
         assert english_left(shown_texts(screen)) == []
+    else:
+        pdf_file = net_copy / "network.pdf"
+        choose_file(monkeypatch, pdf_file)
+        assert str(pdf_file) in press(qtbot, shell, screen, "pdf")
+        assert pdf_file.read_bytes().startswith(b"%PDF")
 
 
 def test_thai_fits_a_netbook_screen(
