@@ -25,8 +25,8 @@ from cmdesk.core.reference.partners import PARTNERS
 from cmdesk.gui.i18n import plain
 
 # Latin text that is right in a Thai screen: the product, organisation codes, examples of
-# user names (which are a-z by rule), key names, and names of file formats and devices that
-# Thai offices write in Latin letters (PDF, USB).
+# user names (which are a-z by rule), key names, and names of file formats, programs and
+# devices that Thai offices write in Latin letters (PDF, CSV, Excel, USB).
 ALLOWED_LATIN = {
     "cmdesk",
     "ABC",
@@ -36,6 +36,8 @@ ALLOWED_LATIN = {
     "Enter",
     "txt",
     "PDF",
+    "CSV",
+    "Excel",
     "USB",
     *(p.code for p in PARTNERS),
 }

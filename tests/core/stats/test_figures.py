@@ -21,7 +21,7 @@ from cmdesk.core.i18n import Translator
 from cmdesk.core.model import Case, Child, Referral
 from cmdesk.core.stats.aggregates import local_day
 from cmdesk.core.stats.exports import to_csv, to_xlsx
-from cmdesk.core.stats.periods import parse_period
+from cmdesk.core.stats.periods import parse_period, quarter_of
 from cmdesk.core.stats.suppression import Sum, recoverable, suppress
 from cmdesk.core.workspace import Workspace
 from tests.conftest import ADMIN, ADMIN_PASS, WORKER, WORKER_PASS
@@ -191,3 +191,19 @@ def test_tables_export_to_csv_and_xlsx_in_thai_and_english(demo: Path) -> None:
     assert sheet["B2"].number_format == "yyyy-mm-dd"
     thai_sheet = load_workbook(io.BytesIO(to_xlsx(network, thai))).active
     assert "107" in thai_sheet["B2"].number_format  # the Buddhist calendar: B.E. years
+
+
+@pytest.mark.parametrize(
+    ("day", "label"),
+    [
+        (date(2026, 10, 1), "2570-Q1"),
+        (date(2026, 12, 31), "2570-Q1"),
+        (date(2027, 1, 1), "2570-Q2"),
+        (date(2026, 6, 30), "2569-Q3"),
+        (date(2026, 9, 30), "2569-Q4"),
+    ],
+)
+def test_the_fiscal_quarter_of_a_day(day: date, label: str) -> None:
+    quarter = quarter_of(day)
+    assert quarter.label == label and quarter.contains(day)
+    assert quarter == parse_period(label)

@@ -96,3 +96,9 @@ def _be(year: int, text: str) -> int:
     if not 2550 <= be <= 2650:  # the years this network can have records of
         raise _bad(text)
     return be
+
+
+def quarter_of(day: date) -> Period:
+    """The fiscal quarter holding `day` (October to December is Q1 of the next B.E. year)."""
+    be_year = day.year + BE_OFFSET + (day.month >= 10)
+    return fiscal_quarter(be_year, (day.month - 10) % 12 // 3 + 1)

@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from cmdesk.core.model.roles import ROLE_LABELS, Role
+from cmdesk.core.stats.service import STATS_ROLES
 from cmdesk.gui.icons import icon
 from cmdesk.gui.screens.case.page import CasePage
 from cmdesk.gui.screens.caseload import CaseloadScreen
 from cmdesk.gui.screens.home.screen import HomeScreen
+from cmdesk.gui.screens.network.screen import NetworkScreen
 from cmdesk.gui.screens.referrals import ReferralsScreen
 from cmdesk.gui.screens.sync_screen import SyncScreen
 from cmdesk.gui.screens.tasks import TasksScreen
@@ -38,10 +40,12 @@ from cmdesk.gui.settings import GuiSettings
 from cmdesk.gui.widgets.labels import WrapLabel
 from cmdesk.gui.widgets.push_button import push_button
 
-SECTIONS = ("home", "caseload", "tasks", "referrals", "users", "vault", "sync")
+SECTIONS = ("home", "caseload", "tasks", "referrals", "network", "users", "vault", "sync")
 # Home first: it is the screen shown after unlocking.
 CASEWORK_SECTIONS = ("home", "caseload", "tasks", "referrals", "sync")
-MANAGER_SECTIONS = ("home", "users", "vault", "sync")
+MANAGER_SECTIONS = ("home", "network", "users", "vault", "sync")
+# Network figures: for the roles the core lets compute statistics (STATS_ROLES).
+STATS_SECTIONS = ("network",)
 
 
 # Narrower windows (a 1024 x 600 netbook) show the sections as icons.
@@ -132,6 +136,7 @@ class WorkspacePage(QWidget):
         self.caseload = CaseloadScreen(session, self.sections, settings)
         self.tasks = TasksScreen(session, self.sections)
         self.referrals = ReferralsScreen(session, self.sections)
+        self.network = NetworkScreen(session, self.sections)
         self.users = UsersScreen(session, self.sections)
         self.vault = VaultScreen(session, self.sections)
         self.sync = SyncScreen(session, self.sections)
@@ -141,6 +146,7 @@ class WorkspacePage(QWidget):
             "caseload": self.caseload,
             "tasks": self.tasks,
             "referrals": self.referrals,
+            "network": self.network,
             "users": self.users,
             "vault": self.vault,
             "sync": self.sync,
@@ -204,6 +210,7 @@ class WorkspacePage(QWidget):
             self.caseload,
             self.tasks,
             self.referrals,
+            self.network,
             self.users,
             self.vault,
             self.sync,
@@ -211,8 +218,14 @@ class WorkspacePage(QWidget):
 
     def visible_sections(self) -> tuple[str, ...]:
         actor = self._session.actor
-        manager = actor is not None and actor.role == Role.DATA_MANAGER
-        return MANAGER_SECTIONS if manager else CASEWORK_SECTIONS
+        if actor is None:
+            return CASEWORK_SECTIONS
+        if actor.role == Role.DATA_MANAGER:
+            return MANAGER_SECTIONS
+        stats = actor.role in STATS_ROLES
+        return tuple(
+            s for s in SECTIONS if s in CASEWORK_SECTIONS or (stats and s in STATS_SECTIONS)
+        )
 
     def show_section(self, name: str) -> None:
         self.nav.setCurrentRow(SECTIONS.index(name))
@@ -304,6 +317,7 @@ class WorkspacePage(QWidget):
             "caseload": tr.gettext("Caseload"),
             "tasks": tr.gettext("My work"),
             "referrals": tr.gettext("Referrals"),
+            "network": tr.gettext("Network figures"),
             "users": tr.gettext("Staff accounts"),
             "vault": tr.gettext("Backup and check"),
             "sync": tr.gettext("Exchange data"),
