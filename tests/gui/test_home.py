@@ -243,8 +243,10 @@ def test_a_data_manager_sees_conflicts_accounts_and_the_last_backup(
     loaded(qtbot, shell)
     home = workspace(shell).home
     shown = {n for n, b in home.buttons.items() if b.isVisibleTo(home)}
-    assert shown == {"open_conflicts", "users", "backup"}
+    assert shown == {"open_conflicts", "users", "backup", "recovery"}
     assert figure(shell, "users") == tr.gettext("Staff accounts: {n}").format(n=6)
+    assert figure(shell, "recovery") == tr.gettext("No recovery key yet: make one")
+    assert home.sent.topLevelItemCount() == 0  # nothing sent from this laptop yet
     assert figure(shell, "backup") == tr.gettext("No backup made on this laptop yet")
     press(qtbot, home.buttons["backup"])
     page = workspace(shell)
@@ -254,6 +256,8 @@ def test_a_data_manager_sees_conflicts_accounts_and_the_last_backup(
     lock(qtbot, shell)
     with Workspace.open(Path(str(home_settings.last_vault)), ADMIN, ADMIN_PASS) as ws:
         ws.backup(tmp_path / "usb" / "backup")
+        ws.sync.export()  # a bundle for the organisation's other laptops
+        ws.new_recovery_key()
     unlock(qtbot, shell, ADMIN, ADMIN_PASS)
     page = workspace(shell)
     page.show_section("home")
@@ -261,3 +265,10 @@ def test_a_data_manager_sees_conflicts_accounts_and_the_last_backup(
         lambda: figure(shell, "backup").startswith(tr.format("Last backup: {when}", when="")),
         timeout=WAIT_MS,
     )
+    assert figure(shell, "recovery") == tr.gettext("Recovery key: made")
+    sent = home.sent.topLevelItem(0)
+    assert home.sent.topLevelItemCount() == 1 and sent is not None
+    assert sent.text(0) == "WVFT" and sent.text(1)
+    if lang == "th":
+        problems = english_left(shown_texts(home)) + clipped(home)
+        assert not problems, problems

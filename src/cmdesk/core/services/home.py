@@ -8,6 +8,7 @@ so the home screen stays quick on a vault of 100k cases.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
@@ -69,6 +70,9 @@ class HomeFigures:
     users: int = 0
     laptops: tuple[LaptopSync, ...] = ()
     last_backup_at: datetime | None = None  # the latest `backup` made on this laptop
+    recovery_key: bool = False  # the vault has a recovery key (data manager's home)
+    # (organisation code, when) of the latest bundle with changes made here for each.
+    last_sent: tuple[tuple[str, datetime], ...] = ()
 
 
 def _utc(value: object) -> datetime | None:
@@ -257,6 +261,33 @@ class HomeService:
             by_stage[str(stage)] = by_stage.get(str(stage), 0) + int(n)
         return {"by_risk": by_risk, "by_stage": by_stage}
 
+    @staticmethod
+    def _last_sent(
+        s: Session, device_id: str, codes: dict[str, str]
+    ) -> tuple[tuple[str, datetime], ...]:
+        """From the audit trail's sync.export entries of this laptop that carried changes."""
+        latest: dict[str, datetime] = {}
+        for at, detail in s.execute(
+            select(AuditEntry.at, AuditEntry.detail).where(
+                AuditEntry.action == "sync.export", AuditEntry.device_id == device_id
+            )
+        ):
+            try:
+                info = json.loads(detail) if isinstance(detail, str) else {}
+            except ValueError:
+                info = {}
+            if not isinstance(info, dict):
+                continue
+            when = _utc(at)
+            org = str(info.get("to_org", ""))
+            if when is None or not org or not info.get("operations"):
+                continue
+            if org not in latest or when > latest[org]:
+                latest[org] = when
+        return tuple(
+            sorted(((codes.get(o, o[:8]), w) for o, w in latest.items()), key=lambda p: p[0])
+        )
+
     def _data_manager(self, day: date) -> HomeFigures:
         ws = self._ws
         status = ws.sync.status()
@@ -272,12 +303,16 @@ class HomeService:
                     AuditEntry.action == "vault.backup", AuditEntry.device_id == ws.device_id
                 )
             )
+            codes = {t.org_id: t.code for t in ws.sync.trusted()}
+            last_sent = self._last_sent(s, ws.device_id, codes)
         return HomeFigures(
             role=self._ctx.actor.role,
             today=day,
             open_conflicts=ws.conflicts.open_count(),
             users=users,
             last_backup_at=_utc(last_backup),
+            recovery_key=ws.vault.slots.recovery is not None,
+            last_sent=last_sent,
             laptops=tuple(
                 LaptopSync(
                     device_id=p.device_id, org_code=p.org_code, last_bundle_at=p.last_bundle_at

@@ -51,13 +51,14 @@ FIGURES = (
     "users",
     "open_conflicts",
     "backup",
+    "recovery",
 )
 _CASEWORK = ("visits_today", "overdue", "referrals_waiting")
 _FOR_ROLE = {
     Role.FIELD_WORKER.value: (*_CASEWORK, "unfinished"),
     Role.CASE_MANAGER.value: (*_CASEWORK, "referrals_in", "unfinished"),
     Role.SUPERVISOR.value: ("approvals", *_CASEWORK, "referrals_in"),
-    Role.DATA_MANAGER.value: ("open_conflicts", "users", "backup"),
+    Role.DATA_MANAGER.value: ("open_conflicts", "users", "backup", "recovery"),
 }
 
 
@@ -146,6 +147,10 @@ class HomeScreen(QWidget):
         box.addWidget(self.laptops_title)
         self.laptops = record_list(body, "home-laptops", min_height=90)
         box.addWidget(self.laptops)
+        self.sent_title = Heading(parent=body, level=2)
+        box.addWidget(self.sent_title)
+        self.sent = record_list(body, "home-sent", min_height=60)
+        box.addWidget(self.sent)
         box.addStretch(1)
         self._show_parts()
         session.operation_did_execute.connect(self._changed)
@@ -169,6 +174,7 @@ class HomeScreen(QWidget):
         self._stale = True
         self.approvals.clear()
         self.laptops.clear()
+        self.sent.clear()
         self._show_parts()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
@@ -206,8 +212,8 @@ class HomeScreen(QWidget):
             heading.setVisible(supervisor)
             chart.setVisible(supervisor)
         manager = loaded and role == Role.DATA_MANAGER
-        self.laptops_title.setVisible(manager)
-        self.laptops.setVisible(manager)
+        for part in (self.laptops_title, self.laptops, self.sent_title, self.sent):
+            part.setVisible(manager)
 
     def retranslate(self) -> None:
         tr = self._session.lang.translator
@@ -251,7 +257,13 @@ class HomeScreen(QWidget):
             if backup
             else tr.gettext("No backup made on this laptop yet")
         )
-        self.buttons["backup"].setAccessibleName(self.buttons["backup"].text())
+        self.buttons["recovery"].setText(
+            tr.gettext("Recovery key: made")
+            if f and f.recovery_key
+            else tr.gettext("No recovery key yet: make one")
+        )
+        for name in ("backup", "recovery"):
+            self.buttons[name].setAccessibleName(self.buttons[name].text())
         self.approvals_title.setText(tr.gettext("Waiting for your approval"))
         self.approvals.setAccessibleName(self.approvals_title.text())
         self.read_button.setText(tr.gettext("Read and decide…"))
@@ -277,6 +289,12 @@ class HomeScreen(QWidget):
                 [laptop.device_id[:8], laptop.org_code, _when(laptop.last_bundle_at, tr)]
             )
             self.laptops.addTopLevelItem(item)
+        self.sent_title.setText(tr.gettext("Bundles sent from this laptop"))
+        self.sent.setHeaderLabels([tr.gettext("Organisation"), tr.gettext("Last bundle sent")])
+        self.sent.setAccessibleName(self.sent_title.text())
+        self.sent.clear()
+        for code, when in f.last_sent if f else ():
+            self.sent.addTopLevelItem(QTreeWidgetItem([code, format_datetime(when, tr.locale)]))
 
     def _fill_approvals(self, tr: Translator) -> None:
         self.approvals.clear()
@@ -333,7 +351,7 @@ class HomeScreen(QWidget):
             self.open_section.emit("users")
         elif name == "open_conflicts":
             self.open_section.emit("sync")
-        elif name == "backup":
+        elif name in ("backup", "recovery"):
             self.open_section.emit("vault")
 
     def _bar_clicked(self, chart: str, key: str) -> None:
