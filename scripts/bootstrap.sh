@@ -25,6 +25,11 @@ have_lib libdbus-1.so.3 || need_pkgs+=(libdbus-1-3)
 have_lib libglib-2.0.so.0 || need_pkgs+=(libglib2.0-0)
 command -v pdftotext >/dev/null 2>&1 || need_pkgs+=(poppler-utils)
 "$PYTHON" -c "import venv, ensurepip" >/dev/null 2>&1 || need_pkgs+=(python3-venv)
+# The hub's network-scale tests start a real PostgreSQL server (its programs, not a service).
+if [ "${1:-}" = test ] && ! command -v initdb >/dev/null 2>&1 \
+    && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+  need_pkgs+=(postgresql)
+fi
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   echo "Installing system packages: ${need_pkgs[*]}"

@@ -22,6 +22,7 @@ from cmdesk.core.sync.keys import DeviceKeys, OrgKeys
 from cmdesk.hub.app import build_app, open_hub
 from cmdesk.hub.auth import challenge_message
 from cmdesk.hub.storage import Org
+from tests.hub.conftest import MakeHub
 
 with warnings.catch_warnings():
     # Starlette 1.x asks for httpx2 (not locked); its TestClient still works over httpx.
@@ -75,8 +76,8 @@ def sha(data: bytes) -> str:
 
 
 @pytest.fixture
-def hub(tmp_path: Path) -> Iterator[tuple[TestClient, Any]]:
-    state = open_hub(tmp_path / "data", "hub-1")
+def hub(make_hub: MakeHub) -> Iterator[tuple[TestClient, Any]]:
+    state = make_hub()
     with TestClient(build_app(state)) as client:
         yield client, state
 
@@ -112,7 +113,7 @@ def two(hub: tuple[TestClient, Any]) -> tuple[TestClient, Any, Office, Office]:
 
 
 def test_a_bundle_reaches_its_recipient_whole_and_in_ranges(two: Any, tmp_path: Path) -> None:
-    client, _state, a, b = two
+    client, state, a, b = two
     data = bundle(a, b)
     auth_a, auth_b = sign_in(client, a.device), sign_in(client, b.device)
     put = client.put(f"/v1/bundles/{sha(data)}", content=data, headers=auth_a)
@@ -135,7 +136,9 @@ def test_a_bundle_reaches_its_recipient_whole_and_in_ranges(two: Any, tmp_path: 
     assert client.get("/v1/mailbox", headers=auth_b).json()["bundles"] == []
 
     held = b"".join(p.read_bytes() for p in (tmp_path / "data").rglob("*") if p.is_file())
-    assert CANARY.encode() not in held
+    stored = state.blobs.read(sha(data), 0, len(data))  # in the folder or the S3 bucket
+    assert stored == data
+    assert CANARY.encode() not in held + stored
 
 
 def test_forged_truncated_replayed_and_misaddressed_uploads_are_refused(two: Any) -> None:

@@ -16,20 +16,23 @@ import pytest
 from cmdesk.core.sync.certs import Revocation
 from cmdesk.core.sync.keys import DeviceKeys
 from cmdesk.hub import cli
-from cmdesk.hub.app import build_app, open_hub
+from cmdesk.hub.app import Hub, build_app, open_hub
 from cmdesk.hub.limits import Limits
+from tests.hub.conftest import MakeHub
 from tests.hub.test_mailbox import Office, TestClient, bundle, office, register, sha, sign_in
 
 DAY = 86400.0
 
 
-def blobs(data_dir: Path) -> list[Path]:
-    return [p for p in (data_dir / "blobs").rglob("*") if p.is_file()]
+def kept(state: Hub, *bundles: bytes) -> list[bool]:
+    """Whether the hub still holds each bundle's bytes (in its folder or its S3 bucket)."""
+    return [state.blobs.size(sha(b)) is not None for b in bundles]
 
 
-def test_a_bundle_goes_once_every_laptop_of_the_recipient_has_fetched_it(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    state = open_hub(data_dir, "hub-1")
+def test_a_bundle_goes_once_every_laptop_of_the_recipient_has_fetched_it(
+    make_hub: MakeHub,
+) -> None:
+    state = make_hub()
     a, b = office("WVFT"), office("ECPAT")
     register(state, a)
     register(state, b)
@@ -56,15 +59,15 @@ def test_a_bundle_goes_once_every_laptop_of_the_recipient_has_fetched_it(tmp_pat
         listed = client.get("/v1/mailbox", headers=auth_a).json()["bundles"]
         assert [e["sha256"] for e in listed] == [sha(news)]
         metrics = client.get("/metrics").text
-    assert [p.name for p in blobs(data_dir)] == [sha(news)]
+    assert kept(state, data, news) == [False, True]
     assert "cmdesk_hub_bundles_expired_total 1" in metrics
 
 
 def test_retention_drops_what_a_laptop_never_fetched_and_an_organisation_sets_its_own(
-    tmp_path: Path,
+    make_hub: MakeHub, deployment: dict[str, Any], tmp_path: Path
 ) -> None:
     data_dir = tmp_path / "data"
-    state = open_hub(data_dir, "hub-1", Limits(retention_days=30))
+    state = make_hub(Limits(retention_days=30))
     a, b = office("WVFT"), office("ECPAT")
     register(state, a)
     register(state, b)
@@ -77,19 +80,18 @@ def test_retention_drops_what_a_laptop_never_fetched_and_an_organisation_sets_it
     now = time.time()
     assert state.prune(now + 29 * DAY) == (0, 0)
     assert state.prune(now + 31 * DAY) == (2, len(to_b) + len(to_a))
-    assert blobs(data_dir) == []
+    assert kept(state, to_b, to_a) == [False, False]
 
     # ECPAT keeps its bundles 7 days only; WVFT keeps the hub's default.
-    code = cli.main(["--lang", "th", "org", "retention", "ecpat", "7", "--data", str(data_dir)])
-    assert code == 0
-    state = open_hub(data_dir, "hub-1", Limits(retention_days=30))
+    where = ["--data", str(data_dir), *(["--db", deployment["db"]] if deployment else [])]
+    assert cli.main(["--lang", "th", "org", "retention", "ecpat", "7", *where]) == 0
+    state = make_hub(Limits(retention_days=30))
     with TestClient(build_app(state)) as client:
         to_b, to_a = bundle(a, b), bundle(b, a)
         client.put(f"/v1/bundles/{sha(to_b)}", content=to_b, headers=sign_in(client, a.device))
         client.put(f"/v1/bundles/{sha(to_a)}", content=to_a, headers=sign_in(client, b.device))
     assert state.prune(time.time() + 8 * DAY) == (1, len(to_b))
-    remaining = [p.name for p in blobs(data_dir)]
-    assert remaining == [sha(to_a)]
+    assert kept(state, to_b, to_a) == [False, True]
 
 
 def test_the_operator_commands_say_what_they_did_in_thai_and_english(
@@ -117,11 +119,13 @@ def put_both_ways(client: Any, sender: Office, recipient: Office, auth: dict[str
     return data, client.put(f"/v1/bundles/{sha(data)}", content=data, headers=auth)
 
 
-def test_a_laptop_over_its_quota_is_refused_until_its_bundles_are_fetched(tmp_path: Path) -> None:
+def test_a_laptop_over_its_quota_is_refused_until_its_bundles_are_fetched(
+    make_hub: MakeHub,
+) -> None:
     a, b = office("WVFT"), office("ECPAT")
     size = len(bundle(a, b, payload=os.urandom(4000)))  # padded: every such bundle is as long
     room = Limits(device_bytes=2 * size + size // 2, org_bytes=10**9)  # two bundles, not three
-    state = open_hub(tmp_path / "data", "hub-1", room)
+    state = make_hub(room)
     register(state, a)
     register(state, b)
     with TestClient(build_app(state)) as client:
@@ -150,12 +154,12 @@ def test_a_laptop_over_its_quota_is_refused_until_its_bundles_are_fetched(tmp_pa
         assert "cmdesk_hub_over_quota_total 2" in client.get("/metrics").text
 
 
-def test_an_organisation_over_its_quota_is_refused_whichever_laptop_sends(tmp_path: Path) -> None:
+def test_an_organisation_over_its_quota_is_refused_whichever_laptop_sends(
+    make_hub: MakeHub,
+) -> None:
     a, b = office("WVFT"), office("ECPAT")
     size = len(bundle(a, b, payload=os.urandom(4000)))
-    state = open_hub(
-        tmp_path / "data", "hub-1", Limits(device_bytes=10**9, org_bytes=2 * size + size // 2)
-    )
+    state = make_hub(Limits(device_bytes=10**9, org_bytes=2 * size + size // 2))
     register(state, a)
     register(state, b)
     second = Office(a.org, DeviceKeys.generate(a.org, str(uuid.uuid4())))

@@ -84,7 +84,8 @@ class HubProcess:
         return out.strip().splitlines()[-1]
 
     def register(self, laptop: Laptop) -> None:
-        hub_command("org", "add", str(laptop.identity()), "--data", str(self.data))
+        db = list(self.options[self.options.index("--db") :][:2]) if "--db" in self.options else []
+        hub_command("org", "add", str(laptop.identity()), "--data", str(self.data), *db)
 
     def connect(self, laptop: Laptop) -> None:
         laptop.run("sync", "hub", "set", self.url, "--pin", self.pin())
@@ -104,3 +105,18 @@ def running_hub(tmp_path: Path) -> Iterator[HubProcess]:
         yield running
     finally:
         running.stop()
+
+
+def office_field_and_partner(tmp_path: Path, hub: HubProcess) -> tuple[Laptop, Laptop, Laptop]:
+    """WVFT's office and a field laptop, and ECPAT's office, trusting each other, all set to
+    sync through `hub`."""
+    office = Laptop.init(tmp_path / "office", "WVFT")
+    field = office.enrol(tmp_path / "field", user="pim", role="case_manager")
+    partner = Laptop.init(tmp_path / "partner", "ECPAT")
+    office.trust(partner)
+    partner.trust(office)
+    for laptop in (office, partner):
+        hub.register(laptop)
+    for laptop in (office, field, partner):
+        hub.connect(laptop)
+    return office, field, partner

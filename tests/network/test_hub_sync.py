@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.network.harness import Laptop
-from tests.network.hub_process import HubProcess, running_hub
+from tests.network.hub_process import HubProcess, office_field_and_partner, running_hub
 
 CANARY = "มะลิแคนารี"
 
@@ -23,15 +23,7 @@ def hub(tmp_path: Path) -> Iterator[HubProcess]:
 def test_two_laptops_and_a_partner_converge_through_the_hub(
     tmp_path: Path, hub: HubProcess
 ) -> None:
-    office = Laptop.init(tmp_path / "office", "WVFT")
-    field = office.enrol(tmp_path / "field", user="pim", role="case_manager")
-    partner = Laptop.init(tmp_path / "partner", "ECPAT")
-    office.trust(partner)
-    partner.trust(office)
-    for laptop in (office, partner):
-        hub.register(laptop)
-    for laptop in (office, field, partner):
-        hub.connect(laptop)
+    office, field, partner = office_field_and_partner(tmp_path, hub)
 
     worker = office.add_user("anong", "case_manager", display_name="Anong")
     worker.json(

@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
+import secrets
 import threading
 import time
 from collections import Counter
@@ -94,11 +96,12 @@ class Hub:
         hub_id: str,
         rate: int = RATE_PER_MINUTE,
         limits: Limits | None = None,
+        secret: bytes | None = None,
     ) -> None:
         self.meta = meta
         self.blobs = blobs
         self.hub_id = hub_id
-        self.auth = Authority(meta, hub_id)
+        self.auth = Authority(meta, hub_id, secret)
         self.staging = staging
         self.limiter = RateLimiter(rate)
         self.metrics: Counter[str] = Counter()
@@ -264,6 +267,9 @@ class Hub:
             return self._refuse("quota", 507)
         return None
 
+    def close(self) -> None:
+        self.meta.close()
+
     def prune(self, now: float | None = None) -> tuple[int, int]:
         """Drops the bundles every laptop of their recipient has fetched, and those past the
         recipient's retention: (bundles, bytes)."""
@@ -319,7 +325,6 @@ class Hub:
             org = self.meta.org(revocation.org_id)
             if org is not None and revocation.signed_by(org.sign_public):
                 self.meta.add_revocation(org.org_id, revocation.subject)
-                self.auth.forget_device(revocation.subject)
 
     async def mailbox(self, request: Request) -> Response:
         session = self._authed(request)
@@ -484,17 +489,61 @@ def build_app(hub: Hub) -> Starlette:
     return Starlette(routes=routes)
 
 
-def open_hub(data: Path, hub_id: str, limits: Limits | None = None) -> Hub:
+def open_hub(
+    data: Path,
+    hub_id: str,
+    limits: Limits | None = None,
+    *,
+    db: str | None = None,
+    store: str | None = None,
+    s3_endpoint: str | None = None,
+) -> Hub:
+    """The embedded hub (SQLite and a folder in `data`), or its metadata in PostgreSQL (`db`)
+    and its blobs in an S3 bucket (`store`, s3://BUCKET[/PREFIX]). `data` keeps what every
+    process of one hub shares: its id, secret and certificate, and resumable uploads."""
     from cmdesk.hub.storage import FolderBlobs, SqliteMetadata
 
     data.mkdir(parents=True, exist_ok=True)
+    meta: MetadataStore
+    blobs: BlobStore
+    if db:
+        from cmdesk.hub.storage_scale import PostgresMetadata
+
+        meta = PostgresMetadata(db)
+    else:
+        meta = SqliteMetadata(data / "hub.sqlite")
+    if store:
+        from cmdesk.hub.storage_scale import S3Blobs
+
+        blobs = S3Blobs(store, s3_endpoint)
+    else:
+        blobs = FolderBlobs(data / "blobs")
     return Hub(
-        SqliteMetadata(data / "hub.sqlite"),
-        FolderBlobs(data / "blobs"),
+        meta,
+        blobs,
         tus.Staging(data / "uploads"),
         hub_id,
         limits=limits,
+        secret=hub_secret(data),
     )
+
+
+def hub_secret(data: Path) -> bytes:
+    """The key of the hub's challenges and tokens, made on first use, readable by its owner
+    only; every process of one hub reads the same one."""
+    path = data / "hub-secret"
+    if not path.exists():
+        tmp = path.with_name(f".hub-secret.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(secrets.token_bytes(32))
+        try:
+            os.link(tmp, path)  # the first process wins; the others read its secret
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_bytes()
 
 
 def prune_every(hub: Hub, seconds: float, stop: threading.Event) -> threading.Thread:

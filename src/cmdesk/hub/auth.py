@@ -1,12 +1,20 @@
 """Device authentication: the laptop signs the hub's challenge (nonce, hub id, device id) with
 its device key and shows its certificate chain; no clock on the laptop is needed. The hub
 verifies the chain from the registered organisation key (certs.verify_chain) against the
-revocations it knows, and issues a short-lived token."""
+revocations it knows, and issues a short-lived token.
+
+Challenges and tokens carry their own proof (an HMAC under the hub's secret, kept in its data
+folder), so several hub processes sharing one metadata store and one data folder accept each
+other's: a laptop may be answered by any of them. A challenge answers once (the metadata store
+remembers used nonces until they expire); a token is refused as soon as its laptop is revoked.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
-import threading
 import time
 from dataclasses import dataclass
 
@@ -18,7 +26,6 @@ from cmdesk.hub.storage import MetadataStore
 AUTH_DOMAIN = b"cmdesk-hub-auth\n"
 TOKEN_SECONDS = 30 * 60
 CHALLENGE_SECONDS = 120
-MAX_CHALLENGES = 10_000
 
 
 def challenge_message(nonce: str, hub_id: str, device_id: str) -> bytes:
@@ -38,24 +45,35 @@ class Session:
     expires: float
 
 
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
 class Authority:
-    def __init__(self, meta: MetadataStore, hub_id: str) -> None:
+    def __init__(self, meta: MetadataStore, hub_id: str, secret: bytes | None = None) -> None:
         self.meta = meta
         self.hub_id = hub_id
-        self._lock = threading.Lock()
-        self._nonces: dict[str, tuple[str, float]] = {}
-        self._tokens: dict[str, Session] = {}
+        self._secret = secret or secrets.token_bytes(32)
+
+    def _mac(self, kind: str, *parts: str) -> str:
+        message = "|".join((kind, self.hub_id, *parts)).encode()
+        return _b64(hmac.new(self._secret, message, hashlib.sha256).digest()[:24])
 
     def challenge(self, device_id: str) -> str:
-        now = time.monotonic()
-        nonce = secrets.token_urlsafe(24)
-        with self._lock:
-            if len(self._nonces) >= MAX_CHALLENGES:
-                self._nonces = {k: v for k, v in self._nonces.items() if v[1] > now}
-            if len(self._nonces) >= MAX_CHALLENGES:
-                raise AuthRefused("busy")
-            self._nonces[nonce] = (device_id, now + CHALLENGE_SECONDS)
-        return nonce
+        expires = str(int(time.time()) + CHALLENGE_SECONDS)
+        salt = secrets.token_urlsafe(12)
+        return f"{expires}.{salt}.{self._mac('challenge', device_id, expires, salt)}"
+
+    def _check_challenge(self, nonce: str, device_id: str) -> None:
+        expires, _dot, rest = nonce.partition(".")
+        salt, _dot, mac = rest.partition(".")
+        if not expires.isdigit() or not hmac.compare_digest(
+            mac, self._mac("challenge", device_id, expires, salt)
+        ):
+            raise AuthRefused("challenge")
+        if int(expires) < time.time() or not self.meta.use_nonce(nonce, float(expires)):
+            # A nonce answers once: a replayed answer finds it used.
+            raise AuthRefused("challenge")
 
     def token(
         self,
@@ -65,12 +83,7 @@ class Authority:
         cert: DeviceCert,
         chain: tuple[Link, ...],
     ) -> tuple[str, Session]:
-        now = time.monotonic()
-        with self._lock:
-            # A nonce answers once: a replayed answer finds it gone.
-            owner = self._nonces.pop(nonce, None)
-        if owner is None or owner[0] != device_id or owner[1] < now:
-            raise AuthRefused("challenge")
+        self._check_challenge(nonce, device_id)
         if cert.device_id != device_id:
             raise AuthRefused("certificate")
         org = self.meta.org(cert.org_id)
@@ -83,21 +96,18 @@ class Authority:
         message = challenge_message(nonce, self.hub_id, device_id)
         if not verify_signature(cert.sign_public, message, signature):
             raise AuthRefused("signature")
-        token = secrets.token_urlsafe(32)
-        session = Session(device_id, org.org_id, now + TOKEN_SECONDS)
-        with self._lock:
-            self._tokens = {k: s for k, s in self._tokens.items() if s.expires > now}
-            self._tokens[token] = session
-        return token, session
+        expires = str(int(time.time()) + TOKEN_SECONDS)
+        mac = self._mac("token", device_id, org.org_id, expires)
+        token = f"{device_id}.{org.org_id}.{expires}.{mac}"
+        return token, Session(device_id, org.org_id, float(expires))
 
     def session(self, token: str) -> Session | None:
-        with self._lock:
-            found = self._tokens.get(token)
-        if found is None or found.expires < time.monotonic():
+        parts = token.split(".")
+        if len(parts) != 4 or not parts[2].isdigit():
             return None
-        return found
-
-    def forget_device(self, device_id: str) -> None:
-        """A revocation learnt: the device's tokens end now."""
-        with self._lock:
-            self._tokens = {k: s for k, s in self._tokens.items() if s.device_id != device_id}
+        device_id, org_id, expires, mac = parts
+        if not hmac.compare_digest(mac, self._mac("token", device_id, org_id, expires)):
+            return None
+        if int(expires) < time.time() or device_id in self.meta.revoked(org_id):
+            return None  # a revocation learnt by any hub process ends the token
+        return Session(device_id, org_id, float(expires))

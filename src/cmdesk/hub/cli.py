@@ -9,6 +9,7 @@ import sys
 import threading
 import uuid
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 
 from cmdesk.core.errors import CmdeskError
@@ -17,7 +18,7 @@ from cmdesk.core.model.org import org_id_for
 from cmdesk.core.sync.keys import OrgIdentity, org_id_follows_from_code, read_identity_file
 from cmdesk.hub import tls
 from cmdesk.hub.limits import Limits
-from cmdesk.hub.storage import Org, SqliteMetadata
+from cmdesk.hub.storage import MetadataStore, Org, SqliteMetadata
 
 ORG_ADDED = N_("Organisation {code} is registered on this hub. Its laptops may now sync here.")
 ORG_KNOWN = N_("Organisation {code} was already registered with these keys. Nothing changed.")
@@ -66,17 +67,17 @@ def cmd_org_add(args: argparse.Namespace, tr: Translator) -> int:
     if not org_id_follows_from_code(ident):
         print(tr.gettext(ORG_ID_WRONG), file=sys.stderr)
         return 1
-    meta = SqliteMetadata(_data(args) / "hub.sqlite")
-    known = meta.org(ident.org_id)
-    if known is not None:
-        if known.sign_public == ident.sign_public:
-            print(tr.format(ORG_KNOWN, code=ident.code))
-            return 0
-        print(tr.format(ORG_CONFLICT, code=ident.code), file=sys.stderr)
-        return 1
-    meta.add_org(Org(ident.org_id, ident.code, ident.sign_public))
-    print(tr.format(ORG_ADDED, code=ident.code))
-    return 0
+    with closing(_meta(args)) as meta:
+        known = meta.org(ident.org_id)
+        if known is not None:
+            if known.sign_public == ident.sign_public:
+                print(tr.format(ORG_KNOWN, code=ident.code))
+                return 0
+            print(tr.format(ORG_CONFLICT, code=ident.code), file=sys.stderr)
+            return 1
+        meta.add_org(Org(ident.org_id, ident.code, ident.sign_public))
+        print(tr.format(ORG_ADDED, code=ident.code))
+        return 0
 
 
 def cmd_fingerprint(args: argparse.Namespace, tr: Translator) -> int:
@@ -97,7 +98,7 @@ def cmd_serve(args: argparse.Namespace, tr: Translator) -> int:
         return 2
     data = _data(args)
     cert, key = tls.ensure_certificate(data)
-    hub = open_hub(data, hub_id(data), _limits(args))
+    hub = open_hub(data, hub_id(data), _limits(args), **_stores(args))
     app = build_app(hub)
     prune_every(hub, PRUNE_SECONDS, threading.Event())
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -124,28 +125,40 @@ def _limits(args: argparse.Namespace) -> Limits:
     )
 
 
+def _meta(args: argparse.Namespace) -> MetadataStore:
+    if args.db:
+        from cmdesk.hub.storage_scale import PostgresMetadata
+
+        return PostgresMetadata(args.db)
+    return SqliteMetadata(_data(args) / "hub.sqlite")
+
+
+def _stores(args: argparse.Namespace) -> dict[str, str | None]:
+    return {"db": args.db, "store": args.store, "s3_endpoint": args.s3_endpoint}
+
+
 def cmd_prune(args: argparse.Namespace, tr: Translator) -> int:
     from cmdesk.hub.app import open_hub
 
     data = _data(args)
-    count, size = open_hub(data, hub_id(data), _limits(args)).prune()
+    count, size = open_hub(data, hub_id(data), _limits(args), **_stores(args)).prune()
     print(tr.format(EXPIRED, count=count, size=size))
     return 0
 
 
 def cmd_org_retention(args: argparse.Namespace, tr: Translator) -> int:
-    meta = SqliteMetadata(_data(args) / "hub.sqlite")
-    org = meta.org(org_id_for(args.code))
-    if org is None:
-        print(tr.format(NO_ORG, code=args.code), file=sys.stderr)
-        return 1
-    days = args.days or None  # 0: back to the hub's default
-    meta.set_retention(org.org_id, days)
-    if days is None:
-        print(tr.format(RETENTION_DEFAULT, code=org.code))
-    else:
-        print(tr.format(RETENTION_SET, code=org.code, days=days))
-    return 0
+    with closing(_meta(args)) as meta:
+        org = meta.org(org_id_for(args.code))
+        if org is None:
+            print(tr.format(NO_ORG, code=args.code), file=sys.stderr)
+            return 1
+        days = args.days or None  # 0: back to the hub's default
+        meta.set_retention(org.org_id, days)
+        if days is None:
+            print(tr.format(RETENTION_DEFAULT, code=org.code))
+        else:
+            print(tr.format(RETENTION_SET, code=org.code, days=days))
+        return 0
 
 
 def _data(args: argparse.Namespace) -> Path:
@@ -171,6 +184,10 @@ def _limit_options(p: argparse.ArgumentParser) -> None:
          "longest a bundle is kept when an organisation set nothing"),
     ):  # fmt: skip
         p.add_argument(flag, type=kind, default=default, metavar=meta, help=text)
+    # Network scale: several hub processes share these (and the --data folder).
+    p.add_argument("--db", metavar="postgresql://…", help="metadata in PostgreSQL")
+    p.add_argument("--store", metavar="s3://BUCKET", help="bundles in an S3 bucket")
+    p.add_argument("--s3-endpoint", metavar="URL", help="the S3 server, if not AWS")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -191,11 +208,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = orgs.add_parser("add", help="register an organisation's identity file")
     p.add_argument("file", metavar="IDENTITY_FILE")
     p.add_argument("--data", required=True, metavar="DIR")
+    p.add_argument("--db", metavar="postgresql://…", help="metadata in PostgreSQL")
     p.set_defaults(func=cmd_org_add)
     p = orgs.add_parser("retention", help="days an organisation's bundles are kept at most")
     p.add_argument("code", metavar="ORG_CODE")
     p.add_argument("days", type=bounded_days, metavar="DAYS", help="0: the hub's default")
     p.add_argument("--data", required=True, metavar="DIR")
+    p.add_argument("--db", metavar="postgresql://…", help="metadata in PostgreSQL")
     p.set_defaults(func=cmd_org_retention)
     p = sub.add_parser("fingerprint", help="print the pin laptops need")
     p.add_argument("--data", required=True, metavar="DIR")

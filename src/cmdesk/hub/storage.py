@@ -20,10 +20,10 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,8 @@ class MetadataStore(Protocol):
     def set_retention(self, org_id: str, days: int | None) -> None: ...
     def expirable(self, now: float, default_days: int) -> list[str]: ...
     def remove(self, sha256: str) -> None: ...
+    def use_nonce(self, nonce: str, expires: float) -> bool: ...
+    def close(self) -> None: ...
 
 
 class BlobStore(Protocol):
@@ -80,6 +82,7 @@ CREATE TABLE IF NOT EXISTS mailbox (
     sender_device TEXT NOT NULL, PRIMARY KEY (recipient_org, seq));
 CREATE TABLE IF NOT EXISTS fetched (
     sha256 TEXT NOT NULL, device_id TEXT NOT NULL, PRIMARY KEY (sha256, device_id));
+CREATE TABLE IF NOT EXISTS used_nonce (nonce TEXT PRIMARY KEY, expires REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS device (
     device_id TEXT PRIMARY KEY, org_id TEXT NOT NULL, first_seen REAL NOT NULL,
     last_seen REAL NOT NULL);
@@ -95,7 +98,162 @@ ADDED_COLUMNS = (
 DAY = 86400.0
 
 
-class SqliteMetadata:
+class SqlMetadata:
+    """The metadata queries, once, for SQLite and PostgreSQL alike (both speak UPDATE …
+    RETURNING and ON CONFLICT); a subclass gives the connection, its transactions and its
+    placeholder."""
+
+    _mark = "?"
+    _lock: threading.Lock
+    _db: Any
+
+    def _sql(self, query: str) -> str:
+        return query if self._mark == "?" else query.replace("?", self._mark)
+
+    def _tx(self) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def _rows(self, query: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return list(self._db.execute(self._sql(query), params).fetchall())
+
+    def _write(self, query: str, params: tuple[Any, ...] = ()) -> int:
+        with self._tx() as db:
+            return int(db.execute(self._sql(query), params).rowcount)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def add_org(self, org: Org) -> None:
+        self._write(
+            "INSERT INTO org (org_id, code, sign_public) VALUES (?, ?, ?)",
+            (org.org_id, org.code, org.sign_public),
+        )
+
+    def org(self, org_id: str) -> Org | None:
+        rows = self._rows("SELECT org_id, code, sign_public FROM org WHERE org_id = ?", (org_id,))
+        return Org(rows[0][0], rows[0][1], bytes(rows[0][2])) if rows else None
+
+    def revoked(self, org_id: str) -> frozenset[str]:
+        return frozenset(
+            r[0] for r in self._rows("SELECT subject FROM revoked WHERE org_id = ?", (org_id,))
+        )
+
+    def add_revocation(self, org_id: str, subject: str) -> None:
+        self._write("INSERT INTO revoked VALUES (?, ?) ON CONFLICT DO NOTHING", (org_id, subject))
+
+    def _one(self, where: str, value: str) -> Entry | None:
+        rows = self._rows(f"SELECT {_ENTRY} FROM mailbox WHERE {where} = ?", (value,))
+        return Entry(*rows[0]) if rows else None
+
+    def entry(self, sha256: str) -> Entry | None:
+        return self._one("sha256", sha256)
+
+    def entry_by_bundle(self, bundle_id: str) -> Entry | None:
+        return self._one("bundle_id", bundle_id)
+
+    def publish(self, entry: Entry) -> Entry:
+        """Allocates the recipient's next sequence number and makes the entry visible, in one
+        transaction (the organisation's row is the lock)."""
+        with self._tx() as db:
+            row = db.execute(
+                self._sql(
+                    "UPDATE org SET next_seq = next_seq + 1 WHERE org_id = ? RETURNING next_seq - 1"
+                ),
+                (entry.recipient_org,),
+            ).fetchone()
+            if row is None:
+                raise KeyError(entry.recipient_org)
+            seq = int(row[0])
+            db.execute(
+                self._sql(
+                    "INSERT INTO mailbox (recipient_org, seq, sha256, bundle_id, size,"
+                    " sender_org, sender_device, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                ),
+                (
+                    entry.recipient_org,
+                    seq,
+                    entry.sha256,
+                    entry.bundle_id,
+                    entry.size,
+                    entry.sender_org,
+                    entry.sender_device,
+                    time.time(),
+                ),
+            )
+        return Entry(seq, *_fields(entry)[1:])
+
+    def pending(self, org_id: str, device_id: str, after: int) -> list[Entry]:
+        """Bundles for the organisation after `after`, that this device did not send and has
+        not confirmed fetching."""
+        rows = self._rows(
+            f"SELECT {_ENTRY} FROM mailbox m WHERE recipient_org = ? AND seq > ?"
+            " AND sender_device != ? AND NOT EXISTS (SELECT 1 FROM fetched f"
+            "   WHERE f.sha256 = m.sha256 AND f.device_id = ?) ORDER BY seq",
+            (org_id, after, device_id, device_id),
+        )
+        return [Entry(*r) for r in rows]
+
+    def mark_fetched(self, sha256: str, device_id: str) -> None:
+        self._write("INSERT INTO fetched VALUES (?, ?) ON CONFLICT DO NOTHING", (sha256, device_id))
+
+    def seen_device(self, org_id: str, device_id: str) -> None:
+        """A laptop signed in: from now on its organisation's bundles wait for it too."""
+        now = time.time()
+        self._write(
+            "INSERT INTO device VALUES (?, ?, ?, ?) ON CONFLICT (device_id)"
+            " DO UPDATE SET last_seen = excluded.last_seen",
+            (device_id, org_id, now, now),
+        )
+
+    def held_bytes(self, *, device_id: str = "", org_id: str = "") -> int:
+        """Bytes of bundles still held that this laptop (or organisation) sent."""
+        column, value = ("sender_device", device_id) if device_id else ("sender_org", org_id)
+        rows = self._rows(
+            f"SELECT COALESCE(SUM(size), 0) FROM mailbox WHERE {column} = ?", (value,)
+        )
+        return int(rows[0][0])
+
+    def set_retention(self, org_id: str, days: int | None) -> None:
+        self._write("UPDATE org SET retention_days = ? WHERE org_id = ?", (days, org_id))
+
+    def expirable(self, now: float, default_days: int) -> list[str]:
+        """Bundles fetched by every known laptop of the recipient (revoked ones and the sender
+        aside, at least one fetch), or older than the recipient's retention."""
+        rows = self._rows(
+            "SELECT m.sha256 FROM mailbox m JOIN org o ON o.org_id = m.recipient_org"
+            " WHERE m.created_at < ? - COALESCE(o.retention_days, ?) * ?"
+            " OR (EXISTS (SELECT 1 FROM fetched f WHERE f.sha256 = m.sha256)"
+            "  AND NOT EXISTS (SELECT 1 FROM device d WHERE d.org_id = m.recipient_org"
+            "   AND d.device_id != m.sender_device"
+            "   AND d.device_id NOT IN (SELECT subject FROM revoked r"
+            "     WHERE r.org_id = d.org_id)"
+            "   AND NOT EXISTS (SELECT 1 FROM fetched f"
+            "     WHERE f.sha256 = m.sha256 AND f.device_id = d.device_id)))",
+            (now, default_days, DAY),
+        )
+        return [str(r[0]) for r in rows]
+
+    def remove(self, sha256: str) -> None:
+        with self._tx() as db:
+            db.execute(self._sql("DELETE FROM mailbox WHERE sha256 = ?"), (sha256,))
+            db.execute(self._sql("DELETE FROM fetched WHERE sha256 = ?"), (sha256,))
+
+    def use_nonce(self, nonce: str, expires: float) -> bool:
+        """True the first time a challenge is answered; expired nonces are forgotten."""
+        with self._tx() as db:
+            db.execute(self._sql("DELETE FROM used_nonce WHERE expires < ?"), (time.time(),))
+            cursor = db.execute(
+                self._sql("INSERT INTO used_nonce VALUES (?, ?) ON CONFLICT DO NOTHING"),
+                (nonce, expires),
+            )
+            return bool(cursor.rowcount == 1)
+
+
+_ENTRY = "seq, sha256, bundle_id, size, sender_org, sender_device, recipient_org"
+
+
+class SqliteMetadata(SqlMetadata):
     """Embedded metadata: one SQLite file in WAL mode, one connection behind a lock (the hub's
     writes are a few small rows per bundle)."""
 
@@ -126,134 +284,6 @@ class SqliteMetadata:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
-
-    def add_org(self, org: Org) -> None:
-        with self._tx() as db:
-            db.execute(
-                "INSERT INTO org (org_id, code, sign_public) VALUES (?, ?, ?)",
-                (org.org_id, org.code, org.sign_public),
-            )
-
-    def org(self, org_id: str) -> Org | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT org_id, code, sign_public FROM org WHERE org_id = ?", (org_id,)
-            ).fetchone()
-        return Org(row[0], row[1], bytes(row[2])) if row else None
-
-    def revoked(self, org_id: str) -> frozenset[str]:
-        with self._lock:
-            rows = self._db.execute("SELECT subject FROM revoked WHERE org_id = ?", (org_id,))
-            return frozenset(r[0] for r in rows)
-
-    def add_revocation(self, org_id: str, subject: str) -> None:
-        with self._tx() as db:
-            db.execute("INSERT OR IGNORE INTO revoked VALUES (?, ?)", (org_id, subject))
-
-    def _one(self, where: str, value: str) -> Entry | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT seq, sha256, bundle_id, size, sender_org, sender_device, recipient_org"
-                f" FROM mailbox WHERE {where} = ?",
-                (value,),
-            ).fetchone()
-        return Entry(*row) if row else None
-
-    def entry(self, sha256: str) -> Entry | None:
-        return self._one("sha256", sha256)
-
-    def entry_by_bundle(self, bundle_id: str) -> Entry | None:
-        return self._one("bundle_id", bundle_id)
-
-    def publish(self, entry: Entry) -> Entry:
-        """Allocates the recipient's next sequence number and makes the entry visible, in one
-        transaction (the organisation's row is the lock)."""
-        with self._tx() as db:
-            row = db.execute(
-                "UPDATE org SET next_seq = next_seq + 1 WHERE org_id = ? RETURNING next_seq - 1",
-                (entry.recipient_org,),
-            ).fetchone()
-            if row is None:
-                raise KeyError(entry.recipient_org)
-            seq = int(row[0])
-            db.execute(
-                "INSERT INTO mailbox (recipient_org, seq, sha256, bundle_id, size, sender_org,"
-                " sender_device, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    entry.recipient_org,
-                    seq,
-                    entry.sha256,
-                    entry.bundle_id,
-                    entry.size,
-                    entry.sender_org,
-                    entry.sender_device,
-                    time.time(),
-                ),
-            )
-        return Entry(seq, *_fields(entry)[1:])
-
-    def pending(self, org_id: str, device_id: str, after: int) -> list[Entry]:
-        """Bundles for the organisation after `after`, that this device did not send and has
-        not confirmed fetching."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT seq, sha256, bundle_id, size, sender_org, sender_device, recipient_org"
-                " FROM mailbox m WHERE recipient_org = ? AND seq > ? AND sender_device != ?"
-                " AND NOT EXISTS (SELECT 1 FROM fetched f"
-                "   WHERE f.sha256 = m.sha256 AND f.device_id = ?) ORDER BY seq",
-                (org_id, after, device_id, device_id),
-            ).fetchall()
-        return [Entry(*r) for r in rows]
-
-    def mark_fetched(self, sha256: str, device_id: str) -> None:
-        with self._tx() as db:
-            db.execute("INSERT OR IGNORE INTO fetched VALUES (?, ?)", (sha256, device_id))
-
-    def seen_device(self, org_id: str, device_id: str) -> None:
-        """A laptop signed in: from now on its organisation's bundles wait for it too."""
-        now = time.time()
-        with self._tx() as db:
-            db.execute(
-                "INSERT INTO device VALUES (?, ?, ?, ?) ON CONFLICT (device_id)"
-                " DO UPDATE SET last_seen = excluded.last_seen",
-                (device_id, org_id, now, now),
-            )
-
-    def held_bytes(self, *, device_id: str = "", org_id: str = "") -> int:
-        """Bytes of bundles still held that this laptop (or organisation) sent."""
-        column, value = ("sender_device", device_id) if device_id else ("sender_org", org_id)
-        with self._lock:
-            row = self._db.execute(
-                f"SELECT COALESCE(SUM(size), 0) FROM mailbox WHERE {column} = ?", (value,)
-            ).fetchone()
-        return int(row[0])
-
-    def set_retention(self, org_id: str, days: int | None) -> None:
-        with self._tx() as db:
-            db.execute("UPDATE org SET retention_days = ? WHERE org_id = ?", (days, org_id))
-
-    def expirable(self, now: float, default_days: int) -> list[str]:
-        """Bundles fetched by every known laptop of the recipient (revoked ones and the sender
-        aside, at least one fetch), or older than the recipient's retention."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT m.sha256 FROM mailbox m JOIN org o ON o.org_id = m.recipient_org"
-                " WHERE m.created_at < ? - COALESCE(o.retention_days, ?) * ?"
-                " OR (EXISTS (SELECT 1 FROM fetched f WHERE f.sha256 = m.sha256)"
-                "  AND NOT EXISTS (SELECT 1 FROM device d WHERE d.org_id = m.recipient_org"
-                "   AND d.device_id != m.sender_device"
-                "   AND d.device_id NOT IN (SELECT subject FROM revoked r"
-                "     WHERE r.org_id = d.org_id)"
-                "   AND NOT EXISTS (SELECT 1 FROM fetched f"
-                "     WHERE f.sha256 = m.sha256 AND f.device_id = d.device_id)))",
-                (now, default_days, DAY),
-            ).fetchall()
-        return [str(r[0]) for r in rows]
-
-    def remove(self, sha256: str) -> None:
-        with self._tx() as db:
-            db.execute("DELETE FROM mailbox WHERE sha256 = ?", (sha256,))
-            db.execute("DELETE FROM fetched WHERE sha256 = ?", (sha256,))
 
 
 def _fields(entry: Entry) -> tuple[int, str, str, int, str, str, str]:
