@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.core.sync.conftest import Net, open_ws, sync
-from tests.core.sync.records import add_case, add_child
-from tests.core.sync.test_stateful import data_ops, fsck
+from tests.core.sync.records import add_case, add_child, edit
+from tests.core.sync.test_stateful import Case, data_ops, fsck, values
 
 
 def test_a_copied_office_vault_converges_with_nothing_refused(net: Net, tmp_path: Path) -> None:
@@ -176,5 +176,46 @@ def test_a_copied_field_laptop_converges_with_nothing_refused(net: Net, tmp_path
             assert sync(ws).import_trouble().refused == ()
         assert all(data_ops(ws) == data_ops(net.a1) for ws in everyone)
         assert len({sync(ws).state_hash() for ws in everyone}) == 1
+    finally:
+        copy.close()
+
+
+def test_a_change_of_the_copy_over_numbers_the_office_used_is_not_merged_into_its_own(
+    net: Net, tmp_path: Path
+) -> None:
+    """Found by the stateful test: after the copy, the office edited a case (a change of a
+    few numbers) and the copy recorded a new case (one change over many numbers, the
+    office's edit and audit entry among them). Received by the office, the copy's change was
+    taken for one held in part and its other operations were merged into the office's edit:
+    a change neither vault made, which the other laptops refused at every exchange as
+    altered on the way, so they never converged."""
+    child = add_child(net.a1)
+    case = add_case(net.a1, child)
+    for ws in (net.a2, net.a3):
+        sync(ws).import_bundle(sync(net.a1).export()[0])
+    root = net.a1.vault.paths.root
+    net.a1.close()
+    shutil.copytree(root, tmp_path / "copy")
+    net.a1 = open_ws(root)
+    copy = open_ws(tmp_path / "copy")
+    try:
+        sync(net.a1).export()  # signs the office's changes since the copy; never delivered
+        edit(net.a1, Case, case, risk_level="low", risk_reason="office")
+        sync(net.a1).import_bundle(sync(copy).export()[0])  # the office sees the fork
+        add_case(copy, child)  # still under the old id, over the numbers of the edit
+        laptops = [net.a2, net.a3, copy]
+        for _ in range(3):
+            for ws in laptops:
+                sync(net.a1).import_bundle(sync(ws).export()[0])
+            for ws in laptops:
+                sync(ws).import_bundle(sync(net.a1).export()[0])
+        everyone = [net.a1, *laptops]
+        for ws in everyone:
+            assert sync(ws).import_trouble().refused == ()
+        assert all(data_ops(ws) == data_ops(net.a1) for ws in everyone)
+        assert len({sync(ws).state_hash() for ws in everyone}) == 1
+        assert all(values(ws, "case_file", case)["risk_reason"] == "office" for ws in everyone)
+        for ws in everyone:
+            fsck(ws)
     finally:
         copy.close()
