@@ -548,8 +548,9 @@ class SyncMachine(RuleBasedStateMachine):
         content; it then takes a new identity (reidentify.py) and sends its work again."""
         if self.clones >= MAX_CLONES:
             return
-        # The office's vault (a VM snapshot, a copy taken home); copies of a laptop that
-        # joined are a known gap (test_copied_vault, xfail).
+        # The office's vault (a VM snapshot, a copy taken home). A copied field laptop is
+        # covered by test_copied_vault (it converges since every batch is kept); the model
+        # has not been widened to copy field laptops yet.
         rep = "a1"
         ids = [self.ws(n).device_id for n in self.laptops()]
         if len(set(ids)) < len(ids):
