@@ -227,6 +227,7 @@ class SyncMachine(RuleBasedStateMachine):
         self.referrals: list[str] = []
         self.bundles: list[Sent] = []
         self.shared_ever: set[tuple[str, str, str]] = set()
+        self.partner_wrote: set[tuple[str, str, str]] = set()
         self.backups: dict[str, Path] = {}  # laptop -> its latest `backup` copy
         self.clones = 0
         # Laptops of WVFT whose identity the organisation revoked (a lost one, its copies).
@@ -280,6 +281,11 @@ class SyncMachine(RuleBasedStateMachine):
         before = values(self.ws(rep), table, row_id)
         edit(self.ws(rep), model, row_id, **fields)
         owner = before.get("org_id")
+        if rep == "p1" and owner != org_id_for(PARTNER):
+            # The partner's own writes on our record (its vault lets it; ours refuse them,
+            # authority.py): what it holds of them it was never sent, so no leak.
+            names = (*fields, "updated_at", "updated_by")
+            self.partner_wrote |= {(table, row_id, n) for n in names}
         for name, value in fields.items():
             # Writing the value a field holds is no write at all (nothing is captured).
             if owner == org_id_for("WVFT") and before.get(name) != value:
@@ -542,8 +548,9 @@ class SyncMachine(RuleBasedStateMachine):
         content; it then takes a new identity (reidentify.py) and sends its work again."""
         if self.clones >= MAX_CLONES:
             return
-        # The office's vault (a VM snapshot, a copy taken home); copies of a laptop that
-        # joined are a known gap (test_copied_vault, xfail).
+        # The office's vault (a VM snapshot, a copy taken home). A copied field laptop is
+        # covered by test_copied_vault (it converges since every batch is kept); the model
+        # has not been widened to copy field laptops yet.
         rep = "a1"
         ids = [self.ws(n).device_id for n in self.laptops()]
         if len(set(ids)) < len(ids):
@@ -728,7 +735,7 @@ class SyncMachine(RuleBasedStateMachine):
             owner = values(p1, tbl, row).get("org_id") if synced_tables()[tbl].owned else None
             if tbl == AUDIT_TABLE or owner == partner_org:
                 continue
-            extra = {(tbl, row, f) for f in fields} - self.shared_ever
+            extra = {(tbl, row, f) for f in fields} - self.shared_ever - self.partner_wrote
             assert not extra, f"the partner holds what was never shared: {sorted(extra)[:3]}"
         for (tbl, row), fields in scope.items():
             ours = values(a1, tbl, row)

@@ -115,7 +115,9 @@ class SyncChange(Base):
 class SyncBatch(Base):
     """An origin's signature over a run of its changes (batches.py), kept so it is relayed
     unchanged: `entries` is (seq, digest) per change of `first .. last`, `signature` the
-    origin device's Ed25519 signature over them."""
+    origin device's Ed25519 signature over them. Keyed by the signature too: two copies of a
+    vault sign runs from one number under one id and key, both genuine, and a relay holding
+    some of each copy's versions must keep both to vouch for each change it relays on."""
 
     __tablename__ = "sync_batch"
 
@@ -123,7 +125,7 @@ class SyncBatch(Base):
     first: Mapped[int] = mapped_column(Integer, primary_key=True)
     last: Mapped[int] = mapped_column(Integer)
     entries: Mapped[bytes] = mapped_column(LargeBinary)
-    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    signature: Mapped[bytes] = mapped_column(LargeBinary, primary_key=True)
 
 
 class SyncCert(Base):

@@ -188,7 +188,6 @@ def take_successor_identity(
         db: Db = s.connection().connection.driver_connection  # type: ignore[assignment]
         keys = keystore.load(db)
         if keys is not None:
-            batches.resign_around(db, engine.store.origins, old, keys.device.sign, set(forked))
             batches.sign_own(db, engine.store.origins, old, keys.device.sign, forked)
             # Kept like a met origin's certificate, so bundles carry it beside those batches.
             batches.remember(
