@@ -3,9 +3,11 @@ uploads checked from the clear header, one listing, Range downloads, refusals.""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import json
+import logging
 import uuid
 import warnings
 from collections.abc import Iterator
@@ -229,6 +231,47 @@ def test_tus_refuses_a_wrong_offset_and_a_wrong_checksum(two: Any) -> None:
     assert rest.status_code == 204
     listed = client.get("/v1/mailbox", headers=reader).json()["bundles"]
     assert [e["sha256"] for e in listed] == [sha(data)]
+
+
+def test_a_chunk_cut_mid_body_stores_nothing_and_is_no_error(
+    two: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A laptop's link dropping mid-PATCH (found by benchmarks/bench_hub.py): the offset stays
+    where it was acknowledged, and the hub logs a line of information, not an ERROR with a
+    traceback, for what is routine on a slow uplink."""
+    client, _state, a, b = two
+    auth = {**sign_in(client, a.device), "Tus-Resumable": "1.0.0"}
+    data = bundle(a, b)
+    made = client.post("/v1/uploads", headers={**auth, "Upload-Length": str(len(data))})
+    url = made.headers["Location"]
+    headers = {
+        **auth,
+        "Content-Type": "application/offset+octet-stream",
+        "Upload-Offset": "0",
+        "Content-Length": str(len(data)),
+    }
+    arriving = [
+        {"type": "http.request", "body": data[:100], "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return arriving.pop(0)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "PATCH",
+        "scheme": "https", "path": url, "raw_path": url.encode(), "query_string": b"",
+        "root_path": "", "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 443),
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+    }  # fmt: skip
+    with caplog.at_level(logging.INFO, logger="cmdesk.hub"):
+        asyncio.run(client.app(scope, receive, send))
+    assert [r.levelno for r in caplog.records if r.name == "cmdesk.hub"] == [logging.INFO]
+    assert client.head(url, headers=auth).headers["Upload-Offset"] == "0"
 
 
 def test_oversized_requests_and_floods_are_refused(tmp_path: Path) -> None:
