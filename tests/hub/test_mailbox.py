@@ -3,9 +3,12 @@ uploads checked from the clear header, one listing, Range downloads, refusals.""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import json
+import logging
+import os
 import uuid
 import warnings
 from collections.abc import Iterator
@@ -19,7 +22,7 @@ from cmdesk.core.model.org import org_id_for
 from cmdesk.core.sync import bundle_format
 from cmdesk.core.sync.certs import Revocation, now_text
 from cmdesk.core.sync.keys import DeviceKeys, OrgKeys
-from cmdesk.hub.app import build_app, open_hub
+from cmdesk.hub.app import DOWNLOAD_PIECE, build_app, open_hub
 from cmdesk.hub.auth import challenge_message
 from cmdesk.hub.storage import Org
 from tests.hub.conftest import MakeHub
@@ -232,6 +235,89 @@ def test_tus_refuses_a_wrong_offset_and_a_wrong_checksum(two: Any) -> None:
     assert rest.status_code == 204
     listed = client.get("/v1/mailbox", headers=reader).json()["bundles"]
     assert [e["sha256"] for e in listed] == [sha(data)]
+
+
+def test_a_chunk_cut_mid_body_stores_nothing_and_is_no_error(
+    two: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A laptop's link dropping mid-PATCH (found by benchmarks/bench_hub.py): the offset stays
+    where it was acknowledged, and the hub logs a line of information, not an ERROR with a
+    traceback, for what is routine on a slow uplink."""
+    client, _state, a, b = two
+    auth = {**sign_in(client, a.device), "Tus-Resumable": "1.0.0"}
+    data = bundle(a, b)
+    made = client.post("/v1/uploads", headers={**auth, "Upload-Length": str(len(data))})
+    url = made.headers["Location"]
+    headers = {
+        **auth,
+        "Content-Type": "application/offset+octet-stream",
+        "Upload-Offset": "0",
+        "Content-Length": str(len(data)),
+    }
+    arriving = [
+        {"type": "http.request", "body": data[:100], "more_body": True},
+        {"type": "http.disconnect"},
+    ]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return arriving.pop(0)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "PATCH",
+        "scheme": "https", "path": url, "raw_path": url.encode(), "query_string": b"",
+        "root_path": "", "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 443),
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+    }  # fmt: skip
+    with caplog.at_level(logging.INFO, logger="cmdesk.hub"):
+        asyncio.run(client.app(scope, receive, send))
+    assert [r.levelno for r in caplog.records if r.name == "cmdesk.hub"] == [logging.INFO]
+    assert client.head(url, headers=auth).headers["Upload-Offset"] == "0"
+
+
+def test_a_large_bundle_leaves_in_pieces_as_the_link_drains(two: Any) -> None:
+    """Handed to uvicorn in one piece, a large bundle counted as sent at once, and uvicorn's
+    keep-alive and TLS shutdown timeouts cut the connection ~35 s later while a slow link was
+    still carrying it (found by benchmarks/bench_hub.py: 15 MB at 1 Mbit/s never arrived).
+    In pieces, the response ends only when its last piece is handed over."""
+    client, _state, a, b = two
+    data = bundle(a, b, payload=os.urandom(5 * DOWNLOAD_PIECE))
+    put = client.put(f"/v1/bundles/{sha(data)}", content=data, headers=sign_in(client, a.device))
+    assert put.status_code == 201
+    reader = sign_in(client, b.device)
+    path = f"/v1/bundles/{sha(data)}"
+    bodies: list[dict[str, Any]] = []
+
+    asked: list[int] = []
+
+    async def receive() -> dict[str, Any]:
+        asked.append(1)
+        if len(asked) > 1:  # the response listens for a disconnect that never comes
+            await asyncio.Event().wait()
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            assert message["status"] == 206
+            assert (b"content-length", str(len(data) - 10).encode()) in message["headers"]
+        else:
+            bodies.append(message)
+
+    headers = {**reader, "Range": "bytes=10-"}
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+        "scheme": "https", "path": path, "raw_path": path.encode(), "query_string": b"",
+        "root_path": "", "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 443),
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+    }  # fmt: skip
+    asyncio.run(client.app(scope, receive, send))
+    pieces = [m["body"] for m in bodies if m["body"]]
+    assert len(pieces) > 5 and max(map(len, pieces)) <= DOWNLOAD_PIECE
+    assert b"".join(pieces) == data[10:]
+    assert bodies[-1]["more_body"] is False
 
 
 def test_oversized_requests_and_floods_are_refused(tmp_path: Path) -> None:
