@@ -63,3 +63,31 @@ def test_a_hub_with_another_key_gets_nothing(hub: tuple[HubProcess, Office, Offi
         assert refused.value.text_id == hub_client.WRONG_PIN
     finally:
         client.close()
+
+
+def test_a_download_cut_midway_resumes_from_the_last_byte_that_arrived(
+    hub: tuple[HubProcess, Office, Office],
+) -> None:
+    from tests.network.link import Proxy
+
+    running, a, b = hub
+    data = bundle(a, b, payload=os.urandom(2_000_000))
+    sender = HubClient(running.url, running.pin(), a.device)
+    try:
+        sender.sign_in()
+        assert sender.upload(data)
+    finally:
+        sender.close()
+    with Proxy(running.port) as link:
+        receiver = HubClient(link.url, running.pin(), b.device)
+        try:
+            receiver.sign_in()
+            [item] = receiver.pending()
+            before = link.down
+            link.cut_down_after = before + len(data) // 2  # the signal goes halfway through
+            assert receiver.download(item) == data
+        finally:
+            receiver.close()
+        assert link.cuts == 1
+        # What had arrived was kept: about one bundle came down the link, not one and a half.
+        assert link.down - before < len(data) * 1.1
