@@ -5,6 +5,8 @@ key is not the pinned one gets nothing."""
 from __future__ import annotations
 
 import os
+import ssl
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -91,3 +93,29 @@ def test_a_download_cut_midway_resumes_from_the_last_byte_that_arrived(
         assert link.cuts == 1
         # What had arrived was kept: about one bundle came down the link, not one and a half.
         assert link.down - before < len(data) * 1.1
+
+
+def test_a_busy_hub_is_waited_for_not_reported_out_of_reach(tmp_path: Path) -> None:
+    """A hub letting each laptop make 30 requests a minute: the client's 31st and later wait
+    as long as the hub says (Retry-After) instead of failing the exchange."""
+    running = HubProcess(tmp_path / "data", options=("--rate-per-minute", "30"))
+    a, b = office("WVFT"), office("ECPAT")
+    for who in (a, b):
+        path = tmp_path / f"{who.org.identity.code}.identity"
+        path.write_bytes(who.org.identity_file())
+        hub_command("org", "add", str(path), "--data", str(running.data))
+    running.start()
+    client = HubClient(running.url, running.pin(), a.device)
+    try:
+        client.sign_in()
+        for _ in range(34):
+            assert client.pending() == []  # never HubTrouble
+        ctx = ssl.create_default_context()
+        ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
+        with urllib.request.urlopen(f"{running.url}/metrics", context=ctx) as got:  # noqa: S310
+            metrics = got.read().decode()
+        limited = next(ln for ln in metrics.splitlines() if ln.startswith("cmdesk_hub_rate_lim"))
+        assert int(limited.split()[-1]) >= 1  # the hub did say "busy", and it was waited for
+    finally:
+        client.close()
+        running.stop()

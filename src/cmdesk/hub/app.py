@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
 import re
 import secrets
@@ -30,7 +31,7 @@ from cmdesk.core.sync.certs import DeviceCert, chain_from_json
 from cmdesk.core.sync.keycodec import unb64
 from cmdesk.hub import tus
 from cmdesk.hub.auth import TOKEN_SECONDS, Authority, AuthRefused, Session
-from cmdesk.hub.limits import Limits
+from cmdesk.hub.limits import RATE_PER_MINUTE, Limits
 from cmdesk.hub.openapi import SPEC
 from cmdesk.hub.storage import BlobStore, Entry, MetadataStore
 
@@ -39,7 +40,6 @@ log = logging.getLogger("cmdesk.hub")
 MAX_BUNDLE = 64 << 20  # one request; larger bundles need the resumable path (not yet built)
 MAX_JSON = 64 << 10
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
-RATE_PER_MINUTE = 240
 DOWNLOAD_PIECE = 64 << 10
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -77,15 +77,19 @@ class RateLimiter:
         self._buckets: dict[str, tuple[float, float]] = {}
 
     def allow(self, key: str) -> bool:
+        return self.wait(key) == 0
+
+    def wait(self, key: str) -> int:
+        """0 and one request counted, or the whole seconds until the next is allowed."""
         now = time.monotonic()
         with self._lock:
             tokens, at = self._buckets.get(key, (self.burst, now))
             tokens = min(self.burst, tokens + (now - at) * self.rate)
             if tokens < 1:
                 self._buckets[key] = (tokens, now)
-                return False
+                return max(1, math.ceil((1 - tokens) / self.rate))
             self._buckets[key] = (tokens - 1, now)
-            return True
+            return 0
 
 
 class Hub:
@@ -118,10 +122,12 @@ class Hub:
         return self.auth.session(value[7:].strip())
 
     def _limited(self, key: str) -> JSONResponse | None:
-        if self.limiter.allow(key):
+        wait = self.limiter.wait(key)
+        if wait == 0:
             return None
         self.metrics["rate_limited"] += 1
-        return _error(429, "rate", {"Retry-After": "5"})
+        # When the next request will be let through: the laptop's client waits that long.
+        return _error(429, "rate", {"Retry-After": str(wait)})
 
     async def _json(self, request: Request) -> dict[str, Any]:
         raw = await _body(request, MAX_JSON)
@@ -150,6 +156,7 @@ class Hub:
             "bytes_out",
             "errors",
             "over_quota",
+            "rate_limited",
             "bundles_expired",
             "bytes_expired",
         ):
@@ -176,8 +183,6 @@ class Hub:
             return _error(413, "size")
         except (ValueError, KeyError, TypeError):
             return _error(400, "request")
-        except AuthRefused:
-            return _error(503, "busy", {"Retry-After": "5"})
         return JSONResponse({"nonce": nonce, "hub_id": self.hub_id})
 
     async def token(self, request: Request) -> Response:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Requests a minute per laptop (or per address before it signs in), in bursts of as many.
+RATE_PER_MINUTE = 240
+
 
 @dataclass(frozen=True)
 class Limits:

@@ -36,6 +36,8 @@ SMALL = 256 * 1024
 FIRST_CHUNK = 64 * 1024
 MAX_CHUNK = 1 << 20
 FAST_SECONDS = 5.0
+BUSY_TRIES = 4
+BUSY_WAIT = 10.0
 
 WRONG_PIN = N_(
     "The server is not your sync hub: its key does not match the pin. Nothing was sent."
@@ -43,6 +45,12 @@ WRONG_PIN = N_(
 )
 REFUSED = N_("The sync hub refused this laptop ({reason}). Ask your data manager.")
 BAD_PIN = N_("A pin is 64 hexadecimal characters (spaces allowed), as the hub prints it.")
+
+
+def _busy_wait(response: httpx.Response, attempt: int) -> float:
+    asked = response.headers.get("retry-after", "")
+    wait = float(asked) if asked.isdigit() else float(2**attempt)
+    return min(wait, BUSY_WAIT)
 
 
 def normalise_pin(pin: str) -> str:
@@ -112,6 +120,17 @@ class HubClient:
         self._http.close()
 
     def _send(self, method: str, path: str, **kw: Any) -> httpx.Response:
+        """One request; when the hub says it is busy (429, 503), waits as long as it asks
+        (at most BUSY_WAIT seconds) and tries again, BUSY_TRIES times in all: a hub shared
+        by a whole province is busy now and then, and that is not "out of reach"."""
+        for attempt in range(1, BUSY_TRIES + 1):
+            response = self._send_once(method, path, **kw)
+            if response.status_code not in (429, 503) or attempt == BUSY_TRIES:
+                return response
+            time.sleep(_busy_wait(response, attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _send_once(self, method: str, path: str, **kw: Any) -> httpx.Response:
         headers = dict(kw.pop("headers", {}))
         if self._token:
             headers["Authorization"] = f"Bearer {self._token}"
