@@ -19,14 +19,19 @@ from tests.hub.test_mailbox import Office, bundle, office, sha
 from tests.network.hub_process import HubProcess, hub_command
 
 
-@pytest.fixture
-def hub(tmp_path: Path) -> Iterator[tuple[HubProcess, Office, Office]]:
-    running = HubProcess(tmp_path / "data")
+def hub_with_two_offices(running: HubProcess) -> tuple[HubProcess, Office, Office]:
+    """WVFT and ECPAT registered on a hub process (not yet started)."""
     a, b = office("WVFT"), office("ECPAT")
     for who in (a, b):
-        path = tmp_path / f"{who.org.identity.code}.identity"
+        path = running.data.parent / f"{who.org.identity.code}.identity"
         path.write_bytes(who.org.identity_file())
         hub_command("org", "add", str(path), "--data", str(running.data))
+    return running, a, b
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[tuple[HubProcess, Office, Office]]:
+    running, a, b = hub_with_two_offices(HubProcess(tmp_path / "data"))
     running.start()
     try:
         yield running, a, b
@@ -98,12 +103,8 @@ def test_a_download_cut_midway_resumes_from_the_last_byte_that_arrived(
 def test_a_busy_hub_is_waited_for_not_reported_out_of_reach(tmp_path: Path) -> None:
     """A hub letting each laptop make 30 requests a minute: the client's 31st and later wait
     as long as the hub says (Retry-After) instead of failing the exchange."""
-    running = HubProcess(tmp_path / "data", options=("--rate-per-minute", "30"))
-    a, b = office("WVFT"), office("ECPAT")
-    for who in (a, b):
-        path = tmp_path / f"{who.org.identity.code}.identity"
-        path.write_bytes(who.org.identity_file())
-        hub_command("org", "add", str(path), "--data", str(running.data))
+    busy = HubProcess(tmp_path / "data", options=("--rate-per-minute", "30"))
+    running, a, _b = hub_with_two_offices(busy)
     running.start()
     client = HubClient(running.url, running.pin(), a.device)
     try:

@@ -16,8 +16,9 @@ from tusclient.client import TusClient
 
 from cmdesk.core.sync.keys import DeviceKeys
 from cmdesk.hub.auth import challenge_message
-from tests.hub.test_mailbox import Office, bundle, office, sha
-from tests.network.hub_process import HubProcess, hub_command
+from tests.hub.test_client import hub_with_two_offices
+from tests.hub.test_mailbox import Office, bundle, sha
+from tests.network.hub_process import HubProcess
 
 CHUNK = 64 * 1024
 # tuspy can only switch certificate checks off (no pin, no CA file); the hub's certificate is
@@ -56,12 +57,7 @@ def pending(hub: HubProcess, auth: dict[str, str]) -> list[tuple[str, int]]:
 
 @pytest.fixture
 def hub(tmp_path: Path) -> Iterator[tuple[HubProcess, Office, Office]]:
-    running = HubProcess(tmp_path / "data")
-    a, b = office("WVFT"), office("ECPAT")
-    for who in (a, b):
-        path = tmp_path / f"{who.org.identity.code}.identity"
-        path.write_bytes(who.org.identity_file())
-        hub_command("org", "add", str(path), "--data", str(running.data))
+    running, a, b = hub_with_two_offices(HubProcess(tmp_path / "data"))
     running.start()
     try:
         yield running, a, b
