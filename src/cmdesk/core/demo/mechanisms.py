@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Final
 
-from cmdesk.core.demo.names import demo_name
+from cmdesk.core.demo.names import Sex, demo_name
 from cmdesk.core.demo.people import demo_phone
 from cmdesk.core.demo.records import demo_id
 from cmdesk.core.model import Mechanism, MechanismMeeting
@@ -57,7 +57,7 @@ def demo_mechanisms(
                 if rng.random() >= share:
                     continue
                 active = rng.random() >= _INACTIVE_SHARE
-                sex = rng.choice(("female", "male"))
+                sex: Sex = "female" if rng.random() < 0.5 else "male"
                 contact = demo_name(rng, "northern_thai", sex, born_year=as_of.year - 45)
                 mech = Mechanism(
                     id=demo_id(_at(first), rng),
