@@ -275,7 +275,7 @@ class MechanismService:
             for direction, column in _COLUMN.items():
                 linked = getattr(case, column)
                 row = s.get(Mechanism, linked) if linked else None
-                out[direction.value] = _dto(row) if row is not None else None
+                out[direction.value] = self._dto(s, row) if row is not None else None
             return out
 
     # -- helpers -----------------------------------------------------------------------
