@@ -51,7 +51,7 @@ class Mechanism(Synced, Base):
     contact_phone: Mapped[str] = mapped_column(
         String(40), default="", info=adult_contact(N_("Contact phone"))
     )
-    active: Mapped[bool] = mapped_column(Boolean, default=True, info=about(N_("Active")))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, info=about(N_("Working now")))
 
 
 class MechanismMeeting(Synced, Base):

@@ -165,7 +165,7 @@ class MechanismsScreen(QWidget):
         for m in self._rows:
             place = self._places.get(m.subdistrict_code, {}).get(tr.locale, m.subdistrict_code)
             last = format_date(m.last_meeting, tr.locale) if m.last_meeting else ""
-            state = tr.gettext("Active") if m.active else tr.gettext("Not active")
+            state = tr.gettext("Working now") if m.active else tr.gettext("Not working now")
             item = QTreeWidgetItem(
                 self.table,
                 [
@@ -258,7 +258,7 @@ class MechanismDialog(CaseEditDialog):
         self.active = QCheckBox(self)
         self.active.setObjectName("mechanism-active")
         self.active.setChecked(True)
-        self.form.add("active", N_("Active"), self.active)
+        self.form.add("active", N_("Working now"), self.active)
         self.tracker.watch(self.name, self.contact, self.phone)
         self.retranslate()
         if row is not None:
