@@ -148,6 +148,9 @@ RECORDS: Final[dict[str, Record]] = {
     ),
 }
 UNKNOWN_RECORD: Final = N_("Record")
+# Synced records of the organisation's own that are about no child (its community partners):
+# not part of a child's records, so not in a PDPA export or erasure of a child.
+ORGANISATION_RECORDS: Final = frozenset({"community_mechanism", "mechanism_meeting"})
 
 
 def record_label(table: str) -> str:
