@@ -12,6 +12,7 @@ import pytest
 from cmdesk.cli.main import main
 from cmdesk.core.demo.generate import generate
 from tests.conftest import ADMIN, ADMIN_PASS
+from tests.core.reports.pdftools import pdftotext_raw
 from tests.core.sync.conftest import copy_network, network_template  # noqa: F401
 
 
@@ -40,11 +41,24 @@ def test_stats_export_import_and_report(
     assert cmdesk("a1", "--json", "stats", "report", "--period", "2569") == 0
     combined = json.loads(capsys.readouterr().out)
     assert "ECPAT" in json.dumps(combined) and "WVFT" in json.dumps(combined)
+    # Community mechanisms: both organisations' counted together, never hidden.
+    centres = combined["tables"]["mechanism_centre"]
+    by_org = [t["mechanism_centre"]["all"] for t in combined["by_org"].values()]
+    assert centres["all"] == sum(by_org) and len(by_org) == 2 and min(by_org) > 0
+    assert None not in centres.values()
+    gaps = combined["tables"]["mechanism_gaps"]
+    assert all(combined["tables"]["mechanism_council"].get(k, 0) == 0 for k in gaps)
+    assert cmdesk("a1", "stats", "report", "--period", "2569") == 0
+    assert f"no active community mechanism: {len(gaps)}" in capsys.readouterr().out
     files = {k: tmp_path / f"net-report.{k}" for k in ("csv", "xlsx", "pdf")}
     args = ["--csv", str(files["csv"]), "--xlsx", str(files["xlsx"]), "-o", str(files["pdf"])]
     assert cmdesk("a1", "stats", "report", "--period", "2569", *args) == 0
     assert files["csv"].read_bytes().startswith(b"\xef\xbb\xbf")
     assert files["pdf"].read_bytes().startswith(b"%PDF")
+    text = pdftotext_raw(files["pdf"].read_bytes(), tmp_path)
+    assert "Active community child protection centres" in text
+    if gaps:
+        assert "Subdistricts with cases but no active mechanism" in text
     assert files["xlsx"].stat().st_size > 0
     # A period nobody can read is refused with a message, not a traceback.
     assert cmdesk("a1", "stats", "report", "--period", "someday") == 1

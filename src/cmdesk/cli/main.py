@@ -12,7 +12,15 @@ from collections.abc import Sequence
 from sqlalchemy.exc import DBAPIError as DatabaseError
 
 from cmdesk import __version__
-from cmdesk.cli import demo_cmds, records_cmds, report_cmds, stats_cmds, sync_cmds, vault_cmds
+from cmdesk.cli import (
+    demo_cmds,
+    mechanism_cmds,
+    records_cmds,
+    report_cmds,
+    stats_cmds,
+    sync_cmds,
+    vault_cmds,
+)
 from cmdesk.cli.common import tr_for
 from cmdesk.core.crash import write_report
 from cmdesk.core.errors import CmdeskError
@@ -33,6 +41,7 @@ REGISTRARS = [
     sync_cmds.register,
     report_cmds.register,
     records_cmds.register,
+    mechanism_cmds.register,
     demo_cmds.register,
     stats_cmds.register,
 ]

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cmdesk.cli import mechanism_cmds
 from cmdesk.cli.common import bounded_int, cli_locale, emit_json, open_workspace, say, tr_for
 from cmdesk.cli.records_input import (
     NOT_LIST,
@@ -147,6 +148,7 @@ def _case(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("case", metavar="CASE")
     p.add_argument("--reason", required=True)
     p.set_defaults(func=cmd_case_reopen)
+    mechanism_cmds.register_case_link(case_sub, common)
 
 
 def _referral(sub: Any, common: argparse.ArgumentParser) -> None:

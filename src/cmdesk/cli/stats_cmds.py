@@ -20,6 +20,7 @@ from typing import Any
 from cmdesk.cli.common import bounded_int, emit_json, open_workspace, say, tr_for
 from cmdesk.core.errors import ValidationError
 from cmdesk.core.i18n import N_
+from cmdesk.core.stats.combining import GAPS
 from cmdesk.core.stats.exports import to_csv, to_xlsx
 from cmdesk.core.stats.suppression import DEFAULT_THRESHOLD
 from cmdesk.core.vault.files import atomic_write
@@ -64,6 +65,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--csv", metavar="FILE", help="the tables as CSV (UTF-8, opens in Excel)")
     p.add_argument("--xlsx", metavar="FILE", help="the tables as an Excel workbook")
     p.set_defaults(func=cmd_report)
+
+
+NO_MECHANISM = N_("Subdistricts with cases but no active community mechanism: {n}")
 
 
 def _new_file(path: str | None) -> Path | None:
@@ -130,6 +134,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     say(tr.format(REPORTED, period=network["period"], count=len(network["organisations"])))
     if network["missing"]:
         say(tr.format(MISSING, orgs=", ".join(network["missing"])))
+    if (gaps := network["tables"].get(GAPS)) is not None:
+        say(tr.format(NO_MECHANISM, n=len(gaps)))
     for path in written:
         say(tr.format(WROTE, path=str(path)))
     return 0

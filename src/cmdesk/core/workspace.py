@@ -34,6 +34,7 @@ from cmdesk.core.services.children import ChildService
 from cmdesk.core.services.conflict_review import ConflictService
 from cmdesk.core.services.consents import ConsentService
 from cmdesk.core.services.home import HomeService
+from cmdesk.core.services.mechanisms import MechanismService
 from cmdesk.core.services.network_stats import StatsExchange
 from cmdesk.core.services.notes import NoteService
 from cmdesk.core.services.organisations import OrganisationService
@@ -83,6 +84,7 @@ class Workspace:
         self.tasks = TaskService(self.ctx, self.audit)
         self.consents = ConsentService(self.ctx, self.audit)
         self.referrals = ReferralService(self.ctx, self.audit)
+        self.mechanisms = MechanismService(self.ctx, self.audit)
         self.pdpa = PdpaService(
             self.ctx,
             self.audit,

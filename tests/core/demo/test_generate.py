@@ -13,7 +13,16 @@ from sqlalchemy import func, select, text
 
 from cmdesk.core.demo.generate import NotADemoVault, dataset_hash, generate
 from cmdesk.core.errors import PermissionDenied
-from cmdesk.core.model import Case, Child, Consent, HouseholdMember, Note, Referral
+from cmdesk.core.model import (
+    Case,
+    Child,
+    Consent,
+    HouseholdMember,
+    Mechanism,
+    MechanismMeeting,
+    Note,
+    Referral,
+)
 from cmdesk.core.model.case import RiskLevel, Stage
 from cmdesk.core.model.referral import ReferralStatus
 from cmdesk.core.progress import CancelToken
@@ -199,10 +208,32 @@ def test_progress_is_reported_and_cancelling_keeps_whole_batches(
 
 def test_a_second_run_adds_more_without_clashing(demo: Path, tmp_path: Path) -> None:
     root = copy(demo, tmp_path, "v")
+    mechanisms = sum(counts(root, Mechanism.id).values())
     with Workspace.open(root, ADMIN, ADMIN_PASS) as ws:
         generate(ws, 30, seed=1, as_of=AS_OF, workers=0)
     assert sum(counts(root, Case.id).values()) == N + 30
     assert len(counts(root, Case.case_number)) == N + 30
+    assert sum(counts(root, Mechanism.id).values()) == mechanisms  # made once
+
+
+def test_community_mechanisms_meet_and_refer_cases_of_their_subdistrict(demo: Path) -> None:
+    with Workspace.open(demo, ADMIN, ADMIN_PASS) as ws, ws.ctx.read() as s:
+        mechanisms = {m.id: m for m in s.scalars(select(Mechanism))}
+        meetings = s.scalars(select(MechanismMeeting)).all()
+        linked = s.execute(
+            select(Case.referred_by_mechanism_id, Case.referred_to_mechanism_id, Child)
+            .join(Child, Child.id == Case.child_id)
+            .where(Case.referred_by_mechanism_id.is_not(None))
+        ).all()
+    kinds = Counter(m.kind for m in mechanisms.values())
+    assert kinds["centre"] > kinds["council"] > 20  # of Chiang Rai's 124 subdistricts
+    assert all(m.subdistrict_code.startswith("57") and m.contact_phone for m in mechanisms.values())
+    assert any(not m.active for m in mechanisms.values())
+    assert len(meetings) > 5 * len(mechanisms) and all(m.held_on <= AS_OF for m in meetings)
+    assert len(linked) >= 20
+    for by, to, child in linked:
+        assert mechanisms[by].subdistrict_code == child.subdistrict_code
+        assert to is None or mechanisms[to].subdistrict_code == child.subdistrict_code
 
 
 def test_refused_beside_real_records_and_for_other_roles(vault_dir: Path) -> None:

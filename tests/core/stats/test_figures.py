@@ -18,8 +18,8 @@ from sqlalchemy import select
 from cmdesk.core.demo.generate import generate
 from cmdesk.core.errors import BundleRejected, PermissionDenied, ValidationError
 from cmdesk.core.i18n import Translator
-from cmdesk.core.model import Case, Child, Referral
-from cmdesk.core.stats.aggregates import local_day
+from cmdesk.core.model import Case, Child, Mechanism, MechanismMeeting, Referral
+from cmdesk.core.stats.aggregates import NOT_ABOUT_CHILDREN, local_day
 from cmdesk.core.stats.exports import to_csv, to_xlsx
 from cmdesk.core.stats.periods import parse_period, quarter_of
 from cmdesk.core.stats.suppression import Sum, recoverable, suppress
@@ -111,8 +111,11 @@ def test_figures_match_the_vault_and_no_total_gives_a_hidden_cell_away(demo: Pat
     for key in shown:
         assert area[key] == subs[key.split(":", 1)[1]] >= 5
     assert any(v is None for v in area.values())  # and some are hidden
-    for table in tables.values():
+    for name, table in tables.items():
         cells = table["cells"]
+        if name in NOT_ABOUT_CHILDREN:  # centres, councils, meetings: nothing is hidden
+            assert None not in cells.values() and any(0 < v < 5 for v in cells.values())
+            continue
         assert all(v is None or v == 0 or v >= 5 for v in cells.values())
         sums = [Sum(t, tuple(p)) for t, p in table["sums"]]
         assert recoverable(cells, sums) == []
@@ -132,6 +135,78 @@ def test_no_name_id_or_case_number_in_the_figures(demo: Path) -> None:
     canaries -= {""}
     assert len(canaries) > 100
     assert [c for c in canaries if c in text] == []
+
+
+def test_mechanism_figures_match_the_vault(demo: Path) -> None:
+    period = parse_period(PERIOD)
+    with Workspace.open(demo, ADMIN, ADMIN_PASS) as ws:
+        network = ws.stats.network(PERIOD)
+        with ws.ctx.read() as s:
+            mechanisms = {m.id: m for m in s.scalars(select(Mechanism))}
+            meetings = [
+                mechanisms[m.mechanism_id].subdistrict_code
+                for m in s.scalars(select(MechanismMeeting))
+                if period.contains(m.held_on)
+            ]
+            linked: Counter[str] = Counter()
+            for case in s.scalars(select(Case).where(Case.deleted_at.is_(None))):
+                if local_day(case.opened_at) > period.last or (
+                    case.closed_at is not None and local_day(case.closed_at) < period.first
+                ):
+                    continue
+                mech = case.referred_by_mechanism_id or case.referred_to_mechanism_id
+                if mech:
+                    linked[mechanisms[mech].subdistrict_code[:4]] += 1
+    tables = network["tables"]
+    centres = Counter(
+        m.subdistrict_code for m in mechanisms.values() if m.active and m.kind == "centre"
+    )
+    assert tables["mechanism_centre"]["all"] == sum(centres.values()) > 0
+    for code, n in centres.items():
+        assert tables["mechanism_centre"][f"subdistrict:{code}"] == n  # even 1: not hidden
+    assert tables["mechanism_centre"]["district:5701"] == sum(
+        n for code, n in centres.items() if code.startswith("5701")
+    )
+    assert tables["mechanism_meetings"]["all"] == len(meetings) > 0
+    assert tables["mechanism_meetings"]["province:57"] == len(meetings)
+    cases = tables["mechanism_cases"]
+    assert cases["all"] == sum(linked.values()) >= 5
+    shown = [k for k in linked if cases.get(f"district:{k}") is not None]
+    assert all(cases[f"district:{k}"] == linked[k] >= 5 for k in shown)
+    assert any(v is None for v in cases.values())  # cases are about children: suppressed
+
+    # Where the network has cases and no active mechanism: the subdistricts to work on.
+    gaps = tables["mechanism_gaps"]
+    active = {m.subdistrict_code for m in mechanisms.values() if m.active}
+    assert gaps and all(k.startswith("subdistrict:") for k in gaps)
+    assert all(k.split(":")[1] not in active and k in tables["area"] for k in gaps)
+    assert gaps == {
+        k: v
+        for k, v in tables["area"].items()
+        if k.startswith("subdistrict:") and k[-1].isdigit() and k.split(":")[1] not in active
+    }
+    rows = list(csv.reader(io.StringIO(to_csv(network, Translator("th")).decode("utf-8-sig"))))
+    titled = [r for r in rows if r[0] == "ตำบลที่มีเคสแต่ไม่มีกลไกที่ดำเนินงาน"]
+    assert len(titled) == len(gaps) and all(", " in r[1] for r in titled)  # ตำบล, อำเภอ
+
+
+def test_no_contact_person_of_a_mechanism_in_any_figures(demo: Path) -> None:
+    with Workspace.open(demo, ADMIN, ADMIN_PASS) as ws:
+        network = ws.stats.network(PERIOD)
+        own = ws.stats.own(PERIOD)
+        with ws.ctx.read() as s:
+            canaries = {
+                value
+                for m in s.scalars(select(Mechanism))
+                for value in (m.id, m.name, m.contact_name, m.contact_phone)
+            }
+    assert len(canaries) > 100
+    texts = [json.dumps(x, ensure_ascii=False) for x in (own, network)]
+    texts += [to_csv(network, t).decode("utf-8-sig") for t in (Translator("th"), Translator("en"))]
+    sheet = load_workbook(io.BytesIO(to_xlsx(network, Translator("th")))).active
+    texts.append(json.dumps([list(r) for r in sheet.iter_rows(values_only=True)], default=str))
+    for text in texts:
+        assert [c for c in canaries if c and c in text] == []
 
 
 def test_a_field_worker_may_not_compute_statistics(vault_dir: Path) -> None:

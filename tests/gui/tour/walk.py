@@ -144,6 +144,11 @@ def workspace(shell: Shell) -> Iterator[Stop]:
     settle(shell)
     yield "pdpa-requests", pdpa
     _close(pdpa)
+    page.show_section("mechanisms")
+    mechanism = page.mechanisms.open_add()
+    settle(shell)
+    yield "mechanism-add", mechanism
+    _close(mechanism)
     # The data manager adds the colleagues the rest of the tour works as.
     page.show_section("users")
     for (user, passphrase), role, full_name in (
@@ -388,6 +393,7 @@ def case_stages(shell: Shell, page: object) -> Iterator[Stop]:
 
 
 def case_dialogs(shell: Shell, page: object) -> Iterator[Stop]:
+    from cmdesk.gui.screens.case.case_edits import MechanismLinkDialog
     from cmdesk.gui.screens.case.notes import NoteVersionsDialog
     from cmdesk.gui.screens.consent_dialog import ConsentDialog
     from cmdesk.gui.screens.print_dialog import PrintDialog
@@ -448,6 +454,12 @@ def case_dialogs(shell: Shell, page: object) -> Iterator[Stop]:
     settle(shell)
     yield "note-versions", versions
     _close(versions)
+    case.show_tab(case.profile)
+    case.profile._open_mechanism()
+    link = _dialog(MechanismLinkDialog)
+    settle(shell)
+    yield "case-mechanism", link
+    _close(link)
     case.show_tab(case.history)
     settle(shell)
     yield "case-history", shell.window

@@ -26,6 +26,7 @@ class Kind(StrEnum):
     CONSENT = "consent"
     REFERRAL = "referral"
     ORGANISATION = "organisation"
+    MECHANISM = "mechanism"
     SYNC = "sync"  # conflicts and the exchange state
 
 
@@ -47,6 +48,8 @@ TABLE_KINDS: Final[dict[str, Kind]] = {
     "referral": Kind.REFERRAL,
     "referral_event": Kind.REFERRAL,
     "organisation": Kind.ORGANISATION,
+    "community_mechanism": Kind.MECHANISM,
+    "mechanism_meeting": Kind.MECHANISM,
 }
 
 

@@ -29,7 +29,7 @@ import uuid
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Final
 
@@ -39,10 +39,11 @@ from sqlalchemy.orm import Session
 from cmdesk.core.acting import audit as audit_chain
 from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.demo.batches import WRITERS, Batch, CaseSpec, build_batch
+from cmdesk.core.demo.mechanisms import demo_mechanisms
 from cmdesk.core.demo.records import TABLES, DemoWorld, Partner, Staff, case_year
 from cmdesk.core.errors import CmdeskError, ValidationError
 from cmdesk.core.i18n import N_
-from cmdesk.core.model import Child, Organisation, User, VaultMeta
+from cmdesk.core.model import Child, Mechanism, MechanismMeeting, Organisation, User, VaultMeta
 from cmdesk.core.model.roles import Role
 from cmdesk.core.progress import CancelToken, Progress
 from cmdesk.core.search import schema as search_schema
@@ -118,6 +119,33 @@ def _world(session: Session, ws: Workspace, as_of: date) -> DemoWorld:
         supervisors=_staff(session, org_id, Role.SUPERVISOR),
         partners=partners,
     )
+
+
+def _mechanisms(ws: Workspace, world: DemoWorld, seed: int, syncable: bool) -> DemoWorld:
+    """The world with the vault's community mechanisms, made on the first run."""
+    with ws.ctx.write() as s:
+        if s.scalar(select(func.count()).select_from(Mechanism)) == 0:
+            rows, meetings = demo_mechanisms(seed, world.org_id, world.actor_id, world.as_of)
+            s.add_all([*rows, *meetings])
+            s.flush()
+            audit_chain.append(
+                s,
+                device_id=ws.device_id,
+                actor=ws.actor.username,
+                action="demo.mechanisms",
+                detail={"seed": seed, "mechanisms": len(rows), "meetings": len(meetings)},
+            )
+            if not syncable:
+                tables = (Mechanism.__tablename__, MechanismMeeting.__tablename__)
+                s.execute(delete(SyncDirty).where(SyncDirty.tbl.in_(tables)))
+        by_place: dict[str, list[str]] = {}
+        for mech_id, code in s.execute(
+            select(Mechanism.id, Mechanism.subdistrict_code)
+            .where(Mechanism.org_id == world.org_id)
+            .order_by(Mechanism.id)
+        ):
+            by_place.setdefault(code, []).append(mech_id)
+    return replace(world, mechanisms=tuple((k, tuple(v)) for k, v in sorted(by_place.items())))
 
 
 def _opening_times(rng: random.Random, count: int, now: datetime) -> list[datetime]:
@@ -233,6 +261,7 @@ def generate(
         years = {case_year(t) for t in opened}
         seqs = {y: int(getattr(_meta(s, f"case_seq:{y}"), "value", 0)) for y in years}
     specs = _specs(world, opened, dict(seqs))
+    world = _mechanisms(ws, world, seed, syncable)
 
     totals = dict.fromkeys(TABLES, 0)
     done = 0

@@ -149,6 +149,8 @@ class DemoWorld:
     case_managers: tuple[Staff, ...]
     supervisors: tuple[Staff, ...]
     partners: tuple[Partner, ...]
+    # subdistrict code -> ids of the community mechanisms there (demo.mechanisms)
+    mechanisms: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def now(self) -> datetime:
@@ -261,6 +263,7 @@ class CaseBuilder:
         concerns = self.concerns(demo)
         case = self.case_row(path, times, risk, concerns, reopened)
         self.child_row(demo, age)
+        self.mechanisms(case, demo.village.subdistrict_code)
         self.household(demo)
         self.history(case, path, times, risk)
         reached = set(path)
@@ -348,6 +351,8 @@ class CaseBuilder:
             closed_at=None,
             closed_by=None,
             updated_at=times[-1],
+            referred_by_mechanism_id=None,
+            referred_to_mechanism_id=None,
         )
         last_plan = max((k for k, s in enumerate(path) if s is Stage.CASE_PLAN), default=None)
         if last_plan is not None:
@@ -443,6 +448,19 @@ class CaseBuilder:
         if precision == "estimated":
             row["birth_year"] = stated_on.year - row["birth_stated_age"]
         self.add("child", row, soft=True)
+
+    def mechanisms(self, case: Row, subdistrict_code: str) -> None:
+        """About a third of the cases in a subdistrict with a community mechanism came from
+        it; some were referred to it. A generator of its own, so the rest of the dataset is
+        the same with or without mechanisms."""
+        there = dict(self.world.mechanisms).get(subdistrict_code, ())
+        if not there:
+            return
+        rng = random.Random(case["id"])
+        if rng.random() < 0.35:
+            case["referred_by_mechanism_id"] = rng.choice(there)
+        if rng.random() < 0.15:
+            case["referred_to_mechanism_id"] = rng.choice(there)
 
     def household(self, demo: DemoChild) -> None:
         for carer in demo.caregivers:

@@ -9,6 +9,7 @@ from cmdesk.core.model.casework import Assessment, Goal, PlanAction, Review
 from cmdesk.core.model.child import Child, HouseholdMember
 from cmdesk.core.model.consent import Consent
 from cmdesk.core.model.erasure import Erasure
+from cmdesk.core.model.mechanism import Mechanism, MechanismMeeting
 from cmdesk.core.model.meta import VaultMeta
 from cmdesk.core.model.network_stats import ImportedStatistics
 from cmdesk.core.model.note import Note
@@ -29,6 +30,8 @@ __all__ = [
     "Goal",
     "HouseholdMember",
     "ImportedStatistics",
+    "Mechanism",
+    "MechanismMeeting",
     "Note",
     "Organisation",
     "PlanAction",

@@ -219,6 +219,16 @@ class Case(Synced, SoftDeleted, Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=None, info=about(""))
     closed_by: Mapped[str | None] = mapped_column(String(36), default=None, info=user_ref())
 
+    # The community mechanism (model.mechanism) that referred the case to us, and the one we
+    # referred it to. Not shared with partners: the mechanism is the organisation's own record,
+    # so a partner would receive an id it cannot read (a referral's text can name it).
+    referred_by_mechanism_id: Mapped[str | None] = mapped_column(
+        String(36), default=None, index=True, info=record_ref(N_("Referred by mechanism"))
+    )
+    referred_to_mechanism_id: Mapped[str | None] = mapped_column(
+        String(36), default=None, index=True, info=record_ref(N_("Referred to mechanism"))
+    )
+
 
 class CaseStageChange(Synced, Base):
     """Append-only: every move of a case between stages, with who, when (Synced) and why."""

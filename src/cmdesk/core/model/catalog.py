@@ -124,6 +124,10 @@ RECORDS: Final[dict[str, Record]] = {
     "referral": Record(N_("Referral")),
     "referral_event": Record(N_("Referral answer")),
     "erasure": Record(N_("Erasure")),
+    # The organisation's own working partners in the community: never shared by section (a
+    # referral shares a child's case, not the organisation's contacts; see model.mechanism).
+    "community_mechanism": Record(N_("Community mechanism")),
+    "mechanism_meeting": Record(N_("Meeting of a community mechanism")),
     AUDIT_TABLE: Record(
         "",
         {
@@ -144,6 +148,9 @@ RECORDS: Final[dict[str, Record]] = {
     ),
 }
 UNKNOWN_RECORD: Final = N_("Record")
+# Synced records of the organisation's own that are about no child (its community partners):
+# not part of a child's records, so not in a PDPA export or erasure of a child.
+ORGANISATION_RECORDS: Final = frozenset({"community_mechanism", "mechanism_meeting"})
 
 
 def record_label(table: str) -> str:
@@ -273,6 +280,17 @@ def allowed(table: str, name: str, value: object) -> bool:
             return False
         return isinstance(items, list) and all(str(i) in codes for i in items)
     return str(value) in codes
+
+
+@cache
+def personal_fields() -> tuple[tuple[str, str], ...]:
+    """(table, column) of the adults' personal data on records (field_info.adult_contact)."""
+    return tuple(
+        (table, name)
+        for table in RECORDS
+        for name, info in fields_of(table).items()
+        if info.personal
+    )
 
 
 def base_fields(table: str) -> tuple[str, ...]:

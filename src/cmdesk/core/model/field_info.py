@@ -34,6 +34,9 @@ class Field:
     # A text people type with no rule but its length (trimmed; one line unless the column is
     # Text): services store it as typed, forms and documents show it under its label.
     plain: bool = False
+    # Personal data of an adult who is not a client (a community contact person): kept with
+    # the organisation, never shared by a section, never read into statistics.
+    personal: bool = False
 
 
 Info = dict[str, Field]
@@ -47,6 +50,12 @@ def about(label: str, section: str | None = None, *, plain: bool = False) -> Inf
 def plain_text(label: str, section: str | None = None) -> Info:
     """A plain text on a child: stored, shown and printed with no code of its own."""
     return about(label, section, plain=True)
+
+
+def adult_contact(label: str) -> Info:
+    """A name or phone of an adult the organisation works with (not a child or family):
+    personal data that stays with the organisation (no section)."""
+    return {INFO_KEY: Field(label, personal=True)}
 
 
 def code_of(label: str, codes: str, section: str | None = None) -> Info:

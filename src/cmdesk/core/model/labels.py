@@ -41,6 +41,7 @@ from cmdesk.core.model.consent import (
     LAWFUL_BASIS_LABELS,
 )
 from cmdesk.core.model.erasure import ERASURE_REASON_LABELS
+from cmdesk.core.model.mechanism import MECHANISM_KIND_LABELS
 from cmdesk.core.model.note import NOTE_KIND_LABELS
 from cmdesk.core.model.referral import (
     REFERRAL_STATUS_LABELS,
@@ -94,6 +95,7 @@ TABLES: Final[dict[str, dict[StrEnum, str]]] = {
     "organisation_kind": _table(KIND_LABELS),
     "task_status": _table(TASK_STATUS_LABELS),
     "role": _table(ROLE_LABELS),
+    "mechanism_kind": _table(MECHANISM_KIND_LABELS),
 }
 _BY_MEMBER: Final[dict[tuple[type[StrEnum], str], str]] = {
     (type(member), member.value): msgid

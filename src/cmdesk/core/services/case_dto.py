@@ -86,6 +86,10 @@ class CaseDTO:
     created_at: datetime
     created_by: str
     updated_at: datetime
+    # The community mechanisms (services.mechanisms) that referred the case to us / we
+    # referred it to.
+    referred_by_mechanism_id: str | None = None
+    referred_to_mechanism_id: str | None = None
     # What the user the DTO was made for may do with the case now, and the stages they may
     # move it to (cmdesk.core.acting.case_actions); the services check again on use.
     actions: frozenset[CaseAction] = frozenset()
@@ -171,6 +175,8 @@ def case_dto(session: Session, case: Case, actor: Actor | None = None) -> CaseDT
         created_at=case.created_at,
         created_by=case.created_by,
         updated_at=case.updated_at,
+        referred_by_mechanism_id=case.referred_by_mechanism_id,
+        referred_to_mechanism_id=case.referred_to_mechanism_id,
         actions=case_actions(case, actor) if actor else frozenset(),
         moves=tuple(allowed_moves(case.stage, actor.role))
         if actor and case.stage != Stage.CLOSURE

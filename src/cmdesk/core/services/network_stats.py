@@ -21,6 +21,7 @@ from cmdesk.core.reports.documents.network_report import (
     build_network_report,
 )
 from cmdesk.core.reports.inputs import Organisation as PrintedOrganisation
+from cmdesk.core.stats.combining import GAPS
 from cmdesk.core.stats.service import STATS_ROLES, StatsService
 from cmdesk.core.stats.suppression import DEFAULT_THRESHOLD
 from cmdesk.core.stats.tables import TABLE_TITLES, header, label, rows
@@ -86,8 +87,9 @@ class StatsExchange:
         name = "" if org is None else (org.name_th if locale == "th" else org.name_en)
         head = tuple(header(network, tr)[1:2] + header(network, tr)[3:])
         grouped: dict[str, list[tuple[str, ...]]] = {}
+        gaps = tr.gettext(TABLE_TITLES[GAPS])
         for row in rows(network, tr):
-            if row.code.startswith("subdistrict:"):
+            if row.code.startswith("subdistrict:") and row.table != gaps:
                 continue  # subdistricts are in the CSV and XLSX; on paper, districts
             cells = (row.network, *row.by_org)
             grouped.setdefault(row.table, []).append((row.category, *(_count(v) for v in cells)))

@@ -3,7 +3,9 @@
 Only coded values are read into the figures: stage, risk, concern, sex, legal status and
 ethnicity codes from the reference lists (anything else counts as "other"), area codes, dates
 and the partner organisation's code. Names, ids, case numbers and free text are never
-selected, so they cannot leak into a bundle or report built from these figures.
+selected, so they cannot leak into a bundle or report built from these figures (nor can a
+community mechanism's name, contact person or phone: only its kind, subdistrict, active flag
+and its meetings' dates are read).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session
 from cmdesk.core.acting.thai_time import THAILAND
 from cmdesk.core.model.case import Case, CaseStageChange, Concern, RiskLevel, Stage
 from cmdesk.core.model.child import Child, LegalStatus, Sex
+from cmdesk.core.model.mechanism import Mechanism, MechanismKind, MechanismMeeting
 from cmdesk.core.model.org import Organisation
 from cmdesk.core.model.referral import Referral, ReferralEvent, ReferralStatus
 from cmdesk.core.model.task import Task, TaskStatus
@@ -36,6 +39,12 @@ AGE_BANDS = ((0, 5, "0-5"), (6, 11, "6-11"), (12, 14, "12-14"), (15, 17, "15-17"
 ADULT = "18+"
 REPLIED = {ReferralStatus.ACKNOWLEDGED, ReferralStatus.ACCEPTED, ReferralStatus.DECLINED}
 FORMAT = 1
+# Community mechanisms active at the end of the period, by kind, and the meetings they held in
+# it, by area. These count centres, councils and meetings, not children: no count can point at
+# a child, so small-cell suppression does not apply to them (the cases linked to a mechanism,
+# table "mechanism_cases", are about children and are suppressed like every case table).
+MECHANISM_KIND_TABLES = {kind: f"mechanism_{kind.value}" for kind in MechanismKind}
+NOT_ABOUT_CHILDREN = frozenset({*MECHANISM_KIND_TABLES.values(), "mechanism_meetings"})
 
 
 @dataclass
@@ -44,6 +53,7 @@ class Table:
 
     cells: dict[str, int] = field(default_factory=dict)
     sums: list[Sum] = field(default_factory=list)
+    about_children: bool = True  # False: published whole (NOT_ABOUT_CHILDREN)
 
 
 @dataclass(frozen=True)
@@ -68,7 +78,7 @@ class Figures:
         """What may leave the vault: small cells hidden, times only over enough referrals."""
         tables = {
             name: {
-                "cells": suppress(t.cells, t.sums, threshold),
+                "cells": suppress(t.cells, t.sums, threshold) if t.about_children else t.cells,
                 "sums": [[s.total, list(s.parts)] for s in t.sums],
             }
             for name, t in self.tables.items()
@@ -131,20 +141,31 @@ def _age_band(child: Child, on: date) -> str:
     return ADULT if age >= 18 else UNKNOWN
 
 
-def _areas(children: Iterable[Child]) -> Table:
-    """Cases by subdistrict, rolled up to district, province and all: each level sums the
-    one below, so suppression sees every total a reader could subtract from."""
-    cells: Counter[str] = Counter()
+def _child_places(children: Iterable[Child]) -> Iterable[tuple[str, str, str]]:
     for child in children:
-        sub = child.subdistrict_code if len(child.subdistrict_code) == 6 else ""
-        dist = child.district_code or sub[:4]
-        prov = child.province_code or dist[:2]
+        yield child.province_code, child.district_code, child.subdistrict_code
+
+
+def _sub_places(codes: Iterable[str]) -> Iterable[tuple[str, str, str]]:
+    for code in codes:
+        yield code[:2], code[:4], code
+
+
+def _areas(places: Iterable[tuple[str, str, str]], *, about_children: bool = True) -> Table:
+    """Counts by subdistrict (one per (province, district, subdistrict) code triple), rolled
+    up to district, province and all: each level sums the one below, so suppression sees
+    every total a reader could subtract from."""
+    cells: Counter[str] = Counter()
+    for province, district, subdistrict in places:
+        sub = subdistrict if len(subdistrict) == 6 else ""
+        dist = district or sub[:4]
+        prov = province or dist[:2]
         cells[f"province:{prov or UNKNOWN}"] += 1
         if prov:
             cells[f"district:{dist or prov + '-' + UNKNOWN}"] += 1
         if dist:
             cells[f"subdistrict:{sub or dist + '-' + UNKNOWN}"] += 1
-    table = Table(dict(cells))
+    table = Table(dict(cells), about_children=about_children)
     provinces = [k for k in cells if k.startswith("province:")]
     table.cells[ALL] = sum(cells[k] for k in provinces)
     table.sums.append(Sum(ALL, tuple(provinces)))
@@ -195,7 +216,7 @@ def compute(session: Session, org_id: str, period: Period) -> Figures:
         and (case.closed_at is None or local_day(case.closed_at) >= period.first)
     ]
     tables: dict[str, Table] = {
-        "area": _areas(child for _, child in cases),
+        "area": _areas(_child_places(child for _, child in cases)),
         "risk": _one_way(_known(c.risk_level, RiskLevel) for c, _ in cases),
         "stage": _one_way(_known(c.stage, Stage) for c, _ in cases),
         "age_band": _one_way(_age_band(ch, period.last) for _, ch in cases),
@@ -216,7 +237,47 @@ def compute(session: Session, org_id: str, period: Period) -> Figures:
     tables["followups"] = _followups(session, org_id, period)
     referrals, times = _referrals(session, org_id, period)
     tables["referral_partner"], tables["referral_service"] = referrals
+    tables |= _mechanisms(session, org_id, period, [c for c, _ in cases])
     return Figures(org_code, period, tables, times)
+
+
+def _mechanisms(
+    session: Session, org_id: str, period: Period, cases: list[Case]
+) -> dict[str, Table]:
+    """Active mechanisms of each kind and their meetings in the period, by area, and the cases
+    of the period linked to a mechanism (by the mechanism's area; a case referred by one and
+    to another counts once, with the one that referred it)."""
+    where: dict[str, str] = {}
+    active: dict[str, list[str]] = {kind.value: [] for kind in MechanismKind}
+    for mech_id, kind, code, is_active, created_at in session.execute(
+        select(
+            Mechanism.id,
+            Mechanism.kind,
+            Mechanism.subdistrict_code,
+            Mechanism.active,
+            Mechanism.created_at,
+        ).where(Mechanism.org_id == org_id)
+    ):
+        where[mech_id] = code
+        if is_active and kind in active and local_day(created_at) <= period.last:
+            active[kind].append(code)
+    tables = {
+        MECHANISM_KIND_TABLES[MechanismKind(kind)]: _areas(_sub_places(codes), about_children=False)
+        for kind, codes in active.items()
+    }
+    held = [
+        where[mech_id]
+        for mech_id, day in session.execute(
+            select(MechanismMeeting.mechanism_id, MechanismMeeting.held_on).where(
+                MechanismMeeting.org_id == org_id
+            )
+        )
+        if mech_id in where and period.contains(day)
+    ]
+    tables["mechanism_meetings"] = _areas(_sub_places(held), about_children=False)
+    linked = (c.referred_by_mechanism_id or c.referred_to_mechanism_id for c in cases)
+    tables["mechanism_cases"] = _areas(_sub_places(where[m] for m in linked if m in where))
+    return tables
 
 
 def _flow(session: Session, org_id: str, period: Period) -> Table:

@@ -19,6 +19,10 @@ MALFORMED = N_(
     "Nothing was kept. Ask the sender to make the bundle again with the same version."
 )
 MAX_KEY = 64
+# Derived when combining: the subdistricts where the network has cases and no organisation
+# records an active community mechanism of either kind, with their cases.
+GAPS = "mechanism_gaps"
+_MECHANISM_KINDS = ("mechanism_centre", "mechanism_council")  # aggregates.MECHANISM_KIND_TABLES
 
 
 def checked(figures: Any) -> dict[str, Any]:
@@ -65,6 +69,13 @@ def combine(figures: Sequence[Figures], missing: Iterable[str] = ()) -> dict[str
                     continue
                 cells[key] = None if value is None else (cells.get(key) or 0) + int(value)
     sums = {name: table["sums"] for one in figures for name, table in one["tables"].items()}
+    by_org = {one["org"]: {n: t["cells"] for n, t in one["tables"].items()} for one in figures}
+    gaps = _gaps(combined)
+    if gaps is not None:
+        combined[GAPS] = gaps
+        for tables in by_org.values():
+            own = tables.get("area", {})
+            tables[GAPS] = {k: own[k] for k in gaps if k in own}
     return {
         "period": figures[0]["period"] if figures else "",
         "first": figures[0]["first"] if figures else "",
@@ -73,10 +84,23 @@ def combine(figures: Sequence[Figures], missing: Iterable[str] = ()) -> dict[str
         "missing": sorted(missing),
         "tables": combined,
         "sums": _merged_sums(figures, sums),
-        "by_org": {
-            one["org"]: {n: t["cells"] for n, t in one["tables"].items()} for one in figures
-        },
+        "by_org": by_org,
         "times": {one["org"]: one.get("times", {}) for one in figures},
+    }
+
+
+def _gaps(combined: Mapping[str, Mapping[str, int | None]]) -> dict[str, int | None] | None:
+    """Subdistrict -> the network's cases there (None: hidden, yet at least one: a key is
+    published only for a subdistrict with cases), where no active mechanism is recorded.
+    None when no figures say anything about mechanisms (an older app's)."""
+    if not any(name in combined for name in _MECHANISM_KINDS):
+        return None
+    covered = {key for name in _MECHANISM_KINDS for key, n in combined.get(name, {}).items() if n}
+    area = combined.get("area", {})
+    return {
+        key: n
+        for key, n in sorted(area.items())
+        if key.startswith("subdistrict:") and key[-1].isdigit() and key not in covered
     }
 
 

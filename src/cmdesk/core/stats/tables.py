@@ -27,7 +27,16 @@ TABLE_TITLES: Final[dict[str, str]] = {
     "followups": N_("Follow-ups due in the period"),
     "referral_partner": N_("Referrals by partner"),
     "referral_service": N_("Referrals by service"),
+    "mechanism_centre": N_("Active community child protection centres"),
+    "mechanism_council": N_("Active children and youth councils"),
+    "mechanism_meetings": N_("Meetings of community mechanisms"),
+    "mechanism_cases": N_("Cases linked to a community mechanism"),
+    "mechanism_gaps": N_("Subdistricts with cases but no active mechanism"),
 }
+# Tables counted by area (province, district, subdistrict keys).
+AREA_TABLES: Final = frozenset(
+    {"area", "mechanism_centre", "mechanism_council", "mechanism_meetings", "mechanism_cases"}
+)
 WORDS: Final[dict[str, str]] = {
     "all": N_("All"),
     "unknown": N_("Not known"),
@@ -62,7 +71,11 @@ def label(table: str, key: str, tr: Translator) -> str:
     code = key.partition(":")[2]
     if key in WORDS:
         return tr.gettext(WORDS[key])
-    if table == "area" and code:
+    if table == "mechanism_gaps" and (place := area(code)) is not None:
+        # Subdistricts of different districts share names: say which district.
+        district = area(code[:4])
+        return ", ".join(p.name(tr.locale) for p in (place, district) if p is not None)
+    if table in AREA_TABLES and code:
         place = area(code.split("-")[0]) if code[-1].isdigit() else None
         return place.name(tr.locale) if place else tr.gettext(WORDS["unknown"])
     if table == "ethnicity" and (group := ethnic_group(key)) is not None:

@@ -30,6 +30,9 @@ SCHEMA_HISTORY: Final[tuple[str, ...]] = (
     "f495d5a51ccec4516d7bb3e8dd545b63b2485880aebd4b51e70f01a587b5e3c7",
     # 2: a follow-up task keeps what happened (case_task.outcome).
     "989eedecc32b1cf61bda1b3995a92d26a83135130cd233c5f80f34db11d32e29",
+    # 3: community mechanisms (tambon centres, youth councils), their meetings, and the case's
+    # referred_by_mechanism_id / referred_to_mechanism_id.
+    "49b2c4c8199904c7be11a22d8f1baa7ed7c4ce081ebc74a94ea02ef2633c9021",
 )
 
 

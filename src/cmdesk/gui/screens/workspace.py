@@ -29,6 +29,7 @@ from cmdesk.gui.icons import icon
 from cmdesk.gui.screens.case.page import CasePage
 from cmdesk.gui.screens.caseload import CaseloadScreen
 from cmdesk.gui.screens.home.screen import HomeScreen
+from cmdesk.gui.screens.mechanisms import MechanismsScreen
 from cmdesk.gui.screens.network.screen import NetworkScreen
 from cmdesk.gui.screens.referrals import ReferralsScreen
 from cmdesk.gui.screens.sync_screen import SyncScreen
@@ -40,12 +41,23 @@ from cmdesk.gui.settings import GuiSettings
 from cmdesk.gui.widgets.labels import WrapLabel
 from cmdesk.gui.widgets.push_button import push_button
 
-SECTIONS = ("home", "caseload", "tasks", "referrals", "network", "users", "vault", "sync")
+SECTIONS = (
+    "home",
+    "caseload",
+    "tasks",
+    "referrals",
+    "network",
+    "mechanisms",
+    "users",
+    "vault",
+    "sync",
+)
 # Home first: it is the screen shown after unlocking.
 CASEWORK_SECTIONS = ("home", "caseload", "tasks", "referrals", "sync")
-MANAGER_SECTIONS = ("home", "network", "users", "vault", "sync")
-# Network figures: for the roles the core lets compute statistics (STATS_ROLES).
-STATS_SECTIONS = ("network",)
+MANAGER_SECTIONS = ("home", "network", "mechanisms", "users", "vault", "sync")
+# Network figures: for the roles the core lets compute statistics (STATS_ROLES), who are also
+# the roles that keep the community mechanisms (services.mechanisms.MANAGE_ROLES).
+STATS_SECTIONS = ("network", "mechanisms")
 
 
 # Narrower windows (a 1024 x 600 netbook) show the sections as icons.
@@ -137,6 +149,7 @@ class WorkspacePage(QWidget):
         self.tasks = TasksScreen(session, self.sections)
         self.referrals = ReferralsScreen(session, self.sections)
         self.network = NetworkScreen(session, self.sections)
+        self.mechanisms = MechanismsScreen(session, self.sections)
         self.users = UsersScreen(session, self.sections)
         self.vault = VaultScreen(session, self.sections)
         self.sync = SyncScreen(session, self.sections)
@@ -147,6 +160,7 @@ class WorkspacePage(QWidget):
             "tasks": self.tasks,
             "referrals": self.referrals,
             "network": self.network,
+            "mechanisms": self.mechanisms,
             "users": self.users,
             "vault": self.vault,
             "sync": self.sync,
@@ -211,6 +225,7 @@ class WorkspacePage(QWidget):
             self.tasks,
             self.referrals,
             self.network,
+            self.mechanisms,
             self.users,
             self.vault,
             self.sync,
@@ -318,6 +333,7 @@ class WorkspacePage(QWidget):
             "tasks": tr.gettext("My work"),
             "referrals": tr.gettext("Referrals"),
             "network": tr.gettext("Network figures"),
+            "mechanisms": tr.gettext("Community mechanisms"),
             "users": tr.gettext("Staff accounts"),
             "vault": tr.gettext("Backup and check"),
             "sync": tr.gettext("Exchange data"),

@@ -43,6 +43,11 @@ def _items(places: list[Place]) -> list[Item]:
     return [(code, label(th, en)) for code, th, en in places]
 
 
+def place_items(parent_code: str) -> list[Item]:
+    """Runs on the worker thread: the places under `parent_code` as pick-list items."""
+    return _items(_places(parent_code))
+
+
 class AddressPicker(QWidget):
     changed = Signal()
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.i18n import N_
 from cmdesk.core.services.cases import MANAGER_ROLES, WORKER_ROLES
 from cmdesk.gui.ops import ChangeOp, QueryOp
@@ -311,3 +312,60 @@ class FollowUpDialog(CaseEditDialog):
         case_id, title, details = self._case_id, self.what.text(), self.details.text()
         who = self.who.code() or None
         return lambda ws: ws.tasks.add(case_id, title, due, who, details)
+
+
+class MechanismLinkDialog(CaseEditDialog):
+    """The community mechanism that referred the case to the organisation, and the one the
+    organisation referred it to (each may be none)."""
+
+    title_msgid = N_("Community mechanism of the case")
+    intro_msgid = N_(
+        "The tambon centre or youth council that referred the child to us, or that we "
+        "referred the child to. The network figures count cases by mechanism, never by name."
+    )
+
+    def __init__(self, session: Session, parent: QWidget, bundle: CaseBundle) -> None:
+        super().__init__(session, parent, "mechanism-link-dialog")
+        case = bundle.case
+        self._case_id = case.id
+        self._was = {"from": case.referred_by_mechanism_id, "to": case.referred_to_mechanism_id}
+        linked = set(self._was.values())
+        # Active mechanisms, and an inactive one only if the case names it already.
+        items: list[Item] = [
+            (m.id, m.name) for m in bundle.mechanisms if m.active or m.id in linked
+        ]
+        self.combos: dict[str, ChoiceCombo] = {}
+        for direction, name, label in (
+            ("from", "referred_by_mechanism_id", N_("Referred by mechanism")),
+            ("to", "referred_to_mechanism_id", N_("Referred to mechanism")),
+        ):
+            combo = ChoiceCombo(items, self, placeholder=N_("None"))
+            combo.setObjectName(f"mechanism-{direction}")
+            combo.setProperty("verbatim", True)  # the mechanisms' own names
+            self.form.add(name, label, combo)
+            self.tracker.watch(combo)
+            self.combos[direction] = combo
+        self.retranslate()
+        for direction, combo in self.combos.items():
+            combo.set_code(self._was[direction] or "")
+
+    def retranslate(self) -> None:
+        for combo in self.combos.values() if hasattr(self, "combos") else ():
+            combo.retranslate(self._session.lang.translator)
+        super().retranslate()
+
+    def operation(self) -> Callable[[Workspace], Any]:
+        case_id = self._case_id
+        changed = {
+            d: c.code() or None
+            for d, c in self.combos.items()
+            if (c.code() or None) != self._was[d]
+        }
+
+        def link(ws: Workspace) -> OpChanges:
+            done = OpChanges.of(Kind.CASE, Kind.MECHANISM, ids=(case_id,))
+            for direction, mechanism in changed.items():
+                done |= ws.mechanisms.link_case(case_id, mechanism, direction).changes
+            return done
+
+        return link

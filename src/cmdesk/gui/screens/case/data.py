@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from cmdesk.core.services.casework import AssessmentDTO, PlanDTO, ReviewDTO
     from cmdesk.core.services.children import ChildDTO
     from cmdesk.core.services.consents import ConsentDTO
+    from cmdesk.core.services.mechanisms import MechanismDTO
     from cmdesk.core.services.notes import NoteDTO
     from cmdesk.core.services.organisations import OrganisationDTO
     from cmdesk.core.services.referrals import ReferralDTO
@@ -48,6 +49,8 @@ class CaseBundle:
     # The child's address as each language writes it (worked out on the worker: the
     # geography tables take a moment to load the first time).
     address: dict[str, str] = field(default_factory=dict)
+    # The organisation's community mechanisms, to show and pick the case's (services.mechanisms).
+    mechanisms: list[MechanismDTO] = field(default_factory=list)
 
     # -- what the signed-in user may do now: the core says (CaseDTO.actions), and checks
     # again when it is done.
@@ -65,6 +68,10 @@ class CaseBundle:
         """A full name for a user name of the audit trail; a partner's user (not on this
         laptop) keeps the user name it signed with."""
         return self.people.get(username, username)
+
+    def mechanism_name(self, mechanism_id: str | None) -> str:
+        found = next((m for m in self.mechanisms if m.id == mechanism_id), None)
+        return found.name if found else ""
 
     def org_code(self, org_id: str) -> str:
         for org in self.organisations:
@@ -124,4 +131,5 @@ def load_case(ws: Workspace, case_id: str) -> CaseBundle:
         people=people,
         actor=ws.actor,
         address=address_texts(child.province_code, child.district_code, child.subdistrict_code),
+        mechanisms=ws.mechanisms.list(),
     )

@@ -62,6 +62,8 @@ CASE_ROWS = (
     ("manager", N_("Case manager")),
     ("worker", N_("Field worker")),
     ("opened", N_("Opened on")),
+    ("referred_by", catalog.label_of("case_file", "referred_by_mechanism_id")),
+    ("referred_to", catalog.label_of("case_file", "referred_to_mechanism_id")),
 )
 
 
@@ -113,7 +115,8 @@ class ProfileTab(CaseTab):
         self.change_risk = push_button(body, "change-risk", self._open_risk)
         self.change_concerns = push_button(body, "change-concerns", self._open_concerns)
         self.reassign = push_button(body, "reassign", self._open_assign)
-        for button in (self.change_risk, self.change_concerns, self.reassign):
+        self.link_mechanism = push_button(body, "link-mechanism", self._open_mechanism)
+        for button in (self.change_risk, self.change_concerns, self.reassign, self.link_mechanism):
             edits.addWidget(button)
         for button in self._edit_buttons():
             button.hide()
@@ -155,6 +158,7 @@ class ProfileTab(CaseTab):
         self.change_risk.setText(tr.gettext("Change risk level"))
         self.change_concerns.setText(tr.gettext("Change concerns"))
         self.reassign.setText(tr.gettext("Reassign"))
+        self.link_mechanism.setText(tr.gettext("Community mechanism…"))
         for button in self._edit_buttons():
             button.setAccessibleName(button.text())
         self.risk_history.setHeaderLabels(
@@ -264,6 +268,9 @@ class ProfileTab(CaseTab):
         self.case.set("manager", b.who(case.case_manager_id))
         self.case.set("worker", b.who(case.assigned_worker_id))
         self.case.set("opened", format_date(case.opened_at, locale, "long"))
+        self.case.set("referred_by", b.mechanism_name(case.referred_by_mechanism_id))
+        self.case.set("referred_to", b.mechanism_name(case.referred_to_mechanism_id))
+        self.link_mechanism.setVisible(b.may(CaseAction.EDIT_CASE))
         self.change_risk.setVisible(b.may(CaseAction.EDIT_CASE))
         self.change_concerns.setVisible(b.may(CaseAction.EDIT_CASE))
         self.reassign.setVisible(
@@ -308,6 +315,7 @@ class ProfileTab(CaseTab):
             self.change_risk,
             self.change_concerns,
             self.reassign,
+            self.link_mechanism,
         )
 
     def _chosen_member(self) -> HouseholdMemberDTO | None:
@@ -374,6 +382,12 @@ class ProfileTab(CaseTab):
 
         if self.bundle is not None:
             FollowUpDialog(self.session, self, self.bundle).open()
+
+    def _open_mechanism(self) -> None:
+        from cmdesk.gui.screens.case.case_edits import MechanismLinkDialog
+
+        if self.bundle is not None:
+            MechanismLinkDialog(self.session, self, self.bundle).open()
 
     def _open_assign(self) -> None:
         from cmdesk.gui.screens.case.case_edits import AssignDialog
