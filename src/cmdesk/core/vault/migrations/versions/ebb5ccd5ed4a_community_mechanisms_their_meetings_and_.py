@@ -1,7 +1,7 @@
 """community mechanisms, their meetings and the cases they refer
 
 Revision ID: ebb5ccd5ed4a
-Revises: 8fe22232ec44
+Revises: c7cd735d96e0
 Create Date: 2026-12-05 19:44:05.757998
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "ebb5ccd5ed4a"
-down_revision = "8fe22232ec44"
+down_revision = "c7cd735d96e0"
 branch_labels = None
 depends_on = None
 
