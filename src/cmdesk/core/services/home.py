@@ -186,43 +186,41 @@ class HomeService:
         )
 
     def _approvals(self, s: Session) -> tuple[Approval, ...]:
-        # Columns, not whole records: a province's queue can hold thousands (100k cases:
-        # 1.1 s for the records, 0.2 s for these columns).
-        rows = s.execute(
-            select(
-                Case.id,
-                Case.case_number,
-                Case.plan_status,
-                Case.plan_submitted_at,
-                Case.closure_status,
-                Case.closure_requested_at,
-                Child.given_name_th,
-                Child.family_name_th,
-                Child.given_name_latin,
-                Child.family_name_latin,
-            )
-            .join(Child, Child.id == Case.child_id)
-            .where(
-                case_scope(self._ctx.actor),
-                Case.stage != Stage.CLOSURE,
-                or_(
-                    Case.plan_status == PlanStatus.SUBMITTED,
-                    Case.closure_status == ClosureStatus.REQUESTED,
-                ),
-            )
-        ).all()
+        # Columns, not whole records, and each kind from its partial index (the literals
+        # below, not bound parameters, let SQLite use it): 100k cases, 0.9 s -> a few ms.
         found: list[Approval] = []
-        for r in rows:
-            names = {
-                "case_id": r.id,
-                "case_number": r.case_number,
-                "child_name_th": _name(r.given_name_th, r.family_name_th),
-                "child_name_latin": _name(r.given_name_latin, r.family_name_latin),
-            }
-            if r.plan_status == PlanStatus.SUBMITTED:
-                found.append(Approval(kind="plan", since=r.plan_submitted_at, **names))
-            if r.closure_status == ClosureStatus.REQUESTED:
-                found.append(Approval(kind="closure", since=r.closure_requested_at, **names))
+        for kind, status, waiting, since in (
+            ("plan", Case.plan_status, PlanStatus.SUBMITTED, Case.plan_submitted_at),
+            ("closure", Case.closure_status, ClosureStatus.REQUESTED, Case.closure_requested_at),
+        ):
+            rows = s.execute(
+                select(
+                    Case.id,
+                    Case.case_number,
+                    since,
+                    Child.given_name_th,
+                    Child.family_name_th,
+                    Child.given_name_latin,
+                    Child.family_name_latin,
+                )
+                .join(Child, Child.id == Case.child_id)
+                .where(
+                    status == literal_column(f"'{waiting.value}'"),
+                    case_scope(self._ctx.actor),
+                    Case.stage != Stage.CLOSURE,
+                )
+            ).all()
+            found += [
+                Approval(
+                    kind=kind,
+                    since=r[2],
+                    case_id=r.id,
+                    case_number=r.case_number,
+                    child_name_th=_name(r.given_name_th, r.family_name_th),
+                    child_name_latin=_name(r.given_name_latin, r.family_name_latin),
+                )
+                for r in rows
+            ]
         # Oldest first: the one waiting longest is decided first.
         return tuple(sorted(found, key=lambda a: (a.since is None, a.since or datetime.min)))
 
