@@ -14,6 +14,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from cmdesk.core.acting.thai_time import thai_today
+from cmdesk.core.model.labels import label_of
 from cmdesk.core.services.referrals import ReferralDraft
 from cmdesk.core.vault import crypto
 from cmdesk.core.workspace import Workspace
@@ -272,3 +273,45 @@ def test_a_data_manager_sees_conflicts_accounts_and_the_last_backup(
     if lang == "th":
         problems = english_left(shown_texts(home)) + clipped(home)
         assert not problems, problems
+
+
+@pytest.mark.parametrize(("lang", "name"), [("th", "ตัวเลข.csv"), ("en", "figures.xlsx")])
+def test_a_supervisor_saves_the_figures_as_a_spreadsheet(
+    qtbot: QtBot,
+    make_shell: Callable[[GuiSettings], Shell],
+    home_settings: GuiSettings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    name: str,
+) -> None:
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+    from PySide6.QtWidgets import QFileDialog
+
+    home_settings.language = lang
+    shell = make_shell(home_settings)
+    unlock(qtbot, shell, SUP, PASS)
+    loaded(qtbot, shell)
+    home = workspace(shell).home
+    tr = shell.lang.translator
+    assert home.sheet_button.isVisibleTo(home)
+    target = tmp_path / name
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    press(qtbot, home.sheet_button)
+    qtbot.waitUntil(lambda: target.exists(), timeout=WAIT_MS)
+    if target.suffix == ".csv":
+        import csv
+        import io
+
+        rows = list(csv.reader(io.StringIO(target.read_bytes().decode("utf-8-sig"))))
+    else:
+        sheet = load_workbook(target).active
+        rows = [[c for c in r if c is not None] for r in sheet.iter_rows(values_only=True)]
+    flat = {str(r[0]): r[1] for r in rows if len(r) == 2}
+    assert [tr.gettext("Figure"), tr.gettext("Count")] in rows
+    if lang == "th":
+        assert ["ตัวเลข", "จำนวน"] in rows
+    assert int(flat[tr.gettext("Waiting for approval")]) == 1
+    high = tr.gettext(label_of("risk", "high"))
+    assert int(flat[high]) == 3  # as the chart shows
+    qtbot.waitUntil(lambda: str(target) in home.sheet_message.text().replace("\u200b", ""))

@@ -1,5 +1,5 @@
-"""`ws.sheets`: the caseload as a spreadsheet (CSV or XLSX), headers in the user's language and
-dates in the Buddhist era when they work in Thai (issue 13).
+"""`ws.sheets`: the caseload and the home screen's figures as spreadsheets (CSV or XLSX),
+headers in the user's language and dates in the Buddhist era when they work in Thai (issue 13).
 
 The file holds children's names and case numbers and is not encrypted: the front ends say so
 before it is written, and each export is one audit entry "caseload.export" (format, rows,
@@ -17,11 +17,12 @@ from cmdesk.core.acting.audit import AuditService
 from cmdesk.core.acting.context import Context
 from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import ValidationError
-from cmdesk.core.i18n import N_, Translator, translator
+from cmdesk.core.i18n import N_, Locale, Translator, translator
 from cmdesk.core.model.labels import label_of
 from cmdesk.core.progress import CancelToken, Progress, no_progress
 from cmdesk.core.reference.geography import district, subdistrict
 from cmdesk.core.search.service import CaseloadQuery, CaseloadRow, SearchService
+from cmdesk.core.services.home import HomeFigures
 from cmdesk.core.services.reports import check_locale
 from cmdesk.core.sheets import FORMATS, Cell, to_csv, to_xlsx
 
@@ -42,6 +43,17 @@ COLUMNS = (
     N_("District"),
 )
 SHEET = N_("Caseload")
+FIGURES_SHEET = N_("Figures")
+FIGURE, COUNT = N_("Figure"), N_("Count")
+FIGURE_ROWS = (
+    ("visits_today", N_("Visits today")),
+    ("overdue", N_("Overdue follow-ups")),
+    ("referrals_waiting", N_("Referrals sent, waiting for an answer")),
+    ("referrals_in", N_("Referrals received, waiting for an answer")),
+)
+BY_RISK, BY_STAGE = N_("Open cases by risk level"), N_("Open cases by stage")
+BY_WORKER = N_("Overdue follow-ups by worker")
+WAITING_APPROVAL = N_("Waiting for approval")
 MADE_ON = N_("Made on")
 YES, NO = N_("Yes"), N_("No")
 BAD_FORMAT = N_("Choose CSV or XLSX.")
@@ -71,9 +83,7 @@ class SheetService:
         cancel: CancelToken | None = None,
     ) -> SheetFile:
         """The cases the caseload shows for `query`, every page of them, as one file."""
-        locale = check_locale(lang)
-        if fmt not in FORMATS:
-            raise ValidationError.single("format", BAD_FORMAT)
+        locale = _checked(lang, fmt)
         self._guard.require_casework()
         tr = translator(locale)
         header = [tr.gettext(c) for c in COLUMNS]
@@ -102,6 +112,38 @@ class SheetService:
         with self._ctx.write() as s:
             self._audit.record(s, "caseload.export", "caseload", "", detail)
         return SheetFile(data, counted[0], fmt)
+
+
+def _checked(lang: str, fmt: str) -> Locale:
+    locale = check_locale(lang)
+    if fmt not in FORMATS:
+        raise ValidationError.single("format", BAD_FORMAT)
+    return locale
+
+
+def figures_sheet(figures: HomeFigures, lang: str, fmt: str) -> bytes:
+    """The home screen's figures (counts, and staff names for the overdue follow-ups by
+    worker: no child in it), a section per chart."""
+    locale = _checked(lang, fmt)
+    tr = translator(locale)
+    rows: list[list[Cell]] = [
+        [tr.gettext(text), getattr(figures, name)] for name, text in FIGURE_ROWS
+    ]
+    rows.append([tr.gettext(WAITING_APPROVAL), len(figures.approvals)])
+    sections = (
+        (BY_RISK, [(tr.gettext(label_of("risk", k)), n) for k, n in figures.by_risk.items()]),
+        (BY_STAGE, [(tr.gettext(label_of("stage", k)), n) for k, n in figures.by_stage.items()]),
+        (BY_WORKER, [(name, n) for _uid, name, n in figures.overdue_by_worker]),
+    )
+    for title, counted in sections:
+        if counted:
+            rows += [[], [tr.gettext(title)]]
+            rows += [[label, n] for label, n in counted]
+    header = [tr.gettext(FIGURE), tr.gettext(COUNT)]
+    preface = [(tr.gettext(MADE_ON), figures.today)]
+    if fmt == "csv":
+        return to_csv(header, rows, locale, preface)
+    return to_xlsx(tr.gettext(FIGURES_SHEET), header, rows, locale, preface)
 
 
 def _cells(row: CaseloadRow, tr: Translator) -> list[Cell]:

@@ -50,14 +50,19 @@ def _choose_file(
         tr.gettext("caseload") + ".xlsx",
         ";;".join(KINDS.values()),
     )
-    if not chosen:
-        return
+    if chosen:
+        write(parent, session, query, *sheet_path(chosen, kind), message)
+
+
+def sheet_path(chosen: str, kind: str) -> tuple[Path, str]:
+    """Where to write and which format: from the name's ending, else from the chosen filter
+    (a name given without an ending gets it)."""
     path = Path(chosen)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in KINDS:
         fmt = "csv" if kind == KINDS["csv"] else "xlsx"
         path = path.with_name(f"{path.name}.{fmt}")
-    write(parent, session, query, path, fmt, message)
+    return path, fmt
 
 
 def write(

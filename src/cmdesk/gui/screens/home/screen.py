@@ -10,11 +10,13 @@ Every number is a button opening the list it counts. The figures come from the c
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -30,13 +32,15 @@ from cmdesk.core.model.case import RiskLevel, Stage
 from cmdesk.core.model.labels import label_of
 from cmdesk.core.model.roles import Role
 from cmdesk.core.services.home import Approval, HomeFigures
+from cmdesk.core.vault.files import atomic_write
 from cmdesk.gui.ops import QueryOp
+from cmdesk.gui.screens.caseload_sheet import KINDS, sheet_path
 from cmdesk.gui.screens.home.approval_dialog import ApprovalDialog
 from cmdesk.gui.screens.home.bar_chart import BarChart
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.details import record_list
 from cmdesk.gui.widgets.flow_layout import FlowLayout, flow_policy
-from cmdesk.gui.widgets.labels import Heading, WrapLabel
+from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.scroll_body import scroll_body
 
@@ -143,6 +147,11 @@ class HomeScreen(QWidget):
                 pair.addWidget(holder, 1)
             self.charts[name] = (heading, chart)
 
+        self.sheet_button = push_button(body, "home-sheet", self.save_spreadsheet)
+        box.addWidget(self.sheet_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.sheet_message = MessageLabel(body)
+        box.addWidget(self.sheet_message)
+
         self.laptops_title = Heading(parent=body, level=2)
         box.addWidget(self.laptops_title)
         self.laptops = record_list(body, "home-laptops", min_height=90)
@@ -206,7 +215,7 @@ class HomeScreen(QWidget):
         for name, button in self.buttons.items():
             button.setVisible(name in shown)
         supervisor = loaded and role == Role.SUPERVISOR
-        for widget in (self.approvals_title, self.approvals, self.read_button):
+        for widget in (self.approvals_title, self.approvals, self.read_button, self.sheet_button):
             widget.setVisible(supervisor)
         for heading, chart in self.charts.values():
             heading.setVisible(supervisor)
@@ -267,6 +276,8 @@ class HomeScreen(QWidget):
         self.approvals_title.setText(tr.gettext("Waiting for your approval"))
         self.approvals.setAccessibleName(self.approvals_title.text())
         self.read_button.setText(tr.gettext("Read and decide…"))
+        self.sheet_button.setText(tr.gettext("Save these figures as a spreadsheet…"))
+        self.sheet_button.setAccessibleName(self.sheet_button.text())
         self.read_button.setAccessibleName(self.read_button.text())
         self._fill_approvals(tr)
         titles = {
@@ -353,6 +364,36 @@ class HomeScreen(QWidget):
             self.open_section.emit("sync")
         elif name in ("backup", "recovery"):
             self.open_section.emit("vault")
+
+    def save_spreadsheet(self) -> None:
+        """The figures on screen (counts and staff names, no child) as Excel or CSV."""
+        figures = self.figures
+        if figures is None:
+            return
+        tr = self._session.lang.translator
+        chosen, kind = QFileDialog.getSaveFileName(
+            self,
+            tr.gettext("Save these figures as a spreadsheet…"),
+            tr.gettext("figures") + ".xlsx",
+            ";;".join(KINDS.values()),
+        )
+        if not chosen:
+            return
+        path, fmt = sheet_path(chosen, kind)
+        lang = tr.locale
+
+        def work(_ws: object) -> Path:
+            from cmdesk.core.services.sheets import figures_sheet
+
+            atomic_write(path, figures_sheet(figures, lang, fmt))
+            return path
+
+        QueryOp(self._session, parent=self, op=work, success=self._saved).run()
+
+    def _saved(self, path: Path) -> None:
+        self.sheet_message.show_note(
+            lambda tr: tr.format("Saved {path}.", path=str(path)), self._session.lang.translator
+        )
 
     def _bar_clicked(self, chart: str, key: str) -> None:
         choices: dict[str, dict[str, Any]] = {
