@@ -95,7 +95,7 @@ def test_a_case_from_registration_to_closure(
     # -- first run, and the staff ------------------------------------------------------------
     first_run(qtbot, shell, tmp_path / "vault", ADMIN, ADMIN_PASS)
     page = workspace(shell)
-    assert page.visible_sections() == ("home", "users", "vault", "sync")
+    assert page.visible_sections() == ("home", "network", "mechanisms", "users", "vault", "sync")
     assert not page.register_button.isVisible()  # a data manager does no casework
     add_user(qtbot, shell, CM, CM_PASS, "case_manager", "Anong Srisuk")
     add_user(qtbot, shell, SUP, SUP_PASS, "supervisor", "Kasem Wongsa")
