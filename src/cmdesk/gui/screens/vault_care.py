@@ -8,9 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -21,6 +19,7 @@ from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
+from cmdesk.gui.widgets.path_row import ask_folder, path_row
 from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.scroll_body import scroll_body
 
@@ -44,14 +43,7 @@ class VaultScreen(QWidget):
         layout.addWidget(self.title)
 
         self.backup_title, self.backup_body = add_heading_and_text(layout, self)
-        row = QHBoxLayout()
-        self.folder = QLineEdit(self)
-        self.folder.setObjectName("backup-folder")
-        self.folder.setProperty("verbatim", True)
-        row.addWidget(self.folder, 1)
-        self.choose = QPushButton(icon("folder"), "", self)
-        self.choose.clicked.connect(self._ask_folder)
-        row.addWidget(self.choose)
+        row, self.folder, self.choose = path_row(self, "backup-folder", self._ask_folder)
         self.backup_button = push_button(self, "make-backup", self.backup, "save")
         row.addWidget(self.backup_button)
         layout.addLayout(row)
@@ -153,11 +145,7 @@ class VaultScreen(QWidget):
         self.last_check = None
 
     def _ask_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(
-            self, self._session.lang.translator.gettext("Backup folder"), self.folder.text()
-        )
-        if chosen:
-            self.folder.setText(chosen)
+        ask_folder(self, self.folder, self._session.lang.translator.gettext("Backup folder"))
 
     def backup(self) -> None:
         tr = self._session.lang.translator
