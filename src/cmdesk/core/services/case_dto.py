@@ -12,6 +12,7 @@ from cmdesk.core.acting.case_actions import CaseAction, allowed_moves, case_acti
 from cmdesk.core.acting.context import Actor
 from cmdesk.core.model import Case, CaseRiskChange, CaseStageChange, Child, Organisation
 from cmdesk.core.model.case import Stage
+from cmdesk.core.model.child import full_name
 
 
 @dataclass(frozen=True)
@@ -96,17 +97,13 @@ class CaseDTO:
     moves: tuple[Stage, ...] = ()
 
 
-def _name(given: str, family: str) -> str:
-    return " ".join(p for p in (given, family) if p)
-
-
 def case_summary(case: Case, child: Child) -> CaseSummary:
     return CaseSummary(
         id=case.id,
         case_number=case.case_number,
         child_id=case.child_id,
-        child_name_th=_name(child.given_name_th, child.family_name_th),
-        child_name_latin=_name(child.given_name_latin, child.family_name_latin),
+        child_name_th=full_name(child.given_name_th, child.family_name_th),
+        child_name_latin=full_name(child.given_name_latin, child.family_name_latin),
         child_nickname=child.nickname,
         stage=case.stage,
         risk_level=case.risk_level,
@@ -136,8 +133,10 @@ def case_dto(session: Session, case: Case, actor: Actor | None = None) -> CaseDT
         id=case.id,
         case_number=case.case_number,
         child_id=case.child_id,
-        child_name_th=_name(child.given_name_th, child.family_name_th) if child else "",
-        child_name_latin=_name(child.given_name_latin, child.family_name_latin) if child else "",
+        child_name_th=full_name(child.given_name_th, child.family_name_th) if child else "",
+        child_name_latin=(
+            full_name(child.given_name_latin, child.family_name_latin) if child else ""
+        ),
         child_nickname=child.nickname if child else "",
         org_id=case.org_id,
         org_code=org_code or "",

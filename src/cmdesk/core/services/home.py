@@ -22,6 +22,7 @@ from cmdesk.core.acting.context import Context
 from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.model import AuditEntry, Case, Child, Referral, Task, User
 from cmdesk.core.model.case import ClosureStatus, PlanStatus, Stage
+from cmdesk.core.model.child import full_name
 from cmdesk.core.model.referral import ReferralStatus
 from cmdesk.core.model.roles import Role
 from cmdesk.core.model.task import TaskStatus
@@ -81,10 +82,6 @@ def _utc(value: object) -> datetime | None:
         return value
     parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-
-
-def _name(given: str, family: str) -> str:
-    return " ".join(p for p in (given, family) if p)
 
 
 class HomeService:
@@ -216,8 +213,8 @@ class HomeService:
             names = {
                 "case_id": r.id,
                 "case_number": r.case_number,
-                "child_name_th": _name(r.given_name_th, r.family_name_th),
-                "child_name_latin": _name(r.given_name_latin, r.family_name_latin),
+                "child_name_th": full_name(r.given_name_th, r.family_name_th),
+                "child_name_latin": full_name(r.given_name_latin, r.family_name_latin),
             }
             if r.plan_status == PlanStatus.SUBMITTED:
                 found.append(Approval(kind="plan", since=r.plan_submitted_at, **names))
