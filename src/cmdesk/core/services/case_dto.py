@@ -33,13 +33,20 @@ class RiskChangeDTO:
 
 
 @dataclass(frozen=True, kw_only=True)
-class CaseSummary:
+class CaseHead:
+    """What names a case wherever it is shown, in a list or whole: its number and its child.
+    A base class puts these fields first, so the JSON the CLI prints keeps its key order."""
+
     id: str
     case_number: str
     child_id: str
     child_name_th: str
     child_name_latin: str
     child_nickname: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseSummary(CaseHead):
     stage: str
     risk_level: str
     case_manager_id: str | None
@@ -49,13 +56,7 @@ class CaseSummary:
 
 
 @dataclass(frozen=True, kw_only=True)
-class CaseDTO:
-    id: str
-    case_number: str
-    child_id: str
-    child_name_th: str
-    child_name_latin: str
-    child_nickname: str
+class CaseDTO(CaseHead):
     org_id: str
     org_code: str
     case_manager_id: str | None
