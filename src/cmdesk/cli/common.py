@@ -150,3 +150,13 @@ def emit_json(value: Any, out: TextIO | None = None) -> None:
 
 def say(text: str, out: TextIO | None = None) -> None:
     print(text, file=out or sys.stdout)
+
+
+def emit_result(args: argparse.Namespace, value: Any, msgid: str, **params: object) -> int:
+    """What a command that made or changed something prints: with --json the value, for
+    scripts, else the sentence `msgid` in the user's language. Returns the exit code."""
+    if args.json:
+        emit_json(value)
+    else:
+        say(tr_for(args).format(msgid, **params))
+    return 0

@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from cmdesk.cli import mechanism_cmds
-from cmdesk.cli.common import bounded_int, cli_locale, emit_json, open_workspace, say, tr_for
+from cmdesk.cli.common import (
+    bounded_int,
+    cli_locale,
+    emit_json,
+    emit_result,
+    open_workspace,
+    say,
+    tr_for,
+)
 from cmdesk.cli.records_input import (
     NOT_LIST,
     UNKNOWN_FIELD,
@@ -258,11 +266,7 @@ def cmd_child_add(args: argparse.Namespace) -> int:
     draft = child_draft(values, typed=typed, locale=cli_locale(args))
     with open_workspace(args) as ws:
         child = ws.children.register_child(draft, confirm_not_duplicate=args.not_duplicate).value
-    if args.json:
-        emit_json(child)
-    else:
-        say(tr_for(args).format("Registered the child: {id}", id=child.id))
-    return 0
+    return emit_result(args, child, N_("Registered the child: {id}"), id=child.id)
 
 
 def cmd_child_edit(args: argparse.Namespace) -> int:
@@ -275,11 +279,7 @@ def cmd_child_edit(args: argparse.Namespace) -> int:
             values, typed=typed, locale=cli_locale(args), base=draft_of(current), household=False
         )
         child = ws.children.update_child(args.child, draft).value
-    if args.json:
-        emit_json(child)
-    else:
-        say(tr_for(args).format("Saved the child's details: {id}", id=child.id))
-    return 0
+    return emit_result(args, child, N_("Saved the child's details: {id}"), id=child.id)
 
 
 # -- cases -------------------------------------------------------------------------------
@@ -370,11 +370,7 @@ def cmd_case_add(args: argparse.Namespace) -> int:
             case_manager_id=manager,
             assigned_worker_id=worker,
         ).value
-    if args.json:
-        emit_json(case)
-    else:
-        say(tr_for(args).format("Opened case {number}.", number=case.case_number))
-    return 0
+    return emit_result(args, case, N_("Opened case {number}."), number=case.case_number)
 
 
 def cmd_case_edit(args: argparse.Namespace) -> int:
@@ -411,11 +407,7 @@ def cmd_case_edit(args: argparse.Namespace) -> int:
             case = ws.cases.assign_case_manager(case_id, manager).value
         if "assigned_worker" in values:
             case = ws.cases.assign_worker(case_id, worker).value
-    if args.json:
-        emit_json(case)
-    else:
-        say(tr_for(args).format("Saved case {number}.", number=case.case_number))
-    return 0
+    return emit_result(args, case, N_("Saved case {number}."), number=case.case_number)
 
 
 def cmd_case_advance(args: argparse.Namespace) -> int:
@@ -462,11 +454,7 @@ def cmd_note_add(args: argparse.Namespace) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
     with open_workspace(args) as ws:
         note = ws.notes.add(ws.search.resolve_case(args.case), text, args.kind).value
-    if args.json:
-        emit_json(note)
-    else:
-        say(tr_for(args).format("Added the note: {id}", id=note.id))
-    return 0
+    return emit_result(args, note, N_("Added the note: {id}"), id=note.id)
 
 
 def cmd_referral_list(args: argparse.Namespace) -> int:
@@ -527,11 +515,7 @@ def cmd_referral_send(args: argparse.Namespace) -> int:
             referral = ws.referrals.draft_and_send(
                 case_id, draft, args.override_reason, service_reason=args.service_reason
             ).value
-    if args.json:
-        emit_json(referral)
-    else:
-        say(tr_for(args).format("Sent the referral to {org}.", org=referral.to_org_code))
-    return 0
+    return emit_result(args, referral, N_("Sent the referral to {org}."), org=referral.to_org_code)
 
 
 def cmd_referral_respond(args: argparse.Namespace) -> int:

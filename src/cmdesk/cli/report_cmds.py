@@ -19,8 +19,9 @@ it the document is in the language of messages. Who may print what is decided in
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cmdesk.cli.common import cli_locale, emit_json, open_workspace, read_text, say, tr_for
 from cmdesk.cli.long_work import ProgressLine, ctrl_c_cancels
@@ -29,6 +30,9 @@ from cmdesk.core.i18n import N_
 from cmdesk.core.model.consent import ConsentPurpose
 from cmdesk.core.progress import CancelToken
 from cmdesk.core.vault.files import atomic_write
+
+if TYPE_CHECKING:
+    from cmdesk.core.workspace import Workspace
 
 LEVELS = {"full": "full", "partner": "partner", "conference": "case_conference"}
 EXISTS = N_("{path} exists already. Choose a new file name, or add --force to replace it.")
@@ -153,56 +157,70 @@ def _written(args: argparse.Namespace, out: Path, document: str, protected: bool
     return 0
 
 
-def cmd_case(args: argparse.Namespace) -> int:
+def _print(
+    args: argparse.Namespace, document: str, make: Callable[[Workspace, str | None], bytes]
+) -> int:
+    """One document into one file: the name checked before the vault opens (_target), the PDF
+    that `make` renders with the password, if any, written whole or not at all."""
     out, secret = _target(args), _password(args)
     with open_workspace(args) as ws:
-        pdf = ws.reports.case_summary(
+        pdf = make(ws, secret)
+    atomic_write(out, pdf)
+    return _written(args, out, document, secret is not None)
+
+
+def cmd_case(args: argparse.Namespace) -> int:
+    return _print(
+        args,
+        "case_summary",
+        lambda ws, secret: ws.reports.case_summary(
             args.case,
             lang=_lang(args),
             level=LEVELS[args.level],
             include_notes=args.notes,
             password=secret,
-        )
-    atomic_write(out, pdf)
-    return _written(args, out, "case_summary", secret is not None)
+        ),
+    )
 
 
 def cmd_referral(args: argparse.Namespace) -> int:
-    out, secret = _target(args), _password(args)
-    with open_workspace(args) as ws:
-        pdf = ws.reports.referral_slip(args.referral, lang=_lang(args), password=secret)
-    atomic_write(out, pdf)
-    return _written(args, out, "referral_slip", secret is not None)
+    return _print(
+        args,
+        "referral_slip",
+        lambda ws, secret: ws.reports.referral_slip(
+            args.referral, lang=_lang(args), password=secret
+        ),
+    )
 
 
 def cmd_consent(args: argparse.Namespace) -> int:
-    out, secret = _target(args), _password(args)
-    with open_workspace(args) as ws:
-        pdf = ws.reports.consent_form(
+    return _print(
+        args,
+        "consent_form",
+        lambda ws, secret: ws.reports.consent_form(
             args.case,
             lang=_lang(args),
             level=LEVELS[args.level],
             purposes=args.purpose,
             share_with=args.share_with,
             password=secret,
-        )
-    atomic_write(out, pdf)
-    return _written(args, out, "consent_form", secret is not None)
+        ),
+    )
 
 
 def cmd_caseload(args: argparse.Namespace) -> int:
-    out, secret = _target(args), _password(args)
-    with open_workspace(args) as ws:
-        pdf = ws.reports.caseload(
+    return _print(
+        args,
+        "caseload",
+        lambda ws, secret: ws.reports.caseload(
             lang=_lang(args),
             level=LEVELS[args.level],
             worker=args.worker,
             team=args.team,
             subdistrict=args.subdistrict,
             password=secret,
-        )
-    atomic_write(out, pdf)
-    return _written(args, out, "caseload", secret is not None)
+        ),
+    )
 
 
 def cmd_cases(args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from cmdesk.cli.common import bounded_int, emit_json, open_workspace, say, tr_for
+from cmdesk.cli.common import bounded_int, emit_json, emit_result, open_workspace, say, tr_for
 from cmdesk.core.errors import ValidationError
 from cmdesk.core.i18n import N_
 from cmdesk.core.stats.combining import GAPS
@@ -104,11 +104,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     data = Path(args.file).read_bytes()
     with open_workspace(args) as ws:
         org, period = ws.stats_exchange.import_(data)
-    if args.json:
-        emit_json({"org": org, "period": period})
-    else:
-        say(tr_for(args).format(IMPORTED, org=org, period=period))
-    return 0
+    return emit_result(args, {"org": org, "period": period}, IMPORTED, org=org, period=period)
 
 
 def cmd_report(args: argparse.Namespace) -> int:

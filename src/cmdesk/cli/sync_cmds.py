@@ -13,6 +13,7 @@ from cmdesk.cli import hub_cmds
 from cmdesk.cli.common import (
     acting_user,
     emit_json,
+    emit_result,
     open_workspace,
     passphrase,
     read_secret,
@@ -140,15 +141,15 @@ def cmd_identity(args: argparse.Namespace) -> int:
         data = sync.identity_file()
         ident = sync.keys().org.identity
     atomic_write(out, data)
-    if args.json:
-        emit_json({"file": str(out), "org": ident.code, "fingerprint": ident.fingerprint()})
-    else:
-        say(
-            tr_for(args).format(
-                texts.WROTE_IDENTITY, org=ident.code, path=str(out), fingerprint=ident.fingerprint()
-            )
-        )
-    return 0
+    org, fingerprint = ident.code, ident.fingerprint()
+    return emit_result(
+        args,
+        {"file": str(out), "org": org, "fingerprint": fingerprint},
+        texts.WROTE_IDENTITY,
+        org=org,
+        path=str(out),
+        fingerprint=fingerprint,
+    )
 
 
 def cmd_trust(args: argparse.Namespace) -> int:
@@ -194,11 +195,7 @@ def cmd_enrol_file(args: argparse.Namespace) -> int:
 def cmd_revoke(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         revoked = engine(ws).revoke(args.device)
-    if args.json:
-        emit_json({"revoked": revoked})
-    else:
-        say(tr_for(args).format(texts.REVOKED, device=revoked))
-    return 0
+    return emit_result(args, {"revoked": revoked}, texts.REVOKED, device=revoked)
 
 
 def cmd_rotate_key(args: argparse.Namespace) -> int:
@@ -244,20 +241,16 @@ def cmd_export(args: argparse.Namespace) -> int:
             out, args.for_org, everything=args.everything, progress=_progress(args)
         )
         codes = {t.org_id: t.code for t in sync.trusted()}
-    if args.json:
-        emit_json({"file": str(out), **vars(result)})
-    else:
-        say(
-            tr_for(args).format(
-                texts.EXPORTED,
-                org=codes.get(result.recipient_org, ""),
-                path=str(out),
-                operations=result.operations,
-                records=result.changes,
-                size=result.size,
-            )
-        )
-    return 0
+    return emit_result(
+        args,
+        {"file": str(out), **vars(result)},
+        texts.EXPORTED,
+        org=codes.get(result.recipient_org, ""),
+        path=str(out),
+        operations=result.operations,
+        records=result.changes,
+        size=result.size,
+    )
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -388,8 +381,4 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 def cmd_resolve(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         ws.conflicts.decide(args.conflict_id, args.value, choose=args.choose)
-    if args.json:
-        emit_json({"resolved": args.conflict_id})
-    else:
-        say(tr_for(args).format(texts.RESOLVED, id=args.conflict_id))
-    return 0
+    return emit_result(args, {"resolved": args.conflict_id}, texts.RESOLVED, id=args.conflict_id)

@@ -158,6 +158,12 @@ LANGUAGE_LABELS: Final[dict[Language, str]] = {
 }
 
 
+def full_name(given: str, family: str) -> str:
+    """A name as shown and printed, in Thai script or Latin letters alike: the given name, then
+    the family name, leaving out a part not typed."""
+    return " ".join(p for p in (given, family) if p)
+
+
 class Child(Synced, SoftDeleted, Base):
     """A registered child. Names are kept as typed, in Thai script and in Latin letters."""
 

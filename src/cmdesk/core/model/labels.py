@@ -109,13 +109,24 @@ def label(member: StrEnum) -> str:
     return _BY_MEMBER[(type(member), member.value)]
 
 
+# Field kind -> {stored code: msgid}: what a stored row holds is the plain code.
+_BY_CODE: Final[dict[str, dict[str, str]]] = {
+    kind: {member.value: msgid for member, msgid in table.items()} for kind, table in TABLES.items()
+}
+
+
+def msgid_of(kind: str, code: str | None) -> str | None:
+    """The msgid for a stored code of a field kind, or None for a code this version does not
+    know (a newer device may have synced it)."""
+    return None if code is None else _BY_CODE[kind].get(code)
+
+
 def label_of(kind: str, code: str | None) -> str:
-    """The msgid for a stored code of a field kind; an unknown code is shown as it is (a newer
-    device may have synced a value this version does not know)."""
-    for member, msgid in TABLES[kind].items():
-        if member.value == code:
-            return msgid
-    return code or ""
+    """The msgid for a stored code of a field kind; an unknown code is shown as it is."""
+    msgid = msgid_of(kind, code)
+    if msgid is None:
+        return code or ""
+    return msgid
 
 
 def choices(kind: str) -> list[tuple[str, str]]:

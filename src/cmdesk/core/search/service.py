@@ -32,6 +32,7 @@ from cmdesk.core.errors import FieldError, NotFound, ValidationError
 from cmdesk.core.i18n import N_
 from cmdesk.core.model import Case, Child, Organisation, Task, User
 from cmdesk.core.model.case import RiskLevel, Stage
+from cmdesk.core.model.child import full_name
 from cmdesk.core.search import plans
 from cmdesk.core.search.plans import Filters, open_task, search_row
 from cmdesk.core.search.query import ParsedQuery, parse, row_select
@@ -119,10 +120,6 @@ class ChildRow:
     village: str
     subdistrict_code: str
     open_cases: int
-
-
-def _name(given: str, family: str) -> str:
-    return " ".join(p for p in (given, family) if p)
 
 
 def _matching_children(parsed: ParsedQuery) -> Select[str]:
@@ -288,8 +285,8 @@ class SearchService:
                 id=k.id,
                 case_number=k.case_number,
                 child_id=c.id,
-                child_name_th=_name(c.given_name_th, c.family_name_th),
-                child_name_en=_name(c.given_name_latin, c.family_name_latin),
+                child_name_th=full_name(c.given_name_th, c.family_name_th),
+                child_name_en=full_name(c.given_name_latin, c.family_name_latin),
                 child_nickname=c.nickname,
                 stage=k.stage,
                 risk=k.risk_level,
@@ -352,8 +349,8 @@ class SearchService:
         by_id = {
             c.id: ChildRow(
                 id=c.id,
-                name_th=_name(c.given_name_th, c.family_name_th),
-                name_en=_name(c.given_name_latin, c.family_name_latin),
+                name_th=full_name(c.given_name_th, c.family_name_th),
+                name_en=full_name(c.given_name_latin, c.family_name_latin),
                 nickname=c.nickname,
                 sex=c.sex,
                 birth_year=c.birth_year,

@@ -12,6 +12,7 @@ from cmdesk.core.acting.case_actions import CaseAction, allowed_moves, case_acti
 from cmdesk.core.acting.context import Actor
 from cmdesk.core.model import Case, CaseRiskChange, CaseStageChange, Child, Organisation
 from cmdesk.core.model.case import Stage
+from cmdesk.core.model.child import full_name
 
 
 @dataclass(frozen=True)
@@ -32,13 +33,20 @@ class RiskChangeDTO:
 
 
 @dataclass(frozen=True, kw_only=True)
-class CaseSummary:
+class CaseHead:
+    """What names a case wherever it is shown, in a list or whole: its number and its child.
+    A base class puts these fields first, so the JSON the CLI prints keeps its key order."""
+
     id: str
     case_number: str
     child_id: str
     child_name_th: str
     child_name_latin: str
     child_nickname: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseSummary(CaseHead):
     stage: str
     risk_level: str
     case_manager_id: str | None
@@ -48,13 +56,7 @@ class CaseSummary:
 
 
 @dataclass(frozen=True, kw_only=True)
-class CaseDTO:
-    id: str
-    case_number: str
-    child_id: str
-    child_name_th: str
-    child_name_latin: str
-    child_nickname: str
+class CaseDTO(CaseHead):
     org_id: str
     org_code: str
     case_manager_id: str | None
@@ -96,17 +98,13 @@ class CaseDTO:
     moves: tuple[Stage, ...] = ()
 
 
-def _name(given: str, family: str) -> str:
-    return " ".join(p for p in (given, family) if p)
-
-
 def case_summary(case: Case, child: Child) -> CaseSummary:
     return CaseSummary(
         id=case.id,
         case_number=case.case_number,
         child_id=case.child_id,
-        child_name_th=_name(child.given_name_th, child.family_name_th),
-        child_name_latin=_name(child.given_name_latin, child.family_name_latin),
+        child_name_th=full_name(child.given_name_th, child.family_name_th),
+        child_name_latin=full_name(child.given_name_latin, child.family_name_latin),
         child_nickname=child.nickname,
         stage=case.stage,
         risk_level=case.risk_level,
@@ -136,8 +134,10 @@ def case_dto(session: Session, case: Case, actor: Actor | None = None) -> CaseDT
         id=case.id,
         case_number=case.case_number,
         child_id=case.child_id,
-        child_name_th=_name(child.given_name_th, child.family_name_th) if child else "",
-        child_name_latin=_name(child.given_name_latin, child.family_name_latin) if child else "",
+        child_name_th=full_name(child.given_name_th, child.family_name_th) if child else "",
+        child_name_latin=(
+            full_name(child.given_name_latin, child.family_name_latin) if child else ""
+        ),
         child_nickname=child.nickname if child else "",
         org_id=case.org_id,
         org_code=org_code or "",

@@ -22,6 +22,7 @@ from cmdesk.core.acting.context import Context
 from cmdesk.core.errors import DuplicateSuspected, FieldError, NotFound, ValidationError
 from cmdesk.core.i18n import BirthDate
 from cmdesk.core.model import Case, Child, HouseholdMember, catalog
+from cmdesk.core.model.child import full_name
 from cmdesk.core.model.roles import Role
 from cmdesk.core.services.child_drafts import (
     CheckedChild,
@@ -81,11 +82,11 @@ class ChildDTO:
 
     @property
     def name_th(self) -> str:
-        return " ".join(p for p in (self.given_name_th, self.family_name_th) if p)
+        return full_name(self.given_name_th, self.family_name_th)
 
     @property
     def name_latin(self) -> str:
-        return " ".join(p for p in (self.given_name_latin, self.family_name_latin) if p)
+        return full_name(self.given_name_latin, self.family_name_latin)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -25,6 +25,7 @@ from cmdesk.core.acting.changes import OpChanges
 from cmdesk.core.acting.context import Actor
 from cmdesk.core.errors import PermissionDenied
 from cmdesk.core.model import AuditEntry, Base, Case, Child, Organisation, Referral, User, catalog
+from cmdesk.core.model.child import full_name
 from cmdesk.core.model.roles import Role
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.resolution import coerce, open_conflicts, resolve
@@ -199,12 +200,10 @@ def _view(s: Session, c: ConflictDTO, owner: _Owner, me: str) -> ConflictView:
         case_id=owner.case.id if owner.case else "",
         child_id=child.id if child else "",
         case_number=owner.case.case_number if owner.case else "",
-        child_name_th=" ".join(p for p in (child.given_name_th, child.family_name_th) if p)
-        if child
-        else "",
-        child_name_latin=" ".join(p for p in (child.given_name_latin, child.family_name_latin) if p)
-        if child
-        else "",
+        child_name_th=full_name(child.given_name_th, child.family_name_th) if child else "",
+        child_name_latin=(
+            full_name(child.given_name_latin, child.family_name_latin) if child else ""
+        ),
         sides=tuple(sides),
     )
 

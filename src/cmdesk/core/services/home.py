@@ -22,6 +22,7 @@ from cmdesk.core.acting.context import Context
 from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.model import AuditEntry, Case, Child, Referral, Task, User
 from cmdesk.core.model.case import ClosureStatus, PlanStatus, Stage
+from cmdesk.core.model.child import full_name
 from cmdesk.core.model.referral import ReferralStatus
 from cmdesk.core.model.roles import Role
 from cmdesk.core.model.task import TaskStatus
@@ -81,10 +82,6 @@ def _utc(value: object) -> datetime | None:
         return value
     parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-
-
-def _name(given: str, family: str) -> str:
-    return " ".join(p for p in (given, family) if p)
 
 
 class HomeService:
@@ -186,8 +183,9 @@ class HomeService:
         )
 
     def _approvals(self, s: Session) -> tuple[Approval, ...]:
-        # Columns, not whole records, and each kind from its partial index (the literals
-        # below, not bound parameters, let SQLite use it): 100k cases, 0.9 s -> a few ms.
+        # Columns, not whole records, and each kind from its partial covering index (the
+        # literals below, not bound parameters, let SQLite use it): a queue of tens costs a few
+        # ms; 100k demo cases with 8.5k waiting, 1.0 -> 0.5 s.
         found: list[Approval] = []
         for kind, status, waiting, since in (
             ("plan", Case.plan_status, PlanStatus.SUBMITTED, Case.plan_submitted_at),
@@ -216,8 +214,8 @@ class HomeService:
                     since=r[2],
                     case_id=r.id,
                     case_number=r.case_number,
-                    child_name_th=_name(r.given_name_th, r.family_name_th),
-                    child_name_latin=_name(r.given_name_latin, r.family_name_latin),
+                    child_name_th=full_name(r.given_name_th, r.family_name_th),
+                    child_name_latin=full_name(r.given_name_latin, r.family_name_latin),
                 )
                 for r in rows
             ]

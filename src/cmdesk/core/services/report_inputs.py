@@ -10,57 +10,20 @@ the report service imports it on first use so that opening a vault stays fast.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 from cmdesk.core.i18n import N_, Locale, Translator
 from cmdesk.core.model import catalog
-from cmdesk.core.model.case import (
-    CLOSURE_STATUS_LABELS,
-    CONCERN_LABELS,
-    RISK_LABELS,
-    STAGE_LABELS,
-    RiskLevel,
-    Stage,
-)
-from cmdesk.core.model.casework import (
-    ACTION_STATUS_LABELS,
-    DOMAIN_LABELS,
-    DOMAIN_RATING_LABELS,
-    GOAL_STATUS_LABELS,
-    REVIEW_DECISION_LABELS,
-    Domain,
-    DomainRating,
-)
-from cmdesk.core.model.child import (
-    DISABILITY_LABELS,
-    LEGAL_STATUS_LABELS,
-    NATIONALITY_LABELS,
-    SCHOOL_STATUS_LABELS,
-    SEX_LABELS,
-)
-from cmdesk.core.model.consent import (
-    CONSENT_GIVER_LABELS,
-    CONSENT_METHOD_LABELS,
-    CONSENT_PURPOSE_LABELS,
-    LAWFUL_BASIS_LABELS,
-    ConsentGiver,
-    ConsentPurpose,
-    LawfulBasis,
-)
-from cmdesk.core.model.note import NOTE_KIND_LABELS
-from cmdesk.core.model.referral import (
-    REFERRAL_STATUS_LABELS,
-    URGENCY_LABELS,
-    ReferralEventKind,
-    SharedSection,
-)
+from cmdesk.core.model.case import RiskLevel, Stage
+from cmdesk.core.model.casework import Domain, DomainRating
+from cmdesk.core.model.consent import ConsentGiver, ConsentPurpose, LawfulBasis
+from cmdesk.core.model.labels import msgid_of
+from cmdesk.core.model.referral import ReferralEventKind, SharedSection
 from cmdesk.core.reference.ethnicity import ethnic_group
 from cmdesk.core.reference.geography import Address, district, province, subdistrict
-from cmdesk.core.reference.identity import DOCUMENT_TYPE_LABELS, IdDocumentType, format_thai_id
-from cmdesk.core.reference.partners import SERVICE_LABELS
-from cmdesk.core.reference.relationships import RELATIONSHIP_LABELS
+from cmdesk.core.reference.identity import IdDocumentType, format_thai_id
 from cmdesk.core.reports import inputs as ri
 from cmdesk.core.reports.redaction import Section
 from cmdesk.core.services.case_dto import CaseDTO
@@ -116,11 +79,12 @@ _RATING_ORDER: Final = [r.value for r in DomainRating]
 _DOMAIN_ORDER: Final = [d.value for d in Domain]
 
 
-def label(table: Mapping[Any, str], code: str | None, tr: Translator) -> str:
-    """The label of a stored code in tr's language; an unknown code (from a newer app) as is."""
+def label(kind: str, code: str | None, tr: Translator) -> str:
+    """The label of a stored code of a field kind (cmdesk.core.model.labels) in tr's language;
+    an unknown code (from a newer app) as is."""
     if not code:
         return ""
-    msgid = table.get(code)
+    msgid = msgid_of(kind, code)
     return tr.gettext(msgid) if msgid is not None else code
 
 
@@ -187,11 +151,11 @@ def child_profile(
 
     guardian = _guardian(child)
     ethnic = ethnic_group(child.ethnicity) if child.ethnicity else None
-    school = label(SCHOOL_STATUS_LABELS, child.school_status, tr)
+    school = label("school_status", child.school_status, tr)
     school_name, details = child.texts["school_name"], child.texts["disability_details"]
     if school_name:
         school = f"{school_name} ({school})" if school else school_name
-    health = label(DISABILITY_LABELS, child.disability, tr)
+    health = label("disability", child.disability, tr)
     if details:
         health = _join([health, details], ": ")
     identity, legal = has(SharedSection.IDENTITY), has(SharedSection.LEGAL_STATUS)
@@ -201,14 +165,14 @@ def child_profile(
     return ri.ChildProfile(
         full_name=child_name(child.name_th, child.name_latin, locale) if identity else "",
         nickname=child.nickname if identity else "",
-        sex=label(SEX_LABELS, child.sex, tr) if identity else "",
+        sex=label("sex", child.sex, tr) if identity else "",
         birth_date=child.birth if identity else None,
-        id_document=label(DOCUMENT_TYPE_LABELS, child.id_document_type, tr) if legal else "",
+        id_document=label("document_type", child.id_document_type, tr) if legal else "",
         id_number=_id_number(child) if legal else "",
         address=_address(child, locale) if has(SharedSection.ADDRESS) else "",
         school=school if internal else "",
         guardian_name=guardian.name if guardian and household else "",
-        guardian_relation=label(RELATIONSHIP_LABELS, guardian.relationship, tr)
+        guardian_relation=label("relationship", guardian.relationship, tr)
         if guardian and household
         else "",
         guardian_phone=guardian.phone if guardian and household else "",
@@ -223,8 +187,8 @@ def child_profile(
         ethnicity=ethnic.label(locale) if ethnic and identity else "",
         legal_status=_join(
             [
-                label(NATIONALITY_LABELS, child.nationality, tr),
-                label(LEGAL_STATUS_LABELS, child.legal_status, tr),
+                label("nationality", child.nationality, tr),
+                label("legal_status", child.legal_status, tr),
             ],
             "; ",
         )
@@ -242,8 +206,8 @@ def _assessment(src: Iterable[AssessmentDTO], names: Names, tr: Translator) -> r
     worst = max(rows, key=lambda a: _rank(_RATING_ORDER, a.rating))
     domains = tuple(
         ri.DomainAssessment(
-            domain=label(DOMAIN_LABELS, a.domain, tr),
-            rating=label(DOMAIN_RATING_LABELS, a.rating, tr),
+            domain=label("domain", a.domain, tr),
+            rating=label("domain_rating", a.rating, tr),
             summary=_join(
                 [a.findings, tr.format("Needs: {needs}", needs=a.needs) if a.needs else ""], " · "
             ),
@@ -254,7 +218,7 @@ def _assessment(src: Iterable[AssessmentDTO], names: Names, tr: Translator) -> r
         assessed_on=thai_date(newest.at),
         assessor=_join(dict.fromkeys(names.person(a.by) for a in rows)),
         domains=domains,
-        overall=label(DOMAIN_RATING_LABELS, worst.rating, tr),
+        overall=label("domain_rating", worst.rating, tr),
     )
 
 
@@ -268,15 +232,13 @@ def _plan(plan: PlanDTO | None, names: Names, tr: Translator) -> tuple[ri.PlanGo
     return tuple(
         ri.PlanGoal(
             goal=g.description,
-            domain=_join(
-                [label(DOMAIN_LABELS, g.domain, tr), label(GOAL_STATUS_LABELS, g.status, tr)]
-            ),
+            domain=_join([label("domain", g.domain, tr), label("goal_status", g.status, tr)]),
             actions=tuple(
                 ri.PlanAction(
                     action=a.description,
                     responsible=names.org(a.responsible_org_id, tr.locale),
                     due_on=a.due_date,
-                    status=label(ACTION_STATUS_LABELS, a.status, tr),
+                    status=label("action_status", a.status, tr),
                 )
                 for a in g.actions
             ),
@@ -286,17 +248,17 @@ def _plan(plan: PlanDTO | None, names: Names, tr: Translator) -> tuple[ri.PlanGo
 
 
 def _consent(c: ConsentDTO, names: Names, tr: Translator) -> ri.ConsentRecord:
-    purpose = label(CONSENT_PURPOSE_LABELS, c.purpose, tr)
+    purpose = label("consent_purpose", c.purpose, tr)
     if c.shared_with_org_id:
         purpose = f"{purpose}: {names.org(c.shared_with_org_id, tr.locale)}"
     if c.basis == LawfulBasis.CONSENT:
         giver = c.giver_name
         if c.given_by == ConsentGiver.CHILD or not giver:
-            giver = label(CONSENT_GIVER_LABELS, c.given_by, tr)
-        note = label(CONSENT_METHOD_LABELS, c.method, tr)
+            giver = label("consent_giver", c.given_by, tr)
+        note = label("consent_method", c.method, tr)
     else:
         # Only the basis's label: its written reason is free text and may name people.
-        giver, note = "", label(LAWFUL_BASIS_LABELS, c.basis, tr)
+        giver, note = "", label("lawful_basis", c.basis, tr)
     return ri.ConsentRecord(
         purpose=purpose,
         given_by=giver,
@@ -314,10 +276,9 @@ def _worker(case: CaseDTO, names: Names) -> str:
 
 def _status(case: CaseDTO, tr: Translator) -> str:
     if case.stage == Stage.CLOSURE:
-        return label(STAGE_LABELS, Stage.CLOSURE, tr)
+        return label("stage", Stage.CLOSURE, tr)
     # An open case's closure status is "" (ClosureStatus.NONE), which has a label of its own.
-    table: Mapping[Any, str] = CLOSURE_STATUS_LABELS
-    msgid = table.get(case.closure_status)
+    msgid = msgid_of("closure_status", case.closure_status)
     return tr.gettext(msgid) if msgid is not None else case.closure_status
 
 
@@ -327,16 +288,16 @@ def case_summary(
     """`with_concerns`: the protection concerns go beside the risk level only on copies that
     show the assessment (they say what happened to the child)."""
     case, names = src.case, src.names
-    risk = label(RISK_LABELS, case.risk_level, tr)
+    risk = label("risk", case.risk_level, tr)
     if with_concerns and case.concerns:
-        concerns = [label(CONCERN_LABELS, c, tr) for c in case.concerns]
+        concerns = [label("concern", c, tr) for c in case.concerns]
         risk = f"{risk} · {_join(concerns)}"
     referrals = tuple(
         ri.ReferralRecord(
             organisation=names.org(r.to_org_id, tr.locale),
-            service=label(SERVICE_LABELS, r.service, tr),
+            service=label("service", r.service, tr),
             referred_on=thai_date(r.sent_at or r.created_at),
-            status=label(REFERRAL_STATUS_LABELS, r.status, tr),
+            status=label("referral_status", r.status, tr),
             outcome=r.closing_reason or next((e.text for e in reversed(r.events) if e.text), ""),
         )
         for r in src.referrals
@@ -347,13 +308,13 @@ def case_summary(
         organisation=org,
         child=child_profile(src.child, tr),
         status=_status(case, tr),
-        stage=label(STAGE_LABELS, case.stage, tr),
+        stage=label("stage", case.stage, tr),
         risk=risk,
         worker=_worker(case, names),
         opened_on=thai_date(case.opened_at),
         stage_history=tuple(
             ri.StageChange(
-                stage=label(STAGE_LABELS, c.to_stage, tr),
+                stage=label("stage", c.to_stage, tr),
                 started_on=thai_date(c.at),
                 by=names.person(c.by),
                 note=c.reason,
@@ -366,7 +327,7 @@ def case_summary(
             ri.Review(
                 held_on=r.review_date,
                 participants=names.person(r.by),
-                summary=f"{r.progress} ({label(REVIEW_DECISION_LABELS, r.decision, tr)})",
+                summary=f"{r.progress} ({label('review_decision', r.decision, tr)})",
             )
             for r in src.reviews
         ),
@@ -375,9 +336,7 @@ def case_summary(
         notes=tuple(
             ri.CaseNote(
                 written_on=thai_date(n.written_at),
-                author=_join(
-                    [names.person(n.author_id), label(NOTE_KIND_LABELS, n.kind, tr)], " · "
-                ),
+                author=_join([names.person(n.author_id), label("note_kind", n.kind, tr)], " · "),
                 text=n.body,
             )
             for n in src.notes
@@ -406,9 +365,9 @@ def referral_slip(src: ReferralSource, tr: Translator) -> ri.ReferralSlipData:
         child=child_profile(src.child, tr, shared),
         referred_on=thai_date(r.sent_at or r.created_at),
         to_organisation=names.org(r.to_org_id, tr.locale),
-        to_service=label(SERVICE_LABELS, r.service, tr),
+        to_service=label("service", r.service, tr),
         reason=r.reason,
-        urgency=label(URGENCY_LABELS, r.urgency, tr),
+        urgency=label("urgency", r.urgency, tr),
         from_worker=names.person(sent_by),
         # No staff phone numbers are kept; the partner replies through the organisation.
         from_contact=names.org(r.from_org_id, tr.locale),
@@ -439,11 +398,11 @@ def consent_form(
         organisation=org,
         child_name=child_name(child.name_th, child.name_latin, tr.locale) if child else "",
         guardian_name=guardian.name if guardian else "",
-        guardian_relation=label(RELATIONSHIP_LABELS, guardian.relationship, tr) if guardian else "",
+        guardian_relation=label("relationship", guardian.relationship, tr) if guardian else "",
         worker=names.person(case.assigned_worker_id or case.case_manager_id),
         purposes=tuple(
             ri.ConsentPurpose(
-                title=label(CONSENT_PURPOSE_LABELS, p, tr), description=tr.gettext(PURPOSE_TEXTS[p])
+                title=label("consent_purpose", p, tr), description=tr.gettext(PURPOSE_TEXTS[p])
             )
             for p in purposes
         ),
@@ -479,8 +438,8 @@ def caseload(
             ri.CaseloadCase(
                 case_number=r.case_number,
                 child_name=child_name(r.child_name_th, r.child_name_latin, tr.locale),
-                stage=label(STAGE_LABELS, r.stage, tr),
-                risk=label(RISK_LABELS, r.risk_level, tr),
+                stage=label("stage", r.stage, tr),
+                risk=label("risk", r.risk_level, tr),
                 worker=_join(
                     dict.fromkeys(
                         [names.person(r.assigned_worker_id), names.person(r.case_manager_id)]
@@ -492,6 +451,6 @@ def caseload(
             )
             for r in rows
         ),
-        stage_order=tuple(label(STAGE_LABELS, s, tr) for s in Stage if s != Stage.CLOSURE),
-        risk_order=tuple(label(RISK_LABELS, r, tr) for r in RiskLevel),
+        stage_order=tuple(label("stage", s, tr) for s in Stage if s != Stage.CLOSURE),
+        risk_order=tuple(label("risk", r, tr) for r in RiskLevel),
     )

@@ -32,6 +32,7 @@ from cmdesk.core.model import (
     VaultMeta,
 )
 from cmdesk.core.model.case import Stage
+from cmdesk.core.model.child import full_name
 from cmdesk.core.model.task import TaskStatus
 from cmdesk.core.services.case_dto import CaseDTO, case_dto
 from cmdesk.core.services.casework import AssessmentDTO, PlanDTO, ReviewDTO, plan_dto
@@ -261,10 +262,8 @@ def caseload_rows(session: Session, cases: list[tuple[Case, Child]]) -> tuple[Ca
         CaseloadRow(
             case_id=case.id,
             case_number=case.case_number,
-            child_name_th=" ".join(p for p in (child.given_name_th, child.family_name_th) if p),
-            child_name_latin=" ".join(
-                p for p in (child.given_name_latin, child.family_name_latin) if p
-            ),
+            child_name_th=full_name(child.given_name_th, child.family_name_th),
+            child_name_latin=full_name(child.given_name_latin, child.family_name_latin),
             stage=case.stage,
             risk_level=case.risk_level,
             case_manager_id=case.case_manager_id,

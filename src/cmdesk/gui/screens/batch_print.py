@@ -16,10 +16,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
-    QHBoxLayout,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +31,7 @@ from cmdesk.gui.widgets.choice import ChoiceCombo
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import MessageLabel, WrapLabel, add_heading_and_text
 from cmdesk.gui.widgets.language_picker import language_items
+from cmdesk.gui.widgets.path_row import ask_folder, path_row
 
 if TYPE_CHECKING:
     from cmdesk.core.services.reports import BatchResult
@@ -67,14 +65,7 @@ class BatchPrintDialog(QDialog):
         self.password = QLineEdit(self)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.form.add("password", N_("PDF password (optional)"), self.password)
-        row = QHBoxLayout()
-        self.folder = QLineEdit(self)
-        self.folder.setObjectName("batch-folder")
-        self.folder.setProperty("verbatim", True)
-        row.addWidget(self.folder, 1)
-        self.choose = QPushButton(icon("folder"), "", self)
-        self.choose.clicked.connect(self._ask_folder)
-        row.addWidget(self.choose)
+        row, self.folder, self.choose = path_row(self, "batch-folder", self._ask_folder)
         self.form.add("output", N_("Folder for the PDF files"), row, required=True)
         layout.addWidget(self.form)
         self.warning = WrapLabel(parent=self)
@@ -139,11 +130,7 @@ class BatchPrintDialog(QDialog):
 
     def _ask_folder(self) -> None:
         tr = self._session.lang.translator
-        chosen = QFileDialog.getExistingDirectory(
-            self, tr.gettext("Folder for the PDF files"), self.folder.text()
-        )
-        if chosen:
-            self.folder.setText(chosen)
+        ask_folder(self, self.folder, tr.gettext("Folder for the PDF files"))
 
     def run(self) -> None:
         tr = self._session.lang.translator

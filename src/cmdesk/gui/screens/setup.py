@@ -33,6 +33,7 @@ from cmdesk.gui.widgets.busy_bar import busy_bar
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.language_picker import LanguagePicker
 from cmdesk.gui.widgets.passphrase_meter import PassphraseMeter
+from cmdesk.gui.widgets.path_row import ask_folder, path_row
 
 OTHER_ORG = ""
 STEPS = 5  # welcome, folder, organisation, administrator, recovery key
@@ -146,14 +147,10 @@ class SetupPage(QWidget):
             ),
         )
         self.folder_step = step
-        row = QHBoxLayout()
-        self.folder = QLineEdit(str(default_vault_dir()), step)
-        self.folder.setObjectName("vault-folder")
-        self.folder.setProperty("verbatim", True)
-        row.addWidget(self.folder, 1)
-        self.choose_folder_button = QPushButton(icon("folder"), "", step)
-        self.choose_folder_button.clicked.connect(self._ask_folder)
-        row.addWidget(self.choose_folder_button)
+        row, self.folder, self.choose_folder_button = path_row(
+            step, "vault-folder", self._ask_folder
+        )
+        self.folder.setText(str(default_vault_dir()))
         step.box.addLayout(row)
         step.box.addStretch(1)
         self.steps.addWidget(step)
@@ -362,11 +359,7 @@ class SetupPage(QWidget):
 
     def _ask_folder(self) -> None:
         tr = self._session.lang.translator
-        chosen = QFileDialog.getExistingDirectory(
-            self, tr.gettext("Where should the vault be kept?"), self.folder.text()
-        )
-        if chosen:
-            self.folder.setText(chosen)
+        ask_folder(self, self.folder, tr.gettext("Where should the vault be kept?"))
 
     # -- checks ---------------------------------------------------------------------------------
     def vault_path(self) -> Path:

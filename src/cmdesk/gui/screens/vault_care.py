@@ -3,14 +3,13 @@ and a check of every page, the database's own integrity and the audit chain."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -21,11 +20,14 @@ from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
+from cmdesk.gui.widgets.path_row import ask_folder, path_row
 from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.scroll_body import scroll_body
 
 if TYPE_CHECKING:
-    from cmdesk.core.workspace import CheckReport
+    from cmdesk.core.workspace import CheckReport, Workspace
+
+T = TypeVar("T")
 
 
 class VaultScreen(QWidget):
@@ -44,14 +46,7 @@ class VaultScreen(QWidget):
         layout.addWidget(self.title)
 
         self.backup_title, self.backup_body = add_heading_and_text(layout, self)
-        row = QHBoxLayout()
-        self.folder = QLineEdit(self)
-        self.folder.setObjectName("backup-folder")
-        self.folder.setProperty("verbatim", True)
-        row.addWidget(self.folder, 1)
-        self.choose = QPushButton(icon("folder"), "", self)
-        self.choose.clicked.connect(self._ask_folder)
-        row.addWidget(self.choose)
+        row, self.folder, self.choose = path_row(self, "backup-folder", self._ask_folder)
         self.backup_button = push_button(self, "make-backup", self.backup, "save")
         row.addWidget(self.backup_button)
         layout.addLayout(row)
@@ -153,11 +148,7 @@ class VaultScreen(QWidget):
         self.last_check = None
 
     def _ask_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(
-            self, self._session.lang.translator.gettext("Backup folder"), self.folder.text()
-        )
-        if chosen:
-            self.folder.setText(chosen)
+        ask_folder(self, self.folder, self._session.lang.translator.gettext("Backup folder"))
 
     def backup(self) -> None:
         tr = self._session.lang.translator
@@ -166,56 +157,58 @@ class VaultScreen(QWidget):
             self.backup_message.show_error(tr.gettext("Choose a folder for the backup."))
             return
         dest = Path(text).expanduser()
-        self.backup_button.setEnabled(False)
         self.backup_message.show_note(tr.gettext("Making the backup…"))
 
         def done(where: Path) -> None:
-            self.backup_button.setEnabled(True)
             self.backup_message.show_note(
                 lambda tr: tr.format("The backup is in {folder}.", folder=str(where)),
                 self._session.lang.translator,
             )
 
-        def failed(exc: BaseException) -> None:
-            self.backup_button.setEnabled(True)
-            self.backup_message.show_error(friendly_message(exc, self._session.lang.translator))
-
-        QueryOp(self._session, parent=self, op=lambda ws: ws.backup(dest), success=done).failure(
-            failed
-        ).run()
+        self._run(
+            QueryOp, self.backup_button, self.backup_message, lambda ws: ws.backup(dest), done
+        )
 
     def check(self) -> None:
-        self.check_button.setEnabled(False)
         self.check_message.show_note(self._session.lang.translator.gettext("Checking…"))
 
         def done(report: CheckReport) -> None:
-            self.check_button.setEnabled(True)
             self.last_check = report
             self._show_check(report)
 
-        def failed(exc: BaseException) -> None:
-            self.check_button.setEnabled(True)
-            self.check_message.show_error(friendly_message(exc, self._session.lang.translator))
-
-        QueryOp(self._session, parent=self, op=lambda ws: ws.check(), success=done).failure(
-            failed
-        ).run()
+        self._run(QueryOp, self.check_button, self.check_message, lambda ws: ws.check(), done)
 
     def repair(self) -> None:
         """Records the audit trail's breaks as known (audited), then checks again."""
-        self.repair_button.setEnabled(False)
+        self._run(
+            ChangeOp,
+            self.repair_button,
+            self.check_message,
+            lambda ws: ws.repair(),
+            lambda _r: self.check(),
+        )
 
-        def done(_r: object) -> None:
-            self.repair_button.setEnabled(True)
-            self.check()
+    def _run(
+        self,
+        kind: type[QueryOp[T]] | type[ChangeOp[T]],
+        button: QPushButton,
+        message: MessageLabel,
+        work: Callable[[Workspace], T],
+        done: Callable[[T], object],
+    ) -> None:
+        """Runs `work` with `button` off until it ends, so that a second click cannot start
+        it again meanwhile; a failure is shown in the section's `message`."""
+        button.setEnabled(False)
+
+        def ok(result: T) -> None:
+            button.setEnabled(True)
+            done(result)
 
         def failed(exc: BaseException) -> None:
-            self.repair_button.setEnabled(True)
-            self.check_message.show_error(friendly_message(exc, self._session.lang.translator))
+            button.setEnabled(True)
+            message.show_error(friendly_message(exc, self._session.lang.translator))
 
-        ChangeOp(self._session, parent=self, op=lambda ws: ws.repair(), success=done).failure(
-            failed
-        ).run()
+        kind(self._session, parent=self, op=work, success=ok).failure(failed).run()
 
     def _show_check(self, report: CheckReport) -> None:
         tr = self._session.lang.translator

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import QTreeWidgetItem, QVBoxLayout, QWidget
 
 from cmdesk.core.i18n import N_, Translator, buddhist_year
+from cmdesk.core.model.child import full_name
 from cmdesk.core.services.duplicates import DuplicateCandidate
 from cmdesk.gui.widgets.details import record_list, stretch_column
 from cmdesk.gui.widgets.labels import add_heading_and_text
@@ -80,8 +81,8 @@ class DuplicatesPanel(QWidget):
         th = tr.locale == "th"
         for item in candidates:
             c = item.found
-            name_th = " ".join(p for p in (c.given_name_th, c.family_name_th) if p)
-            name_latin = " ".join(p for p in (c.given_name_latin, c.family_name_latin) if p)
+            name_th = full_name(c.given_name_th, c.family_name_th)
+            name_latin = full_name(c.given_name_latin, c.family_name_latin)
             names = [n for n in ((name_th, name_latin) if th else (name_latin, name_th)) if n]
             year = ""
             if c.birth_year is not None:

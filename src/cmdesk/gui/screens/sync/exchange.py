@@ -19,8 +19,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,10 +28,10 @@ from cmdesk.core.errors import BundleRejected
 from cmdesk.core.i18n import Translator
 from cmdesk.core.sync.rejections import SyncCancelled
 from cmdesk.gui.errors import friendly_message
-from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.labels import MessageLabel, add_heading_and_text
+from cmdesk.gui.widgets.path_row import path_row
 from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.worker import Job
 
@@ -104,14 +102,9 @@ class ExchangeBox(QWidget):
         row.addWidget(self.recipient)
         row.addStretch(1)
         layout.addLayout(row)
-        row = QHBoxLayout()
-        self.export_path = QLineEdit(self)
-        self.export_path.setObjectName("export-path")
-        self.export_path.setProperty("verbatim", True)
-        row.addWidget(self.export_path, 1)
-        self.export_choose = QPushButton(icon("folder"), "", self)
-        self.export_choose.clicked.connect(self._ask_export_path)
-        row.addWidget(self.export_choose)
+        row, self.export_path, self.export_choose = path_row(
+            self, "export-path", self._ask_export_path
+        )
         self.export_button = push_button(self, "export", self.export, "outbox")
         row.addWidget(self.export_button)
         layout.addLayout(row)
@@ -120,14 +113,9 @@ class ExchangeBox(QWidget):
         layout.addWidget(self.export_message)
 
         self.import_title, self.import_body = add_heading_and_text(layout, self)
-        row = QHBoxLayout()
-        self.import_path = QLineEdit(self)
-        self.import_path.setObjectName("import-path")
-        self.import_path.setProperty("verbatim", True)
-        row.addWidget(self.import_path, 1)
-        self.import_choose = QPushButton(icon("folder"), "", self)
-        self.import_choose.clicked.connect(self._ask_import_path)
-        row.addWidget(self.import_choose)
+        row, self.import_path, self.import_choose = path_row(
+            self, "import-path", self._ask_import_path
+        )
         self.import_button = push_button(self, "import", self.import_bundle, "inbox")
         row.addWidget(self.import_button)
         layout.addLayout(row)
