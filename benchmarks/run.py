@@ -1,7 +1,7 @@
 """Runs every benchmark and prints each figure beside its baseline from the same run.
 
 Usage: .venv/bin/python -m benchmarks.run [NAME ...]
-(names: vault, records, reports, print, sync, hub, gui)
+(names: vault, records, reports, print, sync, hub, stats, gui)
 
 Each module in this folder named bench_<name>.py has `run() -> list[Row]`, a Row being
 (figure, value, baseline or None, unit). Targets from the issues are printed beside them.
@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 
 Row = tuple[str, float, float | None, str]
-MODULES = ["vault", "records", "reports", "print", "sync", "hub", "gui"]
+MODULES = ["vault", "records", "reports", "print", "sync", "hub", "stats", "gui"]
 
 
 def fmt(value: float, unit: str) -> str:
