@@ -111,7 +111,9 @@ EXCLUDES = (
 # PySide6 Python modules cmdesk imports. PySide6-Essentials ships ~25 (Qml, Quick, Network,
 # Sql, ...); the spec excludes every other one, so no hook collects its libraries and plugins.
 # QtSvg's library still comes in, as a dependency of the SVG plugins.
-QT_MODULES = ("QtCore", "QtGui", "QtPrintSupport", "QtWidgets")
+# QtNetwork: whether the connection is metered, so the hub exchange does not run by itself
+# on a phone's data (QNetworkInformation and its backend plugins).
+QT_MODULES = ("QtCore", "QtGui", "QtNetwork", "QtPrintSupport", "QtWidgets")
 
 
 def migration_files() -> list[Path]:

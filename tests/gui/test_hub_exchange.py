@@ -88,8 +88,19 @@ def test_one_button_sends_on_one_laptop_and_receives_on_the_other(
     assert said.startswith("At ") and "new change" in said, said
     assert state_hash(laptops.a) == state_hash(laptops.b)
 
-    # Out of reach: a note with the time, tried again later, nothing lost.
+    # On a phone's data, when the laptop is told so: nothing by itself, said with the time,
+    # and the choice is kept for the next time the app opens.
     box_b.timer.stop()
+    box_b.metered = lambda: True
+    click(qtbot, box_b.skip_metered)
+    assert shell_b.settings.extra["hub_skip_metered"] is True
+    box_b._auto()
+    assert "connection is metered" in plain(box_b.message.text())
+    assert not box_b._running and box_b.now_button.isEnabled()
+    click(qtbot, box_b.skip_metered)
+    assert shell_b.settings.extra["hub_skip_metered"] is False
+
+    # Out of reach: a note with the time, tried again later, nothing lost.
     hub.stop()
     box_b._auto()
     qtbot.waitUntil(lambda: "could not be reached" in plain(box_b.message.text()), timeout=WAIT_MS)

@@ -22,6 +22,7 @@ from cmdesk.gui.worker import Job, Worker
 if TYPE_CHECKING:
     from cmdesk.core.acting.context import Actor
     from cmdesk.core.workspace import Workspace
+    from cmdesk.gui.settings import GuiSettings
 
 T = TypeVar("T")
 
@@ -36,6 +37,8 @@ class Session(QObject):
     def __init__(self, lang: Language, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.lang = lang
+        # The laptop's GUI settings, for screens that remember a choice (set by the shell).
+        self.settings: GuiSettings | None = None
         self.worker = Worker()
         self._ws: Workspace | None = None
         self.vault_path: Path | None = None

@@ -27,6 +27,7 @@ class Shell(QObject):
         locale = settings.language if settings.language in ("th", "en") else system_locale()
         self.lang = Language("th" if locale == "th" else "en")
         self.session = Session(self.lang)
+        self.session.settings = settings
         self.window = MainWindow(self.session, settings)
         self.idle = IdleLock(self.lock, settings.idle_lock_minutes, self)
         self.clipboard = self.session.clipboard

@@ -11,11 +11,20 @@ The exchange itself is the core's (sync/hub_exchange.py); bundles are the same a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from cmdesk.core.errors import HubTrouble
 from cmdesk.core.i18n import Translator
@@ -98,6 +107,19 @@ def exchanged_words(report: HubExchange, tr: Translator) -> str:
 
 # How often an open vault with a hub set tries the exchange by itself.
 AUTO_MINUTES = 10
+# The laptop's choice, in the GUI settings: no exchange by itself on a metered connection.
+SKIP_METERED_KEY = "hub_skip_metered"
+
+
+def metered_now() -> bool:
+    """Whether the system says the connection is metered (a phone's hotspot, a data SIM), as
+    far as Qt's network information backend knows; False where there is none."""
+    from PySide6.QtNetwork import QNetworkInformation
+
+    if QNetworkInformation.instance() is None and not QNetworkInformation.loadDefaultBackend():
+        return False
+    info = QNetworkInformation.instance()
+    return bool(info is not None and info.isMetered())
 
 
 class HubBox(QWidget):
@@ -107,6 +129,7 @@ class HubBox(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._session = session
+        self.metered: Callable[[], bool] = metered_now  # the tests put in their own
         self._setting: HubSetting | None = None
         self._running = False
         self.timer = QTimer(self)
@@ -120,6 +143,15 @@ class HubBox(QWidget):
         row.addWidget(self.now_button)
         row.addStretch(1)
         layout.addLayout(row)
+        self.skip_metered = QCheckBox(self)
+        self.skip_metered.setObjectName("hub-skip-metered")
+        settings = session.settings
+        self.skip_metered.setChecked(
+            bool(settings is not None and settings.extra.get(SKIP_METERED_KEY, False))
+        )
+        self.skip_metered.toggled.connect(self._remember_metered)
+        self.skip_metered.hide()
+        layout.addWidget(self.skip_metered)
 
         # The data manager's: where the hub is and the pin that proves it is ours.
         self.setting_box = QWidget(self)
@@ -162,6 +194,12 @@ class HubBox(QWidget):
                     "gives them."
                 )
             )
+        self.skip_metered.setText(
+            tr.gettext(
+                "Not by itself on a metered connection (a phone's data); the button still works"
+            )
+        )
+        self.skip_metered.setAccessibleName(self.skip_metered.text())
         self.now_button.setText(tr.gettext("Send and receive now"))
         self.now_button.setAccessibleName(self.now_button.text())
         for label, field, text in (
@@ -182,6 +220,7 @@ class HubBox(QWidget):
         elif not self.timer.isActive():
             self.timer.start()
         self.setting_box.setVisible(manager)
+        self.skip_metered.setVisible(setting is not None)  # nothing runs by itself without one
         if setting is not None and not self.url.text():
             self.url.setText(setting.url)
             self.pin.setText(setting.pin)
@@ -190,6 +229,7 @@ class HubBox(QWidget):
     def clear(self) -> None:
         self.timer.stop()
         self._setting = None
+        self.skip_metered.hide()
         self.url.clear()
         self.pin.clear()
         self.message.clear_message()
@@ -221,9 +261,26 @@ class HubBox(QWidget):
     def exchange(self) -> None:
         self._run(quiet=False)
 
+    def _remember_metered(self, on: bool) -> None:
+        settings = self._session.settings
+        if settings is not None:
+            settings.extra[SKIP_METERED_KEY] = on
+            settings.save()
+
     def _auto(self) -> None:
-        if self._setting is not None and not self._running and self._session.is_unlocked:
-            self._run(quiet=True)
+        if self._setting is None or self._running or not self._session.is_unlocked:
+            return
+        if self.skip_metered.isChecked() and self.metered():
+            self.message.show_note(
+                lambda t: t.format(
+                    "At {time} the connection is metered: nothing was sent or received by "
+                    "itself. Press Send and receive now when you want to.",
+                    time=clock(datetime.now(), t),
+                ),
+                self._session.lang.translator,
+            )
+            return
+        self._run(quiet=True)
 
     def _run(self, *, quiet: bool) -> None:
         tr = self._session.lang.translator
