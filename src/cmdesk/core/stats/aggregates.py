@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from math import ceil
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -122,7 +123,7 @@ def _known(value: str, codes: Iterable[str]) -> str:
     return value if value in set(codes) else OTHER
 
 
-def _age_band(child: Child, on: date) -> str:
+def _age_band(child: Any, on: date) -> str:  # a Child, or a row of its birth columns
     if child.birth_day is not None:
         age = (
             on.year
@@ -141,7 +142,7 @@ def _age_band(child: Child, on: date) -> str:
     return ADULT if age >= 18 else UNKNOWN
 
 
-def _child_places(children: Iterable[Child]) -> Iterable[tuple[str, str, str]]:
+def _child_places(children: Iterable[Any]) -> Iterable[tuple[str, str, str]]:
     for child in children:
         yield child.province_code, child.district_code, child.subdistrict_code
 
@@ -201,20 +202,46 @@ def _times(pairs: list[tuple[float | None, float | None]]) -> Times:
     )
 
 
+CASE_COLUMNS = (
+    Case.opened_at,
+    Case.closed_at,
+    Case.risk_level,
+    Case.stage,
+    Case.concerns,
+    Case.referred_by_mechanism_id,
+    Case.referred_to_mechanism_id,
+)
+CHILD_COLUMNS = (
+    Child.birth_day,
+    Child.birth_year,
+    Child.birth_stated_age,
+    Child.birth_stated_on,
+    Child.province_code,
+    Child.district_code,
+    Child.subdistrict_code,
+    Child.sex,
+    Child.ethnicity,
+    Child.legal_status,
+)
+
+
 def compute(session: Session, org_id: str, period: Period) -> Figures:
     """The organisation's own figures for the period (its own cases, referrals, follow-ups)."""
     org = session.get(Organisation, org_id)
     org_code = org.code if org is not None else ""
-    cases = [
-        (case, child)
-        for case, child in session.execute(
-            select(Case, Child)
+    # The columns the figures read, not whole records: 100k cases, 200k ORM objects cost
+    # 10 s of the 15 s this took. One row serves as the case and as its child.
+    rows: list[Any] = [
+        row
+        for row in session.execute(
+            select(*CASE_COLUMNS, *CHILD_COLUMNS)
             .join(Child, Child.id == Case.child_id)
             .where(Case.org_id == org_id, Case.deleted_at.is_(None))
         )
-        if local_day(case.opened_at) <= period.last
-        and (case.closed_at is None or local_day(case.closed_at) >= period.first)
+        if local_day(row.opened_at) <= period.last
+        and (row.closed_at is None or local_day(row.closed_at) >= period.first)
     ]
+    cases = [(row, row) for row in rows]
     tables: dict[str, Table] = {
         "area": _areas(_child_places(child for _, child in cases)),
         "risk": _one_way(_known(c.risk_level, RiskLevel) for c, _ in cases),
@@ -237,12 +264,12 @@ def compute(session: Session, org_id: str, period: Period) -> Figures:
     tables["followups"] = _followups(session, org_id, period)
     referrals, times = _referrals(session, org_id, period)
     tables["referral_partner"], tables["referral_service"] = referrals
-    tables |= _mechanisms(session, org_id, period, [c for c, _ in cases])
+    tables |= _mechanisms(session, org_id, period, rows)
     return Figures(org_code, period, tables, times)
 
 
 def _mechanisms(
-    session: Session, org_id: str, period: Period, cases: list[Case]
+    session: Session, org_id: str, period: Period, cases: list[Any]
 ) -> dict[str, Table]:
     """Active mechanisms of each kind and their meetings in the period, by area, and the cases
     of the period linked to a mechanism (by the mechanism's area; a case referred by one and
