@@ -30,10 +30,8 @@ import socket
 import ssl
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -42,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from tests.network.hub_process import serve
 from tests.network.link import Proxy
 
 from benchmarks.bench_sync import founding, laptop, timed
@@ -106,25 +105,7 @@ class Hub:
 
     def start(self) -> None:
         self.pin = hub_cli_quiet("fingerprint", "--data", str(self.data)).strip().splitlines()[-1]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CMDESK_")}
-        with (self.data.parent / "hub.log").open("ab") as log:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "cmdesk.hub.cli", "serve", "--data", str(self.data),
-                 "--listen", f"127.0.0.1:{self.port}"],
-                stdout=log, stderr=log, env=env,
-            )  # fmt: skip
-        ctx = ssl.create_default_context()
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.url}/health", context=ctx, timeout=2):  # noqa: S310 (https only)
-                    return
-            except OSError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the hub did not start") from None
-                time.sleep(0.1)
+        self.proc = serve(self.data, self.port)
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

@@ -37,6 +37,32 @@ def hub_command(*args: str, check: bool = True) -> subprocess.CompletedProcess[s
     )
 
 
+def serve(data: Path, port: int, *options: str) -> subprocess.Popen[bytes]:
+    """`cmdesk-hub serve` on a loopback port, its log beside the data folder; returns once
+    /health answers (AssertionError if it never does)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CMDESK_")}
+    with (data.parent / "hub.log").open("ab") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cmdesk.hub.cli", "serve", "--data", str(data),
+             "--listen", f"127.0.0.1:{port}", *options],
+            stdout=log, stderr=log, env=env,
+        )  # fmt: skip
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"https://127.0.0.1:{port}/health", context=ctx, timeout=2):
+                return proc
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                proc.wait()
+                raise AssertionError("the hub did not start") from None
+            time.sleep(0.1)
+
+
 @dataclass
 class HubProcess:
     data: Path
@@ -49,25 +75,8 @@ class HubProcess:
         return f"https://127.0.0.1:{self.port}"
 
     def start(self) -> HubProcess:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CMDESK_")}
-        with (self.data.parent / "hub.log").open("ab") as log:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "cmdesk.hub.cli", "serve", "--data", str(self.data),
-                 "--listen", f"127.0.0.1:{self.port}", *self.options],
-                stdout=log, stderr=log, env=env,
-            )  # fmt: skip
-        ctx = ssl.create_default_context()
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.url}/health", context=ctx, timeout=2):  # noqa: S310 (https only)
-                    return self
-            except OSError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError("the hub did not start") from None
-                time.sleep(0.1)
+        self.proc = serve(self.data, self.port, *self.options)
+        return self
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
