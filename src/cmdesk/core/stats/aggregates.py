@@ -15,12 +15,12 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from enum import EnumMeta
 from math import ceil
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from cmdesk.core.acting.thai_time import THAILAND
@@ -217,6 +217,11 @@ def _times(pairs: list[tuple[float | None, float | None]]) -> Times:
     )
 
 
+def _day_start(day: date) -> datetime:
+    """Midnight in Thailand at the start of `day` (local_day's boundary)."""
+    return datetime.combine(day, time(), THAILAND)
+
+
 CASE_COLUMNS = (
     Case.opened_at,
     Case.closed_at,
@@ -251,7 +256,14 @@ def compute(session: Session, org_id: str, period: Period) -> Figures:
         for row in session.execute(
             select(*CASE_COLUMNS, *CHILD_COLUMNS)
             .join(Child, Child.id == Case.child_id)
-            .where(Case.org_id == org_id, Case.deleted_at.is_(None))
+            .where(
+                Case.org_id == org_id,
+                Case.deleted_at.is_(None),
+                # The same test as below, in SQL on the sortable UTC text, so the cases of
+                # other periods are not decoded at all (a quarter reads about a third less).
+                Case.opened_at < _day_start(period.last + timedelta(days=1)),
+                or_(Case.closed_at.is_(None), Case.closed_at >= _day_start(period.first)),
+            )
         )
         if local_day(row.opened_at) <= period.last
         and (row.closed_at is None or local_day(row.closed_at) >= period.first)
