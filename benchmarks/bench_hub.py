@@ -30,7 +30,6 @@ import socket
 import ssl
 import statistics
 import subprocess
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -43,10 +42,10 @@ import httpx
 from tests.network.hub_process import serve
 from tests.network.link import Proxy
 
-from benchmarks.bench_sync import founding, laptop, timed
+from benchmarks.bench_sync import founding, laptop, quick_enrolment, timed
 from cmdesk.core.demo.generate import generate
 from cmdesk.core.model import org_id_for
-from cmdesk.core.sync import bundle_format, hub_client, keys
+from cmdesk.core.sync import bundle_format, hub_client
 from cmdesk.core.sync.certs import now_text
 from cmdesk.core.sync.hub_client import HubClient, HubSetting, save_setting
 from cmdesk.core.sync.hub_exchange import exchange_through_hub
@@ -214,25 +213,12 @@ def bundle_for(sender: OrgKeys, device: DeviceKeys, recipient: OrgKeys, size: in
     return data
 
 
-# -- a loopback TCP proxy that paces bytes and can cut a connection ------------------------------
-
-
 # -- the figures ---------------------------------------------------------------------------------
 
 
 def run() -> list[Row]:
-    out: list[Row] = []
-    saved = keys.ENROL_OPS, keys.ENROL_MEM
-    keys.ENROL_OPS, keys.ENROL_MEM = 1, 8192  # enrolment files of this run only
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            root = Path(tmp)
-            out += _throughput(root / "t")
-            out += _resume(root / "r")
-            out += _first_sync(root / "f")
-    finally:
-        keys.ENROL_OPS, keys.ENROL_MEM = saved
-    return out
+    with quick_enrolment() as root:
+        return _throughput(root / "t") + _resume(root / "r") + _first_sync(root / "f")
 
 
 def _in_threads(fn: Callable[[int], float], n: int) -> tuple[float, list[float]]:
