@@ -27,7 +27,7 @@ from starlette.routing import Route
 
 from cmdesk.core.errors import BundleRejected
 from cmdesk.core.sync import bundle_format
-from cmdesk.core.sync.certs import DeviceCert, chain_from_json
+from cmdesk.core.sync.certs import DeviceCert, chain_from_json, team_of
 from cmdesk.core.sync.keycodec import unb64
 from cmdesk.hub import tus
 from cmdesk.hub.auth import TOKEN_SECONDS, Authority, AuthRefused, Session
@@ -208,7 +208,7 @@ class Hub:
             log.info("token refused: %s", exc.reason)
             return _error(403, exc.reason)
         self.devices.add(session.device_id)
-        self.meta.seen_device(session.org_id, session.device_id)
+        self.meta.seen_device(session.org_id, session.device_id, scoped=team_of(chain) is not None)
         return JSONResponse({"token": token, "expires_in": TOKEN_SECONDS})
 
     async def put_bundle(self, request: Request) -> Response:
@@ -251,6 +251,7 @@ class Hub:
                 header.sender_org,
                 header.sender_device,
                 header.recipient_org,
+                header.recipient_device,
             )
         )
         self.metrics["bundles_in"] += 1
@@ -351,6 +352,12 @@ class Hub:
         sha = request.path_params["sha256"]
         entry = self.meta.entry(sha) if SHA_RE.match(sha) else None
         if entry is None or session.org_id not in (entry.recipient_org, entry.sender_org):
+            return _error(404, "bundle")
+        # A bundle sealed to one laptop: for it (and the laptop that sent it) only.
+        if entry.recipient_device and session.device_id not in (
+            entry.recipient_device,
+            entry.sender_device,
+        ):
             return _error(404, "bundle")
         return session, entry
 

@@ -42,6 +42,8 @@ class Entry:
     sender_org: str
     sender_device: str
     recipient_org: str
+    # A bundle sealed to one laptop (a team's laptop, issue 10); '': any of the organisation's.
+    recipient_device: str = ""
 
 
 class MetadataStore(Protocol):
@@ -54,7 +56,7 @@ class MetadataStore(Protocol):
     def publish(self, entry: Entry) -> Entry: ...
     def pending(self, org_id: str, device_id: str, after: int) -> list[Entry]: ...
     def mark_fetched(self, sha256: str, device_id: str) -> None: ...
-    def seen_device(self, org_id: str, device_id: str) -> None: ...
+    def seen_device(self, org_id: str, device_id: str, *, scoped: bool = False) -> None: ...
     def held_bytes(self, *, device_id: str = "", org_id: str = "") -> int: ...
     def set_retention(self, org_id: str, days: int | None) -> None: ...
     def expirable(self, now: float, default_days: int) -> list[str]: ...
@@ -94,6 +96,11 @@ ADDED_COLUMNS = (
     ("mailbox", "created_at", "REAL NOT NULL DEFAULT 0"),
     # Days an organisation's bundles are kept at most; NULL: the hub's default.
     ("org", "retention_days", "INTEGER"),
+    # A bundle sealed to one laptop of the recipient: only it lists and fetches it.
+    ("mailbox", "recipient_device", "TEXT NOT NULL DEFAULT ''"),
+    # 1: a laptop limited to one team's cases (its certificate chain says so): it receives
+    # only bundles made for it, so bundles for the whole organisation do not wait for it.
+    ("device", "scoped", "INTEGER NOT NULL DEFAULT 0"),
 )
 DAY = 86400.0
 
@@ -168,7 +175,8 @@ class SqlMetadata:
             db.execute(
                 self._sql(
                     "INSERT INTO mailbox (recipient_org, seq, sha256, bundle_id, size,"
-                    " sender_org, sender_device, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                    " sender_org, sender_device, created_at, recipient_device)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 ),
                 (
                     entry.recipient_org,
@@ -179,31 +187,38 @@ class SqlMetadata:
                     entry.sender_org,
                     entry.sender_device,
                     time.time(),
+                    entry.recipient_device,
                 ),
             )
         return Entry(seq, *_fields(entry)[1:])
 
     def pending(self, org_id: str, device_id: str, after: int) -> list[Entry]:
-        """Bundles for the organisation after `after`, that this device did not send and has
-        not confirmed fetching."""
+        """Bundles for the organisation (or for this device alone) after `after`, that this
+        device did not send and has not confirmed fetching. A team's laptop lists only those
+        made for it: it cannot open the others."""
         rows = self._rows(
             f"SELECT {_ENTRY} FROM mailbox m WHERE recipient_org = ? AND seq > ?"
             " AND sender_device != ? AND NOT EXISTS (SELECT 1 FROM fetched f"
-            "   WHERE f.sha256 = m.sha256 AND f.device_id = ?) ORDER BY seq",
-            (org_id, after, device_id, device_id),
+            "   WHERE f.sha256 = m.sha256 AND f.device_id = ?)"
+            " AND (m.recipient_device = ? OR (m.recipient_device = '' AND NOT EXISTS"
+            "   (SELECT 1 FROM device d WHERE d.device_id = ? AND d.scoped = 1)))"
+            " ORDER BY seq",
+            (org_id, after, device_id, device_id, device_id, device_id),
         )
         return [Entry(*r) for r in rows]
 
     def mark_fetched(self, sha256: str, device_id: str) -> None:
         self._write("INSERT INTO fetched VALUES (?, ?) ON CONFLICT DO NOTHING", (sha256, device_id))
 
-    def seen_device(self, org_id: str, device_id: str) -> None:
-        """A laptop signed in: from now on its organisation's bundles wait for it too."""
+    def seen_device(self, org_id: str, device_id: str, *, scoped: bool = False) -> None:
+        """A laptop signed in: from now on its organisation's bundles wait for it too (those
+        made for it alone, when it is a team's laptop)."""
         now = time.time()
         self._write(
-            "INSERT INTO device VALUES (?, ?, ?, ?) ON CONFLICT (device_id)"
-            " DO UPDATE SET last_seen = excluded.last_seen",
-            (device_id, org_id, now, now),
+            "INSERT INTO device (device_id, org_id, first_seen, last_seen, scoped)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (device_id)"
+            " DO UPDATE SET last_seen = excluded.last_seen, scoped = excluded.scoped",
+            (device_id, org_id, now, now, int(scoped)),
         )
 
     def held_bytes(self, *, device_id: str = "", org_id: str = "") -> int:
@@ -218,14 +233,17 @@ class SqlMetadata:
         self._write("UPDATE org SET retention_days = ? WHERE org_id = ?", (days, org_id))
 
     def expirable(self, now: float, default_days: int) -> list[str]:
-        """Bundles fetched by every known laptop of the recipient (revoked ones and the sender
-        aside, at least one fetch), or older than the recipient's retention."""
+        """Bundles fetched by every known laptop of the recipient they wait for (revoked ones
+        and the sender aside, at least one fetch; the one laptop a bundle was made for, or
+        every laptop not limited to a team), or older than the recipient's retention."""
         rows = self._rows(
             "SELECT m.sha256 FROM mailbox m JOIN org o ON o.org_id = m.recipient_org"
             " WHERE m.created_at < ? - COALESCE(o.retention_days, ?) * ?"
             " OR (EXISTS (SELECT 1 FROM fetched f WHERE f.sha256 = m.sha256)"
             "  AND NOT EXISTS (SELECT 1 FROM device d WHERE d.org_id = m.recipient_org"
             "   AND d.device_id != m.sender_device"
+            "   AND (d.device_id = m.recipient_device"
+            "     OR (m.recipient_device = '' AND d.scoped = 0))"
             "   AND d.device_id NOT IN (SELECT subject FROM revoked r"
             "     WHERE r.org_id = d.org_id)"
             "   AND NOT EXISTS (SELECT 1 FROM fetched f"
@@ -250,7 +268,7 @@ class SqlMetadata:
             return bool(cursor.rowcount == 1)
 
 
-_ENTRY = "seq, sha256, bundle_id, size, sender_org, sender_device, recipient_org"
+_ENTRY = "seq, sha256, bundle_id, size, sender_org, sender_device, recipient_org, recipient_device"
 
 
 class SqliteMetadata(SqlMetadata):
@@ -286,7 +304,7 @@ class SqliteMetadata(SqlMetadata):
             self._db.execute("COMMIT")
 
 
-def _fields(entry: Entry) -> tuple[int, str, str, int, str, str, str]:
+def _fields(entry: Entry) -> tuple[int, str, str, int, str, str, str, str]:
     return (
         entry.seq,
         entry.sha256,
@@ -295,6 +313,7 @@ def _fields(entry: Entry) -> tuple[int, str, str, int, str, str, str]:
         entry.sender_org,
         entry.sender_device,
         entry.recipient_org,
+        entry.recipient_device,
     )
 
 
