@@ -3,15 +3,17 @@ referrals, consent and (optionally) notes, each section as the redaction level a
 
 from __future__ import annotations
 
-from datetime import datetime
+from functools import partial
+from typing import Unpack
 
 from reportlab.platypus.flowables import Flowable
 
-from cmdesk.core.i18n import N_, Translator
+from cmdesk.core.i18n import N_
 from cmdesk.core.reports.documents import record_sections as rs
 from cmdesk.core.reports.documents.common import (
     Context,
     Paper,
+    Printing,
     child_sections,
     field_table,
     heading,
@@ -21,7 +23,7 @@ from cmdesk.core.reports.documents.common import (
 )
 from cmdesk.core.reports.inputs import CaseSummaryData
 from cmdesk.core.reports.qr import DocumentKind
-from cmdesk.core.reports.redaction import DEFAULT_POLICY, Level, RedactionPolicy, Section
+from cmdesk.core.reports.redaction import Level, Section
 
 SECTIONS = (
     Section.IDENTITY,
@@ -85,24 +87,8 @@ def case_summary_story(data: CaseSummaryData, ctx: Context) -> list[Flowable]:
 
 
 def build_case_summary(
-    data: CaseSummaryData,
-    *,
-    tr: Translator,
-    level: Level,
-    printed_by: str,
-    printed_at: datetime,
-    password: str | None = None,
-    policy: RedactionPolicy = DEFAULT_POLICY,
+    data: CaseSummaryData, *, level: Level, **printing: Unpack[Printing]
 ) -> bytes:
     """The case summary as PDF bytes, in tr's language, showing what `level` allows."""
-    ctx = Context(tr, level, policy)
-    paper = Paper(
-        data.organisation,
-        N_("Case summary"),
-        data.case_number,
-        DocumentKind.CASE_SUMMARY,
-        data.record_id,
-        printed_by,
-        printed_at,
-    )
-    return render_document(case_summary_story(data, ctx), ctx, paper, password=password)
+    paper = Paper.of(data, N_("Case summary"), DocumentKind.CASE_SUMMARY, data.case_number)
+    return render_document(partial(case_summary_story, data), paper, level, printing)

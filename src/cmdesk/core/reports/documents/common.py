@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NotRequired, Protocol, TypedDict
 
 from reportlab.platypus import Table, TableStyle
 from reportlab.platypus.flowables import Flowable, Spacer
@@ -257,34 +258,62 @@ def child_sections(
 
 @dataclass(frozen=True)
 class Paper:
-    """What every document's page furniture says about it."""
+    """What a document's page furniture says about the document itself."""
 
     organisation: Organisation
     title: str  # a message id
     reference: str  # what the paper is about, never a name (a case number, an id)
     kind: DocumentKind
     record_id: str
+
+    @classmethod
+    def of(cls, data: Filed, title: str, kind: DocumentKind, reference: str) -> Paper:
+        """The paper of a document about data's record, printed by data's organisation."""
+        return cls(data.organisation, title, reference, kind, data.record_id)
+
+
+class Filed(Protocol):
+    """A document's data that names the organisation printing it and the record it is about."""
+
+    @property
+    def organisation(self) -> Organisation: ...
+
+    @property
+    def record_id(self) -> str: ...
+
+
+class Printing(TypedDict):
+    """The keywords every document builder takes besides its data and level: the reader's
+    language, who prints it and when, the password that protects the PDF (none: unprotected)
+    and the redaction policy (DEFAULT_POLICY when not given)."""
+
+    tr: Translator
     printed_by: str
     printed_at: datetime
+    password: NotRequired[str | None]
+    policy: NotRequired[RedactionPolicy]
 
 
 def render_document(
-    story: list[Flowable],
-    ctx: Context,
+    story: Callable[[Context], list[Flowable]],
     paper: Paper,
+    level: Level,
+    printing: Printing,
     *,
-    password: str | None,
     attachments: dict[str, bytes] | None = None,
 ) -> bytes:
-    """The story laid out on furnished pages: the one way every document becomes a PDF."""
+    """The story, told for `level`, laid out on furnished pages: the one way every document
+    becomes a PDF."""
+    tr = printing["tr"]
+    ctx = Context(tr, level, printing.get("policy", DEFAULT_POLICY))
     info = PageFurniture(
         organisation=paper.organisation,
-        title=ctx.tr.gettext(paper.title),
+        title=tr.gettext(paper.title),
         reference=paper.reference,
-        level=ctx.level,
-        printed_by=paper.printed_by,
-        printed_at=paper.printed_at,
+        level=level,
+        printed_by=printing["printed_by"],
+        printed_at=printing["printed_at"],
         qr=QrPayload(paper.kind, paper.record_id),
-        tr=ctx.tr,
+        tr=tr,
     )
-    return render_pdf(story, info, password=password, attachments=attachments)
+    return render_pdf(story(ctx), info, password=printing.get("password"), attachments=attachments)
