@@ -31,6 +31,7 @@ from cmdesk.gui.widgets.choice import ChoiceCombo
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import MessageLabel, WrapLabel, add_heading_and_text
 from cmdesk.gui.widgets.language_picker import language_items
+from cmdesk.gui.widgets.one_use_dialog import one_use_dialog
 from cmdesk.gui.widgets.path_row import ask_folder, path_row
 
 if TYPE_CHECKING:
@@ -84,12 +85,10 @@ class BatchPrintDialog(QDialog):
         self.close_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        one_use_dialog(self, session.lang, self.retranslate)
         self.language.set_code(session.lang.locale)
         self.folder.setText(str(Path.home() / "cmdesk-print"))
         self.setMinimumWidth(620)
-        self.finished.connect(self.deleteLater)
 
     def retranslate(self) -> None:
         tr = self._session.lang.translator

@@ -22,6 +22,7 @@ from cmdesk.gui.widgets.date_field import DateField
 from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import MessageLabel, add_heading_and_text
+from cmdesk.gui.widgets.one_use_dialog import one_use_dialog
 from cmdesk.gui.widgets.text_box import TextBox
 from cmdesk.gui.widgets.unsaved import DirtyTracker, confirm_discard
 
@@ -98,8 +99,7 @@ class ConsentDialog(QDialog):
         self.purpose.currentIndexChanged.connect(lambda _i: self._fields_for_choice())
         self.basis.currentIndexChanged.connect(lambda _i: self._fields_for_choice())
         self.given_by.currentIndexChanged.connect(lambda _i: self._fields_for_choice())
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        one_use_dialog(self, session.lang, self.retranslate)
         self.purpose.set_code(purpose)
         if share_with:
             self.org.set_code(share_with)
@@ -107,7 +107,6 @@ class ConsentDialog(QDialog):
         self.given_on.set_value(thai_today())
         self._fields_for_choice()
         self.setMinimumWidth(560)
-        self.finished.connect(self.deleteLater)
 
     def retranslate(self) -> None:
         tr = self._session.lang.translator

@@ -28,6 +28,7 @@ from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
+from cmdesk.gui.widgets.one_use_dialog import one_use_dialog
 from cmdesk.gui.widgets.prompts import ask
 from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.scroll_body import scroll_body
@@ -111,9 +112,7 @@ class PdpaDialog(QDialog):
         self.close_button.setObjectName("close")
         buttons.rejected.connect(self.reject)
         outer.addWidget(buttons)
-        self.finished.connect(self.deleteLater)
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        one_use_dialog(self, session.lang, self.retranslate)
         self._update()
 
     @property

@@ -38,6 +38,7 @@ from cmdesk.gui.widgets.choice import ChoiceCombo
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.language_picker import language_items
+from cmdesk.gui.widgets.one_use_dialog import one_use_dialog
 from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.screen_fit import fit_to_screen
 from cmdesk.gui.widgets.scroll_body import scroll_body
@@ -213,13 +214,11 @@ class PrintDialog(QDialog):
             control.currentIndexChanged.connect(lambda _i: self._forget())
         self.notes.toggled.connect(lambda _on: self._forget())
         self.password.textEdited.connect(lambda _t: self._forget())
-        session.lang.language_changed.connect(self.retranslate)
+        one_use_dialog(self, session.lang, self.retranslate)
         session.locked.connect(self._locked)
-        self.retranslate()
         self.language.set_code(session.lang.locale)
         self._document_changed()
         fit_to_screen(self, 900, 620)
-        self.finished.connect(self.deleteLater)
 
     # -- text -------------------------------------------------------------------------------
     def retranslate(self) -> None:

@@ -29,6 +29,7 @@ from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import code_labels
 from cmdesk.gui.widgets.details import DetailsGrid, record_list, stretch_column
 from cmdesk.gui.widgets.labels import Heading, MessageLabel
+from cmdesk.gui.widgets.one_use_dialog import one_use_dialog
 from cmdesk.gui.widgets.prompts import ReasonDialog
 from cmdesk.gui.widgets.push_button import name_buttons, push_button
 from cmdesk.gui.widgets.scroll_body import scroll_body
@@ -156,12 +157,10 @@ class ReferralDetailDialog(QDialog):
         self.close_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        session.lang.language_changed.connect(self.retranslate)
+        one_use_dialog(self, session.lang, self.retranslate)
         session.locked.connect(self._locked)
-        self.retranslate()
         screen = self.screen().availableGeometry() if self.screen() else None
         self.resize(760, min(640, screen.height() - 60) if screen else 640)
-        self.finished.connect(self.deleteLater)
 
     @property
     def translator(self) -> Translator:

@@ -34,6 +34,7 @@ from cmdesk.gui.widgets.date_field import DateField
 from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
+from cmdesk.gui.widgets.one_use_dialog import one_use_dialog
 from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.screen_fit import fit_to_screen
 from cmdesk.gui.widgets.scroll_body import scroll_body
@@ -152,16 +153,14 @@ class ReferralDialog(QDialog):
         )
         self.sections.changed.connect(self._update_preview)
         self.partner.currentIndexChanged.connect(lambda _i: self._partner_changed())
-        session.lang.language_changed.connect(self.retranslate)
+        one_use_dialog(self, session.lang, self.retranslate)
         session.operation_did_execute.connect(self._changed)
         session.locked.connect(self._locked)
         session.unlocked.connect(self._update_preview)
-        self.retranslate()
         with self.tracker.paused():
             self.sections.set_codes(s.value for s in DEFAULT_SECTIONS)
         self._partner_changed()
         fit_to_screen(self, 980, 660)
-        self.finished.connect(self.deleteLater)
 
     # -- text -------------------------------------------------------------------------------
     def retranslate(self) -> None:

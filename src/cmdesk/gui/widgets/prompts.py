@@ -21,6 +21,7 @@ from cmdesk.gui.widgets.choice import ChoiceCombo, Item
 from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import add_heading_and_text
+from cmdesk.gui.widgets.one_use_dialog import one_use_dialog
 from cmdesk.gui.widgets.text_box import TextBox
 
 
@@ -97,10 +98,8 @@ class ReasonDialog(QDialog):
             self, "ok", self.accept
         )
         layout.addWidget(self.buttons)
-        lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        one_use_dialog(self, lang, self.retranslate)
         self.setMinimumWidth(480)
-        self.finished.connect(self.deleteLater)
 
     def retranslate(self) -> None:
         tr = self._lang.translator

@@ -26,6 +26,7 @@ from cmdesk.gui.widgets.choice import ChoiceCombo, kind_items
 from cmdesk.gui.widgets.details import record_list, select_row, stretch_column
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
+from cmdesk.gui.widgets.one_use_dialog import one_use_dialog
 from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.text_box import TextBox
 
@@ -239,12 +240,10 @@ class NoteVersionsDialog(QDialog):
         self.close_button = buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        tab.session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        one_use_dialog(self, tab.session.lang, self.retranslate)
         if versions:
             select_row(self.list, -1)
         self.resize(620, 460)
-        self.finished.connect(self.deleteLater)
 
     def retranslate(self) -> None:
         tr, b = self._tab.translator, self._tab.bundle

@@ -33,6 +33,7 @@ from cmdesk.gui.screens.register.open_case import OpenCaseForm
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+from cmdesk.gui.widgets.one_use_dialog import one_use_dialog
 from cmdesk.gui.widgets.prompts import ask
 from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.screen_fit import fit_to_screen
@@ -111,12 +112,10 @@ class RegisterChildDialog(QDialog):
         self.tracker = DirtyTracker(self)
         self.tracker.watch(*self.form.fields(), *self.case_form.fields())
         self.household.changed.connect(self.tracker.touch)
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        one_use_dialog(self, session.lang, self.retranslate)
         self.form.start()
         self.go_to(FORM)
         fit_to_screen(self, 860, 700)
-        self.finished.connect(self.deleteLater)
 
     # -- text -------------------------------------------------------------------------------
     def retranslate(self) -> None:

@@ -27,6 +27,7 @@ from cmdesk.gui.screens.register.household_form import HouseholdMemberForm
 from cmdesk.gui.widgets.details import record_list, stretch_column
 from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
 from cmdesk.gui.widgets.labels import Heading
+from cmdesk.gui.widgets.one_use_dialog import one_use_dialog
 from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.unsaved import DirtyTracker, confirm_discard
 
@@ -52,10 +53,8 @@ class NewMemberDialog(QDialog):
         layout.addWidget(self.buttons)
         self.tracker = DirtyTracker(self)
         self.tracker.watch(*self.form.fields(), self.form.relationship)
-        lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        one_use_dialog(self, lang, self.retranslate)
         self.setMinimumWidth(480)
-        self.finished.connect(self.deleteLater)
 
     def retranslate(self) -> None:
         tr = self._lang.translator

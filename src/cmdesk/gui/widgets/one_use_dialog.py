@@ -1,0 +1,17 @@
+"""What every dialog of the app does once built: it follows the language and is deleted once
+closed (each is made for one use, and a closed one must not go on translating)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QDialog
+
+from cmdesk.gui.i18n import Language
+
+
+def one_use_dialog(dialog: QDialog, lang: Language, retranslate: Callable[[], None]) -> None:
+    """Translates `dialog` now and at each switch of language, and deletes it when it closes."""
+    lang.language_changed.connect(retranslate)
+    retranslate()
+    dialog.finished.connect(dialog.deleteLater)
