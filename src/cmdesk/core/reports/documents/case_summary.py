@@ -14,43 +14,24 @@ from cmdesk.core.reports.documents.common import (
     Context,
     Paper,
     Printing,
+    case_heading,
     child_sections,
     field_table,
     heading,
-    omitted_notice,
     render_document,
-    title_block,
 )
 from cmdesk.core.reports.inputs import CaseSummaryData
 from cmdesk.core.reports.qr import DocumentKind
 from cmdesk.core.reports.redaction import Level, Section
 
-SECTIONS = (
-    Section.IDENTITY,
-    Section.CONTACT,
-    Section.SENSITIVE,
-    Section.STATUS,
-    Section.ASSESSMENT,
-    Section.CASE_PLAN,
-    Section.REVIEWS,
-    Section.REFERRALS,
-    Section.CONSENT,
-    Section.NOTES,
-)
+TITLE = N_("Case summary")
+SUBTITLE = N_("Case {case_number} · opened {date}")
+SECTIONS = tuple(Section)  # a case summary can carry every section
 
 
 def case_summary_story(data: CaseSummaryData, ctx: Context) -> list[Flowable]:
     tr = ctx.tr
-    story: list[Flowable] = title_block(
-        ctx,
-        tr.gettext("Case summary"),
-        tr.format(
-            "Case {case_number} · opened {date}",
-            case_number=data.case_number,
-            date=ctx.long_date_text(data.opened_on),
-        ),
-    )
-    story += omitted_notice(ctx, SECTIONS)
+    story = case_heading(ctx, TITLE, SUBTITLE, data.case_number, data.opened_on, SECTIONS)
 
     child = child_sections(ctx, data.child)
     if child:
@@ -90,5 +71,5 @@ def build_case_summary(
     data: CaseSummaryData, *, level: Level, **printing: Unpack[Printing]
 ) -> bytes:
     """The case summary as PDF bytes, in tr's language, showing what `level` allows."""
-    paper = Paper.of(data, N_("Case summary"), DocumentKind.CASE_SUMMARY, data.case_number)
+    paper = Paper.of(data, TITLE, DocumentKind.CASE_SUMMARY, data.case_number)
     return render_document(partial(case_summary_story, data), paper, level, printing)

@@ -74,6 +74,17 @@ def title_block(ctx: Context, title: str, subtitle: str) -> list[Flowable]:
     return [para(title, ctx.styles.title), para(subtitle, ctx.styles.subtitle)]
 
 
+def case_heading(
+    ctx: Context, title: str, subtitle: str, case_number: str, on: date, sections: Sequence[Section]
+) -> list[Flowable]:
+    """A case document's title, the line naming the case and the day the document is about
+    (`subtitle`, a message id with {case_number} and {date}), and what this copy leaves out of
+    the `sections` it can carry."""
+    tr = ctx.tr
+    line = tr.format(subtitle, case_number=case_number, date=ctx.long_date_text(on))
+    return [*title_block(ctx, tr.gettext(title), line), *omitted_notice(ctx, sections)]
+
+
 def omitted_notice(ctx: Context, sections: Sequence[Section]) -> list[Flowable]:
     """One line naming the sections this copy leaves out (from the policy, not the data)."""
     left_out = [s for s in sections if not ctx.shows(s)]

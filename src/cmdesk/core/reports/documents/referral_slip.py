@@ -16,20 +16,21 @@ from cmdesk.core.reports.documents.common import (
     Context,
     Paper,
     Printing,
+    case_heading,
     child_sections,
     field_table,
     gap,
     heading,
-    omitted_notice,
     para,
     render_document,
-    title_block,
 )
 from cmdesk.core.reports.flowables import WriteLine
 from cmdesk.core.reports.inputs import ReferralSlipData
 from cmdesk.core.reports.qr import DocumentKind
 from cmdesk.core.reports.redaction import DEFAULT_POLICY, Level, Section
 
+TITLE = N_("Referral")
+SUBTITLE = N_("Case {case_number} · referred on {date}")
 # What a referral slip can carry at most; the referral picks from these.
 SHAREABLE = (
     Section.IDENTITY,
@@ -43,16 +44,7 @@ SHAREABLE = (
 
 def referral_slip_story(data: ReferralSlipData, ctx: Context) -> list[Flowable]:
     tr = ctx.tr
-    story: list[Flowable] = title_block(
-        ctx,
-        tr.gettext("Referral"),
-        tr.format(
-            "Case {case_number} · referred on {date}",
-            case_number=data.case_number,
-            date=ctx.long_date_text(data.referred_on),
-        ),
-    )
-    story += omitted_notice(ctx, SHAREABLE)
+    story = case_heading(ctx, TITLE, SUBTITLE, data.case_number, data.referred_on, SHAREABLE)
     story += [
         heading(ctx, tr.gettext("Referral details")),
         field_table(
@@ -118,5 +110,5 @@ def build_referral_slip(
     """The referral slip as PDF bytes: sections outside data.shared_sections never appear."""
     policy = printing.get("policy", DEFAULT_POLICY)
     printing["policy"] = policy.restricted_to(data.shared_sections)
-    paper = Paper.of(data, N_("Referral"), DocumentKind.REFERRAL_SLIP, data.case_number)
+    paper = Paper.of(data, TITLE, DocumentKind.REFERRAL_SLIP, data.case_number)
     return render_document(partial(referral_slip_story, data), paper, level, printing)
