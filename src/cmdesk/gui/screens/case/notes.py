@@ -42,6 +42,18 @@ def _first_line(text: str, limit: int = 90) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
+def _headed_pane(
+    split: QSplitter, *, top_margin: int = 0, bottom_margin: int = 0
+) -> tuple[QWidget, QVBoxLayout, Heading]:
+    """One side of the split: a column under its heading, kept apart from the other side."""
+    pane = QWidget(split)
+    column = QVBoxLayout(pane)
+    column.setContentsMargins(0, top_margin, 0, bottom_margin)
+    heading = Heading(parent=pane, level=2)
+    column.addWidget(heading)
+    return pane, column, heading
+
+
 class NotesTab(CaseTab):
     def __init__(self, page: CasePage) -> None:
         super().__init__(page)
@@ -51,11 +63,7 @@ class NotesTab(CaseTab):
         split = QSplitter(Qt.Orientation.Vertical, self)
         outer.addWidget(split)
 
-        top = QWidget(split)
-        tbox = QVBoxLayout(top)
-        tbox.setContentsMargins(0, 0, 0, 4)
-        self.list_title = Heading(parent=top, level=2)
-        tbox.addWidget(self.list_title)
+        top, tbox, self.list_title = _headed_pane(split, bottom_margin=4)
         self.timeline = record_list(top, "notes-timeline")
         self.timeline.currentItemChanged.connect(lambda *_a: self._show_current())
         tbox.addWidget(self.timeline, 1)
@@ -71,11 +79,7 @@ class NotesTab(CaseTab):
         row.addWidget(self.edit_button)
         tbox.addLayout(row)
 
-        bottom = QWidget(split)
-        bbox = QVBoxLayout(bottom)
-        bbox.setContentsMargins(0, 4, 0, 0)
-        self.editor_title = Heading(parent=bottom, level=2)
-        bbox.addWidget(self.editor_title)
+        bottom, bbox, self.editor_title = _headed_pane(split, top_margin=4)
         self.form = FormGrid(bottom)
         self.kind = ChoiceCombo(kind_items("note_kind"), bottom)
         self.kind.setObjectName("note-kind")
