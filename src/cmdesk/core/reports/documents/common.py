@@ -61,6 +61,10 @@ class Context:
     def long_date_text(self, value: date) -> str:
         return format_date(value, self.tr.locale, "long")
 
+    def labels(self, *msgids: str) -> list[str]:
+        """Each message id in the reader's language: a table's column headings."""
+        return [self.tr.gettext(m) for m in msgids]
+
 
 def text(value: str) -> str:
     return value.strip() or DASH

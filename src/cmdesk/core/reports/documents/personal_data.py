@@ -70,7 +70,7 @@ def personal_data_story(data: PersonalData, ctx: Context) -> list[Flowable]:
     story.append(
         list_table(
             ctx,
-            [tr.gettext("When"), tr.gettext("Who"), tr.gettext("What")],
+            ctx.labels(N_("When"), N_("Who"), N_("What")),
             [list(row) for row in data.history],
             [0.25, 0.2, 0.55],
         )
