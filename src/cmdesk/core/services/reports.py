@@ -73,6 +73,7 @@ if TYPE_CHECKING:
     # imported on first print, not when a vault is opened.
     from cmdesk.core.i18n import Translator
     from cmdesk.core.reports import Level, Printing, RedactionPolicy
+    from cmdesk.core.reports import inputs as ri
     from cmdesk.core.services.report_inputs import Scope
 
 MIN_PDF_PASSWORD: Final = 8
@@ -327,7 +328,7 @@ class ReportService:
             child,
             names,
             tr,
-            org=mapping.organisation(names, self._own_org(names), locale),
+            org=self._letterhead(names, locale),
             purposes=chosen,
             share_with=orgs,
         )
@@ -390,7 +391,7 @@ class ReportService:
             rows,
             names,
             tr,
-            org=mapping.organisation(names, self._own_org(names), locale),
+            org=self._letterhead(names, locale),
             scope=scope,
             scope_id=scope_id,
             scope_name=scope_name,
@@ -449,7 +450,7 @@ class ReportService:
         data = mapping.case_summary(
             src,
             tr,
-            org=mapping.organisation(src.names, self._own_org(src.names), locale),
+            org=self._letterhead(src.names, locale),
             with_concerns=policy.shows(Section.ASSESSMENT, level),
         )
         pdf = build_case_summary(
@@ -498,8 +499,11 @@ class ReportService:
             "policy": policy,
         }
 
-    def _own_org(self, names: sources.Names) -> str:
-        return names.own_org_id or self._ctx.actor.org_id
+    def _letterhead(self, names: sources.Names, locale: Locale) -> ri.Organisation:
+        """The organisation a document is printed by: this vault's own."""
+        from cmdesk.core.services import report_inputs as mapping
+
+        return mapping.organisation(names, names.own_org_id or self._ctx.actor.org_id, locale)
 
     @staticmethod
     def _purposes(purposes: Sequence[str] | None) -> list[ConsentPurpose]:
