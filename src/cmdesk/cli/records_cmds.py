@@ -205,6 +205,15 @@ def _case_line(row: CaseloadRow, tr: Translator) -> str:
     return f"{row.case_number}  {name or row.child_name_th}  · {stage} · {risk}{due}"
 
 
+def _child_line(c: ChildRow, tr: Translator) -> str:
+    return f"{c.id}  {c.name_th or c.name_en}  {c.name_en}  ({c.village})"
+
+
+def _referral_line(r: ReferralDTO, tr: Translator) -> str:
+    status = tr.gettext(label_of("referral_status", r.status))
+    return f"{r.id}  {r.case_number}  {r.from_org_code} → {r.to_org_code}  · {status}"
+
+
 def _print_cases(args: argparse.Namespace, rows: tuple[CaseloadRow, ...], more: bool) -> None:
     emit_rows(args, rows, _case_line, N_("No case matches."))
     if rows and more and not args.json:
@@ -233,10 +242,6 @@ def cmd_child_list(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         page = ws.search.children(args.search, offset=args.offset, limit=args.limit)
     return emit_rows(args, page.rows, _child_line, N_("No child matches."))
-
-
-def _child_line(c: ChildRow, tr: Translator) -> str:
-    return f"{c.id}  {c.name_th or c.name_en}  {c.name_en}  ({c.village})"
 
 
 def cmd_child_show(args: argparse.Namespace) -> int:
@@ -457,11 +462,6 @@ def cmd_referral_list(args: argparse.Namespace) -> int:
         else:
             rows = ws.referrals.outgoing(args.status)
     return emit_rows(args, rows, _referral_line, N_("No referral matches."))
-
-
-def _referral_line(r: ReferralDTO, tr: Translator) -> str:
-    status = tr.gettext(label_of("referral_status", r.status))
-    return f"{r.id}  {r.case_number}  {r.from_org_code} → {r.to_org_code}  · {status}"
 
 
 def cmd_referral_show(args: argparse.Namespace) -> int:
