@@ -33,6 +33,7 @@ from cmdesk.gui.widgets.labels import MessageLabel, WrapLabel, add_heading_and_t
 from cmdesk.gui.widgets.language_picker import language_items
 from cmdesk.gui.widgets.one_use_dialog import one_use_dialog
 from cmdesk.gui.widgets.path_row import ask_folder, path_row
+from cmdesk.gui.widgets.push_button import label_buttons
 
 if TYPE_CHECKING:
     from cmdesk.core.services.reports import BatchResult
@@ -103,27 +104,22 @@ class BatchPrintDialog(QDialog):
         self.language.retranslate(tr)
         self.level.retranslate(tr)
         self.form.retranslate(tr)
-        self.closed.setText(tr.gettext("Closed cases too"))
-        self.notes.setText(tr.gettext("Include the case notes"))
-        self.choose.setText(tr.gettext("Choose…"))
         self.warning.setText(
             tr.gettext(
                 "PDF files are not encrypted unless you set a password. Use a folder on this "
                 "laptop, not a shared or synced one, and delete the files once printed."
             )
         )
-        self.start.setText(tr.gettext("Print the summaries"))
-        self.open_folder.setText(tr.gettext("Open the folder"))
-        self.close_button.setText(tr.gettext("Close"))
-        for b in (
-            self.closed,
-            self.notes,
-            self.choose,
-            self.start,
-            self.open_folder,
-            self.close_button,
-        ):
-            b.setAccessibleName(b.text())
+        label_buttons(
+            {
+                self.closed: tr.gettext("Closed cases too"),
+                self.notes: tr.gettext("Include the case notes"),
+                self.choose: tr.gettext("Choose…"),
+                self.start: tr.gettext("Print the summaries"),
+                self.open_folder: tr.gettext("Open the folder"),
+                self.close_button: tr.gettext("Close"),
+            }
+        )
         self.folder.setAccessibleName(tr.gettext("Folder for the PDF files"))
         self.message.retranslate(tr)
 

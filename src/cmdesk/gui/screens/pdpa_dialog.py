@@ -30,7 +30,7 @@ from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
 from cmdesk.gui.widgets.one_use_dialog import one_use_dialog
 from cmdesk.gui.widgets.prompts import ask
-from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.push_button import label_buttons, push_button
 from cmdesk.gui.widgets.scroll_body import scroll_body
 from cmdesk.gui.widgets.search_box import SearchBox
 
@@ -134,7 +134,6 @@ class PdpaDialog(QDialog):
         self.search.setAccessibleName(tr.gettext("Find the child"))
         self.found.setAccessibleName(tr.gettext("Children found"))
         self.export_title.setText(tr.gettext("Give them a copy"))
-        self.export_button.setText(tr.gettext("Save a protected copy…"))
         self.erase_title.setText(tr.gettext("Erase"))
         self.erase_text.setText(tr.gettext(ERASURE_EXPLAINED))
         current = self.reason.currentData()
@@ -143,12 +142,15 @@ class PdpaDialog(QDialog):
             self.reason.addItem(tr.gettext(msgid), code.value)
         if current is not None:
             self.reason.setCurrentIndex(max(self.reason.findData(current), 0))
-        self.erase_button.setText(tr.gettext("Erase this child's records…"))
         for form in (self.export_form, self.erase_form):
             form.retranslate(tr)
-        self.close_button.setText(tr.gettext("Close"))
-        for button in (self.export_button, self.erase_button, self.close_button):
-            button.setAccessibleName(button.text())
+        label_buttons(
+            {
+                self.export_button: tr.gettext("Save a protected copy…"),
+                self.erase_button: tr.gettext("Erase this child's records…"),
+                self.close_button: tr.gettext("Close"),
+            }
+        )
         self.message.retranslate(tr)
 
     def _clear_found(self) -> None:

@@ -35,7 +35,7 @@ from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_ca
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
 from cmdesk.gui.widgets.one_use_dialog import one_use_dialog
-from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.push_button import label_buttons, push_button
 from cmdesk.gui.widgets.screen_fit import fit_to_screen
 from cmdesk.gui.widgets.scroll_body import scroll_body
 from cmdesk.gui.widgets.text_box import TextBox
@@ -174,14 +174,16 @@ class ReferralDialog(QDialog):
         self.override_form.retranslate(tr)
         self.due.retranslate(tr)
         self.consent_title.setText(tr.gettext("Consent to share"))
-        self.record_consent.setText(tr.gettext("Record consent…"))
-        self.override.setText(tr.gettext("Send without consent (a reason is recorded)"))
+        label_buttons(
+            {
+                self.record_consent: tr.gettext("Record consent…"),
+                self.override: tr.gettext("Send without consent (a reason is recorded)"),
+            }
+        )
         self._any_service_text()
         self.preview_title.setText(tr.gettext("What the partner will receive"))
         self.preview.setAccessibleName(self.preview_title.text())
         translate_ok_cancel(tr, self.send, tr.gettext("Send the referral"), self.cancel)
-        for b in (self.record_consent, self.override):
-            b.setAccessibleName(b.text())
         self._show_basis()
         self._update_preview()
 

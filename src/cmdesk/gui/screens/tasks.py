@@ -19,7 +19,7 @@ from cmdesk.gui.screens.list_screen import ListScreen
 from cmdesk.gui.screens.postpone_dialog import PostponeDialog
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.prompts import ReasonDialog
-from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.push_button import label_buttons, push_button
 
 FILTERS = ("mine", "all")
 
@@ -87,10 +87,7 @@ class TasksScreen(ListScreen[Any]):
         self.which.setCurrentIndex(FILTERS.index(current))
         self.which.blockSignals(False)
         self.which.setAccessibleName(tr.gettext("Which tasks"))
-        self.done.setText(tr.gettext("Done…"))
-        self.postpone.setText(tr.gettext("Postpone…"))
-        for button in (self.done, self.postpone):
-            button.setAccessibleName(button.text())
+        label_buttons({self.done: tr.gettext("Done…"), self.postpone: tr.gettext("Postpone…")})
         self.empty.set_texts(
             tr.gettext("Nothing to do this week"),
             tr.gettext(

@@ -33,7 +33,7 @@ from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.passphrase_meter import PassphraseMeter
 from cmdesk.gui.widgets.prompts import ask
-from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.push_button import label_buttons, push_button
 
 if TYPE_CHECKING:
     from cmdesk.core.services.users import Removal, UserDTO
@@ -79,11 +79,13 @@ class UsersScreen(QWidget):
                 "A removed account can no longer unlock; its work stays in the records."
             )
         )
-        self.add_button.setText(tr.gettext("Add a staff member…"))
-        self.reset_button.setText(tr.gettext("Set a new passphrase…"))
-        self.remove_button.setText(tr.gettext("Remove the account…"))
-        for b in (self.add_button, self.reset_button, self.remove_button):
-            b.setAccessibleName(b.text())
+        label_buttons(
+            {
+                self.add_button: tr.gettext("Add a staff member…"),
+                self.reset_button: tr.gettext("Set a new passphrase…"),
+                self.remove_button: tr.gettext("Remove the account…"),
+            }
+        )
         self.table.setHeaderLabels(
             [
                 tr.gettext("User name"),

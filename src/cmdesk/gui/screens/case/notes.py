@@ -27,7 +27,7 @@ from cmdesk.gui.widgets.details import record_list, select_row, stretch_column
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
 from cmdesk.gui.widgets.one_use_dialog import one_use_dialog
-from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.push_button import label_buttons, push_button
 from cmdesk.gui.widgets.text_box import TextBox
 
 if TYPE_CHECKING:
@@ -110,13 +110,15 @@ class NotesTab(CaseTab):
         self.list_title.setText(tr.gettext("Notes, newest first"))
         self.kind.retranslate(tr)
         self.form.retranslate(tr)
-        self.versions_button.setText(tr.gettext("Show every version"))
-        self.edit_button.setText(tr.gettext("Edit this note"))
-        self.cancel_edit.setText(tr.gettext("Stop editing"))
-        self.save.setText(tr.gettext("Save the note"))
+        label_buttons(
+            {
+                self.versions_button: tr.gettext("Show every version"),
+                self.edit_button: tr.gettext("Edit this note"),
+                self.cancel_edit: tr.gettext("Stop editing"),
+                self.save: tr.gettext("Save the note"),
+            }
+        )
         self.save.setToolTip(tr.gettext("Save the note (Ctrl+Enter)"))
-        for b in (self.versions_button, self.edit_button, self.cancel_edit, self.save):
-            b.setAccessibleName(b.text())
         self.timeline.setHeaderLabels(
             [tr.gettext("Written"), tr.gettext("Kind"), tr.gettext("By"), tr.gettext("Text")]
         )

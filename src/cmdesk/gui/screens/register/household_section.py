@@ -28,7 +28,7 @@ from cmdesk.gui.widgets.details import record_list, stretch_column
 from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
 from cmdesk.gui.widgets.labels import Heading
 from cmdesk.gui.widgets.one_use_dialog import one_use_dialog
-from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.push_button import label_buttons, push_button
 from cmdesk.gui.widgets.unsaved import DirtyTracker, confirm_discard
 
 
@@ -112,10 +112,9 @@ class HouseholdSection(QWidget):
 
     def retranslate(self, tr: Translator) -> None:
         self.heading.setText(tr.gettext("Household and caregivers"))
-        self.add_button.setText(tr.gettext("Add a member"))
-        self.remove_button.setText(tr.gettext("Remove"))
-        for b in (self.add_button, self.remove_button):
-            b.setAccessibleName(b.text())
+        label_buttons(
+            {self.add_button: tr.gettext("Add a member"), self.remove_button: tr.gettext("Remove")}
+        )
         self.list.setHeaderLabels(
             [tr.gettext("Name"), tr.gettext("Relationship"), tr.gettext("Caregiver")]
         )
