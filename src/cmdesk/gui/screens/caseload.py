@@ -106,8 +106,7 @@ class CaseloadScreen(ListScreen[Any]):
         self.empty.action.clicked.connect(self.register_requested)
         self.table.activated_row.connect(self._open_row)
         self.watch_changes()
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        session.lang.follow(self.retranslate)
 
     def retranslate(self) -> None:
         tr = self._session.lang.translator

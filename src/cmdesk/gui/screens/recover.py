@@ -69,8 +69,7 @@ class RecoverDialog(QDialog):
         layout.addWidget(self.buttons)
         self.passphrase.textChanged.connect(self._meter)
         self.setMinimumWidth(520)
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        session.lang.follow(self.retranslate)
 
     def retranslate(self) -> None:
         tr = self._session.lang.translator

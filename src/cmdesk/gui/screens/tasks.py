@@ -69,8 +69,7 @@ class TasksScreen(ListScreen[Any]):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection())
         self.model.modelReset.connect(self._selection)
         self.watch_changes()
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        session.lang.follow(self.retranslate)
 
     def retranslate(self) -> None:
         tr = self._session.lang.translator

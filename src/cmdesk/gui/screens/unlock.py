@@ -75,8 +75,7 @@ class UnlockPage(QWidget):
         self._countdown = QTimer(self)
         self._countdown.setInterval(250)
         self._countdown.timeout.connect(self._tick)
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        session.lang.follow(self.retranslate)
 
     # -- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:

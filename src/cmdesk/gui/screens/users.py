@@ -67,8 +67,7 @@ class UsersScreen(QWidget):
         self.remove_button = push_button(self, "remove-user", self._remove)
         row.addWidget(self.remove_button)
         layout.addLayout(row)
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        session.lang.follow(self.retranslate)
 
     def retranslate(self) -> None:
         tr = self._session.lang.translator
@@ -221,8 +220,7 @@ class PassphraseForm(QDialog):
         self.layout_.addWidget(self.meter)
         self.layout_.addWidget(self.message)
         self.layout_.addWidget(self.buttons)
-        self._session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        self._session.lang.follow(self.retranslate)
 
     @property
     def translator(self) -> Translator:

@@ -75,8 +75,7 @@ class VaultScreen(QWidget):
         self.pdpa_button = push_button(self, "pdpa", self.open_pdpa, "search")
         layout.addWidget(self.pdpa_button)
         layout.addStretch(1)
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        session.lang.follow(self.retranslate)
 
     def retranslate(self) -> None:
         tr = self._session.lang.translator

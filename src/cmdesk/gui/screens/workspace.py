@@ -182,8 +182,7 @@ class WorkspacePage(QWidget):
         self.case_page.back_requested.connect(self._back_from_case)
         self.vault.key_button.clicked.connect(self.recovery_key_requested)
         self.sync.attach_nav(self.nav.item(SECTIONS.index("sync")))
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        session.lang.follow(self.retranslate)
 
     def set_compact(self, compact: bool, *, chosen: bool = False) -> None:
         if chosen:

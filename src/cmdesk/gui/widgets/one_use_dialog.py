@@ -12,6 +12,5 @@ from cmdesk.gui.i18n import Language
 
 def one_use_dialog(dialog: QDialog, lang: Language, retranslate: Callable[[], None]) -> None:
     """Translates `dialog` now and at each switch of language, and deletes it when it closes."""
-    lang.language_changed.connect(retranslate)
-    retranslate()
+    lang.follow(retranslate)
     dialog.finished.connect(dialog.deleteLater)

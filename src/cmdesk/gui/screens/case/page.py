@@ -97,8 +97,7 @@ class CasePage(QWidget):
         printing.activated.connect(self.open_print)
 
         session.operation_did_execute.connect(self._changed)
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        session.lang.follow(self.retranslate)
 
     def _build_tabs(self) -> None:
         from cmdesk.gui.screens.case.assessment import AssessmentTab
