@@ -28,10 +28,10 @@ from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.screens.print_dialog import LEVELS
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import ChoiceCombo
+from cmdesk.gui.widgets.dialog_frame import one_use_dialog
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import MessageLabel, WrapLabel, add_heading_and_text
 from cmdesk.gui.widgets.language_picker import language_items
-from cmdesk.gui.widgets.one_use_dialog import one_use_dialog
 from cmdesk.gui.widgets.path_row import ask_folder, path_row
 from cmdesk.gui.widgets.push_button import label_buttons
 

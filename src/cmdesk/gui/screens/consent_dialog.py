@@ -20,9 +20,9 @@ from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import ChoiceCombo, Item, Label, kind_items
 from cmdesk.gui.widgets.date_field import DateField
 from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
+from cmdesk.gui.widgets.dialog_frame import one_use_dialog
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import MessageLabel, add_heading_and_text
-from cmdesk.gui.widgets.one_use_dialog import one_use_dialog
 from cmdesk.gui.widgets.text_box import TextBox
 from cmdesk.gui.widgets.unsaved import DirtyTracker, confirm_discard
 

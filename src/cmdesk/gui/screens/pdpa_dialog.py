@@ -26,9 +26,9 @@ from cmdesk.core.vault.files import atomic_write
 from cmdesk.gui.errors import friendly_message, show_failure
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
+from cmdesk.gui.widgets.dialog_frame import one_use_dialog
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
-from cmdesk.gui.widgets.one_use_dialog import one_use_dialog
 from cmdesk.gui.widgets.prompts import ask
 from cmdesk.gui.widgets.push_button import label_buttons, push_button
 from cmdesk.gui.widgets.scroll_body import scroll_body

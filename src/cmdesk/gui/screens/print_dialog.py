@@ -35,10 +35,10 @@ from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.pdf_preview import can_preview
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import ChoiceCombo
+from cmdesk.gui.widgets.dialog_frame import one_use_dialog
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.language_picker import language_items
-from cmdesk.gui.widgets.one_use_dialog import one_use_dialog
 from cmdesk.gui.widgets.push_button import label_buttons, push_button
 from cmdesk.gui.widgets.screen_fit import fit_to_screen
 from cmdesk.gui.widgets.scroll_body import scroll_body

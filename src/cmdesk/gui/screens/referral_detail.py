@@ -28,8 +28,8 @@ from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import code_labels
 from cmdesk.gui.widgets.details import DetailsGrid, record_list, stretch_column
+from cmdesk.gui.widgets.dialog_frame import one_use_dialog
 from cmdesk.gui.widgets.labels import Heading, MessageLabel
-from cmdesk.gui.widgets.one_use_dialog import one_use_dialog
 from cmdesk.gui.widgets.prompts import ReasonDialog
 from cmdesk.gui.widgets.push_button import name_buttons, push_button
 from cmdesk.gui.widgets.scroll_body import scroll_body

@@ -32,9 +32,9 @@ from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import CheckList, ChoiceCombo, kind_items
 from cmdesk.gui.widgets.date_field import DateField
 from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
+from cmdesk.gui.widgets.dialog_frame import one_use_dialog
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
-from cmdesk.gui.widgets.one_use_dialog import one_use_dialog
 from cmdesk.gui.widgets.push_button import label_buttons, push_button
 from cmdesk.gui.widgets.screen_fit import fit_to_screen
 from cmdesk.gui.widgets.scroll_body import scroll_body

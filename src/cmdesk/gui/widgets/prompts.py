@@ -19,9 +19,9 @@ from cmdesk.core.i18n import Translator
 from cmdesk.gui.i18n import Language
 from cmdesk.gui.widgets.choice import ChoiceCombo, Item
 from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
+from cmdesk.gui.widgets.dialog_frame import one_use_dialog
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import add_heading_and_text
-from cmdesk.gui.widgets.one_use_dialog import one_use_dialog
 from cmdesk.gui.widgets.text_box import TextBox
 
 

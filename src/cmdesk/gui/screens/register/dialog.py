@@ -31,9 +31,9 @@ from cmdesk.gui.screens.register.duplicates import Candidate, DuplicatesPanel, w
 from cmdesk.gui.screens.register.household_section import HouseholdSection
 from cmdesk.gui.screens.register.open_case import OpenCaseForm
 from cmdesk.gui.session import Session
+from cmdesk.gui.widgets.dialog_frame import one_use_dialog
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
-from cmdesk.gui.widgets.one_use_dialog import one_use_dialog
 from cmdesk.gui.widgets.prompts import ask
 from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.screen_fit import fit_to_screen

@@ -26,8 +26,8 @@ from cmdesk.gui.i18n import Language
 from cmdesk.gui.screens.register.household_form import HouseholdMemberForm
 from cmdesk.gui.widgets.details import record_list, stretch_column
 from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
+from cmdesk.gui.widgets.dialog_frame import one_use_dialog
 from cmdesk.gui.widgets.labels import Heading
-from cmdesk.gui.widgets.one_use_dialog import one_use_dialog
 from cmdesk.gui.widgets.push_button import label_buttons, push_button
 from cmdesk.gui.widgets.unsaved import DirtyTracker, confirm_discard
 

@@ -1,5 +1,6 @@
-"""What every dialog of the app does once built: it follows the language and is deleted once
-closed (each is made for one use, and a closed one must not go on translating)."""
+"""What the app's dialogs share around their content: the title, in the window bar and as the
+heading, and their life (they follow the language, and each is deleted once closed: it is made
+for one use, and a closed one must not go on translating)."""
 
 from __future__ import annotations
 
