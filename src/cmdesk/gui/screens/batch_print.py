@@ -28,7 +28,7 @@ from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.screens.print_dialog import LEVELS
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import ChoiceCombo
-from cmdesk.gui.widgets.dialog_frame import one_use_dialog
+from cmdesk.gui.widgets.dialog_frame import dialog_title, one_use_dialog
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import MessageLabel, WrapLabel, add_heading_and_text
 from cmdesk.gui.widgets.language_picker import language_items
@@ -93,8 +93,7 @@ class BatchPrintDialog(QDialog):
 
     def retranslate(self) -> None:
         tr = self._session.lang.translator
-        self.setWindowTitle(tr.gettext("Print case summaries"))
-        self.title.setText(tr.gettext("Print case summaries"))
+        dialog_title(self, self.title, tr.gettext("Print case summaries"))
         self.intro.setText(
             tr.gettext(
                 "One PDF for each case you can see, named by case number, in the folder you "

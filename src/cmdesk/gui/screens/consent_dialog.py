@@ -20,7 +20,7 @@ from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import ChoiceCombo, Item, Label, kind_items
 from cmdesk.gui.widgets.date_field import DateField
 from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
-from cmdesk.gui.widgets.dialog_frame import one_use_dialog
+from cmdesk.gui.widgets.dialog_frame import dialog_title, one_use_dialog
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import MessageLabel, add_heading_and_text
 from cmdesk.gui.widgets.text_box import TextBox
@@ -110,8 +110,7 @@ class ConsentDialog(QDialog):
 
     def retranslate(self) -> None:
         tr = self._session.lang.translator
-        self.setWindowTitle(tr.gettext("Record consent"))
-        self.title.setText(tr.gettext("Record consent"))
+        dialog_title(self, self.title, tr.gettext("Record consent"))
         self.intro.setText(
             tr.gettext(
                 "Record what the child or family agreed to, on paper or in words before a "

@@ -26,7 +26,7 @@ from cmdesk.core.vault.files import atomic_write
 from cmdesk.gui.errors import friendly_message, show_failure
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
-from cmdesk.gui.widgets.dialog_frame import one_use_dialog
+from cmdesk.gui.widgets.dialog_frame import dialog_title, one_use_dialog
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
 from cmdesk.gui.widgets.prompts import ask
@@ -121,8 +121,7 @@ class PdpaDialog(QDialog):
 
     def retranslate(self) -> None:
         tr = self.translator
-        self.setWindowTitle(tr.gettext("Requests about a child's personal data"))
-        self.title.setText(tr.gettext("Requests about a child's personal data"))
+        dialog_title(self, self.title, tr.gettext("Requests about a child's personal data"))
         self.intro.setText(
             tr.gettext(
                 "When a child or their guardian asks to see or to erase the data held about "

@@ -28,7 +28,7 @@ from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import code_labels
 from cmdesk.gui.widgets.details import DetailsGrid, record_list, stretch_column
-from cmdesk.gui.widgets.dialog_frame import one_use_dialog
+from cmdesk.gui.widgets.dialog_frame import dialog_title, one_use_dialog
 from cmdesk.gui.widgets.labels import Heading, MessageLabel
 from cmdesk.gui.widgets.prompts import ReasonDialog
 from cmdesk.gui.widgets.push_button import name_buttons, push_button
@@ -168,8 +168,7 @@ class ReferralDetailDialog(QDialog):
 
     def retranslate(self) -> None:
         tr = self.translator
-        self.setWindowTitle(tr.gettext("Referral details"))
-        self.title.setText(tr.gettext("Referral details"))
+        dialog_title(self, self.title, tr.gettext("Referral details"))
         self.events_title.setText(tr.gettext("Every step so far"))
         self.details.retranslate(tr)
         self.message.retranslate(tr)

@@ -32,7 +32,7 @@ from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import CheckList, ChoiceCombo, kind_items
 from cmdesk.gui.widgets.date_field import DateField
 from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
-from cmdesk.gui.widgets.dialog_frame import one_use_dialog
+from cmdesk.gui.widgets.dialog_frame import dialog_title, one_use_dialog
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
 from cmdesk.gui.widgets.push_button import label_buttons, push_button
@@ -165,8 +165,7 @@ class ReferralDialog(QDialog):
     # -- text -------------------------------------------------------------------------------
     def retranslate(self) -> None:
         tr = self._session.lang.translator
-        self.setWindowTitle(tr.gettext("Refer to a partner"))
-        self.title.setText(tr.gettext("Refer to a partner"))
+        dialog_title(self, self.title, tr.gettext("Refer to a partner"))
         for combo in (self.partner, self.service, self.urgency):
             combo.retranslate(tr)
         self.sections.retranslate(tr)

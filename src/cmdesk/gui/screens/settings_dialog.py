@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from cmdesk.gui.i18n import Language
 from cmdesk.gui.settings import IDLE_LOCK_CHOICES, PAPER_SIZES, GuiSettings
 from cmdesk.gui.widgets.dialog_buttons import translate_ok_cancel
+from cmdesk.gui.widgets.dialog_frame import dialog_title
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
 from cmdesk.gui.widgets.language_picker import LANGUAGE_NAMES
 
@@ -69,8 +70,7 @@ class SettingsDialog(QDialog):
 
     def retranslate(self) -> None:
         tr = self._lang.translator
-        self.setWindowTitle(tr.gettext("Settings"))
-        self.title.setText(tr.gettext("Settings"))
+        dialog_title(self, self.title, tr.gettext("Settings"))
         self.language_label.setText(tr.gettext("Language"))
         self.idle_label.setText(tr.gettext("Lock the screen after"))
         self.paper_label.setText(tr.gettext("Paper size for printing"))

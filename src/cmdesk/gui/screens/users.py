@@ -29,6 +29,7 @@ from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import ChoiceCombo, kind_items
 from cmdesk.gui.widgets.details import record_list
 from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
+from cmdesk.gui.widgets.dialog_frame import dialog_title
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.passphrase_meter import PassphraseMeter
@@ -307,8 +308,7 @@ class AddUserDialog(PassphraseForm):
 
     def retranslate(self) -> None:
         tr = self.translator
-        self.setWindowTitle(tr.gettext("Add a staff member"))
-        self.title.setText(tr.gettext("Add a staff member"))
+        dialog_title(self, self.title, tr.gettext("Add a staff member"))
         self.role.retranslate(tr)
         self.username.setPlaceholderText(tr.gettext("for example somchai"))
         self.retranslate_common()
@@ -342,8 +342,7 @@ class AccountPassphraseForm(PassphraseForm):
 
     def retranslate(self) -> None:
         tr = self.translator
-        self.setWindowTitle(tr.gettext(self.TITLE))
-        self.title.setText(tr.gettext(self.TITLE))
+        dialog_title(self, self.title, tr.gettext(self.TITLE))
         self.intro.setText(tr.gettext(self.INTRO))
         self.retranslate_common()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QLabel
 
 from cmdesk.gui.i18n import Language
 
@@ -15,3 +15,9 @@ def one_use_dialog(dialog: QDialog, lang: Language, retranslate: Callable[[], No
     """Translates `dialog` now and at each switch of language, and deletes it when it closes."""
     lang.follow(retranslate)
     dialog.finished.connect(dialog.deleteLater)
+
+
+def dialog_title(dialog: QDialog, heading: QLabel, title: str) -> None:
+    """The dialog's title (already translated), in its window bar and as its heading."""
+    dialog.setWindowTitle(title)
+    heading.setText(title)

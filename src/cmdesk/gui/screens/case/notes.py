@@ -24,7 +24,7 @@ from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle
 from cmdesk.gui.widgets.choice import ChoiceCombo, kind_items
 from cmdesk.gui.widgets.details import record_list, select_row, stretch_column
-from cmdesk.gui.widgets.dialog_frame import one_use_dialog
+from cmdesk.gui.widgets.dialog_frame import dialog_title, one_use_dialog
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
 from cmdesk.gui.widgets.push_button import label_buttons, push_button
@@ -253,8 +253,7 @@ class NoteVersionsDialog(QDialog):
 
     def retranslate(self) -> None:
         tr, b = self._tab.translator, self._tab.bundle
-        self.setWindowTitle(tr.gettext("Every version of the note"))
-        self.title.setText(tr.gettext("Every version of the note"))
+        dialog_title(self, self.title, tr.gettext("Every version of the note"))
         self.list.setHeaderLabels([tr.gettext("Version"), tr.gettext("Written"), tr.gettext("By")])
         self.list.setAccessibleName(self.title.text())
         self.close_button.setText(tr.gettext("Close"))

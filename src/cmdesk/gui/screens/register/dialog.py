@@ -31,7 +31,7 @@ from cmdesk.gui.screens.register.duplicates import Candidate, DuplicatesPanel, w
 from cmdesk.gui.screens.register.household_section import HouseholdSection
 from cmdesk.gui.screens.register.open_case import OpenCaseForm
 from cmdesk.gui.session import Session
-from cmdesk.gui.widgets.dialog_frame import one_use_dialog
+from cmdesk.gui.widgets.dialog_frame import dialog_title, one_use_dialog
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.prompts import ask
@@ -120,8 +120,7 @@ class RegisterChildDialog(QDialog):
     # -- text -------------------------------------------------------------------------------
     def retranslate(self) -> None:
         tr = self._session.lang.translator
-        self.setWindowTitle(tr.gettext("Register a child"))
-        self.title.setText(tr.gettext("Register a child"))
+        dialog_title(self, self.title, tr.gettext("Register a child"))
         self.intro.setText(
             tr.gettext(
                 "Write what the child and family told you. Give at least one name: in Thai, "

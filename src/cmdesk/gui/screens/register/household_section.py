@@ -26,7 +26,7 @@ from cmdesk.gui.i18n import Language
 from cmdesk.gui.screens.register.household_form import HouseholdMemberForm
 from cmdesk.gui.widgets.details import record_list, stretch_column
 from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
-from cmdesk.gui.widgets.dialog_frame import one_use_dialog
+from cmdesk.gui.widgets.dialog_frame import dialog_title, one_use_dialog
 from cmdesk.gui.widgets.labels import Heading
 from cmdesk.gui.widgets.push_button import label_buttons, push_button
 from cmdesk.gui.widgets.unsaved import DirtyTracker, confirm_discard
@@ -58,8 +58,7 @@ class NewMemberDialog(QDialog):
 
     def retranslate(self) -> None:
         tr = self._lang.translator
-        self.setWindowTitle(tr.gettext("Add a household member"))
-        self.title.setText(tr.gettext("Add a household member"))
+        dialog_title(self, self.title, tr.gettext("Add a household member"))
         self.form.retranslate(tr)
         translate_ok_cancel(tr, self.ok_button, tr.gettext("Add a member"), self.cancel_button)
 
