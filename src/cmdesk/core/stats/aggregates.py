@@ -21,7 +21,7 @@ from enum import EnumMeta
 from math import ceil
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, func, or_, select, type_coerce
+from sqlalchemy import Integer, String, and_, func, literal_column, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from cmdesk.core.acting.thai_time import THAILAND
@@ -373,7 +373,8 @@ def _reopened(session: Session, org_id: str, start: datetime, end: datetime) -> 
     found = session.scalar(
         select(func.count()).where(
             CaseStageChange.org_id == org_id,
-            CaseStageChange.from_stage == Stage.CLOSURE,
+            # A literal, so that SQLite reads the partial index of reopenings.
+            CaseStageChange.from_stage == literal_column(f"'{Stage.CLOSURE.value}'"),
             CaseStageChange.to_stage != Stage.CLOSURE,
             CaseStageChange.created_at >= start,
             CaseStageChange.created_at < end,
