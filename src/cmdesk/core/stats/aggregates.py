@@ -21,10 +21,21 @@ from enum import EnumMeta
 from math import ceil
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, func, literal_column, or_, select, type_coerce
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from cmdesk.core.acting.thai_time import THAILAND
+from cmdesk.core.model.base import UtcDateTime
 from cmdesk.core.model.case import Case, CaseStageChange, Concern, RiskLevel, Stage
 from cmdesk.core.model.child import Child, LegalStatus, Sex
 from cmdesk.core.model.mechanism import Mechanism, MechanismKind, MechanismMeeting
@@ -408,36 +419,35 @@ def _referrals(
     """Referrals sent in the period by partner and by service, with their reply and
     completion times in days."""
     codes = {i: c for i, c in session.execute(select(Organisation.id, Organisation.code))}
-    in_period = (Referral.org_id == org_id, Referral.sent_at >= start, Referral.sent_at < end)
+    answered = (*REPLIED, ReferralStatus.COMPLETED)
+    # Each referral with its first reply and its completion (the earliest of its events of
+    # each kind: the stored UTC text sorts as time does), in one pass.
+    first_reply = func.min(case((ReferralEvent.to_status.in_(answered), ReferralEvent.created_at)))
+    completed = func.min(
+        case((ReferralEvent.to_status == ReferralStatus.COMPLETED, ReferralEvent.created_at))
+    )
     sent = session.execute(
-        select(Referral.id, Referral.to_org_id, Referral.service, Referral.sent_at).where(
-            *in_period
+        select(
+            Referral.to_org_id,
+            Referral.service,
+            Referral.sent_at,
+            type_coerce(first_reply, UtcDateTime()),
+            type_coerce(completed, UtcDateTime()),
         )
-    ).all()
-    first_reply: dict[str, datetime] = {}
-    completed: dict[str, datetime] = {}
-    # Joined, not a list of the referrals' ids: a year of a large organisation's referrals
-    # would pass SQLite's limit on bound parameters.
-    for rid, to_status, at in session.execute(
-        select(ReferralEvent.referral_id, ReferralEvent.to_status, ReferralEvent.created_at)
-        .join(Referral, Referral.id == ReferralEvent.referral_id)
-        .where(*in_period)
-        .order_by(ReferralEvent.created_at)
-    ):
-        if to_status in REPLIED or to_status == ReferralStatus.COMPLETED:
-            first_reply.setdefault(rid, at)
-        if to_status == ReferralStatus.COMPLETED:
-            completed.setdefault(rid, at)
+        .outerjoin(ReferralEvent, ReferralEvent.referral_id == Referral.id)
+        .where(Referral.org_id == org_id, Referral.sent_at >= start, Referral.sent_at < end)
+        .group_by(Referral.id)
+        .order_by(literal_column("referral.rowid"))  # as the partner and service cells were
+    )
     by_key: dict[str, list[tuple[float | None, float | None]]] = {}
     partners: Counter[str] = Counter()
     services: Counter[str] = Counter()
-    for rid, to_org, service, sent_at in sent:
+    for to_org, service, sent_at, reply, done in sent:
         assert sent_at is not None  # in the period
         partner = f"partner:{codes.get(to_org, UNKNOWN)}"
         kind = f"service:{_known(service, Service)}"
         partners[partner] += 1
         services[kind] += 1
-        reply, done = first_reply.get(rid), completed.get(rid)
         pair = (
             (reply - sent_at).total_seconds() / 86400 if reply else None,
             (done - sent_at).total_seconds() / 86400 if done else None,
