@@ -261,7 +261,9 @@ def compute(session: Session, org_id: str, period: Period) -> Figures:
     # One pass over the cases open at some time in the period, reading only the columns the
     # figures count (never names, ids or text), each table counted from the column's
     # distinct values. A case opened or closed in the period was open in it, so the flow
-    # table's opened and closed counts come from the same rows.
+    # table's opened and closed counts come from the same rows. The case columns are all in
+    # one index (model.case.FIGURES_COLUMNS), which SQLite reads instead of the case rows: a
+    # case column added here belongs there too.
     rows = session.execute(
         select(
             Child.province_code,
