@@ -147,18 +147,6 @@ WAITING_COLUMNS: Final = (
     "case_manager_id",
     "team",
 )
-# What the network figures read of each case (cmdesk.core.stats.aggregates.compute), after
-# the organisation and opening time that select a period's cases.
-FIGURES_COLUMNS: Final = (
-    "closed_at",
-    "deleted_at",
-    "child_id",
-    "risk_level",
-    "stage",
-    "concerns",
-    "referred_by_mechanism_id",
-    "referred_to_mechanism_id",
-)
 
 
 class Case(Synced, SoftDeleted, Base):
@@ -169,23 +157,17 @@ class Case(Synced, SoftDeleted, Base):
     # The supervisor's approvals queue: partial indexes holding only the cases waiting (a plan
     # submitted, a closure requested), with every column the queue reads and the scope checks,
     # so neither the other cases nor the case rows are read (100k cases, 8.5k waiting:
-    # 1.0 -> 0.5 s; a queue of tens: milliseconds). The network figures: an organisation's
-    # cases by opening time with every column the figures count, so a period's cases are read
-    # from the index, not from the case rows with their notes and reasons (100k cases: about
-    # half of the time SQLite takes for a quarter's cases).
-    __table_args__ = (
-        *(
-            Index(name, since, *WAITING_COLUMNS, sqlite_where=text(where))
-            for name, since, where in (
-                ("ix_case_file_plan_waiting", "plan_submitted_at", "plan_status = 'submitted'"),
-                (
-                    "ix_case_file_closure_waiting",
-                    "closure_requested_at",
-                    "closure_status = 'requested'",
-                ),
-            )
-        ),
-        Index("ix_case_file_figures", "org_id", "opened_at", *FIGURES_COLUMNS),
+    # 1.0 -> 0.5 s; a queue of tens: milliseconds).
+    __table_args__ = tuple(
+        Index(name, since, *WAITING_COLUMNS, sqlite_where=text(where))
+        for name, since, where in (
+            ("ix_case_file_plan_waiting", "plan_submitted_at", "plan_status = 'submitted'"),
+            (
+                "ix_case_file_closure_waiting",
+                "closure_requested_at",
+                "closure_status = 'requested'",
+            ),
+        )
     )
 
     case_number: Mapped[str] = mapped_column(
@@ -282,8 +264,8 @@ class CaseStageChange(Synced, Base):
     __tablename__ = "case_stage_change"
     # Reopenings only (moves out of closure, a few in a hundred changes): the network figures
     # count a period's reopenings from it instead of reading every stage change of every case
-    # (100k cases: about 0.3 s to milliseconds). Queries compare from_stage with the literal
-    # 'closure', not a bound parameter, so that SQLite may use it.
+    # (100k cases: about 0.3 s to milliseconds). The figures compare from_stage with the
+    # literal 'closure', as the index's condition is written, so that any SQLite matches it.
     __table_args__ = (
         Index(
             "ix_case_stage_change_reopened",
