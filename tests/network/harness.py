@@ -65,7 +65,10 @@ def cmdesk(
     full_env["CMDESK_LANG"] = "en"
     # Crash reports of tests go to the temp folder, not the developer's own log folder.
     full_env["CMDESK_CRASH_DIR"] = str(Path(tempfile.gettempdir()) / "cmdesk-test-crashes")
-    full_env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    # The checkout's own src first: a worktree sharing another checkout's editable install
+    # would otherwise run that checkout's cmdesk in the laptops and its own in the test.
+    root = Path(__file__).resolve().parents[2]
+    full_env["PYTHONPATH"] = os.pathsep.join((str(root / "src"), str(root)))
     full_env.update(env or {})
     proc = subprocess.run(
         [sys.executable, "-m", "tests.network.fast_cmdesk", *args],

@@ -262,6 +262,18 @@ class CaseStageChange(Synced, Base):
     """Append-only: every move of a case between stages, with who, when (Synced) and why."""
 
     __tablename__ = "case_stage_change"
+    # Reopenings only (moves out of closure, a few in a hundred changes): the network figures
+    # count a period's reopenings from it instead of reading every stage change of every case
+    # (100k cases: about 0.3 s to milliseconds). The figures compare from_stage with the
+    # literal 'closure', as the index's condition is written, so that any SQLite matches it.
+    __table_args__ = (
+        Index(
+            "ix_case_stage_change_reopened",
+            "org_id",
+            "created_at",
+            sqlite_where=text(f"from_stage = '{Stage.CLOSURE.value}'"),
+        ),
+    )
 
     case_id: Mapped[str] = mapped_column(String(36), index=True)
     from_stage: Mapped[str | None] = mapped_column(
