@@ -239,8 +239,9 @@ def _working_day(vault: Path, config: Path) -> list[Row]:
                     ws.home.figures()
                 core.append(time.perf_counter() - t0)
                 t0 = _click_unlock(shell, user, PASSPHRASE)
-                home = shell.workspace_page().home
-                wait_until(home.isVisible)
+                # Another user's unlock makes a new workspace page: wait for this user's.
+                wait_until(lambda u=user: _home_of(shell, u) is not None)  # type: ignore[misc]
+                home = _home_of(shell, user)
                 home.repaint()
                 shown.append(time.perf_counter() - t0)
                 wait_until(lambda h=home: h.figures is not None, timeout=600)  # type: ignore[misc]
@@ -269,6 +270,15 @@ def _working_day(vault: Path, config: Path) -> list[Row]:
         shell.window.close()
         shell.shutdown()
     return rows + work
+
+
+def _home_of(shell: Any, user: str) -> Any:
+    """The home screen once `user` is signed in and it shows, else None."""
+    actor = shell.session.actor
+    page = shell._workspace
+    if actor is None or actor.username != user or page is None:
+        return None
+    return page.home if page.home.isVisible() else None
 
 
 def _my_work(app: object, shell: Any, vault: Path) -> list[Row]:
