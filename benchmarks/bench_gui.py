@@ -297,7 +297,7 @@ def _my_work(app: object, shell: Any, vault: Path) -> list[Row]:
     blocks: list[float] = []
     for _ in range(3):
         tasks.show_which("mine")
-        wait_until(lambda: tasks.model.loaded_once and not tasks.model.loading, timeout=120)
+        wait_until(lambda: tasks.model.loaded_once and not tasks.model.loading, timeout=600)
         t0 = time.perf_counter()
         blocks.append(
             _max_block_while(
