@@ -1,7 +1,7 @@
 """indexes of the home screen and My work
 
 Revision ID: 6e07072e81ca
-Revises: f0a977e4e985
+Revises: 9177b257aa02
 Create Date: 2026-12-05 22:49:32.393772
 
 Two indexes the home screen's counts read instead of the rows (issue 11): open tasks by due
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "6e07072e81ca"
-down_revision = "f0a977e4e985"
+down_revision = "9177b257aa02"
 branch_labels = None
 depends_on = None
 
