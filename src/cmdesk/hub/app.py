@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from cmdesk.core.errors import BundleRejected
 from cmdesk.core.sync import bundle_format
-from cmdesk.core.sync.certs import DeviceCert, chain_from_json, team_of
+from cmdesk.core.sync.certs import DeviceCert, Link, chain_from_json, team_of
 from cmdesk.core.sync.keycodec import unb64
 from cmdesk.hub import tus
 from cmdesk.hub.auth import TOKEN_SECONDS, Authority, AuthRefused, Session
@@ -201,6 +202,16 @@ class Hub:
             return _error(413, "size")
         except (ValueError, KeyError, TypeError, AttributeError):
             return _error(400, "request")
+        return await run_in_threadpool(self._token, device_id, nonce, signature, cert, chain)
+
+    def _token(
+        self,
+        device_id: str,
+        nonce: str,
+        signature: bytes,
+        cert: DeviceCert,
+        chain: tuple[Link, ...],
+    ) -> Response:
         try:
             token, session = self.auth.token(device_id, nonce, signature, cert, chain)
         except AuthRefused as exc:
@@ -212,7 +223,7 @@ class Hub:
         return JSONResponse({"token": token, "expires_in": TOKEN_SECONDS})
 
     async def put_bundle(self, request: Request) -> Response:
-        session = self._authed(request)
+        session = await run_in_threadpool(self._authed, request)
         if isinstance(session, JSONResponse):
             return session
         sha = request.path_params["sha256"]
@@ -222,6 +233,9 @@ class Hub:
             data = await _body(request, MAX_BUNDLE)
         except TooLarge:
             return _error(413, "size")
+        return await run_in_threadpool(self._hashed_accept, sha, data, session)
+
+    def _hashed_accept(self, sha: str, data: bytes, session: Session) -> Response:
         if hashlib.sha256(data).hexdigest() != sha:
             return self._refuse("digest", 422)
         return self._accept(sha, data, session)
@@ -333,7 +347,7 @@ class Hub:
             if org is not None and revocation.signed_by(org.sign_public):
                 self.meta.add_revocation(org.org_id, revocation.subject)
 
-    async def mailbox(self, request: Request) -> Response:
+    def mailbox(self, request: Request) -> Response:
         session = self._authed(request)
         if isinstance(session, JSONResponse):
             return session
@@ -361,7 +375,7 @@ class Hub:
             return _error(404, "bundle")
         return session, entry
 
-    async def get_bundle(self, request: Request) -> Response:
+    def get_bundle(self, request: Request) -> Response:
         found = self._readable(request)
         if isinstance(found, JSONResponse):
             return found
@@ -404,7 +418,7 @@ class Hub:
     async def bundle(self, request: Request) -> Response:
         if request.method == "PUT":
             return await self.put_bundle(request)
-        return await self.get_bundle(request)
+        return await run_in_threadpool(self.get_bundle, request)
 
     # -- tus 1.0 ------------------------------------------------------------------------------
 
@@ -412,7 +426,7 @@ class Hub:
         headers = {"Tus-Resumable": tus.VERSION, "Cache-Control": "no-store", **(extra or {})}
         return Response(status_code=status, headers=headers)
 
-    async def tus_create(self, request: Request) -> Response:
+    def tus_create(self, request: Request) -> Response:
         if request.method == "OPTIONS":
             return self._tus(
                 204,
@@ -439,6 +453,22 @@ class Hub:
         return self._tus(201, {"Location": location, "Upload-Expires": upload.expires_header()})
 
     async def tus_upload(self, request: Request) -> Response:
+        found = await run_in_threadpool(self._tus_state, request)
+        if isinstance(found, Response):
+            return found
+        session, upload, offset, state = found
+        try:
+            chunk = await _body(request, min(tus.MAX_CHUNK, upload.length - offset))
+        except TooLarge:
+            return self._tus(413, state)
+        return await run_in_threadpool(
+            self._tus_append, request, session, upload, offset, state, chunk
+        )
+
+    def _tus_state(
+        self, request: Request
+    ) -> Response | tuple[Session, tus.Upload, int, dict[str, str]]:
+        """The upload a PATCH may add to, with its state headers; or the answer already."""
         session = self._authed(request)
         if isinstance(session, JSONResponse):
             return session
@@ -460,10 +490,17 @@ class Hub:
             return self._tus(415)
         if request.headers.get("upload-offset") != str(offset):
             return self._tus(409, state)
-        try:
-            chunk = await _body(request, min(tus.MAX_CHUNK, upload.length - offset))
-        except TooLarge:
-            return self._tus(413, state)
+        return session, upload, offset, state
+
+    def _tus_append(
+        self,
+        request: Request,
+        session: Session,
+        upload: tus.Upload,
+        offset: int,
+        state: dict[str, str],
+        chunk: bytes,
+    ) -> Response:
         ok = tus.checksum_ok(request.headers.get("upload-checksum"), chunk)
         if ok is None:
             return self._tus(400, state)
@@ -481,7 +518,7 @@ class Hub:
             return accepted
         return self._tus(204, state)
 
-    async def fetched(self, request: Request) -> Response:
+    def fetched(self, request: Request) -> Response:
         found = self._readable(request)
         if isinstance(found, JSONResponse):
             return found
