@@ -12,7 +12,7 @@ import pytest
 
 from cmdesk.hub.app import build_app
 from tests.hub.conftest import MakeHub
-from tests.hub.test_mailbox import bundle, office, register, sha, sign_in
+from tests.hub.test_mailbox import TestClient, bundle, office, register, sha, sign_in
 
 pytestmark = pytest.mark.anyio
 
@@ -39,8 +39,6 @@ async def test_the_hub_answers_while_a_bundle_is_being_stored(make_hub: MakeHub)
     app = build_app(state)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://hub") as client:
-        from starlette.testclient import TestClient
-
         with TestClient(app) as sync_client:  # tokens, as the laptops get them
             auth_a, auth_b = sign_in(sync_client, a.device), sign_in(sync_client, b.device)
         data = bundle(a, b)

@@ -304,6 +304,7 @@ class Hub:
             size += entry.size if entry else 0
         self.metrics["bundles_expired"] += count
         self.metrics["bytes_expired"] += size
+        self.staging.expire(when)  # uploads a laptop never finished
         if count:
             log.info("expired %d bundles, %d bytes", count, size)
         return count, size
@@ -572,19 +573,24 @@ def open_hub(
     s3_endpoint: str | None = None,
 ) -> Hub:
     """The embedded hub (SQLite and a folder in `data`), or its metadata in PostgreSQL (`db`)
-    and its blobs in an S3 bucket (`store`, s3://BUCKET[/PREFIX]). `data` keeps what every
-    process of one hub shares: its id, secret and certificate, and resumable uploads."""
-    from cmdesk.hub.storage import FolderBlobs, SqliteMetadata
+    and its blobs in an S3 bucket (`store`, s3://BUCKET[/PREFIX]), resumable uploads then in
+    the database too. `data` keeps what every process of one hub shares: its id, secret and
+    certificate (copied to each machine), and the embedded hub's files."""
+    from cmdesk.hub.storage import FolderBlobs, SqliteMetadata, SqlStaging
 
     data.mkdir(parents=True, exist_ok=True)
     meta: MetadataStore
     blobs: BlobStore
+    staging: tus.Staging
     if db:
         from cmdesk.hub.storage_scale import PostgresMetadata
 
         meta = PostgresMetadata(db)
+        # Uploads in the shared database: the next chunk may reach another machine's process.
+        staging = SqlStaging(meta)
     else:
         meta = SqliteMetadata(data / "hub.sqlite")
+        staging = tus.FolderStaging(data / "uploads")
     if store:
         from cmdesk.hub.storage_scale import S3Blobs
 
@@ -594,7 +600,7 @@ def open_hub(
     return Hub(
         meta,
         blobs,
-        tus.Staging(data / "uploads"),
+        staging,
         hub_id,
         limits=limits,
         secret=hub_secret(data),

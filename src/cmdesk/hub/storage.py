@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from cmdesk.hub.tus import Upload, new_upload, well_formed
+
 
 @dataclass(frozen=True)
 class Org:
@@ -85,6 +87,12 @@ CREATE TABLE IF NOT EXISTS mailbox (
 CREATE TABLE IF NOT EXISTS fetched (
     sha256 TEXT NOT NULL, device_id TEXT NOT NULL, PRIMARY KEY (sha256, device_id));
 CREATE TABLE IF NOT EXISTS used_nonce (nonce TEXT PRIMARY KEY, expires REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS upload (
+    upload_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, org_id TEXT NOT NULL,
+    length INTEGER NOT NULL, expires REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS upload_chunk (
+    upload_id TEXT NOT NULL, at INTEGER NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY (upload_id, at));
 CREATE TABLE IF NOT EXISTS device (
     device_id TEXT PRIMARY KEY, org_id TEXT NOT NULL, first_seen REAL NOT NULL,
     last_seen REAL NOT NULL);
@@ -355,3 +363,74 @@ class FolderBlobs:
 
     def delete(self, sha256: str) -> None:
         self._path(sha256).unlink(missing_ok=True)
+
+
+class SqlStaging:
+    """tus uploads in the metadata database, one row per acknowledged chunk: every hub
+    process sharing the database continues any upload, wherever its last chunk arrived."""
+
+    def __init__(self, meta: SqlMetadata) -> None:
+        self._meta = meta
+
+    def create(self, device_id: str, org_id: str, length: int) -> Upload:
+        upload = new_upload(device_id, org_id, length)
+        self._meta._write(
+            "INSERT INTO upload VALUES (?, ?, ?, ?, ?)",
+            (upload.upload_id, device_id, org_id, length, upload.expires),
+        )
+        return upload
+
+    def get(self, upload_id: str) -> Upload | None:
+        if not well_formed(upload_id):
+            return None
+        rows = self._meta._rows(
+            "SELECT upload_id, device_id, org_id, length, expires FROM upload WHERE upload_id = ?",
+            (upload_id,),
+        )
+        if not rows:
+            return None
+        upload = Upload(str(rows[0][0]), str(rows[0][1]), str(rows[0][2]), *rows[0][3:])
+        if upload.expires < time.time():
+            self.drop(upload_id)
+            return None
+        return upload
+
+    def offset(self, upload_id: str) -> int:
+        rows = self._meta._rows(
+            "SELECT COALESCE(MAX(at + LENGTH(data)), 0) FROM upload_chunk WHERE upload_id = ?",
+            (upload_id,),
+        )
+        return int(rows[0][0])
+
+    def append(self, upload_id: str, at: int, chunk: bytes) -> int:
+        with self._meta._tx() as db:
+            # Chunks past the acknowledged offset were never confirmed to the laptop.
+            db.execute(
+                self._meta._sql("DELETE FROM upload_chunk WHERE upload_id = ? AND at >= ?"),
+                (upload_id, at),
+            )
+            db.execute(
+                self._meta._sql("INSERT INTO upload_chunk VALUES (?, ?, ?)"),
+                (upload_id, at, chunk),
+            )
+        return at + len(chunk)
+
+    def read(self, upload_id: str) -> bytes:
+        rows = self._meta._rows(
+            "SELECT data FROM upload_chunk WHERE upload_id = ? ORDER BY at", (upload_id,)
+        )
+        return b"".join(bytes(r[0]) for r in rows)
+
+    def expire(self, now: float) -> int:
+        """Drops uploads abandoned past their expiry; how many."""
+        rows = self._meta._rows("SELECT upload_id FROM upload WHERE expires < ?", (now,))
+        for (upload_id,) in rows:
+            self.drop(str(upload_id))
+        return len(rows)
+
+    def drop(self, upload_id: str) -> None:
+        with self._meta._tx() as db:
+            for table in ("upload_chunk", "upload"):
+                db.execute(
+                    self._meta._sql(f"DELETE FROM {table} WHERE upload_id = ?"), (upload_id,)
+                )
