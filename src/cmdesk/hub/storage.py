@@ -74,42 +74,31 @@ class BlobStore(Protocol):
     def delete(self, sha256: str) -> None: ...
 
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS org (
-    org_id TEXT PRIMARY KEY, code TEXT NOT NULL, sign_public BLOB NOT NULL,
-    next_seq INTEGER NOT NULL DEFAULT 1);
-CREATE TABLE IF NOT EXISTS revoked (
-    org_id TEXT NOT NULL, subject TEXT NOT NULL, PRIMARY KEY (org_id, subject));
-CREATE TABLE IF NOT EXISTS mailbox (
-    recipient_org TEXT NOT NULL, seq INTEGER NOT NULL, sha256 TEXT NOT NULL UNIQUE,
-    bundle_id TEXT NOT NULL UNIQUE, size INTEGER NOT NULL, sender_org TEXT NOT NULL,
-    sender_device TEXT NOT NULL, PRIMARY KEY (recipient_org, seq));
-CREATE TABLE IF NOT EXISTS fetched (
-    sha256 TEXT NOT NULL, device_id TEXT NOT NULL, PRIMARY KEY (sha256, device_id));
-CREATE TABLE IF NOT EXISTS used_nonce (nonce TEXT PRIMARY KEY, expires REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS upload (
-    upload_id TEXT PRIMARY KEY, device_id TEXT NOT NULL, org_id TEXT NOT NULL,
-    length INTEGER NOT NULL, expires REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS upload_chunk (
-    upload_id TEXT NOT NULL, at INTEGER NOT NULL, data BLOB NOT NULL,
-    PRIMARY KEY (upload_id, at));
-CREATE TABLE IF NOT EXISTS device (
-    device_id TEXT PRIMARY KEY, org_id TEXT NOT NULL, first_seen REAL NOT NULL,
-    last_seen REAL NOT NULL);
-"""
-# Columns added after the first hubs were set up: (table, column, definition).
-ADDED_COLUMNS = (
-    # Unix time the bundle became visible; 0 for bundles from before (their retention counts
-    # from the upgrade, see _upgrade).
-    ("mailbox", "created_at", "REAL NOT NULL DEFAULT 0"),
-    # Days an organisation's bundles are kept at most; NULL: the hub's default.
-    ("org", "retention_days", "INTEGER"),
-    # A bundle sealed to one laptop of the recipient: only it lists and fetches it.
-    ("mailbox", "recipient_device", "TEXT NOT NULL DEFAULT ''"),
-    # 1: a laptop limited to one team's cases (its certificate chain says so): it receives
-    # only bundles made for it, so bundles for the whole organisation do not wait for it.
-    ("device", "scoped", "INTEGER NOT NULL DEFAULT 0"),
-)
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def migrate(url: str) -> None:
+    """Brings the hub's metadata database (an SQLAlchemy URL) to the newest schema with
+    Alembic (src/cmdesk/hub/migrations); a hub made before its schema moved to Alembic is
+    taken as it is and completed. Several hub processes starting at once upgrade one at a
+    time (PostgreSQL: an advisory lock)."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+            cfg = Config()
+            cfg.set_main_option("script_location", str(MIGRATIONS))
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    finally:
+        engine.dispose()
+
+
 DAY = 86400.0
 
 
@@ -284,21 +273,11 @@ class SqliteMetadata(SqlMetadata):
     writes are a few small rows per bundle)."""
 
     def __init__(self, path: Path) -> None:
+        migrate(f"sqlite:///{path}")
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(SCHEMA)
-        self._upgrade()
-
-    def _upgrade(self) -> None:
-        with self._tx() as db:
-            for table, name, definition in ADDED_COLUMNS:
-                have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
-                if name not in have:
-                    db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {definition}")
-            # Bundles stored before times were kept start their retention now.
-            db.execute("UPDATE mailbox SET created_at = ? WHERE created_at = 0", (time.time(),))
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
