@@ -116,7 +116,8 @@ def encode_v1(p: payload.Payload) -> bytes:
     return "\n".join([json.dumps(meta), *lines]).encode()
 
 
-def test_format_1_bundles_are_still_read(net: Net) -> None:
+@pytest.mark.parametrize("old_format", [1, 2])
+def test_bundles_of_older_formats_are_still_read(net: Net, old_format: int) -> None:
     child = add_child(net.a1, nickname="ก่อน")
     add_case(net.a1, child)
     edit(net.a1, Child, child, nickname="หลัง")
@@ -129,7 +130,7 @@ def test_format_1_bundles_are_still_read(net: Net) -> None:
     header = parsed.header
     old = bundle_format.write(
         {
-            "format": 1,
+            "format": old_format,
             "schema": header.schema,
             "app": "0.1.0",
             "bundle_id": header.bundle_id,
@@ -138,19 +139,37 @@ def test_format_1_bundles_are_still_read(net: Net) -> None:
             "sender_org": header.sender_org,
             "cert": header.cert,
             "recipient_org": header.recipient_org,
-            "vector_from": header.vector_from,
-            "vector_to": header.vector_to,
-            "segments": header.segments,
-            "operations": header.operations,
+            # Before format 3 the clear header said these; the reader checks them.
+            "vector_from": {},
+            "vector_to": {o: r.count() for o, r in decoded.held.items()},
+            "segments": len(decoded.segments),
+            "operations": decoded.operations(),
         },
-        encode_v1(decoded),
+        encode_v1(decoded) if old_format == 1 else payload.encode(decoded),
         keys.org.identity.box_public,
         keys.device,
     )
+    assert bundle_format.parse(old).header.segments == len(decoded.segments)
     got = sync(net.a2).import_bundle(old)
     assert got.new == result.operations
     assert sync(net.a2).state_hash() == sync(net.a1).state_hash()
     fsck(net.a2)
+
+
+def test_the_clear_header_tells_the_hub_only_what_routing_needs(net: Net) -> None:
+    """Format 3: no version vectors (which laptops exist, how much each did), no counts of
+    segments or operations in the clear; they are read from the encrypted payload."""
+    child = add_child(net.a1, nickname="หัว")
+    add_case(net.a1, child)
+    data, result = sync(net.a1).export()
+    parsed = bundle_format.parse(data)
+    clear = parsed.header.to_json()  # the header's bytes, as parse() checked
+    assert "vector" not in clear
+    assert set(clear["content"]) == {"payload_bytes", "compression"}
+    others = {sync(ws).store.ctx.device_id for ws in (net.a2, net.a3, net.p1)}
+    assert not any(device.encode() in data[: parsed.prefix_len] for device in others)
+    got = sync(net.a2).import_bundle(data)
+    assert (got.new, got.segments) == (result.operations, result.segments)
 
 
 def test_a_new_record_that_arrives_after_its_own_edit(net: Net) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import zstandard
@@ -45,10 +45,14 @@ from cmdesk.core.sync.keys import DeviceKeys, b64, canonical, unb64, verify_sign
 MAGIC = b"cmdesk-bundle\n"
 # A statistics bundle (stats_bundle.py): laid out like a sync bundle, never imported as one.
 STATS_MAGIC = b"cmdesk-statistics\n"
-# 2: compact payload segments (payload.py). Format 1 bundles are still read; a larger number
-# is a newer app's (TOO_NEW), anything else is damage (ALTERED).
-FORMAT = 2
-READABLE = frozenset({1, 2})
+# 2: compact payload segments (payload.py). 3: the clear header carries only what routing
+# and the checks before decryption need (issue 12, "little for the hub to learn"): no version
+# vectors, no counts of segments or operations (they are inside, in the payload). Formats 1 and
+# 2 are still read; a larger number is a newer app's (TOO_NEW), anything else is damage.
+FORMAT = 3
+READABLE = frozenset({1, 2, 3})
+# The first format whose clear header leaves the vectors and counts out.
+LEAN = 3
 SIG_BYTES = 64
 LEN_BYTES = 4
 MAX_HEADER = 1 << 20
@@ -74,10 +78,6 @@ class Header:
     sender_org: str
     cert: DeviceCert
     recipient_org: str
-    vector_from: dict[str, int]
-    vector_to: dict[str, int]
-    segments: int
-    operations: int
     payload_bytes: int
     compressed_bytes: int
     chunks: int
@@ -95,6 +95,11 @@ class Header:
     # A bundle sealed to one laptop's own key (a laptop limited to one team's cases, issue
     # 10); empty: sealed to the organisation's key, for any of its laptops.
     recipient_device: str = ""
+    # In the clear header of formats before LEAN only (0 and empty from LEAN on).
+    vector_from: dict[str, int] = field(default_factory=dict)
+    vector_to: dict[str, int] = field(default_factory=dict)
+    segments: int = 0
+    operations: int = 0
 
     def to_json(self) -> dict[str, Any]:
         doc: dict[str, Any] = {
@@ -106,13 +111,7 @@ class Header:
             "sender": {"device": self.sender_device, "org": self.sender_org},
             "cert": self.cert.to_json(),
             "recipient_org": self.recipient_org,
-            "vector": {"from": self.vector_from, "to": self.vector_to},
-            "content": {
-                "segments": self.segments,
-                "operations": self.operations,
-                "payload_bytes": self.payload_bytes,
-                "compression": "zstd",
-            },
+            "content": {"payload_bytes": self.payload_bytes, "compression": "zstd"},
             "encryption": {
                 "scheme": "secretstream-xchacha20poly1305+sealedbox-x25519",
                 "compressed_bytes": self.compressed_bytes,
@@ -130,6 +129,10 @@ class Header:
             doc["org_box"] = [news.to_json() for news in self.org_box]
         if self.recipient_device:
             doc["recipient_device"] = self.recipient_device
+        if self.format < LEAN:
+            doc["vector"] = {"from": self.vector_from, "to": self.vector_to}
+            doc["content"]["segments"] = self.segments
+            doc["content"]["operations"] = self.operations
         return doc
 
     @classmethod
@@ -152,6 +155,14 @@ class Header:
         sender, content, enc = d["sender"], d["content"], d["encryption"]
         if content.get("compression") != "zstd":
             raise ValueError("compression")
+        old: dict[str, Any] = {}
+        if count(d["format"]) < LEAN:
+            old = {
+                "vector_from": vector(d["vector"]["from"]),
+                "vector_to": vector(d["vector"]["to"]),
+                "segments": count(content["segments"]),
+                "operations": count(content["operations"]),
+            }
         return cls(
             format=count(d["format"]),
             schema=count(d["schema"]),
@@ -162,10 +173,6 @@ class Header:
             sender_org=text(sender["org"], 36),
             cert=DeviceCert.from_json(d["cert"]),
             recipient_org=text(d["recipient_org"], 36),
-            vector_from=vector(d["vector"]["from"]),
-            vector_to=vector(d["vector"]["to"]),
-            segments=count(content["segments"]),
-            operations=count(content["operations"]),
             payload_bytes=count(content["payload_bytes"]),
             compressed_bytes=count(enc["compressed_bytes"]),
             chunks=count(enc["chunks"]),
@@ -176,6 +183,7 @@ class Header:
             revocations=revocations_from_json(d.get("revocations", [])),
             org_box=box_news_from_json(d.get("org_box", [])),
             recipient_device=text(d.get("recipient_device", ""), 36),
+            **old,
         )
 
 

@@ -370,10 +370,6 @@ class SyncEngine:
             "revocations": revocations,
             "org_box": box_news,
             "recipient_org": recipient,
-            "vector_from": contiguous(known),
-            "vector_to": contiguous(held),
-            "segments": len(segments),
-            "operations": operations,
         }
         if target is not None:
             header["recipient_device"] = target.device_id
@@ -466,6 +462,7 @@ class SyncEngine:
         with self.store.read() as db:
             held = load_held(db, self.store.origins)
             codes = {org_id: i.code for org_id, (i, _) in keystore.trusted(db).items()}
+            teams = device_teams(db)
             peers = tuple(
                 PeerDTO(
                     device,
@@ -473,6 +470,7 @@ class SyncEngine:
                     codes.get(org, ""),
                     contiguous(vector_from_json(json.loads(h))),
                     at,
+                    teams.get(device),
                 )
                 for device, org, h, at in db.execute(
                     "SELECT device_id, org_id, held, last_bundle_at FROM sync_device "

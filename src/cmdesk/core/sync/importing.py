@@ -4,6 +4,7 @@ recognised when it comes again."""
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 from collections.abc import Iterator, Sequence
@@ -150,8 +151,12 @@ def _import(
 ) -> ImportResult:
     h = parsed.header
     payload = decode(bundle_format.decrypt(parsed, box_secret), h.format)
-    if len(payload.segments) != h.segments or payload.operations() != h.operations:
+    if h.format < bundle_format.LEAN and (
+        len(payload.segments) != h.segments or payload.operations() != h.operations
+    ):
         raise rej.reject(rej.UNREADABLE)
+    # Older formats said the count in the clear header; the payload says it for all.
+    h = dataclasses.replace(h, segments=len(payload.segments))
     start = int(done[0]) if done else 0
     total = ApplyStats()
     if done is not None and done[1] is not None:

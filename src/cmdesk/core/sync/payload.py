@@ -389,8 +389,9 @@ def _segment_v1(
 
 
 # Payload layout of each bundle format this version reads.
-FORMATS = {1: _segment_v1, 2: _segment_v2}
-CURRENT = 2
+# Bundle format -> how its payload segments read (format 3 changed the clear header only).
+FORMATS = {1: _segment_v1, 2: _segment_v2, 3: _segment_v2}
+CURRENT = 3
 
 
 def decode(data: bytes, fmt: int = CURRENT) -> Payload:

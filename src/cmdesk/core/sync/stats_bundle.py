@@ -60,10 +60,6 @@ def seal_statistics(engine: SyncEngine, figures: dict[str, Any], for_org: str | 
         "chain": keys.device.chain,
         "revocations": revocations,
         "recipient_org": recipient,
-        "vector_from": {},
-        "vector_to": {},
-        "segments": 0,
-        "operations": 0,
     }
     return bundle_format.write(
         fields,
