@@ -313,6 +313,12 @@ def test_the_office_makes_a_bundle_for_a_team_laptop_through_the_screen(
     found = box.recipient.findData("laptop:" + device)
     assert found >= 0
     assert box.recipient.itemText(found) == f"WVFT: โน้ตบุ๊ก {device[:8]} ของทีม x"
+    # The laptops heard from say which one holds a team's cases only.
+    listed = [
+        screen.laptops.table.topLevelItem(i)
+        for i in range(screen.laptops.table.topLevelItemCount())
+    ]
+    assert "WVFT ทีม x" in [item.text(1) for item in listed if item is not None]
     shell.shutdown()
     shell, screen = laptop_shell(make_shell, qtbot, fresh.a)
     box = screen.exchange

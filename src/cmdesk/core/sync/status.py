@@ -121,6 +121,7 @@ class PeerDTO:
     org_code: str
     vector: dict[str, int]
     last_bundle_at: str | None
+    team: str | None = None  # a laptop limited to one team's cases
 
 
 @dataclass(frozen=True)

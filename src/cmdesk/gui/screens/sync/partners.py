@@ -99,7 +99,10 @@ class LaptopsBox(QWidget):
                 when = format_datetime(at.astimezone(UTC), tr.locale)
             else:
                 when = tr.gettext("No bundle from it yet")
-            QTreeWidgetItem(self.table, [laptop_name(peer.device_id), peer.org_code, when])
+            org = peer.org_code
+            if peer.team is not None:
+                org = tr.format("{org}, team {team}", org=org, team=peer.team)
+            QTreeWidgetItem(self.table, [laptop_name(peer.device_id), org, when])
         for column in range(3):
             self.table.resizeColumnToContents(column)
         self.table.setVisible(bool(self._peers))
