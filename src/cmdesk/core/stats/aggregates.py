@@ -14,7 +14,7 @@ import functools
 import json
 import statistics
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import EnumMeta
@@ -263,21 +263,35 @@ def _open_in(org_id: str, start: datetime, end: datetime) -> tuple[Any, ...]:
     )
 
 
-def cases_by_area(session: Session, org_id: str, period: Period) -> Table:
-    """The area table of compute() alone, counted in SQL: what a trend over quarters needs
-    (its published "all" is the same cell, suppressed over the same sums)."""
-    start, end = _bounds(period)
+def cases_by_area(session: Session, org_id: str, periods: Sequence[Period]) -> list[Table]:
+    """For each period, the area table of compute() alone (its published "all" is the same
+    cell, hidden over the same sums): what a trend over quarters needs. One pass over the
+    cases open at some time in any of the periods, counted in SQL for each period."""
+    if not periods:
+        return []
+    bounds = [_bounds(p) for p in periods]
+    places = (Child.province_code, Child.district_code, Child.subdistrict_code)
     counted = session.execute(
-        select(Child.province_code, Child.district_code, Child.subdistrict_code, func.count())
+        select(
+            *places,
+            *(
+                func.sum(case((and_(*_open_in(org_id, start, end)), 1), else_=0))
+                for start, end in bounds
+            ),
+        )
         .select_from(Case)
         .join(Child, Child.id == Case.child_id)
-        .where(*_open_in(org_id, start, end))
-        .group_by(Child.province_code, Child.district_code, Child.subdistrict_code)
+        .where(*_open_in(org_id, min(b[0] for b in bounds), max(b[1] for b in bounds)))
+        .group_by(*places)
     ).all()
-    places: Counter[tuple[str, str, str]] = Counter()
-    for prov, dist, sub, n in counted:
-        places[(prov, dist, sub)] += n
-    return _areas(places)
+    tables = []
+    for i in range(len(periods)):
+        by_place: Counter[tuple[str, str, str]] = Counter()
+        for row in counted:
+            if row[3 + i]:
+                by_place[(row[0], row[1], row[2])] += row[3 + i]
+        tables.append(_areas(by_place))
+    return tables
 
 
 def compute(session: Session, org_id: str, period: Period) -> Figures:

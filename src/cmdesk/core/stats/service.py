@@ -135,8 +135,8 @@ class StatsService:
             org = session.get(Organisation, org_id)
             code = org.code if org is not None else ""
             own = {
-                p.label: Figures(code, p, {"area": cases_by_area(session, org_id, p)}, {})
-                for p in begun
+                p.label: Figures(code, p, {"area": table}, {})
+                for p, table in zip(begun, cases_by_area(session, org_id, begun), strict=True)
             }
             kept = session.execute(
                 select(ImportedStatistics.period, ImportedStatistics.figures)
