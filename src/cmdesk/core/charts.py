@@ -8,6 +8,9 @@ from dataclasses import dataclass
 # Cases by quarter (the network report's trend): a cell is a count, None when hidden, or
 # NOT_SENT when the organisation sent no figures for the quarter (neither 0 nor hidden).
 NOT_SENT = "–"
+# The same on paper and on screen: a hidden count's hatching, the chosen quarter's shade.
+HATCH_COLOUR = "#8a8a8a"
+CHOSEN_COLOUR = "#f4efdc"
 TrendCell = int | str | None
 
 

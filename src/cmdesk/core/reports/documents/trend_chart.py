@@ -13,7 +13,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
-from cmdesk.core.charts import NOT_SENT, Trend, TrendCell
+from cmdesk.core.charts import CHOSEN_COLOUR, HATCH_COLOUR, NOT_SENT, Trend, TrendCell
 from cmdesk.core.i18n import N_
 from cmdesk.core.reports.documents.common import FRAME_WIDTH, Context, list_table, para
 from cmdesk.core.reports.fonts import FONTS
@@ -22,8 +22,8 @@ from cmdesk.core.reports.styles import MUTED, RULE_GREY
 NOT_BEGUN = N_("not begun")
 NO_FIGURES = N_("no figures sent")
 CHART_HEIGHT = 120.0
-HATCH = colors.HexColor("#8a8a8a")
-CHOSEN_FILL = colors.HexColor("#f4efdc")
+HATCH = colors.HexColor(HATCH_COLOUR)
+CHOSEN_FILL = colors.HexColor(CHOSEN_COLOUR)
 _FOOT = 12.0  # below the bars: room for a dash
 _HEAD = 14.0  # above the tallest bar: room for its number
 _FONT_SIZE = 7.0

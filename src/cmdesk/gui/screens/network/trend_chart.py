@@ -13,12 +13,12 @@ from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QHelpEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from cmdesk.core.charts import NOT_SENT, Trend
+from cmdesk.core.charts import CHOSEN_COLOUR, HATCH_COLOUR, NOT_SENT, Trend
 from cmdesk.core.charts import TrendCell as Cell
 
 _PLOT = 170  # the bars' height at most, in pixels
-_HATCH = QColor("#8a8a8a")
-_CHOSEN = QColor("#f4efdc")
+_HATCH = QColor(HATCH_COLOUR)
+_CHOSEN = QColor(CHOSEN_COLOUR)
 _AXIS = QColor("#9a9a9a")
 _MUTED = QColor("#6b6b6b")
 
