@@ -13,7 +13,7 @@ from typing import Any
 from cmdesk.core.acting.audit import AuditService
 from cmdesk.core.acting.context import Context
 from cmdesk.core.acting.thai_time import THAILAND
-from cmdesk.core.i18n import N_, Locale, translator
+from cmdesk.core.i18n import Locale, translator
 from cmdesk.core.model.org import Organisation
 from cmdesk.core.reports.documents.network_report import (
     NetworkReportData,
@@ -25,11 +25,11 @@ from cmdesk.core.stats.combining import GAPS
 from cmdesk.core.stats.service import STATS_ROLES, StatsService
 from cmdesk.core.stats.suppression import DEFAULT_THRESHOLD
 from cmdesk.core.stats.tables import TABLE_TITLES, header, label, rows
+from cmdesk.core.stats.trend import TITLE as TREND_TITLE
+from cmdesk.core.stats.trend import period_short, trend
 from cmdesk.core.sync import keystore
 from cmdesk.core.sync.engine import SyncEngine
 from cmdesk.core.sync.stats_bundle import open_statistics, seal_statistics
-
-QUARTERS = N_("Cases by quarter")
 
 
 def _count(value: int | None) -> str:
@@ -76,6 +76,12 @@ class StatsExchange:
             partners = [ident.code for ident, own in keystore.trusted(db).values() if not own]
         return self._stats.network(period_text, partners, threshold)
 
+    def quarters(
+        self, period_text: str, threshold: int = DEFAULT_THRESHOLD
+    ) -> list[dict[str, Any]]:
+        """Cases by quarter for the fiscal year of the period (StatsService.quarters)."""
+        return self._stats.quarters(period_text, threshold)
+
     def network_pdf(
         self, period_text: str, locale: Locale, threshold: int = DEFAULT_THRESHOLD
     ) -> tuple[bytes, dict[str, Any]]:
@@ -100,17 +106,6 @@ class StatsExchange:
             if n
         )
         quarters = self._stats.quarters(period_text, threshold)
-        orgs = list(network["organisations"])
-        trend = tuple(
-            (
-                q["quarter"],
-                _count(q["cases"]),
-                *(_count(q["by_org"][o]) if o in q["by_org"] else "–" for o in orgs),
-            )
-            for q in quarters
-        )
-        if trend:
-            grouped[tr.gettext(QUARTERS)] = list(trend)
         network = {**network, "quarters": quarters}
         data = NetworkReportData(
             organisation=PrintedOrganisation(name=name or self._ctx.actor.org_id),
@@ -125,6 +120,10 @@ class StatsExchange:
             ),
             chart=chart,
             chart_title=tr.gettext(TABLE_TITLES["concern"]),
+            late=tuple((o, period_short(p, tr)) for o, p in network["late"].items()),
+            ended=bool(network["ended"]),
+            trend=trend(quarters, network["organisations"], tr),
+            trend_title=tr.gettext(TREND_TITLE),
         )
         pdf = build_network_report(
             data,

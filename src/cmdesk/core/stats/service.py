@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
 from cmdesk.core.acting.audit import AuditService
 from cmdesk.core.acting.context import Context
+from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.model.network_stats import ImportedStatistics
+from cmdesk.core.model.org import Organisation
 from cmdesk.core.model.roles import Role
-from cmdesk.core.stats.aggregates import compute
+from cmdesk.core.stats.aggregates import ALL, Figures, cases_by_area, compute
 from cmdesk.core.stats.combining import checked, combine
 from cmdesk.core.stats.periods import fiscal_quarter, parse_period
 from cmdesk.core.stats.suppression import DEFAULT_THRESHOLD
@@ -68,9 +71,12 @@ class StatsService:
         period_text: str,
         partners: Iterable[str] = (),
         threshold: int = DEFAULT_THRESHOLD,
+        today: date | None = None,
     ) -> dict[str, Any]:
         """This organisation's figures and every imported organisation's, combined; the
-        `partners` (codes) with no figures for the period are listed as missing."""
+        `partners` (codes) with no figures for the period are listed as missing, and those
+        of them that sent figures for another period as late (`late`: code -> the latest
+        period they sent; `ended`: whether the period is over, so figures are due)."""
         own = self.own(period_text, threshold)
         label = str(own["period"])
         with self._ctx.read() as session:
@@ -81,21 +87,82 @@ class StatsService:
             ).all()
         others = [dict(r.figures) for r in rows if r.org_code != own["org"]]
         have = {str(own["org"]), *(str(o.get("org")) for o in others)}
-        return combine([own, *others], missing=[p for p in partners if p not in have])
+        missing = [p for p in partners if p not in have]
+        network = combine([own, *others], missing=missing)
+        network["late"] = self._latest_sent(missing)
+        network["ended"] = parse_period(label).last < (today or thai_today())
+        return network
+
+    def _latest_sent(self, codes: list[str]) -> dict[str, str]:
+        """Of the organisations with no figures for a period, those that sent figures for
+        another: each one's latest period (by its last day). The others never sent any."""
+        with self._ctx.read() as session:
+            sent = session.execute(
+                select(ImportedStatistics.org_code, ImportedStatistics.period).where(
+                    ImportedStatistics.org_code.in_(codes)
+                )
+            ).all()
+        latest: dict[str, str] = {}
+        for code, label in sorted(sent, key=lambda r: (parse_period(r[1]).last, r[1])):
+            latest[code] = label
+        return dict(sorted(latest.items()))
 
     def quarters(
-        self, period_text: str, threshold: int = DEFAULT_THRESHOLD
+        self,
+        period_text: str,
+        threshold: int = DEFAULT_THRESHOLD,
+        today: date | None = None,
     ) -> list[dict[str, Any]]:
-        """For a fiscal year: each quarter's cases by organisation (this one's and those
-        imported for the quarter), the trend the MOU meeting looks at. Empty otherwise."""
-        label = parse_period(period_text).label
-        if not label.isdigit():
+        """The trend the MOU meeting looks at, for a fiscal year or one of its quarters: each
+        quarter of that fiscal year with the network's cases and each organisation's (this
+        one's, and those imported for the quarter; an organisation with none is left out of
+        `by_org`), the chosen quarter marked. A quarter that has not begun is not counted
+        (every open case would count in it). Empty for a date range.
+
+        Only the cases by area are counted for each quarter (the published "all" cell,
+        hidden exactly as in the quarter's full figures), so four quarters cost little more
+        than one."""
+        self._ctx.require_role(*STATS_ROLES)
+        chosen = parse_period(period_text).label
+        year = chosen.partition("-Q")[0]
+        if not year.isdigit():
             return []
+        today = today or thai_today()
+        periods = [fiscal_quarter(int(year), q) for q in range(1, 5)]
+        begun = [p for p in periods if p.first <= today]
+        org_id = self._ctx.actor.org_id
+        with self._ctx.read() as session:
+            org = session.get(Organisation, org_id)
+            code = org.code if org is not None else ""
+            own = {
+                p.label: Figures(code, p, {"area": table}, {})
+                for p, table in zip(begun, cases_by_area(session, org_id, begun), strict=True)
+            }
+            kept = session.execute(
+                select(ImportedStatistics.period, ImportedStatistics.figures)
+                .where(ImportedStatistics.period.in_(list(own)))
+                .order_by(ImportedStatistics.org_code)
+            ).all()
+        imported: dict[str, list[dict[str, Any]]] = {}
+        for label, figures in kept:
+            if figures.get("org") != code and "area" in figures.get("tables", {}):
+                area_only = {**figures, "tables": {"area": figures["tables"]["area"]}}
+                imported.setdefault(label, []).append(area_only)
         out = []
-        for q in range(1, 5):
-            quarter = fiscal_quarter(int(label), q).label
-            network = self.network(quarter, (), threshold)
-            cases = network["tables"].get("area", {}).get("all")
-            by_org = {o: t.get("area", {}).get("all") for o, t in network["by_org"].items()}
-            out.append({"quarter": quarter, "cases": cases, "by_org": by_org})
+        for p in periods:
+            one = {
+                "quarter": p.label,
+                "first": p.first.isoformat(),
+                "last": p.last.isoformat(),
+                "chosen": p.label == chosen,
+                "begun": p.label in own,
+                "cases": None,
+                "by_org": {},
+            }
+            if p.label in own:
+                ours = own[p.label].published(max(threshold, 1))
+                network = combine([ours, *imported.get(p.label, [])])
+                one["cases"] = network["tables"]["area"].get(ALL, 0)
+                one["by_org"] = {o: t["area"].get(ALL, 0) for o, t in network["by_org"].items()}
+            out.append(one)
         return out

@@ -12,6 +12,7 @@ from reportlab.graphics.shapes import Drawing, Rect
 from reportlab.platypus import Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
+from cmdesk.core.charts import Trend
 from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.reports.documents.common import (
     FRAME_WIDTH,
@@ -23,6 +24,7 @@ from cmdesk.core.reports.documents.common import (
     para,
     title_block,
 )
+from cmdesk.core.reports.documents.trend_chart import trend_flowables
 from cmdesk.core.reports.inputs import Organisation
 from cmdesk.core.reports.page import PageFurniture, render_pdf
 from cmdesk.core.reports.qr import DocumentKind, QrPayload
@@ -57,6 +59,11 @@ class NetworkReportData:
     # (label, count) for the chart; hidden counts are left out of it.
     chart: tuple[tuple[str, int], ...] = field(default=())
     chart_title: str = ""
+    # Of the missing, those that sent figures for another period: (code, its latest period).
+    late: tuple[tuple[str, str], ...] = ()
+    ended: bool = True  # the period is over: its figures are due
+    trend: Trend | None = None
+    trend_title: str = ""
 
 
 def _bar_chart(ctx: Context, bars: Sequence[tuple[str, int]]) -> Flowable:
@@ -72,6 +79,25 @@ def _bar_chart(ctx: Context, bars: Sequence[tuple[str, int]]) -> Flowable:
     table = Table(rows, colWidths=[FRAME_WIDTH * 0.38, width + 6, FRAME_WIDTH * 0.1])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     return table
+
+
+def _who_is_missing(data: NetworkReportData, tr: Translator) -> list[tuple[str, str]]:
+    """Late partners (figures for another period came, none for this one) apart from those
+    that never sent any."""
+    late = dict(data.late)
+    never = [code for code in data.missing if code not in late]
+    sent = ", ".join(
+        tr.format("{org} (latest: {period})", org=code, period=period) for code, period in data.late
+    )
+    late_label = (
+        tr.gettext("Late: sent figures for other periods, none for this one")
+        if data.ended
+        else tr.gettext("Sent figures for other periods, none yet for this one (not yet ended)")
+    )
+    return [
+        (late_label, sent or "–"),
+        (tr.gettext("Never sent statistics"), ", ".join(never) or "–"),
+    ]
 
 
 def network_story(data: NetworkReportData, ctx: Context) -> list[Flowable]:
@@ -91,11 +117,14 @@ def network_story(data: NetworkReportData, ctx: Context) -> list[Flowable]:
             ctx,
             [
                 (tr.gettext("Organisations"), ", ".join(data.organisations)),
-                (tr.gettext("No statistics yet from"), ", ".join(data.missing) or "–"),
+                *_who_is_missing(data, tr),
             ],
             label_share=0.35,
         )
     )
+    if data.trend is not None:
+        story += [heading(ctx, data.trend_title)]
+        story += trend_flowables(ctx, data.trend, HIDDEN_MARK)
     if data.chart:
         story += [heading(ctx, data.chart_title), _bar_chart(ctx, data.chart)]
     n = len(data.organisations)

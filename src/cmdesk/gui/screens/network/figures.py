@@ -124,3 +124,30 @@ def period_choices(today: date) -> list[str]:
     year = int(quarter.label.split("-")[0])
     labels += [fiscal_year(year).label, fiscal_year(year - 1).label]
     return labels
+
+
+def who_is_missing(network: Network, tr: Translator) -> str:
+    """The trusted partners with no figures for the period: those that sent figures for
+    another period (late, with the latest they sent) apart from those that never sent any.
+    Before the period ends, figures are not due yet: not called late."""
+    late: Mapping[str, str] = network.get("late", {})
+    never = [code for code in network["missing"] if code not in late]
+    lines = []
+    if late:
+        orgs = ", ".join(
+            tr.format("{org} (latest: {period})", org=code, period=period_name(period, tr))
+            for code, period in late.items()
+        )
+        if network.get("ended", True):
+            lines.append(
+                tr.format(
+                    "Late: sent figures for other periods, none for this one: {orgs}", orgs=orgs
+                )
+            )
+        else:
+            lines.append(
+                tr.format("Not yet sent for this period, which has not ended: {orgs}", orgs=orgs)
+            )
+    if never:
+        lines.append(tr.format("Never sent statistics: {orgs}", orgs=", ".join(never)))
+    return "\n".join(lines)

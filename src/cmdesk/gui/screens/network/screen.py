@@ -29,12 +29,15 @@ from cmdesk.core.reference.geography import CHIANG_RAI, districts
 from cmdesk.core.stats.periods import parse_period
 from cmdesk.core.stats.suppression import DEFAULT_THRESHOLD
 from cmdesk.core.stats.tables import TABLE_TITLES, label
+from cmdesk.core.stats.trend import TITLE as TREND_TITLE
+from cmdesk.core.stats.trend import trend
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.screens.home.bar_chart import BarChart
 from cmdesk.gui.screens.network import figures as fig
 from cmdesk.gui.screens.network.cartogram import DistrictMap, Tile
 from cmdesk.gui.screens.network.files import StatisticsFiles
+from cmdesk.gui.screens.network.trend_chart import TrendChart, Words
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.details import record_list, stretch_column
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel, add_heading_and_text
@@ -45,6 +48,8 @@ if TYPE_CHECKING:
     from cmdesk.core.sync.engine import TrustedOrg
     from cmdesk.core.workspace import Workspace
 
+# The network's figures, the partners this laptop trusts, and cases by quarter.
+Loaded = tuple[dict[str, Any], list["TrustedOrg"], list[dict[str, Any]]]
 TIME_HEADERS = (
     N_("Sent by"),
     N_("Category"),
@@ -91,6 +96,7 @@ class NetworkScreen(QWidget):
         self._session = session
         self.threshold = DEFAULT_THRESHOLD
         self.network: dict[str, Any] | None = None
+        self.quarters: list[dict[str, Any]] = []
         self.partners: list[TrustedOrg] = []
         self.period = ""  # the canonical label of the period shown (or being read)
         self._stale = True
@@ -168,6 +174,11 @@ class NetworkScreen(QWidget):
         self.elsewhere.setObjectName("elsewhere")
         box.addWidget(self.elsewhere)
 
+        self.trend_title, self.trend_text = add_heading_and_text(box, body)
+        self.trend = TrendChart(body)
+        self.trend.setObjectName("chart-quarters")
+        box.addWidget(self.trend)
+
         self.concern_title = Heading(parent=body, level=2)
         box.addWidget(self.concern_title)
         self.concerns = BarChart(body)
@@ -243,9 +254,10 @@ class NetworkScreen(QWidget):
         self.dates.setText(tr.gettext("Counting…"))
         threshold = self.threshold
 
-        def work(ws: Workspace) -> tuple[dict[str, Any], list[TrustedOrg]]:
+        def work(ws: Workspace) -> Loaded:
             network = ws.stats_exchange.network(period, threshold)
-            return network, [t for t in ws.sync.trusted() if not t.own]
+            quarters = ws.stats_exchange.quarters(period, threshold)
+            return network, [t for t in ws.sync.trusted() if not t.own], quarters
 
         def failed(exc: BaseException) -> None:
             self.show_button.setEnabled(True)
@@ -256,8 +268,8 @@ class NetworkScreen(QWidget):
             failed
         ).run()
 
-    def show_network(self, found: tuple[dict[str, Any], list[TrustedOrg]]) -> None:
-        self.network, self.partners = found
+    def show_network(self, found: Loaded) -> None:
+        self.network, self.partners, self.quarters = found
         self.show_button.setEnabled(True)
         self.files.set_partners(self.partners)
         self._fill_whose()
@@ -271,6 +283,7 @@ class NetworkScreen(QWidget):
 
     def on_locked(self) -> None:
         self.network = None
+        self.quarters = []
         self.partners = []
         self._stale = True
         self.period_message.clear_message()
@@ -314,6 +327,14 @@ class NetworkScreen(QWidget):
         )
         self.whose_label.setText(tr.gettext("Cases of"))
         self.whose.setAccessibleName(tr.gettext("Cases of"))
+        self.trend_title.setText(tr.gettext(TREND_TITLE))
+        self.trend_text.setText(
+            tr.gettext(
+                "Cases open in each quarter of the fiscal year, the network's and each "
+                "organisation's; the quarter chosen is shaded. Hatched: hidden."
+            )
+        )
+        self.trend.setAccessibleName(tr.gettext(TREND_TITLE))
         self.concern_title.setText(tr.gettext(TABLE_TITLES["concern"]))
         self.tables_title.setText(tr.gettext("Tables"))
         self.table_box.setAccessibleName(tr.gettext("Table"))
@@ -355,6 +376,7 @@ class NetworkScreen(QWidget):
         self.files.set_loaded(network is not None)
         for part in (self.map, self.concerns, self.table, self.times, self.subdistricts):
             part.setVisible(network is not None)
+        self._show_trend()
         if network is None:
             for text in (self.dates, self.sources, self.missing, self.elsewhere):
                 text.setText("")
@@ -375,10 +397,8 @@ class NetworkScreen(QWidget):
         self.sources.setText(
             tr.format("Figures from: {orgs}", orgs=", ".join(network["organisations"]))
         )
-        missing = network["missing"]
-        self.missing.setText(
-            tr.format("No statistics yet from: {orgs}", orgs=", ".join(missing)) if missing else ""
-        )
+        missing = fig.who_is_missing(network, tr)
+        self.missing.setText(missing)
         self.missing.setVisible(bool(missing))
         self._show_map()
         self._show_concerns()
@@ -435,6 +455,19 @@ class NetworkScreen(QWidget):
             for p in fig.subdistrict_rows(network, code, tr)
         ]
         fill(self.subdistricts, headers, rows, 1, tr.gettext(fig.HIDDEN))
+
+    def _show_trend(self) -> None:
+        """Cases by quarter: for a fiscal year, its quarters; for a quarter, the four of its
+        fiscal year with it shaded; none for a date range."""
+        tr = self._session.lang.translator
+        network = self.network
+        chart = None if network is None else trend(self.quarters, network["organisations"], tr)
+        words = Words(
+            tr.gettext(fig.HIDDEN), tr.gettext("no figures sent"), tr.gettext("not begun")
+        )
+        self.trend.set_trend(chart, words)
+        for part in (self.trend_title, self.trend_text, self.trend):
+            part.setVisible(chart is not None)
 
     def _show_concerns(self) -> None:
         network = self.network
