@@ -9,6 +9,7 @@ The generated vault is cached between runs (in the user cache folder, keyed by a
 code that shapes it), so a repeated run takes seconds. Environment:
     CMDESK_BENCH_CASES=N        cases to generate (default 100000)
     CMDESK_BENCH_GENERATE=1     also time a fresh generation, even when the vault is cached
+    CMDESK_BENCH_PRUNE=1        delete the cached vaults of other code versions
 """
 
 from __future__ import annotations
@@ -82,12 +83,16 @@ def make_vault(root: Path, cases: int) -> float:
 
 
 def cached_vault(cases: int) -> tuple[Path, float | None]:
+    """The vault for this code, built once. Other versions' vaults are kept (about 1.4 GB
+    each): worktrees and branches benchmarked side by side each read their own; set
+    CMDESK_BENCH_PRUNE=1 to delete them when a new one is built."""
     cache = Path(platformdirs.user_cache_dir("cmdesk", appauthor=False)) / "bench"
     root = cache / f"records-{code_key(cases)}"
     if (root / "cmdesk.db").exists():
         return root, None
-    for old in cache.glob("records-*"):
-        shutil.rmtree(old, ignore_errors=True)
+    if os.environ.get("CMDESK_BENCH_PRUNE") == "1":
+        for old in cache.glob("records-*"):
+            shutil.rmtree(old, ignore_errors=True)
     cache.mkdir(parents=True, exist_ok=True)
     building = cache / f"building-{os.getpid()}"
     shutil.rmtree(building, ignore_errors=True)

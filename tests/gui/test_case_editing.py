@@ -542,4 +542,4 @@ def test_a_follow_up_is_added_from_the_case(
     # It is on the field worker's list (due in a week, the default).
     settings, _number = one_case
     with Workspace.open(Path(settings.last_vault), WORKER, WORKER_PASS) as ws:
-        assert "Home visit with the aunt" in [i.task.title for i in ws.tasks.agenda()]
+        assert "Home visit with the aunt" in [i.title for i in ws.tasks.agenda()]

@@ -158,7 +158,7 @@ def test_a_field_worker_sees_their_own_day_and_opens_the_list_behind_a_number(
     qtbot.waitUntil(lambda: page.sections.currentWidget() is page.tasks, timeout=WAIT_MS)
     tasks = page.tasks.model
     qtbot.waitUntil(lambda: tasks.rowCount() == 3, timeout=WAIT_MS)
-    titles = {tasks.row(tasks.index(r, 0)).task.title for r in range(3)}
+    titles = {tasks.row(tasks.index(r, 0)).title for r in range(3)}
     assert titles == {"Home visit", "School visit", "Next week"}
 
 

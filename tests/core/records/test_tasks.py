@@ -76,15 +76,15 @@ def test_my_week_shows_overdue_today_and_the_coming_days_with_the_child(as_user:
     anong.tasks.add(case.id, "Next month", today + timedelta(days=8), me)
     anong.tasks.add(case.id, "Someone else's", today, anong.actor.user_id)
     week = pim.tasks.agenda(today)
-    assert [i.task.id for i in week] == [late.id, now.id, soon.id, in_a_week.id]
+    assert [i.task_id for i in week] == [late.id, now.id, soon.id, in_a_week.id]
     assert [i.day(today) for i in week] == ["overdue", "today", "soon", "soon"]
     first = week[0]
     assert first.child_name_th == case.child_name_th and first.child_nickname == "ลิ"
-    assert first.village == "บ้านป่าซาง" and first.task.case_number == case.case_number
+    assert first.village == "บ้านป่าซาง" and first.case_number == case.case_number
     assert len(anong.tasks.agenda(today, mine_only=False)) == 5
     done = pim.tasks.complete(now.id, "mother agreed to the school meeting").value
     assert done.status == "done" and done.outcome == "mother agreed to the school meeting"
-    assert [i.task.id for i in pim.tasks.agenda(today)] == [late.id, soon.id, in_a_week.id]
+    assert [i.task_id for i in pim.tasks.agenda(today)] == [late.id, soon.id, in_a_week.id]
     with pytest.raises(PermissionDenied):
         as_user("admin").tasks.agenda(today)  # no casework
 
@@ -117,3 +117,59 @@ def test_a_case_can_start_with_its_first_visit_due_as_soon_as_its_risk_asks(
     with pytest.raises(ValidationError):
         anong.cases.open_case(child.id, ["neglect"], "high", "again", first_visit="x" * 301)
     assert len(anong.search.caseload().rows) == before
+
+
+def test_my_work_a_page_at_a_time_gives_the_whole_week_in_order(as_user: Open) -> None:
+    """Paged My work (the GUI reads 100 rows at a time, counted in SQL) lists exactly what
+    the whole agenda lists, in its order, with the same total on every page; "all" is every
+    case the worker may see (their team's too), and nothing of another team's."""
+    today = thai_today()
+    anong, pim = as_user("anong"), as_user("pim")
+    mine = new_case(as_user)
+    teammate = new_case(as_user, worker="dao")  # pim's team: on pim's "all"
+    elsewhere = new_case(as_user, worker="ton")  # another team: never on pim's list
+    for i in range(7):
+        for case, who in ((mine, "pim"), (teammate, "dao"), (elsewhere, "ton")):
+            # Two a day on some days: ties in date keep the order the whole list has.
+            due = today + timedelta(days=i // 2 - 2)
+            anong.tasks.add(case.id, f"{who} visit {i}", due, as_user(who).actor.user_id)
+    every = pim.tasks.agenda(today, mine_only=False)
+    assert {i.case_id for i in every} == {mine.id, teammate.id}
+    assert len(every) == 14 and len(pim.tasks.agenda(today)) == 7
+    for mine_only, whole in ((False, every), (True, pim.tasks.agenda(today))):
+        pages = [
+            pim.tasks.agenda_page(start, 4, today, mine_only=mine_only) for start in (0, 4, 8, 12)
+        ]
+        assert [i.task_id for p in pages for i in p.items] == [i.task_id for i in whole]
+        assert {p.total for p in pages} == {len(whole)}
+        past = pim.tasks.agenda_page(40, 4, today, mine_only=mine_only)
+        assert past.items == [] and past.total == len(whole)
+    first = every[0]
+    assert first.child_nickname == "ลิ" and first.village == "บ้านป่าซาง"
+    assert first.case_number == mine.case_number and first.day(today) == "overdue"
+    # Done and postponed follow-ups leave the pages; the count follows.
+    pim.tasks.complete(every[0].task_id, "seen")
+    pim.tasks.reschedule(every[1].task_id, today + timedelta(days=20), "family away")
+    page = pim.tasks.agenda_page(0, 100, today, mine_only=False)
+    assert page.total == 12 and [i.task_id for i in page.items] == [i.task_id for i in every[2:]]
+    assert as_user("ton").tasks.agenda_page(0, 100, today, mine_only=False).total == 7
+    assert as_user("malee").tasks.agenda_page(0, 5, today, mine_only=False).total == 19
+    assert anong.tasks.agenda_page(0, 5, today, mine_only=False).total == 19
+
+
+def test_scoped_cases_are_the_cases_case_scope_admits(as_user: Open) -> None:
+    from sqlalchemy import select
+
+    from cmdesk.core.acting.access import case_scope, scoped_cases
+    from cmdesk.core.model import Case
+
+    new_case(as_user)
+    new_case(as_user, worker="dao")
+    new_case(as_user, manager="boon", worker="ton")
+    new_case(as_user, manager="boon", worker="pim")
+    for name in ("malee", "anong", "boon", "pim", "dao", "ton", "ecpat_sup", "admin"):
+        ws = as_user(name)
+        with ws.ctx.read() as s:
+            listed = list(s.scalars(scoped_cases(ws.actor)))
+            admitted = set(s.scalars(select(Case.id).where(case_scope(ws.actor))))
+        assert len(listed) == len(set(listed)) and set(listed) == admitted, name

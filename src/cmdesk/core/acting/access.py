@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, union
 from sqlalchemy.orm import Session
 
 from cmdesk.core.acting import audit as audit_chain
@@ -53,6 +53,35 @@ def case_scope(actor: Actor) -> ColumnElement[bool]:
         team = Case.team == actor.team if actor.team else false()
         return and_(live, or_(mine, team))
     return false()
+
+
+def scope_branches(actor: Actor) -> list[ColumnElement[bool]]:
+    """case_scope as "any of" these conditions, each answered by one index alone (a worker's,
+    a case manager's or a team's live cases: model.case's ix_case_file_*_live); none when the
+    actor may see no case. `scoped_cases` reads their union, where SQLite would otherwise take
+    the OR of case_scope case by case from the rows (a field worker's ~10k cases at 100k)."""
+    live = (Case.deleted_at.is_(None), Case.org_id == actor.org_id)
+    if actor.role == Role.SUPERVISOR:
+        return [and_(*live)]
+    if actor.role == Role.CASE_MANAGER:
+        return [
+            and_(Case.case_manager_id == actor.user_id, *live),
+            and_(Case.assigned_worker_id == actor.user_id, *live),
+        ]
+    if actor.role == Role.FIELD_WORKER:
+        mine = [and_(Case.assigned_worker_id == actor.user_id, *live)]
+        return mine + ([and_(Case.team == actor.team, *live)] if actor.team else [])
+    return []
+
+
+def scoped_cases(actor: Actor) -> Select[str]:
+    """The ids of the live cases `actor` may see (the cases case_scope admits), each once."""
+    branches = [select(Case.id).where(branch) for branch in scope_branches(actor)]
+    if not branches:
+        return select(Case.id).where(false())
+    if len(branches) == 1:
+        return branches[0]
+    return select(union(*branches).subquery().c.id)
 
 
 def may_see_case(actor: Actor, case: Case) -> bool:

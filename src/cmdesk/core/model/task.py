@@ -39,6 +39,27 @@ class Task(Synced, SoftDeleted, Base):
             "assigned_to",
             sqlite_where=text("status = 'open' AND deleted_at IS NULL"),
         ),
+        # My work a page at a time (services.tasks.agenda_page), in its order (due date, then
+        # creation) from the index alone: a case's open follow-ups (the cases of a team, read
+        # from the case indexes), and a worker's own. status and deleted_at are listed although
+        # the WHERE fixes them: without them SQLite reads each task's row (not "covering").
+        *(
+            Index(
+                name,
+                *lead,
+                "due_date",
+                "created_at",
+                *rest,
+                "id",
+                "status",
+                "deleted_at",
+                sqlite_where=text("status = 'open' AND deleted_at IS NULL"),
+            )
+            for name, lead, rest in (
+                ("ix_case_task_open_case", ("case_id",), ()),
+                ("ix_case_task_open_mine", ("assigned_to",), ("case_id",)),
+            )
+        ),
     )
 
     case_id: Mapped[str] = mapped_column(String(36), index=True)

@@ -262,16 +262,33 @@ class SearchService:
             return []
         worker = aliased(User)
         manager = aliased(User)
+        # The columns a row shows, not the case and child records (their concerns, reasons,
+        # names in other scripts...): most of a text search's time went to loading those.
         found = s.execute(
             select(
-                Case,
-                Child,
-                worker.display_name,
-                worker.username,
-                manager.display_name,
-                manager.username,
-                Organisation.code,
-                _next_due(Case.id),
+                Case.id,
+                Case.case_number,
+                Case.stage,
+                Case.risk_level,
+                Case.assigned_worker_id,
+                Case.case_manager_id,
+                Case.team,
+                Case.org_id,
+                Case.opened_at,
+                Child.id.label("child_id"),
+                Child.given_name_th,
+                Child.family_name_th,
+                Child.given_name_latin,
+                Child.family_name_latin,
+                Child.nickname,
+                Child.village,
+                Child.subdistrict_code,
+                worker.display_name.label("w_name"),
+                worker.username.label("w_user"),
+                manager.display_name.label("m_name"),
+                manager.username.label("m_user"),
+                Organisation.code.label("org_code"),
+                _next_due(Case.id).label("due"),
             )
             .join(Child, Child.id == Case.child_id)
             .outerjoin(worker, worker.id == Case.assigned_worker_id)
@@ -280,28 +297,28 @@ class SearchService:
             .where(Case.id.in_(case_ids))
         ).all()
         by_id: dict[str, CaseloadRow] = {}
-        for k, c, w_name, w_user, m_name, m_user, org_code, due in found:
-            by_id[k.id] = CaseloadRow(
-                id=k.id,
-                case_number=k.case_number,
-                child_id=c.id,
-                child_name_th=full_name(c.given_name_th, c.family_name_th),
-                child_name_en=full_name(c.given_name_latin, c.family_name_latin),
-                child_nickname=c.nickname,
-                stage=k.stage,
-                risk=k.risk_level,
-                assigned_worker_id=k.assigned_worker_id,
-                assigned_worker=w_name or w_user or "",
-                case_manager_id=k.case_manager_id,
-                case_manager=m_name or m_user or "",
-                team=k.team,
-                org_id=k.org_id,
-                org_code=org_code or "",
-                opened_at=k.opened_at,
-                next_due=due,
-                overdue=due is not None and due < today,
-                village=c.village,
-                subdistrict_code=c.subdistrict_code,
+        for r in found:
+            by_id[r.id] = CaseloadRow(
+                id=r.id,
+                case_number=r.case_number,
+                child_id=r.child_id,
+                child_name_th=full_name(r.given_name_th, r.family_name_th),
+                child_name_en=full_name(r.given_name_latin, r.family_name_latin),
+                child_nickname=r.nickname,
+                stage=r.stage,
+                risk=r.risk_level,
+                assigned_worker_id=r.assigned_worker_id,
+                assigned_worker=r.w_name or r.w_user or "",
+                case_manager_id=r.case_manager_id,
+                case_manager=r.m_name or r.m_user or "",
+                team=r.team,
+                org_id=r.org_id,
+                org_code=r.org_code or "",
+                opened_at=r.opened_at,
+                next_due=r.due,
+                overdue=r.due is not None and r.due < today,
+                village=r.village,
+                subdistrict_code=r.subdistrict_code,
             )
         return [by_id[i] for i in case_ids if i in by_id]
 

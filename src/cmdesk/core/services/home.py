@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
-from cmdesk.core.acting.access import Guard, case_scope
+from cmdesk.core.acting.access import Guard, case_scope, scoped_cases
 from cmdesk.core.acting.case_actions import REFERRAL_RECEIVERS, does_casework
 from cmdesk.core.acting.context import Context
 from cmdesk.core.acting.thai_time import thai_today
@@ -111,7 +111,6 @@ class HomeService:
         if not does_casework(actor):
             return self._data_manager(day)
         with self._guard.read() as s:
-            scope = case_scope(actor)
             supervisor = actor.role == Role.SUPERVISOR
             mine = None if supervisor else actor.user_id
             by_worker: tuple[tuple[str, str, int], ...] = ()
@@ -135,12 +134,17 @@ class HomeService:
                 )
             else:
                 visits, overdue = self._task_counts(s, day, mine)
+                # The user's cases from the case indexes, then each one's waiting referrals
+                # from ix_referral_waiting: not every waiting referral of the organisation
+                # with its case looked up (7k at 100k cases).
+                # IN, not a join: SQLite then builds the list of cases once, whatever the
+                # statistics say (a join re-ran the union for each referral when they said
+                # ix_referral_waiting was empty: 53 s).
                 waiting = self._count(
                     s,
                     select(func.count())
                     .select_from(Referral)
-                    .join(Case, Case.id == Referral.case_id)
-                    .where(scope, waiting_referral),
+                    .where(waiting_referral, Referral.case_id.in_(scoped_cases(actor))),
                 )
             incoming = 0
             if actor.role in REFERRAL_RECEIVERS:

@@ -6,10 +6,10 @@ import builtins
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
-from cmdesk.core.acting.access import Guard, case_scope
+from cmdesk.core.acting.access import Guard, case_scope, scoped_cases
 from cmdesk.core.acting.audit import AuditService
 from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.acting.context import Context
@@ -17,11 +17,15 @@ from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import NotFound, TransitionNotAllowed, ValidationError
 from cmdesk.core.i18n import N_
 from cmdesk.core.model import Case, Child, Task, utcnow
+from cmdesk.core.model.child import full_name
 from cmdesk.core.model.task import TaskStatus
 from cmdesk.core.services.cases import WORKER_ROLES, staff_member
 from cmdesk.core.services.deletion import check_reason
 from cmdesk.core.services.outcome import Outcome
 from cmdesk.core.services.task_rows import MAX_DETAILS, add_task, check_task
+
+# Ids per IN (...) when reading a whole agenda's rows: under SQLite's bound-parameter limit.
+_IN_CHUNK = 500
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,9 +64,14 @@ def _dto(t: Task, case_number: str) -> TaskDTO:
 
 @dataclass(frozen=True, kw_only=True)
 class AgendaItem:
-    """A follow-up on "My work": the task, and whom and where it is for."""
+    """A follow-up on "My work": what My work shows of the task, and whom and where it is
+    for (not the whole task: a page of them is read from indexes and a few columns)."""
 
-    task: TaskDTO
+    task_id: str
+    case_id: str
+    case_number: str
+    title: str
+    due_date: date
     child_id: str
     child_name_th: str
     child_name_latin: str
@@ -71,8 +80,14 @@ class AgendaItem:
 
     def day(self, today: date) -> str:
         """ "overdue", "today" or "soon"."""
-        due = self.task.due_date
+        due = self.due_date
         return "overdue" if due < today else "today" if due == today else "soon"
+
+
+@dataclass(frozen=True)
+class AgendaPage:
+    items: list[AgendaItem]
+    total: int  # how many follow-ups My work holds, on every page
 
 
 def _outcome(text: str, name: str) -> str:
@@ -169,39 +184,91 @@ class TaskService:
     ) -> builtins.list[AgendaItem]:
         """Open follow-ups that are overdue, due today or in the next `days` days, on cases
         the user may see, by date: the field worker's week (a follow-up set a week ahead,
-        the usual default, is on it from the day it is made)."""
+        the usual default, is on it from the day it is made). All of them: see agenda_page."""
+        return self.agenda_page(0, None, today, days=days, mine_only=mine_only).items
+
+    def agenda_page(
+        self,
+        offset: int,
+        limit: int | None,
+        today: date | None = None,
+        *,
+        days: int = 7,
+        mine_only: bool = True,
+    ) -> AgendaPage:
+        """One page of `agenda` (`limit` None: to the end) and how many it holds in all.
+
+        The page and the count come from one walk over indexes (model.task's partial indexes
+        of open follow-ups): the user's own by ix_case_task_open_mine, each case checked by
+        ix_case_file_scope; or every case they may see (access.scoped_cases) and each case's
+        follow-ups by ix_case_task_open_case. Then the page's few rows are read."""
         self._guard.require_casework()
         day = today or thai_today()
-        query = (
-            select(Task, Case.case_number, Child)
-            .join(Case, Case.id == Task.case_id)
-            .join(Child, Child.id == Case.child_id)
-            .where(
-                case_scope(self._ctx.actor),
-                Task.deleted_at.is_(None),
-                Task.status == TaskStatus.OPEN,
-                Task.due_date <= day + timedelta(days=days),
-            )
-            .order_by(Task.due_date, Task.created_at)
+        actor = self._ctx.actor
+        due = (
+            # Literals, not bound parameters, so that SQLite may use the partial indexes.
+            Task.status == literal_column(f"'{TaskStatus.OPEN.value}'"),
+            Task.deleted_at.is_(None),
+            Task.due_date <= day + timedelta(days=days),
         )
+        walk = select(Task.id, func.count().over().label("total"))
         if mine_only:
-            query = query.where(Task.assigned_to == self._ctx.actor.user_id)
+            walk = walk.join(Case, Case.id == Task.case_id).where(
+                Task.assigned_to == actor.user_id, case_scope(actor), *due
+            )
+        else:
+            # IN, not a join: the list of cases is built once whatever the statistics say.
+            walk = walk.where(Task.case_id.in_(scoped_cases(actor)), *due)
+        walk = walk.order_by(Task.due_date, Task.created_at, Task.id).offset(offset)
+        if limit is not None:
+            walk = walk.limit(limit)
         with self._guard.read() as s:
-            return [
-                AgendaItem(
-                    task=_dto(t, number),
-                    child_id=child.id,
-                    child_name_th=" ".join(
-                        p for p in (child.given_name_th, child.family_name_th) if p
-                    ),
-                    child_name_latin=" ".join(
-                        p for p in (child.given_name_latin, child.family_name_latin) if p
-                    ),
-                    child_nickname=child.nickname,
-                    village=child.village,
+            found = s.execute(walk).all()
+            if found:
+                total = int(found[0].total)
+            else:  # past the end (or nothing): count on its own
+                counted = walk.limit(None).offset(None).order_by(None).subquery()
+                total = int(s.scalar(select(func.count()).select_from(counted)) or 0)
+            return AgendaPage(self._agenda_items(s, [row.id for row in found]), total)
+
+    @staticmethod
+    def _agenda_items(s: Session, task_ids: builtins.list[str]) -> builtins.list[AgendaItem]:
+        """The columns My work shows for these follow-ups, in the order given."""
+        by_id: dict[str, AgendaItem] = {}
+        for start in range(0, len(task_ids), _IN_CHUNK):
+            rows = s.execute(
+                select(
+                    Task.id,
+                    Task.case_id,
+                    Task.title,
+                    Task.due_date,
+                    Case.case_number,
+                    Child.id.label("child_id"),
+                    Child.given_name_th,
+                    Child.family_name_th,
+                    Child.given_name_latin,
+                    Child.family_name_latin,
+                    Child.nickname,
+                    Child.village,
                 )
-                for t, number, child in s.execute(query).all()
-            ]
+                .join(Case, Case.id == Task.case_id)
+                .join(Child, Child.id == Case.child_id)
+                .where(Task.id.in_(task_ids[start : start + _IN_CHUNK]))
+            ).all()
+            for r in rows:
+                by_id[r.id] = AgendaItem(
+                    task_id=r.id,
+                    case_id=r.case_id,
+                    case_number=r.case_number,
+                    title=r.title,
+                    due_date=r.due_date,
+                    child_id=r.child_id,
+                    child_name_th=full_name(r.given_name_th, r.family_name_th),
+                    child_name_latin=full_name(r.given_name_latin, r.family_name_latin),
+                    child_nickname=r.nickname,
+                    village=r.village,
+                )
+        return [by_id[i] for i in task_ids if i in by_id]
 
     def _task(self, s: Session, task_id: str) -> tuple[Task, Case]:
         task = s.get(Task, task_id)

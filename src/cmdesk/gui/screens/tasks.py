@@ -13,7 +13,7 @@ from cmdesk.core.acting.changes import Kind
 from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.i18n import N_, Translator, format_date
 from cmdesk.core.services.tasks import AgendaItem
-from cmdesk.gui.models.paged import Column, Fetch, Page, slice_page
+from cmdesk.gui.models.paged import Column, Fetch, Page
 from cmdesk.gui.ops import ChangeOp
 from cmdesk.gui.screens.list_screen import ListScreen
 from cmdesk.gui.screens.postpone_dialog import PostponeDialog
@@ -26,7 +26,7 @@ FILTERS = ("mine", "all")
 
 def when(item: AgendaItem, tr: Translator) -> str:
     day = item.day(thai_today())
-    shown = format_date(item.task.due_date, tr.locale, "medium")
+    shown = format_date(item.due_date, tr.locale, "medium")
     if day == "overdue":
         return tr.format("Overdue since {date}", date=shown)
     if day == "today":
@@ -44,8 +44,8 @@ COLUMNS: list[Column[Any]] = [
     Column(N_("When"), when, alert=lambda i: i.day(thai_today()) == "overdue"),
     Column(N_("Child"), child_of),
     Column(N_("Village"), lambda i, tr: i.village),
-    Column(N_("Task"), lambda i, tr: i.task.title),
-    Column(N_("Case number"), lambda i, tr: i.task.case_number),
+    Column(N_("Task"), lambda i, tr: i.title),
+    Column(N_("Case number"), lambda i, tr: i.case_number),
 ]
 
 
@@ -110,7 +110,9 @@ class TasksScreen(ListScreen[Any]):
         mine = self.which.currentData() != "all"
 
         def run(ws: Any, offset: int, limit: int) -> Page[Any]:
-            return slice_page(ws.tasks.agenda(mine_only=mine), offset, limit)
+            # A page at a time from the core, counted there (5,000 follow-ups: one page read).
+            page = ws.tasks.agenda_page(offset, limit, mine_only=mine)
+            return Page(page.items, page.total, offset + len(page.items) < page.total)
 
         return run
 
@@ -130,7 +132,7 @@ class TasksScreen(ListScreen[Any]):
         item = self._chosen()
         if item is None:
             return
-        task_id = item.task.id
+        task_id = item.task_id
 
         def save(_choice: str, outcome: str) -> None:
             ChangeOp(
@@ -141,7 +143,7 @@ class TasksScreen(ListScreen[Any]):
             self,
             self._session.lang,
             title=lambda t: t.gettext("Follow-up done"),
-            prompt=lambda t: item.task.title,
+            prompt=lambda t: item.title,
             ok=lambda t: t.gettext("Mark as done"),
             text_label=lambda t: t.gettext("What happened"),
             text_required=False,
@@ -155,12 +157,12 @@ class TasksScreen(ListScreen[Any]):
         PostponeDialog(
             self._session,
             self,
-            task_id=item.task.id,
-            title=item.task.title,
-            due=item.task.due_date,
+            task_id=item.task_id,
+            title=item.title,
+            due=item.due_date,
         ).open()
 
     def _open_row(self, row: int) -> None:
         record = self.model.row(self.model.index(row, 0))
         if isinstance(record, AgendaItem):
-            self.open_case_requested.emit(record.task.case_id)
+            self.open_case_requested.emit(record.case_id)
