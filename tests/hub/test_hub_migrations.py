@@ -43,7 +43,7 @@ def _old_hub(deployment: dict[str, Any], data: Path) -> None:
                     statement.format(
                         blob="BYTEA", real="DOUBLE PRECISION", key="'\\x00'::bytea", sha=SHA
                     )
-                )  # noqa: E501
+                )
         return
     data.mkdir(parents=True)
     with sqlite3.connect(data / "hub.sqlite") as db:
