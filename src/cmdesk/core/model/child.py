@@ -293,3 +293,14 @@ class HouseholdMember(Synced, SoftDeleted, Base):
     contact_notes: Mapped[str] = mapped_column(
         Text, default="", info=about(N_("How to reach them"))
     )
+
+
+# What a list row shows of a child (caseload, search, My work): names, nickname, village.
+LISTED_COLUMNS = (
+    Child.given_name_th,
+    Child.family_name_th,
+    Child.given_name_latin,
+    Child.family_name_latin,
+    Child.nickname,
+    Child.village,
+)

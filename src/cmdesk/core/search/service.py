@@ -32,7 +32,7 @@ from cmdesk.core.errors import FieldError, NotFound, ValidationError
 from cmdesk.core.i18n import N_
 from cmdesk.core.model import Case, Child, Organisation, Task, User
 from cmdesk.core.model.case import RiskLevel, Stage
-from cmdesk.core.model.child import full_name
+from cmdesk.core.model.child import LISTED_COLUMNS, full_name
 from cmdesk.core.search import plans
 from cmdesk.core.search.plans import Filters, open_task, search_row
 from cmdesk.core.search.query import ParsedQuery, parse, row_select
@@ -276,12 +276,7 @@ class SearchService:
                 Case.org_id,
                 Case.opened_at,
                 Child.id.label("child_id"),
-                Child.given_name_th,
-                Child.family_name_th,
-                Child.given_name_latin,
-                Child.family_name_latin,
-                Child.nickname,
-                Child.village,
+                *LISTED_COLUMNS,
                 Child.subdistrict_code,
                 worker.display_name.label("w_name"),
                 worker.username.label("w_user"),

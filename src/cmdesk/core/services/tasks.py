@@ -17,7 +17,7 @@ from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import NotFound, TransitionNotAllowed, ValidationError
 from cmdesk.core.i18n import N_
 from cmdesk.core.model import Case, Child, Task, utcnow
-from cmdesk.core.model.child import full_name
+from cmdesk.core.model.child import LISTED_COLUMNS, full_name
 from cmdesk.core.model.task import TaskStatus
 from cmdesk.core.services.cases import WORKER_ROLES, staff_member
 from cmdesk.core.services.deletion import check_reason
@@ -244,12 +244,7 @@ class TaskService:
                     Task.due_date,
                     Case.case_number,
                     Child.id.label("child_id"),
-                    Child.given_name_th,
-                    Child.family_name_th,
-                    Child.given_name_latin,
-                    Child.family_name_latin,
-                    Child.nickname,
-                    Child.village,
+                    *LISTED_COLUMNS,
                 )
                 .join(Case, Case.id == Task.case_id)
                 .join(Child, Child.id == Case.child_id)
