@@ -176,6 +176,31 @@ def test_callbacks_of_a_closed_window_do_not_run(qtbot: QtBot) -> None:
     session.shutdown()
 
 
+class _Page(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[object] = []
+
+    def probed(self, value: object) -> None:
+        self.setWindowTitle(str(value))  # touches the C++ widget, as the unlock page does
+
+
+def test_a_deleted_widgets_own_method_is_not_called_back(qtbot: QtBot) -> None:
+    # The unlock page asks the worker about the vault; unlocking replaces the page before
+    # the answer comes (seen as an error from a deleted QLineEdit in the GUI benchmark).
+    session = Session(Language("en"))
+    page = _Page()
+    gate = threading.Event()
+    failures: list[BaseException] = []
+    session.worker.submit(lambda: gate.wait(5), page.probed, failures.append)
+    page.deleteLater()
+    qtbot.waitUntil(lambda: not _alive(page), timeout=WAIT_MS)
+    gate.set()
+    qtbot.waitUntil(lambda: not session.worker.busy, timeout=WAIT_MS)
+    assert failures == []
+    session.shutdown()
+
+
 def _alive(widget: QWidget) -> bool:
     import shiboken6
 

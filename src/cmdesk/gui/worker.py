@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QThread, Signal
 
 from cmdesk.core.progress import Cancelled, CancelToken
@@ -139,7 +140,11 @@ class Worker(QThread):
 def _finish(worker: Worker, callback: Callable[[Any], None], value: Any) -> Callable[[], None]:
     def call() -> None:
         try:
-            callback(value)
+            # A widget's method whose widget was deleted while the job ran (the unlock page
+            # replaced by the workspace, a dialog closed): nobody is left to tell.
+            owner = getattr(callback, "__self__", None)
+            if not isinstance(owner, QObject) or shiboken6.isValid(owner):
+                callback(value)
         finally:
             worker._done()
 
