@@ -210,7 +210,8 @@ def write(
 @dataclass(frozen=True)
 class Parsed:
     header: Header
-    signed: bytes  # everything the signature covers
+    # Everything the signature covers (a view of the file, when its reader holds it anyway).
+    signed: bytes | memoryview
     prefix_len: int
     signature: bytes
 
@@ -273,7 +274,7 @@ def verify_sender(
         raise rej.reject(
             rej.REVOKED_DEVICE if exc.reason == "revoked" else rej.UNCERTIFIED_DEVICE
         ) from None
-    if not verify_signature(cert.sign_public, parsed.signed, parsed.signature):
+    if not verify_signature(cert.sign_public, bytes(parsed.signed), parsed.signature):
         raise rej.reject(rej.ALTERED)
     return certified
 
