@@ -37,6 +37,8 @@ from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.batches import Batch
 from cmdesk.core.sync.certs import DeviceCert, Link, chain_from_json, chain_to_json
 from cmdesk.core.sync.oplog import (
+    COMPACT_HEAD,
+    COMPACT_MID,
     Change,
     compact_prefix,
     dump_ops,
@@ -46,18 +48,19 @@ from cmdesk.core.sync.tables import synced_tables
 from cmdesk.core.sync.vectors import RangeSet, Vector
 
 KIND = "cmdesk-payload"
-# Operations per segment, the unit an import commits (and resumes from). Every commit waits for
-# the disk and writes its B-tree pages again: a 10k-case import took 10.3-10.6 s in 50k-op
-# segments and 9.1-9.5 s in 200k-op ones on a loaded machine (CPU 8.2 -> 7.8 s). A segment is
-# still well under a second of holding the write lock.
-SEGMENT_OPS = 200_000
-# A segment is also cut before its text passes SEGMENT_BYTES (long notes), and a reader
-# refuses a segment of more than MAX_SEGMENT_OPS operations or MAX_SEGMENT_BYTES of text, and a
-# first line of more than MAX_HEAD_BYTES: an import holds one segment decoded at a time
-# (importing.py), so these bound its memory whatever a bundle declares. (A demo
-# organisation's 200k-operation segment is about 8 MB. The first line grows by 32 bytes per
-# change carried, its origin's signed digest: 7 MB for 10k cases.)
-SEGMENT_BYTES = 12 << 20
+# Operations per segment, the unit an import commits (and resumes from), and the most an
+# import holds decoded at a time (importing.py). Every commit waits for the disk and writes its
+# B-tree pages again: a 10k-case import took 10.3-10.6 s in 50k-op segments and 9.1-9.5 s in
+# 200k-op ones on a loaded machine (CPU 8.2 -> 7.8 s); 100k-op ones cost 0.3 s of CPU more than
+# 200k-op ones and 40 MB less at the import's peak (288 -> 248 MB, issue 10: <= 300 MB).
+SEGMENT_OPS = 100_000
+# A segment is also cut before its text passes SEGMENT_BYTES (long notes; a demo
+# organisation's 100k-operation segments are 2.3 to 3.9 MB). A reader refuses a segment of more
+# than MAX_SEGMENT_OPS operations or MAX_SEGMENT_BYTES of text (room for the segments of
+# earlier versions, cut at 200k operations alone), and a first line of more than
+# MAX_HEAD_BYTES (it grows by 32 bytes per change carried, its origin's signed digest: 7 MB for
+# 10k cases). These bound an import's memory whatever a bundle declares.
+SEGMENT_BYTES = 4 << 20
 MAX_SEGMENT_BYTES = 16 << 20
 MAX_SEGMENT_OPS = 200_000
 MAX_HEAD_BYTES = 64 << 20
@@ -97,10 +100,7 @@ def cut_segments(changes: list[Change], limit: int | None = None) -> list[list[C
     current: list[Change] = []
     n = size = 0
     for c in changes:
-        text = c.text if c.text is not None else dump_ops(c.ops)
-        # Bytes in the bundle, over-counted a little (the field names and the change's
-        # header, about 80 bytes); text.isascii() is free, encoding is not.
-        grows = 96 + (len(text) if text.isascii() else len(text.encode("utf-8")))
+        grows = _line_bytes(c)
         if current and (n + c.span > limit or size + grows > SEGMENT_BYTES):
             segments.append(current)
             current, n, size = [], 0, 0
@@ -110,6 +110,16 @@ def cut_segments(changes: list[Change], limit: int | None = None) -> list[list[C
     if current:
         segments.append(current)
     return segments
+
+
+def _line_bytes(c: Change) -> int:
+    """About what the change adds to its segment's line (_segment_text): its header, and its
+    stored text without the field names of a compact one (said once per segment; ASCII)."""
+    text = c.text if c.text is not None else dump_ops(c.ops)
+    size = len(text) if text.isascii() else len(text.encode("utf-8"))
+    if text.startswith(COMPACT_HEAD) and (cut := text.find(COMPACT_MID)) >= 0:
+        size -= cut + len(COMPACT_MID)
+    return 90 + size
 
 
 def _segment_text(seg: list[Change], dev: Callable[[str], int]) -> str:
