@@ -205,12 +205,14 @@ def signature_check(ws: Workspace, data: bytes) -> float:
     started = time.perf_counter()
     checked = batches.check(
         payload.segments,
-        payload.batches,
-        "a relay",
-        lambda origin, seq: False,
-        lambda origin: own.org.identity.org_id,
-        own.org.identity.org_id,
-        keys_,
+        batches.OriginCheck(
+            payload.batches,
+            "a relay",
+            lambda origin, seq: False,
+            lambda origin: own.org.identity.org_id,
+            own.org.identity.org_id,
+            keys_,
+        ),
     )
     elapsed = time.perf_counter() - started
     assert not checked.refused and checked.batches  # every change verified

@@ -19,7 +19,7 @@ from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.oplog import Change
 from cmdesk.core.sync.rejections import SyncCancelled
 from tests.core.sync.conftest import Net, sync
-from tests.core.sync.records import add_case, add_child, add_note
+from tests.core.sync.records import add_case, add_child, add_note, children_in_segments
 
 
 def changes_alive() -> int:
@@ -132,10 +132,7 @@ def plaintext(net: Net, data: bytes) -> bytes:
 def test_a_bundle_damaged_in_its_last_segment_is_refused_with_nothing_applied(
     net: Net, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(payload, "SEGMENT_OPS", 100)
-    for i in range(10):
-        add_child(net.a1, nickname=f"c{i}")
-    data, result = sync(net.a1).export()
+    data, result = children_in_segments(net.a1, monkeypatch, 10)
     lines = plaintext(net, data).split(b"\n")
     assert len(lines) == result.segments + 1 >= 4
     lines[-1] = lines[-1][:-1]  # its last change cut short

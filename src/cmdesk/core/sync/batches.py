@@ -301,31 +301,24 @@ class Checked:
     batches: list[Batch]
 
 
+@dataclass
 class OriginCheck:
     """Relayed changes checked one at a time against their origins' signed batches, so an
     import can check a bundle segment by segment without holding its changes (importing.py)."""
 
-    def __init__(
-        self,
-        batches: Sequence[Batch],
-        sender: str,
-        held: Callable[[str, int], bool],
-        origin_org: Callable[[str], str],
-        own_org: str,
-        keys: OriginKeys,
-    ) -> None:
-        self.batches = batches
-        self.sender = sender
-        self.held = held
-        self.origin_org = origin_org
-        self.own_org = own_org
-        self.keys = keys
-        self.by_origin: dict[str, list[Batch]] = {}
-        for b in batches:
+    batches: Sequence[Batch]
+    sender: str
+    held: Callable[[str, int], bool]
+    origin_org: Callable[[str], str]
+    own_org: str
+    keys: OriginKeys
+    by_origin: dict[str, list[Batch]] = field(init=False, default_factory=dict)
+    # id(batch) -> None when its signature verified, else the reason its changes are refused
+    good: dict[int, str | None] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for b in self.batches:
             self.by_origin.setdefault(b.origin, []).append(b)
-        # id(batch) -> None when its signature verified, else the reason its changes are
-        # refused
-        self.good: dict[int, str | None] = {}
 
     def reason(self, c: Change) -> str | None:
         """Why the change is refused, or None."""
@@ -346,17 +339,8 @@ class OriginCheck:
         return [b for b in self.batches if self.good[id(b)] is None]
 
 
-def check(
-    segments: Sequence[Sequence[Change]],
-    batches: Sequence[Batch],
-    sender: str,
-    held: Callable[[str, int], bool],
-    origin_org: Callable[[str], str],
-    own_org: str,
-    keys: OriginKeys,
-) -> Checked:
+def check(segments: Sequence[Sequence[Change]], origins: OriginCheck) -> Checked:
     """Each relayed change against its origin's signed batch; refused ones with the reason."""
-    origins = OriginCheck(batches, sender, held, origin_org, own_org, keys)
     out = Checked([], [], [])
     for segment in segments:
         kept: list[Change] = []
