@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import json
 import random
 from collections.abc import Iterator
 from typing import Any
@@ -167,6 +168,20 @@ def test_parts_larger_than_a_reader_takes_are_refused_whatever_the_header_says(
             assert exc.value.text_id == rej.UNREADABLE
             with pytest.raises(BundleRejected) as exc:
                 sync(net.a2).import_bundle(data)
+            assert exc.value.text_id == rej.UNREADABLE
+
+
+def test_a_large_first_line_must_be_ascii(net: Net) -> None:
+    add_child(net.a1)
+    head, rest = plaintext(net, sync(net.a1).export()[0]).split(b"\n", 1)
+    meta = json.loads(head)
+    for padding, readable in (("a" * (1 << 20), True), ("ก" * (1 << 19), False)):
+        padded = json.dumps({**meta, "padding": padding}, ensure_ascii=False).encode()
+        if readable:
+            assert payload.decode(padded + b"\n" + rest).operations() > 0
+        else:
+            with pytest.raises(BundleRejected) as exc:
+                payload.decode(padded + b"\n" + rest)
             assert exc.value.text_id == rej.UNREADABLE
 
 

@@ -471,6 +471,10 @@ class Reader:
             if self._read_segment is None:
                 raise ValueError("format")
             line = self._lines.next(MAX_HEAD_BYTES)
+            # Ids, numbers and base64: a large first line that is not ASCII would take up to
+            # four bytes of memory per byte as text.
+            if line is not None and len(line) > 1 << 20 and not line.isascii():
+                raise ValueError("head")
             self.head = head if head is not None else _head(_text(line))
         except _FAULTS:
             raise rej.reject(rej.UNREADABLE) from None
