@@ -89,6 +89,8 @@ class Hub:
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
     pin: str = ""
+    # Network scale: `--db postgresql://… --store s3://… --s3-endpoint …`; empty: embedded.
+    scale: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -99,12 +101,13 @@ class Hub:
         raw = org if isinstance(org, bytes) else org.identity_file()
         path = self.data.parent / f"{uuid.uuid4().hex}.identity"
         path.write_bytes(raw)
-        hub_cli_quiet("org", "add", str(path), "--data", str(self.data))
+        db = list(self.scale[:2]) if self.scale else []
+        hub_cli_quiet("org", "add", str(path), "--data", str(self.data), *db)
         path.unlink()
 
     def start(self) -> None:
         self.pin = hub_cli_quiet("fingerprint", "--data", str(self.data)).strip().splitlines()[-1]
-        self.proc = serve(self.data, self.port)
+        self.proc = serve(self.data, self.port, *self.scale)
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -130,9 +133,11 @@ class Hub:
 
 
 @contextlib.contextmanager
-def running_hub(root: Path, orgs: list[OrgKeys | bytes]) -> Iterator[Hub]:
+def running_hub(
+    root: Path, orgs: list[OrgKeys | bytes], scale: tuple[str, ...] = ()
+) -> Iterator[Hub]:
     (root / "hub").mkdir(parents=True)
-    hub = Hub(root / "hub" / "data")
+    hub = Hub(root / "hub" / "data", scale=scale)
     hub.data.mkdir()
     for org in orgs:
         hub.register(org)
@@ -218,7 +223,38 @@ def bundle_for(sender: OrgKeys, device: DeviceKeys, recipient: OrgKeys, size: in
 
 def run() -> list[Row]:
     with quick_enrolment() as root:
-        return _throughput(root / "t") + _resume(root / "r") + _first_sync(root / "f")
+        embedded = _throughput(root / "t")
+        return (
+            embedded
+            + _at_scale(root / "s", embedded[0][1])
+            + _resume(root / "r")
+            + _first_sync(root / "f")
+        )
+
+
+def _at_scale(root: Path, embedded: float) -> list[Row]:
+    """The same 200 laptops through a hub keeping its metadata in a real PostgreSQL and its
+    bundles in a real SeaweedFS (S3), started here as the tests start them, beside the
+    embedded hub's figure of this run."""
+    from tests.hub.scale_servers import fresh_database, postgres, seaweedfs
+
+    with postgres() as dsn, seaweedfs() as s3:
+        saved = {k: os.environ.get(k) for k in s3.env}
+        os.environ.update(s3.env)
+        try:
+            scale = ("--db", fresh_database(dsn), "--store", s3.new_store())
+            rows = _throughput(root, (*scale, "--s3-endpoint", s3.endpoint))
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+    _label, value, _baseline, unit = rows[0]
+    return [
+        ("hub at network scale (PostgreSQL + S3) vs embedded hub", value, embedded, unit),
+        *(row for row in rows[2:] if row[0].startswith("  p95")),
+    ]
 
 
 def _in_threads(fn: Callable[[int], float], n: int) -> tuple[float, list[float]]:
@@ -229,7 +265,7 @@ def _in_threads(fn: Callable[[int], float], n: int) -> tuple[float, list[float]]
     return time.perf_counter() - started, each
 
 
-def _throughput(root: Path) -> list[Row]:
+def _throughput(root: Path, scale: tuple[str, ...] = ()) -> list[Row]:
     n_orgs = max(2, -(-LAPTOPS // PER_ORG))
     orgs = [office(f"HB{k:03d}") for k in range(n_orgs)]
     # Laptop i belongs to organisation i // PER_ORG and sends to the next organisation.
@@ -245,7 +281,7 @@ def _throughput(root: Path) -> list[Row]:
     digests = {hashlib.sha256(b).hexdigest(): i for i, b in enumerate(bundles)}
     total = sum(len(b) for b in bundles)
 
-    with running_hub(root, list(orgs)) as hub:
+    with running_hub(root, list(orgs), scale) as hub:
         clients = [
             Laptop(hub.url, hub.pin, devices[i], source=source_address(i)) for i in range(LAPTOPS)
         ]

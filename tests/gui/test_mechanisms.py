@@ -213,3 +213,31 @@ def test_a_field_worker_has_no_mechanisms_section(
     page = workspace(shell)
     assert "mechanisms" not in page.visible_sections()
     assert page.nav.item(SECTIONS.index("mechanisms")).isHidden()
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_no_mechanism_yet_says_so_and_what_to_add(
+    qtbot: QtBot,
+    make_shell: Callable[[GuiSettings], Shell],
+    settings: GuiSettings,
+    template_vault: Path,
+    tmp_path: Path,
+    lang: str,
+) -> None:
+    root = tmp_path / "vault"
+    shutil.copytree(template_vault, root)
+    with Workspace.open(root, ADMIN, ADMIN_PASS) as ws:
+        ws.users.add(SUP, PASS, "supervisor", kdf=crypto.weak_kdf_for_tests())
+    settings.language = lang
+    settings.last_vault = str(root)
+    shell = make_shell(settings)
+    unlock(qtbot, shell, SUP, PASS)
+    page = workspace(shell)
+    page.show_section("mechanisms")
+    screen = page.mechanisms
+    qtbot.waitUntil(screen.empty.isVisible, timeout=WAIT_MS)
+    tr = Translator(lang)
+    assert plain(screen.empty.title.text()) == tr.gettext("No community mechanism yet")
+    assert not screen.table.isVisible() and screen.add_button.isEnabled()
+    if lang == "th":
+        assert english_left(shown_texts(screen)) == []

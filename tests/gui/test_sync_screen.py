@@ -279,3 +279,53 @@ def test_a_vault_opened_from_a_backup_says_it_went_on_as_a_new_laptop(
     assert screen.summary.isVisibleTo(screen) and said.startswith("เมื่อ ")
     assert "ถูกเปิดจากสำเนาสำรองข้อมูล" in said
     shell.shutdown()
+
+
+def test_the_office_makes_a_bundle_for_a_team_laptop_through_the_screen(
+    qtbot: QtBot,
+    make_shell: MakeShell,
+    network_template: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    from cmdesk.core.vault import crypto
+    from cmdesk.core.workspace import Workspace
+
+    fresh = make_laptops(network_template, tmp_path, shared_case=False)
+    with open_as(fresh.a) as ws:  # the office: the case goes to the team x field worker
+        pim = next(u for u in ws.users.list() if u.username == "pim")
+        ws.cases.assign_worker(fresh.case_id, pim.id)
+    with Workspace.open(fresh.a, ADMIN, ADMIN_PASS) as ws:
+        enrol, secret = ws.sync.enrolment_file("field_worker", team="x")
+    team_root = tmp_path / "team-x"
+    kdf = crypto.weak_kdf_for_tests()
+    with Workspace.join(
+        team_root, enrol, secret, username="dao", passphrase=STAFF_PASS, kdf=kdf
+    ) as ws:
+        first, _ = ws.sync.export()
+        device = ws.device_id
+    with Workspace.open(fresh.a, ADMIN, ADMIN_PASS) as ws:
+        ws.sync.import_bundle(first)
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    shell, screen = laptop_shell(make_shell, qtbot, fresh.a, language="th")
+    box = screen.exchange
+    found = box.recipient.findData("laptop:" + device)
+    assert found >= 0
+    assert box.recipient.itemText(found) == f"WVFT: โน้ตบุ๊ก {device[:8]} ของทีม x"
+    shell.shutdown()
+    shell, screen = laptop_shell(make_shell, qtbot, fresh.a)
+    box = screen.exchange
+    box.recipient.setCurrentIndex(box.recipient.findData("laptop:" + device))
+    assert f"-for-WVFT-{device[:8]}-" in Path(box.export_path.text()).name
+    box.export_path.setText(str(usb))
+    click(qtbot, box.export_button)
+    qtbot.waitUntil(lambda: box.export_message.isVisible(), timeout=WAIT_MS)
+    (bundle,) = usb.iterdir()
+    assert f"changes for WVFT {device[:8]}" in plain(box.export_message.text())
+    shell.shutdown()
+
+    with Workspace.open(team_root, "dao", STAFF_PASS) as ws:
+        result = ws.sync.import_bundle(bundle.read_bytes())
+        assert result.new > 0
+        assert ws.cases.get(fresh.case_id).team == "x"

@@ -20,7 +20,7 @@ import pytest
 
 from cmdesk.core.model.org import org_id_for
 from cmdesk.core.sync import bundle_format
-from cmdesk.core.sync.certs import Revocation, now_text
+from cmdesk.core.sync.certs import Revocation, chain_to_json, now_text
 from cmdesk.core.sync.keys import DeviceKeys, OrgKeys
 from cmdesk.hub.app import DOWNLOAD_PIECE, build_app, open_hub
 from cmdesk.hub.auth import challenge_message
@@ -99,7 +99,7 @@ def sign_in(client: TestClient, device: DeviceKeys) -> dict[str, str]:
             device.sign(challenge_message(got["nonce"], got["hub_id"], device.device_id))
         ).decode(),
         "cert": device.cert.to_json(),
-        "chain": [],
+        "chain": chain_to_json(device.chain),
     }
     response = client.post("/v1/token", json=body)
     assert response.status_code == 200, response.text

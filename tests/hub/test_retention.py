@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from cmdesk.core.sync.certs import Revocation
-from cmdesk.core.sync.keys import DeviceKeys
+from cmdesk.core.sync.keys import DeviceKeys, Enrolment
 from cmdesk.hub import cli
 from cmdesk.hub.app import Hub, build_app, open_hub
 from cmdesk.hub.limits import Limits
@@ -27,6 +27,37 @@ DAY = 86400.0
 def kept(state: Hub, *bundles: bytes) -> list[bool]:
     """Whether the hub still holds each bundle's bytes (in its folder or its S3 bucket)."""
     return [state.blobs.size(sha(b)) is not None for b in bundles]
+
+
+def test_a_bundle_for_one_laptop_is_for_it_alone_and_goes_once_it_fetched_it(
+    make_hub: MakeHub,
+) -> None:
+    state = make_hub()
+    a = office("WVFT")
+    register(state, a)
+    enrolment = Enrolment.issue(a.org, str(uuid.uuid4()), "field_worker", (), team="north")
+    team = enrolment.new_device()  # a laptop for one team: it opens only its own bundles
+    other = DeviceKeys.generate(a.org, str(uuid.uuid4()))
+    with TestClient(build_app(state)) as client:
+        auth_a, auth_team, auth_other = (sign_in(client, d) for d in (a.device, team, other))
+        for_team = bundle(a, a, recipient_device=team.device_id)
+        for_all = bundle(a, a)
+        for data in (for_team, for_all):
+            assert client.put(f"/v1/bundles/{sha(data)}", content=data, headers=auth_a).is_success
+
+        def listed(auth: dict[str, str]) -> list[str]:
+            return [e["sha256"] for e in client.get("/v1/mailbox", headers=auth).json()["bundles"]]
+
+        assert listed(auth_team) == [sha(for_team)]
+        assert listed(auth_other) == [sha(for_all)]
+        assert client.get(f"/v1/bundles/{sha(for_team)}", headers=auth_other).status_code == 404
+        # The team's laptop does not hold up the organisation's bundle, nor the other laptop
+        # the team's.
+        client.post(f"/v1/bundles/{sha(for_all)}/fetched", headers=auth_other)
+        assert state.prune() == (1, len(for_all))
+        client.post(f"/v1/bundles/{sha(for_team)}/fetched", headers=auth_team)
+        assert state.prune() == (1, len(for_team))
+        assert listed(auth_team) == listed(auth_other) == []
 
 
 def test_a_bundle_goes_once_every_laptop_of_the_recipient_has_fetched_it(

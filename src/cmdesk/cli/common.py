@@ -7,11 +7,11 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 import platformdirs
 
@@ -22,6 +22,7 @@ from cmdesk.core.vault.store import VaultPaths
 from cmdesk.core.workspace import Workspace
 
 Handler = Callable[[argparse.Namespace], int]
+T = TypeVar("T")
 
 
 NOT_UTF8 = N_("{path} is not UTF-8 text. Save it as UTF-8 (Unicode) and try again.")
@@ -160,3 +161,29 @@ def emit_result(args: argparse.Namespace, value: Any, msgid: str, **params: obje
     else:
         say(tr_for(args).format(msgid, **params))
     return 0
+
+
+def emit_lines(
+    args: argparse.Namespace, value: Any, lines: Callable[[Translator], Iterable[str]]
+) -> int:
+    """What a command that reads something prints: with --json the value, for scripts, else
+    the lines that describe it in the user's language. Returns the exit code."""
+    if args.json:
+        emit_json(value)
+    else:
+        for line in lines(tr_for(args)):
+            say(line)
+    return 0
+
+
+def emit_rows(
+    args: argparse.Namespace,
+    rows: Sequence[T],
+    line: Callable[[T, Translator], str],
+    none: str,
+) -> int:
+    """A list: with --json its rows, else a line per row, or the sentence `none` (a message
+    id) when there is no row."""
+    return emit_lines(
+        args, list(rows), lambda tr: [line(r, tr) for r in rows] or [tr.gettext(none)]
+    )

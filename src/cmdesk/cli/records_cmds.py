@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,9 @@ from cmdesk.cli.common import (
     bounded_int,
     cli_locale,
     emit_json,
+    emit_lines,
     emit_result,
+    emit_rows,
     open_workspace,
     say,
     tr_for,
@@ -37,9 +40,9 @@ from cmdesk.cli.records_input import (
 from cmdesk.core.errors import FieldError, ValidationError
 from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.model.labels import label_of
-from cmdesk.core.search.service import CaseloadQuery, CaseloadRow, Order
+from cmdesk.core.search.service import CaseloadQuery, CaseloadRow, ChildRow, Order
 from cmdesk.core.services.cases import check_concerns, check_risk
-from cmdesk.core.services.referrals import ReferralDraft
+from cmdesk.core.services.referrals import ReferralDraft, ReferralDTO
 from cmdesk.core.vault.files import atomic_write
 from cmdesk.core.workspace import Workspace
 
@@ -202,17 +205,19 @@ def _case_line(row: CaseloadRow, tr: Translator) -> str:
     return f"{row.case_number}  {name or row.child_name_th}  · {stage} · {risk}{due}"
 
 
+def _child_line(c: ChildRow, tr: Translator) -> str:
+    return f"{c.id}  {c.name_th or c.name_en}  {c.name_en}  ({c.village})"
+
+
+def _referral_line(r: ReferralDTO, tr: Translator) -> str:
+    status = tr.gettext(label_of("referral_status", r.status))
+    return f"{r.id}  {r.case_number}  {r.from_org_code} → {r.to_org_code}  · {status}"
+
+
 def _print_cases(args: argparse.Namespace, rows: tuple[CaseloadRow, ...], more: bool) -> None:
-    if args.json:
-        emit_json(list(rows))
-        return
-    tr = tr_for(args)
-    for row in rows:
-        say(_case_line(row, tr))
-    if not rows:
-        say(tr.gettext(N_("No case matches.")))
-    elif more:
-        say(tr.format("More cases follow: add --offset {n}.", n=args.offset + len(rows)))
+    emit_rows(args, rows, _case_line, N_("No case matches."))
+    if rows and more and not args.json:
+        say(tr_for(args).format("More cases follow: add --offset {n}.", n=args.offset + len(rows)))
 
 
 def _query(args: argparse.Namespace, ws: Workspace, text: str) -> CaseloadQuery:
@@ -236,29 +241,20 @@ def _query(args: argparse.Namespace, ws: Workspace, text: str) -> CaseloadQuery:
 def cmd_child_list(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         page = ws.search.children(args.search, offset=args.offset, limit=args.limit)
-    if args.json:
-        emit_json(list(page.rows))
-        return 0
-    tr = tr_for(args)
-    for c in page.rows:
-        say(f"{c.id}  {c.name_th or c.name_en}  {c.name_en}  ({c.village})")
-    if not page.rows:
-        say(tr.gettext(N_("No child matches.")))
-    return 0
+    return emit_rows(args, page.rows, _child_line, N_("No child matches."))
 
 
 def cmd_child_show(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         child = ws.children.get(args.child)
-    if args.json:
-        emit_json(child)
-    else:
-        tr = tr_for(args)
-        say(f"{child.name_th}  {child.name_latin}  ({child.nickname})")
-        say(tr.format("Cases: {n}", n=len(child.case_ids)))
+
+    def lines(tr: Translator) -> Iterator[str]:
+        yield f"{child.name_th}  {child.name_latin}  ({child.nickname})"
+        yield tr.format("Cases: {n}", n=len(child.case_ids))
         for member in child.household:
-            say(f"  {member.name} · {tr.gettext(label_of('relationship', member.relationship))}")
-    return 0
+            yield f"  {member.name} · {tr.gettext(label_of('relationship', member.relationship))}"
+
+    return emit_lines(args, child, lines)
 
 
 def cmd_child_add(args: argparse.Namespace) -> int:
@@ -304,23 +300,21 @@ def cmd_case_show(args: argparse.Namespace) -> int:
         notes = ws.notes.list(case_id)
         referrals = ws.referrals.for_case(case_id)
         tasks = ws.tasks.for_case(case_id)
-    if args.json:
-        emit_json({"case": case, "notes": notes, "referrals": referrals, "tasks": tasks})
-        return 0
-    tr = tr_for(args)
-    say(f"{case.case_number}  {case.child_name_th}  {case.child_name_latin}")
-    say(
-        f"{tr.gettext(label_of('stage', case.stage))} · "
-        f"{tr.gettext(label_of('risk', case.risk_level))}"
-    )
-    for change in case.stage_history:
-        say(f"  {change.at:%Y-%m-%d}  {tr.gettext(label_of('stage', change.to_stage))}")
-    say(
-        tr.format(
+
+    def lines(tr: Translator) -> Iterator[str]:
+        yield f"{case.case_number}  {case.child_name_th}  {case.child_name_latin}"
+        yield (
+            f"{tr.gettext(label_of('stage', case.stage))} · "
+            f"{tr.gettext(label_of('risk', case.risk_level))}"
+        )
+        for change in case.stage_history:
+            yield f"  {change.at:%Y-%m-%d}  {tr.gettext(label_of('stage', change.to_stage))}"
+        yield tr.format(
             "Notes: {n} · Referrals: {r} · Tasks: {t}", n=len(notes), r=len(referrals), t=len(tasks)
         )
-    )
-    return 0
+
+    listed = {"case": case, "notes": notes, "referrals": referrals, "tasks": tasks}
+    return emit_lines(args, listed, lines)
 
 
 def _user_id(ws: Workspace, name: Any, field: str, errors: list[FieldError]) -> str | None:
@@ -467,31 +461,22 @@ def cmd_referral_list(args: argparse.Namespace) -> int:
             rows = ws.referrals.incoming(args.status)
         else:
             rows = ws.referrals.outgoing(args.status)
-    if args.json:
-        emit_json(rows)
-        return 0
-    tr = tr_for(args)
-    for r in rows:
-        status = tr.gettext(label_of("referral_status", r.status))
-        say(f"{r.id}  {r.case_number}  {r.from_org_code} → {r.to_org_code}  · {status}")
-    if not rows:
-        say(tr.gettext(N_("No referral matches.")))
-    return 0
+    return emit_rows(args, rows, _referral_line, N_("No referral matches."))
 
 
 def cmd_referral_show(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         referral = ws.referrals.get(args.referral)
-    if args.json:
-        emit_json(referral)
-        return 0
-    tr = tr_for(args)
-    say(f"{referral.case_number}  {referral.from_org_code} → {referral.to_org_code}")
-    say(tr.gettext(label_of("referral_status", referral.status)))
-    for event in referral.events:
-        step = tr.gettext(label_of("referral_status", event.to_status)) if event.to_status else ""
-        say(f"  {event.at:%Y-%m-%d}  {step}  {event.text}")
-    return 0
+
+    def lines(tr: Translator) -> Iterator[str]:
+        yield f"{referral.case_number}  {referral.from_org_code} → {referral.to_org_code}"
+        yield tr.gettext(label_of("referral_status", referral.status))
+        for event in referral.events:
+            to = event.to_status
+            step = tr.gettext(label_of("referral_status", to)) if to else ""
+            yield f"  {event.at:%Y-%m-%d}  {step}  {event.text}"
+
+    return emit_lines(args, referral, lines)
 
 
 def cmd_referral_send(args: argparse.Namespace) -> int:

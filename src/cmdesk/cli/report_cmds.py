@@ -21,7 +21,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from cmdesk.cli.common import cli_locale, emit_json, open_workspace, read_text, say, tr_for
 from cmdesk.cli.long_work import ProgressLine, ctrl_c_cancels
@@ -157,53 +157,50 @@ def _written(args: argparse.Namespace, out: Path, document: str, protected: bool
     return 0
 
 
+class _Options(TypedDict):
+    """What every document command passes the report service besides the record."""
+
+    lang: str
+    level: str
+    password: str | None
+
+
 def _print(
-    args: argparse.Namespace, document: str, make: Callable[[Workspace, str | None], bytes]
+    args: argparse.Namespace, document: str, make: Callable[[Workspace, _Options], bytes]
 ) -> int:
     """One document into one file: the name checked before the vault opens (_target), the PDF
-    that `make` renders with the password, if any, written whole or not at all."""
-    out, secret = _target(args), _password(args)
+    that `make` renders with the document's language, level and password, written whole or not
+    at all."""
+    out = _target(args)
+    options: _Options = {
+        "lang": _lang(args),
+        "level": LEVELS[getattr(args, "level", "partner")],
+        "password": _password(args),
+    }
     with open_workspace(args) as ws:
-        pdf = make(ws, secret)
+        pdf = make(ws, options)
     atomic_write(out, pdf)
-    return _written(args, out, document, secret is not None)
+    return _written(args, out, document, options["password"] is not None)
 
 
 def cmd_case(args: argparse.Namespace) -> int:
     return _print(
         args,
         "case_summary",
-        lambda ws, secret: ws.reports.case_summary(
-            args.case,
-            lang=_lang(args),
-            level=LEVELS[args.level],
-            include_notes=args.notes,
-            password=secret,
-        ),
+        lambda ws, o: ws.reports.case_summary(args.case, include_notes=args.notes, **o),
     )
 
 
 def cmd_referral(args: argparse.Namespace) -> int:
-    return _print(
-        args,
-        "referral_slip",
-        lambda ws, secret: ws.reports.referral_slip(
-            args.referral, lang=_lang(args), password=secret
-        ),
-    )
+    return _print(args, "referral_slip", lambda ws, o: ws.reports.referral_slip(args.referral, **o))
 
 
 def cmd_consent(args: argparse.Namespace) -> int:
     return _print(
         args,
         "consent_form",
-        lambda ws, secret: ws.reports.consent_form(
-            args.case,
-            lang=_lang(args),
-            level=LEVELS[args.level],
-            purposes=args.purpose,
-            share_with=args.share_with,
-            password=secret,
+        lambda ws, o: ws.reports.consent_form(
+            args.case, purposes=args.purpose, share_with=args.share_with, **o
         ),
     )
 
@@ -212,13 +209,8 @@ def cmd_caseload(args: argparse.Namespace) -> int:
     return _print(
         args,
         "caseload",
-        lambda ws, secret: ws.reports.caseload(
-            lang=_lang(args),
-            level=LEVELS[args.level],
-            worker=args.worker,
-            team=args.team,
-            subdistrict=args.subdistrict,
-            password=secret,
+        lambda ws, o: ws.reports.caseload(
+            worker=args.worker, team=args.team, subdistrict=args.subdistrict, **o
         ),
     )
 

@@ -60,7 +60,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         metavar="N",
         help="how many laptops may join with this file (each gets its own identity)",
     )
+    p.add_argument(
+        "--team",
+        metavar="TEAM",
+        help="the laptops hold only this team's cases and no organisation key",
+    )
     p.set_defaults(func=cmd_enrol_file)
+
+    p = cmds.add_parser("laptops", parents=[common], help="this organisation's laptops heard from")
+    p.set_defaults(func=cmd_laptops)
 
     p = cmds.add_parser("revoke", parents=[common], help="revoke a lost or stolen laptop")
     p.add_argument("device", metavar="DEVICE_ID", help="a device id, or an enrolment id")
@@ -78,7 +86,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = cmds.add_parser("export", parents=[common], help="write a bundle")
     p.add_argument("-o", "--output", required=True, metavar="FILE")
-    p.add_argument("--for", dest="for_org", metavar="ORG", help="a partner organisation (code)")
+    target = p.add_mutually_exclusive_group()
+    target.add_argument(
+        "--for", dest="for_org", metavar="ORG", help="a partner organisation (code)"
+    )
+    target.add_argument(
+        "--laptop",
+        metavar="DEVICE_ID",
+        help="one laptop of this organisation (sealed to it; a team's laptop gets its team)",
+    )
     p.add_argument(
         "--all",
         dest="everything",
@@ -169,7 +185,9 @@ def cmd_trust(args: argparse.Namespace) -> int:
 def cmd_enrol_file(args: argparse.Namespace) -> int:
     out = _new_file(args.output)
     with open_workspace(args) as ws:
-        data, secret = engine(ws).enrolment_file(args.role, args.laptops)
+        sync = engine(ws)
+        data, secret = sync.enrolment_file(args.role, args.laptops, args.team)
+        teams = sync.team_cases()
     atomic_write(out, data)
     from cmdesk.core.sync.keys import open_enrolment
 
@@ -188,7 +206,40 @@ def cmd_enrol_file(args: argparse.Namespace) -> int:
                     texts.WROTE_ENROLMENT_MANY, n=args.laptops, path=str(out), expires=expires
                 )
             )
+        if args.team is not None:
+            team = args.team.strip()
+            say(tr.format(texts.TEAM_ENROLMENT, team=team, n=teams.get(team, 0)))
+            if team not in teams:
+                say(tr.format(texts.TEAM_UNKNOWN, team=team, teams=", ".join(teams) or "-"))
         say(tr.format(texts.ENROL_PASSPHRASE, passphrase=secret))
+    return 0
+
+
+def cmd_laptops(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        laptops = engine(ws).laptops()
+    if args.json:
+        emit_json(
+            [
+                {"device_id": x.device_id, "team": x.team, "last_bundle_at": x.last_bundle_at}
+                for x in laptops
+            ]
+        )
+        return 0
+    tr = tr_for(args)
+    if not laptops:
+        say(tr.gettext(texts.LAPTOPS_NONE))
+    for x in laptops:
+        scope = tr.format(texts.TEAM_SCOPE, team=x.team) if x.team else tr.gettext(texts.WHOLE_ORG)
+        when = x.last_bundle_at[:16].replace("T", " ") if x.last_bundle_at else None
+        say(
+            tr.format(
+                texts.LAPTOP_LINE,
+                device=x.device_id,
+                scope=scope,
+                when=when or tr.gettext(texts.NEVER),
+            )
+        )
     return 0
 
 
@@ -225,9 +276,12 @@ def cmd_join(args: argparse.Namespace) -> int:
         passphrase=passphrase(args),
         display_name=args.name,
     ) as ws:
-        org = engine(ws).keys().org.identity.code
+        sync = engine(ws)
+        org, team = sync.keys().org.identity.code, sync.own_team()
         if args.json:
-            emit_json({"vault": str(root), "org": org, "device_id": ws.device_id})
+            emit_json({"vault": str(root), "org": org, "device_id": ws.device_id, "team": team})
+        elif team is not None:
+            say(tr_for(args).format(texts.JOINED_TEAM, org=org, team=team, path=str(root)))
         else:
             say(tr_for(args).format(texts.JOINED, org=org, path=str(root)))
     return 0
@@ -238,13 +292,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         sync = engine(ws)
         result = sync.export_to(
-            out, args.for_org, everything=args.everything, progress=_progress(args)
+            out,
+            args.for_org,
+            laptop=args.laptop,
+            everything=args.everything,
+            progress=_progress(args),
         )
         codes = {t.org_id: t.code for t in sync.trusted()}
     return emit_result(
         args,
         {"file": str(out), **vars(result)},
-        texts.EXPORTED,
+        texts.EXPORTED_LAPTOP if result.recipient_device else texts.EXPORTED,
+        device=result.recipient_device,
         org=codes.get(result.recipient_org, ""),
         path=str(out),
         operations=result.operations,
@@ -315,6 +374,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     for origin, n in status.vector.items():
         say(f"  {origin}\t{n}")
     say(tr.format(texts.STATE_HASH, hash=status.state_hash))
+    if status.team is not None:
+        say(tr.format(texts.TEAM_LAPTOP, team=status.team))
     if status.identity_changes:
         last = status.identity_changes[-1]
         said = texts.NEW_IDENTITY.get(last.reason)

@@ -38,6 +38,7 @@ class Founder:
     device_id: str
     action: str  # the first audit entry: "vault.create" or "vault.join"
     display_name: str = ""
+    team: str = ""  # a laptop enrolled for one team: its first user works in that team
     org_name_th: str = ""
     org_name_en: str = ""
 
@@ -59,7 +60,11 @@ def found_vault(
             # is a known partner).
             org = seed_organisations(s, founder.org_code, founder.org_name_th, founder.org_name_en)
             user = User(
-                org_id=org.id, username=name, display_name=founder.display_name, role=founder.role
+                org_id=org.id,
+                username=name,
+                display_name=founder.display_name,
+                role=founder.role,
+                team=founder.team,
             )
             s.add(user)
             s.flush()

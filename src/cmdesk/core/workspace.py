@@ -154,8 +154,9 @@ class Workspace:
         identity and encryption key pair, a device identity of its own (a fresh id and key
         pair, certified with the file's enrolment key, so two laptops joining with one file
         never share an identity), the partners its organisation trusts, and its first user in
-        the role the file names. It never holds the organisation's certification key; its
-        records arrive by importing a bundle."""
+        the role (and team) the file names. It never holds the organisation's certification
+        key, nor with a team's file its encryption key; its records arrive by importing a
+        bundle (with a team's file, one made for this laptop after it reported)."""
         enrolment = open_enrolment(enrolment_file, enrol_passphrase)
         ident, device = enrolment.org.identity, enrolment.new_device()
         founder = Founder(
@@ -166,6 +167,7 @@ class Workspace:
             device_id=device.device_id,
             action="vault.join",
             display_name=display_name,
+            team=enrolment.team or "",
             org_name_th=ident.name_th,
             org_name_en=ident.name_en,
         )

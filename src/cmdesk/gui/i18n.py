@@ -111,7 +111,7 @@ def plain(text: str) -> str:
 
 
 class Language(QObject):
-    """The current language. Screens read `translator` and connect `language_changed`.
+    """The current language. Screens read `translator` and `follow` the language.
 
     (Not `tr`: that name is QObject.tr, Qt's own translation call, which this would shadow.)
     """
@@ -140,6 +140,12 @@ class Language(QObject):
             return
         self._locale = locale
         self.language_changed.emit(locale)
+
+    def follow(self, retranslate: Callable[[], None]) -> None:
+        """Calls `retranslate` now and at each switch of language: how a screen keeps its
+        words in the reader's language."""
+        self.language_changed.connect(retranslate)
+        retranslate()
 
     def _refresh(self) -> None:
         self.language_changed.emit(self._locale)

@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from cmdesk.core.errors import BundleRejected
 from cmdesk.core.sync import bundle_format
-from cmdesk.core.sync.certs import DeviceCert, chain_from_json
+from cmdesk.core.sync.certs import DeviceCert, Link, chain_from_json, team_of
 from cmdesk.core.sync.keycodec import unb64
 from cmdesk.hub import tus
 from cmdesk.hub.auth import TOKEN_SECONDS, Authority, AuthRefused, Session
@@ -201,6 +202,16 @@ class Hub:
             return _error(413, "size")
         except (ValueError, KeyError, TypeError, AttributeError):
             return _error(400, "request")
+        return await run_in_threadpool(self._token, device_id, nonce, signature, cert, chain)
+
+    def _token(
+        self,
+        device_id: str,
+        nonce: str,
+        signature: bytes,
+        cert: DeviceCert,
+        chain: tuple[Link, ...],
+    ) -> Response:
         try:
             token, session = self.auth.token(device_id, nonce, signature, cert, chain)
         except AuthRefused as exc:
@@ -208,11 +219,11 @@ class Hub:
             log.info("token refused: %s", exc.reason)
             return _error(403, exc.reason)
         self.devices.add(session.device_id)
-        self.meta.seen_device(session.org_id, session.device_id)
+        self.meta.seen_device(session.org_id, session.device_id, scoped=team_of(chain) is not None)
         return JSONResponse({"token": token, "expires_in": TOKEN_SECONDS})
 
     async def put_bundle(self, request: Request) -> Response:
-        session = self._authed(request)
+        session = await run_in_threadpool(self._authed, request)
         if isinstance(session, JSONResponse):
             return session
         sha = request.path_params["sha256"]
@@ -222,6 +233,9 @@ class Hub:
             data = await _body(request, MAX_BUNDLE)
         except TooLarge:
             return _error(413, "size")
+        return await run_in_threadpool(self._hashed_accept, sha, data, session)
+
+    def _hashed_accept(self, sha: str, data: bytes, session: Session) -> Response:
         if hashlib.sha256(data).hexdigest() != sha:
             return self._refuse("digest", 422)
         return self._accept(sha, data, session)
@@ -251,6 +265,7 @@ class Hub:
                 header.sender_org,
                 header.sender_device,
                 header.recipient_org,
+                header.recipient_device,
             )
         )
         self.metrics["bundles_in"] += 1
@@ -289,6 +304,7 @@ class Hub:
             size += entry.size if entry else 0
         self.metrics["bundles_expired"] += count
         self.metrics["bytes_expired"] += size
+        self.staging.expire(when)  # uploads a laptop never finished
         if count:
             log.info("expired %d bundles, %d bytes", count, size)
         return count, size
@@ -332,7 +348,7 @@ class Hub:
             if org is not None and revocation.signed_by(org.sign_public):
                 self.meta.add_revocation(org.org_id, revocation.subject)
 
-    async def mailbox(self, request: Request) -> Response:
+    def mailbox(self, request: Request) -> Response:
         session = self._authed(request)
         if isinstance(session, JSONResponse):
             return session
@@ -352,9 +368,15 @@ class Hub:
         entry = self.meta.entry(sha) if SHA_RE.match(sha) else None
         if entry is None or session.org_id not in (entry.recipient_org, entry.sender_org):
             return _error(404, "bundle")
+        # A bundle sealed to one laptop: for it (and the laptop that sent it) only.
+        if entry.recipient_device and session.device_id not in (
+            entry.recipient_device,
+            entry.sender_device,
+        ):
+            return _error(404, "bundle")
         return session, entry
 
-    async def get_bundle(self, request: Request) -> Response:
+    def get_bundle(self, request: Request) -> Response:
         found = self._readable(request)
         if isinstance(found, JSONResponse):
             return found
@@ -397,7 +419,7 @@ class Hub:
     async def bundle(self, request: Request) -> Response:
         if request.method == "PUT":
             return await self.put_bundle(request)
-        return await self.get_bundle(request)
+        return await run_in_threadpool(self.get_bundle, request)
 
     # -- tus 1.0 ------------------------------------------------------------------------------
 
@@ -405,7 +427,7 @@ class Hub:
         headers = {"Tus-Resumable": tus.VERSION, "Cache-Control": "no-store", **(extra or {})}
         return Response(status_code=status, headers=headers)
 
-    async def tus_create(self, request: Request) -> Response:
+    def tus_create(self, request: Request) -> Response:
         if request.method == "OPTIONS":
             return self._tus(
                 204,
@@ -432,6 +454,22 @@ class Hub:
         return self._tus(201, {"Location": location, "Upload-Expires": upload.expires_header()})
 
     async def tus_upload(self, request: Request) -> Response:
+        found = await run_in_threadpool(self._tus_state, request)
+        if isinstance(found, Response):
+            return found
+        session, upload, offset, state = found
+        try:
+            chunk = await _body(request, min(tus.MAX_CHUNK, upload.length - offset))
+        except TooLarge:
+            return self._tus(413, state)
+        return await run_in_threadpool(
+            self._tus_append, request, session, upload, offset, state, chunk
+        )
+
+    def _tus_state(
+        self, request: Request
+    ) -> Response | tuple[Session, tus.Upload, int, dict[str, str]]:
+        """The upload a PATCH may add to, with its state headers; or the answer already."""
         session = self._authed(request)
         if isinstance(session, JSONResponse):
             return session
@@ -453,10 +491,17 @@ class Hub:
             return self._tus(415)
         if request.headers.get("upload-offset") != str(offset):
             return self._tus(409, state)
-        try:
-            chunk = await _body(request, min(tus.MAX_CHUNK, upload.length - offset))
-        except TooLarge:
-            return self._tus(413, state)
+        return session, upload, offset, state
+
+    def _tus_append(
+        self,
+        request: Request,
+        session: Session,
+        upload: tus.Upload,
+        offset: int,
+        state: dict[str, str],
+        chunk: bytes,
+    ) -> Response:
         ok = tus.checksum_ok(request.headers.get("upload-checksum"), chunk)
         if ok is None:
             return self._tus(400, state)
@@ -474,7 +519,7 @@ class Hub:
             return accepted
         return self._tus(204, state)
 
-    async def fetched(self, request: Request) -> Response:
+    def fetched(self, request: Request) -> Response:
         found = self._readable(request)
         if isinstance(found, JSONResponse):
             return found
@@ -528,19 +573,24 @@ def open_hub(
     s3_endpoint: str | None = None,
 ) -> Hub:
     """The embedded hub (SQLite and a folder in `data`), or its metadata in PostgreSQL (`db`)
-    and its blobs in an S3 bucket (`store`, s3://BUCKET[/PREFIX]). `data` keeps what every
-    process of one hub shares: its id, secret and certificate, and resumable uploads."""
-    from cmdesk.hub.storage import FolderBlobs, SqliteMetadata
+    and its blobs in an S3 bucket (`store`, s3://BUCKET[/PREFIX]), resumable uploads then in
+    the database too. `data` keeps what every process of one hub shares: its id, secret and
+    certificate (copied to each machine), and the embedded hub's files."""
+    from cmdesk.hub.storage import FolderBlobs, SqliteMetadata, SqlStaging
 
     data.mkdir(parents=True, exist_ok=True)
     meta: MetadataStore
     blobs: BlobStore
+    staging: tus.Staging
     if db:
         from cmdesk.hub.storage_scale import PostgresMetadata
 
         meta = PostgresMetadata(db)
+        # Uploads in the shared database: the next chunk may reach another machine's process.
+        staging = SqlStaging(meta)
     else:
         meta = SqliteMetadata(data / "hub.sqlite")
+        staging = tus.FolderStaging(data / "uploads")
     if store:
         from cmdesk.hub.storage_scale import S3Blobs
 
@@ -550,7 +600,7 @@ def open_hub(
     return Hub(
         meta,
         blobs,
-        tus.Staging(data / "uploads"),
+        staging,
         hub_id,
         limits=limits,
         secret=hub_secret(data),

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from cmdesk.hub.tus import Upload, new_upload, well_formed
+
 
 @dataclass(frozen=True)
 class Org:
@@ -42,6 +44,8 @@ class Entry:
     sender_org: str
     sender_device: str
     recipient_org: str
+    # A bundle sealed to one laptop (a team's laptop, issue 10); '': any of the organisation's.
+    recipient_device: str = ""
 
 
 class MetadataStore(Protocol):
@@ -54,7 +58,7 @@ class MetadataStore(Protocol):
     def publish(self, entry: Entry) -> Entry: ...
     def pending(self, org_id: str, device_id: str, after: int) -> list[Entry]: ...
     def mark_fetched(self, sha256: str, device_id: str) -> None: ...
-    def seen_device(self, org_id: str, device_id: str) -> None: ...
+    def seen_device(self, org_id: str, device_id: str, *, scoped: bool = False) -> None: ...
     def held_bytes(self, *, device_id: str = "", org_id: str = "") -> int: ...
     def set_retention(self, org_id: str, days: int | None) -> None: ...
     def expirable(self, now: float, default_days: int) -> list[str]: ...
@@ -70,31 +74,31 @@ class BlobStore(Protocol):
     def delete(self, sha256: str) -> None: ...
 
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS org (
-    org_id TEXT PRIMARY KEY, code TEXT NOT NULL, sign_public BLOB NOT NULL,
-    next_seq INTEGER NOT NULL DEFAULT 1);
-CREATE TABLE IF NOT EXISTS revoked (
-    org_id TEXT NOT NULL, subject TEXT NOT NULL, PRIMARY KEY (org_id, subject));
-CREATE TABLE IF NOT EXISTS mailbox (
-    recipient_org TEXT NOT NULL, seq INTEGER NOT NULL, sha256 TEXT NOT NULL UNIQUE,
-    bundle_id TEXT NOT NULL UNIQUE, size INTEGER NOT NULL, sender_org TEXT NOT NULL,
-    sender_device TEXT NOT NULL, PRIMARY KEY (recipient_org, seq));
-CREATE TABLE IF NOT EXISTS fetched (
-    sha256 TEXT NOT NULL, device_id TEXT NOT NULL, PRIMARY KEY (sha256, device_id));
-CREATE TABLE IF NOT EXISTS used_nonce (nonce TEXT PRIMARY KEY, expires REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS device (
-    device_id TEXT PRIMARY KEY, org_id TEXT NOT NULL, first_seen REAL NOT NULL,
-    last_seen REAL NOT NULL);
-"""
-# Columns added after the first hubs were set up: (table, column, definition).
-ADDED_COLUMNS = (
-    # Unix time the bundle became visible; 0 for bundles from before (their retention counts
-    # from the upgrade, see _upgrade).
-    ("mailbox", "created_at", "REAL NOT NULL DEFAULT 0"),
-    # Days an organisation's bundles are kept at most; NULL: the hub's default.
-    ("org", "retention_days", "INTEGER"),
-)
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def migrate(url: str) -> None:
+    """Brings the hub's metadata database (an SQLAlchemy URL) to the newest schema with
+    Alembic (src/cmdesk/hub/migrations); a hub made before its schema moved to Alembic is
+    taken as it is and completed. Several hub processes starting at once upgrade one at a
+    time (PostgreSQL: an advisory lock)."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+            cfg = Config()
+            cfg.set_main_option("script_location", str(MIGRATIONS))
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    finally:
+        engine.dispose()
+
+
 DAY = 86400.0
 
 
@@ -168,7 +172,8 @@ class SqlMetadata:
             db.execute(
                 self._sql(
                     "INSERT INTO mailbox (recipient_org, seq, sha256, bundle_id, size,"
-                    " sender_org, sender_device, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                    " sender_org, sender_device, created_at, recipient_device)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 ),
                 (
                     entry.recipient_org,
@@ -179,31 +184,38 @@ class SqlMetadata:
                     entry.sender_org,
                     entry.sender_device,
                     time.time(),
+                    entry.recipient_device,
                 ),
             )
         return Entry(seq, *_fields(entry)[1:])
 
     def pending(self, org_id: str, device_id: str, after: int) -> list[Entry]:
-        """Bundles for the organisation after `after`, that this device did not send and has
-        not confirmed fetching."""
+        """Bundles for the organisation (or for this device alone) after `after`, that this
+        device did not send and has not confirmed fetching. A team's laptop lists only those
+        made for it: it cannot open the others."""
         rows = self._rows(
             f"SELECT {_ENTRY} FROM mailbox m WHERE recipient_org = ? AND seq > ?"
             " AND sender_device != ? AND NOT EXISTS (SELECT 1 FROM fetched f"
-            "   WHERE f.sha256 = m.sha256 AND f.device_id = ?) ORDER BY seq",
-            (org_id, after, device_id, device_id),
+            "   WHERE f.sha256 = m.sha256 AND f.device_id = ?)"
+            " AND (m.recipient_device = ? OR (m.recipient_device = '' AND NOT EXISTS"
+            "   (SELECT 1 FROM device d WHERE d.device_id = ? AND d.scoped = 1)))"
+            " ORDER BY seq",
+            (org_id, after, device_id, device_id, device_id, device_id),
         )
         return [Entry(*r) for r in rows]
 
     def mark_fetched(self, sha256: str, device_id: str) -> None:
         self._write("INSERT INTO fetched VALUES (?, ?) ON CONFLICT DO NOTHING", (sha256, device_id))
 
-    def seen_device(self, org_id: str, device_id: str) -> None:
-        """A laptop signed in: from now on its organisation's bundles wait for it too."""
+    def seen_device(self, org_id: str, device_id: str, *, scoped: bool = False) -> None:
+        """A laptop signed in: from now on its organisation's bundles wait for it too (those
+        made for it alone, when it is a team's laptop)."""
         now = time.time()
         self._write(
-            "INSERT INTO device VALUES (?, ?, ?, ?) ON CONFLICT (device_id)"
-            " DO UPDATE SET last_seen = excluded.last_seen",
-            (device_id, org_id, now, now),
+            "INSERT INTO device (device_id, org_id, first_seen, last_seen, scoped)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (device_id)"
+            " DO UPDATE SET last_seen = excluded.last_seen, scoped = excluded.scoped",
+            (device_id, org_id, now, now, int(scoped)),
         )
 
     def held_bytes(self, *, device_id: str = "", org_id: str = "") -> int:
@@ -218,14 +230,17 @@ class SqlMetadata:
         self._write("UPDATE org SET retention_days = ? WHERE org_id = ?", (days, org_id))
 
     def expirable(self, now: float, default_days: int) -> list[str]:
-        """Bundles fetched by every known laptop of the recipient (revoked ones and the sender
-        aside, at least one fetch), or older than the recipient's retention."""
+        """Bundles fetched by every known laptop of the recipient they wait for (revoked ones
+        and the sender aside, at least one fetch; the one laptop a bundle was made for, or
+        every laptop not limited to a team), or older than the recipient's retention."""
         rows = self._rows(
             "SELECT m.sha256 FROM mailbox m JOIN org o ON o.org_id = m.recipient_org"
             " WHERE m.created_at < ? - COALESCE(o.retention_days, ?) * ?"
             " OR (EXISTS (SELECT 1 FROM fetched f WHERE f.sha256 = m.sha256)"
             "  AND NOT EXISTS (SELECT 1 FROM device d WHERE d.org_id = m.recipient_org"
             "   AND d.device_id != m.sender_device"
+            "   AND (d.device_id = m.recipient_device"
+            "     OR (m.recipient_device = '' AND d.scoped = 0))"
             "   AND d.device_id NOT IN (SELECT subject FROM revoked r"
             "     WHERE r.org_id = d.org_id)"
             "   AND NOT EXISTS (SELECT 1 FROM fetched f"
@@ -250,7 +265,7 @@ class SqlMetadata:
             return bool(cursor.rowcount == 1)
 
 
-_ENTRY = "seq, sha256, bundle_id, size, sender_org, sender_device, recipient_org"
+_ENTRY = "seq, sha256, bundle_id, size, sender_org, sender_device, recipient_org, recipient_device"
 
 
 class SqliteMetadata(SqlMetadata):
@@ -258,21 +273,11 @@ class SqliteMetadata(SqlMetadata):
     writes are a few small rows per bundle)."""
 
     def __init__(self, path: Path) -> None:
+        migrate(f"sqlite:///{path}")
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(SCHEMA)
-        self._upgrade()
-
-    def _upgrade(self) -> None:
-        with self._tx() as db:
-            for table, name, definition in ADDED_COLUMNS:
-                have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
-                if name not in have:
-                    db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {definition}")
-            # Bundles stored before times were kept start their retention now.
-            db.execute("UPDATE mailbox SET created_at = ? WHERE created_at = 0", (time.time(),))
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -286,7 +291,7 @@ class SqliteMetadata(SqlMetadata):
             self._db.execute("COMMIT")
 
 
-def _fields(entry: Entry) -> tuple[int, str, str, int, str, str, str]:
+def _fields(entry: Entry) -> tuple[int, str, str, int, str, str, str, str]:
     return (
         entry.seq,
         entry.sha256,
@@ -295,6 +300,7 @@ def _fields(entry: Entry) -> tuple[int, str, str, int, str, str, str]:
         entry.sender_org,
         entry.sender_device,
         entry.recipient_org,
+        entry.recipient_device,
     )
 
 
@@ -336,3 +342,74 @@ class FolderBlobs:
 
     def delete(self, sha256: str) -> None:
         self._path(sha256).unlink(missing_ok=True)
+
+
+class SqlStaging:
+    """tus uploads in the metadata database, one row per acknowledged chunk: every hub
+    process sharing the database continues any upload, wherever its last chunk arrived."""
+
+    def __init__(self, meta: SqlMetadata) -> None:
+        self._meta = meta
+
+    def create(self, device_id: str, org_id: str, length: int) -> Upload:
+        upload = new_upload(device_id, org_id, length)
+        self._meta._write(
+            "INSERT INTO upload VALUES (?, ?, ?, ?, ?)",
+            (upload.upload_id, device_id, org_id, length, upload.expires),
+        )
+        return upload
+
+    def get(self, upload_id: str) -> Upload | None:
+        if not well_formed(upload_id):
+            return None
+        rows = self._meta._rows(
+            "SELECT upload_id, device_id, org_id, length, expires FROM upload WHERE upload_id = ?",
+            (upload_id,),
+        )
+        if not rows:
+            return None
+        upload = Upload(str(rows[0][0]), str(rows[0][1]), str(rows[0][2]), *rows[0][3:])
+        if upload.expires < time.time():
+            self.drop(upload_id)
+            return None
+        return upload
+
+    def offset(self, upload_id: str) -> int:
+        rows = self._meta._rows(
+            "SELECT COALESCE(MAX(at + LENGTH(data)), 0) FROM upload_chunk WHERE upload_id = ?",
+            (upload_id,),
+        )
+        return int(rows[0][0])
+
+    def append(self, upload_id: str, at: int, chunk: bytes) -> int:
+        with self._meta._tx() as db:
+            # Chunks past the acknowledged offset were never confirmed to the laptop.
+            db.execute(
+                self._meta._sql("DELETE FROM upload_chunk WHERE upload_id = ? AND at >= ?"),
+                (upload_id, at),
+            )
+            db.execute(
+                self._meta._sql("INSERT INTO upload_chunk VALUES (?, ?, ?)"),
+                (upload_id, at, chunk),
+            )
+        return at + len(chunk)
+
+    def read(self, upload_id: str) -> bytes:
+        rows = self._meta._rows(
+            "SELECT data FROM upload_chunk WHERE upload_id = ? ORDER BY at", (upload_id,)
+        )
+        return b"".join(bytes(r[0]) for r in rows)
+
+    def expire(self, now: float) -> int:
+        """Drops uploads abandoned past their expiry; how many."""
+        rows = self._meta._rows("SELECT upload_id FROM upload WHERE expires < ?", (now,))
+        for (upload_id,) in rows:
+            self.drop(str(upload_id))
+        return len(rows)
+
+    def drop(self, upload_id: str) -> None:
+        with self._meta._tx() as db:
+            for table in ("upload_chunk", "upload"):
+                db.execute(
+                    self._meta._sql(f"DELETE FROM {table} WHERE upload_id = ?"), (upload_id,)
+                )

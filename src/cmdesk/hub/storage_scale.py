@@ -12,19 +12,13 @@ harmless (it is never listed) and is overwritten by the same bytes on a retry.
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from cmdesk.hub.storage import ADDED_COLUMNS, SCHEMA, SqlMetadata
-
-# SQLite's schema in PostgreSQL's words: blobs are bytea, times double precision.
-PG_SCHEMA = SCHEMA.replace("BLOB", "BYTEA").replace(" REAL", " DOUBLE PRECISION") + "".join(
-    f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {name} "
-    f"{definition.replace('REAL', 'DOUBLE PRECISION')};\n"
-    for table, name, definition in ADDED_COLUMNS
-)
+from cmdesk.hub.storage import SqlMetadata, migrate
 
 
 class PostgresMetadata(SqlMetadata):
@@ -36,13 +30,10 @@ class PostgresMetadata(SqlMetadata):
     def __init__(self, dsn: str) -> None:
         import psycopg
 
+        # SQLAlchemy's name for psycopg 3, which the hub speaks to directly afterwards.
+        migrate(re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", dsn))
         self._db = psycopg.connect(dsn, autocommit=True)
         self._lock = threading.Lock()
-        with self._tx() as db:
-            # One hub process at a time creates the tables (an advisory lock: IF NOT EXISTS
-            # alone races in PostgreSQL's catalog).
-            db.execute("SELECT pg_advisory_xact_lock(4242)")
-            db.execute(PG_SCHEMA)
 
     @contextmanager
     def _tx(self) -> Iterator[Any]:

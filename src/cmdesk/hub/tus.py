@@ -1,7 +1,9 @@
 """Resumable uploads by tus 1.0 (core, creation, checksum, expiration), so standard clients
-(tuspy, tus-js-client) interoperate. Chunks are appended to a staging file in the data folder
-and fsynced before the new offset is answered, so a hub killed mid-upload resumes from the
-last offset it acknowledged. A completed upload goes through the same header checks as a
+(tuspy, tus-js-client) interoperate. Each chunk is kept durably before the new offset is
+answered, so a hub killed mid-upload resumes from the last offset it acknowledged: in a
+staging file in the data folder (fsynced) for the embedded hub, or as rows of the shared
+database at network scale (storage.SqlStaging), so the next chunk may reach another hub
+process on another machine. A completed upload goes through the same header checks as a
 single-request upload before it becomes visible."""
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import time
 from dataclasses import asdict, dataclass
 from email.utils import formatdate
 from pathlib import Path
+from typing import Protocol
 
 VERSION = "1.0.0"
 EXTENSIONS = "creation,checksum,expiration"
@@ -35,7 +38,29 @@ class Upload:
         return formatdate(self.expires, usegmt=True)
 
 
-class Staging:
+class Staging(Protocol):
+    """Uploads under way: made, found (None once expired), how far, added to, read, dropped."""
+
+    def create(self, device_id: str, org_id: str, length: int) -> Upload: ...
+    def get(self, upload_id: str) -> Upload | None: ...
+    def offset(self, upload_id: str) -> int: ...
+    def append(self, upload_id: str, at: int, chunk: bytes) -> int: ...
+    def read(self, upload_id: str) -> bytes: ...
+    def drop(self, upload_id: str) -> None: ...
+    def expire(self, now: float) -> int: ...
+
+
+def new_upload(device_id: str, org_id: str, length: int) -> Upload:
+    return Upload(secrets.token_hex(16), device_id, org_id, length, time.time() + EXPIRE_SECONDS)
+
+
+def well_formed(upload_id: str) -> bool:
+    return upload_id.isalnum() and len(upload_id) == 32
+
+
+class FolderStaging:
+    """Uploads of the embedded hub: a file per upload in the data folder."""
+
     def __init__(self, root: Path) -> None:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
@@ -47,9 +72,7 @@ class Staging:
         return self.root / f"{upload_id}.part"
 
     def create(self, device_id: str, org_id: str, length: int) -> Upload:
-        upload = Upload(
-            secrets.token_hex(16), device_id, org_id, length, time.time() + EXPIRE_SECONDS
-        )
+        upload = new_upload(device_id, org_id, length)
         self._data(upload.upload_id).touch()
         tmp = self._meta(upload.upload_id).with_suffix(".tmp")
         tmp.write_text(json.dumps(asdict(upload)))
@@ -57,7 +80,7 @@ class Staging:
         return upload
 
     def get(self, upload_id: str) -> Upload | None:
-        if not upload_id.isalnum() or len(upload_id) != 32:
+        if not well_formed(upload_id):
             return None
         try:
             upload = Upload(**json.loads(self._meta(upload_id).read_text()))
@@ -86,6 +109,19 @@ class Staging:
     def drop(self, upload_id: str) -> None:
         for path in (self._meta(upload_id), self._data(upload_id)):
             path.unlink(missing_ok=True)
+
+    def expire(self, now: float) -> int:
+        """Drops uploads abandoned past their expiry; how many."""
+        gone = 0
+        for meta in self.root.glob("*.json"):
+            try:
+                expires = float(json.loads(meta.read_text())["expires"])
+            except (OSError, ValueError, TypeError, KeyError):
+                continue
+            if expires < now:
+                self.drop(meta.stem)
+                gone += 1
+        return gone
 
 
 def checksum_ok(header: str | None, chunk: bytes) -> bool | None:

@@ -99,6 +99,7 @@ def test_a_supervisor_sees_the_queue_and_the_team_by_risk_stage_and_worker(as_us
     figures = malee.home.figures(today)
     queue = {(a.case_number, a.kind) for a in figures.approvals}
     assert queue == {(waiting_plan.case_number, "plan"), (closing.case_number, "closure")}
+    assert figures.approvals_waiting == 2
     assert [a.case_id for a in malee.home.approvals()] == [a.case_id for a in figures.approvals]
     assert sum(figures.by_stage.values()) == 4 and figures.by_stage["case_plan"] == 2
     assert figures.by_risk == {"medium": 4}

@@ -10,10 +10,11 @@ import shutil
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped]
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from cmdesk.core.demo.generate import generate
 from cmdesk.core.errors import BundleRejected, PermissionDenied, ValidationError
@@ -224,6 +225,34 @@ def test_figures_that_are_not_counts_are_refused(demo: Path, tmp_path: Path) -> 
             ws.stats.keep("b1", "other-org", "ECPAT", bad)
         assert ws.stats.keep("b2", "other-org", "ECPAT", good) == PERIOD
         assert ws.stats.network(PERIOD)["organisations"] == ["WVFT", "ECPAT"]
+
+
+def test_the_figures_read_reopenings_from_their_index(demo: Path) -> None:
+    """Not every stage change of every case: only the partial index of moves out of
+    closure."""
+    statements: list[tuple[str, Any]] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        statements.append((statement, params))
+
+    with Workspace.open(demo, ADMIN, ADMIN_PASS) as ws:
+        event.listen(ws.ctx.engine, "before_cursor_execute", seen)
+        try:
+            ws.stats.own("2569-Q4")
+        finally:
+            event.remove(ws.ctx.engine, "before_cursor_execute", seen)
+        with ws.ctx.read() as s:
+            plans = [
+                " / ".join(
+                    row[-1]
+                    for row in s.connection().exec_driver_sql(
+                        f"EXPLAIN QUERY PLAN {statement}", params
+                    )
+                )
+                for statement, params in statements
+                if "FROM case_stage_change" in statement
+            ]
+    assert len(plans) == 1 and "ix_case_stage_change_reopened" in plans[0]
 
 
 def test_case_flow_and_referral_times_match_the_vault(demo: Path) -> None:

@@ -455,7 +455,7 @@ def case_dialogs(shell: Shell, page: object) -> Iterator[Stop]:
     yield "note-versions", versions
     _close(versions)
     case.show_tab(case.profile)
-    case.profile._open_mechanism()
+    case.profile._edit(MechanismLinkDialog)
     link = _dialog(MechanismLinkDialog)
     settle(shell)
     yield "case-mechanism", link

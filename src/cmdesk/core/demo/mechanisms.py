@@ -22,7 +22,7 @@ from cmdesk.core.reference import geography
 
 _SHARE: Final = {MechanismKind.CENTRE: 0.5, MechanismKind.COUNCIL: 0.35}
 _NAME: Final = {
-    MechanismKind.CENTRE: "ศูนย์คุ้มครองเด็กตำบล{}",
+    MechanismKind.CENTRE: "ศูนย์ชุมชนคุ้มครองเด็กตำบล{}",
     MechanismKind.COUNCIL: "สภาเด็กและเยาวชนตำบล{}",
 }
 _INACTIVE_SHARE: Final = 0.1

@@ -15,6 +15,7 @@ Numeric dates are always day/month/year: Thai readers never write month first.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from functools import cache
 
@@ -162,29 +163,34 @@ def _name_key(name: str) -> str:
     return name.casefold().replace(".", "")
 
 
+def _babel_names(
+    get_names: Callable[..., Mapping[int, str]],
+) -> Iterator[tuple[str, int, str, str]]:
+    """Each wide and abbreviated name that `get_names` (Babel's month or day names) gives in
+    both languages, as a key, with its number, Babel locale and width."""
+    for babel_locale in (*BABEL_LOCALE.values(), "en"):
+        for width in ("wide", "abbreviated"):
+            for number, name in get_names(width, locale=babel_locale).items():
+                yield _name_key(name), number, babel_locale, width
+
+
 @cache
 def _months() -> dict[str, int]:
     """Month names and abbreviations of both languages (from Babel), dots removed → 1..12."""
     names: dict[str, int] = {}
-    for babel_locale in (*BABEL_LOCALE.values(), "en"):
-        for width in ("wide", "abbreviated"):
-            for number, name in get_month_names(width, locale=babel_locale).items():
-                key = _name_key(name)
-                names[key] = number
-                # Thais often drop the suffix when typing: มกรา, กุมภา, เมษา, ตุลา ...
-                for suffix in ("คม", "ยน", "พันธ์"):
-                    if width == "wide" and key.endswith(suffix) and babel_locale.startswith("th"):
-                        names[key.removesuffix(suffix)] = number
+    for key, number, babel_locale, width in _babel_names(get_month_names):
+        names[key] = number
+        # Thais often drop the suffix when typing: มกรา, กุมภา, เมษา, ตุลา ...
+        for suffix in ("คม", "ยน", "พันธ์"):
+            if width == "wide" and key.endswith(suffix) and babel_locale.startswith("th"):
+                names[key.removesuffix(suffix)] = number
     return names
 
 
 @cache
 def _weekdays() -> dict[str, int]:
     names: dict[str, int] = {}
-    for babel_locale in (*BABEL_LOCALE.values(), "en"):
-        for width in ("wide", "abbreviated"):
-            for number, name in get_day_names(width, locale=babel_locale).items():
-                key = _name_key(name)
-                names[key] = number
-                names[key.removeprefix("วัน")] = number  # "พุธ" as well as "วันพุธ"
+    for key, number, _locale, _width in _babel_names(get_day_names):
+        names[key] = number
+        names[key.removeprefix("วัน")] = number  # "พุธ" as well as "วันพุธ"
     return names

@@ -158,16 +158,22 @@ class Case(Synced, SoftDeleted, Base):
     # submitted, a closure requested), with every column the queue reads and the scope checks,
     # so neither the other cases nor the case rows are read (100k cases, 8.5k waiting:
     # 1.0 -> 0.5 s; a queue of tens: milliseconds).
-    __table_args__ = tuple(
-        Index(name, since, *WAITING_COLUMNS, sqlite_where=text(where))
-        for name, since, where in (
-            ("ix_case_file_plan_waiting", "plan_submitted_at", "plan_status = 'submitted'"),
-            (
-                "ix_case_file_closure_waiting",
-                "closure_requested_at",
-                "closure_status = 'requested'",
-            ),
-        )
+    __table_args__ = (
+        *(
+            Index(name, since, *WAITING_COLUMNS, sqlite_where=text(where))
+            for name, since, where in (
+                ("ix_case_file_plan_waiting", "plan_submitted_at", "plan_status = 'submitted'"),
+                (
+                    "ix_case_file_closure_waiting",
+                    "closure_requested_at",
+                    "closure_status = 'requested'",
+                ),
+            )
+        ),
+        # The home screen's counts of a supervisor's open cases by risk and stage, read from
+        # the index alone; and, by its first two columns, the few cases outside their scope
+        # (another organisation's, or deleted), which the task and referral counts subtract.
+        Index("ix_case_file_org_live", "org_id", "deleted_at", "stage", "risk_level", "id"),
     )
 
     case_number: Mapped[str] = mapped_column(
@@ -262,6 +268,18 @@ class CaseStageChange(Synced, Base):
     """Append-only: every move of a case between stages, with who, when (Synced) and why."""
 
     __tablename__ = "case_stage_change"
+    # Reopenings only (moves out of closure, a few in a hundred changes): the network figures
+    # count a period's reopenings from it instead of reading every stage change of every case
+    # (100k cases: about 0.3 s to milliseconds). The figures compare from_stage with the
+    # literal 'closure', as the index's condition is written, so that any SQLite matches it.
+    __table_args__ = (
+        Index(
+            "ix_case_stage_change_reopened",
+            "org_id",
+            "created_at",
+            sqlite_where=text(f"from_stage = '{Stage.CLOSURE.value}'"),
+        ),
+    )
 
     case_id: Mapped[str] = mapped_column(String(36), index=True)
     from_stage: Mapped[str | None] = mapped_column(

@@ -1,6 +1,7 @@
 """Community child-protection mechanisms an organisation works with in a subdistrict (tambon):
-the community child protection centre (ศูนย์คุ้มครองเด็กระดับตำบล) and the children and youth
-council (สภาเด็กและเยาวชนตำบล), and the meetings they held.
+the community child protection centre (ศูนย์ชุมชนคุ้มครองเด็กระดับตำบล) and the children and
+youth council (สภาเด็กและเยาวชนระดับตำบล), and the meetings they held. The Thai words are the
+Department of Children and Youth's, chosen in resources/i18n/glossary.md.
 
 Organisation data, like its other records (owned by `org_id`): not shared with partners by
 any referral section (see the catalog), and counted, never listed, in the network figures.

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Final
 
-from sqlalchemy import String, Text
+from sqlalchemy import Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cmdesk.core.i18n import N_
@@ -29,6 +29,17 @@ TASK_STATUS_LABELS: Final[dict[TaskStatus, str]] = {
 
 class Task(Synced, SoftDeleted, Base):
     __tablename__ = "case_task"
+    # Open tasks by due date with their case and worker: the home screen counts them per
+    # worker, and My work pages through them, from the index alone.
+    __table_args__ = (
+        Index(
+            "ix_case_task_open_due",
+            "due_date",
+            "case_id",
+            "assigned_to",
+            sqlite_where=text("status = 'open' AND deleted_at IS NULL"),
+        ),
+    )
 
     case_id: Mapped[str] = mapped_column(String(36), index=True)
     title: Mapped[str] = mapped_column(String(300), info=about(N_("Task")))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from cmdesk.core.reports.documents.case_summary import build_case_summary
 from cmdesk.core.reports.documents.caseload import build_caseload_report
+from cmdesk.core.reports.documents.common import Printing
 from cmdesk.core.reports.documents.consent_form import build_consent_form
 from cmdesk.core.reports.documents.referral_slip import build_referral_slip
 from cmdesk.core.reports.fonts import register_fonts
@@ -20,6 +21,7 @@ __all__ = [
     "DEFAULT_POLICY",
     "DocumentKind",
     "Level",
+    "Printing",
     "QrPayload",
     "QrPayloadInvalid",
     "RedactionPolicy",

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Final
+from typing import Final, Protocol
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -118,23 +118,31 @@ def _reasons(probe: Probe, child: Child) -> tuple[str, ...]:
         and child.subdistrict_code == probe.subdistrict_code
     )
     if same_place_and_year:
-        th = name_similarity(
-            thai_key(probe.given_name_th),
-            thai_key(probe.family_name_th),
-            thai_key(child.given_name_th),
-            thai_key(child.family_name_th),
-        )
-        if th >= SIMILAR:
-            reasons.append("name_th")
-        latin = name_similarity(
-            latin_key(probe.given_name_latin),
-            latin_key(probe.family_name_latin),
-            latin_key(child.given_name_latin),
-            latin_key(child.family_name_latin),
-        )
-        if latin >= SIMILAR:
-            reasons.append("name_latin")
+        for reason, keys in (("name_th", _thai_keys), ("name_latin", _latin_keys)):
+            if name_similarity(*keys(probe), *keys(child)) >= SIMILAR:
+                reasons.append(reason)
     return tuple(reasons)
+
+
+class _Named(Protocol):
+    """A registered child or a probe: a given and a family name in each script."""
+
+    @property
+    def given_name_th(self) -> str: ...
+    @property
+    def family_name_th(self) -> str: ...
+    @property
+    def given_name_latin(self) -> str: ...
+    @property
+    def family_name_latin(self) -> str: ...
+
+
+def _thai_keys(named: _Named) -> tuple[str, str]:
+    return thai_key(named.given_name_th), thai_key(named.family_name_th)
+
+
+def _latin_keys(named: _Named) -> tuple[str, str]:
+    return latin_key(named.given_name_latin), latin_key(named.family_name_latin)
 
 
 def find_candidates(

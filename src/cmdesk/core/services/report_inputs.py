@@ -428,29 +428,27 @@ def caseload(
         found = subdistrict(code) if code else None
         return found.name(tr.locale) if found else ""
 
+    def listed(row: CaseloadRow) -> ri.CaseloadCase:
+        case = row.case
+        workers = [names.person(case.assigned_worker_id), names.person(case.case_manager_id)]
+        return ri.CaseloadCase(
+            case_number=case.case_number,
+            child_name=child_name(case.child_name_th, case.child_name_latin, tr.locale),
+            stage=label("stage", case.stage, tr),
+            risk=label("risk", case.risk_level, tr),
+            worker=_join(dict.fromkeys(workers)),
+            subdistrict=area_name(row.subdistrict_code),
+            last_contact_on=row.last_contact_on,
+            next_follow_up_on=row.next_follow_up_on,
+        )
+
     return ri.CaseloadData(
         record_id=scope_id,
         organisation=org,
         scope=scope,
         scope_name=scope_name,
         as_of=as_of,
-        cases=tuple(
-            ri.CaseloadCase(
-                case_number=r.case_number,
-                child_name=child_name(r.child_name_th, r.child_name_latin, tr.locale),
-                stage=label("stage", r.stage, tr),
-                risk=label("risk", r.risk_level, tr),
-                worker=_join(
-                    dict.fromkeys(
-                        [names.person(r.assigned_worker_id), names.person(r.case_manager_id)]
-                    )
-                ),
-                subdistrict=area_name(r.subdistrict_code),
-                last_contact_on=r.last_contact_on,
-                next_follow_up_on=r.next_follow_up_on,
-            )
-            for r in rows
-        ),
+        cases=tuple(listed(r) for r in rows),
         stage_order=tuple(label("stage", s, tr) for s in Stage if s != Stage.CLOSURE),
         risk_order=tuple(label("risk", r, tr) for r in RiskLevel),
     )

@@ -32,9 +32,8 @@ from cmdesk.core.model import (
     VaultMeta,
 )
 from cmdesk.core.model.case import Stage
-from cmdesk.core.model.child import full_name
 from cmdesk.core.model.task import TaskStatus
-from cmdesk.core.services.case_dto import CaseDTO, case_dto
+from cmdesk.core.services.case_dto import CaseDTO, CaseSummary, case_dto, case_summary
 from cmdesk.core.services.casework import AssessmentDTO, PlanDTO, ReviewDTO, plan_dto
 from cmdesk.core.services.children import ChildDTO, child_dto
 from cmdesk.core.services.consents import ConsentDTO, consent_dto
@@ -87,15 +86,8 @@ class ReferralSource:
 
 @dataclass(frozen=True, kw_only=True)
 class CaseloadRow:
-    case_id: str
-    case_number: str
-    child_name_th: str
-    child_name_latin: str
-    stage: str
-    risk_level: str
-    case_manager_id: str | None
-    assigned_worker_id: str | None
-    subdistrict_code: str
+    case: CaseSummary  # the case as every case list shows it
+    subdistrict_code: str  # where the child lives
     last_contact_on: date | None  # the day of the newest case note
     next_follow_up_on: date | None  # the earliest open follow-up task
 
@@ -260,14 +252,7 @@ def caseload_rows(session: Session, cases: list[tuple[Case, Child]]) -> tuple[Ca
     }
     return tuple(
         CaseloadRow(
-            case_id=case.id,
-            case_number=case.case_number,
-            child_name_th=full_name(child.given_name_th, child.family_name_th),
-            child_name_latin=full_name(child.given_name_latin, child.family_name_latin),
-            stage=case.stage,
-            risk_level=case.risk_level,
-            case_manager_id=case.case_manager_id,
-            assigned_worker_id=case.assigned_worker_id,
+            case=case_summary(case, child),
             subdistrict_code=child.subdistrict_code,
             last_contact_on=thai_date(last_note[case.id]) if last_note.get(case.id) else None,
             next_follow_up_on=next_task.get(case.id),

@@ -71,7 +71,9 @@ from cmdesk.core.vault.files import atomic_write
 if TYPE_CHECKING:
     # The reports package loads reportlab and the Thai dictionary tooling (most of a second):
     # imported on first print, not when a vault is opened.
-    from cmdesk.core.reports import Level, RedactionPolicy
+    from cmdesk.core.i18n import Translator
+    from cmdesk.core.reports import Level, Printing, RedactionPolicy
+    from cmdesk.core.reports import inputs as ri
     from cmdesk.core.services.report_inputs import Scope
 
 MIN_PDF_PASSWORD: Final = 8
@@ -276,16 +278,12 @@ class ReportService:
         from cmdesk.core.services import report_inputs as mapping
 
         tr = translator(locale)
+        # The referral's sections were chosen, with consent, for this partner: they decide
+        # what the slip carries (the builder leaves out every section not shared).
         pdf = build_referral_slip(
             mapping.referral_slip(src, tr),
-            tr=tr,
             level=lvl,
-            printed_by=self._printed_by(src.names),
-            printed_at=_thai_clock(self._clock()),
-            password=secret,
-            # The referral's sections were chosen, with consent, for this partner: they decide
-            # what the slip carries (the builder leaves out every section not shared).
-            policy=self._open_policy(lvl),
+            **self._printing(src.names, tr, secret, self._open_policy(lvl)),
         )
         self._record("referral_slip", "referral", src.referral.id, lvl, locale, secret)
         return pdf
@@ -330,18 +328,12 @@ class ReportService:
             child,
             names,
             tr,
-            org=mapping.organisation(names, self._own_org(names), locale),
+            org=self._letterhead(names, locale),
             purposes=chosen,
             share_with=orgs,
         )
         pdf = build_consent_form(
-            data,
-            tr=tr,
-            level=lvl,
-            printed_by=self._printed_by(names),
-            printed_at=_thai_clock(self._clock()),
-            password=secret,
-            policy=self._policy(),
+            data, level=lvl, **self._printing(names, tr, secret, self._policy())
         )
         self._record("consent_form", "case", dto.id, lvl, locale, secret)
         return pdf
@@ -399,20 +391,14 @@ class ReportService:
             rows,
             names,
             tr,
-            org=mapping.organisation(names, self._own_org(names), locale),
+            org=self._letterhead(names, locale),
             scope=scope,
             scope_id=scope_id,
             scope_name=scope_name,
             as_of=thai_today(now),
         )
         pdf = build_caseload_report(
-            data,
-            tr=tr,
-            level=lvl,
-            printed_by=self._printed_by(names),
-            printed_at=_thai_clock(now),
-            password=secret,
-            policy=self._policy(),
+            data, level=lvl, **self._printing(names, tr, secret, self._policy(), now)
         )
         self._record(
             "caseload", "caseload", scope_id, lvl, locale, secret, scope=scope, cases=len(rows)
@@ -464,17 +450,11 @@ class ReportService:
         data = mapping.case_summary(
             src,
             tr,
-            org=mapping.organisation(src.names, self._own_org(src.names), locale),
+            org=self._letterhead(src.names, locale),
             with_concerns=policy.shows(Section.ASSESSMENT, level),
         )
         pdf = build_case_summary(
-            data,
-            tr=tr,
-            level=level,
-            printed_by=self._printed_by(src.names),
-            printed_at=_thai_clock(self._clock()),
-            password=password,
-            policy=policy,
+            data, level=level, **self._printing(src.names, tr, password, policy)
         )
         self._record(
             "case_summary", "case", src.case.id, level, locale, password, notes=notes, batch=batch
@@ -501,11 +481,29 @@ class ReportService:
         with self._ctx.write() as s:
             self._audit.record(s, "report.print", entity, entity_id, detail)
 
-    def _printed_by(self, names: sources.Names) -> str:
-        return names.person(self._ctx.actor.user_id) or self._ctx.actor.username
+    def _printing(
+        self,
+        names: sources.Names,
+        tr: Translator,
+        password: str | None,
+        policy: RedactionPolicy,
+        now: datetime | None = None,
+    ) -> Printing:
+        """What a builder is told besides the data and level: the user printing, now on the
+        Thai wall clock, the reader's language, the password and the policy."""
+        return {
+            "tr": tr,
+            "printed_by": names.person(self._ctx.actor.user_id) or self._ctx.actor.username,
+            "printed_at": _thai_clock(now or self._clock()),
+            "password": password,
+            "policy": policy,
+        }
 
-    def _own_org(self, names: sources.Names) -> str:
-        return names.own_org_id or self._ctx.actor.org_id
+    def _letterhead(self, names: sources.Names, locale: Locale) -> ri.Organisation:
+        """The organisation a document is printed by: this vault's own."""
+        from cmdesk.core.services import report_inputs as mapping
+
+        return mapping.organisation(names, names.own_org_id or self._ctx.actor.org_id, locale)
 
     @staticmethod
     def _purposes(purposes: Sequence[str] | None) -> list[ConsentPurpose]:

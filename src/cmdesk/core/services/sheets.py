@@ -129,7 +129,7 @@ def figures_sheet(figures: HomeFigures, lang: str, fmt: str) -> bytes:
     rows: list[list[Cell]] = [
         [tr.gettext(text), getattr(figures, name)] for name, text in FIGURE_ROWS
     ]
-    rows.append([tr.gettext(WAITING_APPROVAL), len(figures.approvals)])
+    rows.append([tr.gettext(WAITING_APPROVAL), figures.approvals_waiting])
     sections = (
         (BY_RISK, [(tr.gettext(label_of("risk", k)), n) for k, n in figures.by_risk.items()]),
         (BY_STAGE, [(tr.gettext(label_of("stage", k)), n) for k, n in figures.by_stage.items()]),

@@ -98,6 +98,9 @@ class Header:
     # Encryption key updates: the sender organisation's (with grants of the new key when the
     # bundle is for its own laptops) and the recipient's as the sender knows it.
     org_box: tuple[BoxNews, ...] = ()
+    # A bundle sealed to one laptop's own key (a laptop limited to one team's cases, issue
+    # 10); empty: sealed to the organisation's key, for any of its laptops.
+    recipient_device: str = ""
 
     def to_json(self) -> dict[str, Any]:
         doc: dict[str, Any] = {
@@ -131,6 +134,8 @@ class Header:
             doc["revocations"] = [r.to_json() for r in self.revocations]
         if self.org_box:
             doc["org_box"] = [news.to_json() for news in self.org_box]
+        if self.recipient_device:
+            doc["recipient_device"] = self.recipient_device
         return doc
 
     @classmethod
@@ -176,6 +181,7 @@ class Header:
             chain=chain_from_json(d.get("chain", [])),
             revocations=revocations_from_json(d.get("revocations", [])),
             org_box=box_news_from_json(d.get("org_box", [])),
+            recipient_device=text(d.get("recipient_device", ""), 36),
         )
 
 

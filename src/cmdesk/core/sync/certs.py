@@ -36,6 +36,7 @@ ENROL_DOMAIN = b"cmdesk-enrol\n"
 # restore would need many restores to reach this; a hostile header cannot make us verify more.
 MAX_CHAIN = 32
 MAX_LAPTOPS = 100
+MAX_TEAM = 64  # as the model's User.team
 
 
 def now_text(at: datetime | None = None) -> str:
@@ -135,9 +136,12 @@ class EnrolCert:
     expires_at: str
     laptops: int
     signature: bytes
+    # The team whose cases the laptops joining with it receive (issue 10, least data per
+    # laptop); None: the whole organisation. Signed with the rest, so no laptop can widen it.
+    team: str | None = None
 
     def body(self) -> dict[str, Any]:
-        return {
+        body: dict[str, Any] = {
             "kind": "enrol",
             "enrol_id": self.enrol_id,
             "org_id": self.org_id,
@@ -147,6 +151,10 @@ class EnrolCert:
             "expires_at": self.expires_at,
             "laptops": self.laptops,
         }
+        # Present only when set, so certificates made before teams existed verify unchanged.
+        if self.team is not None:
+            body["team"] = self.team
+        return body
 
     def to_json(self) -> dict[str, Any]:
         return {**self.body(), "signature": b64(self.signature)}
@@ -169,6 +177,7 @@ class EnrolCert:
             req_str(d, "expires_at", 40),
             laptops,
             unb64(d.get("signature"), 64),
+            opt_str(d, "team", MAX_TEAM),
         )
         _time(cert.issued_at)
         _time(cert.expires_at)
@@ -186,6 +195,7 @@ class EnrolCert:
         issued_at: datetime,
         expires_at: datetime,
         laptops: int = 1,
+        team: str | None = None,
     ) -> EnrolCert:
         unsigned = cls(
             enrol_id,
@@ -196,6 +206,7 @@ class EnrolCert:
             now_text(expires_at),
             laptops,
             b"",
+            team,
         )
         signature = SigningKey(org_sign_secret).sign(ENROL_DOMAIN + canonical(unsigned.body()))
         return replace(unsigned, signature=signature.signature)
@@ -209,6 +220,12 @@ class EnrolCert:
 
 
 Link = DeviceCert | EnrolCert
+
+
+def team_of(chain: tuple[Link, ...]) -> str | None:
+    """The team a device's records are limited to: the one its enrolment names (a successor
+    keeps its predecessor's chain, so it keeps the team); None for the whole organisation."""
+    return next((link.team for link in chain if isinstance(link, EnrolCert)), None)
 
 
 def link_from_json(d: object) -> Link:

@@ -31,9 +31,19 @@ from cmdesk.core.sync import (
 )
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.capture import install
-from cmdesk.core.sync.certs import MAX_LAPTOPS, now_text
+from cmdesk.core.sync.certs import MAX_LAPTOPS, MAX_TEAM, now_text, team_of
 from cmdesk.core.sync.erasure import ERASURE_TABLE
-from cmdesk.core.sync.exporting import for_own_org, for_partner, known_devices, known_to
+from cmdesk.core.sync.exporting import (
+    Laptop,
+    device_teams,
+    find_laptop,
+    for_own_org,
+    for_partner,
+    holds_in,
+    known_devices,
+    known_to,
+    laptops_of,
+)
 from cmdesk.core.sync.hlc import Hlc, MsClock, wall_ms
 from cmdesk.core.sync.importing import ImportResult
 from cmdesk.core.sync.keys import (
@@ -84,6 +94,7 @@ class ExportResult:
     changes: int
     segments: int
     size: int
+    recipient_device: str = ""  # a bundle sealed to one laptop
 
 
 @dataclass(frozen=True)
@@ -211,14 +222,21 @@ class SyncEngine:
             self.store.audit.record(s, "sync.trust", "organisation", ident.org_id)
         return _trusted_dto(ident, False)
 
-    def enrolment_file(self, role: str = Role.FIELD_WORKER, laptops: int = 1) -> tuple[bytes, str]:
+    def enrolment_file(
+        self, role: str = Role.FIELD_WORKER, laptops: int = 1, team: str | None = None
+    ) -> tuple[bytes, str]:
         """An enrolment file for `laptops` new laptops, and its one-time passphrase (show it
         once). It holds a short-lived enrolment key certified by the organisation, never the
-        organisation's certification key; each laptop joining makes its own identity."""
+        organisation's certification key; each laptop joining makes its own identity. With a
+        `team`, the laptops hold that team's cases only and no organisation private key."""
         self.store.ctx.require_role(Role.DATA_MANAGER)
         role = Role(role)
         if not 1 <= laptops <= MAX_LAPTOPS:
             raise rej.invalid("laptops", rej.BAD_VALUE, field="laptops")
+        if team is not None:
+            team = team.strip()
+            if not team or len(team) > MAX_TEAM:
+                raise rej.invalid("team", rej.BAD_VALUE, field="team")
         keys = self.keys()
         keys.org.certifying_key()  # refuses on a laptop that joined, before any work
         enrol_id = new_id()
@@ -231,13 +249,18 @@ class SyncEngine:
                 partners,
                 laptops=laptops,
                 issuer_device=self.store.ctx.device_id,
+                team=team,
             )
             keystore.record_enrolment(db, enrolment.enrol_cert)
         passphrase = new_enrolment_passphrase()
         data = seal_enrolment(enrolment, passphrase)
         with self.store.ctx.write() as s:
             self.store.audit.record(
-                s, "sync.enrol", "enrolment", enrol_id, {"role": role.value, "laptops": laptops}
+                s,
+                "sync.enrol",
+                "enrolment",
+                enrol_id,
+                {"role": role.value, "laptops": laptops, "team": team or ""},
             )
         return data, passphrase
 
@@ -276,12 +299,15 @@ class SyncEngine:
         self,
         for_org: str | None = None,
         *,
+        laptop: str | None = None,
         everything: bool = False,
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
     ) -> tuple[bytes, ExportResult]:
         """A bundle for `for_org` (id or code; default: this organisation's other laptops)
-        with what it is not known to hold, or everything it may have."""
+        with what it is not known to hold, or everything it may have. With `laptop` (a device
+        id of this organisation, or its first characters), a bundle sealed to that laptop's
+        own key alone, carrying only what it may hold (its team's cases, for a team's laptop)."""
         keys = self.keys()
         me = self.store.ctx.device_id
         check = stopper(cancel)
@@ -292,15 +318,25 @@ class SyncEngine:
         with self.store.read() as db:
             trusted = keystore.trusted(db)
             own = keys.org.identity.org_id
-            recipient = self._recipient(for_org, trusted, own)
+            target = find_laptop(db, laptop, own, me) if laptop is not None else None
+            recipient = own if target is not None else self._recipient(for_org, trusted, own)
             devices = known_devices(db)
+            teams = device_teams(db)
             # A laptop that joined and has not reported yet holds nothing: carry everything.
             fresh = recipient == own and keystore.enrolments_waiting(db, now_text())
-            known: Vector = {} if everything or fresh else known_to(recipient, devices, me)
+            if target is not None:
+                held_there = devices[target.device_id].held
+                known: Vector = {} if everything else held_there
+            else:
+                known = {} if everything or fresh else known_to(recipient, devices, me, teams)
             held = load_held(db, self.store.origins)
             revocations = keystore.revocations(db)
             box_news = orgkeys.box_news(db, own, recipient, me)
-            if recipient == own:
+            if target is not None and target.team is not None:
+                scope = sharing.team_scope(db, own, target.team)
+                scope.update(sharing.left_team(db, scope, holds_in(held_there)))
+                changes = for_partner(db, self.store.origins, scope, known, check)
+            elif recipient == own:
                 changes = for_own_org(db, self.store.origins, known, check)
             else:
                 owned = {n: t.owned for n, t in synced_tables().items()}
@@ -321,43 +357,71 @@ class SyncEngine:
         if progress:
             progress(2, 3)
         bundle_id = new_id()
-        data = bundle_format.write(
-            {
-                "format": bundle_format.FORMAT,
-                "schema": SCHEMA_VERSION,
-                "app": __version__,
-                "bundle_id": bundle_id,
-                "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "sender_device": me,
-                "sender_org": own,
-                "cert": keys.device.cert,
-                "chain": keys.device.chain,
-                "revocations": revocations,
-                "org_box": box_news,
-                "recipient_org": recipient,
-                "vector_from": contiguous(known),
-                "vector_to": contiguous(held),
-                "segments": len(segments),
-                "operations": operations,
-            },
-            plain,
-            trusted[recipient][0].box_public,
-            keys.device,
-        )
+        header = {
+            "format": bundle_format.FORMAT,
+            "schema": SCHEMA_VERSION,
+            "app": __version__,
+            "bundle_id": bundle_id,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "sender_device": me,
+            "sender_org": own,
+            "cert": keys.device.cert,
+            "chain": keys.device.chain,
+            "revocations": revocations,
+            "org_box": box_news,
+            "recipient_org": recipient,
+            "vector_from": contiguous(known),
+            "vector_to": contiguous(held),
+            "segments": len(segments),
+            "operations": operations,
+        }
+        if target is not None:
+            header["recipient_device"] = target.device_id
+            sealed_to = target.box_public()
+        else:
+            sealed_to = trusted[recipient][0].box_public
+        data = bundle_format.write(header, plain, sealed_to, keys.device)
+        detail: dict[str, object] = {"to_org": recipient, "operations": operations}
+        detail["all"] = everything
+        if target is not None:
+            detail["to_device"] = target.device_id
         with self.store.ctx.write() as s:
-            self.store.audit.record(
-                s,
-                "sync.export",
-                "bundle",
-                bundle_id,
-                {"to_org": recipient, "operations": operations, "all": everything},
-            )
+            self.store.audit.record(s, "sync.export", "bundle", bundle_id, detail)
         if progress:
             progress(3, 3)
         result = ExportResult(
-            bundle_id, recipient, operations, len(changes), len(segments), len(data)
+            bundle_id,
+            recipient,
+            operations,
+            len(changes),
+            len(segments),
+            len(data),
+            target.device_id if target is not None else "",
         )
         return data, result
+
+    def laptops(self) -> list[Laptop]:
+        """This organisation's laptops heard from, with the team each is limited to."""
+        self.keys()
+        with self.store.read() as db:
+            own = self.store.org_id(db)
+            return laptops_of(db, own, self.store.ctx.device_id)
+
+    def team_cases(self) -> dict[str, int]:
+        """This organisation's teams with their number of cases (what an enrolment may name)."""
+        with self.store.read() as db:
+            return {
+                str(team): int(n)
+                for team, n in db.execute(
+                    "SELECT team, count(*) FROM case_file WHERE org_id = ? AND team != '' "
+                    "GROUP BY team ORDER BY team",
+                    (self.store.org_id(db),),
+                )
+            }
+
+    def own_team(self) -> str | None:
+        """The team this laptop's records are limited to (None: the whole organisation)."""
+        return team_of(self.keys().device.chain)
 
     def export_to(self, path: Path, for_org: str | None = None, **kw: object) -> ExportResult:
         data, result = self.export(for_org, **kw)  # type: ignore[arg-type]
@@ -439,6 +503,7 @@ class SyncEngine:
             overused_enrolments=overused,
             trouble=trouble,
             identity_changes=changed,
+            team=team_of(keys.device.chain),
         )
 
     def import_trouble(self) -> ImportTrouble:

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from nacl.signing import VerifyKey
+
+from cmdesk.core.sync import rejections as rej
+from cmdesk.core.sync.certs import chain_from_json, team_of
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.oplog import Change, Origins, load_ops
 from cmdesk.core.sync.payload import Knowledge
@@ -23,10 +28,72 @@ def known_devices(db: Db) -> dict[str, Knowledge]:
     }
 
 
-def known_to(org_id: str, devices: dict[str, Knowledge], me: str) -> Vector:
+def device_teams(db: Db) -> dict[str, str]:
+    """Devices met here (through their certificates) that are limited to one team's cases."""
+    out: dict[str, str] = {}
+    for device, chain in db.execute("SELECT device_id, chain FROM sync_cert"):
+        team = team_of(chain_from_json(json.loads(chain)))
+        if team is not None:
+            out[str(device)] = team
+    return out
+
+
+@dataclass(frozen=True)
+class Laptop:
+    """A laptop of this organisation heard from: a bundle can be sealed to its own key."""
+
+    device_id: str
+    sign_public: bytes
+    team: str | None  # None: the whole organisation
+    last_bundle_at: str | None
+
+    def box_public(self) -> bytes:
+        """Its signing key as an X25519 key (as the organisation key's grants use it)."""
+        return bytes(VerifyKey(self.sign_public).to_curve25519_public_key())
+
+
+def laptops_of(db: Db, own: str, me: str) -> list[Laptop]:
+    teams = device_teams(db)
+    return [
+        Laptop(str(device), bytes(public), teams.get(str(device)), at)
+        for device, public, at in db.execute(
+            "SELECT device_id, sign_public, last_bundle_at FROM sync_device "
+            "WHERE org_id = ? AND sign_public IS NOT NULL AND device_id != ? "
+            "ORDER BY last_bundle_at DESC, device_id",
+            (own, me),
+        )
+    ]
+
+
+def find_laptop(db: Db, wanted: str, own: str, me: str) -> Laptop:
+    """A laptop by its device id or the id's first characters (as `sync status` shows it)."""
+    key = wanted.strip().lower()
+    found = [x for x in laptops_of(db, own, me) if key and x.device_id.startswith(key)]
+    if len(found) != 1 or len(key) < 8:
+        raise rej.invalid("laptop", rej.UNKNOWN_LAPTOP, device=wanted.strip()[:36])
+    return found[0]
+
+
+def holds_in(vector: Vector) -> Callable[[str, int], bool]:
+    """Whether a device with this vector holds change `seq` of `origin`."""
+    empty = RangeSet()
+
+    def holds(origin: str, seq: int) -> bool:
+        return seq in vector.get(origin, empty)
+
+    return holds
+
+
+def known_to(
+    org_id: str, devices: dict[str, Knowledge], me: str, teams: dict[str, str] | None = None
+) -> Vector:
     """What every known device of an organisation holds: a bundle for the organisation
-    (whichever of its laptops imports it) must carry everything outside this."""
-    return intersect_all([k.held for d, k in devices.items() if k.org_id == org_id and d != me])
+    (whichever of its laptops imports it) must carry everything outside this. A laptop of one
+    team cannot open such a bundle (it receives its own), so what it lacks does not count."""
+    limited = teams or {}
+    return intersect_all(
+        [k.held for d, k in devices.items() if k.org_id == org_id and d != me and d not in limited]
+    )
 
 
 def _change(origins: Origins, db: Db, row: Any, *, decode: bool) -> Change:
@@ -66,7 +133,8 @@ def for_own_org(db: Db, origins: Origins, known: Vector, check: Cancel) -> list[
 def for_partner(
     db: Db, origins: Origins, scope: Scope, known: Vector, check: Cancel
 ) -> list[Change]:
-    """The changes of records in scope, cut down to the fields the scope allows."""
+    """The changes of records in scope, cut down to the fields the scope allows (a partner
+    organisation's scope, or a team's: sharing.py)."""
     out: list[Change] = []
     empty = RangeSet()
     for n, ((tbl, row_id), fields) in enumerate(sorted(scope.items())):

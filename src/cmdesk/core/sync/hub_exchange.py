@@ -67,27 +67,30 @@ def exchange_through_hub(
     progress: Progress = no_progress,
     cancel: CancelToken | None = None,
 ) -> HubExchange:
-    """Sends, then receives. `url`: another address for the hub (the pin stays the one set).
-    Steps for progress: one per organisation sent to, one per bundle received."""
+    """Sends, receives, then sends each team's laptop what it lacks. `url`: another address
+    for the hub (the pin stays the one set). Steps for progress: one per bundle made, one
+    per bundle received."""
     setting = load_setting(vault_dir)
     if setting is None:
         raise HubTrouble(NO_HUB)
     keys = sync.keys()
     trusted = sync.trusted()
     codes = {t.org_id: t.code for t in trusted}
-    targets = [None, *(t.code for t in trusted if not t.own)]
+    own = next(t.code for t in trusted if t.own)
     sent: list[Sent] = []
     received: list[Received] = []
     refused: list[Refused] = []
     client = HubClient(url or setting.url, setting.pin, keys.device)
-    try:
-        client.sign_in()
-        for done, target in enumerate(targets):
+
+    def send(targets: list[tuple[str | None, str | None]]) -> None:
+        for done, (for_org, laptop) in enumerate(targets):
             if cancel is not None:
                 cancel.check()
             progress(done, len(targets))
-            data, result = sync.export(target)
+            data, result = sync.export(for_org, laptop=laptop)
             org = codes.get(result.recipient_org, "")
+            if laptop is not None:
+                org = f"{own} {laptop[:8]}"
             if not result.operations:
                 sent.append(Sent(org, 0, 0))
                 continue
@@ -98,6 +101,10 @@ def exchange_through_hub(
                 sent.append(Sent(org, result.operations, 0, held=True))
                 continue
             sent.append(Sent(org, result.operations, result.size))
+
+    try:
+        client.sign_in()
+        send([(None, None), *((t.code, None) for t in trusted if not t.own)])
         waiting = client.pending()
         for done, item in enumerate(waiting):
             if cancel is not None:
@@ -113,6 +120,11 @@ def exchange_through_hub(
             received.append(
                 Received(codes.get(got.sender_org, got.sender_org), got.new, got.duplicates)
             )
+        if keys.org.box_secret is not None:
+            # A laptop holding every case sends each team's laptop (known now, after what
+            # just arrived) what it lacks, sealed to that laptop alone: it cannot open the
+            # organisation's bundles.
+            send([(None, x.device_id) for x in sync.laptops() if x.team is not None])
     finally:
         client.close()
     return HubExchange(tuple(sent), tuple(received), tuple(refused))

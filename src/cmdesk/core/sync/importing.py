@@ -29,11 +29,11 @@ from cmdesk.core.sync import (
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.apply import ApplyStats, apply_changes
 from cmdesk.core.sync.capture import LocalCounters
-from cmdesk.core.sync.certs import EnrolCert
+from cmdesk.core.sync.certs import EnrolCert, team_of
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.hlc import Hlc
 from cmdesk.core.sync.import_checks import vouched_orgs
-from cmdesk.core.sync.keys import OrgIdentity, open_box_grant
+from cmdesk.core.sync.keys import OrgIdentity, device_box_secret, open_box_grant
 from cmdesk.core.sync.model import QUARANTINED
 from cmdesk.core.sync.oplog import Change
 from cmdesk.core.sync.payload import Head, Reader
@@ -113,8 +113,9 @@ def import_bundle(
 
 
 def opening_key(engine: SyncEngine, h: bundle_format.Header, keys: keystore.LocalKeys) -> bytes:
-    """The organisation private key this bundle was sealed to: the current one, one replaced
-    by a rotation, or a newer one granted to this device in the header (kept from now on)."""
+    """The private key this bundle was sealed to: this laptop's own (a bundle made for it),
+    or the organisation's: the current one, one replaced by a rotation, or a newer one granted
+    to this device in the header (kept from now on)."""
     own = keys.org.identity.org_id
     with engine.store.read() as db:
         candidates = [keys.org.box_secret, *reversed(keystore.old_box_secrets(db))]
@@ -132,8 +133,17 @@ def opening_key(engine: SyncEngine, h: bundle_format.Header, keys: keystore.Loca
             with engine.store.write() as db:
                 keystore.rotate_own_box(db, news.update, secret)
             candidates.insert(0, secret)
+        elif keys.org.box_secret is None:
+            # A team's laptop holds no organisation key: it learns the new public key, so
+            # what it sends from now on is closed to a revoked laptop.
+            with engine.store.write() as db:
+                keystore.learn_own_box_public(db, news.update)
+    if h.recipient_device:
+        return device_box_secret(keys.device)
+    if keys.org.box_secret is None:
+        raise rej.reject(rej.TEAM_LAPTOP_ORG_BUNDLE, team=team_of(keys.device.chain) or "")
     for secret in candidates:
-        if bundle_crypto.open_key(secret, h.sealed_key) is not None:
+        if secret is not None and bundle_crypto.open_key(secret, h.sealed_key) is not None:
             return secret
     if newer:
         raise rej.reject(rej.NO_NEW_ORG_KEY)
@@ -325,6 +335,8 @@ def check_sender(
     if h.recipient_org != engine.keys().org.identity.org_id:
         named = trusted.get(h.recipient_org)
         raise rej.reject(rej.WRONG_RECIPIENT, org=named[0].code if named else h.recipient_org)
+    if h.recipient_device and h.recipient_device != engine.store.ctx.device_id:
+        raise rej.reject(rej.FOR_ANOTHER_LAPTOP)
     sender = trusted.get(h.sender_org)
     if sender is None:
         raise rej.reject(rej.UNKNOWN_SENDER, org=h.sender_org)

@@ -109,7 +109,9 @@ class OrgIdentity:
 @dataclass(frozen=True)
 class OrgKeys:
     identity: OrgIdentity
-    box_secret: bytes
+    # None on a laptop limited to one team's cases: it opens only bundles sealed to its own
+    # device key, never one made for every laptop of the organisation.
+    box_secret: bytes | None
     # Only on the vault where the organisation was created.
     sign_secret: bytes | None
 
@@ -226,6 +228,11 @@ def open_box_grant(device: DeviceKeys, sealed: bytes, box_public: bytes) -> byte
     return secret
 
 
+def device_box_secret(device: DeviceKeys) -> bytes:
+    """This device's signing key as an X25519 key: what opens a bundle sealed to it alone."""
+    return bytes(SigningKey(device.sign_secret).to_curve25519_private_key())
+
+
 def verify_signature(public: bytes, message: bytes, signature: bytes) -> bool:
     try:
         VerifyKey(public).verify(message, signature)
@@ -272,6 +279,10 @@ class Enrolment:
     def laptops(self) -> int:
         return self.enrol_cert.laptops
 
+    @property
+    def team(self) -> str | None:
+        return self.enrol_cert.team
+
     @classmethod
     def issue(
         cls,
@@ -283,8 +294,12 @@ class Enrolment:
         laptops: int = 1,
         now: datetime | None = None,
         issuer_device: str = "",
+        team: str | None = None,
     ) -> Enrolment:
-        """A fresh enrolment key certified by the organisation (needs its certifying key)."""
+        """A fresh enrolment key certified by the organisation (needs its certifying key).
+        With a team, the file carries no organisation private key at all: the laptops that
+        join with it receive bundles sealed to their own device keys, holding that team's
+        cases only (sharing.team_scope)."""
         at = now or datetime.now(UTC)
         key = SigningKey.generate()
         cert = EnrolCert.issue(
@@ -296,8 +311,12 @@ class Enrolment:
             issued_at=at,
             expires_at=enrolment_expiry(at),
             laptops=laptops,
+            team=team,
         )
-        return cls(org.without_certifying_key(), bytes(key), cert, trusted, issuer_device)
+        keys = org.without_certifying_key()
+        if team is not None:
+            keys = OrgKeys(keys.identity, None, None)
+        return cls(keys, bytes(key), cert, trusted, issuer_device)
 
     def new_device(self, now: datetime | None = None) -> DeviceKeys:
         """This laptop's own identity: a fresh id and key pair, certified by the enrolment key."""
@@ -316,8 +335,11 @@ class Enrolment:
 
 
 def seal_enrolment(enrolment: Enrolment, passphrase: str) -> bytes:
+    org: dict[str, str] = dict(enrolment.org.identity.body())
+    if enrolment.org.box_secret is not None:
+        org["box_secret"] = b64(enrolment.org.box_secret)
     body = {
-        "org": {**enrolment.org.identity.body(), "box_secret": b64(enrolment.org.box_secret)},
+        "org": org,
         "enrol": {
             "sign_secret": b64(enrolment.enrol_secret),
             "cert": enrolment.enrol_cert.to_json(),
@@ -377,8 +399,10 @@ def open_enrolment(data: bytes, passphrase: str, now: datetime | None = None) ->
         body = json.loads(plain)
         org_d, enrol_d = body["org"], body["enrol"]
         ident = OrgIdentity.from_body(org_d)
-        org = OrgKeys(ident, unb64(org_d["box_secret"], 32), None)
         cert = EnrolCert.from_json(enrol_d["cert"])
+        # A team's enrolment carries no organisation private key (Enrolment.issue).
+        box = None if cert.team is not None else unb64(org_d["box_secret"], 32)
+        org = OrgKeys(ident, box, None)
         enrol_secret = unb64(enrol_d["sign_secret"], 32)
         trusted = tuple(OrgIdentity.from_body(t) for t in body["trusted"])
         issuer = str(body.get("issuer_device") or "")[:64]

@@ -224,6 +224,16 @@ def rotate_own_box(db: Db, update: BoxUpdate, new_secret: bytes) -> None:
     _save_update(db, update)
 
 
+def learn_own_box_public(db: Db, update: BoxUpdate) -> None:
+    """The organisation's new public key on a laptop that holds no private one (a team's
+    laptop; the caller checked the organisation signed it)."""
+    db.execute("UPDATE sync_key SET public = ? WHERE name = ?", (update.box_public, ORG_BOX))
+    db.execute(
+        "UPDATE sync_org SET box_public = ? WHERE org_id = ?", (update.box_public, update.org_id)
+    )
+    _save_update(db, update)
+
+
 def learn_box_update(db: Db, update: BoxUpdate) -> bool:
     """A partner's newer encryption key, when its own certification key signed it."""
     known = trusted(db).get(update.org_id)
@@ -267,7 +277,7 @@ def _save_enrolments(db: Db, made: dict[str, dict[str, Any]]) -> None:
 
 
 def record_enrolment(db: Db, cert: EnrolCert) -> None:
-    entry = {"expires": cert.expires_at, "laptops": cert.laptops, "seen": []}
+    entry = {"expires": cert.expires_at, "laptops": cert.laptops, "seen": [], "team": cert.team}
     _save_enrolments(db, {**enrolments(db), cert.enrol_id: entry})
 
 
@@ -287,8 +297,11 @@ def forget_enrolment(db: Db, enrol_id: str) -> None:
 
 
 def enrolments_waiting(db: Db, now: str) -> bool:
+    """Laptops that may join for the whole organisation and have not reported: bundles for it
+    carry everything meanwhile. A team's laptop cannot open those bundles: it gets its own
+    once it has reported (SyncEngine.export with `laptop`)."""
     return any(
-        str(e["expires"]) > now and len(e["seen"]) < int(e["laptops"])
+        str(e["expires"]) > now and len(e["seen"]) < int(e["laptops"]) and not e.get("team")
         for e in enrolments(db).values()
     )
 

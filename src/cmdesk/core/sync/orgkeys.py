@@ -27,6 +27,7 @@ from cmdesk.core.sync.certs import (
     chain_from_json,
 )
 from cmdesk.core.sync.db import Db
+from cmdesk.core.sync.exporting import device_teams
 from cmdesk.core.sync.keys import grant_box_secret
 from cmdesk.core.sync.vectors import RangeSet
 
@@ -113,8 +114,9 @@ def box_news(db: Db, own: str, recipient: str, me: str) -> tuple[BoxNews, ...]:
 
 def _grants(db: Db, own: str, me: str) -> dict[str, bytes]:
     """The current private key sealed to every certified device of the organisation heard
-    from (its key came with a verified chain) and not revoked."""
-    revoked = keystore.revoked_ids(db).get(own, frozenset())
+    from (its key came with a verified chain), not revoked and not limited to one team (a
+    team's laptop never holds the organisation's key: its bundles are sealed to it alone)."""
+    revoked = keystore.revoked_ids(db).get(own, frozenset()) | device_teams(db).keys()
     row = db.execute("SELECT secret FROM sync_key WHERE name = ?", (keystore.ORG_BOX,)).fetchone()
     grants: dict[str, bytes] = {}
     for device, public in db.execute(

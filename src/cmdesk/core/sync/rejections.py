@@ -31,6 +31,19 @@ ALTERED = N_(
 WRONG_RECIPIENT = N_(
     "This sync bundle is addressed to another organisation ({org}). Nothing was imported."
 )
+FOR_ANOTHER_LAPTOP = N_(
+    "This sync bundle was made for another laptop of your organisation. Nothing was imported."
+)
+TEAM_LAPTOP_ORG_BUNDLE = N_(
+    "This sync bundle is for the laptops that hold all of your organisation's cases. This "
+    "laptop holds only team {team}'s cases and opens only bundles made for it: send a bundle "
+    "from this laptop to the data manager, then ask for a bundle for this laptop. Nothing was "
+    "imported."
+)
+UNKNOWN_LAPTOP = N_(
+    "No laptop {device} of this organisation has sent a bundle here yet. Import a bundle from "
+    "that laptop first, then make one for it."
+)
 UNKNOWN_SENDER = N_(
     "This sync bundle comes from an organisation this vault does not trust ({org}). "
     "Import its identity file with 'sync trust' first. Nothing was imported."

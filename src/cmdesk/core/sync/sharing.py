@@ -10,6 +10,12 @@ or the referral (or the partner declining it) stops further sharing of the case 
 export (the referral's new state still travels); what was sent before stays with the partner,
 as on paper.
 
+A laptop enrolled for one team (certs.EnrolCert.team) receives, in bundles sealed to its own
+key, only that team's cases with everything recorded on them (team_scope): the case, its
+child, household, consent, notes, plans, tasks, referrals and their events, plus erasure
+notices and the organisation's community mechanisms. Not the audit trail of other laptops,
+not other teams' cases.
+
 Every synced column must be classified below (a test checks): a new column is never shared
 by accident, and never silently left out of a section.
 """
@@ -17,7 +23,7 @@ by accident, and never silently left out of a section.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from cmdesk.core.model import catalog
 from cmdesk.core.sync.db import Db, chunks, marks, quote
@@ -140,3 +146,63 @@ def scope_for(db: Db, recipient: str, owned_tables: Mapping[str, bool]) -> Scope
                     for row_id in _ids(db, table, link, [owner]):
                         _add(scope, (table, row_id), None if fields == ALL else fields)
     return scope
+
+
+# Tables recorded on a case (by case_id) that travel whole with a team's case.
+CASE_RECORDS = (*CASE_LINKED, "case_stage_change", "case_task", "referral")
+# Records of the organisation as a whole that every laptop of it works with.
+ORG_WIDE = ("community_mechanism", "mechanism_meeting")
+
+
+def team_scope(db: Db, org_id: str, team: str) -> Scope:
+    """What a laptop limited to `team` may receive: the organisation's cases of that team
+    and everything recorded on them (whole records), erasure notices, the community
+    mechanisms. A case moved to another team leaves the scope from the next bundle on."""
+    present = _tables(db)
+    scope: Scope = {}
+    rows = db.execute(
+        "SELECT id, child_id FROM case_file WHERE org_id = ? AND team = ?", (org_id, team)
+    ).fetchall()
+    cases = [r[0] for r in rows]
+    children = sorted({r[1] for r in rows})
+    for case_id in cases:
+        scope[("case_file", case_id)] = None
+    for child_id in children:
+        scope[("child", child_id)] = None
+    for table in CASE_RECORDS:
+        if table in present:
+            for row_id in _ids(db, table, "case_id", cases):
+                scope[(table, row_id)] = None
+    for row_id in _ids(db, "household_member", "child_id", children):
+        scope[("household_member", row_id)] = None
+    for row_id in _ids(db, "consent", "child_id", children):
+        scope[("consent", row_id)] = None
+    referrals = [k[1] for k in scope if k[0] == "referral"]
+    for row_id in _ids(db, "referral_event", "referral_id", referrals):
+        scope[("referral_event", row_id)] = None
+    for table in (ERASURE_TABLE, *ORG_WIDE):
+        if table in present:
+            for (row_id,) in db.execute(f"SELECT id FROM {quote(table)}"):
+                scope[(table, row_id)] = None
+    return scope
+
+
+# What a team's laptop is told of a case that left its team (it still holds the case): who
+# works on it now, so the case leaves the team's caseload there.
+LEFT_TEAM_FIELDS = frozenset({"team", "assigned_worker_id", "case_manager_id", REMOVED})
+
+
+def left_team(db: Db, scope: Scope, holds: Callable[[str, int], bool]) -> Scope:
+    """Cases outside `scope` of which the laptop holds some change (`holds(origin, seq)`):
+    they were its team's once. Only who works on them travels on (LEFT_TEAM_FIELDS)."""
+    out: Scope = {}
+    for row_id, origin, seq, span in db.execute(
+        "SELECT c.row_id, o.device_id, c.seq, c.span FROM sync_change c "
+        "JOIN sync_origin o ON o.idx = c.origin WHERE c.tbl = 'case_file'"
+    ):
+        key = ("case_file", str(row_id))
+        if key in scope or key in out:
+            continue
+        if any(holds(origin, n) for n in range(seq, seq + span)):
+            out[key] = LEFT_TEAM_FIELDS
+    return out

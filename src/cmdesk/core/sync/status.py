@@ -231,3 +231,5 @@ class SyncStatus:
     trouble: ImportTrouble = ImportTrouble()
     # When this vault went on as a new laptop (restored, copied, repaired), oldest first.
     identity_changes: tuple[IdentityChange, ...] = ()
+    # The team this laptop's records are limited to (None: the whole organisation).
+    team: str | None = None

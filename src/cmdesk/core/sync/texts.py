@@ -53,6 +53,30 @@ ENROL_PASSPHRASE = N_(
     "One-time passphrase (tell it to the person setting up the laptop, not in the same "
     "message as the file): {passphrase}"
 )
+TEAM_ENROLMENT = N_(
+    "Laptops that join with it hold only team {team}'s cases ({n} now) and no key of the "
+    "organisation. Each joined laptop first sends a bundle here; then make one for it with "
+    "'sync export --laptop DEVICE_ID' (see 'sync laptops')."
+)
+TEAM_UNKNOWN = N_(
+    "No case of this organisation is in team {team} yet. Check the team's name; teams with "
+    "cases: {teams}."
+)
+JOINED_TEAM = N_(
+    "This laptop joined {org} for team {team}. Its vault is in {path}. It holds only that "
+    "team's cases: send a first bundle to your data manager ('sync export -o FILE'), then "
+    "import the bundle they make for this laptop."
+)
+TEAM_LAPTOP = N_("This laptop holds only team {team}'s cases.")
+LAPTOPS_NONE = N_("No other laptop of this organisation has sent a bundle here yet.")
+LAPTOP_LINE = N_("{device}  {scope}  last bundle: {when}")
+WHOLE_ORG = N_("whole organisation")
+TEAM_SCOPE = N_("team {team}")
+NEVER = N_("never")
+EXPORTED_LAPTOP = N_(
+    "Wrote a bundle for laptop {device} to {path}: {operations} changes to {records} records "
+    "({size} bytes, sealed to that laptop alone)."
+)
 JOINED = N_(
     "This laptop joined {org}. Its vault is in {path}. Now import a bundle to get the records."
 )

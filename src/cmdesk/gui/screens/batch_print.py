@@ -28,10 +28,12 @@ from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.screens.print_dialog import LEVELS
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import ChoiceCombo
+from cmdesk.gui.widgets.dialog_frame import dialog_title, one_use_dialog
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import MessageLabel, WrapLabel, add_heading_and_text
 from cmdesk.gui.widgets.language_picker import language_items
 from cmdesk.gui.widgets.path_row import ask_folder, path_row
+from cmdesk.gui.widgets.push_button import label_buttons
 
 if TYPE_CHECKING:
     from cmdesk.core.services.reports import BatchResult
@@ -84,17 +86,14 @@ class BatchPrintDialog(QDialog):
         self.close_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        one_use_dialog(self, session.lang, self.retranslate)
         self.language.set_code(session.lang.locale)
         self.folder.setText(str(Path.home() / "cmdesk-print"))
         self.setMinimumWidth(620)
-        self.finished.connect(self.deleteLater)
 
     def retranslate(self) -> None:
         tr = self._session.lang.translator
-        self.setWindowTitle(tr.gettext("Print case summaries"))
-        self.title.setText(tr.gettext("Print case summaries"))
+        dialog_title(self, self.title, tr.gettext("Print case summaries"))
         self.intro.setText(
             tr.gettext(
                 "One PDF for each case you can see, named by case number, in the folder you "
@@ -104,27 +103,22 @@ class BatchPrintDialog(QDialog):
         self.language.retranslate(tr)
         self.level.retranslate(tr)
         self.form.retranslate(tr)
-        self.closed.setText(tr.gettext("Closed cases too"))
-        self.notes.setText(tr.gettext("Include the case notes"))
-        self.choose.setText(tr.gettext("Choose…"))
         self.warning.setText(
             tr.gettext(
                 "PDF files are not encrypted unless you set a password. Use a folder on this "
                 "laptop, not a shared or synced one, and delete the files once printed."
             )
         )
-        self.start.setText(tr.gettext("Print the summaries"))
-        self.open_folder.setText(tr.gettext("Open the folder"))
-        self.close_button.setText(tr.gettext("Close"))
-        for b in (
-            self.closed,
-            self.notes,
-            self.choose,
-            self.start,
-            self.open_folder,
-            self.close_button,
-        ):
-            b.setAccessibleName(b.text())
+        label_buttons(
+            {
+                self.closed: tr.gettext("Closed cases too"),
+                self.notes: tr.gettext("Include the case notes"),
+                self.choose: tr.gettext("Choose…"),
+                self.start: tr.gettext("Print the summaries"),
+                self.open_folder: tr.gettext("Open the folder"),
+                self.close_button: tr.gettext("Close"),
+            }
+        )
         self.folder.setAccessibleName(tr.gettext("Folder for the PDF files"))
         self.message.retranslate(tr)
 

@@ -24,7 +24,7 @@ from cmdesk.gui.screens.caseload_filters import (
 from cmdesk.gui.screens.list_screen import ListScreen
 from cmdesk.gui.session import Session
 from cmdesk.gui.settings import GuiSettings
-from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.push_button import label_buttons, push_button
 from cmdesk.gui.widgets.search_box import SearchBox
 
 if TYPE_CHECKING:
@@ -106,8 +106,7 @@ class CaseloadScreen(ListScreen[Any]):
         self.empty.action.clicked.connect(self.register_requested)
         self.table.activated_row.connect(self._open_row)
         self.watch_changes()
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        session.lang.follow(self.retranslate)
 
     def retranslate(self) -> None:
         tr = self._session.lang.translator
@@ -129,19 +128,20 @@ class CaseloadScreen(ListScreen[Any]):
         self.status_filter.setAccessibleName(tr.gettext("Which cases"))
         self.more.retranslate(tr)
         self._show_view()
-        self.mine_only.setText(tr.gettext("Only my cases"))
-        self.mine_only.setAccessibleName(self.mine_only.text())
-        self.batch_button.setText(tr.gettext("Print summaries…"))
+        label_buttons(
+            {
+                self.mine_only: tr.gettext("Only my cases"),
+                self.batch_button: tr.gettext("Print summaries…"),
+                self.report_button: tr.gettext("Caseload report…"),
+                self.sheet_button: tr.gettext("Save as spreadsheet…"),
+            }
+        )
         self.batch_button.setToolTip(
             tr.gettext("One PDF case summary for each case, into a folder")
         )
-        self.report_button.setText(tr.gettext("Caseload report…"))
-        self.sheet_button.setText(tr.gettext("Save as spreadsheet…"))
         self.sheet_button.setToolTip(
             tr.gettext("The cases shown, every page of them, as an Excel or CSV file")
         )
-        for button in (self.batch_button, self.report_button, self.sheet_button):
-            button.setAccessibleName(button.text())
         self._update_empty()
         super().retranslate()
 

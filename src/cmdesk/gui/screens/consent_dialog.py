@@ -20,6 +20,7 @@ from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import ChoiceCombo, Item, Label, kind_items
 from cmdesk.gui.widgets.date_field import DateField
 from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
+from cmdesk.gui.widgets.dialog_frame import dialog_title, one_use_dialog
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import MessageLabel, add_heading_and_text
 from cmdesk.gui.widgets.text_box import TextBox
@@ -98,8 +99,7 @@ class ConsentDialog(QDialog):
         self.purpose.currentIndexChanged.connect(lambda _i: self._fields_for_choice())
         self.basis.currentIndexChanged.connect(lambda _i: self._fields_for_choice())
         self.given_by.currentIndexChanged.connect(lambda _i: self._fields_for_choice())
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        one_use_dialog(self, session.lang, self.retranslate)
         self.purpose.set_code(purpose)
         if share_with:
             self.org.set_code(share_with)
@@ -107,12 +107,10 @@ class ConsentDialog(QDialog):
         self.given_on.set_value(thai_today())
         self._fields_for_choice()
         self.setMinimumWidth(560)
-        self.finished.connect(self.deleteLater)
 
     def retranslate(self) -> None:
         tr = self._session.lang.translator
-        self.setWindowTitle(tr.gettext("Record consent"))
-        self.title.setText(tr.gettext("Record consent"))
+        dialog_title(self, self.title, tr.gettext("Record consent"))
         self.intro.setText(
             tr.gettext(
                 "Record what the child or family agreed to, on paper or in words before a "

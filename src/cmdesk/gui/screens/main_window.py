@@ -42,8 +42,7 @@ class MainWindow(QMainWindow):
         app = QGuiApplication.instance()
         if app is not None:
             app.installEventFilter(self._lock_key)
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        session.lang.follow(self.retranslate)
         self._restore_geometry()
 
     def retranslate(self) -> None:

@@ -32,6 +32,7 @@ from cmdesk.gui.widgets.address_picker import CHIANG_RAI, AddressPicker, place_i
 from cmdesk.gui.widgets.choice import ChoiceCombo, code_labels, kind_items
 from cmdesk.gui.widgets.date_field import DateField
 from cmdesk.gui.widgets.details import record_list, stretch_column
+from cmdesk.gui.widgets.empty_state import EmptyState
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.text_box import TextBox
@@ -73,6 +74,7 @@ class MechanismsScreen(QWidget):
         self._session = session
         self._rows: list[MechanismDTO] = []
         self._places: dict[str, dict[str, str]] = {}
+        self._loaded = False
         layout = QVBoxLayout(self)
         self.title = Heading(parent=self)
         layout.addWidget(self.title)
@@ -93,6 +95,11 @@ class MechanismsScreen(QWidget):
         self.table.currentItemChanged.connect(lambda *_a: self._update_buttons())
         self.table.itemActivated.connect(lambda *_a: self.open_edit())
         layout.addWidget(self.table, 1)
+        # Instead of an empty table once the list has come back with nothing in it.
+        self.empty = EmptyState("mechanisms", self)
+        self.empty.setObjectName("mechanisms-empty")
+        self.empty.hide()
+        layout.addWidget(self.empty, 1)
         row = QHBoxLayout()
         self.add_button = push_button(self, "add-mechanism", self.open_add)
         self.edit_button = push_button(self, "edit-mechanism", self.open_edit)
@@ -124,6 +131,19 @@ class MechanismsScreen(QWidget):
         self.table.setHeaderLabels([tr.gettext(h) for h in HEADERS])
         self.table.setAccessibleName(self.title.text())
         self.message.retranslate(tr)
+        if self.district.code():
+            self.empty.set_texts(
+                tr.gettext("No community mechanism in this district"),
+                tr.gettext("Choose All districts to see every one, or add one here."),
+            )
+        else:
+            self.empty.set_texts(
+                tr.gettext("No community mechanism yet"),
+                tr.gettext(
+                    "Add the tambon child protection centres and children and youth councils "
+                    "the organisation works with: their contact person, phone and meetings."
+                ),
+            )
         self._fill()
 
     def on_unlocked(self) -> None:
@@ -138,7 +158,9 @@ class MechanismsScreen(QWidget):
 
     def on_locked(self) -> None:
         self._rows = []
+        self._loaded = False
         self.table.clear()
+        self._show_empty()
 
     def reload(self) -> None:
         district = self.district.code()
@@ -151,7 +173,8 @@ class MechanismsScreen(QWidget):
 
     def _arrived(self, found: tuple[list[MechanismDTO], dict[str, dict[str, str]]]) -> None:
         self._rows, self._places = found
-        self._fill()
+        self._loaded = True
+        self.retranslate()  # the empty state's words depend on the district chosen
 
     def _changed(self, changes: OpChanges, _initiator: object) -> None:
         if changes.touches(Kind.MECHANISM) and self.isVisible():
@@ -187,6 +210,12 @@ class MechanismsScreen(QWidget):
             self.table.resizeColumnToContents(column)
         stretch_column(self.table, 0)
         self._update_buttons()
+        self._show_empty()
+
+    def _show_empty(self) -> None:
+        empty = self._loaded and not self._rows
+        self.empty.setVisible(empty)
+        self.table.setVisible(not empty)
 
     def chosen(self) -> str | None:
         item = self.table.currentItem()

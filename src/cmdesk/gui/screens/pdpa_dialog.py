@@ -26,10 +26,11 @@ from cmdesk.core.vault.files import atomic_write
 from cmdesk.gui.errors import friendly_message, show_failure
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
+from cmdesk.gui.widgets.dialog_frame import dialog_title, one_use_dialog
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
 from cmdesk.gui.widgets.prompts import ask
-from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.push_button import label_buttons, push_button
 from cmdesk.gui.widgets.scroll_body import scroll_body
 from cmdesk.gui.widgets.search_box import SearchBox
 
@@ -111,9 +112,7 @@ class PdpaDialog(QDialog):
         self.close_button.setObjectName("close")
         buttons.rejected.connect(self.reject)
         outer.addWidget(buttons)
-        self.finished.connect(self.deleteLater)
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        one_use_dialog(self, session.lang, self.retranslate)
         self._update()
 
     @property
@@ -122,8 +121,7 @@ class PdpaDialog(QDialog):
 
     def retranslate(self) -> None:
         tr = self.translator
-        self.setWindowTitle(tr.gettext("Requests about a child's personal data"))
-        self.title.setText(tr.gettext("Requests about a child's personal data"))
+        dialog_title(self, self.title, tr.gettext("Requests about a child's personal data"))
         self.intro.setText(
             tr.gettext(
                 "When a child or their guardian asks to see or to erase the data held about "
@@ -135,7 +133,6 @@ class PdpaDialog(QDialog):
         self.search.setAccessibleName(tr.gettext("Find the child"))
         self.found.setAccessibleName(tr.gettext("Children found"))
         self.export_title.setText(tr.gettext("Give them a copy"))
-        self.export_button.setText(tr.gettext("Save a protected copy…"))
         self.erase_title.setText(tr.gettext("Erase"))
         self.erase_text.setText(tr.gettext(ERASURE_EXPLAINED))
         current = self.reason.currentData()
@@ -144,12 +141,15 @@ class PdpaDialog(QDialog):
             self.reason.addItem(tr.gettext(msgid), code.value)
         if current is not None:
             self.reason.setCurrentIndex(max(self.reason.findData(current), 0))
-        self.erase_button.setText(tr.gettext("Erase this child's records…"))
         for form in (self.export_form, self.erase_form):
             form.retranslate(tr)
-        self.close_button.setText(tr.gettext("Close"))
-        for button in (self.export_button, self.erase_button, self.close_button):
-            button.setAccessibleName(button.text())
+        label_buttons(
+            {
+                self.export_button: tr.gettext("Save a protected copy…"),
+                self.erase_button: tr.gettext("Erase this child's records…"),
+                self.close_button: tr.gettext("Close"),
+            }
+        )
         self.message.retranslate(tr)
 
     def _clear_found(self) -> None:

@@ -35,10 +35,11 @@ from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.pdf_preview import can_preview
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import ChoiceCombo
+from cmdesk.gui.widgets.dialog_frame import one_use_dialog
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.language_picker import language_items
-from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.push_button import label_buttons, push_button
 from cmdesk.gui.widgets.screen_fit import fit_to_screen
 from cmdesk.gui.widgets.scroll_body import scroll_body
 
@@ -213,13 +214,11 @@ class PrintDialog(QDialog):
             control.currentIndexChanged.connect(lambda _i: self._forget())
         self.notes.toggled.connect(lambda _on: self._forget())
         self.password.textEdited.connect(lambda _t: self._forget())
-        session.lang.language_changed.connect(self.retranslate)
+        one_use_dialog(self, session.lang, self.retranslate)
         session.locked.connect(self._locked)
-        self.retranslate()
         self.language.set_code(session.lang.locale)
         self._document_changed()
         fit_to_screen(self, 900, 620)
-        self.finished.connect(self.deleteLater)
 
     # -- text -------------------------------------------------------------------------------
     def retranslate(self) -> None:
@@ -229,8 +228,6 @@ class PrintDialog(QDialog):
         for combo in (self.document, self.language, self.level):
             combo.retranslate(tr)
         self.form.retranslate(tr)
-        self.notes.setText(tr.gettext("Include the case notes"))
-        self.notes.setAccessibleName(self.notes.text())
         self.warning.setText(
             tr.gettext(
                 "A PDF is not encrypted: anyone who gets the file can read it, unless you set "
@@ -238,22 +235,18 @@ class PrintDialog(QDialog):
                 "delete it once printed."
             )
         )
-        self.make_button.setText(tr.gettext("Make the document"))
         self.preview_title.setText(tr.gettext("Preview"))
         self.preview.setAccessibleName(self.preview_title.text())
-        self.save_button.setText(tr.gettext("Save as PDF…"))
-        self.print_button.setText(tr.gettext("Print…"))
-        self.open_button.setText(tr.gettext("Open to print"))
-        self.close_button.setText(tr.gettext("Close"))
-        buttons = (
-            self.make_button,
-            self.print_button,
-            self.save_button,
-            self.open_button,
-            self.close_button,
+        label_buttons(
+            {
+                self.notes: tr.gettext("Include the case notes"),
+                self.make_button: tr.gettext("Make the document"),
+                self.save_button: tr.gettext("Save as PDF…"),
+                self.print_button: tr.gettext("Print…"),
+                self.open_button: tr.gettext("Open to print"),
+                self.close_button: tr.gettext("Close"),
+            }
         )
-        for b in buttons:
-            b.setAccessibleName(b.text())
         self.message.retranslate(tr)
         self._update()
 

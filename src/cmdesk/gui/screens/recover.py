@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.icons import icon
 from cmdesk.gui.session import Session
+from cmdesk.gui.widgets.dialog_buttons import translate_ok_cancel
 from cmdesk.gui.widgets.labels import MessageLabel, add_heading_and_text
 from cmdesk.gui.widgets.passphrase_meter import PassphraseMeter
 
@@ -68,8 +69,7 @@ class RecoverDialog(QDialog):
         layout.addWidget(self.buttons)
         self.passphrase.textChanged.connect(self._meter)
         self.setMinimumWidth(520)
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        session.lang.follow(self.retranslate)
 
     def retranslate(self) -> None:
         tr = self._session.lang.translator
@@ -86,10 +86,12 @@ class RecoverDialog(QDialog):
         self.user_label.setText(tr.gettext("User name"))
         self.pass_label.setText(tr.gettext("New passphrase"))
         self.repeat_label.setText(tr.gettext("Type it again"))
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(tr.gettext("Set the new passphrase"))
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(tr.gettext("Cancel"))
+        translate_ok_cancel(
+            tr,
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok),
+            tr.gettext("Set the new passphrase"),
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel),
+        )
         for label, field in (
             (self.key_label, self.key_file),
             (self.user_label, self.user),
@@ -97,8 +99,7 @@ class RecoverDialog(QDialog):
             (self.repeat_label, self.repeat),
         ):
             field.setAccessibleName(label.text())
-        for button in (ok, cancel, self.browse):
-            button.setAccessibleName(button.text())
+        self.browse.setAccessibleName(self.browse.text())
         self._meter()
 
     def _meter(self, _text: str = "") -> None:

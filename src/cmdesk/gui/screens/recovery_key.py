@@ -48,8 +48,7 @@ class RecoveryKeyPanel(QWidget):
         self.confirm.toggled.connect(self.confirmed_changed)
         layout.addWidget(self.confirm)
         layout.addStretch(1)
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        session.lang.follow(self.retranslate)
 
     def retranslate(self) -> None:
         tr = self._session.lang.translator
@@ -152,8 +151,7 @@ class RecoveryKeyDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(520)
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        session.lang.follow(self.retranslate)
 
     def retranslate(self) -> None:
         tr = self._session.lang.translator

@@ -28,6 +28,7 @@ from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import code_labels
 from cmdesk.gui.widgets.details import DetailsGrid, record_list, stretch_column
+from cmdesk.gui.widgets.dialog_frame import dialog_title, one_use_dialog
 from cmdesk.gui.widgets.labels import Heading, MessageLabel
 from cmdesk.gui.widgets.prompts import ReasonDialog
 from cmdesk.gui.widgets.push_button import name_buttons, push_button
@@ -156,12 +157,10 @@ class ReferralDetailDialog(QDialog):
         self.close_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        session.lang.language_changed.connect(self.retranslate)
+        one_use_dialog(self, session.lang, self.retranslate)
         session.locked.connect(self._locked)
-        self.retranslate()
         screen = self.screen().availableGeometry() if self.screen() else None
         self.resize(760, min(640, screen.height() - 60) if screen else 640)
-        self.finished.connect(self.deleteLater)
 
     @property
     def translator(self) -> Translator:
@@ -169,8 +168,7 @@ class ReferralDetailDialog(QDialog):
 
     def retranslate(self) -> None:
         tr = self.translator
-        self.setWindowTitle(tr.gettext("Referral details"))
-        self.title.setText(tr.gettext("Referral details"))
+        dialog_title(self, self.title, tr.gettext("Referral details"))
         self.events_title.setText(tr.gettext("Every step so far"))
         self.details.retranslate(tr)
         self.message.retranslate(tr)

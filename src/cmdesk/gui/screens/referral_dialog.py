@@ -32,9 +32,10 @@ from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import CheckList, ChoiceCombo, kind_items
 from cmdesk.gui.widgets.date_field import DateField
 from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
+from cmdesk.gui.widgets.dialog_frame import dialog_title, one_use_dialog
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
-from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.push_button import label_buttons, push_button
 from cmdesk.gui.widgets.screen_fit import fit_to_screen
 from cmdesk.gui.widgets.scroll_body import scroll_body
 from cmdesk.gui.widgets.text_box import TextBox
@@ -152,22 +153,19 @@ class ReferralDialog(QDialog):
         )
         self.sections.changed.connect(self._update_preview)
         self.partner.currentIndexChanged.connect(lambda _i: self._partner_changed())
-        session.lang.language_changed.connect(self.retranslate)
+        one_use_dialog(self, session.lang, self.retranslate)
         session.operation_did_execute.connect(self._changed)
         session.locked.connect(self._locked)
         session.unlocked.connect(self._update_preview)
-        self.retranslate()
         with self.tracker.paused():
             self.sections.set_codes(s.value for s in DEFAULT_SECTIONS)
         self._partner_changed()
         fit_to_screen(self, 980, 660)
-        self.finished.connect(self.deleteLater)
 
     # -- text -------------------------------------------------------------------------------
     def retranslate(self) -> None:
         tr = self._session.lang.translator
-        self.setWindowTitle(tr.gettext("Refer to a partner"))
-        self.title.setText(tr.gettext("Refer to a partner"))
+        dialog_title(self, self.title, tr.gettext("Refer to a partner"))
         for combo in (self.partner, self.service, self.urgency):
             combo.retranslate(tr)
         self.sections.retranslate(tr)
@@ -175,14 +173,16 @@ class ReferralDialog(QDialog):
         self.override_form.retranslate(tr)
         self.due.retranslate(tr)
         self.consent_title.setText(tr.gettext("Consent to share"))
-        self.record_consent.setText(tr.gettext("Record consent…"))
-        self.override.setText(tr.gettext("Send without consent (a reason is recorded)"))
+        label_buttons(
+            {
+                self.record_consent: tr.gettext("Record consent…"),
+                self.override: tr.gettext("Send without consent (a reason is recorded)"),
+            }
+        )
         self._any_service_text()
         self.preview_title.setText(tr.gettext("What the partner will receive"))
         self.preview.setAccessibleName(self.preview_title.text())
         translate_ok_cancel(tr, self.send, tr.gettext("Send the referral"), self.cancel)
-        for b in (self.record_consent, self.override):
-            b.setAccessibleName(b.text())
         self._show_basis()
         self._update_preview()
 

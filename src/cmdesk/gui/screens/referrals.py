@@ -61,8 +61,7 @@ class ReferralsScreen(ListScreen[Any]):
         self.filters.addStretch(1)
         self.table.activated_row.connect(self._open_row)
         self.watch_changes()
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        session.lang.follow(self.retranslate)
 
     @property
     def current_box(self) -> str:

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
 
 from cmdesk.gui.i18n import Language
 from cmdesk.gui.settings import IDLE_LOCK_CHOICES, PAPER_SIZES, GuiSettings
+from cmdesk.gui.widgets.dialog_buttons import translate_ok_cancel
+from cmdesk.gui.widgets.dialog_frame import dialog_title
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
 from cmdesk.gui.widgets.language_picker import LANGUAGE_NAMES
 
@@ -68,8 +70,7 @@ class SettingsDialog(QDialog):
 
     def retranslate(self) -> None:
         tr = self._lang.translator
-        self.setWindowTitle(tr.gettext("Settings"))
-        self.title.setText(tr.gettext("Settings"))
+        dialog_title(self, self.title, tr.gettext("Settings"))
         self.language_label.setText(tr.gettext("Language"))
         self.idle_label.setText(tr.gettext("Lock the screen after"))
         self.paper_label.setText(tr.gettext("Paper size for printing"))
@@ -86,16 +87,16 @@ class SettingsDialog(QDialog):
                 "is locked. Unsaved text stays until you unlock."
             )
         )
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(tr.gettext("Save"))
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(tr.gettext("Cancel"))
+        translate_ok_cancel(
+            tr,
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok),
+            tr.gettext("Save"),
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel),
+        )
         for label in (self.language_label, self.idle_label, self.paper_label):
             buddy = label.buddy()
             if buddy is not None:
                 buddy.setAccessibleName(label.text())
-        for button in (ok, cancel):
-            button.setAccessibleName(button.text())
 
     def accept(self) -> None:
         self._settings.idle_lock_minutes = int(self.idle.currentData())

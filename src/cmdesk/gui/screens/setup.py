@@ -108,8 +108,7 @@ class SetupPage(QWidget):
         self.next_button.clicked.connect(self.next)
         nav.addWidget(self.next_button)
         outer.addLayout(nav)
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        session.lang.follow(self.retranslate)
         self._update_nav()
 
     # -- steps ----------------------------------------------------------------------------------

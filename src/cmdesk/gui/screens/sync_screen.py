@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from cmdesk.core.acting.changes import OpChanges
     from cmdesk.core.services.conflict_review import ConflictReview
     from cmdesk.core.sync.engine import TrustedOrg
+    from cmdesk.core.sync.exporting import Laptop
     from cmdesk.core.sync.hub_client import HubSetting
     from cmdesk.core.sync.status import SyncStatus
     from cmdesk.core.workspace import Workspace
@@ -56,12 +57,18 @@ class Overview:
     status: SyncStatus
     trusted: list[TrustedOrg]
     hub: HubSetting | None
+    laptops: list[Laptop]  # of this organisation, heard from
 
 
 def _overview(ws: Workspace) -> Overview:
     from cmdesk.core.sync.hub_client import load_setting
 
-    return Overview(ws.sync.status(), ws.sync.trusted(), load_setting(ws.vault.paths.root))
+    return Overview(
+        ws.sync.status(),
+        ws.sync.trusted(),
+        load_setting(ws.vault.paths.root),
+        ws.sync.laptops(),
+    )
 
 
 class SyncScreen(QWidget):
@@ -176,6 +183,16 @@ class SyncScreen(QWidget):
                     waiting,
                 ).format(n=waiting)
             )
+        team = self._status.team if self._status else None
+        if team is not None:
+            lines.append(
+                tr.format(
+                    "This laptop holds only team {team}'s cases. It opens only bundles made "
+                    "for it: the data manager's computer makes them once it has received a "
+                    "bundle from this laptop.",
+                    team=team,
+                )
+            )
         changes = self._status.identity_changes if self._status else ()
         change = changes[-1] if changes else None
         if change is not None and datetime.now(UTC) - change.when < RECENT:
@@ -217,7 +234,7 @@ class SyncScreen(QWidget):
 
     def _overview(self, overview: Overview) -> None:
         self._status = overview.status
-        self.exchange.set_partners(overview.trusted, overview.status.device_id)
+        self.exchange.set_partners(overview.trusted, overview.status.device_id, overview.laptops)
         actor = self._session.actor
         self.hub.set_hub(overview.hub, actor is not None and actor.role == Role.DATA_MANAGER)
         self.laptops.set_peers(overview.status.device_id, overview.status.peers)

@@ -19,7 +19,7 @@ from cmdesk.gui.screens.list_screen import ListScreen
 from cmdesk.gui.screens.postpone_dialog import PostponeDialog
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.prompts import ReasonDialog
-from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.push_button import label_buttons, push_button
 
 FILTERS = ("mine", "all")
 
@@ -69,8 +69,7 @@ class TasksScreen(ListScreen[Any]):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection())
         self.model.modelReset.connect(self._selection)
         self.watch_changes()
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        session.lang.follow(self.retranslate)
 
     def retranslate(self) -> None:
         tr = self._session.lang.translator
@@ -87,10 +86,7 @@ class TasksScreen(ListScreen[Any]):
         self.which.setCurrentIndex(FILTERS.index(current))
         self.which.blockSignals(False)
         self.which.setAccessibleName(tr.gettext("Which tasks"))
-        self.done.setText(tr.gettext("Done…"))
-        self.postpone.setText(tr.gettext("Postpone…"))
-        for button in (self.done, self.postpone):
-            button.setAccessibleName(button.text())
+        label_buttons({self.done: tr.gettext("Done…"), self.postpone: tr.gettext("Postpone…")})
         self.empty.set_texts(
             tr.gettext("Nothing to do this week"),
             tr.gettext(

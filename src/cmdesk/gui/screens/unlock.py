@@ -26,6 +26,7 @@ from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.busy_bar import busy_bar
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.language_picker import LanguagePicker
+from cmdesk.gui.widgets.push_button import label_buttons
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,7 @@ class UnlockPage(QWidget):
         self._countdown = QTimer(self)
         self._countdown.setInterval(250)
         self._countdown.timeout.connect(self._tick)
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        session.lang.follow(self.retranslate)
 
     # -- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -176,25 +176,21 @@ class UnlockPage(QWidget):
         else:
             self.title.setText(tr.gettext("Unlock the vault"))
             self.subtitle.setText(tr.gettext("Type your user name and passphrase."))
-        self.create_button.setText(tr.gettext("Create a new vault…"))
-        self.switch_button.setText(tr.gettext("Sign in as someone else"))
         self.user_label.setText(tr.gettext("User name"))
         self.pass_label.setText(tr.gettext("Passphrase"))
         self.user.setAccessibleName(tr.gettext("User name"))
         self.passphrase.setAccessibleName(tr.gettext("Passphrase"))
-        self.unlock_button.setText(tr.gettext("Unlock"))
-        self.unlock_button.setAccessibleName(tr.gettext("Unlock"))
-        self.forgot_button.setText(tr.gettext("Forgot your passphrase?"))
-        self.other_button.setText(tr.gettext("Open another vault…"))
+        label_buttons(
+            {
+                self.unlock_button: tr.gettext("Unlock"),
+                self.forgot_button: tr.gettext("Forgot your passphrase?"),
+                self.other_button: tr.gettext("Open another vault…"),
+                self.create_button: tr.gettext("Create a new vault…"),
+                self.switch_button: tr.gettext("Sign in as someone else"),
+            }
+        )
         if self._path is not None:
             self.vault_label.setText(str(self._path))
-        for button in (
-            self.forgot_button,
-            self.other_button,
-            self.create_button,
-            self.switch_button,
-        ):
-            button.setAccessibleName(button.text())
         self._tick()
 
     # -- state ----------------------------------------------------------------------------------

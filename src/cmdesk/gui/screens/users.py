@@ -29,11 +29,12 @@ from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import ChoiceCombo, kind_items
 from cmdesk.gui.widgets.details import record_list
 from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
+from cmdesk.gui.widgets.dialog_frame import dialog_title
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.passphrase_meter import PassphraseMeter
 from cmdesk.gui.widgets.prompts import ask
-from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.push_button import label_buttons, push_button
 
 if TYPE_CHECKING:
     from cmdesk.core.services.users import Removal, UserDTO
@@ -67,8 +68,7 @@ class UsersScreen(QWidget):
         self.remove_button = push_button(self, "remove-user", self._remove)
         row.addWidget(self.remove_button)
         layout.addLayout(row)
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        session.lang.follow(self.retranslate)
 
     def retranslate(self) -> None:
         tr = self._session.lang.translator
@@ -79,11 +79,13 @@ class UsersScreen(QWidget):
                 "A removed account can no longer unlock; its work stays in the records."
             )
         )
-        self.add_button.setText(tr.gettext("Add a staff member…"))
-        self.reset_button.setText(tr.gettext("Set a new passphrase…"))
-        self.remove_button.setText(tr.gettext("Remove the account…"))
-        for b in (self.add_button, self.reset_button, self.remove_button):
-            b.setAccessibleName(b.text())
+        label_buttons(
+            {
+                self.add_button: tr.gettext("Add a staff member…"),
+                self.reset_button: tr.gettext("Set a new passphrase…"),
+                self.remove_button: tr.gettext("Remove the account…"),
+            }
+        )
         self.table.setHeaderLabels(
             [
                 tr.gettext("User name"),
@@ -219,8 +221,7 @@ class PassphraseForm(QDialog):
         self.layout_.addWidget(self.meter)
         self.layout_.addWidget(self.message)
         self.layout_.addWidget(self.buttons)
-        self._session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        self._session.lang.follow(self.retranslate)
 
     @property
     def translator(self) -> Translator:
@@ -307,8 +308,7 @@ class AddUserDialog(PassphraseForm):
 
     def retranslate(self) -> None:
         tr = self.translator
-        self.setWindowTitle(tr.gettext("Add a staff member"))
-        self.title.setText(tr.gettext("Add a staff member"))
+        dialog_title(self, self.title, tr.gettext("Add a staff member"))
         self.role.retranslate(tr)
         self.username.setPlaceholderText(tr.gettext("for example somchai"))
         self.retranslate_common()
@@ -342,8 +342,7 @@ class AccountPassphraseForm(PassphraseForm):
 
     def retranslate(self) -> None:
         tr = self.translator
-        self.setWindowTitle(tr.gettext(self.TITLE))
-        self.title.setText(tr.gettext(self.TITLE))
+        dialog_title(self, self.title, tr.gettext(self.TITLE))
         self.intro.setText(tr.gettext(self.INTRO))
         self.retranslate_common()
 

@@ -21,7 +21,7 @@ from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
 from cmdesk.gui.widgets.path_row import ask_folder, path_row
-from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.push_button import label_buttons, push_button
 from cmdesk.gui.widgets.scroll_body import scroll_body
 
 if TYPE_CHECKING:
@@ -75,8 +75,7 @@ class VaultScreen(QWidget):
         self.pdpa_button = push_button(self, "pdpa", self.open_pdpa, "search")
         layout.addWidget(self.pdpa_button)
         layout.addStretch(1)
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        session.lang.follow(self.retranslate)
 
     def retranslate(self) -> None:
         tr = self._session.lang.translator
@@ -89,8 +88,6 @@ class VaultScreen(QWidget):
                 "folder for it."
             )
         )
-        self.choose.setText(tr.gettext("Choose…"))
-        self.backup_button.setText(tr.gettext("Make a backup"))
         self.check_title.setText(tr.gettext("Check"))
         self.check_body.setText(
             tr.gettext(
@@ -98,8 +95,6 @@ class VaultScreen(QWidget):
                 "damaged or altered. It changes nothing."
             )
         )
-        self.check_button.setText(tr.gettext("Check the vault"))
-        self.repair_button.setText(tr.gettext("Record the break as known"))
         self.key_title.setText(tr.gettext("Recovery key"))
         self.key_body.setText(
             tr.gettext(
@@ -107,7 +102,6 @@ class VaultScreen(QWidget):
                 "recovery key opens the vault. Make a new one if the old one may be lost."
             )
         )
-        self.key_button.setText(tr.gettext("Make a recovery key…"))
         self.pdpa_title.setText(tr.gettext("Personal data requests"))
         self.pdpa_body.setText(
             tr.gettext(
@@ -115,17 +109,16 @@ class VaultScreen(QWidget):
                 "child, or for it to be erased."
             )
         )
-        self.pdpa_button.setText(tr.gettext("Find the child…"))
-        buttons = (
-            self.choose,
-            self.backup_button,
-            self.check_button,
-            self.repair_button,
-            self.key_button,
-            self.pdpa_button,
+        label_buttons(
+            {
+                self.choose: tr.gettext("Choose…"),
+                self.backup_button: tr.gettext("Make a backup"),
+                self.check_button: tr.gettext("Check the vault"),
+                self.repair_button: tr.gettext("Record the break as known"),
+                self.key_button: tr.gettext("Make a recovery key…"),
+                self.pdpa_button: tr.gettext("Find the child…"),
+            }
         )
-        for b in buttons:
-            b.setAccessibleName(b.text())
         self.folder.setAccessibleName(tr.gettext("Backup folder"))
         self.backup_message.retranslate(tr)
         if self.last_check is not None:

@@ -39,7 +39,7 @@ from cmdesk.gui.screens.vault_care import VaultScreen
 from cmdesk.gui.session import Session
 from cmdesk.gui.settings import GuiSettings
 from cmdesk.gui.widgets.labels import WrapLabel
-from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.push_button import label_buttons, push_button
 
 SECTIONS = (
     "home",
@@ -182,8 +182,7 @@ class WorkspacePage(QWidget):
         self.case_page.back_requested.connect(self._back_from_case)
         self.vault.key_button.clicked.connect(self.recovery_key_requested)
         self.sync.attach_nav(self.nav.item(SECTIONS.index("sync")))
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        session.lang.follow(self.retranslate)
 
     def set_compact(self, compact: bool, *, chosen: bool = False) -> None:
         if chosen:
@@ -341,20 +340,16 @@ class WorkspacePage(QWidget):
         self._names: dict[str, str] = names
         self.nav.setAccessibleName(tr.gettext("Sections"))
         self._show_nav()
-        self.register_button.setText(tr.gettext("Register a child"))
-        self.passphrase_button.setText(tr.gettext("My passphrase…"))
-        self.passphrase_button.setToolTip(tr.gettext("Change my passphrase"))
-        self.settings_button.setText(tr.gettext("Settings"))
-        self.lock_button.setText(tr.gettext("Lock"))
-        self.lock_button.setToolTip(tr.gettext("Lock now (Ctrl+L)"))
-        buttons = (
-            self.register_button,
-            self.passphrase_button,
-            self.settings_button,
-            self.lock_button,
+        label_buttons(
+            {
+                self.register_button: tr.gettext("Register a child"),
+                self.passphrase_button: tr.gettext("My passphrase…"),
+                self.settings_button: tr.gettext("Settings"),
+                self.lock_button: tr.gettext("Lock"),
+            }
         )
-        for button in buttons:
-            button.setAccessibleName(button.text())
+        self.passphrase_button.setToolTip(tr.gettext("Change my passphrase"))
+        self.lock_button.setToolTip(tr.gettext("Lock now (Ctrl+L)"))
         self.banner_text.setText(
             tr.gettext(
                 "This vault has no recovery key yet. If every data manager forgets their "

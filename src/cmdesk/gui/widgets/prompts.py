@@ -19,6 +19,7 @@ from cmdesk.core.i18n import Translator
 from cmdesk.gui.i18n import Language
 from cmdesk.gui.widgets.choice import ChoiceCombo, Item
 from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
+from cmdesk.gui.widgets.dialog_frame import dialog_title, one_use_dialog
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import add_heading_and_text
 from cmdesk.gui.widgets.text_box import TextBox
@@ -97,16 +98,13 @@ class ReasonDialog(QDialog):
             self, "ok", self.accept
         )
         layout.addWidget(self.buttons)
-        lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        one_use_dialog(self, lang, self.retranslate)
         self.setMinimumWidth(480)
-        self.finished.connect(self.deleteLater)
 
     def retranslate(self) -> None:
         tr = self._lang.translator
         title, prompt, ok = self._texts
-        self.setWindowTitle(title(tr))
-        self.heading.setText(title(tr))
+        dialog_title(self, self.heading, title(tr))
         self.prompt.setText(prompt(tr))
         if self.choice is not None:
             self.choice.retranslate(tr)

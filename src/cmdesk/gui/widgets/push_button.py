@@ -4,11 +4,14 @@ and their words set when the screen is translated."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QAbstractButton, QPushButton, QWidget
 
 from cmdesk.gui.icons import icon
+
+B = TypeVar("B", bound=QAbstractButton)
 
 
 def push_button(
@@ -24,9 +27,14 @@ def push_button(
     return button
 
 
+def label_buttons(texts: Mapping[B, str]) -> None:
+    """Gives each button its text (already translated), which screen readers also read out
+    as its name."""
+    for button, text in texts.items():
+        button.setText(text)
+        button.setAccessibleName(text)
+
+
 def name_buttons(buttons: Mapping[str, QAbstractButton], texts: Mapping[str, str]) -> None:
-    """Gives the buttons, by their key, their texts (already translated), which screen
-    readers also read out as their names."""
-    for key, text in texts.items():
-        buttons[key].setText(text)
-        buttons[key].setAccessibleName(text)
+    """Gives the buttons, by their key, their texts (already translated) and names."""
+    label_buttons({buttons[key]: text for key, text in texts.items()})

@@ -3,52 +3,35 @@ referrals, consent and (optionally) notes, each section as the redaction level a
 
 from __future__ import annotations
 
-from datetime import datetime
+from functools import partial
+from typing import Unpack
 
 from reportlab.platypus.flowables import Flowable
 
-from cmdesk.core.i18n import N_, Translator
+from cmdesk.core.i18n import N_
 from cmdesk.core.reports.documents import record_sections as rs
 from cmdesk.core.reports.documents.common import (
     Context,
     Paper,
+    Printing,
+    case_heading,
     child_sections,
     field_table,
     heading,
-    omitted_notice,
     render_document,
-    title_block,
 )
 from cmdesk.core.reports.inputs import CaseSummaryData
 from cmdesk.core.reports.qr import DocumentKind
-from cmdesk.core.reports.redaction import DEFAULT_POLICY, Level, RedactionPolicy, Section
+from cmdesk.core.reports.redaction import Level, Section
 
-SECTIONS = (
-    Section.IDENTITY,
-    Section.CONTACT,
-    Section.SENSITIVE,
-    Section.STATUS,
-    Section.ASSESSMENT,
-    Section.CASE_PLAN,
-    Section.REVIEWS,
-    Section.REFERRALS,
-    Section.CONSENT,
-    Section.NOTES,
-)
+TITLE = N_("Case summary")
+SUBTITLE = N_("Case {case_number} · opened {date}")
+SECTIONS = tuple(Section)  # a case summary can carry every section
 
 
 def case_summary_story(data: CaseSummaryData, ctx: Context) -> list[Flowable]:
     tr = ctx.tr
-    story: list[Flowable] = title_block(
-        ctx,
-        tr.gettext("Case summary"),
-        tr.format(
-            "Case {case_number} · opened {date}",
-            case_number=data.case_number,
-            date=ctx.long_date_text(data.opened_on),
-        ),
-    )
-    story += omitted_notice(ctx, SECTIONS)
+    story = case_heading(ctx, TITLE, SUBTITLE, data.case_number, data.opened_on, SECTIONS)
 
     child = child_sections(ctx, data.child)
     if child:
@@ -85,24 +68,8 @@ def case_summary_story(data: CaseSummaryData, ctx: Context) -> list[Flowable]:
 
 
 def build_case_summary(
-    data: CaseSummaryData,
-    *,
-    tr: Translator,
-    level: Level,
-    printed_by: str,
-    printed_at: datetime,
-    password: str | None = None,
-    policy: RedactionPolicy = DEFAULT_POLICY,
+    data: CaseSummaryData, *, level: Level, **printing: Unpack[Printing]
 ) -> bytes:
     """The case summary as PDF bytes, in tr's language, showing what `level` allows."""
-    ctx = Context(tr, level, policy)
-    paper = Paper(
-        data.organisation,
-        N_("Case summary"),
-        data.case_number,
-        DocumentKind.CASE_SUMMARY,
-        data.record_id,
-        printed_by,
-        printed_at,
-    )
-    return render_document(case_summary_story(data, ctx), ctx, paper, password=password)
+    paper = Paper.of(data, TITLE, DocumentKind.CASE_SUMMARY, data.case_number)
+    return render_document(partial(case_summary_story, data), paper, level, printing)

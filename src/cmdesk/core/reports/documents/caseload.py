@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime
+from functools import partial
+from typing import Unpack
 
 from reportlab.platypus import Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
-from cmdesk.core.i18n import N_, Translator
+from cmdesk.core.i18n import N_
 from cmdesk.core.reports.documents.common import (
     FRAME_WIDTH,
     Context,
     Paper,
+    Printing,
     field_table,
     heading,
     list_table,
@@ -25,7 +27,7 @@ from cmdesk.core.reports.documents.common import (
 from cmdesk.core.reports.flowables import ThaiParagraph
 from cmdesk.core.reports.inputs import CaseloadCase, CaseloadData
 from cmdesk.core.reports.qr import DocumentKind
-from cmdesk.core.reports.redaction import DEFAULT_POLICY, Level, RedactionPolicy, Section
+from cmdesk.core.reports.redaction import Level, Section
 from cmdesk.core.reports.styles import HEADER_FILL, RULE_GREY
 
 SCOPE_LABELS = {
@@ -179,24 +181,8 @@ def _matrix(ctx: Context, data: CaseloadData) -> list[Flowable]:
 
 
 def build_caseload_report(
-    data: CaseloadData,
-    *,
-    tr: Translator,
-    level: Level = Level.FULL,
-    printed_by: str,
-    printed_at: datetime,
-    password: str | None = None,
-    policy: RedactionPolicy = DEFAULT_POLICY,
+    data: CaseloadData, *, level: Level = Level.FULL, **printing: Unpack[Printing]
 ) -> bytes:
     """The caseload report as PDF bytes."""
-    ctx = Context(tr, level, policy)
-    paper = Paper(
-        data.organisation,
-        N_("Caseload report"),
-        data.scope_name,
-        DocumentKind.CASELOAD,
-        data.record_id,
-        printed_by,
-        printed_at,
-    )
-    return render_document(caseload_story(data, ctx), ctx, paper, password=password)
+    paper = Paper.of(data, N_("Caseload report"), DocumentKind.CASELOAD, data.scope_name)
+    return render_document(partial(caseload_story, data), paper, level, printing)

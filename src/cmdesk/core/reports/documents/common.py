@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NotRequired, Protocol, TypedDict
 
 from reportlab.platypus import Table, TableStyle
 from reportlab.platypus.flowables import Flowable, Spacer
@@ -60,6 +61,10 @@ class Context:
     def long_date_text(self, value: date) -> str:
         return format_date(value, self.tr.locale, "long")
 
+    def labels(self, *msgids: str) -> list[str]:
+        """Each message id in the reader's language: a table's column headings."""
+        return [self.tr.gettext(m) for m in msgids]
+
 
 def text(value: str) -> str:
     return value.strip() or DASH
@@ -71,6 +76,17 @@ def para(value: str, style: TextStyle) -> ThaiParagraph:
 
 def title_block(ctx: Context, title: str, subtitle: str) -> list[Flowable]:
     return [para(title, ctx.styles.title), para(subtitle, ctx.styles.subtitle)]
+
+
+def case_heading(
+    ctx: Context, title: str, subtitle: str, case_number: str, on: date, sections: Sequence[Section]
+) -> list[Flowable]:
+    """A case document's title, the line naming the case and the day the document is about
+    (`subtitle`, a message id with {case_number} and {date}), and what this copy leaves out of
+    the `sections` it can carry."""
+    tr = ctx.tr
+    line = tr.format(subtitle, case_number=case_number, date=ctx.long_date_text(on))
+    return [*title_block(ctx, tr.gettext(title), line), *omitted_notice(ctx, sections)]
 
 
 def omitted_notice(ctx: Context, sections: Sequence[Section]) -> list[Flowable]:
@@ -257,34 +273,62 @@ def child_sections(
 
 @dataclass(frozen=True)
 class Paper:
-    """What every document's page furniture says about it."""
+    """What a document's page furniture says about the document itself."""
 
     organisation: Organisation
     title: str  # a message id
     reference: str  # what the paper is about, never a name (a case number, an id)
     kind: DocumentKind
     record_id: str
+
+    @classmethod
+    def of(cls, data: Filed, title: str, kind: DocumentKind, reference: str) -> Paper:
+        """The paper of a document about data's record, printed by data's organisation."""
+        return cls(data.organisation, title, reference, kind, data.record_id)
+
+
+class Filed(Protocol):
+    """A document's data that names the organisation printing it and the record it is about."""
+
+    @property
+    def organisation(self) -> Organisation: ...
+
+    @property
+    def record_id(self) -> str: ...
+
+
+class Printing(TypedDict):
+    """The keywords every document builder takes besides its data and level: the reader's
+    language, who prints it and when, the password that protects the PDF (none: unprotected)
+    and the redaction policy (DEFAULT_POLICY when not given)."""
+
+    tr: Translator
     printed_by: str
     printed_at: datetime
+    password: NotRequired[str | None]
+    policy: NotRequired[RedactionPolicy]
 
 
 def render_document(
-    story: list[Flowable],
-    ctx: Context,
+    story: Callable[[Context], list[Flowable]],
     paper: Paper,
+    level: Level,
+    printing: Printing,
     *,
-    password: str | None,
     attachments: dict[str, bytes] | None = None,
 ) -> bytes:
-    """The story laid out on furnished pages: the one way every document becomes a PDF."""
+    """The story, told for `level`, laid out on furnished pages: the one way every document
+    becomes a PDF."""
+    tr = printing["tr"]
+    ctx = Context(tr, level, printing.get("policy", DEFAULT_POLICY))
     info = PageFurniture(
         organisation=paper.organisation,
-        title=ctx.tr.gettext(paper.title),
+        title=tr.gettext(paper.title),
         reference=paper.reference,
-        level=ctx.level,
-        printed_by=paper.printed_by,
-        printed_at=paper.printed_at,
+        level=level,
+        printed_by=printing["printed_by"],
+        printed_at=printing["printed_at"],
         qr=QrPayload(paper.kind, paper.record_id),
-        tr=ctx.tr,
+        tr=tr,
     )
-    return render_pdf(story, info, password=password, attachments=attachments)
+    return render_pdf(story(ctx), info, password=printing.get("password"), attachments=attachments)

@@ -7,16 +7,17 @@ without losing help.
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import Unpack
 
 from reportlab.platypus import Table, TableStyle
 from reportlab.platypus.flowables import Flowable, KeepTogether
 
-from cmdesk.core.i18n import N_, Translator, format_birth_date
+from cmdesk.core.i18n import N_, format_birth_date
 from cmdesk.core.reports.documents.common import (
     FRAME_WIDTH,
     Context,
     Paper,
+    Printing,
     field_table,
     gap,
     heading,
@@ -28,7 +29,7 @@ from cmdesk.core.reports.documents.common import (
 from cmdesk.core.reports.flowables import CheckBox, ThaiParagraph, WriteLine
 from cmdesk.core.reports.inputs import ConsentFormData
 from cmdesk.core.reports.qr import DocumentKind
-from cmdesk.core.reports.redaction import DEFAULT_POLICY, Level, RedactionPolicy, Section
+from cmdesk.core.reports.redaction import Level, Section
 from cmdesk.core.reports.styles import HEADER_FILL, RULE_GREY
 
 
@@ -178,25 +179,10 @@ def _signatures(ctx: Context, data: ConsentFormData) -> Flowable:
 
 
 def build_consent_form(
-    data: ConsentFormData,
-    *,
-    tr: Translator,
-    level: Level = Level.FULL,
-    printed_by: str,
-    printed_at: datetime,
-    password: str | None = None,
-    policy: RedactionPolicy = DEFAULT_POLICY,
+    data: ConsentFormData, *, level: Level = Level.FULL, **printing: Unpack[Printing]
 ) -> bytes:
     """The consent form as PDF bytes, ready to print and sign."""
-    ctx = Context(tr, level, policy)
-    paper = Paper(
-        data.organisation,
-        N_("Consent form"),
-        data.case_number,
-        DocumentKind.CONSENT_FORM,
-        data.record_id,
-        printed_by,
-        printed_at,
+    paper = Paper.of(data, N_("Consent form"), DocumentKind.CONSENT_FORM, data.case_number)
+    return render_document(
+        lambda ctx: [*consent_form_story(data, ctx), gap(2)], paper, level, printing
     )
-    story = [*consent_form_story(data, ctx), gap(2)]
-    return render_document(story, ctx, paper, password=password)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from reportlab.platypus.flowables import Flowable
 
@@ -14,6 +15,7 @@ from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.reports.documents.common import (
     Context,
     Paper,
+    Printing,
     field_table,
     gap,
     heading,
@@ -25,7 +27,7 @@ from cmdesk.core.reports.documents.common import (
 )
 from cmdesk.core.reports.inputs import Organisation
 from cmdesk.core.reports.qr import DocumentKind
-from cmdesk.core.reports.redaction import DEFAULT_POLICY, Level
+from cmdesk.core.reports.redaction import Level
 
 TITLE = N_("Personal data held about a child")
 ATTACHMENT = "personal-data.json"
@@ -68,7 +70,7 @@ def personal_data_story(data: PersonalData, ctx: Context) -> list[Flowable]:
     story.append(
         list_table(
             ctx,
-            [tr.gettext("When"), tr.gettext("Who"), tr.gettext("What")],
+            ctx.labels(N_("When"), N_("Who"), N_("What")),
             [list(row) for row in data.history],
             [0.25, 0.2, 0.55],
         )
@@ -85,20 +87,13 @@ def build_personal_data(
     password: str,
 ) -> bytes:
     """The export as an AES-256 password-protected PDF with the JSON attached inside."""
-    ctx = Context(tr, Level.FULL, DEFAULT_POLICY)
     paper = Paper(
-        data.organisation,
-        TITLE,
-        data.child_id,
-        DocumentKind.PERSONAL_DATA,
-        data.child_id,
-        printed_by,
-        printed_at,
+        data.organisation, TITLE, data.child_id, DocumentKind.PERSONAL_DATA, data.child_id
     )
     return render_document(
-        personal_data_story(data, ctx),
-        ctx,
+        partial(personal_data_story, data),
         paper,
-        password=password,
+        Level.FULL,
+        Printing(tr=tr, printed_by=printed_by, printed_at=printed_at, password=password),
         attachments={ATTACHMENT: data.attachment},
     )

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from reportlab.platypus.flowables import Flowable, KeepTogether
 
+from cmdesk.core.i18n import N_
 from cmdesk.core.reports.documents.common import (
     Context,
     field_table,
@@ -30,7 +31,7 @@ from cmdesk.core.reports.redaction import Section
 def stage_history(ctx: Context, changes: Sequence[StageChange]) -> list[Flowable]:
     tr = ctx.tr
     rows = [(c.stage, ctx.date_text(c.started_on), c.by, c.note) for c in changes]
-    header = [tr.gettext("Stage"), tr.gettext("Since"), tr.gettext("By"), tr.gettext("Note")]
+    header = ctx.labels(N_("Stage"), N_("Since"), N_("By"), N_("Note"))
     return [
         subheading(ctx, tr.gettext("Stage history")),
         list_table(ctx, header, rows, [3, 2, 2.5, 4]),
@@ -52,7 +53,7 @@ def assessment(ctx: Context, value: Assessment | None) -> list[Flowable]:
             ],
         )
     )
-    header = [tr.gettext("Domain"), tr.gettext("Rating"), tr.gettext("Findings")]
+    header = ctx.labels(N_("Domain"), N_("Rating"), N_("Findings"))
     rows = [(d.domain, d.rating, d.summary) for d in value.domains]
     story += [subheading(ctx, tr.gettext("By domain")), list_table(ctx, header, rows, [2.2, 2, 6])]
     return story
@@ -63,12 +64,7 @@ def case_plan(ctx: Context, goals: Sequence[PlanGoal]) -> list[Flowable]:
     story: list[Flowable] = [heading(ctx, tr.gettext("Case plan"))]
     if not goals:
         return [*story, nothing_recorded(ctx)]
-    header = [
-        tr.gettext("Action"),
-        tr.gettext("Responsible"),
-        tr.gettext("Due"),
-        tr.gettext("Status"),
-    ]
+    header = ctx.labels(N_("Action"), N_("Responsible"), N_("Due"), N_("Status"))
     for number, goal in enumerate(goals, start=1):
         title = tr.format("Goal {number}: {goal}", number=number, goal=goal.goal)
         if goal.domain:
@@ -85,12 +81,7 @@ def case_plan(ctx: Context, goals: Sequence[PlanGoal]) -> list[Flowable]:
 
 def reviews(ctx: Context, items: Sequence[Review]) -> list[Flowable]:
     tr = ctx.tr
-    header = [
-        tr.gettext("Held on"),
-        tr.gettext("Participants"),
-        tr.gettext("Summary"),
-        tr.gettext("Next review"),
-    ]
+    header = ctx.labels(N_("Held on"), N_("Participants"), N_("Summary"), N_("Next review"))
     rows = [
         (ctx.date_text(r.held_on), r.participants, r.summary, ctx.date_text(r.next_review_on))
         for r in items
@@ -100,13 +91,9 @@ def reviews(ctx: Context, items: Sequence[Review]) -> list[Flowable]:
 
 def referrals(ctx: Context, items: Sequence[ReferralRecord]) -> list[Flowable]:
     tr = ctx.tr
-    header = [
-        tr.gettext("Organisation"),
-        tr.gettext("Service"),
-        tr.gettext("Referred on"),
-        tr.gettext("Status"),
-        tr.gettext("Outcome"),
-    ]
+    header = ctx.labels(
+        N_("Organisation"), N_("Service"), N_("Referred on"), N_("Status"), N_("Outcome")
+    )
     rows = [
         (r.organisation, r.service, ctx.date_text(r.referred_on), r.status, r.outcome)
         for r in items
@@ -121,12 +108,7 @@ def consents(ctx: Context, items: Sequence[ConsentRecord]) -> list[Flowable]:
     tr = ctx.tr
     # Who gave consent is a guardian's name: printed only where contact details are.
     show_names = ctx.shows(Section.CONTACT)
-    header = [
-        tr.gettext("Purpose"),
-        tr.gettext("Given by"),
-        tr.gettext("Given on"),
-        tr.gettext("Withdrawn on"),
-    ]
+    header = ctx.labels(N_("Purpose"), N_("Given by"), N_("Given on"), N_("Withdrawn on"))
     rows = [
         (
             c.purpose + (f" ({c.note})" if c.note else ""),

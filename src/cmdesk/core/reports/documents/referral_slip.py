@@ -3,31 +3,34 @@ the referral shares (and the level allows), and a reply part for the partner to 
 
 from __future__ import annotations
 
-from datetime import datetime
+from functools import partial
+from typing import Unpack
 
 from reportlab.platypus import Table, TableStyle
 from reportlab.platypus.flowables import Flowable, KeepTogether
 
-from cmdesk.core.i18n import N_, Translator
+from cmdesk.core.i18n import N_
 from cmdesk.core.reports.documents import record_sections as rs
 from cmdesk.core.reports.documents.common import (
     FRAME_WIDTH,
     Context,
     Paper,
+    Printing,
+    case_heading,
     child_sections,
     field_table,
     gap,
     heading,
-    omitted_notice,
     para,
     render_document,
-    title_block,
 )
 from cmdesk.core.reports.flowables import WriteLine
 from cmdesk.core.reports.inputs import ReferralSlipData
 from cmdesk.core.reports.qr import DocumentKind
-from cmdesk.core.reports.redaction import DEFAULT_POLICY, Level, RedactionPolicy, Section
+from cmdesk.core.reports.redaction import DEFAULT_POLICY, Level, Section
 
+TITLE = N_("Referral")
+SUBTITLE = N_("Case {case_number} · referred on {date}")
 # What a referral slip can carry at most; the referral picks from these.
 SHAREABLE = (
     Section.IDENTITY,
@@ -41,16 +44,7 @@ SHAREABLE = (
 
 def referral_slip_story(data: ReferralSlipData, ctx: Context) -> list[Flowable]:
     tr = ctx.tr
-    story: list[Flowable] = title_block(
-        ctx,
-        tr.gettext("Referral"),
-        tr.format(
-            "Case {case_number} · referred on {date}",
-            case_number=data.case_number,
-            date=ctx.long_date_text(data.referred_on),
-        ),
-    )
-    story += omitted_notice(ctx, SHAREABLE)
+    story = case_heading(ctx, TITLE, SUBTITLE, data.case_number, data.referred_on, SHAREABLE)
     story += [
         heading(ctx, tr.gettext("Referral details")),
         field_table(
@@ -111,24 +105,10 @@ def _reply(ctx: Context) -> list[Flowable]:
 
 
 def build_referral_slip(
-    data: ReferralSlipData,
-    *,
-    tr: Translator,
-    level: Level = Level.PARTNER,
-    printed_by: str,
-    printed_at: datetime,
-    password: str | None = None,
-    policy: RedactionPolicy = DEFAULT_POLICY,
+    data: ReferralSlipData, *, level: Level = Level.PARTNER, **printing: Unpack[Printing]
 ) -> bytes:
     """The referral slip as PDF bytes: sections outside data.shared_sections never appear."""
-    ctx = Context(tr, level, policy.restricted_to(data.shared_sections))
-    paper = Paper(
-        data.organisation,
-        N_("Referral"),
-        data.case_number,
-        DocumentKind.REFERRAL_SLIP,
-        data.record_id,
-        printed_by,
-        printed_at,
-    )
-    return render_document(referral_slip_story(data, ctx), ctx, paper, password=password)
+    policy = printing.get("policy", DEFAULT_POLICY)
+    printing["policy"] = policy.restricted_to(data.shared_sections)
+    paper = Paper.of(data, TITLE, DocumentKind.REFERRAL_SLIP, data.case_number)
+    return render_document(partial(referral_slip_story, data), paper, level, printing)

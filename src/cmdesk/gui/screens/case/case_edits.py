@@ -25,6 +25,7 @@ from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import CheckList, ChoiceCombo, Item, kind_items
 from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
+from cmdesk.gui.widgets.dialog_frame import dialog_title
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import MessageLabel, add_heading_and_text
 from cmdesk.gui.widgets.text_box import TextBox
@@ -71,8 +72,7 @@ class CaseEditDialog(QDialog):
 
     def retranslate(self) -> None:
         tr = self._session.lang.translator
-        self.setWindowTitle(tr.gettext(self.title_msgid))
-        self.title.setText(tr.gettext(self.title_msgid))
+        dialog_title(self, self.title, tr.gettext(self.title_msgid))
         self.intro.setText(tr.gettext(self.intro_msgid) if self.intro_msgid else "")
         self.intro.setVisible(bool(self.intro_msgid))
         self.form.retranslate(tr)

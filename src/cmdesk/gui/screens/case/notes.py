@@ -24,9 +24,10 @@ from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle
 from cmdesk.gui.widgets.choice import ChoiceCombo, kind_items
 from cmdesk.gui.widgets.details import record_list, select_row, stretch_column
+from cmdesk.gui.widgets.dialog_frame import dialog_title, one_use_dialog
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
-from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.push_button import label_buttons, push_button
 from cmdesk.gui.widgets.text_box import TextBox
 
 if TYPE_CHECKING:
@@ -41,6 +42,18 @@ def _first_line(text: str, limit: int = 90) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
+def _headed_pane(
+    split: QSplitter, *, top_margin: int = 0, bottom_margin: int = 0
+) -> tuple[QWidget, QVBoxLayout, Heading]:
+    """One side of the split: a column under its heading, kept apart from the other side."""
+    pane = QWidget(split)
+    column = QVBoxLayout(pane)
+    column.setContentsMargins(0, top_margin, 0, bottom_margin)
+    heading = Heading(parent=pane, level=2)
+    column.addWidget(heading)
+    return pane, column, heading
+
+
 class NotesTab(CaseTab):
     def __init__(self, page: CasePage) -> None:
         super().__init__(page)
@@ -50,11 +63,7 @@ class NotesTab(CaseTab):
         split = QSplitter(Qt.Orientation.Vertical, self)
         outer.addWidget(split)
 
-        top = QWidget(split)
-        tbox = QVBoxLayout(top)
-        tbox.setContentsMargins(0, 0, 0, 4)
-        self.list_title = Heading(parent=top, level=2)
-        tbox.addWidget(self.list_title)
+        top, tbox, self.list_title = _headed_pane(split, bottom_margin=4)
         self.timeline = record_list(top, "notes-timeline")
         self.timeline.currentItemChanged.connect(lambda *_a: self._show_current())
         tbox.addWidget(self.timeline, 1)
@@ -70,11 +79,7 @@ class NotesTab(CaseTab):
         row.addWidget(self.edit_button)
         tbox.addLayout(row)
 
-        bottom = QWidget(split)
-        bbox = QVBoxLayout(bottom)
-        bbox.setContentsMargins(0, 4, 0, 0)
-        self.editor_title = Heading(parent=bottom, level=2)
-        bbox.addWidget(self.editor_title)
+        bottom, bbox, self.editor_title = _headed_pane(split, top_margin=4)
         self.form = FormGrid(bottom)
         self.kind = ChoiceCombo(kind_items("note_kind"), bottom)
         self.kind.setObjectName("note-kind")
@@ -105,13 +110,15 @@ class NotesTab(CaseTab):
         self.list_title.setText(tr.gettext("Notes, newest first"))
         self.kind.retranslate(tr)
         self.form.retranslate(tr)
-        self.versions_button.setText(tr.gettext("Show every version"))
-        self.edit_button.setText(tr.gettext("Edit this note"))
-        self.cancel_edit.setText(tr.gettext("Stop editing"))
-        self.save.setText(tr.gettext("Save the note"))
+        label_buttons(
+            {
+                self.versions_button: tr.gettext("Show every version"),
+                self.edit_button: tr.gettext("Edit this note"),
+                self.cancel_edit: tr.gettext("Stop editing"),
+                self.save: tr.gettext("Save the note"),
+            }
+        )
         self.save.setToolTip(tr.gettext("Save the note (Ctrl+Enter)"))
-        for b in (self.versions_button, self.edit_button, self.cancel_edit, self.save):
-            b.setAccessibleName(b.text())
         self.timeline.setHeaderLabels(
             [tr.gettext("Written"), tr.gettext("Kind"), tr.gettext("By"), tr.gettext("Text")]
         )
@@ -239,17 +246,14 @@ class NoteVersionsDialog(QDialog):
         self.close_button = buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        tab.session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        one_use_dialog(self, tab.session.lang, self.retranslate)
         if versions:
             select_row(self.list, -1)
         self.resize(620, 460)
-        self.finished.connect(self.deleteLater)
 
     def retranslate(self) -> None:
         tr, b = self._tab.translator, self._tab.bundle
-        self.setWindowTitle(tr.gettext("Every version of the note"))
-        self.title.setText(tr.gettext("Every version of the note"))
+        dialog_title(self, self.title, tr.gettext("Every version of the note"))
         self.list.setHeaderLabels([tr.gettext("Version"), tr.gettext("Written"), tr.gettext("By")])
         self.list.setAccessibleName(self.title.text())
         self.close_button.setText(tr.gettext("Close"))

@@ -33,7 +33,7 @@ from cmdesk.gui.screens.case.workflow_bar import WorkflowBar
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel
-from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.push_button import label_buttons, push_button
 from cmdesk.gui.widgets.unsaved import confirm_discard
 
 _RISK_STYLE = {
@@ -97,8 +97,7 @@ class CasePage(QWidget):
         printing.activated.connect(self.open_print)
 
         session.operation_did_execute.connect(self._changed)
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        session.lang.follow(self.retranslate)
 
     def _build_tabs(self) -> None:
         from cmdesk.gui.screens.case.assessment import AssessmentTab
@@ -276,12 +275,11 @@ class CasePage(QWidget):
     # -- text -----------------------------------------------------------------------------------
     def retranslate(self) -> None:
         tr = self.session.lang.translator
-        self.back_button.setText(tr.gettext("Caseload"))
+        label_buttons(
+            {self.back_button: tr.gettext("Caseload"), self.print_button: tr.gettext("Print…")}
+        )
         self.back_button.setToolTip(tr.gettext("Back to the caseload (Alt+Left)"))
-        self.print_button.setText(tr.gettext("Print…"))
         self.print_button.setToolTip(tr.gettext("Print or save as PDF (Ctrl+P)"))
-        for button in (self.back_button, self.print_button):
-            button.setAccessibleName(button.text())
         self.tabs.setAccessibleName(tr.gettext("Parts of the case"))
         self.workflow.retranslate()
         self.message.retranslate(tr)

@@ -28,7 +28,7 @@ from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.widgets.details import record_list, stretch_column
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
-from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.push_button import label_buttons, push_button
 
 if TYPE_CHECKING:
     from cmdesk.gui.screens.case.page import CasePage
@@ -92,9 +92,7 @@ class ListTab(CaseTab):
         self.intro.setText(tr.gettext(intro))
         self.table.setHeaderLabels([tr.gettext(h) for h in headers])
         self.table.setAccessibleName(self.heading.text())
-        for button, text in (buttons or {}).items():
-            button.setText(text)
-            button.setAccessibleName(text)
+        label_buttons(buttons or {})
         self.update_buttons()
 
 

@@ -30,7 +30,7 @@ from cmdesk.gui.widgets.date_field import DateField
 from cmdesk.gui.widgets.details import select_row, stretch_column
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, WrapLabel
-from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.push_button import label_buttons, push_button
 from cmdesk.gui.widgets.scroll_body import scroll_body
 
 if TYPE_CHECKING:
@@ -137,12 +137,14 @@ class PlanTab(CaseTab):
         self.goal_form.retranslate(tr)
         self.action_form.retranslate(tr)
         self.action_due.retranslate(tr)
-        self.add_goal.setText(tr.gettext("Add the goal"))
-        self.add_action.setText(tr.gettext("Add the action"))
-        self.set_status.setText(tr.gettext("Set the status"))
-        self.remove.setText(tr.gettext("Remove the chosen goal or action…"))
-        for button in (self.add_goal, self.add_action, self.set_status, self.remove):
-            button.setAccessibleName(button.text())
+        label_buttons(
+            {
+                self.add_goal: tr.gettext("Add the goal"),
+                self.add_action: tr.gettext("Add the action"),
+                self.set_status: tr.gettext("Set the status"),
+                self.remove: tr.gettext("Remove the chosen goal or action…"),
+            }
+        )
         self.action_status.setAccessibleName(self.progress_title.text())
         self.tree.setHeaderLabels(
             [

@@ -7,14 +7,17 @@ after 30 seconds (security.ClipboardGuard) so the next program pasted into never
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QPushButton,
     QTreeWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 from cmdesk.core.acting.case_actions import CaseAction
@@ -24,6 +27,13 @@ from cmdesk.core.model import catalog
 from cmdesk.core.reference.ethnicity import ethnic_group
 from cmdesk.core.reference.identity import format_thai_id
 from cmdesk.gui.screens.case.base import CaseTab
+from cmdesk.gui.screens.case.case_edits import (
+    AssignDialog,
+    ConcernsDialog,
+    FollowUpDialog,
+    MechanismLinkDialog,
+    RiskDialog,
+)
 from cmdesk.gui.screens.case.data import CaseBundle
 from cmdesk.gui.widgets.choice import code_labels
 from cmdesk.gui.widgets.details import DetailsGrid, record_list, stretch_column
@@ -34,6 +44,7 @@ from cmdesk.gui.widgets.scroll_body import scroll_body
 if TYPE_CHECKING:
     from cmdesk.core.services.children import HouseholdMemberDTO
     from cmdesk.gui.screens.case.page import CasePage
+    from cmdesk.gui.session import Session
 
 CHILD_ROWS = (
     ("name_th", N_("Name in Thai")),
@@ -112,10 +123,14 @@ class ProfileTab(CaseTab):
         layout.addWidget(self.case)
         # Offered only when the core lists the action for the signed-in user (CaseDTO.actions).
         edits = QHBoxLayout()
-        self.change_risk = push_button(body, "change-risk", self._open_risk)
-        self.change_concerns = push_button(body, "change-concerns", self._open_concerns)
-        self.reassign = push_button(body, "reassign", self._open_assign)
-        self.link_mechanism = push_button(body, "link-mechanism", self._open_mechanism)
+        self.change_risk = push_button(body, "change-risk", lambda: self._edit(RiskDialog))
+        self.change_concerns = push_button(
+            body, "change-concerns", lambda: self._edit(ConcernsDialog)
+        )
+        self.reassign = push_button(body, "reassign", lambda: self._edit(AssignDialog))
+        self.link_mechanism = push_button(
+            body, "link-mechanism", lambda: self._edit(MechanismLinkDialog)
+        )
         for button in (self.change_risk, self.change_concerns, self.reassign, self.link_mechanism):
             edits.addWidget(button)
         for button in self._edit_buttons():
@@ -131,7 +146,7 @@ class ProfileTab(CaseTab):
         self.tasks = record_list(body, "case-tasks", max_height=120)
         layout.addWidget(self.tasks)
         task_row = QHBoxLayout()
-        self.add_task = push_button(body, "add-follow-up", self._open_follow_up)
+        self.add_task = push_button(body, "add-follow-up", lambda: self._edit(FollowUpDialog))
         self.add_task.hide()
         task_row.addWidget(self.add_task)
         task_row.addStretch(1)
@@ -365,32 +380,7 @@ class ProfileTab(CaseTab):
             change=lambda ws, why: ws.children.remove_household_member(member_id, why),
         )
 
-    def _open_risk(self) -> None:
-        from cmdesk.gui.screens.case.case_edits import RiskDialog
-
+    def _edit(self, dialog: Callable[[Session, QWidget, CaseBundle], QDialog]) -> None:
+        """Opens one of the case's edit dialogs (risk, concerns, worker...) on the case shown."""
         if self.bundle is not None:
-            RiskDialog(self.session, self, self.bundle).open()
-
-    def _open_concerns(self) -> None:
-        from cmdesk.gui.screens.case.case_edits import ConcernsDialog
-
-        if self.bundle is not None:
-            ConcernsDialog(self.session, self, self.bundle).open()
-
-    def _open_follow_up(self) -> None:
-        from cmdesk.gui.screens.case.case_edits import FollowUpDialog
-
-        if self.bundle is not None:
-            FollowUpDialog(self.session, self, self.bundle).open()
-
-    def _open_mechanism(self) -> None:
-        from cmdesk.gui.screens.case.case_edits import MechanismLinkDialog
-
-        if self.bundle is not None:
-            MechanismLinkDialog(self.session, self, self.bundle).open()
-
-    def _open_assign(self) -> None:
-        from cmdesk.gui.screens.case.case_edits import AssignDialog
-
-        if self.bundle is not None:
-            AssignDialog(self.session, self, self.bundle).open()
+            dialog(self.session, self, self.bundle).open()

@@ -248,7 +248,7 @@ class HomeScreen(QWidget):
             ),
             "approvals": (
                 tr.gettext("Waiting for your approval: {n}"),
-                len(f.approvals) if f else 0,
+                f.approvals_waiting if f else 0,
             ),
             "users": (tr.gettext("Staff accounts: {n}"), f.users if f else 0),
             "open_conflicts": (

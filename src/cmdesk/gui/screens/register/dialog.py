@@ -31,6 +31,7 @@ from cmdesk.gui.screens.register.duplicates import Candidate, DuplicatesPanel, w
 from cmdesk.gui.screens.register.household_section import HouseholdSection
 from cmdesk.gui.screens.register.open_case import OpenCaseForm
 from cmdesk.gui.session import Session
+from cmdesk.gui.widgets.dialog_frame import dialog_title, one_use_dialog
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.prompts import ask
@@ -111,18 +112,15 @@ class RegisterChildDialog(QDialog):
         self.tracker = DirtyTracker(self)
         self.tracker.watch(*self.form.fields(), *self.case_form.fields())
         self.household.changed.connect(self.tracker.touch)
-        session.lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        one_use_dialog(self, session.lang, self.retranslate)
         self.form.start()
         self.go_to(FORM)
         fit_to_screen(self, 860, 700)
-        self.finished.connect(self.deleteLater)
 
     # -- text -------------------------------------------------------------------------------
     def retranslate(self) -> None:
         tr = self._session.lang.translator
-        self.setWindowTitle(tr.gettext("Register a child"))
-        self.title.setText(tr.gettext("Register a child"))
+        dialog_title(self, self.title, tr.gettext("Register a child"))
         self.intro.setText(
             tr.gettext(
                 "Write what the child and family told you. Give at least one name: in Thai, "

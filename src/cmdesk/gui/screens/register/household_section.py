@@ -26,8 +26,9 @@ from cmdesk.gui.i18n import Language
 from cmdesk.gui.screens.register.household_form import HouseholdMemberForm
 from cmdesk.gui.widgets.details import record_list, stretch_column
 from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
+from cmdesk.gui.widgets.dialog_frame import dialog_title, one_use_dialog
 from cmdesk.gui.widgets.labels import Heading
-from cmdesk.gui.widgets.push_button import push_button
+from cmdesk.gui.widgets.push_button import label_buttons, push_button
 from cmdesk.gui.widgets.unsaved import DirtyTracker, confirm_discard
 
 
@@ -52,15 +53,12 @@ class NewMemberDialog(QDialog):
         layout.addWidget(self.buttons)
         self.tracker = DirtyTracker(self)
         self.tracker.watch(*self.form.fields(), self.form.relationship)
-        lang.language_changed.connect(self.retranslate)
-        self.retranslate()
+        one_use_dialog(self, lang, self.retranslate)
         self.setMinimumWidth(480)
-        self.finished.connect(self.deleteLater)
 
     def retranslate(self) -> None:
         tr = self._lang.translator
-        self.setWindowTitle(tr.gettext("Add a household member"))
-        self.title.setText(tr.gettext("Add a household member"))
+        dialog_title(self, self.title, tr.gettext("Add a household member"))
         self.form.retranslate(tr)
         translate_ok_cancel(tr, self.ok_button, tr.gettext("Add a member"), self.cancel_button)
 
@@ -113,10 +111,9 @@ class HouseholdSection(QWidget):
 
     def retranslate(self, tr: Translator) -> None:
         self.heading.setText(tr.gettext("Household and caregivers"))
-        self.add_button.setText(tr.gettext("Add a member"))
-        self.remove_button.setText(tr.gettext("Remove"))
-        for b in (self.add_button, self.remove_button):
-            b.setAccessibleName(b.text())
+        label_buttons(
+            {self.add_button: tr.gettext("Add a member"), self.remove_button: tr.gettext("Remove")}
+        )
         self.list.setHeaderLabels(
             [tr.gettext("Name"), tr.gettext("Relationship"), tr.gettext("Caregiver")]
         )

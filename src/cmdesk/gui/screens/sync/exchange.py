@@ -37,9 +37,12 @@ from cmdesk.gui.worker import Job
 
 if TYPE_CHECKING:
     from cmdesk.core.sync.engine import ExportResult, ImportResult, TrustedOrg
+    from cmdesk.core.sync.exporting import Laptop
     from cmdesk.core.workspace import Workspace
 
 BUNDLE_SUFFIX = ".cmsync"
+# The recipient box's data for a team's laptop (an organisation's is its id).
+LAPTOP = "laptop:"
 # Whatever a bundle brings may touch any view.
 IMPORTED = OpChanges(
     frozenset(
@@ -86,6 +89,7 @@ class ExchangeBox(QWidget):
         super().__init__(parent)
         self._session = session
         self._trusted: list[TrustedOrg] = []
+        self._laptops: list[Laptop] = []
         self._device = ""
         self._folder = Path.home()
         layout = QVBoxLayout(self)
@@ -166,13 +170,27 @@ class ExchangeBox(QWidget):
                 name = org.name_th if tr.locale == "th" else org.name_en
                 text = f"{org.code}: {name}"
             self.recipient.addItem(text, org.org_id)
+            if org.own:
+                # A team's laptop opens only bundles sealed to it (issue 10).
+                for laptop in self._laptops:
+                    if laptop.team is not None:
+                        said = tr.format(
+                            "{code}: laptop {device} of team {team}",
+                            code=org.code,
+                            device=laptop.device_id[:8],
+                            team=laptop.team,
+                        )
+                        self.recipient.addItem(said, LAPTOP + laptop.device_id)
         found = self.recipient.findData(chosen)
         self.recipient.setCurrentIndex(max(found, 0))
         self.recipient.blockSignals(False)
 
     # -- state ----------------------------------------------------------------------------------
-    def set_partners(self, trusted: list[TrustedOrg], device_id: str) -> None:
+    def set_partners(
+        self, trusted: list[TrustedOrg], device_id: str, laptops: list[Laptop] | None = None
+    ) -> None:
         self._trusted = trusted
+        self._laptops = laptops or []
         self._device = device_id
         self._fill_recipients(self._session.lang.translator)
         if not self.export_path.text():
@@ -184,11 +202,14 @@ class ExchangeBox(QWidget):
         self.import_path.clear()
         self.export_path.clear()
         self._trusted = []
+        self._laptops = []
         self.recipient.clear()
 
     def _codes(self) -> tuple[str, str]:
         own = next((t.code for t in self._trusted if t.own), "")
-        chosen = self.recipient.currentData()
+        chosen = str(self.recipient.currentData() or "")
+        if chosen.startswith(LAPTOP):
+            return own, f"{own}-{chosen[len(LAPTOP) :][:8]}"
         recipient = next((t.code for t in self._trusted if t.org_id == chosen), own)
         return own, recipient
 
@@ -246,12 +267,16 @@ class ExchangeBox(QWidget):
                 tr.gettext("This folder does not exist. Is the USB stick plugged in?")
             )
             return
-        org_id = self.recipient.currentData()
+        chosen = str(self.recipient.currentData() or "")
+        laptop = chosen[len(LAPTOP) :] if chosen.startswith(LAPTOP) else None
+        org_id = None if laptop is not None else chosen or None
         self.export_message.clear_message()
         self.export_button.setEnabled(False)
 
         def work(ws: Workspace, job: Job) -> ExportResult:
-            return ws.sync.export_to(path, org_id, progress=job.report, cancel=job.cancel)
+            return ws.sync.export_to(
+                path, org_id, laptop=laptop, progress=job.report, cancel=job.cancel
+            )
 
         def done(result: ExportResult) -> None:
             self.export_button.setEnabled(True)
@@ -278,6 +303,8 @@ class ExchangeBox(QWidget):
 
     def _show_exported(self, result: ExportResult, path: Path) -> None:
         recipient = next((t.code for t in self._trusted if t.org_id == result.recipient_org), "")
+        if result.recipient_device:
+            recipient = f"{recipient} {result.recipient_device[:8]}"
 
         def words(tr: Translator) -> str:
             lines = [tr.format("Saved {file}.", file=str(path))]

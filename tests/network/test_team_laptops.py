@@ -1,0 +1,187 @@
+"""A laptop enrolled for one team holds that team's cases only, and no organisation key.
+
+The data manager makes an enrolment file for team "north"; a field worker joins with it on
+their own laptop. The laptop sends its first bundle to the office; the office then makes a
+bundle for that laptop alone (sealed to its device key), carrying the north team's cases with
+everything recorded on them, and nothing of the south team's. A bundle made for every laptop
+of the organisation cannot be opened there; a bundle made for another laptop is refused.
+Work done on the team's laptop reaches the office as from any laptop, and a case moved into
+the team arrives whole with its history.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cmdesk.core.workspace import Workspace
+from tests.network.harness import ADMIN, PASS, Laptop
+from tests.network.hub_process import hub_command, running_hub
+
+
+def _names(laptop: Laptop, user: str) -> dict[str, Any]:
+    """Each visible case by id, as the user's caseload lists it."""
+    listed = laptop.as_user(user).json("case", "list", "--limit", "500")
+    items = listed["items"] if isinstance(listed, dict) else listed
+    return {c["id"]: c for c in items}
+
+
+@pytest.fixture
+def network(tmp_path: Path) -> tuple[Laptop, Laptop, Path]:
+    office = Laptop.init(tmp_path / "office", "WVFT")
+    office.add_user("fw1", "field_worker", team="north")
+    office.add_user("fw3", "field_worker", team="south")
+    office.add_user("sup", "supervisor")
+    office.run("demo", "--cases", "12", "--seed", "5", "--syncable", "--workers", "1")
+    enrol = office.bundles / "north.enrol"
+    made = office.json(
+        "sync", "enrol-file", "-o", str(enrol), "--role", "field_worker", "--team", "north"
+    )
+    office.join(tmp_path / "field", enrol, str(made["passphrase"]), "pim")
+    field = Laptop(tmp_path / "field", "pim", PASS, "WVFT", office.bundles)
+    return office, field, enrol
+
+
+def _team_cases(office: Laptop) -> dict[str, set[str]]:
+    with Workspace.open(office.root, ADMIN, PASS) as ws:
+        raw = ws.ctx.engine.raw_connection()
+        try:
+            found: dict[str, set[str]] = {}
+            for case_id, team in raw.execute("SELECT id, team FROM case_file"):
+                found.setdefault(team, set()).add(case_id)
+            return found
+        finally:
+            raw.close()
+
+
+def test_a_team_laptop_holds_its_team_only_and_no_organisation_key(
+    network: tuple[Laptop, Laptop, Path],
+) -> None:
+    office, field, _ = network
+    teams = _team_cases(office)
+    assert teams.get("north") and teams.get("south"), teams
+    assert field.status()["team"] == "north"
+
+    # A bundle for every laptop of the organisation is closed to it, and it says what to do.
+    refused = field.import_(office.export(), check=False)
+    assert refused.code != 0
+    assert "only team north's cases" in refused.err + refused.out
+
+    # Its first bundle reaches the office; the office makes one for it alone.
+    field.send_to(office)
+    listed = office.json("sync", "laptops")
+    device = str(field.status()["device_id"])
+    assert [(x["device_id"], x["team"]) for x in listed] == [(device, "north")]
+    bundle = office.bundles / "for-pim.bundle"
+    made = office.json("sync", "export", "-o", str(bundle), "--laptop", device[:8])
+    assert made["recipient_device"] == device
+    said = field.import_(bundle).json
+    assert said["new"] > 0 and not said.get("refused"), said
+
+    # What is in the laptop's vault, decrypted with its own user's key: the north team's cases,
+    # their children, and no organisation private key.
+    with Workspace.open(field.root, "pim", PASS) as ws:
+        raw = ws.ctx.engine.raw_connection()
+        try:
+            cases = {r[0]: r[1] for r in raw.execute("SELECT id, team FROM case_file")}
+            children = {r[0] for r in raw.execute("SELECT id FROM child")}
+            wanted_children = {r[0] for r in raw.execute("SELECT DISTINCT child_id FROM case_file")}
+            keys = {r[0]: r[1] for r in raw.execute("SELECT name, secret FROM sync_key")}
+            foreign_audit = raw.execute(
+                "SELECT count(*) FROM audit_entry WHERE device_id != ?", (device,)
+            ).fetchone()[0]
+        finally:
+            raw.close()
+    assert set(cases) == teams["north"]
+    assert set(cases.values()) == {"north"}
+    assert children == wanted_children
+    assert keys["org_box"] is None and keys["org_sign"] is None
+    assert keys["device"] is not None
+    assert foreign_audit == 0
+    # The field worker sees the team's cases in their caseload.
+    assert set(_names(field, "pim")) == teams["north"]
+
+
+def test_work_travels_both_ways_and_a_case_moved_into_the_team_arrives_whole(
+    network: tuple[Laptop, Laptop, Path], tmp_path: Path
+) -> None:
+    office, field, _ = network
+    teams = _team_cases(office)
+    field.send_to(office)
+    device = str(field.status()["device_id"])
+
+    def to_field() -> Any:
+        out = office.bundles / f"for-field-{len(list(office.bundles.iterdir()))}.bundle"
+        office.run("sync", "export", "-o", str(out), "--laptop", device)
+        return field.import_(out).json
+
+    to_field()
+    north_case = sorted(teams["north"])[0]
+    # The field worker records a note; it reaches the office like any laptop's work.
+    field.run("note", "add", north_case, "--text", "เยี่ยมบ้าน พบเด็กปลอดภัย")
+    said = field.send_to(office)
+    assert not said.get("refused"), said
+    supervisor = office.as_user("sup")
+    shown = supervisor.json("case", "show", north_case)
+    assert "เยี่ยมบ้าน พบเด็กปลอดภัย" in str(shown)
+
+    # A south case handed to a north field worker arrives whole on the team's laptop.
+    moved = sorted(teams["south"])[0]
+    supervisor.run("case", "edit", moved, "--set", "assigned_worker=fw1")
+    assert moved in _team_cases(office)["north"]
+    said = to_field()
+    assert not said.get("refused"), said
+    on_field = field.as_user("pim").json("case", "show", moved)
+    on_office = supervisor.json("case", "show", moved)
+    for part in ("notes", "tasks"):
+        assert len(on_field[part]) == len(on_office[part]), part
+    case_there, case_here = on_field["case"], on_office["case"]
+    assert case_here["stage_history"]
+    for key in ("child_name_th", "stage_history", "risk_history", "team"):
+        assert case_there[key] == case_here[key], key
+
+    # A north case handed to a south worker leaves the team's caseload on the laptop.
+    gone = sorted(teams["north"])[1]
+    assert gone in _names(field, "pim")
+    supervisor.run("case", "edit", gone, "--set", "assigned_worker=fw3")
+    said = to_field()
+    assert not said.get("refused"), said
+    assert gone not in _names(field, "pim")
+
+    # A bundle made for another laptop of the organisation is refused there.
+    other = office.enrol(tmp_path / "other", "dao")
+    other.send_to(office)
+    other_device = str(other.status()["device_id"])
+    out = office.bundles / "for-other.bundle"
+    office.run("sync", "export", "-o", str(out), "--laptop", other_device)
+    refused = field.import_(out, check=False)
+    assert refused.code != 0
+    assert "another laptop" in refused.err + refused.out
+    # ... and opened by the laptop it was made for (a whole-organisation laptop).
+    assert other.import_(out).json["new"] > 0
+
+
+def test_through_the_hub_the_team_laptop_gets_its_own_bundle_and_nothing_else(
+    network: tuple[Laptop, Laptop, Path], tmp_path: Path
+) -> None:
+    office, field, _ = network
+    teams = _team_cases(office)
+    with running_hub(tmp_path) as hub:
+        hub.register(office)
+        for laptop in (office, field):
+            hub.connect(laptop)
+        office.json("sync", "now")  # a bundle for the organisation: not for the team laptop
+        first = field.json("sync", "now")  # its first bundle; nothing it could open waits
+        assert first["received"] == [] and first["refused"] == []
+        sent = office.json("sync", "now")  # hears from it, then sends a bundle sealed to it
+        assert any(s["operations"] > 0 and s["org"].startswith("WVFT ") for s in sent["sent"])
+        got = field.json("sync", "now")
+        assert got["refused"] == [] and sum(r["new"] for r in got["received"]) > 0
+        assert set(_names(field, "pim")) == teams["north"]
+        # Each laptop fetched what it waited for: the bundle made for the team laptop (by it
+        # alone) and the team laptop's own (by the office) are dropped; the office's bundles
+        # for the whole organisation wait for a laptop that can open them.
+        pruned = hub_command("prune", "--data", str(hub.data)).stdout
+        assert pruned.startswith("Expired 2 bundle(s)"), pruned
