@@ -27,6 +27,11 @@ from typing import Any
 
 PASS = "network test passphrase"
 ADMIN = "admin"
+# What a `cmdesk` process imports: this checkout's code, then its tests. (The virtual
+# environment's editable install may point at another checkout: a git worktree's tests would
+# otherwise run that checkout's cmdesk.)
+_ROOT = Path(__file__).resolve().parents[2]
+PYTHONPATH = os.pathsep.join([str(_ROOT / "src"), str(_ROOT)])
 _counter = itertools.count()
 
 
@@ -65,10 +70,7 @@ def cmdesk(
     full_env["CMDESK_LANG"] = "en"
     # Crash reports of tests go to the temp folder, not the developer's own log folder.
     full_env["CMDESK_CRASH_DIR"] = str(Path(tempfile.gettempdir()) / "cmdesk-test-crashes")
-    # The checkout's own src first: a worktree sharing another checkout's editable install
-    # would otherwise run that checkout's cmdesk in the laptops and its own in the test.
-    root = Path(__file__).resolve().parents[2]
-    full_env["PYTHONPATH"] = os.pathsep.join((str(root / "src"), str(root)))
+    full_env["PYTHONPATH"] = PYTHONPATH
     full_env.update(env or {})
     proc = subprocess.run(
         [sys.executable, "-m", "tests.network.fast_cmdesk", *args],

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.network.harness import PASS, Laptop
+from tests.network.harness import PASS, PYTHONPATH, Laptop
 
 
 def test_nine_commands_at_once_all_succeed(tmp_path: Path) -> None:
@@ -18,7 +18,7 @@ def test_nine_commands_at_once_all_succeed(tmp_path: Path) -> None:
     env.update(
         CMDESK_PASSPHRASE=PASS,
         CMDESK_LANG="en",
-        PYTHONPATH=str(Path(__file__).resolve().parents[2]),
+        PYTHONPATH=PYTHONPATH,
     )
     base = [sys.executable, "-m", "tests.network.fast_cmdesk", "--vault", str(office.root)]
     commands = [

@@ -14,7 +14,7 @@ import pytest
 
 from cmdesk.core.sync import engine as engine_module
 from cmdesk.core.workspace import Workspace
-from tests.network.harness import ADMIN, PASS, Laptop, cmdesk
+from tests.network.harness import ADMIN, PASS, PYTHONPATH, Laptop, cmdesk
 
 CANARY = "มะลิแก้วใจ"
 
@@ -101,7 +101,7 @@ def test_unexpected_failure_gives_a_message_and_a_report_without_personal_data(
         "CMDESK_CRASH_DIR": str(crash_dir),
         "CMDESK_PASSPHRASE": PASS,
         "CMDESK_LANG": "en",
-        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+        "PYTHONPATH": PYTHONPATH,
     }
     proc = subprocess.run(
         [sys.executable, "-c", launcher, "--vault", str(office.root), "--user", "admin", "info"],
@@ -173,7 +173,7 @@ def import_measuring_memory(office: Laptop, path: Path) -> tuple[Any, int]:
         [sys.executable, "-c", launcher, "--vault", str(office.root), "--user", "admin",
          "sync", "import", str(path)],
         env={"CMDESK_PASSPHRASE": PASS, "CMDESK_LANG": "en",
-             "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+             "PYTHONPATH": PYTHONPATH},
         capture_output=True, text=True, check=False, timeout=300,
     )  # fmt: skip
     return proc, int(proc.stderr.rsplit("peak", 1)[1].split()[0])

@@ -7,9 +7,12 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
 from cmdesk.core.model import Case, Child, Consent, Note, Referral, new_id, org_id_for
+from cmdesk.core.sync import payload
+from cmdesk.core.sync.engine import ExportResult
 from cmdesk.core.workspace import Workspace
 
 PARTNER = "ECPAT"
@@ -29,6 +32,16 @@ def add_child(ws: Workspace, **fields: Any) -> str:
         s.add(child)
         s.flush()
         return child.id
+
+
+def children_in_segments(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch, n: int
+) -> tuple[bytes, ExportResult]:
+    """`n` new children, then an export of them in segments of 100 operations."""
+    monkeypatch.setattr(payload, "SEGMENT_OPS", 100)
+    for i in range(n):
+        add_child(ws, nickname=f"c{i}")
+    return ws.sync.export()
 
 
 def add_case(ws: Workspace, child_id: str, **fields: Any) -> str:

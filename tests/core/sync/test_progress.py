@@ -5,19 +5,15 @@ from __future__ import annotations
 import pytest
 
 from cmdesk.core.progress import CancelToken
-from cmdesk.core.sync import payload
 from cmdesk.core.sync.rejections import SyncCancelled
 from tests.core.sync.conftest import Net, sync
-from tests.core.sync.records import add_child
+from tests.core.sync.records import add_child, children_in_segments
 
 
 def test_import_reports_progress_and_a_cancelled_import_resumes(
     net: Net, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(payload, "SEGMENT_OPS", 100)
-    for i in range(12):
-        add_child(net.a1, nickname=f"c{i}")
-    data, result = sync(net.a1).export()
+    data, result = children_in_segments(net.a1, monkeypatch, 12)
     assert result.segments > 3
     steps: list[tuple[int, int]] = []
     token = CancelToken()

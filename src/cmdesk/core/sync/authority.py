@@ -20,7 +20,7 @@ The functions here are pure over the decoded changes and a lookup of current own
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from cmdesk.core.i18n import N_
@@ -105,26 +105,47 @@ class Verdict:
         return out
 
 
-def check(segments: Sequence[Sequence[Change]], facts: Facts) -> Verdict:
-    """The changes that may be applied, segment by segment, and the ones refused with why."""
-    partner_bundle = facts.sender_org != facts.own_org
-    # Organisations per origin device, decided once (a bundle has a handful of origins).
-    orgs = {
-        o: _origin_org(o, facts, partner_bundle)
-        for seg in segments
-        for o in {c.origin for c in seg}
-    }
-    if not partner_bundle and all(org == facts.own_org for org in orgs.values()):
+class Judge:
+    """Changes judged one at a time, in the bundle's order, so an import can judge a bundle
+    segment by segment without holding its changes (importing.py). `origins`: every origin
+    the bundle may carry (a superset will do); when all are this organisation's own and the
+    sender is too, nothing is judged."""
+
+    def __init__(self, facts: Facts, origins: Iterable[str]) -> None:
+        self.facts = facts
+        self.partner_bundle = facts.sender_org != facts.own_org
+        # Organisations per origin device, decided once (a bundle has a handful of origins).
+        self.orgs = {o: _origin_org(o, facts, self.partner_bundle) for o in origins}
         # Only this organisation's own changes: nothing here to refuse (the common case, and
         # the large imports: no per-change work).
+        self.trivial = not self.partner_bundle and all(
+            org == facts.own_org for org in self.orgs.values()
+        )
+        # Records created or re-owned earlier in this bundle (not yet in the vault).
+        self.born: dict[tuple[str, str], Owner] = {}
+
+    def reason(self, change: Change) -> str | None:
+        """Why the change is refused, or None."""
+        if self.trivial:
+            return None
+        org = self.orgs.get(change.origin)
+        if org is None:
+            org = self.orgs[change.origin] = _origin_org(
+                change.origin, self.facts, self.partner_bundle
+            )
+        return _reason(change, org, self.facts, self.partner_bundle, self.born)
+
+
+def check(segments: Sequence[Sequence[Change]], facts: Facts) -> Verdict:
+    """The changes that may be applied, segment by segment, and the ones refused with why."""
+    judge = Judge(facts, {c.origin for seg in segments for c in seg})
+    if judge.trivial:
         return Verdict([list(seg) for seg in segments])
-    # Records created or re-owned earlier in this bundle (not yet in the vault).
-    born: dict[tuple[str, str], Owner] = {}
     verdict = Verdict([])
     for segment in segments:
         kept: list[Change] = []
         for change in segment:
-            reason = _reason(change, orgs[change.origin], facts, partner_bundle, born)
+            reason = judge.reason(change)
             if reason is None:
                 kept.append(change)
             else:

@@ -80,12 +80,20 @@ def open_key(box_secret: bytes, sealed_key: bytes) -> bytes | None:
 
 def decrypt(key: bytes, stream_header: bytes, body: bytes, ad: bytes, chunks: int) -> bytes:
     """The plaintext, or StreamBroken if any chunk is altered, reordered, missing or extra."""
+    return b"".join(decrypt_chunks(key, stream_header, body, ad, chunks))
+
+
+def decrypt_chunks(
+    key: bytes, stream_header: bytes, body: bytes | memoryview, ad: bytes, chunks: int
+) -> Iterator[bytes]:
+    """The plaintext chunk by chunk, each authenticated before it is given; StreamBroken as
+    soon as one is altered, reordered or missing, or (after the last) when the stream did not
+    end with its FINAL chunk or carries more."""
     state = crypto_secretstream_xchacha20poly1305_state()
     try:
         crypto_secretstream_xchacha20poly1305_init_pull(state, stream_header, key)
     except (CryptoError, ValueError) as exc:
         raise StreamBroken from exc
-    out: list[bytes] = []
     pos = 0
     for i in range(chunks):
         if pos + FRAME > len(body):
@@ -96,14 +104,13 @@ def decrypt(key: bytes, stream_header: bytes, body: bytes, ad: bytes, chunks: in
             raise StreamBroken
         try:
             plain, tag = crypto_secretstream_xchacha20poly1305_pull(
-                state, body[pos : pos + size], ad
+                state, bytes(body[pos : pos + size]), ad
             )
         except (CryptoError, ValueError) as exc:
             raise StreamBroken from exc
         pos += size
         if (tag == TAG_FINAL) != (i == chunks - 1):
             raise StreamBroken
-        out.append(plain)
+        yield plain
     if pos != len(body):
         raise StreamBroken
-    return b"".join(out)

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any, cast
 
 import zstandard
 
@@ -65,6 +66,11 @@ MAX_PAYLOAD = 4 << 30
 MAX_RATIO = 64
 RATIO_ALLOWANCE = 16 << 20
 ZSTD_LEVEL = 6
+# Decompressing a payload in pieces (payload_pieces): the largest piece given at a time, and
+# the largest window a frame may ask the decompressor to keep (level 6 uses 2 MiB; a hostile
+# frame could ask for far more).
+PIECE = 1 << 20
+MAX_WINDOW = 8 << 20
 
 
 @dataclass(frozen=True)
@@ -218,7 +224,8 @@ def write(
 @dataclass(frozen=True)
 class Parsed:
     header: Header
-    signed: bytes  # everything the signature covers
+    # Everything the signature covers (a view of the file, when its reader holds it anyway).
+    signed: bytes | memoryview
     prefix_len: int
     signature: bytes
 
@@ -281,36 +288,69 @@ def verify_sender(
         raise rej.reject(
             rej.REVOKED_DEVICE if exc.reason == "revoked" else rej.UNCERTIFIED_DEVICE
         ) from None
-    if not verify_signature(cert.sign_public, parsed.signed, parsed.signature):
+    if not verify_signature(cert.sign_public, bytes(parsed.signed), parsed.signature):
         raise rej.reject(rej.ALTERED)
     return certified
 
 
 def decrypt(parsed: Parsed, box_secret: bytes) -> bytes:
     """The payload plaintext. Call only after verify_sender."""
+    return b"".join(payload_pieces(parsed, box_secret))
+
+
+def payload_pieces(parsed: Parsed, box_secret: bytes) -> Iterator[bytes]:
+    """The payload plaintext in pieces of at most PIECE bytes, decrypted and decompressed as
+    they are read, never whole: an import reads a large payload twice without holding it
+    (importing.py). However much the header declares or the stream would expand to, no more
+    than a piece and the decompressor's window (MAX_WINDOW) is held at a time. Call only after
+    verify_sender; a failure is raised when the piece it is found in is read."""
     header = parsed.header
     key = bundle_crypto.open_key(box_secret, header.sealed_key)
-    if key is None:
+    if key is None or header.payload_bytes > MAX_PAYLOAD:
         raise rej.reject(rej.ALTERED)
-    prefix = parsed.signed[: parsed.prefix_len]
-    body = parsed.signed[parsed.prefix_len :]
+    body = memoryview(parsed.signed)[parsed.prefix_len :]
+    ad = hashlib.sha256(parsed.signed[: parsed.prefix_len]).digest()
+    compressed = _Counted(
+        bundle_crypto.decrypt_chunks(key, header.stream_header, body, ad, header.chunks)
+    )
+    size = 0
     try:
-        compressed = bundle_crypto.decrypt(
-            key, header.stream_header, body, hashlib.sha256(prefix).digest(), header.chunks
+        pieces = zstandard.ZstdDecompressor(max_window_size=MAX_WINDOW).read_to_iter(
+            cast("IO[bytes]", compressed), read_size=bundle_crypto.CHUNK, write_size=PIECE
         )
+        for piece in pieces:
+            size += len(piece)
+            if size > header.payload_bytes:
+                raise rej.reject(rej.UNREADABLE)
+            yield piece
+        compressed.drain()
     except bundle_crypto.StreamBroken:
         raise rej.reject(rej.ALTERED) from None
-    if len(compressed) != header.compressed_bytes or header.payload_bytes > MAX_PAYLOAD:
-        raise rej.reject(rej.ALTERED)
-    try:
-        payload = zstandard.ZstdDecompressor().decompress(
-            compressed, max_output_size=header.payload_bytes
-        )
     except zstandard.ZstdError:
         raise rej.reject(rej.UNREADABLE) from None
-    if len(payload) != header.payload_bytes:
+    if compressed.size != header.compressed_bytes:
+        raise rej.reject(rej.ALTERED)
+    if size != header.payload_bytes:
         raise rej.reject(rej.UNREADABLE)
-    return payload
+
+
+class _Counted:
+    """Decrypted chunks as a file the decompressor reads, counting the bytes."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self.size = 0
+
+    def read(self, _size: int = -1) -> bytes:
+        chunk = next(self._chunks, b"")
+        self.size += len(chunk)
+        return chunk
+
+    def drain(self) -> None:
+        """Reads what the decompressor left after its frame, so every chunk is
+        authenticated and the stream's end is checked."""
+        while self.read():
+            pass
 
 
 def rejected_reason(exc: BundleRejected) -> str:

@@ -18,6 +18,9 @@ Reading scans each segment with the json module's own scanner, which parses one 
 given position and says where it ended: one pass over the text, the stored text of each change
 is the slice between two positions. Format 1 (each change's ops as a JSON string, every field
 named in every change) is still read. Every field is checked before anything is applied.
+
+An import reads a payload from its plaintext in pieces (`Reader`), one segment decoded at a
+time, never the whole text: the limits below bound what one segment may hold.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import json
 import json.encoder
 import json.scanner
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +37,8 @@ from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.batches import Batch
 from cmdesk.core.sync.certs import DeviceCert, Link, chain_from_json, chain_to_json
 from cmdesk.core.sync.oplog import (
+    COMPACT_HEAD,
+    COMPACT_MID,
     Change,
     compact_prefix,
     dump_ops,
@@ -43,11 +48,22 @@ from cmdesk.core.sync.tables import synced_tables
 from cmdesk.core.sync.vectors import RangeSet, Vector
 
 KIND = "cmdesk-payload"
-# Operations per segment, the unit an import commits (and resumes from). Every commit waits for
-# the disk and writes its B-tree pages again: a 10k-case import took 10.3-10.6 s in 50k-op
-# segments and 9.1-9.5 s in 200k-op ones on a loaded machine (CPU 8.2 -> 7.8 s). A segment is
-# still well under a second of holding the write lock.
-SEGMENT_OPS = 200_000
+# Operations per segment, the unit an import commits (and resumes from), and the most an
+# import holds decoded at a time (importing.py). Every commit waits for the disk and writes its
+# B-tree pages again: a 10k-case import took 10.3-10.6 s in 50k-op segments and 9.1-9.5 s in
+# 200k-op ones on a loaded machine (CPU 8.2 -> 7.8 s); 100k-op ones cost 0.3 s of CPU more than
+# 200k-op ones and 40 MB less at the import's peak (288 -> 248 MB, issue 10: <= 300 MB).
+SEGMENT_OPS = 100_000
+# A segment is also cut before its text passes SEGMENT_BYTES (long notes; a demo
+# organisation's 100k-operation segments are 2.3 to 3.9 MB). A reader refuses a segment of more
+# than MAX_SEGMENT_OPS operations or MAX_SEGMENT_BYTES of text (room for the segments of
+# earlier versions, cut at 200k operations alone), and a first line of more than
+# MAX_HEAD_BYTES (it grows by 32 bytes per change carried, its origin's signed digest: 7 MB for
+# 10k cases). These bound an import's memory whatever a bundle declares.
+SEGMENT_BYTES = 4 << 20
+MAX_SEGMENT_BYTES = 16 << 20
+MAX_SEGMENT_OPS = 200_000
+MAX_HEAD_BYTES = 64 << 20
 _NAME = re.compile(r"^(?:[a-z_][a-z0-9_]{0,63}|-)$")
 _MAX_INT = 1 << 62
 # The C scanner behind json.loads, called at a position: (value, end position).
@@ -77,19 +93,33 @@ class Payload:
 
 
 def cut_segments(changes: list[Change], limit: int | None = None) -> list[list[Change]]:
+    """Changes in segments of at most `limit` operations (SEGMENT_OPS) and about
+    SEGMENT_BYTES of text; a change larger than either is a segment of its own."""
     limit = limit or SEGMENT_OPS
     segments: list[list[Change]] = []
     current: list[Change] = []
-    n = 0
+    n = size = 0
     for c in changes:
-        if current and n + c.span > limit:
+        grows = _line_bytes(c)
+        if current and (n + c.span > limit or size + grows > SEGMENT_BYTES):
             segments.append(current)
-            current, n = [], 0
+            current, n, size = [], 0, 0
         current.append(c)
         n += c.span
+        size += grows
     if current:
         segments.append(current)
     return segments
+
+
+def _line_bytes(c: Change) -> int:
+    """About what the change adds to its segment's line (_segment_text): its header, and its
+    stored text without the field names of a compact one (said once per segment; ASCII)."""
+    text = c.text if c.text is not None else dump_ops(c.ops)
+    size = len(text) if text.isascii() else len(text.encode("utf-8"))
+    if text.startswith(COMPACT_HEAD) and (cut := text.find(COMPACT_MID)) >= 0:
+        size -= cut + len(COMPACT_MID)
+    return 90 + size
 
 
 def _segment_text(seg: list[Change], dev: Callable[[str], int]) -> str:
@@ -285,7 +315,7 @@ def _general(
 def _segment_v2(
     line: str, start: int, end: int, count: int, devices: list[str], tables: dict[str, Any]
 ) -> list[Change]:
-    """The segment in line[start:end] (the whole plaintext: no copy of each line is made)."""
+    """The segment in line[start:end] (no copy of it is made)."""
     tab = line.index("\t", start, end)
     shapes = json.loads(line[start:tab])
     if type(shapes) is not list:
@@ -294,12 +324,16 @@ def _segment_v2(
     scan = _scan
     seg: list[Change] = []
     pos = tab + 1
+    room = MAX_SEGMENT_OPS  # operations (values) this segment may still hold
     try:
         while pos < end:
             head, at = scan(line, pos)
             body, pos = scan(line, at)
-            if type(head) is not list or len(head) != 7:
+            if type(head) is not list or len(head) != 7 or type(body) is not list:
                 raise ValueError("change")
+            room -= len(body)
+            if room < 0:
+                raise ValueError("segment")
             d, seq, hlc, x, row_id, seen, schema = head
             # The checks of _int and _id, written out: they run for every change.
             if not (
@@ -368,6 +402,7 @@ def _segment_v1(
     if not isinstance(rows, list) or len(rows) != count:
         raise ValueError("segment")
     seg: list[Change] = []
+    room = MAX_SEGMENT_OPS
     for row in rows:
         if not isinstance(row, list) or len(row) != 8:
             raise ValueError("change")
@@ -377,6 +412,9 @@ def _segment_v1(
             raise ValueError("ops")
         known = tables.get(tbl)
         ops = check_ops(json.loads(ops_text), blobs=known is None or known.has_blob)
+        room -= len(ops)
+        if room < 0:
+            raise ValueError("segment")
         origin = devices[_int(d)]
         first = _int(seq, 1)
         _int(first + ops[-1][0], 1)
@@ -394,50 +432,149 @@ FORMATS = {1: _segment_v1, 2: _segment_v2, 3: _segment_v2}
 CURRENT = 3
 
 
-def decode(data: bytes, fmt: int = CURRENT) -> Payload:
-    try:
-        read_segment = FORMATS[fmt]
-        text = data.decode("utf-8")
-        end = text.find("\n")
-        meta = json.loads(text[: end if end >= 0 else len(text)])
-        if not isinstance(meta, dict) or meta.get("kind") != KIND:
-            raise ValueError("kind")
-        devices = meta["devices"]
-        if not isinstance(devices, list):
-            raise ValueError("devices")
-        devices = [_id(d) for d in devices]
-        held = _vector(meta["held"], devices)
-        knowledge = {
+_FAULTS = (
+    ValueError,
+    KeyError,
+    TypeError,
+    IndexError,
+    AttributeError,  # a field that should be an object is not one (e.g. "knowledge")
+    UnicodeDecodeError,
+    RecursionError,
+)
+
+
+@dataclass
+class Head:
+    """A payload's first line: what the sender holds and knows, the origins' signed batches
+    and certificates, and how many changes each segment holds."""
+
+    held: Vector
+    knowledge: dict[str, Knowledge]
+    batches: list[Batch]
+    certs: dict[str, tuple[DeviceCert, tuple[Link, ...]]]
+    # Every device the payload names (a superset of the changes' origins).
+    devices: list[str]
+    counts: list[int]
+
+
+class Reader:
+    """A payload read from its plaintext in pieces (bundle_format.payload_pieces): the first
+    line at once, then `segments()` decodes one segment at a time, each when it is asked for,
+    holding no more than its text. Damage anywhere is UNREADABLE, raised where it is met."""
+
+    def __init__(
+        self, pieces: Iterable[bytes], fmt: int = CURRENT, head: Head | None = None
+    ) -> None:
+        """`head`: the first line as read before from the same plaintext (not read again)."""
+        self._read_segment = FORMATS.get(fmt)
+        self._lines = _Lines(iter(pieces))
+        try:
+            if self._read_segment is None:
+                raise ValueError("format")
+            line = self._lines.next(MAX_HEAD_BYTES)
+            # Ids, numbers and base64: a large first line that is not ASCII would take up to
+            # four bytes of memory per byte as text.
+            if line is not None and len(line) > 1 << 20 and not line.isascii():
+                raise ValueError("head")
+            self.head = head if head is not None else _head(_text(line))
+        except _FAULTS:
+            raise rej.reject(rej.UNREADABLE) from None
+
+    def segments(self, first: int = 0) -> Iterator[list[Change]]:
+        """Each segment's changes, checked, in order, from segment `first` (those before it
+        are read past, not decoded); then that nothing follows the last."""
+        assert self._read_segment is not None
+        devices, tables = self.head.devices, synced_tables()
+        try:
+            for i, count in enumerate(self.head.counts):
+                if count > MAX_SEGMENT_OPS:
+                    raise ValueError("segment")
+                line = self._lines.next(MAX_SEGMENT_BYTES)
+                if i < first:
+                    continue
+                text = _text(line)
+                del line
+                segment = self._read_segment(text, 0, len(text), count, devices, tables)
+                del text
+                yield segment
+                del segment
+            if self._lines.next(0) is not None:
+                raise ValueError("segments")
+        except _FAULTS:
+            raise rej.reject(rej.UNREADABLE) from None
+
+
+class _Lines:
+    """The lines of a text arriving in pieces, each given once and never copied whole."""
+
+    def __init__(self, pieces: Iterator[bytes]) -> None:
+        self._pieces = pieces
+        self._rest: bytearray | None = bytearray()
+
+    def next(self, limit: int) -> bytearray | None:
+        """The next line (ValueError when it runs past `limit` bytes), or None after the
+        last."""
+        line = self._rest
+        if line is None:
+            return None
+        scanned = 0
+        while (end := line.find(b"\n", scanned)) < 0:
+            if len(line) > limit:
+                raise ValueError("line")
+            piece = next(self._pieces, None)
+            if piece is None:
+                self._rest = None
+                return line
+            scanned = len(line)
+            line += piece
+        self._rest = line[end + 1 :]
+        del line[end:]
+        if len(line) > limit:
+            raise ValueError("line")
+        return line
+
+
+def _text(line: bytearray | None) -> str:
+    """The line as text, its bytes freed."""
+    if line is None:
+        raise ValueError("line")
+    text = line.decode("utf-8")
+    line.clear()
+    return text
+
+
+def _head(text: str) -> Head:
+    meta = json.loads(text)
+    if not isinstance(meta, dict) or meta.get("kind") != KIND:
+        raise ValueError("kind")
+    devices = meta["devices"]
+    if not isinstance(devices, list):
+        raise ValueError("devices")
+    devices = [_id(d) for d in devices]
+    counts = meta["segments"]
+    if not isinstance(counts, list) or not all(type(n) is int and n >= 0 for n in counts):
+        raise ValueError("segments")
+    return Head(
+        held=_vector(meta["held"], devices),
+        knowledge={
             _id(dev): Knowledge(_id(k["org"]), _vector(k["held"], devices))
             for dev, k in meta["knowledge"].items()
-        }
-        counts = meta["segments"]
-        if not isinstance(counts, list) or len(counts) != text.count("\n"):
-            raise ValueError("segments")
-        tables = synced_tables()
-        segments: list[list[Change]] = []
-        for count in counts:
-            start = end + 1
-            end = text.find("\n", start)
-            if end < 0:
-                end = len(text)
-            segments.append(read_segment(text, start, end, count, devices, tables))
-        batches = [Batch.from_json(v, devices) for v in meta.get("batches", [])]
-        certs = {
+        },
+        batches=[Batch.from_json(v, devices) for v in meta.get("batches", [])],
+        certs={
             devices[_int(int(k))]: (
                 DeviceCert.from_json(v["cert"]),
                 chain_from_json(v["chain"]),
             )
             for k, v in meta.get("certs", {}).items()
-        }
-    except (
-        ValueError,
-        KeyError,
-        TypeError,
-        IndexError,
-        AttributeError,  # a field that should be an object is not one (e.g. "knowledge")
-        UnicodeDecodeError,
-        RecursionError,
-    ):
-        raise rej.reject(rej.UNREADABLE) from None
-    return Payload(held, knowledge, segments, batches, certs)
+        },
+        devices=devices,
+        counts=counts,
+    )
+
+
+def decode(data: bytes, fmt: int = CURRENT) -> Payload:
+    """A whole payload at once (exports' tests, benchmarks); an import reads it in pieces."""
+    reader = Reader([data], fmt)
+    h = reader.head
+    return Payload(h.held, h.knowledge, list(reader.segments()), h.batches, h.certs)
