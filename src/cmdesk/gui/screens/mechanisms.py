@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLineEdit,
+    QSizePolicy,
     QSpinBox,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -98,6 +99,12 @@ class MechanismsScreen(QWidget):
         # Instead of an empty table once the list has come back with nothing in it.
         self.empty = EmptyState("mechanisms", self)
         self.empty.setObjectName("mechanisms-empty")
+        # Its wrapped text would otherwise ask, at the narrowest, for more height than a
+        # 600-pixel screen has (the window grew to 623 with the list empty); it takes the
+        # table's place and its room.
+        policy = self.empty.sizePolicy()
+        policy.setVerticalPolicy(QSizePolicy.Policy.Ignored)
+        self.empty.setSizePolicy(policy)
         self.empty.hide()
         layout.addWidget(self.empty, 1)
         row = QHBoxLayout()
