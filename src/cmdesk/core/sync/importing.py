@@ -163,6 +163,13 @@ def _import(
     signed = _check_origins(engine, h, payload, verdict)
     segments = verdict.segments
     new_identity, forked = _check_own_history(engine, segments, start)
+    with engine.store.write() as db:
+        # Verified batches kept before anything is applied (after a new identity signed the
+        # old id's changes: sign_own starts after the last batch held): they vouch for a
+        # forked change taking another version's place (apply._replace_forked, and here).
+        batches.remember(db, engine.store.origins, signed.batches, signed.certs)
+        ids = reidentify.own_ids(engine) - {engine.store.ctx.device_id}
+        reidentify.reissue_forked(db, engine, [c for s in segments[start:] for c in s], ids)
     n = len(segments)
     with engine.store.bulk() as transaction:
         for i in range(start, max(n, 1)):
@@ -188,7 +195,6 @@ def _import(
                 )
                 if last:
                     _learn(engine, db, h, payload)
-                    batches.remember(db, engine.store.origins, signed.batches, signed.certs)
                     _forget_forked(db, total.forked_origins)
             if progress:
                 progress(min(i + 1, n), n)
@@ -246,9 +252,6 @@ def _check_own_history(
         return "", 0
     reason = reidentify.FORKED if seen.forked else reidentify.RESTORED
     new = reidentify.take_successor_identity(engine, reason, seen.forked_seqs)
-    if seen.forked:
-        with engine.store.write() as db:
-            reidentify.reissue_forked(db, engine, changes, me)
     return new, seen.forked
 
 
@@ -345,7 +348,8 @@ def apply_segment(engine: SyncEngine, db: Db, changes: Sequence[Change]) -> Appl
     counters = LocalCounters.load(db)
     clock = Hlc(counters.hlc, engine.store.now)
     with suspended(db):
-        stats = apply_changes(db, engine.store.origins, changes, clock)
+        own = engine.keys().org.identity.org_id
+        stats = apply_changes(db, engine.store.origins, changes, clock, own)
     counters.hlc = clock.last
     counters.save(db)
     # Nothing above marks a field; a mark left by anything else must not become a change.
