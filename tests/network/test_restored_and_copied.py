@@ -104,3 +104,46 @@ def test_work_restored_before_it_was_sent_reaches_the_office_through_a_relay(
     office.send_to(field)
     office.send_to(relay)
     assert office.state_hash() == field.state_hash() == relay.state_hash()
+
+
+def test_copies_whose_work_reached_different_laptops_first_converge(tmp_path: Path) -> None:
+    """Issue 10, found by the stateful test: the office's vault folder is copied; the office
+    records a child and sends it to one laptop, the copy records another and sends it to a
+    second laptop, each before any copy knows of the other. Each laptop kept the version of
+    the numbers both copies used that it received first, and the offices gave way to whatever
+    they saw next: the laptops never converged, and one never had the other copy's child.
+    Every laptop now keeps the version made first, and the other copy sends its work again
+    under a new identity."""
+    office = Laptop.init(tmp_path / "office", "WVFT")
+    sup = office.add_user("kasem", "supervisor", display_name="Kasem")
+    north = office.enrol(tmp_path / "north", user="lek", role="supervisor")
+    south = office.enrol(tmp_path / "south", user="dao", role="supervisor")
+    new_child(sup, "มะลิ")
+    office.send_to(north)
+    office.send_to(south)
+    twin = office.copy_folder(tmp_path / "twin")
+    twin_sup = twin.as_user("kasem")
+    shared = office.status()["device_id"]
+
+    new_child(sup, "ดาว")
+    office.send_to(north)  # north holds the office's version of the numbers both used
+    new_child(twin_sup, "ฟ้า")
+    twin.send_to(south)  # south holds the copy's
+    laptops = (north, south, twin)
+    for _ in range(3):
+        for laptop in laptops:
+            laptop.send_to(office)
+        for laptop in laptops:
+            office.send_to(laptop)
+    everyone = {"มะลิ", "ดาว", "ฟ้า"}
+    assert names(sup) == names(twin_sup) == everyone
+    assert names(north.as_user("lek")) == names(south.as_user("dao")) == everyone
+    assert len({x.state_hash() for x in (office, *laptops)}) == 1
+    for laptop in (office, *laptops):
+        assert laptop.status()["trouble"]["refused"] == []
+        report = laptop.check().json
+        assert report["integrity_problems"] == [] and not report["identity_clash"]
+        # Known, left open (docs/sync-identities.md): a laptop holding audit entries of both
+        # copies under the id they shared sees that id's chain break where they diverged.
+        brk = report["audit_break"]
+        assert brk is None or brk["device_id"] == shared

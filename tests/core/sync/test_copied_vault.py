@@ -9,10 +9,16 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
+from cmdesk.core.workspace import Workspace
 from tests.core.sync.conftest import Net, open_ws, sync
-from tests.core.sync.records import add_case, add_child, edit
+from tests.core.sync.records import (
+    add_case,
+    add_child,
+    add_consent,
+    add_note,
+    add_referral,
+    edit,
+)
 from tests.core.sync.test_stateful import Case, data_ops, fsck, has_row, values
 
 
@@ -102,16 +108,12 @@ def test_the_office_keeps_a_signature_over_each_of_its_changes_after_a_fork(
         copy.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="three copies of one vault: a laptop that took one copy's version of some numbers "
-    "before any copy knew of the others keeps it, while the rest of the network holds another "
-    "copy's version under those numbers; nothing picks one version for every replica (the "
-    "relays' signatures are no longer the gap: every batch is kept, batches.py)",
-)
 def test_three_copies_of_the_office_converge(net: Net, tmp_path: Path) -> None:
-    """Found by the stateful test (clone twice before either copy exchanged)."""
-    from tests.core.sync.records import add_note, soft_delete
+    """Found by the stateful test (clone twice before either copy exchanged). A laptop that
+    took one copy's version of some numbers before any copy knew of the others kept it, while
+    the rest held another copy's version: every replica now keeps the version made first
+    (batches.rank), whichever it received first."""
+    from tests.core.sync.records import soft_delete
     from tests.core.sync.test_stateful import Case
 
     root = net.a1.vault.paths.root
@@ -137,11 +139,87 @@ def test_three_copies_of_the_office_converge(net: Net, tmp_path: Path) -> None:
                 sync(ws).import_bundle(sync(net.a1).export()[0])
         everyone = [net.a1, *exchange_all]
         assert all(data_ops(ws) == data_ops(net.a1) for ws in everyone)
+        assert len({sync(ws).state_hash() for ws in everyone}) == 1
         for ws in everyone:
             assert sync(ws).import_trouble().refused == ()
+            fsck(ws)
     finally:
         c1.close()
         c2.close()
+
+
+def copy_office(net: Net, dest: Path) -> Workspace:
+    root = net.a1.vault.paths.root
+    net.a1.close()
+    shutil.copytree(root, dest)
+    net.a1 = open_ws(root)
+    return open_ws(dest)
+
+
+def converged(net: Net, laptops: list[Workspace]) -> None:
+    """Every laptop reports to the office and hears back, three times over; then all hold one
+    state, the same operations, nothing refused, and every record is what its history says."""
+    for _ in range(3):
+        for ws in laptops:
+            sync(net.a1).import_bundle(sync(ws).export()[0])
+        for ws in laptops:
+            sync(ws).import_bundle(sync(net.a1).export()[0])
+    everyone = [net.a1, *laptops]
+    assert len({sync(ws).state_hash() for ws in everyone}) == 1
+    assert all(data_ops(ws) == data_ops(net.a1) for ws in everyone)
+    for ws in everyone:
+        assert sync(ws).import_trouble().refused == ()
+        fsck(ws)
+
+
+def test_a_laptop_that_got_the_office_version_first_takes_the_one_every_laptop_keeps(
+    net: Net, tmp_path: Path
+) -> None:
+    """Two copies, one laptop each way: a3 receives the office's version of the numbers both
+    copies used before the copy reports; the office then sees the copy's version. Every
+    replica kept the first version it received, so a3 kept the office's while the others
+    (the office having given way to the copy) held the copy's: never converged, and a3 never
+    had the copy's child and case. Now each keeps the version made first (batches.rank), and
+    the copy sends its own again under its new identity."""
+    copy = copy_office(net, tmp_path / "copy")
+    try:
+        case = add_case(net.a1, add_child(net.a1))
+        sync(net.a3).import_bundle(sync(net.a1).export()[0])
+        mine = add_case(copy, add_child(copy))
+        add_note(copy, mine, "the copy's")
+        sync(net.a1).import_bundle(sync(copy).export()[0])
+        converged(net, [net.a2, net.a3, copy])
+        assert all(has_row(ws, "case_file", c) for ws in (net.a3, copy) for c in (case, mine))
+    finally:
+        copy.close()
+
+
+def test_the_copy_relays_its_later_work_under_the_old_id_after_the_office_moved_on(
+    net: Net, tmp_path: Path
+) -> None:
+    """Found by the stateful test (issue 10): the office is copied; it records a referral,
+    then sees the copy's bundle and takes a new identity over the first numbers both used. The
+    copy, not told yet, goes on under the old id over the numbers of the office's referral,
+    and its work reaches a2 through the copy itself, before a2 ever hears from the office. a2
+    kept the copy's version of those numbers and the others the office's: a2 never had the
+    referral, and never converged. The office's referral was made first: everyone keeps it,
+    and the copy's work comes again under its new identity."""
+    copy = copy_office(net, tmp_path / "copy")
+    try:
+        child = add_child(net.a1)
+        case = add_case(net.a1, child)
+        referral = add_referral(net.a1, case, child, [], add_consent(net.a1, child, case))
+        sync(net.a1).import_bundle(sync(copy).export()[0])  # the office takes a new identity
+        assert net.a1.device_id != copy.device_id
+        sync(copy).import_bundle(sync(net.a3).export()[0])
+        theirs = add_case(copy, add_child(copy))
+        note = add_note(copy, theirs, "the copy's")
+        sync(net.a2).import_bundle(sync(copy).export()[0])  # the copy relays to a2 directly
+        converged(net, [net.a2, net.a3, copy])
+        for ws in (net.a1, net.a2, net.a3, copy):
+            assert has_row(ws, "referral", referral) and has_row(ws, "case_note", note)
+    finally:
+        copy.close()
 
 
 def test_a_copied_field_laptop_converges_with_nothing_refused(net: Net, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import sqlcipher3.dbapi2 as sqlcipher
 
+from cmdesk.core.sync import batches
 from cmdesk.core.sync.db import Db, chunks, marks
 from cmdesk.core.sync.erasure import ERASURE_TABLE, erased_keys, purge
 from cmdesk.core.sync.hlc import COUNTER_MASK, Hlc, pack
@@ -38,7 +39,7 @@ from cmdesk.core.sync.materialize import (
 from cmdesk.core.sync.merge import DELETED_AT, LIVENESS_FIELDS, REMOVED, SILENT_FIELDS, Value
 from cmdesk.core.sync.model import APPLIED, DEFERRED, QUARANTINED
 from cmdesk.core.sync.oplog import Change, Origins, dump_ops, load_held, load_ops, save_held
-from cmdesk.core.sync.tables import SyncedTable, synced_tables
+from cmdesk.core.sync.tables import APPEND_ONLY, SyncedTable, synced_tables
 from cmdesk.core.sync.vectors import RangeSet
 
 _PLAIN = frozenset(SILENT_FIELDS) | LIVENESS_FIELDS
@@ -145,7 +146,9 @@ def _store(
 def _forks(db: Db, origins: Origins, changes: list[Change]) -> list[Change]:
     """The changes among those already held whose stored stamp differs: the same numbers used
     twice by two vaults under one device id. (A change's stamp is taken once at commit, so
-    the same change always carries the same one, however it was split into pieces.)"""
+    the same change always carries the same one, however it was split into pieces.) A change
+    whose numbers are held but whose own first number starts no held change was cut
+    differently by the other vault: a fork too, when held changes lie over it."""
     by_origin: dict[str, list[Change]] = {}
     for c in changes:
         by_origin.setdefault(c.origin, []).append(c)
@@ -160,27 +163,99 @@ def _forks(db: Db, origins: Origins, changes: list[Change]) -> list[Change]:
                     [idx, *(c.seq for c in part)],
                 ).fetchall()
             )
-            forks += [c for c in part if c.seq in stored and stored[c.seq] != c.hlc]
+            for c in part:
+                if c.seq in stored:
+                    if stored[c.seq] != c.hlc:
+                        forks.append(c)
+                elif rivals(db, idx, c, *bounds(c)):
+                    forks.append(c)
     return forks
 
 
-def _overlaps_another(db: Db, origins: Origins, c: Change, lo: int, hi: int) -> bool:
-    """Does a held change of `c`'s origin other than `c` itself (another number or another
-    stamp) cover any of the numbers lo..hi? A partner's change received in parts is always
-    held under its own number and stamp; anything else is a fork."""
-    idx = origins.idx(db, c.origin)
+def bounds(c: Change) -> tuple[int, int]:
+    if c.values is not None:
+        return c.seq, c.seq + len(c.values) - 1
+    return c.seq + c.ops[0][0], c.seq + c.ops[-1][0]
+
+
+_HELD = "seq, span, hlc, tbl, row_id, seen, schema, ops"
+
+
+def rivals(db: Db, idx: int, c: Change, lo: int, hi: int) -> list[Change]:
+    """The held changes of `c`'s origin other than `c` itself (another number or another
+    stamp) that cover any of the numbers lo..hi."""
     rows = db.execute(
-        "SELECT seq, span, hlc FROM sync_change WHERE origin = ? AND seq BETWEEN ? AND ?",
+        f"SELECT {_HELD} FROM sync_change WHERE origin = ? AND seq BETWEEN ? AND ?",
         (idx, lo, hi),
     ).fetchall()
     before = db.execute(
-        "SELECT seq, span, hlc FROM sync_change WHERE origin = ? AND seq < ? "
-        "ORDER BY seq DESC LIMIT 1",
+        f"SELECT {_HELD} FROM sync_change WHERE origin = ? AND seq < ? ORDER BY seq DESC LIMIT 1",
         (idx, lo),
     ).fetchone()
     if before is not None and before[0] + before[1] - 1 >= lo:
         rows.append(before)
-    return any((seq, hlc) != (c.seq, c.hlc) for seq, _span, hlc in rows)
+    return [
+        Change(c.origin, seq, hlc, tbl, row_id, seen, schema, load_ops(ops), ops, span)
+        for seq, span, hlc, tbl, row_id, seen, schema, ops in rows
+        if (seq, hlc) != (c.seq, c.hlc)
+    ]
+
+
+def forget(db: Db, idx: int, r: Change, have: RangeSet) -> RangeSet:
+    """Drops a held change whose version lost (batches.rank); returns `have` without its
+    numbers, so another version of them applies."""
+    db.execute("DELETE FROM sync_change WHERE origin = ? AND seq = ?", (idx, r.seq))
+    return have.without(r.seq, r.seq + r.span - 1)
+
+
+def _overlaps_another(db: Db, origins: Origins, c: Change, lo: int, hi: int) -> bool:
+    """Does a held change of `c`'s origin other than `c` itself cover any of the numbers
+    lo..hi? A partner's change received in parts is always held under its own number and
+    stamp; anything else is a fork."""
+    return bool(rivals(db, origins.idx(db, c.origin), c, lo, hi))
+
+
+def _replace_forked(
+    db: Db,
+    origins: Origins,
+    forks: list[Change],
+    own_org: str,
+    held: dict[str, RangeSet],
+    erased: set[Key],
+) -> tuple[list[Change], set[Key]]:
+    """Two copies of a vault under one device id made different changes under the same
+    numbers, and laptops received one version or the other first. Every replica keeps the
+    version of lower rank (batches.rank: the one made first): a fork whose rank is below that
+    of every held change it lies over takes their place, when a stored batch of its origin
+    signs it and the origin is of this organisation (batches.vouches; a partner's copies, cut
+    down to what is shared, are never whole signed changes: it keeps what it holds). Returns
+    the changes to apply and the records whose history changed (to recompute).
+
+    Decided for issue 10 (found by the stateful test): every replica kept the first version it
+    received, so a laptop that got one copy's version first (through a relay, or from the
+    office before the copy reported) kept it while the others took the other one, and they
+    never converged; records that only the other version held were missing there for ever.
+    The vault whose version loses sends its work again under its new identity
+    (reidentify.reissue_forked), so nothing it made is lost."""
+    won: list[Change] = []
+    reshaped: set[Key] = set()
+    for c in sorted(forks, key=batches.rank):
+        if (c.tbl, c.row_id) in erased:
+            continue
+        idx = origins.idx(db, c.origin)
+        held_over = rivals(db, idx, c, *bounds(c))
+        if not batches.outranks(c, held_over) or not batches.vouches(db, origins, c, own_org):
+            continue
+        have = held[c.origin]
+        for r in held_over:
+            have = forget(db, idx, r, have)
+            reshaped.add((r.tbl, r.row_id))
+        for n in c.seqs():
+            have.add(n)
+        held[c.origin] = have
+        reshaped.add((c.tbl, c.row_id))
+        won.append(c)
+    return won, reshaped
 
 
 def _creates(c: Change, table: SyncedTable) -> dict[str, Value] | None:
@@ -311,8 +386,16 @@ def _insert_new_clocks(
     return True
 
 
-def apply_changes(db: Db, origins: Origins, changes: Sequence[Change], clock: Hlc) -> ApplyStats:
-    """Applies changes inside the caller's transaction."""
+def apply_changes(
+    db: Db,
+    origins: Origins,
+    changes: Sequence[Change],
+    clock: Hlc,
+    own_org: str | None = None,
+) -> ApplyStats:
+    """Applies changes inside the caller's transaction. `own_org`: this vault's organisation,
+    when a forked change of one of its devices may take the place of the version held
+    (_replace_forked)."""
     stats = ApplyStats()
     tables = synced_tables()
     held = load_held(db, origins, [origins.idx(db, o) for o in {c.origin for c in changes}])
@@ -388,13 +471,27 @@ def apply_changes(db: Db, origins: Origins, changes: Sequence[Change], clock: Hl
             partial.add(len(fresh))
         fresh.append(c)
         states.append(state)
-    stats.operations, stats.duplicates, stats.dropped_erased = n_ops, n_dup, n_erased
+    reshaped: set[Key] = set()
     if held_before:
         forks = _forks(db, origins, held_before)
         found = {id(c) for c in forks}
         forks += [c for c in forked_partial if id(c) not in found]
         stats.forked = sum(len(c.values) if c.values is not None else len(c.ops) for c in forks)
         stats.forked_origins = frozenset(c.origin for c in forks)
+        if forks and own_org is not None:
+            won, reshaped = _replace_forked(db, origins, forks, own_org, held, erased)
+            for c in won:
+                n = len(c.values) if c.values is not None else len(c.ops)
+                n_dup -= n
+                n_new += n
+                if c.hlc > limit:
+                    n_quarantined += n
+                    states.append(QUARANTINED)
+                else:
+                    newest = max(newest, c.hlc)
+                    states.append(APPLIED)
+                fresh.append(c)
+    stats.operations, stats.duplicates, stats.dropped_erased = n_ops, n_dup, n_erased
     stats.quarantined, stats.new = n_quarantined, n_new
     if newest:
         clock.receive(newest)
@@ -409,6 +506,7 @@ def apply_changes(db: Db, origins: Origins, changes: Sequence[Change], clock: Hl
         by_row.setdefault(key, []).append(i)
         if i in partial:
             slow.add(key)
+    slow |= reshaped
 
     # The new-record lane: a compact change of every column, alone in the segment for its
     # record. Whether the record is new is asked of sync_row by inserting its clock: the
@@ -471,7 +569,11 @@ def apply_changes(db: Db, origins: Origins, changes: Sequence[Change], clock: Hl
     save_clocks(db, touched)
     writer.flush(db)
     for key in sorted(slow):
-        recompute(db, origins, key, writer)
+        rebuilt = recompute(db, origins, key, writer)
+        # No history left: it was a version that lost (_replace_forked). An audit entry stays
+        # (the trail is append-only): the vault that wrote it sends it again.
+        if rebuilt is None and key in reshaped and key[0] in tables and key[0] not in APPEND_ONLY:
+            writer.delete(*key)
     writer.flush(db)
 
     stats.set_aside = len(writer.set_aside)

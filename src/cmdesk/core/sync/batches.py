@@ -223,6 +223,67 @@ def for_changes(db: Db, origins: Origins, changes: Sequence[Change], me: str) ->
     return out
 
 
+def rank(c: Change) -> tuple[int, bytes]:
+    """Which of two versions of one origin's numbers every replica keeps (two copies of a vault
+    worked under one device id, reidentify.py): the lower rank, that is the change made first
+    (its stamp, taken once at commit), then the smaller digest. A rule that each replica applies
+    alone, whatever order the versions arrive in, so laptops that received different copies'
+    versions first still end with the same one. The version made first is the one the network
+    may already hold from before a copy or a restore; the later one's vault sends its work again
+    under its new identity (reidentify.reissue_forked)."""
+    return c.hlc, change_digest(c)
+
+
+def outranks(c: Change, held: Sequence[Change]) -> bool:
+    """Does `c` take the place of the held changes it lies over (it ranks below each)?"""
+    mine = rank(c)
+    return bool(held) and all(mine < rank(r) for r in held)
+
+
+def vouches(db: Db, origins: Origins, c: Change, own_org: str | None) -> bool:
+    """Does a stored batch (verified when it was stored) sign exactly this whole change, and is
+    its origin certified in `own_org` (None: one of this vault's own ids)? Only such a change
+    may take another version's place: a change at numbers held already is a duplicate to the
+    checks on import (check(), authority), so nothing else has vouched for it."""
+    digest = (change_digest(c), c.span)
+    found = False
+    for first, last, entries, signature in db.execute(
+        "SELECT first, last, entries, signature FROM sync_batch "
+        "WHERE origin = ? AND first <= ? AND last >= ?",
+        (origins.idx(db, c.origin), c.seq, c.seq),
+    ):
+        batch = Batch(c.origin, first, last, bytes(entries), bytes(signature))
+        if batch.entry(c.seq) == digest:
+            found = True
+            break
+    if not found:
+        return False
+    if own_org is None:
+        return True
+    row = db.execute("SELECT cert FROM sync_cert WHERE device_id = ?", (c.origin,)).fetchone()
+    return row is not None and DeviceCert.from_json(json.loads(row[0])).org_id == own_org
+
+
+def contested(db: Db, origins: Origins) -> dict[str, RangeSet]:
+    """Per origin, the numbers where stored batches overlap: two copies of a vault signed runs
+    from the same numbers. Bundles for the organisation carry the changes held there whatever
+    the recipient is known to hold (exporting.for_own_org): a laptop's vector says which numbers
+    it holds, not which version, and one holding the version that loses (rank) must receive the
+    other to replace it."""
+    out: dict[str, RangeSet] = {}
+    current, lo, hi, count = -1, 0, 0, 0
+    rows = db.execute("SELECT origin, first, last FROM sync_batch ORDER BY origin, first, last")
+    for origin, first, last in [*rows, (None, 0, 0)]:
+        if origin == current and first <= hi:
+            hi, count = max(hi, last), count + 1
+            continue
+        if count > 1:
+            out.setdefault(origins.device(db, current), RangeSet()).add(lo, hi)
+        if origin is not None:
+            current, lo, hi, count = origin, first, last, 1
+    return out
+
+
 def certs_for(db: Db, origins: Iterable[str]) -> dict[str, tuple[DeviceCert, tuple[Link, ...]]]:
     """Stored certificates of these origin devices (those met in earlier bundles)."""
     out: dict[str, tuple[DeviceCert, tuple[Link, ...]]] = {}

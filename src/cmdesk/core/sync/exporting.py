@@ -10,6 +10,7 @@ from typing import Any
 
 from nacl.signing import VerifyKey
 
+from cmdesk.core.sync import batches
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.certs import chain_from_json, team_of
 from cmdesk.core.sync.db import Db
@@ -117,14 +118,19 @@ Cancel = Callable[[], None]
 
 
 def for_own_org(db: Db, origins: Origins, known: Vector, check: Cancel) -> list[Change]:
-    """Every held change the recipient is not known to hold."""
+    """Every held change the recipient is not known to hold, and those under numbers two
+    copies of a vault both used (batches.contested: the recipient may hold the other version)."""
     out: list[Change] = []
     empty = RangeSet()
+    contested = batches.contested(db, origins)
     for n, row in enumerate(db.execute(f"SELECT {_COLUMNS} FROM sync_change")):
         if n % 20_000 == 0:
             check()
         origin, seq, span = origins.device(db, row[0]), row[1], row[2]
-        if known.get(origin, empty).covers(seq, seq + span - 1):
+        last = seq + span - 1
+        if known.get(origin, empty).covers(seq, last) and not (
+            origin in contested and contested[origin].intersects(seq, last)
+        ):
             continue
         out.append(_change(origins, db, row, decode=False))
     return out

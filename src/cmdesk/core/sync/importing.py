@@ -188,7 +188,13 @@ def _import(
     checked = import_checks.check(engine, h, head, segments, start, check)
     if not lean and checked.operations != h.operations:
         raise rej.reject(rej.UNREADABLE)
-    new_identity, forked = _check_own_history(engine, parsed, box_secret, head, checked, start)
+    new_identity, forked = _check_own_history(engine, checked)
+    with engine.store.write() as db:
+        # Verified batches kept before anything is applied (after a new identity signed the
+        # old id's changes: sign_own starts after the last batch held): they vouch for a
+        # forked change taking another version's place (apply._replace_forked, and here).
+        batches.remember(db, engine.store.origins, checked.batches, checked.certs)
+    _reissue_forked(engine, parsed, box_secret, head, checked, start)
     _head, segments = read_payload(parsed, box_secret, head, start)
     with engine.store.bulk() as transaction:
         for i in range(start, max(n, 1)):
@@ -216,7 +222,6 @@ def _import(
                 )
                 if last:
                     _learn(engine, db, h, head)
-                    batches.remember(db, engine.store.origins, checked.batches, checked.certs)
                     _forget_forked(db, total.forked_origins)
             if progress:
                 progress(min(i + 1, n), n)
@@ -257,14 +262,7 @@ def _forget_forked(db: Db, origins: frozenset[str]) -> None:
         )
 
 
-def _check_own_history(
-    engine: SyncEngine,
-    parsed: bundle_format.Parsed,
-    box_secret: bytes,
-    head: Head,
-    checked: import_checks.Checked,
-    start: int,
-) -> tuple[str, int]:
+def _check_own_history(engine: SyncEngine, checked: import_checks.Checked) -> tuple[str, int]:
     """Before anything is applied: did the bundle know more of this vault's own history than
     it holds, or other content under its numbers (import_checks)? Then this vault is a
     restored or copied one (reidentify.py): it continues under a new identity, so the
@@ -273,19 +271,31 @@ def _check_own_history(
     seen = checked.own
     if not seen.diverged:
         return "", 0
-    me = engine.store.ctx.device_id
     reason = reidentify.FORKED if seen.forked else reidentify.RESTORED
     new = reidentify.take_successor_identity(engine, reason, seen.forked_seqs)
-    if seen.forked:
-        _head, segments = read_payload(parsed, box_secret, head, start)
-        with engine.store.write() as db:
-            i = start
-            for segment in segments:
-                mine = [c for c in checked.kept(i, segment) if c.origin == me]
-                reidentify.reissue_forked(db, engine, mine, me)
-                del segment, mine
-                i += 1
     return new, seen.forked
+
+
+def _reissue_forked(
+    engine: SyncEngine,
+    parsed: bundle_format.Parsed,
+    box_secret: bytes,
+    head: Head,
+    checked: import_checks.Checked,
+    start: int,
+) -> None:
+    """The bundle's changes under an id this vault answered to before (reidentify.
+    reissue_forked), read once more a segment at a time. A vault that never changed identity
+    has no such id and skips the read."""
+    ids = reidentify.own_ids(engine) - {engine.store.ctx.device_id}
+    if not ids:
+        return
+    _head, segments = read_payload(parsed, box_secret, head, start)
+    with engine.store.write() as db:
+        for i, segment in enumerate(segments, start):
+            mine = [c for c in checked.kept(i, segment) if c.origin in ids]
+            reidentify.reissue_forked(db, engine, mine, ids)
+            del segment, mine
 
 
 def apply_segment(engine: SyncEngine, db: Db, changes: Sequence[Change]) -> ApplyStats:
@@ -294,7 +304,8 @@ def apply_segment(engine: SyncEngine, db: Db, changes: Sequence[Change]) -> Appl
     counters = LocalCounters.load(db)
     clock = Hlc(counters.hlc, engine.store.now)
     with suspended(db):
-        stats = apply_changes(db, engine.store.origins, changes, clock)
+        own = engine.keys().org.identity.org_id
+        stats = apply_changes(db, engine.store.origins, changes, clock, own)
     counters.hlc = clock.last
     counters.save(db)
     # Nothing above marks a field; a mark left by anything else must not become a change.

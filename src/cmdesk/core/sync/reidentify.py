@@ -18,15 +18,18 @@ When it happens:
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cmdesk.core.model.base import new_id
 from cmdesk.core.sync import batches, keystore
+from cmdesk.core.sync.apply import bounds, forget, rivals
 from cmdesk.core.sync.capture import LocalCounters
+from cmdesk.core.sync.certs import DeviceCert
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.keys import successor_identity
-from cmdesk.core.sync.oplog import Change, RawOp, load_held, load_ops, save_held
+from cmdesk.core.sync.oplog import Change, RawOp, load_held, save_held
 from cmdesk.core.sync.vectors import RangeSet
 from cmdesk.core.vault.store import COPY_MARK
 
@@ -54,6 +57,13 @@ def clashes(db: Db, engine: SyncEngine) -> bool:
     return any(hi >= next_seq for _lo, hi in held)
 
 
+def own_ids(engine: SyncEngine) -> frozenset[str]:
+    """This vault's device id and those it had before (its certificate chain's devices)."""
+    keys = engine.keys().device
+    former = {x.device_id for x in keys.chain if isinstance(x, DeviceCert)}
+    return frozenset({engine.store.ctx.device_id, *former})
+
+
 def is_marked_copy(db: Db) -> bool:
     found = db.execute("SELECT 1 FROM vault_meta WHERE key = ?", (COPY_MARK,)).fetchone()
     return found is not None
@@ -73,7 +83,8 @@ class OwnHistory:
 
 
 def own_history(db: Db, engine: SyncEngine, changes: list[Change]) -> OwnHistory:
-    """Compares the bundle's changes made under this vault's device id with what it holds."""
+    """Compares the bundle's changes made under this vault's device id with what it holds.
+    `forked_seqs`: the changes held here that the bundle's version replaces (batches.rank)."""
     me = engine.store.ctx.device_id
     mine = [c for c in changes if c.origin == me]
     if not mine:
@@ -84,9 +95,10 @@ def own_history(db: Db, engine: SyncEngine, changes: list[Change]) -> OwnHistory
     forked_seqs: set[int] = set()
     for c in mine:
         unknown += sum(1 for op in c.ops if c.seq + op[0] >= next_seq)
-        for seq, differ in _forks_of(db, idx, c).items():
-            forked += differ
-            forked_seqs.add(seq)
+        held, loses = _forks_of(db, idx, c)
+        forked += sum(held.values())
+        if loses:
+            forked_seqs |= held.keys()
     return OwnHistory(unknown, forked, frozenset(forked_seqs))
 
 
@@ -95,78 +107,61 @@ def _numbered(seq: int, tbl: str, row_id: str, ops: list[RawOp]) -> dict[int, tu
     return {seq + op[0]: (tbl, row_id, *op[1:]) for op in ops}
 
 
-def _forks_of(db: Db, idx: int, c: Change) -> dict[int, int]:
+def _forks_of(db: Db, idx: int, c: Change) -> tuple[dict[int, int], bool]:
     """The changes held under this origin that `c` (a change of the same origin) gives other
-    content for: held seq -> operations that differ. Compared number by number, not change by
-    change: the two copies of a vault cut their histories into changes differently (found by
-    the stateful test: one copy's record spanned numbers the other had used for an audit
-    entry; compared by the change's first number only, the fork went unseen and both kept
-    different operations under one number for ever)."""
+    content for: held seq -> operations that differ; and whether they all give way to `c`
+    (batches.rank: `c` was made first). Compared number by number, not change by change: the
+    two copies of a vault cut their histories into changes differently (found by the stateful
+    test: one copy's record spanned numbers the other had used for an audit entry; compared
+    by the change's first number only, the fork went unseen and both kept different
+    operations under one number for ever)."""
     theirs = _numbered(c.seq, c.tbl, c.row_id, c.ops)
     if not theirs:
-        return {}
-    lo, hi = min(theirs), max(theirs)
-    rows = db.execute(
-        "SELECT seq, tbl, row_id, ops FROM sync_change WHERE origin = ? AND seq BETWEEN ? AND ?",
-        (idx, lo, hi),
-    ).fetchall()
-    before = db.execute(
-        "SELECT seq, tbl, row_id, ops FROM sync_change WHERE origin = ? AND seq < ? "
-        "ORDER BY seq DESC LIMIT 1",
-        (idx, lo),
-    ).fetchone()
+        return {}, False
+    held = rivals(db, idx, c, min(theirs), max(theirs))
     out: dict[int, int] = {}
-    for seq, tbl, row_id, ops in [*rows, *([before] if before else [])]:
-        held = _numbered(seq, tbl, row_id, load_ops(ops))
-        differ = sum(1 for n in held.keys() & theirs.keys() if held[n] != theirs[n])
+    for r in held:
+        ours = _numbered(r.seq, r.tbl, r.row_id, r.ops)
+        differ = sum(1 for n in ours.keys() & theirs.keys() if ours[n] != theirs[n])
         if differ:
-            out[int(seq)] = differ
-    return out
+            out[r.seq] = differ
+    return out, batches.outranks(c, held)
 
 
-def reissue_forked(db: Db, engine: SyncEngine, changes: list[Change], old: str) -> int:
-    """After taking a new identity: this vault's own changes that a bundle holds with other
-    content under the old id. The network's version becomes the old id's history here (the
-    other vault still answers to that id), and this vault's version is sent again under the
-    new id: its fields are marked so the next capture sends their current values. Peers that
-    hold the other version keep both where they differ, as a conflict for a person. Returns
-    the fields marked."""
-    idx = engine.store.origins.idx(db, old)
-    held_ranges = load_held(db, engine.store.origins, [idx])
-    mine = held_ranges.get(old, RangeSet())
+def reissue_forked(db: Db, engine: SyncEngine, changes: list[Change], ids: Collection[str]) -> int:
+    """This vault's changes, under its device id or one it had before (`ids`), that a bundle
+    holds with other content under those numbers, where the bundle's version is the one every
+    replica keeps (batches.rank: made first; a stored batch of the id signs it). The bundle's
+    version becomes the id's history here (the other copy of the vault answers to that id),
+    and this vault's version is sent again under its current id: its fields are marked so the
+    next capture, before anything is applied, sends their current values. Where this vault's
+    version ranks first it stays, and the other copy sends its own again. Returns the fields
+    marked.
+
+    Ids it had before count too (issue 10, found by the stateful test): a vault that took a
+    new identity at one fork may meet the other copy's later work under the old id, made
+    under numbers it had used too; when that version ranks first, its own goes, and without
+    being sent again it would be lost."""
+    origins = engine.store.origins
     marked = 0
     for c in changes:
-        if c.origin != old:
+        if c.origin not in ids:
             continue
-        for seq in _forks_of(db, idx, c):
-            row = db.execute(
-                "SELECT tbl, row_id, ops, span FROM sync_change WHERE origin = ? AND seq = ?",
-                (idx, seq),
-            ).fetchone()
-            names = sorted({op[1] for op in load_ops(row[2])})
+        idx = origins.idx(db, c.origin)
+        held = rivals(db, idx, c, *bounds(c))
+        if not batches.outranks(c, held) or not batches.vouches(db, origins, c, None):
+            continue
+        have = load_held(db, origins, [idx]).get(c.origin, RangeSet())
+        for r in held:
+            names = sorted({op[1] for op in r.ops})
             db.executemany(
                 "INSERT OR IGNORE INTO sync_dirty (tbl, row_id, col) VALUES (?, ?, ?)",
-                [(row[0], row[1], name) for name in names],
+                [(r.tbl, r.row_id, name) for name in names],
             )
             marked += len(names)
-            # Forget this version under the old numbers, so the bundle's version applies.
-            db.execute("DELETE FROM sync_change WHERE origin = ? AND seq = ?", (idx, seq))
-            mine = _without(mine, seq, seq + int(row[3]) - 1)
-    save_held(db, engine.store.origins, {old: mine})
+            have = forget(db, idx, r, have)
+        save_held(db, origins, {c.origin: have})
     return marked
-
-
-def _without(ranges: RangeSet, lo: int, hi: int) -> RangeSet:
-    kept = RangeSet()
-    for a, b in ranges:
-        if b < lo or a > hi:
-            kept.add(a, b)
-            continue
-        if a < lo:
-            kept.add(a, lo - 1)
-        if b > hi:
-            kept.add(hi + 1, b)
-    return kept
 
 
 def take_successor_identity(

@@ -115,6 +115,19 @@ class RangeSet:
                 j += 1
         return out
 
+    def without(self, lo: int, hi: int) -> RangeSet:
+        """A copy of this set with [lo, hi] taken out."""
+        kept = RangeSet()
+        for a, b in self._r:
+            if b < lo or a > hi:
+                kept._r.append((a, b))
+                continue
+            if a < lo:
+                kept._r.append((a, lo - 1))
+            if b > hi:
+                kept._r.append((hi + 1, b))
+        return kept
+
     def missing_from(self, lo: int, hi: int) -> list[tuple[int, int]]:
         """The parts of [lo, hi] not in this set."""
         gaps: list[tuple[int, int]] = []
