@@ -130,3 +130,30 @@ def test_a_full_hub_keeps_nothing_back_from_the_laptop_and_still_delivers(
     assert any(s["operations"] > 0 for s in field.json("sync", "now")["sent"])
     office.json("sync", "now")
     assert field.state_hash() == office.state_hash()
+
+
+def test_a_bundle_larger_than_the_hub_takes_stays_for_a_usb_stick(
+    tmp_path: Path, hub: HubProcess
+) -> None:
+    office = Laptop.init(tmp_path / "office", "WVFT")
+    office.run("demo", "--cases", "1000", "--seed", "4", "--syncable", "--workers", "0")
+    field = office.enrol(tmp_path / "field", user="pim", role="case_manager")
+    hub.register(office)
+    for laptop in (office, field):
+        hub.connect(laptop)
+    # The operator keeps bundles to 1 MB; the office's first bundle is larger.
+    hub.stop()
+    hub.options = ("--max-bundle-mb", "1")
+    hub.start()
+    said = office.run("sync", "now", json_out=False)
+    assert "Not sent to WVFT: this bundle (" in said.out
+    assert "is larger than the sync hub takes (1 MB)" in said.out
+    assert "USB stick" in said.out and "Traceback" not in said.err
+    thai = office.run("--lang", "th", "sync", "now", json_out=False)
+    assert "ใหญ่เกินกว่าที่ฮับซิงค์รับได้ (1 MB)" in thai.out
+    assert field.json("sync", "now")["received"] == []
+
+    # Carried on a stick instead, it arrives whole.
+    got = field.import_(office.export()).json
+    assert got["new"] > 0
+    assert field.state_hash() == office.state_hash()

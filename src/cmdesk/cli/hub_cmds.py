@@ -10,7 +10,7 @@ from typing import Any
 from cmdesk.cli.common import emit_json, open_workspace, say, tr_for, vault_dir
 from cmdesk.core.i18n import N_
 from cmdesk.core.sync.hub_client import HubSetting, save_setting
-from cmdesk.core.sync.hub_exchange import HELD, exchange_through_hub
+from cmdesk.core.sync.hub_exchange import exchange_through_hub, held_words
 
 HUB_SET = N_("This laptop will sync through {url}.")
 SENT = N_("Sent to {org}: {operations} changes ({size} bytes).")
@@ -55,8 +55,8 @@ def cmd_now(args: argparse.Namespace) -> int:
         )
         return 0
     for sent in report.sent:
-        if sent.held:
-            say(tr.format(HELD, org=sent.org))
+        if (why := held_words(sent, tr)) is not None:
+            say(why)
         elif sent.operations:
             say(tr.format(SENT, org=sent.org, operations=sent.operations, size=sent.size))
         else:

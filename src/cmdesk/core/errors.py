@@ -121,6 +121,16 @@ class HubTrouble(CmdeskError):
     msgid = N_("The sync hub could not be reached. Nothing was lost; try again later.")
 
 
+class BundleTooLarge(HubTrouble):
+    """The hub takes no bundle this large (its operator's limit, `limit` bytes)."""
+
+    msgid = N_("The bundle is larger than the sync hub takes ({limit_mb} MB).")
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit_mb=max(1, limit >> 20))
+        self.limit = limit
+
+
 class HubFull(HubTrouble):
     """The hub holds as much as it may from this laptop or its organisation (its quota)."""
 

@@ -38,7 +38,6 @@ from cmdesk.hub.storage import BlobStore, Entry, MetadataStore
 
 log = logging.getLogger("cmdesk.hub")
 
-MAX_BUNDLE = 64 << 20  # one request; larger bundles need the resumable path (not yet built)
 MAX_JSON = 64 << 10
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 DOWNLOAD_PIECE = 64 << 10
@@ -230,9 +229,9 @@ class Hub:
         if not SHA_RE.match(sha):
             return _error(400, "sha256")
         try:
-            data = await _body(request, MAX_BUNDLE)
+            data = await _body(request, self.limits.bundle_bytes)
         except TooLarge:
-            return _error(413, "size")
+            return self._too_large()
         return await run_in_threadpool(self._hashed_accept, sha, data, session)
 
     def _hashed_accept(self, sha: str, data: bytes, session: Session) -> Response:
@@ -312,6 +311,12 @@ class Hub:
     def _code(self, org_id: str) -> str:
         org = self.meta.org(org_id)
         return org.code if org else "?"
+
+    def _too_large(self) -> JSONResponse:
+        """A bundle above the operator's limit: the laptop says what the limit is and keeps
+        the bundle for a USB stick."""
+        self.metrics["errors"] += 1
+        return JSONResponse({"error": "size", "max": self.limits.bundle_bytes}, status_code=413)
 
     def _refuse(self, reason: str, status: int = 422) -> JSONResponse:
         self.metrics["errors"] += 1
@@ -434,7 +439,7 @@ class Hub:
                 {
                     "Tus-Version": tus.VERSION,
                     "Tus-Extension": tus.EXTENSIONS,
-                    "Tus-Max-Size": str(MAX_BUNDLE),
+                    "Tus-Max-Size": str(self.limits.bundle_bytes),
                     "Tus-Checksum-Algorithm": ",".join(tus.ALGORITHMS),
                 },
             )
@@ -444,8 +449,8 @@ class Hub:
         length = request.headers.get("upload-length", "")
         if not length.isdigit() or len(length) > 12:
             return _error(400, "length")
-        if int(length) > MAX_BUNDLE:
-            return _error(413, "size")
+        if int(length) > self.limits.bundle_bytes:
+            return self._too_large()
         # Before a byte is sent: a 2G link must not carry a bundle the hub cannot keep.
         if over := self._over_quota(session, int(length)):
             return over

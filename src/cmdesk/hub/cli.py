@@ -122,6 +122,7 @@ def _limits(args: argparse.Namespace) -> Limits:
     return Limits(
         device_bytes=args.quota_device_mb * mib,
         org_bytes=args.quota_org_mb * mib,
+        bundle_bytes=max(1, args.max_bundle_mb) * mib,
         retention_days=args.retention_days,
     )
 
@@ -181,6 +182,8 @@ def _limit_options(p: argparse.ArgumentParser) -> None:
          "bundles one laptop may have waiting on the hub"),
         ("--quota-org-mb", int, defaults.org_bytes >> 20, "MB",
          "bundles one organisation's laptops may have waiting"),
+        ("--max-bundle-mb", int, defaults.bundle_bytes >> 20, "MB",
+         "largest bundle taken (held in memory while its signature is checked)"),
         ("--retention-days", bounded_days, defaults.retention_days, "DAYS",
          "longest a bundle is kept when an organisation set nothing"),
     ):  # fmt: skip

@@ -16,3 +16,7 @@ class Limits:
     device_bytes: int = 512 << 20
     org_bytes: int = 8 << 30
     retention_days: int = 60  # when the recipient organisation set no retention of its own
+    # One bundle, checked before a byte of it is taken. The hub checks a bundle's signature
+    # over the whole of it, held in memory: an operator with more memory may raise it. A
+    # 10,000-case organisation's first bundle is about 15 MB.
+    bundle_bytes: int = 64 << 20

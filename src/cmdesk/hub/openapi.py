@@ -53,8 +53,12 @@ _SHA = _param("sha256", "path", {"type": "string", "pattern": "^[0-9a-f]{64}$"})
 _UPLOAD = _param("upload_id", "path", _STRING)
 
 
+# Too large: "max" says the hub's limit for one bundle, in bytes.
+_TOO_LARGE = _json(_object({"error": _STRING}, {"max": _COUNT}), "too large")
+
+
 def _errors(*codes: int) -> dict[str, Any]:
-    return {str(code): _ERROR for code in codes}
+    return {str(code): _TOO_LARGE if code == 413 else _ERROR for code in codes}
 
 
 SPEC: dict[str, Any] = {

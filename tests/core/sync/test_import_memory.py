@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import zstandard
 
 from cmdesk.core.errors import BundleRejected
 from cmdesk.core.progress import CancelToken
@@ -126,6 +127,17 @@ def resigned(net: Net, plain: bytes, **over: Any) -> bytes:
     return bundle_format.write(fields, plain, keys.org.identity.box_public, keys.device)
 
 
+def resealed(net: Net, body: bytes, sizes: tuple[int, int] = (0, 0)) -> bytes:
+    """A bundle of a1's around a body's plaintext laid out by hand (bundle_format.seal): a
+    trusted sender's bundle whose sizes or padding lie."""
+    keys = sync(net.a1).keys()
+    h = dataclasses.asdict(bundle_format.parse(sync(net.a1).export()[0]).header)
+    keep = ("format", "schema", "app", "bundle_id", "created_at", "sender_device", "sender_org")
+    fields = {k: h[k] for k in (*keep, "recipient_org")}
+    fields |= {"cert": keys.device.cert, "chain": keys.device.chain}
+    return bundle_format.seal(fields, body, sizes, keys.org.identity.box_public, keys.device)
+
+
 def plaintext(net: Net, data: bytes) -> bytes:
     return bundle_format.decrypt(bundle_format.parse(data), sync(net.a1).keys().org.box_secret)
 
@@ -220,10 +232,13 @@ def test_the_payload_is_expanded_piece_by_piece_never_beyond_what_the_header_say
     pieces = list(bundle_format.payload_pieces(parsed, box))
     assert len(pieces) >= 3 and max(map(len, pieces)) <= bundle_format.PIECE
     assert b"".join(pieces) == big == bundle_format.decrypt(parsed, box)
-    # A header declaring less than the stream expands to: refused at the first piece beyond.
-    smaller = dataclasses.replace(parsed.header, payload_bytes=bundle_format.PIECE)
+    # Sizes declaring less than the stream expands to: refused at the first piece beyond.
+    compressed = zstandard.ZstdCompressor().compress(big)
+    inner = bundle_format.INNER.pack(bundle_format.PIECE, len(compressed)) + compressed
+    body = inner + bytes(bundle_format.padded_length(len(inner)) - len(inner))
+    lying = bundle_format.parse(resealed(net, body))
     expanded = 0
     with pytest.raises(BundleRejected) as exc:
-        for piece in bundle_format.payload_pieces(dataclasses.replace(parsed, header=smaller), box):
+        for piece in bundle_format.payload_pieces(lying, box):
             expanded += len(piece)
     assert exc.value.text_id == rej.UNREADABLE and expanded <= bundle_format.PIECE

@@ -5,7 +5,9 @@
     header           canonical JSON, readable without keys (routing metadata only: ids,
                      vector range, sizes, the sender's certificate chain, revocations and
                      organisation key updates; never record data)
-    body             secretstream chunks, each framed by a 4-byte length (bundle_crypto.py)
+    body             secretstream chunks, each framed by a 4-byte length (bundle_crypto.py);
+                     from format 4 their plaintext is the payload's two lengths, the
+                     compressed payload and zeros up to a padded size (padded_length)
     signature        64 bytes: the sending device's Ed25519 signature over everything above
 
 Reading checks, in order and before anything is applied: structure and length (truncation),
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, cast
@@ -48,12 +51,21 @@ MAGIC = b"cmdesk-bundle\n"
 STATS_MAGIC = b"cmdesk-statistics\n"
 # 2: compact payload segments (payload.py). 3: the clear header carries only what routing
 # and the checks before decryption need (issue 12, "little for the hub to learn"): no version
-# vectors, no counts of segments or operations (they are inside, in the payload). Formats 1 and
-# 2 are still read; a larger number is a newer app's (TOO_NEW), anything else is damage.
-FORMAT = 3
-READABLE = frozenset({1, 2, 3})
+# vectors, no counts of segments or operations (they are inside, in the payload). 4: sizes
+# padded to buckets (below). Formats 1 to 3 are still read; a larger number is a newer app's
+# (TOO_NEW), anything else is damage.
+FORMAT = 4
+READABLE = frozenset({1, 2, 3, 4})
 # The first format whose clear header leaves the vectors and counts out.
 LEAN = 3
+# The first format whose sizes are padded: the clear header and the file's length tell the hub
+# (or whoever copies the stick) only a bucket, not how much was recorded (issue 12). The exact
+# payload and compressed lengths move inside the encryption (INNER), the body is padded with
+# zeros to padded_length; a reader checks the padding is exactly that and all zeros.
+PADDED = 4
+INNER = struct.Struct(">QQ")
+# The smallest bucket: a day's bundle of a few records is as long as one of none.
+MIN_PADDED = 4096
 SIG_BYTES = 64
 LEN_BYTES = 4
 MAX_HEADER = 1 << 20
@@ -135,6 +147,9 @@ class Header:
             doc["org_box"] = [news.to_json() for news in self.org_box]
         if self.recipient_device:
             doc["recipient_device"] = self.recipient_device
+        if self.format >= PADDED:
+            # Inside the encryption (INNER); the clear header keeps only the padded body.
+            del doc["content"]["payload_bytes"], doc["encryption"]["compressed_bytes"]
         if self.format < LEAN:
             doc["vector"] = {"from": self.vector_from, "to": self.vector_to}
             doc["content"]["segments"] = self.segments
@@ -162,6 +177,7 @@ class Header:
         if content.get("compression") != "zstd":
             raise ValueError("compression")
         old: dict[str, Any] = {}
+        padded = count(d["format"]) >= PADDED
         if count(d["format"]) < LEAN:
             old = {
                 "vector_from": vector(d["vector"]["from"]),
@@ -179,8 +195,8 @@ class Header:
             sender_org=text(sender["org"], 36),
             cert=DeviceCert.from_json(d["cert"]),
             recipient_org=text(d["recipient_org"], 36),
-            payload_bytes=count(content["payload_bytes"]),
-            compressed_bytes=count(enc["compressed_bytes"]),
+            payload_bytes=0 if padded else count(content["payload_bytes"]),
+            compressed_bytes=0 if padded else count(enc["compressed_bytes"]),
             chunks=count(enc["chunks"]),
             body_bytes=count(enc["body_bytes"]),
             stream_header=unb64(enc["stream_header"], 24),
@@ -193,6 +209,18 @@ class Header:
         )
 
 
+def padded_length(n: int) -> int:
+    """Padmé (Nikitin et al., "Reducing Metadata Leakage from Encrypted Files and
+    Communication with PURBs", PETS 2019): `n` rounded up so that only the top bits of its
+    binary length stay free, at most 12 % more and far fewer distinct sizes than lengths
+    (about log2(n)^2 of them), with MIN_PADDED as the smallest."""
+    n = max(n, MIN_PADDED)
+    exponent = n.bit_length() - 1
+    kept = exponent.bit_length()
+    mask = (1 << (exponent - kept)) - 1
+    return (n + mask) & ~mask
+
+
 def write(
     header_fields: dict[str, Any],
     payload: bytes,
@@ -203,21 +231,39 @@ def write(
     """The bundle bytes. header_fields: the Header fields not about encryption or sizes;
     `magic`: what kind of bundle it is (a sync bundle, or STATS_MAGIC)."""
     compressed = zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(payload)
+    sizes = (len(payload), len(compressed))
+    if header_fields["format"] < PADDED:
+        return seal(header_fields, compressed, sizes, recipient_box, device, magic)
+    inner = INNER.pack(*sizes) + compressed
+    body = inner + bytes(padded_length(len(inner)) - len(inner))
+    # The sizes are inside (INNER), not in the clear header.
+    return seal(header_fields, body, (0, 0), recipient_box, device, magic)
+
+
+def seal(
+    header_fields: dict[str, Any],
+    plain_body: bytes,
+    sizes: tuple[int, int],
+    recipient_box: bytes,
+    device: DeviceKeys,
+    magic: bytes = MAGIC,
+) -> bytes:
+    """The bundle bytes around a body's plaintext as write() lays it out; `sizes`: the
+    payload and compressed lengths the clear header says (zeros from PADDED on)."""
     sealer = bundle_crypto.Sealer.to(recipient_box)
     header = Header(
         **header_fields,
-        payload_bytes=len(payload),
-        compressed_bytes=len(compressed),
-        chunks=bundle_crypto.chunk_count(len(compressed)),
-        body_bytes=bundle_crypto.body_length(len(compressed)),
+        payload_bytes=sizes[0],
+        compressed_bytes=sizes[1],
+        chunks=bundle_crypto.chunk_count(len(plain_body)),
+        body_bytes=bundle_crypto.body_length(len(plain_body)),
         stream_header=sealer.stream_header,
         sealed_key=sealer.sealed_key,
     )
     head = canonical(header.to_json())
     prefix = magic + len(head).to_bytes(LEN_BYTES, "big") + head
     ad = hashlib.sha256(prefix).digest()
-    body = b"".join(sealer.frames(compressed, ad))
-    signed = prefix + body
+    signed = prefix + b"".join(sealer.frames(plain_body, ad))
     return signed + device.sign(signed)
 
 
@@ -267,9 +313,13 @@ def parse(data: bytes) -> Parsed:
         raise rej.reject(rej.TRUNCATED)
     if len(data) > expected:
         raise rej.reject(rej.ALTERED)
-    if header.payload_bytes > max(RATIO_ALLOWANCE, MAX_RATIO * header.compressed_bytes):
+    if header.format < PADDED and _expands_too_far(header.payload_bytes, header.compressed_bytes):
         raise rej.reject(rej.UNREADABLE)
     return Parsed(header, data[:-SIG_BYTES], at, data[-SIG_BYTES:])
+
+
+def _expands_too_far(payload_bytes: int, compressed_bytes: int) -> bool:
+    return payload_bytes > max(RATIO_ALLOWANCE, MAX_RATIO * compressed_bytes)
 
 
 def verify_sender(
@@ -293,62 +343,113 @@ def verify_sender(
     return certified
 
 
-def decrypt(parsed: Parsed, box_secret: bytes) -> bytes:
+def decrypt(parsed: Parsed, box_secret: bytes, limit: int = MAX_PAYLOAD) -> bytes:
     """The payload plaintext. Call only after verify_sender."""
-    return b"".join(payload_pieces(parsed, box_secret))
+    return b"".join(payload_pieces(parsed, box_secret, limit))
 
 
-def payload_pieces(parsed: Parsed, box_secret: bytes) -> Iterator[bytes]:
+def payload_pieces(parsed: Parsed, box_secret: bytes, limit: int = MAX_PAYLOAD) -> Iterator[bytes]:
     """The payload plaintext in pieces of at most PIECE bytes, decrypted and decompressed as
     they are read, never whole: an import reads a large payload twice without holding it
-    (importing.py). However much the header declares or the stream would expand to, no more
-    than a piece and the decompressor's window (MAX_WINDOW) is held at a time. Call only after
+    (importing.py). However much the sizes declare or the stream would expand to, no more
+    than a piece and the decompressor's window (MAX_WINDOW) is held at a time; a payload
+    declared longer than `limit` is refused before it is expanded. Call only after
     verify_sender; a failure is raised when the piece it is found in is read."""
     header = parsed.header
     key = bundle_crypto.open_key(box_secret, header.sealed_key)
-    if key is None or header.payload_bytes > MAX_PAYLOAD:
+    if key is None:
         raise rej.reject(rej.ALTERED)
     body = memoryview(parsed.signed)[parsed.prefix_len :]
     ad = hashlib.sha256(parsed.signed[: parsed.prefix_len]).digest()
-    compressed = _Counted(
+    stream = _Stream(
         bundle_crypto.decrypt_chunks(key, header.stream_header, body, ad, header.chunks)
     )
     size = 0
     try:
+        padded = header.format >= PADDED
+        payload_bytes, compressed_bytes = (
+            _inner_sizes(stream) if padded else (header.payload_bytes, header.compressed_bytes)
+        )
+        if payload_bytes > min(limit, MAX_PAYLOAD):
+            raise rej.reject(rej.ALTERED)
+        stream.limit = compressed_bytes if padded else None
         pieces = zstandard.ZstdDecompressor(max_window_size=MAX_WINDOW).read_to_iter(
-            cast("IO[bytes]", compressed), read_size=bundle_crypto.CHUNK, write_size=PIECE
+            cast("IO[bytes]", stream), read_size=bundle_crypto.CHUNK, write_size=PIECE
         )
         for piece in pieces:
             size += len(piece)
-            if size > header.payload_bytes:
+            if size > payload_bytes:
                 raise rej.reject(rej.UNREADABLE)
             yield piece
-        compressed.drain()
+        stream.drain()
+        if stream.given != compressed_bytes:
+            raise rej.reject(rej.ALTERED)
+        if padded:
+            _check_padding(stream, compressed_bytes)
     except bundle_crypto.StreamBroken:
         raise rej.reject(rej.ALTERED) from None
     except zstandard.ZstdError:
         raise rej.reject(rej.UNREADABLE) from None
-    if compressed.size != header.compressed_bytes:
-        raise rej.reject(rej.ALTERED)
-    if size != header.payload_bytes:
+    if size != payload_bytes:
         raise rej.reject(rej.UNREADABLE)
 
 
-class _Counted:
-    """Decrypted chunks as a file the decompressor reads, counting the bytes."""
+def _inner_sizes(stream: _Stream) -> tuple[int, int]:
+    """A padded payload's exact lengths, the first bytes inside the encryption; a payload
+    that would expand far beyond its compressed size is refused before anything expands."""
+    head = stream.take(INNER.size)
+    if len(head) != INNER.size:
+        raise rej.reject(rej.ALTERED)
+    payload_bytes, compressed_bytes = INNER.unpack(head)
+    if _expands_too_far(payload_bytes, compressed_bytes):
+        raise rej.reject(rej.UNREADABLE)
+    return payload_bytes, compressed_bytes
+
+
+def _check_padding(stream: _Stream, compressed_bytes: int) -> None:
+    """After the compressed payload: zeros, exactly up to its bucket (padded_length)."""
+    stream.limit = None
+    padding = 0
+    while piece := stream.read():
+        if piece.count(0) != len(piece):
+            raise rej.reject(rej.ALTERED)
+        padding += len(piece)
+    used = INNER.size + compressed_bytes
+    if used + padding != padded_length(used):
+        raise rej.reject(rej.ALTERED)
+
+
+class _Stream:
+    """Decrypted chunks as a file the decompressor reads: up to `limit` bytes of them when
+    set (a padded payload's compressed part), counting what it gave."""
 
     def __init__(self, chunks: Iterator[bytes]) -> None:
         self._chunks = chunks
-        self.size = 0
+        self._held = b""
+        self.limit: int | None = None
+        self.given = 0
+
+    def take(self, n: int) -> bytes:
+        """The next `n` bytes (fewer only where the stream ends), outside the count."""
+        while len(self._held) < n and (chunk := next(self._chunks, b"")):
+            self._held += chunk
+        out, self._held = self._held[:n], self._held[n:]
+        return out
 
     def read(self, _size: int = -1) -> bytes:
-        chunk = next(self._chunks, b"")
-        self.size += len(chunk)
-        return chunk
+        room = None if self.limit is None else self.limit - self.given
+        if room == 0:
+            return b""
+        if not self._held:
+            self._held = next(self._chunks, b"")
+        out = self._held if room is None else self._held[:room]
+        self._held = self._held[len(out) :]
+        self.given += len(out)
+        return out
 
     def drain(self) -> None:
-        """Reads what the decompressor left after its frame, so every chunk is
-        authenticated and the stream's end is checked."""
+        """Reads what the decompressor left after its frame (up to the limit), so every
+        chunk is authenticated and the stream's end is checked."""
         while self.read():
             pass
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from cmdesk.core.errors import BundleRejected, HubFull, HubTrouble
+from cmdesk.core.errors import BundleRejected, BundleTooLarge, HubFull, HubTrouble
 from cmdesk.core.sync.keycodec import canonical
 from cmdesk.core.sync.keys import DeviceKeys
 from cmdesk.core.text_ids import N_
@@ -154,9 +154,13 @@ class HubClient:
         if response.status_code in codes:
             return response
         try:
-            reason = str(response.json().get("error", response.status_code))
-        except ValueError:
-            reason = str(response.status_code)
+            said = response.json()
+            reason = str(said.get("error", response.status_code))
+        except (ValueError, AttributeError):
+            said, reason = {}, str(response.status_code)
+        limit = said.get("max") if response.status_code == 413 else None
+        if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0:
+            raise BundleTooLarge(limit)
         if response.status_code == 507:
             raise HubFull()
         if response.status_code >= 500 or response.status_code == 429:

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cmdesk.core.errors import BundleRejected, HubFull, HubTrouble
+from cmdesk.core.errors import BundleRejected, BundleTooLarge, HubFull, HubTrouble
 from cmdesk.core.i18n import N_
 from cmdesk.core.progress import CancelToken, Progress, no_progress
 from cmdesk.core.sync.hub_client import HubClient, load_setting
 from cmdesk.core.sync.rejections import NO_HUB
 
 if TYPE_CHECKING:
+    from cmdesk.core.i18n import Translator
     from cmdesk.core.sync.engine import SyncEngine
 
 
@@ -31,12 +32,31 @@ HELD = N_(
 )
 
 
+# A bundle above the hub's limit stays on the laptop too; a USB stick carries any size.
+TOO_LARGE = N_(
+    "Not sent to {org}: this bundle ({size_mb} MB) is larger than the sync hub takes"
+    " ({limit_mb} MB). Nothing is lost: carry it on a USB stick (Export in Exchange, or"
+    " `cmdesk sync export`), or ask your data manager to raise the hub's limit."
+)
+
+
 @dataclass(frozen=True)
 class Sent:
     org: str  # organisation code
     operations: int
     size: int
-    held: bool = False  # the hub was full: nothing left the laptop
+    held: bool = False  # the hub was full or the bundle too large: nothing left the laptop
+    limit: int = 0  # the hub's largest bundle, when this one was larger
+
+
+def held_words(sent: Sent, tr: Translator) -> str | None:
+    """Why a bundle stayed on the laptop, in the user's language; None when it was sent."""
+    if not sent.held:
+        return None
+    if sent.limit:
+        size_mb, limit_mb = -(-sent.size >> 20), max(1, sent.limit >> 20)
+        return tr.format(TOO_LARGE, org=sent.org, size_mb=size_mb, limit_mb=limit_mb)
+    return tr.format(HELD, org=sent.org)
 
 
 @dataclass(frozen=True)
@@ -99,6 +119,9 @@ def exchange_through_hub(
             except HubFull:
                 # Receiving still helps: fetched bundles are what lets the hub free room.
                 sent.append(Sent(org, result.operations, 0, held=True))
+                continue
+            except BundleTooLarge as exc:
+                sent.append(Sent(org, result.operations, result.size, held=True, limit=exc.limit))
                 continue
             sent.append(Sent(org, result.operations, result.size))
 

@@ -427,9 +427,10 @@ def _segment_v1(
 
 
 # Payload layout of each bundle format this version reads.
-# Bundle format -> how its payload segments read (format 3 changed the clear header only).
-FORMATS = {1: _segment_v1, 2: _segment_v2, 3: _segment_v2}
-CURRENT = 3
+# Bundle format -> how its payload segments read (formats 3 and 4 changed the clear header and
+# the padding only).
+FORMATS = {1: _segment_v1, 2: _segment_v2, 3: _segment_v2, 4: _segment_v2}
+CURRENT = 4
 
 
 _FAULTS = (

@@ -96,7 +96,7 @@ def open_statistics(engine: SyncEngine, data: bytes) -> OpenedStatistics:
     with engine.store.read() as db:
         trusted = keystore.trusted(db)
     sender = check_sender(engine, parsed, trusted)
-    plain = bundle_format.decrypt(parsed, opening_key(engine, h, keys))
+    plain = bundle_format.decrypt(parsed, opening_key(engine, h, keys), MAX_FIGURES)
     try:
         figures = json.loads(plain.decode("utf-8"))
     except (ValueError, UnicodeDecodeError, RecursionError):

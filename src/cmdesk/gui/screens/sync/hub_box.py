@@ -72,12 +72,12 @@ def _save_hub(ws: Workspace, url: str, pin: str) -> None:
 
 def exchanged_words(report: HubExchange, tr: Translator) -> str:
     """What an exchange through the hub did, a line per organisation."""
-    from cmdesk.core.sync.hub_exchange import HELD
+    from cmdesk.core.sync.hub_exchange import held_words
 
     lines = []
     for sent in report.sent:
-        if sent.held:
-            lines.append(tr.format(HELD, org=sent.org))
+        if (why := held_words(sent, tr)) is not None:
+            lines.append(why)
         elif sent.operations:
             lines.append(
                 tr.ngettext(
