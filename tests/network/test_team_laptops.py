@@ -11,11 +11,14 @@ the team arrives whole with its history.
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from cmdesk.core.model import Case, Erasure, Note
+from cmdesk.core.sync import team_authority
 from cmdesk.core.workspace import Workspace
 from tests.network.harness import ADMIN, PASS, Laptop
 from tests.network.hub_process import hub_command, running_hub
@@ -104,11 +107,9 @@ def test_a_team_laptop_holds_its_team_only_and_no_organisation_key(
     assert set(_names(field, "pim")) == teams["north"]
 
 
-def test_work_travels_both_ways_and_a_case_moved_into_the_team_arrives_whole(
-    network: tuple[Laptop, Laptop, Path], tmp_path: Path
-) -> None:
-    office, field, _ = network
-    teams = _team_cases(office)
+def _feed(office: Laptop, field: Laptop) -> Any:
+    """Sends the field laptop's work to the office, then gives it its own bundle; the
+    function that gives it the next one."""
     field.send_to(office)
     device = str(field.status()["device_id"])
 
@@ -118,6 +119,15 @@ def test_work_travels_both_ways_and_a_case_moved_into_the_team_arrives_whole(
         return field.import_(out).json
 
     to_field()
+    return to_field
+
+
+def test_work_travels_both_ways_and_a_case_moved_into_the_team_arrives_whole(
+    network: tuple[Laptop, Laptop, Path], tmp_path: Path
+) -> None:
+    office, field, _ = network
+    teams = _team_cases(office)
+    to_field = _feed(office, field)
     north_case = sorted(teams["north"])[0]
     # The field worker records a note; it reaches the office like any laptop's work.
     field.run("note", "add", north_case, "--text", "เยี่ยมบ้าน พบเด็กปลอดภัย")
@@ -185,3 +195,63 @@ def test_through_the_hub_the_team_laptop_gets_its_own_bundle_and_nothing_else(
         # for the whole organisation wait for a laptop that can open them.
         pruned = hub_command("prune", "--data", str(hub.data)).stdout
         assert pruned.startswith("Expired 2 bundle(s)"), pruned
+
+
+def test_a_team_laptop_cannot_change_another_team_s_cases_and_its_late_work_still_arrives(
+    network: tuple[Laptop, Laptop, Path],
+) -> None:
+    office, field, _ = network
+    teams = _team_cases(office)
+    _feed(office, field)
+    north, south = sorted(teams["north"]), sorted(teams["south"])
+    supervisor = office.as_user("sup")
+    target = supervisor.json("case", "show", south[0])["case"]
+    south_child = str(target["child_id"])
+
+    # Offline, the worker writes on a north case while the office hands it to the south team.
+    field.run("note", "add", north[0], "--text", "บันทึกก่อนย้ายทีม")
+    supervisor.run("case", "edit", north[0], "--set", "assigned_worker=fw3")
+    assert north[0] in _team_cases(office)["south"]
+
+    # A hostile copy of the app on the north laptop signs changes to the south team's records:
+    # an edit of a south case, a note on it, a new case in the south team, an erasure.
+    with Workspace.open(field.root, "pim", PASS) as ws:
+        org = ws.actor.org_id
+        with ws.ctx.write() as s:
+            s.add(
+                Case(
+                    id=south[0], org_id=org, child_id=south_child, team="south",
+                    case_number=str(target["case_number"]), risk_level="low",
+                )
+            )  # fmt: skip
+            s.add(Note(case_id=south[0], thread_id=str(uuid.uuid4()), org_id=org, body="ปลอม"))
+            s.add(
+                Case(
+                    org_id=org, child_id=south_child, team="south", case_number="X-9",
+                    risk_level="medium",
+                )
+            )  # fmt: skip
+            s.add(
+                Erasure(
+                    org_id=org, child_id=south_child, reason="entered_in_error",
+                    erased={"child": [south_child]},
+                )
+            )  # fmt: skip
+
+    said = field.send_to(office)
+    refused = said["refused"]
+    assert refused.get(team_authority.OUTSIDE_TEAM, 0) >= 3, refused
+    assert refused.get(team_authority.TEAM_ERASES) == 1, refused
+    office.check()
+    # Nothing of it was applied: the south case, its notes and its child are as they were.
+    shown = supervisor.json("case", "show", south[0])
+    assert shown["case"]["risk_level"] == target["risk_level"]
+    assert "ปลอม" not in str(shown["notes"])
+    assert south_child in {c["child_id"] for c in _names(office, "sup").values()}
+    assert not [c for c in _names(office, "sup").values() if c["case_number"] == "X-9"]
+    # The note written before the case left the team arrived.
+    assert "บันทึกก่อนย้ายทีม" in str(supervisor.json("case", "show", north[0])["notes"])
+    # The data manager reads why, in Thai.
+    status = office.run("sync", "status", json_out=False, env={"CMDESK_LANG": "th"}).out
+    assert "แก้ไขเคสนอกทีมที่โน้ตบุ๊กเครื่องนั้นจำกัดไว้" in status
+    assert "ลบข้อมูลนอกทีมที่โน้ตบุ๊กเครื่องนั้นจำกัดไว้" in status

@@ -4,7 +4,9 @@ another organisation's operations relayed)."""
 
 from __future__ import annotations
 
-from cmdesk.core.sync import authority
+import json
+
+from cmdesk.core.sync import authority, team_authority
 from cmdesk.core.sync.authority import Facts, Owner
 from cmdesk.core.sync.oplog import Change
 from cmdesk.core.sync.vectors import RangeSet
@@ -69,3 +71,118 @@ def test_a_partner_creates_only_its_own_records() -> None:
     then_edit = change(FRC_LAPTOP, 2, "child", "c-9", nickname="y")
     nameless = change(FRC_LAPTOP, 3, "child", "c-10", nickname="z")
     assert reasons(own_child, then_edit, nameless) == [None, None, authority.CREATED_INSIDE]
+
+
+# A laptop of our own organisation enrolled for team north (team_authority.py).
+NORTH_LAPTOP = "dev-north"
+CASE_TEAMS = {"case-n": "north", "case-s": "south", "case-moved": "south"}
+CHILD_CASES = {"child-n": ["case-n"], "child-s": ["case-s"]}
+# The teams each case was given, with when (a case made in north, moved south at 50).
+HISTORY = {
+    "case-n": [("north", 10)],
+    "case-s": [("south", 10)],
+    "case-moved": [("north", 10), ("south", 50)],
+}
+
+
+def held_cases(tbl: str, row_id: str) -> list[team_authority.CaseTeam] | None:
+    def case(case_id: str) -> team_authority.CaseTeam:
+        return team_authority.CaseTeam(case_id, CASE_TEAMS[case_id])
+
+    if tbl == "case_file":
+        return [case(row_id)] if row_id in CASE_TEAMS else None
+    if tbl == "child":
+        return [case(c) for c in CHILD_CASES[row_id]] if row_id in CHILD_CASES else None
+    if tbl == "case_note" and row_id.startswith("note-of-"):
+        return [case(row_id.removeprefix("note-of-"))]
+    return None
+
+
+def team_reasons(*changes: Change, sender: str = NORTH_LAPTOP) -> list[str | None]:
+    whole_org = sender != NORTH_LAPTOP
+    verdict = authority.check(
+        [list(changes)],
+        Facts(
+            own_org=OWN,
+            sender_org=OWN,
+            sender_device=sender,
+            device_orgs={OFFICE: OWN, NORTH_LAPTOP: OWN},
+            held={},
+            owner=lambda tbl, row_id: Owner(OWN),
+            sender_team=None if whole_org else "north",
+            device_teams={NORTH_LAPTOP: "north"},
+            cases=held_cases,
+            history=lambda case_id: HISTORY.get(case_id, []),
+        ),
+    )
+    refused = {(r.origin, r.seq): r.reason for r in verdict.refused}
+    return [refused.get((c.origin, c.seq)) for c in changes]
+
+
+def at(hlc: int, origin: str, seq: int, tbl: str, row_id: str, **values: object) -> Change:
+    made = change(origin, seq, tbl, row_id, **values)
+    made.hlc = hlc
+    return made
+
+
+def test_a_team_laptop_changes_its_team_s_cases_and_nothing_of_another_team() -> None:
+    n = NORTH_LAPTOP
+    assert (
+        team_reasons(
+            at(60, n, 1, "case_note", "note-1", org_id=OWN, case_id="case-n", text="visit"),
+            at(60, n, 2, "case_file", "case-n", risk_level="high"),
+            at(60, n, 3, "child", "child-n", nickname="Noi"),
+            at(60, n, 4, "case_file", "case-s", risk_level="low"),
+            at(60, n, 5, "case_note", "note-2", org_id=OWN, case_id="case-s", text="forged"),
+            at(60, n, 6, "case_note", "note-of-case-s", text="rewritten"),
+            at(60, n, 7, "child", "child-s", nickname="forged"),
+            at(60, n, 8, "household_member", "hm-1", org_id=OWN, child_id="child-s"),
+        )
+        == [None, None, None] + [team_authority.OUTSIDE_TEAM] * 5
+    )
+
+
+def test_a_team_laptop_creates_cases_in_its_team_only() -> None:
+    n = NORTH_LAPTOP
+    assert (
+        team_reasons(
+            at(60, n, 1, "child", "child-new", org_id=OWN, nickname="Dao"),
+            at(60, n, 2, "case_file", "case-new", org_id=OWN, child_id="child-new", team="north"),
+            at(60, n, 3, "case_task", "task-1", org_id=OWN, case_id="case-new"),
+            at(60, n, 4, "case_file", "case-x", org_id=OWN, child_id="child-new", team="south"),
+            at(60, n, 5, "case_goal", "goal-1", org_id=OWN, case_id="case-x"),
+            # Moving a case of another team into its own is not its to do either.
+            at(60, n, 6, "case_file", "case-s", team="north"),
+        )
+        == [None, None, None] + [team_authority.OUTSIDE_TEAM] * 3
+    )
+
+
+def test_work_done_before_a_case_left_the_team_still_arrives() -> None:
+    # The office moved the case to the south team at 50; the north worker, offline, wrote on
+    # it at 40 and at 60 (not knowing yet): the case was north's before both, so both arrive.
+    # The south team's own case never was north's, whenever the change was made.
+    n = NORTH_LAPTOP
+    assert team_reasons(
+        at(40, n, 1, "case_note", "note-1", org_id=OWN, case_id="case-moved"),
+        at(60, n, 2, "case_file", "case-moved", risk_level="medium"),
+        at(5, n, 3, "case_file", "case-moved", risk_level="low"),
+        at(5, n, 4, "case_file", "case-s", risk_level="low"),
+    ) == [None, None, team_authority.OUTSIDE_TEAM, team_authority.OUTSIDE_TEAM]
+
+
+def test_a_team_laptop_erases_only_its_team_s_records() -> None:
+    n = NORTH_LAPTOP
+    own = json.dumps({"child": ["child-n"], "case_file": ["case-n"]})
+    other = json.dumps({"child": ["child-n", "child-s"]})
+    assert team_reasons(
+        at(60, n, 1, "erasure", "e-1", org_id=OWN, child_id="child-n", erased=own),
+        at(60, n, 2, "erasure", "e-2", org_id=OWN, child_id="child-s", erased=other),
+    ) == [None, team_authority.TEAM_ERASES]
+
+
+def test_what_the_office_relays_from_a_team_laptop_was_judged_where_it_arrived() -> None:
+    # A whole-organisation laptop's bundle: its judgement stands (the case may have moved
+    # between the two imports; judging again would part the two vaults).
+    relayed = at(60, NORTH_LAPTOP, 1, "case_file", "case-s", risk_level="low")
+    assert team_reasons(relayed, sender=OFFICE) == [None]

@@ -11,7 +11,10 @@ it. The rules, per change (the origin's organisation is O, this vault's is `own`
 - on a referral addressed to O, O writes only its answer (status, when, why); its feedback
   goes into referral events of its own, linked to that referral, never to a case or child
   of another organisation;
-- O erases only records it owns, and never writes another organisation's audit trail.
+- O erases only records it owns, and never writes another organisation's audit trail;
+- a laptop of this organisation limited to one team changes only that team's cases, in the
+  bundles it sends itself (team_authority.py); what a whole-organisation laptop relays was
+  judged where it first arrived.
 
 Refused changes are not stored: the real change with that origin and number can still come.
 The functions here are pure over the decoded changes and a lookup of current owners.
@@ -20,11 +23,11 @@ The functions here are pure over the decoded changes and a lookup of current own
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from cmdesk.core.i18n import N_
-from cmdesk.core.sync import batches
+from cmdesk.core.sync import batches, team_authority
 from cmdesk.core.sync.db import Db, quote
 from cmdesk.core.sync.erasure import ERASURE_TABLE
 from cmdesk.core.sync.oplog import Change
@@ -54,6 +57,8 @@ REASONS = (
     REFERRAL_FIELDS,
     # A relayed change its origin did not sign as it arrived (checked after these).
     *batches.REASONS,
+    # Last: an interrupted import keeps reasons by their place in this tuple.
+    *team_authority.REASONS,
 )
 
 # What the organisation a referral is addressed to may write on it: its answer.
@@ -83,6 +88,12 @@ class Facts:
     device_orgs: dict[str, str]
     held: Vector
     owner: OwnerLookup
+    # When the sender is a laptop of this organisation limited to one team: that team, the
+    # teams of the organisation's other team laptops, and the cases of held records.
+    sender_team: str | None = None
+    device_teams: Mapping[str, str] = field(default_factory=dict)
+    cases: team_authority.CaseLookup | None = None
+    history: team_authority.TeamHistory | None = None
 
 
 @dataclass(frozen=True)
@@ -116,10 +127,18 @@ class Judge:
         self.partner_bundle = facts.sender_org != facts.own_org
         # Organisations per origin device, decided once (a bundle has a handful of origins).
         self.orgs = {o: _origin_org(o, facts, self.partner_bundle) for o in origins}
-        # Only this organisation's own changes: nothing here to refuse (the common case, and
-        # the large imports: no per-change work).
-        self.trivial = not self.partner_bundle and all(
-            org == facts.own_org for org in self.orgs.values()
+        # A team laptop's own bundle: its changes are held to its team.
+        self.team_rule = (
+            team_authority.TeamRule(facts.cases, facts.history)
+            if facts.sender_team is not None and facts.cases and facts.history
+            else None
+        )
+        # Only this organisation's own changes from a laptop not limited to a team: nothing
+        # here to refuse (the common case, and the large imports: no per-change work).
+        self.trivial = (
+            not self.partner_bundle
+            and self.team_rule is None
+            and all(org == facts.own_org for org in self.orgs.values())
         )
         # Records created or re-owned earlier in this bundle (not yet in the vault).
         self.born: dict[tuple[str, str], Owner] = {}
@@ -133,7 +152,18 @@ class Judge:
             org = self.orgs[change.origin] = _origin_org(
                 change.origin, self.facts, self.partner_bundle
             )
-        return _reason(change, org, self.facts, self.partner_bundle, self.born)
+        reason = _reason(change, org, self.facts, self.partner_bundle, self.born)
+        if reason is None and self.team_rule is not None and org == self.facts.own_org:
+            team = self._team(change.origin)
+            held = self.facts.held.get(change.origin)
+            if team is not None and not (held is not None and change.seq in held):
+                return self.team_rule.reason(change, _values(change), team)
+        return reason
+
+    def _team(self, origin: str) -> str | None:
+        if origin == self.facts.sender_device:
+            return self.facts.sender_team
+        return self.facts.device_teams.get(origin)
 
 
 def check(segments: Sequence[Sequence[Change]], facts: Facts) -> Verdict:

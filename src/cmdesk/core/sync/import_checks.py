@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from cmdesk.core.sync import authority, batches, bundle_format, keystore, reidentify
-from cmdesk.core.sync.certs import DeviceCert, Link
+from cmdesk.core.sync import authority, batches, bundle_format, keystore, reidentify, team_authority
+from cmdesk.core.sync.certs import DeviceCert, Link, team_of
 from cmdesk.core.sync.db import Db
+from cmdesk.core.sync.exporting import device_teams
 from cmdesk.core.sync.oplog import Change, load_held
 from cmdesk.core.sync.payload import Head, Knowledge
 from cmdesk.core.sync.vectors import RangeSet, Vector
@@ -131,6 +132,15 @@ def _facts(
         for device, org in vouched_orgs(own, h, head.knowledge).items():
             if device not in certified and device != engine.store.ctx.device_id:
                 orgs[device] = org
+    sender_team = team_of(h.chain) if h.sender_org == own else None
+    teams: dict[str, str] = {}
+    if sender_team is not None:
+        # The team laptops it may relay for: those met here, and those it vouches for with
+        # their chains (checked with their signatures, batches.py).
+        teams = device_teams(db)
+        for device, (_cert, chain) in head.certs.items():
+            if (team := team_of(chain)) is not None:
+                teams.setdefault(device, team)
     return authority.Facts(
         own_org=own,
         sender_org=h.sender_org,
@@ -138,6 +148,10 @@ def _facts(
         device_orgs=orgs,
         held=held,
         owner=authority.db_owner(db),
+        sender_team=sender_team,
+        device_teams=teams,
+        cases=team_authority.db_cases(db) if sender_team is not None else None,
+        history=team_authority.db_history(db, engine.store.origins) if sender_team else None,
     )
 
 

@@ -1,0 +1,171 @@
+"""What a laptop limited to one team may change: that team's cases and what hangs on them.
+
+A laptop enrolled for team T (certs.team_of) is given only T's cases (sharing.team_scope), so
+its user's real work touches only them. A hostile copy of the app on such a laptop could still
+sign changes to another team's case, or an erasure of another team's child; these rules refuse
+them when the laptop's own bundle arrives (authority.py calls them for changes of this
+organisation whose origin is a team laptop, in a bundle that laptop sent):
+
+- a case record (the case, its notes, plans, tasks, assessments, referrals and their events)
+  is the team's when its case is; a child, its household and consents when one of the
+  child's cases is; records tied to no case (a child not yet given one, a community
+  mechanism) are not limited;
+- a new case is created inside the team only;
+- an erasure lists only records of the team.
+
+A case handed to another team while the laptop was offline was the team's when its worker
+wrote the note that arrives late, and the worker could not know it had left: refusing that
+note would lose a day's work. So a change to a case of another team is allowed when the case's
+held history shows it in the laptop's team before the change was made (a team operation with
+that value, stamped earlier); a case that was never in the team is refused.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cmdesk.core.i18n import N_
+from cmdesk.core.sync.db import Db, quote
+from cmdesk.core.sync.erasure import ERASURE_TABLE
+from cmdesk.core.sync.materialize import held_ops
+from cmdesk.core.sync.oplog import Change, Origins
+from cmdesk.core.sync.tables import AUDIT_TABLE, synced_tables
+
+OUTSIDE_TEAM = N_("changes a case outside the team its laptop is limited to")
+TEAM_ERASES = N_("erases a record outside the team its laptop is limited to")
+REASONS = (OUTSIDE_TEAM, TEAM_ERASES)
+
+
+@dataclass(frozen=True)
+class CaseTeam:
+    case_id: str
+    team: str  # its team now
+
+
+# (table, row id) -> the cases the held record belongs to; None when this vault does not hold
+# it or it belongs to no case.
+CaseLookup = Callable[[str, str], list[CaseTeam] | None]
+# A held case id -> each team it was given, with the HLC it was given at (its history).
+TeamHistory = Callable[[str], list[tuple[str, int]]]
+
+
+class TeamRule:
+    """One bundle's changes from team laptops, judged in the bundle's order (records made
+    earlier in the bundle are remembered for the changes that refer to them)."""
+
+    def __init__(self, cases: CaseLookup, history: TeamHistory) -> None:
+        self._cases = cases
+        self._history = history
+        self._born: dict[tuple[str, str], list[CaseTeam]] = {}
+
+    def reason(self, change: Change, values: dict[str, object], team: str) -> str | None:
+        if change.tbl == AUDIT_TABLE:
+            return None  # the laptop's own trail; it names no case of another team
+        if change.tbl == ERASURE_TABLE:
+            return self._erasure(change, values, team)
+        key = (change.tbl, change.row_id)
+        cases = self._born.get(key)
+        if cases is None:
+            cases = self._cases(*key)
+        if cases is None:
+            if change.tbl == "case_file":
+                # Remembered even when refused: what the bundle hangs on it is refused too.
+                cases = [CaseTeam(change.row_id, str(values.get("team") or ""))]
+            else:
+                cases = self._linked(values)
+            self._born[key] = cases
+        return None if self._ours(cases, team, change.hlc) else OUTSIDE_TEAM
+
+    def _linked(self, values: dict[str, object]) -> list[CaseTeam]:
+        """The cases a record not held here belongs to, by the links it is made with."""
+        found: list[CaseTeam] = []
+        for column, target in (("case_id", "case_file"), ("child_id", "child")):
+            linked = values.get(column)
+            if isinstance(linked, str) and linked:
+                found += self._of(target, linked)
+        referral = values.get("referral_id")
+        if isinstance(referral, str) and referral:
+            found += self._of("referral", referral)
+        return found
+
+    def _of(self, tbl: str, row_id: str) -> list[CaseTeam]:
+        return self._born.get((tbl, row_id)) or self._cases(tbl, row_id) or []
+
+    def _erasure(self, change: Change, values: dict[str, object], team: str) -> str | None:
+        listed = values.get("erased")
+        try:
+            erased = json.loads(listed) if isinstance(listed, str) else listed
+        except ValueError:
+            return TEAM_ERASES
+        if erased is None:
+            return None
+        if not isinstance(erased, dict):
+            return TEAM_ERASES
+        for tbl, ids in erased.items():
+            for row_id in ids if isinstance(ids, list) else [ids]:
+                if not self._ours(self._of(str(tbl), str(row_id)), team, change.hlc):
+                    return TEAM_ERASES
+        return None
+
+    def _ours(self, cases: list[CaseTeam], team: str, hlc: int) -> bool:
+        """No case, or one of them is the team's, or was given to it before the change."""
+        if not cases or any(c.team == team for c in cases):
+            return True
+        return any(
+            given == team and at < hlc for c in cases for given, at in self._history(c.case_id)
+        )
+
+
+def db_cases(db: Db) -> CaseLookup:
+    """The cases of held records, with their teams and when those were set (sync_row)."""
+    tables = synced_tables()
+
+    def case(case_id: str) -> list[CaseTeam]:
+        row = db.execute("SELECT team FROM case_file WHERE id = ?", (case_id,)).fetchone()
+        if row is None:
+            return []
+        return [CaseTeam(case_id, str(row[0] or ""))]
+
+    def child(child_id: str) -> list[CaseTeam]:
+        ids = db.execute("SELECT id FROM case_file WHERE child_id = ?", (child_id,)).fetchall()
+        return [c for (case_id,) in ids for c in case(str(case_id))]
+
+    def cases(tbl: str, row_id: str) -> list[CaseTeam] | None:
+        if tbl == "case_file":
+            return case(row_id) or None
+        table = tables.get(tbl)
+        if table is None:
+            return None
+        links = [c for c in ("case_id", "child_id", "referral_id") if c in table.columns]
+        if tbl == "child":
+            held = db.execute("SELECT 1 FROM child WHERE id = ?", (row_id,)).fetchone()
+            return child(row_id) if held else None
+        if not links:
+            return None
+        row = db.execute(
+            f"SELECT {', '.join(links)} FROM {quote(tbl)} WHERE id = ?", (row_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        linked = dict(zip(links, row, strict=True))
+        if linked.get("case_id"):
+            return case(str(linked["case_id"]))
+        if linked.get("child_id"):
+            return child(str(linked["child_id"]))
+        if linked.get("referral_id"):
+            return cases("referral", str(linked["referral_id"])) or []
+        return []
+
+    return cases
+
+
+def db_history(db: Db, origins: Origins) -> TeamHistory:
+    """The teams a held case was given, from its operations in the log."""
+
+    def history(case_id: str) -> list[tuple[str, int]]:
+        ops, _waiting = held_ops(db, origins, "case_file", case_id)
+        return [(str(op.value), op.stamp.hlc) for op in ops if op.field == "team"]
+
+    return history
