@@ -24,6 +24,7 @@ from cmdesk.core.sync.certs import Revocation, chain_to_json, now_text
 from cmdesk.core.sync.keys import DeviceKeys, OrgKeys
 from cmdesk.hub.app import DOWNLOAD_PIECE, build_app, open_hub
 from cmdesk.hub.auth import challenge_message
+from cmdesk.hub.limits import ADDRESS_FACTOR
 from cmdesk.hub.storage import Org
 from tests.hub.conftest import MakeHub
 
@@ -333,3 +334,25 @@ def test_oversized_requests_and_floods_are_refused(tmp_path: Path) -> None:
         ]
         assert answers[:4] == [200] * 4
         assert answers[-1] == 429
+
+
+def test_many_laptops_behind_one_address_sign_in_and_one_laptop_s_flood_is_its_own(
+    tmp_path: Path,
+) -> None:
+    """A field office's laptops share one public address (a NAT): each laptop has its own
+    allowance for signing in, the address a far wider one, so one laptop retrying in a loop
+    slows only itself and a flood of made-up laptops from one address is still stopped."""
+    state = open_hub(tmp_path / "data", "hub-1")
+    state.set_rate(5)
+    with TestClient(build_app(state)) as client:
+
+        def challenge(device: str) -> int:
+            return client.post("/v1/challenge", json={"device_id": device}).status_code
+
+        laptops = [challenge(f"laptop-{n}") for n in range(40)]
+        assert laptops == [200] * 40  # 40 laptops, 8 times one laptop's allowance
+        flood = [challenge("laptop-0") for _ in range(6)]
+        assert flood[-1] == 429  # laptop 0 had used one of its five
+        assert challenge("laptop-1") == 200  # the others are not held up by it
+        made_up = [challenge(str(uuid.uuid4())) for _ in range(5 * ADDRESS_FACTOR)]
+        assert made_up[-1] == 429  # the address's allowance, used up by made-up laptops

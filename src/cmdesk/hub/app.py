@@ -32,7 +32,7 @@ from cmdesk.core.sync.certs import DeviceCert, Link, chain_from_json, team_of
 from cmdesk.core.sync.keycodec import unb64
 from cmdesk.hub import tus
 from cmdesk.hub.auth import TOKEN_SECONDS, Authority, AuthRefused, Session
-from cmdesk.hub.limits import RATE_PER_MINUTE, Limits
+from cmdesk.hub.limits import ADDRESS_FACTOR, RATE_PER_MINUTE, Limits
 from cmdesk.hub.openapi import SPEC
 from cmdesk.hub.storage import BlobStore, Entry, MetadataStore
 
@@ -108,10 +108,15 @@ class Hub:
         self.hub_id = hub_id
         self.auth = Authority(meta, hub_id, secret)
         self.staging = staging
-        self.limiter = RateLimiter(rate)
+        self.set_rate(rate)
         self.metrics: Counter[str] = Counter()
         self.devices: set[str] = set()
         self.limits = limits or Limits()
+
+    def set_rate(self, per_minute: int) -> None:
+        """Requests a minute per laptop; signing in, ADDRESS_FACTOR times as many per address."""
+        self.limiter = RateLimiter(per_minute)
+        self.address_limiter = RateLimiter(per_minute * ADDRESS_FACTOR)
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -121,8 +126,8 @@ class Hub:
             return None
         return self.auth.session(value[7:].strip())
 
-    def _limited(self, key: str) -> JSONResponse | None:
-        wait = self.limiter.wait(key)
+    def _limited(self, key: str, limiter: RateLimiter | None = None) -> JSONResponse | None:
+        wait = (limiter or self.limiter).wait(key)
         if wait == 0:
             return None
         self.metrics["rate_limited"] += 1
@@ -171,23 +176,25 @@ class Hub:
 
     async def challenge(self, request: Request) -> Response:
         host = request.client.host if request.client else "?"
-        if limited := self._limited(f"ip:{host}"):
+        if limited := self._limited(f"ip:{host}", self.address_limiter):
             return limited
         try:
             doc = await self._json(request)
             device_id = doc["device_id"]
             if not isinstance(device_id, str) or not 0 < len(device_id) <= 36:
                 raise ValueError("device_id")
-            nonce = self.auth.challenge(device_id)
         except TooLarge:
             return _error(413, "size")
         except (ValueError, KeyError, TypeError):
             return _error(400, "request")
+        if limited := self._limited(f"sign-in:{device_id}"):
+            return limited
+        nonce = self.auth.challenge(device_id)
         return JSONResponse({"nonce": nonce, "hub_id": self.hub_id})
 
     async def token(self, request: Request) -> Response:
         host = request.client.host if request.client else "?"
-        if limited := self._limited(f"ip:{host}"):
+        if limited := self._limited(f"ip:{host}", self.address_limiter):
             return limited
         try:
             doc = await self._json(request)
@@ -201,6 +208,8 @@ class Hub:
             return _error(413, "size")
         except (ValueError, KeyError, TypeError, AttributeError):
             return _error(400, "request")
+        if limited := self._limited(f"sign-in:{device_id}"):
+            return limited
         return await run_in_threadpool(self._token, device_id, nonce, signature, cert, chain)
 
     def _token(

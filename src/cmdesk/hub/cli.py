@@ -17,7 +17,7 @@ from cmdesk.core.i18n import N_, Locale, Translator, translator
 from cmdesk.core.model.org import org_id_for
 from cmdesk.core.sync.keys import OrgIdentity, org_id_follows_from_code, read_identity_file
 from cmdesk.hub import tls
-from cmdesk.hub.limits import RATE_PER_MINUTE, Limits
+from cmdesk.hub.limits import ADDRESS_FACTOR, RATE_PER_MINUTE, Limits
 from cmdesk.hub.storage import MetadataStore, Org, SqliteMetadata
 
 ORG_ADDED = N_("Organisation {code} is registered on this hub. Its laptops may now sync here.")
@@ -90,7 +90,7 @@ def cmd_fingerprint(args: argparse.Namespace, tr: Translator) -> int:
 def cmd_serve(args: argparse.Namespace, tr: Translator) -> int:
     import uvicorn
 
-    from cmdesk.hub.app import RateLimiter, build_app, open_hub, prune_every
+    from cmdesk.hub.app import build_app, open_hub, prune_every
 
     host, sep, port = args.listen.rpartition(":")
     if not sep or not port.isdigit():
@@ -99,7 +99,7 @@ def cmd_serve(args: argparse.Namespace, tr: Translator) -> int:
     data = _data(args)
     cert, key = tls.ensure_certificate(data)
     hub = open_hub(data, hub_id(data), _limits(args), **_stores(args))
-    hub.limiter = RateLimiter(max(1, args.rate_per_minute))
+    hub.set_rate(max(1, args.rate_per_minute))
     app = build_app(hub)
     prune_every(hub, PRUNE_SECONDS, threading.Event())
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -190,7 +190,8 @@ def _limit_options(p: argparse.ArgumentParser) -> None:
         p.add_argument(flag, type=kind, default=default, metavar=meta, help=text)
     p.add_argument(
         "--rate-per-minute", type=int, default=RATE_PER_MINUTE, metavar="N",
-        help="requests one laptop (or address, before sign-in) may make a minute",
+        help="requests one laptop may make a minute (signing in, an address may make "
+        f"{ADDRESS_FACTOR} times as many: laptops behind one NAT)",
     )  # fmt: skip
     # Network scale: several hub processes share these (and the --data folder).
     p.add_argument("--db", metavar="postgresql://…", help="metadata in PostgreSQL")

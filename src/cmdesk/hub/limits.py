@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Requests a minute per laptop (or per address before it signs in), in bursts of as many.
+# Requests a minute per laptop (signing in counts under the laptop's id too), in bursts of as
+# many.
 RATE_PER_MINUTE = 240
+# Signing in, an address may make this many times a laptop's requests: a field office's or a
+# province's laptops share one public address behind NAT (a hundred laptops signing in at once
+# after the connection comes back), while a flood of made-up laptop ids from one address stops.
+ADDRESS_FACTOR = 25
 
 
 @dataclass(frozen=True)
