@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from cmdesk.core.model.labels import label_of
 from cmdesk.core.services.referrals import ReferralDraft
 from cmdesk.core.vault import crypto
 from cmdesk.core.workspace import Workspace
+from cmdesk.gui.i18n import plain
 from cmdesk.gui.screens.home.approval_dialog import ApprovalDialog
 from cmdesk.gui.settings import GuiSettings
 from cmdesk.gui.shell import Shell
@@ -176,9 +178,26 @@ def test_a_supervisor_reads_returns_then_approves_a_plan_with_a_comment(
     assert figure(shell, "approvals") == tr.gettext("Waiting for your approval: {n}").format(n=1)
     assert home.approvals.count() == 1 and home.charts["by_risk"][1].rows
     assert dict((k, n) for k, _l, n, _a in home.charts["by_risk"][1].rows)["high"] == 3
+    assert plain(home.approvals_title.text()) == tr.gettext("Waiting for your approval")
     if lang == "th":
         problems = english_left(shown_texts(home)) + clipped(home)
         assert not problems, problems
+    # A queue longer than the list shows (the ones waiting longest): the heading says so.
+    figures = home.figures
+    assert figures is not None
+    home.figures = replace(figures, approvals_waiting=350)
+    home.retranslate()
+    qtbot.wait(50)  # the figures' row lays out its wider buttons
+    longest = tr.format(
+        "Waiting for your approval: the {shown} waiting longest of {n}", shown=1, n=350
+    )
+    assert plain(home.approvals_title.text()) == longest
+    if lang == "th":
+        assert longest.startswith("รอการอนุมัติจากคุณ")
+        problems = english_left(shown_texts(home)) + clipped(home)
+        assert not problems, problems
+    home.figures = figures
+    home.retranslate()
 
     # Read the plan in full, then return it: a reason is needed.
     press(qtbot, home.read_button)

@@ -273,8 +273,6 @@ class HomeScreen(QWidget):
         )
         for name in ("backup", "recovery"):
             self.buttons[name].setAccessibleName(self.buttons[name].text())
-        self.approvals_title.setText(tr.gettext("Waiting for your approval"))
-        self.approvals.setAccessibleName(self.approvals_title.text())
         self.read_button.setText(tr.gettext("Read and decide…"))
         self.sheet_button.setText(tr.gettext("Save these figures as a spreadsheet…"))
         self.sheet_button.setAccessibleName(self.sheet_button.text())
@@ -321,6 +319,20 @@ class HomeScreen(QWidget):
         if self.approvals.count():
             self.approvals.setCurrentRow(0)
         self.read_button.setEnabled(self.approvals.count() > 0)
+        # The queue lists the ones waiting longest (home.QUEUE_SHOWN); say so when more wait.
+        shown, waiting = (
+            self.approvals.count(),
+            self.figures.approvals_waiting if self.figures else 0,
+        )
+        title = tr.gettext("Waiting for your approval")
+        if waiting > shown:
+            title = tr.format(
+                "Waiting for your approval: the {shown} waiting longest of {n}",
+                shown=shown,
+                n=waiting,
+            )
+        self.approvals_title.setText(title)
+        self.approvals.setAccessibleName(self.approvals_title.text())
 
     def _fill_charts(self, tr: Translator) -> None:
         f = self.figures
