@@ -23,6 +23,7 @@ from cmdesk.core.i18n import N_
 from cmdesk.core.stats.combining import GAPS
 from cmdesk.core.stats.exports import to_csv, to_xlsx
 from cmdesk.core.stats.suppression import DEFAULT_THRESHOLD
+from cmdesk.core.stats.wording import who_is_missing
 from cmdesk.core.vault.files import atomic_write
 
 EXISTS = N_("{path} exists already. Choose a new file name.")
@@ -32,7 +33,6 @@ EXPORTED = N_(
 )
 IMPORTED = N_("Kept the statistics of {org} for {period}.")
 REPORTED = N_("Statistics for {period} from {count} organisation(s).")
-MISSING = N_("No statistics yet from: {orgs}")
 WROTE = N_("Wrote {path}.")
 
 
@@ -129,7 +129,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 0
     say(tr.format(REPORTED, period=network["period"], count=len(network["organisations"])))
     if network["missing"]:
-        say(tr.format(MISSING, orgs=", ".join(network["missing"])))
+        # Late partners (figures for other periods came) apart from those that never sent.
+        say(who_is_missing(network, tr))
     if (gaps := network["tables"].get(GAPS)) is not None:
         say(tr.format(NO_MECHANISM, n=len(gaps)))
     for path in written:

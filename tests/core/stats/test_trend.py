@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from cmdesk.cli.main import main
 from cmdesk.core.workspace import Workspace
 from tests.conftest import ADMIN, ADMIN_PASS
 from tests.core.reports.pdftools import nfkd, pdftotext_raw
@@ -81,3 +82,30 @@ def test_the_printed_report_has_the_trend(three_orgs: ThreeOrgs, tmp_path: Path,
     latest = {"th": "ADRA (ล่าสุด: ไตรมาส 2/2569)", "en": "ADRA (latest: Q2 FY2569)"}[lang]
     assert nfkd(late) in text and nfkd(latest) in text
     assert f"{nfkd(never)} FOCUS" in lines
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_the_command_line_report_names_the_late_partner_apart_from_the_one_that_never_sent(
+    three_orgs: ThreeOrgs,
+    lang: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("CMDESK_PASSPHRASE", ADMIN_PASS)
+    monkeypatch.setenv("CMDESK_LANG", lang)
+    args = ["--vault", str(three_orgs.compiler), "--user", ADMIN, "stats", "report"]
+    assert main([*args, "--period", "2569-Q3"]) == 0
+    said = capsys.readouterr().out
+    late, never = {
+        "th": ("ส่งช้า: ส่งสถิติของช่วงเวลาอื่นแล้ว", "ไม่เคยส่งสถิติ: FOCUS"),
+        "en": (
+            "Late: sent figures for other periods, none for this one",
+            "Never sent statistics: FOCUS",
+        ),
+    }[lang]
+    latest = {
+        "th": "ADRA (ล่าสุด: ไตรมาส 2 ปีงบประมาณ 2569)",
+        "en": "ADRA (latest: Quarter 2 of fiscal year 2569)",
+    }[lang]
+    assert late in said and latest in said and never in said
+    assert said.index("ADRA") > said.index(late.split(":")[0]) and "FOCUS (" not in said

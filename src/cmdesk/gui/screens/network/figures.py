@@ -9,12 +9,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from cmdesk.core.i18n import N_, Translator, format_date
+from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.reference.geography import subdistricts
-from cmdesk.core.stats.periods import fiscal_year, parse_period, quarter_of
+from cmdesk.core.stats.periods import fiscal_year, quarter_of
 from cmdesk.core.stats.tables import TABLE_TITLES, Row, label, rows
+from cmdesk.core.stats.wording import period_dates, period_name, who_is_missing
 
 Network = Mapping[str, Any]
+# Said the same by the CLI and the report (core.stats.wording).
+__all__ = ["period_dates", "period_name", "who_is_missing"]
 NETWORK = ""  # the chosen figure: the whole network's (else an organisation's code)
 EMPTY = "–"
 # Shown for a hidden count: it may be small (fewer than the threshold) or hidden with one.
@@ -92,25 +95,6 @@ def time_rows(network: Network, table: str, tr: Translator) -> list[tuple[str, .
     return out
 
 
-def period_name(label_: str, tr: Translator) -> str:
-    """A period's canonical label (2569, 2569-Q1, a date range) as the user says it."""
-    if label_.isdigit():
-        return tr.format("Fiscal year {year}", year=label_)
-    year, _, quarter = label_.partition("-Q")
-    if quarter:
-        return tr.format("Quarter {q} of fiscal year {year}", q=quarter, year=year)
-    period = parse_period(label_)
-    return period_dates(period.first, period.last, tr)
-
-
-def period_dates(first: date, last: date, tr: Translator) -> str:
-    return tr.format(
-        "{first} to {last}",
-        first=format_date(first, tr.locale),
-        last=format_date(last, tr.locale),
-    )
-
-
 def period_choices(today: date) -> list[str]:
     """The periods offered: this quarter first (the default), the four before it, this fiscal
     year and the one before it (labels, canonical)."""
@@ -124,30 +108,3 @@ def period_choices(today: date) -> list[str]:
     year = int(quarter.label.split("-")[0])
     labels += [fiscal_year(year).label, fiscal_year(year - 1).label]
     return labels
-
-
-def who_is_missing(network: Network, tr: Translator) -> str:
-    """The trusted partners with no figures for the period: those that sent figures for
-    another period (late, with the latest they sent) apart from those that never sent any.
-    Before the period ends, figures are not due yet: not called late."""
-    late: Mapping[str, str] = network.get("late", {})
-    never = [code for code in network["missing"] if code not in late]
-    lines = []
-    if late:
-        orgs = ", ".join(
-            tr.format("{org} (latest: {period})", org=code, period=period_name(period, tr))
-            for code, period in late.items()
-        )
-        if network.get("ended", True):
-            lines.append(
-                tr.format(
-                    "Late: sent figures for other periods, none for this one: {orgs}", orgs=orgs
-                )
-            )
-        else:
-            lines.append(
-                tr.format("Not yet sent for this period, which has not ended: {orgs}", orgs=orgs)
-            )
-    if never:
-        lines.append(tr.format("Never sent statistics: {orgs}", orgs=", ".join(never)))
-    return "\n".join(lines)
