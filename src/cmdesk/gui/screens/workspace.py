@@ -131,7 +131,10 @@ class WorkspacePage(QWidget):
             item = QListWidgetItem(icon(name), "")
             item.setData(Qt.ItemDataRole.UserRole, name)
             self.nav.addItem(item)
-        self.compact = False
+        # Decided from the window it opens in, before it is shown: starting wide and turning
+        # compact at the first resize was too late on a 1024-pixel screen (the window had
+        # already grown to fit the section names, 1128 pixels in English).
+        self.compact = parent is not None and parent.window().width() < COMPACT_BELOW
         self._compact_chosen: bool | None = None
         side = QVBoxLayout()
         side.setContentsMargins(0, 0, 0, 0)
