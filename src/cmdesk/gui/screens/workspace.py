@@ -64,6 +64,15 @@ STATS_SECTIONS = ("network", "mechanisms")
 COMPACT_BELOW = 1200
 
 
+class _SectionList(QListWidget):
+    """The sections on the left: as wide as `wanted` when there is room."""
+
+    wanted = 0
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(self.wanted or super().sizeHint().width(), super().sizeHint().height())
+
+
 class WorkspacePage(QWidget):
     lock_requested = Signal()
     settings_requested = Signal()
@@ -123,7 +132,7 @@ class WorkspacePage(QWidget):
 
         body = QHBoxLayout()
         body.setContentsMargins(8, 8, 8, 8)
-        self.nav = QListWidget(self)
+        self.nav = _SectionList(self)
         self.nav.setObjectName("sections")
         self.nav.setIconSize(QSize(22, 22))
         self.nav.setSpacing(2)
@@ -200,13 +209,20 @@ class WorkspacePage(QWidget):
             item = self.nav.item(row)
             item.setText("" if self.compact else names.get(key, ""))
             item.setToolTip(names.get(key, ""))
+        icons_only = self.nav.iconSize().width() + 30
         if self.compact:
-            self.nav.setFixedWidth(self.nav.iconSize().width() + 30)
+            self.nav.wanted = icons_only
+            self.nav.setFixedWidth(icons_only)
         else:
-            # Wide enough for the longest section name in this language, no wider.
+            # Wide enough for the longest section name in this language, no wider; but never
+            # what keeps the window from being made narrower (below COMPACT_BELOW the names
+            # give way to the icons anyway).
             metrics = self.nav.fontMetrics()
             widest = max((metrics.horizontalAdvance(t) for t in names.values()), default=0)
-            self.nav.setFixedWidth(widest + self.nav.iconSize().width() + 48)
+            self.nav.wanted = widest + self.nav.iconSize().width() + 48
+            self.nav.setMinimumWidth(icons_only)
+            self.nav.setMaximumWidth(self.nav.wanted)
+        self.nav.updateGeometry()
         self.nav_toggle.setText("»" if self.compact else "«")
         self.nav_toggle.setToolTip(
             tr.gettext("Show the section names") if self.compact else tr.gettext("Icons only")
