@@ -382,6 +382,7 @@ def test_the_editing_dialogs_fit_the_screen_and_are_all_thai_in_thai(
         ("assign", profile.reassign, AssignDialog),
         ("child", profile.edit_child, EditChildDialog),
         ("member", profile.add_member, MemberDialog),
+        ("follow-up", profile.add_task, FollowUpDialog),
     ):
         press(qtbot, button)
         opened: CaseEditDialog = dialog(qtbot, kind)

@@ -90,6 +90,9 @@ def test_a_field_worker_does_and_postpones_the_weeks_visits(
     screen.table.selectRow(0)
     press(qtbot, screen.postpone)
     later = dialog(qtbot, PostponeDialog)
+    qtbot.wait(50)  # laid out as shown
+    problems = clipped(later) + (english_left(shown_texts(later)) if lang == "th" else [])
+    assert not problems, problems
     press(qtbot, later.save)
     qtbot.waitUntil(lambda: "reason" in later.form.errors(), timeout=WAIT_MS)
     type_text(qtbot, later.reason, "the school is closed this week")

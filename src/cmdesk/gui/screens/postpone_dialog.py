@@ -38,6 +38,7 @@ class PostponeDialog(CaseEditDialog):
         self.reason.setObjectName("postpone-reason")
         self.form.add("reason", N_("Why it is postponed"), self.reason, required=True)
         self.tracker.watch(self.reason)
+        self.intro.setProperty("verbatim", True)  # the follow-up's title, as the worker wrote it
         self.retranslate()
 
     def retranslate(self) -> None:
