@@ -22,11 +22,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", default="1366x768", help="window size, e.g. 1280x720")
+    parser.add_argument("--size", default="1366x768", help="screen and window size, e.g. 1024x600")
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
     parser.add_argument("--lang", choices=["th", "en"], action="append")
     args = parser.parse_args(argv)
     width, height = (int(x) for x in args.size.lower().split("x"))
+    if os.environ["QT_QPA_PLATFORM"] == "offscreen":
+        from tests.gui.screen_size import platform_for
+
+        # A screen of that size: dialogs size themselves to the screen they open on.
+        os.environ["QT_QPA_PLATFORM"] = platform_for((width, height))
 
     from tests.gui.tour.walk import full_tour
 

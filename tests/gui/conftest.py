@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import os
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
+from tests.gui.screen_size import platform_for, screen_size
+
+# Before anything imports Qt: offscreen, on a screen of the field laptops' size (or the one
+# a test asked for when it runs itself on another: screen_size.py).
+os.environ["QT_QPA_PLATFORM"] = platform_for(screen_size())
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
