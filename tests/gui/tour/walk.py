@@ -347,6 +347,35 @@ def register(shell: Shell, page: object) -> Iterator[Stop]:
     settle(shell)
 
 
+def _case_edits(shell: Shell, case: object) -> Iterator[Stop]:
+    """The dialogs that keep a case up to date, from its profile (those this user may open)."""
+    from cmdesk.gui.screens.case.case_edits import (
+        AssignDialog,
+        ConcernsDialog,
+        FollowUpDialog,
+        RiskDialog,
+    )
+    from cmdesk.gui.screens.case.child_edit import EditChildDialog, MemberDialog
+
+    profile = case.profile  # type: ignore[attr-defined]
+    for name, button, kind in (
+        ("case-risk", profile.change_risk, RiskDialog),
+        ("case-concerns", profile.change_concerns, ConcernsDialog),
+        ("case-assign", profile.reassign, AssignDialog),
+        ("child-edit", profile.edit_child, EditChildDialog),
+        ("household-member", profile.add_member, MemberDialog),
+        ("follow-up", profile.add_task, FollowUpDialog),
+    ):
+        if not (button.isVisible() and button.isEnabled()):
+            continue
+        button.click()
+        opened = _dialog(kind)
+        settle(shell)
+        yield name, opened
+        _close(opened)
+        settle(shell)
+
+
 def case_stages(shell: Shell, page: object) -> Iterator[Stop]:
     from cmdesk.gui.screens.case.page import CasePage
 
@@ -362,6 +391,7 @@ def case_stages(shell: Shell, page: object) -> Iterator[Stop]:
     case.show_tab(case.profile)
     settle(shell)
     yield "case-profile", shell.window
+    yield from _case_edits(shell, case)
     move("assessment")
     case.show_tab(case.assessment)
     case.assessment.domain.set_code("safety")
