@@ -21,7 +21,6 @@ from cmdesk.core.workspace import Workspace
 from cmdesk.gui.i18n import plain
 from cmdesk.gui.screens.case.case_edits import (
     AssignDialog,
-    CaseEditDialog,
     ConcernsDialog,
     FollowUpDialog,
     RiskDialog,
@@ -51,6 +50,7 @@ from tests.gui.flow import (
 from tests.gui.helpers import WAIT_MS, unlock, wait_idle
 from tests.gui.screen_checks import clipped, english_left, shown_texts
 from tests.gui.screen_size import on_screen
+from tests.gui.tour.walk import case_edit_buttons
 
 CM, CM_PASS = "anong", "case manager passphrase"
 SUP, SUP_PASS = "kasem", "supervisor passphrase"
@@ -381,16 +381,9 @@ def test_the_editing_dialogs_fit_the_screen_and_are_all_thai_in_thai(
     assert body is not None
     body.grab().save(str(SHOTS / f"profile-body-{lang}-{size[0]}x{size[1]}.png"))
     profile.household.setCurrentItem(None)
-    for name, button, kind in (
-        ("risk", profile.change_risk, RiskDialog),
-        ("concerns", profile.change_concerns, ConcernsDialog),
-        ("assign", profile.reassign, AssignDialog),
-        ("child", profile.edit_child, EditChildDialog),
-        ("member", profile.add_member, MemberDialog),
-        ("follow-up", profile.add_task, FollowUpDialog),
-    ):
+    for name, button, kind in case_edit_buttons(profile):
         press(qtbot, button)
-        opened: CaseEditDialog = dialog(qtbot, kind)
+        opened = dialog(qtbot, kind)
         wait_idle(qtbot, shell)
         if isinstance(opened, AssignDialog):
             assert opened.manager.isVisible()  # a supervisor names the case manager too

@@ -10,11 +10,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QEventLoop
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QWidget
 
 from cmdesk.gui.shell import Shell
 from cmdesk.gui.widgets.details import select_row
@@ -347,8 +347,9 @@ def register(shell: Shell, page: object) -> Iterator[Stop]:
     settle(shell)
 
 
-def _case_edits(shell: Shell, case: object) -> Iterator[Stop]:
-    """The dialogs that keep a case up to date, from its profile (those this user may open)."""
+def case_edit_buttons(profile: Any) -> list[tuple[str, QAbstractButton, type[QDialog]]]:
+    """The case profile's buttons that open the dialogs keeping a case up to date, each with
+    its stop's name and the dialog's kind."""
     from cmdesk.gui.screens.case.case_edits import (
         AssignDialog,
         ConcernsDialog,
@@ -357,15 +358,19 @@ def _case_edits(shell: Shell, case: object) -> Iterator[Stop]:
     )
     from cmdesk.gui.screens.case.child_edit import EditChildDialog, MemberDialog
 
-    profile = case.profile  # type: ignore[attr-defined]
-    for name, button, kind in (
+    return [
         ("case-risk", profile.change_risk, RiskDialog),
         ("case-concerns", profile.change_concerns, ConcernsDialog),
         ("case-assign", profile.reassign, AssignDialog),
         ("child-edit", profile.edit_child, EditChildDialog),
         ("household-member", profile.add_member, MemberDialog),
         ("follow-up", profile.add_task, FollowUpDialog),
-    ):
+    ]
+
+
+def _case_edits(shell: Shell, case: Any) -> Iterator[Stop]:
+    """The dialogs that keep a case up to date, from its profile (those this user may open)."""
+    for name, button, kind in case_edit_buttons(case.profile):
         if not (button.isVisible() and button.isEnabled()):
             continue
         button.click()
