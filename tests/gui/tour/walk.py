@@ -245,6 +245,7 @@ def casework(shell: Shell) -> Iterator[Stop]:
     yield from register(shell, page)
     yield from case_stages(shell, page)
     yield from case_dialogs(shell, page)
+    yield from _postpone(shell, page)
     page.show_section("caseload")
     settle(shell)
     yield "caseload-one-case", shell.window
@@ -366,6 +367,24 @@ def case_edit_buttons(profile: Any) -> list[tuple[str, QAbstractButton, type[QDi
         ("household-member", profile.add_member, MemberDialog),
         ("follow-up", profile.add_task, FollowUpDialog),
     ]
+
+
+def _postpone(shell: Shell, page: Any) -> Iterator[Stop]:
+    """My work's first follow-up (the one registration planned), postponed: its dialog."""
+    from cmdesk.gui.screens.postpone_dialog import PostponeDialog
+
+    page.show_section("tasks")
+    settle(shell)
+    tasks = page.tasks
+    wait_until(lambda: tasks.model.rowCount() > 0)
+    tasks.table.selectRow(0)
+    settle(shell)
+    tasks.postpone.click()
+    later = _dialog(PostponeDialog)
+    settle(shell)
+    yield "postpone", later
+    _close(later)
+    settle(shell)
 
 
 def _case_edits(shell: Shell, case: Any) -> Iterator[Stop]:
