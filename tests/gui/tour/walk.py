@@ -379,25 +379,26 @@ def _postpone(shell: Shell, page: Any) -> Iterator[Stop]:
     wait_until(lambda: tasks.model.rowCount() > 0)
     tasks.table.selectRow(0)
     settle(shell)
-    tasks.postpone.click()
-    later = _dialog(PostponeDialog)
+    yield from _dialog_stop(shell, "postpone", tasks.postpone, PostponeDialog)
+
+
+def _dialog_stop(
+    shell: Shell, name: str, button: QAbstractButton, kind: type[QDialog]
+) -> Iterator[Stop]:
+    """The dialog the button opens, as a stop; closed after."""
+    button.click()
+    opened = _dialog(kind)
     settle(shell)
-    yield "postpone", later
-    _close(later)
+    yield name, opened
+    _close(opened)
     settle(shell)
 
 
 def _case_edits(shell: Shell, case: Any) -> Iterator[Stop]:
     """The dialogs that keep a case up to date, from its profile (those this user may open)."""
     for name, button, kind in case_edit_buttons(case.profile):
-        if not (button.isVisible() and button.isEnabled()):
-            continue
-        button.click()
-        opened = _dialog(kind)
-        settle(shell)
-        yield name, opened
-        _close(opened)
-        settle(shell)
+        if button.isVisible() and button.isEnabled():
+            yield from _dialog_stop(shell, name, button, kind)
 
 
 def case_stages(shell: Shell, page: object) -> Iterator[Stop]:
