@@ -27,6 +27,7 @@ from cmdesk.gui.screens.case.case_edits import (
 )
 from cmdesk.gui.screens.case.child_edit import EditChildDialog, MemberDialog
 from cmdesk.gui.screens.case.page import CasePage
+from cmdesk.gui.screens.print_dialog import PrintDialog
 from cmdesk.gui.screens.register.dialog import CASE, RegisterChildDialog
 from cmdesk.gui.screens.register.household_section import NewMemberDialog
 from cmdesk.gui.settings import GuiSettings
@@ -35,6 +36,7 @@ from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.prompts import ReasonDialog
 from tests.conftest import ADMIN, ADMIN_PASS, WORKER, WORKER_PASS
 from tests.core.records.factories import child_draft
+from tests.core.reports.pdftools import nfkd, pdftotext_raw, squash
 from tests.gui.flow import (
     answer,
     case_page,
@@ -237,6 +239,7 @@ def test_edit_the_child_and_the_household(
     make_shell: Callable[[GuiSettings], Shell],
     one_case: tuple[GuiSettings, str],
     lang: str,
+    tmp_path: Path,
 ) -> None:
     shell, case = _open(qtbot, make_shell, one_case, lang, WORKER, WORKER_PASS)
     tr = shell.lang.translator
@@ -306,6 +309,25 @@ def test_edit_the_child_and_the_household(
         "Nuan Saengthong": tr.gettext(label_of("relationship", "mother")),
         "Boonmee Saengthong": tr.gettext(label_of("relationship", "grandfather")),
     }
+
+    # The printed case summary carries the school and both members, in the user's language.
+    press(qtbot, case.print_button)
+    printing = dialog(qtbot, PrintDialog)
+    press(qtbot, printing.make_button)
+    qtbot.waitUntil(lambda: printing.made is not None, timeout=60_000)
+    assert printing.made is not None
+    text = squash(nfkd(pdftotext_raw(printing.made.pdf, tmp_path)))
+    for expected in (
+        SCHOOL,
+        "Nuan Saengthong",
+        "081 234 5678",
+        "Boonmee Saengthong",
+        tr.gettext("Household and caregivers"),
+        tr.gettext(label_of("relationship", "grandfather")),
+    ):
+        assert squash(nfkd(expected)) in text, expected
+    printing.reject()
+    qtbot.waitUntil(lambda: closed(printing), timeout=WAIT_MS)
 
     # A member corrected: the new phone number on the profile.
     row = next(

@@ -23,6 +23,17 @@ class Organisation:
     logo: bytes | None = None  # PNG or JPEG bytes for the logo slot of the page header
 
 
+@dataclass(frozen=True)
+class HouseholdPerson:
+    """A member of the child's household as documents print them (Section.CONTACT)."""
+
+    name: str
+    relationship: str  # in the reader's language
+    caregiver: bool
+    lives_with_child: bool
+    phone: str = ""
+
+
 @dataclass(frozen=True, kw_only=True)
 class ChildProfile:
     # Section.IDENTITY
@@ -38,6 +49,7 @@ class ChildProfile:
     guardian_name: str = ""
     guardian_relation: str = ""
     guardian_phone: str = ""
+    household: tuple[HouseholdPerson, ...] = ()
     # The child's other plain texts (model.field_info.plain_text), as (label, text), already
     # in the reader's language; printed under contact and whereabouts.
     more: tuple[tuple[str, str], ...] = ()

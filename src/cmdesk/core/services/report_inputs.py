@@ -176,6 +176,18 @@ def child_profile(
         if guardian and household
         else "",
         guardian_phone=guardian.phone if guardian and household else "",
+        household=tuple(
+            ri.HouseholdPerson(
+                name=m.name,
+                relationship=label("relationship", m.relationship, tr),
+                caregiver=m.is_caregiver,
+                lives_with_child=m.lives_with_child,
+                phone=m.phone,
+            )
+            for m in child.household
+        )
+        if household
+        else (),
         more=tuple(
             (tr.gettext(catalog.label_of("child", name)), child.texts[name])
             for name, info in catalog.fields_of("child").items()

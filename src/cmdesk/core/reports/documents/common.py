@@ -10,7 +10,7 @@ from typing import NotRequired, Protocol, TypedDict
 from reportlab.platypus import Table, TableStyle
 from reportlab.platypus.flowables import Flowable, Spacer
 
-from cmdesk.core.i18n import Translator, format_birth_date, format_date
+from cmdesk.core.i18n import N_, Translator, format_birth_date, format_date
 from cmdesk.core.reports.flowables import TextStyle, ThaiParagraph
 from cmdesk.core.reports.inputs import ChildProfile, Organisation
 from cmdesk.core.reports.page import PageFurniture, render_pdf
@@ -208,6 +208,30 @@ def child_display_name(child: ChildProfile) -> str:
     return child.full_name
 
 
+def household_table(ctx: Context, child: ChildProfile) -> list[Flowable]:
+    """The child's household: who they are to the child, who cares for them, who lives with
+    them, and how to reach them."""
+    tr = ctx.tr
+    yes, no = tr.gettext("Yes"), tr.gettext("No")
+    header = ctx.labels(
+        N_("Name"), N_("Relationship"), N_("Caregiver"), N_("Lives with the child"), N_("Phone")
+    )
+    rows = [
+        (
+            p.name,
+            p.relationship,
+            yes if p.caregiver else no,
+            yes if p.lives_with_child else no,
+            p.phone,
+        )
+        for p in child.household
+    ]
+    return [
+        subheading(ctx, tr.gettext("Household and caregivers")),
+        list_table(ctx, header, rows, [3.5, 2.2, 1.6, 1.9, 2.4]),
+    ]
+
+
 def child_sections(
     ctx: Context, child: ChildProfile, *, allowed: frozenset[Section] | None = None
 ) -> list[Flowable]:
@@ -256,6 +280,8 @@ def child_sections(
                 ],
             ),
         ]
+        if child.household:
+            story += household_table(ctx, child)
     if shown(Section.SENSITIVE):
         story += [
             subheading(ctx, tr.gettext("Sensitive personal data")),
