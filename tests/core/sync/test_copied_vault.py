@@ -23,11 +23,7 @@ from tests.core.sync.test_stateful import Case, data_ops, fsck, has_row, values
 
 
 def test_a_copied_office_vault_converges_with_nothing_refused(net: Net, tmp_path: Path) -> None:
-    root = net.a1.vault.paths.root
-    net.a1.close()
-    shutil.copytree(root, tmp_path / "copy")
-    net.a1 = open_ws(root)
-    copy = open_ws(tmp_path / "copy")
+    copy = copy_office(net, tmp_path / "copy")
     laptops = [net.a2, net.a3, copy]
     try:
         for _ in range(2):
@@ -37,12 +33,7 @@ def test_a_copied_office_vault_converges_with_nothing_refused(net: Net, tmp_path
                 result = sync(ws).import_bundle(sync(net.a1).export()[0])
                 assert result.refused == {}
         assert copy.device_id != net.a1.device_id
-        everyone = [net.a1, *laptops]
-        assert len({sync(ws).state_hash() for ws in everyone}) == 1
-        assert all(data_ops(ws) == data_ops(net.a1) for ws in everyone)
-        for ws in everyone:
-            assert sync(ws).import_trouble().refused == ()
-            fsck(ws)
+        all_alike(net, laptops)
     finally:
         copy.close()
 
@@ -52,26 +43,12 @@ def test_copies_that_cut_their_history_differently_still_converge(net: Net, tmp_
     spanning many numbers) while the copy records audit entries under some of those numbers.
     The fork was looked for by each change's first number only, so the copy kept its audit
     entry under a number of the office's child and lacked part of the child for ever."""
-    root = net.a1.vault.paths.root
-    net.a1.close()
-    shutil.copytree(root, tmp_path / "copy")
-    net.a1 = open_ws(root)
-    copy = open_ws(tmp_path / "copy")
+    copy = copy_office(net, tmp_path / "copy")
     try:
         add_child(net.a1)
         sync(net.a1).import_bundle(sync(net.a2).export()[0])
         sync(net.a1).import_bundle(sync(copy).export()[0])  # the office sees the fork first
-        laptops = [net.a2, copy]
-        for _ in range(3):
-            for ws in laptops:
-                sync(net.a1).import_bundle(sync(ws).export()[0])
-            for ws in laptops:
-                sync(ws).import_bundle(sync(net.a1).export()[0])
-        everyone = [net.a1, *laptops]
-        assert len({sync(ws).state_hash() for ws in everyone}) == 1
-        assert all(data_ops(ws) == data_ops(net.a1) for ws in everyone)
-        for ws in everyone:
-            fsck(ws)
+        converged(net, [net.a2, copy])
     finally:
         copy.close()
 
@@ -84,11 +61,7 @@ def test_the_office_keeps_a_signature_over_each_of_its_changes_after_a_fork(
     the copy's batch for the run and so lost the signature over its changes after that number:
     relays refused them at every exchange. The office now signs its run again around the
     forked numbers, and a batch is replaced only by one that signs all it signed."""
-    root = net.a1.vault.paths.root
-    net.a1.close()
-    shutil.copytree(root, tmp_path / "copy")
-    net.a1 = open_ws(root)
-    copy = open_ws(tmp_path / "copy")
+    copy = copy_office(net, tmp_path / "copy")
     try:
         add_child(net.a2)
         sync(net.a1).import_bundle(sync(net.a2).export()[0])
@@ -99,11 +72,7 @@ def test_the_office_keeps_a_signature_over_each_of_its_changes_after_a_fork(
                 sync(net.a1).import_bundle(sync(ws).export()[0])
             for ws in laptops:
                 assert sync(ws).import_bundle(sync(net.a1).export()[0]).refused == {}
-        everyone = [net.a1, *laptops]
-        assert len({sync(ws).state_hash() for ws in everyone}) == 1
-        for ws in everyone:
-            assert sync(ws).import_trouble().refused == ()
-            fsck(ws)
+        all_alike(net, laptops)
     finally:
         copy.close()
 
@@ -137,12 +106,7 @@ def test_three_copies_of_the_office_converge(net: Net, tmp_path: Path) -> None:
                 sync(net.a1).import_bundle(sync(ws).export()[0])
             for ws in exchange_all:
                 sync(ws).import_bundle(sync(net.a1).export()[0])
-        everyone = [net.a1, *exchange_all]
-        assert all(data_ops(ws) == data_ops(net.a1) for ws in everyone)
-        assert len({sync(ws).state_hash() for ws in everyone}) == 1
-        for ws in everyone:
-            assert sync(ws).import_trouble().refused == ()
-            fsck(ws)
+        all_alike(net, exchange_all)
     finally:
         c1.close()
         c2.close()
@@ -164,6 +128,12 @@ def converged(net: Net, laptops: list[Workspace]) -> None:
             sync(net.a1).import_bundle(sync(ws).export()[0])
         for ws in laptops:
             sync(ws).import_bundle(sync(net.a1).export()[0])
+    all_alike(net, laptops)
+
+
+def all_alike(net: Net, laptops: list[Workspace]) -> None:
+    """The office and the laptops hold one state, the same operations, nothing refused, and
+    every record is what its history says."""
     everyone = [net.a1, *laptops]
     assert len({sync(ws).state_hash() for ws in everyone}) == 1
     assert all(data_ops(ws) == data_ops(net.a1) for ws in everyone)
@@ -243,17 +213,7 @@ def test_a_copied_field_laptop_converges_with_nothing_refused(net: Net, tmp_path
     try:
         soft_delete(copy, Case, case)
         sync(net.a1).import_bundle(sync(net.a2).export()[0])
-        laptops = [net.a2, net.a3, copy]
-        for _ in range(3):
-            for ws in laptops:
-                sync(net.a1).import_bundle(sync(ws).export()[0])
-            for ws in laptops:
-                sync(ws).import_bundle(sync(net.a1).export()[0])
-        everyone = [net.a1, *laptops]
-        for ws in everyone:
-            assert sync(ws).import_trouble().refused == ()
-        assert all(data_ops(ws) == data_ops(net.a1) for ws in everyone)
-        assert len({sync(ws).state_hash() for ws in everyone}) == 1
+        converged(net, [net.a2, net.a3, copy])
     finally:
         copy.close()
 
@@ -281,20 +241,9 @@ def test_a_change_of_the_copy_over_numbers_the_office_used_is_not_merged_into_it
         edit(net.a1, Case, case, risk_level="low", risk_reason="office")
         sync(net.a1).import_bundle(sync(copy).export()[0])  # the office sees the fork
         add_case(copy, child)  # still under the old id, over the numbers of the edit
-        laptops = [net.a2, net.a3, copy]
-        for _ in range(3):
-            for ws in laptops:
-                sync(net.a1).import_bundle(sync(ws).export()[0])
-            for ws in laptops:
-                sync(ws).import_bundle(sync(net.a1).export()[0])
-        everyone = [net.a1, *laptops]
-        for ws in everyone:
-            assert sync(ws).import_trouble().refused == ()
-        assert all(data_ops(ws) == data_ops(net.a1) for ws in everyone)
-        assert len({sync(ws).state_hash() for ws in everyone}) == 1
+        converged(net, [net.a2, net.a3, copy])
+        everyone = [net.a1, net.a2, net.a3, copy]
         assert all(values(ws, "case_file", case)["risk_reason"] == "office" for ws in everyone)
-        for ws in everyone:
-            fsck(ws)
     finally:
         copy.close()
 
