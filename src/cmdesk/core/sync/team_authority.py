@@ -119,18 +119,19 @@ class TeamRule:
 
 
 def db_cases(db: Db) -> CaseLookup:
-    """The cases of held records, with their teams and when those were set (sync_row)."""
+    """The cases of held records, with their teams now."""
     tables = synced_tables()
 
+    def found(where: str, value: str) -> list[CaseTeam]:
+        rows = db.execute(f"SELECT id, team FROM case_file WHERE {where} = ?", (value,))
+        return [CaseTeam(str(case_id), str(team or "")) for case_id, team in rows]
+
     def case(case_id: str) -> list[CaseTeam]:
-        row = db.execute("SELECT team FROM case_file WHERE id = ?", (case_id,)).fetchone()
-        if row is None:
-            return []
-        return [CaseTeam(case_id, str(row[0] or ""))]
+        return found("id", case_id)
 
     def child(child_id: str) -> list[CaseTeam]:
-        ids = db.execute("SELECT id FROM case_file WHERE child_id = ?", (child_id,)).fetchall()
-        return [c for (case_id,) in ids for c in case(str(case_id))]
+        # One query for all the child's cases, not one per case.
+        return found("child_id", child_id)
 
     def cases(tbl: str, row_id: str) -> list[CaseTeam] | None:
         if tbl == "case_file":
