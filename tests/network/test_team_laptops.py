@@ -12,6 +12,8 @@ the team arrives whole with its history.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -47,16 +49,23 @@ def network(tmp_path: Path) -> tuple[Laptop, Laptop, Path]:
     return office, field, enrol
 
 
-def _team_cases(office: Laptop) -> dict[str, set[str]]:
-    with Workspace.open(office.root, ADMIN, PASS) as ws:
+@contextmanager
+def _vault(laptop: Laptop, user: str) -> Iterator[Any]:
+    """The laptop's vault as its user opens it (their own key), read with plain SQL."""
+    with Workspace.open(laptop.root, user, PASS) as ws:
         raw = ws.ctx.engine.raw_connection()
         try:
-            found: dict[str, set[str]] = {}
-            for case_id, team in raw.execute("SELECT id, team FROM case_file"):
-                found.setdefault(team, set()).add(case_id)
-            return found
+            yield raw
         finally:
             raw.close()
+
+
+def _team_cases(office: Laptop) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    with _vault(office, ADMIN) as raw:
+        for case_id, team in raw.execute("SELECT id, team FROM case_file"):
+            found.setdefault(team, set()).add(case_id)
+    return found
 
 
 def test_a_team_laptop_holds_its_team_only_and_no_organisation_key(
@@ -85,18 +94,14 @@ def test_a_team_laptop_holds_its_team_only_and_no_organisation_key(
 
     # What is in the laptop's vault, decrypted with its own user's key: the north team's cases,
     # their children, and no organisation private key.
-    with Workspace.open(field.root, "pim", PASS) as ws:
-        raw = ws.ctx.engine.raw_connection()
-        try:
-            cases = {r[0]: r[1] for r in raw.execute("SELECT id, team FROM case_file")}
-            children = {r[0] for r in raw.execute("SELECT id FROM child")}
-            wanted_children = {r[0] for r in raw.execute("SELECT DISTINCT child_id FROM case_file")}
-            keys = {r[0]: r[1] for r in raw.execute("SELECT name, secret FROM sync_key")}
-            foreign_audit = raw.execute(
-                "SELECT count(*) FROM audit_entry WHERE device_id != ?", (device,)
-            ).fetchone()[0]
-        finally:
-            raw.close()
+    with _vault(field, "pim") as raw:
+        cases = {r[0]: r[1] for r in raw.execute("SELECT id, team FROM case_file")}
+        children = {r[0] for r in raw.execute("SELECT id FROM child")}
+        wanted_children = {r[0] for r in raw.execute("SELECT DISTINCT child_id FROM case_file")}
+        keys = {r[0]: r[1] for r in raw.execute("SELECT name, secret FROM sync_key")}
+        foreign_audit = raw.execute(
+            "SELECT count(*) FROM audit_entry WHERE device_id != ?", (device,)
+        ).fetchone()[0]
     assert set(cases) == teams["north"]
     assert set(cases.values()) == {"north"}
     assert children == wanted_children
@@ -255,3 +260,87 @@ def test_a_team_laptop_cannot_change_another_team_s_cases_and_its_late_work_stil
     status = office.run("sync", "status", json_out=False, env={"CMDESK_LANG": "th"}).out
     assert "แก้ไขเคสนอกทีมที่โน้ตบุ๊กเครื่องนั้นจำกัดไว้" in status
     assert "ลบข้อมูลนอกทีมที่โน้ตบุ๊กเครื่องนั้นจำกัดไว้" in status
+
+
+def _held_on(laptop: Laptop, user: str, case_id: str) -> dict[str, Any]:
+    """What the laptop's vault, opened with its own user's key, still holds of one case."""
+    with _vault(laptop, user) as raw:
+
+        def count(sql: str, *args: str) -> int:
+            return int(raw.execute(sql, args).fetchone()[0])
+
+        child = raw.execute("SELECT child_id FROM case_file WHERE id = ?", (case_id,))
+        return {
+            "case": count("SELECT count(*) FROM case_file WHERE id = ?", case_id),
+            "child": (child.fetchone() or [None])[0],
+            "notes": count("SELECT count(*) FROM case_note WHERE case_id = ?", case_id),
+            "history": count("SELECT count(*) FROM sync_change WHERE row_id = ?", case_id),
+            "words": count("SELECT count(*) FROM case_note WHERE body LIKE ?", "%บันทึกก่อนย้ายทีม%"),
+        }
+
+
+def _children_on(laptop: Laptop, user: str) -> set[str]:
+    with _vault(laptop, user) as raw:
+        return {str(r[0]) for r in raw.execute("SELECT id FROM child")}
+
+
+def test_a_case_handed_to_another_team_leaves_the_team_s_laptop_and_comes_back_whole(
+    network: tuple[Laptop, Laptop, Path],
+) -> None:
+    office, field, _ = network
+    teams = _team_cases(office)
+    to_field = _feed(office, field)
+    supervisor = office.as_user("sup")
+    north = sorted(teams["north"])
+    children = {c: supervisor.json("case", "show", c)["case"]["child_id"] for c in north}
+    # A case whose child has no other case of the team: the child leaves the laptop too.
+    gone = next(c for c in north if list(children.values()).count(children[c]) == 1)
+    child = children[gone]
+    assert child in _children_on(field, "pim")
+    field.send_to(office)  # the office hears what the laptop holds now
+
+    # Offline, the worker writes a note on it while the office hands it to the south team.
+    field.run("note", "add", gone, "--text", "บันทึกก่อนย้ายทีม")
+    supervisor.run("case", "edit", gone, "--set", "assigned_worker=fw3")
+    # The office does not hold the note yet: the laptop keeps the case, and the note.
+    said = to_field()
+    assert said["removed_cases"] == 0, said
+    assert _held_on(field, "pim", gone)["words"] == 1
+    assert gone not in _names(field, "pim")
+
+    # Once the office holds the note, the next bundle lets the laptop let go of the case:
+    # nothing of it is left in the vault, decrypted with the laptop's own key.
+    field.send_to(office)
+    assert "บันทึกก่อนย้ายทีม" in str(supervisor.json("case", "show", gone)["notes"])
+    out = office.bundles / "for-field-th.bundle"
+    office.run("sync", "export", "-o", str(out), "--laptop", str(field.status()["device_id"]))
+    told = field.run("sync", "import", str(out), json_out=False, env={"CMDESK_LANG": "th"}).out
+    assert "ย้ายไปทีมอื่นแล้ว ถูกนำออกจากโน้ตบุ๊กเครื่องนี้: 1" in told, told
+    held = _held_on(field, "pim", gone)
+    assert held == {"case": 0, "child": None, "notes": 0, "history": 0, "words": 0}, held
+    assert child not in _children_on(field, "pim")
+    assert set(_names(field, "pim")) == set(north) - {gone}
+    field.check()
+
+    # It stays gone: the laptop's report says it no longer holds the case, and the office
+    # sends nothing more of it while it is another team's.
+    field.send_to(office)
+    supervisor.run(
+        "case", "edit", gone, "--set", "risk_level=high", "--set", "risk_reason=พบความเสี่ยงใหม่"
+    )
+    to_field()
+    assert _held_on(field, "pim", gone)["case"] == 0
+
+    # Handed back to the team, it arrives whole: the office's notes and the worker's own.
+    supervisor.run("case", "edit", gone, "--set", "assigned_worker=fw1")
+    said = to_field()
+    assert not said.get("refused"), said
+    on_field = field.as_user("pim").json("case", "show", gone)
+    on_office = supervisor.json("case", "show", gone)
+    assert len(on_field["notes"]) == len(on_office["notes"])
+    assert "บันทึกก่อนย้ายทีม" in str(on_field["notes"])
+    for key in ("child_name_th", "risk_level", "stage_history", "team"):
+        assert on_field["case"][key] == on_office["case"][key], key
+    field.check()
+    office.check()
+    assert field.send_to(office)["refused"] == {}

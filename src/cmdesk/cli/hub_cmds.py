@@ -9,6 +9,7 @@ from typing import Any
 
 from cmdesk.cli.common import emit_json, open_workspace, say, tr_for, vault_dir
 from cmdesk.core.i18n import N_
+from cmdesk.core.sync import texts
 from cmdesk.core.sync.hub_client import HubSetting, save_setting
 from cmdesk.core.sync.hub_exchange import exchange_through_hub, held_words
 
@@ -63,6 +64,8 @@ def cmd_now(args: argparse.Namespace) -> int:
             say(tr.format(NOTHING_TO_SEND, org=sent.org))
     for got in report.received:
         say(tr.format(RECEIVED, org=got.org, new=got.new, duplicates=got.duplicates))
+        if got.removed_cases:
+            say(tr.format(texts.REMOVED_CASES_NOTE, n=got.removed_cases))
     for refused in report.refused:
         say(tr.format(RECEIVED_REFUSED, reason=refused.reason.message(tr)))
     if not report.received and not report.refused:

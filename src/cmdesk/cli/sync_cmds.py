@@ -340,6 +340,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         say(tr.format(texts.FORKED_NOTE, n=result.forked))
     if result.set_aside:
         say(tr.format(texts.SET_ASIDE_NOTE, n=result.set_aside))
+    if result.removed_cases:
+        say(tr.format(texts.REMOVED_CASES_NOTE, n=result.removed_cases))
     if result.quarantined:
         say(tr.format(texts.QUARANTINED_NOTE, n=result.quarantined))
     if result.refused:

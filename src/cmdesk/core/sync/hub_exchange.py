@@ -64,6 +64,7 @@ class Received:
     org: str
     new: int
     duplicates: int
+    removed_cases: int = 0  # a team's laptop: cases handed to another team (team_leaving)
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,12 @@ def exchange_through_hub(
                 continue
             client.fetched(item)
             received.append(
-                Received(codes.get(got.sender_org, got.sender_org), got.new, got.duplicates)
+                Received(
+                    codes.get(got.sender_org, got.sender_org),
+                    got.new,
+                    got.duplicates,
+                    got.removed_cases,
+                )
             )
         if keys.org.box_secret is not None:
             # A laptop holding every case sends each team's laptop (known now, after what

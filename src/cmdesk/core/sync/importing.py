@@ -25,12 +25,14 @@ from cmdesk.core.sync import (
     import_checks,
     keystore,
     reidentify,
+    team_leaving,
 )
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.apply import ApplyStats, apply_changes
 from cmdesk.core.sync.capture import LocalCounters
 from cmdesk.core.sync.certs import EnrolCert, team_of
 from cmdesk.core.sync.db import Db
+from cmdesk.core.sync.exporting import device_teams
 from cmdesk.core.sync.hlc import Hlc
 from cmdesk.core.sync.import_checks import vouched_orgs
 from cmdesk.core.sync.keys import OrgIdentity, device_box_secret, open_box_grant
@@ -39,7 +41,12 @@ from cmdesk.core.sync.oplog import Change
 from cmdesk.core.sync.payload import Head, Reader
 from cmdesk.core.sync.progress import stopper
 from cmdesk.core.sync.triggers import suspended
-from cmdesk.core.sync.vectors import RangeSet, Vector, vector_from_json, vector_to_json
+from cmdesk.core.sync.vectors import (
+    Vector,
+    merge_into,
+    vector_from_json,
+    vector_to_json,
+)
 
 if TYPE_CHECKING:
     from cmdesk.core.sync.engine import SyncEngine
@@ -67,6 +74,8 @@ class ImportResult:
     new_identity: str = ""
     forked: int = 0
     set_aside: int = 0
+    # A team's laptop: cases handed to another team that it removed (team_leaving.py).
+    removed_cases: int = 0
 
 
 @contextmanager
@@ -181,6 +190,8 @@ def _import(
         raise rej.reject(rej.UNREADABLE)
     h = replace(h, segments=n)
     check = stopper(cancel)
+    removed = 0
+    team = team_of(engine.keys().device.chain)
     with engine.store.write() as db:
         engine.store.release(db, QUARANTINED)
         # Its number, given now: the first pass only reads.
@@ -223,6 +234,8 @@ def _import(
                 if last:
                     _learn(engine, db, h, head)
                     _forget_forked(db, total.forked_origins)
+                    if team is not None:
+                        removed = team_leaving.let_go(db, engine.store.origins, team, head.held)
             if progress:
                 progress(min(i + 1, n), n)
     with engine.store.ctx.write() as s:
@@ -241,6 +254,7 @@ def _import(
                 "refused_by_reason": checked.counts,
                 "forked": max(forked, total.forked),
                 "set_aside": total.set_aside,
+                "removed_cases": removed,
             },
         )
     result = _result(h, total, start, replay=False, refused=checked.counts)
@@ -249,6 +263,7 @@ def _import(
         new_identity=new_identity,
         forked=max(forked, total.forked),
         set_aside=total.set_aside,
+        removed_cases=removed,
     )
 
 
@@ -401,10 +416,16 @@ def _learn(engine: SyncEngine, db: Db, h: bundle_format.Header, head: Head) -> N
             list(facts),
         )
     }
+    # A team's laptop lets go of cases that leave its team (team_leaving.py): what it says
+    # it holds replaces what was known, and what others relay of it (older news) is not added.
+    sender_team = team_of(h.chain)
+    teams = device_teams(db)
     for device, (org, held, public) in facts.items():
         merged = vector_from_json(json.loads(rows[device])) if device in rows else {}
-        for origin, ranges in held.items():
-            merged.setdefault(origin, RangeSet()).update(ranges)
+        if device == h.sender_device and sender_team is not None:
+            merged = dict(held)
+        elif device not in teams:
+            merge_into(merged, held)
         db.execute(
             "INSERT INTO sync_device (device_id, org_id, sign_public, held, last_bundle_at) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET "

@@ -159,12 +159,23 @@ def team_scope(db: Db, org_id: str, team: str) -> Scope:
     and everything recorded on them (whole records), erasure notices, the community
     mechanisms. A case moved to another team leaves the scope from the next bundle on."""
     present = _tables(db)
-    scope: Scope = {}
     rows = db.execute(
         "SELECT id, child_id FROM case_file WHERE org_id = ? AND team = ?", (org_id, team)
     ).fetchall()
-    cases = [r[0] for r in rows]
-    children = sorted({r[1] for r in rows})
+    scope = case_records(db, [r[0] for r in rows], sorted({r[1] for r in rows}))
+    for table in (ERASURE_TABLE, *ORG_WIDE):
+        if table in present:
+            for (row_id,) in db.execute(f"SELECT id FROM {quote(table)}"):
+                scope[(table, row_id)] = None
+    return scope
+
+
+def case_records(db: Db, cases: list[str], children: list[str]) -> Scope:
+    """The cases, everything recorded on them, and the children with their households and
+    consents: what travels with a team's case, and what its laptop lets go of when the case
+    leaves the team (team_leaving.py)."""
+    present = _tables(db)
+    scope: Scope = {}
     for case_id in cases:
         scope[("case_file", case_id)] = None
     for child_id in children:
@@ -180,10 +191,6 @@ def team_scope(db: Db, org_id: str, team: str) -> Scope:
     referrals = [k[1] for k in scope if k[0] == "referral"]
     for row_id in _ids(db, "referral_event", "referral_id", referrals):
         scope[("referral_event", row_id)] = None
-    for table in (ERASURE_TABLE, *ORG_WIDE):
-        if table in present:
-            for (row_id,) in db.execute(f"SELECT id FROM {quote(table)}"):
-                scope[(table, row_id)] = None
     return scope
 
 

@@ -102,6 +102,11 @@ SET_ASIDE_NOTE = N_(
     "{n} records could not be written because another record already holds their number "
     "(for example a case number). They are kept in the sync history; tell your data manager."
 )
+# A team's laptop let go of cases handed to another team (team_leaving.py).
+REMOVED_CASES_NOTE = N_(
+    "Cases handed to another team, removed from this laptop: {n}. Everything written on them "
+    "is kept at the office."
+)
 UPGRADE_NOTE = N_(
     "{n} changes are for a newer version of cmdesk. They are kept and will apply after you "
     "update cmdesk."

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.errors import BundleRejected
 from cmdesk.core.i18n import Translator
+from cmdesk.core.sync import texts
 from cmdesk.core.sync.rejections import SyncCancelled
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.ops import ChangeOp
@@ -409,6 +410,8 @@ def imported_words(outcome: Imported, tr: Translator) -> str:
                 r.waiting_for_upgrade,
             ).format(n=r.waiting_for_upgrade)
         )
+    if r.removed_cases:
+        lines.append(tr.format(texts.REMOVED_CASES_NOTE, n=r.removed_cases))
     if outcome.new_conflicts:
         lines.append(
             tr.ngettext(

@@ -30,6 +30,7 @@ from cmdesk.core.errors import HubTrouble
 from cmdesk.core.i18n import Translator
 from cmdesk.core.i18n.dates import THAI_TIME_SUFFIX
 from cmdesk.core.progress import Cancelled
+from cmdesk.core.sync import texts
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.ops import ChangeOp
 from cmdesk.gui.screens.sync.exchange import IMPORTED
@@ -94,6 +95,8 @@ def exchanged_words(report: HubExchange, tr: Translator) -> str:
                 got.new,
             ).format(org=got.org, n=got.new)
         )
+        if got.removed_cases:
+            lines.append(tr.format(texts.REMOVED_CASES_NOTE, n=got.removed_cases))
     for refused in report.refused:
         lines.append(
             tr.format(

@@ -1,0 +1,113 @@
+"""A team's laptop lets go of the cases that left its team.
+
+A laptop enrolled for one team receives that team's cases only (sharing.team_scope). When the
+office hands a case to another team, the laptop is told who works on it now
+(sharing.left_team), and the case leaves its caseload; but the records it already held (the
+child's name, the notes, the plan) would stay readable on it for as long as the laptop
+exists, to a colleague who no longer works on the case or a thief. So, on import, the laptop
+removes every case of another team (or of none) with everything recorded on it, and the
+child with household and consents when no case of the team is left on the child.
+
+Nothing is lost to it: a case is removed only when the bundle's sender holds every change
+this laptop holds of those records (its own work written offline included); until then the
+case stays, and goes with a later bundle. The removal is this laptop's own business, not a
+change: nothing is captured, and no other replica hears of it, except that the laptop stops
+reporting those changes as held (sync_held). The office, which takes a team laptop's own
+report of what it holds as the whole truth (importing._learn), then stops telling it about
+the case, and sends the case whole again should it come back to the team.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from cmdesk.core.sync.db import Db, chunks, marks
+from cmdesk.core.sync.erasure import purge
+from cmdesk.core.sync.materialize import Key
+from cmdesk.core.sync.oplog import Origins, load_held, save_held
+from cmdesk.core.sync.sharing import case_records
+from cmdesk.core.sync.triggers import suspended
+from cmdesk.core.sync.vectors import RangeSet, Vector
+
+# (origin device, first sequence number, last sequence number) of one held change.
+Span = tuple[str, int, int]
+
+
+def let_go(db: Db, origins: Origins, team: str, sender_holds: Vector) -> int:
+    """Removes the cases not of `team` whose every held change `sender_holds`; how many.
+    Inside the caller's write transaction (an import's last one)."""
+    leaving: dict[str, str] = {
+        str(case_id): str(child_id)
+        for case_id, child_id in db.execute(
+            # A case of no team (or another) is not the team's. One opened here without a
+            # team is refused at the office (team_authority), which never holds it: kept.
+            "SELECT id, child_id FROM case_file WHERE team IS NULL OR team != ?",
+            (team,),
+        )
+    }
+    if not leaving:
+        return 0
+    gone: set[Key] = set()
+    removed: list[Span] = []
+    for case_id in sorted(leaving):
+        keys = set(case_records(db, [case_id], []))
+        spans = _spans(db, origins, keys)
+        if _all_held(spans, sender_holds):
+            gone |= keys
+            removed += spans
+    cases = {k[1] for k in gone if k[0] == "case_file"}
+    if not cases:
+        return 0
+    staying = _children_with_cases(db, cases)
+    orphans = sorted({leaving[c] for c in cases} - staying)
+    child_keys = set(case_records(db, [], orphans))
+    child_spans = _spans(db, origins, child_keys)
+    if _all_held(child_spans, sender_holds):
+        gone |= child_keys
+        removed += child_spans
+    with suspended(db):
+        purge(db, gone)
+    # Deleting rows marks them for capture; this removal is not a change of this laptop's.
+    db.execute("DELETE FROM sync_dirty")
+    _forget_held(db, origins, removed)
+    return len(cases)
+
+
+def _spans(db: Db, origins: Origins, keys: set[Key]) -> list[Span]:
+    by_table: dict[str, list[str]] = defaultdict(list)
+    for tbl, row_id in keys:
+        by_table[tbl].append(row_id)
+    out: list[Span] = []
+    for tbl, ids in by_table.items():
+        for part in chunks(sorted(ids)):
+            for origin, seq, span in db.execute(
+                f"SELECT origin, seq, span FROM sync_change "
+                f"WHERE tbl = ? AND row_id IN ({marks(len(part))})",
+                [tbl, *part],
+            ):
+                out.append((origins.device(db, origin), int(seq), int(seq) + int(span) - 1))
+    return out
+
+
+def _all_held(spans: list[Span], holds: Vector) -> bool:
+    return all(o in holds and holds[o].covers(lo, hi) for o, lo, hi in spans)
+
+
+def _children_with_cases(db: Db, leaving: set[str]) -> set[str]:
+    """Children that still have a case here other than those leaving."""
+    return {
+        str(child_id)
+        for case_id, child_id in db.execute("SELECT id, child_id FROM case_file")
+        if str(case_id) not in leaving
+    }
+
+
+def _forget_held(db: Db, origins: Origins, removed: list[Span]) -> None:
+    """This laptop no longer holds the removed changes: its next report says so."""
+    if not removed:
+        return
+    touched = sorted({o for o, _lo, _hi in removed})
+    held = load_held(db, origins, [origins.idx(db, o) for o in touched])
+    for origin, lo, hi in removed:
+        held[origin] = held.get(origin, RangeSet()).without(lo, hi)
+    save_held(db, origins, {o: held.get(o, RangeSet()) for o in touched})
