@@ -16,6 +16,7 @@ populated vault at every older revision and compare every row.
 from __future__ import annotations
 
 import argparse
+import re
 import tempfile
 from pathlib import Path
 
@@ -48,6 +49,24 @@ def generate(message: str, location: Path = migrate.MIGRATIONS) -> Path | None:
     return paths[0] if paths else None
 
 
+def new_head(location: Path) -> str:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(location))
+    (head,) = ScriptDirectory.from_config(cfg).get_heads()
+    return str(head)
+
+
+def write_head(module: Path, head: str) -> None:
+    """migrate.HEAD, which lets a vault at the head open without Alembic, follows the new
+    revision (a test checks it)."""
+    text = module.read_text(encoding="utf-8")
+    updated = re.sub(r'^HEAD = "[0-9a-f]+"$', f'HEAD = "{head}"', text, count=1, flags=re.M)
+    if updated == text and f'HEAD = "{head}"' not in text:
+        raise SystemExit(f"HEAD not found in {module}: set it to {head!r} by hand")
+    module.write_text(updated, encoding="utf-8")
+    print(f"HEAD in {module.name} is now {head}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("message")
@@ -55,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     path = generate(args.message, args.into)
     print(f"wrote {path}")
+    if path is not None and args.into.resolve() == migrate.PACKAGED:
+        write_head(Path(migrate.__file__), new_head(args.into))
     fp = schema_fingerprint()
     history = schema_history.SCHEMA_HISTORY
     if history[-1] != fp:

@@ -10,8 +10,6 @@ from typing import Any
 from cmdesk.cli.common import emit_json, open_workspace, say, tr_for, vault_dir
 from cmdesk.core.i18n import N_
 from cmdesk.core.sync import texts
-from cmdesk.core.sync.hub_client import HubSetting, save_setting
-from cmdesk.core.sync.hub_exchange import exchange_through_hub, held_words
 
 HUB_SET = N_("This laptop will sync through {url}.")
 SENT = N_("Sent to {org}: {operations} changes ({size} bytes).")
@@ -34,7 +32,13 @@ def register(cmds: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_now)
 
 
+# The hub's client is imported by the two commands that use it: httpx takes a tenth of a
+# second to import, and every command starts by importing this module.
+
+
 def cmd_hub_set(args: argparse.Namespace) -> int:
+    from cmdesk.core.sync.hub_client import HubSetting, save_setting
+
     # Opening the vault proves the passphrase before the setting is written beside it.
     with open_workspace(args):
         save_setting(vault_dir(args), HubSetting(args.url, args.pin))
@@ -43,6 +47,8 @@ def cmd_hub_set(args: argparse.Namespace) -> int:
 
 
 def cmd_now(args: argparse.Namespace) -> int:
+    from cmdesk.core.sync.hub_exchange import exchange_through_hub, held_words
+
     tr = tr_for(args)
     with open_workspace(args) as ws:
         report = exchange_through_hub(ws.sync, vault_dir(args), url=args.hub)

@@ -14,9 +14,6 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-
 Cell = str | int | float | date | None
 Row = Sequence[Cell]
 
@@ -40,6 +37,10 @@ def to_csv(header: Row, rows: Iterable[Row], locale: str, preface: Iterable[Row]
 def to_xlsx(
     title: str, header: Row, rows: Iterable[Row], locale: str, preface: Iterable[Row] = ()
 ) -> bytes:
+    # openpyxl is imported here, when a spreadsheet is made: every command and the app's
+    # start import this module, and openpyxl takes 60 ms to import.
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+
     book = Workbook(write_only=True)
     # Sheet names: at most 31 characters, none of []:*?/\ (Excel refuses the file otherwise).
     sheet = book.create_sheet("".join(c for c in title if c not in "[]:*?/\\")[:31] or "Sheet")
@@ -67,6 +68,8 @@ def _text(value: Cell, locale: str) -> str:
 def _cell(sheet: object, value: Cell, date_format: str) -> object:
     if isinstance(value, date):
         day = value.date() if isinstance(value, datetime) else value
+        from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+
         cell = WriteOnlyCell(sheet, value=day)
         cell.number_format = date_format
         return cell

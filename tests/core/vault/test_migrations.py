@@ -23,6 +23,20 @@ def test_there_is_exactly_one_head() -> None:
     assert len(migrate.script().get_heads()) == 1
 
 
+def test_the_head_written_in_the_code_is_alembic_s(tmp_path: Path) -> None:
+    """Opening a vault at HEAD skips Alembic: a stale HEAD would leave vaults unmigrated."""
+    assert migrate.head() == migrate.HEAD
+    engine = make_engine(tmp_path / "m.db", crypto.new_data_key(), create=True)
+    assert migrate.needs_upgrade(engine)  # not stamped at all
+    migrate.create_schema(engine)
+    assert not migrate.needs_upgrade(engine)
+    with engine.begin() as conn:
+        older = [r.revision for r in migrate.script().walk_revisions()][1]
+        command.downgrade(migrate.alembic_config(conn), older)
+    assert migrate.needs_upgrade(engine)
+    engine.dispose()
+
+
 def test_migrating_from_empty_gives_exactly_the_models_schema(tmp_path: Path) -> None:
     engine = make_engine(tmp_path / "m.db", crypto.new_data_key(), create=True)
     migrate.upgrade(engine)

@@ -15,12 +15,6 @@ from cmdesk.core.acting.context import Context
 from cmdesk.core.acting.thai_time import THAILAND
 from cmdesk.core.i18n import Locale, translator
 from cmdesk.core.model.org import Organisation
-from cmdesk.core.reports.documents.network_report import (
-    NetworkReportData,
-    NetworkSection,
-    build_network_report,
-)
-from cmdesk.core.reports.inputs import Organisation as PrintedOrganisation
 from cmdesk.core.stats.combining import GAPS
 from cmdesk.core.stats.service import STATS_ROLES, StatsService
 from cmdesk.core.stats.suppression import DEFAULT_THRESHOLD
@@ -86,6 +80,15 @@ class StatsExchange:
         self, period_text: str, locale: Locale, threshold: int = DEFAULT_THRESHOLD
     ) -> tuple[bytes, dict[str, Any]]:
         """The network report (PDF) for the period, in `locale`, and the figures in it."""
+        # Here, not at the top: reportlab takes a fifth of a second to import, and every
+        # command and the app's start import this module.
+        from cmdesk.core.reports.documents.network_report import (
+            NetworkReportData,
+            NetworkSection,
+            build_network_report,
+        )
+        from cmdesk.core.reports.inputs import Organisation as PrintedOrganisation
+
         network = self.network(period_text, threshold)
         tr = translator(locale)
         with self._ctx.read() as session:

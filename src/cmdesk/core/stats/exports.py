@@ -10,8 +10,6 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
-
 from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.stats.tables import header, rows
 
@@ -37,6 +35,10 @@ def _cell(value: int | None) -> str:
 
 
 def to_xlsx(network: Mapping[str, Any], tr: Translator) -> bytes:
+    # Imported when a spreadsheet is made: every command and the app's start import this
+    # module, and openpyxl takes 60 ms to import.
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook has its first sheet
