@@ -28,9 +28,9 @@ compile pyproject.toml requirements/build.in --extra test -o requirements/dev.tx
 compile pyproject.toml requirements/build.in -c requirements/dev.txt -o requirements/app.txt
 compile pyproject.toml requirements/build.in requirements/packaging.in -c requirements/dev.txt \
   -o requirements/packaging.txt
-# The hub's image (packaging/hub/Dockerfile): the app and the hub extra, no test tools.
-compile pyproject.toml requirements/build.in --extra hub -c requirements/dev.txt \
-  -o requirements/hub.txt
+# The hub's image (packaging/hub/Dockerfile): the libraries the hub imports (requirements/
+# hub.in; the network tests run the hub with only these), none of the laptop app's.
+compile requirements/hub.in requirements/build.in -c requirements/dev.txt -o requirements/hub.txt
 echo "Locked: $(grep -c '==' requirements/dev.txt) packages for development," \
   "$(grep -c '==' requirements/app.txt) for the app," \
   "$(grep -c '==' requirements/packaging.txt) for packaging," \

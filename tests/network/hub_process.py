@@ -28,7 +28,7 @@ def hub_command(*args: str, check: bool = True) -> subprocess.CompletedProcess[s
     env = {k: v for k, v in os.environ.items() if not k.startswith("CMDESK_")}
     env["CMDESK_LANG"] = "en"
     return subprocess.run(
-        [sys.executable, "-m", "cmdesk.hub.cli", *args],
+        [sys.executable, "-m", "tests.network.image_hub", *args],
         env=env,
         capture_output=True,
         text=True,
@@ -43,7 +43,7 @@ def serve(data: Path, port: int, *options: str) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CMDESK_")}
     with (data.parent / "hub.log").open("ab") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "cmdesk.hub.cli", "serve", "--data", str(data),
+            [sys.executable, "-m", "tests.network.image_hub", "serve", "--data", str(data),
              "--listen", f"127.0.0.1:{port}", *options],
             stdout=log, stderr=log, env=env,
         )  # fmt: skip
