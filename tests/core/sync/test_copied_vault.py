@@ -275,3 +275,30 @@ def test_the_copys_later_work_is_relayed_with_the_copys_own_signature(
             assert has_row(ws, "case_file", case)
     finally:
         copy.close()
+
+
+def test_two_laptops_copied_at_once_converge_with_nothing_refused(net: Net, tmp_path: Path) -> None:
+    """Found by the stateful test, widened to copy any laptop, two pairs at once: a field
+    laptop backed up (audit entries under its id) while its copy recorded a case under the
+    same numbers, and the office's copy said nothing. The laptop took its copy's batch as its
+    own signing: it signed only after that batch's last number, so its own audit entry inside
+    the range was never signed, and every laptop the office relayed it to refused it."""
+    child = add_child(net.a1)
+    case = add_case(net.a1, child)
+    for ws in (net.a2, net.a3):
+        sync(ws).import_bundle(sync(net.a1).export()[0])
+    root = net.a2.vault.paths.root
+    net.a2.close()
+    shutil.copytree(root, tmp_path / "field-copy")
+    net.a2 = open_ws(root)
+    field_copy = open_ws(tmp_path / "field-copy")
+    office_copy = copy_office(net, tmp_path / "office-copy")
+    try:
+        for n, ws in enumerate((net.a2, net.a2, net.a2, net.a3, net.a3, net.a3)):
+            ws.backup(tmp_path / f"backup-{n}" / "vault")
+        add_case(field_copy, child)
+        add_referral(net.a1, case, child, [], None)
+        converged(net, [net.a2, net.a3, field_copy, office_copy])
+    finally:
+        field_copy.close()
+        office_copy.close()

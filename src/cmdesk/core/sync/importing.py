@@ -201,9 +201,8 @@ def _import(
         raise rej.reject(rej.UNREADABLE)
     new_identity, forked = _check_own_history(engine, checked)
     with engine.store.write() as db:
-        # Verified batches kept before anything is applied (after a new identity signed the
-        # old id's changes: sign_own starts after the last batch held): they vouch for a
-        # forked change taking another version's place (apply._replace_forked, and here).
+        # Verified batches kept before anything is applied: they vouch for a forked change
+        # taking another version's place (apply._replace_forked, and here).
         batches.remember(db, engine.store.origins, checked.batches, checked.certs)
     _reissue_forked(engine, parsed, box_secret, head, checked, start)
     _head, segments = read_payload(parsed, box_secret, head, start)
