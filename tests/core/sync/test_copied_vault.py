@@ -113,11 +113,26 @@ def test_three_copies_of_the_office_converge(net: Net, tmp_path: Path) -> None:
 
 
 def copy_office(net: Net, dest: Path) -> Workspace:
-    root = net.a1.vault.paths.root
-    net.a1.close()
+    return copy_laptop(net, "a1", dest)
+
+
+def copy_laptop(net: Net, name: str, dest: Path) -> Workspace:
+    """Laptop `name`'s vault folder copied whole to `dest` (no backup mark), both open."""
+    ws: Workspace = getattr(net, name)
+    root = ws.vault.paths.root
+    ws.close()
     shutil.copytree(root, dest)
-    net.a1 = open_ws(root)
+    setattr(net, name, open_ws(root))
     return open_ws(dest)
+
+
+def case_on_three_laptops(net: Net) -> tuple[str, str]:
+    """A child and case recorded at the office and received by both field laptops."""
+    child = add_child(net.a1)
+    case = add_case(net.a1, child)
+    for ws in (net.a2, net.a3):
+        sync(ws).import_bundle(sync(net.a1).export()[0])
+    return child, case
 
 
 def converged(net: Net, laptops: list[Workspace]) -> None:
@@ -201,15 +216,8 @@ def test_a_copied_field_laptop_converges_with_nothing_refused(net: Net, tmp_path
     from tests.core.sync.records import soft_delete
     from tests.core.sync.test_stateful import Case
 
-    child = add_child(net.a1)
-    case = add_case(net.a1, child)
-    for ws in (net.a2, net.a3):
-        sync(ws).import_bundle(sync(net.a1).export()[0])
-    root = net.a3.vault.paths.root
-    net.a3.close()
-    shutil.copytree(root, tmp_path / "copy")
-    net.a3 = open_ws(root)
-    copy = open_ws(tmp_path / "copy")
+    _child, case = case_on_three_laptops(net)
+    copy = copy_laptop(net, "a3", tmp_path / "copy")
     try:
         soft_delete(copy, Case, case)
         sync(net.a1).import_bundle(sync(net.a2).export()[0])
@@ -283,15 +291,8 @@ def test_two_laptops_copied_at_once_converge_with_nothing_refused(net: Net, tmp_
     same numbers, and the office's copy said nothing. The laptop took its copy's batch as its
     own signing: it signed only after that batch's last number, so its own audit entry inside
     the range was never signed, and every laptop the office relayed it to refused it."""
-    child = add_child(net.a1)
-    case = add_case(net.a1, child)
-    for ws in (net.a2, net.a3):
-        sync(ws).import_bundle(sync(net.a1).export()[0])
-    root = net.a2.vault.paths.root
-    net.a2.close()
-    shutil.copytree(root, tmp_path / "field-copy")
-    net.a2 = open_ws(root)
-    field_copy = open_ws(tmp_path / "field-copy")
+    child, case = case_on_three_laptops(net)
+    field_copy = copy_laptop(net, "a2", tmp_path / "field-copy")
     office_copy = copy_office(net, tmp_path / "office-copy")
     try:
         for n, ws in enumerate((net.a2, net.a2, net.a2, net.a3, net.a3, net.a3)):
