@@ -34,7 +34,7 @@ from cmdesk.core.sync.materialize import (
 )
 from cmdesk.core.sync.merge import DELETED_AT, REMOVED, SILENT_FIELDS, Value
 from cmdesk.core.sync.oplog import Change, Origins, dump_ops, load_held, raw_op, save_held
-from cmdesk.core.sync.tables import SCHEMA_VERSION, synced_tables
+from cmdesk.core.sync.tables import APPEND_ONLY, SCHEMA_VERSION, synced_tables
 from cmdesk.core.sync.triggers import ALL_COLUMNS, ROW_REMOVED
 from cmdesk.core.sync.vectors import RangeSet
 
@@ -122,6 +122,8 @@ def capture(db: Db, origins: Origins, device: str, now: MsClock) -> int:
         if values is None:
             if rc is None or was_removed:
                 continue  # made and removed in one transaction, or already removed
+            if tbl in APPEND_ONLY:
+                continue  # never removed: a held entry not written here was set aside
             fields = {REMOVED: 1}
         elif rc is None or ALL_COLUMNS in cols or ROW_REMOVED in cols:
             fields = dict(values)

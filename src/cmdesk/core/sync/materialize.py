@@ -25,7 +25,7 @@ from cmdesk.core.sync.merge import (
 )
 from cmdesk.core.sync.model import QUARANTINED
 from cmdesk.core.sync.oplog import Origins, encode_json, field_op, load_row_changes
-from cmdesk.core.sync.tables import synced_tables
+from cmdesk.core.sync.tables import APPEND_ONLY, synced_tables
 
 HAS_CONFLICTS, DELETED, IS_REMOVED = 1, 2, 4
 
@@ -273,7 +273,11 @@ def recompute(db: Db, origins: Origins, key: Key, writer: RowWriter) -> RowClock
     save_clocks(db, [(key, rc)])
     replace_conflicts(db, key, st.conflicts)
     if st.removed:
-        writer.delete(tbl, row_id)
+        # An audit entry stays whatever its history says: the trail is append-only (its
+        # trigger would stop the whole import), and no laptop removes one; an operation
+        # removing one came from a damaged or hostile copy of the app.
+        if tbl not in APPEND_ONLY:
+            writer.delete(tbl, row_id)
     else:
         writer.upsert(tbl, row_id, {k: v for k, v in st.values.items() if k != REMOVED})
     return rc
