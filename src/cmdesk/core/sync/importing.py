@@ -41,12 +41,7 @@ from cmdesk.core.sync.oplog import Change
 from cmdesk.core.sync.payload import Head, Reader
 from cmdesk.core.sync.progress import stopper
 from cmdesk.core.sync.triggers import suspended
-from cmdesk.core.sync.vectors import (
-    Vector,
-    merge_into,
-    vector_from_json,
-    vector_to_json,
-)
+from cmdesk.core.sync.vectors import Vector, merge_into, vector_from_json, vector_to_json
 
 if TYPE_CHECKING:
     from cmdesk.core.sync.engine import SyncEngine
