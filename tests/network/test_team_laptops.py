@@ -11,16 +11,18 @@ the team arrives whole with its history.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cmdesk.core.model import Case, Erasure, Note
-from cmdesk.core.sync import team_authority
+from cmdesk.core.sync import team_authority, team_leaving
 from cmdesk.core.workspace import Workspace
 from tests.network.harness import ADMIN, PASS, Laptop
 from tests.network.hub_process import hub_command, running_hub
@@ -279,6 +281,22 @@ def _held_on(laptop: Laptop, user: str, case_id: str) -> dict[str, Any]:
         }
 
 
+def _weeks_pass(laptop: Laptop, user: str, weeks: int) -> None:
+    """As if the laptop had first seen the office hold the leaving cases `weeks` earlier."""
+    with _vault(laptop, user) as raw:
+        (text,) = raw.execute(
+            "SELECT value FROM vault_meta WHERE key = ?", (team_leaving.SINCE,)
+        ).fetchone()
+        since = {
+            case: (datetime.fromisoformat(at) - timedelta(weeks=weeks)).isoformat()
+            for case, at in json.loads(text).items()
+        }
+        raw.execute(
+            "UPDATE vault_meta SET value = ? WHERE key = ?", (json.dumps(since), team_leaving.SINCE)
+        )
+        raw.commit()
+
+
 def _children_on(laptop: Laptop, user: str) -> set[str]:
     with _vault(laptop, user) as raw:
         return {str(r[0]) for r in raw.execute("SELECT id FROM child")}
@@ -308,10 +326,16 @@ def test_a_case_handed_to_another_team_leaves_the_team_s_laptop_and_comes_back_w
     assert _held_on(field, "pim", gone)["words"] == 1
     assert gone not in _names(field, "pim")
 
-    # Once the office holds the note, the next bundle lets the laptop let go of the case:
-    # nothing of it is left in the vault, decrypted with the laptop's own key.
+    # Once the office holds the note, the laptop waits two weeks (the office's weekly backup
+    # then holds the note too), and then lets go of the case: nothing of it is left in the
+    # vault, decrypted with the laptop's own key.
     field.send_to(office)
     assert "บันทึกก่อนย้ายทีม" in str(supervisor.json("case", "show", gone)["notes"])
+    assert to_field()["removed_cases"] == 0
+    assert _held_on(field, "pim", gone)["words"] == 1
+    _weeks_pass(field, "pim", 1)
+    assert to_field()["removed_cases"] == 0
+    _weeks_pass(field, "pim", 1)
     out = office.bundles / "for-field-th.bundle"
     office.run("sync", "export", "-o", str(out), "--laptop", str(field.status()["device_id"]))
     told = field.run("sync", "import", str(out), json_out=False, env={"CMDESK_LANG": "th"}).out

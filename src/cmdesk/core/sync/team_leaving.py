@@ -8,9 +8,12 @@ exists, to a colleague who no longer works on the case or a thief. So, on import
 removes every case of another team (or of none) with everything recorded on it, and the
 child with household and consents when no case of the team is left on the child.
 
-Nothing is lost to it: a case is removed only when the bundle's sender holds every change
-this laptop holds of those records (its own work written offline included); until then the
-case stays, and goes with a later bundle. The removal is this laptop's own business, not a
+Nothing is lost to it: a case is removed only when a bundle's sender has held every change
+this laptop holds of those records (its own work written offline included) for GRACE, as
+the laptop saw in the bundles it imported; until then the case stays. The wait is longer than
+the office's backup interval: by the time the laptop lets go, the office has made a backup
+holding that work, so an office restored from its latest backup (a failed disk) still has it.
+The removal is this laptop's own business, not a
 change: nothing is captured, and no other replica hears of it, except that the laptop stops
 reporting those changes as held (sync_held). The office, which takes a team laptop's own
 report of what it holds as the whole truth (importing._learn), then stops telling it about
@@ -19,7 +22,9 @@ the case, and sends the case whole again should it come back to the team.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from datetime import UTC, datetime, timedelta
 
 from cmdesk.core.sync.db import Db, chunks, marks
 from cmdesk.core.sync.erasure import purge
@@ -32,10 +37,20 @@ from cmdesk.core.sync.vectors import RangeSet, Vector
 # (origin device, first sequence number, last sequence number) of one held change.
 Span = tuple[str, int, int]
 
+# Two weeks: twice the weekly backup the README asks an office to make.
+GRACE = timedelta(days=14)
+# vault_meta (never synced): each leaving case, with when a sender was first seen to hold all
+# of it (ISO time, UTC).
+SINCE = "team_leaving_since"
 
-def let_go(db: Db, origins: Origins, team: str, sender_holds: Vector) -> int:
-    """Removes the cases not of `team` whose every held change `sender_holds`; how many.
-    Inside the caller's write transaction (an import's last one)."""
+
+def let_go(
+    db: Db, origins: Origins, team: str, sender_holds: Vector, now: datetime | None = None
+) -> int:
+    """Removes the cases not of `team` of which `sender_holds` every held change, and held
+    them already GRACE ago; how many. Inside the caller's write transaction (an import's
+    last one)."""
+    now = now or datetime.now(UTC)
     leaving: dict[str, str] = {
         str(case_id): str(child_id)
         for case_id, child_id in db.execute(
@@ -45,17 +60,23 @@ def let_go(db: Db, origins: Origins, team: str, sender_holds: Vector) -> int:
             (team,),
         )
     }
-    if not leaving:
-        return 0
+    # A case back in the team, or gone, is forgotten; one with work the sender lacks waits
+    # from the start again once the sender holds it.
+    since = {c: t for c, t in _load_since(db).items() if c in leaving}
     gone: set[Key] = set()
     removed: list[Span] = []
     for case_id in sorted(leaving):
         keys = set(case_records(db, [case_id], []))
         spans = _spans(db, origins, keys)
-        if _all_held(spans, sender_holds):
+        if not _all_held(spans, sender_holds):
+            since.pop(case_id, None)
+            continue
+        first = datetime.fromisoformat(since.setdefault(case_id, now.isoformat()))
+        if now - first >= GRACE:
             gone |= keys
             removed += spans
     cases = {k[1] for k in gone if k[0] == "case_file"}
+    _save_since(db, {c: t for c, t in since.items() if c not in cases})
     if not cases:
         return 0
     staying = _children_with_cases(db, cases)
@@ -71,6 +92,23 @@ def let_go(db: Db, origins: Origins, team: str, sender_holds: Vector) -> int:
     db.execute("DELETE FROM sync_dirty")
     _forget_held(db, origins, removed)
     return len(cases)
+
+
+def _load_since(db: Db) -> dict[str, str]:
+    row = db.execute("SELECT value FROM vault_meta WHERE key = ?", (SINCE,)).fetchone()
+    found = json.loads(row[0]) if row is not None else {}
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
+def _save_since(db: Db, since: dict[str, str]) -> None:
+    if not since:
+        db.execute("DELETE FROM vault_meta WHERE key = ?", (SINCE,))
+        return
+    db.execute(
+        "INSERT INTO vault_meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (SINCE, json.dumps(since, sort_keys=True)),
+    )
 
 
 def _spans(db: Db, origins: Origins, keys: set[Key]) -> list[Span]:
