@@ -229,7 +229,9 @@ def _import(
                     _learn(engine, db, h, head)
                     _forget_forked(db, total.forked_origins)
                     if team is not None:
-                        removed = team_leaving.let_go(db, engine.store.origins, team, head.held)
+                        removed = team_leaving.let_go(
+                            db, engine.store.origins, team, head.held, team_leaving.made_at(h)
+                        )
             if progress:
                 progress(min(i + 1, n), n)
     with engine.store.ctx.write() as s:

@@ -10,7 +10,8 @@ child with household and consents when no case of the team is left on the child.
 
 Nothing is lost to it: a case is removed only when a bundle's sender has held every change
 this laptop holds of those records (its own work written offline included) for GRACE, as
-the laptop saw in the bundles it imported; until then the case stays. The wait is longer than
+the bundles it imported said (by the clock of the laptop that made them); until then the
+case stays. The wait is longer than
 the office's backup interval: by the time the laptop lets go, the office has made a backup
 holding that work, so an office restored from its latest backup (a failed disk) still has it.
 The removal is this laptop's own business, not a
@@ -26,6 +27,7 @@ import json
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
+from cmdesk.core.sync.bundle_format import Header
 from cmdesk.core.sync.db import Db, chunks, marks
 from cmdesk.core.sync.erasure import purge
 from cmdesk.core.sync.materialize import Key
@@ -37,7 +39,9 @@ from cmdesk.core.sync.vectors import RangeSet, Vector
 # (origin device, first sequence number, last sequence number) of one held change.
 Span = tuple[str, int, int]
 
-# Two weeks: twice the weekly backup the README asks an office to make.
+# Two weeks: twice the weekly backup the README asks an office to make. Counted by the
+# clock of the laptop that made the bundles (the office's), not this one's: a field laptop's
+# clock may be far off after a flat battery, and one running ahead must not cut the wait.
 GRACE = timedelta(days=14)
 # vault_meta (never synced): each leaving case, with when a sender was first seen to hold all
 # of it (ISO time, UTC).
@@ -92,6 +96,15 @@ def let_go(
     db.execute("DELETE FROM sync_dirty")
     _forget_held(db, origins, removed)
     return len(cases)
+
+
+def made_at(header: Header) -> datetime:
+    """When the bundle was made, by its maker's clock (now, if it cannot be read)."""
+    try:
+        made = datetime.fromisoformat(header.created_at)
+    except ValueError:
+        return datetime.now(UTC)
+    return made if made.tzinfo is not None else made.replace(tzinfo=UTC)
 
 
 def _load_since(db: Db) -> dict[str, str]:
