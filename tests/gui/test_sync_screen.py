@@ -4,6 +4,7 @@ decided, a truncated bundle refused in Thai with nothing changed."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from cmdesk.core.i18n import translator
 from cmdesk.core.sync import rejections as rej
+from cmdesk.core.sync import team_leaving
 from cmdesk.core.sync.progress import stopper
 from cmdesk.core.sync.rejections import SyncCancelled
 from cmdesk.core.sync.resolution import open_conflicts
@@ -335,3 +337,27 @@ def test_the_office_makes_a_bundle_for_a_team_laptop_through_the_screen(
         result = ws.sync.import_bundle(bundle.read_bytes())
         assert result.new > 0
         assert ws.cases.get(fresh.case_id).team == "x"
+        report, _ = ws.sync.export()
+
+    # The office takes the case off the team; two weeks after the office holds all the laptop
+    # wrote on it, the laptop's import through the screen says the case left it, in Thai.
+    with open_as(fresh.a) as ws:
+        ws.sync.import_bundle(report)
+        ws.cases.assign_worker(fresh.case_id, None)
+        told, _ = ws.sync.export(laptop=device)
+    with Workspace.open(team_root, "dao", STAFF_PASS) as ws:
+        assert ws.sync.import_bundle(told).removed_cases == 0  # the two weeks start
+        with ws.sync.store.write() as db:
+            db.execute(
+                "UPDATE vault_meta SET value = ? WHERE key = ?",
+                (json.dumps({fresh.case_id: "2026-01-01T00:00:00+00:00"}), team_leaving.SINCE),
+            )
+    with open_as(fresh.a) as ws:
+        (usb / "later.cmsync").write_bytes(ws.sync.export(laptop=device)[0])
+    shell, screen = laptop_shell(make_shell, qtbot, team_root, language="th", user="dao")
+    said = import_through(qtbot, screen, usb / "later.cmsync")
+    assert "เคสที่ย้ายไปทีมอื่นแล้ว ถูกนำออกจากโน้ตบุ๊กเครื่องนี้: 1 เคส" in said, said
+    shell.shutdown()
+    with Workspace.open(team_root, "dao", STAFF_PASS) as ws, ws.sync.store.read() as db:
+        held = db.execute("SELECT count(*) FROM case_file WHERE id = ?", (fresh.case_id,))
+        assert held.fetchone()[0] == 0
