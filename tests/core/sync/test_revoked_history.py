@@ -5,9 +5,11 @@ the organisation never converged). What it signs after the revocation is refused
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from cmdesk.core.sync import batches
 from tests.core.sync.conftest import Net, exchange, sync
-from tests.core.sync.records import add_child
+from tests.core.sync.records import add_child, add_note
 from tests.core.sync.test_stateful import has_row
 
 
@@ -67,3 +69,31 @@ def test_the_office_cannot_revoke_an_identity_it_continues(net: Net) -> None:
     with pytest.raises(ValidationError) as exc:
         sync(net.a1).revoke(old)
     assert exc.value.errors[0].msgid == rej.REVOKE_SELF
+
+
+def test_a_copy_s_work_under_its_new_identity_stays_when_the_original_is_revoked(
+    net: Net, tmp_path: Path
+) -> None:
+    """Found by the stateful model copying field laptops: a3's vault was copied, the copy met
+    a3's later work, took a new identity (certified by a3's key) and reported to the office;
+    then a3 was lost and revoked, with the copy's identity. What the office held of the copy's
+    new identity was kept by the revocation, but laptops that had not met the copy refused it
+    for ever: its certificate chain passes through a3, revoked, and only the copy itself was
+    let through for its kept changes. The organisation never converged."""
+    from tests.core.sync.test_copied_vault import case_on_three_laptops, copy_laptop
+
+    _child, case = case_on_three_laptops(net)
+    copy = copy_laptop(net, "a3", tmp_path / "copy")
+    try:
+        note = add_note(net.a3, case, "relayed")
+        exchange(net.a3, copy)  # the copy sees its own id go further: a new identity
+        assert copy.device_id != net.a3.device_id
+        exchange(copy, net.a1)
+        exchange(net.a2, net.a1)
+        sync(net.a1).revoke(sync(net.a3).keys().device.device_id)
+        exchange(net.a1, net.a2)
+        assert has_row(net.a2, "case_note", note)
+        assert sync(net.a2).status().trouble.refused == ()
+        assert sync(net.a1).state_hash() == sync(net.a2).state_hash()
+    finally:
+        copy.close()

@@ -360,7 +360,11 @@ class OriginKeys:
             return None
         revoked = self.revoked.get(org, frozenset())
         if origin in self.kept:
-            revoked -= {origin}  # its kept changes only: _reason checks the numbers
+            # Its kept changes only (_reason checks the numbers), whoever certified it: a copy
+            # that went on under a new identity has the revoked laptop it was copied from in
+            # its chain, and what the organisation held of it when revoking stays too.
+            before = {link.device_id for link in chain if isinstance(link, DeviceCert)}
+            revoked -= {origin, *before}
         try:
             verify_chain(chain, cert, org, org_key, revoked)
         except ChainRefused:
