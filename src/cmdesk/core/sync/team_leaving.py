@@ -75,7 +75,7 @@ def let_go(
         if not _all_held(spans, sender_holds):
             since.pop(case_id, None)
             continue
-        first = datetime.fromisoformat(since.setdefault(case_id, now.isoformat()))
+        first = _moment(since.setdefault(case_id, now.isoformat()), now)
         if now - first >= GRACE:
             gone |= keys
             removed += spans
@@ -100,16 +100,25 @@ def let_go(
 
 def made_at(header: Header) -> datetime:
     """When the bundle was made, by its maker's clock (now, if it cannot be read)."""
+    return _moment(header.created_at, datetime.now(UTC))
+
+
+def _moment(text: str, otherwise: datetime) -> datetime:
+    """An ISO time as an aware datetime (UTC when it names no zone); `otherwise` when it is
+    not one: a bad date must not stop an import."""
     try:
-        made = datetime.fromisoformat(header.created_at)
-    except ValueError:
-        return datetime.now(UTC)
-    return made if made.tzinfo is not None else made.replace(tzinfo=UTC)
+        at = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return otherwise
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def _load_since(db: Db) -> dict[str, str]:
     row = db.execute("SELECT value FROM vault_meta WHERE key = ?", (SINCE,)).fetchone()
-    found = json.loads(row[0]) if row is not None else {}
+    try:
+        found = json.loads(row[0]) if row is not None else {}
+    except ValueError:
+        found = {}  # unreadable: the waits start again
     return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
 
 
