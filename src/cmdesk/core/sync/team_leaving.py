@@ -66,7 +66,8 @@ def let_go(
     }
     # A case back in the team, or gone, is forgotten; one with work the sender lacks waits
     # from the start again once the sender holds it.
-    since = {c: t for c, t in _load_since(db).items() if c in leaving}
+    stored = _load_since(db)
+    since = {c: t for c, t in stored.items() if c in leaving}
     gone: set[Key] = set()
     removed: list[Span] = []
     for case_id in sorted(leaving):
@@ -80,7 +81,9 @@ def let_go(
             gone |= keys
             removed += spans
     cases = {k[1] for k in gone if k[0] == "case_file"}
-    _save_since(db, {c: t for c, t in since.items() if c not in cases})
+    waiting = {c: t for c, t in since.items() if c not in cases}
+    if waiting != stored:  # most imports change nothing here: no write for them
+        _save_since(db, waiting)
     if not cases:
         return 0
     staying = _children_with_cases(db, cases)
