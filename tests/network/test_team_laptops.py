@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from cmdesk.core.model import Case, Erasure, Note
-from cmdesk.core.sync import team_authority, team_leaving
+from cmdesk.core.sync import hlc, team_authority, team_leaving
 from cmdesk.core.workspace import Workspace
 from tests.network.harness import ADMIN, PASS, Laptop
 from tests.network.hub_process import hub_command, running_hub
@@ -262,6 +262,51 @@ def test_a_team_laptop_cannot_change_another_team_s_cases_and_its_late_work_stil
     status = office.run("sync", "status", json_out=False, env={"CMDESK_LANG": "th"}).out
     assert "แก้ไขเคสนอกทีมที่โน้ตบุ๊กเครื่องนั้นจำกัดไว้" in status
     assert "ลบข้อมูลนอกทีมที่โน้ตบุ๊กเครื่องนั้นจำกัดไว้" in status
+
+
+def _restamp(laptop: Laptop, user: str, days_ahead: dict[str, int]) -> None:
+    """What a hostile copy of the app could do: stamp the notes with these words as made so
+    many days from now (the laptop signs its changes as they stand when it exports)."""
+    now = hlc.wall_ms()
+    with _vault(laptop, user) as raw:
+        for words, days in days_ahead.items():
+            (note_id,) = raw.execute("SELECT id FROM case_note WHERE body = ?", (words,)).fetchone()
+            raw.execute(
+                "UPDATE sync_change SET hlc = ? WHERE tbl = 'case_note' AND row_id = ?",
+                (hlc.pack(now + days * 24 * 3600 * 1000), note_id),
+            )
+        raw.commit()
+
+
+def test_work_on_a_case_that_left_the_team_counts_only_when_it_could_be_late(
+    network: tuple[Laptop, Laptop, Path],
+) -> None:
+    """A note written offline after the office moved a case away still arrives; a note
+    stamped long after the move, or stamped back to pass as such a note, does not."""
+    office, field, _ = network
+    north = sorted(_team_cases(office)["north"])
+    _feed(office, field)
+    supervisor = office.as_user("sup")
+    supervisor.run("case", "edit", north[0], "--set", "assigned_worker=fw3")
+    assert north[0] in _team_cases(office)["south"]
+
+    honest, ahead, own, back = "เขียนหลังย้ายทีม", "ลงเวลาล่วงหน้า", "งานของทีมเอง", "ลงเวลาย้อนหลัง"
+    field.run("note", "add", north[0], "--text", honest)
+    field.run("note", "add", north[0], "--text", ahead)
+    field.run("note", "add", north[1], "--text", own)
+    field.run("note", "add", north[0], "--text", back)
+    # Stamped past the late-work window; then the team's own work 40 days on, so the last
+    # note, numbered after it but stamped now, was stamped back.
+    _restamp(field, "pim", {ahead: team_authority.LATE_WORK_DAYS + 1, own: 40})
+
+    said = field.send_to(office)
+    assert said["refused"].get(team_authority.OUTSIDE_TEAM) == 2, said["refused"]
+    notes = str(supervisor.json("case", "show", north[0])["notes"])
+    assert honest in notes
+    assert ahead not in notes and back not in notes
+    office.check()
+    status = office.run("sync", "status", json_out=False, env={"CMDESK_LANG": "th"}).out
+    assert "แก้ไขเคสนอกทีมที่โน้ตบุ๊กเครื่องนั้นจำกัดไว้" in status
 
 
 def _held_on(laptop: Laptop, user: str, case_id: str) -> dict[str, Any]:

@@ -186,3 +186,59 @@ def test_what_the_office_relays_from_a_team_laptop_was_judged_where_it_arrived()
     # between the two imports; judging again would part the two vaults).
     relayed = at(60, NORTH_LAPTOP, 1, "case_file", "case-s", risk_level="low")
     assert team_reasons(relayed, sender=OFFICE) == [None]
+
+
+def test_work_stamped_long_after_a_case_left_the_team_is_refused() -> None:
+    # Moved south at 50: a north laptop's work on it stamped within LATE_WORK of the move is
+    # taken as written offline before the laptop could know; stamped later, it is not.
+    n, late = NORTH_LAPTOP, team_authority.LATE_WORK
+    assert team_reasons(
+        at(50 + late - 1, n, 1, "case_note", "note-1", org_id=OWN, case_id="case-moved"),
+        at(50 + late + 1, n, 2, "case_note", "note-2", org_id=OWN, case_id="case-moved"),
+        at(50 + 2 * late, n, 3, "case_file", "case-moved", risk_level="low"),
+    ) == [None, team_authority.OUTSIDE_TEAM, team_authority.OUTSIDE_TEAM]
+
+
+def test_late_work_stamped_before_its_laptop_s_earlier_work_is_refused() -> None:
+    # The laptop numbered a change to its own case at 50 + 2 * LATE_WORK, then one on the
+    # moved case stamped 60, as if written just after the move: its own order gives the stamp
+    # away (the bundle comes in stamp order, so the backdated change arrives first).
+    n, late = NORTH_LAPTOP, team_authority.LATE_WORK
+    backdated = at(60, n, 2, "case_note", "note-2", org_id=OWN, case_id="case-moved")
+    honest = at(55, n, 3, "case_note", "note-3", org_id=OWN, case_id="case-n")
+    assert team_reasons(
+        backdated,
+        at(50 + 2 * late, n, 1, "case_note", "note-1", org_id=OWN, case_id="case-n"),
+    ) == [team_authority.OUTSIDE_TEAM, None]
+    # Stamped after everything it numbered before, the same late work arrives; and backdating
+    # only matters for late work (a change to the team's own case is the team's whenever).
+    in_order = at(60, n, 2, "case_note", "note-2", org_id=OWN, case_id="case-moved")
+    assert team_reasons(
+        at(55, n, 1, "case_note", "note-1", org_id=OWN, case_id="case-n"), in_order
+    ) == [None, None]
+    assert team_reasons(honest, at(70, n, 2, "case_file", "case-n", risk_level="high")) == [
+        None,
+        None,
+    ]
+
+
+def test_each_time_a_case_was_the_team_s_counts() -> None:
+    # North at 10, south at 50, north again at 50 + 3 * LATE_WORK, south again at
+    # 50 + 4 * LATE_WORK: work stamped while it was north's the second time is late work;
+    # work stamped in between, long after it first left, is not.
+    n, late = NORTH_LAPTOP, team_authority.LATE_WORK
+    HISTORY["case-back"] = [
+        ("north", 10),
+        ("south", 50),
+        ("north", 50 + 3 * late),
+        ("south", 50 + 4 * late),
+    ]
+    CASE_TEAMS["case-back"] = "south"
+    try:
+        assert team_reasons(
+            at(50 + 2 * late, n, 1, "case_note", "n-1", org_id=OWN, case_id="case-back"),
+            at(50 + 3 * late + 5, n, 2, "case_note", "n-2", org_id=OWN, case_id="case-back"),
+            at(50 + 6 * late, n, 3, "case_note", "n-3", org_id=OWN, case_id="case-back"),
+        ) == [team_authority.OUTSIDE_TEAM, None, team_authority.OUTSIDE_TEAM]
+    finally:
+        del HISTORY["case-back"], CASE_TEAMS["case-back"]

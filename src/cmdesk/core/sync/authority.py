@@ -143,8 +143,9 @@ class Judge:
         # Records created or re-owned earlier in this bundle (not yet in the vault).
         self.born: dict[tuple[str, str], Owner] = {}
 
-    def reason(self, change: Change) -> str | None:
-        """Why the change is refused, or None."""
+    def reason(self, change: Change, where: object = None) -> str | None:
+        """Why the change is refused, or None. `where`: the caller's note of where the change
+        is, given back with it if the team rule must judge it again (TeamRule.backdated)."""
         if self.trivial:
             return None
         org = self.orgs.get(change.origin)
@@ -157,7 +158,7 @@ class Judge:
             team = self._team(change.origin)
             held = self.facts.held.get(change.origin)
             if team is not None and not (held is not None and change.seq in held):
-                return self.team_rule.reason(change, _values(change), team)
+                return self.team_rule.reason(change, _values(change), team, where)
         return reason
 
     def _team(self, origin: str) -> str | None:
@@ -181,6 +182,15 @@ def check(segments: Sequence[Sequence[Change]], facts: Facts) -> Verdict:
             else:
                 verdict.refused.append(Refusal(change.origin, change.seq, change.tbl, reason))
         verdict.segments.append(kept)
+    if judge.team_rule is not None:
+        # Backdated late work, within the bundle (no vault here: nothing held counts).
+        late = {id(c) for _where, c in judge.team_rule.backdated(lambda _origin, _seq: 0)}
+        for kept in verdict.segments:
+            for change in [c for c in kept if id(c) in late]:
+                kept.remove(change)
+                verdict.refused.append(
+                    Refusal(change.origin, change.seq, change.tbl, team_authority.OUTSIDE_TEAM)
+                )
     return verdict
 
 

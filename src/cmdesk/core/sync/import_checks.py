@@ -50,14 +50,17 @@ class Checked:
             return segment
         return [c for c, code in zip(segment, codes, strict=True) if not code]
 
-    def refuse(self, i: int, j: int, segment: list[Change], reason: str) -> None:
+    def refuse(self, where: tuple[int, int, int], c: Change, reason: str) -> None:
+        """Refuses change j of segment i (of n changes), c."""
+        i, j, n = where
         codes = self.refused.get(i)
         if codes is None:
-            codes = self.refused[i] = bytearray(len(segment))
+            codes = self.refused[i] = bytearray(n)
+        if codes[j]:
+            return
         codes[j] = 1 + authority.REASONS.index(reason)
         self.counts[reason] = self.counts.get(reason, 0) + 1
         if len(self.first_refusals) < AUDITED_REFUSALS:
-            c = segment[j]
             self.first_refusals.append(authority.Refusal(c.origin, c.seq, c.tbl, reason))
 
 
@@ -94,6 +97,13 @@ def check(
                 forked_seqs |= seen.forked_seqs
             del mine
             i += 1  # noqa: SIM113
+        if judge.team_rule is not None:
+            # Late work stamped before its own laptop's earlier work (team_authority.py): only
+            # the whole bundle shows it, and it is refused before anything is applied.
+            floor = team_authority.db_floor(db, engine.store.origins)
+            for where, c in judge.team_rule.backdated(floor):
+                assert isinstance(where, tuple)
+                out.refuse(where, c, team_authority.OUTSIDE_TEAM)
     out.own = reidentify.OwnHistory(unknown, forked, frozenset(forked_seqs))
     out.batches = origins.verified()
     out.certs = dict(keys.verified)
@@ -110,10 +120,11 @@ def _judge(
 ) -> None:
     """Segment i's verdicts: its origins' authority (authority.py), then their signatures."""
     out.operations += sum(c.span for c in segment)
+    n = len(segment)
     for j, c in enumerate(segment):
-        reason = judge.reason(c) or origins.reason(c)
+        reason = judge.reason(c, (i, j, n)) or origins.reason(c)
         if reason is not None:
-            out.refuse(i, j, segment, reason)
+            out.refuse((i, j, n), c, reason)
 
 
 def _facts(

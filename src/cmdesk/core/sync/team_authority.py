@@ -15,20 +15,30 @@ organisation whose origin is a team laptop, in a bundle that laptop sent):
 
 A case handed to another team while the laptop was offline was the team's when its worker
 wrote the note that arrives late, and the worker could not know it had left: refusing that
-note would lose a day's work. So a change to a case of another team is allowed when the case's
-held history shows it in the laptop's team before the change was made (a team operation with
-that value, stamped earlier); a case that was never in the team is refused.
+note would lose a day's work. So a change to a case of another team is allowed as late work
+when the case's held history (its team operations) shows it given to the laptop's team before
+the change was stamped, and taken from it less than LATE_WORK before. A case that was never in
+the team is refused, and so is a change stamped long after the case left the team: a laptop
+that kept a copy of its team's old cases cannot go on changing them for ever.
+
+A stamp is the laptop's own word, so late work is also held to the laptop's own order: a
+laptop's stamps rise with its sequence numbers, and a change stamped earlier than a change the
+same laptop numbered before it (held here, or in the same bundle) was backdated to pass as
+late work, and is refused (`TeamRule.backdated`, after the whole bundle has been read: the
+bundle comes in stamp order, so a backdated change arrives before the ones that give it away).
 """
 
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from cmdesk.core.i18n import N_
 from cmdesk.core.sync.db import Db, quote
 from cmdesk.core.sync.erasure import ERASURE_TABLE
+from cmdesk.core.sync.hlc import pack
 from cmdesk.core.sync.materialize import held_ops
 from cmdesk.core.sync.oplog import Change, Origins
 from cmdesk.core.sync.tables import AUDIT_TABLE, synced_tables
@@ -36,6 +46,14 @@ from cmdesk.core.sync.tables import AUDIT_TABLE, synced_tables
 OUTSIDE_TEAM = N_("changes a case outside the team its laptop is limited to")
 TEAM_ERASES = N_("erases a record outside the team its laptop is limited to")
 REASONS = (OUTSIDE_TEAM, TEAM_ERASES)
+
+# How long after a case left the team its laptop's work on it is still taken as written
+# before the laptop could know (a field worker weeks in the hills without a connection).
+LATE_WORK_DAYS = 30
+LATE_WORK = pack(LATE_WORK_DAYS * 24 * 3600 * 1000)
+
+# Whether a record is the team's: refused, the team's now (or tied to no case), or late work.
+_REFUSED, _OURS, _LATE = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -49,6 +67,8 @@ class CaseTeam:
 CaseLookup = Callable[[str, str], list[CaseTeam] | None]
 # A held case id -> each team it was given, with the HLC it was given at (its history).
 TeamHistory = Callable[[str], list[tuple[str, int]]]
+# (origin, seq) -> the highest stamp of the origin's held changes numbered below seq (0: none).
+HeldFloor = Callable[[str, int], int]
 
 
 class TeamRule:
@@ -59,12 +79,24 @@ class TeamRule:
         self._cases = cases
         self._history = history
         self._born: dict[tuple[str, str], list[CaseTeam]] = {}
+        # Each judged origin's (seq, stamp) in this bundle, and the changes let through as
+        # late work with where the caller found them: judged again by `backdated`.
+        self._stamps: dict[str, list[tuple[int, int]]] = {}
+        self._late: list[tuple[object, Change]] = []
 
-    def reason(self, change: Change, values: dict[str, object], team: str) -> str | None:
+    def reason(
+        self, change: Change, values: dict[str, object], team: str, where: object = None
+    ) -> str | None:
+        """Why the change is refused, or None. `where`: given back by `backdated` for a
+        change let through as late work."""
+        self._stamps.setdefault(change.origin, []).append((change.seq, change.hlc))
         if change.tbl == AUDIT_TABLE:
             return None  # the laptop's own trail; it names no case of another team
         if change.tbl == ERASURE_TABLE:
-            return self._erasure(change, values, team)
+            verdict = self._erasure(change, values, team)
+            if verdict == _LATE:
+                self._late.append((where, change))
+            return TEAM_ERASES if verdict == _REFUSED else None
         key = (change.tbl, change.row_id)
         cases = self._born.get(key)
         if cases is None:
@@ -76,7 +108,33 @@ class TeamRule:
             else:
                 cases = self._linked(values)
             self._born[key] = cases
-        return None if self._ours(cases, team, change.hlc) else OUTSIDE_TEAM
+        verdict = self._ours(cases, team, change.hlc)
+        if verdict == _LATE:
+            self._late.append((where, change))
+        return OUTSIDE_TEAM if verdict == _REFUSED else None
+
+    def backdated(self, floor: HeldFloor) -> list[tuple[object, Change]]:
+        """The changes let through as late work that are stamped earlier than a change their
+        laptop numbered before them (in this bundle, or held here by `floor`), with their
+        `where`. Called once the whole bundle has been judged."""
+        if not self._late:
+            return []
+        rising: dict[str, tuple[list[int], list[int]]] = {}
+        for origin, stamps in self._stamps.items():
+            stamps.sort()
+            highest, high = [], 0
+            for _seq, hlc in stamps:
+                high = max(high, hlc)
+                highest.append(high)
+            rising[origin] = ([seq for seq, _hlc in stamps], highest)
+        found: list[tuple[object, Change]] = []
+        for where, change in self._late:
+            seqs, highest = rising.get(change.origin, ([], []))
+            before = bisect_left(seqs, change.seq)
+            high = highest[before - 1] if before else 0
+            if max(high, floor(change.origin, change.seq)) > change.hlc:
+                found.append((where, change))
+        return found
 
     def _linked(self, values: dict[str, object]) -> list[CaseTeam]:
         """The cases a record not held here belongs to, by the links it is made with."""
@@ -93,29 +151,39 @@ class TeamRule:
     def _of(self, tbl: str, row_id: str) -> list[CaseTeam]:
         return self._born.get((tbl, row_id)) or self._cases(tbl, row_id) or []
 
-    def _erasure(self, change: Change, values: dict[str, object], team: str) -> str | None:
+    def _erasure(self, change: Change, values: dict[str, object], team: str) -> int:
         listed = values.get("erased")
         try:
             erased = json.loads(listed) if isinstance(listed, str) else listed
         except ValueError:
-            return TEAM_ERASES
+            return _REFUSED
         if erased is None:
-            return None
+            return _OURS
         if not isinstance(erased, dict):
-            return TEAM_ERASES
+            return _REFUSED
+        verdict = _OURS
         for tbl, ids in erased.items():
             for row_id in ids if isinstance(ids, list) else [ids]:
-                if not self._ours(self._of(str(tbl), str(row_id)), team, change.hlc):
-                    return TEAM_ERASES
-        return None
+                one = self._ours(self._of(str(tbl), str(row_id)), team, change.hlc)
+                if one == _REFUSED:
+                    return _REFUSED
+                verdict = max(verdict, one)
+        return verdict
 
-    def _ours(self, cases: list[CaseTeam], team: str, hlc: int) -> bool:
-        """No case, or one of them is the team's, or was given to it before the change."""
+    def _ours(self, cases: list[CaseTeam], team: str, hlc: int) -> int:
+        """_OURS: no case, or one of them is the team's; _LATE: one was the team's when the
+        change was stamped, or left it less than LATE_WORK before; else _REFUSED."""
         if not cases or any(c.team == team for c in cases):
-            return True
-        return any(
-            given == team and at < hlc for c in cases for given, at in self._history(c.case_id)
-        )
+            return _OURS
+        for c in cases:
+            history = sorted(self._history(c.case_id), key=lambda given: given[1])
+            for k, (given, at) in enumerate(history):
+                if given != team or at >= hlc:
+                    continue
+                left = next((later for other, later in history[k + 1 :] if other != team), None)
+                if left is None or hlc < left + LATE_WORK:
+                    return _LATE
+        return _REFUSED
 
 
 def db_cases(db: Db) -> CaseLookup:
@@ -170,3 +238,23 @@ def db_history(db: Db, origins: Origins) -> TeamHistory:
         return [(str(op.value), op.stamp.hlc) for op in ops if op.field == "team"]
 
     return history
+
+
+def db_floor(db: Db, origins: Origins) -> HeldFloor:
+    """The highest stamp of an origin's held changes numbered below a sequence number."""
+
+    def floor(origin: str, seq: int) -> int:
+        idx = origins.by_id.get(origin)
+        if idx is None:
+            row = db.execute("SELECT idx FROM sync_origin WHERE device_id = ?", (origin,))
+            found = row.fetchone()
+            if found is None:
+                return 0
+            idx = int(found[0])
+        (high,) = db.execute(
+            "SELECT coalesce(max(hlc), 0) FROM sync_change WHERE origin = ? AND seq < ?",
+            (idx, seq),
+        ).fetchone()
+        return int(high)
+
+    return floor
