@@ -264,6 +264,36 @@ def test_a_team_laptop_cannot_change_another_team_s_cases_and_its_late_work_stil
     assert "ลบข้อมูลนอกทีมที่โน้ตบุ๊กเครื่องนั้นจำกัดไว้" in status
 
 
+def test_a_case_handed_over_on_a_supervisor_s_laptop_leaves_the_team_s_caseload(
+    network: tuple[Laptop, Laptop, Path], tmp_path: Path
+) -> None:
+    """The supervisor takes a north case from its team on their own laptop; the office relays
+    the hand-over to the north laptop, which takes it (its origin's signature holds)."""
+    office, field, _ = network
+    north = sorted(_team_cases(office)["north"])
+    to_field = _feed(office, field)
+    enrol = office.bundles / "supervisor.enrol"
+    made = office.json("sync", "enrol-file", "-o", str(enrol), "--role", "supervisor")
+    office.join(tmp_path / "sup", enrol, str(made["passphrase"]), "som")
+    supervisor = Laptop(tmp_path / "sup", "som", PASS, "WVFT", office.bundles)
+    office.send_to(supervisor)
+    # No worker assigned: the case is no team's (users are each laptop's own, so the
+    # supervisor's laptop knows no south worker to hand it to).
+    supervisor.run("case", "edit", north[0], "--set", "assigned_worker=")
+    supervisor.send_to(office)
+    assert north[0] in _team_cases(office)[""]
+
+    # The field laptop syncs as a worker does: sends its bundle, takes the office's.
+    field.send_to(office)
+    said = to_field()
+    assert said["refused"] == {}, said["refused"]
+    with _vault(field, "pim") as raw:
+        (team,) = raw.execute("SELECT team FROM case_file WHERE id = ?", (north[0],)).fetchone()
+    assert team == ""
+    assert north[0] not in _names(field, "pim")
+    field.check()
+
+
 def _restamp(laptop: Laptop, user: str, days_ahead: dict[str, int]) -> None:
     """What a hostile copy of the app could do: stamp the notes with these words as made so
     many days from now (the laptop signs its changes as they stand when it exports)."""

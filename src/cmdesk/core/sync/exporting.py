@@ -16,7 +16,7 @@ from cmdesk.core.sync.certs import chain_from_json, team_of
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.oplog import Change, Origins, load_ops
 from cmdesk.core.sync.payload import Knowledge
-from cmdesk.core.sync.sharing import Scope
+from cmdesk.core.sync.sharing import Scope, Touching
 from cmdesk.core.sync.vectors import RangeSet, Vector, intersect_all, vector_from_json
 
 _COLUMNS = "origin, seq, span, hlc, tbl, row_id, seen, schema, ops"
@@ -152,10 +152,13 @@ def for_partner(
             change = _change(origins, db, row, decode=True)
             have = known.get(change.origin, empty)
             stored = change.ops
+            if isinstance(fields, Touching) and not any(op[1] in fields for op in stored):
+                continue
+            cut = None if isinstance(fields, Touching) else fields
             ops = [
                 op
                 for op in stored
-                if (fields is None or op[1] in fields) and change.seq + op[0] not in have
+                if (cut is None or op[1] in cut) and change.seq + op[0] not in have
             ]
             if not ops:
                 continue

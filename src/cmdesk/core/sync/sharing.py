@@ -194,9 +194,16 @@ def case_records(db: Db, cases: list[str], children: list[str]) -> Scope:
     return scope
 
 
+class Touching(frozenset[str]):
+    """A scope entry whose changes travel only when they write one of its fields, and then
+    whole: a team's laptop checks every change relayed from another laptop of its own
+    organisation against its origin's signature (batches.py), which a change cut down to some
+    of its fields cannot match. (Fields written in the same save travel along.)"""
+
+
 # What a team's laptop is told of a case that left its team (it still holds the case): who
 # works on it now, so the case leaves the team's caseload there.
-LEFT_TEAM_FIELDS = frozenset({"team", "assigned_worker_id", "case_manager_id", REMOVED})
+LEFT_TEAM_FIELDS = Touching({"team", "assigned_worker_id", "case_manager_id", REMOVED})
 
 
 def left_team(db: Db, scope: Scope, holds: Callable[[str, int], bool]) -> Scope:
