@@ -294,6 +294,35 @@ def test_a_case_handed_over_on_a_supervisor_s_laptop_leaves_the_team_s_caseload(
     field.check()
 
 
+def test_after_a_lost_laptop_is_revoked_the_team_s_laptop_goes_on_sending_its_work(
+    network: tuple[Laptop, Laptop, Path], tmp_path: Path
+) -> None:
+    """A revocation gives the organisation a new key; the team's laptop, which holds none,
+    passes the news on and its work still reaches the office and the laptops that stay."""
+    office, field, _ = network
+    north = sorted(_team_cases(office)["north"])
+    to_field = _feed(office, field)
+    enrol = office.bundles / "lost.enrol"
+    made = office.json("sync", "enrol-file", "-o", str(enrol), "--role", "supervisor")
+    office.join(tmp_path / "lost", enrol, str(made["passphrase"]), "som")
+    lost = Laptop(tmp_path / "lost", "som", PASS, "WVFT", office.bundles)
+    lost.send_to(office)
+    lost_id = lost.status()["device_id"]
+    assert office.json("sync", "revoke", lost_id)["revoked"] == lost_id
+    field.send_to(office)
+    to_field()  # the revocation and the organisation's new key (public) reach it
+
+    field.run("note", "add", north[0], "--text", "หลังเพิกถอนเครื่องที่หาย")
+    exported = field.run("sync", "export", "-o", str(office.bundles / "t.bundle"), check=False)
+    assert exported.code == 0, exported.err
+    said = office.import_(office.bundles / "t.bundle").json
+    assert said["refused"] == {}, said["refused"]
+    shown = office.as_user("sup").json("case", "show", north[0])
+    assert "หลังเพิกถอนเครื่องที่หาย" in str(shown["notes"])
+    office.check()
+    field.check()
+
+
 def _restamp(laptop: Laptop, user: str, days_ahead: dict[str, int]) -> None:
     """What a hostile copy of the app could do: stamp the notes with these words as made so
     many days from now (the laptop signs its changes as they stand when it exports)."""

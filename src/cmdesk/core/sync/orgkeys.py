@@ -116,8 +116,11 @@ def _grants(db: Db, own: str, me: str) -> dict[str, bytes]:
     """The current private key sealed to every certified device of the organisation heard
     from (its key came with a verified chain), not revoked and not limited to one team (a
     team's laptop never holds the organisation's key: its bundles are sealed to it alone)."""
-    revoked = keystore.revoked_ids(db).get(own, frozenset()) | device_teams(db).keys()
     row = db.execute("SELECT secret FROM sync_key WHERE name = ?", (keystore.ORG_BOX,)).fetchone()
+    if row is None or row[0] is None:
+        # A team's laptop holds no organisation key to grant: it passes on the update alone.
+        return {}
+    revoked = keystore.revoked_ids(db).get(own, frozenset()) | device_teams(db).keys()
     grants: dict[str, bytes] = {}
     for device, public in db.execute(
         "SELECT device_id, sign_public FROM sync_device "
