@@ -1,8 +1,10 @@
-"""Four replicas (three laptops of WVFT, one of the partner ECPAT) doing random work and
-random exchanges: duplicated, reordered, relayed and truncated bundles, referrals with and
-without consent, consent withdrawn. After a final full exchange, the laptops of WVFT hold the
-same data and the same conflicts, no operation is lost, every record is what its history
-says, and the partner holds exactly what was shared with it."""
+"""Five replicas (three laptops of WVFT, one of the partner ECPAT, and a laptop of WVFT
+enrolled for team north) doing random work and random exchanges: duplicated, reordered,
+relayed and truncated bundles, referrals with and without consent, consent withdrawn, cases
+moved between teams. After a final full exchange, the laptops of WVFT hold the same data and
+the same conflicts, no operation is lost, every record is what its history says, the partner
+holds exactly what was shared with it, and the team's laptop holds the team's cases as the
+office does, and none it was never given."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -23,7 +26,7 @@ from sqlalchemy import text
 
 from cmdesk.core.errors import BundleRejected, ValidationError
 from cmdesk.core.model import Case, Child, Referral, org_id_for
-from cmdesk.core.sync import keystore
+from cmdesk.core.sync import keys, keystore, team_leaving
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.certs import EnrolCert
 from cmdesk.core.sync.materialize import EVERY, held_ops
@@ -32,9 +35,10 @@ from cmdesk.core.sync.oplog import load_ops
 from cmdesk.core.sync.resolution import open_conflicts
 from cmdesk.core.sync.sharing import SECTIONS, scope_for
 from cmdesk.core.sync.tables import AUDIT_TABLE, synced_tables
+from cmdesk.core.vault import crypto, migrate
 from cmdesk.core.vault import engine as vault_engine
-from cmdesk.core.vault import migrate
 from cmdesk.core.workspace import Workspace
+from tests.conftest import ADMIN, ADMIN_PASS
 from tests.core.sync.conftest import Net, copy_network, exchange, open_ws, sync
 from tests.core.sync.records import (
     PARTNER,
@@ -51,6 +55,7 @@ from tests.core.sync.records import (
 EXAMPLES = int(os.environ.get("SYNC_EXAMPLES", "200"))
 ORG_LAPTOPS = ("a1", "a2", "a3")
 REPLICAS = (*ORG_LAPTOPS, "p1")
+TEAM = "north"  # the team laptop t1 is enrolled for; the office moves cases in and out
 OWNED = {n: t.owned for n, t in synced_tables().items()}
 TEXT = st.sampled_from(["", "น้อย", "Noi", "บ้านห้วยน้ำริน", "Mae Chan", "ก", "ลาหู่"])
 
@@ -219,6 +224,8 @@ class SyncMachine(RuleBasedStateMachine):
         self.dir = Path(tempfile.mkdtemp(prefix="sync-sm-", dir=shm if shm.is_dir() else None))
         net: Net = copy_network(self.template, self.dir)
         self.reps: dict[str, Workspace] = {n: getattr(net, n) for n in REPLICAS}
+        shutil.copytree(self.template / "t1", self.dir / "t1")
+        self.reps["t1"] = open_ws(self.dir / "t1")
         seed = json.loads((self.template / "seed.json").read_text())
         # (org of owner, child id) and (org, case id, child id); the seed is on every laptop.
         self.children: list[tuple[str, str]] = [("WVFT", seed["child"])]
@@ -246,8 +253,9 @@ class SyncMachine(RuleBasedStateMachine):
         return PARTNER if name == "p1" else "WVFT"
 
     def laptops(self) -> list[str]:
-        """The laptops of WVFT: the three of the network and the copies made of them."""
-        return [n for n in self.reps if n != "p1"]
+        """The laptops of WVFT that hold the whole organisation: the three of the network
+        and the copies made of them (the team's laptop t1 has rules of its own)."""
+        return [n for n in self.reps if n not in ("p1", "t1")]
 
     def staying(self) -> list[str]:
         """The laptops of WVFT not revoked."""
@@ -499,6 +507,76 @@ class SyncMachine(RuleBasedStateMachine):
             ).fetchone()
         return row is not None or sync(self.ws(name)).keys().device.device_id == device
 
+    # -- the team's laptop -----------------------------------------------------------------
+    def _team_up(self) -> None:
+        """The team's laptop sends its work to the office."""
+        sync(self.ws("a1")).import_bundle(self._export("t1", partner=False).data)
+
+    def _team_down(self) -> None:
+        """The office makes a bundle for the team's laptop alone and it imports it."""
+        t1 = self.ws("t1")
+        data, _ = sync(self.ws("a1")).export(laptop=t1.device_id)
+        sync(t1).import_bundle(data)
+
+    @rule(data=st.data(), what=st.sampled_from(["note", "risk", "new case"]), body=TEXT)
+    def team_work(self, data: st.DataObject, what: str, body: str) -> None:
+        """The team's worker writes on a case their laptop holds, or opens one in the team."""
+        t1 = self.ws("t1")
+        if what == "new case":
+            child = add_child(t1, nickname=body)
+            case = add_case(t1, child, team=TEAM)
+            self.children.append(("WVFT", child))
+            self.cases.append(("WVFT", case, child))
+            self._made("t1", "child", child, "nickname", "village")
+            self._made("t1", "case_file", case, "risk_level", "risk_reason")
+            return
+        here = [c for _, c, _ in self.cases if has_row(t1, "case_file", c)]
+        if not here:
+            return
+        case = data.draw(st.sampled_from(here))
+        if what == "note":
+            self._made("t1", "case_note", add_note(t1, case, body or "-"), "body")
+        else:
+            self.edits += 1
+            self._edit("t1", Case, case, risk_level="high", risk_reason=f"by t1 {self.edits}")
+
+    @rule(data=st.data(), team=st.sampled_from([TEAM, "south", ""]))
+    def move_case(self, data: st.DataObject, team: str) -> None:
+        """A laptop of the whole organisation hands a case to a team (or to none)."""
+        rep = self.pick(data, partner=False)
+        here = [
+            c for o, c, _ in self.cases if o == "WVFT" and has_row(self.ws(rep), "case_file", c)
+        ]
+        if here:
+            self._edit(rep, Case, data.draw(st.sampled_from(here)), team=team)
+
+    @rule(direction=st.sampled_from(["up", "down", "both"]))
+    def team_exchange(self, direction: str) -> None:
+        if direction in ("up", "both"):
+            self._team_up()
+        if direction in ("down", "both"):
+            self._team_down()
+
+    @rule()
+    def weeks_pass(self) -> None:
+        """Three weeks go by on the team's laptop: the cases that left the team and whose
+        work the office holds are let go at its next import (team_leaving.GRACE)."""
+        with sync(self.ws("t1")).store.write() as db:
+            row = db.execute(
+                "SELECT value FROM vault_meta WHERE key = ?", (team_leaving.SINCE,)
+            ).fetchone()
+            if row is None:
+                return
+            since = {
+                case: (datetime.fromisoformat(at) - timedelta(weeks=3)).isoformat()
+                for case, at in json.loads(row[0]).items()
+            }
+            db.execute(
+                "UPDATE vault_meta SET value = ? WHERE key = ?",
+                (json.dumps(since), team_leaving.SINCE),
+            )
+        event("weeks passed on the team's laptop")
+
     # -- laptops restored, copied, revoked ------------------------------------------------
     @rule(data=st.data())
     def backup(self, data: st.DataObject) -> None:
@@ -671,10 +749,12 @@ class SyncMachine(RuleBasedStateMachine):
         # Every laptop that stays reports to the office and hears back, three times over (a
         # copy learns it is one, takes a new identity, and sends its work again).
         for _ in range(3):
+            self._team_up()
             for ws in staying[1:]:
                 exchange(ws, a1)
             for ws in staying[1:]:
                 exchange(a1, ws)
+            self._team_down()
         self._remember_scope(a1)
         exchange(a1, p1, PARTNER)
         hashes = {sync(ws).state_hash() for ws in staying}
@@ -694,6 +774,50 @@ class SyncMachine(RuleBasedStateMachine):
         fsck(p1)
         self._nothing_lost(staying)
         self._partner_check(a1, p1)
+        self._team_check(a1, self.ws("t1"))
+
+    def _team_check(self, a1: Workspace, t1: Workspace) -> None:
+        """The team's laptop holds every case of the team as the office does, with all
+        written on it; any other case it holds is one it was given and that left the team,
+        and it knows where it went."""
+        fsck(t1)
+        with sync(a1).store.read() as db:
+            teams = {str(c): str(t) for c, t in db.execute("SELECT id, team FROM case_file")}
+        with sync(t1).store.read() as db:
+            held = [str(r[0]) for r in db.execute("SELECT id FROM case_file")]
+            orphans = db.execute(
+                "SELECT count(*) FROM child WHERE id NOT IN (SELECT child_id FROM case_file)"
+            ).fetchone()[0]
+        assert orphans == 0, "a child without a case stays on the team's laptop"
+        for case in held:
+            assert case in teams, "the team's laptop holds a case the office does not"
+            if teams[case] != TEAM:
+                assert values(t1, "case_file", case)["team"] == teams[case]
+                event("a case that left the team waits on its laptop")
+        # Weeks later, with all its work at the office, it lets go of every case that left.
+        self.weeks_pass()
+        self._team_up()
+        self._team_down()
+        with sync(t1).store.read() as db:
+            kept = {str(r[0]) for r in db.execute("SELECT id FROM case_file")}
+            orphans = db.execute(
+                "SELECT count(*) FROM child WHERE id NOT IN (SELECT child_id FROM case_file)"
+            ).fetchone()[0]
+        assert all(teams[c] == TEAM for c in kept), "a case that left the team stays for ever"
+        assert orphans == 0, "the child of a case let go stays on the team's laptop"
+        fsck(t1)
+        for case, team in teams.items():
+            if team != TEAM:
+                continue
+            assert case in held, "a case of the team is missing from its laptop"
+            assert values(t1, "case_file", case) == values(a1, "case_file", case)
+            for tbl in ("case_note", "case_task"):
+                with sync(a1).store.read() as db:
+                    ids = {
+                        str(r[0])
+                        for r in db.execute(f"SELECT id FROM {tbl} WHERE case_id = ?", (case,))
+                    }
+                assert all(has_row(t1, tbl, i) for i in ids), f"a {tbl} of the team's case"
 
     def _nothing_lost(self, staying: list[Workspace]) -> None:
         """Every record made on a laptop of WVFT is on every laptop that stays (or on none,
@@ -772,9 +896,29 @@ def seeded_template(network_template: Path, tmp_path_factory: pytest.TempPathFac
     net = copy_network(network_template, dest)
     try:
         child = add_child(net.a1, nickname="seed")
-        case = add_case(net.a1, child)
+        case = add_case(net.a1, child, team=TEAM)
         exchange(net.a1, net.a2)
         exchange(net.a1, net.a3)
+        # The team's laptop: enrolled for the team, its first bundle to the office, and the
+        # office's first bundle for it (the seed case).
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(keys, "ENROL_OPS", 1)
+            mp.setattr(keys, "ENROL_MEM", 8192)
+            enrol, secret = net.a1.sync.enrolment_file(team=TEAM)
+            t1 = Workspace.join(
+                dest / "t1",
+                enrol,
+                secret,
+                username=ADMIN,
+                passphrase=ADMIN_PASS,
+                kdf=crypto.weak_kdf_for_tests(),
+            )
+        try:
+            exchange(t1, net.a1)
+            t1.sync.import_bundle(net.a1.sync.export(laptop=t1.device_id)[0])
+            assert has_row(t1, "case_file", case)
+        finally:
+            t1.close()
     finally:
         net.close()
     (dest / "seed.json").write_text(json.dumps({"child": child, "case": case}))
