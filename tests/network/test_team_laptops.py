@@ -323,6 +323,52 @@ def test_after_a_lost_laptop_is_revoked_the_team_s_laptop_goes_on_sending_its_wo
     field.check()
 
 
+def test_a_team_s_laptop_copied_to_another_goes_on_as_two_and_loses_nothing(
+    network: tuple[Laptop, Laptop, Path], tmp_path: Path
+) -> None:
+    """The north laptop's folder is copied to a second laptop; both go on working and
+    syncing with the office. The copy learns from the office's bundle made for it that it
+    is one, takes a new identity and sends its work again: both notes arrive, and both
+    laptops hear of a case the office takes from the team."""
+    office, field, _ = network
+    north = sorted(_team_cases(office)["north"])
+    _feed(office, field)
+    copy = field.copy_folder(tmp_path / "field-copy")
+    # The original prints a case summary (its audit entry takes the next number) and its
+    # bundle reaches the office first; the copy's note took the same number. The office
+    # keeps the original's, which a team's bundle never carries back (an audit entry): the
+    # copy must still learn from the office that it is a copy, or its note is lost.
+    field.run("report", "case", north[0], "-o", str(tmp_path / "summary.pdf"))
+    field.send_to(office)
+    copy.run("note", "add", north[0], "--text", "บันทึกจากเครื่องที่คัดลอก")
+    office.as_user("sup").run("case", "edit", north[1], "--set", "assigned_worker=fw3")
+
+    def answer(laptop: Laptop) -> Any:
+        """The office's bundle for this laptop alone, imported there."""
+        out = office.bundles / f"for-{laptop.root.name}-{len(list(office.bundles.iterdir()))}"
+        office.run("sync", "export", "-o", str(out), "--laptop", str(laptop.status()["device_id"]))
+        return laptop.import_(out).json
+
+    # The two laptops' USB sticks reach the office on the same day; the answers go back.
+    for round_ in range(3):
+        for laptop in (field, copy):
+            said = laptop.send_to(office)
+            assert said["refused"] == {}, said["refused"]
+        for laptop in (field, copy):
+            assert answer(laptop)["refused"] == {}
+        if round_ == 0:
+            field.run("note", "add", north[0], "--text", "บันทึกจากเครื่องเดิม")
+    assert field.status()["device_id"] != copy.status()["device_id"]
+    notes = str(office.as_user("sup").json("case", "show", north[0])["notes"])
+    assert "บันทึกจากเครื่องเดิม" in notes and "บันทึกจากเครื่องที่คัดลอก" in notes
+    for laptop in (field, copy):
+        with _vault(laptop, "pim") as raw:
+            (team,) = raw.execute("SELECT team FROM case_file WHERE id = ?", (north[1],)).fetchone()
+        assert team == "south"
+        assert laptop.check().code == 0
+    office.check()
+
+
 def _restamp(laptop: Laptop, user: str, days_ahead: dict[str, int]) -> None:
     """What a hostile copy of the app could do: stamp the notes with these words as made so
     many days from now (the laptop signs its changes as they stand when it exports)."""

@@ -35,6 +35,7 @@ from cmdesk.core.sync.certs import MAX_LAPTOPS, MAX_TEAM, now_text, team_of
 from cmdesk.core.sync.erasure import ERASURE_TABLE
 from cmdesk.core.sync.exporting import (
     Laptop,
+    contested_of,
     device_teams,
     find_laptop,
     for_own_org,
@@ -336,6 +337,12 @@ class SyncEngine:
                 scope = sharing.team_scope(db, own, target.team)
                 scope.update(sharing.left_team(db, scope, holds_in(held_there)))
                 changes = for_partner(db, self.store.origins, scope, known, check)
+                sent = {(c.origin, c.seq) for c in changes}
+                changes += [
+                    c
+                    for c in contested_of(db, self.store.origins, target.device_id, check)
+                    if (c.origin, c.seq) not in sent
+                ]
             elif recipient == own:
                 changes = for_own_org(db, self.store.origins, known, check)
             else:

@@ -167,3 +167,24 @@ def for_partner(
                 change.text = None
             out.append(change)
     return out
+
+
+def contested_of(db: Db, origins: Origins, device: str, check: Cancel) -> list[Change]:
+    """The changes held here under numbers that two copies of `device` both used
+    (batches.contested). A team's laptop receives only its team's records, which may leave
+    out every change its copy made differently: it must still see this vault's version of
+    them to learn it was copied and take a new identity (reidentify.py), or its copy's work
+    under those numbers would never arrive anywhere."""
+    numbers = batches.contested(db, origins).get(device)
+    idx = origins.by_id.get(device)
+    if numbers is None or idx is None:
+        return []
+    out: list[Change] = []
+    for n, row in enumerate(
+        db.execute(f"SELECT {_COLUMNS} FROM sync_change WHERE origin = ?", (idx,))
+    ):
+        if n % 20_000 == 0:
+            check()
+        if numbers.intersects(row[1], row[1] + row[2] - 1):
+            out.append(_change(origins, db, row, decode=False))
+    return out

@@ -198,6 +198,8 @@ def _import(
     with engine.store.write() as db:
         # Verified batches kept before anything is applied: they vouch for a forked change
         # taking another version's place (apply._replace_forked, and here).
+        # Ids seen forked before this bundle: what their devices hold was forgotten then.
+        forked_before = frozenset(batches.contested(db, engine.store.origins))
         batches.remember(db, engine.store.origins, checked.batches, checked.certs)
     _reissue_forked(engine, parsed, box_secret, head, checked, start)
     _head, segments = read_payload(parsed, box_secret, head, start)
@@ -227,7 +229,7 @@ def _import(
                 )
                 if last:
                     _learn(engine, db, h, head)
-                    _forget_forked(db, total.forked_origins)
+                    _forget_forked(db, total.forked_origins - forked_before)
                     if team is not None:
                         removed = team_leaving.let_go(
                             db, engine.store.origins, team, head.held, team_leaving.made_at(h)
@@ -264,9 +266,14 @@ def _import(
 
 
 def _forget_forked(db: Db, origins: frozenset[str]) -> None:
-    """What this vault believed the devices under a forked id hold is no longer to be trusted
-    (two vaults answer to it): the next bundle for them carries everything this vault holds,
-    so the one whose content differs sees its own id forked and takes a new identity."""
+    """What this vault believed the devices under a newly forked id hold is no longer to be
+    trusted (two vaults answer to it): the next bundle for them carries everything this vault
+    holds, so the one whose content differs sees its own id forked and takes a new identity.
+    An id forked before is not forgotten again when its other versions come back: the copy
+    that took a new identity still holds them and relays them, and forgetting at each of its
+    bundles left a team's laptop under the old id never told of a case that left its team
+    (sharing.left_team goes by what the laptop is known to hold). Its numbers stay contested
+    (batches.contested), so bundles carry them whatever the recipient is known to hold."""
     if origins:
         db.executemany(
             "UPDATE sync_device SET held = '{}' WHERE device_id = ?", [(o,) for o in origins]
