@@ -226,6 +226,8 @@ class SyncMachine(RuleBasedStateMachine):
         self.reps: dict[str, Workspace] = {n: getattr(net, n) for n in REPLICAS}
         shutil.copytree(self.template / "t1", self.dir / "t1")
         self.reps["t1"] = open_ws(self.dir / "t1")
+        # The team's laptop and the copy of its folder, once one is made (team_copy).
+        self.team_laptops = ["t1"]
         seed = json.loads((self.template / "seed.json").read_text())
         # (org of owner, child id) and (org, case id, child id); the seed is on every laptop.
         self.children: list[tuple[str, str]] = [("WVFT", seed["child"])]
@@ -255,7 +257,7 @@ class SyncMachine(RuleBasedStateMachine):
     def laptops(self) -> list[str]:
         """The laptops of WVFT that hold the whole organisation: the three of the network
         and the copies made of them (the team's laptop t1 has rules of its own)."""
-        return [n for n in self.reps if n not in ("p1", "t1")]
+        return [n for n in self.reps if n != "p1" and n not in self.team_laptops]
 
     def staying(self) -> list[str]:
         """The laptops of WVFT not revoked."""
@@ -508,37 +510,38 @@ class SyncMachine(RuleBasedStateMachine):
         return row is not None or sync(self.ws(name)).keys().device.device_id == device
 
     # -- the team's laptop -----------------------------------------------------------------
-    def _team_up(self) -> None:
-        """The team's laptop sends its work to the office."""
-        sync(self.ws("a1")).import_bundle(self._export("t1", partner=False).data)
+    def _team_up(self, name: str) -> None:
+        """A team's laptop sends its work to the office."""
+        sync(self.ws("a1")).import_bundle(self._export(name, partner=False).data)
 
-    def _team_down(self) -> None:
-        """The office makes a bundle for the team's laptop alone and it imports it."""
-        t1 = self.ws("t1")
-        data, _ = sync(self.ws("a1")).export(laptop=t1.device_id)
-        sync(t1).import_bundle(data)
+    def _team_down(self, name: str) -> None:
+        """The office makes a bundle for a team's laptop alone and it imports it."""
+        ws = self.ws(name)
+        data, _ = sync(self.ws("a1")).export(laptop=ws.device_id)
+        sync(ws).import_bundle(data)
 
     @rule(data=st.data(), what=st.sampled_from(["note", "risk", "new case"]), body=TEXT)
     def team_work(self, data: st.DataObject, what: str, body: str) -> None:
         """The team's worker writes on a case their laptop holds, or opens one in the team."""
-        t1 = self.ws("t1")
+        name = data.draw(st.sampled_from(self.team_laptops))
+        ws = self.ws(name)
         if what == "new case":
-            child = add_child(t1, nickname=body)
-            case = add_case(t1, child, team=TEAM)
+            child = add_child(ws, nickname=body)
+            case = add_case(ws, child, team=TEAM)
             self.children.append(("WVFT", child))
             self.cases.append(("WVFT", case, child))
-            self._made("t1", "child", child, "nickname", "village")
-            self._made("t1", "case_file", case, "risk_level", "risk_reason")
+            self._made(name, "child", child, "nickname", "village")
+            self._made(name, "case_file", case, "risk_level", "risk_reason")
             return
-        here = [c for _, c, _ in self.cases if has_row(t1, "case_file", c)]
+        here = [c for _, c, _ in self.cases if has_row(ws, "case_file", c)]
         if not here:
             return
         case = data.draw(st.sampled_from(here))
         if what == "note":
-            self._made("t1", "case_note", add_note(t1, case, body or "-"), "body")
+            self._made(name, "case_note", add_note(ws, case, body or "-"), "body")
         else:
             self.edits += 1
-            self._edit("t1", Case, case, risk_level="high", risk_reason=f"by t1 {self.edits}")
+            self._edit(name, Case, case, risk_level="high", risk_reason=f"by {name} {self.edits}")
 
     @rule(data=st.data(), team=st.sampled_from([TEAM, "south", ""]))
     def move_case(self, data: st.DataObject, team: str) -> None:
@@ -550,18 +553,41 @@ class SyncMachine(RuleBasedStateMachine):
         if here:
             self._edit(rep, Case, data.draw(st.sampled_from(here)), team=team)
 
-    @rule(direction=st.sampled_from(["up", "down", "both"]))
-    def team_exchange(self, direction: str) -> None:
+    @rule(data=st.data(), direction=st.sampled_from(["up", "down", "both"]))
+    def team_exchange(self, data: st.DataObject, direction: str) -> None:
+        name = data.draw(st.sampled_from(self.team_laptops))
         if direction in ("up", "both"):
-            self._team_up()
+            self._team_up(name)
+        if direction == "down" and not self._met("a1", self.ws(name).device_id):
+            # A copy under a new identity the office has not heard from: it cannot make a
+            # bundle for it yet (the laptop's next exchange sends first, as a worker's does).
+            return
         if direction in ("down", "both"):
-            self._team_down()
+            self._team_down(name)
 
-    @rule()
-    def weeks_pass(self) -> None:
-        """Three weeks go by on the team's laptop: the cases that left the team and whose
-        work the office holds are let go at its next import (team_leaving.GRACE)."""
-        with sync(self.ws("t1")).store.write() as db:
+    @rule(data=st.data())
+    def team_copy(self, data: st.DataObject) -> None:
+        """The team's laptop folder copied whole to another laptop: both go on as the team's
+        laptops under one id until one learns it is a copy and takes a new identity."""
+        if len(self.team_laptops) > 1:
+            return
+        ws = self.ws("t1")
+        root = ws.vault.paths.root
+        ws.close()
+        shutil.copytree(root, self.dir / "t2")
+        self.reps["t1"] = open_ws(root)
+        self.reps["t2"] = open_ws(self.dir / "t2")
+        self.team_laptops.append("t2")
+        event("the team's laptop copied whole")
+
+    @rule(data=st.data())
+    def weeks_pass(self, data: st.DataObject) -> None:
+        """Three weeks go by on a team's laptop: the cases that left the team and whose work
+        the office holds are let go at its next import (team_leaving.GRACE)."""
+        self._weeks_pass(data.draw(st.sampled_from(self.team_laptops)))
+
+    def _weeks_pass(self, name: str) -> None:
+        with sync(self.ws(name)).store.write() as db:
             row = db.execute(
                 "SELECT value FROM vault_meta WHERE key = ?", (team_leaving.SINCE,)
             ).fetchone()
@@ -580,11 +606,25 @@ class SyncMachine(RuleBasedStateMachine):
     # -- laptops restored, copied, revoked ------------------------------------------------
     @rule(data=st.data())
     def backup(self, data: st.DataObject) -> None:
-        rep = data.draw(st.sampled_from(["a2", "a3"]))
+        self._backup(data.draw(st.sampled_from(["a2", "a3"])))
+
+    @rule(data=st.data())
+    def team_image(self, data: st.DataObject) -> None:
+        """A field worker may not make a vault backup: the office images the team's
+        laptop's disk (the vault folder, closed), which restores the same way."""
+        self._backup(data.draw(st.sampled_from(self.team_laptops)))
+
+    def _backup(self, rep: str) -> None:
         if rep in self.revoked:
             return
         dest = Path(tempfile.mkdtemp(prefix=f"{rep}-backup-", dir=self.dir)) / "vault"
-        self.ws(rep).backup(dest)
+        if rep in self.team_laptops:
+            root = self.ws(rep).vault.paths.root
+            self.ws(rep).close()
+            shutil.copytree(root, dest)
+            self.reps[rep] = open_ws(root)
+        else:
+            self.ws(rep).backup(dest)
         self.backups[rep] = dest
         self.backed_up_at[rep] = self.n
 
@@ -594,11 +634,40 @@ class SyncMachine(RuleBasedStateMachine):
         it must go on as a new identity (reidentify.py), reuse no sequence number, and get
         back from the others whatever it had sent them since the backup."""
         rep = data.draw(st.sampled_from(["a2", "a3"]))
+        before = self.ws(rep).device_id
+        restored = self._restore(rep)
+        if restored is None:
+            return
+        event("a laptop restored from its backup")
+        assert restored.device_id != before
+        if revoked_here(self.ws("a1")) - revoked_here(restored):
+            # Backed up before a revocation: it reports to the data manager's computer, which
+            # answers with the news and the organisation's new key.
+            exchange(restored, self.ws("a1"))
+            exchange(self.ws("a1"), restored)
+            assert revoked_here(restored) >= revoked_here(self.ws("a1"))
+
+    @rule(data=st.data())
+    def team_restore(self, data: st.DataObject) -> None:
+        """A team's laptop put back from its disk image keeps its id: it learns it was
+        restored from the office's bundle made for it, when the office holds work of its id
+        it does not (it reports first, as its worker's exchange does)."""
+        rep = data.draw(st.sampled_from(self.team_laptops))
+        if rep not in self.backups:
+            self._backup(rep)  # none yet: the image is taken now, to be put back later
+            return
+        if self._restore(rep) is None:
+            return
+        event("a team's laptop restored from a disk image")
+        self._team_up(rep)
+        self._team_down(rep)
+
+    def _restore(self, rep: str) -> Workspace | None:
         backup = self.backups.pop(rep, None)
         if backup is None or rep in self.revoked:
-            return
+            return None
         ws = self.ws(rep)
-        root, before = ws.vault.paths.root, ws.device_id
+        root = ws.vault.paths.root
         since = self.backed_up_at[rep]
         # What it made after the backup and no other laptop received is lost with the
         # restore; what it wrote since then may be undone.
@@ -613,16 +682,8 @@ class SyncMachine(RuleBasedStateMachine):
         ws.close()
         shutil.rmtree(root)
         shutil.copytree(backup, root)
-        restored = open_ws(root)
-        event("a laptop restored from its backup")
-        assert restored.device_id != before
-        self.reps[rep] = restored
-        if revoked_here(self.ws("a1")) - revoked_here(restored):
-            # Backed up before a revocation: it reports to the data manager's computer, which
-            # answers with the news and the organisation's new key.
-            exchange(restored, self.ws("a1"))
-            exchange(self.ws("a1"), restored)
-            assert revoked_here(restored) >= revoked_here(self.ws("a1"))
+        self.reps[rep] = open_ws(root)
+        return self.reps[rep]
 
     @rule(data=st.data())
     def clone(self, data: st.DataObject) -> None:
@@ -749,12 +810,14 @@ class SyncMachine(RuleBasedStateMachine):
         # Every laptop that stays reports to the office and hears back, three times over (a
         # copy learns it is one, takes a new identity, and sends its work again).
         for _ in range(3):
-            self._team_up()
+            for name in self.team_laptops:
+                self._team_up(name)
             for ws in staying[1:]:
                 exchange(ws, a1)
             for ws in staying[1:]:
                 exchange(a1, ws)
-            self._team_down()
+            for name in self.team_laptops:
+                self._team_down(name)
         self._remember_scope(a1)
         exchange(a1, p1, PARTNER)
         hashes = {sync(ws).state_hash() for ws in staying}
@@ -774,12 +837,14 @@ class SyncMachine(RuleBasedStateMachine):
         fsck(p1)
         self._nothing_lost(staying)
         self._partner_check(a1, p1)
-        self._team_check(a1, self.ws("t1"))
+        for name in self.team_laptops:
+            self._team_check(a1, name)
 
-    def _team_check(self, a1: Workspace, t1: Workspace) -> None:
+    def _team_check(self, a1: Workspace, name: str) -> None:
         """The team's laptop holds every case of the team as the office does, with all
         written on it; any other case it holds is one it was given and that left the team,
         and it knows where it went."""
+        t1 = self.ws(name)
         fsck(t1)
         with sync(a1).store.read() as db:
             teams = {str(c): str(t) for c, t in db.execute("SELECT id, team FROM case_file")}
@@ -795,9 +860,9 @@ class SyncMachine(RuleBasedStateMachine):
                 assert values(t1, "case_file", case)["team"] == teams[case]
                 event("a case that left the team waits on its laptop")
         # Weeks later, with all its work at the office, it lets go of every case that left.
-        self.weeks_pass()
-        self._team_up()
-        self._team_down()
+        self._weeks_pass(name)
+        self._team_up(name)
+        self._team_down(name)
         with sync(t1).store.read() as db:
             kept = {str(r[0]) for r in db.execute("SELECT id FROM case_file")}
             orphans = db.execute(
