@@ -365,6 +365,10 @@ def test_a_team_s_laptop_copied_to_another_goes_on_as_two_and_loses_nothing(
         with _vault(laptop, "pim") as raw:
             (team,) = raw.execute("SELECT team FROM case_file WHERE id = ?", (north[1],)).fetchone()
         assert team == "south"
+        # Each laptop also holds the other's note (the office sends the version it kept of
+        # numbers both used, under the copy's old id too).
+        shown = str(laptop.json("case", "show", north[0])["notes"])
+        assert "บันทึกจากเครื่องเดิม" in shown and "บันทึกจากเครื่องที่คัดลอก" in shown
         assert laptop.check().code == 0
     office.check()
 

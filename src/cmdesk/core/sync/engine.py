@@ -340,7 +340,7 @@ class SyncEngine:
                 sent = {(c.origin, c.seq) for c in changes}
                 changes += [
                     c
-                    for c in contested_of(db, self.store.origins, target.device_id, check)
+                    for c in contested_of(db, self.store.origins, target.device_id, scope, check)
                     if (c.origin, c.seq) not in sent
                 ]
             elif recipient == own:

@@ -12,7 +12,7 @@ from nacl.signing import VerifyKey
 
 from cmdesk.core.sync import batches
 from cmdesk.core.sync import rejections as rej
-from cmdesk.core.sync.certs import chain_from_json, team_of
+from cmdesk.core.sync.certs import DeviceCert, chain_from_json, team_of
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.oplog import Change, Origins, load_ops
 from cmdesk.core.sync.payload import Knowledge
@@ -169,22 +169,41 @@ def for_partner(
     return out
 
 
-def contested_of(db: Db, origins: Origins, device: str, check: Cancel) -> list[Change]:
+def contested_of(
+    db: Db, origins: Origins, device: str, scope: Scope, check: Cancel
+) -> list[Change]:
     """The changes held here under numbers that two copies of `device` both used
-    (batches.contested). A team's laptop receives only its team's records, which may leave
+    (batches.contested), and those of the records in `scope` under an id it had before (its
+    certificate chain). A team's laptop receives only its team's records, which may leave
     out every change its copy made differently: it must still see this vault's version of
     them to learn it was copied and take a new identity (reidentify.py), or its copy's work
-    under those numbers would never arrive anywhere."""
-    numbers = batches.contested(db, origins).get(device)
-    idx = origins.by_id.get(device)
-    if numbers is None or idx is None:
-        return []
+    under those numbers would never arrive anywhere; and once it has, the version kept here
+    of a team record under its old numbers (the other copy's note) must still reach it,
+    though it is known to hold those numbers (its own versions). The other copy's audit
+    entries under the old id stay away: the laptop's own trail of that id stays whole."""
+    contested = batches.contested(db, origins)
     out: list[Change] = []
-    for n, row in enumerate(
-        db.execute(f"SELECT {_COLUMNS} FROM sync_change WHERE origin = ?", (idx,))
-    ):
-        if n % 20_000 == 0:
-            check()
-        if numbers.intersects(row[1], row[1] + row[2] - 1):
-            out.append(_change(origins, db, row, decode=False))
+    for origin in sorted({device, *_former_ids(db, device)}):
+        numbers = contested.get(origin)
+        idx = origins.by_id.get(origin)
+        if numbers is None or idx is None:
+            continue
+        for n, row in enumerate(
+            db.execute(f"SELECT {_COLUMNS} FROM sync_change WHERE origin = ?", (idx,))
+        ):
+            if n % 20_000 == 0:
+                check()
+            if not numbers.intersects(row[1], row[1] + row[2] - 1):
+                continue
+            if origin == device or (row[4], row[5]) in scope:
+                out.append(_change(origins, db, row, decode=False))
     return out
+
+
+def _former_ids(db: Db, device: str) -> set[str]:
+    """The device ids a laptop had before its present one, from its stored chain."""
+    row = db.execute("SELECT chain FROM sync_cert WHERE device_id = ?", (device,)).fetchone()
+    if row is None:
+        return set()
+    links = chain_from_json(json.loads(row[0]))
+    return {link.device_id for link in links if isinstance(link, DeviceCert)}

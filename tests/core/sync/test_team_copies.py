@@ -1,0 +1,51 @@
+"""A team's laptop copied whole: the copy's bundle reaches the office first, the original's
+note takes numbers the copy used too. Both laptops end with the note and the team's case as
+the office holds it (found by the stateful model; the office's bundle for the copy, under its
+new identity, left out the kept version of its old numbers)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from cmdesk.core.workspace import Workspace
+from tests.core.sync.conftest import open_ws
+from tests.core.sync.records import add_note
+from tests.core.sync.test_stateful import fast_vaults, has_row, seeded_template, values
+
+__all__ = ["fast_vaults", "seeded_template"]  # fixtures used below
+
+
+def _up(office: Workspace, laptop: Workspace) -> None:
+    office.sync.import_bundle(laptop.sync.export()[0])
+
+
+def _down(office: Workspace, laptop: Workspace) -> None:
+    laptop.sync.import_bundle(office.sync.export(laptop=laptop.device_id)[0])
+
+
+def test_both_copies_of_a_team_laptop_end_with_the_original_s_note(
+    seeded_template: Path, fast_vaults: None, tmp_path: Path
+) -> None:
+    case = json.loads((seeded_template / "seed.json").read_text())["case"]
+    for name in ("a1", "t1"):
+        shutil.copytree(seeded_template / name, tmp_path / name)
+    shutil.copytree(seeded_template / "t1", tmp_path / "t2")
+    office, original, copy = (open_ws(tmp_path / n) for n in ("a1", "t1", "t2"))
+    try:
+        note = add_note(original, case, "เยี่ยมบ้าน")
+        _up(office, copy)
+        for _ in range(3):
+            for laptop in (original, copy):
+                _up(office, laptop)
+            for laptop in (original, copy):
+                _down(office, laptop)
+        assert original.device_id != copy.device_id
+        assert has_row(office, "case_note", note)
+        for laptop in (original, copy):
+            assert has_row(laptop, "case_note", note)
+            assert values(laptop, "case_file", case) == values(office, "case_file", case)
+    finally:
+        for ws in (office, original, copy):
+            ws.close()
