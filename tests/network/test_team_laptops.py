@@ -264,6 +264,14 @@ def test_a_team_laptop_cannot_change_another_team_s_cases_and_its_late_work_stil
     assert "ลบข้อมูลนอกทีมที่โน้ตบุ๊กเครื่องนั้นจำกัดไว้" in status
 
 
+def _supervisor_laptop(office: Laptop, root: Path) -> Laptop:
+    """A whole-organisation laptop joined from the office's enrolment file, used by "som"."""
+    enrol = office.bundles / f"{root.name}.enrol"
+    made = office.json("sync", "enrol-file", "-o", str(enrol), "--role", "supervisor")
+    office.join(root, enrol, str(made["passphrase"]), "som")
+    return Laptop(root, "som", PASS, "WVFT", office.bundles)
+
+
 def test_a_case_handed_over_on_a_supervisor_s_laptop_leaves_the_team_s_caseload(
     network: tuple[Laptop, Laptop, Path], tmp_path: Path
 ) -> None:
@@ -272,10 +280,7 @@ def test_a_case_handed_over_on_a_supervisor_s_laptop_leaves_the_team_s_caseload(
     office, field, _ = network
     north = sorted(_team_cases(office)["north"])
     to_field = _feed(office, field)
-    enrol = office.bundles / "supervisor.enrol"
-    made = office.json("sync", "enrol-file", "-o", str(enrol), "--role", "supervisor")
-    office.join(tmp_path / "sup", enrol, str(made["passphrase"]), "som")
-    supervisor = Laptop(tmp_path / "sup", "som", PASS, "WVFT", office.bundles)
+    supervisor = _supervisor_laptop(office, tmp_path / "sup")
     office.send_to(supervisor)
     # No worker assigned: the case is no team's (users are each laptop's own, so the
     # supervisor's laptop knows no south worker to hand it to).
@@ -302,10 +307,7 @@ def test_after_a_lost_laptop_is_revoked_the_team_s_laptop_goes_on_sending_its_wo
     office, field, _ = network
     north = sorted(_team_cases(office)["north"])
     to_field = _feed(office, field)
-    enrol = office.bundles / "lost.enrol"
-    made = office.json("sync", "enrol-file", "-o", str(enrol), "--role", "supervisor")
-    office.join(tmp_path / "lost", enrol, str(made["passphrase"]), "som")
-    lost = Laptop(tmp_path / "lost", "som", PASS, "WVFT", office.bundles)
+    lost = _supervisor_laptop(office, tmp_path / "lost")
     lost.send_to(office)
     lost_id = lost.status()["device_id"]
     assert office.json("sync", "revoke", lost_id)["revoked"] == lost_id
