@@ -125,3 +125,20 @@ def test_a_full_hub_is_said_as_work_waiting_on_the_laptop(lang: str) -> None:
         assert "ฮับซิงค์ไม่มีพื้นที่" in held and "ไม่มีข้อมูลสูญหาย" in held
     else:
         assert held.startswith("Not sent to WVFT") and "nothing is lost" in held
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_a_bundle_sent_in_parts_says_so(lang: str) -> None:
+    from cmdesk.core.sync.hub_exchange import HubExchange, Sent
+    from cmdesk.gui.screens.sync.hub_box import exchanged_words
+
+    tr = translator(lang)
+    whole = HubExchange((Sent("WVFT", 300, 9 << 20),), (), ())
+    parts = HubExchange((Sent("WVFT", 300, 9 << 20, parts=3),), (), ())
+    sent, note = exchanged_words(parts, tr).splitlines()[:2]
+    assert sent == exchanged_words(whole, tr).splitlines()[0]
+    assert "WVFT" in note and "3" in note
+    if lang == "th":
+        assert "3 ส่วน" in note and "ฮับซิงค์" in note
+    else:
+        assert note.startswith("The sync hub takes smaller bundles") and "3 parts" in note

@@ -132,7 +132,7 @@ def test_a_full_hub_keeps_nothing_back_from_the_laptop_and_still_delivers(
     assert field.state_hash() == office.state_hash()
 
 
-def test_a_bundle_larger_than_the_hub_takes_stays_for_a_usb_stick(
+def test_a_first_sync_larger_than_the_hub_takes_goes_in_parts(
     tmp_path: Path, hub: HubProcess
 ) -> None:
     office = Laptop.init(tmp_path / "office", "WVFT")
@@ -142,18 +142,33 @@ def test_a_bundle_larger_than_the_hub_takes_stays_for_a_usb_stick(
     for laptop in (office, field):
         hub.connect(laptop)
     # The operator keeps bundles to 1 MB; the office's first bundle is larger.
+    whole = office.export()
+    assert whole.stat().st_size > 1 << 20
     hub.stop()
     hub.options = ("--max-bundle-mb", "1")
     hub.start()
     said = office.run("sync", "now", json_out=False)
-    assert "Not sent to WVFT: this bundle (" in said.out
-    assert "is larger than the sync hub takes (1 MB)" in said.out
-    assert "USB stick" in said.out and "Traceback" not in said.err
+    assert "Sent to WVFT:" in said.out
+    assert "The sync hub takes smaller bundles than this one: it went to WVFT in" in said.out
+    assert "Traceback" not in said.err
+    sent = office.json("sync", "now")["sent"]
+    wvft = next(s for s in sent if s["org"] == "WVFT")
+    assert wvft["parts"] >= 2 and not wvft["held"]
     thai = office.run("--lang", "th", "sync", "now", json_out=False)
-    assert "ใหญ่เกินกว่าที่ฮับซิงค์รับได้ (1 MB)" in thai.out
-    assert field.json("sync", "now")["received"] == []
+    assert "ฮับซิงค์รับชุดข้อมูลได้เล็กกว่าชุดนี้" in thai.out
 
-    # Carried on a stick instead, it arrives whole.
-    got = field.import_(office.export()).json
-    assert got["new"] > 0
+    # The field laptop receives every part (three sends' worth: duplicates are already
+    # here) and ends exactly as the office, as from the whole bundle on a stick.
+    got = field.json("sync", "now")
+    assert len(got["received"]) >= 2 * wvft["parts"]
+    assert sum(r["new"] for r in got["received"]) > 0
     assert field.state_hash() == office.state_hash()
+    assert field.check().code == 0
+
+    # What arrived in parts travels on: a laptop that never met the office takes it from the
+    # field laptop's stick, every change still vouched for by the office's signatures.
+    other = office.enrol(tmp_path / "other", user="nok", role="case_manager")
+    got = other.import_(field.export(everything=True)).json
+    assert got["new"] > 0
+    assert other.state_hash() == office.state_hash()
+    assert other.status()["trouble"]["refused"] == []

@@ -47,7 +47,7 @@ def cmd_hub_set(args: argparse.Namespace) -> int:
 
 
 def cmd_now(args: argparse.Namespace) -> int:
-    from cmdesk.core.sync.hub_exchange import exchange_through_hub, held_words
+    from cmdesk.core.sync.hub_exchange import exchange_through_hub, held_words, parts_words
 
     tr = tr_for(args)
     with open_workspace(args) as ws:
@@ -66,6 +66,8 @@ def cmd_now(args: argparse.Namespace) -> int:
             say(why)
         elif sent.operations:
             say(tr.format(SENT, org=sent.org, operations=sent.operations, size=sent.size))
+            if (parts := parts_words(sent, tr)) is not None:
+                say(parts)
         else:
             say(tr.format(NOTHING_TO_SEND, org=sent.org))
     for got in report.received:

@@ -63,6 +63,10 @@ DOMAIN = b"cmdesk-origin-batch-1\n"
 _ENTRY = struct.Struct(">Q16s")
 _MAX_ENTRIES = 1 << 24
 
+# A batch signs at most this many changes (196 KiB of entries): a bundle cut into parts for a
+# hub (parts.py) then carries only the batches of its own changes, not one batch of all.
+SIGN_RUN = 8192
+
 
 def change_digest(c: Change) -> bytes:
     text = c.text if c.text is not None else dump_ops(c.ops)
@@ -145,9 +149,10 @@ def sign_own(
     skip: Container[int] = (),
 ) -> list[Batch]:
     """Signs this device's changes not signed yet (new ones, and those made before signatures
-    existed), stored for relaying: one batch per run of consecutive sequence numbers (a batch's
-    entries give each change's span by the next one's number). `skip`: sequence numbers not to
-    sign (a restored vault's versions that the network holds with other content)."""
+    existed), stored for relaying: one batch per run of consecutive sequence numbers, at most
+    SIGN_RUN changes each (a batch's entries give each change's span by the next one's
+    number). `skip`: sequence numbers not to sign (a restored vault's versions that the
+    network holds with other content)."""
     me = origins.idx(db, device)
     # How far this vault has signed is its own count, not the highest batch held of its id: a
     # copy of this vault signs its own versions under the same id, and its batches reach past
@@ -186,7 +191,7 @@ def _sign_runs(
         if seq in skip:
             continue
         change = Change(device, seq, hlc, tbl, row_id, seen, schema, None, ops, span)
-        if runs and runs[-1][-1].seq + runs[-1][-1].span == seq:
+        if runs and runs[-1][-1].seq + runs[-1][-1].span == seq and len(runs[-1]) < SIGN_RUN:
             runs[-1].append(change)
         else:
             runs.append([change])

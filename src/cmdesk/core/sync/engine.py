@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,12 +27,13 @@ from cmdesk.core.sync import (
     importing,
     keystore,
     orgkeys,
+    parts,
     reidentify,
     sharing,
 )
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.capture import install
-from cmdesk.core.sync.certs import MAX_LAPTOPS, MAX_TEAM, now_text, team_of
+from cmdesk.core.sync.certs import MAX_LAPTOPS, MAX_TEAM, DeviceCert, Link, now_text, team_of
 from cmdesk.core.sync.erasure import ERASURE_TABLE
 from cmdesk.core.sync.exporting import (
     Laptop,
@@ -58,8 +60,8 @@ from cmdesk.core.sync.keys import (
     seal_enrolment,
 )
 from cmdesk.core.sync.model import DEFERRED, QUARANTINED
-from cmdesk.core.sync.oplog import load_held
-from cmdesk.core.sync.payload import Payload, cut_segments, encode
+from cmdesk.core.sync.oplog import Change, load_held
+from cmdesk.core.sync.payload import Knowledge, Payload, cut_segments, encode
 from cmdesk.core.sync.progress import nothing, stopper
 from cmdesk.core.sync.status import (
     ImportTrouble,
@@ -96,6 +98,22 @@ class ExportResult:
     segments: int
     size: int
     recipient_device: str = ""  # a bundle sealed to one laptop
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """What an export decided before sealing: the header's routing and who may open it, and
+    what the bundle (or each of its parts) carries."""
+
+    header: dict[str, object]  # without the bundle's id and time
+    sealed_to: bytes
+    device: str  # a bundle sealed to one laptop: its id
+    everything: bool
+    changes: list[Change]  # in (HLC, origin) order
+    held: Vector
+    devices: dict[str, Knowledge]
+    signed: list[batches.Batch]
+    certs: dict[str, tuple[DeviceCert, tuple[Link, ...]]]
 
 
 @dataclass(frozen=True)
@@ -309,9 +327,41 @@ class SyncEngine:
         with what it is not known to hold, or everything it may have. With `laptop` (a device
         id of this organisation, or its first characters), a bundle sealed to that laptop's
         own key alone, carrying only what it may hold (its team's cases, for a team's laptop)."""
+        draft = self._draft(for_org, laptop, everything, stopper(cancel))
+        if progress:
+            progress(1, 3)
+        data, result = self._seal(draft, draft.changes, progress)
+        self._audit_export(draft, [result])
+        if progress:
+            progress(3, 3)
+        return data, result
+
+    def export_parts(
+        self,
+        max_bytes: int,
+        for_org: str | None = None,
+        *,
+        laptop: str | None = None,
+        cancel: CancelToken | None = None,
+    ) -> list[tuple[bytes, ExportResult]]:
+        """What `export` carries, as bundles of at most `max_bytes` each (a hub's ceiling: the
+        first sync of a large organisation). Each part is a whole bundle, signed and sealed,
+        imported on its own like any other (parts.py); raises BundleTooLarge when one change
+        with its signatures is larger than the ceiling."""
+        check = stopper(cancel)
+        draft = self._draft(for_org, laptop, False, check)
+        out = parts.split(
+            draft.changes, lambda chunk: self._seal(draft, chunk, None), max_bytes, check
+        )
+        self._audit_export(draft, [result for _, result in out])
+        return out
+
+    def _draft(
+        self, for_org: str | None, laptop: str | None, everything: bool, check: Callable[[], None]
+    ) -> _Draft:
+        """What a bundle for this recipient carries, and what goes with it."""
         keys = self.keys()
         me = self.store.ctx.device_id
-        check = stopper(cancel)
         self.capture_pending()
         with self.store.write() as db:
             # This device's changes leave it signed (batches.py).
@@ -351,25 +401,8 @@ class SyncEngine:
                 changes = for_partner(db, self.store.origins, scope, known, check)
             signed = batches.for_changes(db, self.store.origins, changes, me)
             certs = batches.certs_for(db, {b.origin for b in signed} - {me})
-        if progress:
-            progress(1, 3)
         changes.sort(key=lambda c: (c.hlc, c.origin))
-        segments = cut_segments(changes)
-        payload = Payload(
-            held, {d: k for d, k in devices.items() if d != me}, segments, signed, certs
-        )
-        operations = payload.operations()
-        plain = encode(payload)
-        check()
-        if progress:
-            progress(2, 3)
-        bundle_id = new_id()
-        header = {
-            "format": bundle_format.FORMAT,
-            "schema": SCHEMA_VERSION,
-            "app": __version__,
-            "bundle_id": bundle_id,
-            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        header: dict[str, object] = {
             "sender_device": me,
             "sender_org": own,
             "cert": keys.device.cert,
@@ -383,15 +416,43 @@ class SyncEngine:
             sealed_to = target.box_public()
         else:
             sealed_to = trusted[recipient][0].box_public
-        data = bundle_format.write(header, plain, sealed_to, keys.device)
-        detail: dict[str, object] = {"to_org": recipient, "operations": operations}
-        detail["all"] = everything
-        if target is not None:
-            detail["to_device"] = target.device_id
-        with self.store.ctx.write() as s:
-            self.store.audit.record(s, "sync.export", "bundle", bundle_id, detail)
+        return _Draft(
+            header,
+            sealed_to,
+            target.device_id if target is not None else "",
+            everything,
+            changes,
+            held,
+            {d: k for d, k in devices.items() if d != me},
+            signed,
+            certs,
+        )
+
+    def _seal(
+        self, draft: _Draft, changes: list[Change], progress: Progress | None
+    ) -> tuple[bytes, ExportResult]:
+        """One bundle of `changes` (a part of the draft's, or all), with the signed batches
+        and certificates its changes need."""
+        signed = parts.batches_for(draft.signed, changes)
+        origins = {b.origin for b in signed}
+        certs = {d: c for d, c in draft.certs.items() if d in origins}
+        segments = cut_segments(changes)
+        payload = Payload(draft.held, draft.devices, segments, signed, certs)
+        operations = payload.operations()
+        plain = encode(payload)
         if progress:
-            progress(3, 3)
+            progress(2, 3)
+        bundle_id = new_id()
+        header = {
+            "format": bundle_format.FORMAT,
+            "schema": SCHEMA_VERSION,
+            "app": __version__,
+            "bundle_id": bundle_id,
+            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            **draft.header,
+        }
+        data = bundle_format.write(header, plain, draft.sealed_to, self.keys().device)
+        recipient = str(draft.header["recipient_org"])
         result = ExportResult(
             bundle_id,
             recipient,
@@ -399,9 +460,23 @@ class SyncEngine:
             len(changes),
             len(segments),
             len(data),
-            target.device_id if target is not None else "",
+            draft.device,
         )
         return data, result
+
+    def _audit_export(self, draft: _Draft, results: list[ExportResult]) -> None:
+        with self.store.ctx.write() as s:
+            for n, result in enumerate(results, 1):
+                detail: dict[str, object] = {
+                    "to_org": result.recipient_org,
+                    "operations": result.operations,
+                    "all": draft.everything,
+                }
+                if draft.device:
+                    detail["to_device"] = draft.device
+                if len(results) > 1:
+                    detail["part"], detail["parts"] = n, len(results)
+                self.store.audit.record(s, "sync.export", "bundle", result.bundle_id, detail)
 
     def laptops(self) -> list[Laptop]:
         """This organisation's laptops heard from, with the team each is limited to."""

@@ -22,7 +22,7 @@ from cmdesk.core.sync.rejections import NO_HUB
 
 if TYPE_CHECKING:
     from cmdesk.core.i18n import Translator
-    from cmdesk.core.sync.engine import SyncEngine
+    from cmdesk.core.sync.engine import ExportResult, SyncEngine
 
 
 # A bundle the hub has no room for stays on the laptop: the next exchange makes it again.
@@ -32,11 +32,19 @@ HELD = N_(
 )
 
 
-# A bundle above the hub's limit stays on the laptop too; a USB stick carries any size.
+# A bundle above the hub's limit goes in parts; one that cannot be cut into parts the hub
+# takes (a hub set to take almost nothing) stays on the laptop: a USB stick carries any size.
 TOO_LARGE = N_(
-    "Not sent to {org}: this bundle ({size_mb} MB) is larger than the sync hub takes"
-    " ({limit_mb} MB). Nothing is lost: carry it on a USB stick (Export in Exchange, or"
-    " `cmdesk sync export`), or ask your data manager to raise the hub's limit."
+    "Not sent to {org}: this bundle ({size_mb} MB) cannot be cut into parts as small as the"
+    " sync hub takes ({limit_mb} MB). Nothing is lost: carry it on a USB stick (Export in"
+    " Exchange, or `cmdesk sync export`), or ask your data manager to raise the hub's limit."
+)
+
+
+# A bundle above the hub's limit went in parts, each a whole bundle (parts.py).
+IN_PARTS = N_(
+    "The sync hub takes smaller bundles than this one: it went to {org} in {parts} parts,"
+    " each imported on its own as it arrives."
 )
 
 
@@ -45,8 +53,9 @@ class Sent:
     org: str  # organisation code
     operations: int
     size: int
-    held: bool = False  # the hub was full or the bundle too large: nothing left the laptop
-    limit: int = 0  # the hub's largest bundle, when this one was larger
+    held: bool = False  # the hub was full or the bundle too large: not all of it was sent
+    limit: int = 0  # the hub's largest bundle, when no cut into parts fitted
+    parts: int = 1  # bundles it took: the hub's largest bundle was smaller than the whole
 
 
 def held_words(sent: Sent, tr: Translator) -> str | None:
@@ -57,6 +66,13 @@ def held_words(sent: Sent, tr: Translator) -> str | None:
         size_mb, limit_mb = -(-sent.size >> 20), max(1, sent.limit >> 20)
         return tr.format(TOO_LARGE, org=sent.org, size_mb=size_mb, limit_mb=limit_mb)
     return tr.format(HELD, org=sent.org)
+
+
+def parts_words(sent: Sent, tr: Translator) -> str | None:
+    """That a bundle went in parts, in the user's language; None when it went whole."""
+    if sent.held or sent.parts < 2:
+        return None
+    return tr.format(IN_PARTS, org=sent.org, parts=sent.parts)
 
 
 @dataclass(frozen=True)
@@ -122,9 +138,28 @@ def exchange_through_hub(
                 sent.append(Sent(org, result.operations, 0, held=True))
                 continue
             except BundleTooLarge as exc:
-                sent.append(Sent(org, result.operations, result.size, held=True, limit=exc.limit))
+                sent.append(in_parts(for_org, laptop, org, result, exc.limit))
                 continue
             sent.append(Sent(org, result.operations, result.size))
+
+    def in_parts(
+        for_org: str | None, laptop: str | None, org: str, whole: ExportResult, limit: int
+    ) -> Sent:
+        """The same bundle again, cut into parts the hub takes (parts.py): a large
+        organisation's first sync. One that cannot be cut small enough stays."""
+        try:
+            pieces = sync.export_parts(limit, for_org, laptop=laptop, cancel=cancel)
+        except BundleTooLarge:
+            return Sent(org, whole.operations, whole.size, held=True, limit=limit)
+        size = 0
+        for data, _result in pieces:
+            try:
+                client.upload(data)
+            except HubFull:
+                return Sent(org, whole.operations, 0, held=True)
+            size += len(data)
+        operations = sum(result.operations for _, result in pieces)
+        return Sent(org, operations, size, parts=len(pieces))
 
     try:
         client.sign_in()

@@ -73,7 +73,7 @@ def _save_hub(ws: Workspace, url: str, pin: str) -> None:
 
 def exchanged_words(report: HubExchange, tr: Translator) -> str:
     """What an exchange through the hub did, a line per organisation."""
-    from cmdesk.core.sync.hub_exchange import held_words
+    from cmdesk.core.sync.hub_exchange import held_words, parts_words
 
     lines = []
     for sent in report.sent:
@@ -85,6 +85,8 @@ def exchanged_words(report: HubExchange, tr: Translator) -> str:
                     "Sent {n} change for {org}.", "Sent {n} changes for {org}.", sent.operations
                 ).format(n=sent.operations, org=sent.org)
             )
+            if (parts := parts_words(sent, tr)) is not None:
+                lines.append(parts)
         else:
             lines.append(tr.format("Nothing new to send to {org}.", org=sent.org))
     for got in report.received:
