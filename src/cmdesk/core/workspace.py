@@ -25,6 +25,7 @@ from cmdesk.core.founding import Founder, found_vault
 from cmdesk.core.i18n import N_
 from cmdesk.core.model import Organisation, User, VaultMeta, new_id
 from cmdesk.core.model.roles import Role
+from cmdesk.core.search import deferred as search_deferred
 from cmdesk.core.search import index as search_index
 from cmdesk.core.search.service import SearchService
 from cmdesk.core.services.case_workflow import WorkflowService
@@ -95,7 +96,7 @@ class Workspace:
         self.search = SearchService(self.ctx)
         self.sheets = SheetService(self.ctx, self.audit, self.search)
         # Installs change capture on the vault's engine: every commit from here on is synced.
-        self.sync = SyncEngine(self.ctx, self.audit)
+        self.sync = SyncEngine(self.ctx, self.audit, applying=search_deferred.deferred)
         # Conflicts are listed and decided only through the permission-checked review.
         self.conflicts = ConflictService(self)
         # Statistics travel in sealed bundles: the exchange needs the sync engine's keys.

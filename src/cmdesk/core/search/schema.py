@@ -157,6 +157,17 @@ INDEXED_CHILD_COLUMNS: Final = (
     "ethnicity",
     "subdistrict_code",
 )
+# Columns of a case whose change alters what the index holds for its child.
+INDEXED_CASE_COLUMNS: Final = (
+    "case_number",
+    "child_id",
+    "stage",
+    "risk_level",
+    "deleted_at",
+    "assigned_worker_id",
+    "case_manager_id",
+    "team",
+)
 
 
 def _refresh_from_case(ref: str) -> str:
@@ -197,8 +208,8 @@ DDL: Final[tuple[str, ...]] = (
     " END",
     f"CREATE TRIGGER search_case_insert AFTER INSERT ON case_file BEGIN"
     f" {_refresh_from_case('new')} END",
-    "CREATE TRIGGER search_case_update AFTER UPDATE OF case_number, child_id, stage,"
-    " risk_level, deleted_at, assigned_worker_id, case_manager_id, team ON case_file BEGIN"
+    f"CREATE TRIGGER search_case_update AFTER UPDATE OF {', '.join(INDEXED_CASE_COLUMNS)}"
+    " ON case_file BEGIN"
     f" {_refresh_from_case('old')} {_refresh_from_case('new')} END",
     f"CREATE TRIGGER search_case_delete AFTER DELETE ON case_file BEGIN"
     f" {_refresh_from_case('old')} END",

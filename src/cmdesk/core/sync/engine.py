@@ -8,9 +8,10 @@ import resumes where it stopped and a finished one is recognised when replayed.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +35,7 @@ from cmdesk.core.sync import (
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.capture import install
 from cmdesk.core.sync.certs import MAX_LAPTOPS, MAX_TEAM, DeviceCert, Link, now_text, team_of
+from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.erasure import ERASURE_TABLE
 from cmdesk.core.sync.exporting import (
     Laptop,
@@ -74,7 +76,7 @@ from cmdesk.core.sync.status import (
     state_hash,
     waiting,
 )
-from cmdesk.core.sync.store import SyncStore
+from cmdesk.core.sync.store import Applying, SyncStore
 from cmdesk.core.sync.tables import SCHEMA_VERSION, synced_tables
 from cmdesk.core.sync.triggers import ensure_triggers
 from cmdesk.core.sync.vectors import Vector, contiguous, vector_from_json
@@ -98,6 +100,11 @@ class ExportResult:
     segments: int
     size: int
     recipient_device: str = ""  # a bundle sealed to one laptop
+
+
+@contextlib.contextmanager
+def _as_is(db: Db) -> Iterator[None]:
+    yield
 
 
 @dataclass(frozen=True)
@@ -133,8 +140,15 @@ def _trusted_dto(ident: OrgIdentity, own: bool) -> TrustedOrg:
 
 
 class SyncEngine:
-    def __init__(self, ctx: Context, audit: AuditService, now_ms: MsClock = wall_ms) -> None:
-        self.store = SyncStore(ctx, audit, now_ms)
+    def __init__(
+        self,
+        ctx: Context,
+        audit: AuditService,
+        now_ms: MsClock = wall_ms,
+        *,
+        applying: Applying = _as_is,
+    ) -> None:
+        self.store = SyncStore(ctx, audit, now_ms, applying)
         self._remove_hook = install(ctx.engine, self.store.capture)
         self._startup()
 

@@ -321,7 +321,7 @@ def apply_segment(engine: SyncEngine, db: Db, changes: Sequence[Change]) -> Appl
     suspended (what is received is not captured again as this device's own change)."""
     counters = LocalCounters.load(db)
     clock = Hlc(counters.hlc, engine.store.now)
-    with suspended(db):
+    with suspended(db), engine.store.applying(db):
         own = engine.keys().org.identity.org_id
         stats = apply_changes(db, engine.store.origins, changes, clock, own)
     counters.hlc = clock.last

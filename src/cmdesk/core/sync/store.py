@@ -24,13 +24,21 @@ from cmdesk.core.sync.oplog import Origins
 BULK_CACHE_KIB = -48 * 1024
 
 
+# What the workspace wraps around applying received records (sync knows nothing of what
+# else is kept beside them): the search index, brought up to date once per segment.
+Applying = Callable[[Db], AbstractContextManager[None]]
+
+
 class SyncStore:
-    def __init__(self, ctx: Context, audit: AuditService, now_ms: MsClock) -> None:
+    def __init__(
+        self, ctx: Context, audit: AuditService, now_ms: MsClock, applying: Applying
+    ) -> None:
         self.ctx = ctx
         self.audit = audit
         # Replaceable (tests give a laptop a wrong clock).
         self.now_ms: MsClock = now_ms
         self.origins = Origins()
+        self.applying = applying
 
     def now(self) -> int:
         return self.now_ms()
