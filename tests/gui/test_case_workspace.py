@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from cmdesk.gui.i18n import plain
 from cmdesk.gui.settings import GuiSettings
 from cmdesk.gui.shell import Shell
 from tests.gui.conftest import CASE_MANAGER, CASE_MANAGER_PASS
@@ -77,3 +80,33 @@ def test_saved_work_leaves_without_a_question(
     # Enter on the same row opens the same case again.
     qtbot.keyClick(page.caseload.table, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: page.sections.currentWidget() is case, timeout=WAIT_MS)
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_a_case_of_another_team_is_read_only_on_a_team_s_laptop(
+    qtbot: QtBot,
+    make_shell: Callable[[GuiSettings], Shell],
+    caseload_settings: GuiSettings,
+    lang: str,
+) -> None:
+    shell = make_shell(caseload_settings)
+    unlock(qtbot, shell, CASE_MANAGER, CASE_MANAGER_PASS)
+    # As if this laptop were enrolled for team north: the vault's cases are of no team.
+    ws = shell.session.workspace()
+    ws.ctx.actor = dataclasses.replace(ws.ctx.actor, laptop_team="north")
+    shell.lang.set_locale(lang)
+    _open_by_keyboard(qtbot, shell)
+    case = case_page(shell)
+    said = plain(case.message.text())
+    assert case.message.isVisible()
+    if lang == "th":
+        assert "ไม่ได้อยู่กับทีม north" in said and "แก้ไขไม่ได้" in said
+    else:
+        assert said.startswith("This case is no longer with team north")
+    case.show_tab(case.notes)
+    assert not case.notes.editor.isVisible()
+    case.show_tab(case.profile)
+    assert not case.profile.change_risk.isVisible()
+    assert not case.profile.add_task.isVisible()
+    moves = case.workflow.move_buttons.values()
+    assert not any(button.isVisible() for button in moves)

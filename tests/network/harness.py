@@ -128,6 +128,19 @@ class Laptop:
         """The same vault, worked on by another user."""
         return Laptop(self.root, user, passphrase, self.org, self.bundles)
 
+    def open_case(self, name_th: str, *sets: str) -> Any:
+        """A new girl born 2557 and a case of neglect for her (medium risk), with `sets`
+        ("field=value") as more of the case's fields; the case as `case add` prints it."""
+        child = self.json(
+            "child", "add", "--set", f"given_name_th={name_th}", "--set", "sex=female",
+            "--set", "birth_year=2557",
+        )  # fmt: skip
+        more = [arg for value in sets for arg in ("--set", value)]
+        return self.json(
+            "case", "add", child["id"], "--set", "concerns=neglect",
+            "--set", "risk_level=medium", *more,
+        )  # fmt: skip
+
     # -- founding a network --------------------------------------------------------------------
 
     @classmethod

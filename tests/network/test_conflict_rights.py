@@ -20,14 +20,7 @@ def test_only_staff_who_see_the_case_decide_its_conflict_with_a_valid_code(
     partner.trust(office)
     field = office.enrol(tmp_path / "field", user="lek", role="supervisor")
 
-    child = kasem.json(
-        "child", "add", "--set", "given_name_th=มะลิ", "--set", "sex=female",
-        "--set", "birth_year=2557",
-    )  # fmt: skip
-    case = kasem.json(
-        "case", "add", child["id"], "--set", "concerns=neglect", "--set", "risk_level=medium",
-        "--set", "risk_reason=left alone", "--set", "assigned_worker=pim",
-    )  # fmt: skip
+    case = kasem.open_case("มะลิ", "risk_reason=left alone", "assigned_worker=pim")
     office.send_to(field)
     kasem.run("case", "edit", case["id"], "--set", "risk_level=high", "--set", "risk_reason=x")
     field.run("case", "edit", case["id"], "--set", "risk_level=critical", "--set", "risk_reason=x")

@@ -266,10 +266,55 @@ def test_a_team_laptop_cannot_change_another_team_s_cases_and_its_late_work_stil
 
 def _supervisor_laptop(office: Laptop, root: Path) -> Laptop:
     """A whole-organisation laptop joined from the office's enrolment file, used by "som"."""
+    return _joined(office, root, "som", "supervisor")
+
+
+def _joined(office: Laptop, root: Path, user: str, role: str, *team: str) -> Laptop:
+    """A laptop joined from the office's enrolment file for `role` (and `team`, if given)."""
     enrol = office.bundles / f"{root.name}.enrol"
-    made = office.json("sync", "enrol-file", "-o", str(enrol), "--role", "supervisor")
-    office.join(root, enrol, str(made["passphrase"]), "som")
-    return Laptop(root, "som", PASS, "WVFT", office.bundles)
+    extra = ["--team", *team] if team else []
+    made = office.json("sync", "enrol-file", "-o", str(enrol), "--role", role, *extra)
+    office.join(root, enrol, str(made["passphrase"]), user)
+    return Laptop(root, user, PASS, "WVFT", office.bundles)
+
+
+def test_a_case_handed_to_another_team_is_read_only_on_the_team_s_laptop(
+    network: tuple[Laptop, Laptop, Path], tmp_path: Path
+) -> None:
+    office, _, _ = network
+    # A case manager of the north team opens a case on the team's laptop: with no worker yet,
+    # it is the north team's (a case of no team would be refused at the office).
+    field = _joined(office, tmp_path / "km-laptop", "km", "case_manager", "north")
+    to_field = _feed(office, field)
+    opened = field.open_case("ดาว", "risk_reason=อยู่ลำพัง")
+    case = str(opened["id"])
+    assert opened["team"] == "north" and opened["read_only_for_team"] == ""
+    field.run("note", "add", case, "--text", "เยี่ยมบ้าน")
+    assert field.send_to(office)["refused"] == {}
+    supervisor = office.as_user("sup")
+
+    # The office hands the case to the south team's worker; km still manages it.
+    supervisor.run("case", "edit", case, "--set", "assigned_worker=fw3")
+    to_field()
+    shown = field.json("case", "show", case)
+    assert shown["case"]["team"] == "south"
+    assert shown["case"]["actions"] == [] and shown["case"]["read_only_for_team"] == "north"
+    told = field.run("case", "show", case, json_out=False, env={"CMDESK_LANG": "th"}).out
+    assert "ไม่ได้อยู่กับทีม north" in told and "แก้ไขไม่ได้" in told
+
+    # A note written now would be refused at the office: the laptop refuses it first, says
+    # why, and writes nothing.
+    refused = field.run("note", "add", case, "--text", "หลังย้ายทีม", check=False)
+    assert refused.code != 0 and "Traceback" not in refused.err
+    assert "no longer with team north" in refused.err + refused.out
+    thai = field.run(
+        "note", "add", case, "--text", "หลังย้ายทีม", check=False, env={"CMDESK_LANG": "th"}
+    )
+    assert "ไม่ได้อยู่กับทีม north" in thai.err + thai.out
+    assert len(field.json("case", "show", case)["notes"]) == len(shown["notes"])
+    # Nothing it sent is refused; the office holds what it wrote before the move.
+    assert field.send_to(office)["refused"] == {}
+    assert "เยี่ยมบ้าน" in str(supervisor.json("case", "show", case)["notes"])
 
 
 def test_a_case_handed_over_on_a_supervisor_s_laptop_leaves_the_team_s_caseload(

@@ -37,7 +37,7 @@ from cmdesk.cli.records_input import (
     draft_of,
     inputs,
 )
-from cmdesk.core.errors import FieldError, ValidationError
+from cmdesk.core.errors import FieldError, OutsideLaptopTeam, ValidationError
 from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.model.labels import label_of
 from cmdesk.core.search.service import CaseloadQuery, CaseloadRow, ChildRow, Order
@@ -312,6 +312,8 @@ def cmd_case_show(args: argparse.Namespace) -> int:
         yield tr.format(
             "Notes: {n} · Referrals: {r} · Tasks: {t}", n=len(notes), r=len(referrals), t=len(tasks)
         )
+        if case.read_only_for_team:
+            yield tr.format(OutsideLaptopTeam.msgid, own=case.read_only_for_team)
 
     listed = {"case": case, "notes": notes, "referrals": referrals, "tasks": tasks}
     return emit_lines(args, listed, lines)

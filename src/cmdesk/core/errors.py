@@ -107,6 +107,24 @@ class TransitionNotAllowed(CmdeskError):
     msgid = N_("This step is not possible at the current stage.")
 
 
+class OutsideLaptopTeam(CmdeskError):
+    """A change on a laptop enrolled for one team to a case that is not the team's (handed to
+    another team meanwhile): the office would refuse it, so the laptop does first."""
+
+    msgid = N_(
+        "This case is no longer with team {own}, the team this laptop is enrolled for: here it"
+        " can be read but not changed, until it leaves the laptop. Ask the office to make"
+        " changes."
+    )
+
+
+# A case opened on such a laptop outside its team (OutsideLaptopTeam's other message).
+NEW_CASE_OUTSIDE_TEAM = N_(
+    "This laptop is enrolled for team {own}: cases opened on it are in team {own}, with a"
+    " worker of that team or none."
+)
+
+
 class RecoveryKeyMismatch(CmdeskError):
     msgid = N_("This recovery key does not belong to this vault.")
 

@@ -6,6 +6,7 @@ to every front end alike.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -97,6 +98,9 @@ class Workspace:
         self.sheets = SheetService(self.ctx, self.audit, self.search)
         # Installs change capture on the vault's engine: every commit from here on is synced.
         self.sync = SyncEngine(self.ctx, self.audit, applying=search_deferred.deferred)
+        # A laptop enrolled for one team changes only that team's cases (acting.laptop_team).
+        if (team := self.sync.own_team()) is not None:
+            self.ctx.actor = dataclasses.replace(self.ctx.actor, laptop_team=team)
         # Conflicts are listed and decided only through the permission-checked review.
         self.conflicts = ConflictService(self)
         # Statistics travel in sealed bundles: the exchange needs the sync engine's keys.

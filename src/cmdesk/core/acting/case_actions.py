@@ -11,6 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, Final
 
+from cmdesk.core.acting.laptop_team import read_only_here
 from cmdesk.core.model.case import ClosureStatus, PlanStatus, Stage
 from cmdesk.core.model.roles import Role
 
@@ -80,7 +81,7 @@ def allowed_moves(stage: str, role: str) -> list[Stage]:
 
 def case_actions(case: Case, actor: Actor) -> frozenset[CaseAction]:
     """The actions to offer `actor` on `case`, which they may already see."""
-    if not does_casework(actor):
+    if not does_casework(actor) or read_only_here(case, actor):
         return frozenset()
     role, me, stage = actor.role, actor.user_id, case.stage
     edits_plan = role in PLAN_EDITORS

@@ -22,6 +22,9 @@ class Actor:
     org_id: str
     team: str = ""
     display_name: str = ""  # the person's full name, as screens show them (else the username)
+    # The team this laptop is enrolled for ("": the whole organisation). Only that team's cases
+    # may be changed here; one handed to another team stays readable until it leaves.
+    laptop_team: str = ""
 
     @property
     def name(self) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from cmdesk.core.acting.case_actions import CaseAction, allowed_moves, case_actions
 from cmdesk.core.acting.context import Actor
+from cmdesk.core.acting.laptop_team import read_only_here
 from cmdesk.core.model import Case, CaseRiskChange, CaseStageChange, Child, Organisation
 from cmdesk.core.model.case import Stage
 from cmdesk.core.model.child import full_name
@@ -96,6 +97,9 @@ class CaseDTO(CaseHead):
     # move it to (cmdesk.core.acting.case_actions); the services check again on use.
     actions: frozenset[CaseAction] = frozenset()
     moves: tuple[Stage, ...] = ()
+    # A laptop enrolled for one team: the case was handed to another team and is only read
+    # here until it leaves (acting.laptop_team); the team the laptop is enrolled for.
+    read_only_for_team: str = ""
 
 
 def case_summary(case: Case, child: Child) -> CaseSummary:
@@ -179,6 +183,7 @@ def case_dto(session: Session, case: Case, actor: Actor | None = None) -> CaseDT
         referred_to_mechanism_id=case.referred_to_mechanism_id,
         actions=case_actions(case, actor) if actor else frozenset(),
         moves=tuple(allowed_moves(case.stage, actor.role))
-        if actor and case.stage != Stage.CLOSURE
+        if actor and case.stage != Stage.CLOSURE and not read_only_here(case, actor)
         else (),
+        read_only_for_team=actor.laptop_team if actor and read_only_here(case, actor) else "",
     )

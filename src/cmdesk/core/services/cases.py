@@ -131,6 +131,8 @@ class CaseService:
                     s, assigned_worker_id, actor.org_id, WORKER_ROLES, "assigned_worker_id"
                 )
                 team = worker.team
+            # On a laptop enrolled for one team, a case with no worker yet is the team's.
+            team = team or actor.laptop_team
             org_code = s.scalar(select(Organisation.code).where(Organisation.id == actor.org_id))
             case = Case(
                 org_id=actor.org_id,

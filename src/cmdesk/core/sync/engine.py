@@ -513,7 +513,8 @@ class SyncEngine:
 
     def own_team(self) -> str | None:
         """The team this laptop's records are limited to (None: the whole organisation)."""
-        return team_of(self.keys().device.chain)
+        with self.store.read() as db:
+            return keystore.team(db)
 
     def export_to(self, path: Path, for_org: str | None = None, **kw: object) -> ExportResult:
         data, result = self.export(for_org, **kw)  # type: ignore[arg-type]

@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from cmdesk.core.sync.certs import BoxUpdate, EnrolCert, Revocation, revocations_from_json
+from cmdesk.core.sync.certs import (
+    BoxUpdate,
+    EnrolCert,
+    Revocation,
+    revocations_from_json,
+    team_of,
+)
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.keys import (
     DeviceCert,
@@ -54,6 +60,13 @@ def load(db: Db) -> LocalKeys | None:
     cert = DeviceCert.from_json(json.loads(rows[DEVICE_CERT][0]))
     chain = chain_from_text(rows[DEVICE_CHAIN][0]) if DEVICE_CHAIN in rows else ()
     return LocalKeys(org, DeviceKeys(cert.device_id, rows[DEVICE][1], cert, chain))
+
+
+def team(db: Db) -> str | None:
+    """The team this device is enrolled for (certs.team_of its chain), without loading keys;
+    None for the whole organisation or a vault with no keys yet."""
+    row = db.execute("SELECT public FROM sync_key WHERE name = ?", (DEVICE_CHAIN,)).fetchone()
+    return team_of(chain_from_text(row[0])) if row is not None else None
 
 
 _UPSERT = (

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cmdesk.core.acting.case_actions import CaseAction
 from cmdesk.core.i18n import N_, format_datetime
 from cmdesk.core.model.labels import label_of
 from cmdesk.gui.ops import QueryOp
@@ -80,6 +81,7 @@ class NotesTab(CaseTab):
         tbox.addLayout(row)
 
         bottom, bbox, self.editor_title = _headed_pane(split, top_margin=4)
+        self.editor = bottom
         self.form = FormGrid(bottom)
         self.kind = ChoiceCombo(kind_items("note_kind"), bottom)
         self.kind.setObjectName("note-kind")
@@ -164,6 +166,8 @@ class NotesTab(CaseTab):
                 self.timeline.setCurrentItem(item)
         if self.timeline.currentItem() is None and self.timeline.topLevelItemCount():
             select_row(self.timeline, 0)
+        # A case only read here (handed to another team, on a team's laptop) takes no note.
+        self.editor.setVisible(b.may(CaseAction.ADD_NOTE))
         self._show_current()
 
     def _current(self) -> NoteDTO | None:
@@ -175,7 +179,8 @@ class NotesTab(CaseTab):
         self.full_text.setText(note.body if note else "")
         me = self.bundle.actor.user_id if self.bundle and self.bundle.actor else ""
         # Only the author edits a note: it is their record of what they saw.
-        self.edit_button.setEnabled(note is not None and note.author_id == me)
+        writable = self.bundle is not None and self.bundle.may(CaseAction.ADD_NOTE)
+        self.edit_button.setEnabled(writable and note is not None and note.author_id == me)
         self.versions_button.setEnabled(note is not None and note.versions > 1)
 
     # -- writing ----------------------------------------------------------------------------

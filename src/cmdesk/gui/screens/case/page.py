@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from cmdesk.core.acting.changes import Kind, OpChanges
-from cmdesk.core.errors import ValidationError
+from cmdesk.core.errors import OutsideLaptopTeam, ValidationError
 from cmdesk.core.model.labels import label_of
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.ops import ChangeOp, QueryOp
@@ -199,6 +199,10 @@ class CasePage(QWidget):
         for tab in self.case_tabs:
             tab.show_bundle(bundle)
         self._update_tab_titles()
+        if case.read_only_for_team:
+            # Why nothing can be changed: the case was handed to another team (laptop_team).
+            own = case.read_only_for_team
+            self.message.show_note(lambda t: t.format(OutsideLaptopTeam.msgid, own=own), tr)
 
     def clear(self) -> None:
         """Nothing of the child stays on screen (lock, or another case opening)."""
