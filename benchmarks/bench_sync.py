@@ -343,6 +343,9 @@ def _big_vault(root: Path) -> list[Row]:
     n_ops = operations(source)
     target = laptop(source, root / "b2")
     t_export, (data, _) = timed(lambda: source.sync.export())
+    # A hub taking bundles of at most 4 MB: the same first sync in parts (issue 12).
+    t_parts, pieces = timed(lambda: source.sync.export_parts(4 << 20))
+    parts_bytes = sum(len(piece) for piece, _ in pieces)
     t_import, result = timed(lambda: target.sync.import_bundle(data))
     assert result.new >= n_ops
     same = target.sync.state_hash() == source.sync.state_hash()
@@ -361,6 +364,13 @@ def _big_vault(root: Path) -> list[Row]:
         (f"export of {BIG:,} cases (target <= 10 s)", t_export, None, "s"),
         (f"import of {BIG:,} cases (target <= 10 s)", t_import, None, "s"),
         ("  bundle size", len(data) / 1e6, None, "MB"),
+        (
+            f"  in parts of at most 4 MB for a hub ({len(pieces)} parts) vs whole",
+            parts_bytes / 1e6,
+            len(data) / 1e6,
+            "MB",
+        ),
+        ("  cutting it into parts", t_parts, t_export, "s"),
         (
             f"peak memory, `sync import` of {BIG:,} cases (<= 300 MB) vs `sync status`",
             imported,
