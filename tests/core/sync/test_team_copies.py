@@ -9,9 +9,10 @@ import json
 import shutil
 from pathlib import Path
 
+from cmdesk.core.model import Case
 from cmdesk.core.workspace import Workspace
 from tests.core.sync.conftest import open_ws
-from tests.core.sync.records import add_note
+from tests.core.sync.records import add_note, edit
 from tests.core.sync.test_stateful import fast_vaults, has_row, seeded_template, values
 
 __all__ = ["fast_vaults", "seeded_template"]  # fixtures used below
@@ -48,4 +49,35 @@ def test_both_copies_of_a_team_laptop_end_with_the_original_s_note(
             assert values(laptop, "case_file", case) == values(office, "case_file", case)
     finally:
         for ws in (office, original, copy):
+            ws.close()
+
+
+def test_a_team_laptop_gets_the_kept_version_when_the_office_was_copied(
+    seeded_template: Path, fast_vaults: None, tmp_path: Path
+) -> None:
+    """The office's vault copied (a second office computer, not told apart yet): the copy
+    hands the team's case to the south team while the office writes a note on it under the
+    same numbers, and the team's laptop takes the office's version first. Once the two
+    copies meet, the office keeps the copy's hand-over at those numbers; the team's laptop,
+    "known to hold" them, must still be sent it (found by the stateful model: the case stayed
+    in team north on the laptop for ever)."""
+    case = json.loads((seeded_template / "seed.json").read_text())["case"]
+    for name in ("a1", "t1"):
+        shutil.copytree(seeded_template / name, tmp_path / name)
+    shutil.copytree(seeded_template / "a1", tmp_path / "c1")
+    office, laptop, copy = (open_ws(tmp_path / n) for n in ("a1", "t1", "c1"))
+    try:
+        edit(copy, Case, case, team="south", risk_level="low", risk_reason="ย้ายไปทีมใต้")
+        add_note(office, case, "บันทึกของสำนักงาน")
+        _down(office, laptop)
+        for _ in range(3):
+            office.sync.import_bundle(copy.sync.export()[0])
+            copy.sync.import_bundle(office.sync.export()[0])
+            _up(office, laptop)
+            _down(office, laptop)
+        assert office.device_id != copy.device_id  # one of them took a new identity
+        assert values(office, "case_file", case)["team"] == "south"
+        assert values(laptop, "case_file", case) == values(office, "case_file", case)
+    finally:
+        for ws in (office, laptop, copy):
             ws.close()

@@ -356,6 +356,7 @@ class SyncEngine:
         for_org: str | None = None,
         *,
         laptop: str | None = None,
+        everything: bool = False,
         cancel: CancelToken | None = None,
     ) -> list[tuple[bytes, ExportResult]]:
         """What `export` carries, as bundles of at most `max_bytes` each (a hub's ceiling: the
@@ -363,7 +364,7 @@ class SyncEngine:
         imported on its own like any other (parts.py); raises BundleTooLarge when one change
         with its signatures is larger than the ceiling."""
         check = stopper(cancel)
-        draft = self._draft(for_org, laptop, False, check)
+        draft = self._draft(for_org, laptop, everything, check)
         out = parts.split(
             draft.changes, lambda chunk: self._seal(draft, chunk, None), max_bytes, check
         )

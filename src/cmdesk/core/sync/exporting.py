@@ -12,7 +12,7 @@ from nacl.signing import VerifyKey
 
 from cmdesk.core.sync import batches
 from cmdesk.core.sync import rejections as rej
-from cmdesk.core.sync.certs import DeviceCert, chain_from_json, team_of
+from cmdesk.core.sync.certs import chain_from_json, team_of
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.oplog import Change, Origins, load_ops
 from cmdesk.core.sync.payload import Knowledge
@@ -172,21 +172,28 @@ def for_partner(
 def contested_of(
     db: Db, origins: Origins, device: str, scope: Scope, check: Cancel
 ) -> list[Change]:
-    """The changes held here under numbers that two copies of `device` both used
-    (batches.contested), and those of the records in `scope` under an id it had before (its
-    certificate chain). A team's laptop receives only its team's records, which may leave
-    out every change its copy made differently: it must still see this vault's version of
-    them to learn it was copied and take a new identity (reidentify.py), or its copy's work
-    under those numbers would never arrive anywhere; and once it has, the version kept here
-    of a team record under its old numbers (the other copy's note) must still reach it,
-    though it is known to hold those numbers (its own versions). The other copy's audit
-    entries under the old id stay away: the laptop's own trail of that id stays whole."""
+    """The changes held here under numbers that two copies of a vault both used
+    (batches.contested): every one of `device`'s own ids, and those of the records in `scope`
+    under any other id. A team's laptop receives only its team's records and is "known to
+    hold" a number once it holds any version of it, which may be another copy's:
+    - under its own id, it must still see this vault's version to learn it was copied and take
+      a new identity (reidentify.py), or its copy's work under those numbers would never
+      arrive anywhere;
+    - under an id it had before (its certificate chain), the version kept here of a team
+      record (the other copy's note) must still reach it, though it holds those numbers (its
+      own versions);
+    - under another laptop's id (the office's vault copied, both copies working before they
+      met), the version kept here of a team record (a hand-over to another team, a risk
+      changed) must replace the other copy's that the laptop received: found by the stateful
+      model, the laptop's case stayed as the losing copy had it, in the wrong team for ever.
+    The other copy's audit entries under the laptop's old id stay away: the laptop's own trail
+    of that id stays whole."""
     contested = batches.contested(db, origins)
     out: list[Change] = []
-    for origin in sorted({device, *_former_ids(db, device)}):
-        numbers = contested.get(origin)
+    for origin in sorted(contested):
+        numbers = contested[origin]
         idx = origins.by_id.get(origin)
-        if numbers is None or idx is None:
+        if idx is None:
             continue
         for n, row in enumerate(
             db.execute(f"SELECT {_COLUMNS} FROM sync_change WHERE origin = ?", (idx,))
@@ -195,15 +202,13 @@ def contested_of(
                 check()
             if not numbers.intersects(row[1], row[1] + row[2] - 1):
                 continue
-            if origin == device or (row[4], row[5]) in scope:
+            key = (row[4], row[5])
+            if origin == device:
                 out.append(_change(origins, db, row, decode=False))
+            elif key in scope:
+                fields = scope[key]
+                change = _change(origins, db, row, decode=isinstance(fields, Touching))
+                if isinstance(fields, Touching) and not any(op[1] in fields for op in change.ops):
+                    continue
+                out.append(change)
     return out
-
-
-def _former_ids(db: Db, device: str) -> set[str]:
-    """The device ids a laptop had before its present one, from its stored chain."""
-    row = db.execute("SELECT chain FROM sync_cert WHERE device_id = ?", (device,)).fetchone()
-    if row is None:
-        return set()
-    links = chain_from_json(json.loads(row[0]))
-    return {link.device_id for link in links if isinstance(link, DeviceCert)}
