@@ -81,3 +81,33 @@ def test_a_team_laptop_gets_the_kept_version_when_the_office_was_copied(
     finally:
         for ws in (office, laptop, copy):
             ws.close()
+
+
+def test_each_copy_s_note_reaches_the_other_when_the_copy_reported_first(
+    seeded_template: Path, fast_vaults: None, tmp_path: Path
+) -> None:
+    """The copy reports to the office first (its export leaves an audit entry under the
+    shared id), then each laptop writes a note on the team's case. The office keeps the
+    copy's versions; the original holds some of those numbers under its own. The office's
+    bundle for the original cut the copy's note down to the numbers it lacked, and the
+    original refused it as altered on the way: its worker never saw the other note (found by
+    the stateful model, seed 27)."""
+    case = json.loads((seeded_template / "seed.json").read_text())["case"]
+    for name in ("a1", "t1"):
+        shutil.copytree(seeded_template / name, tmp_path / name)
+    shutil.copytree(seeded_template / "t1", tmp_path / "t2")
+    office, original, copy = (open_ws(tmp_path / n) for n in ("a1", "t1", "t2"))
+    try:
+        _up(office, copy)
+        notes = [add_note(original, case, "บันทึกหนึ่ง"), add_note(copy, case, "บันทึกสอง")]
+        for _ in range(3):
+            for laptop in (original, copy):
+                _up(office, laptop)
+            for laptop in (original, copy):
+                _down(office, laptop)
+        for ws in (office, original, copy):
+            assert [has_row(ws, "case_note", n) for n in notes] == [True, True]
+            assert ws.sync.import_trouble().refused == ()
+    finally:
+        for ws in (office, original, copy):
+            ws.close()

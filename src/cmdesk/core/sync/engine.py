@@ -401,13 +401,17 @@ class SyncEngine:
             if target is not None and target.team is not None:
                 scope = sharing.team_scope(db, own, target.team)
                 scope.update(sharing.left_team(db, scope, holds_in(held_there)))
-                changes = for_partner(db, self.store.origins, scope, known, check)
-                sent = {(c.origin, c.seq) for c in changes}
-                changes += [
+                # A contested change goes whole: the laptop may hold some of its numbers
+                # under another version (its own), and a change cut down to the numbers it
+                # lacks no longer matches its origin's signature (refused as altered).
+                contested = contested_of(db, self.store.origins, target.device_id, scope, check)
+                whole = {(c.origin, c.seq) for c in contested}
+                changes = [
                     c
-                    for c in contested_of(db, self.store.origins, target.device_id, scope, check)
-                    if (c.origin, c.seq) not in sent
+                    for c in for_partner(db, self.store.origins, scope, known, check)
+                    if (c.origin, c.seq) not in whole
                 ]
+                changes += contested
             elif recipient == own:
                 changes = for_own_org(db, self.store.origins, known, check)
             else:
