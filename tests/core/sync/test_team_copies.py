@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from cmdesk.core.model import Case
@@ -26,30 +28,43 @@ def _down(office: Workspace, laptop: Workspace) -> None:
     laptop.sync.import_bundle(office.sync.export(laptop=laptop.device_id)[0])
 
 
+@contextmanager
+def _copied(template: Path, tmp_path: Path, of: str) -> Iterator[tuple[str, list[Workspace]]]:
+    """The seed case, and the office, the team's laptop and a copy of laptop `of`'s folder,
+    open."""
+    case = str(json.loads((template / "seed.json").read_text())["case"])
+    for name in ("a1", "t1"):
+        shutil.copytree(template / name, tmp_path / name)
+    shutil.copytree(template / of, tmp_path / "copy")
+    opened = [open_ws(tmp_path / n) for n in ("a1", "t1", "copy")]
+    try:
+        yield case, opened
+    finally:
+        for ws in opened:
+            ws.close()
+
+
+def _rounds(office: Workspace, laptops: tuple[Workspace, Workspace]) -> None:
+    """Three days of both laptops' sticks reaching the office, and the answers going back."""
+    for _ in range(3):
+        for laptop in laptops:
+            _up(office, laptop)
+        for laptop in laptops:
+            _down(office, laptop)
+
+
 def test_both_copies_of_a_team_laptop_end_with_the_original_s_note(
     seeded_template: Path, fast_vaults: None, tmp_path: Path
 ) -> None:
-    case = json.loads((seeded_template / "seed.json").read_text())["case"]
-    for name in ("a1", "t1"):
-        shutil.copytree(seeded_template / name, tmp_path / name)
-    shutil.copytree(seeded_template / "t1", tmp_path / "t2")
-    office, original, copy = (open_ws(tmp_path / n) for n in ("a1", "t1", "t2"))
-    try:
+    with _copied(seeded_template, tmp_path, "t1") as (case, (office, original, copy)):
         note = add_note(original, case, "เยี่ยมบ้าน")
         _up(office, copy)
-        for _ in range(3):
-            for laptop in (original, copy):
-                _up(office, laptop)
-            for laptop in (original, copy):
-                _down(office, laptop)
+        _rounds(office, (original, copy))
         assert original.device_id != copy.device_id
         assert has_row(office, "case_note", note)
         for laptop in (original, copy):
             assert has_row(laptop, "case_note", note)
             assert values(laptop, "case_file", case) == values(office, "case_file", case)
-    finally:
-        for ws in (office, original, copy):
-            ws.close()
 
 
 def test_a_team_laptop_gets_the_kept_version_when_the_office_was_copied(
@@ -61,12 +76,7 @@ def test_a_team_laptop_gets_the_kept_version_when_the_office_was_copied(
     copies meet, the office keeps the copy's hand-over at those numbers; the team's laptop,
     "known to hold" them, must still be sent it (found by the stateful model: the case stayed
     in team north on the laptop for ever)."""
-    case = json.loads((seeded_template / "seed.json").read_text())["case"]
-    for name in ("a1", "t1"):
-        shutil.copytree(seeded_template / name, tmp_path / name)
-    shutil.copytree(seeded_template / "a1", tmp_path / "c1")
-    office, laptop, copy = (open_ws(tmp_path / n) for n in ("a1", "t1", "c1"))
-    try:
+    with _copied(seeded_template, tmp_path, "a1") as (case, (office, laptop, copy)):
         edit(copy, Case, case, team="south", risk_level="low", risk_reason="ย้ายไปทีมใต้")
         add_note(office, case, "บันทึกของสำนักงาน")
         _down(office, laptop)
@@ -78,9 +88,6 @@ def test_a_team_laptop_gets_the_kept_version_when_the_office_was_copied(
         assert office.device_id != copy.device_id  # one of them took a new identity
         assert values(office, "case_file", case)["team"] == "south"
         assert values(laptop, "case_file", case) == values(office, "case_file", case)
-    finally:
-        for ws in (office, laptop, copy):
-            ws.close()
 
 
 def test_each_copy_s_note_reaches_the_other_when_the_copy_reported_first(
@@ -92,22 +99,10 @@ def test_each_copy_s_note_reaches_the_other_when_the_copy_reported_first(
     bundle for the original cut the copy's note down to the numbers it lacked, and the
     original refused it as altered on the way: its worker never saw the other note (found by
     the stateful model, seed 27)."""
-    case = json.loads((seeded_template / "seed.json").read_text())["case"]
-    for name in ("a1", "t1"):
-        shutil.copytree(seeded_template / name, tmp_path / name)
-    shutil.copytree(seeded_template / "t1", tmp_path / "t2")
-    office, original, copy = (open_ws(tmp_path / n) for n in ("a1", "t1", "t2"))
-    try:
+    with _copied(seeded_template, tmp_path, "t1") as (case, (office, original, copy)):
         _up(office, copy)
         notes = [add_note(original, case, "บันทึกหนึ่ง"), add_note(copy, case, "บันทึกสอง")]
-        for _ in range(3):
-            for laptop in (original, copy):
-                _up(office, laptop)
-            for laptop in (original, copy):
-                _down(office, laptop)
+        _rounds(office, (original, copy))
         for ws in (office, original, copy):
             assert [has_row(ws, "case_note", n) for n in notes] == [True, True]
             assert ws.sync.import_trouble().refused == ()
-    finally:
-        for ws in (office, original, copy):
-            ws.close()
