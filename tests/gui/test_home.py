@@ -164,6 +164,13 @@ def test_a_field_worker_sees_their_own_day_and_opens_the_list_behind_a_number(
     assert titles == {"Home visit", "School visit", "Next week"}
 
 
+# A returned plan's reason as a supervisor writes it: longer than the status line is wide.
+REASON = (
+    "say who visits and how often, which school the child goes back to in May, and who "
+    "talks with the grandmother about the debts before the next case conference"
+)
+
+
 @pytest.mark.parametrize("lang", ["th", "en"])
 def test_a_supervisor_reads_returns_then_approves_a_plan_with_a_comment(
     qtbot: QtBot, make_shell: Callable[[GuiSettings], Shell], home_settings: GuiSettings, lang: str
@@ -207,7 +214,7 @@ def test_a_supervisor_reads_returns_then_approves_a_plan_with_a_comment(
     press(qtbot, decide.return_button)
     required = tr.gettext("This field is required.")
     assert not closed(decide) and required in plain_texts(decide)
-    type_text(qtbot, decide.reason, "say who visits and how often")
+    type_text(qtbot, decide.reason, REASON)
     press(qtbot, decide.return_button)
     qtbot.waitUntil(lambda: closed(decide), timeout=WAIT_MS)
     qtbot.waitUntil(lambda: home.approvals.count() == 0, timeout=WAIT_MS)
@@ -216,7 +223,10 @@ def test_a_supervisor_reads_returns_then_approves_a_plan_with_a_comment(
     # The case manager sees why, and submits the plan again.
     switch_user(qtbot, shell, CM, PASS)
     case = open_case_from_caseload(qtbot, shell, number)
-    assert "say who visits and how often" in case.workflow.status.text()
+    assert REASON in plain(case.workflow.status.text())
+    # A long reason wraps: the workflow bar's status line grows, nothing is cut.
+    qtbot.wait(50)
+    assert clipped(case.workflow) == []
     press(qtbot, case.workflow.buttons["submit_plan"])
     qtbot.waitUntil(lambda: case.bundle.case.plan_status == "submitted", timeout=WAIT_MS)
 
