@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
-from tests.network.harness import Laptop
+from cmdesk.core.model import AuditEntry
+from cmdesk.core.workspace import Workspace
+from tests.network.harness import ADMIN, PASS, Laptop
 from tests.network.hub_process import HubProcess, office_field_and_partner, running_hub
 
 CANARY = "มะลิแคนารี"
@@ -50,6 +54,28 @@ def test_two_laptops_and_a_partner_converge_through_the_hub(
     held = hub.all_bytes() + (hub.data.parent / "hub.log").read_bytes()
     assert CANARY.encode() not in held
     assert b"Anong" not in held
+
+
+def test_a_hub_that_takes_more_than_it_said_before_gets_the_whole_bundle(
+    tmp_path: Path, hub: HubProcess
+) -> None:
+    """The laptop remembers the largest bundle the hub said it takes (to cut bundles at once
+    next time). Once the hub takes more (its operator raised the limit), a bundle that
+    cannot be cut that small goes whole, and the old figure is forgotten."""
+    office = Laptop.init(tmp_path / "office", "WVFT")
+    hub.register(office)
+    hub.connect(office)
+    office.add_user("anong", "case_manager", display_name="Anong").json(
+        "child", "add", "--set", f"given_name_th={CANARY}", "--set", "sex=female",
+        "--set", "birth_year=2557",
+    )  # fmt: skip
+    setting = office.root / "hub.json"
+    doc = json.loads(setting.read_text())
+    setting.write_text(json.dumps({**doc, "max_bytes": 1024}))  # said long ago: 1 KB
+    sent = office.json("sync", "now")["sent"]
+    wvft = next(s for s in sent if s["org"] == "WVFT")
+    assert wvft["operations"] > 0 and not wvft["held"] and wvft["parts"] == 1
+    assert json.loads(setting.read_text()) == doc
 
 
 def test_a_laptop_with_the_wrong_pin_sends_nothing(tmp_path: Path, hub: HubProcess) -> None:
@@ -132,6 +158,19 @@ def test_a_full_hub_keeps_nothing_back_from_the_laptop_and_still_delivers(
     assert field.state_hash() == office.state_hash()
 
 
+def _wholes_for_own_org(laptop: Laptop) -> int:
+    """Exports for the laptop's own organisation that its audit trail records as one whole
+    bundle (not a part) with changes in it."""
+    with Workspace.open(laptop.root, ADMIN, PASS) as ws:
+        own = ws.sync.status().org_id
+        with ws.ctx.read() as session:
+            details = session.scalars(
+                select(AuditEntry.detail).where(AuditEntry.action == "sync.export")
+            ).all()
+    found = [json.loads(d) for d in details]
+    return sum(1 for d in found if d["to_org"] == own and d["operations"] and "part" not in d)
+
+
 def test_a_first_sync_larger_than_the_hub_takes_goes_in_parts(
     tmp_path: Path, hub: HubProcess
 ) -> None:
@@ -156,6 +195,11 @@ def test_a_first_sync_larger_than_the_hub_takes_goes_in_parts(
     assert wvft["parts"] >= 2 and not wvft["held"]
     thai = office.run("--lang", "th", "sync", "now", json_out=False)
     assert "ฮับซิงค์รับชุดข้อมูลได้เล็กกว่าชุดนี้" in thai.out
+    # The hub's ceiling is remembered: the later exchanges cut at once. Before, each sealed
+    # the whole bundle again first, the hub refused it, and the audit trail kept an export
+    # that never left the laptop. Two here: the bundle exported above, and the first the hub
+    # refused.
+    assert _wholes_for_own_org(office) == 2
 
     # The field laptop receives every part (three sends' worth: duplicates are already
     # here) and ends exactly as the office, as from the whole bundle on a stick.

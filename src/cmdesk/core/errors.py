@@ -144,9 +144,12 @@ class BundleTooLarge(HubTrouble):
 
     msgid = N_("The bundle is larger than the sync hub takes ({limit_mb} MB).")
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, *, size: int = 0, operations: int = 0) -> None:
         super().__init__(limit_mb=max(1, limit >> 20))
         self.limit = limit
+        # When it could not be cut into parts under the limit: the whole bundle, not sent.
+        self.size = size
+        self.operations = operations
 
 
 class HubFull(HubTrouble):

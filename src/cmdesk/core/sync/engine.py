@@ -19,6 +19,7 @@ from pathlib import Path
 from cmdesk import __version__
 from cmdesk.core.acting.audit import AuditService
 from cmdesk.core.acting.context import Context
+from cmdesk.core.errors import BundleTooLarge
 from cmdesk.core.model.base import new_id
 from cmdesk.core.model.roles import Role
 from cmdesk.core.progress import CancelToken, Progress
@@ -361,13 +362,18 @@ class SyncEngine:
     ) -> list[tuple[bytes, ExportResult]]:
         """What `export` carries, as bundles of at most `max_bytes` each (a hub's ceiling: the
         first sync of a large organisation). Each part is a whole bundle, signed and sealed,
-        imported on its own like any other (parts.py); raises BundleTooLarge when one change
-        with its signatures is larger than the ceiling."""
+        imported on its own like any other (parts.py); raises BundleTooLarge (with the whole
+        bundle's size and operations) when one change with its signatures is larger than the
+        ceiling."""
         check = stopper(cancel)
         draft = self._draft(for_org, laptop, everything, check)
-        out = parts.split(
-            draft.changes, lambda chunk: self._seal(draft, chunk, None), max_bytes, check
-        )
+        try:
+            out = parts.split(
+                draft.changes, lambda chunk: self._seal(draft, chunk, None), max_bytes, check
+            )
+        except BundleTooLarge as exc:
+            operations = sum(c.span for c in draft.changes)
+            raise BundleTooLarge(max_bytes, size=exc.size, operations=operations) from None
         self._audit_export(draft, [result for _, result in out])
         return out
 

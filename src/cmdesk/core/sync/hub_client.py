@@ -64,6 +64,9 @@ def normalise_pin(pin: str) -> str:
 class HubSetting:
     url: str
     pin: str
+    # The largest bundle the hub takes, as it last said when it refused one (0: not known):
+    # bundles go straight to parts below it (hub_exchange.py), not sealed whole in vain first.
+    max_bytes: int = 0
 
 
 def load_setting(vault_dir: Path) -> HubSetting | None:
@@ -71,13 +74,15 @@ def load_setting(vault_dir: Path) -> HubSetting | None:
     if not path.exists():
         return None
     doc = json.loads(path.read_text("utf-8"))
-    return HubSetting(str(doc["url"]), str(doc["pin"]))
+    return HubSetting(str(doc["url"]), str(doc["pin"]), int(doc.get("max_bytes", 0)))
 
 
 def save_setting(vault_dir: Path, setting: HubSetting) -> None:
     from cmdesk.core.vault.files import atomic_write
 
-    doc = {"url": setting.url, "pin": normalise_pin(setting.pin)}
+    doc: dict[str, object] = {"url": setting.url, "pin": normalise_pin(setting.pin)}
+    if setting.max_bytes:
+        doc["max_bytes"] = setting.max_bytes
     atomic_write(vault_dir / SETTINGS, json.dumps(doc).encode())
 
 

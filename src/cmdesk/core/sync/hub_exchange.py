@@ -10,19 +10,19 @@ rest of the exchange goes on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cmdesk.core.errors import BundleRejected, BundleTooLarge, HubFull, HubTrouble
 from cmdesk.core.i18n import N_
 from cmdesk.core.progress import CancelToken, Progress, no_progress
-from cmdesk.core.sync.hub_client import HubClient, load_setting
+from cmdesk.core.sync.hub_client import HubClient, load_setting, save_setting
 from cmdesk.core.sync.rejections import NO_HUB
 
 if TYPE_CHECKING:
     from cmdesk.core.i18n import Translator
-    from cmdesk.core.sync.engine import ExportResult, SyncEngine
+    from cmdesk.core.sync.engine import SyncEngine
 
 
 # A bundle the hub has no room for stays on the laptop: the next exchange makes it again.
@@ -119,47 +119,73 @@ def exchange_through_hub(
     refused: list[Refused] = []
     client = HubClient(url or setting.url, setting.pin, keys.device)
 
+    # The hub's largest bundle once it has said it (a 413 now or at an earlier exchange).
+    ceiling = setting.max_bytes
+
     def send(targets: list[tuple[str | None, str | None]]) -> None:
         for done, (for_org, laptop) in enumerate(targets):
             if cancel is not None:
                 cancel.check()
             progress(done, len(targets))
+            name = f"{own} {laptop[:8]}" if laptop is not None else (for_org or own)
+            if ceiling:
+                cut = in_parts(for_org, laptop, name)
+                if not (cut.held and cut.limit):
+                    sent.append(cut)
+                    continue
+                # Not cut small enough for what the hub said before: it may take more now.
+                learn(0)
             data, result = sync.export(for_org, laptop=laptop)
-            org = codes.get(result.recipient_org, "")
-            if laptop is not None:
-                org = f"{own} {laptop[:8]}"
             if not result.operations:
-                sent.append(Sent(org, 0, 0))
+                sent.append(Sent(name, 0, 0))
                 continue
             try:
                 client.upload(data)
             except HubFull:
                 # Receiving still helps: fetched bundles are what lets the hub free room.
-                sent.append(Sent(org, result.operations, 0, held=True))
+                sent.append(Sent(name, result.operations, 0, held=True))
                 continue
             except BundleTooLarge as exc:
-                sent.append(in_parts(for_org, laptop, org, result, exc.limit))
+                learn(exc.limit)
+                sent.append(in_parts(for_org, laptop, name))
                 continue
-            sent.append(Sent(org, result.operations, result.size))
+            sent.append(Sent(name, result.operations, result.size))
 
-    def in_parts(
-        for_org: str | None, laptop: str | None, org: str, whole: ExportResult, limit: int
-    ) -> Sent:
-        """The same bundle again, cut into parts the hub takes (parts.py): a large
-        organisation's first sync. One that cannot be cut small enough stays."""
-        try:
-            pieces = sync.export_parts(limit, for_org, laptop=laptop, cancel=cancel)
-        except BundleTooLarge:
-            return Sent(org, whole.operations, whole.size, held=True, limit=limit)
-        size = 0
-        for data, _result in pieces:
+    def learn(limit: int) -> None:
+        """Remembers the hub's ceiling for the rest of this exchange and the next ones (0:
+        forgets it)."""
+        nonlocal ceiling
+        ceiling = limit
+        save_setting(vault_dir, replace(setting, max_bytes=limit))
+
+    def in_parts(for_org: str | None, laptop: str | None, name: str) -> Sent:
+        """What the recipient lacks, in bundles the hub takes (parts.py: one whole bundle
+        when it fits). One that cannot be cut small enough stays; a hub that lowered its
+        ceiling since it was learnt says so on upload, and the cut is made again once."""
+        retried = False
+        while True:
             try:
-                client.upload(data)
+                pieces = sync.export_parts(ceiling, for_org, laptop=laptop, cancel=cancel)
+            except BundleTooLarge as exc:
+                return Sent(name, exc.operations, exc.size, held=True, limit=ceiling)
+            operations = sum(result.operations for _, result in pieces)
+            if not operations:
+                return Sent(name, 0, 0)
+            size = 0
+            try:
+                for data, _result in pieces:
+                    client.upload(data)
+                    size += len(data)
             except HubFull:
-                return Sent(org, whole.operations, 0, held=True)
-            size += len(data)
-        operations = sum(result.operations for _, result in pieces)
-        return Sent(org, operations, size, parts=len(pieces))
+                return Sent(name, operations, 0, held=True)
+            except BundleTooLarge as exc:
+                whole = sum(len(data) for data, _ in pieces)
+                if retried or exc.limit >= ceiling:
+                    return Sent(name, operations, whole, held=True, limit=exc.limit)
+                retried = True
+                learn(exc.limit)
+                continue
+            return Sent(name, operations, size, parts=len(pieces))
 
     try:
         client.sign_in()

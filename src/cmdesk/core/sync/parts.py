@@ -76,10 +76,10 @@ def split(
             out.append(part)
             sent += len(part[0])
             if sent > _MAX_GROWTH * len(whole[0]):
-                raise BundleTooLarge(max_bytes)
+                raise BundleTooLarge(max_bytes, size=len(whole[0]))
             continue
         if len(run) == 1 or len(out) + len(waiting) + 2 > MAX_PARTS:
-            raise BundleTooLarge(max_bytes)
+            raise BundleTooLarge(max_bytes, size=len(whole[0]))
         half = len(run) // 2
         waiting += [run[half:], run[:half]]
     return out
