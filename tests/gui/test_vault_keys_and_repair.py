@@ -5,6 +5,7 @@ passes and still counts it (issue 10)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from cmdesk.core.i18n import translator
+from cmdesk.core.services.vault_check import BRANCHED
 from cmdesk.core.vault.keyslots import KeySlots
 from cmdesk.core.workspace import Workspace
 from cmdesk.gui.i18n import plain
@@ -86,3 +88,8 @@ def test_removing_an_account_rekeys_and_a_known_break_is_recorded(
         1,
     )
     assert plain(care.check_message.text()).endswith(known)
+    # A trail two copies of one laptop wrote (sync/audit_versions.py) is said, not a failure.
+    care._show_check(replace(care.last_check, branched=("01a24c35-8b0f-71c7-bdc7-0609518dfaea",)))
+    said = plain(care.check_message.text())
+    assert said.endswith(tr.format(BRANCHED, device="01a24c35"))
+    assert ("สองสาย" in said) == (lang == "th") and care.repair_button.isHidden()

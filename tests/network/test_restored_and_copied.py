@@ -4,10 +4,12 @@ copying the backup into place, a vault folder copied whole, exchanges in both di
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
-from tests.network.harness import Laptop
+from cmdesk.core.workspace import Workspace
+from tests.network.harness import ADMIN, PASS, Laptop
 
 
 def new_child(staff: Laptop, name: str) -> str:
@@ -142,8 +144,35 @@ def test_copies_whose_work_reached_different_laptops_first_converge(tmp_path: Pa
     for laptop in (office, *laptops):
         assert laptop.status()["trouble"]["refused"] == []
         report = laptop.check().json
-        assert report["integrity_problems"] == [] and not report["identity_clash"]
-        # Known, left open (docs/sync-identities.md): a laptop holding audit entries of both
-        # copies under the id they shared sees that id's chain break where they diverged.
-        brk = report["audit_break"]
-        assert brk is None or brk["device_id"] == shared
+        # Both copies wrote the trail of the id they shared: a laptop holding entries of both
+        # sees two branches, each whole, not a trail altered (as it reported before).
+        assert report["ok"] and report["audit_break"] is None, report
+        assert set(report["audit_branches"]) <= {shared}
+    # The case this test is about: the copy holds both branches, and says so.
+    assert twin.check().json["audit_branches"] == [shared]
+    said = twin.run("check", json_out=False).out
+    assert "two branches" in said and shared in said
+    thai = twin.run("--lang", "th", "check", json_out=False).out
+    assert "สองสาย" in thai and shared in thai
+    # A branch is no cover: an entry where the trail branches, altered, is a break again.
+    _alter_where_it_branches(twin, shared)
+    report = twin.check().json
+    assert not report["ok"] and report["audit_break"]["device_id"] == shared
+
+
+def _alter_where_it_branches(laptop: Laptop, device: str) -> None:
+    """What someone with the vault's key could do: change an entry's words in place (past
+    the database's append-only triggers)."""
+    with Workspace.open(laptop.root, ADMIN, PASS) as ws:
+        raw = ws.ctx.engine.raw_connection()
+        try:
+            rows = raw.execute(
+                "SELECT id, prev_hash, hash FROM audit_entry WHERE device_id = ? ORDER BY seq",
+                (device,),
+            ).fetchall()
+            branching = next(r[0] for before, r in itertools.pairwise(rows) if r[1] != before[2])
+            raw.execute("DROP TRIGGER audit_entry_no_update")
+            raw.execute("UPDATE audit_entry SET actor = 'someone' WHERE id = ?", (branching,))
+            raw.commit()
+        finally:
+            raw.close()

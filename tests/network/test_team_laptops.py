@@ -420,6 +420,48 @@ def test_a_team_s_laptop_copied_to_another_goes_on_as_two_and_loses_nothing(
     office.check()
 
 
+def test_the_copy_reports_first_and_both_laptops_check_whole(
+    network: tuple[Laptop, Laptop, Path], tmp_path: Path
+) -> None:
+    """The copy of the north laptop reports to the office and prints a summary, then each
+    laptop writes a note on the same case; they exchange through the office for three days.
+    Both notes reach all three, and each laptop's check passes: the trail of the id they
+    shared has two branches, each whole (it was reported as altered on the original)."""
+    office, field, _ = network
+    north = sorted(_team_cases(office)["north"])
+    _feed(office, field)
+    copy = field.copy_folder(tmp_path / "field-copy")
+    shared = str(copy.status()["device_id"])
+    copy.send_to(office)
+    copy.run("report", "case", north[0], "-o", str(tmp_path / "summary.pdf"))
+    words = {"บันทึกจากเครื่องเดิม": field, "บันทึกจากเครื่องที่คัดลอก": copy}
+    for text, laptop in words.items():
+        laptop.run("note", "add", north[0], "--text", text)
+    for _ in range(3):
+        for laptop in (field, copy):
+            assert laptop.send_to(office)["refused"] == {}
+        for laptop in (field, copy):
+            office_bundle = (
+                office.bundles / f"for-{laptop.root.name}-{len(list(office.bundles.iterdir()))}"
+            )
+            office.run(
+                "sync",
+                "export",
+                "-o",
+                str(office_bundle),
+                "--laptop",
+                str(laptop.status()["device_id"]),
+            )
+            assert laptop.import_(office_bundle).json["refused"] == {}
+    for laptop in (office.as_user("sup"), field, copy):
+        shown = str(laptop.json("case", "show", north[0])["notes"])
+        assert all(text in shown for text in words)
+    for laptop in (office, field, copy):
+        report = laptop.check().json
+        assert report["ok"], report
+        assert set(report["audit_branches"]) <= {shared}
+
+
 def _restamp(laptop: Laptop, user: str, days_ahead: dict[str, int]) -> None:
     """What a hostile copy of the app could do: stamp the notes with these words as made so
     many days from now (the laptop signs its changes as they stand when it exports)."""

@@ -20,7 +20,7 @@ from cmdesk.cli.common import (
 from cmdesk.cli.sync_cmds import say_trouble
 from cmdesk.core.errors import ValidationError
 from cmdesk.core.i18n import N_, Translator
-from cmdesk.core.services.vault_check import RepairReport
+from cmdesk.core.services.vault_check import BRANCHED, RepairReport
 from cmdesk.core.vault.recovery_file import read_recovery_key, write_recovery_key
 from cmdesk.core.workspace import Workspace
 
@@ -217,6 +217,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 "audit_break": report.audit_break,
                 "identity_clash": report.identity_clash,
                 "known_audit_breaks": report.known_breaks,
+                "audit_branches": report.branched,
                 "repaired": repaired,
                 "sync_trouble": trouble,
             }
@@ -251,6 +252,8 @@ def cmd_check(args: argparse.Namespace) -> int:
                 n=report.audit_entries,
             )
         )
+    for device in report.branched:
+        say(tr.format(BRANCHED, device=device))
     if report.known_breaks:
         say(
             tr.nformat(

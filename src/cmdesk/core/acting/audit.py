@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -98,10 +99,31 @@ def append(
     return entry
 
 
-def verify(session: Session, known: frozenset[tuple[str, int]] = frozenset()) -> ChainBreak | None:
-    """The first broken entry of any chain, or None when every chain is intact. `known`:
-    (device, seq) of breaks a data manager has acknowledged (`check --repair`): the chain is
-    checked on from the entry found there."""
+# Whether an entry of `device` at position `seq` with hash `digest` is held elsewhere than in
+# the trail's table (the sync history: sync/audit_versions.py).
+LinkedElsewhere = Callable[[Session, str, int, str], bool]
+
+
+@dataclass(frozen=True)
+class TrailCheck:
+    first_break: ChainBreak | None
+    # Entries whose link leads to another version of the entry before them, held in the sync
+    # history: two copies of one laptop (a copied folder, a restored backup) wrote the trail
+    # of its id from there on, before one took a new identity. Not a break: both branches
+    # are whole. Reason "branch".
+    branches: tuple[ChainBreak, ...] = ()
+
+
+def check_trail(
+    session: Session,
+    known: frozenset[tuple[str, int]] = frozenset(),
+    elsewhere: LinkedElsewhere | None = None,
+) -> TrailCheck:
+    """Every chain from its first entry: the first break not acknowledged in `known`
+    ((device, seq) a data manager recorded as known with `check --repair`: the chain is
+    checked on from the entry found there), and where a chain branches (`elsewhere` finds the
+    entry an entry links to, when it is not the one held before it)."""
+    branches: list[ChainBreak] = []
     devices = session.scalars(select(AuditEntry.device_id).distinct()).all()
     for device_id in sorted(devices):
         prev, expected_seq = GENESIS, 1
@@ -110,16 +132,27 @@ def verify(session: Session, known: frozenset[tuple[str, int]] = frozenset()) ->
         )
         for e in rows:
             found = None
+            branch = e.prev_hash != prev and e.seq == expected_seq
             if e.seq != expected_seq:
                 found = ChainBreak(device_id, expected_seq, "gap")
-            elif e.prev_hash != prev:
+            elif branch and (
+                elsewhere is None or not elsewhere(session, device_id, e.seq - 1, e.prev_hash)
+            ):
                 found = ChainBreak(device_id, e.seq, "link")
             elif entry_hash(e) != e.hash:
                 found = ChainBreak(device_id, e.seq, "hash")
+            elif branch:
+                branches.append(ChainBreak(device_id, e.seq, "branch"))
             if found is not None and (device_id, found.seq) not in known:
-                return found
+                return TrailCheck(found, tuple(branches))
             prev, expected_seq = e.hash, e.seq + 1
-    return None
+    return TrailCheck(None, tuple(branches))
+
+
+def verify(session: Session, known: frozenset[tuple[str, int]] = frozenset()) -> ChainBreak | None:
+    """The first broken entry of any chain, or None when every chain is intact (no branch
+    followed: see check_trail)."""
+    return check_trail(session, known).first_break
 
 
 class AuditService:
@@ -147,6 +180,14 @@ class AuditService:
     def verify(self, known: frozenset[tuple[str, int]] = frozenset()) -> ChainBreak | None:
         with self._ctx.read() as session:
             return verify(session, known)
+
+    def check(
+        self,
+        known: frozenset[tuple[str, int]] = frozenset(),
+        elsewhere: LinkedElsewhere | None = None,
+    ) -> TrailCheck:
+        with self._ctx.read() as session:
+            return check_trail(session, known, elsewhere)
 
     def count(self) -> int:
         with self._ctx.read() as session:

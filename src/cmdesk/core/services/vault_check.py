@@ -20,15 +20,21 @@ from sqlalchemy import select
 from cmdesk.core.acting.audit import AuditService, ChainBreak
 from cmdesk.core.acting.context import Context
 from cmdesk.core.errors import VaultDamaged
+from cmdesk.core.i18n import N_
 from cmdesk.core.model import VaultMeta
 from cmdesk.core.model.roles import Role
 from cmdesk.core.sync import reidentify
+from cmdesk.core.sync.audit_versions import held_in_history
 
 if TYPE_CHECKING:
     from cmdesk.core.sync.engine import SyncEngine
     from cmdesk.core.vault.store import Vault
 
 KNOWN_BREAKS = "audit_breaks_known"
+BRANCHED = N_(
+    "The audit trail of laptop {device} has two branches, both whole: two copies of that "
+    "laptop wrote it before one of them took a new identity."
+)
 # A damaged trail could hold many breaks; each is one entry in the repair's record.
 MAX_BREAKS = 10_000
 
@@ -41,6 +47,9 @@ class CheckReport:
     # Another laptop worked under this vault's device id: saving and exchanging fail.
     identity_clash: bool = False
     known_breaks: int = 0  # audit breaks recorded as known by an earlier repair
+    # Device ids whose trail two copies of one laptop wrote, both branches whole
+    # (sync/audit_versions.py): said, not a failure.
+    branched: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -66,12 +75,14 @@ class VaultCheck:
         known = self._known()
         with self._sync.store.read() as db:
             clash = reidentify.clashes(db, self._sync)
+        trail = self._audit.check(frozenset(known), held_in_history)
         return CheckReport(
             self._vault.integrity_problems(),
-            self._audit.verify(frozenset(known)),
+            trail.first_break,
             self._audit.count(),
             identity_clash=clash,
             known_breaks=len(known),
+            branched=tuple(sorted({b.device_id for b in trail.branches})),
         )
 
     def repair(self) -> RepairReport:
@@ -89,7 +100,7 @@ class VaultCheck:
         known = self._known()
         found: list[ChainBreak] = []
         for _ in range(MAX_BREAKS):
-            brk = self._audit.verify(frozenset(known))
+            brk = self._audit.check(frozenset(known), held_in_history).first_break
             if brk is None:
                 break
             known.add((brk.device_id, brk.seq))

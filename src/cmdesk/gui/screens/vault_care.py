@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cmdesk.core.services.vault_check import BRANCHED
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import ChangeOp, QueryOp
@@ -216,6 +217,7 @@ class VaultScreen(QWidget):
             if report.known_breaks
             else ""
         )
+        known += "".join("\n" + tr.format(BRANCHED, device=d[:8]) for d in report.branched)
         if report.ok:
             self.check_message.show_note(
                 tr.format(
