@@ -197,6 +197,15 @@ def revoked_here(ws: Workspace) -> frozenset[str]:
         return keystore.revoked_ids(db).get(sync(ws).keys().org.identity.org_id, frozenset())
 
 
+def trail_whole(ws: Workspace) -> None:
+    """`check` finds every audit chain whole: copies of one laptop leave two branches of its
+    id's trail, each whole, never a break (sync/audit_versions.py)."""
+    report = ws.check()
+    assert report.audit_break is None, f"the audit trail breaks ({report.audit_break.reason})"
+    if report.branched:
+        event("an audit trail with two branches")
+
+
 def org_epoch(ws: Workspace) -> int:
     with sync(ws).store.read() as db:
         return keystore.epoch_of(db, sync(ws).keys().org.identity.org_id)
@@ -855,6 +864,7 @@ class SyncMachine(RuleBasedStateMachine):
             # Nothing the organisation's own laptops sent was refused (relays included).
             assert refused_from_own_org(ws) == []
             fsck(ws)
+            trail_whole(ws)
         fsck(p1)
         self._nothing_lost(staying)
         self._partner_check(a1, p1)
@@ -867,6 +877,7 @@ class SyncMachine(RuleBasedStateMachine):
         and it knows where it went."""
         t1 = self.ws(name)
         fsck(t1)
+        trail_whole(t1)
         with sync(a1).store.read() as db:
             teams = {str(c): str(t) for c, t in db.execute("SELECT id, team FROM case_file")}
         with sync(t1).store.read() as db:
