@@ -106,3 +106,53 @@ def test_each_copy_s_note_reaches_the_other_when_the_copy_reported_first(
         for ws in (office, original, copy):
             assert [has_row(ws, "case_note", n) for n in notes] == [True, True]
             assert ws.sync.import_trouble().refused == ()
+
+
+def test_both_copies_trails_check_whole_though_a_copy_holds_part_of_the_other_s(
+    seeded_template: Path, fast_vaults: None, tmp_path: Path
+) -> None:
+    """The copy changes the case's risk; the original reports and hears back first. The copy
+    then holds the original's next audit entry under the id they shared (sent to let it see
+    it is a copy) but not the entries before it: a team's laptop holds only part of another
+    laptop's trail. `check` took that for an altered trail (found by the stateful model once
+    it checked every laptop's trail); it is the other copy's branch."""
+    with _copied(seeded_template, tmp_path, "t1") as (case, (office, original, copy)):
+        edit(copy, Case, case, risk_level="high", risk_reason="ครอบครัวย้ายออก")
+        _up(office, original)
+        _down(office, original)
+        _rounds(office, (original, copy))
+        assert original.device_id != copy.device_id
+        for ws in (office, original, copy):
+            report = ws.check()
+            assert report.ok, report.audit_break
+        assert copy.check().branched != ()
+
+
+def test_trails_check_whole_after_a_copy_is_put_back_from_its_disk_image(
+    seeded_template: Path, fast_vaults: None, tmp_path: Path
+) -> None:
+    """The copy's disk is imaged; the original reports and hears back; the copy is put back
+    from its image and reports. The office keeps the original's versions where their numbers
+    met; the copy's entry there stays in the office's trail (an audit entry is never
+    removed) though its change left the history. `check` took the next link for an altered
+    trail (found by the stateful model); the history shows two copies wrote it."""
+    with _copied(seeded_template, tmp_path, "t1") as (_case, (office, original, copy)):
+        root = copy.vault.paths.root
+        copy.close()
+        shutil.copytree(root, tmp_path / "image")
+        copy = open_ws(root)
+        try:
+            _up(office, original)
+            _down(office, original)
+            copy.close()
+            shutil.rmtree(root)
+            shutil.copytree(tmp_path / "image", root)
+            copy = open_ws(root)
+            _up(office, copy)
+            _down(office, copy)
+            _rounds(office, (original, copy))
+            for ws in (office, original, copy):
+                report = ws.check()
+                assert report.ok, report.audit_break
+        finally:
+            copy.close()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
+from cmdesk.core.acting.audit import ChainBreak, entry_hash
+from cmdesk.core.model import AuditEntry
 from cmdesk.core.workspace import Workspace
 
 
@@ -52,3 +54,20 @@ def test_tampering_is_reported_at_the_first_broken_entry(ws: Workspace, tamper: 
     assert broken is not None
     assert broken.seq == target
     assert not ws.check().ok
+
+
+def test_an_entry_rewritten_with_its_hash_is_not_taken_for_another_copy_s(ws: Workspace) -> None:
+    """`check` follows a link to an entry the sync history holds (a copied laptop's trail has
+    two branches: sync/audit_versions.py). An entry rewritten here with its own hash made
+    again still breaks the link after it: the history holds the entry as it was, not as it
+    is here."""
+    add_entries(ws, 6)
+    ws.sync.export()  # every entry is in the sync history
+    with ws.ctx.write() as s:
+        s.execute(text("DROP TRIGGER audit_entry_no_update"))
+        device = s.scalar(text("SELECT device_id FROM audit_entry WHERE seq = 3"))
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.seq == 3)).one()
+        entry.detail = '{"n": 99}'
+        entry.hash = entry_hash(entry)
+    report = ws.check()
+    assert report.audit_break == ChainBreak(device, 4, "link") and report.branched == ()

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -99,9 +99,17 @@ def append(
     return entry
 
 
-# Whether an entry of `device` at position `seq` with hash `digest` is held elsewhere than in
-# the trail's table (the sync history: sync/audit_versions.py).
-LinkedElsewhere = Callable[[Session, str, int, str], bool]
+class TrailHistory(Protocol):
+    """The audit entries the sync history holds (sync/audit_versions.py)."""
+
+    def holds(self, session: Session, device_id: str, seq: int, digest: str) -> bool:
+        """A genuine entry of the device at that position with that hash (its fields give
+        the hash)."""
+        ...
+
+    def forked(self, session: Session, device_id: str) -> bool:
+        """Two genuine entries of the device at one position: two copies of it wrote."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -117,11 +125,11 @@ class TrailCheck:
 def check_trail(
     session: Session,
     known: frozenset[tuple[str, int]] = frozenset(),
-    elsewhere: LinkedElsewhere | None = None,
+    history: TrailHistory | None = None,
 ) -> TrailCheck:
     """Every chain from its first entry: the first break not acknowledged in `known`
     ((device, seq) a data manager recorded as known with `check --repair`: the chain is
-    checked on from the entry found there), and where a chain branches (`elsewhere` finds the
+    checked on from the entry found there), and where a chain branches (`history` finds the
     entry an entry links to, when it is not the one held before it)."""
     branches: list[ChainBreak] = []
     devices = session.scalars(select(AuditEntry.device_id).distinct()).all()
@@ -135,9 +143,7 @@ def check_trail(
             branch = e.prev_hash != prev and e.seq == expected_seq
             if e.seq != expected_seq:
                 found = ChainBreak(device_id, expected_seq, "gap")
-            elif branch and (
-                elsewhere is None or not elsewhere(session, device_id, e.seq - 1, e.prev_hash)
-            ):
+            elif branch and not _other_copy(session, history, device_id, e, prev):
                 found = ChainBreak(device_id, e.seq, "link")
             elif entry_hash(e) != e.hash:
                 found = ChainBreak(device_id, e.seq, "hash")
@@ -147,6 +153,30 @@ def check_trail(
                 return TrailCheck(found, tuple(branches))
             prev, expected_seq = e.hash, e.seq + 1
     return TrailCheck(None, tuple(branches))
+
+
+def _other_copy(
+    session: Session, history: TrailHistory | None, device_id: str, e: AuditEntry, prev: str
+) -> bool:
+    """Whether entry `e`, whose link is not to the entry held before it (hash `prev`), was
+    written by another copy of the device, not changed here:
+    - the history holds the entry before it as it is here, and either the entry `e` links to
+      (another version of that position) or `e` itself (a team's laptop holds only part of
+      the other copy's trail: the entry it was sent to see it is a copy, not those before);
+    - or the history shows two copies wrote the device's trail (two versions of one
+      position) and holds the entry `e` links to or `e` itself: the entry before it here
+      is one whose change lost where the copies' numbers met (its writer sends it again
+      under its new identity).
+    An entry changed here on a trail one laptop wrote stays a break, its hash made again or
+    not: the history holds it as it was."""
+    if history is None:
+        return False
+    genuine = history.holds(session, device_id, e.seq - 1, e.prev_hash) or history.holds(
+        session, device_id, e.seq, e.hash
+    )
+    if not genuine:
+        return False
+    return history.holds(session, device_id, e.seq - 1, prev) or history.forked(session, device_id)
 
 
 def verify(session: Session, known: frozenset[tuple[str, int]] = frozenset()) -> ChainBreak | None:
@@ -184,10 +214,10 @@ class AuditService:
     def check(
         self,
         known: frozenset[tuple[str, int]] = frozenset(),
-        elsewhere: LinkedElsewhere | None = None,
+        history: TrailHistory | None = None,
     ) -> TrailCheck:
         with self._ctx.read() as session:
-            return check_trail(session, known, elsewhere)
+            return check_trail(session, known, history)
 
     def count(self) -> int:
         with self._ctx.read() as session:

@@ -24,7 +24,7 @@ from cmdesk.core.i18n import N_
 from cmdesk.core.model import VaultMeta
 from cmdesk.core.model.roles import Role
 from cmdesk.core.sync import reidentify
-from cmdesk.core.sync.audit_versions import held_in_history
+from cmdesk.core.sync.audit_versions import HeldInHistory
 
 if TYPE_CHECKING:
     from cmdesk.core.sync.engine import SyncEngine
@@ -75,7 +75,7 @@ class VaultCheck:
         known = self._known()
         with self._sync.store.read() as db:
             clash = reidentify.clashes(db, self._sync)
-        trail = self._audit.check(frozenset(known), held_in_history)
+        trail = self._audit.check(frozenset(known), HeldInHistory())
         return CheckReport(
             self._vault.integrity_problems(),
             trail.first_break,
@@ -99,8 +99,9 @@ class VaultCheck:
             new = reidentify.take_successor_identity(self._sync, reidentify.REPAIRED)
         known = self._known()
         found: list[ChainBreak] = []
+        history = HeldInHistory()
         for _ in range(MAX_BREAKS):
-            brk = self._audit.check(frozenset(known), held_in_history).first_break
+            brk = self._audit.check(frozenset(known), history).first_break
             if brk is None:
                 break
             known.add((brk.device_id, brk.seq))

@@ -9,9 +9,11 @@ stays in the history. Its table's chain then links, here and there, to the entry
 branch before it, and `check` reported the trail as altered: the data manager was told to
 keep the laptop as it is and suspect tampering, after an ordinary copy.
 
-`check` now follows such a link when the history holds the entry it links to: an entry of
-that device at that position, with that hash, whose fields give that hash. Anything else
-(a changed field, a removed entry, an entry linking to nothing held) stays a break.
+`check` now follows such a link when the history holds, as genuine entries (of that device,
+at that position, with that hash, whose fields give that hash), the entry before it as it is
+here and the entry it links to or the linking entry itself (acting.audit._other_copy).
+Anything else (a changed field, its hash made again or not, a removed entry, an entry
+linking to nothing held) stays a break.
 """
 
 from __future__ import annotations
@@ -30,21 +32,46 @@ _FIELDS = ("device_id", "seq", "at", "actor", "action", "entity", "entity_id", "
 _AT = UtcDateTime()
 
 
-def held_in_history(session: Session, device_id: str, seq: int, digest: str) -> bool:
-    """Whether the sync history holds an entry of `device_id` at `seq` whose hash is
-    `digest` and whose fields give that hash (acting.audit.LinkedElsewhere)."""
+class HeldInHistory:
+    """The genuine audit entries of each device the sync history holds, by position and
+    hash (acting.audit.TrailHistory). A device's entries are read
+    from the history once, at its first link that does not match: a trail two copies wrote
+    may pass from one copy's entries to the other's many times."""
+
+    def __init__(self) -> None:
+        self._versions: dict[str, set[tuple[int, str]]] = {}
+
+    def holds(self, session: Session, device_id: str, seq: int, digest: str) -> bool:
+        return (seq, digest) in self._of(session, device_id)
+
+    def forked(self, session: Session, device_id: str) -> bool:
+        positions = [seq for seq, _ in self._of(session, device_id)]
+        return len(positions) != len(set(positions))
+
+    def _of(self, session: Session, device_id: str) -> set[tuple[int, str]]:
+        versions = self._versions.get(device_id)
+        if versions is None:
+            versions = self._versions[device_id] = _versions_of(session, device_id)
+        return versions
+
+
+def _versions_of(session: Session, device_id: str) -> set[tuple[int, str]]:
+    """(position, hash) of every genuine entry of `device_id` in the sync history."""
     db: Db = session.connection().connection.driver_connection  # type: ignore[assignment]
-    # An audit entry is written once, whole: one change carries all its fields. The hash is
-    # looked for in the stored text first, so only candidates are decoded.
+    out: set[tuple[int, str]] = set()
+    # An audit entry is written once, whole: one change carries all its fields. The device id
+    # is looked for in the stored text first, so only candidates are decoded.
     for (text,) in db.execute(
-        "SELECT ops FROM sync_change WHERE tbl = 'audit_entry' AND instr(ops, ?) > 0", (digest,)
+        "SELECT ops FROM sync_change WHERE tbl = 'audit_entry' AND instr(ops, ?) > 0",
+        (device_id,),
     ):
         values = {op[1]: op[2] for op in load_ops(text)}
-        if values.get("device_id") != device_id or values.get("seq") != seq:
+        seq, digest = values.get("seq"), values.get("hash")
+        if values.get("device_id") != device_id or not isinstance(seq, int):
             continue
-        if values.get("hash") == digest and _genuine(values, digest):
-            return True
-    return False
+        if isinstance(digest, str) and _genuine(values, digest):
+            out.add((seq, digest))
+    return out
 
 
 def _genuine(values: dict[str, object], digest: str) -> bool:
