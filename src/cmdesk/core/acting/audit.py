@@ -129,8 +129,9 @@ def check_trail(
 ) -> TrailCheck:
     """Every chain from its first entry: the first break not acknowledged in `known`
     ((device, seq) a data manager recorded as known with `check --repair`: the chain is
-    checked on from the entry found there), and where a chain branches (`history` finds the
-    entry an entry links to, when it is not the one held before it)."""
+    checked on from the entry found there), and where a chain branches: an entry linking to
+    another version of the entry before it, written by another copy of the device as the
+    sync history shows (_other_copy)."""
     branches: list[ChainBreak] = []
     devices = session.scalars(select(AuditEntry.device_id).distinct()).all()
     for device_id in sorted(devices):

@@ -34,9 +34,9 @@ _AT = UtcDateTime()
 
 class HeldInHistory:
     """The genuine audit entries of each device the sync history holds, by position and
-    hash (acting.audit.TrailHistory). A device's entries are read
-    from the history once, at its first link that does not match: a trail two copies wrote
-    may pass from one copy's entries to the other's many times."""
+    hash (acting.audit.TrailHistory). A device's entries are read from the history once, at
+    its first link that does not match: a trail two copies wrote may pass from one copy's
+    entries to the other's many times."""
 
     def __init__(self) -> None:
         self._versions: dict[str, set[tuple[int, str]]] = {}
