@@ -370,6 +370,13 @@ def test_after_a_lost_laptop_is_revoked_the_team_s_laptop_goes_on_sending_its_wo
     field.check()
 
 
+def _answer(office: Laptop, laptop: Laptop) -> Any:
+    """The office's bundle for this laptop alone, imported there."""
+    out = office.bundles / f"for-{laptop.root.name}-{len(list(office.bundles.iterdir()))}"
+    office.run("sync", "export", "-o", str(out), "--laptop", str(laptop.status()["device_id"]))
+    return laptop.import_(out).json
+
+
 def test_a_team_s_laptop_copied_to_another_goes_on_as_two_and_loses_nothing(
     network: tuple[Laptop, Laptop, Path], tmp_path: Path
 ) -> None:
@@ -390,19 +397,13 @@ def test_a_team_s_laptop_copied_to_another_goes_on_as_two_and_loses_nothing(
     copy.run("note", "add", north[0], "--text", "บันทึกจากเครื่องที่คัดลอก")
     office.as_user("sup").run("case", "edit", north[1], "--set", "assigned_worker=fw3")
 
-    def answer(laptop: Laptop) -> Any:
-        """The office's bundle for this laptop alone, imported there."""
-        out = office.bundles / f"for-{laptop.root.name}-{len(list(office.bundles.iterdir()))}"
-        office.run("sync", "export", "-o", str(out), "--laptop", str(laptop.status()["device_id"]))
-        return laptop.import_(out).json
-
     # The two laptops' USB sticks reach the office on the same day; the answers go back.
     for round_ in range(3):
         for laptop in (field, copy):
             said = laptop.send_to(office)
             assert said["refused"] == {}, said["refused"]
         for laptop in (field, copy):
-            assert answer(laptop)["refused"] == {}
+            assert _answer(office, laptop)["refused"] == {}
         if round_ == 0:
             field.run("note", "add", north[0], "--text", "บันทึกจากเครื่องเดิม")
     assert field.status()["device_id"] != copy.status()["device_id"]
@@ -441,18 +442,7 @@ def test_the_copy_reports_first_and_both_laptops_check_whole(
         for laptop in (field, copy):
             assert laptop.send_to(office)["refused"] == {}
         for laptop in (field, copy):
-            office_bundle = (
-                office.bundles / f"for-{laptop.root.name}-{len(list(office.bundles.iterdir()))}"
-            )
-            office.run(
-                "sync",
-                "export",
-                "-o",
-                str(office_bundle),
-                "--laptop",
-                str(laptop.status()["device_id"]),
-            )
-            assert laptop.import_(office_bundle).json["refused"] == {}
+            assert _answer(office, laptop)["refused"] == {}
     for laptop in (office.as_user("sup"), field, copy):
         shown = str(laptop.json("case", "show", north[0])["notes"])
         assert all(text in shown for text in words)
