@@ -156,3 +156,25 @@ def test_trails_check_whole_after_a_copy_is_put_back_from_its_disk_image(
                 assert report.ok, report.audit_break
         finally:
             copy.close()
+
+
+def test_trails_check_whole_when_a_copy_holds_the_other_s_later_entries_only(
+    seeded_template: Path, fast_vaults: None, tmp_path: Path
+) -> None:
+    """The copy writes a note; the original is opened three times (each opening is in its
+    trail). A laptop then holds the other copy's later entries under the id they shared,
+    sent to let it see it is a copy, but not the ones between: `check` reported a gap
+    (found by the stateful model)."""
+    with _copied(seeded_template, tmp_path, "t1") as (case, (office, original, copy)):
+        add_note(copy, case, "บันทึก")
+        root = original.vault.paths.root
+        for _ in range(3):
+            original.close()
+            original = open_ws(root)
+        try:
+            _rounds(office, (original, copy))
+            for ws in (office, original, copy):
+                report = ws.check()
+                assert report.ok, report.audit_break
+        finally:
+            original.close()

@@ -71,3 +71,16 @@ def test_an_entry_rewritten_with_its_hash_is_not_taken_for_another_copy_s(ws: Wo
         entry.hash = entry_hash(entry)
     report = ws.check()
     assert report.audit_break == ChainBreak(device, 4, "link") and report.branched == ()
+
+
+def test_an_entry_removed_is_not_taken_for_another_copy_s_gap(ws: Workspace) -> None:
+    """A laptop may lack another copy's entries it was never sent; an entry removed here is
+    in the history, continuing the trail at the gap: still a break."""
+    add_entries(ws, 6)
+    ws.sync.export()
+    with ws.ctx.write() as s:
+        s.execute(text("DROP TRIGGER audit_entry_no_delete"))
+        device = s.scalar(text("SELECT device_id FROM audit_entry WHERE seq = 3"))
+        s.execute(text("DELETE FROM audit_entry WHERE seq = 3"))
+    report = ws.check()
+    assert report.audit_break == ChainBreak(device, 3, "gap") and report.branched == ()

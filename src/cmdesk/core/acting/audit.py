@@ -111,6 +111,10 @@ class TrailHistory(Protocol):
         """Two genuine entries of the device at one position: two copies of it wrote."""
         ...
 
+    def continues(self, session: Session, device_id: str, seq: int, prev: str) -> bool:
+        """A genuine entry of the device at that position linking to the hash `prev`."""
+        ...
+
 
 @dataclass(frozen=True)
 class TrailCheck:
@@ -141,10 +145,11 @@ def check_trail(
         )
         for e in rows:
             found = None
-            branch = e.prev_hash != prev and e.seq == expected_seq
-            if e.seq != expected_seq:
+            gap = e.seq != expected_seq
+            branch = e.prev_hash != prev
+            if gap and not _skipped_other_copy(session, history, device_id, e, expected_seq, prev):
                 found = ChainBreak(device_id, expected_seq, "gap")
-            elif branch and not _other_copy(session, history, device_id, e, prev):
+            elif branch and not gap and not _other_copy(session, history, device_id, e, prev):
                 found = ChainBreak(device_id, e.seq, "link")
             elif entry_hash(e) != e.hash:
                 found = ChainBreak(device_id, e.seq, "hash")
@@ -178,6 +183,26 @@ def _other_copy(
     if not genuine:
         return False
     return history.holds(session, device_id, e.seq - 1, prev) or history.forked(session, device_id)
+
+
+def _skipped_other_copy(
+    session: Session,
+    history: TrailHistory | None,
+    device_id: str,
+    e: AuditEntry,
+    expected: int,
+    prev: str,
+) -> bool:
+    """Whether the entries missing before `e` are another copy's that this laptop was never
+    sent (a team's laptop holds the other copy's later entries, sent to let it see it is a
+    copy, not those between): the history holds `e` and the entry before the gap as they are
+    here, and no entry continuing this trail at the gap (one removed here is in the
+    history)."""
+    if history is None or not history.holds(session, device_id, e.seq, e.hash):
+        return False
+    if expected > 1 and not history.holds(session, device_id, expected - 1, prev):
+        return False
+    return not history.continues(session, device_id, expected, prev)
 
 
 def verify(session: Session, known: frozenset[tuple[str, int]] = frozenset()) -> ChainBreak | None:

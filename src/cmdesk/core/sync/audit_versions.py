@@ -39,26 +39,30 @@ class HeldInHistory:
     entries to the other's many times."""
 
     def __init__(self) -> None:
-        self._versions: dict[str, set[tuple[int, str]]] = {}
+        self._versions: dict[str, set[tuple[int, str, str]]] = {}
 
     def holds(self, session: Session, device_id: str, seq: int, digest: str) -> bool:
-        return (seq, digest) in self._of(session, device_id)
+        return any(v[0] == seq and v[1] == digest for v in self._of(session, device_id))
 
     def forked(self, session: Session, device_id: str) -> bool:
-        positions = [seq for seq, _ in self._of(session, device_id)]
+        positions = [v[0] for v in self._of(session, device_id)]
         return len(positions) != len(set(positions))
 
-    def _of(self, session: Session, device_id: str) -> set[tuple[int, str]]:
+    def continues(self, session: Session, device_id: str, seq: int, prev: str) -> bool:
+        return any(v[0] == seq and v[2] == prev for v in self._of(session, device_id))
+
+    def _of(self, session: Session, device_id: str) -> set[tuple[int, str, str]]:
         versions = self._versions.get(device_id)
         if versions is None:
             versions = self._versions[device_id] = _versions_of(session, device_id)
         return versions
 
 
-def _versions_of(session: Session, device_id: str) -> set[tuple[int, str]]:
-    """(position, hash) of every genuine entry of `device_id` in the sync history."""
+def _versions_of(session: Session, device_id: str) -> set[tuple[int, str, str]]:
+    """(position, hash, previous hash) of every genuine entry of `device_id` in the sync
+    history."""
     db: Db = session.connection().connection.driver_connection  # type: ignore[assignment]
-    out: set[tuple[int, str]] = set()
+    out: set[tuple[int, str, str]] = set()
     # An audit entry is written once, whole: one change carries all its fields. The device id
     # is looked for in the stored text first, so only candidates are decoded.
     for (text,) in db.execute(
@@ -70,7 +74,7 @@ def _versions_of(session: Session, device_id: str) -> set[tuple[int, str]]:
         if values.get("device_id") != device_id or not isinstance(seq, int):
             continue
         if isinstance(digest, str) and _genuine(values, digest):
-            out.add((seq, digest))
+            out.add((seq, digest, str(values["prev_hash"])))
     return out
 
 
