@@ -206,6 +206,26 @@ def trail_whole(ws: Workspace) -> None:
         event("an audit trail with two branches")
 
 
+def weeks_pass(ws: Workspace) -> bool:
+    """Three weeks go by on a team's laptop for each case it waits to let go of (False: it
+    waits on none)."""
+    with sync(ws).store.write() as db:
+        row = db.execute(
+            "SELECT value FROM vault_meta WHERE key = ?", (team_leaving.SINCE,)
+        ).fetchone()
+        if row is None:
+            return False
+        since = {
+            case: (datetime.fromisoformat(at) - timedelta(weeks=3)).isoformat()
+            for case, at in json.loads(row[0]).items()
+        }
+        db.execute(
+            "UPDATE vault_meta SET value = ? WHERE key = ?",
+            (json.dumps(since), team_leaving.SINCE),
+        )
+    return True
+
+
 def org_epoch(ws: Workspace) -> int:
     with sync(ws).store.read() as db:
         return keystore.epoch_of(db, sync(ws).keys().org.identity.org_id)
@@ -617,21 +637,8 @@ class SyncMachine(RuleBasedStateMachine):
         self._weeks_pass(data.draw(st.sampled_from(self.team_laptops)))
 
     def _weeks_pass(self, name: str) -> None:
-        with sync(self.ws(name)).store.write() as db:
-            row = db.execute(
-                "SELECT value FROM vault_meta WHERE key = ?", (team_leaving.SINCE,)
-            ).fetchone()
-            if row is None:
-                return
-            since = {
-                case: (datetime.fromisoformat(at) - timedelta(weeks=3)).isoformat()
-                for case, at in json.loads(row[0]).items()
-            }
-            db.execute(
-                "UPDATE vault_meta SET value = ? WHERE key = ?",
-                (json.dumps(since), team_leaving.SINCE),
-            )
-        event("weeks passed on the team's laptop")
+        if weeks_pass(self.ws(name)):
+            event("weeks passed on the team's laptop")
 
     # -- laptops restored, copied, revoked ------------------------------------------------
     @rule(data=st.data())

@@ -15,7 +15,13 @@ from cmdesk.core.model import Case
 from cmdesk.core.workspace import Workspace
 from tests.core.sync.conftest import open_ws
 from tests.core.sync.records import add_note, edit
-from tests.core.sync.test_stateful import fast_vaults, has_row, seeded_template, values
+from tests.core.sync.test_stateful import (
+    fast_vaults,
+    has_row,
+    seeded_template,
+    values,
+    weeks_pass,
+)
 
 __all__ = ["fast_vaults", "seeded_template"]  # fixtures used below
 
@@ -62,6 +68,7 @@ def test_both_copies_of_a_team_laptop_end_with_the_original_s_note(
         _rounds(office, (original, copy))
         assert original.device_id != copy.device_id
         assert has_row(office, "case_note", note)
+        assert office.sync.import_trouble().refused == ()
         for laptop in (original, copy):
             assert has_row(laptop, "case_note", note)
             assert values(laptop, "case_file", case) == values(office, "case_file", case)
@@ -178,3 +185,31 @@ def test_trails_check_whole_when_a_copy_holds_the_other_s_later_entries_only(
                 assert report.ok, report.audit_break
         finally:
             original.close()
+
+
+def test_a_team_laptop_lets_go_of_a_case_whose_note_lost_its_numbers_to_a_copy(
+    seeded_template: Path, fast_vaults: None, tmp_path: Path
+) -> None:
+    """The office's vault copied: the copy makes a bundle (an audit entry under the shared
+    id), the office writes a note on the team's case under the same numbers and the team's
+    laptop receives it. When the copies meet, the copy's entry keeps those numbers and the
+    office sends its note again under its new identity. The case then goes to another team:
+    the laptop, holding the note's first version, which the office now holds another version
+    of, kept the case for ever (found by the stateful model, seed 48)."""
+    with _copied(seeded_template, tmp_path, "a1") as (case, (office, laptop, copy)):
+        copy.sync.export()  # its audit entry travels in its next bundle
+        note = add_note(office, case, "บันทึกของสำนักงาน")
+        _down(office, laptop)
+        office.sync.import_bundle(copy.sync.export()[0])
+        edit(office, Case, case, team="south", risk_level="low", risk_reason="ย้ายไปทีมใต้")
+        for _ in range(2):
+            _up(office, laptop)
+            _down(office, laptop)
+        assert has_row(laptop, "case_note", note)  # still there: two weeks are not up
+        weeks_pass(laptop)
+        _up(office, laptop)
+        _down(office, laptop)
+        assert not has_row(laptop, "case_file", case)
+        assert not has_row(laptop, "case_note", note)
+        assert has_row(office, "case_note", note)
+        assert office.sync.import_trouble().refused == ()

@@ -153,7 +153,15 @@ def _spans(db: Db, origins: Origins, keys: set[Key]) -> list[Span]:
 
 
 def _all_held(spans: list[Span], holds: Vector) -> bool:
-    return all(o in holds and holds[o].covers(lo, hi) for o, lo, hi in spans)
+    """Does the sender hold each of these changes? A change is held whole or not at all, so
+    a sender holding some of a change's numbers and not the rest holds another version of
+    them: two copies of one laptop used those numbers (reidentify.py), and the sender kept the
+    version every replica keeps (batches.rank). This laptop sends the sender, at every
+    exchange, whatever of its numbers the sender lacks, so the version here reached it and
+    lost; its content went out again under the new identity of the laptop that made it.
+    Found by the stateful model: a note whose numbers the office's copy had used kept its
+    case on the team's laptop for ever, after the case left the team."""
+    return all(o in holds and holds[o].intersects(lo, hi) for o, lo, hi in spans)
 
 
 def _children_with_cases(db: Db, leaving: set[str]) -> set[str]:
