@@ -213,3 +213,33 @@ def test_a_team_laptop_lets_go_of_a_case_whose_note_lost_its_numbers_to_a_copy(
         assert not has_row(laptop, "case_note", note)
         assert has_row(office, "case_note", note)
         assert office.sync.import_trouble().refused == ()
+
+
+def test_a_copy_s_note_that_lost_its_numbers_to_the_other_copy_s_audit_entry_is_sent_again(
+    seeded_template: Path, fast_vaults: None, tmp_path: Path
+) -> None:
+    """The original hears from the office first (its import is in its trail), then the copy
+    writes a note under the same numbers and reports; the original is opened again and hears
+    from the office twice more. The original's entry was made first, so every laptop keeps it
+    there, and the office dropped the note for it once the original reported; the copy was never
+    sent that entry (an audit entry is no team record), so it never learned that its note
+    lost and never sent it again: lost everywhere but on the copy (found by the stateful
+    model, seed 50)."""
+    with _copied(seeded_template, tmp_path, "t1") as (case, (office, original, copy)):
+        _down(office, original)
+        note = add_note(copy, case, "บันทึกของเครื่องที่คัดลอก")
+        _up(office, copy)
+        root = original.vault.paths.root
+        original.close()
+        original = open_ws(root)
+        try:
+            _down(office, original)
+            _down(office, original)
+            _rounds(office, (original, copy))
+            assert original.device_id != copy.device_id
+            for ws in (office, original, copy):
+                assert has_row(ws, "case_note", note)
+                report = ws.check()
+                assert report.ok, report.audit_break
+        finally:
+            original.close()

@@ -12,7 +12,7 @@ from nacl.signing import VerifyKey
 
 from cmdesk.core.sync import batches
 from cmdesk.core.sync import rejections as rej
-from cmdesk.core.sync.certs import chain_from_json, team_of
+from cmdesk.core.sync.certs import DeviceCert, chain_from_json, team_of
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.oplog import Change, Origins, load_ops
 from cmdesk.core.sync.payload import Knowledge
@@ -169,26 +169,40 @@ def for_partner(
     return out
 
 
+def former_ids(db: Db, device: str) -> set[str]:
+    """The ids a device had before, as its certificate chain met here says (reidentify.py)."""
+    row = db.execute("SELECT chain FROM sync_cert WHERE device_id = ?", (device,)).fetchone()
+    if row is None:
+        return set()
+    chain = chain_from_json(json.loads(row[0]))
+    return {link.device_id for link in chain if isinstance(link, DeviceCert)} - {device}
+
+
 def contested_of(
     db: Db, origins: Origins, device: str, scope: Scope, check: Cancel
 ) -> list[Change]:
     """The changes held here under numbers that two copies of a vault both used
-    (batches.contested): every one of `device`'s own ids, and those of the records in `scope`
-    under any other id. A team's laptop receives only its team's records and is "known to
-    hold" a number once it holds any version of it, which may be another copy's:
+    (batches.contested): every one under `device`'s id and the ids it had before, and those
+    of the records in `scope` under any other id. A team's laptop receives only its team's
+    records and is "known to hold" a number once it holds any version of it, which may be
+    another copy's:
     - under its own id, it must still see this vault's version to learn it was copied and take
       a new identity (reidentify.py), or its copy's work under those numbers would never
       arrive anywhere;
-    - under an id it had before (its certificate chain), the version kept here of a team
-      record (the other copy's note) must still reach it, though it holds those numbers (its
-      own versions);
+    - under an id it had before (its certificate chain), the version kept here, of whatever
+      record (the other copy's note, or its audit entry): the laptop holds those numbers under
+      its own versions, and where the version kept here is another copy's audit entry, it must
+      see it to learn that its own version (a note) lost and send it again under its new
+      identity (reidentify.reissue_forked); found by the stateful model, a copy's note was
+      dropped at the office for the other copy's audit entry and lost everywhere else;
     - under another laptop's id (the office's vault copied, both copies working before they
       met), the version kept here of a team record (a hand-over to another team, a risk
       changed) must replace the other copy's that the laptop received: found by the stateful
       model, the laptop's case stayed as the losing copy had it, in the wrong team for ever.
-    The other copy's audit entries under the laptop's old id stay away: the laptop's own trail
-    of that id stays whole."""
+    The laptop's trail of an id both copies wrote then holds entries of both, as any other
+    laptop's does (`check` follows its two branches: acting.audit)."""
     contested = batches.contested(db, origins)
+    own = {device, *former_ids(db, device)}
     out: list[Change] = []
     for origin in sorted(contested):
         numbers = contested[origin]
@@ -203,7 +217,7 @@ def contested_of(
             if not numbers.intersects(row[1], row[1] + row[2] - 1):
                 continue
             key = (row[4], row[5])
-            if origin == device:
+            if origin in own:
                 out.append(_change(origins, db, row, decode=False))
             elif key in scope:
                 fields = scope[key]
