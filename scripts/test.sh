@@ -23,7 +23,8 @@ stage "catalogs"        $V/python scripts/i18n.py check
 # follows, and with no arguments (the whole suite) each package must reach its floor
 # (scripts/coverage_floor.py).
 rm -f build/coverage/coverage.json
-stage "pytest"          $V/pytest -n 2 --cov --cov-report=json "$@"
+# The 25 slowest tests are listed at the end: where to look when the run grows past its aim.
+stage "pytest"          $V/pytest -n 2 --cov --cov-report=json --durations=25 "$@"
 if [ $# -eq 0 ]; then
   stage "coverage floor" $V/python scripts/coverage_floor.py
 else
