@@ -50,6 +50,13 @@ def _copied(template: Path, tmp_path: Path, of: str) -> Iterator[tuple[str, list
             ws.close()
 
 
+def _trails_whole(*laptops: Workspace) -> None:
+    """`check` finds each laptop's audit trail whole."""
+    for ws in laptops:
+        report = ws.check()
+        assert report.ok, report.audit_break
+
+
 def _rounds(office: Workspace, laptops: tuple[Workspace, Workspace]) -> None:
     """Three days of both laptops' sticks reaching the office, and the answers going back."""
     for _ in range(3):
@@ -129,9 +136,7 @@ def test_both_copies_trails_check_whole_though_a_copy_holds_part_of_the_other_s(
         _down(office, original)
         _rounds(office, (original, copy))
         assert original.device_id != copy.device_id
-        for ws in (office, original, copy):
-            report = ws.check()
-            assert report.ok, report.audit_break
+        _trails_whole(office, original, copy)
         assert copy.check().branched != ()
 
 
@@ -158,9 +163,7 @@ def test_trails_check_whole_after_a_copy_is_put_back_from_its_disk_image(
             _up(office, copy)
             _down(office, copy)
             _rounds(office, (original, copy))
-            for ws in (office, original, copy):
-                report = ws.check()
-                assert report.ok, report.audit_break
+            _trails_whole(office, original, copy)
         finally:
             copy.close()
 
@@ -180,9 +183,7 @@ def test_trails_check_whole_when_a_copy_holds_the_other_s_later_entries_only(
             original = open_ws(root)
         try:
             _rounds(office, (original, copy))
-            for ws in (office, original, copy):
-                report = ws.check()
-                assert report.ok, report.audit_break
+            _trails_whole(office, original, copy)
         finally:
             original.close()
 
@@ -237,9 +238,7 @@ def test_a_copy_s_note_that_lost_its_numbers_to_the_other_copy_s_audit_entry_is_
             _down(office, original)
             _rounds(office, (original, copy))
             assert original.device_id != copy.device_id
-            for ws in (office, original, copy):
-                assert has_row(ws, "case_note", note)
-                report = ws.check()
-                assert report.ok, report.audit_break
+            assert [has_row(ws, "case_note", note) for ws in (office, original, copy)] == [True] * 3
+            _trails_whole(office, original, copy)
         finally:
             original.close()
