@@ -13,10 +13,14 @@ from cmdesk.core.sync import keys
 from cmdesk.core.vault import crypto
 
 
-def run() -> int:
+def make_cheap() -> None:
     crypto.tune_kdf = lambda *a, **k: crypto.weak_kdf_for_tests()  # type: ignore[assignment]
     keys.ENROL_OPS = 1
     keys.ENROL_MEM = 8192
+
+
+def run() -> int:
+    make_cheap()
     return main(sys.argv[1:])
 
 

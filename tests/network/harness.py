@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.network import forking
+
 PASS = "network test passphrase"
 ADMIN = "admin"
 # What a `cmdesk` process imports: this checkout's code, then its tests. (The virtual
@@ -72,16 +74,19 @@ def cmdesk(
     full_env["CMDESK_CRASH_DIR"] = str(Path(tempfile.gettempdir()) / "cmdesk-test-crashes")
     full_env["PYTHONPATH"] = PYTHONPATH
     full_env.update(env or {})
-    proc = subprocess.run(
-        [sys.executable, "-m", "tests.network.fast_cmdesk", *args],
-        env=full_env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    result = Result(tuple(args), proc.returncode, proc.stdout, proc.stderr)
+    forked = forking.run(args, full_env, stdin, timeout)
+    if forked is None:
+        proc = subprocess.run(
+            [sys.executable, "-m", "tests.network.fast_cmdesk", *args],
+            env=full_env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        forked = (proc.returncode, proc.stdout, proc.stderr)
+    result = Result(tuple(args), *forked)
     if check and result.code != 0:
         raise CommandFailed(result)
     return result
