@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from cmdesk.core.model import Case
 from cmdesk.core.workspace import Workspace
@@ -34,19 +36,40 @@ def _down(office: Workspace, laptop: Workspace) -> None:
     laptop.sync.import_bundle(office.sync.export(laptop=laptop.device_id)[0])
 
 
+@dataclass
+class _Copies:
+    """The seed case, and the office, the team's laptop and the copy, open."""
+
+    case: str
+    office: Workspace
+    laptop: Workspace  # the team's laptop (the original, when it was the one copied)
+    copy: Workspace
+
+    def reopen(self, which: str, while_closed: Callable[[Path], None] | None = None) -> Workspace:
+        """Laptop `which` closed and opened again (`while_closed` is given its folder in
+        between): the laptop as now open."""
+        ws: Workspace = getattr(self, which)
+        root = ws.vault.paths.root
+        ws.close()
+        if while_closed is not None:
+            while_closed(root)
+        setattr(self, which, open_ws(root))
+        return cast(Workspace, getattr(self, which))
+
+
 @contextmanager
-def _copied(template: Path, tmp_path: Path, of: str) -> Iterator[tuple[str, list[Workspace]]]:
-    """The seed case, and the office, the team's laptop and a copy of laptop `of`'s folder,
-    open."""
+def _copied(template: Path, tmp_path: Path, of: str) -> Iterator[_Copies]:
+    """The office ("a1") and the team's laptop ("t1") of the template, and laptop `of`'s
+    folder copied; whatever is open at the end is closed."""
     case = str(json.loads((template / "seed.json").read_text())["case"])
     for name in ("a1", "t1"):
         shutil.copytree(template / name, tmp_path / name)
     shutil.copytree(template / of, tmp_path / "copy")
-    opened = [open_ws(tmp_path / n) for n in ("a1", "t1", "copy")]
+    copies = _Copies(case, *(open_ws(tmp_path / n) for n in ("a1", "t1", "copy")))
     try:
-        yield case, opened
+        yield copies
     finally:
-        for ws in opened:
+        for ws in (copies.office, copies.laptop, copies.copy):
             ws.close()
 
 
@@ -69,7 +92,8 @@ def _rounds(office: Workspace, laptops: tuple[Workspace, Workspace]) -> None:
 def test_both_copies_of_a_team_laptop_end_with_the_original_s_note(
     seeded_template: Path, fast_vaults: None, tmp_path: Path
 ) -> None:
-    with _copied(seeded_template, tmp_path, "t1") as (case, (office, original, copy)):
+    with _copied(seeded_template, tmp_path, "t1") as c:
+        case, office, original, copy = c.case, c.office, c.laptop, c.copy
         note = add_note(original, case, "เยี่ยมบ้าน")
         _up(office, copy)
         _rounds(office, (original, copy))
@@ -90,7 +114,8 @@ def test_a_team_laptop_gets_the_kept_version_when_the_office_was_copied(
     copies meet, the office keeps the copy's hand-over at those numbers; the team's laptop,
     "known to hold" them, must still be sent it (found by the stateful model: the case stayed
     in team north on the laptop for ever)."""
-    with _copied(seeded_template, tmp_path, "a1") as (case, (office, laptop, copy)):
+    with _copied(seeded_template, tmp_path, "a1") as c:
+        case, office, laptop, copy = c.case, c.office, c.laptop, c.copy
         edit(copy, Case, case, team="south", risk_level="low", risk_reason="ย้ายไปทีมใต้")
         add_note(office, case, "บันทึกของสำนักงาน")
         _down(office, laptop)
@@ -113,7 +138,8 @@ def test_each_copy_s_note_reaches_the_other_when_the_copy_reported_first(
     bundle for the original cut the copy's note down to the numbers it lacked, and the
     original refused it as altered on the way: its worker never saw the other note (found by
     the stateful model, seed 27)."""
-    with _copied(seeded_template, tmp_path, "t1") as (case, (office, original, copy)):
+    with _copied(seeded_template, tmp_path, "t1") as c:
+        case, office, original, copy = c.case, c.office, c.laptop, c.copy
         _up(office, copy)
         notes = [add_note(original, case, "บันทึกหนึ่ง"), add_note(copy, case, "บันทึกสอง")]
         _rounds(office, (original, copy))
@@ -130,7 +156,8 @@ def test_both_copies_trails_check_whole_though_a_copy_holds_part_of_the_other_s(
     it is a copy) but not the entries before it: a team's laptop holds only part of another
     laptop's trail. `check` took that for an altered trail (found by the stateful model once
     it checked every laptop's trail); it is the other copy's branch."""
-    with _copied(seeded_template, tmp_path, "t1") as (case, (office, original, copy)):
+    with _copied(seeded_template, tmp_path, "t1") as c:
+        case, office, original, copy = c.case, c.office, c.laptop, c.copy
         edit(copy, Case, case, risk_level="high", risk_reason="ครอบครัวย้ายออก")
         _up(office, original)
         _down(office, original)
@@ -148,24 +175,22 @@ def test_trails_check_whole_after_a_copy_is_put_back_from_its_disk_image(
     met; the copy's entry there stays in the office's trail (an audit entry is never
     removed) though its change left the history. `check` took the next link for an altered
     trail (found by the stateful model); the history shows two copies wrote it."""
-    with _copied(seeded_template, tmp_path, "t1") as (_case, (office, original, copy)):
-        root = copy.vault.paths.root
-        copy.close()
-        shutil.copytree(root, tmp_path / "image")
-        copy = open_ws(root)
-        try:
-            _up(office, original)
-            _down(office, original)
-            copy.close()
+    with _copied(seeded_template, tmp_path, "t1") as c:
+        office, original = c.office, c.laptop
+        image = tmp_path / "image"
+        c.reopen("copy", lambda root: shutil.copytree(root, image))
+        _up(office, original)
+        _down(office, original)
+
+        def put_back(root: Path) -> None:
             shutil.rmtree(root)
-            shutil.copytree(tmp_path / "image", root)
-            copy = open_ws(root)
-            _up(office, copy)
-            _down(office, copy)
-            _rounds(office, (original, copy))
-            _trails_whole(office, original, copy)
-        finally:
-            copy.close()
+            shutil.copytree(image, root)
+
+        copy = c.reopen("copy", put_back)
+        _up(office, copy)
+        _down(office, copy)
+        _rounds(office, (original, copy))
+        _trails_whole(office, original, copy)
 
 
 def test_trails_check_whole_when_a_copy_holds_the_other_s_later_entries_only(
@@ -175,17 +200,13 @@ def test_trails_check_whole_when_a_copy_holds_the_other_s_later_entries_only(
     trail). A laptop then holds the other copy's later entries under the id they shared,
     sent to let it see it is a copy, but not the ones between: `check` reported a gap
     (found by the stateful model)."""
-    with _copied(seeded_template, tmp_path, "t1") as (case, (office, original, copy)):
+    with _copied(seeded_template, tmp_path, "t1") as c:
+        case, office, original, copy = c.case, c.office, c.laptop, c.copy
         add_note(copy, case, "บันทึก")
-        root = original.vault.paths.root
         for _ in range(3):
-            original.close()
-            original = open_ws(root)
-        try:
-            _rounds(office, (original, copy))
-            _trails_whole(office, original, copy)
-        finally:
-            original.close()
+            original = c.reopen("laptop")
+        _rounds(office, (original, copy))
+        _trails_whole(office, original, copy)
 
 
 def test_a_team_laptop_lets_go_of_a_case_whose_note_lost_its_numbers_to_a_copy(
@@ -197,7 +218,8 @@ def test_a_team_laptop_lets_go_of_a_case_whose_note_lost_its_numbers_to_a_copy(
     office sends its note again under its new identity. The case then goes to another team:
     the laptop, holding the note's first version, which the office now holds another version
     of, kept the case for ever (found by the stateful model, seed 48)."""
-    with _copied(seeded_template, tmp_path, "a1") as (case, (office, laptop, copy)):
+    with _copied(seeded_template, tmp_path, "a1") as c:
+        case, office, laptop, copy = c.case, c.office, c.laptop, c.copy
         copy.sync.export()  # its audit entry travels in its next bundle
         note = add_note(office, case, "บันทึกของสำนักงาน")
         _down(office, laptop)
@@ -226,19 +248,15 @@ def test_a_copy_s_note_that_lost_its_numbers_to_the_other_copy_s_audit_entry_is_
     sent that entry (an audit entry is no team record), so it never learned that its note
     lost and never sent it again: lost everywhere but on the copy (found by the stateful
     model, seed 50)."""
-    with _copied(seeded_template, tmp_path, "t1") as (case, (office, original, copy)):
+    with _copied(seeded_template, tmp_path, "t1") as c:
+        case, office, original, copy = c.case, c.office, c.laptop, c.copy
         _down(office, original)
         note = add_note(copy, case, "บันทึกของเครื่องที่คัดลอก")
         _up(office, copy)
-        root = original.vault.paths.root
-        original.close()
-        original = open_ws(root)
-        try:
-            _down(office, original)
-            _down(office, original)
-            _rounds(office, (original, copy))
-            assert original.device_id != copy.device_id
-            assert [has_row(ws, "case_note", note) for ws in (office, original, copy)] == [True] * 3
-            _trails_whole(office, original, copy)
-        finally:
-            original.close()
+        original = c.reopen("laptop")
+        _down(office, original)
+        _down(office, original)
+        _rounds(office, (original, copy))
+        assert original.device_id != copy.device_id
+        assert [has_row(ws, "case_note", note) for ws in (office, original, copy)] == [True] * 3
+        _trails_whole(office, original, copy)
