@@ -176,3 +176,36 @@ def _alter_where_it_branches(laptop: Laptop, device: str) -> None:
             raw.commit()
         finally:
             raw.close()
+
+
+def test_cases_opened_on_both_copies_of_a_laptop_reach_the_office_with_distinct_numbers(
+    tmp_path: Path,
+) -> None:
+    """A field laptop's folder copied to a second computer: both take their next case number
+    from the same device and sequence, so the two cases opened there share one number. The
+    office set the second aside and showed only one of them, for ever, and the copies never
+    converged (found by the random walk, tests/network/test_random_walk.py). Every laptop now
+    holds both, the one made with the higher id under a number made from its own id."""
+    office = Laptop.init(tmp_path / "office", "WVFT")
+    sup = office.add_user("kasem", "supervisor", display_name="Kasem")
+    field = office.enrol(tmp_path / "field", user="lek", role="supervisor")
+    twin = field.copy_folder(tmp_path / "twin")
+    opened = [
+        laptop.open_case(name, "risk_reason=อยู่ลำพัง")
+        for laptop, name in ((field, "มะลิ"), (twin, "ดาว"))
+    ]
+    assert opened[0]["case_number"] == opened[1]["case_number"]
+    for _ in range(3):
+        for laptop in (field, twin):
+            laptop.send_to(office)
+            office.send_to(laptop)
+    for staff in (sup, field, twin):
+        numbers = {str(c["id"]): str(c["case_number"]) for c in staff.json("case", "list")}
+        assert set(numbers) == {str(c["id"]) for c in opened}
+        assert len(set(numbers.values())) == 2
+        first, second = sorted(numbers)  # the case made with the lower id keeps the number
+        assert numbers[first] == opened[0]["case_number"]
+        # The other's number has the same shape, and finds it.
+        assert numbers[second].split("-")[::3] == numbers[first].split("-")[::3]
+        assert staff.json("case", "show", numbers[second])["case"]["id"] == second
+    assert office.state_hash() == field.state_hash() == twin.state_hash()

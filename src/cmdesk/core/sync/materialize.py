@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
+from cmdesk.core.sync import number_clash
 from cmdesk.core.sync.db import Db, chunks, marks, quote
 from cmdesk.core.sync.merge import (
     DELETED_AT,
@@ -167,8 +168,9 @@ class RowWriter:
             except sqlcipher.IntegrityError:
                 # Another unique key than the id (an audit chain position written twice by
                 # two vaults under one device id, a case number used twice): write the rows
-                # one by one and set aside those that cannot be, rather than fail the import
-                # and every later one. Their changes stay in the history.
+                # one by one; a case number used twice is settled (number_clash), others are
+                # set aside rather than fail the import and every later one. Their changes
+                # stay in the history.
                 db.execute("ROLLBACK TO sync_upsert")
                 for one in params:
                     db.execute("SAVEPOINT sync_one")
@@ -176,7 +178,8 @@ class RowWriter:
                         db.execute(upsert, one)
                     except sqlcipher.IntegrityError:
                         db.execute("ROLLBACK TO sync_one")
-                        self.set_aside.append((tbl, str(one[0])))
+                        if not number_clash.settle(db, tbl, cols, one, upsert):
+                            self.set_aside.append((tbl, str(one[0])))
                     db.execute("RELEASE sync_one")
             db.execute("RELEASE sync_upsert")
         for tbl, ids in self._deletes.items():
