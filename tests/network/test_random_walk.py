@@ -1,13 +1,15 @@
 """The network as its people use it, in an order chosen at random: two organisations' laptops,
-each its own `cmdesk` process per command, record children, cases and notes, carry bundles
-between each other in any order, make backups, copy a laptop's folder whole and restore a
-laptop from its backup. However it went, once every laptop has reported to the office and
-heard back a few times:
+each its own `cmdesk` process per command, record children, cases and notes, refer cases from
+WVFT to ECPAT, carry bundles between each other in any order, make backups, copy a laptop's
+folder whole and restore a laptop from its backup. However it went, once every laptop has
+reported to its office and heard back a few times:
 
 - every child and note survives that a laptop still held when it was last restored or that
   reached another laptop before (a restore loses only what nobody else had), on every laptop
   of the organisation, and the laptops agree to the last field;
-- each organisation holds none of the other's children (nothing was referred);
+- ECPAT has received every referral WVFT made to it that survived, lists none of WVFT's
+  children as its own, and WVFT none of ECPAT's;
+- the two organisations agree on where every referral stands (ECPAT's answers reach WVFT);
 - `check` finds every vault whole, and no import was refused.
 
 The stateful model (tests/core/sync/test_stateful.py) explores the engine's shapes in one
@@ -43,6 +45,8 @@ EXAMPLES = int(os.environ.get("NETWORK_EXAMPLES", "6"))
 WVFT, ECPAT = "WVFT", "ECPAT"
 PHASES = tuple(p for p in Phase if p is not Phase.shrink or os.environ.get("NETWORK_SHRINK"))
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+# The step ECPAT takes on a referral in each state.
+NEXT = {"sent": "acknowledge", "acknowledged": "accept"}
 # Who records on each laptop of the template: a supervisor sees every case of its organisation.
 WORKER = {"office": "kasem", "field": "lek", "partner": "som"}
 
@@ -54,11 +58,14 @@ def network(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("network")
     office = Laptop.init(root / "office", WVFT)
     office.add_user(WORKER["office"], "supervisor")
-    office.enrol(root / "field", user=WORKER["field"], role="supervisor")
     partner = Laptop.init(root / "partner", ECPAT)
     partner.add_user(WORKER["partner"], "supervisor")
     office.trust(partner)
     partner.trust(office)
+    # Enrolled after the offices trust each other, so the field laptop knows ECPAT from its
+    # enrolment file and takes ECPAT's answers the office relays. (A partner trusted after a
+    # laptop joined stays unknown to that laptop: it refuses those answers. Not settled yet.)
+    office.enrol(root / "field", user=WORKER["field"], role="supervisor")
     return root
 
 
@@ -90,6 +97,7 @@ class Walk(RuleBasedStateMachine):
         self.made: dict[str, str] = {}  # what was recorded (a child's name, a note) -> org
         self.holds: dict[str, set[str]] = {name: set() for name in self.laptops}
         self.cases: dict[str, tuple[str, str]] = {}  # case id -> (child's name, org)
+        self.referred: set[str] = set()  # cases referred to ECPAT
         self.backups: dict[str, tuple[Path, set[str]]] = {}
         self.restored = False
         self.failed = False
@@ -131,6 +139,46 @@ class Walk(RuleBasedStateMachine):
         laptop.json("note", "add", case, "--text", note)
         self.made[note] = laptop.org
         self.holds[name].add(note)
+
+    @precondition(lambda self: any(org == WVFT for _, org in self.cases.values()))
+    @rule(data=st.data())
+    @_step
+    def refer(self, data: st.DataObject) -> None:
+        """A WVFT supervisor refers a case to ECPAT for legal aid, sharing the child's
+        identity (on a recorded override: the walk keeps no consent forms)."""
+        wvft = sorted(n for n, laptop in self.laptops.items() if laptop.org == WVFT)
+        name = data.draw(st.sampled_from(wvft), label="laptop")
+        held = sorted(
+            case
+            for case, (child, org) in self.cases.items()
+            if org == WVFT and child in self.holds[name] and case not in self.referred
+        )
+        if not held:
+            return
+        case = data.draw(st.sampled_from(held), label="case")
+        self.laptops[name].json(
+            "referral", "send", case, "--to", ECPAT, "--service", "legal_aid",
+            "--reason", "ต้องการทนายความ", "--share", "identity",
+            "--override-reason", "ศาลนัดพรุ่งนี้ ติดต่อผู้ปกครองไม่ได้",
+        )  # fmt: skip
+        self.referred.add(case)
+        self.holds[name].add(f"referral:{case}")
+
+    @precondition(lambda self: bool(self.referred))
+    @rule(data=st.data())
+    @_step
+    def answer(self, data: st.DataObject) -> None:
+        """ECPAT takes the next step of a referral it has received."""
+        ecpat = sorted(n for n, laptop in self.laptops.items() if laptop.org == ECPAT)
+        laptop = self.laptops[data.draw(st.sampled_from(ecpat), label="laptop")]
+        waiting = sorted(
+            (str(r["id"]), NEXT[str(r["status"])])
+            for r in laptop.json("referral", "list", "--incoming")
+            if str(r["status"]) in NEXT
+        )
+        if waiting:
+            referral, step = data.draw(st.sampled_from(waiting), label="referral")
+            laptop.run("referral", "respond", referral, step, "--text", "รับทราบ")
 
     # -- carrying bundles ------------------------------------------------------------------
 
@@ -222,6 +270,11 @@ class Walk(RuleBasedStateMachine):
                 assert children == {m for m in expected if m.startswith("เด็ก")}
                 report = laptop.check().json
                 assert report["ok"], report
+                if org == ECPAT:  # each referral that survived, and only those
+                    incoming = laptop.json("referral", "list", "--incoming")
+                    assert {str(r["case_id"]) for r in incoming} == {
+                        case for case in self.referred if f"referral:{case}" in survived
+                    }
             assert len({laptop.state_hash() for laptop in mine}) == 1
             notes = set()
             for case, (child, case_org) in self.cases.items():
@@ -229,6 +282,10 @@ class Walk(RuleBasedStateMachine):
                     shown = mine[0].json("case", "show", case)
                     notes |= {str(n["body"]) for n in shown["notes"]}
             assert notes == {m for m in expected if m.startswith("บันทึก")}
+        # The two organisations agree on where every referral stands.
+        sent = {r["id"]: r["status"] for r in self.laptops["office"].json("referral", "list")}
+        got = self.laptops["partner"].json("referral", "list", "--incoming")
+        assert {r["id"]: r["status"] for r in got} == sent
 
 
 @pytest.mark.slow
@@ -248,7 +305,7 @@ def test_laptops_of_two_organisations_in_any_order_lose_nothing_and_share_nothin
         Checked,
         settings=settings(
             max_examples=EXAMPLES,
-            stateful_step_count=12,
+            stateful_step_count=16,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow],
             # Shrinking replays hundreds of walks of processes; the failing walk is printed
