@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from cmdesk import __version__
 from cmdesk.core.acting.audit import AuditService
@@ -29,6 +30,7 @@ from cmdesk.core.sync import (
     importing,
     keystore,
     orgkeys,
+    partners,
     parts,
     reidentify,
     sharing,
@@ -122,6 +124,7 @@ class _Draft:
     devices: dict[str, Knowledge]
     signed: list[batches.Batch]
     certs: dict[str, tuple[DeviceCert, tuple[Link, ...]]]
+    partners: list[dict[str, Any]]  # for the organisation's own laptops (partners.py)
 
 
 @dataclass(frozen=True)
@@ -451,6 +454,7 @@ class SyncEngine:
             {d: k for d, k in devices.items() if d != me},
             signed,
             certs,
+            partners.offered(keys.device, trusted) if recipient == own else [],
         )
 
     def _seal(
@@ -462,7 +466,7 @@ class SyncEngine:
         origins = {b.origin for b in signed}
         certs = {d: c for d, c in draft.certs.items() if d in origins}
         segments = cut_segments(changes)
-        payload = Payload(draft.held, draft.devices, segments, signed, certs)
+        payload = Payload(draft.held, draft.devices, segments, signed, certs, draft.partners)
         operations = payload.operations()
         plain = encode(payload)
         if progress:

@@ -24,6 +24,7 @@ from cmdesk.core.sync import (
     bundle_format,
     import_checks,
     keystore,
+    partners,
     reidentify,
     team_leaving,
 )
@@ -191,6 +192,9 @@ def _import(
         engine.store.release(db, QUARANTINED)
         # Its number, given now: the first pass only reads.
         engine.store.origins.idx(db, engine.store.ctx.device_id)
+        # Before the changes are checked: the office relays the answers of a partner it
+        # trusts in the same bundle that names it.
+        partners.learn(db, h, head.partners, engine.keys().org.identity)
     checked = import_checks.check(engine, h, head, segments, start, check)
     if not lean and checked.operations != h.operations:
         raise rej.reject(rej.UNREADABLE)

@@ -25,6 +25,7 @@ time, never the whole text: the limits below bound what one segment may hold.
 
 from __future__ import annotations
 
+import base64
 import json
 import json.encoder
 import json.scanner
@@ -64,6 +65,8 @@ SEGMENT_BYTES = 4 << 20
 MAX_SEGMENT_BYTES = 16 << 20
 MAX_SEGMENT_OPS = 200_000
 MAX_HEAD_BYTES = 64 << 20
+# Partner identities one payload may name (the agreement has a dozen organisations).
+MAX_PARTNERS = 64
 _NAME = re.compile(r"^(?:[a-z_][a-z0-9_]{0,63}|-)$")
 _MAX_INT = 1 << 62
 # The C scanner behind json.loads, called at a position: (value, end position).
@@ -86,6 +89,9 @@ class Payload:
     # (batches.py).
     batches: list[Batch] = field(default_factory=list)
     certs: dict[str, tuple[DeviceCert, tuple[Link, ...]]] = field(default_factory=dict)
+    # The partners the sender's organisation trusts, as identity bodies (partners.py). In the
+    # first line, which older readers take without it: a bundle with them imports anywhere.
+    partners: list[dict[str, Any]] = field(default_factory=list)
 
     def operations(self) -> int:
         """Operation numbers covered (a change's span; equal to the count for whole changes)."""
@@ -170,6 +176,13 @@ def encode(payload: Payload) -> bytes:
             str(dev(d)): {"cert": c.to_json(), "chain": chain_to_json(chain)}
             for d, (c, chain) in sorted(payload.certs.items())
         }
+    if payload.partners:
+        # Base64 of each identity's JSON: the first line stays ASCII (Reader), Thai names and
+        # all.
+        meta["partners"] = [
+            base64.b64encode(json.dumps(body, separators=(",", ":")).encode()).decode()
+            for body in payload.partners
+        ]
     meta["devices"] = list(devices)
     head = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
     return "\n".join([head, *lines]).encode("utf-8")
@@ -456,6 +469,7 @@ class Head:
     # Every device the payload names (a superset of the changes' origins).
     devices: list[str]
     counts: list[int]
+    partners: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Reader:
@@ -571,7 +585,24 @@ def _head(text: str) -> Head:
         },
         devices=devices,
         counts=counts,
+        partners=_partners(meta.get("partners", [])),
     )
+
+
+def _partners(d: object) -> list[dict[str, Any]]:
+    """Identity bodies, read as identities where they are used (partners.learn)."""
+    if not isinstance(d, list) or len(d) > MAX_PARTNERS:
+        raise ValueError("partners")
+    bodies = [json.loads(base64.b64decode(_str(text), validate=True)) for text in d]
+    if not all(isinstance(b, dict) for b in bodies):
+        raise ValueError("partners")
+    return bodies
+
+
+def _str(value: object) -> str:
+    if not isinstance(value, str) or len(value) > 4096:
+        raise ValueError("text")
+    return value
 
 
 def decode(data: bytes, fmt: int = CURRENT) -> Payload:

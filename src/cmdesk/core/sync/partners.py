@@ -1,0 +1,71 @@
+"""Partners an organisation trusts, passed on to its own laptops.
+
+`sync trust` is run where the data manager works (the office). A laptop that joined earlier
+learned only the partners trusted when its enrolment file was made, so it refused every change
+of a partner trusted later that the office relayed to it (a partner's answer to its own
+organisation's referral) and never converged with the office. Bundles for the organisation's
+own laptops from a laptop that may decide trust (one the organisation certified itself, or a
+data manager's) now carry the partners it trusts (in the payload's first line, which older
+versions read past), and a laptop of the organisation adds the ones it does not know, before
+it checks the bundle's changes. A partner it knows already keeps the keys it has: a bundle
+never replaces them (a key changes only by the partner's own signed update).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cmdesk.core.model.roles import Role
+from cmdesk.core.sync import keystore
+from cmdesk.core.sync.bundle_format import Header
+from cmdesk.core.sync.certs import ChainRefused, verify_chain
+from cmdesk.core.sync.db import Db
+from cmdesk.core.sync.keys import DeviceKeys, OrgIdentity, org_id_follows_from_code
+
+
+def may_decide_trust(role: str | None) -> bool:
+    """None: a device the organisation certified itself (its first, the office's)."""
+    return role is None or role == Role.DATA_MANAGER.value
+
+
+def offered(
+    device: DeviceKeys, trusted: dict[str, tuple[OrgIdentity, bool]]
+) -> list[dict[str, Any]]:
+    """What this laptop's bundles for its own organisation carry (identity bodies)."""
+    if not may_decide_trust(device.cert.role):
+        return []
+    return [ident.body() for ident, own in sorted(trusted.values(), key=_code) if not own]
+
+
+def learn(db: Db, h: Header, bodies: list[dict[str, Any]], own: OrgIdentity) -> int:
+    """Adds the partners (identity bodies) a bundle from this organisation's laptop names,
+    when that laptop may decide trust; how many were new here."""
+    if not bodies or h.sender_org != own.org_id:
+        return 0
+    try:
+        role = verify_chain(h.chain, h.cert, own.org_id, own.sign_public).role
+    except ChainRefused:
+        return 0  # checked before: nothing to learn from a chain that does not hold
+    if not may_decide_trust(role):
+        return 0
+    new = 0
+    for body in bodies:
+        try:
+            ident = OrgIdentity.from_body(body)
+        except ValueError:
+            continue  # from a laptop of our own: nothing to refuse the bundle for
+        known = [other for other, _own in keystore.trusted(db).values()]
+        # As `sync trust` checks an identity file: an id that follows from its code, and no
+        # organisation known here under that id or that code.
+        taken = any(
+            other.org_id == ident.org_id or other.code.strip().upper() == ident.code.strip().upper()
+            for other in known
+        )
+        if not taken and org_id_follows_from_code(ident):
+            keystore.trust(db, ident)
+            new += 1
+    return new
+
+
+def _code(entry: tuple[OrgIdentity, bool]) -> str:
+    return entry[0].code
