@@ -17,10 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import sqlcipher3.dbapi2 as sqlcipher
-
 from cmdesk.core.sync import batches
-from cmdesk.core.sync.db import Db, chunks, marks
+from cmdesk.core.sync.db import Db, chunks, marks, written
 from cmdesk.core.sync.erasure import ERASURE_TABLE, erased_keys, purge
 from cmdesk.core.sync.hlc import COUNTER_MASK, Hlc, pack
 from cmdesk.core.sync.materialize import (
@@ -364,26 +362,17 @@ def _insert_new_clocks(
 ) -> bool:
     """Inserts the clock of each new record (one stamp for every field: json.dumps of
     {EVERY: [hlc, origin]}, written out); False, with nothing inserted, if one exists."""
-    db.execute("SAVEPOINT sync_new_rows")
-    try:
-        db.executemany(
-            "INSERT INTO sync_row (tbl, row_id, clocks, flags) VALUES (?, ?, ?, ?)",
-            [
-                (
-                    key[0],
-                    key[1],
-                    f'{{"{EVERY}":[{c.hlc},{idx[c.origin]}]}}',
-                    DELETED if deleted_at >= 0 and c.values and c.values[deleted_at] else 0,
-                )
-                for key, c, (_, _, deleted_at) in candidates
-            ],
+    rows = [
+        (
+            key[0],
+            key[1],
+            f'{{"{EVERY}":[{c.hlc},{idx[c.origin]}]}}',
+            DELETED if deleted_at >= 0 and c.values and c.values[deleted_at] else 0,
         )
-    except sqlcipher.IntegrityError:
-        db.execute("ROLLBACK TO sync_new_rows")
-        db.execute("RELEASE sync_new_rows")
-        return False
-    db.execute("RELEASE sync_new_rows")
-    return True
+        for key, c, (_, _, deleted_at) in candidates
+    ]
+    insert = "INSERT INTO sync_row (tbl, row_id, clocks, flags) VALUES (?, ?, ?, ?)"
+    return written(db, "sync_new_rows", db.executemany, insert, rows)
 
 
 def apply_changes(

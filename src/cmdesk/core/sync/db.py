@@ -6,8 +6,10 @@ driver connection directly: one prepared statement per batch, no ORM objects per
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol, TypeVar
+
+import sqlcipher3.dbapi2 as sqlcipher
 
 T = TypeVar("T")
 
@@ -33,6 +35,20 @@ class Db(Protocol):
     def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Cursor: ...
 
     def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Cursor: ...
+
+
+def written(db: Db, savepoint: str, write: Callable[..., object], *args: Any) -> bool:
+    """`write(*args)` inside a savepoint: True when it held; False, with nothing of it left,
+    when it broke a unique key."""
+    db.execute(f"SAVEPOINT {savepoint}")
+    try:
+        write(*args)
+    except sqlcipher.IntegrityError:
+        db.execute(f"ROLLBACK TO {savepoint}")
+        db.execute(f"RELEASE {savepoint}")
+        return False
+    db.execute(f"RELEASE {savepoint}")
+    return True
 
 
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:

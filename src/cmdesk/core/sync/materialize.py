@@ -10,10 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import sqlcipher3.dbapi2 as sqlcipher
-
 from cmdesk.core.sync import number_clash
-from cmdesk.core.sync.db import Db, chunks, marks, quote
+from cmdesk.core.sync.db import Db, chunks, marks, quote, written
 from cmdesk.core.sync.merge import (
     DELETED_AT,
     REMOVED,
@@ -151,37 +149,22 @@ class RowWriter:
                 f"VALUES ({marks(len(cols))})"
             )
             params = [[*row, *fill] for row in rows] if fill else rows
-            if new:
-                db.execute("SAVEPOINT sync_rows")
-                try:
-                    db.executemany(insert, params)
-                    db.execute("RELEASE sync_rows")
-                    continue
-                except sqlcipher.IntegrityError:
-                    # A record thought new was there already (written outside sync).
-                    db.execute("ROLLBACK TO sync_rows")
-                    db.execute("RELEASE sync_rows")
+            # A record thought new may be there already (written outside sync).
+            if new and written(db, "sync_rows", db.executemany, insert, params):
+                continue
             upsert = f"{insert} ON CONFLICT (id) {conflict}"
-            db.execute("SAVEPOINT sync_upsert")
-            try:
-                db.executemany(upsert, params)
-            except sqlcipher.IntegrityError:
-                # Another unique key than the id (an audit chain position written twice by
-                # two vaults under one device id, a case number used twice): write the rows
-                # one by one; a case number used twice is settled (number_clash), others are
-                # set aside rather than fail the import and every later one. Their changes
-                # stay in the history.
-                db.execute("ROLLBACK TO sync_upsert")
-                for one in params:
-                    db.execute("SAVEPOINT sync_one")
-                    try:
-                        db.execute(upsert, one)
-                    except sqlcipher.IntegrityError:
-                        db.execute("ROLLBACK TO sync_one")
-                        if not number_clash.settle(db, tbl, cols, one, upsert):
-                            self.set_aside.append((tbl, str(one[0])))
-                    db.execute("RELEASE sync_one")
-            db.execute("RELEASE sync_upsert")
+            if written(db, "sync_upsert", db.executemany, upsert, params):
+                continue
+            # Another unique key than the id (an audit chain position written twice by two
+            # vaults under one device id, a case number used twice): write the rows one by
+            # one; a case number used twice is settled (number_clash), others are set aside
+            # rather than fail the import and every later one. Their changes stay in the
+            # history.
+            for one in params:
+                if not written(db, "sync_one", db.execute, upsert, one) and (
+                    not number_clash.settle(db, tbl, cols, one, upsert)
+                ):
+                    self.set_aside.append((tbl, str(one[0])))
         for tbl, ids in self._deletes.items():
             for part in chunks(ids):
                 db.execute(f"DELETE FROM {quote(tbl)} WHERE id IN ({marks(len(part))})", list(part))

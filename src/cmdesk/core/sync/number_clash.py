@@ -19,9 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-import sqlcipher3.dbapi2 as sqlcipher
-
-from cmdesk.core.sync.db import Db
+from cmdesk.core.sync.db import Db, written
 from cmdesk.core.sync.merge import Value
 
 TABLE: Final = "case_file"
@@ -53,8 +51,8 @@ def settle(db: Db, tbl: str, cols: Sequence[str], row: Sequence[Value], upsert: 
     if not isinstance(number, str) or holder is None:
         return False
     holder_id = str(holder[0])
-    db.execute("SAVEPOINT sync_number_clash")
-    try:
+
+    def write() -> None:
         if row_id > holder_id:
             moved = list(row)
             moved[at] = distinct_number(number, row_id)
@@ -65,9 +63,5 @@ def settle(db: Db, tbl: str, cols: Sequence[str], row: Sequence[Value], upsert: 
                 (distinct_number(number, holder_id), holder_id),
             )
             db.execute(upsert, list(row))
-    except sqlcipher.IntegrityError:
-        db.execute("ROLLBACK TO sync_number_clash")
-        db.execute("RELEASE sync_number_clash")
-        return False
-    db.execute("RELEASE sync_number_clash")
-    return True
+
+    return written(db, "sync_number_clash", write)
