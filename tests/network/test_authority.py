@@ -27,7 +27,7 @@ def forged_bundle(
     """The partner's own keys sign a bundle holding every change in its log, forged ones
     included (its export would never select them; a hostile copy of the app would)."""
 
-    def everything(db: Any, origins: Any, scope: Any, known: Any, check: Any) -> Any:
+    def everything(db: Any, origins: Any, scope: Any, known: Any, check: Any, *_: Any) -> Any:
         return for_own_org(db, origins, known, check)
 
     mp.setattr(engine_module, "for_partner", everything)

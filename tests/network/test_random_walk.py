@@ -230,12 +230,8 @@ class Walk(RuleBasedStateMachine):
     @rule(data=st.data())
     @_step
     def copy_folder(self, data: st.DataObject) -> None:
-        """A laptop's vault folder copied whole to another computer, both going on. WVFT's
-        only: a copy of ECPAT's office that meets WVFT's referrals records a refusal ("changed
-        on the way") it later heals, which the walk's end would report (left open, in the
-        issue note of 2026-12-06)."""
-        wvft = sorted(n for n, laptop in self.laptops.items() if laptop.org == WVFT)
-        name = data.draw(st.sampled_from(wvft), label="laptop")
+        """A laptop's vault folder copied whole to another computer, both going on."""
+        name = data.draw(st.sampled_from(sorted(self.laptops)), label="laptop")
         twin = f"{name}-copy{next(self.counter)}"
         self.laptops[twin] = self.laptops[name].copy_folder(self.root / twin)
         self.holds[twin] = set(self.holds[name])

@@ -69,8 +69,20 @@ def test_a_partner_cannot_relay_our_operations_unless_we_already_hold_them() -> 
 def test_a_partner_creates_only_its_own_records() -> None:
     own_child = change(FRC_LAPTOP, 1, "child", "c-9", org_id=PARTNER, nickname="x")
     then_edit = change(FRC_LAPTOP, 2, "child", "c-9", nickname="y")
-    nameless = change(FRC_LAPTOP, 3, "child", "c-10", nickname="z")
-    assert reasons(own_child, then_edit, nameless) == [None, None, authority.CREATED_INSIDE]
+    ours = change(FRC_LAPTOP, 3, "child", "c-10", org_id=OWN, nickname="z")
+    assert reasons(own_child, then_edit, ours) == [None, None, authority.CREATED_INSIDE]
+
+
+def test_a_partner_change_to_a_record_not_here_yet_waits_for_it() -> None:
+    """An answer to a referral this laptop has not received (it heard from the partner before
+    its own office): neither applied nor refused, so the partner's next bundle brings it
+    again, to be judged once the record is here."""
+    answer = change(FRC_LAPTOP, 1, "referral", "ref-unknown", status="acknowledged")
+    nameless = change(FRC_LAPTOP, 2, "child", "c-10", nickname="z")
+    verdict = authority.check([[answer, nameless]], facts())
+    assert verdict.segments == [[]]
+    assert verdict.refused == []
+    assert verdict.waiting == [answer, nameless]
 
 
 # A laptop of our own organisation enrolled for team north (team_authority.py).

@@ -17,6 +17,10 @@ it. The rules, per change (the origin's organisation is O, this vault's is `own`
   judged where it first arrived.
 
 Refused changes are not stored: the real change with that origin and number can still come.
+A partner's change to a record of an owned table that this vault does not hold yet, and that
+does not name an owner (not a creation: an answer to a referral that has not arrived here,
+because the laptop hears from the partner before its own office), cannot be judged: it is
+left out without a refusal, not held, and comes again with the partner's next bundle.
 The functions here are pure over the decoded changes and a lookup of current owners.
 """
 
@@ -47,6 +51,9 @@ REFUSED_NOTE = N_(
     "make them. They were not applied; the rest of the bundle was. Tell your data manager."
 )
 REFUSED_LINE = N_("{n} refused: {reason}")
+
+# Not a refusal, never shown: the change waits for its record (module docstring).
+NOT_HERE_YET = "not here yet"
 
 REASONS = (
     FOREIGN_ORIGIN,
@@ -108,6 +115,8 @@ class Refusal:
 class Verdict:
     segments: list[list[Change]]
     refused: list[Refusal] = field(default_factory=list)
+    # Left out until their records are here (NOT_HERE_YET): neither applied nor refused.
+    waiting: list[Change] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -179,6 +188,8 @@ def check(segments: Sequence[Sequence[Change]], facts: Facts) -> Verdict:
             reason = judge.reason(change)
             if reason is None:
                 kept.append(change)
+            elif reason == NOT_HERE_YET:
+                verdict.waiting.append(change)
             else:
                 verdict.refused.append(Refusal(change.origin, change.seq, change.tbl, reason))
         verdict.segments.append(kept)
@@ -232,6 +243,9 @@ def _reason(
         return refused
     current = born.get(key) or facts.owner(*key)
     if current is None:
+        table = synced_tables().get(change.tbl)
+        if table is not None and table.owned and "org_id" not in values:
+            return NOT_HERE_YET
         reason = _creation(change.tbl, values, org, facts, born)
         if reason is None:
             _remember(born, key, values)

@@ -44,6 +44,7 @@ from cmdesk.core.sync.exporting import (
     Laptop,
     contested_of,
     device_teams,
+    devices_of,
     find_laptop,
     for_own_org,
     for_partner,
@@ -426,7 +427,8 @@ class SyncEngine:
             else:
                 owned = {n: t.owned for n, t in synced_tables().items()}
                 scope = sharing.scope_for(db, recipient, owned)
-                changes = for_partner(db, self.store.origins, scope, known, check)
+                theirs = devices_of(db, recipient, devices)
+                changes = for_partner(db, self.store.origins, scope, known, check, theirs)
             signed = batches.for_changes(db, self.store.origins, changes, me)
             certs = batches.certs_for(db, {b.origin for b in signed} - {me})
         changes.sort(key=lambda c: (c.hlc, c.origin))

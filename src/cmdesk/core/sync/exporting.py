@@ -4,7 +4,7 @@ organisation only what sharing.py allows."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,19 +136,40 @@ def for_own_org(db: Db, origins: Origins, known: Vector, check: Cancel) -> list[
     return out
 
 
+def devices_of(db: Db, org: str, devices: dict[str, Knowledge]) -> set[str]:
+    """The devices known here to be `org`'s: told by certified senders, or by a certificate
+    met with a relayed change."""
+    out = {d for d, k in devices.items() if k.org_id == org}
+    for device, cert in db.execute("SELECT device_id, cert FROM sync_cert"):
+        if DeviceCert.from_json(json.loads(cert)).org_id == org:
+            out.add(str(device))
+    return out
+
+
 def for_partner(
-    db: Db, origins: Origins, scope: Scope, known: Vector, check: Cancel
+    db: Db,
+    origins: Origins,
+    scope: Scope,
+    known: Vector,
+    check: Cancel,
+    theirs: Container[str] = (),
 ) -> list[Change]:
     """The changes of records in scope, cut down to the fields the scope allows (a partner
-    organisation's scope, or a team's: sharing.py)."""
+    organisation's scope, or a team's: sharing.py). None whose origin is in `theirs`: the
+    partner's own devices' changes reach its laptops whole from each other, and what this
+    vault holds of them is cut to what the partner shared, which a laptop of that
+    organisation refuses as changed on the way (batches.py)."""
     out: list[Change] = []
     empty = RangeSet()
+    skip = {i for i, d in db.execute("SELECT idx, device_id FROM sync_origin") if d in theirs}
     for n, ((tbl, row_id), fields) in enumerate(sorted(scope.items())):
         if n % 2_000 == 0:
             check()
         for row in db.execute(
             f"SELECT {_COLUMNS} FROM sync_change WHERE tbl = ? AND row_id = ?", (tbl, row_id)
         ):
+            if row[0] in skip:
+                continue
             change = _change(origins, db, row, decode=True)
             have = known.get(change.origin, empty)
             stored = change.ops

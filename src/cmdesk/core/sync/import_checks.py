@@ -25,14 +25,16 @@ if TYPE_CHECKING:
 
 # Refusals kept one by one for the audit trail (all are counted by reason).
 AUDITED_REFUSALS = 100
+# The code of a change left out until its record is here (Checked.refused).
+WAITS = 255
 
 
 @dataclass
 class Checked:
     """What the first pass found."""
 
-    # segment number -> per change 0 (applies) or 1 + its reason's index in authority.REASONS;
-    # only segments with a refusal are here
+    # segment number -> per change 0 (applies), 1 + its reason's index in authority.REASONS,
+    # or WAITS; only segments with a change left out are here
     refused: dict[int, bytearray] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     first_refusals: list[authority.Refusal] = field(default_factory=list)
@@ -51,12 +53,16 @@ class Checked:
         return [c for c, code in zip(segment, codes, strict=True) if not code]
 
     def refuse(self, where: tuple[int, int, int], c: Change, reason: str) -> None:
-        """Refuses change j of segment i (of n changes), c."""
+        """Refuses change j of segment i (of n changes), c; one that waits for its record
+        (authority.NOT_HERE_YET) is left out without a refusal."""
         i, j, n = where
         codes = self.refused.get(i)
         if codes is None:
             codes = self.refused[i] = bytearray(n)
         if codes[j]:
+            return
+        if reason == authority.NOT_HERE_YET:
+            codes[j] = WAITS
             return
         codes[j] = 1 + authority.REASONS.index(reason)
         self.counts[reason] = self.counts.get(reason, 0) + 1
@@ -127,9 +133,9 @@ def _judge(
             out.refuse((i, j, n), c, reason)
 
 
-def _facts(
-    engine: SyncEngine, db: Db, h: bundle_format.Header, head: Head, held: Vector
-) -> authority.Facts:
+def _device_orgs(engine: SyncEngine, db: Db, h: bundle_format.Header, head: Head) -> dict[str, str]:
+    """The organisation of each device this vault knows of, and of those the bundle's sender
+    may vouch for (vouched_orgs), as both checks of a change's origin take it."""
     own = engine.keys().org.identity.org_id
     orgs = authority.device_orgs(db, engine.store.ctx.device_id, own)
     if h.sender_org == own:
@@ -143,6 +149,14 @@ def _facts(
         for device, org in vouched_orgs(own, h, head.knowledge).items():
             if device not in certified and device != engine.store.ctx.device_id:
                 orgs[device] = org
+    return orgs
+
+
+def _facts(
+    engine: SyncEngine, db: Db, h: bundle_format.Header, head: Head, held: Vector
+) -> authority.Facts:
+    own = engine.keys().org.identity.org_id
+    orgs = _device_orgs(engine, db, h, head)
     sender_team = team_of(h.chain) if h.sender_org == own else None
     teams: dict[str, str] = {}
     if sender_team is not None:
@@ -171,7 +185,11 @@ def _origin_check(
 ) -> tuple[batches.OriginCheck, batches.OriginKeys]:
     """Each relayed change against its origin's signature (batches.py)."""
     own = engine.keys().org.identity.org_id
-    orgs = authority.device_orgs(db, engine.store.ctx.device_id, own)
+    # With what the sender vouches for: a partner's laptop that never met WVFT's field
+    # laptop took it, unknown, for one of its own organisation's, expected its changes whole
+    # and refused the part WVFT shares as "changed on the way" (its office's first bundle
+    # relaying a referral; tests/network/test_partner_trust.py).
+    orgs = _device_orgs(engine, db, h, head)
     known = {
         str(d): bytes(k)
         for d, k in db.execute(
