@@ -48,13 +48,14 @@ THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 # The step ECPAT takes on a referral in each state.
 NEXT = {"sent": "acknowledge", "acknowledged": "accept"}
 # Who records on each laptop of the template: a supervisor sees every case of its organisation.
-WORKER = {"office": "kasem", "field": "lek", "partner": "som"}
+WORKER = {"office": "kasem", "field": "lek", "partner": "som", "outreach": "nid"}
+ORGS = {"office": WVFT, "field": WVFT, "partner": ECPAT, "outreach": ECPAT}
 
 
 @pytest.fixture(scope="module")
 def network(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The office and a field laptop of WVFT and ECPAT's office, trusting each other, each
-    with a supervisor; copied for every walk."""
+    """The office and a field laptop of WVFT, ECPAT's office and an outreach laptop, the
+    offices trusting each other, each with a supervisor; copied for every walk."""
     root = tmp_path_factory.mktemp("network")
     office = Laptop.init(root / "office", WVFT)
     office.add_user(WORKER["office"], "supervisor")
@@ -65,6 +66,8 @@ def network(tmp_path_factory: pytest.TempPathFactory) -> Path:
     partner.add_user(WORKER["partner"], "supervisor")
     office.trust(partner)
     partner.trust(office)
+    # Enrolled after: its enrolment file carries WVFT's identity.
+    partner.enrol(root / "outreach", user=WORKER["outreach"], role="supervisor")
     return root
 
 
@@ -88,9 +91,8 @@ class Walk(RuleBasedStateMachine):
     def start(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="walk-", dir=self.template))
         self.laptops: dict[str, Laptop] = {}
-        for name in ("office", "field", "partner"):
+        for name, org in ORGS.items():
             shutil.copytree(self.template / name, self.root / name)
-            org = ECPAT if name == "partner" else WVFT
             laptop = Laptop(self.root / name, WORKER[name], org=org, bundles=self.root / "b")
             self.laptops[name] = laptop
         self.made: dict[str, str] = {}  # what was recorded (a child's name, a note) -> org
@@ -100,7 +102,7 @@ class Walk(RuleBasedStateMachine):
         self.backups: dict[str, tuple[Path, set[str]]] = {}
         self.restored = False
         self.failed = False
-        self.trusting = {"office", "partner"}  # and their copies
+        self.trusting = {"office", "partner", "outreach"}  # and their copies
         self.counter = itertools.count(1)
 
     def _number(self) -> str:
@@ -226,7 +228,7 @@ class Walk(RuleBasedStateMachine):
         self.holds[name] = set(held)
         self.restored = True
 
-    @precondition(lambda self: len(self.laptops) < 5)
+    @precondition(lambda self: len(self.laptops) < 6)
     @rule(data=st.data())
     @_step
     def copy_folder(self, data: st.DataObject) -> None:
