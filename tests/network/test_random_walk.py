@@ -19,32 +19,16 @@ and processes. `NETWORK_EXAMPLES` sets how many walks (6 unless set).
 
 from __future__ import annotations
 
-import functools
-import itertools
-import os
-import shutil
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
-from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    initialize,
-    precondition,
-    rule,
-    run_state_machine_as_test,
-)
+from hypothesis.stateful import initialize, precondition, rule
 
 from tests.network.harness import Laptop
+from tests.network.walks import Walker, run_walks, step
 
-EXAMPLES = int(os.environ.get("NETWORK_EXAMPLES", "6"))
 WVFT, ECPAT = "WVFT", "ECPAT"
-PHASES = tuple(p for p in Phase if p is not Phase.shrink or os.environ.get("NETWORK_SHRINK"))
-THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 # The step ECPAT takes on a referral in each state.
 NEXT = {"sent": "acknowledge", "acknowledged": "accept"}
 # Who records on each laptop of the template: a supervisor sees every case of its organisation.
@@ -71,56 +55,23 @@ def network(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _step(rule: Callable[[Walk, st.DataObject], None]) -> Callable[[Walk, st.DataObject], None]:
-    """A rule that marks the walk as stopped by a failure until it ends: the walk's failing
-    step is its report, not the final check of a network left half-way."""
-
-    @functools.wraps(rule)
-    def marked(self: Walk, data: st.DataObject) -> None:
-        self.failed = True
-        rule(self, data)
-        self.failed = False
-
-    return marked
-
-
-class Walk(RuleBasedStateMachine):
-    template: ClassVar[Path]
-
+class Walk(Walker):
     @initialize()
     def start(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="walk-", dir=self.template))
-        self.laptops: dict[str, Laptop] = {}
-        for name, org in ORGS.items():
-            shutil.copytree(self.template / name, self.root / name)
-            laptop = Laptop(self.root / name, WORKER[name], org=org, bundles=self.root / "b")
-            self.laptops[name] = laptop
+        self.begin("walk-", {name: (WORKER[name], org) for name, org in ORGS.items()})
         self.made: dict[str, str] = {}  # what was recorded (a child's name, a note) -> org
-        self.holds: dict[str, set[str]] = {name: set() for name in self.laptops}
         self.cases: dict[str, tuple[str, str]] = {}  # case id -> (child's name, org)
         self.referred: set[str] = set()  # cases referred to ECPAT
-        self.backups: dict[str, tuple[Path, set[str]]] = {}
-        self.restored = False
-        self.failed = False
         self.trusting = {"office", "partner", "outreach"}  # and their copies
-        self.counter = itertools.count(1)
-
-    def _number(self) -> str:
-        """The next number in Thai digits (a name in Thai script, as the forms want)."""
-        return str(next(self.counter)).translate(THAI_DIGITS)
-
-    def teardown(self) -> None:
-        if hasattr(self, "root"):
-            shutil.rmtree(self.root, ignore_errors=True)
 
     # -- recording -------------------------------------------------------------------------
 
     @rule(data=st.data())
-    @_step
+    @step
     def open_case(self, data: st.DataObject) -> None:
         name = data.draw(st.sampled_from(sorted(self.laptops)), label="laptop")
         laptop = self.laptops[name]
-        child = f"เด็ก{self._number()}"
+        child = f"เด็ก{self.number()}"
         case = laptop.open_case(child, "risk_reason=อยู่ลำพัง")
         self.made[child] = laptop.org
         self.cases[str(case["id"])] = (child, laptop.org)
@@ -128,7 +79,7 @@ class Walk(RuleBasedStateMachine):
 
     @precondition(lambda self: bool(self.cases))
     @rule(data=st.data())
-    @_step
+    @step
     def write_note(self, data: st.DataObject) -> None:
         name = data.draw(st.sampled_from(sorted(self.laptops)), label="laptop")
         laptop = self.laptops[name]
@@ -136,14 +87,14 @@ class Walk(RuleBasedStateMachine):
         if not held:
             return
         case = data.draw(st.sampled_from(held), label="case")
-        note = f"บันทึก{self._number()}"
+        note = f"บันทึก{self.number()}"
         laptop.json("note", "add", case, "--text", note)
         self.made[note] = laptop.org
         self.holds[name].add(note)
 
     @precondition(lambda self: any(org == WVFT for _, org in self.cases.values()))
     @rule(data=st.data())
-    @_step
+    @step
     def refer(self, data: st.DataObject) -> None:
         """A WVFT supervisor refers a case to ECPAT for legal aid, sharing the child's
         identity (on a recorded override: the walk keeps no consent forms)."""
@@ -167,7 +118,7 @@ class Walk(RuleBasedStateMachine):
 
     @precondition(lambda self: bool(self.referred))
     @rule(data=st.data())
-    @_step
+    @step
     def answer(self, data: st.DataObject) -> None:
         """ECPAT takes the next step of a referral it has received."""
         ecpat = sorted(n for n, laptop in self.laptops.items() if laptop.org == ECPAT)
@@ -184,7 +135,7 @@ class Walk(RuleBasedStateMachine):
     # -- carrying bundles ------------------------------------------------------------------
 
     @rule(data=st.data())
-    @_step
+    @step
     def carry(self, data: st.DataObject) -> None:
         """A bundle from one laptop imported on another (a USB stick, any direction)."""
         names = sorted(self.laptops)
@@ -208,29 +159,9 @@ class Walk(RuleBasedStateMachine):
 
     # -- copies ----------------------------------------------------------------------------
 
-    @rule(data=st.data())
-    @_step
-    def backup(self, data: st.DataObject) -> None:
-        name = data.draw(st.sampled_from(sorted(self.laptops)), label="laptop")
-        self.backups[name] = (self.laptops[name].backup(), set(self.holds[name]))
-
-    @precondition(lambda self: bool(self.backups) and not self.restored)
-    @rule(data=st.data())
-    @_step
-    def restore(self, data: st.DataObject) -> None:
-        """The laptop's vault put back from its latest backup (once a walk: a second restore
-        can lose what the first one's laptop was believed to hold)."""
-        name = data.draw(st.sampled_from(sorted(self.backups)), label="laptop")
-        backup, held = self.backups.pop(name)
-        laptop = self.laptops[name]
-        shutil.rmtree(laptop.root)
-        shutil.copytree(backup, laptop.root)
-        self.holds[name] = set(held)
-        self.restored = True
-
     @precondition(lambda self: len(self.laptops) < 6)
     @rule(data=st.data())
-    @_step
+    @step
     def copy_folder(self, data: st.DataObject) -> None:
         """A laptop's vault folder copied whole to another computer, both going on."""
         name = data.draw(st.sampled_from(sorted(self.laptops)), label="laptop")
@@ -293,24 +224,4 @@ class Walk(RuleBasedStateMachine):
 def test_laptops_of_two_organisations_in_any_order_lose_nothing_and_share_nothing(
     network: Path,
 ) -> None:
-    class Checked(Walk):
-        def teardown(self) -> None:
-            try:
-                if hasattr(self, "root") and not self.failed:
-                    self.check_settled()
-            finally:
-                super().teardown()
-
-    Checked.template = network
-    run_state_machine_as_test(
-        Checked,
-        settings=settings(
-            max_examples=EXAMPLES,
-            stateful_step_count=16,
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow],
-            # Shrinking replays hundreds of walks of processes; the failing walk is printed
-            # as found (NETWORK_SHRINK=1 shrinks it).
-            phases=PHASES,
-        ),
-    )
+    run_walks(Walk, network)
