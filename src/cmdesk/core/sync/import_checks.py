@@ -86,8 +86,9 @@ def check(
     forked_seqs: set[int] = set()
     with engine.store.read() as db:
         held = load_held(db, engine.store.origins)
-        judge = authority.Judge(_facts(engine, db, h, head, held), head.devices)
-        origins, keys = _origin_check(engine, db, h, head, held)
+        orgs = _device_orgs(engine, db, h, head)
+        judge = authority.Judge(_facts(engine, db, h, head, held, orgs), head.devices)
+        origins, keys = _origin_check(engine, db, h, head, held, dict(orgs))
         i = 0
         # No enumerate, and each segment's own work in a function: a name left bound to the
         # last segment (or its last change) would keep it alive while the next is decoded.
@@ -153,10 +154,14 @@ def _device_orgs(engine: SyncEngine, db: Db, h: bundle_format.Header, head: Head
 
 
 def _facts(
-    engine: SyncEngine, db: Db, h: bundle_format.Header, head: Head, held: Vector
+    engine: SyncEngine,
+    db: Db,
+    h: bundle_format.Header,
+    head: Head,
+    held: Vector,
+    orgs: dict[str, str],
 ) -> authority.Facts:
     own = engine.keys().org.identity.org_id
-    orgs = _device_orgs(engine, db, h, head)
     sender_team = team_of(h.chain) if h.sender_org == own else None
     teams: dict[str, str] = {}
     if sender_team is not None:
@@ -181,15 +186,20 @@ def _facts(
 
 
 def _origin_check(
-    engine: SyncEngine, db: Db, h: bundle_format.Header, head: Head, held: Vector
+    engine: SyncEngine,
+    db: Db,
+    h: bundle_format.Header,
+    head: Head,
+    held: Vector,
+    orgs: dict[str, str],
 ) -> tuple[batches.OriginCheck, batches.OriginKeys]:
     """Each relayed change against its origin's signature (batches.py)."""
     own = engine.keys().org.identity.org_id
-    # With what the sender vouches for: a partner's laptop that never met WVFT's field
-    # laptop took it, unknown, for one of its own organisation's, expected its changes whole
-    # and refused the part WVFT shares as "changed on the way" (its office's first bundle
-    # relaying a referral; tests/network/test_partner_trust.py).
-    orgs = _device_orgs(engine, db, h, head)
+    # `orgs` as the authority check has them, with what the sender vouches for: a partner's
+    # laptop that never met WVFT's field laptop took it, unknown, for one of its own
+    # organisation's, expected its changes whole and refused the part WVFT shares as
+    # "changed on the way" (its office's first bundle relaying a referral;
+    # tests/network/test_partner_trust.py).
     known = {
         str(d): bytes(k)
         for d, k in db.execute(
