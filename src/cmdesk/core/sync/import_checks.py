@@ -86,9 +86,9 @@ def check(
     forked_seqs: set[int] = set()
     with engine.store.read() as db:
         held = load_held(db, engine.store.origins)
-        orgs = _device_orgs(engine, db, h, head)
-        judge = authority.Judge(_facts(engine, db, h, head, held, orgs), head.devices)
-        origins, keys = _origin_check(engine, db, h, head, held, dict(orgs))
+        bundle = _Bundle(h, head, held, _device_orgs(engine, db, h, head))
+        judge = authority.Judge(_facts(engine, db, bundle), head.devices)
+        origins, keys = _origin_check(engine, db, bundle)
         i = 0
         # No enumerate, and each segment's own work in a function: a name left bound to the
         # last segment (or its last change) would keep it alive while the next is decoded.
@@ -153,14 +153,18 @@ def _device_orgs(engine: SyncEngine, db: Db, h: bundle_format.Header, head: Head
     return orgs
 
 
-def _facts(
-    engine: SyncEngine,
-    db: Db,
-    h: bundle_format.Header,
-    head: Head,
-    held: Vector,
-    orgs: dict[str, str],
-) -> authority.Facts:
+@dataclass(frozen=True)
+class _Bundle:
+    """What both checks of an import read of the bundle and of this vault."""
+
+    h: bundle_format.Header
+    head: Head
+    held: Vector
+    orgs: dict[str, str]  # each origin's organisation (_device_orgs)
+
+
+def _facts(engine: SyncEngine, db: Db, b: _Bundle) -> authority.Facts:
+    h, head, held, orgs = b.h, b.head, b.held, b.orgs
     own = engine.keys().org.identity.org_id
     sender_team = team_of(h.chain) if h.sender_org == own else None
     teams: dict[str, str] = {}
@@ -186,14 +190,10 @@ def _facts(
 
 
 def _origin_check(
-    engine: SyncEngine,
-    db: Db,
-    h: bundle_format.Header,
-    head: Head,
-    held: Vector,
-    orgs: dict[str, str],
+    engine: SyncEngine, db: Db, b: _Bundle
 ) -> tuple[batches.OriginCheck, batches.OriginKeys]:
     """Each relayed change against its origin's signature (batches.py)."""
+    h, head, held, orgs = b.h, b.head, b.held, dict(b.orgs)  # adds the sender
     own = engine.keys().org.identity.org_id
     # `orgs` as the authority check has them, with what the sender vouches for: a partner's
     # laptop that never met WVFT's field laptop took it, unknown, for one of its own
