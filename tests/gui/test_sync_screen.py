@@ -5,6 +5,7 @@ decided, a truncated bundle refused in Thai with nothing changed."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,12 +13,14 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from cmdesk.core.i18n import translator
+from cmdesk.core.sync import authority, team_leaving
 from cmdesk.core.sync import rejections as rej
-from cmdesk.core.sync import team_leaving
+from cmdesk.core.sync.importing import ImportResult
 from cmdesk.core.sync.progress import stopper
 from cmdesk.core.sync.rejections import SyncCancelled
 from cmdesk.core.sync.resolution import open_conflicts
 from cmdesk.gui.i18n import plain
+from cmdesk.gui.screens.sync.exchange import IMPORTED, Imported, imported_words
 from cmdesk.gui.screens.sync_screen import CONFLICTS_TAB, SyncScreen
 from cmdesk.gui.screens.workspace import WorkspacePage
 from cmdesk.gui.settings import GuiSettings
@@ -361,3 +364,27 @@ def test_the_office_makes_a_bundle_for_a_team_laptop_through_the_screen(
     with Workspace.open(team_root, "dao", STAFF_PASS) as ws, ws.sync.store.read() as db:
         held = db.execute("SELECT count(*) FROM case_file WHERE id = ?", (fresh.case_id,))
         assert held.fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("language", ["en", "th"])
+def test_the_import_message_says_what_was_refused_and_what_waits_for_its_record(
+    language: str,
+) -> None:
+    """A partner's bundle with a change its sender had no right to make, and answers to a
+    referral this laptop has not received yet: the screen says both, in the person's
+    language (before, it said neither: the refusals were in `sync status` only)."""
+    result = ImportResult(
+        bundle_id="b", sender_device="d", sender_org="o", operations=9, new=6, duplicates=0,
+        quarantined=0, waiting_for_upgrade=0, segments=1, resumed_at=0, replay=False,
+        refused={authority.FOREIGN_ORIGIN: 1}, waiting_for_records=2,
+    )  # fmt: skip
+    said = plain(imported_words(Imported(result, "ECPAT", 0, 0, IMPORTED), translator(language)))
+    if language == "en":
+        assert "2 changes are for records this laptop has not received yet" in said
+        assert "Import your office's bundle first." in said
+        assert "1 refused: made by a device of another organisation" in said
+    else:
+        assert "ยังไม่ได้รับ" in said and "นำเข้าชุดข้อมูลซิงค์จากสำนักงาน" in said
+        assert "ปฏิเสธ 1 รายการ:" in said
+        # Thai throughout: no English word but the partner's code.
+        assert re.search(r"[A-Za-z]{3,}", said.replace("ECPAT", "")) is None, said

@@ -344,6 +344,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         say(tr.format(texts.REMOVED_CASES_NOTE, n=result.removed_cases))
     if result.quarantined:
         say(tr.format(texts.QUARANTINED_NOTE, n=result.quarantined))
+    if result.waiting_for_records:
+        say(tr.format(texts.WAITING_FOR_RECORDS_NOTE, n=result.waiting_for_records))
     if result.refused:
         say(tr.format(authority.REFUSED_NOTE, n=sum(result.refused.values())))
         for reason, n in result.refused.items():

@@ -37,6 +37,8 @@ class Checked:
     # or WAITS; only segments with a change left out are here
     refused: dict[int, bytearray] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    # Changes left out until their records are here (authority.NOT_HERE_YET).
+    waiting: int = 0
     first_refusals: list[authority.Refusal] = field(default_factory=list)
     # Batches whose signatures hold and origin certificates that verified: kept to relay on.
     batches: list[batches.Batch] = field(default_factory=list)
@@ -63,6 +65,7 @@ class Checked:
             return
         if reason == authority.NOT_HERE_YET:
             codes[j] = WAITS
+            self.waiting += 1
             return
         codes[j] = 1 + authority.REASONS.index(reason)
         self.counts[reason] = self.counts.get(reason, 0) + 1

@@ -72,6 +72,9 @@ class ImportResult:
     set_aside: int = 0
     # A team's laptop: cases handed to another team that it removed (team_leaving.py).
     removed_cases: int = 0
+    # A partner's changes to records this vault does not hold yet: not applied, sent again
+    # with the partner's next bundle (authority.NOT_HERE_YET).
+    waiting_for_records: int = 0
 
 
 @contextmanager
@@ -266,6 +269,7 @@ def _import(
         forked=max(forked, total.forked),
         set_aside=total.set_aside,
         removed_cases=removed,
+        waiting_for_records=checked.waiting,
     )
 
 

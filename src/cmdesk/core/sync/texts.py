@@ -102,6 +102,12 @@ SET_ASIDE_NOTE = N_(
     "{n} records could not be written because another record already holds their number "
     "(for example a case number). They are kept in the sync history; tell your data manager."
 )
+# A partner's changes to records not here yet (authority.NOT_HERE_YET): left out, sent again.
+WAITING_FOR_RECORDS_NOTE = N_(
+    "{n} changes are for records this laptop has not received yet (for example the answer to "
+    "a referral made on another laptop). They were not applied; the sender sends them again "
+    "with its next bundle. Import your office's bundle first."
+)
 # A team's laptop let go of cases handed to another team (team_leaving.py).
 REMOVED_CASES_NOTE = N_(
     "Cases handed to another team, removed from this laptop: {n}. Everything written on them "

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.errors import BundleRejected
 from cmdesk.core.i18n import Translator
-from cmdesk.core.sync import texts
+from cmdesk.core.sync import authority, texts
 from cmdesk.core.sync.rejections import SyncCancelled
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.ops import ChangeOp
@@ -412,6 +412,12 @@ def imported_words(outcome: Imported, tr: Translator) -> str:
         )
     if r.removed_cases:
         lines.append(tr.format(texts.REMOVED_CASES_NOTE, n=r.removed_cases))
+    if r.waiting_for_records:
+        lines.append(tr.format(texts.WAITING_FOR_RECORDS_NOTE, n=r.waiting_for_records))
+    if r.refused:
+        lines.append(tr.format(authority.REFUSED_NOTE, n=sum(r.refused.values())))
+        for reason, n in r.refused.items():
+            lines.append(tr.format(authority.REFUSED_LINE, n=n, reason=tr.gettext(reason)))
     if outcome.new_conflicts:
         lines.append(
             tr.ngettext(
