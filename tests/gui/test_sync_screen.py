@@ -388,3 +388,49 @@ def test_the_import_message_says_what_was_refused_and_what_waits_for_its_record(
         assert "ปฏิเสธ 1 รายการ:" in said
         # Thai throughout: no English word but the partner's code.
         assert re.search(r"[A-Za-z]{3,}", said.replace("ECPAT", "")) is None, said
+
+
+def test_the_sync_screen_says_what_imports_refused_lately(
+    qtbot: QtBot,
+    make_shell: MakeShell,
+    network_template: Path,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A partner's bundle that opens a case inside WVFT (a hostile copy of the app: its export
+    would never select it) is refused on import; the sync screen says so, in Thai, with the
+    sender, the reason and when (before, only `sync status` did)."""
+    import shutil
+
+    from cmdesk.core.model import Case, org_id_for
+    from cmdesk.core.sync import engine as engine_module
+    from cmdesk.core.sync.exporting import for_own_org
+    from cmdesk.core.workspace import Workspace
+
+    fresh = make_laptops(network_template, tmp_path, shared_case=False)
+    partner = tmp_path / "p1"
+    shutil.copytree(network_template / "p1", partner)
+    with monkeypatch.context() as hostile:
+        hostile.setattr(
+            engine_module,
+            "for_partner",
+            lambda db, origins, _scope, known, check, *_: for_own_org(db, origins, known, check),
+        )
+        with Workspace.open(partner, ADMIN, ADMIN_PASS) as ws:
+            with ws.ctx.write() as s:
+                s.add(
+                    Case(
+                        org_id=org_id_for("WVFT"), child_id="x", case_number="X-1", risk_level="low"
+                    )
+                )
+            data, _ = ws.sync.export("WVFT")
+    with open_as(fresh.b) as ws:
+        assert ws.sync.import_bundle(data).refused[authority.CREATED_INSIDE] == 1
+    shell, screen = laptop_shell(make_shell, qtbot, fresh.b, language="th")
+    said = plain(screen.summary.text())
+    th = translator("th")
+    assert screen.summary.isVisibleTo(screen)
+    assert "ECPAT" in said and th.gettext(authority.CREATED_INSIDE) in said
+    assert th.gettext(authority.CREATED_INSIDE) != authority.CREATED_INSIDE  # in Thai
+    assert re.search(r"[A-Za-z]{3,}", said.replace("ECPAT", "")) is None, said
+    shell.shutdown()

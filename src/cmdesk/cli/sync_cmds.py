@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -403,16 +402,7 @@ def say_trouble(trouble: ImportTrouble, tr: Translator, *, quiet: bool) -> None:
     """What imports refused or set aside, for `sync status` and `check` (quiet: say nothing
     when there is nothing to say)."""
     for r in trouble.refused:
-        at = datetime.fromisoformat(r.last_at.replace("Z", "+00:00"))
-        say(
-            tr.format(
-                texts.TROUBLE_REFUSED,
-                org=r.from_code or r.from_org,
-                n=r.count,
-                reason=tr.gettext(r.reason),
-                at=format_datetime(at, tr.locale),
-            )
-        )
+        say(texts.refused_line(r, tr))
     if trouble.forked:
         say(tr.format(texts.TROUBLE_FORKED, n=trouble.forked))
     if trouble.set_aside:

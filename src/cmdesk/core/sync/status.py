@@ -134,6 +134,11 @@ class RefusedChanges:
     count: int
     last_at: str  # when the last of them arrived (UTC text)
 
+    @property
+    def when(self) -> datetime:
+        parsed = datetime.fromisoformat(self.last_at.replace("Z", "+00:00"))
+        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
 
 @dataclass(frozen=True)
 class ImportTrouble:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from cmdesk.core.i18n import N_
+from typing import TYPE_CHECKING
+
+from cmdesk.core.i18n import N_, format_datetime
+
+if TYPE_CHECKING:
+    from cmdesk.core.i18n import Translator
+    from cmdesk.core.sync.status import RefusedChanges
 
 WROTE_IDENTITY = N_(
     "Wrote the identity of {org} to {path}. Fingerprint: {fingerprint}. Read the fingerprint "
@@ -131,6 +137,20 @@ STATUS_LINE = N_(
 )
 STATE_HASH = N_("State hash: {hash}")
 TROUBLE_REFUSED = N_("Refused from {org}: {n} changes. {reason} Last on {at}.")
+
+
+def refused_line(r: RefusedChanges, tr: Translator) -> str:
+    """One sender's refused changes for one reason, as `sync status` and the sync screen
+    say them."""
+    return tr.format(
+        TROUBLE_REFUSED,
+        org=r.from_code or r.from_org,
+        n=r.count,
+        reason=tr.gettext(r.reason),
+        at=format_datetime(r.when, tr.locale),
+    )
+
+
 TROUBLE_FORKED = N_(
     "{n} changes arrived from another copy of a laptop's vault. Both versions are kept."
 )

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from cmdesk.core.i18n import format_datetime
 from cmdesk.core.model.roles import Role
-from cmdesk.core.sync.texts import NEW_IDENTITY
+from cmdesk.core.sync.texts import NEW_IDENTITY, refused_line
 from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.screens.conflicts import ConflictsView
@@ -199,6 +199,9 @@ class SyncScreen(QWidget):
             said = NEW_IDENTITY.get(change.reason)
             if said:
                 lines.append(tr.format(said, date=format_datetime(change.when, tr.locale)))
+        # What imports refused lately, per sender and reason (all of it: `sync status`).
+        refused = self._status.trouble.refused if self._status else ()
+        lines += [refused_line(r, tr) for r in refused if datetime.now(UTC) - r.when < RECENT]
         self.summary.setText("\n".join(lines))
         self.summary.setVisible(bool(lines))
         self.review_button.setVisible(n > 0)
