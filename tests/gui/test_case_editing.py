@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from cmdesk.core.errors import FieldError, ValidationError
-from cmdesk.core.i18n import N_, Translator
+from cmdesk.core.i18n import N_, Translator, translator
 from cmdesk.core.model.labels import label_of
 from cmdesk.core.vault import crypto
 from cmdesk.core.workspace import Workspace
@@ -26,6 +26,7 @@ from cmdesk.gui.screens.case.case_edits import (
     RiskDialog,
 )
 from cmdesk.gui.screens.case.child_edit import EditChildDialog, MemberDialog
+from cmdesk.gui.screens.case.data import ELSEWHERE
 from cmdesk.gui.screens.case.page import CasePage
 from cmdesk.gui.screens.print_dialog import PrintDialog
 from cmdesk.gui.screens.register.dialog import CASE, RegisterChildDialog
@@ -35,8 +36,17 @@ from cmdesk.gui.shell import Shell
 from cmdesk.gui.widgets.form import FormGrid
 from cmdesk.gui.widgets.prompts import ReasonDialog
 from tests.conftest import ADMIN, ADMIN_PASS, WORKER, WORKER_PASS
+from tests.core.laptops import (
+    CASE_MANAGER,
+    FIELD_WORKER,
+    STAFF_PASS,
+    SUPERVISOR,
+    make_laptops,
+    open_as,
+)
 from tests.core.records.factories import child_draft
 from tests.core.reports.pdftools import nfkd, pdftotext_raw, squash
+from tests.core.sync.conftest import network_template  # noqa: F401 (a fixture)
 from tests.gui.flow import (
     answer,
     case_page,
@@ -571,3 +581,48 @@ def test_a_follow_up_is_added_from_the_case(
     settings, _number = one_case
     with Workspace.open(Path(settings.last_vault), WORKER, WORKER_PASS) as ws:
         assert "Home visit with the aunt" in [i.title for i in ws.tasks.agenda()]
+
+
+def test_a_case_assigned_at_the_office_keeps_its_worker_when_a_field_laptop_names_a_manager(
+    qtbot: QtBot,
+    make_shell: Callable[[GuiSettings], Shell],
+    network_template: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """User accounts stay on the laptop where they were made. The office assigns its field
+    worker to a case; on a supervisor's field laptop the case shows that someone works on it
+    (not a blank), and naming a case manager there keeps the worker. Before, the profile
+    showed no worker and the dialog "Nobody yet", and saving took the worker off the case."""
+    fresh = make_laptops(network_template, tmp_path, shared_case=False)
+    with open_as(fresh.a) as ws:
+        worker = ws.users.get(FIELD_WORKER).id
+        child = ws.children.register_child(child_draft(), confirm_not_duplicate=True).value
+        case = ws.cases.open_case(child.id, ["neglect"], "medium", "left alone at night").value
+        ws.cases.assign_worker(case.id, worker)
+        data, _ = ws.sync.export()
+    with open_as(fresh.b) as ws:
+        ws.sync.import_bundle(data)
+        manager = ws.users.get(CASE_MANAGER).id
+    settings = GuiSettings.load(tmp_path / "config-b" / "gui.json")
+    settings.language = "th"
+    settings.last_vault = str(fresh.b)
+    shell = make_shell(settings)
+    shell.window.resize(1366, 768)
+    unlock(qtbot, shell, SUPERVISOR, STAFF_PASS)
+    page = open_case_from_caseload(qtbot, shell, case.case_number)
+    qtbot.waitUntil(lambda: page.bundle is not None, timeout=WAIT_MS)
+    elsewhere = translator("th").gettext(ELSEWHERE)
+    assert elsewhere != ELSEWHERE  # in Thai
+    assert plain(page.profile.case.values["worker"].text()) == elsewhere
+
+    press(qtbot, page.profile.reassign)
+    assign = dialog(qtbot, AssignDialog)
+    qtbot.waitUntil(lambda: assign.save.isEnabled(), timeout=WAIT_MS)
+    assert assign.worker.currentText() == elsewhere
+    assign.manager.setCurrentIndex(assign.manager.findText("Anong"))
+    press(qtbot, assign.save)
+    qtbot.waitUntil(lambda: closed(assign), timeout=WAIT_MS)
+    shell.shutdown()
+    with open_as(fresh.b) as ws:
+        now = ws.cases.get(case.id)
+    assert (now.case_manager_id, now.assigned_worker_id) == (manager, worker)

@@ -84,7 +84,7 @@ class AssessmentTab(FormBesideList):
                     tr.gettext(label_of("domain_rating", a.rating)),
                     a.findings,
                     format_date(a.at, tr.locale),
-                    b.who(a.by),
+                    b.who(a.by, tr),
                 ],
             )
             item.setToolTip(2, a.findings + (f"\n\n{a.needs}" if a.needs else ""))

@@ -182,6 +182,16 @@ def staff_items(users: list[UserDTO], org_code: str, roles: tuple[str, ...]) -> 
     ]
 
 
+def _keeping(items: list[Item], current: str, bundle: CaseBundle) -> list[Item]:
+    """The choices, with the person the case has now when they are not among them (their
+    account is on another laptop only, since accounts do not travel; or it was deactivated):
+    shown as chosen, so saving the other part of the assignment keeps them. Before, the box
+    showed "Nobody yet" and saving a new case manager took the field worker off the case."""
+    if current and all(code != current for code, _label in items):
+        return [(current, lambda tr: bundle.who(current, tr)), *items]
+    return items
+
+
 class AssignDialog(CaseEditDialog):
     title_msgid = N_("Reassign the case")
     intro_msgid = N_("Only active staff of the case's organisation can be chosen.")
@@ -196,6 +206,7 @@ class AssignDialog(CaseEditDialog):
         self._org_code = bundle.org_code(case.org_id)
         self._was_worker = case.assigned_worker_id or ""
         self._was_manager = case.case_manager_id or ""
+        self._bundle = bundle
         self.worker = ChoiceCombo((), self, placeholder=N_("Nobody yet"))
         self.worker.setObjectName("assign-worker")
         self.manager = ChoiceCombo((), self, placeholder=N_("Nobody yet"))
@@ -221,8 +232,10 @@ class AssignDialog(CaseEditDialog):
 
     def _staff(self, users: list[UserDTO]) -> None:
         with self.tracker.paused():
-            self.worker.set_items(staff_items(users, self._org_code, WORKER_ROLES))
-            self.manager.set_items(staff_items(users, self._org_code, MANAGER_ROLES))
+            workers = staff_items(users, self._org_code, WORKER_ROLES)
+            managers = staff_items(users, self._org_code, MANAGER_ROLES)
+            self.worker.set_items(_keeping(workers, self._was_worker, self._bundle))
+            self.manager.set_items(_keeping(managers, self._was_manager, self._bundle))
         self.save.setEnabled(True)
 
     def retranslate(self) -> None:

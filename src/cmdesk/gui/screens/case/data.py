@@ -11,11 +11,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from cmdesk.core.acting.case_actions import CaseAction
+from cmdesk.core.i18n import N_
 from cmdesk.core.model.case import Stage
 
 if TYPE_CHECKING:
     from cmdesk.core.acting.audit import AuditRecord
     from cmdesk.core.acting.context import Actor
+    from cmdesk.core.i18n import Translator
     from cmdesk.core.services.case_dto import CaseDTO
     from cmdesk.core.services.casework import AssessmentDTO, PlanDTO, ReviewDTO
     from cmdesk.core.services.children import ChildDTO
@@ -26,6 +28,10 @@ if TYPE_CHECKING:
     from cmdesk.core.services.referrals import ReferralDTO
     from cmdesk.core.services.tasks import TaskDTO
     from cmdesk.core.workspace import Workspace
+
+# A staff member whose account is on another laptop only (user accounts do not travel), as
+# the case and the conflict review (sync/fields.py) name them.
+ELSEWHERE = N_("a colleague on another laptop")
 
 
 @dataclass(frozen=True)
@@ -61,8 +67,13 @@ class CaseBundle:
     def is_open(self) -> bool:
         return self.case.stage != Stage.CLOSURE
 
-    def who(self, user_id: str | None) -> str:
-        return self.staff.get(user_id or "", "") if user_id else ""
+    def who(self, user_id: str | None, tr: Translator) -> str:
+        """A staff member's name; one whose account is not on this laptop (accounts do not
+        travel between laptops: made at the office, say) is named as such, never left blank
+        as if nobody were there."""
+        if not user_id:
+            return ""
+        return self.staff.get(user_id) or tr.gettext(ELSEWHERE)
 
     def person(self, username: str) -> str:
         """A full name for a user name of the audit trail; a partner's user (not on this

@@ -156,7 +156,7 @@ class NotesTab(CaseTab):
                 [
                     written,
                     tr.gettext(label_of("note_kind", n.kind)),
-                    b.who(n.author_id),
+                    b.who(n.author_id, tr),
                     _first_line(n.body),
                 ],
             )
@@ -272,7 +272,7 @@ class NoteVersionsDialog(QDialog):
                 [
                     str(v.version),
                     format_datetime(v.written_at, tr.locale),
-                    b.who(v.author_id) if b else "",
+                    b.who(v.author_id, tr) if b else "",
                 ],
             )
         if current >= 0:

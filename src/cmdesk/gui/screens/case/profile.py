@@ -280,8 +280,8 @@ class ProfileTab(CaseTab):
         self.case.set("concerns", ", ".join(concerns))
         self.case.set("risk", lab("risk", case.risk_level))
         self.case.set("risk_reason", case.risk_reason)
-        self.case.set("manager", b.who(case.case_manager_id))
-        self.case.set("worker", b.who(case.assigned_worker_id))
+        self.case.set("manager", b.who(case.case_manager_id, tr))
+        self.case.set("worker", b.who(case.assigned_worker_id, tr))
         self.case.set("opened", format_date(case.opened_at, locale, "long"))
         self.case.set("referred_by", b.mechanism_name(case.referred_by_mechanism_id))
         self.case.set("referred_to", b.mechanism_name(case.referred_to_mechanism_id))
@@ -296,7 +296,7 @@ class ProfileTab(CaseTab):
         for r in sorted(case.risk_history, key=lambda r: r.at, reverse=True):
             item = QTreeWidgetItem(
                 self.risk_history,
-                [format_datetime(r.at, locale), lab("risk", r.level), r.reason, b.who(r.by)],
+                [format_datetime(r.at, locale), lab("risk", r.level), r.reason, b.who(r.by, tr)],
             )
             item.setToolTip(2, r.reason)
 

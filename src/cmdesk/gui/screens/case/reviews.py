@@ -80,7 +80,7 @@ class ReviewsTab(FormBesideList):
                     format_date(r.review_date, tr.locale),
                     tr.gettext(label_of("review_decision", r.decision)),
                     r.progress,
-                    b.who(r.by),
+                    b.who(r.by, tr),
                 ],
             )
             item.setToolTip(2, r.progress)

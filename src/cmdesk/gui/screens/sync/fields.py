@@ -16,6 +16,7 @@ from cmdesk.core.model import catalog
 from cmdesk.core.model.catalog import Kind
 from cmdesk.core.model.labels import TABLES, label_of
 from cmdesk.core.reference.ethnicity import ethnic_group
+from cmdesk.gui.screens.case.data import ELSEWHERE
 
 # How a new value may be typed, by what the field holds (other kinds are only chosen from the
 # values shown: lists, people, organisations, times, ids).
@@ -73,7 +74,7 @@ def describe_value(
             tr.gettext(label_of(codes_kind, c)) if codes_kind in TABLES else c for c in codes
         )
     if kind is Kind.USER:
-        return users.get(str(value)) or tr.gettext("a colleague on another laptop")
+        return users.get(str(value)) or tr.gettext(ELSEWHERE)
     if kind is Kind.ORGANISATION:
         return orgs.get(str(value)) or tr.gettext("another organisation")
     if kind is Kind.BOOLEAN:
