@@ -390,6 +390,23 @@ def test_the_import_message_says_what_was_refused_and_what_waits_for_its_record(
         assert re.search(r"[A-Za-z]{3,}", said.replace("ECPAT", "")) is None, said
 
 
+def test_one_change_is_said_in_the_singular() -> None:
+    """One refused change, one waiting for its record, one conflict: English says "1 change
+    ... was", not "1 changes ... were" (Thai has one form, and says the same as for many)."""
+    result = ImportResult(
+        bundle_id="b", sender_device="d", sender_org="o", operations=3, new=1, duplicates=0,
+        quarantined=1, waiting_for_upgrade=1, segments=1, resumed_at=0, replay=False,
+        refused={authority.FOREIGN_ORIGIN: 1}, waiting_for_records=1,
+    )  # fmt: skip
+    said = plain(imported_words(Imported(result, "ECPAT", 1, 1, IMPORTED), translator("en")))
+    assert "1 change is for a record this laptop has not received yet" in said
+    assert "1 change in this bundle was refused: the device that made it" in said
+    assert re.search(r"\b1 (changes|conflicts|records)\b", said) is None, said
+    th = plain(imported_words(Imported(result, "ECPAT", 1, 1, IMPORTED), translator("th")))
+    assert "1 รายการ" in th
+    assert re.search(r"[A-Za-z]{3,}", th.replace("ECPAT", "").replace("cmdesk", "")) is None, th
+
+
 def test_the_sync_screen_says_what_imports_refused_lately(
     qtbot: QtBot,
     make_shell: MakeShell,

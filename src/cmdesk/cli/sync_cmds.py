@@ -336,23 +336,23 @@ def cmd_import(args: argparse.Namespace) -> int:
     if result.new_identity:
         say(tr.gettext(texts.NEW_IDENTITY_NOTE))
     if result.forked:
-        say(tr.format(texts.FORKED_NOTE, n=result.forked))
+        say(tr.count(texts.FORKED_NOTE, result.forked))
     if result.set_aside:
-        say(tr.format(texts.SET_ASIDE_NOTE, n=result.set_aside))
+        say(tr.count(texts.SET_ASIDE_NOTE, result.set_aside))
     if result.removed_cases:
         say(tr.format(texts.REMOVED_CASES_NOTE, n=result.removed_cases))
     if result.quarantined:
-        say(tr.format(texts.QUARANTINED_NOTE, n=result.quarantined))
+        say(tr.count(texts.QUARANTINED_NOTE, result.quarantined))
     if result.waiting_for_records:
-        say(tr.format(texts.WAITING_FOR_RECORDS_NOTE, n=result.waiting_for_records))
+        say(tr.count(texts.WAITING_FOR_RECORDS_NOTE, result.waiting_for_records))
     if result.refused:
-        say(tr.format(authority.REFUSED_NOTE, n=sum(result.refused.values())))
+        say(tr.count(authority.REFUSED_NOTE, sum(result.refused.values())))
         for reason, n in result.refused.items():
             say("  " + tr.format(authority.REFUSED_LINE, n=n, reason=tr.gettext(reason)))
     if result.waiting_for_upgrade:
-        say(tr.format(texts.UPGRADE_NOTE, n=result.waiting_for_upgrade))
+        say(tr.count(texts.UPGRADE_NOTE, result.waiting_for_upgrade))
     if conflicts:
-        say(tr.format(texts.CONFLICTS_NOTE, n=conflicts))
+        say(tr.count(texts.CONFLICTS_NOTE, conflicts))
     return 0
 
 
@@ -404,9 +404,9 @@ def say_trouble(trouble: ImportTrouble, tr: Translator, *, quiet: bool) -> None:
     for r in trouble.refused:
         say(texts.refused_line(r, tr))
     if trouble.forked:
-        say(tr.format(texts.TROUBLE_FORKED, n=trouble.forked))
+        say(tr.count(texts.TROUBLE_FORKED, trouble.forked))
     if trouble.set_aside:
-        say(tr.format(texts.TROUBLE_SET_ASIDE, n=trouble.set_aside))
+        say(tr.count(texts.TROUBLE_SET_ASIDE, trouble.set_aside))
     if not quiet and not (trouble.refused or trouble.forked or trouble.set_aside):
         say(tr.gettext(texts.NO_TROUBLE))
 

@@ -7,7 +7,21 @@ included) can mark their messages without importing the translation machinery.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 
 def N_(msgid: str) -> str:  # noqa: N802 (the conventional gettext marker name)
     """Marks a message for extraction without translating it yet (it is translated when shown)."""
     return msgid
+
+
+class Plural(NamedTuple):
+    """A message whose words depend on a count ("1 change", "2 changes"; Thai has one form)."""
+
+    singular: str
+    plural: str
+
+
+def NP_(singular: str, plural: str) -> Plural:  # noqa: N802 (named like N_)
+    """Marks a message with a plural form; `Translator.count` picks the form when shown."""
+    return Plural(singular, plural)

@@ -8,13 +8,15 @@ from cmdesk.core.i18n.birthdate import BirthDate, Precision, age_on, format_birt
 from cmdesk.core.i18n.date_input import parse_date, parse_year
 from cmdesk.core.i18n.dates import Style, buddhist_year, format_date, format_datetime
 from cmdesk.core.i18n.digits import from_thai_digits, to_thai_digits
-from cmdesk.core.text_ids import N_
+from cmdesk.core.text_ids import N_, NP_, Plural
 
 __all__ = [
     "LOCALES",
+    "NP_",
     "N_",
     "BirthDate",
     "Locale",
+    "Plural",
     "Precision",
     "Style",
     "Translator",

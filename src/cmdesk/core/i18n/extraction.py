@@ -1,6 +1,6 @@
 """Finds translatable messages in the source and groups them into one template per domain.
 
-Messages are marked with `N_("...")`, `_("...")`, `tr.gettext("...")`,
+Messages are marked with `N_("...")`, `NP_("...", "...")`, `_("...")`, `tr.gettext("...")`,
 `tr.ngettext("...", "...", n)` or `tr.format("... {name}", name=...)`. Babel does the
 bookkeeping (keyword specs, catalogs). The Python extractor below replaces Babel's token-based
 one because `format` is also the name of `str.format`: Babel's would take
@@ -25,6 +25,7 @@ from cmdesk.core.i18n.catalogs import domain_of
 # Babel keyword specs: which positional arguments are messages (None = the first).
 KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "N_": None,
+    "NP_": (1, 2),
     "_": None,
     "gettext": None,
     "ngettext": (1, 2),

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from cmdesk.core.i18n.catalogs import SOURCE_LOCALE, default_catalog_dir, load_domain, po_files
+from cmdesk.core.text_ids import Plural
 
 Locale = Literal["th", "en"]
 LOCALES: tuple[Locale, ...] = ("th", "en")
@@ -45,6 +46,10 @@ class Translator:
         except (KeyError, IndexError, ValueError):
             _log.warning("translation of %r does not fit its placeholders", singular)
             return (singular if n == 1 else plural).format(n=n, **params)
+
+    def count(self, message: Plural, n: int, /, **params: object) -> str:
+        """A message marked with NP_, in the form for `n`, placeholders filled."""
+        return self.nformat(message.singular, message.plural, n, **params)
 
     def format(self, msgid: str, /, **params: object) -> str:
         """Translates msgid, then fills its {named} placeholders."""

@@ -30,7 +30,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from cmdesk.core.i18n import N_
+from cmdesk.core.i18n import N_, NP_
 from cmdesk.core.sync import batches, team_authority
 from cmdesk.core.sync.db import Db, quote
 from cmdesk.core.sync.erasure import ERASURE_TABLE
@@ -46,9 +46,11 @@ ERASES_OTHERS = N_("erases a record that belongs to another organisation")
 AUDIT_OF_OTHERS = N_("writes into another organisation's audit trail")
 REFERRAL_FIELDS = N_("changes parts of a referral that only the referring organisation may change")
 
-REFUSED_NOTE = N_(
+REFUSED_NOTE = NP_(
+    "{n} change in this bundle was refused: the device that made it has no right to make "
+    "it. It was not applied; the rest of the bundle was. Tell your data manager.",
     "{n} changes in this bundle were refused: the device that made them has no right to "
-    "make them. They were not applied; the rest of the bundle was. Tell your data manager."
+    "make them. They were not applied; the rest of the bundle was. Tell your data manager.",
 )
 REFUSED_LINE = N_("{n} refused: {reason}")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cmdesk.core.i18n import N_, format_datetime
+from cmdesk.core.i18n import N_, NP_, format_datetime
 
 if TYPE_CHECKING:
     from cmdesk.core.i18n import Translator
@@ -80,50 +80,64 @@ WHOLE_ORG = N_("whole organisation")
 TEAM_SCOPE = N_("team {team}")
 NEVER = N_("never")
 EXPORTED_LAPTOP = N_(
-    "Wrote a bundle for laptop {device} to {path}: {operations} changes to {records} records "
-    "({size} bytes, sealed to that laptop alone)."
+    "Wrote a bundle for laptop {device} to {path} ({size} bytes, sealed to that laptop "
+    "alone). Changes: {operations}; records: {records}."
 )
 JOINED = N_(
     "This laptop joined {org}. Its vault is in {path}. Now import a bundle to get the records."
 )
 EXPORTED = N_(
-    "Wrote a bundle for {org} to {path}: {operations} changes to {records} records "
-    "({size} bytes, encrypted)."
+    "Wrote a bundle for {org} to {path} ({size} bytes, encrypted). Changes: {operations}; "
+    "records: {records}."
 )
-IMPORTED = N_("Imported the bundle from {org}: {new} new changes, {duplicates} already here.")
+IMPORTED = N_("Imported the bundle from {org}. New changes: {new}; already here: {duplicates}.")
 IMPORT_REPLAY = N_("This bundle was imported before. Nothing changed.")
-QUARANTINED_NOTE = N_(
+QUARANTINED_NOTE = NP_(
+    "{n} change is stamped too far in the future (a laptop with a wrong clock). It is kept "
+    "but not applied; see 'sync status'.",
     "{n} changes are stamped too far in the future (a laptop with a wrong clock). They are "
-    "kept but not applied; see 'sync status'."
+    "kept but not applied; see 'sync status'.",
 )
 NEW_IDENTITY_NOTE = N_(
     "This vault was restored from a copy, or copied from another laptop. It now works as a "
     "new laptop of the organisation; nothing was lost."
 )
-FORKED_NOTE = N_(
+FORKED_NOTE = NP_(
+    "{n} change was made under this laptop's old identity by another copy of this vault. "
+    "Both versions are kept; where they differ, a conflict will show for someone to decide.",
     "{n} changes were made under this laptop's old identity by another copy of this vault. "
-    "Both versions are kept; where they differ, a conflict will show for someone to decide."
+    "Both versions are kept; where they differ, a conflict will show for someone to decide.",
 )
-SET_ASIDE_NOTE = N_(
+SET_ASIDE_NOTE = NP_(
+    "{n} record could not be written because another record already holds its number "
+    "(for example a case number). It is kept in the sync history; tell your data manager.",
     "{n} records could not be written because another record already holds their number "
-    "(for example a case number). They are kept in the sync history; tell your data manager."
+    "(for example a case number). They are kept in the sync history; tell your data manager.",
 )
 # A partner's changes to records not here yet (authority.NOT_HERE_YET): left out, sent again.
-WAITING_FOR_RECORDS_NOTE = N_(
+WAITING_FOR_RECORDS_NOTE = NP_(
+    "{n} change is for a record this laptop has not received yet (for example the answer to "
+    "a referral made on another laptop). It was not applied; the sender sends it again "
+    "with its next bundle. Import your office's bundle first.",
     "{n} changes are for records this laptop has not received yet (for example the answer to "
     "a referral made on another laptop). They were not applied; the sender sends them again "
-    "with its next bundle. Import your office's bundle first."
+    "with its next bundle. Import your office's bundle first.",
 )
 # A team's laptop let go of cases handed to another team (team_leaving.py).
 REMOVED_CASES_NOTE = N_(
     "Cases handed to another team, removed from this laptop: {n}. Everything written on them "
     "is kept at the office."
 )
-UPGRADE_NOTE = N_(
+UPGRADE_NOTE = NP_(
+    "{n} change is for a newer version of cmdesk. It is kept and will apply after you "
+    "update cmdesk.",
     "{n} changes are for a newer version of cmdesk. They are kept and will apply after you "
-    "update cmdesk."
+    "update cmdesk.",
 )
-CONFLICTS_NOTE = N_("{n} conflicts need a decision; see 'sync conflicts'.")
+CONFLICTS_NOTE = NP_(
+    "{n} conflict needs a decision; see 'sync conflicts'.",
+    "{n} conflicts need a decision; see 'sync conflicts'.",
+)
 NO_CONFLICTS = N_("No conflicts.")
 CONFLICT_LINE = N_("Conflict {id}: {table} {row} field {field}")
 DELETE_CONFLICT_LINE = N_(
@@ -132,31 +146,37 @@ DELETE_CONFLICT_LINE = N_(
 SIDE_LINE = N_("  [{n}] {value}  (from device {origin}, {at})")
 RESOLVED = N_("Resolved conflict {id}. The decision syncs like any other change.")
 STATUS_LINE = N_(
-    "Device {device} of {org}: {operations} changes held, {peers} known devices, "
-    "{conflicts} conflicts, {quarantined} quarantined."
+    "Device {device} of {org}. Changes held: {operations}; known devices: {peers}; "
+    "conflicts: {conflicts}; quarantined: {quarantined}."
 )
 STATE_HASH = N_("State hash: {hash}")
-TROUBLE_REFUSED = N_("Refused from {org}: {n} changes. {reason} Last on {at}.")
+TROUBLE_REFUSED = NP_(
+    "Refused from {org}: {n} change. {reason} Last on {at}.",
+    "Refused from {org}: {n} changes. {reason} Last on {at}.",
+)
 
 
 def refused_line(r: RefusedChanges, tr: Translator) -> str:
     """One sender's refused changes for one reason, as `sync status` and the sync screen
     say them."""
-    return tr.format(
+    return tr.count(
         TROUBLE_REFUSED,
+        r.count,
         org=r.from_code or r.from_org,
-        n=r.count,
         reason=tr.gettext(r.reason),
         at=format_datetime(r.when, tr.locale),
     )
 
 
-TROUBLE_FORKED = N_(
-    "{n} changes arrived from another copy of a laptop's vault. Both versions are kept."
+TROUBLE_FORKED = NP_(
+    "{n} change arrived from another copy of a laptop's vault. Both versions are kept.",
+    "{n} changes arrived from another copy of a laptop's vault. Both versions are kept.",
 )
-TROUBLE_SET_ASIDE = N_(
+TROUBLE_SET_ASIDE = NP_(
+    "{n} record is set aside in the sync history because another record holds its number. "
+    "Tell your data manager.",
     "{n} records are set aside in the sync history because another record holds their "
-    "number. Tell your data manager."
+    "number. Tell your data manager.",
 )
 NO_TROUBLE = N_("No change from another laptop or organisation was refused.")
 PROGRESS = N_("Step {done} of {total}")

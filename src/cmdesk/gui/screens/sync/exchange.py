@@ -413,9 +413,9 @@ def imported_words(outcome: Imported, tr: Translator) -> str:
     if r.removed_cases:
         lines.append(tr.format(texts.REMOVED_CASES_NOTE, n=r.removed_cases))
     if r.waiting_for_records:
-        lines.append(tr.format(texts.WAITING_FOR_RECORDS_NOTE, n=r.waiting_for_records))
+        lines.append(tr.count(texts.WAITING_FOR_RECORDS_NOTE, r.waiting_for_records))
     if r.refused:
-        lines.append(tr.format(authority.REFUSED_NOTE, n=sum(r.refused.values())))
+        lines.append(tr.count(authority.REFUSED_NOTE, sum(r.refused.values())))
         for reason, n in r.refused.items():
             lines.append(tr.format(authority.REFUSED_LINE, n=n, reason=tr.gettext(reason)))
     if outcome.new_conflicts:
