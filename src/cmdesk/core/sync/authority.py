@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from cmdesk.core.i18n import N_, NP_
-from cmdesk.core.sync import batches, team_authority
+from cmdesk.core.sync import batches, team_authority, values
 from cmdesk.core.sync.db import Db, quote
 from cmdesk.core.sync.erasure import ERASURE_TABLE
 from cmdesk.core.sync.oplog import Change
@@ -66,8 +66,9 @@ REASONS = (
     REFERRAL_FIELDS,
     # A relayed change its origin did not sign as it arrived (checked after these).
     *batches.REASONS,
-    # Last: an interrupted import keeps reasons by their place in this tuple.
+    # An interrupted import keeps reasons by their place in this tuple: new ones go last.
     *team_authority.REASONS,
+    *values.REASONS,
 )
 
 # What the organisation a referral is addressed to may write on it: its answer.

@@ -1,10 +1,11 @@
 """The first of an import's two passes over a bundle (importing.py): every change checked
 before any is applied, one segment decoded at a time, keeping of each change only its
-verdict. A change is refused when its origin may not make it (authority.py) or did not sign
-it as it arrived (batches.py); the changes of this vault's own device id are compared with
-what it holds (reidentify.py). The second pass decodes each segment again and applies what
-was not refused, so an import holds one segment's changes, never the whole bundle's (a
-10k-case organisation's first bundle decodes to 210k changes of 3M operations)."""
+verdict. A change is refused when its origin may not make it (authority.py), did not sign
+it as it arrived (batches.py) or wrote a value its column cannot hold (values.py); the
+changes of this vault's own device id are compared with what it holds (reidentify.py). The
+second pass decodes each segment again and applies what was not refused, so an import holds
+one segment's changes, never the whole bundle's (a 10k-case organisation's first bundle
+decodes to 210k changes of 3M operations)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from cmdesk.core.sync import authority, batches, bundle_format, keystore, reidentify, team_authority
+from cmdesk.core.sync import (
+    authority,
+    batches,
+    bundle_format,
+    keystore,
+    reidentify,
+    team_authority,
+    values,
+)
 from cmdesk.core.sync.certs import DeviceCert, Link, team_of
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.exporting import device_teams
@@ -128,11 +137,12 @@ def _judge(
     judge: authority.Judge,
     origins: batches.OriginCheck,
 ) -> None:
-    """Segment i's verdicts: its origins' authority (authority.py), then their signatures."""
+    """Segment i's verdicts: its origins' authority (authority.py), then their signatures,
+    then whether its values fit their columns (values.py)."""
     out.operations += sum(c.span for c in segment)
     n = len(segment)
     for j, c in enumerate(segment):
-        reason = judge.reason(c, (i, j, n)) or origins.reason(c)
+        reason = judge.reason(c, (i, j, n)) or origins.reason(c) or values.reason(c)
         if reason is not None:
             out.refuse((i, j, n), c, reason)
 
