@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
+from operator import attrgetter, itemgetter
+from typing import Any, Final
 
 from sqlalchemy import JSON, Boolean, Date, Integer, String, Text
 from sqlalchemy.types import TypeEngine
@@ -34,11 +37,13 @@ from cmdesk.core.sync.tables import synced_tables
 BAD_VALUE = N_("writes a value its field cannot hold (a date, number or list that cannot be read)")
 REASONS = (BAD_VALUE,)
 
-# Whether a value (not None) fits a column; None: any string does (most columns: checked
-# inline, as an import checks millions of values).
-Fits = Callable[[object], bool] | None
-# column -> (how its values are checked, whether it may hold NULL)
-Rules = dict[str, tuple[Fits, bool]]
+# What a column's values are: the Python types a value may have (NoneType where the column
+# may hold NULL), and, for dates, moments, lists and yes/no, a check of the value itself.
+Fits = Callable[[object], bool]
+Rule = tuple[frozenset[type], Fits | None]
+Rules = dict[str, Rule]
+# A column of a type this module does not know: anything goes.
+UNCHECKED: Final[Rule] = (frozenset({object}), None)
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -80,27 +85,24 @@ def _json(v: object) -> bool:
         return False
 
 
-def _any(_v: object) -> bool:
-    return True
-
-
-def _fits(sql_type: TypeEngine[object]) -> Fits:
-    # Order matters: UtcDateTime is stored as String, Text is a String.
+def _rule(sql_type: TypeEngine[Any], nullable: bool) -> Rule:
+    null: frozenset[type] = frozenset({type(None)}) if nullable else frozenset()
+    # Order matters: UtcDateTime is stored as String, Text is a String, Boolean is no Integer.
     if isinstance(sql_type, UtcDateTime):
-        return _moment
+        return frozenset({str}) | null, _moment
     if isinstance(sql_type, String | Text):
-        return None
+        return frozenset({str}) | null, None
     if isinstance(sql_type, Date):
-        return _date
+        return frozenset({str}) | null, _date
     if isinstance(sql_type, Boolean):
-        return _yes_no
+        return frozenset({int, bool}) | null, _yes_no
     if isinstance(sql_type, Integer):
-        return _whole
+        return frozenset({int}) | null, None
     if isinstance(sql_type, JSON):
-        return _json
-    # A type this module does not know yet: not checked (tests/core/sync/test_values.py
-    # fails naming it, so it gets a rule).
-    return _any
+        return frozenset({str}) | null, _json
+    # A type this module does not know yet: anything (tests/core/sync/test_values.py fails
+    # naming the column, so it gets a rule).
+    return UNCHECKED
 
 
 @cache
@@ -108,36 +110,72 @@ def rules() -> dict[str, Rules]:
     """Per synced table, its columns' rules."""
     out: dict[str, Rules] = {}
     for name, table in synced_tables().items():
-        model = Base.metadata.tables[name]
-        out[name] = {
-            column: (_fits(model.columns[column].type), bool(model.columns[column].nullable))
-            for column in table.columns
-        }
+        columns = Base.metadata.tables[name].columns
+        out[name] = {c: _rule(columns[c].type, bool(columns[c].nullable)) for c in table.columns}
     return out
+
+
+@dataclass(slots=True)
+class _Plan:
+    """The rules of one shape of change (a table and the columns it writes, in order), and
+    the shapes of Python types its values were already found to have: an import checks
+    millions of values, nearly all in a few shapes, so the work per change is kept to what
+    differs from one change to the next (its moments, dates and lists), and the moments
+    every row has are read in one call."""
+
+    types: tuple[tuple[int, frozenset[type]], ...]
+    # The NOT NULL moments (created_at, updated_at...), as a tuple; None: there are none.
+    moments: Callable[[Sequence[object]], tuple[object, ...]] | None
+    contents: tuple[tuple[int, Fits], ...]  # the other values to read (and nullable moments)
+    fine: set[tuple[type, ...]] = field(default_factory=set)
+
+
+_plans: dict[tuple[str, tuple[str, ...]], _Plan] = {}
+_MOST = 4096  # plans kept, and type shapes per plan: a hostile bundle cannot grow them
+_iso = datetime.fromisoformat
+_tz = attrgetter("tzinfo")
+
+
+def _plan(tbl: str, names: tuple[str, ...]) -> _Plan:
+    columns = rules().get(tbl, {})
+    known = [(i, columns[n]) for i, n in enumerate(names) if n in columns]
+    moments = [i for i, (allowed, fits) in known if fits is _moment and type(None) not in allowed]
+    plan = _Plan(
+        tuple((i, allowed) for i, (allowed, _) in known if object not in allowed),
+        # itemgetter of one index gives the value, not a tuple: ask for it twice.
+        itemgetter(*moments, *moments[:1] * (len(moments) == 1)) if moments else None,
+        tuple((i, fits) for i, (_, fits) in known if fits is not None and i not in moments),
+    )
+    if len(_plans) >= _MOST:
+        _plans.clear()
+    _plans[(tbl, names)] = plan
+    return plan
 
 
 def reason(c: Change) -> str | None:
     """BAD_VALUE when a value of the change does not fit its column, else None. Fields this
     version does not know are left to the import (kept until cmdesk is updated)."""
-    columns = rules().get(c.tbl)
-    if columns is None:
-        return None
-    pairs: Iterable[tuple[str, object]]
-    if c.names is not None and c.values is not None:
-        pairs = zip(c.names, c.values, strict=False)
-    else:
-        pairs = ((op[1], op[2]) for op in c.ops if len(op) > 2)
-    for name, value in pairs:
-        rule = columns.get(name)
-        if rule is None:
-            continue
-        fits, nullable = rule
-        if value is None:
-            if not nullable:
+    names, found = c.names, c.values
+    if names is None or found is None:
+        ops = [op for op in c.ops if len(op) > 2]
+        names, found = tuple(str(op[1]) for op in ops), [op[2] for op in ops]
+    plan = _plans.get((c.tbl, names)) or _plan(c.tbl, names)
+    kinds = tuple(map(type, found))
+    if kinds not in plan.fine:
+        for i, allowed in plan.types:
+            if kinds[i] not in allowed:
                 return BAD_VALUE
-        elif fits is None:
-            if type(value) is not str:
+        if len(plan.fine) < _MOST:
+            plan.fine.add(kinds)
+    if plan.moments is not None:
+        # The types are right by now: these are strings.
+        try:
+            if None in map(_tz, map(_iso, plan.moments(found))):  # type: ignore[arg-type]
                 return BAD_VALUE
-        elif not fits(value):
+        except ValueError:
+            return BAD_VALUE
+    for i, fits in plan.contents:
+        value = found[i]
+        if value is not None and not fits(value):
             return BAD_VALUE
     return None
