@@ -79,6 +79,23 @@ def test_a_shape_seen_fine_is_still_checked() -> None:
     assert values.reason(change("referral", **bad_type)) == values.BAD_VALUE
 
 
+def test_a_segment_names_each_change_that_does_not_fit() -> None:
+    """The import reads a segment's moments at once (refused); a bad one among good ones
+    is found by its position, and only that change is refused."""
+    good = {"status": "acknowledged", "status_changed_at": "2026-01-02T03:04:05.000006Z"}
+    segment = [
+        change("referral", **good),
+        change("referral", **{**good, "status_changed_at": "garbage"}),
+        change("referral", **good),
+        change("referral", **{**good, "due_date": "2026-02-31"}),
+        change("referral", **{**good, "status": None}),
+        change("referral", **good),
+    ]
+    assert values.refused(segment) == {1, 3, 4}
+    assert values.refused(segment[:1] + segment[2:3]) == set()
+    assert values.refused([]) == set()
+
+
 def test_every_record_of_a_demo_organisation_fits(net: Net) -> None:
     """The whole of a generated organisation (children, cases, plans, notes, referrals,
     mechanisms, audit) crosses to another laptop with nothing refused."""

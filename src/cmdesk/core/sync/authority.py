@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from cmdesk.core.i18n import N_, NP_
 from cmdesk.core.sync import batches, team_authority, values
-from cmdesk.core.sync.db import Db, quote
+from cmdesk.core.sync.db import Db, chunks, marks, quote
 from cmdesk.core.sync.erasure import ERASURE_TABLE
 from cmdesk.core.sync.oplog import Change
 from cmdesk.core.sync.tables import AUDIT_TABLE, synced_tables
@@ -173,6 +173,12 @@ class Judge:
                 return self.team_rule.reason(change, _values(change), team, where)
         return reason
 
+    def prefetch(self, segment: Sequence[Change]) -> None:
+        """Reads the owners of the segment's records at once, before its changes are judged
+        one by one (DbOwners.prefetch)."""
+        if not self.trivial and isinstance(self.facts.owner, DbOwners):
+            self.facts.owner.prefetch((c.tbl, c.row_id) for c in segment)
+
     def _team(self, origin: str) -> str | None:
         if origin == self.facts.sender_device:
             return self.facts.sender_team
@@ -186,6 +192,7 @@ def check(segments: Sequence[Sequence[Change]], facts: Facts) -> Verdict:
         return Verdict([list(seg) for seg in segments])
     verdict = Verdict([])
     for segment in segments:
+        judge.prefetch(segment)
         kept: list[Change] = []
         for change in segment:
             reason = judge.reason(change)
@@ -324,21 +331,62 @@ def _values(change: Change) -> dict[str, object]:
     return {str(op[1]): op[2] for op in change.ops if len(op) > 2}
 
 
-def db_owner(db: Db) -> OwnerLookup:
-    """Owners as this vault holds them (deleted records included)."""
-    tables = synced_tables()
+class DbOwners:
+    """Owners as this vault holds them (deleted records included): an OwnerLookup that reads
+    a segment's records with one query a table (prefetch) instead of one per change (a
+    partner's first bundle judges every one of its records: 210k queries for 10k cases)."""
 
-    def owner(tbl: str, row_id: str) -> Owner | None:
-        table = tables.get(tbl)
+    def __init__(self, db: Db) -> None:
+        self._db = db
+        self._tables = synced_tables()
+        self._known: dict[tuple[str, str], Owner | None] = {}
+
+    def _columns(self, tbl: str) -> str | None:
+        table = self._tables.get(tbl)
         if table is None or not table.owned:
             return None
-        to = ", to_org_id" if "to_org_id" in table.columns else ""
-        row = db.execute(f"SELECT org_id{to} FROM {quote(tbl)} WHERE id = ?", (row_id,)).fetchone()
-        if row is None:
-            return None
-        return Owner(str(row[0]), str(row[1]) if to and row[1] else "")
+        return "org_id, to_org_id" if "to_org_id" in table.columns else "org_id"
 
-    return owner
+    def __call__(self, tbl: str, row_id: str) -> Owner | None:
+        key = (tbl, row_id)
+        if key in self._known:
+            return self._known[key]
+        columns = self._columns(tbl)
+        if columns is None:
+            return None
+        row = self._db.execute(
+            f"SELECT {columns} FROM {quote(tbl)} WHERE id = ?", (row_id,)
+        ).fetchone()
+        return None if row is None else _owner(row)
+
+    def prefetch(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Reads the owners of these records at once, forgetting those read before (the
+        vault does not change while an import judges its bundle)."""
+        by_table: dict[str, list[str]] = {}
+        for tbl, row_id in keys:
+            by_table.setdefault(tbl, []).append(row_id)
+        known: dict[tuple[str, str], Owner | None] = {}
+        for tbl, ids in by_table.items():
+            columns = self._columns(tbl)
+            if columns is None:
+                continue
+            for part in chunks(ids):
+                for row in self._db.execute(
+                    f"SELECT id, {columns} FROM {quote(tbl)} WHERE id IN ({marks(len(part))})",
+                    list(part),
+                ):
+                    known[(tbl, str(row[0]))] = _owner(row[1:])
+            for row_id in ids:
+                known.setdefault((tbl, row_id), None)
+        self._known = known
+
+
+def _owner(row: Sequence[object]) -> Owner:
+    return Owner(str(row[0]), str(row[1]) if len(row) > 1 and row[1] else "")
+
+
+def db_owner(db: Db) -> DbOwners:
+    return DbOwners(db)
 
 
 def device_orgs(db: Db, own_device: str, own_org: str) -> dict[str, str]:

@@ -141,8 +141,12 @@ def _judge(
     then whether its values fit their columns (values.py)."""
     out.operations += sum(c.span for c in segment)
     n = len(segment)
+    bad_values = values.refused(segment)
+    judge.prefetch(segment)
     for j, c in enumerate(segment):
-        reason = judge.reason(c, (i, j, n)) or origins.reason(c) or values.reason(c)
+        reason = judge.reason(c, (i, j, n)) or origins.reason(c)
+        if reason is None and j in bad_values:
+            reason = values.BAD_VALUE
         if reason is not None:
             out.refuse((i, j, n), c, reason)
 
