@@ -260,3 +260,31 @@ def test_a_copy_s_note_that_lost_its_numbers_to_the_other_copy_s_audit_entry_is_
         assert original.device_id != copy.device_id
         assert [has_row(ws, "case_note", note) for ws in (office, original, copy)] == [True] * 3
         _trails_whole(office, original, copy)
+
+
+def test_a_copy_s_late_note_is_not_taken_for_backdated_work(
+    seeded_template: Path, fast_vaults: None, tmp_path: Path
+) -> None:
+    """The team's laptop copied whole; the original changes the case's risk, the office
+    hands the case to the south team, the copy writes a note (late work: its worker could not
+    know), then the original writes one. The original reports first. The copy's note is
+    numbered after the original's (the copy was opened more often), but made before it: the
+    office took it for work backdated to pass as late, and told the data manager, for ever,
+    that a team laptop had changed a case outside its team (found by the stateful model)."""
+    with _copied(seeded_template, tmp_path, "t1") as c:
+        case, office, original, copy = c.case, c.office, c.laptop, c.copy
+        edit(original, Case, case, risk_level="high", risk_reason="ต้นฉบับ")
+        edit(office, Case, case, team="south")
+        # The copy is opened twice more (each opening is written in its audit trail): its
+        # note takes numbers after those of the original's note.
+        c.reopen("copy")
+        copy = c.reopen("copy")
+        late = add_note(copy, case, "บันทึกของสำเนา")
+        later = add_note(original, case, "บันทึกของต้นฉบับ")
+        _up(office, original)
+        _up(office, copy)
+        _rounds(office, (original, copy))
+        assert office.sync.import_trouble().refused == ()
+        assert [has_row(office, "case_note", n) for n in (late, later)] == [True, True]
+        assert has_row(original, "case_note", later) and has_row(copy, "case_note", late)
+        assert original.device_id != copy.device_id

@@ -169,8 +169,10 @@ class Judge:
         if reason is None and self.team_rule is not None and org == self.facts.own_org:
             team = self._team(change.origin)
             held = self.facts.held.get(change.origin)
-            if team is not None and not (held is not None and change.seq in held):
-                return self.team_rule.reason(change, _values(change), team, where)
+            if team is not None:
+                self.team_rule.carry(change)
+                if not (held is not None and change.seq in held):
+                    return self.team_rule.reason(change, _values(change), team, where)
         return reason
 
     def prefetch(self, segment: Sequence[Change]) -> None:
@@ -205,7 +207,7 @@ def check(segments: Sequence[Sequence[Change]], facts: Facts) -> Verdict:
         verdict.segments.append(kept)
     if judge.team_rule is not None:
         # Backdated late work, within the bundle (no vault here: nothing held counts).
-        late = {id(c) for _where, c in judge.team_rule.backdated(lambda _origin, _seq: 0)}
+        late = {id(c) for _where, c in judge.team_rule.backdated(lambda _origin, _seq, _carried: 0)}
         for kept in verdict.segments:
             for change in [c for c in kept if id(c) in late]:
                 kept.remove(change)

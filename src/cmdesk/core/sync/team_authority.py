@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from cmdesk.core.i18n import N_
@@ -67,8 +67,11 @@ class CaseTeam:
 CaseLookup = Callable[[str, str], list[CaseTeam] | None]
 # A held case id -> each team it was given, with the HLC it was given at (its history).
 TeamHistory = Callable[[str], list[tuple[str, int]]]
-# (origin, seq) -> the highest stamp of the origin's held changes numbered below seq (0: none).
-HeldFloor = Callable[[str, int], int]
+# An origin's changes in the bundle: (first number, last number, stamp).
+Carried = Sequence[tuple[int, int, int]]
+# (origin, seq, carried) -> the highest stamp of the origin's held changes numbered below
+# seq (0: none), leaving out those the bundle carries in another version of their numbers.
+HeldFloor = Callable[[str, int, Carried], int]
 
 
 class TeamRule:
@@ -83,6 +86,13 @@ class TeamRule:
         # late work with where the caller found them: judged again by `backdated`.
         self._stamps: dict[str, list[tuple[int, int]]] = {}
         self._late: list[tuple[object, Change]] = []
+        # Every change of a team laptop in this bundle, judged or already held (carry).
+        self._carried: dict[str, list[tuple[int, int, int]]] = {}
+
+    def carry(self, change: Change) -> None:
+        """Notes a change of a team laptop in this bundle, whether judged or held here."""
+        lo, hi = change.seq, change.seq + max(change.span, 1) - 1
+        self._carried.setdefault(change.origin, []).append((lo, hi, change.hlc))
 
     def reason(
         self, change: Change, values: dict[str, object], team: str, where: object = None
@@ -132,7 +142,8 @@ class TeamRule:
             seqs, highest = rising.get(change.origin, ([], []))
             before = bisect_left(seqs, change.seq)
             high = highest[before - 1] if before else 0
-            if max(high, floor(change.origin, change.seq)) > change.hlc:
+            held = floor(change.origin, change.seq, self._carried.get(change.origin, ()))
+            if max(high, held) > change.hlc:
                 found.append((where, change))
         return found
 
@@ -241,9 +252,14 @@ def db_history(db: Db, origins: Origins) -> TeamHistory:
 
 
 def db_floor(db: Db, origins: Origins) -> HeldFloor:
-    """The highest stamp of an origin's held changes numbered below a sequence number."""
+    """The highest stamp of an origin's held changes numbered below a sequence number, but
+    for those the bundle carries in another version: a team laptop's folder copied whole
+    gives two laptops one id, each numbering on from the copy; the other copy's stamps say
+    nothing of this one's order, and counting them refused the copy's late note as backdated
+    (tests/core/sync/test_team_copies.py). A copy's other version is kept or sent again by
+    the fork rules (reidentify.py)."""
 
-    def floor(origin: str, seq: int) -> int:
+    def floor(origin: str, seq: int, carried: Carried) -> int:
         idx = origins.by_id.get(origin)
         if idx is None:
             row = db.execute("SELECT idx FROM sync_origin WHERE device_id = ?", (origin,))
@@ -251,10 +267,17 @@ def db_floor(db: Db, origins: Origins) -> HeldFloor:
             if found is None:
                 return 0
             idx = int(found[0])
-        (high,) = db.execute(
-            "SELECT coalesce(max(hlc), 0) FROM sync_change WHERE origin = ? AND seq < ?",
+        held = db.execute(
+            "SELECT seq, span, hlc FROM sync_change WHERE origin = ? AND seq < ? ORDER BY hlc DESC",
             (idx, seq),
-        ).fetchone()
-        return int(high)
+        )
+        for first, span, hlc in held:
+            last = int(first) + max(int(span), 1) - 1
+            if not any(
+                lo <= last and int(first) <= hi and (lo, hi, h) != (int(first), last, int(hlc))
+                for lo, hi, h in carried
+            ):
+                return int(hlc)
+        return 0
 
     return floor
