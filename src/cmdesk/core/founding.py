@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from cmdesk.core.acting import audit as audit_chain
 from cmdesk.core.acting.context import Actor
 from cmdesk.core.model import Organisation, User, VaultMeta
+from cmdesk.core.model.org import user_id_for
 from cmdesk.core.services.organisations import seed_organisations
 from cmdesk.core.services.users import check_passphrase, check_username
 from cmdesk.core.vault import crypto
@@ -39,6 +40,9 @@ class Founder:
     action: str  # the first audit entry: "vault.create" or "vault.join"
     display_name: str = ""
     team: str = ""  # a laptop enrolled for one team: its first user works in that team
+    # The id of that user at the office when it does not follow from the name (an account made
+    # before ids did; keys.Enrolment.staff); otherwise model.org.user_id_for.
+    user_id: str = ""
     org_name_th: str = ""
     org_name_en: str = ""
 
@@ -60,6 +64,7 @@ def found_vault(
             # is a known partner).
             org = seed_organisations(s, founder.org_code, founder.org_name_th, founder.org_name_en)
             user = User(
+                id=founder.user_id or user_id_for(org.id, name),
                 org_id=org.id,
                 username=name,
                 display_name=founder.display_name,

@@ -175,6 +175,7 @@ class Workspace:
             team=enrolment.team or "",
             org_name_th=ident.name_th,
             org_name_en=ident.name_en,
+            user_id=enrolment.staff.get(username.strip().lower(), ""),
         )
 
         def keys(s: Session, org: Organisation) -> None:

@@ -23,6 +23,21 @@ def org_id_for(code: str) -> str:
     return str(uuid.uuid5(_ORG_NAMESPACE, code.strip().upper()))
 
 
+# Fixed namespace for staff ids (never change it, as above).
+_USER_NAMESPACE = uuid.UUID("0196f0c2-6a3e-7c1d-9b7e-4f2a8c1d5e62")
+
+
+def user_id_for(org_id: str, username: str) -> str:
+    """The id of the account `username` of an organisation, the same on every laptop.
+
+    A user name names one person in an organisation: the account the office makes for a
+    field worker and the one the worker makes joining with their own laptop are one person.
+    Cases name their worker and manager by this id, so it must follow from the name: a random
+    id per laptop hid from a worker, on their own laptop, the cases the office gave them.
+    """
+    return str(uuid.uuid5(_USER_NAMESPACE, f"{org_id}/{username.strip().lower()}"))
+
+
 class Organisation(Base):
     __tablename__ = "organisation"
 

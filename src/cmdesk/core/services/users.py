@@ -12,6 +12,7 @@ from cmdesk.core.acting.context import Context
 from cmdesk.core.errors import NotFound, PermissionDenied, ValidationError, WrongPassphrase
 from cmdesk.core.i18n import N_
 from cmdesk.core.model import Organisation, User
+from cmdesk.core.model.org import user_id_for
 from cmdesk.core.model.roles import Role
 from cmdesk.core.vault import crypto
 from cmdesk.core.vault.store import Vault
@@ -117,6 +118,7 @@ class UserService:
                     "username", N_("The user name {name} is taken."), name=name
                 )
             user = User(
+                id=user_id_for(self._ctx.actor.org_id, name),
                 org_id=self._ctx.actor.org_id,
                 username=name,
                 display_name=display_name.strip(),

@@ -22,6 +22,7 @@ from cmdesk.core.acting.audit import AuditService
 from cmdesk.core.acting.context import Context
 from cmdesk.core.errors import BundleTooLarge
 from cmdesk.core.model.base import new_id
+from cmdesk.core.model.org import user_id_for
 from cmdesk.core.model.roles import Role
 from cmdesk.core.progress import CancelToken, Progress
 from cmdesk.core.sync import (
@@ -280,6 +281,11 @@ class SyncEngine:
         enrol_id = new_id()
         with self.store.write() as db:
             partners = tuple(i for i, own in keystore.trusted(db).values() if not own)
+            staff = {
+                name: uid
+                for uid, name, org in db.execute("SELECT id, username, org_id FROM app_user")
+                if uid != user_id_for(org, name)
+            }
             enrolment = Enrolment.issue(
                 keys.org,
                 enrol_id,
@@ -288,6 +294,7 @@ class SyncEngine:
                 laptops=laptops,
                 issuer_device=self.store.ctx.device_id,
                 team=team,
+                staff=staff,
             )
             keystore.record_enrolment(db, enrolment.enrol_cert)
         passphrase = new_enrolment_passphrase()

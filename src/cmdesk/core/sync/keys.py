@@ -26,7 +26,8 @@ import hashlib
 import json
 import os
 import secrets
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from nacl.bindings import (
@@ -266,6 +267,11 @@ class Enrolment:
     # relays for the organisation is never left out for the office (hint only, unsigned:
     # a wrong id only makes bundles larger).
     issuer_device: str = ""
+    # Accounts of the organisation whose ids do not follow from their user names (made before
+    # ids did: model.org.user_id_for), by user name: a laptop joining under one of these names
+    # takes the office's id for its first user, so the cases the office gives that person are
+    # theirs on the laptop too (hint only, like issuer_device).
+    staff: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def role(self) -> str:
@@ -295,6 +301,7 @@ class Enrolment:
         now: datetime | None = None,
         issuer_device: str = "",
         team: str | None = None,
+        staff: Mapping[str, str] | None = None,
     ) -> Enrolment:
         """A fresh enrolment key certified by the organisation (needs its certifying key).
         With a team, the file carries no organisation private key at all: the laptops that
@@ -316,7 +323,7 @@ class Enrolment:
         keys = org.without_certifying_key()
         if team is not None:
             keys = OrgKeys(keys.identity, None, None)
-        return cls(keys, bytes(key), cert, trusted, issuer_device)
+        return cls(keys, bytes(key), cert, trusted, issuer_device, dict(staff or {}))
 
     def new_device(self, now: datetime | None = None) -> DeviceKeys:
         """This laptop's own identity: a fresh id and key pair, certified by the enrolment key."""
@@ -346,6 +353,7 @@ def seal_enrolment(enrolment: Enrolment, passphrase: str) -> bytes:
         },
         "trusted": [t.body() for t in enrolment.trusted],
         "issuer_device": enrolment.issuer_device,
+        "staff": dict(enrolment.staff),
     }
     salt = os.urandom(argon2id.SALTBYTES)
     nonce = os.urandom(24)
@@ -406,6 +414,7 @@ def open_enrolment(data: bytes, passphrase: str, now: datetime | None = None) ->
         enrol_secret = unb64(enrol_d["sign_secret"], 32)
         trusted = tuple(OrgIdentity.from_body(t) for t in body["trusted"])
         issuer = str(body.get("issuer_device") or "")[:64]
+        staff = _staff_hint(body.get("staff"))
     except (ValueError, KeyError, TypeError, AttributeError):
         raise rej.invalid("file", rej.NOT_ENROLMENT) from None
     if (
@@ -416,7 +425,19 @@ def open_enrolment(data: bytes, passphrase: str, now: datetime | None = None) ->
         raise rej.invalid("file", rej.NOT_ENROLMENT)
     if cert.expires < (now or datetime.now(UTC)):
         raise rej.invalid("file", rej.ENROL_EXPIRED)
-    return Enrolment(org, enrol_secret, cert, trusted, issuer)
+    return Enrolment(org, enrol_secret, cert, trusted, issuer, staff)
+
+
+def _staff_hint(value: object) -> dict[str, str]:
+    """The file's user names and their ids, keeping only well-formed ones (a file made
+    before it carried them has none)."""
+    if not isinstance(value, dict):
+        return {}
+    return {
+        name: uid
+        for name, uid in value.items()
+        if isinstance(name, str) and isinstance(uid, str) and len(name) <= 64 and len(uid) <= 36
+    }
 
 
 def enrolment_expiry(now: datetime | None = None) -> datetime:

@@ -1,0 +1,85 @@
+"""A person is the same person on every laptop of their organisation.
+
+The office makes the accounts of a field worker and a case manager; each joins the network on
+a laptop of their own with an enrolment file, under the same user name. The office's
+supervisor opens a case and names them on it. When the office's bundle arrives, each finds
+the case in their caseload: the case names them by the account they sign in with on their
+own laptop. Work they start on their laptop is theirs at the office too. (Accounts stayed on
+the laptop that made them, each with an id of its own, so a worker enrolled on a laptop never
+saw a case assigned to them at the office.)
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from cmdesk.core.workspace import Workspace
+from tests.network.harness import ADMIN, PASS, Laptop
+
+
+def _caseload(laptop: Laptop) -> dict[str, Any]:
+    listed = laptop.json("case", "list", "--limit", "500")
+    items = listed["items"] if isinstance(listed, dict) else listed
+    return {str(c["id"]): c for c in items}
+
+
+def test_a_worker_enrolled_on_a_laptop_sees_the_cases_the_office_gave_them(
+    tmp_path: Path,
+) -> None:
+    office = Laptop.init(tmp_path / "office", "WVFT")
+    kasem = office.add_user("kasem", "supervisor")
+    office.add_user("somchai", "field_worker")
+    office.add_user("nok", "case_manager")
+    somchai = office.enrol(tmp_path / "somchai-laptop", user="somchai", role="field_worker")
+    nok = office.enrol(tmp_path / "nok-laptop", user="nok", role="case_manager")
+
+    case = kasem.open_case("มะลิ", "risk_reason=อยู่ลำพัง")
+    kasem.run(
+        "case", "edit", str(case["id"]), "--set", "assigned_worker=somchai",
+        "--set", "case_manager=nok",
+    )  # fmt: skip
+    office.send_to(somchai)
+    office.send_to(nok)
+
+    # Each finds the case in their own caseload, on their own laptop.
+    # It names them by the accounts they sign in with there.
+    assert list(_caseload(somchai)) == [str(case["id"])]
+    assert _caseload(somchai)[str(case["id"])]["assigned_worker"] == "somchai"
+    assert list(_caseload(nok)) == [str(case["id"])]
+    assert _caseload(nok)[str(case["id"])]["case_manager"] == "nok"
+
+    # The field worker opens a case in the village; at the office it is his.
+    own = somchai.open_case("ดาว", "risk_reason=ไม่ได้ไปโรงเรียน")
+    somchai.send_to(office)
+    at_office = _caseload(kasem)
+    assert at_office[str(own["id"])]["assigned_worker"] == "somchai"
+    mine = office.as_user("somchai").json("case", "list", "--limit", "500")
+    items = mine["items"] if isinstance(mine, dict) else mine
+    assert {str(c["id"]) for c in items} == {str(case["id"]), str(own["id"])}
+    assert office.check().code == 0
+
+
+def test_an_account_made_before_ids_followed_from_names_joins_under_its_office_id(
+    tmp_path: Path,
+) -> None:
+    # A vault from before: the office's account of the field worker has a random id.
+    office = Laptop.init(tmp_path / "office", "WVFT")
+    kasem = office.add_user("kasem", "supervisor")
+    office.add_user("somchai", "field_worker")
+    old_id = str(uuid.uuid4())
+    with Workspace.open(office.root, ADMIN, PASS) as ws, ws.ctx.write() as s:
+        s.execute(text("UPDATE app_user SET id = :id WHERE username = 'somchai'"), {"id": old_id})
+    case = kasem.open_case("มะลิ", "risk_reason=อยู่ลำพัง")
+    kasem.run("case", "edit", str(case["id"]), "--set", "assigned_worker=somchai")
+
+    # The enrolment file made now carries that id; the laptop's account takes it.
+    somchai = office.enrol(tmp_path / "somchai-laptop", user="somchai", role="field_worker")
+    office.send_to(somchai)
+    assert list(_caseload(somchai)) == [str(case["id"])]
+    own = somchai.open_case("ดาว", "risk_reason=ไม่ได้ไปโรงเรียน")
+    somchai.send_to(office)
+    assert _caseload(kasem)[str(own["id"])]["assigned_worker"] == "somchai"
