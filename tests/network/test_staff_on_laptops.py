@@ -27,12 +27,18 @@ def _caseload(laptop: Laptop) -> dict[str, Any]:
     return {str(c["id"]): c for c in items}
 
 
-def test_a_worker_enrolled_on_a_laptop_sees_the_cases_the_office_gave_them(
-    tmp_path: Path,
-) -> None:
+def _office(tmp_path: Path) -> tuple[Laptop, Laptop]:
+    """WVFT's office with a supervisor (returned beside it) and field worker somchai."""
     office = Laptop.init(tmp_path / "office", "WVFT")
     kasem = office.add_user("kasem", "supervisor")
     office.add_user("somchai", "field_worker")
+    return office, kasem
+
+
+def test_a_worker_enrolled_on_a_laptop_sees_the_cases_the_office_gave_them(
+    tmp_path: Path,
+) -> None:
+    office, kasem = _office(tmp_path)
     office.add_user("nok", "case_manager")
     somchai = office.enrol(tmp_path / "somchai-laptop", user="somchai", role="field_worker")
     nok = office.enrol(tmp_path / "nok-laptop", user="nok", role="case_manager")
@@ -67,9 +73,7 @@ def test_an_account_made_before_ids_followed_from_names_joins_under_its_office_i
     tmp_path: Path,
 ) -> None:
     # A vault from before: the office's account of the field worker has a random id.
-    office = Laptop.init(tmp_path / "office", "WVFT")
-    kasem = office.add_user("kasem", "supervisor")
-    office.add_user("somchai", "field_worker")
+    office, kasem = _office(tmp_path)
     old_id = str(uuid.uuid4())
     with Workspace.open(office.root, ADMIN, PASS) as ws, ws.ctx.write() as s:
         s.execute(text("UPDATE app_user SET id = :id WHERE username = 'somchai'"), {"id": old_id})
