@@ -150,9 +150,11 @@ STATUS_LINE = N_(
     "conflicts: {conflicts}; quarantined: {quarantined}."
 )
 STATE_HASH = N_("State hash: {hash}")
+# The reasons are phrased to follow "refused:" (authority.REFUSED_LINE): after a colon here too,
+# never at the start of a sentence.
 TROUBLE_REFUSED = NP_(
-    "Refused from {org}: {n} change. {reason} Last on {at}.",
-    "Refused from {org}: {n} changes. {reason} Last on {at}.",
+    "Refused from {org}, {n} change: {reason}. Last on {at}.",
+    "Refused from {org}, {n} changes: {reason}. Last on {at}.",
 )
 
 
