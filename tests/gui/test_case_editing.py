@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
+from sqlalchemy import text
 
 from cmdesk.core.errors import FieldError, ValidationError
 from cmdesk.core.i18n import N_, Translator, translator
@@ -38,7 +39,6 @@ from cmdesk.gui.widgets.prompts import ReasonDialog
 from tests.conftest import ADMIN, ADMIN_PASS, WORKER, WORKER_PASS
 from tests.core.laptops import (
     CASE_MANAGER,
-    FIELD_WORKER,
     STAFF_PASS,
     SUPERVISOR,
     make_laptops,
@@ -583,19 +583,26 @@ def test_a_follow_up_is_added_from_the_case(
         assert "Home visit with the aunt" in [i.title for i in ws.tasks.agenda()]
 
 
+@pytest.mark.parametrize("known", [True, False], ids=["from-the-directory", "unknown-here"])
 def test_a_case_assigned_at_the_office_keeps_its_worker_when_a_field_laptop_names_a_manager(
+    known: bool,
     qtbot: QtBot,
     make_shell: Callable[[GuiSettings], Shell],
     network_template: Path,  # noqa: F811
     tmp_path: Path,
 ) -> None:
     """User accounts stay on the laptop where they were made. The office assigns its field
-    worker to a case; on a supervisor's field laptop the case shows that someone works on it
-    (not a blank), and naming a case manager there keeps the worker. Before, the profile
-    showed no worker and the dialog "Nobody yet", and saving took the worker off the case."""
+    worker to a case; on a supervisor's field laptop the case names the worker (the office's
+    directory came with its bundle), or, for someone the laptop does not know, shows that
+    someone works on it (not a blank); naming a case manager there keeps the worker. Before,
+    the profile showed no worker and the dialog "Nobody yet", and saving took the worker off
+    the case."""
     fresh = make_laptops(network_template, tmp_path, shared_case=False)
+    with Workspace.open(fresh.a, ADMIN, ADMIN_PASS) as ws:
+        # An account made at the office alone (laptop b has its own "pim", the same person).
+        kdf = crypto.weak_kdf_for_tests()
+        worker = ws.users.add("dao", STAFF_PASS, "field_worker", display_name="Dao", kdf=kdf).id
     with open_as(fresh.a) as ws:
-        worker = ws.users.get(FIELD_WORKER).id
         child = ws.children.register_child(child_draft(), confirm_not_duplicate=True).value
         case = ws.cases.open_case(child.id, ["neglect"], "medium", "left alone at night").value
         ws.cases.assign_worker(case.id, worker)
@@ -603,6 +610,9 @@ def test_a_case_assigned_at_the_office_keeps_its_worker_when_a_field_laptop_name
     with open_as(fresh.b) as ws:
         ws.sync.import_bundle(data)
         manager = ws.users.get(CASE_MANAGER).id
+        if not known:
+            with ws.ctx.write() as s:
+                s.execute(text("DELETE FROM colleague"))
     settings = GuiSettings.load(tmp_path / "config-b" / "gui.json")
     settings.language = "th"
     settings.last_vault = str(fresh.b)
@@ -613,12 +623,13 @@ def test_a_case_assigned_at_the_office_keeps_its_worker_when_a_field_laptop_name
     qtbot.waitUntil(lambda: page.bundle is not None, timeout=WAIT_MS)
     elsewhere = translator("th").gettext(ELSEWHERE)
     assert elsewhere != ELSEWHERE  # in Thai
-    assert plain(page.profile.case.values["worker"].text()) == elsewhere
+    named = "Dao" if known else elsewhere
+    assert plain(page.profile.case.values["worker"].text()) == named
 
     press(qtbot, page.profile.reassign)
     assign = dialog(qtbot, AssignDialog)
     qtbot.waitUntil(lambda: assign.save.isEnabled(), timeout=WAIT_MS)
-    assert assign.worker.currentText() == elsewhere
+    assert assign.worker.currentText() == named
     assign.manager.setCurrentIndex(assign.manager.findText("Anong"))
     press(qtbot, assign.save)
     qtbot.waitUntil(lambda: closed(assign), timeout=WAIT_MS)

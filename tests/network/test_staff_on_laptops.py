@@ -35,6 +35,14 @@ def _office(tmp_path: Path) -> tuple[Laptop, Laptop]:
     return office, kasem
 
 
+def _give_to_somchai_and_nok(laptop: Laptop, case: Any) -> None:
+    """Field worker somchai and case manager nok work on the case."""
+    laptop.run(
+        "case", "edit", str(case["id"]), "--set", "assigned_worker=somchai",
+        "--set", "case_manager=nok",
+    )  # fmt: skip
+
+
 def test_a_worker_enrolled_on_a_laptop_sees_the_cases_the_office_gave_them(
     tmp_path: Path,
 ) -> None:
@@ -44,10 +52,7 @@ def test_a_worker_enrolled_on_a_laptop_sees_the_cases_the_office_gave_them(
     nok = office.enrol(tmp_path / "nok-laptop", user="nok", role="case_manager")
 
     case = kasem.open_case("มะลิ", "risk_reason=อยู่ลำพัง")
-    kasem.run(
-        "case", "edit", str(case["id"]), "--set", "assigned_worker=somchai",
-        "--set", "case_manager=nok",
-    )  # fmt: skip
+    _give_to_somchai_and_nok(kasem, case)
     office.send_to(somchai)
     office.send_to(nok)
 
@@ -87,3 +92,37 @@ def test_an_account_made_before_ids_followed_from_names_joins_under_its_office_i
     own = somchai.open_case("ดาว", "risk_reason=ไม่ได้ไปโรงเรียน")
     somchai.send_to(office)
     assert _caseload(kasem)[str(own["id"])]["assigned_worker"] == "somchai"
+
+
+def test_a_supervisor_s_laptop_knows_the_office_s_staff_and_gives_them_cases(
+    tmp_path: Path,
+) -> None:
+    office, kasem = _office(tmp_path)
+    office.add_user("nok", "case_manager", display_name="นก รักเด็ก")
+    lek = office.enrol(tmp_path / "lek-laptop", user="lek", role="supervisor")
+
+    # From its enrolment file alone the laptop knows the office's staff: a supervisor there
+    # gives a new case to the office's field worker and case manager, whose accounts are not
+    # on the laptop (before: "There is no user with this name").
+    case = lek.open_case("มะลิ", "risk_reason=อยู่ลำพัง")
+    _give_to_somchai_and_nok(lek, case)
+    named = _caseload(lek)[str(case["id"])]
+    assert (named["assigned_worker"], named["case_manager"]) == ("somchai", "นก รักเด็ก")
+    lek.send_to(office)
+    assert _caseload(kasem)[str(case["id"])]["case_manager"] == "นก รักเด็ก"
+
+    # Staff the office adds later, or lets go, reach the laptop with the office's next bundle.
+    office.add_user("dao", "field_worker")
+    office.run("user", "remove", "somchai")
+    office.send_to(lek)
+    other = lek.open_case("ดาว", "risk_reason=ไม่ได้ไปโรงเรียน")
+    lek.run("case", "edit", str(other["id"]), "--set", "assigned_worker=dao")
+    assert _caseload(lek)[str(other["id"])]["assigned_worker"] == "dao"
+    refused = lek.run(
+        "case", "edit", str(other["id"]), "--set", "assigned_worker=somchai",
+        json_out=False, check=False, env={"CMDESK_LANG": "th"},
+    )  # fmt: skip
+    assert refused.code != 0
+    assert "กรุณาเลือกเจ้าหน้าที่ของหน่วยงานที่ยังปฏิบัติงานอยู่" in refused.err
+    # The case he had stays his, named as before.
+    assert _caseload(lek)[str(case["id"])]["assigned_worker"] == "somchai"

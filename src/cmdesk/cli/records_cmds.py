@@ -37,12 +37,13 @@ from cmdesk.cli.records_input import (
     draft_of,
     inputs,
 )
-from cmdesk.core.errors import FieldError, OutsideLaptopTeam, ValidationError
+from cmdesk.core.errors import FieldError, NotFound, OutsideLaptopTeam, ValidationError
 from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.model.labels import label_of
 from cmdesk.core.search.service import CaseloadQuery, CaseloadRow, ChildRow, Order
 from cmdesk.core.services.cases import check_concerns, check_risk
 from cmdesk.core.services.referrals import ReferralDraft, ReferralDTO
+from cmdesk.core.services.users import UserDTO
 from cmdesk.core.vault.files import atomic_write
 from cmdesk.core.workspace import Workspace
 
@@ -221,7 +222,7 @@ def _print_cases(args: argparse.Namespace, rows: tuple[CaseloadRow, ...], more: 
 
 
 def _query(args: argparse.Namespace, ws: Workspace, text: str) -> CaseloadQuery:
-    worker = ws.users.get(args.worker).id if args.worker else None
+    worker = _person(ws, args.worker).id if args.worker else None
     org = ws.organisations.get(args.org).id if args.org else None
     return CaseloadQuery(
         text=text,
@@ -319,13 +320,22 @@ def cmd_case_show(args: argparse.Namespace) -> int:
     return emit_lines(args, listed, lines)
 
 
+def _person(ws: Workspace, name: str) -> UserDTO:
+    """An account here, else a colleague the office's directory named."""
+    wanted = name.strip().lower()
+    for user in ws.users.people():
+        if wanted in (user.username, user.id):
+            return user
+    raise NotFound
+
+
 def _user_id(ws: Workspace, name: Any, field: str, errors: list[FieldError]) -> str | None:
     if name in (None, ""):
         return None
     if not isinstance(name, str):
         errors.append(FieldError(field, N_("Give a user name.")))
         return None
-    for user in ws.users.list():
+    for user in ws.users.people():
         if name.strip().lower() in (user.username, user.id):
             return user.id
     errors.append(FieldError(field, N_("There is no user with this name.")))

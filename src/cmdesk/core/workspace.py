@@ -49,7 +49,7 @@ from cmdesk.core.services.users import UserService, check_passphrase
 from cmdesk.core.services.vault_check import CheckReport as CheckReport
 from cmdesk.core.services.vault_check import RepairReport, VaultCheck
 from cmdesk.core.stats.service import StatsService
-from cmdesk.core.sync import keystore
+from cmdesk.core.sync import colleagues, keystore
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.engine import SyncEngine
@@ -164,6 +164,8 @@ class Workspace:
         bundle (with a team's file, one made for this laptop after it reported)."""
         enrolment = open_enrolment(enrolment_file, enrol_passphrase)
         ident, device = enrolment.org.identity, enrolment.new_device()
+        staff = colleagues.parse(list(enrolment.staff))
+        name = username.strip().lower()
         founder = Founder(
             username=username,
             passphrase=passphrase,
@@ -175,7 +177,7 @@ class Workspace:
             team=enrolment.team or "",
             org_name_th=ident.name_th,
             org_name_en=ident.name_en,
-            user_id=enrolment.staff.get(username.strip().lower(), ""),
+            user_id=next((e.id for e in staff if e.username == name), ""),
         )
 
         def keys(s: Session, org: Organisation) -> None:
@@ -187,6 +189,7 @@ class Workspace:
                 keystore.trust(raw, partner)
             if enrolment.issuer_device:
                 keystore.expect_device(raw, enrolment.issuer_device, org.id)
+            colleagues.keep(raw, org.id, staff)
 
         vault, actor = found_vault(root, founder, kdf, keys)
         return cls(vault, actor, device.device_id)

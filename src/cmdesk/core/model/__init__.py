@@ -13,7 +13,7 @@ from cmdesk.core.model.mechanism import Mechanism, MechanismMeeting
 from cmdesk.core.model.meta import VaultMeta
 from cmdesk.core.model.network_stats import ImportedStatistics
 from cmdesk.core.model.note import Note
-from cmdesk.core.model.org import Organisation, User, org_id_for
+from cmdesk.core.model.org import Colleague, Organisation, User, org_id_for
 from cmdesk.core.model.referral import Referral, ReferralEvent
 from cmdesk.core.model.task import Task
 
@@ -25,6 +25,7 @@ __all__ = [
     "CaseRiskChange",
     "CaseStageChange",
     "Child",
+    "Colleague",
     "Consent",
     "Erasure",
     "Goal",

@@ -61,3 +61,23 @@ class User(Base):
     team: Mapped[str] = mapped_column(String(64), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Colleague(Base):
+    """A staff member of this organisation as the office's directory last said (their account
+    is on other laptops: made at the office, say), so that this laptop names them and can give
+    them cases. Never signs in here; an account on this laptop with the same id comes first.
+    Not synced: filled from the bundles and enrolment files of a laptop that keeps the
+    organisation's accounts (sync.colleagues)."""
+
+    __tablename__ = "colleague"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # their account's id
+    org_id: Mapped[str] = mapped_column(String(36))
+    username: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    team: Mapped[str] = mapped_column(String(64), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # When the directory that said this was made (UTC, ISO 8601): a later one replaces it.
+    as_of: Mapped[str] = mapped_column(String(40))

@@ -30,7 +30,7 @@ from cmdesk.core.acting.context import Context
 from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import FieldError, NotFound, ValidationError
 from cmdesk.core.i18n import N_
-from cmdesk.core.model import Case, Child, Organisation, Task, User
+from cmdesk.core.model import Case, Child, Colleague, Organisation, Task, User
 from cmdesk.core.model.case import RiskLevel, Stage
 from cmdesk.core.model.child import LISTED_COLUMNS, full_name
 from cmdesk.core.search import plans
@@ -262,6 +262,9 @@ class SearchService:
             return []
         worker = aliased(User)
         manager = aliased(User)
+        # A colleague whose account is on other laptops, as the office's directory named them.
+        worker_elsewhere = aliased(Colleague)
+        manager_elsewhere = aliased(Colleague)
         # The columns a row shows, not the case and child records (their concerns, reasons,
         # names in other scripts...): most of a text search's time went to loading those.
         found = s.execute(
@@ -278,16 +281,18 @@ class SearchService:
                 Child.id.label("child_id"),
                 *LISTED_COLUMNS,
                 Child.subdistrict_code,
-                worker.display_name.label("w_name"),
-                worker.username.label("w_user"),
-                manager.display_name.label("m_name"),
-                manager.username.label("m_user"),
+                func.coalesce(worker.display_name, worker_elsewhere.display_name).label("w_name"),
+                func.coalesce(worker.username, worker_elsewhere.username).label("w_user"),
+                func.coalesce(manager.display_name, manager_elsewhere.display_name).label("m_name"),
+                func.coalesce(manager.username, manager_elsewhere.username).label("m_user"),
                 Organisation.code.label("org_code"),
                 _next_due(Case.id).label("due"),
             )
             .join(Child, Child.id == Case.child_id)
             .outerjoin(worker, worker.id == Case.assigned_worker_id)
             .outerjoin(manager, manager.id == Case.case_manager_id)
+            .outerjoin(worker_elsewhere, worker_elsewhere.id == Case.assigned_worker_id)
+            .outerjoin(manager_elsewhere, manager_elsewhere.id == Case.case_manager_id)
             .outerjoin(Organisation, Organisation.id == Case.org_id)
             .where(Case.id.in_(case_ids))
         ).all()

@@ -20,7 +20,15 @@ from cmdesk.core.acting.context import Context
 from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import FieldError, ValidationError
 from cmdesk.core.i18n import N_
-from cmdesk.core.model import Case, CaseRiskChange, CaseStageChange, Child, Organisation, User
+from cmdesk.core.model import (
+    Case,
+    CaseRiskChange,
+    CaseStageChange,
+    Child,
+    Colleague,
+    Organisation,
+    User,
+)
 from cmdesk.core.model.case import RISK_ORDER, Concern, RiskLevel, Stage
 from cmdesk.core.model.roles import Role
 from cmdesk.core.services.case_dto import CaseDTO, CaseSummary, case_dto, case_summary
@@ -69,9 +77,10 @@ def check_risk(level: str, reason: str) -> str:
 
 def staff_member(
     session: Session, user_id: str, org_id: str, roles: tuple[str, ...], field: str
-) -> User:
-    """An active user of the organisation with one of `roles`, or a ValidationError."""
-    user = session.get(User, user_id)
+) -> User | Colleague:
+    """An active user of the organisation with one of `roles` (an account on this laptop, else
+    a colleague the office's directory named), or a ValidationError."""
+    user: User | Colleague | None = session.get(User, user_id) or session.get(Colleague, user_id)
     if user is None or not user.active or user.org_id != org_id:
         raise ValidationError.single(
             field, N_("Choose an active staff member of the organisation.")

@@ -24,9 +24,10 @@ from cmdesk.core.acting.case_actions import CASEWORK_ROLES
 from cmdesk.core.acting.changes import OpChanges
 from cmdesk.core.acting.context import Actor
 from cmdesk.core.errors import PermissionDenied
-from cmdesk.core.model import AuditEntry, Base, Case, Child, Organisation, Referral, User, catalog
+from cmdesk.core.model import AuditEntry, Base, Case, Child, Organisation, Referral, catalog
 from cmdesk.core.model.child import full_name
 from cmdesk.core.model.roles import Role
+from cmdesk.core.services.users import known_staff
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.resolution import coerce, open_conflicts, resolve
 
@@ -96,7 +97,7 @@ def review(ws: Workspace) -> ConflictReview:
             if not _may_review(s, actor, owner):
                 continue
             shown.append(_view(s, c, owner, me))
-        users = {u.id: u.username for u in s.scalars(select(User))}
+        users = {uid: name for uid, (name, _display) in known_staff(s).items()}
         orgs = {o.id: o.code for o in s.scalars(select(Organisation))}
     return ConflictReview(tuple(shown), len(found) - len(shown), users, orgs)
 

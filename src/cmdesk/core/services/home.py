@@ -27,6 +27,7 @@ from cmdesk.core.model.referral import ReferralStatus
 from cmdesk.core.model.roles import Role
 from cmdesk.core.model.task import TaskStatus
 from cmdesk.core.search.plans import unfinished_work
+from cmdesk.core.services.users import known_staff
 
 if TYPE_CHECKING:
     from cmdesk.core.workspace import Workspace
@@ -334,14 +335,7 @@ class HomeService:
             today_n, late_n = every[uid]
             every[uid] = (today_n - t, late_n - n)
         late = [(uid, n) for uid, (_t, n) in every.items() if n]
-        names = {
-            str(uid): str(display or username or "")
-            for uid, display, username in s.execute(
-                select(User.id, User.display_name, User.username).where(
-                    User.id.in_([uid for uid, _n in late if uid])
-                )
-            )
-        }
+        names = {uid: display or name for uid, (name, display) in known_staff(s).items()}
         ranked = sorted(late, key=lambda r: -r[1])
         return (
             sum(t for t, _n in every.values()),

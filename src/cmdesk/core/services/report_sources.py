@@ -28,7 +28,6 @@ from cmdesk.core.model import (
     Referral,
     Review,
     Task,
-    User,
     VaultMeta,
 )
 from cmdesk.core.model.case import Stage
@@ -39,6 +38,7 @@ from cmdesk.core.services.children import ChildDTO, child_dto
 from cmdesk.core.services.consents import ConsentDTO, consent_dto
 from cmdesk.core.services.notes import NoteDTO
 from cmdesk.core.services.referrals import ReferralDTO, referral_dto
+from cmdesk.core.services.users import known_staff
 
 
 @dataclass(frozen=True)
@@ -93,12 +93,7 @@ class CaseloadRow:
 
 
 def names(session: Session) -> Names:
-    staff = {
-        uid: display or username
-        for uid, display, username in session.execute(
-            select(User.id, User.display_name, User.username)
-        )
-    }
+    staff = {uid: display or name for uid, (name, display) in known_staff(session).items()}
     orgs = {
         oid: (th, en)
         for oid, th, en in session.execute(

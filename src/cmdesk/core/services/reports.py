@@ -56,7 +56,15 @@ from cmdesk.core.acting.context import Context
 from cmdesk.core.acting.thai_time import THAILAND, thai_today
 from cmdesk.core.errors import ConsentRequired, NotFound, TransitionNotAllowed, ValidationError
 from cmdesk.core.i18n import N_, Locale, translator
-from cmdesk.core.model import Case, Child, Organisation, PlanAction, Referral, User
+from cmdesk.core.model import (
+    Case,
+    Child,
+    Colleague,
+    Organisation,
+    PlanAction,
+    Referral,
+    User,
+)
 from cmdesk.core.model.case import Stage
 from cmdesk.core.model.consent import ConsentPurpose
 from cmdesk.core.model.referral import ReferralStatus
@@ -583,12 +591,18 @@ class ReportService:
         mine = (Case.assigned_worker_id == user.id) | (Case.case_manager_id == user.id)
         return "worker", user.id, names.person(user.id), mine
 
-    def _staff(self, s: Session, key: str) -> User:
+    def _staff(self, s: Session, key: str) -> User | Colleague:
+        """An account here, else a colleague the office's directory named."""
         name = key.strip().lower()
-        user = s.scalar(
+        user: User | Colleague | None = s.scalar(
             select(User).where(
                 (User.username == name) | (User.id == key.strip()),
                 User.org_id == self._ctx.actor.org_id,
+            )
+        ) or s.scalar(
+            select(Colleague).where(
+                (Colleague.username == name) | (Colleague.id == key.strip()),
+                Colleague.org_id == self._ctx.actor.org_id,
             )
         )
         if user is None:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import builtins
 import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from cmdesk.core.acting.audit import AuditService
 from cmdesk.core.acting.context import Context
 from cmdesk.core.errors import NotFound, PermissionDenied, ValidationError, WrongPassphrase
 from cmdesk.core.i18n import N_
-from cmdesk.core.model import Organisation, User
+from cmdesk.core.model import Colleague, Organisation, User
 from cmdesk.core.model.org import user_id_for
 from cmdesk.core.model.roles import Role
 from cmdesk.core.vault import crypto
@@ -41,6 +43,13 @@ class UserDTO:
     team: str
     org_code: str
     active: bool
+    # False: a colleague the office's directory named, whose account is on other laptops
+    # (sync.colleagues); they can be named and given cases here, never sign in here.
+    here: bool = True
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
 
 
 def check_username(username: str) -> str:
@@ -72,6 +81,23 @@ def check_role(role: str) -> Role:
         raise ValidationError.single("role", N_("Unknown role: {role}."), role=role) from None
 
 
+def known_staff(session: Session) -> dict[str, tuple[str, str]]:
+    """Id -> (user name, full name) of everyone of the organisation this laptop knows: the
+    colleagues the office's directory named (sync.colleagues), then its own accounts, which
+    come first."""
+    found = {
+        cid: (name, display)
+        for cid, name, display in session.execute(
+            select(Colleague.id, Colleague.username, Colleague.display_name)
+        )
+    }
+    found.update(
+        (uid, (name, display))
+        for uid, name, display in session.execute(select(User.id, User.username, User.display_name))
+    )
+    return found
+
+
 def to_dto(user: User, org_code: str) -> UserDTO:
     return UserDTO(
         user.id, user.username, user.display_name, user.role, user.team, org_code, user.active
@@ -92,6 +118,26 @@ class UserService:
                 .order_by(User.username)
             ).all()
             return [to_dto(u, code) for u, code in rows]
+
+    def people(self) -> builtins.list[UserDTO]:
+        """Everyone of the organisation this laptop knows, by user name: its own accounts, and
+        the colleagues the office's directory named (an account here comes first)."""
+        accounts = self.list()
+        ids = {u.id for u in accounts} | {u.username for u in accounts}
+        with self._ctx.read() as s:
+            code = s.scalar(
+                select(Organisation.code).where(Organisation.id == self._ctx.actor.org_id)
+            )
+            others = [
+                UserDTO(
+                    c.id, c.username, c.display_name, c.role, c.team, code or "", c.active, False
+                )
+                for c in s.scalars(
+                    select(Colleague).where(Colleague.org_id == self._ctx.actor.org_id)
+                )
+                if c.id not in ids and c.username not in ids
+            ]
+        return sorted(accounts + others, key=lambda u: u.username)
 
     def get(self, username: str) -> UserDTO:
         for user in self.list():

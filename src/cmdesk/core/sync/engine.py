@@ -22,12 +22,12 @@ from cmdesk.core.acting.audit import AuditService
 from cmdesk.core.acting.context import Context
 from cmdesk.core.errors import BundleTooLarge
 from cmdesk.core.model.base import new_id
-from cmdesk.core.model.org import user_id_for
 from cmdesk.core.model.roles import Role
 from cmdesk.core.progress import CancelToken, Progress
 from cmdesk.core.sync import (
     batches,
     bundle_format,
+    colleagues,
     importing,
     keystore,
     orgkeys,
@@ -127,6 +127,7 @@ class _Draft:
     signed: list[batches.Batch]
     certs: dict[str, tuple[DeviceCert, tuple[Link, ...]]]
     partners: list[dict[str, Any]]  # for the organisation's own laptops (partners.py)
+    staff: list[dict[str, Any]]  # likewise (colleagues.py)
 
 
 @dataclass(frozen=True)
@@ -281,11 +282,6 @@ class SyncEngine:
         enrol_id = new_id()
         with self.store.write() as db:
             partners = tuple(i for i, own in keystore.trusted(db).values() if not own)
-            staff = {
-                name: uid
-                for uid, name, org in db.execute("SELECT id, username, org_id FROM app_user")
-                if uid != user_id_for(org, name)
-            }
             enrolment = Enrolment.issue(
                 keys.org,
                 enrol_id,
@@ -294,7 +290,7 @@ class SyncEngine:
                 laptops=laptops,
                 issuer_device=self.store.ctx.device_id,
                 team=team,
-                staff=staff,
+                staff=colleagues.directory(db),
             )
             keystore.record_enrolment(db, enrolment.enrol_cert)
         passphrase = new_enrolment_passphrase()
@@ -438,6 +434,7 @@ class SyncEngine:
                 changes = for_partner(db, self.store.origins, scope, known, check, theirs)
             signed = batches.for_changes(db, self.store.origins, changes, me)
             certs = batches.certs_for(db, {b.origin for b in signed} - {me})
+            staff = colleagues.offered(db, keys.device) if recipient == own else []
         changes.sort(key=lambda c: (c.hlc, c.origin))
         header: dict[str, object] = {
             "sender_device": me,
@@ -464,6 +461,7 @@ class SyncEngine:
             signed,
             certs,
             partners.offered(keys.device, trusted) if recipient == own else [],
+            staff,
         )
 
     def _seal(
@@ -475,7 +473,9 @@ class SyncEngine:
         origins = {b.origin for b in signed}
         certs = {d: c for d, c in draft.certs.items() if d in origins}
         segments = cut_segments(changes)
-        payload = Payload(draft.held, draft.devices, segments, signed, certs, draft.partners)
+        payload = Payload(
+            draft.held, draft.devices, segments, signed, certs, draft.partners, draft.staff
+        )
         operations = payload.operations()
         plain = encode(payload)
         if progress:

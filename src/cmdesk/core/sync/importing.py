@@ -22,6 +22,7 @@ from cmdesk.core.sync import (
     batches,
     bundle_crypto,
     bundle_format,
+    colleagues,
     import_checks,
     keystore,
     partners,
@@ -198,6 +199,7 @@ def _import(
         # Before the changes are checked: the office relays the answers of a partner it
         # trusts in the same bundle that names it.
         partners.learn(db, h, head.partners, engine.keys().org.identity)
+        colleagues.learn(db, h, head.staff, engine.keys().org.identity)
     checked = import_checks.check(engine, h, head, segments, start, check)
     if not lean and checked.operations != h.operations:
         raise rej.reject(rej.UNREADABLE)

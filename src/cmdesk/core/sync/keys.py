@@ -26,9 +26,10 @@ import hashlib
 import json
 import os
 import secrets
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from nacl.bindings import (
     crypto_aead_xchacha20poly1305_ietf_decrypt,
@@ -267,11 +268,11 @@ class Enrolment:
     # relays for the organisation is never left out for the office (hint only, unsigned:
     # a wrong id only makes bundles larger).
     issuer_device: str = ""
-    # Accounts of the organisation whose ids do not follow from their user names (made before
-    # ids did: model.org.user_id_for), by user name: a laptop joining under one of these names
-    # takes the office's id for its first user, so the cases the office gives that person are
-    # theirs on the laptop too (hint only, like issuer_device).
-    staff: Mapping[str, str] = field(default_factory=dict)
+    # The issuing vault's accounts as directory entries (colleagues.py; nothing that signs in):
+    # the new laptop knows its colleagues from the start, and one joining under a name there
+    # takes that account's id for its first user (an account made before ids followed from
+    # names keeps its own: model.org.user_id_for). A hint, checked where it is kept.
+    staff: tuple[dict[str, Any], ...] = ()
 
     @property
     def role(self) -> str:
@@ -301,7 +302,7 @@ class Enrolment:
         now: datetime | None = None,
         issuer_device: str = "",
         team: str | None = None,
-        staff: Mapping[str, str] | None = None,
+        staff: Sequence[dict[str, Any]] = (),
     ) -> Enrolment:
         """A fresh enrolment key certified by the organisation (needs its certifying key).
         With a team, the file carries no organisation private key at all: the laptops that
@@ -323,7 +324,7 @@ class Enrolment:
         keys = org.without_certifying_key()
         if team is not None:
             keys = OrgKeys(keys.identity, None, None)
-        return cls(keys, bytes(key), cert, trusted, issuer_device, dict(staff or {}))
+        return cls(keys, bytes(key), cert, trusted, issuer_device, tuple(staff))
 
     def new_device(self, now: datetime | None = None) -> DeviceKeys:
         """This laptop's own identity: a fresh id and key pair, certified by the enrolment key."""
@@ -353,7 +354,7 @@ def seal_enrolment(enrolment: Enrolment, passphrase: str) -> bytes:
         },
         "trusted": [t.body() for t in enrolment.trusted],
         "issuer_device": enrolment.issuer_device,
-        "staff": dict(enrolment.staff),
+        "staff": list(enrolment.staff),
     }
     salt = os.urandom(argon2id.SALTBYTES)
     nonce = os.urandom(24)
@@ -428,16 +429,11 @@ def open_enrolment(data: bytes, passphrase: str, now: datetime | None = None) ->
     return Enrolment(org, enrol_secret, cert, trusted, issuer, staff)
 
 
-def _staff_hint(value: object) -> dict[str, str]:
-    """The file's user names and their ids, keeping only well-formed ones (a file made
-    before it carried them has none)."""
-    if not isinstance(value, dict):
-        return {}
-    return {
-        name: uid
-        for name, uid in value.items()
-        if isinstance(name, str) and isinstance(uid, str) and len(name) <= 64 and len(uid) <= 36
-    }
+def _staff_hint(value: object) -> tuple[dict[str, Any], ...]:
+    """The file's directory entries (a file made before it carried them has none)."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(entry for entry in value[:5000] if isinstance(entry, dict))
 
 
 def enrolment_expiry(now: datetime | None = None) -> datetime:

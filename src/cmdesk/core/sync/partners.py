@@ -28,6 +28,15 @@ def may_decide_trust(role: str | None) -> bool:
     return role is None or role == Role.DATA_MANAGER.value
 
 
+def sender_may_decide_trust(h: Header, own: OrgIdentity) -> bool:
+    """Whether the laptop that sent a bundle of this organisation may decide trust."""
+    try:
+        role = verify_chain(h.chain, h.cert, own.org_id, own.sign_public).role
+    except ChainRefused:
+        return False  # checked before: nothing to learn from a chain that does not hold
+    return may_decide_trust(role)
+
+
 def offered(
     device: DeviceKeys, trusted: dict[str, tuple[OrgIdentity, bool]]
 ) -> list[dict[str, Any]]:
@@ -40,13 +49,7 @@ def offered(
 def learn(db: Db, h: Header, bodies: list[dict[str, Any]], own: OrgIdentity) -> int:
     """Adds the partners (identity bodies) a bundle from this organisation's laptop names,
     when that laptop may decide trust; how many were new here."""
-    if not bodies or h.sender_org != own.org_id:
-        return 0
-    try:
-        role = verify_chain(h.chain, h.cert, own.org_id, own.sign_public).role
-    except ChainRefused:
-        return 0  # checked before: nothing to learn from a chain that does not hold
-    if not may_decide_trust(role):
+    if not bodies or h.sender_org != own.org_id or not sender_may_decide_trust(h, own):
         return 0
     new = 0
     for body in bodies:

@@ -67,6 +67,8 @@ MAX_SEGMENT_OPS = 200_000
 MAX_HEAD_BYTES = 64 << 20
 # Partner identities one payload may name (the agreement has a dozen organisations).
 MAX_PARTNERS = 64
+# Directory entries of the organisation's staff one payload may carry (colleagues.py).
+MAX_STAFF = 5000
 _NAME = re.compile(r"^(?:[a-z_][a-z0-9_]{0,63}|-)$")
 _MAX_INT = 1 << 62
 # The C scanner behind json.loads, called at a position: (value, end position).
@@ -92,6 +94,8 @@ class Payload:
     # The partners the sender's organisation trusts, as identity bodies (partners.py). In the
     # first line, which older readers take without it: a bundle with them imports anywhere.
     partners: list[dict[str, Any]] = field(default_factory=list)
+    # The sender's organisation's staff (colleagues.py), in the first line like the partners.
+    staff: list[dict[str, Any]] = field(default_factory=list)
 
     def operations(self) -> int:
         """Operation numbers covered (a change's span; equal to the count for whole changes)."""
@@ -183,6 +187,8 @@ def encode(payload: Payload) -> bytes:
             base64.b64encode(json.dumps(body, separators=(",", ":")).encode()).decode()
             for body in payload.partners
         ]
+    if payload.staff:
+        meta["staff"] = _b64_json(payload.staff)
     meta["devices"] = list(devices)
     head = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
     return "\n".join([head, *lines]).encode("utf-8")
@@ -470,6 +476,7 @@ class Head:
     devices: list[str]
     counts: list[int]
     partners: list[dict[str, Any]] = field(default_factory=list)
+    staff: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Reader:
@@ -586,6 +593,7 @@ def _head(text: str) -> Head:
         devices=devices,
         counts=counts,
         partners=_partners(meta.get("partners", [])),
+        staff=_staff(meta.get("staff", "")),
     )
 
 
@@ -597,6 +605,23 @@ def _partners(d: object) -> list[dict[str, Any]]:
     if not all(isinstance(b, dict) for b in bodies):
         raise ValueError("partners")
     return bodies
+
+
+def _b64_json(value: object) -> str:
+    # Base64 of the JSON: the first line stays ASCII (Reader), Thai names and all.
+    return base64.b64encode(json.dumps(value, separators=(",", ":")).encode()).decode()
+
+
+def _staff(d: object) -> list[dict[str, Any]]:
+    """Directory entries as sent, each checked where it is kept (colleagues.parse)."""
+    if d == "":
+        return []
+    if not isinstance(d, str) or len(d) > MAX_STAFF * 1024:
+        raise ValueError("staff")
+    entries = json.loads(base64.b64decode(d, validate=True))
+    if not isinstance(entries, list) or len(entries) > MAX_STAFF:
+        raise ValueError("staff")
+    return entries
 
 
 def _str(value: object) -> str:

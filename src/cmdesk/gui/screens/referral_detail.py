@@ -102,7 +102,7 @@ class ReferralView:
 
 def load_referral(ws: Workspace, referral_id: str) -> ReferralView:
     r = ws.referrals.get(referral_id)
-    staff = {u.id: u.display_name or u.username for u in ws.users.list()}
+    staff = {u.id: u.display_name or u.username for u in ws.users.people()}
     return ReferralView(r, staff)
 
 

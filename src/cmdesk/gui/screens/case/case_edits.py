@@ -183,8 +183,8 @@ def staff_items(users: list[UserDTO], org_code: str, roles: tuple[str, ...]) -> 
 
 
 def _keeping(items: list[Item], current: str, bundle: CaseBundle) -> list[Item]:
-    """The choices, with the person the case has now when they are not among them (their
-    account is on another laptop only, since accounts do not travel; or it was deactivated):
+    """The choices, with the person the case has now when they are not among them (this
+    laptop does not know them yet, or they were deactivated):
     shown as chosen, so saving the other part of the assignment keeps them. Before, the box
     showed "Nobody yet" and saving a new case manager took the field worker off the case."""
     if current and all(code != current for code, _label in items):
@@ -228,7 +228,7 @@ class AssignDialog(CaseEditDialog):
         self.manager.set_code(self._was_manager)
         self.tracker.watch(self.worker, self.manager)
         self.save.setEnabled(False)
-        QueryOp(session, parent=self, op=lambda ws: ws.users.list(), success=self._staff).run()
+        QueryOp(session, parent=self, op=lambda ws: ws.users.people(), success=self._staff).run()
 
     def _staff(self, users: list[UserDTO]) -> None:
         with self.tracker.paused():
@@ -302,7 +302,7 @@ class FollowUpDialog(CaseEditDialog):
         self.tracker.watch(self.what, self.details)
         self.retranslate()
         self.save.setEnabled(False)
-        QueryOp(session, parent=self, op=lambda ws: ws.users.list(), success=self._staff).run()
+        QueryOp(session, parent=self, op=lambda ws: ws.users.people(), success=self._staff).run()
 
     def _staff(self, users: list[UserDTO]) -> None:
         with self.tracker.paused():

@@ -68,9 +68,10 @@ class CaseBundle:
         return self.case.stage != Stage.CLOSURE
 
     def who(self, user_id: str | None, tr: Translator) -> str:
-        """A staff member's name; one whose account is not on this laptop (accounts do not
-        travel between laptops: made at the office, say) is named as such, never left blank
-        as if nobody were there."""
+        """A staff member's name (an account here, or a colleague the office's directory
+        named); one this laptop does not know at all (made on another laptop since its last
+        bundle from the office, say) is named as such, never left blank as if nobody were
+        there."""
         if not user_id:
             return ""
         return self.staff.get(user_id) or tr.gettext(ELSEWHERE)
@@ -122,7 +123,7 @@ def load_case(ws: Workspace, case_id: str) -> CaseBundle:
     _warm_locale_data()
     case = ws.cases.get(case_id)
     child = ws.children.get(case.child_id)
-    users = ws.users.list()
+    users = ws.users.people()
     staff = {u.id: u.display_name or u.username for u in users}
     people = {u.username: u.display_name or u.username for u in users}
     return CaseBundle(

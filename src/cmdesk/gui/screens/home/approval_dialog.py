@@ -51,7 +51,7 @@ class Decision:
 
 def load_decision(ws: Workspace, case_id: str, kind: str) -> Decision:
     reviews = ws.casework.reviews(case_id)
-    staff = {u.id: u.display_name or u.username for u in ws.users.list()}
+    staff = {u.id: u.display_name or u.username for u in ws.users.people()}
     return Decision(
         kind=kind,
         case=ws.cases.get(case_id),
