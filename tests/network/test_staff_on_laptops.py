@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import text
 
 from cmdesk.core.workspace import Workspace
-from tests.network.harness import ADMIN, PASS, Laptop
+from tests.network.harness import ADMIN, PASS, Laptop, cmdesk
 
 
 def _caseload(laptop: Laptop) -> dict[str, Any]:
@@ -126,3 +126,25 @@ def test_a_supervisor_s_laptop_knows_the_office_s_staff_and_gives_them_cases(
     assert "กรุณาเลือกเจ้าหน้าที่ของหน่วยงานที่ยังปฏิบัติงานอยู่" in refused.err
     # The case he had stays his, named as before.
     assert _caseload(lek)[str(case["id"])]["assigned_worker"] == "somchai"
+
+
+def test_joining_under_a_name_the_office_does_not_know_is_said_with_the_names_close_to_it(
+    tmp_path: Path,
+) -> None:
+    office, _kasem = _office(tmp_path)
+    enrol, secret = office.enrol_file("field_worker")
+    env = {
+        "CMDESK_ENROL_PASSPHRASE": secret,
+        "CMDESK_PASSPHRASE": PASS,
+        "CMDESK_NEW_PASSPHRASE": PASS,
+        "CMDESK_LANG": "th",
+    }
+    typo = tmp_path / "typo-laptop"
+    said = cmdesk("--vault", str(typo), "--user", "somchia", "sync", "join", str(enrol), env=env)
+    assert "สำนักงานไม่มีบัญชีผู้ใช้ชื่อ somchia" in said.err
+    assert "ชื่อผู้ใช้ที่สำนักงานที่ใกล้เคียงกัน: somchai" in said.err
+    # The right name joins without a word of it.
+    right = tmp_path / "right-laptop"
+    said = cmdesk("--vault", str(right), "--user", "somchai", "sync", "join", str(enrol), env=env)
+    assert said.err == ""
+    assert "somchai" not in said.out

@@ -277,12 +277,22 @@ def cmd_join(args: argparse.Namespace) -> int:
     ) as ws:
         sync = engine(ws)
         org, team = sync.keys().org.identity.code, sync.own_team()
+        user = ws.actor.username
+        close = ws.users.unknown_to_the_office(user)
         if args.json:
-            emit_json({"vault": str(root), "org": org, "device_id": ws.device_id, "team": team})
+            said = {"vault": str(root), "org": org, "device_id": ws.device_id, "team": team}
+            emit_json({**said, "unknown_to_the_office": close is not None})
         elif team is not None:
             say(tr_for(args).format(texts.JOINED_TEAM, org=org, team=team, path=str(root)))
         else:
             say(tr_for(args).format(texts.JOINED, org=org, path=str(root)))
+    if close is not None:
+        # Said on standard error, after the vault is made: a new person may join before the
+        # office makes their account, so this warns and refuses nothing.
+        tr = tr_for(args)
+        say(tr.format(texts.NOT_IN_DIRECTORY, name=user, path=str(root)), sys.stderr)
+        if close:
+            say(tr.format(texts.NOT_IN_DIRECTORY_CLOSE, names=", ".join(close)), sys.stderr)
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -138,6 +139,17 @@ class UserService:
                 if c.id not in ids and c.username not in ids
             ]
         return sorted(accounts + others, key=lambda u: u.username)
+
+    def unknown_to_the_office(self, username: str) -> tuple[str, ...] | None:
+        """None when the office's directory (sync.colleagues) names `username`, or when this
+        laptop has none; else the directory's user names closest to it (a name mistyped when
+        joining: the cases the office gives that person would never show under it)."""
+        name = username.strip().lower()
+        with self._ctx.read() as s:
+            names = list(s.scalars(select(Colleague.username)))
+        if not names or name in names:
+            return None
+        return tuple(difflib.get_close_matches(name, names, n=3, cutoff=0.6))
 
     def get(self, username: str) -> UserDTO:
         for user in self.list():

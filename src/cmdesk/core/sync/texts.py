@@ -83,6 +83,12 @@ EXPORTED_LAPTOP = N_(
     "Wrote a bundle for laptop {device} to {path} ({size} bytes, sealed to that laptop "
     "alone). Changes: {operations}; records: {records}."
 )
+NOT_IN_DIRECTORY = N_(
+    "The office has no account named {name}. The cases it gives you show under the user name "
+    "it knows you by: ask your data manager, then join again with that name (delete the folder "
+    "{path} first)."
+)
+NOT_IN_DIRECTORY_CLOSE = N_("User names at the office close to it: {names}.")
 JOINED = N_(
     "This laptop joined {org}. Its vault is in {path}. Now import a bundle to get the records."
 )
