@@ -109,6 +109,38 @@ class Session(QObject):
 
         self.worker.submit(work, lambda ws: self._opened(ws, path, on_success), on_failure)
 
+    def join(
+        self,
+        path: Path,
+        enrolment_file: Path,
+        fields: dict[str, str],
+        on_success: Callable[[tuple[str, ...] | None], None],
+        on_failure: Callable[[BaseException], None],
+    ) -> None:
+        """A new laptop of the organisation, from the enrolment file the data manager made
+        (`fields`: enrol_passphrase, username, passphrase, display_name). `on_success` hears
+        whether the office's directory knows the user name (UserService.unknown_to_the_office)."""
+
+        def work() -> tuple[Workspace, tuple[str, ...] | None]:
+            from cmdesk.core.workspace import Workspace
+
+            data = enrolment_file.read_bytes()
+            ws = Workspace.join(
+                path,
+                data,
+                fields["enrol_passphrase"],
+                username=fields["username"],
+                passphrase=fields["passphrase"],
+                display_name=fields["display_name"],
+            )
+            return ws, ws.users.unknown_to_the_office(ws.actor.username)
+
+        def opened(result: tuple[Workspace, tuple[str, ...] | None]) -> None:
+            ws, unknown = result
+            self._opened(ws, path, lambda: on_success(unknown))
+
+        self.worker.submit(work, opened, on_failure)
+
     def recover(
         self,
         path: Path,

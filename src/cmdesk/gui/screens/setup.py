@@ -7,6 +7,7 @@ retranslates like every other screen, and can be driven by tests without native 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -34,6 +35,9 @@ from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.language_picker import LanguagePicker
 from cmdesk.gui.widgets.passphrase_meter import PassphraseMeter
 from cmdesk.gui.widgets.path_row import ask_folder, path_row
+
+if TYPE_CHECKING:
+    from cmdesk.gui.screens.join_dialog import JoinDialog
 
 OTHER_ORG = ""
 STEPS = 5  # welcome, folder, organisation, administrator, recovery key
@@ -133,6 +137,11 @@ class SetupPage(QWidget):
         self.open_existing_button = QPushButton(icon("folder"), "", step)
         self.open_existing_button.clicked.connect(self._ask_existing)
         step.box.addWidget(self.open_existing_button, 0, Qt.AlignmentFlag.AlignLeft)
+        # A field laptop of an organisation that has its vault at the office already.
+        self.join_button = QPushButton(icon("key"), "", step)
+        self.join_button.setObjectName("join-organisation")
+        self.join_button.clicked.connect(self.open_join)
+        step.box.addWidget(self.join_button, 0, Qt.AlignmentFlag.AlignLeft)
         step.box.addStretch(1)
         self.steps.addWidget(step)
 
@@ -252,6 +261,9 @@ class SetupPage(QWidget):
             step.retranslate(tr)
         self.language_label.setText(tr.gettext("Language"))
         self.open_existing_button.setText(tr.gettext("I already have a vault: open it…"))
+        self.join_button.setText(
+            tr.gettext("My organisation uses cmdesk already: join it with an enrolment file…")
+        )
         self.choose_folder_button.setText(tr.gettext("Choose…"))
         self.folder.setAccessibleName(tr.gettext("Vault folder"))
         self.org_label.setText(tr.gettext("Organisation"))
@@ -355,6 +367,22 @@ class SetupPage(QWidget):
         chosen = QFileDialog.getExistingDirectory(self, tr.gettext("Open a vault"))
         if chosen:
             self.open_existing_requested.emit(chosen)
+
+    def open_join(self) -> JoinDialog | None:
+        """The enrolment file's dialog, for a vault in the folder the next step proposes."""
+        from cmdesk.gui.screens.join_dialog import JoinDialog
+
+        if not self._check_folder():
+            return None
+        dialog = JoinDialog(self._session, self.vault_path(), self)
+        dialog.accepted.connect(self._joined)
+        dialog.open()
+        return dialog
+
+    def _joined(self) -> None:
+        self._settings.last_vault = str(self.vault_path())
+        self._settings.last_user = self._session.actor.username if self._session.actor else ""
+        self._finish()
 
     def _ask_folder(self) -> None:
         tr = self._session.lang.translator
