@@ -96,6 +96,13 @@ def first_run(shell: Shell, folder: Path) -> Iterator[Stop]:
     assert isinstance(page, SetupPage)
     settle(shell)
     yield "setup-1-welcome", shell.window
+    # A field laptop of an organisation with its office's vault already: the enrolment file.
+    page.folder.setText(str(folder))
+    join = page.open_join()
+    assert join is not None
+    settle(shell)
+    yield "setup-join", join
+    _close(join)
     page.next()
     page.folder.setText(str(folder))
     settle(shell)
