@@ -36,6 +36,7 @@ from tests.core.laptops import (
     open_as,
 )
 from tests.core.sync.conftest import network_template  # noqa: F401 (a fixture)
+from tests.gui.flow import answer
 from tests.gui.helpers import WAIT_MS, click, unlock, wait_idle
 
 MakeShell = Callable[[GuiSettings], Shell]
@@ -256,6 +257,47 @@ def test_the_data_manager_sees_organisations_and_saves_the_identity_file(
     page = shell.workspace_page()
     assert isinstance(page, WorkspacePage)
     assert not page.sync.organisations.isVisibleTo(page.sync)
+
+
+def test_the_data_manager_withdraws_trust_in_a_partner_leaving_the_network(
+    qtbot: QtBot, make_shell: MakeShell, laptops: Laptops
+) -> None:
+    shell, screen = laptop_shell(make_shell, qtbot, laptops.a, language="th", user=ADMIN)
+    orgs = screen.organisations
+    assert not orgs.withdraw_button.isEnabled()  # nothing chosen
+    rows = {orgs.table.topLevelItem(i).text(0): i for i in range(orgs.table.topLevelItemCount())}
+    orgs.table.setCurrentItem(orgs.table.topLevelItem(rows["WVFT"]))
+    assert not orgs.withdraw_button.isEnabled()  # never this organisation
+    orgs.table.setCurrentItem(orgs.table.topLevelItem(rows["ECPAT"]))
+    assert orgs.withdraw_button.isEnabled()
+    assert orgs.withdraw_button.text() == "ถอนความไว้วางใจองค์กรภาคีที่เลือก…"
+
+    click(qtbot, orgs.withdraw_button)
+    answer(qtbot, yes=False)  # asked first; "keep trusting it" changes nothing
+    wait_idle(qtbot, shell)
+    with open_as(laptops.a, ADMIN) as ws:
+        assert [t.withdrawn_at for t in ws.sync.trusted() if t.code == "ECPAT"] == [None]
+    click(qtbot, orgs.withdraw_button)
+    answer(qtbot, yes=True)
+    qtbot.waitUntil(lambda: orgs.message.isVisible(), timeout=WAIT_MS)
+    said = plain(orgs.message.text())
+    assert said.startswith("ถอนความไว้วางใจ ECPAT") and "sync" not in said
+    # The list says since when, and the export no longer offers it.
+    qtbot.waitUntil(
+        lambda: "ถอนความไว้วางใจเมื่อ" in orgs.table.topLevelItem(rows["ECPAT"]).text(1),
+        timeout=WAIT_MS,
+    )
+    recipients = [
+        screen.exchange.recipient.itemText(i) for i in range(screen.exchange.recipient.count())
+    ]
+    assert recipients and not any(r.startswith("ECPAT") for r in recipients)
+    orgs.table.setCurrentItem(orgs.table.topLevelItem(rows["ECPAT"]))
+    assert not orgs.withdraw_button.isEnabled()
+    shell.shutdown()
+    with open_as(laptops.a, ADMIN) as ws:
+        assert [t.withdrawn_at is not None for t in ws.sync.trusted() if t.code == "ECPAT"] == [
+            True
+        ]
 
 
 def test_cancel_in_the_progress_dialog_reaches_the_core() -> None:

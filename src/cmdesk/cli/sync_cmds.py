@@ -1,10 +1,11 @@
-"""Sync commands: identity, trust, enrol-file, revoke, join, export, import, status, conflicts,
-resolve."""
+"""Sync commands: identity, trust, untrust, partners, enrol-file, revoke, join, export, import,
+status, conflicts, resolve."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from cmdesk.core.errors import ValidationError
 from cmdesk.core.i18n import Translator, format_datetime
 from cmdesk.core.model.roles import Role
 from cmdesk.core.sync import authority, texts
-from cmdesk.core.sync.engine import SyncEngine
+from cmdesk.core.sync.engine import SyncEngine, TrustedOrg
 from cmdesk.core.sync.status import ImportTrouble
 from cmdesk.core.vault.files import atomic_write
 from cmdesk.core.workspace import Workspace
@@ -43,6 +44,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = cmds.add_parser("trust", parents=[common], help="trust a partner's identity file")
     p.add_argument("file", metavar="FILE")
     p.set_defaults(func=cmd_trust)
+
+    p = cmds.add_parser(
+        "untrust", parents=[common], help="withdraw trust in a partner leaving the network"
+    )
+    p.add_argument("org", metavar="CODE")
+    p.set_defaults(func=cmd_untrust)
+
+    p = cmds.add_parser("partners", parents=[common], help="the organisations trusted here")
+    p.set_defaults(func=cmd_partners)
 
     p = cmds.add_parser("enrol-file", parents=[common], help="let one new laptop join")
     p.add_argument("-o", "--output", required=True, metavar="FILE")
@@ -171,13 +181,41 @@ def cmd_trust(args: argparse.Namespace) -> int:
     data = Path(args.file).read_bytes()
     with open_workspace(args) as ws:
         org = engine(ws).trust(data)
+    return _say_org(args, org, texts.TRUSTED)
+
+
+def cmd_untrust(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        org = engine(ws).untrust(args.org)
+    return _say_org(args, org, texts.UNTRUSTED)
+
+
+def _say_org(args: argparse.Namespace, org: TrustedOrg, msgid: str) -> int:
+    """What trusting or withdrawing did, in the user's language (or as JSON)."""
     if args.json:
         emit_json(org)
-    else:
-        name = org.name_th if tr_for(args).locale == "th" else org.name_en
-        say(
-            tr_for(args).format(texts.TRUSTED, org=org.code, name=name, fingerprint=org.fingerprint)
-        )
+        return 0
+    tr = tr_for(args)
+    name = org.name_th if tr.locale == "th" else org.name_en
+    say(tr.format(msgid, org=org.code, name=name, fingerprint=org.fingerprint))
+    return 0
+
+
+def cmd_partners(args: argparse.Namespace) -> int:
+    with open_workspace(args) as ws:
+        orgs = engine(ws).trusted()
+    if args.json:
+        emit_json(orgs)
+        return 0
+    tr = tr_for(args)
+    for org in orgs:
+        name = org.name_th if tr.locale == "th" else org.name_en
+        if org.withdrawn_at is not None:
+            at = format_datetime(datetime.fromisoformat(org.withdrawn_at), tr.locale)
+            say(tr.format(texts.WITHDRAWN_LINE, org=org.code, name=name, at=at))
+        else:
+            line = texts.OWN_ORG_LINE if org.own else texts.PARTNER_LINE
+            say(tr.format(line, org=org.code, name=name, fingerprint=org.fingerprint))
     return 0
 
 

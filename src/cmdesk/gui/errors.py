@@ -30,6 +30,16 @@ GUI_WORDING: dict[str, str] = {
         "There is no identity for the organisation {org}. Trust its identity file first (Sync "
         "data, then Trust a partner's identity file)."
     ),
+    rej.WITHDRAWN_SENDER: N_(
+        "This sync bundle comes from {org}, an organisation your organisation no longer "
+        "trusts. Nothing was imported. To trust it again, your data manager trusts its "
+        "identity file (Sync data, then Trust a partner's identity file)."
+    ),
+    rej.WITHDRAWN_ORG: N_(
+        "Your organisation no longer trusts {org}: nothing is sent to it. To trust it again, "
+        "your data manager trusts its identity file (Sync data, then Trust a partner's "
+        "identity file)."
+    ),
     rej.UNKNOWN_DEVICE: N_(
         "No laptop or enrolment file {device} of this organisation is known here. Check the "
         "id in the audit trail."

@@ -21,7 +21,7 @@ from cmdesk.core.model.roles import Role
 from cmdesk.core.sync.bundle_format import Header
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.keys import DeviceKeys, OrgIdentity
-from cmdesk.core.sync.partners import may_decide_trust, sender_may_decide_trust
+from cmdesk.core.sync.partners import may_decide_trust, read_moment, sender_may_decide_trust
 
 # More than any organisation of the network has staff; a directory longer than this is cut.
 MAX_COLLEAGUES = 5000
@@ -115,10 +115,5 @@ def _entry(value: object) -> Entry | None:
 
 def _moment(value: object) -> str | None:
     """The moment in UTC as `directory` writes it, so that later compares as larger."""
-    if not isinstance(value, str) or len(value) > 40:
-        return None
-    try:
-        at = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return at.astimezone(UTC).isoformat() if at.utcoffset() is not None else None
+    at = read_moment(value)
+    return None if at is None else at.isoformat()

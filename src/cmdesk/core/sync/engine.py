@@ -128,6 +128,7 @@ class _Draft:
     certs: dict[str, tuple[DeviceCert, tuple[Link, ...]]]
     partners: list[dict[str, Any]]  # for the organisation's own laptops (partners.py)
     staff: list[dict[str, Any]]  # likewise (colleagues.py)
+    decisions: list[dict[str, Any]]  # likewise (partners.py)
 
 
 @dataclass(frozen=True)
@@ -138,11 +139,19 @@ class TrustedOrg:
     name_en: str
     fingerprint: str
     own: bool
+    # When its trust was withdrawn (`sync untrust`, UTC ISO text); None: trusted.
+    withdrawn_at: str | None = None
 
 
-def _trusted_dto(ident: OrgIdentity, own: bool) -> TrustedOrg:
+def _trusted_dto(ident: OrgIdentity, own: bool, withdrawn_at: str | None = None) -> TrustedOrg:
     return TrustedOrg(
-        ident.org_id, ident.code, ident.name_th, ident.name_en, ident.fingerprint(), own
+        ident.org_id,
+        ident.code,
+        ident.name_th,
+        ident.name_en,
+        ident.fingerprint(),
+        own,
+        withdrawn_at,
     )
 
 
@@ -225,12 +234,38 @@ class SyncEngine:
         return self.keys().org.sign_secret is not None
 
     def trusted(self) -> list[TrustedOrg]:
+        """Its own organisation first, then the partners, those withdrawn included."""
         self.keys()
         with self.store.read() as db:
+            withdrawn = keystore.withdrawn(db)
             return sorted(
-                (_trusted_dto(i, own) for i, own in keystore.trusted(db).values()),
+                (
+                    _trusted_dto(i, own, withdrawn.get(i.org_id))
+                    for i, own in keystore.trusted(db).values()
+                ),
                 key=lambda t: (not t.own, t.code),
             )
+
+    def untrust(self, org: str) -> TrustedOrg:
+        """Withdraws trust in a partner (id or code): this laptop sends it nothing more and
+        takes no bundle of its; the organisation's laptops learn it from this laptop's
+        bundles when it may decide trust (partners.py). `sync trust` with its identity file
+        trusts it again."""
+        self.store.ctx.require_role(Role.DATA_MANAGER)
+        own = self.keys().org.identity.org_id
+        with self.store.write() as db:
+            trusted = keystore.trusted(db)
+            org_id = self._named(org, trusted)
+            if org_id == own:
+                raise rej.invalid("org", rej.OWN_ORG_UNTRUST)
+            withdrawn = keystore.withdrawn(db)
+            if org_id not in withdrawn:
+                keystore.withdraw(db, org_id, keystore.utc_text())
+                withdrawn = keystore.withdrawn(db)
+            ident = trusted[org_id][0]
+        with self.store.ctx.write() as s:
+            self.store.audit.record(s, "sync.untrust", "organisation", org_id)
+        return _trusted_dto(ident, False, withdrawn[org_id])
 
     def trust(self, identity_file: bytes) -> TrustedOrg:
         """Trusts a partner's identity file. An identity that would replace the keys of an
@@ -281,7 +316,14 @@ class SyncEngine:
         keys.org.certifying_key()  # refuses on a laptop that joined, before any work
         enrol_id = new_id()
         with self.store.write() as db:
-            partners = tuple(i for i, own in keystore.trusted(db).values() if not own)
+            # A partner whose trust was withdrawn is not passed on: the new laptop never
+            # trusts it (it learns of it, withdrawn, from the office's bundles).
+            withdrawn = keystore.withdrawn(db)
+            partners = tuple(
+                i
+                for i, own in keystore.trusted(db).values()
+                if not own and i.org_id not in withdrawn
+            )
             enrolment = Enrolment.issue(
                 keys.org,
                 enrol_id,
@@ -398,7 +440,7 @@ class SyncEngine:
             trusted = keystore.trusted(db)
             own = keys.org.identity.org_id
             target = find_laptop(db, laptop, own, me) if laptop is not None else None
-            recipient = own if target is not None else self._recipient(for_org, trusted, own)
+            recipient = own if target is not None else self._recipient(for_org, trusted, own, db)
             devices = known_devices(db)
             teams = device_teams(db)
             # A laptop that joined and has not reported yet holds nothing: carry everything.
@@ -435,6 +477,7 @@ class SyncEngine:
             signed = batches.for_changes(db, self.store.origins, changes, me)
             certs = batches.certs_for(db, {b.origin for b in signed} - {me})
             staff = colleagues.offered(db, keys.device) if recipient == own else []
+            decided = partners.decisions_offered(db, keys.device) if recipient == own else []
         changes.sort(key=lambda c: (c.hlc, c.origin))
         header: dict[str, object] = {
             "sender_device": me,
@@ -462,6 +505,7 @@ class SyncEngine:
             certs,
             partners.offered(keys.device, trusted) if recipient == own else [],
             staff,
+            decided,
         )
 
     def _seal(
@@ -474,7 +518,14 @@ class SyncEngine:
         certs = {d: c for d, c in draft.certs.items() if d in origins}
         segments = cut_segments(changes)
         payload = Payload(
-            draft.held, draft.devices, segments, signed, certs, draft.partners, draft.staff
+            draft.held,
+            draft.devices,
+            segments,
+            signed,
+            certs,
+            draft.partners,
+            draft.staff,
+            draft.decisions,
         )
         operations = payload.operations()
         plain = encode(payload)
@@ -546,11 +597,20 @@ class SyncEngine:
         return result
 
     def _recipient(
-        self, for_org: str | None, trusted: dict[str, tuple[OrgIdentity, bool]], own: str
+        self, for_org: str | None, trusted: dict[str, tuple[OrgIdentity, bool]], own: str, db: Db
     ) -> str:
+        """Whom a bundle is for: this organisation (None), or a partner it trusts."""
         if for_org is None:
             return own
-        key = for_org.strip()
+        org_id = self._named(for_org, trusted)
+        if org_id in keystore.withdrawn(db):
+            raise rej.invalid("org", rej.WITHDRAWN_ORG, org=trusted[org_id][0].code)
+        return org_id
+
+    @staticmethod
+    def _named(org: str, trusted: dict[str, tuple[OrgIdentity, bool]]) -> str:
+        """The id of the organisation known here by this id or code."""
+        key = org.strip()
         for org_id, (ident, _own) in trusted.items():
             if key in (org_id, ident.code) or key.upper() == ident.code.upper():
                 return org_id

@@ -189,7 +189,8 @@ def exchange_through_hub(
 
     try:
         client.sign_in()
-        send([(None, None), *((t.code, None) for t in trusted if not t.own)])
+        # Nothing for a partner whose trust was withdrawn (partners.py).
+        send([(None, None), *((t.code, None) for t in trusted if not t.own and not t.withdrawn_at)])
         waiting = client.pending()
         for done, item in enumerate(waiting):
             if cancel is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -109,10 +109,11 @@ def import_bundle(
     h = parsed.header
     with engine.store.read() as db:
         trusted = keystore.trusted(db)
+        withdrawn = keystore.withdrawn(db)
         done = db.execute(
             "SELECT done, finished_at FROM sync_import WHERE bundle_id = ?", (h.bundle_id,)
         ).fetchone()
-    check_sender(engine, parsed, trusted)
+    check_sender(engine, parsed, trusted, withdrawn)
     # What the signature covers, read from the caller's bytes from now on: parse() copied it
     # (15 MB for a 10k-case bundle, alive to the end of the import otherwise).
     parsed = replace(parsed, signed=memoryview(data)[: -bundle_format.SIG_BYTES])
@@ -199,6 +200,7 @@ def _import(
         # Before the changes are checked: the office relays the answers of a partner it
         # trusts in the same bundle that names it.
         partners.learn(db, h, head.partners, engine.keys().org.identity)
+        partners.learn_decisions(db, h, head.decisions, engine.keys().org.identity)
         colleagues.learn(db, h, head.staff, engine.keys().org.identity)
     checked = import_checks.check(engine, h, head, segments, start, check)
     if not lean and checked.operations != h.operations:
@@ -369,10 +371,11 @@ def check_sender(
     engine: SyncEngine,
     parsed: bundle_format.Parsed,
     trusted: dict[str, tuple[OrgIdentity, bool]],
+    withdrawn: Mapping[str, str],
 ) -> tuple[OrgIdentity, bool]:
     """Before anything is decrypted: the bundle is addressed to this organisation, its sender's
-    organisation is trusted here, and the sender's chain and signature hold (revocations
-    included). The sender organisation's entry in `trusted`."""
+    organisation is trusted here (and its trust not withdrawn), and the sender's chain and
+    signature hold (revocations included). The sender organisation's entry in `trusted`."""
     h = parsed.header
     if h.recipient_org != engine.keys().org.identity.org_id:
         named = trusted.get(h.recipient_org)
@@ -382,6 +385,8 @@ def check_sender(
     sender = trusted.get(h.sender_org)
     if sender is None:
         raise rej.reject(rej.UNKNOWN_SENDER, org=h.sender_org)
+    if h.sender_org in withdrawn:
+        raise rej.reject(rej.WITHDRAWN_SENDER, org=sender[0].code)
     bundle_format.verify_sender(parsed, sender[0].sign_public, revoked_for(engine, h, trusted))
     return sender
 

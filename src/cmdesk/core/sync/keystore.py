@@ -114,7 +114,9 @@ def trust(db: Db, ident: OrgIdentity, *, own: bool = False) -> None:
         "trusted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (org_id) DO UPDATE SET code = excluded.code, name_th = excluded.name_th, "
         "name_en = excluded.name_en, box_public = excluded.box_public, "
-        "sign_public = excluded.sign_public, own = excluded.own",
+        "sign_public = excluded.sign_public, own = excluded.own, "
+        # Trusting a partner whose trust was withdrawn trusts it again, as a decision of now.
+        "withdrawn_at = NULL, decided_at = excluded.trusted_at",
         (
             ident.org_id,
             ident.code,
@@ -136,6 +138,54 @@ def trusted(db: Db) -> dict[str, tuple[OrgIdentity, bool]]:
             "SELECT org_id, code, name_th, name_en, box_public, sign_public, own FROM sync_org"
         )
     }
+
+
+def withdrawn(db: Db) -> dict[str, str]:
+    """Partners whose trust was withdrawn (`sync untrust`): org id -> when (UTC text)."""
+    return {
+        str(r[0]): str(r[1])
+        for r in db.execute(
+            "SELECT org_id, withdrawn_at FROM sync_org WHERE withdrawn_at IS NOT NULL"
+        )
+    }
+
+
+def withdraw(db: Db, org_id: str, at: str) -> None:
+    """Withdraws trust in a partner (never the organisation's own)."""
+    db.execute(
+        "UPDATE sync_org SET withdrawn_at = ?, decided_at = ? WHERE org_id = ? AND NOT own",
+        (at, at, org_id),
+    )
+
+
+def decisions(db: Db) -> list[tuple[str, str | None, str]]:
+    """Each partner decided on since it was first trusted: (org id, withdrawn at or None,
+    decided at)."""
+    return [
+        (str(r[0]), None if r[1] is None else str(r[1]), str(r[2]))
+        for r in db.execute(
+            "SELECT org_id, withdrawn_at, decided_at FROM sync_org "
+            "WHERE decided_at IS NOT NULL AND NOT own ORDER BY org_id"
+        )
+    ]
+
+
+def decided_at(db: Db, org_id: str) -> str | None:
+    """When this partner was last decided on ("" : never since it was trusted); None: a
+    partner not known here (or the organisation's own)."""
+    row = db.execute("SELECT decided_at FROM sync_org WHERE org_id = ? AND NOT own", (org_id,))
+    found = row.fetchone()
+    if found is None:
+        return None
+    return "" if found[0] is None else str(found[0])
+
+
+def decide(db: Db, org_id: str, withdrawn_at: str | None, at: str) -> None:
+    """Takes another laptop's decision on a partner (partners.learn_decisions)."""
+    db.execute(
+        "UPDATE sync_org SET withdrawn_at = ?, decided_at = ? WHERE org_id = ? AND NOT own",
+        (withdrawn_at, at, org_id),
+    )
 
 
 # Revocations this vault has checked against their organisation's key, kept as one row (JSON

@@ -48,6 +48,12 @@ class SyncOrg(Base):
     sign_public: Mapped[bytes] = mapped_column(LargeBinary)
     own: Mapped[bool] = mapped_column(Boolean, default=False)
     trusted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Trust withdrawn (`sync untrust`): nothing is sent to it and no bundle of its is taken;
+    # its identity stays, to verify what it signed before. NULL: trusted.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The moment of the last decision on this partner (withdrawn or trusted again), by which
+    # the organisation's laptops take the latest one (partners.py). NULL: none since trusted.
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class SyncOrigin(Base):

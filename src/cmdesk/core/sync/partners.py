@@ -9,10 +9,18 @@ data manager's) now carry the partners it trusts (in the payload's first line, w
 versions read past), and a laptop of the organisation adds the ones it does not know, before
 it checks the bundle's changes. A partner it knows already keeps the keys it has: a bundle
 never replaces them (a key changes only by the partner's own signed update).
+
+Trust can be withdrawn (`sync untrust`: a partner leaves the agreement). The laptop that
+withdraws it sends that partner nothing more and takes no bundle of its; its identity stays,
+to verify what it signed before (already kept, and still relayed by the organisation's own
+laptops). The decision travels like the partners: bundles from a laptop that may decide trust
+carry every decision made since each partner was first trusted (withdrawn, or trusted again
+with `sync trust`), and a laptop of the organisation takes each one later than its own.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from cmdesk.core.model.roles import Role
@@ -68,6 +76,56 @@ def learn(db: Db, h: Header, bodies: list[dict[str, Any]], own: OrgIdentity) -> 
             keystore.trust(db, ident)
             new += 1
     return new
+
+
+def decisions_offered(db: Db, device: DeviceKeys) -> list[dict[str, Any]]:
+    """The decisions on partners this laptop's bundles for its own organisation carry."""
+    if not may_decide_trust(device.cert.role):
+        return []
+    return [
+        {"org": org, "withdrawn": withdrawn, "at": at}
+        for org, withdrawn, at in keystore.decisions(db)
+    ]
+
+
+def learn_decisions(db: Db, h: Header, entries: list[dict[str, Any]], own: OrgIdentity) -> int:
+    """Takes the decisions on partners a bundle from this organisation's laptop carries, when
+    that laptop may decide trust, each one later than this laptop's own; how many."""
+    if not entries or h.sender_org != own.org_id or not sender_may_decide_trust(h, own):
+        return 0
+    taken = 0
+    for entry in entries:
+        org, withdrawn, at = entry.get("org"), entry.get("withdrawn"), _moment(entry.get("at"))
+        if not isinstance(org, str) or at is None:
+            continue
+        if withdrawn is not None:
+            withdrawn = _moment(withdrawn)
+            if withdrawn is None:
+                continue
+        here = keystore.decided_at(db, org)
+        if here is None or here >= at:
+            continue  # a partner not known here, or a decision as late here already
+        keystore.decide(db, org, withdrawn, at)
+        taken += 1
+    return taken
+
+
+def _moment(value: object) -> str | None:
+    """A moment as keystore.utc_text writes it (so that later sorts larger)."""
+    at = read_moment(value)
+    return None if at is None else keystore.utc_text(at)
+
+
+def read_moment(value: object) -> datetime | None:
+    """A moment sent by another laptop, in UTC; None for anything else (a moment without its
+    offset could be any of 26 hours)."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return at.astimezone(UTC) if at.utcoffset() is not None else None
 
 
 def _code(entry: tuple[OrgIdentity, bool]) -> str:

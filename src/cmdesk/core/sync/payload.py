@@ -96,6 +96,8 @@ class Payload:
     partners: list[dict[str, Any]] = field(default_factory=list)
     # The sender's organisation's staff (colleagues.py), in the first line like the partners.
     staff: list[dict[str, Any]] = field(default_factory=list)
+    # Its decisions on partners: trust withdrawn or given again (partners.py), likewise.
+    decisions: list[dict[str, Any]] = field(default_factory=list)
 
     def operations(self) -> int:
         """Operation numbers covered (a change's span; equal to the count for whole changes)."""
@@ -189,6 +191,8 @@ def encode(payload: Payload) -> bytes:
         ]
     if payload.staff:
         meta["staff"] = _b64_json(payload.staff)
+    if payload.decisions:
+        meta["decisions"] = _b64_json(payload.decisions)
     meta["devices"] = list(devices)
     head = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
     return "\n".join([head, *lines]).encode("utf-8")
@@ -477,6 +481,7 @@ class Head:
     counts: list[int]
     partners: list[dict[str, Any]] = field(default_factory=list)
     staff: list[dict[str, Any]] = field(default_factory=list)
+    decisions: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Reader:
@@ -594,6 +599,7 @@ def _head(text: str) -> Head:
         counts=counts,
         partners=_partners(meta.get("partners", [])),
         staff=_staff(meta.get("staff", "")),
+        decisions=_decisions(meta.get("decisions", "")),
     )
 
 
@@ -621,6 +627,20 @@ def _staff(d: object) -> list[dict[str, Any]]:
     entries = json.loads(base64.b64decode(d, validate=True))
     if not isinstance(entries, list) or len(entries) > MAX_STAFF:
         raise ValueError("staff")
+    return entries
+
+
+def _decisions(d: object) -> list[dict[str, Any]]:
+    """Decisions on partners as sent, each checked where it is taken (partners.py)."""
+    if d == "":
+        return []
+    if not isinstance(d, str) or len(d) > MAX_PARTNERS * 1024:
+        raise ValueError("decisions")
+    entries = json.loads(base64.b64decode(d, validate=True))
+    if not isinstance(entries, list) or len(entries) > MAX_PARTNERS:
+        raise ValueError("decisions")
+    if not all(isinstance(e, dict) for e in entries):
+        raise ValueError("decisions")
     return entries
 
 

@@ -99,6 +99,16 @@ UNKNOWN_ORG = N_(
     "There is no identity for the organisation {org}. Import its identity file with "
     "'sync trust' first."
 )
+# Trust withdrawn from a partner (`sync untrust`, partners.py).
+WITHDRAWN_SENDER = N_(
+    "This sync bundle comes from {org}, an organisation your organisation no longer trusts. "
+    "Nothing was imported. To trust it again, import its identity file with 'sync trust'."
+)
+WITHDRAWN_ORG = N_(
+    "Your organisation no longer trusts {org}: nothing is sent to it. To trust it again, "
+    "import its identity file with 'sync trust'."
+)
+OWN_ORG_UNTRUST = N_("This is your own organisation: its trust cannot be withdrawn.")
 NO_CONFLICT = N_("There is no open conflict {id}. It may have been resolved already.")
 BAD_VALUE = N_("This value does not fit the field {field}.")
 CANCELLED = N_("Sync was cancelled. What was already imported is kept; import again to finish.")

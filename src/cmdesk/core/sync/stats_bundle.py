@@ -47,7 +47,7 @@ def seal_statistics(engine: SyncEngine, figures: dict[str, Any], for_org: str | 
     with engine.store.read() as db:
         trusted = keystore.trusted(db)
         revocations = keystore.revocations(db)
-    recipient = engine._recipient(for_org or SHELTER, trusted, own)
+        recipient = engine._recipient(for_org or SHELTER, trusted, own, db)
     fields = {
         "format": bundle_format.FORMAT,
         "schema": SCHEMA_VERSION,
@@ -95,7 +95,8 @@ def open_statistics(engine: SyncEngine, data: bytes) -> OpenedStatistics:
     h = parsed.header
     with engine.store.read() as db:
         trusted = keystore.trusted(db)
-    sender = check_sender(engine, parsed, trusted)
+        withdrawn = keystore.withdrawn(db)
+    sender = check_sender(engine, parsed, trusted, withdrawn)
     plain = bundle_format.decrypt(parsed, opening_key(engine, h, keys), MAX_FIGURES)
     try:
         figures = json.loads(plain.decode("utf-8"))

@@ -18,6 +18,15 @@ TRUSTED = N_(
     "Now trusting {org} ({name}). Fingerprint: {fingerprint}. Check it with that organisation "
     "by phone before you exchange any bundle."
 )
+UNTRUSTED = N_(
+    "Trust in {org} ({name}) withdrawn. This laptop sends it nothing more and takes no bundle "
+    "from it; your organisation's other laptops learn it from this laptop's next bundle for "
+    "them. What {org} holds already stays with it. To trust it again, import its identity "
+    "file with 'sync trust'."
+)
+PARTNER_LINE = N_("{org}: {name}. Fingerprint {fingerprint}.")
+OWN_ORG_LINE = N_("{org}: {name} (this organisation). Fingerprint {fingerprint}.")
+WITHDRAWN_LINE = N_("{org}: {name}. Trust withdrawn on {at}: nothing is exchanged with it.")
 WROTE_ENROLMENT = N_(
     "Wrote an enrolment file for one new laptop to {path}. It expires on {expires}."
 )

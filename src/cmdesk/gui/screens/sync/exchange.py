@@ -165,6 +165,8 @@ class ExchangeBox(QWidget):
         self.recipient.blockSignals(True)
         self.recipient.clear()
         for org in self._trusted:
+            if org.withdrawn_at is not None:
+                continue  # nothing is sent to a partner whose trust was withdrawn
             if org.own:
                 text = tr.format("{code}: this organisation's other laptops", code=org.code)
             else:

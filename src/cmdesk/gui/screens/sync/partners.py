@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cmdesk.core.i18n import Translator, format_datetime
+from cmdesk.core.i18n import N_, Translator, format_datetime
 from cmdesk.core.sync import texts
 from cmdesk.core.vault.files import atomic_write
 from cmdesk.gui.errors import friendly_message
@@ -26,6 +26,7 @@ from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.details import record_list
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel, add_heading_and_text
+from cmdesk.gui.widgets.prompts import ask
 from cmdesk.gui.widgets.push_button import push_button
 
 if TYPE_CHECKING:
@@ -34,6 +35,12 @@ if TYPE_CHECKING:
     from cmdesk.core.workspace import Workspace
 
 IDENTITY_SUFFIX = ".cmid"
+# texts.UNTRUSTED as the GUI says it: where to click, not what to type.
+UNTRUSTED = N_(
+    "Trust in {org} ({name}) withdrawn. This laptop sends it nothing more and takes no bundle "
+    "from it; your organisation's other laptops learn it from this laptop's next bundle for "
+    "them. What {org} holds already stays with it. To trust it again, trust its identity file."
+)
 
 
 def laptop_name(device_id: str) -> str:
@@ -128,6 +135,10 @@ class OrganisationsBox(QWidget):
         row.addWidget(self.save_button)
         self.trust_button = push_button(self, "trust-identity", self._ask_trust, "key")
         row.addWidget(self.trust_button)
+        self.withdraw_button = push_button(self, "withdraw-trust", self._ask_withdraw)
+        self.withdraw_button.setEnabled(False)
+        row.addWidget(self.withdraw_button)
+        self.table.itemSelectionChanged.connect(self._chosen_changed)
         row.addStretch(1)
         layout.addLayout(row)
         self.message = MessageLabel(self)
@@ -147,7 +158,8 @@ class OrganisationsBox(QWidget):
         self.table.setAccessibleName(self.title.text())
         self.save_button.setText(tr.gettext("Save our identity file…"))
         self.trust_button.setText(tr.gettext("Trust a partner's identity file…"))
-        for b in (self.save_button, self.trust_button):
+        self.withdraw_button.setText(tr.gettext("Withdraw trust in the chosen partner…"))
+        for b in (self.save_button, self.trust_button, self.withdraw_button):
             b.setAccessibleName(b.text())
         self.message.retranslate(tr)
         self._fill(tr)
@@ -162,14 +174,73 @@ class OrganisationsBox(QWidget):
         self._fill(self._session.lang.translator)
 
     def _fill(self, tr: Translator) -> None:
+        chosen = self.chosen()
         self.table.clear()
         for org in self._trusted:
             name = org.name_th if tr.locale == "th" else org.name_en
             if org.own:
                 name = tr.format("{name} (this organisation)", name=name)
-            QTreeWidgetItem(self.table, [org.code, name, org.fingerprint])
+            elif org.withdrawn_at is not None:
+                at = datetime.fromisoformat(org.withdrawn_at)
+                name = tr.format(
+                    "{name} (trust withdrawn on {at})",
+                    name=name,
+                    at=format_datetime(at.astimezone(UTC), tr.locale),
+                )
+            item = QTreeWidgetItem(self.table, [org.code, name, org.fingerprint])
+            item.setData(0, Qt.ItemDataRole.UserRole, org.org_id)
+            if chosen is not None and org.org_id == chosen.org_id:
+                self.table.setCurrentItem(item)
         for column in range(3):
             self.table.resizeColumnToContents(column)
+        self._chosen_changed()
+
+    def chosen(self) -> TrustedOrg | None:
+        """The partner chosen in the list (never this organisation)."""
+        item = self.table.currentItem()
+        if item is None or not item.isSelected():
+            return None
+        org_id = item.data(0, Qt.ItemDataRole.UserRole)
+        return next((t for t in self._trusted if t.org_id == org_id and not t.own), None)
+
+    def _chosen_changed(self) -> None:
+        chosen = self.chosen()
+        self.withdraw_button.setEnabled(chosen is not None and chosen.withdrawn_at is None)
+
+    def _ask_withdraw(self) -> None:
+        chosen = self.chosen()
+        if chosen is None:
+            return
+        tr = self._session.lang.translator
+        ask(
+            self,
+            tr.format(
+                "Withdraw trust in {org}? This laptop, then your organisation's other laptops, "
+                "will send it nothing more and take no bundle from it. What it holds already "
+                "stays with it.",
+                org=chosen.code,
+            ),
+            yes=tr.gettext("Withdraw trust"),
+            no=tr.gettext("Keep trusting it"),
+            on_yes=lambda: self.withdraw(chosen.code),
+        )
+
+    def withdraw(self, code: str) -> None:
+        def work(ws: Workspace) -> TrustedOrg:
+            return ws.sync.untrust(code)
+
+        def done(org: TrustedOrg) -> None:
+            self.message.show_note(
+                lambda tr: tr.format(
+                    UNTRUSTED,
+                    org=org.code,
+                    name=org.name_th if tr.locale == "th" else org.name_en,
+                ),
+                self._session.lang.translator,
+            )
+            self.trusted_changed.emit()
+
+        ChangeOp(self._session, parent=self, op=work, success=done).failure(self._failed).run()
 
     def _ask_save(self) -> None:
         tr = self._session.lang.translator
