@@ -56,6 +56,21 @@ def test_two_laptops_and_a_partner_converge_through_the_hub(
     assert b"Anong" not in held
 
 
+def test_no_laptop_sends_a_partner_whose_trust_was_withdrawn_anything_through_the_hub(
+    tmp_path: Path, hub: HubProcess
+) -> None:
+    office, field, _partner = office_field_and_partner(tmp_path, hub)
+    office.json("sync", "now")
+    field.json("sync", "now")  # learns of ECPAT (trusted after it joined) from the office
+    # Before: each exchange makes a bundle for ECPAT (empty while nothing is shared with it).
+    assert "ECPAT" in {s["org"] for s in field.json("sync", "now")["sent"]}
+
+    office.run("sync", "untrust", "ECPAT")
+    assert {s["org"] for s in office.json("sync", "now")["sent"]} == {"WVFT"}
+    field.json("sync", "now")  # hears of the withdrawal from the office's bundle
+    assert {s["org"] for s in field.json("sync", "now")["sent"]} == {"WVFT"}
+
+
 def test_a_hub_that_takes_more_than_it_said_before_gets_the_whole_bundle(
     tmp_path: Path, hub: HubProcess
 ) -> None:
