@@ -14,6 +14,7 @@ from cmdesk.core.model import AuditEntry
 from cmdesk.core.workspace import Workspace
 from tests.network.harness import ADMIN, PASS, Laptop
 from tests.network.hub_process import HubProcess, office_field_and_partner, running_hub
+from tests.network.test_partner_trust import refer
 
 CANARY = "มะลิแคนารี"
 
@@ -69,6 +70,38 @@ def test_no_laptop_sends_a_partner_whose_trust_was_withdrawn_anything_through_th
     assert {s["org"] for s in office.json("sync", "now")["sent"]} == {"WVFT"}
     field.json("sync", "now")  # hears of the withdrawal from the office's bundle
     assert {s["org"] for s in field.json("sync", "now")["sent"]} == {"WVFT"}
+
+
+def test_a_withdrawn_partner_s_bundle_is_refused_once_and_its_answer_comes_when_trusted_again(
+    tmp_path: Path, hub: HubProcess
+) -> None:
+    office, _field, partner = office_field_and_partner(tmp_path, hub)
+    kasem = office.add_user("kasem", "supervisor")
+    referral = str(refer(kasem)["id"])
+    office.json("sync", "now")
+    partner.json("sync", "now")
+    som = partner.add_user("som", "supervisor")
+    som.run("referral", "respond", referral, "acknowledge")
+
+    office.run("sync", "untrust", "ECPAT")
+    sent = partner.json("sync", "now")["sent"]
+    assert [s["operations"] > 0 for s in sent if s["org"] == "WVFT"] == [True]
+    said = office.run("sync", "now", json_out=False, env={"CMDESK_LANG": "th"}).out
+    assert "ECPAT" in said and "ไม่ไว้วางใจแล้ว" in said
+    # Taken off the hub: the next exchange over a field connection does not fetch it again.
+    assert office.json("sync", "now")["refused"] == []
+    assert _status_of(kasem, referral) == "sent"
+
+    # Trusted again: the partner's next bundle carries its answer again.
+    office.trust(partner)
+    office.json("sync", "now")
+    partner.json("sync", "now")
+    office.json("sync", "now")
+    assert _status_of(kasem, referral) == "acknowledged"
+
+
+def _status_of(laptop: Laptop, referral: str) -> str:
+    return next(str(r["status"]) for r in laptop.json("referral", "list") if r["id"] == referral)
 
 
 def test_a_hub_that_takes_more_than_it_said_before_gets_the_whole_bundle(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from cmdesk.core.errors import BundleRejected, BundleTooLarge, HubFull, HubTrouble
 from cmdesk.core.i18n import N_
 from cmdesk.core.progress import CancelToken, Progress, no_progress
+from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.hub_client import HubClient, load_setting, save_setting
 from cmdesk.core.sync.rejections import NO_HUB
 
@@ -201,6 +202,11 @@ def exchange_through_hub(
                 got = sync.import_bundle(blob)
             except BundleRejected as exc:
                 refused.append(Refused(item.bundle_id, exc))
+                if exc.text_id == rej.WITHDRAWN_SENDER:
+                    # Taken off the hub, not fetched again at every exchange over a field
+                    # connection. Nothing is lost should the partner be trusted again: what
+                    # this laptop did not take, the partner's later bundles carry again.
+                    client.fetched(item)
                 continue
             client.fetched(item)
             received.append(
