@@ -86,6 +86,24 @@ def _labelled_places(network: dict[str, Any]) -> set[str]:
     return names
 
 
+def test_a_partner_whose_trust_was_withdrawn_is_not_awaited_and_its_figures_are_refused(
+    tmp_path: Path,
+) -> None:
+    shelter = Laptop.init(tmp_path / "shelter", "CRSHELTER")
+    ngos = [Laptop.init(tmp_path / "ecpat", "ECPAT"), Laptop.init(tmp_path / "adra", "ADRA")]
+    for ngo in ngos:
+        ngo.trust(shelter)
+        shelter.trust(ngo)
+    figures = ngos[1].bundles / "adra.stats"
+    ngos[1].run("stats", "export", "--period", PERIOD, "-o", str(figures))
+
+    shelter.run("sync", "untrust", "ADRA")
+    assert shelter.json("stats", "report", "--period", PERIOD)["missing"] == ["ECPAT"]
+    refused = shelter.run("stats", "import", str(figures), json_out=False, check=False)
+    assert refused.code == 1 and "ADRA" in refused.err
+    assert shelter.json("stats", "report", "--period", PERIOD)["organisations"] == ["CRSHELTER"]
+
+
 def test_the_shelter_combines_three_organisations_without_any_child(tmp_path: Path) -> None:
     shelter = Laptop.init(tmp_path / "shelter", "CRSHELTER")
     ngos = [Laptop.init(tmp_path / "ecpat", "ECPAT"), Laptop.init(tmp_path / "adra", "ADRA")]

@@ -63,11 +63,16 @@ class StatsExchange:
         return opened.sender_code, period
 
     def network(self, period_text: str, threshold: int = DEFAULT_THRESHOLD) -> dict[str, Any]:
-        """The network's figures for the period; partners this organisation trusts but has
-        no figures from are listed as missing."""
+        """The network's figures for the period; partners this organisation trusts (and whose
+        trust it has not withdrawn) but has no figures from are listed as missing."""
         self._ctx.require_role(*STATS_ROLES)
         with self._sync.store.read() as db:
-            partners = [ident.code for ident, own in keystore.trusted(db).values() if not own]
+            withdrawn = keystore.withdrawn(db)
+            partners = [
+                ident.code
+                for ident, own in keystore.trusted(db).values()
+                if not own and ident.org_id not in withdrawn
+            ]
         return self._stats.network(period_text, partners, threshold)
 
     def quarters(

@@ -257,7 +257,8 @@ class NetworkScreen(QWidget):
         def work(ws: Workspace) -> Loaded:
             network = ws.stats_exchange.network(period, threshold)
             quarters = ws.stats_exchange.quarters(period, threshold)
-            return network, [t for t in ws.sync.trusted() if not t.own], quarters
+            partners = [t for t in ws.sync.trusted() if not t.own and t.withdrawn_at is None]
+            return network, partners, quarters
 
         def failed(exc: BaseException) -> None:
             self.show_button.setEnabled(True)
