@@ -63,6 +63,15 @@ def test_a_partner_whose_trust_is_withdrawn_is_sent_nothing_and_taken_nothing_fr
     assert refused.code == 1 and "ECPAT" in refused.err and "ไม่ได้นำเข้า" in refused.err
     kasem = office.as_user("kasem")
     assert _statuses(kasem)[referral] == "acknowledged"
+    # Nor is a new referral made to it: it would never reach it.
+    case = kasem.open_case("ดาว", "risk_reason=อยู่ลำพัง")
+    again = kasem.run(
+        "referral", "send", case["id"], "--to", "ECPAT", "--service", "legal_aid",
+        "--reason", "ต้องการทนายความ", "--share", "identity", "--override-reason", "ศาลนัดพรุ่งนี้",
+        json_out=False, check=False, env=TH,
+    )  # fmt: skip
+    assert again.code != 0 and "ไม่ไว้วางใจ ECPAT" in again.err
+    assert len(_statuses(kasem)) == 1
 
     office.send_to(lek)
     assert _partners(lek)["ECPAT"]["withdrawn_at"]

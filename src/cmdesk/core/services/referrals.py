@@ -41,6 +41,7 @@ from cmdesk.core.reference.partners import Service
 from cmdesk.core.services.consents import active_sharing_basis
 from cmdesk.core.services.deletion import check_reason
 from cmdesk.core.services.outcome import Outcome
+from cmdesk.core.sync.model import SyncOrg
 
 S = ReferralStatus
 MAX_TEXT: Final = 4000
@@ -56,6 +57,12 @@ STEPS: Final[dict[str, tuple[frozenset[ReferralStatus], ReferralStatus, bool]]] 
 }
 FEEDBACK_STATUSES: Final = frozenset({S.SENT, S.ACKNOWLEDGED, S.ACCEPTED, S.DECLINED, S.COMPLETED})
 NOT_FROM_HERE = N_("This step is not possible for a referral in its current state.")
+
+
+WITHDRAWN_RECEIVER = N_(
+    "Your organisation no longer trusts {org}: a referral to it would never reach it. Choose "
+    "another organisation."
+)
 
 
 @dataclass(frozen=True)
@@ -270,6 +277,7 @@ class ReferralService:
     def _send(self, s: Session, r: Referral, case: Case, override: str) -> None:
         self._guard.require(*REFERRAL_SENDERS, entity="referral", entity_id=r.id)
         self._require_step(r, "send")
+        _require_trusted(s, r.to_org_id)
         basis = active_sharing_basis(s, r.child_id, r.to_org_id)
         if basis is None and not override:
             raise ConsentRequired
@@ -392,6 +400,7 @@ class ReferralService:
             raise ValidationError.single(
                 "to_org", N_("A referral goes to another organisation than the case's own.")
             )
+        _require_trusted(s, to.id)
         return to
 
     @staticmethod
@@ -473,3 +482,11 @@ class ReferralService:
     @staticmethod
     def _changed(dto: ReferralDTO) -> Outcome[ReferralDTO]:
         return Outcome(dto, OpChanges.of(Kind.REFERRAL, Kind.CASE, ids=(dto.id, dto.case_id)))
+
+
+def _require_trusted(s: Session, org_id: str) -> None:
+    """A referral to a partner whose trust was withdrawn (`sync untrust`) would never reach it:
+    no bundle is made for it any more."""
+    known = s.get(SyncOrg, org_id)
+    if known is not None and known.withdrawn_at is not None:
+        raise ValidationError.single("to_org", WITHDRAWN_RECEIVER, org=known.code)
