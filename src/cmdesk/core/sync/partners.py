@@ -93,6 +93,12 @@ def learn_decisions(db: Db, h: Header, entries: list[dict[str, Any]], own: OrgId
     that laptop may decide trust, each one later than this laptop's own; how many."""
     if not entries or h.sender_org != own.org_id or not sender_may_decide_trust(h, own):
         return 0
+    return take_decisions(db, entries)
+
+
+def take_decisions(db: Db, entries: list[dict[str, Any]]) -> int:
+    """Each decision later than this laptop's own on a partner it knows; malformed ones are
+    left out (from a laptop of the organisation: nothing to refuse the bundle for)."""
     taken = 0
     for entry in entries:
         org, withdrawn, at = entry.get("org"), entry.get("withdrawn"), _moment(entry.get("at"))
