@@ -12,6 +12,11 @@ reported to its office and heard back a few times:
 - the two organisations agree on where every referral stands (ECPAT's answers reach WVFT);
 - `check` finds every vault whole, and no import was refused.
 
+WVFT's office may withdraw its trust in ECPAT along the way and trust it again later (`sync
+untrust`, `sync trust`): while a laptop knows of the withdrawal, it makes no bundle for ECPAT,
+takes none from it and refers nothing to it; the walk ends with ECPAT trusted again, and all
+of the above holds.
+
 The stateful model (tests/core/sync/test_stateful.py) explores the engine's shapes in one
 process; this walk goes through the commands a data manager types, with their files, folders
 and processes. `NETWORK_EXAMPLES` sets how many walks (6 unless set).
@@ -25,7 +30,7 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, precondition, rule
 
-from tests.network.harness import Laptop
+from tests.network.harness import ADMIN, Laptop
 from tests.network.walks import Walker, run_walks, step
 
 WVFT, ECPAT = "WVFT", "ECPAT"
@@ -63,6 +68,8 @@ class Walk(Walker):
         self.cases: dict[str, tuple[str, str]] = {}  # case id -> (child's name, org)
         self.referred: set[str] = set()  # cases referred to ECPAT
         self.trusting = {"office", "partner", "outreach"}  # and their copies
+        self.withdrawn = False  # the office withdrew its trust in ECPAT last
+        self.ever_withdrawn = False  # a WVFT laptop may still know of a withdrawal
 
     # -- recording -------------------------------------------------------------------------
 
@@ -108,11 +115,14 @@ class Walk(Walker):
         if not held:
             return
         case = data.draw(st.sampled_from(held), label="case")
-        self.laptops[name].json(
+        sent = self.laptops[name].run(
             "referral", "send", case, "--to", ECPAT, "--service", "legal_aid",
             "--reason", "ต้องการทนายความ", "--share", "identity",
-            "--override-reason", "ศาลนัดพรุ่งนี้ ติดต่อผู้ปกครองไม่ได้",
+            "--override-reason", "ศาลนัดพรุ่งนี้ ติดต่อผู้ปกครองไม่ได้", check=False,
         )  # fmt: skip
+        if sent.code != 0:
+            self._withdrawal_said(sent.err)
+            return
         self.referred.add(case)
         self.holds[name].add(f"referral:{case}")
 
@@ -151,11 +161,47 @@ class Walk(Walker):
         ]
         self._send(sender, data.draw(st.sampled_from(receivers), label="to"))
 
-    def _send(self, sender: str, receiver: str) -> None:
+    def _send(self, sender: str, receiver: str, *, strict: bool = False) -> None:
         a, b = self.laptops[sender], self.laptops[receiver]
-        a.send_to(b)
+        if a.org == b.org or not self.ever_withdrawn or strict:
+            a.send_to(b)
+        else:
+            # A WVFT laptop that knows of the withdrawal makes no bundle for ECPAT and takes
+            # none from it; one that does not know yet goes on as before.
+            out = a.bundles / f"{sender}-for-{receiver}-{self.number()}.bundle"
+            made = a.run("sync", "export", "-o", str(out), "--for", b.org, check=False)
+            if made.code != 0:
+                self._withdrawal_said(made.err)
+                return
+            took = b.import_(out, check=False)
+            if took.code != 0:
+                self._withdrawal_said(took.err)
         if a.org == b.org:
             self.holds[receiver] |= self.holds[sender]
+
+    def _withdrawal_said(self, err: str) -> None:
+        """A command refused for the withdrawal, and nothing else."""
+        assert self.ever_withdrawn and "no longer trusts" in err and ECPAT in err, err
+
+    # -- a partner leaving the agreement, and coming back -----------------------------------
+
+    @precondition(lambda self: not self.withdrawn)
+    @rule(data=st.data())
+    @step
+    def withdraw(self, data: st.DataObject) -> None:
+        # The office's data manager (the walk records as its supervisor).
+        self.laptops["office"].as_user(ADMIN).run("sync", "untrust", ECPAT)
+        self.withdrawn = self.ever_withdrawn = True
+
+    @precondition(lambda self: self.withdrawn)
+    @rule(data=st.data())
+    @step
+    def trust_again(self, data: st.DataObject) -> None:
+        self._trust_again()
+
+    def _trust_again(self) -> None:
+        self.laptops["office"].as_user(ADMIN).trust(self.laptops["partner"].as_user(ADMIN))
+        self.withdrawn = False
 
     # -- copies ----------------------------------------------------------------------------
 
@@ -177,6 +223,8 @@ class Walk(Walker):
         """Every laptop reports to its organisation's office and hears back, three times;
         the two offices exchange too."""
         offices = {WVFT: "office", ECPAT: "partner"}
+        if self.withdrawn:
+            self._trust_again()
         for _ in range(3):
             for name, laptop in self.laptops.items():
                 office = offices[laptop.org]
@@ -186,8 +234,9 @@ class Walk(Walker):
                 office = offices[laptop.org]
                 if name != office:
                     self._send(office, name)
-            self._send("office", "partner")
-            self._send("partner", "office")
+            # The office trusts ECPAT (again) by now: nothing between them may be refused.
+            self._send("office", "partner", strict=True)
+            self._send("partner", "office", strict=True)
 
     def check_settled(self) -> None:
         self.settle()
