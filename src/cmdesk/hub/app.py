@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -51,6 +51,28 @@ def _error(status: int, reason: str, headers: dict[str, str] | None = None) -> J
 
 class TooLarge(Exception):
     pass
+
+
+# A sign-in step's own fields, besides the device id (Hub._sign_in_request).
+_Fields = TypeVar("_Fields")
+
+
+def _challenge_fields(doc: dict[str, Any]) -> tuple[str, None]:
+    device_id = doc["device_id"]
+    if not isinstance(device_id, str) or not 0 < len(device_id) <= 36:
+        raise ValueError("device_id")
+    return device_id, None
+
+
+def _token_fields(
+    doc: dict[str, Any],
+) -> tuple[str, tuple[str, bytes, DeviceCert, tuple[Link, ...]]]:
+    device_id, nonce = doc["device_id"], doc["nonce"]
+    if not isinstance(device_id, str) or not isinstance(nonce, str):
+        raise ValueError("fields")
+    signature = unb64(doc["signature"], 64)
+    cert = DeviceCert.from_json(doc["cert"])
+    return device_id, (nonce, signature, cert, chain_from_json(doc.get("chain", [])))
 
 
 async def _body(request: Request, limit: int) -> bytes:
@@ -174,42 +196,39 @@ class Hub:
     async def openapi(self, request: Request) -> Response:
         return JSONResponse(SPEC)
 
-    async def challenge(self, request: Request) -> Response:
+    async def _sign_in_request(
+        self, request: Request, read: Callable[[dict[str, Any]], tuple[str, _Fields]]
+    ) -> tuple[str, _Fields] | Response:
+        """What both steps of signing in check before their own work, in this order: the
+        caller's address within its rate, the body as `read` takes it (the device id and the
+        step's other fields; it raises on a field missing or of the wrong kind), and that
+        device within its sign-in rate."""
         host = request.client.host if request.client else "?"
         if limited := self._limited(f"ip:{host}", self.address_limiter):
             return limited
         try:
-            doc = await self._json(request)
-            device_id = doc["device_id"]
-            if not isinstance(device_id, str) or not 0 < len(device_id) <= 36:
-                raise ValueError("device_id")
-        except TooLarge:
-            return _error(413, "size")
-        except (ValueError, KeyError, TypeError):
-            return _error(400, "request")
-        if limited := self._limited(f"sign-in:{device_id}"):
-            return limited
-        nonce = self.auth.challenge(device_id)
-        return JSONResponse({"nonce": nonce, "hub_id": self.hub_id})
-
-    async def token(self, request: Request) -> Response:
-        host = request.client.host if request.client else "?"
-        if limited := self._limited(f"ip:{host}", self.address_limiter):
-            return limited
-        try:
-            doc = await self._json(request)
-            device_id, nonce = doc["device_id"], doc["nonce"]
-            if not isinstance(device_id, str) or not isinstance(nonce, str):
-                raise ValueError("fields")
-            signature = unb64(doc["signature"], 64)
-            cert = DeviceCert.from_json(doc["cert"])
-            chain = chain_from_json(doc.get("chain", []))
+            device_id, fields = read(await self._json(request))
         except TooLarge:
             return _error(413, "size")
         except (ValueError, KeyError, TypeError, AttributeError):
             return _error(400, "request")
         if limited := self._limited(f"sign-in:{device_id}"):
             return limited
+        return device_id, fields
+
+    async def challenge(self, request: Request) -> Response:
+        got = await self._sign_in_request(request, _challenge_fields)
+        if isinstance(got, Response):
+            return got
+        device_id, _ = got
+        nonce = self.auth.challenge(device_id)
+        return JSONResponse({"nonce": nonce, "hub_id": self.hub_id})
+
+    async def token(self, request: Request) -> Response:
+        got = await self._sign_in_request(request, _token_fields)
+        if isinstance(got, Response):
+            return got
+        device_id, (nonce, signature, cert, chain) = got
         return await run_in_threadpool(self._token, device_id, nonce, signature, cert, chain)
 
     def _token(
