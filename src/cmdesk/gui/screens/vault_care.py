@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -23,7 +22,7 @@ from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, add_heading_and_text
 from cmdesk.gui.widgets.path_row import ask_folder, path_row
 from cmdesk.gui.widgets.push_button import label_buttons, push_button
-from cmdesk.gui.widgets.scroll_body import scroll_body
+from cmdesk.gui.widgets.scroll_body import scrolling_page
 
 if TYPE_CHECKING:
     from cmdesk.core.workspace import CheckReport, Workspace
@@ -37,12 +36,8 @@ class VaultScreen(QWidget):
         self.setObjectName("vault-care")
         self._session = session
         self.last_check: CheckReport | None = None
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
         # Scrolls, so that the sections stay reachable on a 600-pixel-high screen.
-        scroll, body = scroll_body(self, frame=False)
-        outer.addWidget(scroll)
-        layout = QVBoxLayout(body)
+        _scroll, _body, layout = scrolling_page(self)
         self.title = Heading(parent=self)
         layout.addWidget(self.title)
 

@@ -42,7 +42,7 @@ from cmdesk.gui.widgets.details import record_list
 from cmdesk.gui.widgets.flow_layout import FlowLayout, flow_policy
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
 from cmdesk.gui.widgets.push_button import push_button
-from cmdesk.gui.widgets.scroll_body import scroll_body
+from cmdesk.gui.widgets.scroll_body import scrolling_page
 
 # The figure buttons, in the order shown; which ones a role sees is in _FOR_ROLE.
 FIGURES = (
@@ -89,11 +89,7 @@ class HomeScreen(QWidget):
         self._session = session
         self.figures: HomeFigures | None = None
         self._stale = True
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll, body = scroll_body(self, frame=False)
-        outer.addWidget(scroll)
-        box = QVBoxLayout(body)
+        _scroll, body, box = scrolling_page(self)
         self.title = Heading(parent=body)
         box.addWidget(self.title)
         self.today = WrapLabel(parent=body)

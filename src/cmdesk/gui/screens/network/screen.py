@@ -42,7 +42,7 @@ from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.details import record_list, stretch_column
 from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel, add_heading_and_text
 from cmdesk.gui.widgets.push_button import push_button
-from cmdesk.gui.widgets.scroll_body import scroll_body
+from cmdesk.gui.widgets.scroll_body import scrolling_page
 
 if TYPE_CHECKING:
     from cmdesk.core.sync.engine import TrustedOrg
@@ -100,11 +100,7 @@ class NetworkScreen(QWidget):
         self.partners: list[TrustedOrg] = []
         self.period = ""  # the canonical label of the period shown (or being read)
         self._stale = True
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        self.scroll_area, body = scroll_body(self, frame=False)
-        outer.addWidget(self.scroll_area)
-        box = QVBoxLayout(body)
+        self.scroll_area, body, box = scrolling_page(self)
         self.title = Heading(parent=body)
         box.addWidget(self.title)
         self.intro = WrapLabel(parent=body)
