@@ -178,11 +178,34 @@ class DeviceKeys:
     @classmethod
     def generate(cls, org: OrgKeys, device_id: str) -> DeviceKeys:
         """A device certified by the organisation's own key (on the data manager's vault)."""
+        return cls.certified(org.certifying_key(), device_id, org.identity.org_id)
+
+    @classmethod
+    def certified(
+        cls,
+        issuer_secret: bytes,
+        device_id: str,
+        org_id: str,
+        *,
+        role: str | None = None,
+        issuer: str | None = None,
+        chain: tuple[Link, ...] = (),
+        issued_at: str | None = None,
+    ) -> DeviceKeys:
+        """A fresh key pair for `device_id`, certified with `issuer_secret`: the organisation's
+        key, an enrolment key (`issuer` its id) or a device's own (`issuer` that device); `chain`
+        is the links above the new certificate."""
         key = SigningKey.generate()
         cert = DeviceCert.issue(
-            org.certifying_key(), device_id, org.identity.org_id, bytes(key.verify_key)
+            issuer_secret,
+            device_id,
+            org_id,
+            bytes(key.verify_key),
+            role=role,
+            issuer=issuer,
+            issued_at=issued_at,
         )
-        return cls(device_id, bytes(key), cert)
+        return cls(device_id, bytes(key), cert, chain)
 
     def sign(self, message: bytes) -> bytes:
         return bytes(SigningKey(self.sign_secret).sign(message).signature)
@@ -198,17 +221,14 @@ def successor_identity(current: DeviceKeys, device_id: str | None = None) -> Dev
     finds its vault was cloned or restored and must stop using its old id. Verifiers accept
     the successor as long as no link of its chain is revoked. The caller stores the result
     (keystore.save_device) and switches the vault's device id in the same transaction."""
-    key = SigningKey.generate()
-    new_device_id = device_id or new_id()
-    cert = DeviceCert.issue(
+    return DeviceKeys.certified(
         current.sign_secret,
-        new_device_id,
+        device_id or new_id(),
         current.cert.org_id,
-        bytes(key.verify_key),
         role=current.cert.role,
         issuer=current.device_id,
+        chain=(*current.chain, current.cert),
     )
-    return DeviceKeys(new_device_id, bytes(key), cert, (*current.chain, current.cert))
 
 
 def grant_box_secret(device_sign_public: bytes, box_secret: bytes) -> bytes:
@@ -328,18 +348,15 @@ class Enrolment:
 
     def new_device(self, now: datetime | None = None) -> DeviceKeys:
         """This laptop's own identity: a fresh id and key pair, certified by the enrolment key."""
-        key = SigningKey.generate()
-        device_id = new_id()
-        cert = DeviceCert.issue(
+        return DeviceKeys.certified(
             self.enrol_secret,
-            device_id,
+            new_id(),
             self.enrol_cert.org_id,
-            bytes(key.verify_key),
             role=self.enrol_cert.role,
             issuer=self.enrol_cert.enrol_id,
+            chain=(self.enrol_cert,),
             issued_at=now_text(now),
         )
-        return DeviceKeys(device_id, bytes(key), cert, (self.enrol_cert,))
 
 
 def seal_enrolment(enrolment: Enrolment, passphrase: str) -> bytes:
