@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSpinBox,
     QTreeWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -28,13 +27,14 @@ from cmdesk.core.i18n import N_, Translator, format_date
 from cmdesk.core.services.mechanisms import MAX_ATTENDEES, MechanismDraft
 from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.screens.case.case_edits import CaseEditDialog
+from cmdesk.gui.screens.record_list_screen import RecordListScreen
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.address_picker import CHIANG_RAI, AddressPicker, place_items
 from cmdesk.gui.widgets.choice import ChoiceCombo, code_labels, kind_items
 from cmdesk.gui.widgets.date_field import DateField
-from cmdesk.gui.widgets.details import record_list, stretch_column
+from cmdesk.gui.widgets.details import stretch_column
 from cmdesk.gui.widgets.empty_state import EmptyState
-from cmdesk.gui.widgets.labels import Heading, MessageLabel, WrapLabel
+from cmdesk.gui.widgets.labels import WrapLabel
 from cmdesk.gui.widgets.push_button import push_button
 from cmdesk.gui.widgets.text_box import TextBox
 
@@ -68,20 +68,13 @@ def place_names(codes: list[str]) -> dict[str, dict[str, str]]:
     return found
 
 
-class MechanismsScreen(QWidget):
+class MechanismsScreen(RecordListScreen):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("mechanisms")
-        self._session = session
+        super().__init__(session, "mechanisms", parent)
         self._rows: list[MechanismDTO] = []
         self._places: dict[str, dict[str, str]] = {}
         self._loaded = False
-        layout = QVBoxLayout(self)
-        self.title = Heading(parent=self)
-        layout.addWidget(self.title)
-        self.intro = WrapLabel(parent=self)
-        self.intro.setStyleSheet("color: #52606d;")
-        layout.addWidget(self.intro)
+        layout = self.layout_
         filters = QHBoxLayout()
         self.district = ChoiceCombo((), self, placeholder=N_("All districts"))
         self.district.setObjectName("mechanism-district")
@@ -90,12 +83,8 @@ class MechanismsScreen(QWidget):
         filters.addWidget(self.district)
         filters.addStretch(1)
         layout.addLayout(filters)
-        self.message = MessageLabel(self)
-        layout.addWidget(self.message)
-        self.table = record_list(self, "mechanism-list")
-        self.table.currentItemChanged.connect(lambda *_a: self._update_buttons())
+        self.place_list("mechanism-list")
         self.table.itemActivated.connect(lambda *_a: self.open_edit())
-        layout.addWidget(self.table, 1)
         # Instead of an empty table once the list has come back with nothing in it.
         self.empty = EmptyState("mechanisms", self)
         self.empty.setObjectName("mechanisms-empty")
@@ -236,30 +225,20 @@ class MechanismsScreen(QWidget):
         self.edit_button.setEnabled(picked)
         self.meeting_button.setEnabled(picked)
 
-    def _done(self, note: Callable[[Translator], str]) -> None:
-        self.message.show_note(note, self._session.lang.translator)
-        self.reload()
-
     def open_add(self) -> MechanismDialog:
-        dialog = MechanismDialog(self._session, self, None, on_done=self._done)
-        dialog.open()
-        return dialog
+        return self.opened(MechanismDialog(self._session, self, None, on_done=self._done))
 
     def open_edit(self) -> MechanismDialog | None:
         row = self._chosen_row()
         if row is None:
             return None
-        dialog = MechanismDialog(self._session, self, row, on_done=self._done)
-        dialog.open()
-        return dialog
+        return self.opened(MechanismDialog(self._session, self, row, on_done=self._done))
 
     def open_meeting(self) -> MeetingDialog | None:
         row = self._chosen_row()
         if row is None:
             return None
-        dialog = MeetingDialog(self._session, self, row, on_done=self._done)
-        dialog.open()
-        return dialog
+        return self.opened(MeetingDialog(self._session, self, row, on_done=self._done))
 
 
 Done = Callable[[Callable[[Translator], str]], None]

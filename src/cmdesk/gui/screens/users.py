@@ -25,9 +25,9 @@ from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.model.labels import label_of
 from cmdesk.gui.errors import show_failure
 from cmdesk.gui.ops import ChangeOp, QueryOp
+from cmdesk.gui.screens.record_list_screen import RecordListScreen
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import ChoiceCombo, kind_items
-from cmdesk.gui.widgets.details import record_list
 from cmdesk.gui.widgets.dialog_buttons import ok_cancel_buttons, translate_ok_cancel
 from cmdesk.gui.widgets.dialog_frame import dialog_title
 from cmdesk.gui.widgets.form import FormGrid
@@ -42,23 +42,11 @@ if TYPE_CHECKING:
 USER_NAME = Qt.ItemDataRole.UserRole
 
 
-class UsersScreen(QWidget):
+class UsersScreen(RecordListScreen):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("users")
-        self._session = session
+        super().__init__(session, "users", parent)
         self._users: list[UserDTO] = []
-        layout = QVBoxLayout(self)
-        self.title = Heading(parent=self)
-        layout.addWidget(self.title)
-        self.intro = WrapLabel(parent=self)
-        self.intro.setStyleSheet("color: #52606d;")
-        layout.addWidget(self.intro)
-        self.message = MessageLabel(self)
-        layout.addWidget(self.message)
-        self.table = record_list(self, "user-list")
-        self.table.currentItemChanged.connect(lambda *_a: self._update_buttons())
-        layout.addWidget(self.table, 1)
+        self.place_list("user-list")
         row = QHBoxLayout()
         self.add_button = push_button(self, "add-user", self.open_add, "person")
         row.addWidget(self.add_button)
@@ -67,7 +55,7 @@ class UsersScreen(QWidget):
         row.addWidget(self.reset_button)
         self.remove_button = push_button(self, "remove-user", self._remove)
         row.addWidget(self.remove_button)
-        layout.addLayout(row)
+        self.layout_.addLayout(row)
         session.lang.follow(self.retranslate)
 
     def retranslate(self) -> None:
@@ -150,17 +138,13 @@ class UsersScreen(QWidget):
         self.remove_button.setEnabled(active and name != me)
 
     def open_add(self) -> AddUserDialog:
-        dialog = AddUserDialog(self._session, self, on_done=self._done)
-        dialog.open()
-        return dialog
+        return self.opened(AddUserDialog(self._session, self, on_done=self._done))
 
     def open_reset(self) -> SetPassphraseDialog | None:
         name = self._chosen()
         if name is None:
             return None
-        dialog = SetPassphraseDialog(self._session, self, name, on_done=self._done)
-        dialog.open()
-        return dialog
+        return self.opened(SetPassphraseDialog(self._session, self, name, on_done=self._done))
 
     def _remove(self) -> None:
         name = self._chosen()
@@ -182,10 +166,6 @@ class UsersScreen(QWidget):
                 success=lambda removal: self._done(lambda t: removed_note(removal, t)),
             ).run(),
         )
-
-    def _done(self, note: Callable[[Translator], str]) -> None:
-        self.message.show_note(note, self._session.lang.translator)
-        self.reload()
 
 
 class PassphraseForm(QDialog):
