@@ -33,10 +33,7 @@ def case_summary_story(data: CaseSummaryData, ctx: Context) -> list[Flowable]:
     tr = ctx.tr
     story = case_heading(ctx, TITLE, SUBTITLE, data.case_number, data.opened_on, SECTIONS)
 
-    child = child_sections(ctx, data.child)
-    if child:
-        story += [heading(ctx, tr.gettext("Child")), *child]
-
+    story += child_sections(ctx, data.child)
     if ctx.shows(Section.STATUS):
         story += [
             heading(ctx, tr.gettext("Case status")),
@@ -52,19 +49,15 @@ def case_summary_story(data: CaseSummaryData, ctx: Context) -> list[Flowable]:
             ),
             *rs.stage_history(ctx, data.stage_history),
         ]
-    if ctx.shows(Section.ASSESSMENT):
-        story += rs.assessment(ctx, data.assessment)
-    if ctx.shows(Section.CASE_PLAN):
-        story += rs.case_plan(ctx, data.plan_goals)
-    if ctx.shows(Section.REVIEWS):
-        story += rs.reviews(ctx, data.reviews)
-    if ctx.shows(Section.REFERRALS):
-        story += rs.referrals(ctx, data.referrals)
-    if ctx.shows(Section.CONSENT):
-        story += rs.consents(ctx, data.consents)
-    if ctx.shows(Section.NOTES) and data.notes:
-        story += rs.notes(ctx, data.notes)
-    return story
+    return [
+        *story,
+        *rs.assessment(ctx, data.assessment),
+        *rs.case_plan(ctx, data.plan_goals),
+        *rs.reviews(ctx, data.reviews),
+        *rs.referrals(ctx, data.referrals),
+        *rs.consents(ctx, data.consents),
+        *rs.notes(ctx, data.notes),
+    ]
 
 
 def build_case_summary(

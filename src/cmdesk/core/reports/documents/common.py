@@ -235,8 +235,9 @@ def household_table(ctx: Context, child: ChildProfile) -> list[Flowable]:
 def child_sections(
     ctx: Context, child: ChildProfile, *, allowed: frozenset[Section] | None = None
 ) -> list[Flowable]:
-    """The child's identity, contact and sensitive data, each only if the level shows it (and,
-    for a referral, if the referral shares it)."""
+    """The child's identity, contact and sensitive data under the heading "Child", each only if
+    the level shows it (and, for a referral, if the referral shares it); nothing, heading
+    included, where none is shown."""
     tr = ctx.tr
 
     def shown(section: Section) -> bool:
@@ -294,7 +295,7 @@ def child_sections(
                 ],
             ),
         ]
-    return story
+    return [heading(ctx, tr.gettext("Child")), *story] if story else []
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,6 @@
-"""Sections of a case record that several documents print (summary, referral slip)."""
+"""Sections of a case record that several documents print (summary, referral slip). Each
+prints nothing where the document's level (and, for a referral, what it shares) does not show
+its section, so a document lists them without deciding that again."""
 
 from __future__ import annotations
 
@@ -39,6 +41,8 @@ def stage_history(ctx: Context, changes: Sequence[StageChange]) -> list[Flowable
 
 
 def assessment(ctx: Context, value: Assessment | None) -> list[Flowable]:
+    if not ctx.shows(Section.ASSESSMENT):
+        return []
     tr = ctx.tr
     story: list[Flowable] = [heading(ctx, tr.gettext("Assessment"))]
     if value is None:
@@ -60,6 +64,8 @@ def assessment(ctx: Context, value: Assessment | None) -> list[Flowable]:
 
 
 def case_plan(ctx: Context, goals: Sequence[PlanGoal]) -> list[Flowable]:
+    if not ctx.shows(Section.CASE_PLAN):
+        return []
     tr = ctx.tr
     story: list[Flowable] = [heading(ctx, tr.gettext("Case plan"))]
     if not goals:
@@ -80,6 +86,8 @@ def case_plan(ctx: Context, goals: Sequence[PlanGoal]) -> list[Flowable]:
 
 
 def reviews(ctx: Context, items: Sequence[Review]) -> list[Flowable]:
+    if not ctx.shows(Section.REVIEWS):
+        return []
     tr = ctx.tr
     header = ctx.labels(N_("Held on"), N_("Participants"), N_("Summary"), N_("Next review"))
     rows = [
@@ -90,6 +98,8 @@ def reviews(ctx: Context, items: Sequence[Review]) -> list[Flowable]:
 
 
 def referrals(ctx: Context, items: Sequence[ReferralRecord]) -> list[Flowable]:
+    if not ctx.shows(Section.REFERRALS):
+        return []
     tr = ctx.tr
     header = ctx.labels(
         N_("Organisation"), N_("Service"), N_("Referred on"), N_("Status"), N_("Outcome")
@@ -105,6 +115,8 @@ def referrals(ctx: Context, items: Sequence[ReferralRecord]) -> list[Flowable]:
 
 
 def consents(ctx: Context, items: Sequence[ConsentRecord]) -> list[Flowable]:
+    if not ctx.shows(Section.CONSENT):
+        return []
     tr = ctx.tr
     # Who gave consent is a guardian's name: printed only where contact details are.
     show_names = ctx.shows(Section.CONTACT)
@@ -122,6 +134,8 @@ def consents(ctx: Context, items: Sequence[ConsentRecord]) -> list[Flowable]:
 
 
 def notes(ctx: Context, items: Sequence[CaseNote]) -> list[Flowable]:
+    if not items or not ctx.shows(Section.NOTES):
+        return []
     tr = ctx.tr
     story: list[Flowable] = [heading(ctx, tr.gettext("Case notes"))]
     for note in items:

@@ -61,17 +61,14 @@ def referral_slip_story(data: ReferralSlipData, ctx: Context) -> list[Flowable]:
             ],
         ),
     ]
-    child = child_sections(ctx, data.child)
-    if child:
-        story += [heading(ctx, tr.gettext("Child")), *child]
-    if ctx.shows(Section.ASSESSMENT):
-        story += rs.assessment(ctx, data.assessment)
-    if ctx.shows(Section.CASE_PLAN):
-        story += rs.case_plan(ctx, data.plan_goals)
-    if ctx.shows(Section.CONSENT):
-        story += rs.consents(ctx, data.consents)
-    story.append(KeepTogether(_reply(ctx)))
-    return story
+    return [
+        *story,
+        *child_sections(ctx, data.child),
+        *rs.assessment(ctx, data.assessment),
+        *rs.case_plan(ctx, data.plan_goals),
+        *rs.consents(ctx, data.consents),
+        KeepTogether(_reply(ctx)),
+    ]
 
 
 def _reply(ctx: Context) -> list[Flowable]:
