@@ -223,7 +223,9 @@ class Walk(Walker):
         """Every laptop reports to its organisation's office and hears back, three times;
         the two offices exchange too."""
         offices = {WVFT: "office", ECPAT: "partner"}
-        if self.withdrawn:
+        if self.ever_withdrawn:
+            # Even when the walk trusted ECPAT again last: a restored backup of the office
+            # may hold an earlier withdrawal.
             self._trust_again()
         for _ in range(3):
             for name, laptop in self.laptops.items():
