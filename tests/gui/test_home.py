@@ -258,6 +258,35 @@ def test_a_supervisor_reads_returns_then_approves_a_plan_with_a_comment(
     assert any(returned in t for t in said())
 
 
+def test_a_supervisor_finds_the_cases_of_a_worker_who_left_and_opens_them(
+    qtbot: QtBot, make_shell: Callable[[GuiSettings], Shell], home_settings: GuiSettings
+) -> None:
+    # Ton leaves: the data manager removes his account; his case still names him.
+    with Workspace.open(Path(home_settings.last_vault or ""), ADMIN, ADMIN_PASS) as ws:
+        ws.users.remove(OTHER_FW)
+    home_settings.language = "th"
+    shell = make_shell(home_settings)
+    unlock(qtbot, shell, SUP, PASS)
+    tr = shell.lang.translator
+    page = workspace(shell)
+    loaded(qtbot, shell)
+    said = figure(shell, "staff_left")
+    assert said == tr.gettext("Open cases of staff no longer here: {n}").format(n=1)
+    assert said.startswith("เคส")
+
+    press(qtbot, page.home.buttons["staff_left"])
+    model = page.caseload.model
+    qtbot.waitUntil(lambda: page.sections.currentWidget() is page.caseload, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: page.caseload.more.staff_left.isChecked(), timeout=WAIT_MS)
+    wait_idle(qtbot, shell)
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=WAIT_MS)
+    row = model.row(model.index(0, 0))
+    assert row is not None and row.child_name_th.startswith("ดอก")
+    # Unticking the filter shows every open case again.
+    page.caseload.more.staff_left.setChecked(False)
+    qtbot.waitUntil(lambda: model.rowCount() == 3, timeout=WAIT_MS)
+
+
 @pytest.mark.parametrize("lang", ["th", "en"])
 def test_a_data_manager_sees_conflicts_accounts_and_the_last_backup(
     qtbot: QtBot,

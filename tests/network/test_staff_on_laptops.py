@@ -21,8 +21,8 @@ from cmdesk.core.workspace import Workspace
 from tests.network.harness import ADMIN, PASS, Laptop, cmdesk
 
 
-def _caseload(laptop: Laptop) -> dict[str, Any]:
-    listed = laptop.json("case", "list", "--limit", "500")
+def _caseload(laptop: Laptop, *filters: str) -> dict[str, Any]:
+    listed = laptop.json("case", "list", "--limit", "500", *filters)
     items = listed["items"] if isinstance(listed, dict) else listed
     return {str(c["id"]): c for c in items}
 
@@ -124,8 +124,13 @@ def test_a_supervisor_s_laptop_knows_the_office_s_staff_and_gives_them_cases(
     )  # fmt: skip
     assert refused.code != 0
     assert "กรุณาเลือกเจ้าหน้าที่ของหน่วยงานที่ยังปฏิบัติงานอยู่" in refused.err
-    # The case he had stays his, named as before.
+    # The case he had stays his, named as before, and is found among those of staff who
+    # left, at the office and on the supervisor's laptop, to be given to someone else.
     assert _caseload(lek)[str(case["id"])]["assigned_worker"] == "somchai"
+    for laptop in (lek, kasem):
+        assert list(_caseload(laptop, "--staff-left", "--open")) == [str(case["id"])]
+    lek.run("case", "edit", str(case["id"]), "--set", "assigned_worker=dao")
+    assert _caseload(lek, "--staff-left") == {}
 
 
 def test_joining_under_a_name_the_office_does_not_know_is_said_with_the_names_close_to_it(

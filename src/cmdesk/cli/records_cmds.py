@@ -119,6 +119,11 @@ def _caseload_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--worker", metavar="USER", help="cases this user visits or manages")
     p.add_argument("--org", metavar="CODE", help="cases of this organisation")
     p.add_argument("--overdue", action="store_true", help="only with overdue follow-ups")
+    p.add_argument(
+        "--staff-left",
+        action="store_true",
+        help="only those whose field worker or case manager no longer works here",
+    )
     p.add_argument("--open", action="store_true", help="leave out closed cases")
     p.add_argument("--order", choices=[o.value for o in Order], default=Order.RECENT.value)
     p.add_argument("--limit", type=bounded_int(1, 10_000), default=50)
@@ -231,6 +236,7 @@ def _query(args: argparse.Namespace, ws: Workspace, text: str) -> CaseloadQuery:
         worker_id=worker,
         org_id=org,
         overdue_only=args.overdue,
+        staff_left=args.staff_left,
         include_closed=not args.open,
         order=args.order,
         offset=args.offset,

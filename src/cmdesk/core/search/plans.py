@@ -30,12 +30,13 @@ from sqlalchemy import (
     select,
     table,
     text,
+    union,
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from cmdesk.core.acting.access import case_scope
 from cmdesk.core.acting.context import Actor
-from cmdesk.core.model import Case, Child, Referral, Task
+from cmdesk.core.model import Case, Child, Colleague, Referral, Task, User
 from cmdesk.core.model.case import ClosureStatus, PlanStatus, RiskLevel, Stage
 from cmdesk.core.model.referral import ReferralStatus
 from cmdesk.core.model.roles import Role
@@ -72,6 +73,7 @@ class Filters:
     awaiting_approval: bool = False  # a plan submitted or a closure requested
     place: str | None = None  # where the child lives: a province, district or subdistrict code
     unfinished: bool = False  # a case plan still being written or a referral not yet sent
+    staff_left: bool = False  # its field worker or case manager no longer works here
 
     def stage_set(self) -> tuple[str, ...]:
         if self.stages:
@@ -125,6 +127,8 @@ class Filters:
             )
         if self.unfinished:
             conds.append(unfinished_work())
+        if self.staff_left:
+            conds.append(staff_who_left())
         if self.overdue_only:
             late = aliased(Task)  # its own alias: a plan may already select from case_task
             conds.append(exists().where(late.case_id == Case.id, open_task(self.today, late)))
@@ -164,6 +168,17 @@ def unfinished_work() -> ColumnElement[bool]:
         ),
         exists().where(draft.case_id == Case.id, _unindexed(draft.status) == ReferralStatus.DRAFT),
     )
+
+
+def staff_who_left() -> ColumnElement[bool]:
+    """A case whose field worker or case manager no longer works for the organisation: an
+    account deactivated on this laptop, or one the office's staff directory says is (a
+    colleague on another laptop). Their cases still name them until someone reassigns."""
+    gone = union(
+        select(User.id).where(User.active.is_(False)),
+        select(Colleague.id).where(Colleague.active.is_(False)),
+    )
+    return or_(Case.assigned_worker_id.in_(gone), Case.case_manager_id.in_(gone))
 
 
 def _wide(actor: Actor, f: Filters) -> bool:

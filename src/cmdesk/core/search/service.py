@@ -76,6 +76,7 @@ class CaseloadQuery:
     team: str = ""
     awaiting_approval: bool = False  # a plan waiting for approval, or a closure requested
     unfinished: bool = False  # a case plan being written or a referral still a draft
+    staff_left: bool = False  # its field worker or case manager no longer works here
     # Where the child lives: a province, district or subdistrict code (all of the area).
     place: str = ""
     order: str = Order.RECENT
@@ -141,6 +142,7 @@ def _filters(q: CaseloadQuery, today: date) -> Filters:
         team=q.team.strip() or None,
         awaiting_approval=q.awaiting_approval,
         unfinished=q.unfinished,
+        staff_left=q.staff_left,
         place=q.place or None,
     )
 

@@ -26,7 +26,7 @@ from cmdesk.core.model.child import full_name
 from cmdesk.core.model.referral import ReferralStatus
 from cmdesk.core.model.roles import Role
 from cmdesk.core.model.task import TaskStatus
-from cmdesk.core.search.plans import unfinished_work
+from cmdesk.core.search.plans import staff_who_left, unfinished_work
 from cmdesk.core.services.users import known_staff
 
 if TYPE_CHECKING:
@@ -67,6 +67,8 @@ class HomeFigures:
     referrals_waiting: int = 0  # sent from the user's cases, not yet answered
     referrals_in: int = 0  # sent to the user's organisation, not yet answered
     unfinished: int = 0  # the user's cases with a plan being written or a referral drafted
+    # Open cases whose field worker or case manager no longer works here (supervisor's home).
+    staff_left: int = 0
     approvals: tuple[Approval, ...] = ()  # the oldest QUEUE_SHOWN waiting, oldest first
     approvals_waiting: int = 0  # how many wait in all
     overdue_by_worker: tuple[tuple[str, str, int], ...] = ()  # (user id, name, count)
@@ -174,6 +176,12 @@ class HomeService:
                     "approvals": self._approvals(s, QUEUE_SHOWN),
                     "approvals_waiting": self._approvals_waiting(s),
                     "overdue_by_worker": by_worker,
+                    "staff_left": self._count(
+                        s,
+                        select(func.count())
+                        .select_from(Case)
+                        .where(case_scope(actor), Case.stage != Stage.CLOSURE, staff_who_left()),
+                    ),
                     **self._by_risk_and_stage(s),
                 }
             )

@@ -233,6 +233,7 @@ class CaseloadScreen(ListScreen[Any]):
             overdue_only=v.overdue_only,
             awaiting_approval=v.awaiting_approval,
             unfinished=v.unfinished,
+            staff_left=v.staff_left,
             place=v.place,
             team=v.team,
             order=Order(v.order),
@@ -293,6 +294,7 @@ class CaseloadScreen(ListScreen[Any]):
         worker_id: str | None = None,
         overdue_only: bool = False,
         unfinished: bool = False,
+        staff_left: bool = False,
     ) -> None:
         """Open cases narrowed to what a home screen figure counts (a risk level, a stage,
         a worker's overdue follow-ups); the search box and the filters start from scratch."""
@@ -313,6 +315,7 @@ class CaseloadScreen(ListScreen[Any]):
                 stage=stages[0] if len(stages) == 1 else "",
                 overdue_only=overdue_only,
                 unfinished=unfinished,
+                staff_left=staff_left,
             )
         )
         self.narrowing = {
@@ -324,6 +327,7 @@ class CaseloadScreen(ListScreen[Any]):
             "team": "",
             "awaiting_approval": False,
             "unfinished": unfinished,
+            "staff_left": staff_left,
         }
         self.reload()
 

@@ -14,11 +14,12 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
 
 from cmdesk.core.i18n import Translator
 from cmdesk.core.model.case import RISK_LABELS, STAGE_LABELS, RiskLevel, Stage
 from cmdesk.gui.settings import GuiSettings
+from cmdesk.gui.widgets.flow_layout import FlowLayout, flow_policy
 
 # The network's province (Chiang Rai): its districts are the place filter.
 HOME_PROVINCE = "57"
@@ -42,6 +43,7 @@ class CaseloadView:
     overdue_only: bool = False
     awaiting_approval: bool = False
     unfinished: bool = False  # a case plan being written or a referral still a draft
+    staff_left: bool = False  # its field worker or case manager no longer works here
     order: str = RISK_FIRST
 
     @classmethod
@@ -84,8 +86,10 @@ class CaseloadFilters(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        # Wraps like words on a narrow laptop screen (five filters and four boxes in Thai are
+        # wider than 1024 pixels).
+        flow_policy(self)
+        row = FlowLayout(self, spacing=6)
         self.stage = self._combo("caseload-stage")
         self.risk = self._combo("caseload-risk")
         self.place = self._combo("caseload-district")
@@ -104,14 +108,15 @@ class CaseloadFilters(QWidget):
         self.awaiting.setObjectName("caseload-awaiting-approval")
         self.unfinished = QCheckBox(self)
         self.unfinished.setObjectName("caseload-unfinished")
+        self.staff_left = QCheckBox(self)
+        self.staff_left.setObjectName("caseload-staff-left")
         for w in (self.stage, self.risk, self.place, self.team, *self._boxes()):
             row.addWidget(w)
-        row.addStretch(1)
         for box in self._boxes():
             box.toggled.connect(lambda _on: self.changed.emit())
 
     def _boxes(self) -> tuple[QCheckBox, ...]:
-        return (self.overdue, self.awaiting, self.unfinished)
+        return (self.overdue, self.awaiting, self.unfinished, self.staff_left)
 
     def _combo(self, name: str) -> QComboBox:
         combo = QComboBox(self)
@@ -153,6 +158,13 @@ class CaseloadFilters(QWidget):
         self.overdue.setText(tr.gettext("Follow-up overdue"))
         self.awaiting.setText(tr.gettext("Waiting for approval"))
         self.unfinished.setText(tr.gettext("Drafts not finished"))
+        self.staff_left.setText(tr.gettext("Worker no longer here"))
+        self.staff_left.setToolTip(
+            tr.gettext(
+                "Cases whose field worker or case manager no longer works for the "
+                "organisation: give them to someone else."
+            )
+        )
         for box in self._boxes():
             box.setAccessibleName(box.text())
 
@@ -182,6 +194,7 @@ class CaseloadFilters(QWidget):
             self.overdue.setChecked(view.overdue_only)
             self.awaiting.setChecked(view.awaiting_approval)
             self.unfinished.setChecked(view.unfinished)
+            self.staff_left.setChecked(view.staff_left)
 
     def read_into(self, view: CaseloadView) -> None:
         view.stage = str(self.stage.currentData() or "")
@@ -191,6 +204,7 @@ class CaseloadFilters(QWidget):
         view.overdue_only = self.overdue.isChecked()
         view.awaiting_approval = self.awaiting.isChecked()
         view.unfinished = self.unfinished.isChecked()
+        view.staff_left = self.staff_left.isChecked()
 
 
 def _fill(combo: QComboBox, items: list[tuple[str, str]], current: Any) -> None:

@@ -52,6 +52,7 @@ FIGURES = (
     "referrals_in",
     "unfinished",
     "approvals",
+    "staff_left",
     "users",
     "open_conflicts",
     "backup",
@@ -61,7 +62,7 @@ _CASEWORK = ("visits_today", "overdue", "referrals_waiting")
 _FOR_ROLE = {
     Role.FIELD_WORKER.value: (*_CASEWORK, "unfinished"),
     Role.CASE_MANAGER.value: (*_CASEWORK, "referrals_in", "unfinished"),
-    Role.SUPERVISOR.value: ("approvals", *_CASEWORK, "referrals_in"),
+    Role.SUPERVISOR.value: ("approvals", *_CASEWORK, "referrals_in", "staff_left"),
     Role.DATA_MANAGER.value: ("open_conflicts", "users", "backup", "recovery"),
 }
 
@@ -78,7 +79,7 @@ def _when(value: str | None, tr: Translator) -> str:
 class HomeScreen(QWidget):
     # What a figure opens; the workspace page shows the section narrowed accordingly.
     open_tasks = Signal(str)  # "mine" or "all"
-    # CaseloadQuery fields: risks, stages, worker_id, overdue_only, unfinished
+    # CaseloadQuery fields: risks, stages, worker_id, overdue_only, unfinished, staff_left
     open_caseload = Signal(object)
     open_referrals = Signal(str)  # "inbox" or "outbox"
     open_section = Signal(str)
@@ -242,6 +243,10 @@ class HomeScreen(QWidget):
                 tr.gettext("Drafts not finished: {n}"),
                 f.unfinished if f else 0,
             ),
+            "staff_left": (
+                tr.gettext("Open cases of staff no longer here: {n}"),
+                f.staff_left if f else 0,
+            ),
             "approvals": (
                 tr.gettext("Waiting for your approval: {n}"),
                 f.approvals_waiting if f else 0,
@@ -359,6 +364,8 @@ class HomeScreen(QWidget):
             self.open_caseload.emit({"overdue_only": True, "worker_id": me})
         elif name == "unfinished":
             self.open_caseload.emit({"unfinished": True, "worker_id": me})
+        elif name == "staff_left":
+            self.open_caseload.emit({"staff_left": True})
         elif name == "referrals_waiting":
             self.open_referrals.emit("outbox")
         elif name == "referrals_in":
