@@ -262,6 +262,28 @@ def run() -> list[Row]:
             )
         )
         fw.close()
+        # A field worker and a case manager leave: the supervisor's home counts their open
+        # cases, and the caseload lists them (CaseloadQuery.staff_left).
+        with Workspace.open(work, "admin", PASSPHRASE) as admin:
+            admin.users.remove("fw03")
+            admin.users.remove("cm02")
+        ws = Workspace.open(work, "supervisor", PASSPHRASE)
+        gone_home = [timed_ms(ws.home.figures) for _ in range(3)]
+        left = ws.home.figures().staff_left
+        out.append(
+            (
+                f"  with two staff gone ({left:,} open cases of theirs) vs none gone",
+                min(gone_home),
+                min(home),
+                "ms",
+            )
+        )
+        theirs = CaseloadQuery(staff_left=True, include_closed=False)
+        listed = [timed_ms(lambda: ws.search.caseload(theirs)) for _ in range(3)]
+        out.append(
+            ("first page of their cases vs caseload first page", min(listed), min(first_page), "ms")
+        )
+        ws.close()
         engine.dispose()
     return out
 
