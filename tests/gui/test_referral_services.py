@@ -12,7 +12,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from cmdesk.core.model.labels import label_of
+from cmdesk.core.model.org import org_id_for
 from cmdesk.core.services.consents import ConsentDraft
+from cmdesk.core.sync.keys import OrgKeys
 from cmdesk.core.vault import crypto
 from cmdesk.core.workspace import Workspace
 from cmdesk.gui.i18n import plain
@@ -104,3 +106,30 @@ def test_a_service_the_partner_does_not_list_needs_a_reason(
     with Workspace.open(root, ADMIN, ADMIN_PASS) as ws:
         actions = {a["action"]: a for a in rows(ws, "audit_entry").values()}
     assert "the shelter is full" in actions["referral.service_override"]["detail"]
+
+
+def test_a_partner_whose_trust_was_withdrawn_is_not_offered(
+    qtbot: QtBot,
+    make_shell: Callable[[GuiSettings], Shell],
+    settings: GuiSettings,
+    consented_template: Path,
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "vault"
+    shutil.copytree(consented_template, root)
+    with Workspace.open(root, ADMIN, ADMIN_PASS) as ws:
+        ecpat = OrgKeys.generate(org_id_for("ECPAT"), "ECPAT", "", "")
+        ws.sync.trust(ecpat.identity_file())
+        ws.sync.untrust("ECPAT")
+    with Workspace.open(root, CM, PASS) as ws:
+        number = ws.cases.list()[0].case_number
+    settings.last_vault, settings.language = str(root), "th"
+    shell = make_shell(settings)
+    unlock(qtbot, shell, CM, PASS)
+    case = open_case_from_caseload(qtbot, shell, number)
+    case.show_tab(case.referrals)
+    press(qtbot, case.referrals.refer)
+    referral = dialog(qtbot, ReferralDialog)
+    offered = {referral.partner.itemData(i) for i in range(referral.partner.count())}
+    assert "ADRA" in offered and "ECPAT" not in offered
+    referral.reject()

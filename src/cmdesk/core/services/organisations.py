@@ -25,6 +25,7 @@ from cmdesk.core.model import Organisation, VaultMeta, org_id_for
 from cmdesk.core.model.roles import Role
 from cmdesk.core.reference.partners import PARTNERS, OrganisationKind, Service, partner
 from cmdesk.core.services.outcome import Outcome
+from cmdesk.core.sync.model import SyncOrg
 
 MAX_CODE = 32
 
@@ -38,6 +39,9 @@ class OrganisationDTO:
     kind: str
     services: tuple[str, ...]
     is_own: bool
+    # This organisation withdrew its trust (`sync untrust`): nothing reaches it any more, so
+    # it is not offered for a referral or a consent to share.
+    trust_withdrawn: bool = False
 
     def name(self, locale: Locale) -> str:
         return self.name_th if locale == "th" else self.name_en
@@ -110,7 +114,9 @@ def own_org_id(session: Session) -> str:
     return value
 
 
-def to_dto(org: Organisation, own_id: str) -> OrganisationDTO:
+def to_dto(
+    org: Organisation, own_id: str, withdrawn: frozenset[str] = frozenset()
+) -> OrganisationDTO:
     return OrganisationDTO(
         org.id,
         org.code,
@@ -119,6 +125,7 @@ def to_dto(org: Organisation, own_id: str) -> OrganisationDTO:
         org.kind,
         tuple(org.services or ()),
         org.id == own_id,
+        org.id in withdrawn,
     )
 
 
@@ -131,7 +138,10 @@ class OrganisationService:
         """The vault's own organisation first, then the others by code."""
         with self._ctx.read() as s:
             own = own_org_id(s)
-            rows = [to_dto(o, own) for o in s.scalars(select(Organisation))]
+            withdrawn = frozenset(
+                s.scalars(select(SyncOrg.org_id).where(SyncOrg.withdrawn_at.is_not(None)))
+            )
+            rows = [to_dto(o, own, withdrawn) for o in s.scalars(select(Organisation))]
         return sorted(rows, key=lambda o: (not o.is_own, o.code))
 
     def get(self, code_or_id: str) -> OrganisationDTO:

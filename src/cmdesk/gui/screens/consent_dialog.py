@@ -31,12 +31,13 @@ if TYPE_CHECKING:
 
 
 def partner_items(orgs: list[OrganisationDTO]) -> list[Item]:
-    """Other organisations of the network, by name in the reader's language."""
+    """Other organisations of the network, by name in the reader's language (not those whose
+    trust was withdrawn: nothing reaches them)."""
 
     def label(org: OrganisationDTO) -> Label:
         return lambda tr: f"{org.name(tr.locale)} ({org.code})"
 
-    return [(o.code, label(o)) for o in orgs if not o.is_own]
+    return [(o.code, label(o)) for o in orgs if not o.is_own and not o.trust_withdrawn]
 
 
 class ConsentDialog(QDialog):
