@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, ForeignKey, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from cmdesk.core.model.base import Base, id_column, utcnow
 
@@ -81,3 +81,8 @@ class Colleague(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # When the directory that said this was made (UTC, ISO 8601): a later one replaces it.
     as_of: Mapped[str] = mapped_column(String(40))
+
+
+def codes_by_id(session: Session) -> dict[str, str]:
+    """Every organisation's code by its id (a dozen rows): how records name an organisation."""
+    return {str(i): str(c) for i, c in session.execute(select(Organisation.id, Organisation.code))}

@@ -41,6 +41,7 @@ from cmdesk.core.model.casework import (
     GoalStatus,
     ReviewDecision,
 )
+from cmdesk.core.model.org import codes_by_id
 from cmdesk.core.services.deletion import check_reason, soft_delete
 from cmdesk.core.services.outcome import Outcome
 
@@ -150,9 +151,7 @@ def _review_dto(r: Review) -> ReviewDTO:
 
 
 def plan_dto(session: Session, case: Case) -> PlanDTO:
-    codes: dict[str, str] = {
-        i: c for i, c in session.execute(select(Organisation.id, Organisation.code))
-    }
+    codes = codes_by_id(session)
     goals = session.scalars(
         select(Goal)
         .where(Goal.case_id == case.id, Goal.deleted_at.is_(None))

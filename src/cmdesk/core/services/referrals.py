@@ -36,6 +36,7 @@ from cmdesk.core.errors import (
 )
 from cmdesk.core.i18n import N_
 from cmdesk.core.model import Case, Organisation, Referral, ReferralEvent, utcnow
+from cmdesk.core.model.org import codes_by_id
 from cmdesk.core.model.referral import ReferralEventKind, ReferralStatus, SharedSection, Urgency
 from cmdesk.core.reference.partners import Service
 from cmdesk.core.services.consents import active_sharing_basis
@@ -146,9 +147,7 @@ def _check_draft(draft: ReferralDraft) -> None:
 
 def referral_dto(session: Session, r: Referral) -> ReferralDTO:
     session.flush()
-    codes: dict[str, str] = {
-        i: c for i, c in session.execute(select(Organisation.id, Organisation.code))
-    }
+    codes = codes_by_id(session)
     number = session.scalar(select(Case.case_number).where(Case.id == r.case_id)) or ""
     events = session.scalars(
         select(ReferralEvent)

@@ -31,6 +31,7 @@ from cmdesk.core.model import (
     VaultMeta,
 )
 from cmdesk.core.model.case import Stage
+from cmdesk.core.model.org import codes_by_id
 from cmdesk.core.model.task import TaskStatus
 from cmdesk.core.services.case_dto import CaseDTO, CaseSummary, case_dto, case_summary
 from cmdesk.core.services.casework import AssessmentDTO, PlanDTO, ReviewDTO, plan_dto
@@ -179,12 +180,8 @@ def _notes(session: Session, case_id: str) -> tuple[NoteDTO, ...]:
     return tuple(sorted(current, key=lambda n: n.thread_id))
 
 
-def _consent_codes(session: Session) -> dict[str, str]:
-    return {i: c for i, c in session.execute(select(Organisation.id, Organisation.code))}
-
-
 def load_case(session: Session, case: Case, *, with_notes: bool) -> CaseSource:
-    codes = _consent_codes(session)
+    codes = codes_by_id(session)
     consents = session.scalars(
         select(Consent).where(Consent.child_id == case.child_id).order_by(Consent.given_on)
     ).all()
@@ -210,7 +207,7 @@ def load_referral(
     """The referral and only the parts of the record the caller says it shares."""
     case = session.get(Case, referral.case_id)
     consent = session.get(Consent, referral.consent_id) if referral.consent_id else None
-    codes = _consent_codes(session)
+    codes = codes_by_id(session)
     return ReferralSource(
         referral=referral_dto(session, referral),
         child=load_child(session, referral.child_id),

@@ -39,7 +39,7 @@ from cmdesk.core.model.base import UtcDateTime
 from cmdesk.core.model.case import Case, CaseStageChange, Concern, RiskLevel, Stage
 from cmdesk.core.model.child import Child, LegalStatus, Sex
 from cmdesk.core.model.mechanism import Mechanism, MechanismKind, MechanismMeeting
-from cmdesk.core.model.org import Organisation
+from cmdesk.core.model.org import Organisation, codes_by_id
 from cmdesk.core.model.referral import Referral, ReferralEvent, ReferralStatus
 from cmdesk.core.model.task import Task, TaskStatus
 from cmdesk.core.reference.ethnicity import ethnic_group
@@ -456,7 +456,7 @@ def _referrals(
 ) -> tuple[tuple[Table, Table], dict[str, Times]]:
     """Referrals sent in the period by partner and by service, with their reply and
     completion times in days."""
-    codes = {i: c for i, c in session.execute(select(Organisation.id, Organisation.code))}
+    codes = codes_by_id(session)
     answered = (*REPLIED, ReferralStatus.COMPLETED)
     # Each referral with its first reply and its completion (the earliest of its events of
     # each kind: the stored UTC text sorts as time does), in one pass.

@@ -232,16 +232,12 @@ def household_table(ctx: Context, child: ChildProfile) -> list[Flowable]:
     ]
 
 
-def child_sections(
-    ctx: Context, child: ChildProfile, *, allowed: frozenset[Section] | None = None
-) -> list[Flowable]:
+def child_sections(ctx: Context, child: ChildProfile) -> list[Flowable]:
     """The child's identity, contact and sensitive data under the heading "Child", each only if
-    the level shows it (and, for a referral, if the referral shares it); nothing, heading
-    included, where none is shown."""
+    the level shows it (a referral slip's level is cut to what the referral shares:
+    policy.restricted_to); nothing, heading included, where none is shown."""
     tr = ctx.tr
-
-    def shown(section: Section) -> bool:
-        return ctx.shows(section) and (allowed is None or section in allowed)
+    shown = ctx.shows
 
     story: list[Flowable] = []
     if shown(Section.IDENTITY):
