@@ -620,27 +620,27 @@ def _b64_json(value: object) -> str:
 
 def _staff(d: object) -> list[dict[str, Any]]:
     """Directory entries as sent, each checked where it is kept (colleagues.parse)."""
-    if d == "":
-        return []
-    if not isinstance(d, str) or len(d) > MAX_STAFF * 1024:
-        raise ValueError("staff")
-    entries = json.loads(base64.b64decode(d, validate=True))
-    if not isinstance(entries, list) or len(entries) > MAX_STAFF:
-        raise ValueError("staff")
-    return entries
+    return _b64_list(d, MAX_STAFF, "staff")
 
 
 def _decisions(d: object) -> list[dict[str, Any]]:
     """Decisions on partners as sent, each checked where it is taken (partners.py)."""
-    if d == "":
-        return []
-    if not isinstance(d, str) or len(d) > MAX_PARTNERS * 1024:
-        raise ValueError("decisions")
-    entries = json.loads(base64.b64decode(d, validate=True))
-    if not isinstance(entries, list) or len(entries) > MAX_PARTNERS:
-        raise ValueError("decisions")
+    entries = _b64_list(d, MAX_PARTNERS, "decisions")
     if not all(isinstance(e, dict) for e in entries):
         raise ValueError("decisions")
+    return entries
+
+
+def _b64_list(d: object, most: int, name: str) -> list[Any]:
+    """A list of at most `most` entries (of about 1 KiB each at the most) as _b64_json wrote
+    it; nothing ("") is an empty one."""
+    if d == "":
+        return []
+    if not isinstance(d, str) or len(d) > most * 1024:
+        raise ValueError(name)
+    entries = json.loads(base64.b64decode(d, validate=True))
+    if not isinstance(entries, list) or len(entries) > most:
+        raise ValueError(name)
     return entries
 
 
