@@ -53,6 +53,8 @@ def test_a_partner_whose_trust_is_withdrawn_is_sent_nothing_and_taken_nothing_fr
     # ECPAT leaves the agreement: the office's data manager withdraws its trust.
     said = office.run("sync", "untrust", "ECPAT", json_out=False, env=TH).out
     assert "ECPAT" in said and "ถอน" in said
+    # The referral ECPAT acknowledged will get no answer now: the data manager is told.
+    assert "การส่งต่อ 1 รายการที่ส่งไปยัง ECPAT ยังเปิดอยู่" in said
     assert _partners(office)["ECPAT"]["withdrawn_at"]
 
     # Nothing more is sent to it, from the office or (once it hears) from a field laptop.
@@ -95,7 +97,7 @@ def test_a_partner_whose_trust_is_withdrawn_is_sent_nothing_and_taken_nothing_fr
 def test_a_laptop_enrolled_after_the_withdrawal_never_trusts_the_partner(tmp_path: Path) -> None:
     office, _, partner, _ = agreement(tmp_path)
     bundle = partner.export("WVFT")
-    office.run("sync", "untrust", "ECPAT")
+    assert office.json("sync", "untrust", "ECPAT")["open_referrals"] == 0
     late = office.enrol(tmp_path / "late", user="nok", role="supervisor")
 
     assert "ECPAT" not in _partners(late)

@@ -4,6 +4,7 @@ status, conflicts, resolve."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -187,13 +188,19 @@ def cmd_trust(args: argparse.Namespace) -> int:
 def cmd_untrust(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         org = engine(ws).untrust(args.org)
-    return _say_org(args, org, texts.UNTRUSTED)
+        waiting = ws.organisations.open_referrals_to(org.org_id)
+    _say_org(args, org, texts.UNTRUSTED, {"open_referrals": waiting})
+    if waiting and not args.json:
+        say(tr_for(args).count(texts.OPEN_REFERRALS, waiting, org=org.code))
+    return 0
 
 
-def _say_org(args: argparse.Namespace, org: TrustedOrg, msgid: str) -> int:
-    """What trusting or withdrawing did, in the user's language (or as JSON)."""
+def _say_org(
+    args: argparse.Namespace, org: TrustedOrg, msgid: str, more: dict[str, Any] | None = None
+) -> int:
+    """What trusting or withdrawing did, in the user's language (or as JSON, with `more`)."""
     if args.json:
-        emit_json(org)
+        emit_json({**dataclasses.asdict(org), **(more or {})})
         return 0
     tr = tr_for(args)
     name = org.name_th if tr.locale == "th" else org.name_en

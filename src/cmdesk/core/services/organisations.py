@@ -12,7 +12,7 @@ import builtins
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cmdesk.core.acting.audit import AuditService
@@ -21,7 +21,8 @@ from cmdesk.core.acting.context import Context
 from cmdesk.core.acting.stamping import writing
 from cmdesk.core.errors import NotFound, ValidationError
 from cmdesk.core.i18n import N_, Locale
-from cmdesk.core.model import Organisation, VaultMeta, org_id_for
+from cmdesk.core.model import Organisation, Referral, VaultMeta, org_id_for
+from cmdesk.core.model.referral import ReferralStatus
 from cmdesk.core.model.roles import Role
 from cmdesk.core.reference.partners import PARTNERS, OrganisationKind, Service, partner
 from cmdesk.core.services.outcome import Outcome
@@ -143,6 +144,19 @@ class OrganisationService:
             )
             rows = [to_dto(o, own, withdrawn) for o in s.scalars(select(Organisation))]
         return sorted(rows, key=lambda o: (not o.is_own, o.code))
+
+    def open_referrals_to(self, org_id: str) -> int:
+        """Referrals to this organisation still waiting for it or in its hands (sent,
+        acknowledged, accepted): those it will not answer once its trust is withdrawn."""
+        self._ctx.require_role(Role.DATA_MANAGER)
+        open_ = (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED, ReferralStatus.ACCEPTED)
+        with self._ctx.read() as s:
+            counted = s.scalar(
+                select(func.count())
+                .select_from(Referral)
+                .where(Referral.to_org_id == org_id, Referral.status.in_(open_))
+            )
+        return int(counted or 0)
 
     def get(self, code_or_id: str) -> OrganisationDTO:
         key = code_or_id.strip()

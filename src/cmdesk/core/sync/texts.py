@@ -24,6 +24,13 @@ UNTRUSTED = N_(
     "them. What {org} holds already stays with it. To trust it again, import its identity "
     "file with 'sync trust'."
 )
+# After a withdrawal: referrals the partner will not answer now (`sync untrust`).
+OPEN_REFERRALS = NP_(
+    "{n} referral sent to {org} is still open: it will get no answer now. A supervisor can "
+    "withdraw it in its case.",
+    "{n} referrals sent to {org} are still open: they will get no answer now. A supervisor can "
+    "withdraw each in its case.",
+)
 PARTNER_LINE = N_("{org}: {name}. Fingerprint {fingerprint}.")
 OWN_ORG_LINE = N_("{org}: {name} (this organisation). Fingerprint {fingerprint}.")
 WITHDRAWN_LINE = N_("{org}: {name}. Trust withdrawn on {at}: nothing is exchanged with it.")

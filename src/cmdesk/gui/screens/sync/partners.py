@@ -226,18 +226,20 @@ class OrganisationsBox(QWidget):
         )
 
     def withdraw(self, code: str) -> None:
-        def work(ws: Workspace) -> TrustedOrg:
-            return ws.sync.untrust(code)
+        def work(ws: Workspace) -> tuple[TrustedOrg, int]:
+            org = ws.sync.untrust(code)
+            return org, ws.organisations.open_referrals_to(org.org_id)
 
-        def done(org: TrustedOrg) -> None:
-            self.message.show_note(
-                lambda tr: tr.format(
-                    UNTRUSTED,
-                    org=org.code,
-                    name=org.name_th if tr.locale == "th" else org.name_en,
-                ),
-                self._session.lang.translator,
-            )
+        def said(tr: Translator, org: TrustedOrg, waiting: int) -> str:
+            name = org.name_th if tr.locale == "th" else org.name_en
+            text = tr.format(UNTRUSTED, org=org.code, name=name)
+            if waiting:
+                text += " " + tr.count(texts.OPEN_REFERRALS, waiting, org=org.code)
+            return text
+
+        def done(found: tuple[TrustedOrg, int]) -> None:
+            org, waiting = found
+            self.message.show_note(lambda tr: said(tr, org, waiting), self._session.lang.translator)
             self.trusted_changed.emit()
 
         ChangeOp(self._session, parent=self, op=work, success=done).failure(self._failed).run()
