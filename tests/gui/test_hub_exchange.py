@@ -142,3 +142,27 @@ def test_a_bundle_sent_in_parts_says_so(lang: str) -> None:
         assert "3 ส่วน" in note and "ฮับซิงค์" in note
     else:
         assert note.startswith("The sync hub takes smaller bundles") and "3 parts" in note
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_a_bundle_still_refused_says_where_to_click_and_that_it_was_not_downloaded(
+    lang: str,
+) -> None:
+    from cmdesk.core.errors import BundleRejected
+    from cmdesk.core.sync import rejections as rej
+    from cmdesk.core.sync.hub_exchange import HubExchange, Refused
+    from cmdesk.gui.errors import GUI_WORDING
+    from cmdesk.gui.screens.sync.hub_box import exchanged_words
+
+    tr = translator(lang)
+    why = BundleRejected(rej.UNKNOWN_SENDER, org="ECPAT")
+    first, again = exchanged_words(
+        HubExchange((), (), (Refused("b1", why), Refused("b2", why, again=True))), tr
+    ).splitlines()
+    gui = tr.format(GUI_WORDING[rej.UNKNOWN_SENDER], org="ECPAT")
+    assert gui in first and gui in again  # the GUI's wording: where to click, no command
+    assert "sync trust" not in first + again
+    if lang == "th":
+        assert "ถูกปฏิเสธ" in first and "ไม่ได้ดาวน์โหลดอีก" in again
+    else:
+        assert "was refused" in first and "not downloaded again" in again

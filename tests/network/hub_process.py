@@ -99,6 +99,14 @@ class HubProcess:
     def connect(self, laptop: Laptop) -> None:
         laptop.run("sync", "hub", "set", self.url, "--pin", self.pin())
 
+    def metric(self, name: str) -> int:
+        """One of the hub's counters as its operator reads them (/metrics)."""
+        ctx = ssl.create_default_context()
+        ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
+        with urllib.request.urlopen(f"{self.url}/metrics", context=ctx) as got:  # noqa: S310
+            lines = got.read().decode().splitlines()
+        return int(next(ln for ln in lines if ln.startswith(f"cmdesk_hub_{name} ")).split()[-1])
+
     def all_bytes(self) -> bytes:
         return b"".join(p.read_bytes() for p in sorted(self.data.rglob("*")) if p.is_file())
 

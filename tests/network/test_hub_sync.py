@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -264,3 +265,94 @@ def test_a_first_sync_larger_than_the_hub_takes_goes_in_parts(
     assert got["new"] > 0
     assert other.state_hash() == office.state_hash()
     assert other.status()["trouble"]["refused"] == []
+
+
+def _refer_to_wvft(partner: Laptop) -> str:
+    som = partner.add_user("som", "supervisor")
+    case = som.open_case("มะลิ", "risk_reason=อยู่ลำพัง")
+    return str(
+        som.json(
+            "referral", "send", case["id"], "--to", "WVFT", "--service", "psychosocial",
+            "--reason", "ต้องการผู้ให้คำปรึกษา", "--share", "identity",
+            "--override-reason", "ศาลนัดพรุ่งนี้ ติดต่อผู้ปกครองไม่ได้",
+        )["id"]
+    )  # fmt: skip
+
+
+def test_a_bundle_from_a_partner_not_trusted_yet_is_downloaded_once_until_it_is_trusted(
+    tmp_path: Path, hub: HubProcess
+) -> None:
+    """ECPAT trusts WVFT first and refers a child; WVFT's data manager has not trusted ECPAT
+    yet. Before, every exchange of every WVFT laptop downloaded ECPAT's bundle again only to
+    refuse it: over a field office's connection, for as long as the decision took."""
+    office = Laptop.init(tmp_path / "office", "WVFT")
+    partner = Laptop.init(tmp_path / "partner", "ECPAT")
+    partner.trust(office)
+    for laptop in (office, partner):
+        hub.register(laptop)
+        hub.connect(laptop)
+    referral = _refer_to_wvft(partner)
+    partner.json("sync", "now")
+
+    out = hub.metric("bytes_out_total")
+    first = office.json("sync", "now")["refused"]
+    assert [(r["again"], r["taken_off"]) for r in first] == [(False, False)]
+    downloaded = hub.metric("bytes_out_total") - out
+    assert downloaded > 0
+
+    said = office.run("sync", "now", json_out=False, env={"CMDESK_LANG": "th"}).out
+    assert "ไม่ได้ดาวน์โหลดอีก" in said
+    assert [r["again"] for r in office.json("sync", "now")["refused"]] == [True]
+    assert hub.metric("bytes_out_total") - out == downloaded  # nothing more came down
+
+    # Trusted now: the next exchange downloads it again, and the referral arrives.
+    office.trust(partner)
+    got = office.json("sync", "now")
+    assert got["refused"] == []
+    assert [r["org"] for r in got["received"]] == ["ECPAT"]
+    kasem = office.add_user("kasem", "supervisor")
+    assert referral in {r["id"] for r in kasem.json("referral", "list", "--incoming")}
+    assert office.json("sync", "now")["received"] == []
+
+
+def test_a_partner_s_bundle_that_came_before_the_office_s_word_is_taken_in_the_same_exchange(
+    tmp_path: Path, hub: HubProcess
+) -> None:
+    """The field laptop joined before the office trusted ECPAT: it hears of ECPAT in the
+    office's bundle, which the hub lists after ECPAT's own. Both arrive in one exchange."""
+    office, field, partner = office_field_and_partner(tmp_path, hub)
+    _refer_to_wvft(partner)
+    partner.json("sync", "now")
+    office.json("sync", "now")
+    got = field.json("sync", "now")
+    assert got["refused"] == []
+    assert sorted(r["org"] for r in got["received"]) == ["ECPAT", "WVFT"]
+    assert field.state_hash() == office.state_hash()
+
+
+def test_a_bundle_damaged_on_the_hub_is_refused_once_and_what_it_held_comes_again(
+    tmp_path: Path, hub: HubProcess
+) -> None:
+    """The office's bundle is damaged where the hub keeps it. The field laptop refuses it
+    and takes it off the hub for itself (its bytes can never import), so later exchanges do
+    not download it again; what it held comes in the office's next bundle."""
+    office, field, _partner = office_field_and_partner(tmp_path, hub)
+    office.add_user("anong", "case_manager").json(
+        "child", "add", "--set", f"given_name_th={CANARY}", "--set", "sex=female",
+        "--set", "birth_year=2557",
+    )  # fmt: skip
+    office.json("sync", "now")
+    (blob,) = [p for p in hub.data.rglob("*") if re.fullmatch("[0-9a-f]{64}", p.name)]
+    damaged = bytearray(blob.read_bytes())
+    damaged[len(damaged) // 2] ^= 0xFF
+    blob.write_bytes(bytes(damaged))
+
+    refused = field.json("sync", "now")["refused"]
+    assert [(r["again"], r["taken_off"]) for r in refused] == [(False, True)]
+    out = hub.metric("bytes_out_total")
+    assert field.json("sync", "now")["refused"] == []
+    assert hub.metric("bytes_out_total") == out
+
+    office.json("sync", "now")  # hears from the field laptop what it holds
+    assert sum(r["new"] for r in field.json("sync", "now")["received"]) > 0
+    assert field.state_hash() == office.state_hash()

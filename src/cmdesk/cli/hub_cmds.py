@@ -15,7 +15,6 @@ HUB_SET = N_("This laptop will sync through {url}.")
 SENT = N_("Sent to {org}: {operations} changes ({size} bytes).")
 NOTHING_TO_SEND = N_("Nothing new to send to {org}.")
 RECEIVED = N_("Received from {org}: {new} new changes, {duplicates} already here.")
-RECEIVED_REFUSED = N_("A bundle from the hub was refused: {reason}")
 NOTHING_RECEIVED = N_("Nothing waiting on the hub for this laptop.")
 
 
@@ -47,7 +46,12 @@ def cmd_hub_set(args: argparse.Namespace) -> int:
 
 
 def cmd_now(args: argparse.Namespace) -> int:
-    from cmdesk.core.sync.hub_exchange import exchange_through_hub, held_words, parts_words
+    from cmdesk.core.sync.hub_exchange import (
+        exchange_through_hub,
+        held_words,
+        parts_words,
+        refused_words,
+    )
 
     tr = tr_for(args)
     with open_workspace(args) as ws:
@@ -57,7 +61,10 @@ def cmd_now(args: argparse.Namespace) -> int:
             {
                 "sent": [asdict(s) for s in report.sent],
                 "received": [asdict(r) for r in report.received],
-                "refused": [{"bundle_id": r.bundle_id} for r in report.refused],
+                "refused": [
+                    {"bundle_id": r.bundle_id, "again": r.again, "taken_off": r.taken_off}
+                    for r in report.refused
+                ],
             }
         )
         return 0
@@ -75,7 +82,7 @@ def cmd_now(args: argparse.Namespace) -> int:
         if got.removed_cases:
             say(tr.format(texts.REMOVED_CASES_NOTE, n=got.removed_cases))
     for refused in report.refused:
-        say(tr.format(RECEIVED_REFUSED, reason=refused.reason.message(tr)))
+        say(refused_words(refused, tr))
     if not report.received and not report.refused:
         say(tr.gettext(NOTHING_RECEIVED))
     return 0

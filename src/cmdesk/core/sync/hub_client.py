@@ -23,6 +23,7 @@ import httpx
 from cmdesk.core.errors import BundleRejected, BundleTooLarge, HubFull, HubTrouble
 from cmdesk.core.sync.keycodec import canonical
 from cmdesk.core.sync.keys import DeviceKeys
+from cmdesk.core.sync.rejections import DAMAGED_ON_HUB
 from cmdesk.core.text_ids import N_
 
 AUTH_DOMAIN = b"cmdesk-hub-auth\n"
@@ -267,7 +268,7 @@ class HubClient:
                     raise
         blob = bytes(data)
         if hashlib.sha256(blob).hexdigest() != item.sha256:
-            raise BundleRejected()
+            raise BundleRejected(DAMAGED_ON_HUB)
         return blob
 
     def _get_into(

@@ -4,8 +4,9 @@ GUI's "Send and receive now" both run it.
 
 Below the transport everything is the USB path: `SyncEngine.export` makes the same bundles as
 `sync export`, and each downloaded bundle goes through `SyncEngine.import_bundle` as
-`sync import` does. A bundle the engine refuses is reported and left unmarked on the hub; the
-rest of the exchange goes on.
+`sync import` does. A bundle the engine refuses is reported and the rest of the exchange goes
+on; one that can never import here is taken off the hub for this laptop, one that may later
+stays and is not downloaded again until something here changed (hub_waiting.py).
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from typing import TYPE_CHECKING
 from cmdesk.core.errors import BundleRejected, BundleTooLarge, HubFull, HubTrouble
 from cmdesk.core.i18n import N_
 from cmdesk.core.progress import CancelToken, Progress, no_progress
-from cmdesk.core.sync import rejections as rej
-from cmdesk.core.sync.hub_client import HubClient, load_setting, save_setting
+from cmdesk.core.sync import hub_waiting
+from cmdesk.core.sync.hub_client import HubClient, Listed, load_setting, save_setting
 from cmdesk.core.sync.rejections import NO_HUB
 
 if TYPE_CHECKING:
@@ -88,6 +89,24 @@ class Received:
 class Refused:
     bundle_id: str
     reason: BundleRejected
+    again: bool = False  # refused at an earlier exchange, not downloaded again
+    taken_off: bool = False  # can never import here: taken off the hub for this laptop
+
+
+# A bundle refused for good: taken off the hub for this laptop.
+REFUSED = N_("A bundle from the hub was refused: {reason}")
+# Refused before, for a reason nothing has changed since (hub_waiting.py).
+STILL_REFUSED = N_(
+    "A bundle on the hub is still refused, and was not downloaded again: {reason} It stays"
+    " on the hub and is downloaded once more after a change here that may let it in."
+)
+
+
+def refused_words(refused: Refused, tr: Translator, reason: str | None = None) -> str:
+    """Why a bundle on the hub was not taken, in the user's language (`reason`: the refusal
+    as the GUI words it, without command names)."""
+    said = STILL_REFUSED if refused.again else REFUSED
+    return tr.format(said, reason=reason or refused.reason.message(tr))
 
 
 @dataclass(frozen=True)
@@ -188,35 +207,72 @@ def exchange_through_hub(
                 continue
             return Sent(name, operations, size, parts=len(pieces))
 
-    try:
-        client.sign_in()
-        # Nothing for a partner whose trust was withdrawn (partners.py).
-        send([(None, None), *((t.code, None) for t in trusted if not t.own and not t.withdrawn_at)])
-        waiting = client.pending()
+    def receive(waiting: list[Listed]) -> None:
+        """Imports each bundle waiting on the hub, but for those refused before for a reason
+        nothing has changed since (hub_waiting.py); a refusal that may pass later is tried
+        once more at the end should what arrived meanwhile (a partner the office trusts, a new
+        key) change it."""
+        with sync.store.read() as db:
+            known, opens = hub_waiting.load(db), hub_waiting.what_opens(db)
+        remembered: dict[str, hub_waiting.Waiting] = {}
+        later: list[Listed] = []
         for done, item in enumerate(waiting):
             if cancel is not None:
                 cancel.check()
             progress(done, len(waiting))
-            blob = client.download(item)
-            try:
-                got = sync.import_bundle(blob)
-            except BundleRejected as exc:
-                refused.append(Refused(item.bundle_id, exc))
-                if exc.text_id == rej.WITHDRAWN_SENDER:
-                    # Taken off the hub, not fetched again at every exchange over a field
-                    # connection. Nothing is lost should the partner be trusted again: what
-                    # this laptop did not take, the partner's later bundles carry again.
-                    client.fetched(item)
+            before = known.get(item.sha256)
+            if before is not None and before.opens == opens:
+                remembered[item.sha256] = before
+                refused.append(Refused(item.bundle_id, before.reason, again=True))
                 continue
-            client.fetched(item)
-            received.append(
-                Received(
-                    codes.get(got.sender_org, got.sender_org),
-                    got.new,
-                    got.duplicates,
-                    got.removed_cases,
-                )
+            if (reason := take(item)) is not None:
+                later.append(item)
+                remembered[item.sha256] = hub_waiting.Waiting(reason, opens)
+        with sync.store.read() as db:
+            now = hub_waiting.what_opens(db)
+        for item in later if now != opens else ():
+            del refused[next(i for i, r in enumerate(refused) if r.bundle_id == item.bundle_id)]
+            if (reason := take(item)) is None:
+                del remembered[item.sha256]
+            else:
+                remembered[item.sha256] = hub_waiting.Waiting(reason, now)
+        with sync.store.write() as db:
+            hub_waiting.save(db, remembered)
+
+    def code_of(org_id: str) -> str:
+        """A partner first trusted in this exchange (the office's bundle named it)."""
+        codes.update((t.org_id, t.code) for t in sync.trusted())
+        return codes.get(org_id, org_id)
+
+    def take(item: Listed) -> BundleRejected | None:
+        """Downloads and imports one bundle; the refusal when it may pass later."""
+        try:
+            got = sync.import_bundle(client.download(item))
+        except BundleRejected as exc:
+            final = hub_waiting.is_final(exc)
+            refused.append(Refused(item.bundle_id, exc, taken_off=final))
+            if final:
+                # Taken off the hub for this laptop: not fetched again at every exchange over
+                # a field connection (hub_waiting.py says why nothing is lost).
+                client.fetched(item)
+                return None
+            return exc
+        client.fetched(item)
+        received.append(
+            Received(
+                codes.get(got.sender_org) or code_of(got.sender_org),
+                got.new,
+                got.duplicates,
+                got.removed_cases,
             )
+        )
+        return None
+
+    try:
+        client.sign_in()
+        # Nothing for a partner whose trust was withdrawn (partners.py).
+        send([(None, None), *((t.code, None) for t in trusted if not t.own and not t.withdrawn_at)])
+        receive(client.pending())
         if keys.org.box_secret is not None:
             # A laptop holding every case sends each team's laptop (known now, after what
             # just arrived) what it lacks, sealed to that laptop alone: it cannot open the

@@ -17,7 +17,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from cmdesk.core.model.org import org_id_for
 from cmdesk.core.progress import CancelToken, Progress
+from cmdesk.core.reference.partners import PARTNERS
 from cmdesk.core.sync import (
     batches,
     bundle_crypto,
@@ -379,16 +381,23 @@ def check_sender(
     h = parsed.header
     if h.recipient_org != engine.keys().org.identity.org_id:
         named = trusted.get(h.recipient_org)
-        raise rej.reject(rej.WRONG_RECIPIENT, org=named[0].code if named else h.recipient_org)
+        code = named[0].code if named else _code(h.recipient_org)
+        raise rej.reject(rej.WRONG_RECIPIENT, org=code)
     if h.recipient_device and h.recipient_device != engine.store.ctx.device_id:
         raise rej.reject(rej.FOR_ANOTHER_LAPTOP)
     sender = trusted.get(h.sender_org)
     if sender is None:
-        raise rej.reject(rej.UNKNOWN_SENDER, org=h.sender_org)
+        raise rej.reject(rej.UNKNOWN_SENDER, org=_code(h.sender_org))
     if h.sender_org in withdrawn:
         raise rej.reject(rej.WITHDRAWN_SENDER, org=sender[0].code)
     bundle_format.verify_sender(parsed, sender[0].sign_public, revoked_for(engine, h, trusted))
     return sender
+
+
+def _code(org_id: str) -> str:
+    """The code of the network's organisation with this id (ids follow from codes), else the
+    id: a bundle from an organisation not trusted here still says who sent it."""
+    return next((p.code for p in PARTNERS if org_id_for(p.code) == org_id), org_id)
 
 
 def revoked_for(

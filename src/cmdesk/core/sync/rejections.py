@@ -28,6 +28,13 @@ ALTERED = N_(
     "The sync bundle was changed or damaged after it was made. Nothing was imported. "
     "Ask the sender for a new bundle."
 )
+# A bundle the hub gives out other than it was uploaded (hub_client.download): taken off the hub
+# for this laptop (hub_waiting.FINAL); the sender's next bundle carries what it held, since
+# nothing from this laptop said it arrived.
+DAMAGED_ON_HUB = N_(
+    "A sync bundle arrived from the hub damaged: it is not what its sender uploaded. Nothing "
+    "was imported from it, and nothing is lost: the sender's next bundle carries it again."
+)
 WRONG_RECIPIENT = N_(
     "This sync bundle is addressed to another organisation ({org}). Nothing was imported."
 )

@@ -73,7 +73,7 @@ def _save_hub(ws: Workspace, url: str, pin: str) -> None:
 
 def exchanged_words(report: HubExchange, tr: Translator) -> str:
     """What an exchange through the hub did, a line per organisation."""
-    from cmdesk.core.sync.hub_exchange import held_words, parts_words
+    from cmdesk.core.sync.hub_exchange import held_words, parts_words, refused_words
 
     lines = []
     for sent in report.sent:
@@ -99,12 +99,10 @@ def exchanged_words(report: HubExchange, tr: Translator) -> str:
         )
         if got.removed_cases:
             lines.append(tr.format(texts.REMOVED_CASES_NOTE, n=got.removed_cases))
-    for refused in report.refused:
-        lines.append(
-            tr.format(
-                "A bundle from the hub was refused: {reason}", reason=refused.reason.message(tr)
-            )
-        )
+    lines += [
+        refused_words(refused, tr, friendly_message(refused.reason, tr))
+        for refused in report.refused
+    ]
     if not report.received and not report.refused:
         lines.append(tr.gettext("Nothing was waiting on the hub for this laptop."))
     return "\n".join(lines)
