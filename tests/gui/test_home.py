@@ -16,7 +16,9 @@ from pytestqt.qtbot import QtBot
 
 from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.model.labels import label_of
+from cmdesk.core.model.org import org_id_for
 from cmdesk.core.services.referrals import ReferralDraft
+from cmdesk.core.sync.keys import OrgKeys
 from cmdesk.core.vault import crypto
 from cmdesk.core.workspace import Workspace
 from cmdesk.gui.i18n import plain
@@ -373,3 +375,46 @@ def test_a_supervisor_saves_the_figures_as_a_spreadsheet(
     high = tr.gettext(label_of("risk", "high"))
     assert int(flat[high]) == 3  # as the chart shows
     qtbot.waitUntil(lambda: str(target) in home.sheet_message.text().replace("\u200b", ""))
+
+
+def test_a_supervisor_sees_the_referrals_no_answer_will_come_to_and_opens_them(
+    qtbot: QtBot, make_shell: Callable[[GuiSettings], Shell], home_settings: GuiSettings
+) -> None:
+    root = Path(home_settings.last_vault or "")
+    with Workspace.open(root, CM, PASS) as ws:
+        pims = next(c.id for c in ws.cases.list() if c.assigned_worker_id)
+        sent = ws.referrals.draft_and_send(pims, REFERRAL, "court hearing tomorrow").value
+    home_settings.language = "th"
+    shell = make_shell(home_settings)
+    unlock(qtbot, shell, SUP, PASS)
+    page = workspace(shell)
+    loaded(qtbot, shell)
+    # Nothing to say while every partner is trusted.
+    assert not page.home.buttons["referrals_unanswerable"].isVisibleTo(page.home)
+    shell.lock()
+
+    # ECPAT leaves the agreement: the data manager withdraws its trust.
+    with Workspace.open(root, ADMIN, ADMIN_PASS) as ws:
+        ws.sync.trust(OrgKeys.generate(org_id_for("ECPAT"), "ECPAT", "", "").identity_file())
+        ws.sync.untrust("ECPAT")
+    unlock(qtbot, shell, SUP, PASS)
+    page = workspace(shell)
+    loaded(qtbot, shell)
+    tr = shell.lang.translator
+    button = page.home.buttons["referrals_unanswerable"]
+    assert button.isVisibleTo(page.home)
+    assert figure(shell, "referrals_unanswerable") == tr.gettext(
+        "Referrals to a partner no longer trusted, no answer coming: {n}"
+    ).format(n=1)
+    assert figure(shell, "referrals_unanswerable").startswith("การส่งต่อ")
+
+    press(qtbot, button)
+    listed = page.referrals
+    qtbot.waitUntil(lambda: page.sections.currentWidget() is listed, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: listed.model.rowCount() >= 1, timeout=WAIT_MS)
+    assert listed.current_box == "outbox"
+    rows = [listed.model.row(listed.model.index(i, 0)) for i in range(listed.model.rowCount())]
+    stranded = next(r for r in rows if r is not None and r.id == sent.id)
+    last = listed.model.columnCount() - 1
+    status = listed.model.index(rows.index(stranded), last).data()
+    assert "จะไม่มีคำตอบ" in status and "ECPAT" in status

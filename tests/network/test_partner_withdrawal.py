@@ -23,6 +23,11 @@ def _statuses(laptop: Laptop) -> dict[str, str]:
     return {str(r["id"]): str(r["status"]) for r in laptop.json("referral", "list")}
 
 
+def _unanswerable(laptop: Laptop) -> set[str]:
+    """The referrals the laptop says no answer will come to (their partner was withdrawn)."""
+    return {str(r["id"]) for r in laptop.json("referral", "list") if r["receiver_withdrawn"]}
+
+
 def _partners(laptop: Laptop) -> dict[str, Any]:
     return {str(o["code"]): o for o in laptop.json("sync", "partners") if not o["own"]}
 
@@ -74,9 +79,16 @@ def test_a_partner_whose_trust_is_withdrawn_is_sent_nothing_and_taken_nothing_fr
     )  # fmt: skip
     assert again.code != 0 and "ไม่ไว้วางใจ ECPAT" in again.err
     assert len(_statuses(kasem)) == 1
+    # The supervisor sees which referral will get no answer, on the list and the referral.
+    assert _unanswerable(kasem) == {referral}
+    listed = kasem.run("referral", "list", json_out=False, env=TH).out
+    assert "จะไม่มีคำตอบ เพราะไม่ไว้วางใจ ECPAT แล้ว" in listed
+    shown = kasem.run("referral", "show", referral, json_out=False, env=TH).out
+    assert "ถอนความไว้วางใจ ECPAT" in shown and "ส่งต่อเด็กไปยังองค์กรอื่น" in shown
 
     office.send_to(lek)
     assert _partners(lek)["ECPAT"]["withdrawn_at"]
+    assert _unanswerable(lek) == {referral}  # lek's laptop, once it heard
     _export_refused(lek, tmp_path, "lek-for-ecpat")
     assert lek.import_(late, check=False).code == 1
     assert _statuses(lek)[referral] == "acknowledged"
@@ -88,8 +100,10 @@ def test_a_partner_whose_trust_is_withdrawn_is_sent_nothing_and_taken_nothing_fr
     office.trust(partner)
     assert office.import_(late).code == 0
     assert _statuses(kasem)[referral] == "accepted"
+    assert _unanswerable(kasem) == set()
     office.send_to(lek)
     assert not _partners(lek)["ECPAT"]["withdrawn_at"]
+    assert _unanswerable(lek) == set()
     assert partner.import_(lek.export("ECPAT")).code == 0
     assert lek.state_hash() == office.state_hash()
 

@@ -42,7 +42,12 @@ from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.model.labels import label_of
 from cmdesk.core.search.service import CaseloadQuery, CaseloadRow, ChildRow, Order
 from cmdesk.core.services.cases import check_concerns, check_risk
-from cmdesk.core.services.referrals import ReferralDraft, ReferralDTO
+from cmdesk.core.services.referrals import (
+    NO_ANSWER_COMING,
+    NO_ANSWER_SHORT,
+    ReferralDraft,
+    ReferralDTO,
+)
 from cmdesk.core.services.users import UserDTO
 from cmdesk.core.vault.files import atomic_write
 from cmdesk.core.workspace import Workspace
@@ -217,6 +222,8 @@ def _child_line(c: ChildRow, tr: Translator) -> str:
 
 def _referral_line(r: ReferralDTO, tr: Translator) -> str:
     status = tr.gettext(label_of("referral_status", r.status))
+    if r.receiver_withdrawn:
+        status += f": {tr.format(NO_ANSWER_SHORT, org=r.to_org_code)}"
     return f"{r.id}  {r.case_number}  {r.from_org_code} → {r.to_org_code}  · {status}"
 
 
@@ -489,6 +496,8 @@ def cmd_referral_show(args: argparse.Namespace) -> int:
     def lines(tr: Translator) -> Iterator[str]:
         yield f"{referral.case_number}  {referral.from_org_code} → {referral.to_org_code}"
         yield tr.gettext(label_of("referral_status", referral.status))
+        if referral.receiver_withdrawn:
+            yield tr.format(NO_ANSWER_COMING, org=referral.to_org_code)
         for event in referral.events:
             to = event.to_status
             step = tr.gettext(label_of("referral_status", to)) if to else ""

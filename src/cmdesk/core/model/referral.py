@@ -28,6 +28,14 @@ class ReferralStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+# Waiting for the receiving organisation or in its hands: what it will never answer once this
+# organisation withdraws its trust in it (`sync untrust`: no bundle goes to it any more).
+OPEN_AT_RECEIVER: Final = (
+    ReferralStatus.SENT,
+    ReferralStatus.ACKNOWLEDGED,
+    ReferralStatus.ACCEPTED,
+)
+
 REFERRAL_STATUS_LABELS: Final[dict[ReferralStatus, str]] = {
     ReferralStatus.DRAFT: N_("Draft"),
     ReferralStatus.SENT: N_("Sent, waiting for a reply"),

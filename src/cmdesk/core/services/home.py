@@ -23,11 +23,12 @@ from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.model import AuditEntry, Case, Child, Referral, Task, User
 from cmdesk.core.model.case import ClosureStatus, PlanStatus, Stage
 from cmdesk.core.model.child import full_name
-from cmdesk.core.model.referral import ReferralStatus
+from cmdesk.core.model.referral import OPEN_AT_RECEIVER, ReferralStatus
 from cmdesk.core.model.roles import Role
 from cmdesk.core.model.task import TaskStatus
 from cmdesk.core.search.plans import staff_who_left, unfinished_work
 from cmdesk.core.services.users import known_staff
+from cmdesk.core.sync.model import SyncOrg
 
 if TYPE_CHECKING:
     from cmdesk.core.workspace import Workspace
@@ -69,6 +70,9 @@ class HomeFigures:
     unfinished: int = 0  # the user's cases with a plan being written or a referral drafted
     # Open cases whose field worker or case manager no longer works here (supervisor's home).
     staff_left: int = 0
+    # Referrals from the user's cases still open at a partner whose trust was withdrawn: no
+    # answer will come (referrals.NO_ANSWER_COMING).
+    referrals_unanswerable: int = 0
     approvals: tuple[Approval, ...] = ()  # the oldest QUEUE_SHOWN waiting, oldest first
     approvals_waiting: int = 0  # how many wait in all
     overdue_by_worker: tuple[tuple[str, str, int], ...] = ()  # (user id, name, count)
@@ -167,6 +171,7 @@ class HomeService:
                 overdue=overdue,
                 referrals_waiting=waiting,
                 referrals_in=incoming,
+                referrals_unanswerable=self._unanswerable(s),
             )
             if not supervisor:
                 return HomeFigures(**{**figures.__dict__, "unfinished": self._unfinished(s)})
@@ -194,6 +199,23 @@ class HomeService:
             return list(self._approvals(s, None))
 
     # -- the queries ------------------------------------------------------------------------
+    def _unanswerable(self, s: Session) -> int:
+        """Through the few partners withdrawn (none, mostly: then one small query)."""
+        gone = s.scalars(select(SyncOrg.org_id).where(SyncOrg.withdrawn_at.is_not(None))).all()
+        if not gone:
+            return 0
+        return self._count(
+            s,
+            select(func.count())
+            .select_from(Referral)
+            .join(Case, Case.id == Referral.case_id)
+            .where(
+                Referral.to_org_id.in_(gone),
+                Referral.status.in_(OPEN_AT_RECEIVER),
+                case_scope(self._ctx.actor),
+            ),
+        )
+
     @staticmethod
     def _count(s: Session, query: object) -> int:
         return int(s.scalar(query) or 0)  # type: ignore[call-overload]

@@ -22,7 +22,7 @@ from cmdesk.core.acting.stamping import writing
 from cmdesk.core.errors import NotFound, ValidationError
 from cmdesk.core.i18n import N_, Locale
 from cmdesk.core.model import Organisation, Referral, VaultMeta, org_id_for
-from cmdesk.core.model.referral import ReferralStatus
+from cmdesk.core.model.referral import OPEN_AT_RECEIVER
 from cmdesk.core.model.roles import Role
 from cmdesk.core.reference.partners import PARTNERS, OrganisationKind, Service, partner
 from cmdesk.core.services.outcome import Outcome
@@ -149,12 +149,11 @@ class OrganisationService:
         """Referrals to this organisation still waiting for it or in its hands (sent,
         acknowledged, accepted): those it will not answer once its trust is withdrawn."""
         self._ctx.require_role(Role.DATA_MANAGER)
-        open_ = (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED, ReferralStatus.ACCEPTED)
         with self._ctx.read() as s:
             counted = s.scalar(
                 select(func.count())
                 .select_from(Referral)
-                .where(Referral.to_org_id == org_id, Referral.status.in_(open_))
+                .where(Referral.to_org_id == org_id, Referral.status.in_(OPEN_AT_RECEIVER))
             )
         return int(counted or 0)
 

@@ -37,7 +37,13 @@ from cmdesk.core.errors import (
 from cmdesk.core.i18n import N_
 from cmdesk.core.model import Case, Organisation, Referral, ReferralEvent, utcnow
 from cmdesk.core.model.org import codes_by_id
-from cmdesk.core.model.referral import ReferralEventKind, ReferralStatus, SharedSection, Urgency
+from cmdesk.core.model.referral import (
+    OPEN_AT_RECEIVER,
+    ReferralEventKind,
+    ReferralStatus,
+    SharedSection,
+    Urgency,
+)
 from cmdesk.core.reference.partners import Service
 from cmdesk.core.services.consents import active_sharing_basis
 from cmdesk.core.services.deletion import check_reason
@@ -114,6 +120,17 @@ class ReferralDTO:
     # The steps (keys of STEPS, and "feedback") the user the DTO was read for may take now;
     # the service checks again when one is taken.
     actions: frozenset[str] = frozenset()
+    # Still open at a partner whose trust this organisation withdrew: no answer will come
+    # (NO_ANSWER_COMING); the sender may withdraw it and refer the child elsewhere.
+    receiver_withdrawn: bool = False
+
+
+# The same in a list's status column.
+NO_ANSWER_SHORT: Final = N_("no answer will come: {org} no longer trusted")
+NO_ANSWER_COMING: Final = N_(
+    "no answer will come: your organisation withdrew its trust in {org}. Withdraw the referral"
+    " and refer the child to another organisation."
+)
 
 
 def _org(session: Session, key: str) -> Organisation | None:
@@ -173,6 +190,7 @@ def referral_dto(session: Session, r: Referral) -> ReferralDTO:
         override_reason=r.override_reason,
         sent_at=r.sent_at,
         status_changed_at=r.status_changed_at,
+        receiver_withdrawn=r.status in OPEN_AT_RECEIVER and _withdrawn(session, r.to_org_id),
         closing_reason=r.closing_reason,
         created_at=r.created_at,
         created_by=r.created_by,
@@ -481,6 +499,11 @@ class ReferralService:
     @staticmethod
     def _changed(dto: ReferralDTO) -> Outcome[ReferralDTO]:
         return Outcome(dto, OpChanges.of(Kind.REFERRAL, Kind.CASE, ids=(dto.id, dto.case_id)))
+
+
+def _withdrawn(s: Session, org_id: str) -> bool:
+    known = s.get(SyncOrg, org_id)
+    return known is not None and known.withdrawn_at is not None
 
 
 def _require_trusted(s: Session, org_id: str) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from cmdesk.core.i18n import N_, format_date, format_datetime
 from cmdesk.core.model.referral import ReferralStatus
+from cmdesk.core.services.referrals import NO_ANSWER_COMING
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
@@ -205,7 +206,10 @@ class ReferralDetailDialog(QDialog):
         self.details.set("service", lab("service", r.service))
         self.details.set("urgency", lab("urgency", r.urgency))
         self.details.set("due", format_date(r.due_date, tr.locale) if r.due_date else "")
-        self.details.set("status", lab("referral_status", r.status))
+        status_text = lab("referral_status", r.status)
+        if r.receiver_withdrawn:
+            status_text += f": {tr.format(NO_ANSWER_COMING, org=r.to_org_code)}"
+        self.details.set("status", status_text)
         self.details.set("reason", r.reason)
         self.details.set("sections", ", ".join(lab("shared_section", s) for s in r.shared_sections))
         if r.override_reason:

@@ -11,6 +11,7 @@ from cmdesk.core.acting.changes import Kind
 from cmdesk.core.i18n import N_, Translator, format_date
 from cmdesk.core.model.referral import REFERRAL_STATUS_LABELS, URGENCY_LABELS
 from cmdesk.core.reference.partners import SERVICE_LABELS
+from cmdesk.core.services.referrals import NO_ANSWER_SHORT
 from cmdesk.gui.icons import icon
 from cmdesk.gui.models.paged import Column, Fetch, Page, slice_page
 from cmdesk.gui.screens.list_screen import ListScreen
@@ -31,6 +32,13 @@ def _label(labels: dict[str, str]) -> Any:
     return lambda value, tr: tr.gettext(labels.get(value, value))
 
 
+def _status(r: Any, tr: Translator) -> str:
+    status = tr.gettext(_STATUS.get(r.status, r.status))
+    if not r.receiver_withdrawn:
+        return status
+    return f"{status}: {tr.format(NO_ANSWER_SHORT, org=r.to_org_code)}"
+
+
 COLUMNS: list[Column[Any]] = [
     Column(N_("Date"), _when),
     Column(N_("Case number"), lambda r, tr: r.case_number),
@@ -42,7 +50,7 @@ COLUMNS: list[Column[Any]] = [
         lambda r, tr: _label(_URGENCY)(r.urgency, tr),
         alert=lambda r: r.urgency != "routine",
     ),
-    Column(N_("Status"), lambda r, tr: _label(_STATUS)(r.status, tr)),
+    Column(N_("Status"), _status, alert=lambda r: r.receiver_withdrawn),
 ]
 
 

@@ -49,6 +49,7 @@ FIGURES = (
     "visits_today",
     "overdue",
     "referrals_waiting",
+    "referrals_unanswerable",
     "referrals_in",
     "unfinished",
     "approvals",
@@ -58,7 +59,9 @@ FIGURES = (
     "backup",
     "recovery",
 )
-_CASEWORK = ("visits_today", "overdue", "referrals_waiting")
+_CASEWORK = ("visits_today", "overdue", "referrals_waiting", "referrals_unanswerable")
+# Shown only when there is something: an alarm, not a figure to watch.
+_WHEN_ANY = ("referrals_unanswerable",)
 _FOR_ROLE = {
     Role.FIELD_WORKER.value: (*_CASEWORK, "unfinished"),
     Role.CASE_MANAGER.value: (*_CASEWORK, "referrals_in", "unfinished"),
@@ -209,8 +212,9 @@ class HomeScreen(QWidget):
     def _show_parts(self) -> None:
         role, loaded = self._role(), self.figures is not None
         shown = _FOR_ROLE.get(role, ()) if loaded else ()
+        f = self.figures
         for name, button in self.buttons.items():
-            button.setVisible(name in shown)
+            button.setVisible(name in shown and (name not in _WHEN_ANY or bool(getattr(f, name))))
         supervisor = loaded and role == Role.SUPERVISOR
         for widget in (self.approvals_title, self.approvals, self.read_button, self.sheet_button):
             widget.setVisible(supervisor)
@@ -234,6 +238,10 @@ class HomeScreen(QWidget):
             "referrals_waiting": (
                 tr.gettext("Referrals sent, waiting for an answer: {n}"),
                 f.referrals_waiting if f else 0,
+            ),
+            "referrals_unanswerable": (
+                tr.gettext("Referrals to a partner no longer trusted, no answer coming: {n}"),
+                f.referrals_unanswerable if f else 0,
             ),
             "referrals_in": (
                 tr.gettext("Referrals received, waiting for your answer: {n}"),
@@ -366,7 +374,7 @@ class HomeScreen(QWidget):
             self.open_caseload.emit({"unfinished": True, "worker_id": me})
         elif name == "staff_left":
             self.open_caseload.emit({"staff_left": True})
-        elif name == "referrals_waiting":
+        elif name in ("referrals_waiting", "referrals_unanswerable"):
             self.open_referrals.emit("outbox")
         elif name == "referrals_in":
             self.open_referrals.emit("inbox")
