@@ -126,8 +126,19 @@ def acting_user(args: argparse.Namespace) -> str:
     )
 
 
+# Said on every command while the account is closed and this laptop's work not yet sent.
+ACCOUNT_CLOSING = N_(
+    "Your organisation has closed your account. Send this laptop's work to your organisation "
+    "now ('sync now', or a bundle on a USB stick): once it has arrived, this laptop no longer "
+    "opens for you."
+)
+
+
 def open_workspace(args: argparse.Namespace) -> Workspace:
-    return Workspace.open(vault_dir(args), acting_user(args), passphrase(args))
+    ws = Workspace.open(vault_dir(args), acting_user(args), passphrase(args))
+    if ws.account_closed:
+        say(tr_for(args).gettext(ACCOUNT_CLOSING), sys.stderr)
+    return ws
 
 
 def _plain(value: Any) -> Any:

@@ -43,6 +43,17 @@ class WrongPassphrase(CmdeskError):
     msgid = N_("The user name or passphrase is not correct.")
 
 
+class AccountClosed(CmdeskError):
+    """The organisation closed this account, and everything made on this laptop has reached
+    another of its laptops (sync/closed_accounts.py)."""
+
+    msgid = N_(
+        "Your organisation has closed your account, so this laptop no longer opens for you. "
+        "Everything made on it has reached your organisation: nothing is lost. Give the laptop "
+        "to your data manager."
+    )
+
+
 class UnlockThrottled(CmdeskError):
     msgid = N_("Too many wrong passphrases. Wait {seconds} seconds, then try again.")
     ONE_SECOND = N_("Too many wrong passphrases. Wait 1 second, then try again.")

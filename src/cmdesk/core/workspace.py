@@ -17,6 +17,7 @@ from cmdesk.core.acting import audit as audit_chain
 from cmdesk.core.acting.audit import AuditService
 from cmdesk.core.acting.context import Actor, Context
 from cmdesk.core.errors import (
+    AccountClosed,
     PermissionDenied,
     ValidationError,
     VaultLocked,
@@ -49,7 +50,7 @@ from cmdesk.core.services.users import UserService, check_passphrase
 from cmdesk.core.services.vault_check import CheckReport as CheckReport
 from cmdesk.core.services.vault_check import RepairReport, VaultCheck
 from cmdesk.core.stats.service import StatsService
-from cmdesk.core.sync import colleagues, keystore
+from cmdesk.core.sync import closed_accounts, colleagues, keystore
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.engine import SyncEngine
@@ -74,6 +75,7 @@ def _meta(session: Session, key: str) -> str:
 class Workspace:
     def __init__(self, vault: Vault, actor: Actor, device_id: str) -> None:
         self.vault = vault
+        self.account_closed = False
         self.ctx = Context(vault.engine, device_id, actor)
         self.audit = AuditService(self.ctx)
         self.users = UserService(self.ctx, vault, self.audit)
@@ -237,6 +239,11 @@ class Workspace:
             user = s.scalar(select(User).where(User.username == name, User.active.is_(True)))
             if user is None:
                 raise WrongPassphrase
+            raw: Db = s.connection().connection.driver_connection  # type: ignore[assignment]
+            closed = closed_accounts.closed_at(raw, user.id, user.created_at) is not None
+            if closed and how == "unlock" and closed_accounts.all_sent(raw, device_id):
+                vault.defer_audit("unlock.closed", name)
+                raise AccountClosed
             actor = Actor(
                 user.id, user.username, user.role, user.org_id, user.team, user.display_name
             )
@@ -244,6 +251,8 @@ class Workspace:
         # as it opens (sync/reidentify.py), and its unlock must go into the new id's chain, not
         # the live vault's (two different entries at one place of a chain break it).
         ws = cls(vault, actor, device_id)
+        # Closed, with work not yet sent: it opens, says so and asks for the work to be sent.
+        ws.account_closed = closed
         # BEGIN IMMEDIATE (ctx.write): several commands unlocking one vault at once wait their
         # turn instead of failing on the lock upgrade of a deferred transaction.
         with ws.ctx.write() as s:

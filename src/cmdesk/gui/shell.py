@@ -7,6 +7,7 @@ what survives (unsaved text of the same user), and the idle timer.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QObject
@@ -18,6 +19,9 @@ from cmdesk.gui.screens.main_window import MainWindow
 from cmdesk.gui.security import IdleLock
 from cmdesk.gui.session import Session
 from cmdesk.gui.settings import GuiSettings
+
+if TYPE_CHECKING:
+    from cmdesk.core.workspace import Workspace
 
 
 class Shell(QObject):
@@ -107,13 +111,13 @@ class Shell(QObject):
         actor = self.session.actor
         manager = actor is not None and actor.role == Role.DATA_MANAGER
 
-        def needs_key(ws: object) -> bool:
-            return manager and ws.vault.slots.recovery is None  # type: ignore[attr-defined]
+        def banner(ws: Workspace) -> tuple[bool, bool]:
+            return manager and ws.vault.slots.recovery is None, ws.account_closed
 
-        def show(missing: bool) -> None:
-            page.on_unlocked(needs_recovery_key=missing)
+        def show(said: tuple[bool, bool]) -> None:
+            page.on_unlocked(needs_recovery_key=said[0], account_closed=said[1])
 
-        QueryOp(self.session, parent=page, op=needs_key, success=show).run()
+        QueryOp(self.session, parent=page, op=banner, success=show).run()
 
     # -- vault choice ---------------------------------------------------------------------------
     def choose_vault(self) -> None:

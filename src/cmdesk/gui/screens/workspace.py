@@ -125,7 +125,8 @@ class WorkspacePage(QWidget):
         self.banner_text = WrapLabel(parent=self.banner)
         banner_row.addWidget(self.banner_text, 1)
         self.banner_button = QPushButton(icon("key"), "", self.banner)
-        self.banner_button.clicked.connect(self.recovery_key_requested)
+        self.banner_button.clicked.connect(self._banner_clicked)
+        self._account_closed = False
         banner_row.addWidget(self.banner_button)
         self.banner.hide()
         outer.addWidget(self.banner)
@@ -260,6 +261,12 @@ class WorkspacePage(QWidget):
             s for s in SECTIONS if s in CASEWORK_SECTIONS or (stats and s in STATS_SECTIONS)
         )
 
+    def _banner_clicked(self) -> None:
+        if self._account_closed:
+            self.show_section("sync")
+        else:
+            self.recovery_key_requested.emit()
+
     def show_section(self, name: str) -> None:
         self.nav.setCurrentRow(SECTIONS.index(name))
 
@@ -369,13 +376,25 @@ class WorkspacePage(QWidget):
         )
         self.passphrase_button.setToolTip(tr.gettext("Change my passphrase"))
         self.lock_button.setToolTip(tr.gettext("Lock now (Ctrl+L)"))
-        self.banner_text.setText(
-            tr.gettext(
-                "This vault has no recovery key yet. If every data manager forgets their "
-                "passphrase, the records would be lost. Make one now."
+        if self._account_closed:
+            # closed_accounts.py: the account closed at the office, this laptop's work unsent.
+            self.banner_text.setText(
+                tr.gettext(
+                    "Your organisation has closed your account. Send this laptop's work to "
+                    "your organisation now: once it has arrived, this laptop no longer opens "
+                    "for you."
+                )
             )
-        )
-        self.banner_button.setText(tr.gettext("Make a recovery key…"))
+            self.banner_button.setText(tr.gettext("Sync data…"))
+        else:
+            self.banner_text.setText(
+                tr.gettext(
+                    "This vault has no recovery key yet. If every data manager forgets their "
+                    "passphrase, the records would be lost. Make one now."
+                )
+            )
+            self.banner_button.setText(tr.gettext("Make a recovery key…"))
+        self.banner_button.setAccessibleName(self.banner_button.text())
         self._update_who()
 
     def _update_who(self) -> None:
@@ -385,10 +404,12 @@ class WorkspacePage(QWidget):
         role = labels.get(actor.role) if actor else None
         self.role.setText(f"· {self._session.lang.translator.gettext(role)}" if role else "")
 
-    def on_unlocked(self, *, needs_recovery_key: bool) -> None:
+    def on_unlocked(self, *, needs_recovery_key: bool, account_closed: bool = False) -> None:
         self._update_who()
         self.register_button.setVisible(self.caseload._can_register())
-        self.banner.setVisible(needs_recovery_key)
+        self._account_closed = account_closed
+        self.retranslate()
+        self.banner.setVisible(needs_recovery_key or account_closed)
         visible = self.visible_sections()
         for row, name in enumerate(SECTIONS):
             self.nav.item(row).setHidden(name not in visible)
