@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
 from cmdesk.core.i18n import translator
+from cmdesk.core.services.users import OWN_LAPTOP_CLOSES
 from cmdesk.core.services.vault_check import BRANCHED
 from cmdesk.core.vault.keyslots import KeySlots
 from cmdesk.core.workspace import Workspace
@@ -60,11 +61,12 @@ def test_removing_an_account_rekeys_and_a_known_break_is_recorded(
     users.table.setCurrentItem(it.value())
     press(qtbot, users.remove_button)
     answer(qtbot, yes=True)
-    said = (
-        tr.gettext("The account is removed.")
-        + " "
-        + tr.gettext(
-            "The vault is now under a new key: an old copy of its key file no longer opens it."
+    said = " ".join(
+        tr.gettext(text)
+        for text in (
+            "The account is removed.",
+            OWN_LAPTOP_CLOSES,
+            "The vault is now under a new key: an old copy of its key file no longer opens it.",
         )
     )
     qtbot.waitUntil(lambda: plain(users.message.text()) == said, timeout=WAIT_MS)

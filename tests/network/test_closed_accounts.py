@@ -31,7 +31,8 @@ def test_a_worker_who_left_keeps_their_laptop_only_until_its_work_has_reached_th
         "--set", "birth_year=2558",
     )  # fmt: skip
 
-    office.run("user", "remove", "somchai")
+    removed = office.run("user", "remove", "somchai", json_out=False, env=TH).out
+    assert "บนเครื่องของผู้ใช้คนนั้นเอง บัญชีจะถูกปิดด้วย" in removed
     office.send_to(somchai)  # the directory says somchai's account is closed
 
     # It still opens, says so in Thai, and asks for the work to be sent.

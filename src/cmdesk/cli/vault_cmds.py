@@ -20,6 +20,7 @@ from cmdesk.cli.common import (
 from cmdesk.cli.sync_cmds import say_trouble
 from cmdesk.core.errors import ValidationError
 from cmdesk.core.i18n import N_, Translator
+from cmdesk.core.services.users import OWN_LAPTOP_CLOSES
 from cmdesk.core.services.vault_check import BRANCHED, RepairReport
 from cmdesk.core.vault.recovery_file import read_recovery_key, write_recovery_key
 from cmdesk.core.workspace import Workspace
@@ -127,6 +128,7 @@ def cmd_user_remove(args: argparse.Namespace) -> int:
         removal = ws.users.remove(args.username)
     tr = tr_for(args)
     say(tr.format("Removed access for {name}.", name=args.username))
+    say(tr.gettext(OWN_LAPTOP_CLOSES))
     if removal.rekeyed:
         say(
             tr.gettext(

@@ -6,6 +6,7 @@ import builtins
 import difflib
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -103,6 +104,14 @@ def to_dto(user: User, org_code: str) -> UserDTO:
     return UserDTO(
         user.id, user.username, user.display_name, user.role, user.team, org_code, user.active
     )
+
+
+# Said after `remove`: what happens on the person's own laptop (sync/closed_accounts.py).
+OWN_LAPTOP_CLOSES: Final = N_(
+    "On a laptop of their own, the account closes too, once that laptop has received your "
+    "organisation's next bundle and its work has reached your organisation. A laptop that is "
+    "not coming back can be revoked, so that nothing more reaches it."
+)
 
 
 class UserService:

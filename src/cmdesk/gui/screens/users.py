@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.model.labels import label_of
+from cmdesk.core.services.users import OWN_LAPTOP_CLOSES
 from cmdesk.gui.errors import show_failure
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.screens.record_list_screen import RecordListScreen
@@ -358,7 +359,7 @@ class SetPassphraseDialog(AccountPassphraseForm):
 
 def removed_note(removal: Removal, tr: Translator) -> str:
     """What removing an account did, including to the vault's key (UserService.remove)."""
-    done = tr.gettext("The account is removed.")
+    done = tr.gettext("The account is removed.") + " " + tr.gettext(OWN_LAPTOP_CLOSES)
     if removal.rekeyed:
         return (
             done
