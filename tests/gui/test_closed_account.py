@@ -62,7 +62,7 @@ def test_a_worker_who_left_is_asked_to_send_the_laptop_s_work_then_it_closes(
     assert "ปิดบัญชีของคุณแล้ว" in said and "ส่งงาน" in said
     click(qtbot, page.banner_button)
     assert page.sections.currentWidget() is page.sync
-    shell.session.lock()
+    click(qtbot, page.lock_button)
 
     # The laptop's work reaches the office, and the office's next bundle comes back.
     with (

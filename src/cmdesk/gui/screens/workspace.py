@@ -385,7 +385,8 @@ class WorkspacePage(QWidget):
                     "for you."
                 )
             )
-            self.banner_button.setText(tr.gettext("Sync data…"))
+            self.banner_button.setText(tr.gettext("Exchange data…"))
+            self.banner_button.setIcon(icon("sync"))
         else:
             self.banner_text.setText(
                 tr.gettext(
@@ -394,6 +395,7 @@ class WorkspacePage(QWidget):
                 )
             )
             self.banner_button.setText(tr.gettext("Make a recovery key…"))
+            self.banner_button.setIcon(icon("key"))
         self.banner_button.setAccessibleName(self.banner_button.text())
         self._update_who()
 
