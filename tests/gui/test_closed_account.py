@@ -4,29 +4,20 @@ laptop no longer opens for them and the unlock screen says why (sync/closed_acco
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from cmdesk.core.vault import crypto
 from cmdesk.core.workspace import Workspace
 from cmdesk.gui.i18n import plain
 from cmdesk.gui.screens.workspace import WorkspacePage
 from cmdesk.gui.settings import GuiSettings
 from cmdesk.gui.shell import Shell
 from tests.conftest import ADMIN, ADMIN_PASS
-from tests.core.records.factories import child_draft
+from tests.gui.field_laptop import PASS, USER, exchange, office_and_field_laptop
 from tests.gui.helpers import WAIT_MS, click, unlock
-
-PASS = "wichai's own passphrase"
-
-
-def _send(src: Workspace, dst: Workspace) -> None:
-    data, _ = src.sync.export()
-    dst.sync.import_bundle(data)
 
 
 def test_a_worker_who_left_is_asked_to_send_the_laptop_s_work_then_it_closes(
@@ -36,25 +27,19 @@ def test_a_worker_who_left_is_asked_to_send_the_laptop_s_work_then_it_closes(
     template_vault: Path,
     tmp_path: Path,
 ) -> None:
-    kdf = crypto.weak_kdf_for_tests()
-    office_root, laptop = tmp_path / "office", tmp_path / "wichai"
-    shutil.copytree(template_vault, office_root)
+    office_root, laptop = office_and_field_laptop(template_vault, tmp_path)
     with Workspace.open(office_root, ADMIN, ADMIN_PASS) as office:
-        office.users.add("wichai", PASS, "field_worker", kdf=kdf)
-        data, secret = office.sync.enrolment_file("field_worker")
-    with Workspace.join(laptop, data, secret, username="wichai", passphrase=PASS, kdf=kdf) as ws:
-        ws.children.register_child(child_draft(), confirm_not_duplicate=True)
-    with Workspace.open(office_root, ADMIN, ADMIN_PASS) as office:
-        office.users.remove("wichai")
+        office.users.remove(USER)
     with (
         Workspace.open(office_root, ADMIN, ADMIN_PASS) as office,
-        Workspace.open(laptop, "wichai", PASS) as ws,
+        Workspace.open(laptop, USER, PASS) as ws,
     ):
-        _send(office, ws)
+        data, _ = office.sync.export()
+        ws.sync.import_bundle(data)
 
     settings.language, settings.last_vault = "th", str(laptop)
     shell = make_shell(settings)
-    unlock(qtbot, shell, "wichai", PASS)
+    unlock(qtbot, shell, USER, PASS)
     page = shell.workspace_page()
     assert isinstance(page, WorkspacePage)
     qtbot.waitUntil(lambda: page.banner.isVisible(), timeout=WAIT_MS)
@@ -65,16 +50,11 @@ def test_a_worker_who_left_is_asked_to_send_the_laptop_s_work_then_it_closes(
     click(qtbot, page.lock_button)
 
     # The laptop's work reaches the office, and the office's next bundle comes back.
-    with (
-        Workspace.open(office_root, ADMIN, ADMIN_PASS) as office,
-        Workspace.open(laptop, "wichai", PASS) as ws,
-    ):
-        _send(ws, office)
-        _send(office, ws)
+    exchange(office_root, laptop, first="laptop")
     unlock_page = shell.window.unlock_page
     qtbot.waitUntil(lambda: unlock_page.unlock_button.isEnabled(), timeout=WAIT_MS)
     if not unlock_page.user.isReadOnly():
-        unlock_page.user.setText("wichai")
+        unlock_page.user.setText(USER)
     unlock_page.passphrase.setText(PASS)
     qtbot.mouseClick(unlock_page.unlock_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "ไม่มีข้อมูลสูญหาย" in plain(unlock_page.message.text()), timeout=WAIT_MS)

@@ -432,6 +432,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     for origin, n in status.vector.items():
         say(f"  {origin}\t{n}")
     say(tr.format(texts.STATE_HASH, hash=status.state_hash))
+    if status.only_here is not None:
+        here = status.only_here
+        say(tr.count(texts.ONLY_HERE, here) if here else tr.gettext(texts.ALL_SENT))
     if status.team is not None:
         say(tr.format(texts.TEAM_LAPTOP, team=status.team))
     if status.identity_changes:

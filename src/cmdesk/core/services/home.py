@@ -73,6 +73,9 @@ class HomeFigures:
     # Referrals from the user's cases still open at a partner whose trust was withdrawn: no
     # answer will come (referrals.NO_ANSWER_COMING).
     referrals_unanswerable: int = 0
+    # Record changes made on this laptop that no other laptop of the organisation holds yet
+    # (sync/unsent.py); None on the office or a data manager's laptop.
+    only_here: int | None = None
     approvals: tuple[Approval, ...] = ()  # the oldest QUEUE_SHOWN waiting, oldest first
     approvals_waiting: int = 0  # how many wait in all
     overdue_by_worker: tuple[tuple[str, str, int], ...] = ()  # (user id, name, count)
@@ -117,6 +120,7 @@ class HomeService:
         day = today or thai_today()
         if not does_casework(actor):
             return self._data_manager(day)
+        here = self._ws.sync.only_here()
         with self._guard.read() as s:
             supervisor = actor.role == Role.SUPERVISOR
             mine = None if supervisor else actor.user_id
@@ -172,6 +176,7 @@ class HomeService:
                 referrals_waiting=waiting,
                 referrals_in=incoming,
                 referrals_unanswerable=self._unanswerable(s),
+                only_here=here,
             )
             if not supervisor:
                 return HomeFigures(**{**figures.__dict__, "unfinished": self._unfinished(s)})

@@ -21,14 +21,11 @@ so that nothing more reaches it.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
-from cmdesk.core.sync import keystore
+from cmdesk.core.sync import keystore, unsent
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.partners import may_decide_trust, read_moment
-from cmdesk.core.sync.tables import AUDIT_TABLE
-from cmdesk.core.sync.vectors import RangeSet
 
 
 def closed_at(db: Db, user_id: str, made_at: datetime) -> datetime | None:
@@ -47,33 +44,8 @@ def closed_at(db: Db, user_id: str, made_at: datetime) -> datetime | None:
 
 
 def all_sent(db: Db, device_id: str) -> bool:
-    """Whether another laptop of this organisation holds every record change made on this one,
-    as far as the bundles received here tell (a write not yet turned into a change counts as
-    not sent). The laptop's own audit entries are left out of it: each command writes one
-    (its sign-in, the export itself), so the latest never reached anyone; they stay in the
-    vault, whole."""
+    """Whether another laptop of this organisation holds every record change made on this one
+    (only_here), and no write waits to be turned into a change."""
     if db.execute("SELECT 1 FROM sync_dirty LIMIT 1").fetchone() is not None:
         return False
-    own = db.execute("SELECT idx FROM sync_origin WHERE device_id = ?", (device_id,)).fetchone()
-    if own is None:
-        return True
-    own_org = db.execute("SELECT org_id FROM sync_org WHERE own = 1").fetchone()
-    peers = db.execute(
-        "SELECT held FROM sync_device WHERE org_id = ? AND device_id != ?",
-        (own_org[0] if own_org else "", device_id),
-    ).fetchall()
-    for (held,) in peers:
-        try:
-            known = RangeSet.from_json(json.loads(held).get(device_id, []))
-        except (ValueError, AttributeError):
-            continue
-        # The changes past what the peer holds without a gap (few), then each of them.
-        unsent = db.execute(
-            "SELECT seq, span FROM sync_change WHERE origin = ? AND seq + span > ? AND tbl != ?",
-            (own[0], known.contiguous(), AUDIT_TABLE),
-        )
-        if all(known.covers(seq, seq + span - 1) for seq, span in unsent):
-            return True
-    return not db.execute(
-        "SELECT 1 FROM sync_change WHERE origin = ? AND tbl != ? LIMIT 1", (own[0], AUDIT_TABLE)
-    ).fetchone()
+    return unsent.only_here(db, device_id) == 0

@@ -35,6 +35,7 @@ from cmdesk.core.sync import (
     parts,
     reidentify,
     sharing,
+    unsent,
 )
 from cmdesk.core.sync import rejections as rej
 from cmdesk.core.sync.capture import install
@@ -229,6 +230,16 @@ class SyncEngine:
         """The organisation's self-signed identity; only its creating vault can sign it."""
         self.store.ctx.require_role(Role.DATA_MANAGER)
         return self.keys().org.identity_file()
+
+    def only_here(self) -> int | None:
+        """Record changes made on this laptop that no other laptop of the organisation is known
+        to hold (unsent.py); None on a laptop that keeps the organisation's accounts (the
+        office, a data manager's), which the others send to rather than the reverse."""
+        if partners.may_decide_trust(self.keys().device.cert.role):
+            return None
+        self.capture_pending()
+        with self.store.read() as db:
+            return unsent.only_here(db, self.store.ctx.device_id)
 
     def holds_org_certifying_key(self) -> bool:
         return self.keys().org.sign_secret is not None
@@ -683,6 +694,7 @@ class SyncEngine:
             trouble=trouble,
             identity_changes=changed,
             team=team_of(keys.device.chain),
+            only_here=self.only_here(),
         )
 
     def import_trouble(self) -> ImportTrouble:

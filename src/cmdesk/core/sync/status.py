@@ -239,3 +239,6 @@ class SyncStatus:
     identity_changes: tuple[IdentityChange, ...] = ()
     # The team this laptop's records are limited to (None: the whole organisation).
     team: str | None = None
+    # Record changes made here that no other laptop of the organisation holds (unsent.py);
+    # None on the office or a data manager's laptop.
+    only_here: int | None = None

@@ -172,6 +172,13 @@ STATUS_LINE = N_(
     "conflicts: {conflicts}; quarantined: {quarantined}."
 )
 STATE_HASH = N_("State hash: {hash}")
+# sync/unsent.py: what losing this laptop would lose (not said on the office's laptop).
+ONLY_HERE = NP_(
+    "Not yet sent: {n} change made on this laptop is held by no other laptop of your organisation.",
+    "Not yet sent: {n} changes made on this laptop are held by no other laptop of your "
+    "organisation.",
+)
+ALL_SENT = N_("Everything made on this laptop has reached another laptop of your organisation.")
 # The reasons are phrased to follow "refused:" (authority.REFUSED_LINE): after a colon here too,
 # never at the start of a sentence.
 TROUBLE_REFUSED = NP_(

@@ -52,6 +52,7 @@ FIGURES = (
     "referrals_unanswerable",
     "referrals_in",
     "unfinished",
+    "only_here",
     "approvals",
     "staff_left",
     "users",
@@ -59,9 +60,17 @@ FIGURES = (
     "backup",
     "recovery",
 )
-_CASEWORK = ("visits_today", "overdue", "referrals_waiting", "referrals_unanswerable")
+_CASEWORK = (
+    "visits_today",
+    "overdue",
+    "referrals_waiting",
+    "referrals_unanswerable",
+    "only_here",
+)
 # Shown only when there is something: an alarm, not a figure to watch.
 _WHEN_ANY = ("referrals_unanswerable",)
+# Shown where the figure applies (not on the office's laptop: it is what the others send to).
+_WHEN_KNOWN = ("only_here",)
 _FOR_ROLE = {
     Role.FIELD_WORKER.value: (*_CASEWORK, "unfinished"),
     Role.CASE_MANAGER.value: (*_CASEWORK, "referrals_in", "unfinished"),
@@ -214,7 +223,11 @@ class HomeScreen(QWidget):
         shown = _FOR_ROLE.get(role, ()) if loaded else ()
         f = self.figures
         for name, button in self.buttons.items():
-            button.setVisible(name in shown and (name not in _WHEN_ANY or bool(getattr(f, name))))
+            button.setVisible(
+                name in shown
+                and (name not in _WHEN_ANY or bool(getattr(f, name)))
+                and (name not in _WHEN_KNOWN or getattr(f, name) is not None)
+            )
         supervisor = loaded and role == Role.SUPERVISOR
         for widget in (self.approvals_title, self.approvals, self.read_button, self.sheet_button):
             widget.setVisible(supervisor)
@@ -269,6 +282,17 @@ class HomeScreen(QWidget):
             button = self.buttons[name]
             button.setText(text.format(n=n))
             button.setAccessibleName(button.text())
+        here = f.only_here if f else None
+        self.buttons["only_here"].setText(
+            tr.nformat(
+                "Not yet sent from this laptop: {n} change",
+                "Not yet sent from this laptop: {n} changes",
+                here,
+            )
+            if here
+            else tr.gettext("Everything made on this laptop has been sent")
+        )
+        self.buttons["only_here"].setAccessibleName(self.buttons["only_here"].text())
         backup = f.last_backup_at if f else None
         self.buttons["backup"].setText(
             tr.format("Last backup: {when}", when=format_datetime(backup, tr.locale))
@@ -383,7 +407,7 @@ class HomeScreen(QWidget):
             self._open_approval(self.approvals.currentItem())
         elif name == "users":
             self.open_section.emit("users")
-        elif name == "open_conflicts":
+        elif name in ("open_conflicts", "only_here"):
             self.open_section.emit("sync")
         elif name in ("backup", "recovery"):
             self.open_section.emit("vault")
