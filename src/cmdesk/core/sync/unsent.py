@@ -31,9 +31,17 @@ def only_here(db: Db, device_id: str) -> int:
                 held.add(lo, hi)
         except (ValueError, AttributeError):
             continue
-    # The changes past what the others hold without a gap (few, once synced), then each.
+    # The changes past what the others hold without a gap (few, once synced: read through the
+    # primary key from there), and the one that may straddle it; then each against the rest.
+    upto = held.contiguous()
     rows = db.execute(
-        "SELECT seq, span FROM sync_change WHERE origin = ? AND seq + span > ? AND tbl != ?",
-        (own[0], held.contiguous(), AUDIT_TABLE),
+        "SELECT seq, span, tbl FROM sync_change WHERE origin = ? AND seq > ?", (own[0], upto)
+    ).fetchall()
+    rows += db.execute(
+        "SELECT seq, span, tbl FROM sync_change WHERE origin = ? AND seq <= ? "
+        "ORDER BY seq DESC LIMIT 1",
+        (own[0], upto),
+    ).fetchall()
+    return sum(
+        1 for seq, span, tbl in rows if tbl != AUDIT_TABLE and not held.covers(seq, seq + span - 1)
     )
-    return sum(1 for seq, span in rows if not held.covers(seq, seq + span - 1))
