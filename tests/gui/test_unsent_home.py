@@ -40,11 +40,12 @@ def test_the_home_says_what_only_this_laptop_holds_until_the_office_has_it(
     assert button.isVisibleTo(page.home)
     figures = page.home.figures
     assert figures is not None and figures.only_here
-    assert button.text() == f"ยังไม่ได้ส่งออกจากเครื่องนี้: {figures.only_here} รายการเปลี่ยนแปลง"
+    assert button.text() == f"การเปลี่ยนแปลงที่อยู่ในเครื่องนี้เท่านั้น: {figures.only_here} รายการ"
+    assert "หากเครื่องนี้สูญหาย" in button.toolTip()
     click(qtbot, button)
     assert page.sections.currentWidget() is page.sync
     click(qtbot, page.lock_button)
 
     exchange(office_root, laptop, first="laptop")
     page = _home(qtbot, shell)
-    assert page.home.buttons["only_here"].text() == "งานทั้งหมดในเครื่องนี้ส่งไปแล้ว"
+    assert page.home.buttons["only_here"].text() == "งานทั้งหมดในเครื่องนี้ไปถึงองค์กรแล้ว"

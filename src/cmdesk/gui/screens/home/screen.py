@@ -283,14 +283,23 @@ class HomeScreen(QWidget):
             button.setText(text.format(n=n))
             button.setAccessibleName(button.text())
         here = f.only_here if f else None
+        # Only as far as the bundles received tell: work sent a moment ago counts until a
+        # bundle comes back saying it arrived (sync/unsent.py).
         self.buttons["only_here"].setText(
             tr.nformat(
-                "Not yet sent from this laptop: {n} change",
-                "Not yet sent from this laptop: {n} changes",
+                "Changes on this laptop only: {n} change",
+                "Changes on this laptop only: {n} changes",
                 here,
             )
             if here
-            else tr.gettext("Everything made on this laptop has been sent")
+            else tr.gettext("Everything made on this laptop has reached your organisation")
+        )
+        self.buttons["only_here"].setToolTip(
+            tr.gettext(
+                "Made on this laptop and not yet known to be on any other laptop of your "
+                "organisation: losing this laptop would lose them. Exchange data sends them; the "
+                "count goes down once a bundle from your organisation comes back."
+            )
         )
         self.buttons["only_here"].setAccessibleName(self.buttons["only_here"].text())
         backup = f.last_backup_at if f else None
