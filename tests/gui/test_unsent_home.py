@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from cmdesk.gui.i18n import plain
 from cmdesk.gui.screens.workspace import WorkspacePage
 from cmdesk.gui.settings import GuiSettings
 from cmdesk.gui.shell import Shell
@@ -44,6 +45,10 @@ def test_the_home_says_what_only_this_laptop_holds_until_the_office_has_it(
     assert "หากเครื่องนี้สูญหาย" in button.toolTip()
     click(qtbot, button)
     assert page.sections.currentWidget() is page.sync
+    # Exchange data says it too, beside the ways to send.
+    summary = page.sync.summary
+    qtbot.waitUntil(lambda: "ยังไม่ได้ส่ง" in plain(summary.text()), timeout=WAIT_MS)
+    assert f"การเปลี่ยนแปลง {figures.only_here} รายการ" in plain(summary.text())
     click(qtbot, page.lock_button)
 
     exchange(office_root, laptop, first="laptop")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from cmdesk.core.i18n import format_datetime
 from cmdesk.core.model.roles import Role
+from cmdesk.core.sync import texts
 from cmdesk.core.sync.texts import NEW_IDENTITY, refused_line
 from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import QueryOp
@@ -193,6 +194,9 @@ class SyncScreen(QWidget):
                     team=team,
                 )
             )
+        here = self._status.only_here if self._status else None
+        if here is not None:  # what losing this laptop would lose (sync/unsent.py)
+            lines.append(tr.count(texts.ONLY_HERE, here) if here else tr.gettext(texts.ALL_SENT))
         changes = self._status.identity_changes if self._status else ()
         change = changes[-1] if changes else None
         if change is not None and datetime.now(UTC) - change.when < RECENT:
