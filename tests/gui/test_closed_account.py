@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from cmdesk.core.workspace import Workspace
@@ -17,7 +16,7 @@ from cmdesk.gui.settings import GuiSettings
 from cmdesk.gui.shell import Shell
 from tests.conftest import ADMIN, ADMIN_PASS
 from tests.gui.field_laptop import PASS, USER, exchange, office_and_field_laptop
-from tests.gui.helpers import WAIT_MS, click, unlock
+from tests.gui.helpers import WAIT_MS, click, type_and_unlock, unlock
 
 
 def test_a_worker_who_left_is_asked_to_send_the_laptop_s_work_then_it_closes(
@@ -52,11 +51,7 @@ def test_a_worker_who_left_is_asked_to_send_the_laptop_s_work_then_it_closes(
     # The laptop's work reaches the office, and the office's next bundle comes back.
     exchange(office_root, laptop, first="laptop")
     unlock_page = shell.window.unlock_page
-    qtbot.waitUntil(lambda: unlock_page.unlock_button.isEnabled(), timeout=WAIT_MS)
-    if not unlock_page.user.isReadOnly():
-        unlock_page.user.setText(USER)
-    unlock_page.passphrase.setText(PASS)
-    qtbot.mouseClick(unlock_page.unlock_button, Qt.MouseButton.LeftButton)
+    type_and_unlock(qtbot, shell, USER, PASS)
     qtbot.waitUntil(lambda: "ไม่มีข้อมูลสูญหาย" in plain(unlock_page.message.text()), timeout=WAIT_MS)
     assert "ปิดบัญชีของคุณแล้ว" in plain(unlock_page.message.text())
     assert not shell.session.is_unlocked
