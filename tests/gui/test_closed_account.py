@@ -11,11 +11,11 @@ from pytestqt.qtbot import QtBot
 
 from cmdesk.core.workspace import Workspace
 from cmdesk.gui.i18n import plain
-from cmdesk.gui.screens.workspace import WorkspacePage
 from cmdesk.gui.settings import GuiSettings
 from cmdesk.gui.shell import Shell
 from tests.conftest import ADMIN, ADMIN_PASS
 from tests.gui.field_laptop import PASS, USER, exchange, office_and_field_laptop
+from tests.gui.flow import workspace
 from tests.gui.helpers import WAIT_MS, click, type_and_unlock, unlock
 
 
@@ -39,8 +39,7 @@ def test_a_worker_who_left_is_asked_to_send_the_laptop_s_work_then_it_closes(
     settings.language, settings.last_vault = "th", str(laptop)
     shell = make_shell(settings)
     unlock(qtbot, shell, USER, PASS)
-    page = shell.workspace_page()
-    assert isinstance(page, WorkspacePage)
+    page = workspace(shell)
     qtbot.waitUntil(lambda: page.banner.isVisible(), timeout=WAIT_MS)
     said = plain(page.banner_text.text())
     assert "ปิดบัญชีของคุณแล้ว" in said and "ส่งงาน" in said

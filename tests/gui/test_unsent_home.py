@@ -14,13 +14,13 @@ from cmdesk.gui.screens.workspace import WorkspacePage
 from cmdesk.gui.settings import GuiSettings
 from cmdesk.gui.shell import Shell
 from tests.gui.field_laptop import PASS, USER, exchange, office_and_field_laptop
+from tests.gui.flow import workspace
 from tests.gui.helpers import WAIT_MS, click, unlock, wait_idle
 
 
 def _home(qtbot: QtBot, shell: Shell) -> WorkspacePage:
     unlock(qtbot, shell, USER, PASS)
-    page = shell.workspace_page()
-    assert isinstance(page, WorkspacePage)
+    page = workspace(shell)
     qtbot.waitUntil(lambda: page.home.figures is not None, timeout=WAIT_MS)
     wait_idle(qtbot, shell)
     return page
