@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 
 from cmdesk.core.model import Case, Child
 from cmdesk.core.sync.resolution import open_conflicts, resolve
@@ -113,6 +114,36 @@ def test_delete_versus_edit_is_a_conflict(net: Net) -> None:
         assert open_conflicts(sync(ws)) == []
         assert field(ws, "child", child, "deleted_at") is None
         assert field(ws, "child", child, "village") == "ย้ายไปเชียงแสน"
+
+
+def test_two_laptops_deleting_a_record_while_editing_it_meet_without_stopping_imports(
+    net: Net,
+) -> None:
+    # Each deletion also edits the record in its change, as two copies of one vault do when
+    # each re-issues the same deletion under its own name: each deletion did not see the
+    # other's edit, so each is a conflict of its own, over the same stamps.
+    child = add_child(net.a1)
+    spread(net)
+    when = datetime.now(UTC)
+    edit(net.a1, Child, child, deleted_at=when, village="a1")
+    edit(net.a2, Child, child, deleted_at=when, village="a2")
+    exchange(net.a1, net.a2)
+    exchange(net.a2, net.a1)
+    for ws in (net.a1, net.a2):
+        found = open_conflicts(sync(ws))
+        assert sorted((c.kind, c.field) for c in found) == [
+            ("delete", "deleted_at"),
+            ("delete", "deleted_at"),
+            ("edit", "village"),
+        ]
+        assert field(ws, "child", child, "deleted_at") is not None
+    assert {c.id for c in open_conflicts(sync(net.a1))} == {
+        c.id for c in open_conflicts(sync(net.a2))
+    }
+    # Every later bundle still goes in.
+    edit(net.a1, Child, child, nickname="later")
+    exchange(net.a1, net.a2)
+    assert field(net.a2, "child", child, "nickname") == "later"
 
 
 def test_applying_twice_in_any_order_or_relayed_gives_the_same_state(net: Net) -> None:

@@ -140,8 +140,21 @@ def _differ(name: str, heads: Sequence[FieldOp]) -> bool:
     return any(h.value != first or type(h.value) is not type(first) for h in heads[1:])
 
 
-def conflict_id(table: str, row_id: str, name: str, kind: str, stamps: Iterable[Stamp]) -> str:
-    parts = [table, row_id, name, kind, *sorted(s.key() for s in stamps)]
+def conflict_id(
+    table: str,
+    row_id: str,
+    name: str,
+    kind: str,
+    stamps: Iterable[Stamp],
+    *,
+    first: Stamp | None = None,
+) -> str:
+    """The same on every laptop that holds the same operations. A delete conflict names its
+    deletion apart from the edits it did not see: two laptops that each deleted a record in
+    a change that also edited it make two conflicts over the same set of stamps (each
+    deletion against the other's edit), which must not share an id."""
+    head = [first.key()] if first is not None else []
+    parts = [table, row_id, name, kind, *head, *sorted(s.key() for s in stamps)]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 
 
@@ -189,10 +202,12 @@ def row_state(table: str, row_id: str, ops: Iterable[FieldOp]) -> RowState:
                 key=lambda e: (e.stamp, e.field),
             )
             if unseen:
-                stamps = [deletion.stamp, *(e.stamp for e in unseen)]
+                unseen_stamps = [e.stamp for e in unseen]
                 conflicts.append(
                     Conflict(
-                        conflict_id(table, row_id, name, DELETE, stamps),
+                        conflict_id(
+                            table, row_id, name, DELETE, unseen_stamps, first=deletion.stamp
+                        ),
                         table,
                         row_id,
                         name,
