@@ -328,6 +328,30 @@ def test_a_vault_opened_from_a_backup_says_it_went_on_as_a_new_laptop(
     shell.shutdown()
 
 
+def test_a_bundle_left_on_the_hub_is_said_between_exchanges_with_where_to_click(
+    qtbot: QtBot, make_shell: MakeShell, laptops: Laptops
+) -> None:
+    # An exchange refused ECPAT's bundle (not trusted yet) and left it on the hub; the data
+    # manager opening Exchange data later reads why, and what lets it in, in the GUI's words.
+    from cmdesk.core.errors import BundleRejected
+    from cmdesk.core.sync import hub_waiting
+    from cmdesk.core.workspace import Workspace
+    from cmdesk.gui.errors import GUI_WORDING
+
+    with Workspace.open(laptops.a, ADMIN, ADMIN_PASS) as ws, ws.sync.store.write() as db:
+        opens = hub_waiting.what_opens(db)
+        why = BundleRejected(rej.UNKNOWN_SENDER, org="ECPAT")
+        hub_waiting.save(db, {sha: hub_waiting.Waiting(why, opens) for sha in ("a" * 64, "b" * 64)})
+    shell, screen = laptop_shell(make_shell, qtbot, laptops.a, language="th")
+    said = plain(screen.summary.text())
+    th = translator("th")
+    assert screen.summary.isVisibleTo(screen)
+    assert "ชุดข้อมูลซิงค์ 2 ชุดรอที่ฮับ" in said
+    assert th.format(GUI_WORDING[rej.UNKNOWN_SENDER], org="ECPAT") in said
+    assert "sync trust" not in said
+    shell.shutdown()
+
+
 def test_the_office_makes_a_bundle_for_a_team_laptop_through_the_screen(
     qtbot: QtBot,
     make_shell: MakeShell,

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from cmdesk.core.model import AuditEntry
+from cmdesk.core.sync.rejections import UNKNOWN_SENDER
 from cmdesk.core.workspace import Workspace
 from tests.network.harness import ADMIN, PASS, Laptop
 from tests.network.hub_process import HubProcess, office_field_and_partner, running_hub
@@ -304,9 +305,20 @@ def test_a_bundle_from_a_partner_not_trusted_yet_is_downloaded_once_until_it_is_
     assert "ไม่ได้ดาวน์โหลดอีก" in said and "ECPAT" in said  # named by its code, not an id
     assert [r["again"] for r in office.json("sync", "now")["refused"]] == [True]
     assert hub.metric("bytes_out_total") - out == downloaded  # nothing more came down
+    # Between exchanges, `sync status` says it too (the Exchange data screen shows the same).
+    (waiting,) = office.json("sync", "status")["waiting_on_hub"]
+    assert (waiting["reason"], waiting["params"], waiting["count"]) == (
+        UNKNOWN_SENDER,
+        {"org": "ECPAT"},
+        1,
+    )
+    status = office.run("sync", "status", json_out=False, env={"CMDESK_LANG": "th"}).out
+    assert "ชุดข้อมูลซิงค์ 1 ชุดรอที่ฮับ" in status and "ECPAT" in status
 
     # Trusted now: the next exchange downloads it again, and the referral arrives.
     office.trust(partner)
+    # Trusting it is a change that may let it in: no longer said as waiting.
+    assert office.json("sync", "status")["waiting_on_hub"] == []
     got = office.json("sync", "now")
     assert got["refused"] == []
     assert [r["org"] for r in got["received"]] == ["ECPAT"]

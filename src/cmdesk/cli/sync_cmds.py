@@ -435,6 +435,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     if status.only_here is not None:
         here = status.only_here
         say(tr.count(texts.ONLY_HERE, here) if here else tr.gettext(texts.ALL_SENT))
+    for w in status.waiting_on_hub:
+        say(tr.count(texts.WAITING_ON_HUB, w.count, reason=w.rejection().message(tr)))
     if status.team is not None:
         say(tr.format(texts.TEAM_LAPTOP, team=status.team))
     if status.identity_changes:

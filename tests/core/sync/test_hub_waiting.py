@@ -31,6 +31,29 @@ def test_a_refusal_is_remembered_until_trust_changes(ws: Workspace) -> None:
         assert hub_waiting.what_opens(db) not in (opens, kept.opens)
 
 
+def test_what_is_still_waiting_is_counted_per_reason_until_something_changes(
+    ws: Workspace,
+) -> None:
+    assert ws.sync.status().waiting_on_hub == ()  # (its first use also makes the vault's keys)
+    with ws.sync.store.write() as db:
+        opens = hub_waiting.what_opens(db)
+        ecpat = rej.reject(rej.UNKNOWN_SENDER, org="ECPAT")
+        hub_waiting.save(
+            db,
+            {
+                "a" * 64: hub_waiting.Waiting(ecpat, opens),
+                "b" * 64: hub_waiting.Waiting(rej.reject(rej.UNKNOWN_SENDER, org="ECPAT"), opens),
+                "c" * 64: hub_waiting.Waiting(rej.reject(rej.UNKNOWN_SENDER, org="ADRA"), opens),
+                "d" * 64: hub_waiting.Waiting(rej.reject(rej.TOO_NEW), "before an update"),
+            },
+        )
+    said = {(w.params.get("org"), w.count) for w in ws.sync.status().waiting_on_hub}
+    # The bundle refused before an update is downloaded again at the next exchange: not said.
+    assert said == {("ECPAT", 2), ("ADRA", 1)}
+    ws.sync.trust(OrgKeys.generate(ECPAT, "ECPAT", "", "").identity_file())
+    assert ws.sync.status().waiting_on_hub == ()
+
+
 def test_what_cannot_be_read_back_is_downloaded_again(ws: Workspace) -> None:
     with ws.sync.store.write() as db:
         db.execute(

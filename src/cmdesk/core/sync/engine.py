@@ -28,6 +28,7 @@ from cmdesk.core.sync import (
     batches,
     bundle_format,
     colleagues,
+    hub_waiting,
     importing,
     keystore,
     orgkeys,
@@ -677,6 +678,7 @@ class SyncEngine:
             )
             trouble = import_trouble(db, self.store.ctx.device_id, codes)
             changed = identity_changes(db)
+            on_hub = hub_waiting.still_waiting(db)
         ident = keys.org.identity
         return SyncStatus(
             device_id=self.store.ctx.device_id,
@@ -695,6 +697,7 @@ class SyncEngine:
             identity_changes=changed,
             team=team_of(keys.device.chain),
             only_here=self.only_here(),
+            waiting_on_hub=on_hub,
         )
 
     def import_trouble(self) -> ImportTrouble:

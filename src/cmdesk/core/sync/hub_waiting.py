@@ -63,6 +63,19 @@ class Waiting:
     opens: str  # what_opens() when it was refused
 
 
+@dataclass(frozen=True)
+class WaitingOnHub:
+    """Bundles on the hub this laptop refused for one reason that nothing has changed since,
+    for `sync status` and the Exchange data screen to say between exchanges."""
+
+    reason: str  # the refusal's message id (English)
+    params: dict[str, str]
+    count: int
+
+    def rejection(self) -> BundleRejected:
+        return rej.reject(self.reason, **self.params)
+
+
 def is_final(exc: BundleRejected) -> bool:
     return exc.text_id in FINAL
 
@@ -112,4 +125,18 @@ def save(db: Db, waiting: dict[str, Waiting]) -> None:
         "INSERT INTO vault_meta (key, value) VALUES (?, ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (KEY, json.dumps(doc, separators=(",", ":"))),
+    )
+
+
+def still_waiting(db: Db) -> tuple[WaitingOnHub, ...]:
+    """The remembered refusals nothing has changed since (the others are downloaded again at
+    the next exchange), counted per reason."""
+    opens = what_opens(db)
+    counts: dict[tuple[str, tuple[tuple[str, str], ...]], int] = {}
+    for w in load(db).values():
+        if w.opens == opens:
+            key = (w.reason.text_id, tuple(sorted((k, str(v)) for k, v in w.reason.params.items())))
+            counts[key] = counts.get(key, 0) + 1
+    return tuple(
+        WaitingOnHub(text_id, dict(params), n) for (text_id, params), n in sorted(counts.items())
     )

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from cmdesk.core.sync.db import Db, quote
 from cmdesk.core.sync.hlc import ms_of
+from cmdesk.core.sync.hub_waiting import WaitingOnHub
 from cmdesk.core.sync.merge import Value
 from cmdesk.core.sync.model import DEFERRED, QUARANTINED
 from cmdesk.core.sync.oplog import Origins
@@ -242,3 +243,5 @@ class SyncStatus:
     # Record changes made here that no other laptop of the organisation holds (unsent.py);
     # None on the office or a data manager's laptop.
     only_here: int | None = None
+    # Bundles on the hub refused here, left there until something changes (hub_waiting.py).
+    waiting_on_hub: tuple[WaitingOnHub, ...] = ()

@@ -178,6 +178,13 @@ ONLY_HERE = NP_(
     "Not yet sent: {n} changes made on this laptop are held by no other laptop of your "
     "organisation.",
 )
+# hub_waiting.py: said between exchanges (the exchange itself says hub_exchange.STILL_REFUSED).
+WAITING_ON_HUB = NP_(
+    "{n} bundle waits on the hub, not taken by this laptop: {reason} It is downloaded again "
+    "after a change here that may let it in.",
+    "{n} bundles wait on the hub, not taken by this laptop: {reason} They are downloaded again "
+    "after a change here that may let them in.",
+)
 ALL_SENT = N_("Everything made on this laptop has reached another laptop of your organisation.")
 # The reasons are phrased to follow "refused:" (authority.REFUSED_LINE): after a colon here too,
 # never at the start of a sentence.

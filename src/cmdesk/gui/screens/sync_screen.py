@@ -25,6 +25,7 @@ from cmdesk.core.i18n import format_datetime
 from cmdesk.core.model.roles import Role
 from cmdesk.core.sync import texts
 from cmdesk.core.sync.texts import NEW_IDENTITY, refused_line
+from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.icons import icon
 from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.screens.conflicts import ConflictsView
@@ -197,6 +198,10 @@ class SyncScreen(QWidget):
         here = self._status.only_here if self._status else None
         if here is not None:  # what losing this laptop would lose (sync/unsent.py)
             lines.append(tr.count(texts.ONLY_HERE, here) if here else tr.gettext(texts.ALL_SENT))
+        lines += [
+            tr.count(texts.WAITING_ON_HUB, w.count, reason=friendly_message(w.rejection(), tr))
+            for w in (self._status.waiting_on_hub if self._status else ())
+        ]
         changes = self._status.identity_changes if self._status else ()
         change = changes[-1] if changes else None
         if change is not None and datetime.now(UTC) - change.when < RECENT:
