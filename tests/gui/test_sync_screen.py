@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -282,7 +283,7 @@ def test_the_data_manager_withdraws_trust_in_a_partner_leaving_the_network(
     qtbot.waitUntil(lambda: orgs.message.isVisible(), timeout=WAIT_MS)
     said = plain(orgs.message.text())
     assert said.startswith("ถอนความไว้วางใจ ECPAT") and "sync" not in said
-    # The list says since when, and the export no longer offers it.
+    # The list says since when, and the export offers it only the notice (no record).
     qtbot.waitUntil(
         lambda: "ถอนความไว้วางใจเมื่อ" in orgs.table.topLevelItem(rows["ECPAT"]).text(1),
         timeout=WAIT_MS,
@@ -290,7 +291,9 @@ def test_the_data_manager_withdraws_trust_in_a_partner_leaving_the_network(
     recipients = [
         screen.exchange.recipient.itemText(i) for i in range(screen.exchange.recipient.count())
     ]
-    assert recipients and not any(r.startswith("ECPAT") for r in recipients)
+    assert [r for r in recipients if r.startswith("ECPAT")] == [
+        "ECPAT: หนังสือแจ้งว่าองค์กรของคุณไม่ไว้วางใจองค์กรนี้แล้ว"
+    ]
     orgs.table.setCurrentItem(orgs.table.topLevelItem(rows["ECPAT"]))
     assert not orgs.withdraw_button.isEnabled()
     shell.shutdown()
@@ -349,6 +352,49 @@ def test_a_bundle_left_on_the_hub_is_said_between_exchanges_with_where_to_click(
     assert "ชุดข้อมูลซิงค์ 2 ชุดรอที่ฮับ" in said
     assert th.format(GUI_WORDING[rej.UNKNOWN_SENDER], org="ECPAT") in said
     assert "sync trust" not in said
+    shell.shutdown()
+
+
+def test_the_office_writes_a_withdrawn_partner_a_notice_and_the_partner_is_told(
+    qtbot: QtBot,
+    make_shell: MakeShell,
+    laptops: Laptops,
+    network_template: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    from cmdesk.core.model.org import org_id_for
+    from cmdesk.core.workspace import Workspace
+
+    with Workspace.open(laptops.a, ADMIN, ADMIN_PASS) as ws:
+        ws.sync.untrust("ECPAT")
+    shell, screen = laptop_shell(make_shell, qtbot, laptops.a, language="th")
+    box = screen.exchange
+    qtbot.waitUntil(lambda: box.recipient.findData(org_id_for("ECPAT")) >= 0, timeout=WAIT_MS)
+    box.recipient.setCurrentIndex(box.recipient.findData(org_id_for("ECPAT")))
+    assert "หนังสือแจ้งว่าองค์กรของคุณไม่ไว้วางใจองค์กรนี้แล้ว" in box.recipient.currentText()
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    box.export_path.setText(str(usb))
+    click(qtbot, box.export_button)
+    qtbot.waitUntil(lambda: box.export_message.isVisible(), timeout=WAIT_MS)
+    (notice,) = usb.iterdir()
+    assert "ไฟล์นี้จึงไม่มีบันทึกใด" in plain(box.export_message.text())
+    shell.shutdown()
+
+    partner = tmp_path / "p1"
+    shutil.copytree(network_template / "p1", partner)
+    shell, screen = laptop_shell(make_shell, qtbot, partner, language="th", user=ADMIN)
+    said = import_through(qtbot, screen, notice)
+    assert "WVFT ถอนความไว้วางใจองค์กรของคุณแล้ว" in said
+    table = screen.organisations.table
+
+    def listed() -> str:
+        rows = [table.topLevelItem(i) for i in range(table.topLevelItemCount())]
+        return " ".join(r.text(1) for r in rows if r is not None)
+
+    qtbot.waitUntil(lambda: "ถอนความไว้วางใจองค์กรของคุณเมื่อ" in listed(), timeout=WAIT_MS)
+    # Nothing more can be sent to WVFT from this laptop.
+    assert screen.exchange.recipient.findData(org_id_for("WVFT")) == -1
     shell.shutdown()
 
 

@@ -16,7 +16,7 @@ from cmdesk.core.sync.rejections import UNKNOWN_SENDER
 from cmdesk.core.workspace import Workspace
 from tests.network.harness import ADMIN, PASS, Laptop
 from tests.network.hub_process import HubProcess, office_field_and_partner, running_hub
-from tests.network.test_partner_trust import refer
+from tests.network.test_partner_trust import refer, refer_to_wvft
 
 CANARY = "มะลิแคนารี"
 
@@ -69,6 +69,9 @@ def test_no_laptop_sends_a_partner_whose_trust_was_withdrawn_anything_through_th
     assert "ECPAT" in {s["org"] for s in field.json("sync", "now")["sent"]}
 
     office.run("sync", "untrust", "ECPAT")
+    # The office tells ECPAT once, with no record (a notice), then sends it nothing.
+    notice = [s for s in office.json("sync", "now")["sent"] if s["org"] == "ECPAT"]
+    assert [(s["notice"], s["operations"]) for s in notice] == [(True, 0)]
     assert {s["org"] for s in office.json("sync", "now")["sent"]} == {"WVFT"}
     field.json("sync", "now")  # hears of the withdrawal from the office's bundle
     assert {s["org"] for s in field.json("sync", "now")["sent"]} == {"WVFT"}
@@ -100,6 +103,32 @@ def test_a_withdrawn_partner_s_bundle_is_refused_once_and_its_answer_comes_when_
     partner.json("sync", "now")
     office.json("sync", "now")
     assert _status_of(kasem, referral) == "acknowledged"
+
+
+def test_a_withdrawn_partner_is_told_once_through_the_hub_and_stops_sending(
+    tmp_path: Path, hub: HubProcess
+) -> None:
+    office, field, partner = office_field_and_partner(tmp_path, hub)
+    referral = _refer_to_wvft(partner)
+    partner.json("sync", "now")
+    office.json("sync", "now")
+    office.run("sync", "untrust", "ECPAT")
+
+    said = office.run("sync", "now", json_out=False, env={"CMDESK_LANG": "th"}).out
+    assert "แจ้ง ECPAT แล้วว่าองค์กรของคุณไม่ไว้วางใจองค์กรนั้นแล้ว" in said
+    # Once: the next exchange sends ECPAT nothing.
+    assert all(s["org"] != "ECPAT" for s in office.json("sync", "now")["sent"])
+    # A field laptop does not tell (it does not decide whom the organisation trusts).
+    field.json("sync", "now")
+    assert all(s["org"] != "ECPAT" for s in field.json("sync", "now")["sent"])
+
+    heard = partner.run("sync", "now", json_out=False, env={"CMDESK_LANG": "th"}).out
+    assert "WVFT ถอนความไว้วางใจองค์กรของคุณแล้ว" in heard
+    som = partner.as_user("som")
+    (row,) = [r for r in som.json("referral", "list") if r["id"] == referral]
+    assert row["receiver_withdrew"]
+    # ECPAT's laptops make nothing more for WVFT.
+    assert all(s["org"] != "WVFT" for s in partner.json("sync", "now")["sent"])
 
 
 def _status_of(laptop: Laptop, referral: str) -> str:
@@ -269,15 +298,7 @@ def test_a_first_sync_larger_than_the_hub_takes_goes_in_parts(
 
 
 def _refer_to_wvft(partner: Laptop) -> str:
-    som = partner.add_user("som", "supervisor")
-    case = som.open_case("มะลิ", "risk_reason=อยู่ลำพัง")
-    return str(
-        som.json(
-            "referral", "send", case["id"], "--to", "WVFT", "--service", "psychosocial",
-            "--reason", "ต้องการผู้ให้คำปรึกษา", "--share", "identity",
-            "--override-reason", "ศาลนัดพรุ่งนี้ ติดต่อผู้ปกครองไม่ได้",
-        )["id"]
-    )  # fmt: skip
+    return refer_to_wvft(partner.add_user("som", "supervisor"))
 
 
 def test_a_bundle_from_a_partner_not_trusted_yet_is_downloaded_once_until_it_is_trusted(

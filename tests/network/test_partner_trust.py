@@ -35,6 +35,18 @@ def refer(laptop: Laptop) -> Any:
     )  # fmt: skip
 
 
+def refer_to_wvft(som: Laptop) -> str:
+    """A case opened at ECPAT (by its supervisor som) and referred to WVFT for counselling."""
+    case = som.open_case("มะลิ", "risk_reason=อยู่ลำพัง")
+    return str(
+        som.json(
+            "referral", "send", case["id"], "--to", "WVFT", "--service", "psychosocial",
+            "--reason", "ต้องการผู้ให้คำปรึกษา", "--share", "identity",
+            "--override-reason", "ศาลนัดพรุ่งนี้ ติดต่อผู้ปกครองไม่ได้",
+        )["id"]
+    )  # fmt: skip
+
+
 def test_a_partner_trusted_after_a_laptop_joined_reaches_it_from_the_office(
     tmp_path: Path,
 ) -> None:

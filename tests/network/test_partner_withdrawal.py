@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.network.harness import Laptop
-from tests.network.test_partner_trust import agreement, refer
+from tests.network.test_partner_trust import agreement, refer, refer_to_wvft
 
 TH = {"CMDESK_LANG": "th"}
 
@@ -62,8 +62,10 @@ def test_a_partner_whose_trust_is_withdrawn_is_sent_nothing_and_taken_nothing_fr
     assert "การส่งต่อ 1 รายการที่ส่งไปยัง ECPAT ยังเปิดอยู่" in said
     assert _partners(office)["ECPAT"]["withdrawn_at"]
 
-    # Nothing more is sent to it, from the office or (once it hears) from a field laptop.
-    assert "ไม่ไว้วางใจ ECPAT" in _export_refused(office, tmp_path, "office-for-ecpat")
+    # Nothing more is sent to it, from the office (a notice alone: no record) or (once it
+    # hears) from a field laptop.
+    notice = office.json("sync", "export", "--for", "ECPAT", "-o", str(tmp_path / "notice"))
+    assert notice["notice"] and notice["operations"] == 0
     som.run("referral", "respond", referral, "accept", "--text", "รับเข้าที่พักแล้ว")
     late = partner.export("WVFT")
     refused = office.run("sync", "import", str(late), json_out=False, check=False, env=TH)
@@ -147,3 +149,68 @@ def test_only_a_data_manager_withdraws_and_only_the_office_s_word_travels(
     lek.import_(trusted_again)
     lek.import_(withdrawn)
     assert not _partners(lek)["ECPAT"]["withdrawn_at"]
+
+
+def test_the_partner_is_told_so_its_referrals_say_no_answer_will_come_and_it_stops_sending(
+    tmp_path: Path,
+) -> None:
+    """Before, ECPAT never knew: its referral to WVFT stayed "sent" for ever, its laptops
+    went on making bundles WVFT refused, and nobody at ECPAT was told to find another
+    organisation for the child."""
+    office, _, partner, som = agreement(tmp_path)
+    referral = refer_to_wvft(som)
+    partner.send_to(office)
+
+    said = office.run("sync", "untrust", "ECPAT", json_out=False, env=TH).out
+    assert "sync export --to ECPAT" in said  # how ECPAT is told without a hub
+    notice = tmp_path / "notice.cmsync"
+    made = office.run(
+        "sync", "export", "--for", "ECPAT", "-o", str(notice), json_out=False, env=TH
+    ).out  # fmt: skip
+    assert "หนังสือแจ้ง" in made and "ไม่มีบันทึกใด" in made
+    stale = office.export("ECPAT")  # a second notice, of the same decision
+    kept = partner.state_hash()
+    told = partner.run("sync", "import", str(notice), json_out=False, env=TH).out
+    assert "WVFT ถอนความไว้วางใจองค์กรของคุณแล้ว" in told
+    assert partner.state_hash() == kept  # a notice carries no record
+    assert _partners(partner)["WVFT"]["withdrew_at"]
+    listed = partner.run("sync", "partners", json_out=False, env=TH).out
+    assert "ถอนความไว้วางใจองค์กรของคุณเมื่อ" in listed
+
+    # The referral ECPAT made says that no answer will come, and why.
+    (row,) = [r for r in som.json("referral", "list") if r["id"] == referral]
+    assert row["receiver_withdrawn"] and row["receiver_withdrew"]
+    assert (
+        "จะไม่มีคำตอบ เพราะ WVFT ถอนความไว้วางใจแล้ว"
+        in som.run("referral", "list", json_out=False, env=TH).out
+    )
+    shown = som.run("referral", "show", referral, json_out=False, env=TH).out
+    assert "WVFT ถอนความไว้วางใจองค์กรของคุณแล้ว" in shown and "ส่งต่อเด็กไปยังองค์กรอื่น" in shown
+
+    # ECPAT makes nothing more for WVFT, nor a new referral to it.
+    out = tmp_path / "for-wvft"
+    refused = partner.run(
+        "sync", "export", "--for", "WVFT", "-o", str(out), json_out=False, check=False, env=TH
+    )  # fmt: skip
+    assert refused.code == 1 and "WVFT ถอนความไว้วางใจองค์กรของคุณแล้ว" in refused.err
+    assert not out.exists()
+    case = som.open_case("ดาว", "risk_reason=อยู่ลำพัง")
+    again = som.run(
+        "referral", "send", case["id"], "--to", "WVFT", "--service", "psychosocial",
+        "--reason", "ต้องการผู้ให้คำปรึกษา", "--share", "identity",
+        "--override-reason", "ศาลนัดพรุ่งนี้", json_out=False, check=False, env=TH,
+    )  # fmt: skip
+    assert again.code != 0 and "WVFT ถอนความไว้วางใจองค์กรของคุณแล้ว" in again.err
+
+    # The agreement is renewed: the office's next bundle for ECPAT says so, and ECPAT's
+    # laptops send again.
+    office.trust(partner)
+    back = partner.run("sync", "import", str(office.export("ECPAT")), json_out=False, env=TH).out
+    assert "WVFT กลับมาไว้วางใจองค์กรของคุณแล้ว" in back
+    assert not _partners(partner)["WVFT"]["withdrew_at"]
+    (row,) = [r for r in som.json("referral", "list") if r["id"] == referral]
+    assert not row["receiver_withdrawn"] and not row["receiver_withdrew"]
+    assert office.import_(partner.export("WVFT")).code == 0
+    # A notice of the old decision, arriving after the new one, changes nothing.
+    partner.import_(stale)
+    assert not _partners(partner)["WVFT"]["withdrew_at"]

@@ -180,8 +180,12 @@ class Walk(Walker):
             self.holds[receiver] |= self.holds[sender]
 
     def _withdrawal_said(self, err: str) -> None:
-        """A command refused for the withdrawal, and nothing else."""
-        assert self.ever_withdrawn and "no longer trusts" in err and ECPAT in err, err
+        """A command refused for the withdrawal, and nothing else: on a WVFT laptop that
+        knows of it, or on an ECPAT laptop the office's notice reached."""
+        assert self.ever_withdrawn, err
+        assert ("no longer trusts" in err and ECPAT in err) or (
+            "has withdrawn its trust in your organisation" in err and WVFT in err
+        ), err
 
     # -- a partner leaving the agreement, and coming back -----------------------------------
 

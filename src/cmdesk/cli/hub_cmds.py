@@ -71,6 +71,8 @@ def cmd_now(args: argparse.Namespace) -> int:
     for sent in report.sent:
         if (why := held_words(sent, tr)) is not None:
             say(why)
+        elif sent.notice:
+            say(tr.format(texts.NOTICE_SENT, org=sent.org))
         elif sent.operations:
             say(tr.format(SENT, org=sent.org, operations=sent.operations, size=sent.size))
             if (parts := parts_words(sent, tr)) is not None:
@@ -81,6 +83,8 @@ def cmd_now(args: argparse.Namespace) -> int:
         say(tr.format(RECEIVED, org=got.org, new=got.new, duplicates=got.duplicates))
         if got.removed_cases:
             say(tr.format(texts.REMOVED_CASES_NOTE, n=got.removed_cases))
+        if (told := texts.decision_words(got.partner_decision, got.org, tr)) is not None:
+            say(told)
     for refused in report.refused:
         say(refused_words(refused, tr))
     if not report.received and not report.refused:

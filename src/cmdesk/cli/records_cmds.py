@@ -42,12 +42,7 @@ from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.model.labels import label_of
 from cmdesk.core.search.service import CaseloadQuery, CaseloadRow, ChildRow, Order
 from cmdesk.core.services.cases import check_concerns, check_risk
-from cmdesk.core.services.referrals import (
-    NO_ANSWER_COMING,
-    NO_ANSWER_SHORT,
-    ReferralDraft,
-    ReferralDTO,
-)
+from cmdesk.core.services.referrals import ReferralDraft, ReferralDTO, no_answer_words
 from cmdesk.core.services.users import UserDTO
 from cmdesk.core.vault.files import atomic_write
 from cmdesk.core.workspace import Workspace
@@ -223,7 +218,7 @@ def _child_line(c: ChildRow, tr: Translator) -> str:
 def _referral_line(r: ReferralDTO, tr: Translator) -> str:
     status = tr.gettext(label_of("referral_status", r.status))
     if r.receiver_withdrawn:
-        status += f": {tr.format(NO_ANSWER_SHORT, org=r.to_org_code)}"
+        status += f": {no_answer_words(r.receiver_withdrew, r.to_org_code, tr, short=True)}"
     return f"{r.id}  {r.case_number}  {r.from_org_code} → {r.to_org_code}  · {status}"
 
 
@@ -497,7 +492,7 @@ def cmd_referral_show(args: argparse.Namespace) -> int:
         yield f"{referral.case_number}  {referral.from_org_code} → {referral.to_org_code}"
         yield tr.gettext(label_of("referral_status", referral.status))
         if referral.receiver_withdrawn:
-            yield tr.format(NO_ANSWER_COMING, org=referral.to_org_code)
+            yield no_answer_words(referral.receiver_withdrew, referral.to_org_code, tr, short=False)
         for event in referral.events:
             to = event.to_status
             step = tr.gettext(label_of("referral_status", to)) if to else ""

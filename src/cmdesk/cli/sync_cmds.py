@@ -220,6 +220,9 @@ def cmd_partners(args: argparse.Namespace) -> int:
         if org.withdrawn_at is not None:
             at = format_datetime(datetime.fromisoformat(org.withdrawn_at), tr.locale)
             say(tr.format(texts.WITHDRAWN_LINE, org=org.code, name=name, at=at))
+        elif org.withdrew_at is not None:
+            at = format_datetime(datetime.fromisoformat(org.withdrew_at), tr.locale)
+            say(tr.format(texts.WITHDREW_LINE, org=org.code, name=name, at=at))
         else:
             line = texts.OWN_ORG_LINE if org.own else texts.PARTNER_LINE
             say(tr.format(line, org=org.code, name=name, fingerprint=org.fingerprint))
@@ -353,10 +356,11 @@ def cmd_export(args: argparse.Namespace) -> int:
             progress=_progress(args),
         )
         codes = {t.org_id: t.code for t in sync.trusted()}
+    said = texts.EXPORTED_LAPTOP if result.recipient_device else texts.EXPORTED
     return emit_result(
         args,
         {"file": str(out), **vars(result)},
-        texts.EXPORTED_LAPTOP if result.recipient_device else texts.EXPORTED,
+        texts.NOTICE_MADE if result.notice else said,
         device=result.recipient_device,
         org=codes.get(result.recipient_org, ""),
         path=str(out),
@@ -380,14 +384,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     if result.replay:
         say(tr.gettext(texts.IMPORT_REPLAY))
         return 0
+    sender = codes.get(result.sender_org, result.sender_org)
     say(
         tr.format(
             texts.IMPORTED,
-            org=codes.get(result.sender_org, result.sender_org),
+            org=sender,
             new=result.new,
             duplicates=result.duplicates,
         )
     )
+    if (told := texts.decision_words(result.partner_decision, sender, tr)) is not None:
+        say(told)
     if result.new_identity:
         say(tr.gettext(texts.NEW_IDENTITY_NOTE))
     if result.forked:

@@ -4,12 +4,18 @@ office's bundles (sync.partners.take_decisions): the latest wins, as moments."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
+import pytest
+
 from cmdesk.core.model.org import org_id_for
-from cmdesk.core.sync import keystore, partners
+from cmdesk.core.sync import keys, keystore, partners
 from cmdesk.core.sync.keys import OrgKeys
+from cmdesk.core.vault import crypto
 from cmdesk.core.workspace import Workspace
+from tests.conftest import ADMIN, ADMIN_PASS
+from tests.core.sync.conftest import Net
 
 NOW = datetime(2026, 12, 7, 6, 0, tzinfo=UTC)
 ECPAT = org_id_for("ECPAT")
@@ -70,3 +76,31 @@ def test_malformed_decisions_and_decisions_on_unknown_or_own_organisations_are_l
         assert partners.take_decisions(db, bad) == 0
         assert keystore.withdrawn(db) == {}
     assert [t.withdrawn_at for t in ws.sync.trusted()] == [None, None]
+
+
+def test_only_a_partner_s_laptop_that_decides_trust_can_tell_it_withdrew(
+    net: Net, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hostile or mistaken laptop of ECPAT that does not decide trust (a supervisor's)
+    cannot make WVFT believe ECPAT withdrew, and so stop WVFT's exchanges with it."""
+    monkeypatch.setattr(keys, "ENROL_OPS", 1)
+    monkeypatch.setattr(keys, "ENROL_MEM", 8192)
+    enrol, secret = net.p1.sync.enrolment_file("supervisor")
+    p2 = Workspace.join(
+        tmp_path / "p2", enrol, secret, username=ADMIN, passphrase=ADMIN_PASS,
+        kdf=crypto.weak_kdf_for_tests(),
+    )  # fmt: skip
+    wvft = net.a1.sync.keys().org.identity.org_id
+    forged = [{"org": wvft, "withdrawn": NOW.isoformat(), "at": NOW.isoformat()}]
+    try:
+        with monkeypatch.context() as hostile:
+            hostile.setattr(partners, "decision_for", lambda *_: forged)
+            from_supervisor, _ = p2.sync.export("WVFT")
+            from_office, _ = net.p1.sync.export("WVFT")
+    finally:
+        p2.close()
+    assert net.a1.sync.import_bundle(from_supervisor).partner_decision == ""
+    assert [t.withdrew_at for t in net.a1.sync.trusted() if t.code == "ECPAT"] == [None]
+    # The same words from ECPAT's office are its decision.
+    assert net.a1.sync.import_bundle(from_office).partner_decision == "withdrew"
+    assert [t.withdrew_at for t in net.a1.sync.trusted() if t.code == "ECPAT"] != [None]

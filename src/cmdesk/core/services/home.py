@@ -206,7 +206,11 @@ class HomeService:
     # -- the queries ------------------------------------------------------------------------
     def _unanswerable(self, s: Session) -> int:
         """Through the few partners withdrawn (none, mostly: then one small query)."""
-        gone = s.scalars(select(SyncOrg.org_id).where(SyncOrg.withdrawn_at.is_not(None))).all()
+        gone = s.scalars(
+            select(SyncOrg.org_id).where(
+                SyncOrg.withdrawn_at.is_not(None) | SyncOrg.their_withdrawn_at.is_not(None)
+            )
+        ).all()
         if not gone:
             return 0
         return self._count(

@@ -34,7 +34,7 @@ from cmdesk.core.errors import (
     TransitionNotAllowed,
     ValidationError,
 )
-from cmdesk.core.i18n import N_
+from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.model import Case, Organisation, Referral, ReferralEvent, utcnow
 from cmdesk.core.model.org import codes_by_id
 from cmdesk.core.model.referral import (
@@ -66,6 +66,10 @@ FEEDBACK_STATUSES: Final = frozenset({S.SENT, S.ACKNOWLEDGED, S.ACCEPTED, S.DECL
 NOT_FROM_HERE = N_("This step is not possible for a referral in its current state.")
 
 
+RECEIVER_WITHDREW = N_(
+    "{org} has withdrawn its trust in your organisation: a referral to it would never reach "
+    "it. Choose another organisation."
+)
 WITHDRAWN_RECEIVER = N_(
     "Your organisation no longer trusts {org}: a referral to it would never reach it. Choose "
     "another organisation."
@@ -123,6 +127,9 @@ class ReferralDTO:
     # Still open at a partner whose trust this organisation withdrew: no answer will come
     # (NO_ANSWER_COMING); the sender may withdraw it and refer the child elsewhere.
     receiver_withdrawn: bool = False
+    # ...or because that partner told it withdrew its trust in this organisation
+    # (partners.learn_their_decision); receiver_withdrawn is set too.
+    receiver_withdrew: bool = False
 
 
 # The same in a list's status column.
@@ -131,6 +138,19 @@ NO_ANSWER_COMING: Final = N_(
     "no answer will come: your organisation withdrew its trust in {org}. Withdraw the referral"
     " and refer the child to another organisation."
 )
+NO_ANSWER_WITHDREW_SHORT: Final = N_("no answer will come: {org} withdrew its trust")
+NO_ANSWER_WITHDREW: Final = N_(
+    "no answer will come: {org} withdrew its trust in your organisation. Withdraw the referral"
+    " and refer the child to another organisation."
+)
+
+
+def no_answer_words(withdrew: bool, org: str, tr: Translator, *, short: bool) -> str:
+    """Why no answer will come to a referral (receiver_withdrawn): in a list's status column
+    (short), or whole with what to do."""
+    if withdrew:
+        return tr.format(NO_ANSWER_WITHDREW_SHORT if short else NO_ANSWER_WITHDREW, org=org)
+    return tr.format(NO_ANSWER_SHORT if short else NO_ANSWER_COMING, org=org)
 
 
 def _org(session: Session, key: str) -> Organisation | None:
@@ -190,7 +210,8 @@ def referral_dto(session: Session, r: Referral) -> ReferralDTO:
         override_reason=r.override_reason,
         sent_at=r.sent_at,
         status_changed_at=r.status_changed_at,
-        receiver_withdrawn=r.status in OPEN_AT_RECEIVER and _withdrawn(session, r.to_org_id),
+        receiver_withdrawn=r.status in OPEN_AT_RECEIVER and _no_answer(session, r.to_org_id),
+        receiver_withdrew=r.status in OPEN_AT_RECEIVER and _withdrew(session, r.to_org_id),
         closing_reason=r.closing_reason,
         created_at=r.created_at,
         created_by=r.created_by,
@@ -501,14 +522,24 @@ class ReferralService:
         return Outcome(dto, OpChanges.of(Kind.REFERRAL, Kind.CASE, ids=(dto.id, dto.case_id)))
 
 
-def _withdrawn(s: Session, org_id: str) -> bool:
+def _no_answer(s: Session, org_id: str) -> bool:
+    """Trust withdrawn either way: by this organisation, or by the partner (it told)."""
     known = s.get(SyncOrg, org_id)
-    return known is not None and known.withdrawn_at is not None
+    return known is not None and (
+        known.withdrawn_at is not None or known.their_withdrawn_at is not None
+    )
+
+
+def _withdrew(s: Session, org_id: str) -> bool:
+    known = s.get(SyncOrg, org_id)
+    return known is not None and known.their_withdrawn_at is not None
 
 
 def _require_trusted(s: Session, org_id: str) -> None:
-    """A referral to a partner whose trust was withdrawn (`sync untrust`) would never reach it:
-    no bundle is made for it any more."""
+    """A referral to a partner whose trust was withdrawn (`sync untrust`), or that withdrew
+    its own, would never reach it: no bundle is made for it any more."""
     known = s.get(SyncOrg, org_id)
     if known is not None and known.withdrawn_at is not None:
         raise ValidationError.single("to_org", WITHDRAWN_RECEIVER, org=known.code)
+    if known is not None and known.their_withdrawn_at is not None:
+        raise ValidationError.single("to_org", RECEIVER_WITHDREW, org=known.code)

@@ -107,6 +107,11 @@ class ExportResult:
     segments: int
     size: int
     recipient_device: str = ""  # a bundle sealed to one laptop
+    # A bundle for a partner carrying the organisation's latest decision on it
+    # (partners.decision_for): when it was made; and whether it is a notice (trust withdrawn:
+    # the bundle carries nothing else).
+    decision_at: str = ""
+    notice: bool = False
 
 
 @contextlib.contextmanager
@@ -143,6 +148,9 @@ class TrustedOrg:
     own: bool
     # When its trust was withdrawn (`sync untrust`, UTC ISO text); None: trusted.
     withdrawn_at: str | None = None
+    # When the partner told that it withdrew its trust in this organisation; None: it did
+    # not, or trusts it again (partners.learn_their_decision).
+    withdrew_at: str | None = None
 
 
 def _trusted_dto(ident: OrgIdentity, own: bool, withdrawn_at: str | None = None) -> TrustedOrg:
@@ -249,10 +257,13 @@ class SyncEngine:
         """Its own organisation first, then the partners, those withdrawn included."""
         self.keys()
         with self.store.read() as db:
-            withdrawn = keystore.withdrawn(db)
+            withdrawn, withdrew = keystore.withdrawn(db), keystore.withdrew(db)
             return sorted(
                 (
-                    _trusted_dto(i, own, withdrawn.get(i.org_id))
+                    dataclasses.replace(
+                        _trusted_dto(i, own, withdrawn.get(i.org_id)),
+                        withdrew_at=withdrew.get(i.org_id),
+                    )
                     for i, own in keystore.trusted(db).values()
                 ),
                 key=lambda t: (not t.own, t.code),
@@ -481,6 +492,8 @@ class SyncEngine:
                 changes += contested
             elif recipient == own:
                 changes = for_own_org(db, self.store.origins, known, check)
+            elif recipient in keystore.withdrawn(db):
+                changes = []  # a notice: the decision alone (partners.decision_for)
             else:
                 owned = {n: t.owned for n, t in synced_tables().items()}
                 scope = sharing.scope_for(db, recipient, owned)
@@ -489,7 +502,11 @@ class SyncEngine:
             signed = batches.for_changes(db, self.store.origins, changes, me)
             certs = batches.certs_for(db, {b.origin for b in signed} - {me})
             staff = colleagues.offered(db, keys.device) if recipient == own else []
-            decided = partners.decisions_offered(db, keys.device) if recipient == own else []
+            decided = (
+                partners.decisions_offered(db, keys.device)
+                if recipient == own
+                else partners.decision_for(db, keys.device, recipient)
+            )
         changes.sort(key=lambda c: (c.hlc, c.origin))
         header: dict[str, object] = {
             "sender_device": me,
@@ -563,6 +580,11 @@ class SyncEngine:
             len(data),
             draft.device,
         )
+        if recipient != draft.header["sender_org"] and draft.decisions:
+            (decision,) = draft.decisions
+            result = dataclasses.replace(
+                result, decision_at=str(decision["at"]), notice=decision["withdrawn"] is not None
+            )
         return data, result
 
     def _audit_export(self, draft: _Draft, results: list[ExportResult]) -> None:
@@ -615,8 +637,14 @@ class SyncEngine:
         if for_org is None:
             return own
         org_id = self._named(for_org, trusted)
-        if org_id in keystore.withdrawn(db):
-            raise rej.invalid("org", rej.WITHDRAWN_ORG, org=trusted[org_id][0].code)
+        code = trusted[org_id][0].code
+        if org_id in keystore.withdrawn(db) and not partners.decision_for(
+            db, self.keys().device, org_id
+        ):
+            # Only a laptop that may decide trust tells the partner (a notice, no records).
+            raise rej.invalid("org", rej.WITHDRAWN_ORG, org=code)
+        if org_id in keystore.withdrew(db):
+            raise rej.invalid("org", rej.PARTNER_WITHDREW, org=code)
         return org_id
 
     @staticmethod
@@ -698,6 +726,7 @@ class SyncEngine:
             team=team_of(keys.device.chain),
             only_here=self.only_here(),
             waiting_on_hub=on_hub,
+            decides_trust=partners.may_decide_trust(keys.device.cert.role),
         )
 
     def import_trouble(self) -> ImportTrouble:

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 from cmdesk.core.errors import BundleRejected, BundleTooLarge, HubFull, HubTrouble
 from cmdesk.core.i18n import N_
 from cmdesk.core.progress import CancelToken, Progress, no_progress
-from cmdesk.core.sync import hub_waiting
+from cmdesk.core.sync import hub_waiting, keystore, partners
 from cmdesk.core.sync.hub_client import HubClient, Listed, load_setting, save_setting
 from cmdesk.core.sync.rejections import NO_HUB
 
 if TYPE_CHECKING:
     from cmdesk.core.i18n import Translator
-    from cmdesk.core.sync.engine import SyncEngine
+    from cmdesk.core.sync.engine import ExportResult, SyncEngine
 
 
 # A bundle the hub has no room for stays on the laptop: the next exchange makes it again.
@@ -58,6 +58,7 @@ class Sent:
     held: bool = False  # the hub was full or the bundle too large: not all of it was sent
     limit: int = 0  # the hub's largest bundle, when no cut into parts fitted
     parts: int = 1  # bundles it took: the hub's largest bundle was smaller than the whole
+    notice: bool = False  # told a partner no longer trusted so, and nothing else
 
 
 def held_words(sent: Sent, tr: Translator) -> str | None:
@@ -83,6 +84,7 @@ class Received:
     new: int
     duplicates: int
     removed_cases: int = 0  # a team's laptop: cases handed to another team (team_leaving)
+    partner_decision: str = ""  # the partner told its decision on us (ImportResult)
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,19 @@ def exchange_through_hub(
     # The hub's largest bundle once it has said it (a 413 now or at an earlier exchange).
     ceiling = setting.max_bytes
 
+    with sync.store.read() as db:
+        told = partners.told(db)
+        decided = {org: at for org, _withdrawn, at in keystore.decisions(db)}
+
+    def untold(result: ExportResult) -> bool:
+        """A bundle for a partner carrying a decision on it this laptop has not sent it yet
+        (withdrawn, or trusted again): sent even without a change."""
+        return bool(result.decision_at) and told.get(result.recipient_org) != result.decision_at
+
+    def uploaded(result: ExportResult) -> None:
+        if result.decision_at:
+            told[result.recipient_org] = result.decision_at
+
     def send(targets: list[tuple[str | None, str | None]]) -> None:
         for done, (for_org, laptop) in enumerate(targets):
             if cancel is not None:
@@ -156,11 +171,12 @@ def exchange_through_hub(
                 # Not cut small enough for what the hub said before: it may take more now.
                 learn(0)
             data, result = sync.export(for_org, laptop=laptop)
-            if not result.operations:
+            if not result.operations and not untold(result):
                 sent.append(Sent(name, 0, 0))
                 continue
             try:
                 client.upload(data)
+                uploaded(result)
             except HubFull:
                 # Receiving still helps: fetched bundles are what lets the hub free room.
                 sent.append(Sent(name, result.operations, 0, held=True))
@@ -169,7 +185,7 @@ def exchange_through_hub(
                 learn(exc.limit)
                 sent.append(in_parts(for_org, laptop, name))
                 continue
-            sent.append(Sent(name, result.operations, result.size))
+            sent.append(Sent(name, result.operations, result.size, notice=result.notice))
 
     def learn(limit: int) -> None:
         """Remembers the hub's ceiling for the rest of this exchange and the next ones (0:
@@ -189,12 +205,13 @@ def exchange_through_hub(
             except BundleTooLarge as exc:
                 return Sent(name, exc.operations, exc.size, held=True, limit=ceiling)
             operations = sum(result.operations for _, result in pieces)
-            if not operations:
+            if not operations and not untold(pieces[0][1]):
                 return Sent(name, 0, 0)
             size = 0
             try:
-                for data, _result in pieces:
+                for data, result in pieces:
                     client.upload(data)
+                    uploaded(result)
                     size += len(data)
             except HubFull:
                 return Sent(name, operations, 0, held=True)
@@ -205,7 +222,7 @@ def exchange_through_hub(
                 retried = True
                 learn(exc.limit)
                 continue
-            return Sent(name, operations, size, parts=len(pieces))
+            return Sent(name, operations, size, parts=len(pieces), notice=pieces[0][1].notice)
 
     def receive(waiting: list[Listed]) -> None:
         """Imports each bundle waiting on the hub, but for those refused before for a reason
@@ -264,14 +281,33 @@ def exchange_through_hub(
                 got.new,
                 got.duplicates,
                 got.removed_cases,
+                got.partner_decision,
             )
         )
         return None
 
     try:
         client.sign_in()
-        # Nothing for a partner whose trust was withdrawn (partners.py).
-        send([(None, None), *((t.code, None) for t in trusted if not t.own and not t.withdrawn_at)])
+        # A partner whose trust was withdrawn gets the notice alone, once, from a laptop that
+        # may decide trust; one that withdrew its own trust gets nothing (partners.py).
+        tells = partners.may_decide_trust(keys.device.cert.role)
+        send(
+            [
+                (None, None),
+                *(
+                    (t.code, None)
+                    for t in trusted
+                    if not t.own
+                    and not t.withdrew_at
+                    and (
+                        not t.withdrawn_at
+                        or (tells and told.get(t.org_id) != decided.get(t.org_id))
+                    )
+                ),
+            ]
+        )
+        with sync.store.write() as db:
+            partners.remember_told(db, told)
         receive(client.pending())
         if keys.org.box_secret is not None:
             # A laptop holding every case sends each team's laptop (known now, after what

@@ -78,6 +78,13 @@ class ImportResult:
     # A partner's changes to records this vault does not hold yet: not applied, sent again
     # with the partner's next bundle (authority.NOT_HERE_YET).
     waiting_for_records: int = 0
+    # The sending partner told its new decision on this organisation (partners.py): WITHDREW
+    # or TRUSTS_AGAIN; "" when the bundle told nothing new.
+    partner_decision: str = ""
+
+
+WITHDREW = "withdrew"
+TRUSTS_AGAIN = "trusts_again"
 
 
 @contextmanager
@@ -204,6 +211,12 @@ def _import(
         partners.learn(db, h, head.partners, engine.keys().org.identity)
         partners.learn_decisions(db, h, head.decisions, engine.keys().org.identity)
         colleagues.learn(db, h, head.staff, engine.keys().org.identity)
+        sender = keystore.trusted(db).get(h.sender_org)
+        told = None
+        if sender is not None:
+            told = partners.learn_their_decision(
+                db, h, head.decisions, engine.keys().org.identity, sender[0]
+            )
     checked = import_checks.check(engine, h, head, segments, start, check)
     if not lean and checked.operations != h.operations:
         raise rej.reject(rej.UNREADABLE)
@@ -276,6 +289,7 @@ def _import(
         set_aside=total.set_aside,
         removed_cases=removed,
         waiting_for_records=checked.waiting,
+        partner_decision="" if told is None else WITHDREW if told else TRUSTS_AGAIN,
     )
 
 

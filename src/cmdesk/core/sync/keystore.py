@@ -188,6 +188,37 @@ def decide(db: Db, org_id: str, withdrawn_at: str | None, at: str) -> None:
     )
 
 
+def withdrew(db: Db) -> dict[str, str]:
+    """Partners that told this organisation they withdrew their trust in it (their latest
+    decision, partners.learn_their_decision): org id -> when (UTC text)."""
+    return {
+        str(r[0]): str(r[1])
+        for r in db.execute(
+            "SELECT org_id, their_withdrawn_at FROM sync_org "
+            "WHERE their_withdrawn_at IS NOT NULL AND NOT own"
+        )
+    }
+
+
+def their_decided_at(db: Db, org_id: str) -> str | None:
+    """When the partner's latest decision on this organisation that it told was made ("":
+    none told); None: a partner not known here."""
+    row = db.execute(
+        "SELECT their_decided_at FROM sync_org WHERE org_id = ? AND NOT own", (org_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    return "" if row[0] is None else str(row[0])
+
+
+def take_their_decision(db: Db, org_id: str, withdrawn_at: str | None, at: str) -> None:
+    db.execute(
+        "UPDATE sync_org SET their_withdrawn_at = ?, their_decided_at = ? "
+        "WHERE org_id = ? AND NOT own",
+        (withdrawn_at, at, org_id),
+    )
+
+
 # Revocations this vault has checked against their organisation's key, kept as one row (JSON
 # list) so they can travel on in every bundle this laptop makes.
 REVOCATIONS = "revocations"

@@ -54,6 +54,11 @@ class SyncOrg(Base):
     # The moment of the last decision on this partner (withdrawn or trusted again), by which
     # the organisation's laptops take the latest one (partners.py). NULL: none since trusted.
     decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The partner's own latest decision on this organisation, as a laptop of it that may
+    # decide trust told it in a bundle (partners.py): withdrawn (it takes nothing more from
+    # this organisation) or trusted again (their_withdrawn_at NULL). NULL: never told.
+    their_withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)
+    their_decided_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class SyncOrigin(Base):

@@ -20,6 +20,7 @@ with `sync trust`), and a laptop of the organisation takes each one later than i
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -88,6 +89,51 @@ def decisions_offered(db: Db, device: DeviceKeys) -> list[dict[str, Any]]:
     ]
 
 
+def decision_for(db: Db, device: DeviceKeys, org_id: str) -> list[dict[str, Any]]:
+    """What this laptop's bundles for a partner carry: the organisation's latest decision on
+    that partner, when this laptop may decide trust. Withdrawn, it is the only thing a bundle
+    for the partner carries (a notice, engine.export), so that the partner's laptops stop
+    sending and know that no answer will come to their referrals; trusted again, the next
+    bundle says so."""
+    if not may_decide_trust(device.cert.role):
+        return []
+    return [
+        {"org": org, "withdrawn": withdrawn, "at": at}
+        for org, withdrawn, at in keystore.decisions(db)
+        if org == org_id
+    ]
+
+
+def learn_their_decision(
+    db: Db, h: Header, entries: list[dict[str, Any]], own: OrgIdentity, sender: OrgIdentity
+) -> bool | None:
+    """Takes a partner's decision on this organisation from its bundle, when the laptop that
+    made it may decide trust for the partner and the decision is later than the one held:
+    True, it withdrew its trust; False, it trusts this organisation again; None, nothing new
+    (a field laptop of the partner cannot stop this organisation's exchanges)."""
+    if not entries or h.sender_org == own.org_id:
+        return None
+    try:
+        role = verify_chain(h.chain, h.cert, sender.org_id, sender.sign_public).role
+    except ChainRefused:
+        return None
+    if not may_decide_trust(role):
+        return None
+    for entry in entries:
+        if not isinstance(entry, dict) or entry.get("org") != own.org_id:
+            continue
+        at, withdrawn = _moment(entry.get("at")), entry.get("withdrawn")
+        if at is None or (withdrawn is not None and _moment(withdrawn) is None):
+            continue
+        here = keystore.their_decided_at(db, sender.org_id)
+        if here is None or (here and here >= at):
+            return None
+        withdrawn_at = None if withdrawn is None else _moment(withdrawn)
+        keystore.take_their_decision(db, sender.org_id, withdrawn_at, at)
+        return withdrawn_at is not None
+    return None
+
+
 def learn_decisions(db: Db, h: Header, entries: list[dict[str, Any]], own: OrgIdentity) -> int:
     """Takes the decisions on partners a bundle from this organisation's laptop carries, when
     that laptop may decide trust, each one later than this laptop's own; how many."""
@@ -136,3 +182,25 @@ def read_moment(value: object) -> datetime | None:
 
 def _code(entry: tuple[OrgIdentity, bool]) -> str:
     return entry[0].code
+
+
+# What this laptop sent each partner of the organisation's decisions on it through the hub
+# (org id -> the decision's moment), so that a notice goes once (vault_meta, never synced).
+TOLD = "told_decisions"
+
+
+def told(db: Db) -> dict[str, str]:
+    row = db.execute("SELECT value FROM vault_meta WHERE key = ?", (TOLD,)).fetchone()
+    try:
+        doc = json.loads(row[0]) if row else {}
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in doc.items()} if isinstance(doc, dict) else {}
+
+
+def remember_told(db: Db, told: dict[str, str]) -> None:
+    db.execute(
+        "INSERT INTO vault_meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (TOLD, json.dumps(told, sort_keys=True)),
+    )

@@ -115,6 +115,12 @@ WITHDRAWN_ORG = N_(
     "Your organisation no longer trusts {org}: nothing is sent to it. To trust it again, "
     "import its identity file with 'sync trust'."
 )
+# The partner told that it withdrew its trust in this organisation (partners.py).
+PARTNER_WITHDREW = N_(
+    "{org} has withdrawn its trust in your organisation: it takes no bundle from you, so "
+    "nothing was made. If this is a mistake, ask {org}'s data manager to trust your "
+    "organisation again."
+)
 OWN_ORG_UNTRUST = N_("This is your own organisation: its trust cannot be withdrawn.")
 NO_CONFLICT = N_("There is no open conflict {id}. It may have been resolved already.")
 BAD_VALUE = N_("This value does not fit the field {field}.")

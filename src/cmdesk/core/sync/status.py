@@ -245,3 +245,6 @@ class SyncStatus:
     only_here: int | None = None
     # Bundles on the hub refused here, left there until something changes (hub_waiting.py).
     waiting_on_hub: tuple[WaitingOnHub, ...] = ()
+    # This laptop may decide trust (the office, a data manager's): its bundles carry the
+    # organisation's decisions, and it tells a partner no longer trusted (partners.py).
+    decides_trust: bool = False

@@ -21,8 +21,9 @@ TRUSTED = N_(
 UNTRUSTED = N_(
     "Trust in {org} ({name}) withdrawn. This laptop sends it nothing more and takes no bundle "
     "from it; your organisation's other laptops learn it from this laptop's next bundle for "
-    "them. What {org} holds already stays with it. To trust it again, import its identity "
-    "file with 'sync trust'."
+    "them. What {org} holds already stays with it. {org} is told at this laptop's next "
+    "exchange through the hub, or by the notice 'sync export --to {org}' writes. To trust it "
+    "again, import its identity file with 'sync trust'."
 )
 # After a withdrawal: referrals the partner will not answer now (`sync untrust`).
 OPEN_REFERRALS = NP_(
@@ -34,6 +35,9 @@ OPEN_REFERRALS = NP_(
 PARTNER_LINE = N_("{org}: {name}. Fingerprint {fingerprint}.")
 OWN_ORG_LINE = N_("{org}: {name} (this organisation). Fingerprint {fingerprint}.")
 WITHDRAWN_LINE = N_("{org}: {name}. Trust withdrawn on {at}: nothing is exchanged with it.")
+WITHDREW_LINE = N_(
+    "{org}: {name}. It withdrew its trust in your organisation on {at}: nothing is sent to it."
+)
 WROTE_ENROLMENT = N_(
     "Wrote an enrolment file for one new laptop to {path}. It expires on {expires}."
 )
@@ -113,6 +117,23 @@ EXPORTED = N_(
     "records: {records}."
 )
 IMPORTED = N_("Imported the bundle from {org}. New changes: {new}; already here: {duplicates}.")
+# A partner's decision on this organisation, and this organisation's told to a partner
+# (partners.decision_for, learn_their_decision).
+NOTICE_MADE = N_(
+    "Wrote a notice for {org} to {path} ({size} bytes, encrypted). Your organisation no longer "
+    "trusts {org}, so it carries no records: only the decision, so that {org}'s laptops stop "
+    "sending and know that no answer will come to their referrals. Give it to {org}."
+)
+NOTICE_SENT = N_(
+    "Told {org} that your organisation no longer trusts it. No records were sent: its laptops "
+    "stop sending, and know that no answer will come to their referrals."
+)
+PARTNER_WITHDREW_NOTE = N_(
+    "{org} has withdrawn its trust in your organisation: it takes no more bundles from you, "
+    "and no answer will come to your referrals still open with it. Refer those children to "
+    "another organisation."
+)
+PARTNER_TRUSTS_AGAIN_NOTE = N_("{org} trusts your organisation again: bundles go to it as before.")
 IMPORT_REPLAY = N_("This bundle was imported before. Nothing changed.")
 QUARANTINED_NOTE = NP_(
     "{n} change is stamped too far in the future (a laptop with a wrong clock). It is kept "
@@ -219,3 +240,10 @@ TROUBLE_SET_ASIDE = NP_(
 NO_TROUBLE = N_("No change from another laptop or organisation was refused.")
 PROGRESS = N_("Step {done} of {total}")
 ENROL_PASSPHRASE_PROMPT = N_("One-time passphrase of the enrolment file:")
+
+
+def decision_words(decision: str, org: str, tr: Translator) -> str | None:
+    """What a bundle from a partner told of its decision on this organisation
+    (ImportResult.partner_decision), in the user's language; None when nothing."""
+    said = {"withdrew": PARTNER_WITHDREW_NOTE, "trusts_again": PARTNER_TRUSTS_AGAIN_NOTE}
+    return tr.format(said[decision], org=org) if decision in said else None

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from cmdesk.core.i18n import N_, format_date, format_datetime
 from cmdesk.core.model.referral import ReferralStatus
-from cmdesk.core.services.referrals import NO_ANSWER_COMING
+from cmdesk.core.services.referrals import no_answer_words
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
@@ -208,7 +208,8 @@ class ReferralDetailDialog(QDialog):
         self.details.set("due", format_date(r.due_date, tr.locale) if r.due_date else "")
         status_text = lab("referral_status", r.status)
         if r.receiver_withdrawn:
-            status_text += f": {tr.format(NO_ANSWER_COMING, org=r.to_org_code)}"
+            why = no_answer_words(r.receiver_withdrew, r.to_org_code, tr, short=False)
+            status_text += f": {why}"
         self.details.set("status", status_text)
         self.details.set("reason", r.reason)
         self.details.set("sections", ", ".join(lab("shared_section", s) for s in r.shared_sections))

@@ -11,7 +11,7 @@ from cmdesk.core.acting.changes import Kind
 from cmdesk.core.i18n import N_, Translator, format_date
 from cmdesk.core.model.referral import REFERRAL_STATUS_LABELS, URGENCY_LABELS
 from cmdesk.core.reference.partners import SERVICE_LABELS
-from cmdesk.core.services.referrals import NO_ANSWER_SHORT
+from cmdesk.core.services.referrals import no_answer_words
 from cmdesk.gui.icons import icon
 from cmdesk.gui.models.paged import Column, Fetch, Page, slice_page
 from cmdesk.gui.screens.list_screen import ListScreen
@@ -36,7 +36,7 @@ def _status(r: Any, tr: Translator) -> str:
     status = tr.gettext(_STATUS.get(r.status, r.status))
     if not r.receiver_withdrawn:
         return status
-    return f"{status}: {tr.format(NO_ANSWER_SHORT, org=r.to_org_code)}"
+    return f"{status}: {no_answer_words(r.receiver_withdrew, r.to_org_code, tr, short=True)}"
 
 
 COLUMNS: list[Column[Any]] = [

@@ -246,7 +246,12 @@ class SyncScreen(QWidget):
 
     def _overview(self, overview: Overview) -> None:
         self._status = overview.status
-        self.exchange.set_partners(overview.trusted, overview.status.device_id, overview.laptops)
+        self.exchange.set_partners(
+            overview.trusted,
+            overview.status.device_id,
+            overview.laptops,
+            tells=overview.status.decides_trust,
+        )
         actor = self._session.actor
         self.hub.set_hub(overview.hub, actor is not None and actor.role == Role.DATA_MANAGER)
         self.laptops.set_peers(overview.status.device_id, overview.status.peers)

@@ -91,6 +91,7 @@ class ExchangeBox(QWidget):
         self._session = session
         self._trusted: list[TrustedOrg] = []
         self._laptops: list[Laptop] = []
+        self._tells = False
         self._device = ""
         self._folder = Path.home()
         layout = QVBoxLayout(self)
@@ -165,10 +166,16 @@ class ExchangeBox(QWidget):
         self.recipient.blockSignals(True)
         self.recipient.clear()
         for org in self._trusted:
-            if org.withdrawn_at is not None:
-                continue  # nothing is sent to a partner whose trust was withdrawn
+            if org.withdrew_at is not None or (org.withdrawn_at is not None and not self._tells):
+                # Nothing is sent to a partner that withdrew its trust; to one whose trust
+                # was withdrawn, only the data manager's notice (partners.decision_for).
+                continue
             if org.own:
                 text = tr.format("{code}: this organisation's other laptops", code=org.code)
+            elif org.withdrawn_at is not None:
+                text = tr.format(
+                    "{code}: a notice that your organisation no longer trusts it", code=org.code
+                )
             else:
                 name = org.name_th if tr.locale == "th" else org.name_en
                 text = f"{org.code}: {name}"
@@ -190,9 +197,17 @@ class ExchangeBox(QWidget):
 
     # -- state ----------------------------------------------------------------------------------
     def set_partners(
-        self, trusted: list[TrustedOrg], device_id: str, laptops: list[Laptop] | None = None
+        self,
+        trusted: list[TrustedOrg],
+        device_id: str,
+        laptops: list[Laptop] | None = None,
+        *,
+        tells: bool = False,
     ) -> None:
+        """`tells`: this laptop may decide trust, so it makes the notice for a partner whose
+        trust was withdrawn."""
         self._trusted = trusted
+        self._tells = tells
         self._laptops = laptops or []
         self._device = device_id
         self._fill_recipients(self._session.lang.translator)
@@ -311,6 +326,16 @@ class ExchangeBox(QWidget):
 
         def words(tr: Translator) -> str:
             lines = [tr.format("Saved {file}.", file=str(path))]
+            if result.notice:
+                lines.append(
+                    tr.format(
+                        "Your organisation no longer trusts {org}, so the file carries no "
+                        "records: only the decision, so that {org}'s laptops stop sending and "
+                        "know that no answer will come to their referrals. Give it to {org}.",
+                        org=recipient,
+                    )
+                )
+                return "\n".join(lines)
             if result.operations:
                 lines.append(
                     tr.ngettext(
@@ -414,6 +439,8 @@ def imported_words(outcome: Imported, tr: Translator) -> str:
         )
     if r.removed_cases:
         lines.append(tr.format(texts.REMOVED_CASES_NOTE, n=r.removed_cases))
+    if (told := texts.decision_words(r.partner_decision, outcome.sender, tr)) is not None:
+        lines.append(told)
     if r.waiting_for_records:
         lines.append(tr.count(texts.WAITING_FOR_RECORDS_NOTE, r.waiting_for_records))
     if r.refused:

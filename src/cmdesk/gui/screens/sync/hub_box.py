@@ -79,6 +79,8 @@ def exchanged_words(report: HubExchange, tr: Translator) -> str:
     for sent in report.sent:
         if (why := held_words(sent, tr)) is not None:
             lines.append(why)
+        elif sent.notice:
+            lines.append(tr.format(texts.NOTICE_SENT, org=sent.org))
         elif sent.operations:
             lines.append(
                 tr.ngettext(
@@ -99,6 +101,8 @@ def exchanged_words(report: HubExchange, tr: Translator) -> str:
         )
         if got.removed_cases:
             lines.append(tr.format(texts.REMOVED_CASES_NOTE, n=got.removed_cases))
+        if (told := texts.decision_words(got.partner_decision, got.org, tr)) is not None:
+            lines.append(told)
     lines += [
         refused_words(refused, tr, friendly_message(refused.reason, tr))
         for refused in report.refused

@@ -39,8 +39,14 @@ IDENTITY_SUFFIX = ".cmid"
 UNTRUSTED = N_(
     "Trust in {org} ({name}) withdrawn. This laptop sends it nothing more and takes no bundle "
     "from it; your organisation's other laptops learn it from this laptop's next bundle for "
-    "them. What {org} holds already stays with it. To trust it again, trust its identity file."
+    "them. What {org} holds already stays with it. {org} is told at this laptop's next "
+    "exchange through the hub, or by the notice you can write for it under Send changes. To "
+    "trust it again, trust its identity file."
 )
+
+
+_WITHDRAWN = N_("{name} (trust withdrawn on {at})")
+_WITHDREW = N_("{name} (withdrew its trust in your organisation on {at})")
 
 
 def laptop_name(device_id: str) -> str:
@@ -178,14 +184,16 @@ class OrganisationsBox(QWidget):
         self.table.clear()
         for org in self._trusted:
             name = org.name_th if tr.locale == "th" else org.name_en
+            # Trust withdrawn here, or by the partner (it told): since when.
+            since = org.withdrawn_at or org.withdrew_at
             if org.own:
                 name = tr.format("{name} (this organisation)", name=name)
-            elif org.withdrawn_at is not None:
-                at = datetime.fromisoformat(org.withdrawn_at)
+            elif since is not None:
+                at = datetime.fromisoformat(since).astimezone(UTC)
                 name = tr.format(
-                    "{name} (trust withdrawn on {at})",
+                    _WITHDRAWN if org.withdrawn_at else _WITHDREW,
                     name=name,
-                    at=format_datetime(at.astimezone(UTC), tr.locale),
+                    at=format_datetime(at, tr.locale),
                 )
             item = QTreeWidgetItem(self.table, [org.code, name, org.fingerprint])
             item.setData(0, Qt.ItemDataRole.UserRole, org.org_id)
