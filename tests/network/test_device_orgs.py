@@ -10,6 +10,7 @@ never over a certificate.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from cmdesk.core.sync.payload import Knowledge
 from cmdesk.core.workspace import Workspace
 from tests.core.sync.records import rows
 from tests.network.harness import ADMIN, PASS, Laptop
+from tests.network.test_partner_trust import refer
 
 
 def lying_bundle(partner: Laptop, device: str, mp: pytest.MonkeyPatch) -> Path:
@@ -82,3 +84,31 @@ def test_work_relayed_before_the_office_wrote_reaches_the_office(tmp_path: Path)
     relay.send_to(office)
     with Workspace.open(office.root, ADMIN, PASS) as ws:
         assert rows(ws, "child")[child["id"]]["given_name_th"] == "ดาว"
+
+
+def test_a_restored_laptop_s_referral_reaches_the_partner_s_second_laptop_whole(
+    tmp_path: Path,
+) -> None:
+    """Found by the random walk (seed 24). WVFT's field laptop refers a case to ECPAT, then is
+    restored from its backup and goes on under a new identity; the referral, made under its
+    old one, reaches ECPAT's office through WVFT's, and ECPAT's office relays it to its
+    outreach laptop. Neither office could vouch for the old identity's organisation, so the
+    outreach laptop took it for one of ECPAT's own and refused WVFT's share of the case as
+    "changed on the way". The certificate relayed with the changes says whose it is."""
+    office = Laptop.init(tmp_path / "office", "WVFT")
+    lek = office.enrol(tmp_path / "field", user="lek", role="supervisor")
+    partner = Laptop.init(tmp_path / "partner", "ECPAT")
+    office.trust(partner)
+    partner.trust(office)
+    outreach = partner.enrol(tmp_path / "outreach", user="nid", role="supervisor")
+    referral = str(refer(lek)["id"])
+    backup = lek.backup()
+    shutil.rmtree(lek.root)
+    shutil.copytree(backup, lek.root)
+
+    lek.send_to(office)
+    office.send_to(partner)
+    partner.send_to(outreach)
+    assert outreach.status()["trouble"]["refused"] == []
+    assert referral in {str(r["id"]) for r in outreach.json("referral", "list", "--incoming")}
+    assert outreach.check().code == 0

@@ -22,7 +22,7 @@ from cmdesk.core.sync import (
     team_authority,
     values,
 )
-from cmdesk.core.sync.certs import DeviceCert, Link, team_of
+from cmdesk.core.sync.certs import ChainRefused, DeviceCert, Link, team_of, verify_chain
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.exporting import device_teams
 from cmdesk.core.sync.oplog import Change, load_held
@@ -155,19 +155,42 @@ def _device_orgs(engine: SyncEngine, db: Db, h: bundle_format.Header, head: Head
     """The organisation of each device this vault knows of, and of those the bundle's sender
     may vouch for (vouched_orgs), as both checks of a change's origin take it."""
     own = engine.keys().org.identity.org_id
-    orgs = authority.device_orgs(db, engine.store.ctx.device_id, own)
+    me = engine.store.ctx.device_id
+    orgs = authority.device_orgs(db, me, own)
+    certified = {
+        str(r[0])
+        for r in db.execute("SELECT device_id FROM sync_device WHERE sign_public IS NOT NULL")
+    }
     if h.sender_org == own:
         # A laptop of this organisation tells the organisation of devices this one knows
         # only by hearsay (a partner's word) or not at all: trusted before the changes of
         # this very bundle are judged.
-        certified = {
-            str(r[0])
-            for r in db.execute("SELECT device_id FROM sync_device WHERE sign_public IS NOT NULL")
-        }
         for device, org in vouched_orgs(own, h, head.knowledge).items():
-            if device not in certified and device != engine.store.ctx.device_id:
+            if device not in certified and device != me:
                 orgs[device] = org
+    orgs.update(_certified_orgs(db, head, certified | {me}))
     return orgs
+
+
+def _certified_orgs(db: Db, head: Head, known: set[str]) -> dict[str, str]:
+    """The organisation of each device not certified here whose certificate the bundle
+    carries, checked with that organisation's trusted key: better than any laptop's word. A
+    laptop restored from a backup goes on under a new identity, and its work made under the
+    old one travels on without any laptop knowing whose that identity was: ECPAT's office
+    relaying WVFT's share of a referral made under it to ECPAT's outreach laptop, which took it
+    for ECPAT's own and refused the share as "changed on the way"."""
+    trusted = keystore.trusted(db)
+    out: dict[str, str] = {}
+    for device, (cert, chain) in head.certs.items():
+        found = trusted.get(cert.org_id)
+        if device in known or cert.device_id != device or found is None:
+            continue
+        try:
+            verify_chain(chain, cert, cert.org_id, found[0].sign_public)
+        except ChainRefused:
+            continue
+        out[device] = cert.org_id
+    return out
 
 
 @dataclass(frozen=True)
