@@ -209,3 +209,27 @@ def test_cases_opened_on_both_copies_of_a_laptop_reach_the_office_with_distinct_
         assert numbers[second].split("-")[::3] == numbers[first].split("-")[::3]
         assert staff.json("case", "show", numbers[second])["case"]["id"] == second
     assert office.state_hash() == field.state_hash() == twin.state_hash()
+
+
+def test_a_copy_of_the_office_receives_work_its_twin_received_first(tmp_path: Path) -> None:
+    """Found by the random walk (seed 26). The office's folder is copied twice; the field
+    laptop's case reaches the second copy first, which reports to the office under the id
+    both copies still share. The office believed that id held the field laptop's work, so
+    the first copy was never sent it: the child missed there at every exchange after."""
+    office = Laptop.init(tmp_path / "office", "WVFT")
+    kasem = office.add_user("kasem", "supervisor")
+    lek = office.enrol(tmp_path / "field", user="lek", role="supervisor")
+    first = kasem.copy_folder(tmp_path / "copy1")
+    second = kasem.copy_folder(tmp_path / "copy2")
+    lek.open_case("เด็กเอ", "risk_reason=อยู่ลำพัง")
+    first.open_case("เด็กบี", "risk_reason=อยู่ลำพัง")
+    second.import_(lek.export())
+    for _ in range(3):
+        for laptop in (lek, first, second):
+            laptop.send_to(kasem)
+        for laptop in (lek, first, second):
+            kasem.send_to(laptop)
+    for laptop in (kasem, lek, first, second):
+        names = sorted(str(c["name_th"]) for c in laptop.json("child", "list"))
+        assert names == ["เด็กบี", "เด็กเอ"]
+    assert len({laptop.state_hash() for laptop in (kasem, lek, first, second)}) == 1

@@ -461,11 +461,16 @@ def _learn(engine: SyncEngine, db: Db, h: bundle_format.Header, head: Head) -> N
     # it holds replaces what was known, and what others relay of it (older news) is not added.
     sender_team = team_of(h.chain)
     teams = device_teams(db)
+    # An id two vaults answer to (copies of one vault): what one of them holds says nothing of
+    # the other. Its sender's own word replaces what was known, and others' word of it is not
+    # added: merged, a copy that had received a field laptop's work made this laptop believe
+    # the other copy held it too, and it was never sent there (a child missing for good).
+    forked = set(batches.contested(db, engine.store.origins))
     for device, (org, held, public) in facts.items():
         merged = vector_from_json(json.loads(rows[device])) if device in rows else {}
-        if device == h.sender_device and sender_team is not None:
+        if device == h.sender_device and (sender_team is not None or device in forked):
             merged = dict(held)
-        elif device not in teams:
+        elif device not in teams and device not in forked:
             merge_into(merged, held)
         db.execute(
             "INSERT INTO sync_device (device_id, org_id, sign_public, held, last_bundle_at) "
