@@ -254,7 +254,7 @@ def _import(
                     ),
                 )
                 if last:
-                    _learn(engine, db, h, head)
+                    _learn(engine, db, h, head, forked_before | total.forked_origins)
                     _forget_forked(db, total.forked_origins - forked_before)
                     if team is not None:
                         removed = team_leaving.let_go(
@@ -431,7 +431,9 @@ def forget_enrolment_placeholder(db: Db, h: bundle_format.Header) -> None:
         keystore.enrolment_heard_from(db, h.chain[0].enrol_id, h.sender_device)
 
 
-def _learn(engine: SyncEngine, db: Db, h: bundle_format.Header, head: Head) -> None:
+def _learn(
+    engine: SyncEngine, db: Db, h: bundle_format.Header, head: Head, forked: frozenset[str]
+) -> None:
     """Remembers what the sender (and the devices it knows of) hold, for later exports, and
     each device's organisation: the sender's from its certificate chain (checked on import),
     always; another device's as the sender may vouch for it (vouched_orgs), never over an
@@ -461,11 +463,11 @@ def _learn(engine: SyncEngine, db: Db, h: bundle_format.Header, head: Head) -> N
     # it holds replaces what was known, and what others relay of it (older news) is not added.
     sender_team = team_of(h.chain)
     teams = device_teams(db)
-    # An id two vaults answer to (copies of one vault): what one of them holds says nothing of
-    # the other. Its sender's own word replaces what was known, and others' word of it is not
-    # added: merged, a copy that had received a field laptop's work made this laptop believe
-    # the other copy held it too, and it was never sent there (a child missing for good).
-    forked = set(batches.contested(db, engine.store.origins))
+    # `forked`: ids two vaults answer to (copies of one vault), seen before this bundle or in
+    # it. What one of them holds says nothing of the other: its sender's own word replaces
+    # what was known, and others' word of it is not added. Merged, a copy that had received a
+    # field laptop's work made this laptop believe the other copy held it too, and it was
+    # never sent there (a child missing for good).
     for device, (org, held, public) in facts.items():
         merged = vector_from_json(json.loads(rows[device])) if device in rows else {}
         if device == h.sender_device and (sender_team is not None or device in forked):
