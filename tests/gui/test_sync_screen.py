@@ -393,6 +393,8 @@ def test_the_office_writes_a_withdrawn_partner_a_notice_and_the_partner_is_told(
         return " ".join(r.text(1) for r in rows if r is not None)
 
     qtbot.waitUntil(lambda: "ถอนความไว้วางใจองค์กรของคุณเมื่อ" in listed(), timeout=WAIT_MS)
+    # Said at the top of the screen too, for whoever opens it (not only the data manager).
+    assert "WVFT ถอนความไว้วางใจองค์กรของคุณเมื่อ" in plain(screen.summary.text())
     # Nothing more can be sent to WVFT from this laptop.
     assert screen.exchange.recipient.findData(org_id_for("WVFT")) == -1
     shell.shutdown()

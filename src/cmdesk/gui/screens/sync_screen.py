@@ -80,6 +80,7 @@ class SyncScreen(QWidget):
         self._session = session
         self._nav_item: QListWidgetItem | None = None
         self._status: SyncStatus | None = None
+        self._withdrew: list[TrustedOrg] = []  # partners that told they withdrew their trust
         self._stale = True  # the status (a hash over every record) is read when shown
         self.open_conflicts = 0
         outer = QVBoxLayout(self)
@@ -195,6 +196,16 @@ class SyncScreen(QWidget):
                     team=team,
                 )
             )
+        for org in self._withdrew:  # told by the partner (core/sync/partners.py)
+            at = datetime.fromisoformat(str(org.withdrew_at)).astimezone(UTC)
+            lines.append(
+                tr.format(
+                    "{org} withdrew its trust in your organisation on {at}: nothing is sent to "
+                    "it, and no answer will come to referrals still open with it.",
+                    org=org.code,
+                    at=format_datetime(at, tr.locale),
+                )
+            )
         here = self._status.only_here if self._status else None
         if here is not None:  # what losing this laptop would lose (sync/unsent.py)
             lines.append(tr.count(texts.ONLY_HERE, here) if here else tr.gettext(texts.ALL_SENT))
@@ -226,6 +237,7 @@ class SyncScreen(QWidget):
 
     def on_locked(self) -> None:
         self._status = None
+        self._withdrew = []
         self._stale = True
         self.open_conflicts = 0
         self.hub.clear()
@@ -256,6 +268,7 @@ class SyncScreen(QWidget):
         self.hub.set_hub(overview.hub, actor is not None and actor.role == Role.DATA_MANAGER)
         self.laptops.set_peers(overview.status.device_id, overview.status.peers)
         self.organisations.set_trusted(overview.trusted)
+        self._withdrew = [t for t in overview.trusted if t.withdrew_at is not None]
         self._show_summary()
 
     def reload_conflicts(self) -> None:
