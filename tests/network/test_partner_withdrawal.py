@@ -158,8 +158,10 @@ def test_the_partner_is_told_so_its_referrals_say_no_answer_will_come_and_it_sto
     went on making bundles WVFT refused, and nobody at ECPAT was told to find another
     organisation for the child."""
     office, _, partner, som = agreement(tmp_path)
+    outreach = partner.enrol(tmp_path / "outreach", user="nid", role="supervisor")
     referral = refer_to_wvft(som)
     partner.send_to(office)
+    partner.send_to(outreach)
 
     said = office.run("sync", "untrust", "ECPAT", json_out=False, env=TH).out
     assert "sync export --to ECPAT" in said  # how ECPAT is told without a hub
@@ -201,6 +203,11 @@ def test_the_partner_is_told_so_its_referrals_say_no_answer_will_come_and_it_sto
         "--override-reason", "ศาลนัดพรุ่งนี้", json_out=False, check=False, env=TH,
     )  # fmt: skip
     assert again.code != 0 and "WVFT ถอนความไว้วางใจองค์กรของคุณแล้ว" in again.err
+    # ECPAT's outreach laptop hears it from its office's next bundle (no hub here).
+    partner.send_to(outreach)
+    (row,) = [r for r in outreach.json("referral", "list") if r["id"] == referral]
+    assert row["receiver_withdrew"]
+    assert outreach.run("sync", "export", "--for", "WVFT", "-o", str(out), check=False).code == 1
 
     # The agreement is renewed: the office's next bundle for ECPAT says so, and ECPAT's
     # laptops send again.
@@ -211,6 +218,9 @@ def test_the_partner_is_told_so_its_referrals_say_no_answer_will_come_and_it_sto
     (row,) = [r for r in som.json("referral", "list") if r["id"] == referral]
     assert not row["receiver_withdrawn"] and not row["receiver_withdrew"]
     assert office.import_(partner.export("WVFT")).code == 0
+    partner.send_to(outreach)
+    (row,) = [r for r in outreach.json("referral", "list") if r["id"] == referral]
+    assert not row["receiver_withdrew"]
     # A notice of the old decision, arriving after the new one, changes nothing.
     partner.import_(stale)
     assert not _partners(partner)["WVFT"]["withdrew_at"]

@@ -136,6 +136,7 @@ class _Draft:
     partners: list[dict[str, Any]]  # for the organisation's own laptops (partners.py)
     staff: list[dict[str, Any]]  # likewise (colleagues.py)
     decisions: list[dict[str, Any]]  # likewise (partners.py)
+    their: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # likewise
 
 
 @dataclass(frozen=True)
@@ -502,6 +503,7 @@ class SyncEngine:
             signed = batches.for_changes(db, self.store.origins, changes, me)
             certs = batches.certs_for(db, {b.origin for b in signed} - {me})
             staff = colleagues.offered(db, keys.device) if recipient == own else []
+            their = partners.their_offered(db) if recipient == own else []
             decided = (
                 partners.decisions_offered(db, keys.device)
                 if recipient == own
@@ -535,6 +537,7 @@ class SyncEngine:
             partners.offered(keys.device, trusted) if recipient == own else [],
             staff,
             decided,
+            their,
         )
 
     def _seal(
@@ -555,6 +558,7 @@ class SyncEngine:
             draft.partners,
             draft.staff,
             draft.decisions,
+            draft.their,
         )
         operations = payload.operations()
         plain = encode(payload)

@@ -211,6 +211,7 @@ def _import(
         partners.learn(db, h, head.partners, engine.keys().org.identity)
         partners.learn_decisions(db, h, head.decisions, engine.keys().org.identity)
         colleagues.learn(db, h, head.staff, engine.keys().org.identity)
+        partners.learn_their_relayed(db, h, head.their, engine.keys().org.identity)
         sender = keystore.trusted(db).get(h.sender_org)
         told = None
         if sender is not None:

@@ -200,6 +200,18 @@ def withdrew(db: Db) -> dict[str, str]:
     }
 
 
+def their_decisions(db: Db) -> list[tuple[str, str | None, str]]:
+    """Each partner's latest decision on this organisation that it told: (org id, withdrawn
+    at or None, decided at)."""
+    return [
+        (str(r[0]), None if r[1] is None else str(r[1]), str(r[2]))
+        for r in db.execute(
+            "SELECT org_id, their_withdrawn_at, their_decided_at FROM sync_org "
+            "WHERE their_decided_at IS NOT NULL AND NOT own ORDER BY org_id"
+        )
+    ]
+
+
 def their_decided_at(db: Db, org_id: str) -> str | None:
     """When the partner's latest decision on this organisation that it told was made ("":
     none told); None: a partner not known here."""

@@ -134,6 +134,36 @@ def learn_their_decision(
     return None
 
 
+def their_offered(db: Db) -> list[dict[str, Any]]:
+    """Partners' decisions on this organisation that this laptop holds (told by them, or
+    passed on by another laptop of the organisation), for the organisation's own laptops: a
+    notice imported at the office reaches the field laptops with the office's next bundle."""
+    return [
+        {"org": org, "withdrawn": withdrawn, "at": at}
+        for org, withdrawn, at in keystore.their_decisions(db)
+    ]
+
+
+def learn_their_relayed(db: Db, h: Header, entries: list[dict[str, Any]], own: OrgIdentity) -> int:
+    """Takes the partners' decisions on this organisation that a laptop of it passes on, each
+    later than the one held here; how many."""
+    if not entries or h.sender_org != own.org_id:
+        return 0
+    taken = 0
+    for entry in entries:
+        org, withdrawn, at = entry.get("org"), entry.get("withdrawn"), _moment(entry.get("at"))
+        if not isinstance(org, str) or at is None:
+            continue
+        if withdrawn is not None and (withdrawn := _moment(withdrawn)) is None:
+            continue
+        here = keystore.their_decided_at(db, org)
+        if here is None or (here and here >= at):
+            continue
+        keystore.take_their_decision(db, org, withdrawn, at)
+        taken += 1
+    return taken
+
+
 def learn_decisions(db: Db, h: Header, entries: list[dict[str, Any]], own: OrgIdentity) -> int:
     """Takes the decisions on partners a bundle from this organisation's laptop carries, when
     that laptop may decide trust, each one later than this laptop's own; how many."""

@@ -98,6 +98,9 @@ class Payload:
     staff: list[dict[str, Any]] = field(default_factory=list)
     # Its decisions on partners: trust withdrawn or given again (partners.py), likewise.
     decisions: list[dict[str, Any]] = field(default_factory=list)
+    # Partners' own decisions on the sender's organisation, as they told it (partners.py):
+    # passed on to the organisation's laptops, likewise.
+    their: list[dict[str, Any]] = field(default_factory=list)
 
     def operations(self) -> int:
         """Operation numbers covered (a change's span; equal to the count for whole changes)."""
@@ -193,6 +196,8 @@ def encode(payload: Payload) -> bytes:
         meta["staff"] = _b64_json(payload.staff)
     if payload.decisions:
         meta["decisions"] = _b64_json(payload.decisions)
+    if payload.their:
+        meta["their"] = _b64_json(payload.their)
     meta["devices"] = list(devices)
     head = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
     return "\n".join([head, *lines]).encode("utf-8")
@@ -482,6 +487,7 @@ class Head:
     partners: list[dict[str, Any]] = field(default_factory=list)
     staff: list[dict[str, Any]] = field(default_factory=list)
     decisions: list[dict[str, Any]] = field(default_factory=list)
+    their: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Reader:
@@ -600,6 +606,7 @@ def _head(text: str) -> Head:
         partners=_partners(meta.get("partners", [])),
         staff=_staff(meta.get("staff", "")),
         decisions=_decisions(meta.get("decisions", "")),
+        their=_decisions(meta.get("their", "")),
     )
 
 
