@@ -157,7 +157,8 @@ def test_the_partner_is_told_so_its_referrals_say_no_answer_will_come_and_it_sto
     """Before, ECPAT never knew: its referral to WVFT stayed "sent" for ever, its laptops
     went on making bundles WVFT refused, and nobody at ECPAT was told to find another
     organisation for the child."""
-    office, _, partner, som = agreement(tmp_path)
+    office, (lek,), partner, som = agreement(tmp_path, "lek")
+    lek.send_to(office)
     outreach = partner.enrol(tmp_path / "outreach", user="nid", role="supervisor")
     referral = refer_to_wvft(som)
     partner.send_to(office)
@@ -175,6 +176,9 @@ def test_the_partner_is_told_so_its_referrals_say_no_answer_will_come_and_it_sto
     told = partner.run("sync", "import", str(notice), json_out=False, env=TH).out
     assert "WVFT ถอนความไว้วางใจองค์กรของคุณแล้ว" in told
     assert partner.state_hash() == kept  # a notice carries no record
+    # ...nor anything of WVFT's laptops (ECPAT had never heard of lek's).
+    peers = {p["device_id"] for p in partner.status()["peers"]}
+    assert lek.status()["device_id"] not in peers
     assert _partners(partner)["WVFT"]["withdrew_at"]
     listed = partner.run("sync", "partners", json_out=False, env=TH).out
     assert "ถอนความไว้วางใจองค์กรของคุณเมื่อ" in listed

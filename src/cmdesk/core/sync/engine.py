@@ -494,7 +494,9 @@ class SyncEngine:
             elif recipient == own:
                 changes = for_own_org(db, self.store.origins, known, check)
             elif recipient in keystore.withdrawn(db):
-                changes = []  # a notice: the decision alone (partners.decision_for)
+                # A notice: the decision alone (partners.decision_for), telling a partner no
+                # longer trusted nothing of what this organisation holds or of its laptops.
+                changes, held, devices = [], {}, {}
             else:
                 owned = {n: t.owned for n, t in synced_tables().items()}
                 scope = sharing.scope_for(db, recipient, owned)
