@@ -119,18 +119,14 @@ def learn_their_decision(
         return None
     if not may_decide_trust(role):
         return None
-    for entry in entries:
-        if not isinstance(entry, dict) or entry.get("org") != own.org_id:
-            continue
-        at, withdrawn = _moment(entry.get("at")), entry.get("withdrawn")
-        if at is None or (withdrawn is not None and _moment(withdrawn) is None):
+    for org, withdrawn, at in filter(None, map(_decision, entries)):
+        if org != own.org_id:
             continue
         here = keystore.their_decided_at(db, sender.org_id)
         if here is None or (here and here >= at):
             return None
-        withdrawn_at = None if withdrawn is None else _moment(withdrawn)
-        keystore.take_their_decision(db, sender.org_id, withdrawn_at, at)
-        return withdrawn_at is not None
+        keystore.take_their_decision(db, sender.org_id, withdrawn, at)
+        return withdrawn is not None
     return None
 
 
@@ -150,12 +146,7 @@ def learn_their_relayed(db: Db, h: Header, entries: list[dict[str, Any]], own: O
     if not entries or h.sender_org != own.org_id:
         return 0
     taken = 0
-    for entry in entries:
-        org, withdrawn, at = entry.get("org"), entry.get("withdrawn"), _moment(entry.get("at"))
-        if not isinstance(org, str) or at is None:
-            continue
-        if withdrawn is not None and (withdrawn := _moment(withdrawn)) is None:
-            continue
+    for org, withdrawn, at in filter(None, map(_decision, entries)):
         here = keystore.their_decided_at(db, org)
         if here is None or (here and here >= at):
             continue
@@ -176,20 +167,27 @@ def take_decisions(db: Db, entries: list[dict[str, Any]]) -> int:
     """Each decision later than this laptop's own on a partner it knows; malformed ones are
     left out (from a laptop of the organisation: nothing to refuse the bundle for)."""
     taken = 0
-    for entry in entries:
-        org, withdrawn, at = entry.get("org"), entry.get("withdrawn"), _moment(entry.get("at"))
-        if not isinstance(org, str) or at is None:
-            continue
-        if withdrawn is not None:
-            withdrawn = _moment(withdrawn)
-            if withdrawn is None:
-                continue
+    for org, withdrawn, at in filter(None, map(_decision, entries)):
         here = keystore.decided_at(db, org)
         if here is None or here >= at:
             continue  # a partner not known here, or a decision as late here already
         keystore.decide(db, org, withdrawn, at)
         taken += 1
     return taken
+
+
+def _decision(entry: object) -> tuple[str, str | None, str] | None:
+    """(org id, withdrawn at or None, decided at) of a decision as a bundle carries it; None
+    for a malformed one (left out: nothing to refuse the bundle for)."""
+    if not isinstance(entry, dict):
+        return None
+    org, withdrawn, at = entry.get("org"), entry.get("withdrawn"), _moment(entry.get("at"))
+    if not isinstance(org, str) or at is None:
+        return None
+    if withdrawn is None:
+        return org, None, at
+    moment = _moment(withdrawn)
+    return None if moment is None else (org, moment, at)
 
 
 def _moment(value: object) -> str | None:
