@@ -9,7 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QTreeWidgetItemIterator
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
@@ -19,11 +20,13 @@ from cmdesk.core.services.vault_check import BRANCHED
 from cmdesk.core.vault.keyslots import KeySlots
 from cmdesk.core.workspace import Workspace
 from cmdesk.gui.i18n import plain
+from cmdesk.gui.screens.users import AddUserDialog, UsersScreen
+from cmdesk.gui.screens.workspace import WorkspacePage
 from cmdesk.gui.settings import GuiSettings
 from cmdesk.gui.shell import Shell
 from tests.conftest import ADMIN, ADMIN_PASS
 from tests.gui.conftest import CASE_MANAGER, CASE_MANAGER_PASS
-from tests.gui.flow import answer, press
+from tests.gui.flow import answer, closed, dialog, press
 from tests.gui.helpers import WAIT_MS, unlock
 
 TWIN_ENTRY = (
@@ -32,6 +35,24 @@ TWIN_ENTRY = (
     " '', '{}', '" + "1" * 64 + "', '" + "2" * 64 + "' FROM audit_entry"
     " WHERE device_id = (SELECT value FROM vault_meta WHERE key = 'device_id')"
 )
+
+
+def _staff_accounts(
+    qtbot: QtBot, make_shell: Callable[[GuiSettings], Shell], settings: GuiSettings, lang: str
+) -> tuple[WorkspacePage, UsersScreen]:
+    """The data manager's staff accounts screen, in `lang`, its list arrived."""
+    settings.language = lang
+    shell = make_shell(settings)
+    unlock(qtbot, shell, ADMIN, ADMIN_PASS)
+    page = shell.workspace_page()
+    page.show_section("users")
+    users = page.users
+    qtbot.waitUntil(lambda: users.table.topLevelItemCount() > 1, timeout=WAIT_MS)
+    return page, users
+
+
+def _row(users: UsersScreen, username: str) -> QTreeWidgetItem:
+    return users.table.findItems(username, Qt.MatchFlag.MatchExactly, 0)[0]
 
 
 @pytest.mark.parametrize("lang", ["th", "en"])
@@ -46,19 +67,9 @@ def test_removing_an_account_rekeys_and_a_known_break_is_recorded(
     # An entry another laptop wrote under this laptop's id, as an older version let happen.
     with Workspace.open(vault, ADMIN, ADMIN_PASS) as ws, ws.ctx.write() as s:
         s.execute(text(TWIN_ENTRY))
-    caseload_settings.language = lang
     tr = translator(lang)
-    shell = make_shell(caseload_settings)
-    unlock(qtbot, shell, ADMIN, ADMIN_PASS)
-    page = shell.workspace_page()
-
-    page.show_section("users")
-    users = page.users
-    qtbot.waitUntil(lambda: users.table.topLevelItemCount() > 1, timeout=WAIT_MS)
-    it = QTreeWidgetItemIterator(users.table)
-    while it.value() is not None and it.value().text(0) != CASE_MANAGER:
-        it += 1
-    users.table.setCurrentItem(it.value())
+    page, users = _staff_accounts(qtbot, make_shell, caseload_settings, lang)
+    users.table.setCurrentItem(_row(users, CASE_MANAGER))
     press(qtbot, users.remove_button)
     answer(qtbot, yes=True)
     said = " ".join(
@@ -95,3 +106,39 @@ def test_removing_an_account_rekeys_and_a_known_break_is_recorded(
     said = plain(care.check_message.text())
     assert said.endswith(tr.format(BRANCHED, device="01a24c35"))
     assert ("สองสาย" in said) == (lang == "th") and care.repair_button.isHidden()
+
+
+def test_a_removed_account_is_opened_again_for_the_person_who_came_back(
+    qtbot: QtBot,
+    make_shell: Callable[[GuiSettings], Shell],
+    caseload_settings: GuiSettings,
+) -> None:
+    vault = Path(str(caseload_settings.last_vault))
+    with Workspace.open(vault, ADMIN, ADMIN_PASS) as ws:
+        ws.users.remove(CASE_MANAGER)
+        before = ws.users.get(CASE_MANAGER)
+    tr = translator("th")
+    _page, users = _staff_accounts(qtbot, make_shell, caseload_settings, "th")
+    row = _row(users, CASE_MANAGER)
+    assert row.text(4) == tr.gettext("Removed")
+    users.table.setCurrentItem(row)
+    assert not users.reset_button.isEnabled() and not users.remove_button.isEnabled()
+    assert plain(users.reopen_button.text()) == "เปิดใช้บัญชีอีกครั้ง…"
+    press(qtbot, users.reopen_button)
+
+    form = dialog(qtbot, AddUserDialog)
+    assert plain(form.title.text()) == "เปิดใช้บัญชีอีกครั้ง"
+    assert form.username.text() == CASE_MANAGER and form.username.isReadOnly()
+    assert form.role.code() == before.role and form.full_name.text() == before.display_name
+    new_pass = "orchid lantern river mountain 42"
+    form.passphrase.setText(new_pass)
+    form.repeat.setText(new_pass)
+    press(qtbot, form.save)
+    qtbot.waitUntil(lambda: closed(form), timeout=WAIT_MS)
+    said = "เปิดใช้บัญชีอีกครั้งแล้ว ด้วยรหัสผ่านใหม่ ประวัติและเคสของบัญชีนี้ยังอยู่ครบ"
+    qtbot.waitUntil(lambda: plain(users.message.text()) == said, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: _row(users, CASE_MANAGER).text(4) == tr.gettext("Active"),
+        timeout=WAIT_MS,
+    )
+    assert KeySlots.load(vault / "keyslots.json").unlock(CASE_MANAGER, new_pass) is not None

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.network.harness import Laptop
+from tests.network.harness import PASS, Laptop
 
 TH = {"CMDESK_LANG": "th"}
+_NEW_PASS = {"CMDESK_NEW_PASSPHRASE": PASS}  # `user add` reads the passphrase from there
 
 
 def _office(tmp_path: Path) -> tuple[Laptop, Laptop]:
@@ -65,3 +66,44 @@ def test_only_the_organisation_s_word_closes_an_account(
     # The office's own bundle is its word: a laptop that made nothing closes at once.
     office.send_to(somchai)
     assert somchai.run("child", "list", check=False).code != 0
+
+
+def test_a_worker_who_comes_back_has_their_account_and_laptop_again(tmp_path: Path) -> None:
+    office, somchai = _office(tmp_path)
+    kasem = office.add_user("kasem", "supervisor")
+    kasem.open_case("มะลิ", "risk_reason=อยู่ลำพัง", "assigned_worker=somchai")
+    office.send_to(somchai)
+    somchai.json("child", "add", "--set", "given_name_th=ดาว", "--set", "sex=female")
+    office.run("user", "remove", "somchai")
+    office.send_to(somchai)
+    assert "ปิดบัญชี" in somchai.run("child", "list", json_out=False, env=TH).err
+
+    # Back from leave: the data manager adds the same user name, which opens the account again.
+    again = {**TH, **_NEW_PASS}
+    back = office.run("user", "add", "somchai", "--role", "field_worker", json_out=False, env=again)
+    assert "เปิดใช้อีกครั้ง" in back.out and "somchai" in back.out
+    users = {u["username"]: u for u in office.json("user", "list")}
+    assert users["somchai"]["active"]
+    office.send_to(somchai)  # the directory now says the account is open
+    somchai.send_to(office)
+    office.send_to(somchai)  # everything it made is at the office: it stays open all the same
+    opened = somchai.run("child", "list", json_out=False, env=TH)
+    assert opened.code == 0 and "ปิดบัญชี" not in opened.err
+    assert "มะลิ" in opened.out and "ดาว" in opened.out
+
+
+def test_a_laptop_closed_for_good_is_enrolled_again_for_the_worker_who_came_back(
+    tmp_path: Path,
+) -> None:
+    office, somchai = _office(tmp_path)
+    office.run("user", "remove", "somchai")
+    office.send_to(somchai)
+    closed = somchai.run("child", "list", json_out=False, check=False, env=TH)
+    assert closed.code != 0 and "ผู้ดูแลข้อมูล" in closed.err  # give it to the data manager
+
+    office.run("user", "add", "somchai", "--role", "field_worker", env=_NEW_PASS)
+    kasem = office.add_user("kasem", "supervisor")
+    kasem.open_case("มะลิ", "risk_reason=อยู่ลำพัง", "assigned_worker=somchai")
+    fresh = office.enrol(tmp_path / "somchai-again", user="somchai", role="field_worker")
+    office.send_to(fresh)
+    assert "มะลิ" in fresh.run("child", "list", json_out=False).out

@@ -34,7 +34,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     user = sub.add_parser("user", parents=[common], help="manage staff accounts")
     user_sub = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
-    p = user_sub.add_parser("add", parents=[common], help="add a user (data managers)")
+    p = user_sub.add_parser(
+        "add", parents=[common], help="add a user, or open a removed account again (data managers)"
+    )
     p.add_argument("username")
     p.add_argument(
         "--role",
@@ -118,6 +120,14 @@ def cmd_user_add(args: argparse.Namespace) -> int:
         )
         if args.json:
             emit_json(user)
+        elif user.reopened:
+            say(
+                tr_for(args).format(
+                    "The removed account {name} is open again, with the new passphrase. Its "
+                    "history and its cases are kept.",
+                    name=user.username,
+                )
+            )
         else:
             say(tr_for(args).format("Added user {name}.", name=user.username))
     return 0

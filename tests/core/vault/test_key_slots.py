@@ -91,6 +91,23 @@ def test_removing_a_user_locks_them_out(ws: Workspace, vault_dir: Path) -> None:
         Workspace.open(vault_dir, WORKER, WORKER_PASS)
 
 
+def test_a_removed_account_opens_again_for_the_person_who_came_back(
+    ws: Workspace, vault_dir: Path
+) -> None:
+    before = ws.users.get(WORKER)
+    ws.users.remove(WORKER)
+    with pytest.raises(ValidationError) as taken:
+        ws.users.add(ADMIN, "another passphrase", "data_manager")
+    assert taken.value.errors[0].field == "username"  # an active account's name stays taken
+
+    back = ws.users.add(WORKER, "back from leave again", "case_manager", team="north")
+    assert back.reopened and back.active and back.id == before.id  # their history stays theirs
+    assert (back.role, back.team, back.display_name) == ("case_manager", "north", before.name)
+    with Workspace.open(vault_dir, WORKER, "back from leave again") as worker:
+        assert worker.ctx.actor.role == "case_manager"
+    assert not ws.users.add("newcomer", "a new passphrase", "field_worker").reopened
+
+
 def test_field_worker_cannot_add_users(vault_dir: Path) -> None:
     with Workspace.open(vault_dir, WORKER, WORKER_PASS) as worker, pytest.raises(PermissionDenied):
         worker.users.add("intruder", "intruder passphrase", "data_manager")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from sqlalchemy import select
@@ -48,6 +48,8 @@ class UserDTO:
     # False: a colleague the office's directory named, whose account is on other laptops
     # (sync.colleagues); they can be named and given cases here, never sign in here.
     here: bool = True
+    # Set by `add` when the name was a removed account's, now open again.
+    reopened: bool = False
 
     @property
     def name(self) -> str:
@@ -175,33 +177,48 @@ class UserService:
         team: str = "",
         kdf: crypto.KdfParams | None = None,
     ) -> UserDTO:
+        """A new account; or, for a removed account's user name, that account open again with
+        this passphrase (`reopened` on the result)."""
         self._ctx.require_role(Role.DATA_MANAGER)
         name = check_username(username)
         check_role(role)
         check_passphrase(passphrase)
         with self._ctx.write() as s:
-            if s.scalar(select(User.id).where(User.username == name)) is not None:
+            user = s.scalar(select(User).where(User.username == name))
+            if user is not None and user.active:
                 raise ValidationError.single(
                     "username", N_("The user name {name} is taken."), name=name
                 )
-            user = User(
-                id=user_id_for(self._ctx.actor.org_id, name),
-                org_id=self._ctx.actor.org_id,
-                username=name,
-                display_name=display_name.strip(),
-                role=role,
-                team=team.strip(),
-            )
-            s.add(user)
+            reopened = user is not None
+            if user is None:
+                user = User(
+                    id=user_id_for(self._ctx.actor.org_id, name),
+                    org_id=self._ctx.actor.org_id,
+                    username=name,
+                    display_name=display_name.strip(),
+                    role=role,
+                    team=team.strip(),
+                )
+                s.add(user)
+            else:
+                # A removed account given a passphrase again: the same person back (a contract
+                # renewed, a leave ended). The account keeps its id, so its history and its
+                # cases stay theirs, and the office's directory opens it again on their own
+                # laptop (sync.closed_accounts).
+                user.active = True
+                user.role = role
+                user.team = team.strip()
+                user.display_name = display_name.strip() or user.display_name
             s.flush()
-            self._audit.record(s, "user.add", "app_user", user.id, {"role": role})
+            action = "user.reopen" if reopened else "user.add"
+            self._audit.record(s, action, "app_user", user.id, {"role": role})
             # The slot is written inside the transaction: if it fails, the user row rolls back.
             self._vault.slots.set_passphrase(
                 name, passphrase, self._vault.data_key, kdf or crypto.tune_kdf()
             )
             self._vault.save_slots()
             code = s.scalar(select(Organisation.code).where(Organisation.id == user.org_id))
-            return to_dto(user, code or "")
+            return replace(to_dto(user, code or ""), reopened=reopened)
 
     def remove(self, username: str) -> Removal:
         """Deactivates the account, deletes its key slot and puts the database under a new

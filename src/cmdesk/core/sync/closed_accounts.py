@@ -13,6 +13,11 @@ often it synced, and kept receiving the organisation's cases. Now the office's s
   organisation's accounts (the office, a data manager's), and a laptop that keeps them itself
   goes by its own accounts (a later `user add` there opens the account again).
 
+A person who comes back has their account opened again at the office (`user add` of the same
+user name: the same account, its history kept); the office's next directory opens it on their
+laptop too, if that laptop still opens (its work was not all sent). A laptop closed for good is
+enrolled again.
+
 The key slot stays: a laptop from which nothing was sent may be handed to the data manager, who
 can sign in with the organisation's recovery key where one was made. What an earlier copy of the
 vault holds is as readable to the person as it was before: revoke the laptop (`sync revoke`)

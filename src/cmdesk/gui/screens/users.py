@@ -54,6 +54,8 @@ class UsersScreen(RecordListScreen):
         row.addStretch(1)
         self.reset_button = push_button(self, "reset-passphrase", self.open_reset, "key")
         row.addWidget(self.reset_button)
+        self.reopen_button = push_button(self, "reopen-user", self.open_reopen)
+        row.addWidget(self.reopen_button)
         self.remove_button = push_button(self, "remove-user", self._remove)
         row.addWidget(self.remove_button)
         self.layout_.addLayout(row)
@@ -65,13 +67,15 @@ class UsersScreen(RecordListScreen):
         self.intro.setText(
             tr.gettext(
                 "Everyone who uses this laptop's vault has their own account and passphrase. "
-                "A removed account can no longer unlock; its work stays in the records."
+                "A removed account can no longer unlock; its work stays in the records, and "
+                "it can be opened again if the person comes back."
             )
         )
         label_buttons(
             {
                 self.add_button: tr.gettext("Add a staff member…"),
                 self.reset_button: tr.gettext("Set a new passphrase…"),
+                self.reopen_button: tr.gettext("Open the account again…"),
                 self.remove_button: tr.gettext("Remove the account…"),
             }
         )
@@ -136,10 +140,19 @@ class UsersScreen(RecordListScreen):
         user = next((u for u in self._users if u.username == name), None)
         active = user is not None and user.active
         self.reset_button.setEnabled(active)
+        self.reopen_button.setEnabled(user is not None and not user.active)
         self.remove_button.setEnabled(active and name != me)
 
     def open_add(self) -> AddUserDialog:
         return self.opened(AddUserDialog(self._session, self, on_done=self._done))
+
+    def open_reopen(self) -> AddUserDialog | None:
+        """A removed account opened again for the person who came back: the add form, filled
+        in from the account, its user name fixed (UserService.add reopens it)."""
+        user = next((u for u in self._users if u.username == self._chosen()), None)
+        if user is None or user.active:
+            return None
+        return self.opened(AddUserDialog(self._session, self, on_done=self._done, removed=user))
 
     def open_reset(self) -> SetPassphraseDialog | None:
         name = self._chosen()
@@ -244,16 +257,17 @@ class PassphraseForm(QDialog):
     def run(
         self,
         op: Callable[..., object],
-        note: Callable[[Translator], str],
+        note: Callable[[Translator, Any], str],
         on_done: Callable[[Callable[[Translator], str]], None],
     ) -> None:
+        """Runs `op` on the worker; then says `note(translator, what op returned)`."""
         self.save.setEnabled(False)
         self.message.show_note(self.translator.gettext("Saving… this takes a moment."))
 
-        def ok(_result: Any) -> None:
+        def ok(result: Any) -> None:
             self.passphrase.clear()
             self.repeat.clear()
-            on_done(note)
+            on_done(lambda tr: note(tr, result))
             self.accept()
 
         def failed(exc: BaseException) -> None:
@@ -264,10 +278,13 @@ class PassphraseForm(QDialog):
 
 
 class AddUserDialog(PassphraseForm):
-    def __init__(self, session: Session, parent: QWidget, *, on_done: Any) -> None:
+    def __init__(
+        self, session: Session, parent: QWidget, *, on_done: Any, removed: UserDTO | None = None
+    ) -> None:
         super().__init__(session, parent)
         self.setObjectName("add-user-dialog")
         self._on_done = on_done
+        self._removed = removed
         self.full_name = QLineEdit(self)
         self.full_name.setObjectName("full-name")
         self.form.add("display_name", N_("Full name"), self.full_name)
@@ -282,14 +299,20 @@ class AddUserDialog(PassphraseForm):
         self.form.add("team", N_("Team (field workers who share cases)"), self.team)
         self.username.textChanged.connect(lambda _t: self._meter())
         self.finish_form()
-        self.role.set_code("field_worker")
+        self.role.set_code(removed.role if removed else "field_worker")
+        if removed is not None:
+            self.full_name.setText(removed.display_name)
+            self.username.setText(removed.username)
+            self.username.setReadOnly(True)
+            self.team.setText(removed.team)
 
     def user_name(self) -> str:
         return self.username.text()
 
     def retranslate(self) -> None:
         tr = self.translator
-        dialog_title(self, self.title, tr.gettext("Add a staff member"))
+        title = N_("Open the account again") if self._removed else N_("Add a staff member")
+        dialog_title(self, self.title, tr.gettext(title))
         self.role.retranslate(tr)
         self.username.setPlaceholderText(tr.gettext("for example somchai"))
         self.retranslate_common()
@@ -299,9 +322,18 @@ class AddUserDialog(PassphraseForm):
             return
         name, passphrase, role = self.username.text(), self.passphrase.text(), self.role.code()
         full, team = self.full_name.text(), self.team.text()
+
+        def note(tr: Translator, user: UserDTO) -> str:
+            if not user.reopened:
+                return tr.gettext("The account is added.")
+            return tr.gettext(
+                "The account is open again, with the new passphrase. Its history and its "
+                "cases are kept."
+            )
+
         self.run(
             lambda ws: ws.users.add(name, passphrase, role, display_name=full, team=team),
-            lambda tr: tr.gettext("The account is added."),
+            note,
             self._on_done,
         )
 
@@ -352,7 +384,7 @@ class SetPassphraseDialog(AccountPassphraseForm):
         name, passphrase = self._username, self.passphrase.text()
         self.run(
             lambda ws: ws.users.change_passphrase(name, passphrase),
-            lambda tr: tr.gettext("The new passphrase is set."),
+            lambda tr, _none: tr.gettext("The new passphrase is set."),
             self._on_done,
         )
 
