@@ -23,6 +23,7 @@ from cmdesk.core.vault import crypto
 from cmdesk.core.workspace import Workspace
 from cmdesk.gui.i18n import plain
 from cmdesk.gui.screens.referral_detail import ReferralDetailDialog
+from cmdesk.gui.screens.referrals import COLUMNS
 from cmdesk.gui.settings import GuiSettings
 from cmdesk.gui.shell import Shell
 from cmdesk.gui.widgets.prompts import ReasonDialog
@@ -111,6 +112,12 @@ def test_the_partner_answers_a_referral_from_the_inbox(
         return {n for n, b in buttons.items() if b.isVisible()} & set(names)
 
     assert status() == tr.gettext(label_of("referral_status", "sent"))
+    # Whom it is for, as the sender shared it: the name in the reader's script first.
+    child = {
+        "th": "มะลิ แสงทอง (Mali Saengthong) ชื่อเล่น ลิ",
+        "en": "Mali Saengthong (มะลิ แสงทอง), called ลิ",
+    }[lang]
+    assert plain(detail.details.values["child"].text()) == child
     # The receiving side's steps only: no withdrawing someone else's referral.
     assert shown("acknowledge", "accept", "decline", "withdraw") == {
         "acknowledge",
@@ -144,8 +151,14 @@ def test_the_partner_answers_a_referral_from_the_inbox(
     detail.reject()
     wait_idle(qtbot, shell)
     model = workspace(shell).referrals.model
-    statuses = {model.data(model.index(r, 6)) for r in range(model.rowCount())}
-    assert tr.gettext(label_of("referral_status", "completed")) in statuses
+    titles = [c.title for c in COLUMNS]
+
+    def column(title: str) -> set[str]:
+        at = titles.index(title)
+        return {model.data(model.index(r, at)) for r in range(model.rowCount())}
+
+    assert tr.gettext(label_of("referral_status", "completed")) in column("Status")
+    assert column("Child") == {child}
 
 
 def test_declining_needs_a_reason(

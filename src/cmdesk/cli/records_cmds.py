@@ -42,7 +42,12 @@ from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.model.labels import label_of
 from cmdesk.core.search.service import CaseloadQuery, CaseloadRow, ChildRow, Order
 from cmdesk.core.services.cases import check_concerns, check_risk
-from cmdesk.core.services.referrals import ReferralDraft, ReferralDTO, no_answer_words
+from cmdesk.core.services.referrals import (
+    ReferralDraft,
+    ReferralDTO,
+    child_words,
+    no_answer_words,
+)
 from cmdesk.core.services.users import UserDTO
 from cmdesk.core.vault.files import atomic_write
 from cmdesk.core.workspace import Workspace
@@ -219,7 +224,8 @@ def _referral_line(r: ReferralDTO, tr: Translator) -> str:
     status = tr.gettext(label_of("referral_status", r.status))
     if r.receiver_withdrawn:
         status += f": {no_answer_words(r.receiver_withdrew, r.to_org_code, tr, short=True)}"
-    return f"{r.id}  {r.case_number}  {r.from_org_code} → {r.to_org_code}  · {status}"
+    who = child_words(r, tr)
+    return f"{r.id}  {r.case_number}  {who}  {r.from_org_code} → {r.to_org_code}  · {status}"
 
 
 def _print_cases(args: argparse.Namespace, rows: tuple[CaseloadRow, ...], more: bool) -> None:
@@ -490,6 +496,7 @@ def cmd_referral_show(args: argparse.Namespace) -> int:
 
     def lines(tr: Translator) -> Iterator[str]:
         yield f"{referral.case_number}  {referral.from_org_code} → {referral.to_org_code}"
+        yield child_words(referral, tr)
         yield tr.gettext(label_of("referral_status", referral.status))
         if referral.receiver_withdrawn:
             yield no_answer_words(referral.receiver_withdrew, referral.to_org_code, tr, short=False)

@@ -14,7 +14,7 @@ from typing import Final
 from sqlalchemy import JSON, Boolean, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cmdesk.core.i18n import N_
+from cmdesk.core.i18n import N_, Locale
 from cmdesk.core.model.base import Base, SoftDeleted, Synced
 from cmdesk.core.model.field_info import about, code_of, plain_text
 from cmdesk.core.model.referral import SharedSection
@@ -162,6 +162,15 @@ def full_name(given: str, family: str) -> str:
     """A name as shown and printed, in Thai script or Latin letters alike: the given name, then
     the family name, leaving out a part not typed."""
     return " ".join(p for p in (given, family) if p)
+
+
+def child_name(th: str, latin: str, locale: Locale) -> str:
+    """The name in the reader's script first, the other in brackets, so either reader can
+    match it (on paper, on a screen) to the child."""
+    first, second = (th, latin) if locale == "th" else (latin, th)
+    if first and second:
+        return f"{first} ({second})"
+    return first or second
 
 
 class Child(Synced, SoftDeleted, Base):

@@ -35,7 +35,8 @@ from cmdesk.core.errors import (
     ValidationError,
 )
 from cmdesk.core.i18n import N_, Translator
-from cmdesk.core.model import Case, Organisation, Referral, ReferralEvent, utcnow
+from cmdesk.core.model import Case, Child, Organisation, Referral, ReferralEvent, utcnow
+from cmdesk.core.model.child import child_name, full_name
 from cmdesk.core.model.org import codes_by_id
 from cmdesk.core.model.referral import (
     OPEN_AT_RECEIVER,
@@ -130,6 +131,26 @@ class ReferralDTO:
     # ...or because that partner told it withdrew its trust in this organisation
     # (partners.learn_their_decision); receiver_withdrawn is set too.
     receiver_withdrew: bool = False
+    # The child's names as this vault holds them: the sender's own record, or at the receiving
+    # organisation what the sender shared (empty when the identity was not shared).
+    child_name_th: str = ""
+    child_name_latin: str = ""
+    child_nickname: str = ""
+
+
+IDENTITY_NOT_SHARED: Final = N_("Not shared with your organisation")
+
+
+def child_words(r: ReferralDTO, tr: Translator) -> str:
+    """Who the referral is for, as a list or a window says it: the name in the reader's script
+    first, the nickname after; at a receiver the sender did not share the identity with, that
+    it was not shared (the slip and the case conference go by the case number then)."""
+    name = child_name(r.child_name_th, r.child_name_latin, tr.locale)
+    if r.child_nickname:
+        name = tr.format("{name}, called {nickname}", name=name, nickname=r.child_nickname)
+    if name:
+        return name
+    return "" if SharedSection.IDENTITY in r.shared_sections else tr.gettext(IDENTITY_NOT_SHARED)
 
 
 # The same in a list's status column.
@@ -186,6 +207,7 @@ def referral_dto(session: Session, r: Referral) -> ReferralDTO:
     session.flush()
     codes = codes_by_id(session)
     number = session.scalar(select(Case.case_number).where(Case.id == r.case_id)) or ""
+    th, latin, nickname = _names(session.get(Child, r.child_id))
     events = session.scalars(
         select(ReferralEvent)
         .where(ReferralEvent.referral_id == r.id)
@@ -215,12 +237,27 @@ def referral_dto(session: Session, r: Referral) -> ReferralDTO:
         closing_reason=r.closing_reason,
         created_at=r.created_at,
         created_by=r.created_by,
+        child_name_th=th,
+        child_name_latin=latin,
+        child_nickname=nickname,
         events=tuple(
             ReferralEventDTO(
                 e.kind, e.from_status, e.to_status, e.text, e.created_at, e.created_by, e.org_id
             )
             for e in events
         ),
+    )
+
+
+def _names(child: Child | None) -> tuple[str, str, str]:
+    """A child's name in Thai script, in Latin letters, and nickname; none of a child deleted
+    here (or not held: a bundle still on its way)."""
+    if child is None or child.deleted_at is not None:
+        return "", "", ""
+    return (
+        full_name(child.given_name_th, child.family_name_th),
+        full_name(child.given_name_latin, child.family_name_latin),
+        child.nickname,
     )
 
 

@@ -18,6 +18,7 @@ from cmdesk.core.i18n import N_, Locale, Translator
 from cmdesk.core.model import catalog
 from cmdesk.core.model.case import RiskLevel, Stage
 from cmdesk.core.model.casework import Domain, DomainRating
+from cmdesk.core.model.child import child_name
 from cmdesk.core.model.consent import ConsentGiver, ConsentPurpose, LawfulBasis
 from cmdesk.core.model.labels import msgid_of
 from cmdesk.core.model.referral import ReferralEventKind, SharedSection
@@ -95,15 +96,6 @@ def _join(parts: Iterable[str], sep: str = ", ") -> str:
 def organisation(names: Names, org_id: str, locale: Locale) -> ri.Organisation:
     # The vault holds no logo or address yet: the slot stays empty rather than invented.
     return ri.Organisation(name=names.org(org_id, locale))
-
-
-def child_name(th: str, latin: str, locale: Locale) -> str:
-    """The name in the document's script first, the other in brackets, so either reader can
-    match the paper to the child."""
-    first, second = (th, latin) if locale == "th" else (latin, th)
-    if first and second:
-        return f"{first} ({second})"
-    return first or second
 
 
 def _address(child: ChildDTO, locale: Locale) -> str:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from cmdesk.core.i18n import N_, format_date, format_datetime
 from cmdesk.core.model.referral import ReferralStatus
-from cmdesk.core.services.referrals import no_answer_words
+from cmdesk.core.services.referrals import child_words, no_answer_words
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 ROWS = (
     ("case", N_("Case number")),
+    ("child", N_("Child")),
     ("from", N_("From")),
     ("to", N_("To")),
     ("service", N_("Service")),
@@ -201,6 +202,7 @@ class ReferralDetailDialog(QDialog):
         lab = code_labels(tr)
 
         self.details.set("case", r.case_number)
+        self.details.set("child", child_words(r, tr))
         self.details.set("from", r.from_org_code)
         self.details.set("to", r.to_org_code)
         self.details.set("service", lab("service", r.service))

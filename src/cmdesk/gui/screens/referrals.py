@@ -11,7 +11,7 @@ from cmdesk.core.acting.changes import Kind
 from cmdesk.core.i18n import N_, Translator, format_date
 from cmdesk.core.model.referral import REFERRAL_STATUS_LABELS, URGENCY_LABELS
 from cmdesk.core.reference.partners import SERVICE_LABELS
-from cmdesk.core.services.referrals import no_answer_words
+from cmdesk.core.services.referrals import child_words, no_answer_words
 from cmdesk.gui.icons import icon
 from cmdesk.gui.models.paged import Column, Fetch, Page, slice_page
 from cmdesk.gui.screens.list_screen import ListScreen
@@ -39,18 +39,21 @@ def _status(r: Any, tr: Translator) -> str:
     return f"{status}: {no_answer_words(r.receiver_withdrew, r.to_org_code, tr, short=True)}"
 
 
+# Who, where it stands and how urgent first, the case number last: a list wider than the
+# screen still shows what a case manager scans an inbox for.
 COLUMNS: list[Column[Any]] = [
     Column(N_("Date"), _when),
-    Column(N_("Case number"), lambda r, tr: r.case_number),
-    Column(N_("From"), lambda r, tr: r.from_org_code),
-    Column(N_("To"), lambda r, tr: r.to_org_code),
-    Column(N_("Service"), lambda r, tr: _label(_SERVICE)(r.service, tr)),
+    Column(N_("Child"), child_words),
+    Column(N_("Status"), _status, alert=lambda r: r.receiver_withdrawn),
     Column(
         N_("Urgency"),
         lambda r, tr: _label(_URGENCY)(r.urgency, tr),
         alert=lambda r: r.urgency != "routine",
     ),
-    Column(N_("Status"), _status, alert=lambda r: r.receiver_withdrawn),
+    Column(N_("Service"), lambda r, tr: _label(_SERVICE)(r.service, tr)),
+    Column(N_("From"), lambda r, tr: r.from_org_code),
+    Column(N_("To"), lambda r, tr: r.to_org_code),
+    Column(N_("Case number"), lambda r, tr: r.case_number),
 ]
 
 
