@@ -9,7 +9,9 @@ reported to its office and heard back a few times:
   of the organisation, and the laptops agree to the last field;
 - ECPAT has received every referral WVFT made to it that survived, lists none of WVFT's
   children as its own, and WVFT none of ECPAT's;
-- the two organisations agree on where every referral stands (ECPAT's answers reach WVFT);
+- the two organisations agree on where every referral stands (ECPAT's answers reach WVFT),
+  and ECPAT knows each referred child by the nickname WVFT holds (laptops correct a child's
+  nickname along the way, apart: each organisation settles on one that a laptop gave);
 - `check` finds every vault whole, and no import was refused.
 
 WVFT's office may withdraw its trust in ECPAT along the way and trust it again later (`sync
@@ -66,6 +68,8 @@ class Walk(Walker):
         self.begin("walk-", {name: (WORKER[name], org) for name, org in ORGS.items()})
         self.made: dict[str, str] = {}  # what was recorded (a child's name, a note) -> org
         self.cases: dict[str, tuple[str, str]] = {}  # case id -> (child's name, org)
+        self.child_ids: dict[str, str] = {}  # child's name -> id
+        self.nicknames: dict[str, list[str]] = {}  # child's name -> nicknames given, in order
         self.referred: set[str] = set()  # cases referred to ECPAT
         self.trusting = {"office", "partner", "outreach"}  # and their copies
         self.withdrawn = False  # the office withdrew its trust in ECPAT last
@@ -82,7 +86,29 @@ class Walk(Walker):
         case = laptop.open_case(child, "risk_reason=อยู่ลำพัง")
         self.made[child] = laptop.org
         self.cases[str(case["id"])] = (child, laptop.org)
+        self.child_ids[child] = str(case["child_id"])
         self.holds[name].add(child)
+
+    @precondition(lambda self: bool(self.cases))
+    @rule(data=st.data())
+    @step
+    def rename(self, data: st.DataObject) -> None:
+        """A child's nickname corrected on a laptop of its organisation that holds the child:
+        two laptops correcting it apart meet on one of their values."""
+        name = data.draw(st.sampled_from(sorted(self.laptops)), label="laptop")
+        laptop = self.laptops[name]
+        held = sorted(
+            child
+            for child, org in self.made.items()
+            if child in self.child_ids and org == laptop.org and child in self.holds[name]
+        )
+        if not held:
+            return
+        child = data.draw(st.sampled_from(held), label="child")
+        nickname = f"ชื่อเล่น{self.number()}"
+        laptop.run("child", "edit", self.child_ids[child], "--set", f"nickname={nickname}")
+        self.nicknames.setdefault(child, []).append(nickname)
+        self.holds[name].add(nickname)
 
     @precondition(lambda self: bool(self.cases))
     @rule(data=st.data())
@@ -269,10 +295,17 @@ class Walk(Walker):
                     shown = mine[0].json("case", "show", case)
                     notes |= {str(n["body"]) for n in shown["notes"]}
             assert notes == {m for m in expected if m.startswith("บันทึก")}
-        # The two organisations agree on where every referral stands.
-        sent = {r["id"]: r["status"] for r in self.laptops["office"].json("referral", "list")}
+            # A nickname is one that a laptop still holding it gave; none if none survived.
+            for child, given in self.nicknames.items():
+                if self.made[child] == org and child in survived:
+                    shown = mine[0].json("child", "show", self.child_ids[child])["nickname"]
+                    assert shown in ({n for n in given if n in survived} or {""}), child
+        # The two organisations agree on where every referral stands, and ECPAT knows each
+        # referred child by the nickname WVFT holds now (the identity is shared).
+        sent = self.laptops["office"].json("referral", "list")
         got = self.laptops["partner"].json("referral", "list", "--incoming")
-        assert {r["id"]: r["status"] for r in got} == sent
+        for part in ("status", "child_nickname"):
+            assert {r["id"]: r[part] for r in got} == {r["id"]: r[part] for r in sent}, part
 
 
 @pytest.mark.slow
