@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QGroupBox,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyleOptionButton,
     QTabBar,
+    QTreeWidget,
     QWidget,
 )
 
@@ -137,4 +139,27 @@ def clipped(root: QWidget) -> list[str]:
         elif isinstance(w, QAbstractButton) and w.text() and w.sizeHint().width() > w.width() + 1:
             kind, hint = type(w).__name__, w.sizeHint().width()
             problems.append(f"{kind} {w.text()!r}: needs {hint}px, has {w.width()}")
+        elif isinstance(w, QTreeWidget) and w.isVisible():
+            problems += _cut_columns(w)
+    return problems
+
+
+def _cut_columns(tree: QTreeWidget) -> list[str]:
+    """Columns narrower than their header or a row's text while the list leaves room unused
+    (a list wider than its window may cut: it scrolls; so may the column that stretches)."""
+    header = tree.header()
+    used = sum(header.sectionSize(i) for i in range(tree.columnCount()))
+    if used > tree.viewport().width():
+        return []
+    problems = []
+    metrics = tree.fontMetrics()
+    rows = [tree.topLevelItem(i) for i in range(min(tree.topLevelItemCount(), 50))]
+    for column in range(tree.columnCount()):
+        if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Stretch:
+            continue  # free text (a finding, a note): it takes the room there is
+        texts = [tree.headerItem().text(column)] + [r.text(column) for r in rows if r is not None]
+        needed = max(metrics.horizontalAdvance(t) for t in texts) + 4
+        if needed > header.sectionSize(column) + 1:
+            shown = tree.headerItem().text(column)
+            problems.append(f"column {shown!r}: needs {needed}px, has {header.sectionSize(column)}")
     return problems

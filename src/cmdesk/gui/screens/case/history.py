@@ -10,7 +10,6 @@ from cmdesk.core.i18n import N_, format_datetime
 from cmdesk.gui.audit_labels import READS, describe
 from cmdesk.gui.screens.case.data import CaseBundle
 from cmdesk.gui.screens.case.panes import ListTab
-from cmdesk.gui.widgets.details import stretch_column
 
 if TYPE_CHECKING:
     from cmdesk.gui.screens.case.page import CasePage
@@ -41,7 +40,6 @@ class HistoryTab(ListTab):
         )
         self.show_reads.setText(tr.gettext("Also show each time the record was only looked at"))
         self.show_reads.setAccessibleName(self.show_reads.text())
-        stretch_column(self.table, 2)
 
     def show_bundle(self, b: CaseBundle) -> None:
         self._refill()

@@ -260,6 +260,7 @@ class NoteVersionsDialog(QDialog):
         tr, b = self._tab.translator, self._tab.bundle
         dialog_title(self, self.title, tr.gettext("Every version of the note"))
         self.list.setHeaderLabels([tr.gettext("Version"), tr.gettext("Written"), tr.gettext("By")])
+        stretch_column(self.list, 2)
         self.list.setAccessibleName(self.title.text())
         self.close_button.setText(tr.gettext("Close"))
         self.close_button.setAccessibleName(self.close_button.text())

@@ -86,11 +86,16 @@ class ListTab(CaseTab):
         intro: str,
         headers: Sequence[str],
         buttons: Mapping[QPushButton, str] | None = None,
+        *,
+        stretch: int = -1,
     ) -> None:
-        """The tab's words: `heading`, `intro` and `headers` as msgids, `buttons` translated."""
+        """The tab's words: `heading`, `intro` and `headers` as msgids, `buttons` translated.
+        The columns fit their contents but `stretch` (the last unless said), which takes the
+        room left: a short column is never cut while the list has room to spare."""
         self.heading.setText(tr.gettext(heading))
         self.intro.setText(tr.gettext(intro))
         self.table.setHeaderLabels([tr.gettext(h) for h in headers])
+        stretch_column(self.table, stretch % len(headers))
         self.table.setAccessibleName(self.heading.text())
         label_buttons(buttons or {})
         self.update_buttons()
