@@ -207,20 +207,26 @@ class TeamWalk(Walker):
         notes = {n for ns in at_office["notes"].values() for n in ns}
         assert notes == {m for m in expected if m.startswith("บันทึก")}
         # The team's laptop: the north team's cases, whole; a case handed to the south team
-        # stays, read-only and out of the caseload, until two weeks after the office holds
-        # all of it (tests/network/test_team_laptops.py); never a case that was not north's.
+        # stays, read-only and out of the caseload (but its case manager's), until two weeks
+        # after the office holds all of it (tests/network/test_team_laptops.py); never a case
+        # that was not north's.
         north = self.laptops["north"]
         on_north = _contents(north)
         theirs = {c: v for c, v in at_office["cases"].items() if v[0] == "north"}
         caseload = {str(c["id"]) for c in north.json("case", "list", "--limit", "500")}
+        manager = next(u["id"] for u in north.json("user", "list") if u["username"] == "km")
         assert set(theirs) <= set(on_north["cases"])
         for case, (team, child) in on_north["cases"].items():
             assert case in self.north_ever, (case, team)
             assert (team, child) == at_office["cases"][case]
             if team == "north":
                 assert on_north["notes"].get(case, set()) == at_office["notes"].get(case, set())
-            else:
-                assert case not in caseload
+            elif case in caseload:
+                # Out of the caseload, unless the laptop's case manager still manages it (they
+                # opened it there): then listed, and only read here (acting.laptop_team).
+                shown = north.json("case", "show", case)["case"]
+                assert shown["read_only_for_team"] == "north", case
+                assert shown["case_manager_id"] == manager, case
         assert on_north["children"] == {child for _team, child in on_north["cases"].values()}
 
 
