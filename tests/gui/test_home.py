@@ -192,9 +192,16 @@ def test_a_supervisor_reads_returns_then_approves_a_plan_with_a_comment(
     if lang == "th":
         problems = english_left(shown_texts(home)) + clipped(home)
         assert not problems, problems
-    # A queue longer than the list shows (the ones waiting longest): the heading says so.
+    # Pim's and Ton's overdue follow-ups, per worker; with none, the chart says so in words.
+    overdue = home.charts["overdue_by_worker"][1]
+    assert overdue.isVisible() and overdue.rows and home.none_overdue.isHidden()
     figures = home.figures
     assert figures is not None
+    home.figures = replace(figures, overdue_by_worker=())
+    home.retranslate()
+    assert overdue.isHidden() and not home.none_overdue.isHidden()
+    assert plain(home.none_overdue.text()) == tr.gettext("No follow-up is overdue.")
+    # A queue longer than the list shows (the ones waiting longest): the heading says so.
     home.figures = replace(figures, approvals_waiting=350)
     home.retranslate()
     qtbot.wait(50)  # the figures' row lays out its wider buttons

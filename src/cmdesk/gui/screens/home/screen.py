@@ -148,6 +148,12 @@ class HomeScreen(QWidget):
             chart.row_clicked.connect(lambda key, n=name: self._bar_clicked(n, key))
             column.addWidget(heading)
             column.addWidget(chart)
+            if name == "overdue_by_worker":
+                # Said in words when nobody's follow-up is late: an empty chart looks broken.
+                self.none_overdue = WrapLabel(parent=holder)
+                self.none_overdue.setObjectName("none-overdue")
+                self.none_overdue.hide()
+                column.addWidget(self.none_overdue)
             column.addStretch(1)  # the heading stays on top when its neighbour is taller
             if name == "overdue_by_worker":
                 box.addLayout(pair)
@@ -392,7 +398,11 @@ class HomeScreen(QWidget):
         ]
         self.charts["by_stage"][1].set_rows(stages)
         workers = [(uid, name, n, False) for uid, name, n in f.overdue_by_worker]
-        self.charts["overdue_by_worker"][1].set_rows(workers)
+        chart = self.charts["overdue_by_worker"][1]
+        chart.set_rows(workers)
+        chart.setVisible(bool(workers))
+        self.none_overdue.setText(tr.gettext("No follow-up is overdue."))
+        self.none_overdue.setVisible(not workers)
 
     # -- what a click opens --------------------------------------------------------------------
     def _figure_clicked(self, name: str) -> None:
