@@ -9,7 +9,8 @@ reported to its office and heard back a few times:
   of the organisation, and the laptops agree to the last field;
 - ECPAT has received every referral WVFT made to it that survived, lists none of WVFT's
   children as its own, and WVFT none of ECPAT's;
-- the two organisations agree on where every referral stands (ECPAT's answers reach WVFT),
+- the two organisations agree on where every referral stands (ECPAT's answers reach WVFT, and
+  WVFT's withdrawals reach ECPAT, even of one ECPAT was answering meanwhile),
   and ECPAT knows each referred child by the nickname WVFT holds (laptops correct a child's
   nickname along the way, apart: each organisation settles on one that a laptop gave);
 - `check` finds every vault whole, and no import was refused.
@@ -36,8 +37,13 @@ from tests.network.harness import ADMIN, Laptop
 from tests.network.walks import Walker, run_walks, step
 
 WVFT, ECPAT = "WVFT", "ECPAT"
-# The step ECPAT takes on a referral in each state.
-NEXT = {"sent": "acknowledge", "acknowledged": "accept"}
+# The steps ECPAT may take on a referral in each state, and those WVFT may withdraw it from.
+ANSWERS = {
+    "sent": ("acknowledge", "accept", "decline"),
+    "acknowledged": ("accept", "decline"),
+    "accepted": ("complete",),
+}
+WITHDRAWABLE = ("sent", "acknowledged", "accepted")
 # Who records on each laptop of the template: a supervisor sees every case of its organisation.
 WORKER = {"office": "kasem", "field": "lek", "partner": "som", "outreach": "nid"}
 ORGS = {"office": WVFT, "field": WVFT, "partner": ECPAT, "outreach": ECPAT}
@@ -156,17 +162,35 @@ class Walk(Walker):
     @rule(data=st.data())
     @step
     def answer(self, data: st.DataObject) -> None:
-        """ECPAT takes the next step of a referral it has received."""
+        """ECPAT takes a step on a referral it has received (a decline says why)."""
         ecpat = sorted(n for n, laptop in self.laptops.items() if laptop.org == ECPAT)
         laptop = self.laptops[data.draw(st.sampled_from(ecpat), label="laptop")]
         waiting = sorted(
-            (str(r["id"]), NEXT[str(r["status"])])
+            (str(r["id"]), str(r["status"]))
             for r in laptop.json("referral", "list", "--incoming")
-            if str(r["status"]) in NEXT
+            if str(r["status"]) in ANSWERS
         )
         if waiting:
-            referral, step = data.draw(st.sampled_from(waiting), label="referral")
-            laptop.run("referral", "respond", referral, step, "--text", "รับทราบ")
+            referral, status = data.draw(st.sampled_from(waiting), label="referral")
+            step = data.draw(st.sampled_from(ANSWERS[status]), label="step")
+            laptop.run("referral", "respond", referral, step, "--text", "ไม่มีทนายว่าง")
+
+    @precondition(lambda self: bool(self.referred))
+    @rule(data=st.data())
+    @step
+    def withdraw_referral(self, data: st.DataObject) -> None:
+        """A WVFT supervisor withdraws a referral, maybe while ECPAT answers it elsewhere:
+        the two organisations still settle on one state."""
+        wvft = sorted(n for n, laptop in self.laptops.items() if laptop.org == WVFT)
+        laptop = self.laptops[data.draw(st.sampled_from(wvft), label="laptop")]
+        open_here = sorted(
+            str(r["id"])
+            for r in laptop.json("referral", "list")
+            if str(r["status"]) in WITHDRAWABLE
+        )
+        if open_here:
+            referral = data.draw(st.sampled_from(open_here), label="referral")
+            laptop.run("referral", "respond", referral, "withdraw", "--text", "ครอบครัวย้ายออกไป")
 
     # -- carrying bundles ------------------------------------------------------------------
 
