@@ -286,13 +286,15 @@ class Walk(Walker):
                 office = offices[laptop.org]
                 if name != office:
                     self._send(name, office)
+            # The offices exchange before they answer their laptops, so what one learned this
+            # round (a copy's case renumbered, say) reaches the other's laptops in it too.
+            # The office trusts ECPAT (again) by now: nothing between them may be refused.
+            self._send("office", "partner", strict=True)
+            self._send("partner", "office", strict=True)
             for name, laptop in self.laptops.items():
                 office = offices[laptop.org]
                 if name != office:
                     self._send(office, name)
-            # The office trusts ECPAT (again) by now: nothing between them may be refused.
-            self._send("office", "partner", strict=True)
-            self._send("partner", "office", strict=True)
 
     def check_settled(self) -> None:
         self.settle()
