@@ -44,7 +44,7 @@ def test_the_receiver_sees_the_child_s_name_only_when_it_was_shared_and_as_corre
     assert "ไม่ได้ส่งให้องค์กรของคุณ" in lines[str(kept_back["id"])]
     assert "ชบา" not in inbox  # not shared: never shown, never held
     shown = som.run("referral", "show", str(referral["id"]), json_out=False).out
-    assert "Mali (มะลิ), called ดาว" in shown
+    assert "Child: Mali (มะลิ), called ดาว" in shown
 
     # WVFT corrects the name; ECPAT's inbox follows at the next exchange.
     kasem.run("child", "edit", child, "--set", "nickname=ดาวเรือง")

@@ -496,7 +496,7 @@ def cmd_referral_show(args: argparse.Namespace) -> int:
 
     def lines(tr: Translator) -> Iterator[str]:
         yield f"{referral.case_number}  {referral.from_org_code} → {referral.to_org_code}"
-        yield child_words(referral, tr)
+        yield tr.format("Child: {child}", child=child_words(referral, tr))
         yield tr.gettext(label_of("referral_status", referral.status))
         if referral.receiver_withdrawn:
             yield no_answer_words(referral.receiver_withdrew, referral.to_org_code, tr, short=False)
