@@ -134,10 +134,14 @@ class UsersScreen(RecordListScreen):
         item = self.table.currentItem()
         return str(item.data(0, USER_NAME)) if item is not None else None
 
+    def _chosen_user(self) -> UserDTO | None:
+        name = self._chosen()
+        return next((u for u in self._users if u.username == name), None)
+
     def _update_buttons(self) -> None:
         name = self._chosen()
         me = self._session.actor.username if self._session.actor else ""
-        user = next((u for u in self._users if u.username == name), None)
+        user = self._chosen_user()
         active = user is not None and user.active
         self.reset_button.setEnabled(active)
         self.reopen_button.setEnabled(user is not None and not user.active)
@@ -149,7 +153,7 @@ class UsersScreen(RecordListScreen):
     def open_reopen(self) -> AddUserDialog | None:
         """A removed account opened again for the person who came back: the add form, filled
         in from the account, its user name fixed (UserService.add reopens it)."""
-        user = next((u for u in self._users if u.username == self._chosen()), None)
+        user = self._chosen_user()
         if user is None or user.active:
             return None
         return self.opened(AddUserDialog(self._session, self, on_done=self._done, removed=user))
