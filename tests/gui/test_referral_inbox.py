@@ -28,7 +28,7 @@ from cmdesk.gui.settings import GuiSettings
 from cmdesk.gui.shell import Shell
 from cmdesk.gui.widgets.prompts import ReasonDialog
 from tests.conftest import ADMIN, ADMIN_PASS
-from tests.core.records.factories import child_draft
+from tests.core.records.factories import THAI_ID, child_draft
 from tests.gui.flow import dialog, press, type_text, workspace
 from tests.gui.helpers import WAIT_MS, unlock, wait_idle
 from tests.gui.screen_checks import clipped, english_left, shown_texts
@@ -118,6 +118,15 @@ def test_the_partner_answers_a_referral_from_the_inbox(
         "en": "Mali Saengthong (มะลิ แสงทอง), called ลิ",
     }[lang]
     assert plain(detail.details.values["child"].text()) == child
+    # What was shared, read here without printing the slip: the identity, not the ID number
+    # (the legal status was not shared).
+    assert plain(detail.facts_title.text()) == tr.format("Shared with {org}", org="ECPAT")
+    facts = dict(detail.facts.rows)
+    full_name = {"th": "มะลิ แสงทอง (Mali Saengthong)", "en": "Mali Saengthong (มะลิ แสงทอง)"}
+    assert facts[tr.gettext("Full name")] == full_name[lang]
+    assert facts[tr.gettext("Nickname")] == "ลิ"
+    assert tr.gettext("Identity number") not in facts
+    assert THAI_ID not in " ".join(facts.values())
     # The receiving side's steps only: no withdrawing someone else's referral.
     assert shown("acknowledge", "accept", "decline", "withdraw") == {
         "acknowledge",
@@ -159,6 +168,19 @@ def test_the_partner_answers_a_referral_from_the_inbox(
 
     assert tr.gettext(label_of("referral_status", "completed")) in column("Status")
     assert column("Child") == {child}
+
+
+def test_the_shared_facts_follow_the_language(
+    qtbot: QtBot, make_shell: Callable[[GuiSettings], Shell], inbox_settings: GuiSettings
+) -> None:
+    inbox_settings.language = "th"
+    shell = make_shell(inbox_settings)
+    unlock(qtbot, shell, RECEIVER, PASS)
+    detail = _open_received(qtbot, shell, 0)
+    assert dict(detail.facts.rows)["เพศ"] == "หญิง"
+    shell.lang.set_locale("en")
+    qtbot.waitUntil(lambda: dict(detail.facts.rows).get("Sex") == "Female", timeout=WAIT_MS)
+    assert plain(detail.facts_title.text()) == "Shared with ECPAT"
 
 
 def test_declining_needs_a_reason(

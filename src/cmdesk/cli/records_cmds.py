@@ -15,7 +15,7 @@ import argparse
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cmdesk.cli import mechanism_cmds
 from cmdesk.cli.common import (
@@ -37,12 +37,19 @@ from cmdesk.cli.records_input import (
     draft_of,
     inputs,
 )
-from cmdesk.core.errors import FieldError, NotFound, OutsideLaptopTeam, ValidationError
+from cmdesk.core.errors import (
+    CmdeskError,
+    FieldError,
+    NotFound,
+    OutsideLaptopTeam,
+    ValidationError,
+)
 from cmdesk.core.i18n import N_, Translator
 from cmdesk.core.model.labels import label_of
 from cmdesk.core.search.service import CaseloadQuery, CaseloadRow, ChildRow, Order
 from cmdesk.core.services.cases import check_concerns, check_risk
 from cmdesk.core.services.referrals import (
+    NOTHING_SHARED,
     ReferralDraft,
     ReferralDTO,
     child_words,
@@ -51,6 +58,9 @@ from cmdesk.core.services.referrals import (
 from cmdesk.core.services.users import UserDTO
 from cmdesk.core.vault.files import atomic_write
 from cmdesk.core.workspace import Workspace
+
+if TYPE_CHECKING:
+    from cmdesk.core.reports.facts import FactGroup
 
 STAGES = ["registration", "assessment", "case_plan", "implementation", "review", "closure"]
 RISKS = ["low", "medium", "high", "critical"]
@@ -493,6 +503,11 @@ def cmd_referral_list(args: argparse.Namespace) -> int:
 def cmd_referral_show(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         referral = ws.referrals.get(args.referral)
+        facts: tuple[FactGroup, ...] | CmdeskError
+        try:
+            facts = ws.reports.referral_facts(referral.id, lang=cli_locale(args))
+        except CmdeskError as exc:
+            facts = exc  # said in place of the facts; the referral itself is still shown
 
     def lines(tr: Translator) -> Iterator[str]:
         yield f"{referral.case_number}  {referral.from_org_code} → {referral.to_org_code}"
@@ -504,6 +519,18 @@ def cmd_referral_show(args: argparse.Namespace) -> int:
             to = event.to_status
             step = tr.gettext(label_of("referral_status", to)) if to else ""
             yield f"  {event.at:%Y-%m-%d}  {step}  {event.text}"
+        yield tr.format("Shared with {org}:", org=referral.to_org_code)
+        if isinstance(facts, CmdeskError):
+            yield f"  {facts.message(tr)}"
+            return
+        for group in facts:
+            yield f"  {group.title}"
+            for label, text in group.rows:
+                first, *more = text.splitlines()
+                yield f"    {label}: {first}"
+                yield from (f"      {line}" for line in more)
+        if not facts:
+            yield f"  {tr.gettext(NOTHING_SHARED)}"
 
     return emit_lines(args, referral, lines)
 

@@ -139,6 +139,9 @@ class ReferralDTO:
 
 
 IDENTITY_NOT_SHARED: Final = N_("Not shared with your organisation")
+# What a referral shares holds nothing its slip prints (only concerns or notes, say, or
+# fields left empty).
+NOTHING_SHARED: Final = N_("Nothing that the referral slip prints is shared.")
 
 
 def child_words(r: ReferralDTO, tr: Translator) -> str:

@@ -82,6 +82,7 @@ if TYPE_CHECKING:
     from cmdesk.core.i18n import Translator
     from cmdesk.core.reports import Level, Printing, RedactionPolicy
     from cmdesk.core.reports import inputs as ri
+    from cmdesk.core.reports.facts import FactGroup
     from cmdesk.core.services.report_inputs import Scope
 
 MIN_PDF_PASSWORD: Final = 8
@@ -259,6 +260,37 @@ class ReportService:
             raise ValidationError.single(
                 "level", N_("A referral slip is always the partner copy: choose the partner level.")
             )
+        src = self._referral_source(referral_id, printing=True)
+        from cmdesk.core.reports import build_referral_slip
+        from cmdesk.core.services import report_inputs as mapping
+
+        tr = translator(locale)
+        # The referral's sections were chosen, with consent, for this partner: they decide
+        # what the slip carries (the builder leaves out every section not shared).
+        pdf = build_referral_slip(
+            mapping.referral_slip(src, tr),
+            level=lvl,
+            **self._printing(src.names, tr, secret, self._open_policy(lvl)),
+        )
+        self._record("referral_slip", "referral", src.referral.id, lvl, locale, secret)
+        return pdf
+
+    def referral_facts(self, referral_id: str, *, lang: str) -> tuple[FactGroup, ...]:
+        """What the referral shares with the partner, as its slip prints it, in `lang`: for the
+        referral's window at either side, so the receiving worker need not print to read it.
+        A draft shows what it will share; nothing is recorded (nothing leaves the screen)."""
+        from cmdesk.core.reports.facts import referral_groups
+        from cmdesk.core.services import report_inputs as mapping
+
+        tr = translator(check_locale(lang))
+        src = self._referral_source(referral_id, printing=False)
+        return tuple(referral_groups(mapping.referral_slip(src, tr), tr))
+
+    def _referral_source(self, referral_id: str, *, printing: bool) -> sources.ReferralSource:
+        """The referral with what it shares, for its sender or its receiver. Only a sent
+        referral is printed; what a referral shares is shown from its draft on, and to the
+        receiver after a withdrawal as sent (sharing.py: it stays there, as on paper). A
+        basis is always needed: consent still in force, or the reason it was sent without."""
         self._guard.require_casework()
         actor = self._ctx.actor
         with self._guard.read() as s:
@@ -274,27 +306,14 @@ class ReportService:
             )
             if not (sender or receiver):
                 raise AccessRefused("referral", r.id)
-            if r.status in (ReferralStatus.DRAFT, ReferralStatus.WITHDRAWN):
+            if printing and r.status in (ReferralStatus.DRAFT, ReferralStatus.WITHDRAWN):
                 raise TransitionNotAllowed(NOT_PRINTABLE)
             if not r.override_reason and active_sharing_basis(s, r.child_id, r.to_org_id) is None:
                 raise ConsentRequired
             shared = set(r.shared_sections or ())
-            src = sources.load_referral(
+            return sources.load_referral(
                 s, r, assessment="assessment" in shared, plan="case_plan" in shared
             )
-        from cmdesk.core.reports import build_referral_slip
-        from cmdesk.core.services import report_inputs as mapping
-
-        tr = translator(locale)
-        # The referral's sections were chosen, with consent, for this partner: they decide
-        # what the slip carries (the builder leaves out every section not shared).
-        pdf = build_referral_slip(
-            mapping.referral_slip(src, tr),
-            level=lvl,
-            **self._printing(src.names, tr, secret, self._open_policy(lvl)),
-        )
-        self._record("referral_slip", "referral", src.referral.id, lvl, locale, secret)
-        return pdf
 
     # -- consent form -------------------------------------------------------------------
     def consent_form(

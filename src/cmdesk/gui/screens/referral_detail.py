@@ -21,15 +21,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cmdesk.core.i18n import N_, format_date, format_datetime
+from cmdesk.core.errors import CmdeskError
+from cmdesk.core.i18n import LOCALES, N_, format_date, format_datetime
 from cmdesk.core.model.referral import ReferralStatus
-from cmdesk.core.services.referrals import child_words, no_answer_words
+from cmdesk.core.services.referrals import NOTHING_SHARED, child_words, no_answer_words
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.ops import ChangeOp, QueryOp
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import code_labels
 from cmdesk.gui.widgets.details import DetailsGrid, record_list, stretch_column
 from cmdesk.gui.widgets.dialog_frame import dialog_title, one_use_dialog
+from cmdesk.gui.widgets.facts import FactsView
 from cmdesk.gui.widgets.labels import Heading, MessageLabel
 from cmdesk.gui.widgets.prompts import ReasonDialog
 from cmdesk.gui.widgets.push_button import name_buttons, push_button
@@ -37,6 +39,7 @@ from cmdesk.gui.widgets.scroll_body import scroll_body
 
 if TYPE_CHECKING:
     from cmdesk.core.i18n import Translator
+    from cmdesk.core.reports.facts import FactGroup
     from cmdesk.core.services.referrals import ReferralDTO
     from cmdesk.core.workspace import Workspace
 
@@ -96,16 +99,29 @@ NOTE_STEPS = {
 }
 
 
+Facts = tuple["FactGroup", ...] | CmdeskError
+
+
 @dataclass(frozen=True)
 class ReferralView:
     referral: ReferralDTO
     staff: dict[str, str]
+    # What the referral shares, as its slip prints it, in each language (a switch of language
+    # shows it at once); or why it cannot be shown (no basis left to share on, a role that
+    # does not read it).
+    facts: dict[str, Facts]
 
 
 def load_referral(ws: Workspace, referral_id: str) -> ReferralView:
     r = ws.referrals.get(referral_id)
     staff = {u.id: u.display_name or u.username for u in ws.users.people()}
-    return ReferralView(r, staff)
+    facts: dict[str, Facts] = {}
+    for locale in LOCALES:
+        try:
+            facts[locale] = ws.reports.referral_facts(r.id, lang=locale)
+        except CmdeskError as exc:
+            facts[locale] = exc
+    return ReferralView(r, staff, facts)
 
 
 class ReferralDetailDialog(QDialog):
@@ -135,6 +151,10 @@ class ReferralDetailDialog(QDialog):
         for key, msgid in ROWS:
             self.details.add(key, msgid)
         inner.addWidget(self.details)
+        self.facts_title = Heading(parent=body, level=2)
+        inner.addWidget(self.facts_title)
+        self.facts = FactsView(body, "referral-facts")
+        inner.addWidget(self.facts)
         self.events_title = Heading(parent=body, level=2)
         inner.addWidget(self.events_title)
         self.events = record_list(body, "referral-events", wrap=True, min_height=140)
@@ -222,6 +242,14 @@ class ReferralDetailDialog(QDialog):
         else:
             basis = ""
         self.details.set("basis", basis)
+        self.facts_title.setText(tr.format("Shared with {org}", org=r.to_org_code))
+        facts = view.facts[tr.locale]
+        if isinstance(facts, CmdeskError):
+            self.facts.show_message(friendly_message(facts, tr))
+        elif facts:
+            self.facts.show_groups(facts)
+        else:
+            self.facts.show_message(tr.gettext(NOTHING_SHARED))
         self.events.clear()
         for e in r.events:
             what = lab("referral_status", e.to_status) if e.to_status else tr.gettext("Feedback")
@@ -262,20 +290,19 @@ class ReferralDetailDialog(QDialog):
 
     def _run(self, op: Any) -> None:
         self.message.clear_message()
-        rid = self.view.referral.id
-
-        def done(_result: Any) -> None:
-            QueryOp(
-                self._session,
-                parent=self,
-                op=lambda ws: load_referral(ws, rid),
-                success=self.show_view,
-            ).run()
-
-        ChangeOp(self._session, parent=self, op=op, success=done).failure(
+        ChangeOp(self._session, parent=self, op=op, success=lambda _r: self._reload()).failure(
             lambda exc: self.message.show_error(
                 lambda tr: friendly_message(exc, tr), self.translator
             )
+        ).run()
+
+    def _reload(self) -> None:
+        rid = self.view.referral.id
+        QueryOp(
+            self._session,
+            parent=self,
+            op=lambda ws: load_referral(ws, rid),
+            success=self.show_view,
         ).run()
 
     def _locked(self) -> None:

@@ -10,7 +10,8 @@ from typing import NotRequired, Protocol, TypedDict
 from reportlab.platypus import Table, TableStyle
 from reportlab.platypus.flowables import Flowable, Spacer
 
-from cmdesk.core.i18n import N_, Translator, format_birth_date, format_date
+from cmdesk.core.i18n import N_, Translator, format_date
+from cmdesk.core.reports.facts import child_groups
 from cmdesk.core.reports.flowables import TextStyle, ThaiParagraph
 from cmdesk.core.reports.inputs import ChildProfile, Organisation
 from cmdesk.core.reports.page import PageFurniture, render_pdf
@@ -237,60 +238,11 @@ def child_sections(ctx: Context, child: ChildProfile) -> list[Flowable]:
     the level shows it (a referral slip's level is cut to what the referral shares:
     policy.restricted_to); nothing, heading included, where none is shown."""
     tr = ctx.tr
-    shown = ctx.shows
-
     story: list[Flowable] = []
-    if shown(Section.IDENTITY):
-        birth = (
-            format_birth_date(child.birth_date, tr.locale, tr=tr)
-            if child.birth_date is not None
-            else ""
-        )
-        story += [
-            subheading(ctx, tr.gettext("Identity")),
-            field_table(
-                ctx,
-                [
-                    (tr.gettext("Full name"), child.full_name),
-                    (tr.gettext("Nickname"), child.nickname),
-                    (tr.gettext("Sex"), child.sex),
-                    (tr.gettext("Birth date"), birth),
-                    (tr.gettext("Identity document"), child.id_document),
-                    (tr.gettext("Identity number"), child.id_number),
-                ],
-            ),
-        ]
-    if shown(Section.CONTACT):
-        guardian = child.guardian_name or child.guardian_relation
-        if child.guardian_name and child.guardian_relation:
-            guardian = f"{child.guardian_name} ({child.guardian_relation})"
-        story += [
-            subheading(ctx, tr.gettext("Contact and whereabouts")),
-            field_table(
-                ctx,
-                [
-                    (tr.gettext("Address"), child.address),
-                    (tr.gettext("School"), child.school),
-                    (tr.gettext("Guardian"), guardian),
-                    (tr.gettext("Guardian's phone"), child.guardian_phone),
-                    *child.more,
-                ],
-            ),
-        ]
-        if child.household:
+    for group in child_groups(child, tr, ctx.shows):
+        story += [subheading(ctx, group.title), field_table(ctx, group.rows)]
+        if group.section == Section.CONTACT and child.household:
             story += household_table(ctx, child)
-    if shown(Section.SENSITIVE):
-        story += [
-            subheading(ctx, tr.gettext("Sensitive personal data")),
-            field_table(
-                ctx,
-                [
-                    (tr.gettext("Ethnicity"), child.ethnicity),
-                    (tr.gettext("Legal status"), child.legal_status),
-                    (tr.gettext("Health and disability"), child.health),
-                ],
-            ),
-        ]
     return [heading(ctx, tr.gettext("Child")), *story] if story else []
 
 

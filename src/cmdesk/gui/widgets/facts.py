@@ -1,0 +1,74 @@
+"""A record's facts as the core groups them (reports.facts): a heading a group, then label:
+text rows. The core has put them in the reader's language already; a change of language
+shows them again once the core has said them anew."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from cmdesk.gui.widgets.labels import WrapLabel
+
+if TYPE_CHECKING:
+    from cmdesk.core.reports.facts import FactGroup
+
+
+class FactsView(QWidget):
+    def __init__(self, parent: QWidget, name: str) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self._layout = QVBoxLayout(self)
+        # Set in under the heading that says with whom it was shared.
+        self._layout.setContentsMargins(12, 0, 0, 0)
+        self._body: QWidget | None = None
+        # (label, text) as shown, for the tests and screen readers.
+        self.rows: list[tuple[str, str]] = []
+
+    def show_groups(self, groups: Sequence[FactGroup]) -> None:
+        body = self._new_body()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        for group in groups:
+            title = WrapLabel(group.title, body)
+            bold = QFont(title.font())
+            bold.setWeight(QFont.Weight.DemiBold)
+            title.setFont(bold)
+            column.addWidget(title)
+            form = QFormLayout()
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+            form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            for label, text in group.rows:
+                name = QLabel(label, body)
+                name.setStyleSheet("color: #52606d;")
+                # What people typed, in Thai or Latin letters: shown as written.
+                value = WrapLabel(text, body)
+                value.setProperty("verbatim", True)
+                value.setAccessibleName(label)
+                value.setTextInteractionFlags(
+                    Qt.TextInteractionFlag.TextSelectableByMouse
+                    | Qt.TextInteractionFlag.TextSelectableByKeyboard
+                )
+                form.addRow(name, value)
+                self.rows.append((label, text))
+            column.addLayout(form)
+
+    def show_message(self, text: str) -> None:
+        """A sentence in place of the facts (nothing shared, or why they cannot be shown)."""
+        body = self._new_body()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(WrapLabel(text, body))
+
+    def _new_body(self) -> QWidget:
+        """A fresh widget for what is shown now, in place of the one before."""
+        if self._body is not None:
+            self._body.hide()
+            self._body.deleteLater()
+        self.rows = []
+        self._body = QWidget(self)
+        self._layout.addWidget(self._body)
+        return self._body

@@ -1,0 +1,77 @@
+"""What a referral shares, read where it is received: `referral show` at the partner prints
+the child's facts the referral shares, as its slip prints them, and nothing it does not; the
+sender reads the same list. Through `cmdesk` processes, in Thai and English."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.network.test_partner_trust import agreement
+
+TH = {"CMDESK_LANG": "th"}
+CHILD = {
+    "given_name_th": "มะลิ",
+    "family_name_th": "แสงทอง",
+    "given_name_latin": "Mali",
+    "sex": "female",
+    "birth_date": "2014-03-05",
+    "village": "บ้านห้วยน้ำริน",
+    "id_document_type": "g_code",
+    "id_number": "G123456789012",
+    "household": [
+        {"name": "นางคำ แสงทอง", "relationship": "grandmother", "is_caregiver": True,
+         "phone": "0812345678"},
+    ],
+}  # fmt: skip
+
+
+def _send(kasem_case: str, *sections: str) -> list[str]:
+    args = [
+        "referral", "send", kasem_case, "--to", "ECPAT", "--service", "legal_aid",
+        "--reason", "ต้องการทนายความ", "--override-reason", "ศาลนัดพรุ่งนี้ ติดต่อผู้ปกครองไม่ได้",
+    ]  # fmt: skip
+    return [*args, *(arg for s in sections for arg in ("--share", s))]
+
+
+def test_the_partner_reads_what_the_referral_shares_and_nothing_more(tmp_path: Path) -> None:
+    office, _, partner, som = agreement(tmp_path)
+    kasem = office.as_user("kasem")
+    source = tmp_path / "child.json"
+    source.write_text(json.dumps(CHILD, ensure_ascii=False), encoding="utf-8")
+    child = kasem.json("child", "add", "--json-input", str(source))
+    case = kasem.json(
+        "case", "add", child["id"], "--set", "concerns=neglect", "--set", "risk_level=medium",
+        "--set", "risk_reason=อยู่ลำพัง",
+    )  # fmt: skip
+    # Identity and household, not the legal status: the G-code stays at WVFT.
+    referral = kasem.json(*_send(str(case["id"]), "identity", "household"))
+    office.send_to(partner)
+
+    shown = som.run("referral", "show", str(referral["id"]), json_out=False, env=TH).out
+    facts = shown[shown.index("ส่งให้ ECPAT:") :]
+    assert "ชื่อ-นามสกุล: มะลิ แสงทอง (Mali)" in facts
+    assert "วันเกิด: 5 มีนาคม 2557" in facts
+    assert "ย่าหรือยาย: นางคำ แสงทอง · ผู้ดูแล: ใช่" in facts
+    assert "G123456789012" not in shown and "บ้านห้วยน้ำริน" not in shown  # not shared
+    assert "ไม่ได้" not in facts  # no refusal in place of the facts
+
+    # The sender reads the same facts: what the partner was given, word for word.
+    sent = kasem.run("referral", "show", str(referral["id"]), json_out=False, env=TH).out
+    assert sent[sent.index("ส่งให้ ECPAT:") :] == facts
+
+    # English, the same facts in the reader's language.
+    english = som.run("referral", "show", str(referral["id"]), json_out=False).out
+    assert "Full name: Mali (มะลิ แสงทอง)" in english
+    assert "Caregiver: Yes" in english
+
+
+def test_a_referral_sharing_nothing_printed_says_so(tmp_path: Path) -> None:
+    office, _, partner, som = agreement(tmp_path)
+    kasem = office.as_user("kasem")
+    case = kasem.open_case("ชบา", "risk_reason=อยู่ลำพัง")
+    referral = kasem.json(*_send(str(case["id"]), "concerns_and_risk"))
+    office.send_to(partner)
+    shown = som.run("referral", "show", str(referral["id"]), json_out=False, env=TH).out
+    assert "ชบา" not in shown
+    assert shown.rstrip().endswith("ไม่ได้ส่งข้อมูลใดที่พิมพ์ในใบส่งต่อ")
