@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import json
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -103,6 +104,35 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+class _Ahead:
+    """The next segment of an iterator, decoded on a thread of its own while the caller's
+    thread waits in SQLite (a commit: about a quarter of a large import, all of it without
+    Python's lock). Started only around such a wait: a decoder holding the lock while the
+    caller steps through rows would make each row wait for it."""
+
+    def __init__(self, segments: Iterator[list[Change]], pool: ThreadPoolExecutor) -> None:
+        self._segments = segments
+        self._pool = pool
+        self._next: Future[list[Change]] | None = None
+
+    def start(self) -> None:
+        if self._next is None:
+            self._next = self._pool.submit(next, self._segments)
+
+    def take(self) -> list[Change]:
+        """The next segment: the one decoded ahead, or decoded now."""
+        pending, self._next = self._next, None
+        return pending.result() if pending is not None else next(self._segments)
+
+
+@contextmanager
+def decoding_ahead(segments: Iterator[list[Change]]) -> Iterator[_Ahead]:
+    """Segments taken one by one, the next decoded ahead where asked. An import that stops
+    (cancelled, failed) waits for a segment being decoded, then drops it with the thread."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cmdesk-decode") as pool:
+        yield _Ahead(segments, pool)
 
 
 def import_bundle(
@@ -230,15 +260,18 @@ def _import(
         batches.remember(db, engine.store.origins, checked.batches, checked.certs)
     _reissue_forked(engine, parsed, box_secret, head, checked, start)
     _head, segments = read_payload(parsed, box_secret, head, start)
-    with engine.store.bulk() as transaction:
+    with engine.store.bulk() as transaction, decoding_ahead(segments) as ahead:
         for i in range(start, max(n, 1)):
             check()
-            segment = next(segments) if i < n else []
+            segment = ahead.take() if i < n else []
             with transaction() as db:
                 engine.store.capture(db)
                 if i < n:
                     total += apply_segment(engine, db, checked.kept(i, segment))
                 del segment
+                if i + 1 < n:
+                    # Decoded while this segment commits (SQLite writes without the GIL).
+                    ahead.start()
                 last = i >= n - 1
                 db.execute(
                     "INSERT INTO sync_import (bundle_id, sender_device, segments, done, "
