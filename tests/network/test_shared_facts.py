@@ -66,12 +66,21 @@ def test_the_partner_reads_what_the_referral_shares_and_nothing_more(tmp_path: P
     assert "Caregiver: Yes" in english
 
 
-def test_a_referral_sharing_nothing_printed_says_so(tmp_path: Path) -> None:
+def test_concerns_and_risk_shared_are_read_on_screen_though_off_the_slip(
+    tmp_path: Path,
+) -> None:
     office, _, partner, som = agreement(tmp_path)
     kasem = office.as_user("kasem")
     case = kasem.open_case("ชบา", "risk_reason=อยู่ลำพัง")
-    referral = kasem.json(*_send(str(case["id"]), "concerns_and_risk"))
+    risk = kasem.json(*_send(str(case["id"]), "concerns_and_risk"))
+    notes = kasem.json(*_send(str(case["id"]), "notes"))
     office.send_to(partner)
-    shown = som.run("referral", "show", str(referral["id"]), json_out=False, env=TH).out
-    assert "ชบา" not in shown
+
+    shown = som.run("referral", "show", str(risk["id"]), json_out=False, env=TH).out
+    assert "ชบา" not in shown  # the identity was not shared
+    facts = shown[shown.index("ส่งให้ ECPAT:") :]
+    assert "ปัญหาการคุ้มครองและระดับความเสี่ยง" in facts
+    assert "ระดับความเสี่ยง: ความเสี่ยงปานกลาง" in facts and "อยู่ลำพัง" in facts
+    # Notes alone: nothing a slip prints, and said so rather than an empty list.
+    shown = som.run("referral", "show", str(notes["id"]), json_out=False, env=TH).out
     assert shown.rstrip().endswith("ไม่ได้ส่งข้อมูลใดที่พิมพ์ในใบส่งต่อ")

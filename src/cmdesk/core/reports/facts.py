@@ -27,6 +27,9 @@ class FactGroup:
     title: str
     rows: tuple[Row, ...]
 
+    def without_empty_rows(self) -> FactGroup:
+        return FactGroup(self.section, self.title, tuple(r for r in self.rows if r[1]))
+
 
 def child_groups(
     child: ChildProfile, tr: Translator, shows: Callable[[Section], bool]
@@ -72,7 +75,8 @@ def child_groups(
 
 def referral_groups(data: ReferralSlipData, tr: Translator) -> list[FactGroup]:
     """What a referral shares with the partner, as its slip prints it, leaving out what is
-    empty: the child's facts, household, assessment and case plan, each only if shared."""
+    empty (and groups left empty): the child's facts, household, assessment and case plan,
+    each only if shared."""
     shows = data.shared_sections.__contains__
     groups = child_groups(data.child, tr, shows)
     if shows(Section.CONTACT):
@@ -93,10 +97,7 @@ def referral_groups(data: ReferralSlipData, tr: Translator) -> list[FactGroup]:
             for n, goal in enumerate(data.plan_goals, start=1)
         )
         groups.append(FactGroup(Section.CASE_PLAN, tr.gettext("Case plan"), rows))
-    kept = (
-        FactGroup(g.section, g.title, tuple((label, text) for label, text in g.rows if text))
-        for g in groups
-    )
+    kept = (g.without_empty_rows() for g in groups)
     return [g for g in kept if g.rows]
 
 

@@ -26,6 +26,7 @@ from cmdesk.core.reference.ethnicity import ethnic_group
 from cmdesk.core.reference.geography import Address, district, province, subdistrict
 from cmdesk.core.reference.identity import IdDocumentType, format_thai_id
 from cmdesk.core.reports import inputs as ri
+from cmdesk.core.reports.facts import FactGroup
 from cmdesk.core.reports.redaction import Section
 from cmdesk.core.services.case_dto import CaseDTO
 from cmdesk.core.services.casework import AssessmentDTO, PlanDTO
@@ -380,6 +381,25 @@ def referral_slip(src: ReferralSource, tr: Translator) -> ri.ReferralSlipData:
         assessment=_assessment(src.assessments, names, tr),
         plan_goals=_plan(src.plan, names, tr),
         consents=(_consent(src.consent, names, tr),) if src.consent else (),
+    )
+
+
+def concerns_group(case: CaseDTO, tr: Translator) -> FactGroup:
+    """A case's protection concerns and risk level, as a referral sharing them shows them on
+    screen (the slip leaves them off the paper: SLIP_SECTIONS)."""
+
+    def named(column: str) -> str:
+        return tr.gettext(catalog.label_of("case_file", column))
+
+    return FactGroup(
+        Section.ASSESSMENT,
+        tr.gettext(msgid_of("shared_section", SharedSection.CONCERNS_AND_RISK) or ""),
+        (
+            (named("concerns"), _join(label("concern", c, tr) for c in case.concerns)),
+            (named("concern_other"), case.concern_other),
+            (named("risk_level"), label("risk", case.risk_level, tr)),
+            (named("risk_reason"), case.risk_reason),
+        ),
     )
 
 

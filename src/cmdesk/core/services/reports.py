@@ -67,7 +67,7 @@ from cmdesk.core.model import (
 )
 from cmdesk.core.model.case import Stage
 from cmdesk.core.model.consent import ConsentPurpose
-from cmdesk.core.model.referral import ReferralStatus
+from cmdesk.core.model.referral import ReferralStatus, SharedSection
 from cmdesk.core.model.roles import Role
 from cmdesk.core.progress import CancelToken, Progress
 from cmdesk.core.reference import geography
@@ -276,7 +276,8 @@ class ReportService:
         return pdf
 
     def referral_facts(self, referral_id: str, *, lang: str) -> tuple[FactGroup, ...]:
-        """What the referral shares with the partner, as its slip prints it, in `lang`: for the
+        """What the referral shares with the partner, in `lang`: as its slip prints it, and the
+        case's concerns and risk level where shared (the slip leaves them off). For the
         referral's window at either side, so the receiving worker need not print to read it.
         A draft shows what it will share; nothing is recorded (nothing leaves the screen)."""
         from cmdesk.core.reports.facts import referral_groups
@@ -284,7 +285,15 @@ class ReportService:
 
         tr = translator(check_locale(lang))
         src = self._referral_source(referral_id, printing=False)
-        return tuple(referral_groups(mapping.referral_slip(src, tr), tr))
+        groups = referral_groups(mapping.referral_slip(src, tr), tr)
+        if SharedSection.CONCERNS_AND_RISK in src.referral.shared_sections:
+            # Off the paper, but what the partner decides on: shown on screen.
+            with self._guard.read() as s:
+                case = s.get(Case, src.referral.case_id)
+                if case is not None:
+                    concerns = mapping.concerns_group(case_dto(s, case), tr)
+                    groups.append(concerns.without_empty_rows())
+        return tuple(g for g in groups if g.rows)
 
     def _referral_source(self, referral_id: str, *, printing: bool) -> sources.ReferralSource:
         """The referral with what it shares, for its sender or its receiver. Only a sent
