@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session
 
@@ -181,6 +182,26 @@ def test_the_shared_facts_follow_the_language(
     shell.lang.set_locale("en")
     qtbot.waitUntil(lambda: dict(detail.facts.rows).get("Sex") == "Female", timeout=WAIT_MS)
     assert plain(detail.facts_title.text()) == "Shared with ECPAT"
+
+
+def test_a_withdrawn_consent_hides_what_was_shared(
+    qtbot: QtBot, make_shell: Callable[[GuiSettings], Shell], inbox_settings: GuiSettings
+) -> None:
+    with Workspace.open(Path(inbox_settings.last_vault), SENDER, PASS) as ws:
+        referral = ws.referrals.outgoing()[0]
+        ws.consents.withdraw(str(referral.consent_id), "the mother changed her mind")
+    inbox_settings.language = "th"
+    shell = make_shell(inbox_settings)
+    unlock(qtbot, shell, RECEIVER, PASS)
+    detail = _open_received(qtbot, shell, 0)
+    basis = plain(detail.details.values["basis"].text())
+    assert basis.startswith("ความยินยอมของครอบครัว ถอนแล้วเมื่อ ")
+    assert detail.facts.rows == []  # nothing of the child shown any more
+    assert "ครอบครัวถอนความยินยอมให้ส่งข้อมูลเคสนี้ให้ ECPAT แล้ว" in " ".join(
+        plain(label.text()) for label in detail.facts.findChildren(QLabel) if label.isVisible()
+    )
+    problems = english_left(shown_texts(detail)) + clipped(detail)
+    assert not problems, problems
 
 
 def test_declining_needs_a_reason(

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from cmdesk.core.errors import ConsentRequired
+from cmdesk.core.i18n import translator
 from cmdesk.core.model import Child, Referral
 from cmdesk.core.model.referral import SharedSection
 from cmdesk.core.sync.resolution import open_conflicts
 from cmdesk.core.sync.sharing import CASE_LINKED, CHILD_LINKED, SECTIONS
+from cmdesk.core.vault.crypto import weak_kdf_for_tests
+from cmdesk.core.workspace import Workspace
 from tests.core.sync.conftest import Net, exchange, sync
 from tests.core.sync.records import (
     PARTNER,
@@ -88,6 +94,57 @@ def test_withdrawn_consent_stops_further_sharing(net: Net) -> None:
     edit(net.a1, Child, child, nickname="after")
     exchange(net.a1, net.p1, PARTNER)
     assert field(net.p1, "child", child, "nickname") == "before"
+    # The withdrawal itself reaches the partner, when but not why.
+    assert field(net.p1, "consent", consent, "withdrawn_at") is not None
+    assert field(net.p1, "consent", consent, "withdrawn_reason") == ""
+
+
+def test_a_consent_withdrawn_before_the_first_bundle_reaches_the_partner_as_withdrawn(
+    net: Net,
+) -> None:
+    child = add_child(net.a1, nickname="never sent")
+    case = add_case(net.a1, child)
+    consent = add_consent(net.a1, child, case)
+    add_referral(net.a1, case, child, ["identity"], consent)
+    withdraw_consent(net.a1, consent)
+    data, _ = sync(net.a1).export(PARTNER)
+    result = sync(net.p1).import_bundle(data)
+    # Nothing waits at the partner for a record that will never come.
+    assert result.waiting_for_records == 0 and not result.refused
+    held = rows(net.p1, "consent")[consent]
+    assert held["withdrawn_at"] is not None and held["child_id"] == child
+    assert held["giver_name"] == "" and held["withdrawn_reason"] == ""  # who and why stay
+    assert child not in rows(net.p1, "child")
+
+
+def test_the_partner_stops_showing_what_a_withdrawn_consent_shared(net: Net) -> None:
+    child = add_child(net.a1, nickname="Fah")
+    case = add_case(net.a1, child, risk_reason="alone at home")
+    consent = add_consent(net.a1, child, case)
+    ref = add_referral(net.a1, case, child, ["identity", "concerns_and_risk"], consent)
+    exchange(net.a1, net.p1, PARTNER)
+    net.p1.users.add("som", "partner's passphrase", "case_manager", kdf=weak_kdf_for_tests())
+    net.p1.close()
+    net.p1 = Workspace.open(net.root / "p1", "som", "partner's passphrase")
+
+    facts = {
+        label: text for g in net.p1.reports.referral_facts(ref, lang="en") for label, text in g.rows
+    }
+    assert facts["Nickname"] == "Fah" and facts["Why this risk level"] == "alone at home"
+    assert net.p1.referrals.get(ref).consent_withdrawn_at is None
+
+    withdraw_consent(net.a1, consent)
+    exchange(net.a1, net.p1, PARTNER)
+    assert net.p1.referrals.get(ref).consent_withdrawn_at is not None
+    for read in (
+        lambda: net.p1.reports.referral_facts(ref, lang="th"),
+        lambda: net.p1.reports.referral_slip(ref, lang="th"),
+    ):
+        with pytest.raises(ConsentRequired) as refused:
+            read()
+        assert refused.value.message(translator("th")) == (
+            "ครอบครัวถอนความยินยอมให้ส่งข้อมูลเคสนี้ให้ ECPAT แล้ว ข้อมูลที่ส่งต่อมาจึงไม่แสดงและพิมพ์อีก"
+        )
 
 
 def test_withdrawn_referral_stops_sharing_and_a_relay_cannot_widen_it(net: Net) -> None:

@@ -35,7 +35,15 @@ from cmdesk.core.errors import (
     ValidationError,
 )
 from cmdesk.core.i18n import N_, Translator
-from cmdesk.core.model import Case, Child, Organisation, Referral, ReferralEvent, utcnow
+from cmdesk.core.model import (
+    Case,
+    Child,
+    Consent,
+    Organisation,
+    Referral,
+    ReferralEvent,
+    utcnow,
+)
 from cmdesk.core.model.child import child_name, full_name
 from cmdesk.core.model.org import codes_by_id
 from cmdesk.core.model.referral import (
@@ -136,6 +144,9 @@ class ReferralDTO:
     child_name_th: str = ""
     child_name_latin: str = ""
     child_nickname: str = ""
+    # When the consent it rests on was withdrawn (at the receiving organisation too: the
+    # withdrawal travels, sync.sharing); None while it stands, or with no consent.
+    consent_withdrawn_at: datetime | None = None
 
 
 IDENTITY_NOT_SHARED: Final = N_("Not shared with your organisation")
@@ -243,6 +254,11 @@ def referral_dto(session: Session, r: Referral) -> ReferralDTO:
         child_name_th=th,
         child_name_latin=latin,
         child_nickname=nickname,
+        consent_withdrawn_at=session.scalar(
+            select(Consent.withdrawn_at).where(Consent.id == r.consent_id)
+        )
+        if r.consent_id
+        else None,
         events=tuple(
             ReferralEventDTO(
                 e.kind, e.from_status, e.to_status, e.text, e.created_at, e.created_by, e.org_id

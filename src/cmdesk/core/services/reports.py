@@ -60,6 +60,7 @@ from cmdesk.core.model import (
     Case,
     Child,
     Colleague,
+    Consent,
     Organisation,
     PlanAction,
     Referral,
@@ -90,6 +91,10 @@ _FILE_SAFE = re.compile(r"[^A-Za-z0-9_-]")
 _QR_SAFE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # Stable QR record ids for team names that a QR payload cannot carry as they are.
 _TEAM_NAMESPACE: Final = uuid.UUID("0196f0c2-6a3e-7c1d-9b7e-4f2a8c1d5e61")
+CONSENT_WITHDRAWN = N_(
+    "The family withdrew its consent to share this case with {org}: what the referral shared "
+    "is no longer shown or printed."
+)
 NOT_PRINTABLE = N_(
     "A referral slip is printed only for a referral that was sent and not withdrawn."
 )
@@ -318,6 +323,10 @@ class ReportService:
             if printing and r.status in (ReferralStatus.DRAFT, ReferralStatus.WITHDRAWN):
                 raise TransitionNotAllowed(NOT_PRINTABLE)
             if not r.override_reason and active_sharing_basis(s, r.child_id, r.to_org_id) is None:
+                consent = s.get(Consent, r.consent_id) if r.consent_id else None
+                if consent is not None and consent.withdrawn_at is not None:
+                    org = s.get(Organisation, r.to_org_id)
+                    raise ConsentRequired(CONSENT_WITHDRAWN, org=org.code if org else "")
                 raise ConsentRequired
             shared = set(r.shared_sections or ())
             return sources.load_referral(

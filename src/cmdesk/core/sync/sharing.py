@@ -7,8 +7,8 @@ withdrawn, or on an override recorded with its reason: that consent record and t
 sections the referral shares, and (4) erasure notices, which hold ids only. Nothing else: not
 the audit trail, not tasks, not sections the referral does not name. Withdrawing the consent
 or the referral (or the partner declining it) stops further sharing of the case from the next
-export (the referral's new state still travels); what was sent before stays with the partner,
-as on paper.
+export (the referral's new state still travels, and so does the moment a consent was
+withdrawn); what was sent before stays with the partner, as on paper.
 
 A laptop enrolled for one team (certs.EnrolCert.team) receives, in bundles sealed to its own
 key, only that team's cases with everything recorded on them (team_scope): the case, its
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
+from typing import Final
 
 from cmdesk.core.model import catalog
 from cmdesk.core.sync.db import Db, chunks, marks, quote
@@ -53,6 +54,20 @@ CASE_LINKED = (
 ACTIVE_REFERRAL = ("sent", "acknowledged", "accepted")
 
 Scope = dict[Key, frozenset[str] | None]  # None: every field
+# What of a withdrawn consent travels to the partner of its referral: whose it is, about whom,
+# for what and when it was given and withdrawn; not who gave it, how, why it was withdrawn.
+# Enough to make the record where the partner never received it (withdrawn before the
+# referral's first bundle), so the withdrawal does not wait there for a record that will
+# never come.
+WITHDRAWAL: Final = (
+    "org_id",
+    "child_id",
+    "case_id",
+    "purpose",
+    "shared_with_org_id",
+    "given_on",
+    "withdrawn_at",
+)
 
 
 def _add(scope: Scope, key: Key, fields: Iterable[str] | None) -> None:
@@ -116,6 +131,15 @@ def scope_for(db: Db, recipient: str, owned_tables: Mapping[str, bool]) -> Scope
         _add(scope, ("referral", ref_id), None)
         for ev in _ids(db, "referral_event", "referral_id", [ref_id]):
             _add(scope, ("referral_event", ev), None)
+    # A consent withdrawn travels as its withdrawal (WITHDRAWAL: when, not why nor by whom):
+    # the partner learns that the family took it back, and stops showing and printing what
+    # the referral gave it (services.reports), though it keeps what it holds, as on paper.
+    for (consent_id,) in db.execute(
+        "SELECT c.id FROM referral r JOIN consent c ON c.id = r.consent_id "
+        "WHERE r.to_org_id = ? AND r.status != 'draft' AND c.withdrawn_at IS NOT NULL",
+        (recipient,),
+    ).fetchall():
+        _add(scope, ("consent", consent_id), WITHDRAWAL)
     rows = db.execute(
         f"SELECT r.id, r.case_id, r.child_id, r.shared_sections, r.consent_id "
         f"FROM referral r LEFT JOIN consent c ON c.id = r.consent_id "

@@ -237,6 +237,9 @@ class ReferralDetailDialog(QDialog):
         self.details.set("sections", ", ".join(lab("shared_section", s) for s in r.shared_sections))
         if r.override_reason:
             basis = tr.format("Sent without consent: {reason}", reason=r.override_reason)
+        elif r.consent_withdrawn_at is not None:
+            when = format_datetime(r.consent_withdrawn_at, tr.locale)
+            basis = tr.format("The family's consent, withdrawn on {when}", when=when)
         elif r.consent_id:
             basis = tr.gettext("Consent to share with this partner")
         else:
