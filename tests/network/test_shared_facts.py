@@ -84,3 +84,47 @@ def test_concerns_and_risk_shared_are_read_on_screen_though_off_the_slip(
     # Notes alone: nothing a slip prints, and said so rather than an empty list.
     shown = som.run("referral", "show", str(notes["id"]), json_out=False, env=TH).out
     assert shown.rstrip().endswith("ไม่ได้ส่งข้อมูลใดที่พิมพ์ในใบส่งต่อ")
+
+
+def test_a_consent_withdrawn_at_wvft_stops_ecpat_showing_what_it_was_given(
+    tmp_path: Path,
+) -> None:
+    office, _, partner, som = agreement(tmp_path)
+    kasem = office.as_user("kasem")
+    case = kasem.open_case("มะลิ", "risk_reason=อยู่ลำพัง")
+    consent = kasem.json(
+        "consent", "add", str(case["child_id"]), "--purpose", "sharing", "--share-with", "ECPAT",
+        "--given-on", "1/12/2569", "--given-by", "parent", "--giver-name", "นางคำ แสงทอง",
+        "--method", "written", "--case", str(case["id"]),
+    )  # fmt: skip
+    referral = kasem.json(
+        "referral", "send", str(case["id"]), "--to", "ECPAT", "--service", "legal_aid",
+        "--reason", "ต้องการทนายความ", "--share", "identity",
+    )  # fmt: skip
+    assert referral["consent_id"] == consent["id"]  # sent on the consent, no override
+    office.send_to(partner)
+    shown = som.run("referral", "show", str(referral["id"]), json_out=False, env=TH).out
+    assert "ชื่อ-นามสกุล: มะลิ" in shown
+
+    said = kasem.run(
+        "consent", "withdraw", str(consent["id"]), "--reason", "แม่เปลี่ยนใจ",
+        json_out=False, env=TH,
+    ).out  # fmt: skip
+    assert str(consent["id"]) in said
+    listed = kasem.run("consent", "list", str(case["child_id"]), json_out=False, env=TH).out
+    assert "ถอนแล้วเมื่อ" in listed
+    office.send_to(partner)
+
+    shown = som.run("referral", "show", str(referral["id"]), json_out=False, env=TH).out
+    facts = shown[shown.index("ส่งให้ ECPAT:") :]
+    assert "ครอบครัวถอนความยินยอมให้ส่งข้อมูลเคสนี้ให้ ECPAT แล้ว" in facts
+    assert "ชื่อ-นามสกุล" not in facts
+    got = som.json("referral", "show", str(referral["id"]))
+    assert got["consent_withdrawn_at"] is not None
+    # The slip is refused at ECPAT too, with the same reason.
+    printed = som.run(
+        "report", "referral", str(referral["id"]), "--lang", "th", "-o", str(tmp_path / "s.pdf"),
+        check=False, env=TH,
+    )  # fmt: skip
+    assert printed.code != 0 and "ครอบครัวถอนความยินยอม" in printed.err
+    assert not (tmp_path / "s.pdf").exists()

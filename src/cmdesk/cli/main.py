@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError as DatabaseError
 
 from cmdesk import __version__
 from cmdesk.cli import (
+    consent_cmds,
     demo_cmds,
     mechanism_cmds,
     records_cmds,
@@ -41,6 +42,7 @@ REGISTRARS = [
     sync_cmds.register,
     report_cmds.register,
     records_cmds.register,
+    consent_cmds.register,
     mechanism_cmds.register,
     demo_cmds.register,
     stats_cmds.register,
