@@ -120,7 +120,11 @@ def test_a_consent_withdrawn_at_wvft_stops_ecpat_showing_what_it_was_given(
     assert "ครอบครัวถอนความยินยอมให้ส่งข้อมูลเคสนี้ให้ ECPAT แล้ว" in facts
     assert "ชื่อ-นามสกุล" not in facts
     got = som.json("referral", "show", str(referral["id"]))
-    assert got["consent_withdrawn_at"] is not None
+    assert got["consent_withdrawn_at"] is not None and got["child_name_th"] == ""
+    # The child's name is off ECPAT's inbox too; WVFT's own list still names its child.
+    inbox = som.run("referral", "list", "--incoming", json_out=False, env=TH).out
+    assert "ไม่แสดง: ครอบครัวถอนความยินยอมแล้ว" in inbox and "มะลิ" not in inbox
+    assert "มะลิ" in kasem.run("referral", "list", json_out=False, env=TH).out
     # The slip is refused at ECPAT too, with the same reason.
     printed = som.run(
         "report", "referral", str(referral["id"]), "--lang", "th", "-o", str(tmp_path / "s.pdf"),

@@ -42,6 +42,7 @@ from cmdesk.core.model import (
     Organisation,
     Referral,
     ReferralEvent,
+    VaultMeta,
     utcnow,
 )
 from cmdesk.core.model.child import child_name, full_name
@@ -150,6 +151,7 @@ class ReferralDTO:
 
 
 IDENTITY_NOT_SHARED: Final = N_("Not shared with your organisation")
+NOT_SHOWN_WITHDRAWN: Final = N_("Not shown: the family withdrew its consent")
 # What a referral shares holds nothing its slip prints (only concerns or notes, say, or
 # fields left empty).
 NOTHING_SHARED: Final = N_("Nothing that the referral slip prints is shared.")
@@ -164,6 +166,8 @@ def child_words(r: ReferralDTO, tr: Translator) -> str:
         name = tr.format("{name}, called {nickname}", name=name, nickname=r.child_nickname)
     if name:
         return name
+    if r.consent_withdrawn_at is not None:
+        return tr.gettext(NOT_SHOWN_WITHDRAWN)
     return "" if SharedSection.IDENTITY in r.shared_sections else tr.gettext(IDENTITY_NOT_SHARED)
 
 
@@ -217,11 +221,27 @@ def _check_draft(draft: ReferralDraft) -> None:
         raise ValidationError(errors)
 
 
+def _receiving(session: Session, r: Referral) -> bool:
+    """Whether this vault is the organisation the referral was sent to."""
+    own = session.scalar(select(VaultMeta.value).where(VaultMeta.key == "org_id"))
+    return own == r.to_org_id
+
+
 def referral_dto(session: Session, r: Referral) -> ReferralDTO:
     session.flush()
     codes = codes_by_id(session)
     number = session.scalar(select(Case.case_number).where(Case.id == r.case_id)) or ""
-    th, latin, nickname = _names(session.get(Child, r.child_id))
+    withdrawn_at = (
+        session.scalar(select(Consent.withdrawn_at).where(Consent.id == r.consent_id))
+        if r.consent_id
+        else None
+    )
+    child = session.get(Child, r.child_id)
+    if withdrawn_at is not None and child is not None and _receiving(session, r):
+        # The child's name goes off the receiver's screens with the rest of what the referral
+        # shared (services.reports.CONSENT_WITHDRAWN); the sender's own record stays.
+        child = None
+    th, latin, nickname = _names(child)
     events = session.scalars(
         select(ReferralEvent)
         .where(ReferralEvent.referral_id == r.id)
@@ -254,11 +274,7 @@ def referral_dto(session: Session, r: Referral) -> ReferralDTO:
         child_name_th=th,
         child_name_latin=latin,
         child_nickname=nickname,
-        consent_withdrawn_at=session.scalar(
-            select(Consent.withdrawn_at).where(Consent.id == r.consent_id)
-        )
-        if r.consent_id
-        else None,
+        consent_withdrawn_at=withdrawn_at,
         events=tuple(
             ReferralEventDTO(
                 e.kind, e.from_status, e.to_status, e.text, e.created_at, e.created_by, e.org_id
