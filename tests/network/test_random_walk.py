@@ -12,7 +12,9 @@ reported to its office and heard back a few times:
 - the two organisations agree on where every referral stands (ECPAT's answers reach WVFT, and
   WVFT's withdrawals reach ECPAT, even of one ECPAT was answering meanwhile),
   and ECPAT knows each referred child by the nickname WVFT holds (laptops correct a child's
-  nickname along the way, apart: each organisation settles on one that a laptop gave);
+  nickname along the way, apart: each organisation settles on one that a laptop gave), except
+  a child whose family withdrew the consent a referral rested on: ECPAT hears of the
+  withdrawal and names that child no more;
 - `check` finds every vault whole, and no import was refused.
 
 WVFT's office may withdraw its trust in ECPAT along the way and trust it again later (`sync
@@ -77,6 +79,7 @@ class Walk(Walker):
         self.child_ids: dict[str, str] = {}  # child's name -> id
         self.nicknames: dict[str, list[str]] = {}  # child's name -> nicknames given, in order
         self.referred: set[str] = set()  # cases referred to ECPAT
+        self.consents: set[str] = set()  # consents to share with ECPAT, not withdrawn yet
         self.trusting = {"office", "partner", "outreach"}  # and their copies
         self.withdrawn = False  # the office withdrew its trust in ECPAT last
         self.ever_withdrawn = False  # a WVFT laptop may still know of a withdrawal
@@ -136,7 +139,7 @@ class Walk(Walker):
     @step
     def refer(self, data: st.DataObject) -> None:
         """A WVFT supervisor refers a case to ECPAT for legal aid, sharing the child's
-        identity (on a recorded override: the walk keeps no consent forms)."""
+        identity: on the family's consent, recorded first, or on a recorded override."""
         wvft = sorted(n for n, laptop in self.laptops.items() if laptop.org == WVFT)
         name = data.draw(st.sampled_from(wvft), label="laptop")
         held = sorted(
@@ -147,10 +150,20 @@ class Walk(Walker):
         if not held:
             return
         case = data.draw(st.sampled_from(held), label="case")
-        sent = self.laptops[name].run(
+        laptop = self.laptops[name]
+        basis = ["--override-reason", "ศาลนัดพรุ่งนี้ ติดต่อผู้ปกครองไม่ได้"]
+        if data.draw(st.booleans(), label="on consent"):
+            consent = laptop.json(
+                "consent", "add", self.child_ids[self.cases[case][0]], "--purpose", "sharing",
+                "--share-with", ECPAT, "--given-on", "1/12/2569", "--given-by", "parent",
+                "--giver-name", "นางคำ", "--method", "written", "--case", case,
+            )  # fmt: skip
+            self.consents.add(str(consent["id"]))
+            self.holds[name].add(f"consent:{consent['id']}")
+            basis = []
+        sent = laptop.run(
             "referral", "send", case, "--to", ECPAT, "--service", "legal_aid",
-            "--reason", "ต้องการทนายความ", "--share", "identity",
-            "--override-reason", "ศาลนัดพรุ่งนี้ ติดต่อผู้ปกครองไม่ได้", check=False,
+            "--reason", "ต้องการทนายความ", "--share", "identity", *basis, check=False,
         )  # fmt: skip
         if sent.code != 0:
             self._withdrawal_said(sent.err)
@@ -191,6 +204,23 @@ class Walk(Walker):
         if open_here:
             referral = data.draw(st.sampled_from(open_here), label="referral")
             laptop.run("referral", "respond", referral, "withdraw", "--text", "ครอบครัวย้ายออกไป")
+
+    @precondition(lambda self: bool(self.consents))
+    @rule(data=st.data())
+    @step
+    def withdraw_consent(self, data: st.DataObject) -> None:
+        """The family takes back a consent a referral rests on, on a WVFT laptop that holds
+        it: ECPAT must hear of it and stop naming the child, whatever the referral's state."""
+        held = sorted(
+            (name, consent)
+            for name in self.laptops
+            for consent in sorted(self.consents)
+            if f"consent:{consent}" in self.holds[name]
+        )
+        if held:
+            name, consent = data.draw(st.sampled_from(held), label="laptop and consent")
+            self.laptops[name].run("consent", "withdraw", consent, "--reason", "แม่เปลี่ยนใจ")
+            self.consents.discard(consent)
 
     # -- carrying bundles ------------------------------------------------------------------
 
@@ -329,11 +359,16 @@ class Walk(Walker):
         # The two organisations agree on where every referral stands, and ECPAT knows each
         # child of a referral still open by the nickname WVFT holds now (its identity is
         # shared; once a referral is closed what was sent stays as it was, as on paper).
+        # A consent the family withdrew reaches ECPAT, which names that child no more.
         sent = self.laptops["office"].json("referral", "list")
         got = self.laptops["partner"].json("referral", "list", "--incoming")
         assert {r["id"]: r["status"] for r in got} == {r["id"]: r["status"] for r in sent}
+        withdrawn = {r["id"] for r in sent if r["consent_withdrawn_at"] is not None}
+        assert {r["id"] for r in got if r["consent_withdrawn_at"] is not None} == withdrawn
         assert {r["id"]: r["child_nickname"] for r in got if r["status"] in ACTIVE} == {
-            r["id"]: r["child_nickname"] for r in sent if r["status"] in ACTIVE
+            r["id"]: "" if r["id"] in withdrawn else r["child_nickname"]
+            for r in sent
+            if r["status"] in ACTIVE
         }
 
 
