@@ -115,6 +115,7 @@ def test_a_consent_withdrawn_before_the_first_bundle_reaches_the_partner_as_with
     assert held["withdrawn_at"] is not None and held["child_id"] == child
     assert held["giver_name"] == "" and held["withdrawn_reason"] == ""  # who and why stay
     assert child not in rows(net.p1, "child")
+    assert net.p1.vault_check.check().ok  # a consent of a child it does not hold is no fault
 
 
 def test_the_partner_stops_showing_what_a_withdrawn_consent_shared(net: Net) -> None:
