@@ -125,7 +125,9 @@ class ConsentTab(ListTab):
         self.ask_reason(
             title=lambda t: t.gettext("Withdraw consent"),
             prompt=lambda t: t.gettext(
-                "From now on nothing more is shared on this consent. Say who withdrew it and why."
+                "From now on nothing more is shared on this consent, and the organisation it was "
+                "shared with is told at the next sync that it was withdrawn (not why). Say who "
+                "withdrew it and why."
             ),
             ok=lambda t: t.gettext("Withdraw consent"),
             change=lambda ws, why: ws.consents.withdraw(consent_id, why),
