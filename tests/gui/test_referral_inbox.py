@@ -1,4 +1,5 @@
-"""The receiving side of a referral: a partner's case manager answers from the inbox.
+"""The receiving side of a referral: a partner's case manager answers from the inbox and reads
+what was shared; and what a family's withdrawn consent changes on either side.
 
 The partner's staff row is added as if it had arrived by sync (a data manager adds only their
 own organisation's staff), the same way the records tests do.
@@ -30,7 +31,7 @@ from cmdesk.gui.shell import Shell
 from cmdesk.gui.widgets.prompts import ReasonDialog
 from tests.conftest import ADMIN, ADMIN_PASS
 from tests.core.records.factories import THAI_ID, child_draft
-from tests.gui.flow import dialog, press, type_text, workspace
+from tests.gui.flow import dialog, open_case_from_caseload, press, type_text, workspace
 from tests.gui.helpers import WAIT_MS, unlock, wait_idle
 from tests.gui.screen_checks import clipped, english_left, shown_texts
 
@@ -220,3 +221,38 @@ def test_declining_needs_a_reason(
     assert "no lawyer free this month" in [
         detail.events.topLevelItem(i).text(3) for i in range(detail.events.topLevelItemCount())
     ]
+
+
+def test_withdrawing_a_consent_says_the_partner_will_hear_of_it(
+    qtbot: QtBot, make_shell: Callable[[GuiSettings], Shell], inbox_settings: GuiSettings
+) -> None:
+    with Workspace.open(Path(inbox_settings.last_vault), SENDER, PASS) as ws:
+        number = ws.referrals.outgoing()[0].case_number
+    inbox_settings.language = "th"
+    shell = make_shell(inbox_settings)
+    unlock(qtbot, shell, SENDER, PASS)
+    case = open_case_from_caseload(qtbot, shell, number)
+    case.show_tab(case.consents)
+    table = case.consents.table
+    qtbot.waitUntil(lambda: table.topLevelItemCount() == 1, timeout=WAIT_MS)
+    table.setCurrentItem(table.topLevelItem(0))
+    press(qtbot, case.consents.withdraw)
+    ask = dialog(qtbot, ReasonDialog)
+    prompt = " ".join(plain(t.text) for t in shown_texts(ask))
+    assert "จะได้รับแจ้งเมื่อซิงค์ครั้งถัดไปว่าความยินยอมถูกถอนแล้ว" in prompt
+    assert not english_left(shown_texts(ask))
+    type_text(qtbot, ask.text, "แม่เปลี่ยนใจ")
+    press(qtbot, ask.ok_button)
+    status = table.columnCount() - 1
+    qtbot.waitUntil(lambda: "ถอน" in table.topLevelItem(0).text(status), timeout=WAIT_MS)
+
+    # The referral on it says when the consent was withdrawn, and shows nothing it shared.
+    case.show_tab(case.referrals)
+    referrals = case.referrals.table
+    qtbot.waitUntil(lambda: referrals.topLevelItemCount() == 2, timeout=WAIT_MS)
+    referrals.setCurrentItem(referrals.topLevelItem(0))
+    press(qtbot, case.referrals.open_button)
+    detail = dialog(qtbot, ReferralDetailDialog)
+    basis = plain(detail.details.values["basis"].text())
+    assert basis.startswith("ความยินยอมของครอบครัว ถอนแล้วเมื่อ ")
+    assert detail.facts.rows == []
