@@ -42,7 +42,6 @@ from cmdesk.core.model import (
     Organisation,
     Referral,
     ReferralEvent,
-    VaultMeta,
     utcnow,
 )
 from cmdesk.core.model.child import child_name, full_name
@@ -57,6 +56,7 @@ from cmdesk.core.model.referral import (
 from cmdesk.core.reference.partners import Service
 from cmdesk.core.services.consents import active_sharing_basis
 from cmdesk.core.services.deletion import check_reason
+from cmdesk.core.services.organisations import own_org_id
 from cmdesk.core.services.outcome import Outcome
 from cmdesk.core.sync.model import SyncOrg
 
@@ -221,12 +221,6 @@ def _check_draft(draft: ReferralDraft) -> None:
         raise ValidationError(errors)
 
 
-def _receiving(session: Session, r: Referral) -> bool:
-    """Whether this vault is the organisation the referral was sent to."""
-    own = session.scalar(select(VaultMeta.value).where(VaultMeta.key == "org_id"))
-    return own == r.to_org_id
-
-
 def referral_dto(session: Session, r: Referral) -> ReferralDTO:
     session.flush()
     codes = codes_by_id(session)
@@ -237,7 +231,7 @@ def referral_dto(session: Session, r: Referral) -> ReferralDTO:
         else None
     )
     child = session.get(Child, r.child_id)
-    if withdrawn_at is not None and child is not None and _receiving(session, r):
+    if withdrawn_at is not None and child is not None and own_org_id(session) == r.to_org_id:
         # The child's name goes off the receiver's screens with the rest of what the referral
         # shared (services.reports.CONSENT_WITHDRAWN); the sender's own record stays.
         child = None
