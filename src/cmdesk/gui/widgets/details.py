@@ -15,6 +15,20 @@ from cmdesk.gui.widgets.labels import WrapLabel
 EMPTY = "–"
 
 
+def fact_labels(parent: QWidget, label: str, text: str) -> tuple[QLabel, WrapLabel]:
+    """A fact's label, in the app's muted grey, and its value: what people typed, in Thai or
+    Latin letters, shown as written and selectable."""
+    name = QLabel(label, parent)
+    name.setStyleSheet("color: #52606d;")
+    value = WrapLabel(text, parent)
+    value.setProperty("verbatim", True)
+    value.setTextInteractionFlags(
+        Qt.TextInteractionFlag.TextSelectableByMouse
+        | Qt.TextInteractionFlag.TextSelectableByKeyboard
+    )
+    return name, value
+
+
 class DetailsGrid(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -26,15 +40,8 @@ class DetailsGrid(QWidget):
         self.values: dict[str, WrapLabel] = {}
 
     def add(self, key: str, msgid: str, extra: QWidget | None = None) -> WrapLabel:
-        label = QLabel(self)
-        label.setStyleSheet("color: #52606d;")
-        value = WrapLabel(EMPTY, self)
+        label, value = fact_labels(self, "", EMPTY)
         value.setObjectName(f"value-{key}")
-        value.setProperty("verbatim", True)
-        value.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
         if extra is None:
             self.form.addRow(label, value)
         else:

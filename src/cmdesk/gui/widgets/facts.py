@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QVBoxLayout, QWidget
 
+from cmdesk.gui.widgets.details import fact_labels
 from cmdesk.gui.widgets.labels import WrapLabel
 
 if TYPE_CHECKING:
@@ -42,16 +43,8 @@ class FactsView(QWidget):
             form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
             form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             for label, text in group.rows:
-                name = QLabel(label, body)
-                name.setStyleSheet("color: #52606d;")
-                # What people typed, in Thai or Latin letters: shown as written.
-                value = WrapLabel(text, body)
-                value.setProperty("verbatim", True)
+                name, value = fact_labels(body, label, text)
                 value.setAccessibleName(label)
-                value.setTextInteractionFlags(
-                    Qt.TextInteractionFlag.TextSelectableByMouse
-                    | Qt.TextInteractionFlag.TextSelectableByKeyboard
-                )
                 form.addRow(name, value)
                 self.rows.append((label, text))
             column.addLayout(form)
