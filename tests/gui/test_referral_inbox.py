@@ -36,11 +36,13 @@ from tests.gui.helpers import WAIT_MS, unlock, wait_idle
 from tests.gui.screen_checks import clipped, english_left, shown_texts
 
 SENDER, RECEIVER, PASS = "anong", "ecpat_cm", "referral test passphrase"
+NOTE = "ยายดูแลดี แต่ไม่มีรายได้ ต้องการความช่วยเหลือเรื่องค่าเดินทางไปศาล"
 
 
 @pytest.fixture(scope="session")
 def inbox_template(template_vault: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Two referrals sent from our case to ECPAT, with the family's consent."""
+    """Two referrals sent from our case to ECPAT, with the family's consent, sharing the
+    child's identity and the case's notes (one written)."""
     root = tmp_path_factory.mktemp("inbox") / "vault"
     shutil.copytree(template_vault, root)
     kdf = crypto.weak_kdf_for_tests()
@@ -64,8 +66,11 @@ def inbox_template(template_vault: Path, tmp_path_factory: pytest.TempPathFactor
                 shared_with_org="ECPAT",
             ),
         )
+        ws.notes.add(case.id, NOTE, "home_visit")
         for service in ("legal_aid", "psychosocial"):
-            draft = ReferralDraft("ECPAT", service, "needs support at the hearing", ("identity",))
+            draft = ReferralDraft(
+                "ECPAT", service, "needs support at the hearing", ("identity", "notes")
+            )
             ws.referrals.send(ws.referrals.draft(case.id, draft).value.id)
     return root
 
@@ -172,7 +177,7 @@ def test_the_partner_answers_a_referral_from_the_inbox(
     assert column("Child") == {child}
 
 
-def test_the_shared_facts_follow_the_language(
+def test_the_shared_facts_and_notes_follow_the_language(
     qtbot: QtBot, make_shell: Callable[[GuiSettings], Shell], inbox_settings: GuiSettings
 ) -> None:
     inbox_settings.language = "th"
@@ -180,9 +185,18 @@ def test_the_shared_facts_follow_the_language(
     unlock(qtbot, shell, RECEIVER, PASS)
     detail = _open_received(qtbot, shell, 0)
     assert dict(detail.facts.rows)["เพศ"] == "หญิง"
+    # The case notes, which the slip does not print, read in full: when, what kind, by whom.
+    assert plain(detail.notes_title.text()) == "บันทึกการปฏิบัติงานที่ส่งให้ (1 รายการ)"
+    [(said, text)] = detail.notes.rows
+    assert said.endswith(" · เยี่ยมบ้าน · anong") and text == NOTE
+    problems = english_left(shown_texts(detail)) + clipped(detail)
+    assert not problems, problems
+
     shell.lang.set_locale("en")
     qtbot.waitUntil(lambda: dict(detail.facts.rows).get("Sex") == "Female", timeout=WAIT_MS)
     assert plain(detail.facts_title.text()) == "Shared with ECPAT"
+    assert plain(detail.notes_title.text()) == "Case notes shared (1)"
+    assert detail.notes.rows[0][0].endswith(" · Home visit · anong")
 
 
 def test_a_withdrawn_consent_hides_what_was_shared(
@@ -198,6 +212,7 @@ def test_a_withdrawn_consent_hides_what_was_shared(
     basis = plain(detail.details.values["basis"].text())
     assert basis.startswith("ความยินยอมของครอบครัว ถอนแล้วเมื่อ ")
     assert detail.facts.rows == []  # nothing of the child shown any more
+    assert detail.notes.isHidden() and detail.notes_title.isHidden()  # nor the notes
     assert "ครอบครัวถอนความยินยอมให้ส่งข้อมูลเคสนี้ให้ ECPAT แล้ว" in " ".join(
         plain(label.text()) for label in detail.facts.findChildren(QLabel) if label.isVisible()
     )

@@ -81,9 +81,41 @@ def test_concerns_and_risk_shared_are_read_on_screen_though_off_the_slip(
     facts = shown[shown.index("ส่งให้ ECPAT:") :]
     assert "ปัญหาการคุ้มครองและระดับความเสี่ยง" in facts
     assert "ระดับความเสี่ยง: ความเสี่ยงปานกลาง" in facts and "อยู่ลำพัง" in facts
-    # Notes alone: nothing a slip prints, and said so rather than an empty list.
+    # Notes alone: nothing a slip prints, said so rather than an empty list; then the notes,
+    # none written yet.
     shown = som.run("referral", "show", str(notes["id"]), json_out=False, env=TH).out
-    assert shown.rstrip().endswith("ไม่ได้ส่งข้อมูลใดที่พิมพ์ในใบส่งต่อ")
+    facts = shown[shown.index("ส่งให้ ECPAT:") :].splitlines()
+    assert facts[1].strip() == "ไม่ได้ส่งข้อมูลใดที่พิมพ์ในใบส่งต่อ"
+    assert facts[2:] == ["บันทึกการปฏิบัติงานที่ส่งให้ (0 รายการ):", "  ยังไม่มีบันทึกการปฏิบัติงานของเคสนี้"]
+
+
+def test_the_partner_reads_the_case_notes_a_referral_shares_and_those_written_since(
+    tmp_path: Path,
+) -> None:
+    office, _, partner, som = agreement(tmp_path)
+    kasem = office.as_user("kasem")
+    case = kasem.open_case("ชบา", "risk_reason=อยู่ลำพัง")
+    visit = "เยี่ยมบ้าน ยายดูแลดี\nแต่ไม่มีรายได้"
+    kasem.run("note", "add", str(case["id"]), "--kind", "home_visit", "--text", visit)
+    with_notes = kasem.json(*_send(str(case["id"]), "identity", "notes"))
+    without = kasem.json(*_send(str(case["id"]), "identity"))
+    office.send_to(partner)
+
+    shown = som.run("referral", "show", str(with_notes["id"]), json_out=False, env=TH).out
+    notes = shown[shown.index("บันทึกการปฏิบัติงานที่ส่งให้ (1 รายการ):") :].splitlines()
+    assert notes[1].endswith("เยี่ยมบ้าน")  # when, and the kind of note
+    assert notes[2:4] == ["    เยี่ยมบ้าน ยายดูแลดี", "    แต่ไม่มีรายได้"]
+    # A referral that does not share the notes does not show them, though ECPAT holds them.
+    other = som.run("referral", "show", str(without["id"]), json_out=False, env=TH).out
+    assert "ยายดูแลดี" not in other and "บันทึกการปฏิบัติงาน" not in other
+
+    # A note written at WVFT after the referral reaches ECPAT at the next sync, newest first.
+    kasem.run("note", "add", str(case["id"]), "--kind", "phone_call", "--text", "โทรหายาย")
+    office.send_to(partner)
+    shown = som.run("referral", "show", str(with_notes["id"]), json_out=False).out
+    notes = shown[shown.index("Case notes shared (2):") :].splitlines()
+    assert notes[1].endswith("Phone call") and notes[2] == "    โทรหายาย"
+    assert notes[3].endswith("Home visit")
 
 
 def test_a_consent_withdrawn_at_wvft_stops_ecpat_showing_what_it_was_given(

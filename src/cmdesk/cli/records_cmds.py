@@ -44,11 +44,13 @@ from cmdesk.core.errors import (
     OutsideLaptopTeam,
     ValidationError,
 )
-from cmdesk.core.i18n import N_, Translator
+from cmdesk.core.i18n import N_, Translator, format_datetime
 from cmdesk.core.model.labels import label_of
+from cmdesk.core.model.referral import SharedSection
 from cmdesk.core.search.service import CaseloadQuery, CaseloadRow, ChildRow, Order
 from cmdesk.core.services.cases import check_concerns, check_risk
 from cmdesk.core.services.referrals import (
+    NO_NOTES_YET,
     NOTHING_SHARED,
     ReferralDraft,
     ReferralDTO,
@@ -61,6 +63,7 @@ from cmdesk.core.workspace import Workspace
 
 if TYPE_CHECKING:
     from cmdesk.core.reports.facts import FactGroup
+    from cmdesk.core.services.notes import NoteDTO
 
 STAGES = ["registration", "assessment", "case_plan", "implementation", "review", "closure"]
 RISKS = ["low", "medium", "high", "critical"]
@@ -504,8 +507,11 @@ def cmd_referral_show(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         referral = ws.referrals.get(args.referral)
         facts: tuple[FactGroup, ...] | CmdeskError
+        notes: list[NoteDTO] | None = None
         try:
             facts = ws.reports.referral_facts(referral.id, lang=cli_locale(args))
+            if SharedSection.NOTES in referral.shared_sections:
+                notes = ws.reports.referral_notes(referral.id)
         except CmdeskError as exc:
             facts = exc  # said in place of the facts; the referral itself is still shown
 
@@ -531,6 +537,15 @@ def cmd_referral_show(args: argparse.Namespace) -> int:
                 yield from (f"      {line}" for line in more)
         if not facts:
             yield f"  {tr.gettext(NOTHING_SHARED)}"
+        if notes is None:
+            return
+        yield tr.format("Case notes shared ({count}):", count=len(notes))
+        for note in notes:
+            kind = tr.gettext(label_of("note_kind", note.kind))
+            yield f"  {format_datetime(note.written_at, tr.locale)}  {kind}"
+            yield from (f"    {line}" for line in note.body.splitlines())
+        if not notes:
+            yield f"  {tr.gettext(NO_NOTES_YET)}"
 
     return emit_lines(args, referral, lines)
 

@@ -49,7 +49,14 @@ ACTION_LABELS: Final[dict[str, str]] = {
 
 # Looking at a record, as opposed to doing something to it.
 READS: Final = frozenset(
-    {"case.read", "child.read", "case.notes.read", "note.history.read", "referral.read"}
+    {
+        "case.read",
+        "child.read",
+        "case.notes.read",
+        "note.history.read",
+        "referral.read",
+        "referral.notes.read",
+    }
 )
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from cmdesk.core.errors import ConsentRequired
 from cmdesk.core.i18n import translator
-from cmdesk.core.model import Child, Referral
+from cmdesk.core.model import AuditEntry, Child, Referral
 from cmdesk.core.model.referral import SharedSection
 from cmdesk.core.sync.resolution import open_conflicts
 from cmdesk.core.sync.sharing import CASE_LINKED, CHILD_LINKED, SECTIONS
@@ -146,6 +147,32 @@ def test_the_partner_stops_showing_what_a_withdrawn_consent_shared(net: Net) -> 
         assert refused.value.message(translator("th")) == (
             "ครอบครัวถอนความยินยอมให้ส่งข้อมูลเคสนี้ให้ ECPAT แล้ว ข้อมูลที่ส่งต่อมาจึงไม่แสดงและพิมพ์อีก"
         )
+
+
+def test_the_partner_reads_the_notes_a_referral_shares_audited_while_consent_stands(
+    net: Net,
+) -> None:
+    child = add_child(net.a1, nickname="Fah")
+    case = add_case(net.a1, child)
+    add_note(net.a1, case, "grandmother cares well")
+    consent = add_consent(net.a1, child, case)
+    with_notes = add_referral(net.a1, case, child, ["identity", "notes"], consent)
+    without = add_referral(net.a1, case, child, ["identity"], consent)
+    exchange(net.a1, net.p1, PARTNER)
+    net.p1.users.add("som", "partner's passphrase", "case_manager", kdf=weak_kdf_for_tests())
+    net.p1.close()
+    net.p1 = Workspace.open(net.root / "p1", "som", "partner's passphrase")
+
+    assert [n.body for n in net.p1.reports.referral_notes(with_notes)] == ["grandmother cares well"]
+    assert net.p1.reports.referral_notes(without) == []  # held, but not shared by this one
+    with net.p1.ctx.read() as s:
+        reads = s.scalars(select(AuditEntry).where(AuditEntry.action == "referral.notes.read"))
+        assert [(e.actor, e.entity_id) for e in reads] == [("som", with_notes)]
+
+    withdraw_consent(net.a1, consent)
+    exchange(net.a1, net.p1, PARTNER)
+    with pytest.raises(ConsentRequired):
+        net.p1.reports.referral_notes(with_notes)
 
 
 def test_withdrawn_referral_stops_sharing_and_a_relay_cannot_widen_it(net: Net) -> None:

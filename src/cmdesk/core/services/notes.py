@@ -55,6 +55,21 @@ def _dto(n: Note, versions: int = 1) -> NoteDTO:
     )
 
 
+def current_notes(s: Session, case_id: str) -> list[NoteDTO]:
+    """The current version of each note of a case, newest note first (no access check)."""
+    rows = s.scalars(
+        select(Note)
+        .where(Note.case_id == case_id)
+        .order_by(Note.thread_id, Note.version, Note.created_at)
+    ).all()
+    threads: dict[str, list[Note]] = {}
+    for n in rows:
+        threads.setdefault(n.thread_id, []).append(n)
+    current = [_dto(versions[-1], len(versions)) for versions in threads.values()]
+    current.sort(key=lambda d: d.thread_id, reverse=True)  # UUIDv7: creation order
+    return current
+
+
 def _check(body: str, kind: str) -> str:
     text = body.strip()
     if not text:
@@ -125,18 +140,8 @@ class NoteService:
         """The current version of each note of a case, newest note first (audited read)."""
         with self._guard.write() as s:
             case = self._guard.case(s, case_id)
-            rows = s.scalars(
-                select(Note)
-                .where(Note.case_id == case.id)
-                .order_by(Note.thread_id, Note.version, Note.created_at)
-            ).all()
-            threads: dict[str, builtins.list[Note]] = {}
-            for n in rows:
-                threads.setdefault(n.thread_id, []).append(n)
             self._audit.record(s, "case.notes.read", "case", case.id)
-        current = [_dto(versions[-1], len(versions)) for versions in threads.values()]
-        current.sort(key=lambda d: d.thread_id, reverse=True)  # UUIDv7: creation order
-        return current
+            return current_notes(s, case.id)
 
     def history(self, note_id: str) -> builtins.list[NoteDTO]:
         """Every version of a note, oldest first."""

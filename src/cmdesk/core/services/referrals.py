@@ -155,6 +155,8 @@ NOT_SHOWN_WITHDRAWN: Final = N_("Not shown: the family withdrew its consent")
 # What a referral shares holds nothing its slip prints (only concerns or notes, say, or
 # fields left empty).
 NOTHING_SHARED: Final = N_("Nothing that the referral slip prints is shared.")
+# Where the referral shares the case's notes and none is written yet (later ones follow).
+NO_NOTES_YET: Final = N_("No note has been written on the case yet.")
 
 
 def child_words(r: ReferralDTO, tr: Translator) -> str:

@@ -75,6 +75,7 @@ from cmdesk.core.reference import geography
 from cmdesk.core.services import report_sources as sources
 from cmdesk.core.services.case_dto import case_dto
 from cmdesk.core.services.consents import active_sharing_basis
+from cmdesk.core.services.notes import NoteDTO, current_notes
 from cmdesk.core.vault.files import atomic_write
 
 if TYPE_CHECKING:
@@ -300,38 +301,57 @@ class ReportService:
                     groups.append(concerns.without_empty_rows())
         return tuple(g for g in groups if g.rows)
 
-    def _referral_source(self, referral_id: str, *, printing: bool) -> sources.ReferralSource:
-        """The referral with what it shares, for its sender or its receiver. Only a sent
-        referral is printed; what a referral shares is shown from its draft on, and to the
-        receiver after a withdrawal as sent (sharing.py: it stays there, as on paper). A
-        basis is always needed: consent still in force, or the reason it was sent without."""
+    def referral_notes(self, referral_id: str) -> list[NoteDTO]:
+        """The case notes the referral shares, the current version of each, newest first: for
+        its window at either side (the slip does not print notes). Empty where it does not
+        share notes. Read on the same basis as its other facts, and audited, as reading a
+        case's notes is."""
         self._guard.require_casework()
-        actor = self._ctx.actor
+        with self._guard.write() as s:
+            r = self._shown_referral(s, referral_id, printing=False)
+            if SharedSection.NOTES not in (r.shared_sections or ()):
+                return []
+            self._audit.record(s, "referral.notes.read", "referral", r.id)
+            return current_notes(s, r.case_id)
+
+    def _referral_source(self, referral_id: str, *, printing: bool) -> sources.ReferralSource:
+        """The referral with what it shares (_shown_referral says who may see it when)."""
+        self._guard.require_casework()
         with self._guard.read() as s:
-            r = s.get(Referral, referral_id)
-            if r is None:
-                raise NotFound
-            case = s.get(Case, r.case_id)
-            sender = case is not None and may_see_case(actor, case)
-            receiver = (
-                actor.org_id == r.to_org_id
-                and actor.role in REFERRAL_RECEIVERS
-                and r.status != ReferralStatus.DRAFT
-            )
-            if not (sender or receiver):
-                raise AccessRefused("referral", r.id)
-            if printing and r.status in (ReferralStatus.DRAFT, ReferralStatus.WITHDRAWN):
-                raise TransitionNotAllowed(NOT_PRINTABLE)
-            if not r.override_reason and active_sharing_basis(s, r.child_id, r.to_org_id) is None:
-                consent = s.get(Consent, r.consent_id) if r.consent_id else None
-                if consent is not None and consent.withdrawn_at is not None:
-                    org = s.get(Organisation, r.to_org_id)
-                    raise ConsentRequired(CONSENT_WITHDRAWN, org=org.code if org else "")
-                raise ConsentRequired
+            r = self._shown_referral(s, referral_id, printing=printing)
             shared = set(r.shared_sections or ())
             return sources.load_referral(
                 s, r, assessment="assessment" in shared, plan="case_plan" in shared
             )
+
+    def _shown_referral(self, s: Session, referral_id: str, *, printing: bool) -> Referral:
+        """The referral whose shared facts may be shown (or printed), for its sender or its
+        receiver. Only a sent referral is printed; what a referral shares is shown from its
+        draft on, and to the receiver after a withdrawal as sent (sharing.py: it stays there,
+        as on paper). A basis is always needed: consent still in force, or the reason it was
+        sent without."""
+        actor = self._ctx.actor
+        r = s.get(Referral, referral_id)
+        if r is None:
+            raise NotFound
+        case = s.get(Case, r.case_id)
+        sender = case is not None and may_see_case(actor, case)
+        receiver = (
+            actor.org_id == r.to_org_id
+            and actor.role in REFERRAL_RECEIVERS
+            and r.status != ReferralStatus.DRAFT
+        )
+        if not (sender or receiver):
+            raise AccessRefused("referral", r.id)
+        if printing and r.status in (ReferralStatus.DRAFT, ReferralStatus.WITHDRAWN):
+            raise TransitionNotAllowed(NOT_PRINTABLE)
+        if not r.override_reason and active_sharing_basis(s, r.child_id, r.to_org_id) is None:
+            consent = s.get(Consent, r.consent_id) if r.consent_id else None
+            if consent is not None and consent.withdrawn_at is not None:
+                org = s.get(Organisation, r.to_org_id)
+                raise ConsentRequired(CONSENT_WITHDRAWN, org=org.code if org else "")
+            raise ConsentRequired
+        return r
 
     # -- consent form -------------------------------------------------------------------
     def consent_form(

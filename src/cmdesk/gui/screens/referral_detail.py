@@ -23,10 +23,17 @@ from PySide6.QtWidgets import (
 
 from cmdesk.core.errors import CmdeskError
 from cmdesk.core.i18n import LOCALES, N_, format_date, format_datetime
-from cmdesk.core.model.referral import ReferralStatus
-from cmdesk.core.services.referrals import NOTHING_SHARED, child_words, no_answer_words
+from cmdesk.core.model.labels import label_of
+from cmdesk.core.model.referral import ReferralStatus, SharedSection
+from cmdesk.core.services.referrals import (
+    NO_NOTES_YET,
+    NOTHING_SHARED,
+    child_words,
+    no_answer_words,
+)
 from cmdesk.gui.errors import friendly_message
 from cmdesk.gui.ops import ChangeOp, QueryOp
+from cmdesk.gui.screens.case.notes import note_written
 from cmdesk.gui.session import Session
 from cmdesk.gui.widgets.choice import code_labels
 from cmdesk.gui.widgets.details import DetailsGrid, record_list, stretch_column
@@ -40,6 +47,7 @@ from cmdesk.gui.widgets.scroll_body import scroll_body
 if TYPE_CHECKING:
     from cmdesk.core.i18n import Translator
     from cmdesk.core.reports.facts import FactGroup
+    from cmdesk.core.services.notes import NoteDTO
     from cmdesk.core.services.referrals import ReferralDTO
     from cmdesk.core.workspace import Workspace
 
@@ -110,6 +118,9 @@ class ReferralView:
     # shows it at once); or why it cannot be shown (no basis left to share on, a role that
     # does not read it).
     facts: dict[str, Facts]
+    # The case notes it shares, current versions, newest first; None where it shares none or
+    # they cannot be shown (the facts say why).
+    notes: tuple[NoteDTO, ...] | None = None
 
 
 def load_referral(ws: Workspace, referral_id: str) -> ReferralView:
@@ -121,7 +132,10 @@ def load_referral(ws: Workspace, referral_id: str) -> ReferralView:
             facts[locale] = ws.reports.referral_facts(r.id, lang=locale)
         except CmdeskError as exc:
             facts[locale] = exc
-    return ReferralView(r, staff, facts)
+    notes = None
+    if SharedSection.NOTES in r.shared_sections and not isinstance(facts[LOCALES[0]], CmdeskError):
+        notes = tuple(ws.reports.referral_notes(r.id))
+    return ReferralView(r, staff, facts, notes)
 
 
 class ReferralDetailDialog(QDialog):
@@ -155,6 +169,11 @@ class ReferralDetailDialog(QDialog):
         inner.addWidget(self.facts_title)
         self.facts = FactsView(body, "referral-facts")
         inner.addWidget(self.facts)
+        # The notes the referral shares: the slip does not print them, so they are read here.
+        self.notes_title = Heading(parent=body, level=2)
+        inner.addWidget(self.notes_title)
+        self.notes = FactsView(body, "referral-notes")
+        inner.addWidget(self.notes)
         self.events_title = Heading(parent=body, level=2)
         inner.addWidget(self.events_title)
         self.events = record_list(body, "referral-events", wrap=True, min_height=140)
@@ -253,6 +272,7 @@ class ReferralDetailDialog(QDialog):
             self.facts.show_groups(facts)
         else:
             self.facts.show_message(tr.gettext(NOTHING_SHARED))
+        self._show_notes(view, tr)
         self.events.clear()
         for e in r.events:
             what = lab("referral_status", e.to_status) if e.to_status else tr.gettext("Feedback")
@@ -266,6 +286,24 @@ class ReferralDetailDialog(QDialog):
         self.step_buttons["print"].setVisible(
             status not in (ReferralStatus.DRAFT, ReferralStatus.WITHDRAWN)
         )
+
+    def _show_notes(self, view: ReferralView, tr: Translator) -> None:
+        notes = view.notes
+        for part in (self.notes_title, self.notes):
+            part.setVisible(notes is not None)
+        if notes is None:
+            return
+        self.notes_title.setText(tr.format("Case notes shared ({count})", count=len(notes)))
+        if not notes:
+            self.notes.show_message(tr.gettext(NO_NOTES_YET))
+            return
+        entries = []
+        for n in notes:
+            # The partner's directory may not know the sender's staff: then the organisation.
+            who = view.staff.get(n.author_id) or view.referral.from_org_code
+            kind = tr.gettext(label_of("note_kind", n.kind))
+            entries.append((f"{note_written(n, tr)} · {kind} · {who}", n.body))
+        self.notes.show_entries(entries)
 
     # -- steps ------------------------------------------------------------------------------
     def _step(self, name: str) -> None:

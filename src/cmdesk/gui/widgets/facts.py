@@ -49,6 +49,24 @@ class FactsView(QWidget):
                 self.rows.append((label, text))
             column.addLayout(form)
 
+    def show_entries(self, entries: Sequence[tuple[str, str]]) -> None:
+        """Longer texts (notes) one under another: each under a grey line saying what it is
+        (when, what kind, by whom), wrapped to the window's width rather than cut off."""
+        body = self._new_body()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        for i, (label, text) in enumerate(entries):
+            if i:
+                column.addSpacing(8)
+            name, value = fact_labels(body, label, text)
+            name.setWordWrap(True)
+            name.setProperty("verbatim", True)  # it names a person as the directory spells it
+            value.setAccessibleName(label)
+            column.addWidget(name)
+            column.addWidget(value)
+            self.rows.append((label, text))
+
     def show_message(self, text: str) -> None:
         """A sentence in place of the facts (nothing shared, or why they cannot be shown)."""
         body = self._new_body()

@@ -32,6 +32,7 @@ from cmdesk.gui.widgets.push_button import label_buttons, push_button
 from cmdesk.gui.widgets.text_box import TextBox
 
 if TYPE_CHECKING:
+    from cmdesk.core.i18n import Translator
     from cmdesk.core.services.notes import NoteDTO
     from cmdesk.gui.screens.case.page import CasePage
 
@@ -41,6 +42,14 @@ NOTE_ID = Qt.ItemDataRole.UserRole
 def _first_line(text: str, limit: int = 90) -> str:
     line = text.strip().splitlines()[0] if text.strip() else ""
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def note_written(n: NoteDTO, tr: Translator) -> str:
+    """When the note's current version was written, and which version it is if edited."""
+    written = format_datetime(n.written_at, tr.locale)
+    if n.versions > 1:
+        written += " · " + tr.format("version {n}", n=n.version)
+    return written
 
 
 def _headed_pane(
@@ -148,13 +157,10 @@ class NotesTab(CaseTab):
         self.timeline.clear()
         self._notes = {}
         for n in b.notes:
-            written = format_datetime(n.written_at, tr.locale)
-            if n.versions > 1:
-                written += " · " + tr.format("version {n}", n=n.version)
             item = QTreeWidgetItem(
                 self.timeline,
                 [
-                    written,
+                    note_written(n, tr),
                     tr.gettext(label_of("note_kind", n.kind)),
                     b.who(n.author_id, tr),
                     _first_line(n.body),
