@@ -164,3 +164,21 @@ def test_a_consent_withdrawn_at_wvft_stops_ecpat_showing_what_it_was_given(
     )  # fmt: skip
     assert printed.code != 0 and "ครอบครัวถอนความยินยอม" in printed.err
     assert not (tmp_path / "s.pdf").exists()
+
+    # The family consents again: the referral, still open, shares on the new consent from the
+    # next sync, with what changed in between.
+    kasem.json(
+        "consent", "add", str(case["child_id"]), "--purpose", "sharing", "--share-with", "ECPAT",
+        "--given-on", "3/12/2569", "--given-by", "parent", "--giver-name", "นางคำ แสงทอง",
+        "--method", "written", "--case", str(case["id"]),
+    )  # fmt: skip
+    patch = tmp_path / "nickname.json"
+    patch.write_text(json.dumps({"nickname": "ลิลลี่"}, ensure_ascii=False), encoding="utf-8")
+    kasem.run("child", "edit", str(case["child_id"]), "--json-patch", str(patch))
+    office.send_to(partner)
+    shown = som.run("referral", "show", str(referral["id"]), json_out=False, env=TH).out
+    facts = shown[shown.index("ส่งให้ ECPAT:") :]
+    assert "ชื่อ-นามสกุล: มะลิ" in facts and "ชื่อเล่น: ลิลลี่" in facts
+    for user in (som, kasem):  # the basis stands again, at either side
+        assert user.json("referral", "show", str(referral["id"]))["consent_withdrawn_at"] is None
+    assert "มะลิ" in som.run("referral", "list", "--incoming", json_out=False, env=TH).out

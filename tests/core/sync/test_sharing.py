@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from cmdesk.core.errors import ConsentRequired
 from cmdesk.core.i18n import translator
-from cmdesk.core.model import AuditEntry, Child, Referral
+from cmdesk.core.model import AuditEntry, Child, Referral, org_id_for
 from cmdesk.core.model.referral import SharedSection
 from cmdesk.core.sync.resolution import open_conflicts
 from cmdesk.core.sync.sharing import CASE_LINKED, CHILD_LINKED, SECTIONS
@@ -117,6 +117,32 @@ def test_a_consent_withdrawn_before_the_first_bundle_reaches_the_partner_as_with
     assert held["giver_name"] == "" and held["withdrawn_reason"] == ""  # who and why stay
     assert child not in rows(net.p1, "child")
     assert net.p1.vault_check.check().ok  # a consent of a child it does not hold is no fault
+
+
+def test_a_consent_given_again_to_that_partner_resumes_the_referral_s_sharing(
+    net: Net,
+) -> None:
+    child = add_child(net.a1, nickname="before")
+    case = add_case(net.a1, child)
+    consent = add_consent(net.a1, child, case)
+    ref = add_referral(net.a1, case, child, ["identity"], consent)
+    exchange(net.a1, net.p1, PARTNER)
+    net.p1.users.add("som", "partner's passphrase", "case_manager", kdf=weak_kdf_for_tests())
+    net.p1.close()
+    net.p1 = Workspace.open(net.root / "p1", "som", "partner's passphrase")
+    withdraw_consent(net.a1, consent)
+    edit(net.a1, Child, child, nickname="between")
+    # Consent to share with another organisation is no basis for sharing with ECPAT.
+    add_consent(net.a1, child, case, to_org=org_id_for("ADRA"))
+    exchange(net.a1, net.p1, PARTNER)
+    assert field(net.p1, "child", child, "nickname") == "before"
+    assert net.p1.referrals.get(ref).consent_withdrawn_at is not None
+
+    again = add_consent(net.a1, child, case)
+    exchange(net.a1, net.p1, PARTNER)
+    assert field(net.p1, "child", child, "nickname") == "between"
+    assert field(net.p1, "consent", again, "withdrawn_at") is None
+    assert net.p1.referrals.get(ref).consent_withdrawn_at is None  # the basis stands again
 
 
 def test_the_partner_stops_showing_what_a_withdrawn_consent_shared(net: Net) -> None:

@@ -232,6 +232,9 @@ def referral_dto(session: Session, r: Referral) -> ReferralDTO:
         if r.consent_id
         else None
     )
+    if withdrawn_at is not None and active_sharing_basis(session, r.child_id, r.to_org_id):
+        # The family has consented again since: the referral shares on that (sync.sharing).
+        withdrawn_at = None
     child = session.get(Child, r.child_id)
     if withdrawn_at is not None and child is not None and own_org_id(session) == r.to_org_id:
         # The child's name goes off the receiver's screens with the rest of what the referral

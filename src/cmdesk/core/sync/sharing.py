@@ -8,7 +8,9 @@ sections the referral shares, and (4) erasure notices, which hold ids only. Noth
 the audit trail, not tasks, not sections the referral does not name. Withdrawing the consent
 or the referral (or the partner declining it) stops further sharing of the case from the next
 export (the referral's new state still travels, and so does the moment a consent was
-withdrawn); what was sent before stays with the partner, as on paper.
+withdrawn); what was sent before stays with the partner, as on paper. Should the family
+consent again to sharing with that partner, an active referral whose consent was withdrawn
+shares on the new consent from the next export.
 
 A laptop enrolled for one team (certs.EnrolCert.team) receives, in bundles sealed to its own
 key, only that team's cases with everything recorded on them (team_scope): the case, its
@@ -97,6 +99,18 @@ def _tables(db: Db) -> set[str]:
     return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
+def _standing_consent(db: Db, child_id: str, recipient: str) -> str | None:
+    """The newest consent in force to share the child's case with `recipient` (as
+    services.consents.active_sharing_basis finds it on either side)."""
+    row = db.execute(
+        "SELECT id FROM consent WHERE child_id = ? AND purpose = 'sharing' "
+        "AND shared_with_org_id = ? AND withdrawn_at IS NULL "
+        "ORDER BY created_at DESC LIMIT 1",
+        (child_id, recipient),
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
 def scope_for(db: Db, recipient: str, owned_tables: Mapping[str, bool]) -> Scope:
     """What may be sent to organisation `recipient`, from this replica's current records.
 
@@ -141,17 +155,24 @@ def scope_for(db: Db, recipient: str, owned_tables: Mapping[str, bool]) -> Scope
     ).fetchall():
         _add(scope, ("consent", consent_id), WITHDRAWAL)
     rows = db.execute(
-        f"SELECT r.id, r.case_id, r.child_id, r.shared_sections, r.consent_id "
+        f"SELECT r.case_id, r.child_id, r.shared_sections, r.consent_id, "
+        f"c.id IS NOT NULL AND c.withdrawn_at IS NULL "
+        f"AND (c.shared_with_org_id IS NULL OR c.shared_with_org_id = ?), "
+        f"r.consent_id IS NULL AND r.override_reason != '' "
         f"FROM referral r LEFT JOIN consent c ON c.id = r.consent_id "
-        f"WHERE r.to_org_id = ? AND r.status IN ({marks(len(ACTIVE_REFERRAL))}) "
-        f"AND ((c.id IS NOT NULL AND c.withdrawn_at IS NULL "
-        f"AND (c.shared_with_org_id IS NULL OR c.shared_with_org_id = ?)) "
-        f"OR (r.consent_id IS NULL AND r.override_reason != ''))",
-        (recipient, *ACTIVE_REFERRAL, recipient),
+        f"WHERE r.to_org_id = ? AND r.status IN ({marks(len(ACTIVE_REFERRAL))})",
+        (recipient, recipient, *ACTIVE_REFERRAL),
     ).fetchall()
-    for _ref_id, case_id, child_id, sections_text, consent_id in rows:
-        if consent_id is not None:
-            _add(scope, ("consent", consent_id), None)
+    for case_id, child_id, sections_text, consent_id, standing, override in rows:
+        basis = consent_id if standing else None
+        if consent_id is not None and not standing:
+            # The family took that consent back and has since consented again to sharing with
+            # this partner: the referral shares on the new consent, which travels with it.
+            basis = _standing_consent(db, child_id, recipient)
+        if basis is None and not override:
+            continue
+        if basis is not None:
+            _add(scope, ("consent", basis), None)
         try:
             sections = [s for s in json.loads(sections_text or "[]") if s in SECTIONS]
         except (TypeError, ValueError):
