@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session
@@ -218,6 +219,14 @@ def test_a_withdrawn_consent_hides_what_was_shared(
     )
     problems = english_left(shown_texts(detail)) + clipped(detail)
     assert not problems, problems
+    # The inbox marks both referrals, which rest on that consent, in its status column.
+    detail.reject()
+    wait_idle(qtbot, shell)
+    model = workspace(shell).referrals.model
+    at = [c.title for c in COLUMNS].index("Status")
+    cells = [model.index(r, at) for r in range(model.rowCount())]
+    assert [model.data(c) for c in cells] == ["ส่งแล้ว รอการตอบรับ: ครอบครัวถอนความยินยอมแล้ว"] * 2
+    assert all(model.data(c, Qt.ItemDataRole.ForegroundRole) is not None for c in cells)
 
 
 def test_declining_needs_a_reason(
@@ -265,6 +274,10 @@ def test_withdrawing_a_consent_says_the_partner_will_hear_of_it(
     case.show_tab(case.referrals)
     referrals = case.referrals.table
     qtbot.waitUntil(lambda: referrals.topLevelItemCount() == 2, timeout=WAIT_MS)
+    # Each still open, the list says its consent was withdrawn (nothing more is shared).
+    assert {referrals.topLevelItem(i).text(4) for i in range(2)} == {
+        "ส่งแล้ว รอการตอบรับ: ครอบครัวถอนความยินยอมแล้ว"
+    }
     referrals.setCurrentItem(referrals.topLevelItem(0))
     press(qtbot, case.referrals.open_button)
     detail = dialog(qtbot, ReferralDetailDialog)

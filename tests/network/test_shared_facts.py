@@ -156,7 +156,11 @@ def test_a_consent_withdrawn_at_wvft_stops_ecpat_showing_what_it_was_given(
     # The child's name is off ECPAT's inbox too; WVFT's own list still names its child.
     inbox = som.run("referral", "list", "--incoming", json_out=False, env=TH).out
     assert "ไม่แสดง: ครอบครัวถอนความยินยอมแล้ว" in inbox and "มะลิ" not in inbox
-    assert "มะลิ" in kasem.run("referral", "list", json_out=False, env=TH).out
+    # Both lists say where the referral stands now: still open, its consent withdrawn.
+    sent = kasem.run("referral", "list", json_out=False, env=TH).out
+    assert "มะลิ" in sent
+    for listed in (inbox, sent):
+        assert listed.rstrip().endswith("· ส่งแล้ว รอการตอบรับ: ครอบครัวถอนความยินยอมแล้ว")
     # The slip is refused at ECPAT too, with the same reason.
     printed = som.run(
         "report", "referral", str(referral["id"]), "--lang", "th", "-o", str(tmp_path / "s.pdf"),
@@ -181,4 +185,5 @@ def test_a_consent_withdrawn_at_wvft_stops_ecpat_showing_what_it_was_given(
     assert "ชื่อ-นามสกุล: มะลิ" in facts and "ชื่อเล่น: ลิลลี่" in facts
     for user in (som, kasem):  # the basis stands again, at either side
         assert user.json("referral", "show", str(referral["id"]))["consent_withdrawn_at"] is None
-    assert "มะลิ" in som.run("referral", "list", "--incoming", json_out=False, env=TH).out
+    inbox = som.run("referral", "list", "--incoming", json_out=False, env=TH).out
+    assert "มะลิ" in inbox and "ถอนความยินยอม" not in inbox

@@ -56,6 +56,7 @@ from cmdesk.core.services.referrals import (
     ReferralDTO,
     child_words,
     no_answer_words,
+    status_words,
 )
 from cmdesk.core.services.users import UserDTO
 from cmdesk.core.vault.files import atomic_write
@@ -234,10 +235,7 @@ def _child_line(c: ChildRow, tr: Translator) -> str:
 
 
 def _referral_line(r: ReferralDTO, tr: Translator) -> str:
-    status = tr.gettext(label_of("referral_status", r.status))
-    if r.receiver_withdrawn:
-        status += f": {no_answer_words(r.receiver_withdrew, r.to_org_code, tr, short=True)}"
-    who = child_words(r, tr)
+    who, status = child_words(r, tr), status_words(r, tr)
     return f"{r.id}  {r.case_number}  {who}  {r.from_org_code} → {r.to_org_code}  · {status}"
 
 

@@ -45,6 +45,7 @@ from cmdesk.core.model import (
     utcnow,
 )
 from cmdesk.core.model.child import child_name, full_name
+from cmdesk.core.model.labels import label_of
 from cmdesk.core.model.org import codes_by_id
 from cmdesk.core.model.referral import (
     OPEN_AT_RECEIVER,
@@ -180,6 +181,7 @@ NO_ANSWER_COMING: Final = N_(
     " and refer the child to another organisation."
 )
 NO_ANSWER_WITHDREW_SHORT: Final = N_("no answer will come: {org} withdrew its trust")
+CONSENT_WITHDRAWN_SHORT: Final = N_("the family withdrew its consent")
 NO_ANSWER_WITHDREW: Final = N_(
     "no answer will come: {org} withdrew its trust in your organisation. Withdraw the referral"
     " and refer the child to another organisation."
@@ -192,6 +194,26 @@ def no_answer_words(withdrew: bool, org: str, tr: Translator, *, short: bool) ->
     if withdrew:
         return tr.format(NO_ANSWER_WITHDREW_SHORT if short else NO_ANSWER_WITHDREW, org=org)
     return tr.format(NO_ANSWER_SHORT if short else NO_ANSWER_COMING, org=org)
+
+
+def status_words(r: ReferralDTO, tr: Translator) -> str:
+    """Where the referral stands, as a list's status column says it: its state, and why no
+    answer will come, or that the family withdrew the consent it shared on (nothing more is
+    shared, and neither side shows what was)."""
+    status = tr.gettext(label_of("referral_status", r.status))
+    if r.receiver_withdrawn:
+        return f"{status}: {no_answer_words(r.receiver_withdrew, r.to_org_code, tr, short=True)}"
+    if r.consent_withdrawn_at is not None:
+        return f"{status}: {tr.gettext(CONSENT_WITHDRAWN_SHORT)}"
+    return status
+
+
+def needs_attention(r: ReferralDTO) -> bool:
+    """A referral whose status a list marks: no answer will come, or its consent was
+    withdrawn while it is still open."""
+    return r.receiver_withdrawn or (
+        r.consent_withdrawn_at is not None and r.status in OPEN_AT_RECEIVER
+    )
 
 
 def _org(session: Session, key: str) -> Organisation | None:

@@ -9,16 +9,15 @@ from PySide6.QtWidgets import QTabBar, QWidget
 
 from cmdesk.core.acting.changes import Kind
 from cmdesk.core.i18n import N_, Translator, format_date
-from cmdesk.core.model.referral import REFERRAL_STATUS_LABELS, URGENCY_LABELS
+from cmdesk.core.model.referral import URGENCY_LABELS
 from cmdesk.core.reference.partners import SERVICE_LABELS
-from cmdesk.core.services.referrals import child_words, no_answer_words
+from cmdesk.core.services.referrals import child_words, needs_attention, status_words
 from cmdesk.gui.icons import icon
 from cmdesk.gui.models.paged import Column, Fetch, Page, slice_page
 from cmdesk.gui.screens.list_screen import ListScreen
 from cmdesk.gui.session import Session
 
 BOXES = ("inbox", "outbox")
-_STATUS = {str(k): v for k, v in REFERRAL_STATUS_LABELS.items()}
 _URGENCY = {str(k): v for k, v in URGENCY_LABELS.items()}
 _SERVICE = {str(k): v for k, v in SERVICE_LABELS.items()}
 
@@ -32,19 +31,12 @@ def _label(labels: dict[str, str]) -> Any:
     return lambda value, tr: tr.gettext(labels.get(value, value))
 
 
-def _status(r: Any, tr: Translator) -> str:
-    status = tr.gettext(_STATUS.get(r.status, r.status))
-    if not r.receiver_withdrawn:
-        return status
-    return f"{status}: {no_answer_words(r.receiver_withdrew, r.to_org_code, tr, short=True)}"
-
-
 # Who, where it stands and how urgent first, the case number last: a list wider than the
 # screen still shows what a case manager scans an inbox for.
 COLUMNS: list[Column[Any]] = [
     Column(N_("Date"), _when),
     Column(N_("Child"), child_words),
-    Column(N_("Status"), _status, alert=lambda r: r.receiver_withdrawn),
+    Column(N_("Status"), status_words, alert=needs_attention),
     Column(
         N_("Urgency"),
         lambda r, tr: _label(_URGENCY)(r.urgency, tr),

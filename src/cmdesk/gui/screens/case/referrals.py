@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QTreeWidgetItem
 from cmdesk.core.acting.case_actions import CaseAction
 from cmdesk.core.i18n import N_, format_date
 from cmdesk.core.model.labels import label_of
+from cmdesk.core.services.referrals import status_words
 from cmdesk.gui.screens.case.data import CaseBundle
 from cmdesk.gui.screens.case.panes import ListTab
 from cmdesk.gui.widgets.details import select_row
@@ -63,7 +64,7 @@ class ReferralsTab(ListTab):
                     r.to_org_code,
                     tr.gettext(label_of("service", r.service)),
                     tr.gettext(label_of("urgency", r.urgency)),
-                    tr.gettext(label_of("referral_status", r.status)),
+                    status_words(r, tr),
                 ],
             )
             item.setData(0, REFERRAL_ID, r.id)
