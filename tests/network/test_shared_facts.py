@@ -5,6 +5,7 @@ sender reads the same list. Through `cmdesk` processes, in Thai and English."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.network.test_partner_trust import agreement
@@ -49,6 +50,8 @@ def test_the_partner_reads_what_the_referral_shares_and_nothing_more(tmp_path: P
     office.send_to(partner)
 
     shown = som.run("referral", "show", str(referral["id"]), json_out=False, env=TH).out
+    # Every step so far, dated as Thai readers date (Buddhist era, 24-hour time).
+    assert re.search(r"^  \d{1,2} \S+ 25\d\d \d\d:\d\d น\.  ส่งแล้ว รอการตอบรับ$", shown, re.M)
     facts = shown[shown.index("ส่งให้ ECPAT:") :]
     assert "ชื่อ-นามสกุล: มะลิ แสงทอง (Mali)" in facts
     assert "วันเกิด: 5 มีนาคม 2557" in facts

@@ -334,7 +334,8 @@ def cmd_case_show(args: argparse.Namespace) -> int:
             f"{tr.gettext(label_of('risk', case.risk_level))}"
         )
         for change in case.stage_history:
-            yield f"  {change.at:%Y-%m-%d}  {tr.gettext(label_of('stage', change.to_stage))}"
+            when = format_datetime(change.at, tr.locale)
+            yield f"  {when}  {tr.gettext(label_of('stage', change.to_stage))}"
         yield tr.format(
             "Notes: {n} · Referrals: {r} · Tasks: {t}", n=len(notes), r=len(referrals), t=len(tasks)
         )
@@ -522,7 +523,7 @@ def cmd_referral_show(args: argparse.Namespace) -> int:
         for event in referral.events:
             to = event.to_status
             step = tr.gettext(label_of("referral_status", to)) if to else ""
-            yield f"  {event.at:%Y-%m-%d}  {step}  {event.text}"
+            yield f"  {format_datetime(event.at, tr.locale)}  {step}  {event.text}".rstrip()
         yield tr.format("Shared with {org}:", org=referral.to_org_code)
         if isinstance(facts, CmdeskError):
             yield f"  {facts.message(tr)}"
