@@ -284,3 +284,6 @@ def test_withdrawing_a_consent_says_the_partner_will_hear_of_it(
     basis = plain(detail.details.values["basis"].text())
     assert basis.startswith("ความยินยอมของครอบครัว ถอนแล้วเมื่อ ")
     assert detail.facts.rows == []
+    # In their place, what would let WVFT share again.
+    said = " ".join(plain(label.text()) for label in detail.facts.findChildren(QLabel))
+    assert "หากครอบครัวให้ความยินยอมอีกครั้ง ให้บันทึกความยินยอมนั้น" in said

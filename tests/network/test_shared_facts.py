@@ -153,7 +153,10 @@ def test_a_consent_withdrawn_at_wvft_stops_ecpat_showing_what_it_was_given(
     shown = som.run("referral", "show", str(referral["id"]), json_out=False, env=TH).out
     facts = shown[shown.index("ส่งให้ ECPAT:") :]
     assert "ครอบครัวถอนความยินยอมให้ส่งข้อมูลเคสนี้ให้ ECPAT แล้ว" in facts
-    assert "ชื่อ-นามสกุล" not in facts
+    assert "ชื่อ-นามสกุล" not in facts and "บันทึกความยินยอม" not in facts
+    # WVFT is told what would let it share again; ECPAT is not (it cannot).
+    sent = kasem.run("referral", "show", str(referral["id"]), json_out=False, env=TH).out
+    assert "หากครอบครัวให้ความยินยอมอีกครั้ง ให้บันทึกความยินยอมนั้น" in sent
     got = som.json("referral", "show", str(referral["id"]))
     assert got["consent_withdrawn_at"] is not None and got["child_name_th"] == ""
     # The child's name is off ECPAT's inbox too; WVFT's own list still names its child.

@@ -96,6 +96,12 @@ CONSENT_WITHDRAWN = N_(
     "The family withdrew its consent to share this case with {org}: what the referral shared "
     "is no longer shown or printed."
 )
+# The same at the organisation that sent it, with what would let it share again.
+CONSENT_WITHDRAWN_SENDER = N_(
+    "The family withdrew its consent to share this case with {org}: nothing more is sent, and "
+    "what the referral shared is no longer shown or printed. Should the family consent again, "
+    "record that consent: sharing resumes at the next sync."
+)
 NOT_PRINTABLE = N_(
     "A referral slip is printed only for a referral that was sent and not withdrawn."
 )
@@ -349,7 +355,8 @@ class ReportService:
             consent = s.get(Consent, r.consent_id) if r.consent_id else None
             if consent is not None and consent.withdrawn_at is not None:
                 org = s.get(Organisation, r.to_org_id)
-                raise ConsentRequired(CONSENT_WITHDRAWN, org=org.code if org else "")
+                said = CONSENT_WITHDRAWN_SENDER if sender else CONSENT_WITHDRAWN
+                raise ConsentRequired(said, org=org.code if org else "")
             raise ConsentRequired
         return r
 
