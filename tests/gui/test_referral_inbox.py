@@ -256,6 +256,12 @@ def test_withdrawing_a_consent_says_the_partner_will_hear_of_it(
     shell = make_shell(inbox_settings)
     unlock(qtbot, shell, SENDER, PASS)
     case = open_case_from_caseload(qtbot, shell, number)
+    # The referrals share the notes: the note editor says so before anything is written.
+    case.show_tab(case.notes)
+    shared = case.notes.shared_with
+    assert shared.isVisible() and plain(shared.text()).startswith(
+        "บันทึกการปฏิบัติงานของเคสนี้ส่งให้ ECPAT ตามการส่งต่อ"
+    )
     case.show_tab(case.consents)
     table = case.consents.table
     qtbot.waitUntil(lambda: table.topLevelItemCount() == 1, timeout=WAIT_MS)
@@ -269,6 +275,7 @@ def test_withdrawing_a_consent_says_the_partner_will_hear_of_it(
     press(qtbot, ask.ok_button)
     status = table.columnCount() - 1
     qtbot.waitUntil(lambda: "ถอน" in table.topLevelItem(0).text(status), timeout=WAIT_MS)
+    assert shared.isHidden()  # no note goes to ECPAT any more
 
     # The referral on it says when the consent was withdrawn, and shows nothing it shared.
     case.show_tab(case.referrals)

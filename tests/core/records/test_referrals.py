@@ -18,7 +18,7 @@ from cmdesk.core.errors import (
 )
 from cmdesk.core.model import AuditEntry
 from cmdesk.core.services.consents import ConsentDraft
-from cmdesk.core.services.referrals import STEPS, ReferralDraft
+from cmdesk.core.services.referrals import STEPS, ReferralDraft, notes_go_to
 from tests.core.records.conftest import Open
 from tests.core.records.flows import new_case
 
@@ -221,3 +221,28 @@ def test_each_side_is_offered_only_the_steps_it_may_take_now(as_user: Open) -> N
     as_user("ecpat_cm").referrals.add_feedback(rid, "doing well")
     with pytest.raises(TransitionNotAllowed):
         as_user("anong").referrals.withdraw(rid, "no longer needed")
+
+
+def test_notes_go_to_the_partners_whose_open_referrals_share_them_on_a_standing_basis(
+    as_user: Open,
+) -> None:
+    anong = as_user("anong")
+    case = new_case(as_user)
+    consent = consent_for(as_user, case.child_id)
+
+    def go_to() -> list[str]:
+        return notes_go_to(anong.referrals.for_case(case.id))
+
+    notes = to_ecpat(shared_sections=("identity", "notes"))
+    draft = anong.referrals.draft(case.id, notes).value
+    anong.referrals.draft(case.id, to_ecpat())  # sent later, without the notes
+    assert go_to() == []  # a draft sends nothing yet
+    anong.referrals.send(draft.id)
+    assert go_to() == ["ECPAT"]
+    override = anong.referrals.draft(case.id, to_ecpat(to_org="SOS", shared_sections=("notes",)))
+    anong.referrals.send(override.value.id, "the hearing is tomorrow, the family unreachable")
+    assert go_to() == ["ECPAT", "SOS"]
+    anong.consents.withdraw(consent, "the mother changed her mind")
+    assert go_to() == ["SOS"]  # the override stands on its own
+    anong.referrals.withdraw(override.value.id, "SOS found no place for her")
+    assert go_to() == []

@@ -14,6 +14,7 @@ receiving organisation, or with an override whose reason is recorded. Every step
 from __future__ import annotations
 
 import builtins
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Final
@@ -156,6 +157,11 @@ NOT_SHOWN_WITHDRAWN: Final = N_("Not shown: the family withdrew its consent")
 # What a referral shares holds nothing its slip prints (only concerns or notes, say, or
 # fields left empty).
 NOTHING_SHARED: Final = N_("Nothing that the referral slip prints is shared.")
+# Above a case's note editor where the notes travel to partners (notes_go_to).
+NOTES_GO_TO: Final = N_(
+    "Notes on this case are shared with {orgs} through a referral: a note saved here reaches "
+    "them at the next sync."
+)
 # Where the referral shares the case's notes and none is written yet (later ones follow).
 NO_NOTES_YET: Final = N_("No note has been written on the case yet.")
 
@@ -213,6 +219,23 @@ def needs_attention(r: ReferralDTO) -> bool:
     withdrawn while it is still open."""
     return r.receiver_withdrawn or (
         r.consent_withdrawn_at is not None and r.status in OPEN_AT_RECEIVER
+    )
+
+
+def notes_go_to(referrals: Iterable[ReferralDTO]) -> list[str]:
+    """The organisations (codes) a note written on the case now would reach at their next
+    sync: those of its open referrals that share the notes on a basis that stands (the rule
+    of sync.sharing), so the writer knows before writing."""
+    return sorted(
+        {
+            r.to_org_code
+            for r in referrals
+            if r.status in OPEN_AT_RECEIVER
+            and SharedSection.NOTES in r.shared_sections
+            and r.consent_withdrawn_at is None
+            and (r.consent_id or r.override_reason)
+            and not r.receiver_withdrawn
+        }
     )
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from cmdesk.core.acting.case_actions import CaseAction
 from cmdesk.core.i18n import N_, format_datetime
 from cmdesk.core.model.labels import label_of
+from cmdesk.core.services.referrals import NOTES_GO_TO, notes_go_to
 from cmdesk.gui.ops import QueryOp
 from cmdesk.gui.screens.case.base import CaseTab
 from cmdesk.gui.screens.case.data import CaseBundle
@@ -91,6 +92,10 @@ class NotesTab(CaseTab):
 
         bottom, bbox, self.editor_title = _headed_pane(split, top_margin=4)
         self.editor = bottom
+        # Who else will read what is written here: said before it is written.
+        self.shared_with = WrapLabel(parent=bottom)
+        self.shared_with.setObjectName("notes-shared-with")
+        bbox.addWidget(self.shared_with)
         self.form = FormGrid(bottom)
         self.kind = ChoiceCombo(kind_items("note_kind"), bottom)
         self.kind.setObjectName("note-kind")
@@ -174,6 +179,9 @@ class NotesTab(CaseTab):
             select_row(self.timeline, 0)
         # A case only read here (handed to another team, on a team's laptop) takes no note.
         self.editor.setVisible(b.may(CaseAction.ADD_NOTE))
+        partners = notes_go_to(b.referrals)
+        self.shared_with.setVisible(bool(partners))
+        self.shared_with.setText(tr.format(NOTES_GO_TO, orgs=", ".join(partners)))
         self._show_current()
 
     def _current(self) -> NoteDTO | None:
