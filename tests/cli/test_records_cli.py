@@ -124,6 +124,17 @@ def test_child_from_a_json_file_with_household(cli: Any, tmp_path: Path) -> None
     assert child["household"][0]["relationship"] == "mother"
 
 
+def test_a_file_that_cannot_be_used_is_said_in_the_user_s_language(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CMDESK_LANG", "th")
+    missing = tmp_path / "missing.json"
+    said = cli("child", "add", "--json-input", str(missing), expect=1)
+    assert said.strip() == f"ใช้ไฟล์ {missing} ไม่ได้: ไม่มีไฟล์หรือโฟลเดอร์นี้"
+    said = cli("child", "add", "--json-input", str(tmp_path), expect=1)
+    assert said.strip() == f"ใช้ไฟล์ {tmp_path} ไม่ได้: เป็นโฟลเดอร์ ไม่ใช่ไฟล์"
+
+
 def count_children(cli: Any) -> int:
     return len(cli("child", "list", "--json", "--limit", "500"))
 

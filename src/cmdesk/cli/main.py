@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 refused or invalid input (with a message), 2 usage.
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from collections.abc import Sequence
 
@@ -26,6 +27,19 @@ from cmdesk.cli.common import tr_for
 from cmdesk.core.crash import write_report
 from cmdesk.core.errors import CmdeskError
 from cmdesk.core.i18n import N_
+
+# Why a named file could not be used, in the user's language (the system's own text is
+# English whatever the user reads).
+FILE_NOT_USABLE = N_("it could not be read or written")
+FILE_TROUBLE = {
+    errno.ENOENT: N_("there is no such file or folder"),
+    errno.EACCES: N_("cmdesk may not use it"),
+    errno.EPERM: N_("cmdesk may not use it"),
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EISDIR: N_("it is a folder, not a file"),
+    errno.ENOTDIR: N_("part of the path is not a folder"),
+    errno.EROFS: N_("the disk can only be read"),
+}
 
 UNEXPECTED = N_(
     "Something unexpected went wrong and the command stopped. Work it had not finished was not "
@@ -110,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             tr.format(
                 "Could not use the file {path}: {reason}",
                 path=where,
-                reason=exc.strerror or type(exc).__name__,
+                reason=tr.gettext(FILE_TROUBLE.get(exc.errno or 0, FILE_NOT_USABLE)),
             ),
             file=sys.stderr,
         )
