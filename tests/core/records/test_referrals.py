@@ -16,6 +16,7 @@ from cmdesk.core.errors import (
     TransitionNotAllowed,
     ValidationError,
 )
+from cmdesk.core.i18n import translator
 from cmdesk.core.model import AuditEntry
 from cmdesk.core.services.consents import ConsentDraft
 from cmdesk.core.services.referrals import STEPS, ReferralDraft, notes_go_to
@@ -196,6 +197,24 @@ def test_referral_drafts_are_checked(as_user: Open, changes: dict[str, object], 
     with pytest.raises(ValidationError) as refused:
         as_user("anong").referrals.draft(case.id, to_ecpat(**changes))
     assert {e.field for e in refused.value.errors} == {field}
+    assert as_user("anong").referrals.for_case(case.id) == []
+
+
+def test_every_problem_of_a_draft_is_said_at_once_in_thai(as_user: Open) -> None:
+    case = new_case(as_user)
+    draft = to_ecpat(to_org="NOBODY", service="magic", shared_sections=())
+    for send in (
+        lambda: as_user("anong").referrals.draft(case.id, draft),
+        lambda: as_user("anong").referrals.draft_and_send(case.id, draft, "court tomorrow"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            send()
+        said = {e.field: e.message(translator("th")) for e in refused.value.errors}
+        assert said == {
+            "to_org": "กรุณาเลือกหน่วยงานในเครือข่าย",
+            "service": "กรุณาเลือกจากรายการที่กำหนด",
+            "shared_sections": "กรุณาเลือกข้อมูลที่จะเปิดเผย",
+        }
     assert as_user("anong").referrals.for_case(case.id) == []
 
 

@@ -247,8 +247,11 @@ def _org(session: Session, key: str) -> Organisation | None:
     )
 
 
-def _check_draft(draft: ReferralDraft) -> None:
+def _check_draft(s: Session, draft: ReferralDraft) -> None:
+    """Every problem of the draft at once, each named by its field (nothing is written)."""
     errors: list[FieldError] = []
+    if _org(s, draft.to_org) is None:
+        errors.append(FieldError("to_org", CHOOSE_ORGANISATION))
     if draft.service not in {s.value for s in Service}:
         errors.append(FieldError("service", N_("Choose one of the listed values.")))
     if draft.urgency not in {u.value for u in Urgency}:
@@ -340,6 +343,7 @@ def _names(child: Child | None) -> tuple[str, str, str]:
     )
 
 
+CHOOSE_ORGANISATION: Final = N_("Choose an organisation of the network.")
 SERVICE_NOT_OFFERED: Final = N_(
     "{org} does not list this service. Choose another organisation or service, or give the "
     "reason to refer anyway."
@@ -354,8 +358,8 @@ class ReferralService:
 
     # -- the sending side ----------------------------------------------------------------
     def draft(self, case_id: str, draft: ReferralDraft) -> Outcome[ReferralDTO]:
-        _check_draft(draft)
         with self._guard.write() as s:
+            _check_draft(s, draft)
             r = self._new_draft(s, case_id, draft)
             dto = referral_dto(s, r)
         return self._changed(dto)
@@ -372,10 +376,10 @@ class ReferralService:
         consent and no override) no draft is left behind (issue 10, 5d). A service the
         partner does not list is refused unless `service_reason` says why (5e); the reason
         is audited with the sending."""
-        _check_draft(draft)
         override = check_reason(override_reason, "override_reason") if override_reason else ""
         why = check_reason(service_reason, "service_reason") if service_reason else ""
         with self._guard.write() as s:
+            _check_draft(s, draft)
             r = self._new_draft(s, case_id, draft)
             case = self._guard.case(s, case_id, open_only=True)
             to = s.get(Organisation, r.to_org_id)
@@ -407,8 +411,8 @@ class ReferralService:
         return r
 
     def update_draft(self, referral_id: str, draft: ReferralDraft) -> Outcome[ReferralDTO]:
-        _check_draft(draft)
         with self._guard.write() as s:
+            _check_draft(s, draft)
             r, case = self._as_sender(s, referral_id)
             if r.status != S.DRAFT:
                 raise TransitionNotAllowed(N_("Only a draft referral can be changed."))
@@ -549,7 +553,7 @@ class ReferralService:
     def _receiver(self, s: Session, key: str, case: Case) -> Organisation:
         to = _org(s, key)
         if to is None:
-            raise ValidationError.single("to_org", N_("Choose an organisation of the network."))
+            raise ValidationError.single("to_org", CHOOSE_ORGANISATION)
         if to.id == case.org_id:
             raise ValidationError.single(
                 "to_org", N_("A referral goes to another organisation than the case's own.")
