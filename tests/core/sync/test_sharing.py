@@ -43,6 +43,13 @@ def test_sections_share_only_records_the_filter_can_link_to_the_case() -> None:
     assert not shared & {"school_status", "disability", "disability_details", "stage", "team"}
 
 
+def as_partner_case_manager(net: Net) -> None:
+    """ECPAT's laptop opened by its case manager, som, who reads what referrals share."""
+    net.p1.users.add("som", "partner's passphrase", "case_manager", kdf=weak_kdf_for_tests())
+    net.p1.close()
+    net.p1 = Workspace.open(net.root / "p1", "som", "partner's passphrase")
+
+
 def known_fields(ws: Any, table: str, row_id: str) -> set[str]:
     import json
 
@@ -127,9 +134,7 @@ def test_a_consent_given_again_to_that_partner_resumes_the_referral_s_sharing(
     consent = add_consent(net.a1, child, case)
     ref = add_referral(net.a1, case, child, ["identity"], consent)
     exchange(net.a1, net.p1, PARTNER)
-    net.p1.users.add("som", "partner's passphrase", "case_manager", kdf=weak_kdf_for_tests())
-    net.p1.close()
-    net.p1 = Workspace.open(net.root / "p1", "som", "partner's passphrase")
+    as_partner_case_manager(net)
     withdraw_consent(net.a1, consent)
     edit(net.a1, Child, child, nickname="between")
     # Consent to share with another organisation is no basis for sharing with ECPAT.
@@ -151,9 +156,7 @@ def test_the_partner_stops_showing_what_a_withdrawn_consent_shared(net: Net) -> 
     consent = add_consent(net.a1, child, case)
     ref = add_referral(net.a1, case, child, ["identity", "concerns_and_risk"], consent)
     exchange(net.a1, net.p1, PARTNER)
-    net.p1.users.add("som", "partner's passphrase", "case_manager", kdf=weak_kdf_for_tests())
-    net.p1.close()
-    net.p1 = Workspace.open(net.root / "p1", "som", "partner's passphrase")
+    as_partner_case_manager(net)
 
     facts = {
         label: text for g in net.p1.reports.referral_facts(ref, lang="en") for label, text in g.rows
@@ -185,9 +188,7 @@ def test_the_partner_reads_the_notes_a_referral_shares_audited_while_consent_sta
     with_notes = add_referral(net.a1, case, child, ["identity", "notes"], consent)
     without = add_referral(net.a1, case, child, ["identity"], consent)
     exchange(net.a1, net.p1, PARTNER)
-    net.p1.users.add("som", "partner's passphrase", "case_manager", kdf=weak_kdf_for_tests())
-    net.p1.close()
-    net.p1 = Workspace.open(net.root / "p1", "som", "partner's passphrase")
+    as_partner_case_manager(net)
 
     assert [n.body for n in net.p1.reports.referral_notes(with_notes)] == ["grandmother cares well"]
     assert net.p1.reports.referral_notes(without) == []  # held, but not shared by this one
