@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
+from shiboken6 import isValid
 from sqlalchemy.orm import Session
 
 from cmdesk.core.model import User, org_id_for
@@ -27,6 +28,7 @@ from cmdesk.core.workspace import Workspace
 from cmdesk.gui.i18n import plain
 from cmdesk.gui.screens.referral_detail import ReferralDetailDialog
 from cmdesk.gui.screens.referrals import COLUMNS
+from cmdesk.gui.screens.register.dialog import CASE, RegisterChildDialog
 from cmdesk.gui.settings import GuiSettings
 from cmdesk.gui.shell import Shell
 from cmdesk.gui.widgets.prompts import ReasonDialog
@@ -93,6 +95,16 @@ def _open_received(qtbot: QtBot, shell: Shell, row: int) -> ReferralDetailDialog
     screen.table.selectRow(row)
     screen.table.activated_row.emit(row)
     return dialog(qtbot, ReferralDetailDialog)
+
+
+def _received_in_thai(
+    qtbot: QtBot, make_shell: Callable[[GuiSettings], Shell], settings: GuiSettings
+) -> tuple[Shell, ReferralDetailDialog]:
+    """ECPAT's case manager, working in Thai, with the first referral received open."""
+    settings.language = "th"
+    shell = make_shell(settings)
+    unlock(qtbot, shell, RECEIVER, PASS)
+    return shell, _open_received(qtbot, shell, 0)
 
 
 def _answer(qtbot: QtBot, note: str) -> None:
@@ -181,10 +193,7 @@ def test_the_partner_answers_a_referral_from_the_inbox(
 def test_the_shared_facts_and_notes_follow_the_language(
     qtbot: QtBot, make_shell: Callable[[GuiSettings], Shell], inbox_settings: GuiSettings
 ) -> None:
-    inbox_settings.language = "th"
-    shell = make_shell(inbox_settings)
-    unlock(qtbot, shell, RECEIVER, PASS)
-    detail = _open_received(qtbot, shell, 0)
+    shell, detail = _received_in_thai(qtbot, make_shell, inbox_settings)
     assert dict(detail.facts.rows)["เพศ"] == "หญิง"
     # The case notes, which the slip does not print, read in full: when, what kind, by whom.
     assert plain(detail.notes_title.text()) == "บันทึกการปฏิบัติงานที่ส่งให้ (1 รายการ)"
@@ -206,10 +215,7 @@ def test_a_withdrawn_consent_hides_what_was_shared(
     with Workspace.open(Path(inbox_settings.last_vault), SENDER, PASS) as ws:
         referral = ws.referrals.outgoing()[0]
         ws.consents.withdraw(str(referral.consent_id), "the mother changed her mind")
-    inbox_settings.language = "th"
-    shell = make_shell(inbox_settings)
-    unlock(qtbot, shell, RECEIVER, PASS)
-    detail = _open_received(qtbot, shell, 0)
+    shell, detail = _received_in_thai(qtbot, make_shell, inbox_settings)
     basis = plain(detail.details.values["basis"].text())
     assert basis.startswith("ความยินยอมของครอบครัว ถอนแล้วเมื่อ ")
     assert detail.facts.rows == []  # nothing of the child shown any more
@@ -294,3 +300,56 @@ def test_withdrawing_a_consent_says_the_partner_will_hear_of_it(
     # In their place, what would let WVFT share again.
     said = " ".join(plain(label.text()) for label in detail.facts.findChildren(QLabel))
     assert "หากครอบครัวให้ความยินยอมอีกครั้ง ให้บันทึกความยินยอมนั้น" in said
+
+
+def test_the_partner_opens_its_own_case_for_the_referral_it_accepted(
+    qtbot: QtBot, make_shell: Callable[[GuiSettings], Shell], inbox_settings: GuiSettings
+) -> None:
+    shell, detail = _received_in_thai(qtbot, make_shell, inbox_settings)
+    referral = detail.view.referral.id
+    buttons = detail.step_buttons
+    assert not buttons["open_case"].isVisible()  # not before the referral is accepted
+    press(qtbot, buttons["accept"])
+    press(qtbot, dialog(qtbot, ReasonDialog).ok_button)  # the note is optional
+    qtbot.waitUntil(lambda: buttons["open_case"].isVisible(), timeout=WAIT_MS)
+    assert plain(buttons["open_case"].text()) == "เปิดเคสของเราสำหรับเด็กคนนี้…"
+
+    press(qtbot, buttons["open_case"])
+    reg = dialog(qtbot, RegisterChildDialog)
+    qtbot.waitUntil(lambda: reg.form.address.loads == 0, timeout=WAIT_MS)
+    # What the referral shares, filled in: the identity, not the ID number (the legal status
+    # was not shared); nothing typed yet, so closing would ask nothing.
+    assert plain(reg.title.text()) == "ลงทะเบียนเด็กที่ได้รับการส่งต่อ"
+    assert "สิ่งที่ WVFT ส่งมาในการส่งต่อ" in plain(reg.intro.text())
+    form = reg.form
+    assert (form.given_th.text(), form.family_th.text()) == ("มะลิ", "แสงทอง")
+    assert (form.given_latin.text(), form.nickname.text()) == ("Mali", "ลิ")
+    # Born in 2557 as far as anyone knows: the year, shown where the year is written.
+    assert form.birth.pages.currentWidget() is form.birth.year
+    assert form.birth.year.text() == "2557"
+    assert form.id_number.text() == "" and not reg.tracker.dirty
+    # The sender's record of the same child is not offered as a duplicate.
+    press(qtbot, reg.next_button)
+    qtbot.waitUntil(lambda: reg.steps.currentIndex() == CASE, timeout=WAIT_MS)
+    reg.case_form.concerns.set_codes(["sexual_abuse"])
+    type_text(qtbot, reg.case_form.risk_reason, "เด็กเล่าเรื่องที่โรงเรียน")
+    press(qtbot, reg.next_button)
+
+    # The user is taken to the new case, ECPAT's own.
+    page = workspace(shell).case_page
+    qtbot.waitUntil(lambda: page.case_number.text().startswith("ECPAT-"), timeout=WAIT_MS)
+    assert not isValid(detail)  # the referral's window closed (it deletes itself)
+    number = page.case_number.text()
+    assert plain(page.child_name.text()).startswith("มะลิ แสงทอง")
+
+    # The referral now names that case, and goes to it; it is not opened twice.
+    workspace(shell).open_referral(referral)
+    again = dialog(qtbot, ReferralDetailDialog)
+    assert plain(again.details.values["our_case"].text()) == number
+    assert again.details.values["our_case"].isVisible()
+    assert not again.step_buttons["open_case"].isVisible()
+    assert plain(again.step_buttons["our_case"].text()) == "ไปที่เคสของเรา"
+    press(qtbot, again.step_buttons["our_case"])
+    qtbot.waitUntil(lambda: not isValid(again), timeout=WAIT_MS)
+    assert page.case_number.text() == number
+    wait_idle(qtbot, shell)

@@ -1,7 +1,7 @@
 """Records from the command line: children, cases, notes, referrals, search, PDPA export.
 
     cmdesk child list|show|add|edit         cmdesk case list|show|add|edit|advance|close|reopen
-    cmdesk note add CASE                    cmdesk referral list|show|send|respond
+    cmdesk note add CASE                    cmdesk referral list|show|send|respond|open-case
     cmdesk search TEXT                      cmdesk export-person CHILD_ID
 
 CASE is a case id or case number. `add` and `edit` take `--set FIELD=VALUE` (repeatable) or a
@@ -120,16 +120,20 @@ def _child(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_child_show)
     p = child_sub.add_parser("add", parents=[common], help="register a child")
     _input_options(p, "--json-input")
-    p.add_argument(
-        "--not-duplicate",
-        action="store_true",
-        help="register even if similar children exist (you checked them)",
-    )
+    _not_duplicate_option(p)
     p.set_defaults(func=cmd_child_add)
     p = child_sub.add_parser("edit", parents=[common], help="change a child's details")
     p.add_argument("child", metavar="CHILD_ID")
     _input_options(p, "--json-patch")
     p.set_defaults(func=cmd_child_edit)
+
+
+def _not_duplicate_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--not-duplicate",
+        action="store_true",
+        help="register even if similar children exist (you checked them)",
+    )
 
 
 def _caseload_options(p: argparse.ArgumentParser) -> None:
@@ -219,6 +223,15 @@ def _referral(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("action", choices=RESPONSES)
     p.add_argument("--text", default="", help="reason, note or feedback")
     p.set_defaults(func=cmd_referral_respond)
+    p = ref_sub.add_parser(
+        "open-case",
+        parents=[common],
+        help="register the child of an accepted referral here and open your case",
+    )
+    p.add_argument("referral", metavar="REFERRAL_ID")
+    _input_options(p, "--json-input")
+    _not_duplicate_option(p)
+    p.set_defaults(func=cmd_referral_open_case)
 
 
 # -- output ------------------------------------------------------------------------------
@@ -520,6 +533,8 @@ def cmd_referral_show(args: argparse.Namespace) -> int:
         yield tr.gettext(label_of("referral_status", referral.status))
         if referral.receiver_withdrawn:
             yield no_answer_words(referral.receiver_withdrew, referral.to_org_code, tr, short=False)
+        if referral.our_case_number:
+            yield tr.format("Your organisation's case: {number}", number=referral.our_case_number)
         for event in referral.events:
             to = event.to_status
             step = tr.gettext(label_of("referral_status", to)) if to else ""
@@ -595,6 +610,57 @@ def cmd_referral_respond(args: argparse.Namespace) -> int:
         status = tr.gettext(label_of("referral_status", outcome.value.status))
         say(tr.format("The referral is now: {status}.", status=status))
     return 0
+
+
+def cmd_referral_open_case(args: argparse.Namespace) -> int:
+    """What the referral shares fills the child's record and the case in; `--set` adds to or
+    changes either (a case field, or a child field as `child add` takes it). The case's
+    values are checked before the child is registered, so a refusal leaves nothing half done.
+    """
+    values, typed = inputs(args.set, args.json_input)
+    case_values = {k: v for k, v in values.items() if k in CASE_FIELDS}
+    child_values = {k: v for k, v in values.items() if k not in CASE_FIELDS}
+    errors: list[FieldError] = []
+    with open_workspace(args) as ws:
+        intake = ws.referrals.intake(args.referral)
+        draft = child_draft(child_values, typed=typed, locale=cli_locale(args), base=intake.child)
+        concerns = (
+            _concerns(case_values["concerns"], typed, errors)
+            if "concerns" in case_values
+            else list(intake.concerns)
+        )
+        other = str(case_values.get("concern_other", intake.concern_other))
+        risk = str(case_values.get("risk_level", intake.risk_level))
+        reason = str(case_values.get("risk_reason", intake.risk_reason))
+        manager = _user_id(ws, case_values.get("case_manager"), "case_manager", errors)
+        worker = _user_id(ws, case_values.get("assigned_worker"), "assigned_worker", errors)
+        for check in (lambda: check_concerns(concerns, other), lambda: check_risk(risk, reason)):
+            try:
+                check()
+            except ValidationError as bad:
+                errors.extend(bad.errors)
+        if errors:
+            raise ValidationError(errors)
+        child = ws.children.register_child(
+            draft, confirm_not_duplicate=args.not_duplicate, for_referral=intake.referral_id
+        ).value
+        case = ws.cases.open_case(
+            child.id,
+            concerns,
+            risk,
+            reason,
+            concern_other=other,
+            case_manager_id=manager,
+            assigned_worker_id=worker,
+            for_referral=intake.referral_id,
+        ).value
+    return emit_result(
+        args,
+        case,
+        N_("Registered the child and opened case {number} for the referral from {org}."),
+        number=case.case_number,
+        org=intake.from_org_code,
+    )
 
 
 # -- PDPA --------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ READS: Final = frozenset(
         "note.history.read",
         "referral.read",
         "referral.notes.read",
+        "referral.intake.read",
     }
 )
 

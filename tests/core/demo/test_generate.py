@@ -24,10 +24,10 @@ from cmdesk.core.model import (
     Referral,
 )
 from cmdesk.core.model.case import RiskLevel, Stage
+from cmdesk.core.model.child import birth_of
 from cmdesk.core.model.referral import ReferralStatus
 from cmdesk.core.progress import CancelToken
 from cmdesk.core.services.child_drafts import ChildDraft, HouseholdMemberDraft, check_child
-from cmdesk.core.services.children import birth_of
 from cmdesk.core.vault import crypto
 from cmdesk.core.workspace import Workspace
 from tests.conftest import ADMIN, ADMIN_PASS, WORKER, WORKER_PASS

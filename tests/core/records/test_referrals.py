@@ -232,7 +232,8 @@ def test_each_side_is_offered_only_the_steps_it_may_take_now(as_user: Open) -> N
     assert as_user("anong").referrals.get(rid).actions == {"withdraw"}
     assert as_user("pim").referrals.get(rid).actions == frozenset()  # sees it, cannot act
     as_user("ecpat_cm").referrals.accept(rid, "")
-    assert as_user("ecpat_sup").referrals.get(rid).actions == {"complete", "feedback"}
+    # Accepted: the partner may take the child into its own caseload (referral_intake).
+    assert as_user("ecpat_sup").referrals.get(rid).actions == {"complete", "feedback", "open_case"}
     # every step offered is one the service takes
     as_user("ecpat_sup").referrals.complete(rid, "back in school")
     assert as_user("ecpat_cm").referrals.get(rid).actions == {"feedback"}

@@ -178,6 +178,41 @@ def test_the_partner_stops_showing_what_a_withdrawn_consent_shared(net: Net) -> 
         )
 
 
+def test_the_partner_opens_its_case_from_what_this_referral_shares_while_consent_stands(
+    net: Net,
+) -> None:
+    child = add_child(net.a1, nickname="Fah", legal_status="stateless", id_number="G123")
+    case = add_case(net.a1, child, risk_reason="alone at home")
+    consent = add_consent(net.a1, child, case)
+    ref = add_referral(net.a1, case, child, ["identity"], consent)
+    # Another referral gives ECPAT the legal status: not this referral's to pass on.
+    other = add_referral(net.a1, case, child, ["legal_status"], consent)
+    exchange(net.a1, net.p1, PARTNER)
+    as_partner_case_manager(net)
+    assert field(net.p1, "child", child, "id_number") == "G123"
+    assert "open_case" not in net.p1.referrals.get(ref).actions  # not accepted yet
+    net.p1.referrals.accept(ref)
+    assert "open_case" in net.p1.referrals.get(ref).actions
+    assert "open_case" not in net.p1.referrals.get(other).actions
+
+    intake = net.p1.referrals.intake(ref)
+    assert (intake.child.nickname, intake.child.given_name_th) == ("Fah", "มะลิ")
+    assert intake.child.id_number == "" and intake.child.legal_status == "unknown"
+    assert intake.child.village == "" and intake.risk_reason == ""  # not shared either
+    with net.p1.ctx.read() as s:
+        read = s.scalars(select(AuditEntry.action).where(AuditEntry.entity_id == ref)).all()
+    assert "referral.intake.read" in read
+
+    withdraw_consent(net.a1, consent)
+    exchange(net.a1, net.p1, PARTNER)
+    assert "open_case" not in net.p1.referrals.get(ref).actions
+    with pytest.raises(ConsentRequired) as refused:
+        net.p1.referrals.intake(ref)
+    assert "ครอบครัวถอนความยินยอม" in refused.value.message(translator("th"))
+    with pytest.raises(ConsentRequired):
+        net.p1.children.register_child(intake.child, for_referral=ref)
+
+
 def test_the_partner_reads_the_notes_a_referral_shares_audited_while_consent_stands(
     net: Net,
 ) -> None:

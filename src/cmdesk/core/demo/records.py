@@ -353,6 +353,7 @@ class CaseBuilder:
             updated_at=times[-1],
             referred_by_mechanism_id=None,
             referred_to_mechanism_id=None,
+            from_referral_id=None,
         )
         last_plan = max((k for k, s in enumerate(path) if s is Stage.CASE_PLAN), default=None)
         if last_plan is not None:

@@ -285,6 +285,12 @@ class Case(Synced, SoftDeleted, Base):
     referred_to_mechanism_id: Mapped[str | None] = mapped_column(
         String(36), default=None, index=True, info=record_ref(N_("Referred to mechanism"))
     )
+    # At a partner: the referral from another organisation this case was opened for (the
+    # partner's own case for the child it accepted). Not shared: the id names a referral only
+    # the two organisations hold.
+    from_referral_id: Mapped[str | None] = mapped_column(
+        String(36), default=None, index=True, info=record_ref(N_("Opened for the referral"))
+    )
 
 
 class CaseStageChange(Synced, Base):

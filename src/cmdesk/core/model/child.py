@@ -14,7 +14,7 @@ from typing import Final
 from sqlalchemy import JSON, Boolean, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cmdesk.core.i18n import N_, Locale
+from cmdesk.core.i18n import N_, BirthDate, Locale
 from cmdesk.core.model.base import Base, SoftDeleted, Synced
 from cmdesk.core.model.field_info import about, code_of, plain_text
 from cmdesk.core.model.referral import SharedSection
@@ -156,6 +156,18 @@ LANGUAGE_LABELS: Final[dict[Language, str]] = {
     Language.ENGLISH: N_("English"),
     Language.OTHER: N_("Other language"),
 }
+
+
+def birth_of(child: Child) -> BirthDate | None:
+    """The child's birth date as recorded: exact, a year only, or an age stated on a day."""
+    if child.birth_precision == "exact" and child.birth_day is not None:
+        return BirthDate.exact(child.birth_day)
+    if child.birth_precision == "year" and child.birth_year is not None:
+        return BirthDate.year_only(child.birth_year)
+    if child.birth_precision == "estimated" and child.birth_stated_age is not None:
+        assert child.birth_stated_on is not None
+        return BirthDate.from_age(child.birth_stated_age, on=child.birth_stated_on)
+    return None
 
 
 def full_name(given: str, family: str) -> str:

@@ -35,6 +35,7 @@ from cmdesk.core.services.case_dto import CaseDTO, CaseSummary, case_dto, case_s
 from cmdesk.core.services.case_numbers import next_case_number
 from cmdesk.core.services.deletion import check_reason, soft_delete
 from cmdesk.core.services.outcome import Outcome
+from cmdesk.core.services.referral_intake import require_intake
 from cmdesk.core.services.task_rows import FIRST_VISIT_DAYS, add_task, check_task
 
 MAX_REASON_TEXT: Final = 4000
@@ -107,6 +108,7 @@ class CaseService:
         case_manager_id: str | None = None,
         assigned_worker_id: str | None = None,
         first_visit: str = "",
+        for_referral: str | None = None,
     ) -> Outcome[CaseDTO]:
         """A new case in the registration stage for a child the user may see.
 
@@ -115,6 +117,8 @@ class CaseService:
         the visit, in the language of whoever opens the case: titles are text people read),
         the case starts with that follow-up, due as soon as its risk asks
         (task_rows.FIRST_VISIT_DAYS), for its field worker (else its case manager).
+        `for_referral`: the case is the organisation's own for a referral it accepted
+        (referral_intake); the referral must still allow it (one case a referral).
         """
         self._guard.require_casework()
         actor = self._ctx.actor
@@ -132,6 +136,8 @@ class CaseService:
                     raise AccessRefused("case")
                 case_manager_id = actor.user_id
             child = self._guard.child(s, child_id)
+            if for_referral is not None:
+                require_intake(s, actor, for_referral)
             team = ""
             if case_manager_id:
                 staff_member(s, case_manager_id, actor.org_id, MANAGER_ROLES, "case_manager_id")
@@ -155,6 +161,7 @@ class CaseService:
                 risk_level=risk_level,
                 risk_reason=reason,
                 stage=Stage.REGISTRATION,
+                from_referral_id=for_referral,
             )
             s.add(case)
             s.flush()
@@ -178,6 +185,7 @@ class CaseService:
                     "number": case.case_number,
                     "risk": risk_level,
                     "concerns": chosen,
+                    **({"referral": for_referral} if for_referral else {}),
                 },
             )
             if first_visit:
@@ -191,6 +199,7 @@ class CaseService:
                 Kind.CASE,
                 Kind.CHILD,
                 *((Kind.TASK,) if first_visit else ()),
+                *((Kind.REFERRAL,) if for_referral else ()),
                 ids=(
                     dto.id,
                     child_id,

@@ -22,7 +22,7 @@ from cmdesk.core.acting.context import Context
 from cmdesk.core.errors import DuplicateSuspected, FieldError, NotFound, ValidationError
 from cmdesk.core.i18n import BirthDate
 from cmdesk.core.model import Case, Child, HouseholdMember, catalog
-from cmdesk.core.model.child import full_name
+from cmdesk.core.model.child import birth_of, full_name
 from cmdesk.core.model.roles import Role
 from cmdesk.core.services.child_drafts import (
     CheckedChild,
@@ -34,6 +34,7 @@ from cmdesk.core.services.child_drafts import (
 from cmdesk.core.services.deletion import check_reason, soft_delete
 from cmdesk.core.services.duplicates import DuplicateCandidate, Probe, find_candidates
 from cmdesk.core.services.outcome import Outcome
+from cmdesk.core.services.referral_intake import require_intake
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,17 +115,6 @@ class ChildSummary:
             birth_year=c.birth_year,
             subdistrict_code=c.subdistrict_code,
         )
-
-
-def birth_of(child: Child) -> BirthDate | None:
-    if child.birth_precision == "exact" and child.birth_day is not None:
-        return BirthDate.exact(child.birth_day)
-    if child.birth_precision == "year" and child.birth_year is not None:
-        return BirthDate.year_only(child.birth_year)
-    if child.birth_precision == "estimated" and child.birth_stated_age is not None:
-        assert child.birth_stated_on is not None
-        return BirthDate.from_age(child.birth_stated_age, on=child.birth_stated_on)
-    return None
 
 
 def member_dto(m: HouseholdMember) -> HouseholdMemberDTO:
@@ -239,13 +229,16 @@ class ChildService:
         self._guard = Guard(ctx)
 
     # -- registration --------------------------------------------------------------
-    def find_duplicates(self, draft: ChildDraft) -> list[DuplicateCandidate]:
+    def find_duplicates(
+        self, draft: ChildDraft, *, for_referral: str | None = None
+    ) -> list[DuplicateCandidate]:
         """Children who may be the same as this draft; call before registering. An invalid
-        draft raises ValidationError (its identity number must be readable to compare)."""
+        draft raises ValidationError (its identity number must be readable to compare).
+        `for_referral`: as register_child's."""
         self._guard.require_casework()
         checked = check_child(draft, with_household=True)
         with self._guard.write() as s:
-            found = find_candidates(s, probe_of(checked))
+            found = find_candidates(s, probe_of(checked), self._referred(s, for_referral))
             self._audit.record(
                 s,
                 "child.duplicate_check",
@@ -256,17 +249,24 @@ class ChildService:
         return found
 
     def register_child(
-        self, draft: ChildDraft, confirm_not_duplicate: bool = False
+        self,
+        draft: ChildDraft,
+        confirm_not_duplicate: bool = False,
+        *,
+        for_referral: str | None = None,
     ) -> Outcome[ChildDTO]:
         """Registers a child (and the household in the draft).
 
         Raises DuplicateSuspected, carrying the candidates, when the child may already be
         registered, unless the worker has looked and confirmed this is a different child.
+        `for_referral`: the child is the one an accepted referral from another organisation
+        names (referral_intake); the sender's record of the child, held here because the
+        referral shares it, is not a duplicate.
         """
         self._guard.require_casework()
         checked = check_child(draft, with_household=True)
         with self._guard.write() as s:
-            candidates = find_candidates(s, probe_of(checked))
+            candidates = find_candidates(s, probe_of(checked), self._referred(s, for_referral))
             if candidates and not confirm_not_duplicate:
                 raise DuplicateSuspected(tuple(candidates))
             child = Child(org_id=self._ctx.actor.org_id)
@@ -283,10 +283,19 @@ class ChildService:
             detail: dict[str, object] = {"household": len(members)}
             if candidates:
                 detail["confirmed_not_duplicate_of"] = [c.child_id for c in candidates]
+            if for_referral is not None:
+                detail["referral"] = for_referral
             self._audit.record(s, "child.register", "child", child.id, detail)
             dto = child_dto(child, members, [])
         ids = [dto.id, *(m.id for m in dto.household)]
         return Outcome(dto, OpChanges(frozenset({Kind.CHILD, Kind.HOUSEHOLD}), frozenset(ids)))
+
+    def _referred(self, s: Session, referral_id: str | None) -> str | None:
+        """The sender's child of the referral the registration is for (it is the child being
+        registered, not a duplicate), once the referral allows it (referral_intake)."""
+        if referral_id is None:
+            return None
+        return require_intake(s, self._ctx.actor, referral_id).child_id
 
     # -- reading ---------------------------------------------------------------------
     def get(self, child_id: str) -> ChildDTO:

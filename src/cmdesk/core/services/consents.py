@@ -20,9 +20,15 @@ from cmdesk.core.acting.audit import AuditService
 from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.acting.context import Context
 from cmdesk.core.acting.thai_time import thai_today
-from cmdesk.core.errors import FieldError, NotFound, TransitionNotAllowed, ValidationError
+from cmdesk.core.errors import (
+    ConsentRequired,
+    FieldError,
+    NotFound,
+    TransitionNotAllowed,
+    ValidationError,
+)
 from cmdesk.core.i18n import N_
-from cmdesk.core.model import Case, Consent, Organisation, utcnow
+from cmdesk.core.model import Case, Consent, Organisation, Referral, utcnow
 from cmdesk.core.model.consent import ConsentGiver, ConsentMethod, ConsentPurpose, LawfulBasis
 from cmdesk.core.services.deletion import check_reason
 from cmdesk.core.services.outcome import Outcome
@@ -241,3 +247,30 @@ class ConsentService:
         if org_id is None:
             return ""
         return s.scalar(select(Organisation.code).where(Organisation.id == org_id)) or ""
+
+
+# What a referral shared is hidden once the consent it rests on is withdrawn (require_basis).
+CONSENT_WITHDRAWN: Final = N_(
+    "The family withdrew its consent to share this case with {org}: what the referral shared "
+    "is no longer shown or printed."
+)
+# The same at the organisation that sent it, with what would let it share again.
+CONSENT_WITHDRAWN_SENDER: Final = N_(
+    "The family withdrew its consent to share this case with {org}: nothing more is sent, and "
+    "what the referral shared is no longer shown or printed. Should the family consent again, "
+    "record that consent: sharing resumes at the next sync."
+)
+
+
+def require_basis(s: Session, r: Referral, *, sender: bool) -> None:
+    """Raises ConsentRequired unless the referral may share now: consent (or another lawful
+    basis) to share with its partner in force, or the reason it was sent without recorded.
+    A consent withdrawn is said as such, with what the sender could do about it."""
+    if r.override_reason or active_sharing_basis(s, r.child_id, r.to_org_id) is not None:
+        return
+    consent = s.get(Consent, r.consent_id) if r.consent_id else None
+    if consent is not None and consent.withdrawn_at is not None:
+        org = s.get(Organisation, r.to_org_id)
+        said = CONSENT_WITHDRAWN_SENDER if sender else CONSENT_WITHDRAWN
+        raise ConsentRequired(said, org=org.code if org else "")
+    raise ConsentRequired

@@ -29,6 +29,7 @@ from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.acting.context import Context
 from cmdesk.core.acting.thai_time import thai_today
 from cmdesk.core.errors import (
+    CmdeskError,
     ConsentRequired,
     FieldError,
     NotFound,
@@ -60,6 +61,13 @@ from cmdesk.core.services.consents import active_sharing_basis
 from cmdesk.core.services.deletion import check_reason
 from cmdesk.core.services.organisations import own_org_id
 from cmdesk.core.services.outcome import Outcome
+from cmdesk.core.services.referral_intake import (
+    Intake,
+    intake_of,
+    may_open_case,
+    our_case,
+    require_intake,
+)
 from cmdesk.core.sync.model import SyncOrg
 
 S = ReferralStatus
@@ -133,7 +141,8 @@ class ReferralDTO:
     created_at: datetime
     created_by: str
     events: tuple[ReferralEventDTO, ...]
-    # The steps (keys of STEPS, and "feedback") the user the DTO was read for may take now;
+    # The steps (keys of STEPS, "feedback", and "open_case": the receiver opens its own case
+    # for it, referral_intake) the user the DTO was read for may take now;
     # the service checks again when one is taken.
     actions: frozenset[str] = frozenset()
     # Still open at a partner whose trust this organisation withdrew: no answer will come
@@ -150,6 +159,10 @@ class ReferralDTO:
     # When the consent it rests on was withdrawn (at the receiving organisation too: the
     # withdrawal travels, sync.sharing); None while it stands, or with no consent.
     consent_withdrawn_at: datetime | None = None
+    # At the receiving organisation: its own case opened for this referral (referral_intake),
+    # by id and number; None until one is.
+    our_case_id: str | None = None
+    our_case_number: str = ""
 
 
 IDENTITY_NOT_SHARED: Final = N_("Not shared with your organisation")
@@ -289,6 +302,7 @@ def referral_dto(session: Session, r: Referral) -> ReferralDTO:
         # shared (services.reports.CONSENT_WITHDRAWN); the sender's own record stays.
         child = None
     th, latin, nickname = _names(child)
+    ours = our_case(session, r.id, r.to_org_id)  # none at the sender: the link is not shared
     events = session.scalars(
         select(ReferralEvent)
         .where(ReferralEvent.referral_id == r.id)
@@ -322,6 +336,8 @@ def referral_dto(session: Session, r: Referral) -> ReferralDTO:
         child_name_latin=latin,
         child_nickname=nickname,
         consent_withdrawn_at=withdrawn_at,
+        our_case_id=ours.id if ours else None,
+        our_case_number=ours.case_number if ours else "",
         events=tuple(
             ReferralEventDTO(
                 e.kind, e.from_status, e.to_status, e.text, e.created_at, e.created_by, e.org_id
@@ -503,17 +519,33 @@ class ReferralService:
             self._audit.record(s, "referral.read", "referral", r.id)
             return replace(referral_dto(s, r), actions=self._actions(s, r))
 
+    def intake(self, referral_id: str) -> Intake:
+        """What the accepted referral shares, to register the child and open the case at the
+        user's organisation (ChildService.register_child and CaseService.open_case with
+        `for_referral`). Raises, with the reason, where the case cannot be opened: not
+        accepted, opened already, the family's consent withdrawn. Audited as a read."""
+        with self._guard.write() as s:
+            r = require_intake(s, self._ctx.actor, referral_id)
+            self._audit.record(s, "referral.intake.read", "referral", r.id)
+            return intake_of(s, r, codes_by_id(s).get(r.org_id, ""))
+
     def _actions(self, s: Session, r: Referral) -> frozenset[str]:
         status = S(r.status)
         if self._is_receiver(r):
             steps = {name for name, (frm, _, receiving) in STEPS.items() if receiving}
             if status in FEEDBACK_STATUSES:
                 steps.add("feedback")
+            if may_open_case(self._ctx.actor, r):
+                try:
+                    require_intake(s, self._ctx.actor, r.id)
+                    steps.add("open_case")
+                except CmdeskError:
+                    pass
         elif self._ctx.actor.role in REFERRAL_SENDERS and self._sees_case(s, r):
             steps = {name for name, (frm, _, receiving) in STEPS.items() if not receiving}
         else:
             return frozenset()
-        return frozenset(n for n in steps if n == "feedback" or status in STEPS[n][0])
+        return frozenset(n for n in steps if n not in STEPS or status in STEPS[n][0])
 
     def for_case(self, case_id: str) -> builtins.list[ReferralDTO]:
         with self._guard.read() as s:

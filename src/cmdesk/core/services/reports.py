@@ -54,13 +54,12 @@ from cmdesk.core.acting.audit import AuditService
 from cmdesk.core.acting.case_actions import REFERRAL_RECEIVERS
 from cmdesk.core.acting.context import Context
 from cmdesk.core.acting.thai_time import THAILAND, thai_today
-from cmdesk.core.errors import ConsentRequired, NotFound, TransitionNotAllowed, ValidationError
+from cmdesk.core.errors import NotFound, TransitionNotAllowed, ValidationError
 from cmdesk.core.i18n import N_, Locale, translator
 from cmdesk.core.model import (
     Case,
     Child,
     Colleague,
-    Consent,
     Organisation,
     PlanAction,
     Referral,
@@ -74,7 +73,7 @@ from cmdesk.core.progress import CancelToken, Progress
 from cmdesk.core.reference import geography
 from cmdesk.core.services import report_sources as sources
 from cmdesk.core.services.case_dto import case_dto
-from cmdesk.core.services.consents import active_sharing_basis
+from cmdesk.core.services.consents import require_basis
 from cmdesk.core.services.notes import NoteDTO, current_notes
 from cmdesk.core.vault.files import atomic_write
 
@@ -92,16 +91,6 @@ _FILE_SAFE = re.compile(r"[^A-Za-z0-9_-]")
 _QR_SAFE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # Stable QR record ids for team names that a QR payload cannot carry as they are.
 _TEAM_NAMESPACE: Final = uuid.UUID("0196f0c2-6a3e-7c1d-9b7e-4f2a8c1d5e61")
-CONSENT_WITHDRAWN = N_(
-    "The family withdrew its consent to share this case with {org}: what the referral shared "
-    "is no longer shown or printed."
-)
-# The same at the organisation that sent it, with what would let it share again.
-CONSENT_WITHDRAWN_SENDER = N_(
-    "The family withdrew its consent to share this case with {org}: nothing more is sent, and "
-    "what the referral shared is no longer shown or printed. Should the family consent again, "
-    "record that consent: sharing resumes at the next sync."
-)
 NOT_PRINTABLE = N_(
     "A referral slip is printed only for a referral that was sent and not withdrawn."
 )
@@ -351,13 +340,7 @@ class ReportService:
             raise AccessRefused("referral", r.id)
         if printing and r.status in (ReferralStatus.DRAFT, ReferralStatus.WITHDRAWN):
             raise TransitionNotAllowed(NOT_PRINTABLE)
-        if not r.override_reason and active_sharing_basis(s, r.child_id, r.to_org_id) is None:
-            consent = s.get(Consent, r.consent_id) if r.consent_id else None
-            if consent is not None and consent.withdrawn_at is not None:
-                org = s.get(Organisation, r.to_org_id)
-                said = CONSENT_WITHDRAWN_SENDER if sender else CONSENT_WITHDRAWN
-                raise ConsentRequired(said, org=org.code if org else "")
-            raise ConsentRequired
+        require_basis(s, r, sender=sender)
         return r
 
     # -- consent form -------------------------------------------------------------------

@@ -33,6 +33,8 @@ SCHEMA_HISTORY: Final[tuple[str, ...]] = (
     # 3: community mechanisms (tambon centres, youth councils), their meetings, and the case's
     # referred_by_mechanism_id / referred_to_mechanism_id.
     "49b2c4c8199904c7be11a22d8f1baa7ed7c4ce081ebc74a94ea02ef2633c9021",
+    # 4: a partner's case opened for a referral it accepted (case_file.from_referral_id).
+    "8ce3b8a041eb75af36a7d512fce720cc5d4a6f59af7c435229e53a61b9b84dda",
 )
 
 

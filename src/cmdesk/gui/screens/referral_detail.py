@@ -2,7 +2,9 @@
 steps open to the user now.
 
 The receiving organisation acknowledges, accepts or declines (with a reason), completes, and
-reports back; the sending side may withdraw and print the slip for the partner.
+reports back, and once it has accepted, takes the child into its own caseload (its own record
+and case, filled in from what the referral shares); the sending side may withdraw and print
+the slip for the partner.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -48,6 +51,7 @@ if TYPE_CHECKING:
     from cmdesk.core.i18n import Translator
     from cmdesk.core.reports.facts import FactGroup
     from cmdesk.core.services.notes import NoteDTO
+    from cmdesk.core.services.referral_intake import Intake
     from cmdesk.core.services.referrals import ReferralDTO
     from cmdesk.core.workspace import Workspace
 
@@ -63,6 +67,7 @@ ROWS = (
     ("reason", N_("Why the child is referred")),
     ("sections", N_("What is shared")),
     ("basis", N_("Shared on the basis of")),
+    ("our_case", N_("Your organisation's case")),
 )
 RECEIVING_STEPS = ("acknowledge", "accept", "decline", "complete")
 OPTIONAL_NOTE = N_("A note for the sending organisation, if there is something to say.")
@@ -139,19 +144,37 @@ def load_referral(ws: Workspace, referral_id: str) -> ReferralView:
 
 
 class ReferralDetailDialog(QDialog):
+    # The user asks to see a case of their organisation's (the one opened for the referral).
+    case_requested = Signal(str)
+
     @classmethod
-    def show_for(cls, session: Session, parent: QWidget, referral_id: str) -> None:
+    def show_for(
+        cls,
+        session: Session,
+        parent: QWidget,
+        referral_id: str,
+        on_case: Callable[[str], None] | None = None,
+    ) -> None:
+        """Opens the referral's window; `on_case` shows a case of ours (without it, the window
+        offers no way to one: it was opened from that case)."""
+
+        def show(view: ReferralView) -> None:
+            dialog = cls(session, parent, view, cases=on_case is not None)
+            if on_case is not None:
+                dialog.case_requested.connect(on_case)
+            dialog.open()
+
         QueryOp(
-            session,
-            parent=parent,
-            op=lambda ws: load_referral(ws, referral_id),
-            success=lambda view: cls(session, parent, view).open(),
+            session, parent=parent, op=lambda ws: load_referral(ws, referral_id), success=show
         ).run()
 
-    def __init__(self, session: Session, parent: QWidget, view: ReferralView) -> None:
+    def __init__(
+        self, session: Session, parent: QWidget, view: ReferralView, *, cases: bool = True
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("referral-detail")
         self._session = session
+        self._cases = cases
         self.view = view
         layout = QVBoxLayout(self)
         self.title = Heading(parent=self, level=2)
@@ -183,10 +206,10 @@ class ReferralDetailDialog(QDialog):
         layout.addWidget(self.message)
         row = QHBoxLayout()
         self.step_buttons: dict[str, QPushButton] = {}
-        for name in (*RECEIVING_STEPS, "feedback", "withdraw", "print"):
+        for name in (*RECEIVING_STEPS, "feedback", "open_case", "our_case", "withdraw", "print"):
             button = push_button(
                 self,
-                f"referral-{name}",
+                f"referral-{name.replace('_', '-')}",
                 lambda _c=False, n=name: self._step(n),
                 "print" if name == "print" else "referrals",
             )
@@ -221,6 +244,8 @@ class ReferralDetailDialog(QDialog):
                 "decline": tr.gettext("Decline…"),
                 "complete": tr.gettext("Mark as completed"),
                 "feedback": tr.gettext("Report back…"),
+                "open_case": tr.gettext("Open our case for this child…"),
+                "our_case": tr.gettext("Go to our case"),
                 "withdraw": tr.gettext("Withdraw…"),
                 "print": tr.gettext("Print the referral slip…"),
             },
@@ -264,6 +289,8 @@ class ReferralDetailDialog(QDialog):
         else:
             basis = ""
         self.details.set("basis", basis)
+        self.details.set("our_case", r.our_case_number)
+        self.details.set_row_visible("our_case", bool(r.our_case_number))
         self.facts_title.setText(tr.format("Shared with {org}", org=r.to_org_code))
         facts = view.facts[tr.locale]
         if isinstance(facts, CmdeskError):
@@ -281,8 +308,9 @@ class ReferralDetailDialog(QDialog):
                 [format_datetime(e.at, tr.locale), view.staff.get(e.by, ""), what, e.text],
             )
         status = r.status
-        for name in (*RECEIVING_STEPS, "feedback", "withdraw"):
+        for name in (*RECEIVING_STEPS, "feedback", "open_case", "withdraw"):
             self.step_buttons[name].setVisible(name in r.actions)
+        self.step_buttons["our_case"].setVisible(self._cases and r.our_case_id is not None)
         self.step_buttons["print"].setVisible(
             status not in (ReferralStatus.DRAFT, ReferralStatus.WITHDRAWN)
         )
@@ -314,8 +342,39 @@ class ReferralDetailDialog(QDialog):
             PrintDialog.show_for(self._session, self, PrintJob.referral_slip(rid))
         elif name == "acknowledge":
             self._run(lambda ws: ws.referrals.acknowledge(rid))
+        elif name == "open_case":
+            self._open_case(rid)
+        elif name == "our_case" and self.view.referral.our_case_id:
+            self.case_requested.emit(self.view.referral.our_case_id)
+            self.accept()
         elif name in NOTE_STEPS:
             self._ask(NOTE_STEPS[name], rid)
+
+    def _open_case(self, rid: str) -> None:
+        """The registration dialog, filled in with what the referral shares; once the case is
+        open, the user is taken to it (where the window was opened from the inbox)."""
+        from cmdesk.gui.screens.register.dialog import RegisterChildDialog
+
+        def filled(intake: Intake) -> None:
+            dialog = RegisterChildDialog(self._session, self, intake)
+            dialog.case_opened.connect(self._case_opened)
+            dialog.open()
+
+        self.message.clear_message()
+        QueryOp(
+            self._session, parent=self, op=lambda ws: ws.referrals.intake(rid), success=filled
+        ).failure(
+            lambda exc: self.message.show_error(
+                lambda tr: friendly_message(exc, tr), self.translator
+            )
+        ).run()
+
+    def _case_opened(self, case_id: str) -> None:
+        if self._cases:
+            self.case_requested.emit(case_id)
+            self.accept()
+        else:
+            self._reload()
 
     def _ask(self, step: NoteStep, rid: str) -> None:
         ReasonDialog(

@@ -348,7 +348,7 @@ class WorkspacePage(QWidget):
     def open_referral(self, referral_id: str) -> None:
         from cmdesk.gui.screens.referral_detail import ReferralDetailDialog
 
-        ReferralDetailDialog.show_for(self._session, self, referral_id)
+        ReferralDetailDialog.show_for(self._session, self, referral_id, on_case=self.open_case)
 
     def retranslate(self) -> None:
         tr = self._session.lang.translator

@@ -79,6 +79,9 @@ class BirthDateInput(QWidget):
 
     def retranslate(self, tr: Translator) -> None:
         self.kind.retranslate(tr)
+        # A value set before the first translation (a form filled in as it opens) waited in
+        # the empty list for its items; show the page of the kind it picked now.
+        self.pages.setCurrentIndex(max(self.kind.currentIndex(), 0))
         self.kind.setAccessibleName(tr.gettext("How the birth date is known"))
         self.day.retranslate(tr)
         self.year.setPlaceholderText(tr.gettext("for example 2555 or 2012"))

@@ -60,6 +60,9 @@ class DetailsGrid(QWidget):
         value.setText(text or EMPTY)
         value.setAccessibleName(self._labels[key][0].text())
 
+    def set_row_visible(self, key: str, visible: bool) -> None:
+        self.form.setRowVisible(self._labels[key][0], visible)
+
     def clear(self) -> None:
         for value in self.values.values():
             value.setText(EMPTY)

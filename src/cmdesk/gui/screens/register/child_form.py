@@ -215,8 +215,9 @@ class ChildForm(FormGrid):
             other_names=tuple(n.strip() for n in self.other_names.text().split(",") if n.strip()),
         )
 
-    def fill(self, child: ChildDTO) -> None:
-        """Shows a registered child's details, to edit them (from code: not the user typing)."""
+    def fill(self, child: ChildDTO | ChildDraft) -> None:
+        """Shows a child's details (from code: not the user typing): a registered child's, to
+        edit them, or what a referral shares, to register the child here."""
         self.given_th.setText(child.given_name_th)
         self.family_th.setText(child.family_name_th)
         self.given_latin.setText(child.given_name_latin)

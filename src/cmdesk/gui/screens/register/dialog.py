@@ -4,6 +4,10 @@ Nothing is written until the worker has seen any possible duplicates: the draft 
 first (field errors land under their fields), then compared with the children already in the
 vault. Registering and opening the case are two steps, so a registered child whose case
 cannot be opened yet (the risk not yet known) is not lost.
+
+For a referral the organisation accepted (`intake`), the forms start filled in with what the
+referral shares, and the child and case are registered for it (services.referral_intake): the
+sender's record of the child, held here, is not offered as a duplicate.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from cmdesk.gui.widgets.unsaved import DirtyTracker, confirm_discard
 if TYPE_CHECKING:
     from cmdesk.core.services.child_drafts import ChildDraft
     from cmdesk.core.services.children import ChildDTO
+    from cmdesk.core.services.referral_intake import Intake
 
 FORM, DUPLICATES, CASE = 0, 1, 2
 FIRST_VISIT = N_("First visit to assess the child's safety")
@@ -50,10 +55,12 @@ FIRST_VISIT = N_("First visit to assess the child's safety")
 class RegisterChildDialog(QDialog):
     case_opened = Signal(str)
 
-    def __init__(self, session: Session, parent: QWidget) -> None:
+    def __init__(self, session: Session, parent: QWidget, intake: Intake | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("register-child")
         self._session = session
+        self.intake = intake
+        self._referral = intake.referral_id if intake else None
         self._draft: ChildDraft | None = None
         self.child: ChildDTO | None = None
         layout = QVBoxLayout(self)
@@ -109,6 +116,8 @@ class RegisterChildDialog(QDialog):
         nav.addWidget(self.next_button)
         layout.addLayout(nav)
 
+        if intake is not None:
+            self._fill(intake)
         self.tracker = DirtyTracker(self)
         self.tracker.watch(*self.form.fields(), *self.case_form.fields())
         self.household.changed.connect(self.tracker.touch)
@@ -117,16 +126,39 @@ class RegisterChildDialog(QDialog):
         self.go_to(FORM)
         fit_to_screen(self, 860, 700)
 
+    def _fill(self, intake: Intake) -> None:
+        """What the referral shares, before anything is watched for changes: closing the
+        dialog untouched loses nothing (the referral still holds it)."""
+        self.form.fill(intake.child)
+        self.household.set_members(intake.child.household)
+        f = self.case_form
+        f.concerns.set_codes(intake.concerns)
+        f.concern_other.setText(intake.concern_other)
+        if intake.risk_level:
+            f.risk.set_code(intake.risk_level)
+        f.risk_reason.setText(intake.risk_reason)
+
     # -- text -------------------------------------------------------------------------------
     def retranslate(self) -> None:
         tr = self._session.lang.translator
-        dialog_title(self, self.title, tr.gettext("Register a child"))
-        self.intro.setText(
-            tr.gettext(
-                "Write what the child and family told you. Give at least one name: in Thai, "
-                "in Latin letters, or a nickname. Fields you do not know can stay empty."
+        if self.intake is not None:
+            dialog_title(self, self.title, tr.gettext("Register the referred child"))
+            self.intro.setText(
+                tr.format(
+                    "What {org} shares in its referral is filled in. Check it, add what you "
+                    "know, and register the child at your organisation; then open your case.",
+                    org=self.intake.from_org_code,
+                )
             )
-        )
+        else:
+            dialog_title(self, self.title, tr.gettext("Register a child"))
+            self.intro.setText(
+                tr.gettext(
+                    "Write what the child and family told you. Give at least one name: in "
+                    "Thai, in Latin letters, or a nickname. Fields you do not know can stay "
+                    "empty."
+                )
+            )
         self.form.retranslate(tr)
         self.household.retranslate(tr)
         self.duplicates.retranslate(tr)
@@ -195,7 +227,9 @@ class RegisterChildDialog(QDialog):
         QueryOp(
             self._session,
             parent=self,
-            op=lambda ws: with_places(ws.children.find_duplicates(draft)),
+            op=lambda ws: with_places(
+                ws.children.find_duplicates(draft, for_referral=self._referral)
+            ),
             success=compared,
         ).failure(lambda exc: self._failed(exc, self.form)).run()
 
@@ -232,7 +266,9 @@ class RegisterChildDialog(QDialog):
         ChangeOp(
             self._session,
             parent=self,
-            op=lambda ws: ws.children.register_child(draft, confirm_not_duplicate=confirmed),
+            op=lambda ws: ws.children.register_child(
+                draft, confirm_not_duplicate=confirmed, for_referral=self._referral
+            ),
             success=registered,
         ).failure(failed).run()
 
@@ -258,7 +294,13 @@ class RegisterChildDialog(QDialog):
             self._session,
             parent=self,
             op=lambda ws: ws.cases.open_case(
-                child.id, concerns, risk, reason, concern_other=other, first_visit=first_visit
+                child.id,
+                concerns,
+                risk,
+                reason,
+                concern_other=other,
+                first_visit=first_visit,
+                for_referral=self._referral,
             ),
             success=opened,
         ).failure(lambda exc: self._failed(exc, f)).run()

@@ -124,6 +124,11 @@ class HouseholdSection(QWidget):
     def drafts(self) -> tuple[HouseholdMemberDraft, ...]:
         return tuple(self.members)
 
+    def set_members(self, members: tuple[HouseholdMemberDraft, ...]) -> None:
+        """Members written down already (what a referral shares), before the user adds more."""
+        self.members = list(members)
+        self._show(self._lang.translator)
+
     def open_add(self) -> None:
         NewMemberDialog(self, self._lang, self._added).open()
 
