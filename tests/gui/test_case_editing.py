@@ -178,6 +178,9 @@ def test_a_case_manager_changes_the_risk_and_sees_it_in_the_history(
     assert newest.text(3) == "Anong Srisuk"  # people by their full names, not user names
     assert plain(profile.case.values["risk"].text()) == tr.gettext(label_of("risk", "high"))
     assert plain(case.risk.text()) == tr.gettext(label_of("risk", "high"))
+    # Our own case, not opened for a partner's referral: no such row, no button.
+    assert not profile.case.values["from_referral"].isVisible()
+    assert not profile.show_referral.isVisible()
 
 
 @pytest.mark.parametrize("lang", ["th", "en"])

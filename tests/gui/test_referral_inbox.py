@@ -341,6 +341,15 @@ def test_the_partner_opens_its_own_case_for_the_referral_it_accepted(
     assert not isValid(detail)  # the referral's window closed (it deletes itself)
     number = page.case_number.text()
     assert plain(page.child_name.text()).startswith("มะลิ แสงทอง")
+    # The case says which referral it was opened for, and opens it again.
+    profile = page.profile
+    qtbot.waitUntil(lambda: profile.show_referral.isVisible(), timeout=WAIT_MS)
+    assert plain(profile.case.values["from_referral"].text()) == "จาก WVFT"
+    press(qtbot, profile.show_referral)
+    shown = dialog(qtbot, ReferralDetailDialog)
+    assert shown.view.referral.id == referral and shown.view.referral.our_case_number == number
+    assert not shown.step_buttons["our_case"].isVisible()  # it was opened from that case
+    shown.reject()
 
     # The referral now names that case, and goes to it; it is not opened twice.
     workspace(shell).open_referral(referral)

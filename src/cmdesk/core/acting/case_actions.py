@@ -17,7 +17,7 @@ from cmdesk.core.model.roles import Role
 
 if TYPE_CHECKING:
     from cmdesk.core.acting.context import Actor
-    from cmdesk.core.model import Case
+    from cmdesk.core.model import Case, Referral
 
 FW, CM, SUP = Role.FIELD_WORKER, Role.CASE_MANAGER, Role.SUPERVISOR
 
@@ -27,6 +27,13 @@ CLOSURE_REQUESTERS: Final = frozenset({CM, SUP})
 REOPENERS: Final = frozenset({CM, SUP})
 REFERRAL_SENDERS: Final = frozenset({CM, SUP})
 REFERRAL_RECEIVERS: Final = frozenset({CM, SUP})
+
+
+def receives(actor: Actor, r: Referral) -> bool:
+    """Whether the user answers the referral for the organisation it was sent to (a draft
+    is the sender's alone)."""
+    return actor.org_id == r.to_org_id and actor.role in REFERRAL_RECEIVERS and r.status != "draft"
+
 
 ASSESSMENT_STAGES: Final = frozenset(
     {Stage.ASSESSMENT, Stage.CASE_PLAN, Stage.IMPLEMENTATION, Stage.REVIEW}

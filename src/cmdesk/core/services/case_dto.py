@@ -8,10 +8,17 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cmdesk.core.acting.case_actions import CaseAction, allowed_moves, case_actions
+from cmdesk.core.acting.case_actions import CaseAction, allowed_moves, case_actions, receives
 from cmdesk.core.acting.context import Actor
 from cmdesk.core.acting.laptop_team import read_only_here
-from cmdesk.core.model import Case, CaseRiskChange, CaseStageChange, Child, Organisation
+from cmdesk.core.model import (
+    Case,
+    CaseRiskChange,
+    CaseStageChange,
+    Child,
+    Organisation,
+    Referral,
+)
 from cmdesk.core.model.case import Stage
 from cmdesk.core.model.child import full_name
 
@@ -93,6 +100,12 @@ class CaseDTO(CaseHead):
     # referred it to.
     referred_by_mechanism_id: str | None = None
     referred_to_mechanism_id: str | None = None
+    # At a partner: the referral the case was opened for (services.referral_intake), the
+    # code of the organisation that sent it, and whether the user may open it (those who
+    # answer referrals for the organisation).
+    from_referral_id: str | None = None
+    from_referral_org: str = ""
+    from_referral_readable: bool = False
     # What the user the DTO was made for may do with the case now, and the stages they may
     # move it to (cmdesk.core.acting.case_actions); the services check again on use.
     actions: frozenset[CaseAction] = frozenset()
@@ -124,6 +137,12 @@ def case_dto(session: Session, case: Case, actor: Actor | None = None) -> CaseDT
     session.flush()
     child = session.get(Child, case.child_id)
     org_code = session.scalar(select(Organisation.code).where(Organisation.id == case.org_id))
+    referral = session.get(Referral, case.from_referral_id) if case.from_referral_id else None
+    sender = (
+        session.scalar(select(Organisation.code).where(Organisation.id == referral.org_id))
+        if referral
+        else None
+    )
     stages = session.scalars(
         select(CaseStageChange)
         .where(CaseStageChange.case_id == case.id)
@@ -181,6 +200,9 @@ def case_dto(session: Session, case: Case, actor: Actor | None = None) -> CaseDT
         updated_at=case.updated_at,
         referred_by_mechanism_id=case.referred_by_mechanism_id,
         referred_to_mechanism_id=case.referred_to_mechanism_id,
+        from_referral_id=referral.id if referral else None,
+        from_referral_org=sender or "",
+        from_referral_readable=bool(actor and referral and receives(actor, referral)),
         actions=case_actions(case, actor) if actor else frozenset(),
         moves=tuple(allowed_moves(case.stage, actor.role))
         if actor and case.stage != Stage.CLOSURE and not read_only_here(case, actor)

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cmdesk.core.acting.access import AccessRefused
-from cmdesk.core.acting.case_actions import REFERRAL_RECEIVERS
+from cmdesk.core.acting.case_actions import receives
 from cmdesk.core.acting.context import Actor
 from cmdesk.core.errors import NotFound, TransitionNotAllowed
 from cmdesk.core.i18n import N_
@@ -73,11 +73,7 @@ def may_open_case(actor: Actor, r: Referral) -> bool:
     """Whether the user may take the referred child into their organisation's caseload:
     one of the receiving organisation's case managers or supervisors, the referral accepted.
     (The case not opened yet and the basis to share are checked by require_intake.)"""
-    return (
-        actor.org_id == r.to_org_id
-        and actor.role in REFERRAL_RECEIVERS
-        and r.status == ReferralStatus.ACCEPTED
-    )
+    return receives(actor, r) and r.status == ReferralStatus.ACCEPTED
 
 
 def require_intake(s: Session, actor: Actor, referral_id: str) -> Referral:
@@ -86,7 +82,7 @@ def require_intake(s: Session, actor: Actor, referral_id: str) -> Referral:
     r = s.get(Referral, referral_id)
     if r is None:
         raise NotFound
-    if actor.org_id != r.to_org_id or actor.role not in REFERRAL_RECEIVERS:
+    if not receives(actor, r):
         raise AccessRefused("referral", r.id)
     if r.status != ReferralStatus.ACCEPTED:
         raise TransitionNotAllowed(ACCEPT_FIRST)

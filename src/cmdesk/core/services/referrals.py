@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from cmdesk.core.acting.access import AccessRefused, Guard, case_scope, may_see_case
 from cmdesk.core.acting.audit import AuditService
-from cmdesk.core.acting.case_actions import REFERRAL_RECEIVERS, REFERRAL_SENDERS
+from cmdesk.core.acting.case_actions import REFERRAL_RECEIVERS, REFERRAL_SENDERS, receives
 from cmdesk.core.acting.changes import Kind, OpChanges
 from cmdesk.core.acting.context import Context
 from cmdesk.core.acting.thai_time import thai_today
@@ -606,10 +606,7 @@ class ReferralService:
         return case is not None and may_see_case(self._ctx.actor, case)
 
     def _is_receiver(self, r: Referral) -> bool:
-        actor = self._ctx.actor
-        return (
-            actor.org_id == r.to_org_id and actor.role in REFERRAL_RECEIVERS and r.status != S.DRAFT
-        )
+        return receives(self._ctx.actor, r)
 
     def _as_sender(self, s: Session, referral_id: str) -> tuple[Referral, Case]:
         r = s.get(Referral, referral_id)

@@ -51,7 +51,7 @@ from sqlalchemy.orm import Session
 
 from cmdesk.core.acting.access import AccessRefused, Guard, case_scope, may_see_case
 from cmdesk.core.acting.audit import AuditService
-from cmdesk.core.acting.case_actions import REFERRAL_RECEIVERS
+from cmdesk.core.acting.case_actions import receives
 from cmdesk.core.acting.context import Context
 from cmdesk.core.acting.thai_time import THAILAND, thai_today
 from cmdesk.core.errors import NotFound, TransitionNotAllowed, ValidationError
@@ -331,12 +331,7 @@ class ReportService:
             raise NotFound
         case = s.get(Case, r.case_id)
         sender = case is not None and may_see_case(actor, case)
-        receiver = (
-            actor.org_id == r.to_org_id
-            and actor.role in REFERRAL_RECEIVERS
-            and r.status != ReferralStatus.DRAFT
-        )
-        if not (sender or receiver):
+        if not (sender or receives(actor, r)):
             raise AccessRefused("referral", r.id)
         if printing and r.status in (ReferralStatus.DRAFT, ReferralStatus.WITHDRAWN):
             raise TransitionNotAllowed(NOT_PRINTABLE)

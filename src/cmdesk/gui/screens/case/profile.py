@@ -75,6 +75,7 @@ CASE_ROWS = (
     ("opened", N_("Opened on")),
     ("referred_by", catalog.label_of("case_file", "referred_by_mechanism_id")),
     ("referred_to", catalog.label_of("case_file", "referred_to_mechanism_id")),
+    ("from_referral", catalog.label_of("case_file", "from_referral_id")),
 )
 
 
@@ -118,8 +119,12 @@ class ProfileTab(CaseTab):
         self.case_heading = Heading(parent=body, level=2)
         layout.addWidget(self.case_heading)
         self.case = DetailsGrid(body)
+        # The referral from another organisation this case was opened for, to read again.
+        self.show_referral = push_button(body, "show-referral", self._show_referral, "referrals")
         for key, msgid in CASE_ROWS:
-            self.case.add(key, msgid)
+            self.case.add(key, msgid, self.show_referral if key == "from_referral" else None)
+        self.case.set_row_visible("from_referral", False)  # until a case opened for one shows
+        self.show_referral.setVisible(False)
         layout.addWidget(self.case)
         # Offered only when the core lists the action for the signed-in user (CaseDTO.actions).
         edits = QHBoxLayout()
@@ -174,6 +179,8 @@ class ProfileTab(CaseTab):
         self.change_concerns.setText(tr.gettext("Change concerns"))
         self.reassign.setText(tr.gettext("Reassign"))
         self.link_mechanism.setText(tr.gettext("Community mechanism…"))
+        self.show_referral.setText(tr.gettext("See the referral…"))
+        self.show_referral.setAccessibleName(self.show_referral.text())
         for button in self._edit_buttons():
             button.setAccessibleName(button.text())
         self.risk_history.setHeaderLabels(
@@ -285,6 +292,9 @@ class ProfileTab(CaseTab):
         self.case.set("opened", format_date(case.opened_at, locale, "long"))
         self.case.set("referred_by", b.mechanism_name(case.referred_by_mechanism_id))
         self.case.set("referred_to", b.mechanism_name(case.referred_to_mechanism_id))
+        self.case.set("from_referral", tr.format("From {org}", org=case.from_referral_org))
+        self.case.set_row_visible("from_referral", case.from_referral_id is not None)
+        self.show_referral.setVisible(case.from_referral_readable)
         self.link_mechanism.setVisible(b.may(CaseAction.EDIT_CASE))
         self.change_risk.setVisible(b.may(CaseAction.EDIT_CASE))
         self.change_concerns.setVisible(b.may(CaseAction.EDIT_CASE))
@@ -332,6 +342,13 @@ class ProfileTab(CaseTab):
             self.reassign,
             self.link_mechanism,
         )
+
+    def _show_referral(self) -> None:
+        b = self.bundle
+        if b is not None and b.case.from_referral_id:
+            from cmdesk.gui.screens.referral_detail import ReferralDetailDialog
+
+            ReferralDetailDialog.show_for(self.session, self.page, b.case.from_referral_id)
 
     def _chosen_member(self) -> HouseholdMemberDTO | None:
         item = self.household.currentItem()
