@@ -361,4 +361,15 @@ def test_the_partner_opens_its_own_case_for_the_referral_it_accepted(
     press(qtbot, again.step_buttons["our_case"])
     qtbot.waitUntil(lambda: not isValid(again), timeout=WAIT_MS)
     assert page.case_number.text() == number
+    # The inbox says which referrals have a case here, and which are waiting for one.
+    workspace(shell).show_section("referrals")
+    model = workspace(shell).referrals.model
+    at = [c.title for c in COLUMNS].index("Status")
+    qtbot.waitUntil(
+        lambda: (
+            f"รับดำเนินการแล้ว · เคสของเรา {number}"
+            in {model.data(model.index(r, at)) for r in range(model.rowCount())}
+        ),
+        timeout=WAIT_MS,
+    )
     wait_idle(qtbot, shell)

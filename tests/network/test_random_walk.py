@@ -8,7 +8,9 @@ reported to its office and heard back a few times:
   reached another laptop before (a restore loses only what nobody else had), on every laptop
   of the organisation, and the laptops agree to the last field;
 - ECPAT has received every referral WVFT made to it that survived, lists none of WVFT's
-  children as its own, and WVFT none of ECPAT's;
+  children as its own, and WVFT none of ECPAT's; but for the children of referrals ECPAT
+  accepted and took into its own caseload (`referral open-case`): ECPAT's own records of
+  them, with its case named on its side of the referral and never sent to WVFT;
 - the two organisations agree on where every referral stands (ECPAT's answers reach WVFT, and
   WVFT's withdrawals reach ECPAT, even of one ECPAT was answering meanwhile),
   and ECPAT knows each referred child by the nickname WVFT holds (laptops correct a child's
@@ -80,6 +82,7 @@ class Walk(Walker):
         self.nicknames: dict[str, list[str]] = {}  # child's name -> nicknames given, in order
         self.referred: set[str] = set()  # cases referred to ECPAT
         self.consents: set[str] = set()  # consents to share with ECPAT, not withdrawn yet
+        self.taken: dict[str, str] = {}  # referral -> child's name, in ECPAT's caseload
         self.trusting = {"office", "partner", "outreach"}  # and their copies
         self.withdrawn = False  # the office withdrew its trust in ECPAT last
         self.ever_withdrawn = False  # a WVFT laptop may still know of a withdrawal
@@ -175,18 +178,61 @@ class Walk(Walker):
     @rule(data=st.data())
     @step
     def answer(self, data: st.DataObject) -> None:
-        """ECPAT takes a step on a referral it has received (a decline says why)."""
+        """ECPAT takes a step on a referral it has received (a decline says why); its office
+        may first fetch what WVFT's laptops have for it. (Without that, a walk whose rules
+        hypothesis chose did not carry bundles between the offices never answered: 40 walks
+        of seed 84, not one answer.)"""
         ecpat = sorted(n for n, laptop in self.laptops.items() if laptop.org == ECPAT)
-        laptop = self.laptops[data.draw(st.sampled_from(ecpat), label="laptop")]
+        name = data.draw(st.sampled_from(ecpat), label="laptop")
+        laptop = self.laptops[name]
+        if name == "partner" and data.draw(st.booleans(), label="fetches first"):
+            # WVFT's laptops report to their office, which has a bundle ready for ECPAT.
+            for wvft in sorted(n for n, one in self.laptops.items() if one.org == WVFT):
+                if wvft != "office":
+                    self._send(wvft, "office")
+            self._send("office", "partner")
         waiting = sorted(
-            (str(r["id"]), str(r["status"]))
+            (str(r["id"]), str(r["status"]), str(r["case_id"]), r["consent_withdrawn_at"])
             for r in laptop.json("referral", "list", "--incoming")
             if str(r["status"]) in ANSWERS
         )
         if waiting:
-            referral, status = data.draw(st.sampled_from(waiting), label="referral")
+            referral, status, case, withdrawn = data.draw(
+                st.sampled_from(waiting), label="referral"
+            )
             step = data.draw(st.sampled_from(ANSWERS[status]), label="step")
             laptop.run("referral", "respond", referral, step, "--text", "ไม่มีทนายว่าง")
+            # Accepted, and the child taken into ECPAT's caseload at once (not on a consent
+            # this laptop knows was withdrawn: refused, tests/core/sync/test_sharing.py).
+            if step == "accept" and withdrawn is None and data.draw(st.booleans(), label="take"):
+                self._take(name, referral, case)
+
+    @precondition(lambda self: bool(self.referred))
+    @rule(data=st.data())
+    @step
+    def take_into_caseload(self, data: st.DataObject) -> None:
+        """ECPAT opens its own case for a referral it accepted, its child registered from
+        what the referral shares (two of its laptops may each do so before they meet)."""
+        ecpat = sorted(n for n, laptop in self.laptops.items() if laptop.org == ECPAT)
+        name = data.draw(st.sampled_from(ecpat), label="laptop")
+        laptop = self.laptops[name]
+        accepted = sorted(
+            (str(r["id"]), str(r["case_id"]))
+            for r in laptop.json("referral", "list", "--incoming")
+            if r["status"] == "accepted"
+            and not r["our_case_number"]
+            and r["consent_withdrawn_at"] is None
+        )
+        if accepted:
+            self._take(name, *data.draw(st.sampled_from(accepted), label="referral"))
+
+    def _take(self, name: str, referral: str, case: str) -> None:
+        self.laptops[name].run(
+            "referral", "open-case", referral, "--set", "concerns=neglect",
+            "--set", "risk_reason=รับดูแลต่อจาก WVFT",
+        )  # fmt: skip
+        self.taken[referral] = self.cases[case][0]
+        self.holds[name].add(f"taken:{referral}")
 
     @precondition(lambda self: bool(self.referred))
     @rule(data=st.data())
@@ -332,6 +378,8 @@ class Walk(Walker):
         for org in (WVFT, ECPAT):
             mine = [laptop for laptop in self.laptops.values() if laptop.org == org]
             expected = {m for m, o in self.made.items() if o == org and m in survived}
+            if org == ECPAT:  # and the children of referrals it took into its caseload
+                expected |= {c for r, c in self.taken.items() if f"taken:{r}" in survived}
             for laptop in mine:
                 # Honest laptops: no bundle of theirs was refused, wherever it went.
                 assert laptop.status()["trouble"]["refused"] == []
@@ -363,6 +411,10 @@ class Walk(Walker):
         sent = self.laptops["office"].json("referral", "list")
         got = self.laptops["partner"].json("referral", "list", "--incoming")
         assert {r["id"]: r["status"] for r in got} == {r["id"]: r["status"] for r in sent}
+        # ECPAT's case for a referral is ECPAT's: named on its side, never sent to WVFT.
+        taken = {r for r in self.taken if f"taken:{r}" in survived}
+        assert {r["id"] for r in got if r["our_case_number"]} == taken
+        assert [r["id"] for r in sent if r["our_case_number"]] == []
         withdrawn = {r["id"] for r in sent if r["consent_withdrawn_at"] is not None}
         assert {r["id"] for r in got if r["consent_withdrawn_at"] is not None} == withdrawn
         assert {r["id"]: r["child_nickname"] for r in got if r["status"] in ACTIVE} == {

@@ -58,6 +58,8 @@ def test_ecpat_opens_its_own_case_for_the_referral_it_accepted(tmp_path: Path) -
     assert len(som.json("case", "show", number)["notes"]) == 1
     shown = som.run("referral", "show", referral, json_out=False, env=TH).out
     assert f"เคสขององค์กรคุณ: {number}" in shown
+    inbox = som.run("referral", "list", "--incoming", json_out=False, env=TH).out
+    assert inbox.rstrip().endswith(f"· รับดำเนินการแล้ว · เคสของเรา {number}")
     # One case a referral: a second is refused, naming the first.
     again = som.run("referral", "open-case", referral, json_out=False, check=False, env=TH)
     assert again.code != 0 and number in again.err

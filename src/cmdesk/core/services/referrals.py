@@ -201,6 +201,8 @@ NO_ANSWER_COMING: Final = N_(
 )
 NO_ANSWER_WITHDREW_SHORT: Final = N_("no answer will come: {org} withdrew its trust")
 CONSENT_WITHDRAWN_SHORT: Final = N_("the family withdrew its consent")
+# At the receiving organisation, the case it opened for the referral (referral_intake).
+OUR_CASE_SHORT: Final = N_("our case {number}")
 NO_ANSWER_WITHDREW: Final = N_(
     "no answer will come: {org} withdrew its trust in your organisation. Withdraw the referral"
     " and refer the child to another organisation."
@@ -218,8 +220,10 @@ def no_answer_words(withdrew: bool, org: str, tr: Translator, *, short: bool) ->
 def status_words(r: ReferralDTO, tr: Translator) -> str:
     """Where the referral stands, as a list's status column says it: its state, and why no
     answer will come, or that the family withdrew the consent it shared on (nothing more is
-    shared, and neither side shows what was)."""
+    shared, and neither side shows what was); at the receiver, the case it opened for it."""
     status = tr.gettext(label_of("referral_status", r.status))
+    if r.our_case_number:
+        status += " · " + tr.format(OUR_CASE_SHORT, number=r.our_case_number)
     if r.receiver_withdrawn:
         return f"{status}: {no_answer_words(r.receiver_withdrew, r.to_org_code, tr, short=True)}"
     if r.consent_withdrawn_at is not None:
