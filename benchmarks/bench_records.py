@@ -34,9 +34,10 @@ from sqlalchemy.pool import QueuePool
 from cmdesk.core.acting.audit import AuditService
 from cmdesk.core.acting.context import Context
 from cmdesk.core.demo.generate import generate
-from cmdesk.core.model import Case, Child
+from cmdesk.core.model import Case, Child, Referral
 from cmdesk.core.search.service import CaseloadQuery, SearchService
 from cmdesk.core.services.cases import CaseService
+from cmdesk.core.services.referrals import referral_dtos
 from cmdesk.core.vault import crypto
 from cmdesk.core.workspace import Workspace
 
@@ -236,6 +237,7 @@ def run() -> list[Row]:
         out.append(
             ("open a case with its history p95 (<= 20 ms)", p95(opened), p95(plain_opened), "ms")
         )
+        out.append(referral_lists(ws))
         # Issue 11: the supervisor's home screen is the first thing after unlocking; its
         # figures beside the first page of the caseload, the screen it replaced.
         home = [timed_ms(ws.home.figures) for _ in range(3)]
@@ -286,6 +288,25 @@ def run() -> list[Row]:
         ws.close()
         engine.dispose()
     return out
+
+
+def referral_lists(ws: Workspace) -> Row:
+    """The supervisor's outbox, every referral of the organisation's cases: read together
+    (referrals.referral_dtos) beside one referral at a time, as lists were read before."""
+    listed = [timed_ms(ws.referrals.outgoing) for _ in range(3)]
+    count = len(ws.referrals.outgoing())
+
+    def one_at_a_time() -> None:
+        with ws.ctx.read() as s:
+            for r in s.scalars(select(Referral).order_by(Referral.created_at.desc())):
+                referral_dtos(s, [r])
+
+    return (
+        f"referral outbox, all {count:,} referrals, vs one at a time",
+        min(listed),
+        timed_ms(one_at_a_time),
+        "ms",
+    )
 
 
 if __name__ == "__main__":

@@ -56,6 +56,9 @@ def test_ecpat_opens_its_own_case_for_the_referral_it_accepted(tmp_path: Path) -
     # ECPAT works the case as its own: a note, written to its case, not to WVFT's.
     som.run("note", "add", number, "--kind", "home_visit", "--text", "พบเด็กที่บ้านยาย")
     assert len(som.json("case", "show", number)["notes"]) == 1
+    # The case says which referral it was opened for.
+    told = som.run("case", "show", number, json_out=False, env=TH).out
+    assert f"เปิดตามการส่งต่อ: จาก WVFT ({referral})" in told
     shown = som.run("referral", "show", referral, json_out=False, env=TH).out
     assert f"เคสขององค์กรคุณ: {number}" in shown
     inbox = som.run("referral", "list", "--incoming", json_out=False, env=TH).out

@@ -45,6 +45,7 @@ from cmdesk.core.errors import (
     ValidationError,
 )
 from cmdesk.core.i18n import N_, Translator, format_datetime
+from cmdesk.core.model import catalog
 from cmdesk.core.model.labels import label_of
 from cmdesk.core.model.referral import SharedSection
 from cmdesk.core.search.service import CaseloadQuery, CaseloadRow, ChildRow, Order
@@ -346,6 +347,10 @@ def cmd_case_show(args: argparse.Namespace) -> int:
             f"{tr.gettext(label_of('stage', case.stage))} · "
             f"{tr.gettext(label_of('risk', case.risk_level))}"
         )
+        if case.from_referral_id:
+            label = tr.gettext(catalog.label_of("case_file", "from_referral_id"))
+            sender = tr.format("From {org}", org=case.from_referral_org)
+            yield f"{label}: {sender} ({case.from_referral_id})"
         for change in case.stage_history:
             when = format_datetime(change.at, tr.locale)
             yield f"  {when}  {tr.gettext(label_of('stage', change.to_stage))}"

@@ -38,7 +38,7 @@ from cmdesk.core.services.casework import AssessmentDTO, PlanDTO, ReviewDTO, pla
 from cmdesk.core.services.children import ChildDTO, child_dto
 from cmdesk.core.services.consents import ConsentDTO, consent_dto
 from cmdesk.core.services.notes import NoteDTO
-from cmdesk.core.services.referrals import ReferralDTO, referral_dto
+from cmdesk.core.services.referrals import ReferralDTO, referral_dto, referral_dtos
 from cmdesk.core.services.users import known_staff
 
 
@@ -194,7 +194,7 @@ def load_case(session: Session, case: Case, *, with_notes: bool) -> CaseSource:
         assessments=current_assessments(session, case.id),
         plan=plan_dto(session, case),
         reviews=_reviews(session, case.id),
-        referrals=tuple(referral_dto(session, r) for r in referrals),
+        referrals=tuple(referral_dtos(session, referrals)),
         consents=tuple(consent_dto(c, codes.get(c.shared_with_org_id or "", "")) for c in consents),
         notes=_notes(session, case.id) if with_notes else (),
         names=names(session),
