@@ -233,3 +233,34 @@ def test_a_copy_of_the_office_receives_work_its_twin_received_first(tmp_path: Pa
         names = sorted(str(c["name_th"]) for c in laptop.json("child", "list"))
         assert names == ["เด็กบี", "เด็กเอ"]
     assert len({laptop.state_hash() for laptop in (kasem, lek, first, second)}) == 1
+
+
+def test_a_copy_of_the_office_gets_the_office_s_later_work_from_a_field_laptop(
+    tmp_path: Path,
+) -> None:
+    """Found by the random walk (50 steps, seed 88). The office's folder is copied; the
+    office records a child after the copy and its bundle reaches the field laptop. A laptop
+    sends no laptop what it thinks that laptop made itself, so the field laptop never sent
+    the copy, which answers to the office's id, the office's child: only the field's own
+    change to it arrived, and the copy listed no child at every exchange with the field. Now
+    the field's bundle tells the copy that its id went further elsewhere (the numbers the field
+    holds of it), the copy goes on as a new laptop, and the field sends it what it lacks."""
+    office = Laptop.init(tmp_path / "office", "WVFT")
+    kasem = office.add_user("kasem", "supervisor")
+    lek = office.enrol(tmp_path / "field", user="lek", role="supervisor")
+    copy = kasem.copy_folder(tmp_path / "copy")
+    case = kasem.open_case("เด็กห้า", "risk_reason=อยู่ลำพัง")
+    kasem.send_to(lek)
+    lek.run("child", "edit", str(case["child_id"]), "--set", "nickname=ห้า")
+
+    got = lek.send_to(copy)
+    assert got["new_identity"] and got["forked"] == 0  # its id went further, no fork
+    assert copy.status()["device_id"] != office.status()["device_id"]
+    copy.send_to(lek)  # the field laptop meets the copy's new identity
+    lek.send_to(copy)
+    shown = copy.json("child", "show", str(case["child_id"]))
+    assert (shown["given_name_th"], shown["nickname"]) == ("เด็กห้า", "ห้า")
+    assert names(copy) == {"เด็กห้า"}
+    copy.send_to(kasem)
+    kasem.send_to(copy)
+    assert len({laptop.state_hash() for laptop in (kasem, lek, copy)}) == 1

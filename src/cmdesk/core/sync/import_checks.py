@@ -116,6 +116,10 @@ def check(
                 forked_seqs |= seen.forked_seqs
             del mine
             i += 1  # noqa: SIM113
+        # Numbers of this vault's id held elsewhere beyond its own: a copy's twin went on.
+        unknown += reidentify.held_beyond(
+            db, engine, [head.held, *(k.held for k in head.knowledge.values())]
+        )
         if judge.team_rule is not None:
             # Late work stamped before its own laptop's earlier work (team_authority.py): only
             # the whole bundle shows it, and it is refused before anything is applied.

@@ -13,12 +13,13 @@ When it happens:
 - on opening a copy made by `cmdesk backup` (or the upgrade's own backup) that is being used
   as a vault: the copy carries a mark that the live vault does not (Vault.backup);
 - on import, when a bundle carries changes of this vault's own device id that it does not
-  hold (its history goes further elsewhere) or holds with other content (a fork).
+  hold (its history goes further elsewhere) or holds with other content (a fork), or says
+  its sender (or a laptop it knows) holds such numbers (held_beyond).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,7 @@ from cmdesk.core.sync.certs import DeviceCert
 from cmdesk.core.sync.db import Db
 from cmdesk.core.sync.keys import successor_identity
 from cmdesk.core.sync.oplog import Change, RawOp, load_held, save_held
-from cmdesk.core.sync.vectors import RangeSet
+from cmdesk.core.sync.vectors import RangeSet, Vector
 from cmdesk.core.vault.store import COPY_MARK
 
 if TYPE_CHECKING:
@@ -80,6 +81,23 @@ class OwnHistory:
     @property
     def diverged(self) -> bool:
         return bool(self.unknown or self.forked)
+
+
+def held_beyond(db: Db, engine: SyncEngine, vectors: Iterable[Vector]) -> int:
+    """How many numbers of this vault's own device id a bundle's sender holds, or knows a
+    laptop to hold, at or beyond the number this vault would give its next change: the id's
+    history went further in another copy. A laptop sends a vault none of the changes it
+    thinks that vault made itself, so a copy learns of the other copy's later work from these
+    vectors alone: without them, a copy of the office's folder never received, from a field
+    laptop, what the office recorded after the copy was made (found by the random walk)."""
+    me = engine.store.ctx.device_id
+    next_seq = LocalCounters.load(db).next_seq
+    most = 0
+    for vector in vectors:
+        ranges = vector.get(me)
+        if ranges:
+            most = max(most, sum(hi - max(lo, next_seq) + 1 for lo, hi in ranges if hi >= next_seq))
+    return most
 
 
 def own_history(db: Db, engine: SyncEngine, changes: list[Change]) -> OwnHistory:
