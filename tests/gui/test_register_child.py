@@ -125,3 +125,44 @@ def test_cancelling_with_typed_details_asks_first(
     press(qtbot, reg.cancel_button)
     answer(qtbot, yes=True)
     qtbot.waitUntil(lambda: closed(reg), timeout=WAIT_MS)
+
+
+def test_a_referred_child_s_forms_start_filled_in_with_what_the_referral_shares(
+    qtbot: QtBot, make_shell: Callable[[GuiSettings], Shell], caseload_settings: GuiSettings
+) -> None:
+    from cmdesk.core.i18n import BirthDate
+    from cmdesk.core.services.child_drafts import ChildDraft, HouseholdMemberDraft
+    from cmdesk.core.services.referral_intake import Intake
+
+    caseload_settings.language = "th"
+    shell = make_shell(caseload_settings)
+    unlock(qtbot, shell, CASE_MANAGER, CASE_MANAGER_PASS)
+    grandmother = HouseholdMemberDraft(name="นางคำ แสงทอง", relationship="grandmother")
+    intake = Intake(
+        referral_id="r1",
+        from_org_code="WVFT",
+        child=ChildDraft(
+            given_name_th="มะลิ",
+            birth=BirthDate.year_only(2014),
+            province_code="57",
+            district_code="5701",
+            subdistrict_code="570101",
+            household=(grandmother,),
+        ),
+        concerns=("neglect", "other"),
+        concern_other="ไม่มีผู้ดูแลกลางคืน",
+        risk_level="high",
+        risk_reason="อยู่ลำพัง",
+    )
+    reg = RegisterChildDialog(shell.session, workspace(shell), intake)
+    reg.open()
+    qtbot.waitUntil(lambda: reg.form.address.loads == 0, timeout=WAIT_MS)
+    assert reg.form.given_th.text() == "มะลิ" and reg.form.birth.year.text() == "2557"
+    assert reg.form.address.codes() == ("57", "5701", "570101")
+    assert [m.name for m in reg.household.drafts()] == ["นางคำ แสงทอง"]
+    f = reg.case_form
+    assert f.concerns.codes() == ("neglect", "other") and f.concern_other.text() == "ไม่มีผู้ดูแลกลางคืน"
+    assert f.risk.code() == "high" and f.risk_reason.text() == "อยู่ลำพัง"
+    assert not reg.tracker.dirty  # nothing typed: closing asks nothing
+    reg.reject()
+    assert closed(reg)
