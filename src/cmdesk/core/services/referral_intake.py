@@ -12,8 +12,9 @@ gets one case: the link (case_file.from_referral_id) stays on the partner's lapt
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,18 +56,32 @@ class Intake:
 
 
 def our_case(s: Session, referral_id: str, org_id: str) -> Case | None:
-    """The live case this organisation opened for the referral (the first, should two
+    """The live case organisation `org_id` opened for the referral (the first, should two
     laptops have opened one each before they synced)."""
-    return s.scalar(
-        select(Case)
-        .where(
-            Case.from_referral_id == referral_id,
-            Case.org_id == org_id,
-            Case.deleted_at.is_(None),
-        )
-        .order_by(Case.created_at, Case.id)
-        .limit(1)
-    )
+    return our_cases(s, {referral_id: org_id}).get(referral_id)
+
+
+def our_cases(s: Session, receivers: Mapping[str, str]) -> dict[str, Case]:
+    """our_case for many referrals at once (referral id -> its receiving organisation): a
+    list of referrals reads them in one pass. None at the sender: the link is not shared."""
+    found: dict[str, Case] = {}
+    opened = select(Case).where(Case.deleted_at.is_(None)).order_by(Case.created_at, Case.id)
+    for (case,) in where_in(s, opened, Case.from_referral_id, receivers):
+        rid = case.from_referral_id
+        if rid is not None and rid not in found and case.org_id == receivers[rid]:
+            found[rid] = case
+    return found
+
+
+def where_in(s: Session, query: Any, column: Any, values: Collection[str]) -> Iterator[Any]:
+    """`query`'s rows where `column` is one of `values`, a few hundred values a statement
+    (SQLite limits the parameters of one)."""
+    chosen = sorted(values)
+    if len(chosen) == 1:  # one referral's window: an equality is compiled once and cached
+        yield from s.execute(query.where(column == chosen[0]))
+        return
+    for at in range(0, len(chosen), 500):
+        yield from s.execute(query.where(column.in_(chosen[at : at + 500])))
 
 
 def may_open_case(actor: Actor, r: Referral) -> bool:

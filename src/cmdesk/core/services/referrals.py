@@ -14,10 +14,10 @@ receiving organisation, or with an override whose reason is recorded. Every step
 from __future__ import annotations
 
 import builtins
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any, Final
+from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -65,7 +65,9 @@ from cmdesk.core.services.referral_intake import (
     Intake,
     intake_of,
     may_open_case,
+    our_cases,
     require_intake,
+    where_in,
 )
 from cmdesk.core.sync.model import SyncOrg
 
@@ -300,27 +302,19 @@ def referral_dtos(session: Session, rows: Sequence[Referral]) -> list[ReferralDT
     codes = codes_by_id(session)
     ids = [r.id for r in rows]
     numbers: dict[str, str] = dict(
-        _where_in(session, select(Case.id, Case.case_number), Case.id, {r.case_id for r in rows})
+        where_in(session, select(Case.id, Case.case_number), Case.id, {r.case_id for r in rows})
     )
     consent_ids = {r.consent_id for r in rows if r.consent_id}
     withdrawn: dict[str, datetime | None] = dict(
-        _where_in(session, select(Consent.id, Consent.withdrawn_at), Consent.id, consent_ids)
+        where_in(session, select(Consent.id, Consent.withdrawn_at), Consent.id, consent_ids)
     )
     children = {
-        c.id: c for (c,) in _where_in(session, select(Child), Child.id, {r.child_id for r in rows})
+        c.id: c for (c,) in where_in(session, select(Child), Child.id, {r.child_id for r in rows})
     }
-    receivers = {r.id: r.to_org_id for r in rows}
-    ours: dict[str, Case] = {}
-    # The first live case the receiving organisation opened for each (referral_intake.our_case:
-    # none at the sender, the link is not shared).
-    opened = select(Case).where(Case.deleted_at.is_(None)).order_by(Case.created_at, Case.id)
-    for (case,) in _where_in(session, opened, Case.from_referral_id, ids):
-        rid = case.from_referral_id
-        if rid is not None and rid not in ours and case.org_id == receivers[rid]:
-            ours[rid] = case
+    ours = our_cases(session, {r.id: r.to_org_id for r in rows})
     events: dict[str, list[ReferralEvent]] = {rid: [] for rid in ids}
     listed = select(ReferralEvent).order_by(ReferralEvent.created_at, ReferralEvent.id)
-    for (e,) in _where_in(session, listed, ReferralEvent.referral_id, ids):
+    for (e,) in where_in(session, listed, ReferralEvent.referral_id, ids):
         events[e.referral_id].append(e)
     trust = {
         org: (_no_answer(session, org), _withdrew(session, org))
@@ -385,17 +379,6 @@ def referral_dtos(session: Session, rows: Sequence[Referral]) -> list[ReferralDT
         )
 
     return [dto(r) for r in rows]
-
-
-def _where_in(session: Session, query: Any, column: Any, values: Collection[str]) -> Iterator[Any]:
-    """`query`'s rows where `column` is one of `values`, a few hundred values a statement
-    (SQLite limits the parameters of one)."""
-    chosen = sorted(values)
-    if len(chosen) == 1:  # one referral's window: an equality is compiled once and cached
-        yield from session.execute(query.where(column == chosen[0]))
-        return
-    for at in range(0, len(chosen), 500):
-        yield from session.execute(query.where(column.in_(chosen[at : at + 500])))
 
 
 def _names(child: Child | None) -> tuple[str, str, str]:
